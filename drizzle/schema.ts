@@ -1,0 +1,387 @@
+// The relational record of Concord (SQLite via drizzle). Every decision is a row here; Yjs holds conversation.
+// Times are integer milliseconds since the epoch; ids are random strings; JSON columns hold zod-validated data.
+import { sql } from 'drizzle-orm';
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const id = () => text('id').primaryKey();
+const createdAt = () => integer('created_at').notNull();
+const json = <T>(name: string) => text(name, { mode: 'json' }).$type<T>();
+
+export const users = sqliteTable('users', {
+	id: id(),
+	email: text('email').notNull().unique(),
+	name: text('name').notNull(),
+	passwordHash: text('password_hash').notNull(),
+	isAdmin: integer('is_admin', { mode: 'boolean' }).notNull().default(false),
+	locale: text('locale'),
+	createdAt: createdAt()
+});
+
+export const authSessions = sqliteTable(
+	'auth_sessions',
+	{
+		/** sha256 of the cookie value; the cookie itself is never stored. */
+		id: id(),
+		userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+		createdAt: createdAt(),
+		expiresAt: integer('expires_at').notNull()
+	},
+	(t) => [index('auth_sessions_user').on(t.userId)]
+);
+
+export const apiTokens = sqliteTable('api_tokens', {
+	id: id(),
+	userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+	name: text('name').notNull(),
+	tokenHash: text('token_hash').notNull().unique(),
+	createdAt: createdAt(),
+	lastUsedAt: integer('last_used_at')
+});
+
+export interface ProjectSettings {
+	/** How many evaluators score each item in the regular queue. */
+	overlap: number;
+	/** Auto-escalate an item when its agreement falls below this (0..1), once `minEvaluations` have scored. */
+	agreementThreshold: number;
+	minEvaluations: number;
+	/** Per-dimension thresholds that override `agreementThreshold`. */
+	dimensionThresholds?: Record<string, number>;
+}
+
+export const projects = sqliteTable('projects', {
+	id: id(),
+	name: text('name').notNull(),
+	description: text('description').notNull().default(''),
+	settings: json<ProjectSettings>('settings').notNull(),
+	createdAt: createdAt()
+});
+
+export const memberships = sqliteTable(
+	'memberships',
+	{
+		projectId: text('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+		userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+		role: text('role', { enum: ['evaluator', 'lead', 'manager'] }).notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [primaryKey({ columns: [t.projectId, t.userId] }), index('memberships_user').on(t.userId)]
+);
+
+export const rubrics = sqliteTable(
+	'rubrics',
+	{
+		id: id(),
+		projectId: text('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+		/** Versions of one rubric share a family id; each version is its own immutable row. */
+		familyId: text('family_id').notNull(),
+		name: text('name').notNull(),
+		version: integer('version').notNull(),
+		definition: json<import('../src/lib/shared/rubric').RubricDefinition>('definition').notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [uniqueIndex('rubrics_family_version').on(t.familyId, t.version), index('rubrics_project').on(t.projectId)]
+);
+
+export const items = sqliteTable(
+	'items',
+	{
+		id: id(),
+		projectId: text('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+		externalId: text('external_id'),
+		modality: text('modality').notNull(),
+		payload: json<unknown>('payload').notNull(),
+		language: text('language').notNull().default('en'),
+		metadata: json<Record<string, unknown>>('metadata').notNull(),
+		gold: json<Record<string, unknown> | null>('gold'),
+		createdAt: createdAt()
+	},
+	(t) => [uniqueIndex('items_project_external').on(t.projectId, t.externalId), index('items_project').on(t.projectId, t.createdAt)]
+);
+
+export const media = sqliteTable('media', {
+	sha256: text('sha256').primaryKey(),
+	mime: text('mime').notNull(),
+	size: integer('size').notNull(),
+	createdAt: createdAt()
+});
+
+/** Queue reservations: who holds which item. With overlap k, at most k non-skipped rows per item. */
+export const assignments = sqliteTable(
+	'assignments',
+	{
+		itemId: text('item_id').notNull().references(() => items.id, { onDelete: 'cascade' }),
+		userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+		state: text('state', { enum: ['reserved', 'done', 'skipped'] }).notNull(),
+		skipReason: text('skip_reason'),
+		reservedAt: integer('reserved_at').notNull(),
+		updatedAt: integer('updated_at').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.itemId, t.userId] }), index('assignments_user').on(t.userId, t.state)]
+);
+
+export const evaluations = sqliteTable(
+	'evaluations',
+	{
+		id: id(),
+		itemId: text('item_id').notNull().references(() => items.id, { onDelete: 'cascade' }),
+		evaluatorId: text('evaluator_id').notNull().references(() => users.id),
+		rubricId: text('rubric_id').notNull().references(() => rubrics.id),
+		rubricVersion: integer('rubric_version').notNull(),
+		guidelineVersionId: text('guideline_version_id'),
+		scores: json<Record<string, unknown>>('scores').notNull(),
+		flags: json<string[]>('flags').notNull(),
+		tags: json<string[]>('tags').notNull(),
+		spans: json<unknown[]>('spans').notNull(),
+		rationale: text('rationale').notNull().default(''),
+		sources: json<unknown[]>('sources').notNull(),
+		timeSpentMs: integer('time_spent_ms').notNull().default(0),
+		state: text('state', { enum: ['draft', 'submitted'] }).notNull(),
+		/** Set when a lead sends the item back for re-review (e.g. after a guideline change). */
+		reviewRequestedAt: integer('review_requested_at'),
+		createdAt: createdAt(),
+		updatedAt: integer('updated_at').notNull(),
+		submittedAt: integer('submitted_at')
+	},
+	(t) => [uniqueIndex('evaluations_item_evaluator').on(t.itemId, t.evaluatorId), index('evaluations_evaluator').on(t.evaluatorId)]
+);
+
+export const auditLog = sqliteTable(
+	'audit_log',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		at: integer('at').notNull(),
+		actorId: text('actor_id'),
+		projectId: text('project_id'),
+		action: text('action').notNull(),
+		entityType: text('entity_type').notNull(),
+		entityId: text('entity_id').notNull(),
+		data: json<unknown>('data')
+	},
+	(t) => [index('audit_entity').on(t.entityType, t.entityId), index('audit_project').on(t.projectId, t.at)]
+);
+
+// ---- Calibration -----------------------------------------------------------------------------------------
+
+export const calibrations = sqliteTable('calibrations', {
+	id: id(),
+	projectId: text('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+	title: text('title').notNull(),
+	rubricId: text('rubric_id').notNull().references(() => rubrics.id),
+	phase: text('phase', { enum: ['scoring', 'revealed', 'closed'] }).notNull(),
+	round: integer('round').notNull().default(1),
+	createdBy: text('created_by').notNull().references(() => users.id),
+	createdAt: createdAt(),
+	closedAt: integer('closed_at')
+});
+
+export const calibrationItems = sqliteTable(
+	'calibration_items',
+	{
+		calibrationId: text('calibration_id').notNull().references(() => calibrations.id, { onDelete: 'cascade' }),
+		itemId: text('item_id').notNull().references(() => items.id),
+		position: integer('position').notNull(),
+		/** Items re-scored in the current round (all when the round started for every item). */
+		activeRound: integer('active_round').notNull().default(1)
+	},
+	(t) => [primaryKey({ columns: [t.calibrationId, t.itemId] })]
+);
+
+export const calibrationParticipants = sqliteTable(
+	'calibration_participants',
+	{
+		calibrationId: text('calibration_id').notNull().references(() => calibrations.id, { onDelete: 'cascade' }),
+		userId: text('user_id').notNull().references(() => users.id)
+	},
+	(t) => [primaryKey({ columns: [t.calibrationId, t.userId] }), index('calibration_participants_user').on(t.userId)]
+);
+
+export const calibrationRounds = sqliteTable(
+	'calibration_rounds',
+	{
+		calibrationId: text('calibration_id').notNull().references(() => calibrations.id, { onDelete: 'cascade' }),
+		round: integer('round').notNull(),
+		startedAt: integer('started_at').notNull(),
+		revealedAt: integer('revealed_at')
+	},
+	(t) => [primaryKey({ columns: [t.calibrationId, t.round] })]
+);
+
+export const calibrationScores = sqliteTable(
+	'calibration_scores',
+	{
+		id: id(),
+		calibrationId: text('calibration_id').notNull().references(() => calibrations.id, { onDelete: 'cascade' }),
+		itemId: text('item_id').notNull().references(() => items.id),
+		userId: text('user_id').notNull().references(() => users.id),
+		round: integer('round').notNull(),
+		scores: json<Record<string, unknown>>('scores').notNull(),
+		rationale: text('rationale').notNull().default(''),
+		spans: json<unknown[]>('spans').notNull(),
+		timeSpentMs: integer('time_spent_ms').notNull().default(0),
+		submittedAt: integer('submitted_at').notNull()
+	},
+	(t) => [uniqueIndex('calibration_scores_unique').on(t.calibrationId, t.itemId, t.userId, t.round)]
+);
+
+export const calibrationConsensus = sqliteTable(
+	'calibration_consensus',
+	{
+		calibrationId: text('calibration_id').notNull().references(() => calibrations.id, { onDelete: 'cascade' }),
+		itemId: text('item_id').notNull().references(() => items.id),
+		scores: json<Record<string, unknown>>('scores').notNull(),
+		note: text('note').notNull().default(''),
+		decidedBy: text('decided_by').notNull().references(() => users.id),
+		decidedAt: integer('decided_at').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.calibrationId, t.itemId] })]
+);
+
+// ---- Escalations -----------------------------------------------------------------------------------------
+
+export const escalations = sqliteTable(
+	'escalations',
+	{
+		id: id(),
+		projectId: text('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+		itemId: text('item_id').notNull().references(() => items.id),
+		source: text('source', { enum: ['manual', 'auto'] }).notNull(),
+		openedBy: text('opened_by').references(() => users.id),
+		reason: text('reason').notNull(),
+		note: text('note').notNull().default(''),
+		/** For automatic escalations: the dimension whose agreement fell below the threshold. */
+		dimension: text('dimension'),
+		state: text('state', { enum: ['open', 'in_review', 'resolved', 'dismissed'] }).notNull(),
+		claimedBy: text('claimed_by').references(() => users.id),
+		claimedAt: integer('claimed_at'),
+		closedAt: integer('closed_at'),
+		verdictScores: json<Record<string, unknown>>('verdict_scores'),
+		reasonCode: text('reason_code'),
+		verdictNote: text('verdict_note'),
+		guidelineVersionId: text('guideline_version_id'),
+		createdAt: createdAt()
+	},
+	(t) => [index('escalations_project_state').on(t.projectId, t.state), index('escalations_item').on(t.itemId)]
+);
+
+export const notifications = sqliteTable(
+	'notifications',
+	{
+		id: id(),
+		userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+		projectId: text('project_id').references(() => projects.id, { onDelete: 'cascade' }),
+		kind: text('kind').notNull(),
+		data: json<Record<string, unknown>>('data').notNull(),
+		createdAt: createdAt(),
+		readAt: integer('read_at')
+	},
+	(t) => [index('notifications_user').on(t.userId, t.readAt)]
+);
+
+// ---- Guidelines ------------------------------------------------------------------------------------------
+
+export const guidelines = sqliteTable('guidelines', {
+	id: id(),
+	projectId: text('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+	title: text('title').notNull(),
+	createdBy: text('created_by').references(() => users.id),
+	createdAt: createdAt()
+});
+
+export const guidelineVersions = sqliteTable(
+	'guideline_versions',
+	{
+		id: id(),
+		guidelineId: text('guideline_id').notNull().references(() => guidelines.id, { onDelete: 'cascade' }),
+		number: integer('number').notNull(),
+		/** ProseMirror JSON of the frozen draft, and its Markdown rendering (for diffs and export). */
+		content: json<unknown>('content').notNull(),
+		markdown: text('markdown').notNull(),
+		changelog: text('changelog').notNull().default(''),
+		/** Rubric dimensions this version's change touches (drives re-review). */
+		dimensions: json<string[]>('dimensions').notNull(),
+		publishedBy: text('published_by').references(() => users.id),
+		publishedAt: integer('published_at').notNull()
+	},
+	(t) => [uniqueIndex('guideline_versions_number').on(t.guidelineId, t.number)]
+);
+
+export const guidelineVersionEscalations = sqliteTable(
+	'guideline_version_escalations',
+	{
+		versionId: text('version_id').notNull().references(() => guidelineVersions.id, { onDelete: 'cascade' }),
+		escalationId: text('escalation_id').notNull().references(() => escalations.id, { onDelete: 'cascade' })
+	},
+	(t) => [primaryKey({ columns: [t.versionId, t.escalationId] })]
+);
+
+export const guidelineAcks = sqliteTable(
+	'guideline_acks',
+	{
+		versionId: text('version_id').notNull().references(() => guidelineVersions.id, { onDelete: 'cascade' }),
+		userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+		at: integer('at').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.versionId, t.userId] })]
+);
+
+// ---- Collaboration persistence ---------------------------------------------------------------------------
+
+/** Append-only Yjs update log per room; compacted into `docSnapshots`. */
+export const docUpdates = sqliteTable(
+	'doc_updates',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		room: text('room').notNull(),
+		data: blob('data', { mode: 'buffer' }).notNull(),
+		createdAt: createdAt()
+	},
+	(t) => [index('doc_updates_room').on(t.room, t.id)]
+);
+
+export const docSnapshots = sqliteTable('doc_snapshots', {
+	room: text('room').primaryKey(),
+	data: blob('data', { mode: 'buffer' }).notNull(),
+	/** Highest doc_updates.id folded into this snapshot. */
+	lastUpdateId: integer('last_update_id').notNull().default(0),
+	updatedAt: integer('updated_at')
+		.notNull()
+		.default(sql`0`)
+});
+
+// ---- Webhooks --------------------------------------------------------------------------------------------
+
+/** Per-project webhook subscriptions; every delivery is signed with HMAC-SHA256 of the body using `secret`. */
+export const webhooks = sqliteTable(
+	'webhooks',
+	{
+		id: id(),
+		projectId: text('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+		url: text('url').notNull(),
+		/** Shown once at creation; kept in clear because signing needs it. */
+		secret: text('secret').notNull(),
+		events: json<string[]>('events').notNull(),
+		createdBy: text('created_by').references(() => users.id),
+		createdAt: createdAt()
+	},
+	(t) => [index('webhooks_project').on(t.projectId)]
+);
+
+/** The delivery log: one row per event per webhook, with its retry state. */
+export const webhookDeliveries = sqliteTable(
+	'webhook_deliveries',
+	{
+		id: id(),
+		webhookId: text('webhook_id').notNull().references(() => webhooks.id, { onDelete: 'cascade' }),
+		event: text('event').notNull(),
+		/** The exact JSON body that is signed and sent on every attempt. */
+		body: text('body').notNull(),
+		state: text('state', { enum: ['pending', 'delivered', 'failed'] }).notNull(),
+		attempts: integer('attempts').notNull().default(0),
+		lastStatus: integer('last_status'),
+		lastError: text('last_error'),
+		nextAttemptAt: integer('next_attempt_at'),
+		createdAt: createdAt(),
+		deliveredAt: integer('delivered_at')
+	},
+	(t) => [index('webhook_deliveries_webhook').on(t.webhookId, t.createdAt), index('webhook_deliveries_pending').on(t.state, t.nextAttemptAt)]
+);

@@ -1,0 +1,79 @@
+// createApp(deps): the whole HTTP surface. One sub-app per resource under /api, media under /media, and the
+// built web app for everything else. Errors are mapped in one place (http/errors.ts).
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { AppDeps, AppEnv } from './http/env';
+import { errorHandler, errorResponse } from './http/errors';
+import { originGuard, resolveCaller } from './http/middleware/auth';
+import { securityHeaders } from './http/middleware/security-headers';
+import { staticApp } from './http/static-app';
+import { AppError } from './domain/errors';
+import health from './http/routes/health';
+import { authRoutes } from './http/routes/auth';
+import me from './http/routes/me';
+import projects from './http/routes/projects';
+import { itemRoutes } from './http/routes/items';
+import evaluations from './http/routes/evaluations';
+import queue from './http/routes/queue';
+import media from './http/routes/media';
+import calibrations from './http/routes/calibrations';
+import escalations from './http/routes/escalations';
+import guidelines from './http/routes/guidelines';
+import agreement from './http/routes/agreement';
+import exports from './http/routes/exports';
+import webhooks from './http/routes/webhooks';
+import docs from './http/routes/docs';
+import notifications from './http/routes/notifications';
+import admin from './http/routes/admin';
+
+export type { AppDeps };
+
+export function createApp(deps: AppDeps) {
+	const app = new Hono<AppEnv>();
+	app.onError(errorHandler(deps.logger));
+	app.use('*', securityHeaders);
+	app.use('*', async (c, next) => {
+		c.set('deps', deps);
+		await next();
+	});
+
+	const api = new Hono<AppEnv>();
+	api.use('*', resolveCaller, originGuard);
+	// Large bodies are allowed only on the upload routes, which set their own limits.
+	api.use('*', async (c, next) => {
+		if (/\/(items\/import|media)$/.test(c.req.path)) return next();
+		return bodyLimit({
+			maxSize: deps.config.maxJsonBytes,
+			onError: () => {
+				throw new AppError('payload_too_large', 'The request body is larger than 1 MiB');
+			}
+		})(c, next);
+	});
+	api.route('/health', health);
+	api.route('/auth', authRoutes());
+	api.route('/', me);
+	api.route('/projects', projects);
+	api.route('/', itemRoutes(deps.config.maxImportBytes, deps.config.maxMediaBytes));
+	api.route('/', evaluations);
+	api.route('/', queue);
+	api.route('/', calibrations);
+	api.route('/', escalations);
+	api.route('/', guidelines);
+	api.route('/', agreement);
+	api.route('/', exports);
+	api.route('/', webhooks);
+	api.route('/', docs);
+	api.route('/', notifications);
+	api.route('/', admin);
+	api.all('*', (c) => errorResponse(c, 'not_found', `No API route ${c.req.method} ${c.req.path}`));
+
+	app.route('/api', api);
+	const mediaApp = new Hono<AppEnv>();
+	mediaApp.use('*', resolveCaller);
+	mediaApp.route('/', media);
+	app.route('/media', mediaApp);
+	if (deps.config.appDir) app.route('/', staticApp(deps.config.appDir));
+	return app;
+}
+
+export type AppType = ReturnType<typeof createApp>;

@@ -1,0 +1,51 @@
+// Process configuration from the environment, validated once at start.
+import { z } from 'zod';
+import { resolve } from 'node:path';
+
+const envSchema = z.object({
+	PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+	HOST: z.string().default('0.0.0.0'),
+	DATA_DIR: z.string().default('./data'),
+	CONCORD_DEMO: z.string().default('1'),
+	CONCORD_DEMO_PASSWORD: z.string().min(8).optional(),
+	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+	/** Extra origins allowed to send cookie-authenticated writes (comma-separated), e.g. the Vite dev server. */
+	ALLOWED_ORIGINS: z.string().default('')
+});
+
+export interface Config {
+	port: number;
+	host: string;
+	dataDir: string;
+	demo: boolean;
+	demoPassword: string | undefined;
+	logLevel: string;
+	allowedOrigins: string[];
+	/** Where the built SvelteKit app lives; absent in API-only tests. */
+	appDir: string | null;
+	sessionTtlMs: number;
+	maxJsonBytes: number;
+	maxImportBytes: number;
+	maxMediaBytes: number;
+	/** Webhook deliveries: attempts in all, first retry delay (doubling after each failure), per-request timeout. */
+	webhooks: { maxAttempts: number; retryBaseMs: number; timeoutMs: number };
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+	const e = envSchema.parse(env);
+	return {
+		port: e.PORT,
+		host: e.HOST,
+		dataDir: resolve(e.DATA_DIR),
+		demo: e.CONCORD_DEMO !== '0',
+		demoPassword: e.CONCORD_DEMO_PASSWORD,
+		logLevel: e.LOG_LEVEL,
+		allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+		appDir: resolve('build'),
+		sessionTtlMs: 14 * 24 * 3600 * 1000,
+		maxJsonBytes: 1024 * 1024,
+		maxImportBytes: 64 * 1024 * 1024,
+		maxMediaBytes: 25 * 1024 * 1024,
+		webhooks: { maxAttempts: 6, retryBaseMs: 5_000, timeoutMs: 10_000 }
+	};
+}

@@ -1,0 +1,119 @@
+// Evaluations (one per item and evaluator; a draft until submitted) and the guideline version they are made under.
+import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
+import type { Db } from './client';
+import { evaluations, guidelineAcks, guidelineVersions, guidelines, users } from '../../drizzle/schema';
+import type { Evaluation, EvaluationInput } from '#shared/evaluation';
+import { newId } from '../domain/ids';
+import { audit } from './audit';
+
+type EvaluationRow = typeof evaluations.$inferSelect;
+
+export function toEvaluation(r: EvaluationRow, evaluatorName?: string): Evaluation {
+	return {
+		id: r.id,
+		itemId: r.itemId,
+		evaluatorId: r.evaluatorId,
+		evaluatorName,
+		rubricId: r.rubricId,
+		rubricVersion: r.rubricVersion,
+		guidelineVersionId: r.guidelineVersionId,
+		scores: r.scores as Evaluation['scores'],
+		flags: r.flags,
+		tags: r.tags,
+		spans: r.spans as Evaluation['spans'],
+		rationale: r.rationale,
+		sources: r.sources as Evaluation['sources'],
+		timeSpentMs: r.timeSpentMs,
+		state: r.state,
+		createdAt: r.createdAt,
+		updatedAt: r.updatedAt,
+		submittedAt: r.submittedAt
+	};
+}
+
+/** The newest published version of the project's guidelines (the first guideline is the project's main one). */
+export function currentGuidelineVersion(db: Db, projectId: string) {
+	return db
+		.select({ id: guidelineVersions.id, number: guidelineVersions.number, guidelineId: guidelineVersions.guidelineId })
+		.from(guidelineVersions)
+		.innerJoin(guidelines, eq(guidelines.id, guidelineVersions.guidelineId))
+		.where(eq(guidelines.projectId, projectId))
+		.orderBy(asc(guidelines.createdAt), desc(guidelineVersions.number))
+		.get();
+}
+
+export function hasAcknowledged(db: Db, versionId: string, userId: string): boolean {
+	return !!db
+		.select({ v: guidelineAcks.versionId })
+		.from(guidelineAcks)
+		.where(and(eq(guidelineAcks.versionId, versionId), eq(guidelineAcks.userId, userId)))
+		.get();
+}
+
+export function findEvaluation(db: Db, itemId: string, evaluatorId: string) {
+	return db.select().from(evaluations).where(and(eq(evaluations.itemId, itemId), eq(evaluations.evaluatorId, evaluatorId))).get();
+}
+
+export interface SaveEvaluation {
+	itemId: string;
+	projectId: string;
+	evaluatorId: string;
+	input: EvaluationInput;
+	rubricVersion: number;
+	guidelineVersionId: string | null;
+}
+
+/** Creates or replaces the caller's evaluation of an item; audited. */
+export function saveEvaluation(db: Db, s: SaveEvaluation): EvaluationRow {
+	const now = Date.now();
+	const prev = findEvaluation(db, s.itemId, s.evaluatorId);
+	const values = {
+		rubricId: s.input.rubricId,
+		rubricVersion: s.rubricVersion,
+		guidelineVersionId: s.guidelineVersionId,
+		scores: s.input.scores,
+		flags: s.input.flags,
+		tags: s.input.tags,
+		spans: s.input.spans,
+		rationale: s.input.rationale,
+		sources: s.input.sources,
+		timeSpentMs: s.input.timeSpentMs,
+		state: s.input.state,
+		updatedAt: now,
+		submittedAt: s.input.state === 'submitted' ? now : null,
+		reviewRequestedAt: s.input.state === 'submitted' ? null : (prev?.reviewRequestedAt ?? null)
+	};
+	let row: EvaluationRow;
+	if (prev) {
+		row = db.update(evaluations).set(values).where(eq(evaluations.id, prev.id)).returning().get();
+	} else {
+		row = db.insert(evaluations).values({ id: newId(), itemId: s.itemId, evaluatorId: s.evaluatorId, createdAt: now, ...values }).returning().get();
+	}
+	if (s.input.state === 'submitted') {
+		audit(db, { actorId: s.evaluatorId, projectId: s.projectId, action: 'evaluation.submit', entityType: 'evaluation', entityId: row.id, data: { itemId: s.itemId, scores: s.input.scores } });
+	}
+	return row;
+}
+
+export function evaluationsForItems(db: Db, itemIds: string[], opts: { evaluatorId?: string; submittedOnly?: boolean } = {}) {
+	if (!itemIds.length) return [];
+	const conds = [inArray(evaluations.itemId, itemIds)];
+	if (opts.evaluatorId) conds.push(eq(evaluations.evaluatorId, opts.evaluatorId));
+	if (opts.submittedOnly) conds.push(eq(evaluations.state, 'submitted'));
+	return db
+		.select({ e: evaluations, name: users.name })
+		.from(evaluations)
+		.innerJoin(users, eq(users.id, evaluations.evaluatorId))
+		.where(and(...conds))
+		.orderBy(asc(evaluations.createdAt))
+		.all()
+		.map((r) => toEvaluation(r.e, r.name));
+}
+
+export function pendingReviewCount(db: Db, evaluatorId: string): number {
+	return db
+		.select({ id: evaluations.id })
+		.from(evaluations)
+		.where(and(eq(evaluations.evaluatorId, evaluatorId), isNull(evaluations.submittedAt)))
+		.all().length;
+}

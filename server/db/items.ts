@@ -1,0 +1,124 @@
+// Items: listing with filters, import (prepared inserts in the caller's transaction, idempotent by external id)
+// and media records.
+import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Db } from './client';
+import { items, media } from '../../drizzle/schema';
+import type { Item, ItemInput, Modality } from '#shared/items';
+import { newId } from '../domain/ids';
+import { contentExternalId } from '../domain/item-import';
+import { audit } from './audit';
+
+type ItemRow = typeof items.$inferSelect;
+
+/** Metadata meant for leads (planted errors, why an item is ambiguous); evaluators never receive it. */
+export const LEAD_ONLY_METADATA = ['planted', 'note', 'ambiguous'];
+
+function metadataFor(metadata: Record<string, unknown>, forLead: boolean): Record<string, unknown> {
+	if (forLead) return metadata;
+	return Object.fromEntries(Object.entries(metadata).filter(([k]) => !LEAD_ONLY_METADATA.includes(k)));
+}
+
+/** The item as a caller may see it: `withGold` (leads and managers) also carries gold and lead-only metadata. */
+export function toItem(r: ItemRow, withGold: boolean): Item {
+	return {
+		id: r.id,
+		projectId: r.projectId,
+		externalId: r.externalId,
+		modality: r.modality as Modality,
+		payload: r.payload,
+		language: r.language,
+		metadata: metadataFor(r.metadata, withGold),
+		gold: withGold ? (r.gold ?? null) : null,
+		createdAt: r.createdAt
+	};
+}
+
+export interface ItemFilter {
+	modality?: string;
+	language?: string;
+	ids?: string[];
+	limit: number;
+	offset: number;
+}
+
+export function listItems(db: Db, projectId: string, f: ItemFilter): { rows: ItemRow[]; total: number } {
+	const conds: SQL[] = [eq(items.projectId, projectId)];
+	if (f.modality) conds.push(eq(items.modality, f.modality));
+	if (f.language) conds.push(eq(items.language, f.language));
+	if (f.ids) conds.push(inArray(items.id, f.ids.length ? f.ids : ['']));
+	const where = and(...conds);
+	const rows = db.select().from(items).where(where).orderBy(asc(items.createdAt), asc(items.id)).limit(f.limit).offset(f.offset).all();
+	const total = db.select({ n: count() }).from(items).where(where).get()?.n ?? 0;
+	return { rows, total };
+}
+
+export function getItemRow(db: Db, id: string): ItemRow | undefined {
+	return db.select().from(items).where(eq(items.id, id)).get();
+}
+
+/**
+ * A prepared insert for one project's items; an item whose external id already exists there is skipped. Items
+ * without an external id get one derived from their content, so the same item is never inserted twice.
+ */
+export function createItemWriter(db: Db, projectId: string) {
+	const insert = db
+		.insert(items)
+		.values({
+			id: sql.placeholder('id'),
+			projectId,
+			externalId: sql.placeholder('externalId'),
+			modality: sql.placeholder('modality'),
+			payload: sql.placeholder('payload'),
+			language: sql.placeholder('language'),
+			metadata: sql.placeholder('metadata'),
+			// Raw, not JSON-encoded by drizzle: an item without gold must be SQL NULL, not the text 'null'.
+			gold: sql`${sql.placeholder('gold')}`,
+			createdAt: sql.placeholder('createdAt')
+		})
+		.onConflictDoNothing()
+		.prepare();
+	return {
+		/** True when inserted, false when an item with this external id was already there. */
+		insert(input: ItemInput, createdAt: number): boolean {
+			const values = { id: newId(), externalId: input.externalId ?? contentExternalId(input), modality: input.modality, payload: input.payload, language: input.language, metadata: input.metadata, gold: input.gold ? JSON.stringify(input.gold) : null, createdAt };
+			return insert.run(values).changes > 0;
+		}
+	};
+}
+
+/** Inserts all items in the caller's transaction (in order); items whose external id already exists are skipped. */
+export function insertItems(db: Db, projectId: string, inputs: ItemInput[], actorId: string | null) {
+	const writer = createItemWriter(db, projectId);
+	let imported = 0;
+	const now = Date.now();
+	for (const [i, input] of inputs.entries()) if (writer.insert(input, now + i)) imported++;
+	const skipped = inputs.length - imported;
+	auditImport(db, projectId, actorId, { imported, skipped });
+	return { imported, skipped };
+}
+
+export function auditImport(db: Db, projectId: string, actorId: string | null, data: Record<string, unknown>): void {
+	audit(db, { actorId, projectId, action: 'items.import', entityType: 'project', entityId: projectId, data });
+}
+
+export function setGold(db: Db, itemId: string, gold: Record<string, unknown>): void {
+	db.update(items).set({ gold }).where(eq(items.id, itemId)).run();
+}
+
+export function recordMedia(db: Db, sha256: string, mime: string, size: number): void {
+	db.insert(media).values({ sha256, mime, size, createdAt: Date.now() }).onConflictDoNothing().run();
+}
+
+export function getMedia(db: Db, sha256: string) {
+	return db.select().from(media).where(eq(media.sha256, sha256)).get();
+}
+
+/** A cached existence check for media rows, for validating many references in one import. */
+export function mediaLookup(db: Db): (sha256: string) => boolean {
+	const known = new Map<string, boolean>();
+	return (sha256) => {
+		let found = known.get(sha256);
+		if (found === undefined) known.set(sha256, (found = getMedia(db, sha256) !== undefined));
+		return found;
+	};
+}

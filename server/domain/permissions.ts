@@ -1,0 +1,112 @@
+// The one place that decides who may do what. Every REST route and every collaboration room asks here.
+// Pure: callers pass the caller's admin flag and project role; nothing is looked up.
+import type { Role } from '#shared/roles';
+import type { RoomKind } from '#shared/rooms';
+
+export type Action =
+	| 'project.read'
+	| 'project.manage'
+	| 'item.read'
+	| 'item.readGold'
+	| 'item.import'
+	| 'item.evaluate'
+	| 'evaluation.readAll'
+	| 'escalation.create'
+	| 'escalation.readQueue'
+	| 'escalation.decide'
+	| 'calibration.create'
+	| 'calibration.decide'
+	| 'calibration.readAll'
+	| 'guideline.read'
+	| 'guideline.edit'
+	| 'guideline.comment'
+	| 'guideline.acknowledge'
+	/** See who acknowledged a version and which earlier evaluations it touches. */
+	| 'guideline.oversee'
+	| 'agreement.read'
+	| 'export.read'
+	| 'webhook.manage';
+
+const MATRIX: Record<Role, ReadonlySet<Action>> = {
+	evaluator: new Set<Action>([
+		'project.read',
+		'item.read',
+		'item.evaluate',
+		'escalation.create',
+		'guideline.read',
+		'guideline.comment',
+		'guideline.acknowledge'
+	]),
+	lead: new Set<Action>([
+		'project.read',
+		'item.read',
+		'item.readGold',
+		'item.import',
+		'item.evaluate',
+		'evaluation.readAll',
+		'escalation.create',
+		'escalation.readQueue',
+		'escalation.decide',
+		'calibration.create',
+		'calibration.decide',
+		'calibration.readAll',
+		'guideline.read',
+		'guideline.edit',
+		'guideline.comment',
+		'guideline.acknowledge',
+		'guideline.oversee',
+		'agreement.read',
+		'export.read',
+		'webhook.manage'
+	]),
+	manager: new Set<Action>([
+		'project.read',
+		'item.read',
+		'item.readGold',
+		'evaluation.readAll',
+		'escalation.readQueue',
+		'calibration.readAll',
+		'guideline.read',
+		'guideline.oversee',
+		'agreement.read',
+		'export.read'
+	])
+};
+
+export interface Actor {
+	isAdmin: boolean;
+	/** The caller's role in the project in question, or null when not a member. */
+	role: Role | null;
+}
+
+/** Admins manage projects and members but do not score; everything else follows the role. */
+export function can(actor: Actor, action: Action): boolean {
+	if (actor.isAdmin && (action === 'project.manage' || action === 'project.read')) return true;
+	return actor.role !== null && MATRIX[actor.role].has(action);
+}
+
+/** What a connection may do in a room: write (server-allowed keys), read only, or nothing. */
+export type RoomAccess = 'write' | 'read' | null;
+
+export interface RoomContext {
+	/** session: the caller is a participant; item: the caller evaluated or escalated the item. */
+	involved: boolean;
+}
+
+export function roomAccess(kind: RoomKind, role: Role | null, ctx: RoomContext): RoomAccess {
+	if (role === null) return null;
+	if (role === 'manager') return 'read';
+	if (role === 'lead') return 'write';
+	// Evaluators: guideline rooms are open to comment in; session and item rooms only when involved.
+	if (kind === 'guideline') return 'write';
+	return ctx.involved ? 'write' : null;
+}
+
+/** Top-level document keys each role may write in a room kind; `state` is the server's alone. */
+export function writableKeys(kind: RoomKind, role: Role): ReadonlySet<string> {
+	if (role === 'manager') return new Set();
+	if (kind === 'guideline') {
+		return role === 'lead' ? new Set(['content', 'discussion', 'annotations']) : new Set(['discussion', 'annotations']);
+	}
+	return new Set(['discussion', 'annotations']);
+}

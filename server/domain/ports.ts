@@ -1,0 +1,26 @@
+// What the HTTP layer needs from other parts of the server, as interfaces (implemented in collab/ and db/).
+import type * as Y from 'yjs';
+
+/** Server-side writes into collaboration rooms (REST decisions mirrored live). Works whether or not a room is loaded. */
+export interface RoomWriter {
+	update(room: string, fn: (doc: Y.Doc) => void): Promise<void>;
+	/** Closes the caller's connections in rooms of a project after a membership change (re-checks permissions). */
+	recheckUser(userId: string): void;
+	stats(): { rooms: number; connections: number };
+}
+
+/** Domain events other features subscribe to (e.g. auto-escalation after a submission). */
+export interface DomainEventMap {
+	'evaluation.submitted': { projectId: string; itemId: string; evaluatorId: string; evaluationId: string };
+	'membership.changed': { projectId: string; userId: string };
+	/** Emitted after the transaction that opened an escalation commits (manual or automatic). */
+	'escalation.opened': { projectId: string; escalationId: string; itemId: string; source: 'manual' | 'auto'; reason: string; openedBy: string | null };
+	/** Emitted after a verdict (state `resolved`) or a dismissal (state `dismissed`) commits. */
+	'escalation.resolved': { projectId: string; escalationId: string; itemId: string; state: 'resolved' | 'dismissed'; reasonCode: string | null; decidedBy: string };
+	/** Emitted after a guideline version is published. */
+	'guideline.published': { projectId: string; guidelineId: string; versionId: string; number: number; changelog: string; publishedBy: string };
+	/** Emitted after a calibration session is closed. */
+	'calibration.closed': { projectId: string; calibrationId: string; closedBy: string };
+}
+
+export type DomainEventName = keyof DomainEventMap;

@@ -1,0 +1,32 @@
+// Route helpers that turn the permission module's answers into errors: non-members get 404 (a project's
+// existence is not disclosed), members without the permission get 403.
+import type { Context } from 'hono';
+import type { AppEnv } from './env';
+import { can, type Action } from '../domain/permissions';
+import { Forbidden, NotFound, Unauthenticated } from '../domain/errors';
+import { roleIn } from '../db/users';
+import type { Role, User } from '#shared/roles';
+
+export function requireUser(c: Context<AppEnv>): User {
+	const user = c.var.user;
+	if (!user) throw Unauthenticated();
+	return user;
+}
+
+export interface ProjectAccess {
+	user: User;
+	role: Role | null;
+}
+
+export function requireProject(c: Context<AppEnv>, projectId: string, action: Action): ProjectAccess {
+	const user = requireUser(c);
+	const role = roleIn(c.var.deps.db, projectId, user.id);
+	const actor = { isAdmin: user.isAdmin, role };
+	if (!can(actor, 'project.read')) throw NotFound('No such project');
+	if (!can(actor, action)) throw Forbidden();
+	return { user, role };
+}
+
+export function allowed(access: ProjectAccess, action: Action): boolean {
+	return can({ isAdmin: access.user.isAdmin, role: access.role }, action);
+}

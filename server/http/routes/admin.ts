@@ -1,0 +1,55 @@
+// Admin: user accounts (list, create). Project membership is managed under /api/projects/:pid/members.
+import { Hono } from 'hono';
+import { asc } from 'drizzle-orm';
+import { z } from 'zod';
+import type { AppEnv } from '../env';
+import { requireUser } from '../access';
+import { validate } from '../validate';
+import { Conflict, Forbidden } from '../../domain/errors';
+import { users } from '../../../drizzle/schema';
+import { findUserByEmail, toUser } from '../../db/users';
+import { hashPassword } from '../../domain/passwords';
+import { newId } from '../../domain/ids';
+import { audit } from '../../db/audit';
+import { tx } from '../../db/client';
+
+const app = new Hono<AppEnv>();
+
+function requireAdmin(c: Parameters<typeof requireUser>[0]) {
+	const user = requireUser(c);
+	if (!user.isAdmin) throw Forbidden('Only an admin can manage users');
+	return user;
+}
+
+app.get('/admin/users', (c) => {
+	requireAdmin(c);
+	return c.json({ users: c.var.deps.db.select().from(users).orderBy(asc(users.email)).all().map(toUser) });
+});
+
+app.post(
+	'/admin/users',
+	validate(
+		'json',
+		z.object({
+			email: z.string().trim().toLowerCase().email().max(320),
+			name: z.string().trim().min(1).max(100),
+			password: z.string().min(10, 'at least 10 characters').max(1000),
+			isAdmin: z.boolean().default(false)
+		})
+	),
+	async (c) => {
+		const admin = requireAdmin(c);
+		const input = c.req.valid('json');
+		const passwordHash = await hashPassword(input.password);
+		const { db } = c.var.deps;
+		if (findUserByEmail(db, input.email)) throw Conflict('A user with this email already exists');
+		const row = { id: newId(), email: input.email, name: input.name, passwordHash, isAdmin: input.isAdmin, locale: null, createdAt: Date.now() };
+		tx(db, (t) => {
+			t.insert(users).values(row).run();
+			audit(t, { actorId: admin.id, projectId: null, action: 'user.create', entityType: 'user', entityId: row.id, data: { email: row.email } });
+		});
+		return c.json({ user: toUser(row) }, 201);
+	}
+);
+
+export default app;

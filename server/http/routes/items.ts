@@ -1,0 +1,74 @@
+// Items: list, read (gold hidden from evaluators), import (JSONL, CSV, Label Studio or a zip with media; all or
+// nothing, streamed to disk first), media upload.
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import type { AppEnv } from '../env';
+import { allowed, requireProject } from '../access';
+import { validate } from '../validate';
+import { getItemRow, listItems, toItem } from '../../db/items';
+import { IMPORT_FORMATS, importItems } from '../../import/run-import';
+import { AppError, NotFound } from '../../domain/errors';
+import { modalitySchema } from '#shared/items';
+import { evaluationsForItems } from '../../db/evaluations';
+import { storeMedia } from '../media-store';
+
+const listQuery = z.object({
+	modality: modalitySchema.optional(),
+	language: z.string().max(20).optional(),
+	ids: z.string().max(20_000).optional(),
+	limit: z.coerce.number().int().min(1).max(500).default(100),
+	offset: z.coerce.number().int().min(0).default(0)
+});
+
+export function itemRoutes(maxImportBytes: number, maxMediaBytes: number) {
+	const app = new Hono<AppEnv>();
+	const tooLarge = (what: string, limit: number) => () => {
+		throw new AppError('payload_too_large', `${what} is larger than ${Math.round(limit / 1024 / 1024)} MiB`);
+	};
+
+	app.get('/projects/:pid/items', validate('query', listQuery), (c) => {
+		const pid = c.req.param('pid');
+		const access = requireProject(c, pid, 'item.read');
+		const q = c.req.valid('query');
+		const { rows, total } = listItems(c.var.deps.db, pid, { ...q, ids: q.ids?.split(',') });
+		const withGold = allowed(access, 'item.readGold');
+		const items = rows.map((r) => toItem(r, withGold));
+		// Per item, how many submitted evaluations exist and whether the caller has evaluated it.
+		const evals = evaluationsForItems(c.var.deps.db, items.map((i) => i.id));
+		const summary = items.map((i) => {
+			const mine = evals.find((e) => e.itemId === i.id && e.evaluatorId === access.user.id);
+			return { ...i, evaluationCount: evals.filter((e) => e.itemId === i.id && e.state === 'submitted').length, myState: mine?.state ?? null };
+		});
+		return c.json({ items: summary, total });
+	});
+
+	app.get('/items/:id', (c) => {
+		const row = getItemRow(c.var.deps.db, c.req.param('id'));
+		if (!row) throw NotFound('No such item');
+		const access = requireProject(c, row.projectId, 'item.read');
+		return c.json({ item: toItem(row, allowed(access, 'item.readGold')) });
+	});
+
+	app.post(
+		'/projects/:pid/items/import',
+		bodyLimit({ maxSize: maxImportBytes, onError: tooLarge('The import', maxImportBytes) }),
+		validate('query', z.object({ format: z.enum(IMPORT_FORMATS).default('jsonl') })),
+		async (c) => {
+			const pid = c.req.param('pid');
+			const { user } = requireProject(c, pid, 'item.import');
+			const result = await importItems(c.var.deps, pid, user.id, c.req.valid('query').format, c.req.raw.body);
+			return c.json(result, 201);
+		}
+	);
+
+	app.post('/projects/:pid/media', bodyLimit({ maxSize: maxMediaBytes, onError: tooLarge('The file', maxMediaBytes) }), async (c) => {
+		const pid = c.req.param('pid');
+		requireProject(c, pid, 'item.import');
+		const bytes = new Uint8Array(await c.req.arrayBuffer());
+		const stored = storeMedia(c.var.deps, bytes, c.req.header('content-type') ?? '');
+		return c.json(stored, 201);
+	});
+
+	return app;
+}

@@ -1,0 +1,96 @@
+// Projects, their members and their rubrics.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from '../env';
+import { requireProject, requireUser } from '../access';
+import { validate } from '../validate';
+import { Forbidden, NotFound } from '../../domain/errors';
+import { createProject, createRubric, getProject, latestRubrics, projectMembers, projectsFor, removeMembership, setMembership } from '../../db/projects';
+import { findUser, findUserByEmail } from '../../db/users';
+import { rubricDefinitionSchema } from '#shared/rubric';
+import { ROLES } from '#shared/roles';
+import { tx } from '../../db/client';
+
+const settingsSchema = z.object({
+	overlap: z.number().int().min(1).max(50),
+	agreementThreshold: z.number().min(-1).max(1),
+	minEvaluations: z.number().int().min(2).max(50),
+	dimensionThresholds: z.record(z.string(), z.number().min(-1).max(1)).optional()
+});
+
+const app = new Hono<AppEnv>();
+
+app.get('/', (c) => {
+	const user = requireUser(c);
+	return c.json({ projects: projectsFor(c.var.deps.db, user.id, user.isAdmin) });
+});
+
+app.post(
+	'/',
+	validate('json', z.object({ name: z.string().trim().min(1).max(200), description: z.string().max(5000).optional(), settings: settingsSchema.partial().optional() })),
+	(c) => {
+		const user = requireUser(c);
+		if (!user.isAdmin) throw Forbidden('Only an admin can create projects');
+		const project = tx(c.var.deps.db, (t) => createProject(t, c.req.valid('json'), user.id));
+		return c.json({ project }, 201);
+	}
+);
+
+app.get('/:pid', (c) => {
+	const pid = c.req.param('pid');
+	const { role } = requireProject(c, pid, 'project.read');
+	const project = getProject(c.var.deps.db, pid);
+	if (!project) throw NotFound('No such project');
+	return c.json({ project: { ...project, role } });
+});
+
+app.get('/:pid/members', (c) => {
+	const pid = c.req.param('pid');
+	requireProject(c, pid, 'project.read');
+	return c.json({ members: projectMembers(c.var.deps.db, pid) });
+});
+
+app.put(
+	'/:pid/members',
+	validate('json', z.object({ email: z.string().trim().toLowerCase().email(), role: z.enum(ROLES) })),
+	(c) => {
+		const pid = c.req.param('pid');
+		const { user } = requireProject(c, pid, 'project.manage');
+		const { email, role } = c.req.valid('json');
+		const target = findUserByEmail(c.var.deps.db, email);
+		if (!target) throw NotFound('No user with that email');
+		tx(c.var.deps.db, (t) => setMembership(t, pid, target.id, role, user.id));
+		c.var.deps.events.emit('membership.changed', { projectId: pid, userId: target.id });
+		return c.json({ members: projectMembers(c.var.deps.db, pid) });
+	}
+);
+
+app.delete('/:pid/members/:uid', (c) => {
+	const { pid, uid } = c.req.param();
+	const { user } = requireProject(c, pid, 'project.manage');
+	if (!findUser(c.var.deps.db, uid)) throw NotFound('No such user');
+	tx(c.var.deps.db, (t) => removeMembership(t, pid, uid, user.id));
+	c.var.deps.events.emit('membership.changed', { projectId: pid, userId: uid });
+	c.var.deps.rooms.recheckUser(uid);
+	return c.json({ members: projectMembers(c.var.deps.db, pid) });
+});
+
+app.get('/:pid/rubrics', (c) => {
+	const pid = c.req.param('pid');
+	requireProject(c, pid, 'project.read');
+	return c.json({ rubrics: latestRubrics(c.var.deps.db, pid) });
+});
+
+app.post(
+	'/:pid/rubrics',
+	validate('json', z.object({ name: z.string().trim().min(1).max(200), familyId: z.string().optional(), definition: rubricDefinitionSchema })),
+	(c) => {
+		const pid = c.req.param('pid');
+		const { user } = requireProject(c, pid, 'item.import');
+		const { name, familyId, definition } = c.req.valid('json');
+		const rubric = tx(c.var.deps.db, (t) => createRubric(t, pid, name, definition, user.id, familyId));
+		return c.json({ rubric }, 201);
+	}
+);
+
+export default app;

@@ -1,0 +1,57 @@
+// The evaluator's queue: next items (reserved for the caller up to the project's overlap) with the caller's own
+// state on each, progress, the filter values the project has, and skip.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from '../env';
+import { allowed, requireProject } from '../access';
+import { validate } from '../validate';
+import { evaluationStates, markAssignment, nextItems, queueFacets } from '../../db/queue';
+import { getProject } from '../../db/projects';
+import { getItemRow, listItems, toItem } from '../../db/items';
+import { NotFound } from '../../domain/errors';
+import { audit } from '../../db/audit';
+import { tx } from '../../db/client';
+import { modalitySchema } from '#shared/items';
+
+const app = new Hono<AppEnv>();
+
+app.get(
+	'/projects/:pid/queue',
+	validate('query', z.object({ modality: modalitySchema.optional(), language: z.string().max(20).optional() })),
+	(c) => {
+		const pid = c.req.param('pid');
+		const access = requireProject(c, pid, 'item.evaluate');
+		const project = getProject(c.var.deps.db, pid);
+		if (!project) throw NotFound('No such project');
+		const { db } = c.var.deps;
+		const state = nextItems(db, pid, access.user.id, project.settings.overlap, c.req.valid('query'));
+		const { rows } = listItems(db, pid, { ids: state.itemIds, limit: 500, offset: 0 });
+		const byId = new Map(rows.map((r) => [r.id, toItem(r, allowed(access, 'item.readGold'))]));
+		// The caller's own state per item, so the queue can say "draft" and "sent back for re-review".
+		const mine = new Map(evaluationStates(db, state.itemIds, access.user.id).map((e) => [e.itemId, e]));
+		const items = state.itemIds.flatMap((id) => {
+			const item = byId.get(id);
+			const e = mine.get(id);
+			return item ? [{ ...item, myState: e?.state ?? null, reviewRequested: !!e?.reviewRequestedAt }] : [];
+		});
+		return c.json({ items, progress: { done: state.done, total: state.total }, facets: queueFacets(db, pid) });
+	}
+);
+
+app.post(
+	'/items/:id/skip',
+	validate('json', z.object({ reason: z.string().trim().min(1, 'say why you skip').max(500) })),
+	(c) => {
+		const item = getItemRow(c.var.deps.db, c.req.param('id'));
+		if (!item) throw NotFound('No such item');
+		const { user } = requireProject(c, item.projectId, 'item.evaluate');
+		const { reason } = c.req.valid('json');
+		tx(c.var.deps.db, (t) => {
+			markAssignment(t, item.id, user.id, 'skipped', reason);
+			audit(t, { actorId: user.id, projectId: item.projectId, action: 'item.skip', entityType: 'item', entityId: item.id, data: { reason } });
+		});
+		return c.json({ ok: true });
+	}
+);
+
+export default app;

@@ -1,0 +1,25 @@
+// Entry point: reads the environment, starts the server, and shuts down gracefully on SIGTERM/SIGINT.
+import { loadConfig } from './config';
+import { createLogger } from './logger';
+import { startServer } from './server';
+
+const config = loadConfig();
+const logger = createLogger(config.logLevel);
+const server = await startServer(config, logger);
+logger.info({ url: server.url, dataDir: config.dataDir }, `Concord is running at http://localhost:${server.port}`);
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+	process.on(signal, async () => {
+		if (stopping) return;
+		stopping = true;
+		logger.info({ signal }, 'shutting down');
+		try {
+			await server.close();
+			process.exit(0);
+		} catch (err) {
+			logger.error({ err }, 'shutdown failed');
+			process.exit(1);
+		}
+	});
+}

@@ -1,0 +1,59 @@
+// Builds and starts the one Concord process: database, services, HTTP app and the collaboration endpoint.
+// Used by main.ts and by tests (port 0, temporary DATA_DIR).
+import { serve } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config';
+import { openDb } from './db/client';
+import { createApp } from './app';
+import { createLogger, type Logger } from './logger';
+import { DomainEvents } from './domain/events';
+import { seedDemo } from './demo/seed';
+import { attachCollab } from './collab/attach';
+import type { CollabOptions } from './collab/options';
+import { registerFeatures } from './features';
+
+export interface RunningServer {
+	url: string;
+	port: number;
+	/** Stops accepting, flushes collaboration rooms, closes sockets (1012) and the database. */
+	close(): Promise<void>;
+	deps: import('./http/env').AppDeps;
+}
+
+export interface ServerOptions {
+	/** Collaboration tunables (tests use a short unload grace period and fast pings). */
+	collab?: Partial<CollabOptions>;
+}
+
+export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel), options: ServerOptions = {}): Promise<RunningServer> {
+	const { db, sqlite, close: closeDb } = openDb(config.dataDir);
+	const events = new DomainEvents((err, event) => logger.error({ err, event }, 'domain event listener failed'));
+	const deps = { db, sqlite, config, logger, events, rooms: undefined as never } as import('./http/env').AppDeps;
+	if (config.demo) await seedDemo(deps);
+	const collab = attachCollab(deps, options.collab);
+	deps.rooms = collab.rooms;
+	registerFeatures(deps);
+	const app = createApp(deps);
+	const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+		const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+	});
+	collab.inject(server);
+	const port = (server.address() as AddressInfo).port;
+	const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+	let closing: Promise<void> | null = null;
+	return {
+		url: `http://${host}:${port}`,
+		port,
+		deps,
+		close: () =>
+			(closing ??= (async () => {
+				await new Promise<void>((res) => {
+					server.close(() => res());
+					(server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+					collab.closeSockets();
+				});
+				await collab.shutdown();
+				closeDb();
+			})())
+	};
+}

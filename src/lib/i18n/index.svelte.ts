@@ -1,0 +1,64 @@
+// The i18n layer: every UI string goes through t(). Messages live per feature in ./messages/<feature>.ts as
+// { en: {...}, 'pt-BR': {...} }; the locale comes from the user's choice, else the browser, else English.
+// (Paraglide JS 2 was considered: its inlang project loads plugins from a CDN at build time, which this
+// project's offline builds cannot do, so a small typed layer does the same job here.)
+const modules = import.meta.glob<{ default: Record<Locale, Record<string, string>> }>('./messages/*.ts', { eager: true });
+
+export const LOCALES = ['en', 'pt-BR'] as const;
+export type Locale = (typeof LOCALES)[number];
+export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', 'pt-BR': 'Português (Brasil)' };
+
+const dictionaries: Record<Locale, Record<string, string>> = { en: {}, 'pt-BR': {} };
+for (const mod of Object.values(modules)) {
+	for (const locale of LOCALES) Object.assign(dictionaries[locale], mod.default[locale]);
+}
+
+const STORAGE_KEY = 'concord.locale';
+
+function detect(): Locale {
+	if (typeof localStorage !== 'undefined') {
+		const saved = localStorage.getItem(STORAGE_KEY);
+		if (saved && (LOCALES as readonly string[]).includes(saved)) return saved as Locale;
+	}
+	const langs = typeof navigator !== 'undefined' ? navigator.languages : [];
+	return langs.some((l) => l.toLowerCase().startsWith('pt')) ? 'pt-BR' : 'en';
+}
+
+class I18n {
+	locale = $state<Locale>(detect());
+
+	set(locale: Locale) {
+		this.locale = locale;
+		localStorage.setItem(STORAGE_KEY, locale);
+		document.documentElement.lang = locale;
+	}
+}
+
+export const i18n = new I18n();
+
+/** Translates `key`, replacing {name} placeholders. Falls back to English, then to the key itself. */
+export function t(key: string, params: Record<string, string | number> = {}): string {
+	const text = dictionaries[i18n.locale][key] ?? dictionaries.en[key] ?? key;
+	return text.replace(/\{(\w+)\}/g, (_, name) => (name in params ? String(params[name]) : `{${name}}`));
+}
+
+/** Every message key of every feature, for the completeness test. */
+export function allMessages() {
+	return dictionaries;
+}
+
+export function formatNumber(n: number, digits = 2): string {
+	return new Intl.NumberFormat(i18n.locale, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(n);
+}
+
+export function formatDate(ms: number, opts: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' }): string {
+	return new Intl.DateTimeFormat(i18n.locale, opts).format(ms);
+}
+
+export function formatDuration(ms: number): string {
+	const s = Math.round(ms / 1000);
+	if (s < 60) return `${s}s`;
+	const m = Math.floor(s / 60);
+	if (m < 60) return `${m}m ${s % 60}s`;
+	return `${Math.floor(m / 60)}h ${m % 60}m`;
+}

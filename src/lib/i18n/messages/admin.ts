@@ -1,0 +1,47 @@
+// Admin page strings: users, projects, memberships.
+export default {
+	en: {
+		'admin.title': 'Administration',
+		'admin.nav': 'Admin',
+		'admin.users': 'Users',
+		'admin.newUser': 'New user',
+		'admin.name': 'Name',
+		'admin.email': 'Email',
+		'admin.password': 'Initial password',
+		'admin.isAdmin': 'Admin',
+		'admin.create': 'Create',
+		'admin.created': 'Created {name}.',
+		'admin.projects': 'Projects',
+		'admin.newProject': 'New project',
+		'admin.projectName': 'Project name',
+		'admin.description': 'Description',
+		'admin.members': 'Members',
+		'admin.addMember': 'Add member',
+		'admin.role': 'Role',
+		'admin.remove': 'Remove',
+		'admin.noMembers': 'No members yet. Add evaluators, a quality lead and a manager by email.',
+		'admin.forbidden': 'Only admins can open this page.'
+	},
+	'pt-BR': {
+		'admin.title': 'Administração',
+		'admin.nav': 'Admin',
+		'admin.users': 'Usuários',
+		'admin.newUser': 'Novo usuário',
+		'admin.name': 'Nome',
+		'admin.email': 'E-mail',
+		'admin.password': 'Senha inicial',
+		'admin.isAdmin': 'Administrador',
+		'admin.create': 'Criar',
+		'admin.created': '{name} criado(a).',
+		'admin.projects': 'Projetos',
+		'admin.newProject': 'Novo projeto',
+		'admin.projectName': 'Nome do projeto',
+		'admin.description': 'Descrição',
+		'admin.members': 'Membros',
+		'admin.addMember': 'Adicionar membro',
+		'admin.role': 'Papel',
+		'admin.remove': 'Remover',
+		'admin.noMembers': 'Ainda sem membros. Adicione avaliadores, um líder de qualidade e um gerente pelo e-mail.',
+		'admin.forbidden': 'Somente administradores podem abrir esta página.'
+	}
+};

@@ -1,0 +1,34 @@
+// Response shapes of the REST API as the browser sees them (the server builds them from the same types).
+import type { Item } from './items';
+import type { Rubric } from './rubric';
+import type { Role } from './roles';
+
+export interface ProjectSettingsView {
+	overlap: number;
+	agreementThreshold: number;
+	minEvaluations: number;
+	dimensionThresholds?: Record<string, number>;
+}
+
+export interface ProjectView {
+	id: string;
+	name: string;
+	description: string;
+	settings: ProjectSettingsView;
+	createdAt: number;
+	role: Role | null;
+}
+
+export interface ItemSummary extends Item {
+	evaluationCount: number;
+	myState: 'draft' | 'submitted' | null;
+}
+
+export interface Member {
+	id: string;
+	name: string;
+	email: string;
+	role: Role;
+}
+
+export type { Item, Rubric };

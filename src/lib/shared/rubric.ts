@@ -1,0 +1,56 @@
+// Rubric contracts: dimensions with a scale and a measurement level (the level picks the agreement metric).
+import { z } from 'zod';
+
+export const SCALES = ['likert', 'binary', 'categorical', 'pairwise', 'text'] as const;
+export const LEVELS = ['nominal', 'ordinal', 'interval', 'ratio'] as const;
+export type Scale = (typeof SCALES)[number];
+export type Level = (typeof LEVELS)[number];
+
+export const rubricOptionSchema = z.object({
+	value: z.union([z.string().min(1).max(80), z.number()]),
+	label: z.string().min(1).max(200),
+	description: z.string().max(1000).optional()
+});
+export type RubricOption = z.infer<typeof rubricOptionSchema>;
+
+export const rubricDimensionSchema = z.object({
+	key: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'lower_snake_case key'),
+	label: z.string().min(1).max(200),
+	description: z.string().max(2000).optional(),
+	scale: z.enum(SCALES),
+	level: z.enum(LEVELS),
+	required: z.boolean().default(true),
+	/** likert: min..max with labelled anchors in options; categorical/pairwise: the allowed values. */
+	min: z.number().int().optional(),
+	max: z.number().int().optional(),
+	options: z.array(rubricOptionSchema).max(200).optional(),
+	/** A pre-evaluation gate (e.g. feasibility): when answered with one of `stopValues`, the rest is skipped. */
+	gate: z.object({ stopValues: z.array(z.union([z.string(), z.number()])).min(1) }).optional(),
+	/** Only for these modalities (all when absent). */
+	modalities: z.array(z.string()).optional()
+});
+export type RubricDimension = z.infer<typeof rubricDimensionSchema>;
+
+export const rubricDefinitionSchema = z.object({
+	dimensions: z.array(rubricDimensionSchema).min(1).max(50),
+	flags: z.array(z.object({ key: z.string().min(1).max(64), label: z.string().min(1).max(200) })).max(50).default([]),
+	tags: z.array(z.string().min(1).max(64)).max(200).default([]),
+	spanLabels: z
+		.array(z.object({ key: z.string().min(1).max(64), label: z.string().min(1).max(200), color: z.string().max(20).optional() }))
+		.max(50)
+		.default([])
+});
+export type RubricDefinition = z.infer<typeof rubricDefinitionSchema>;
+
+export interface Rubric extends RubricDefinition {
+	id: string;
+	projectId: string;
+	name: string;
+	version: number;
+	createdAt: number;
+}
+
+/** Dimensions that apply to a modality. */
+export function dimensionsFor(rubric: RubricDefinition, modality: string): RubricDimension[] {
+	return rubric.dimensions.filter((d) => !d.modalities || d.modalities.includes(modality));
+}

@@ -1,0 +1,58 @@
+// The browser's API client: JSON in and out, errors as ApiError with the server's stable code.
+import type { ErrorCode } from '$lib/shared/errors';
+
+export class ApiError extends Error {
+	constructor(
+		readonly status: number,
+		readonly code: ErrorCode | 'network',
+		message: string,
+		readonly details?: unknown
+	) {
+		super(message);
+	}
+}
+
+type Query = Record<string, string | number | boolean | undefined | null>;
+
+function withQuery(path: string, query?: Query): string {
+	if (!query) return path;
+	const params = new URLSearchParams();
+	for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+	const qs = params.toString();
+	return qs ? `${path}?${qs}` : path;
+}
+
+async function request<T>(method: string, path: string, body?: unknown, query?: Query, raw?: BodyInit, contentType?: string): Promise<T> {
+	let res: Response;
+	try {
+		res = await fetch(withQuery(path, query), {
+			method,
+			headers: raw !== undefined ? { 'content-type': contentType ?? 'application/octet-stream' } : body !== undefined ? { 'content-type': 'application/json' } : {},
+			body: raw ?? (body !== undefined ? JSON.stringify(body) : undefined),
+			credentials: 'same-origin'
+		});
+	} catch {
+		throw new ApiError(0, 'network', 'Cannot reach the server');
+	}
+	const text = await res.text();
+	let data: unknown = null;
+	try {
+		data = text ? JSON.parse(text) : null;
+	} catch {
+		data = text;
+	}
+	if (!res.ok) {
+		const err = (data as { error?: { code: ErrorCode; message: string; details?: unknown } })?.error;
+		throw new ApiError(res.status, err?.code ?? 'internal', err?.message ?? res.statusText, err?.details);
+	}
+	return data as T;
+}
+
+export const api = {
+	get: <T>(path: string, query?: Query) => request<T>('GET', path, undefined, query),
+	post: <T>(path: string, body?: unknown, query?: Query) => request<T>('POST', path, body ?? {}, query),
+	put: <T>(path: string, body?: unknown) => request<T>('PUT', path, body ?? {}),
+	patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, body ?? {}),
+	delete: <T>(path: string) => request<T>('DELETE', path),
+	upload: <T>(path: string, data: BodyInit, contentType: string, query?: Query) => request<T>('POST', path, undefined, query, data, contentType)
+};

@@ -1,0 +1,116 @@
+// Sign-in, sessions, tokens, CSRF and security headers against the real server.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../fixtures/server';
+
+let server: TestServer;
+beforeAll(async () => {
+	server = await startTestServer();
+});
+afterAll(() => server.close());
+
+describe('auth', () => {
+	it('reports health', async () => {
+		const res = await server.api('/api/health');
+		expect(res.status).toBe(200);
+		expect(res.body).toMatchObject({ ok: true, version: expect.any(String) });
+	});
+
+	it('signs in the demo lead with an HttpOnly SameSite cookie and answers /api/me', async () => {
+		const res = await fetch(server.url + '/api/auth/login', {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', origin: server.url },
+			body: JSON.stringify({ email: 'lead@demo.test', password: 'demo-pass-123' })
+		});
+		expect(res.status).toBe(200);
+		const cookie = res.headers.get('set-cookie') ?? '';
+		expect(cookie).toMatch(/HttpOnly/i);
+		expect(cookie).toMatch(/SameSite=Lax/i);
+		const me = await server.api('/api/me', { headers: { cookie: cookie.split(';')[0] } });
+		expect(me.status).toBe(200);
+		expect(me.body.user.email).toBe('lead@demo.test');
+		expect(me.body.memberships).toEqual([expect.objectContaining({ role: 'lead' })]);
+		expect(me.headers.get('cache-control')).toBe('no-store');
+	});
+
+	it('gives the same 401 for an unknown email and a wrong password', async () => {
+		const a = await server.api('/api/auth/login', { body: { email: 'nobody@demo.test', password: 'whatever-123' } });
+		const b = await server.api('/api/auth/login', { body: { email: 'ana@demo.test', password: 'wrong-password' } });
+		expect(a.status).toBe(401);
+		expect(b.status).toBe(401);
+		expect(a.body).toEqual(b.body);
+		expect(a.body.error.code).toBe('invalid_credentials');
+	});
+
+	it('rejects a malformed login body with validation details', async () => {
+		const res = await server.api('/api/auth/login', { body: { email: 'not-an-email' } });
+		expect(res.status).toBe(400);
+		expect(res.body.error.code).toBe('validation_failed');
+		expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual(expect.arrayContaining(['email', 'password']));
+	});
+
+	it('rejects invalid JSON with a clear 400', async () => {
+		const res = await server.api('/api/auth/login', { raw: '{"email":', headers: { 'content-type': 'application/json' }, method: 'POST' });
+		expect(res.status).toBe(400);
+		expect(res.body.error.code).toMatch(/bad_request|validation_failed/);
+	});
+
+	it('rate-limits repeated failed sign-ins', async () => {
+		let last = 0;
+		for (let i = 0; i < 12; i++) {
+			last = (await server.api('/api/auth/login', { body: { email: 'chen@demo.test', password: `wrong-${i}` } })).status;
+		}
+		expect(last).toBe(429);
+	});
+
+	it('signs out and the session stops working', async () => {
+		const headers = await server.login('ben@demo.test');
+		expect((await server.api('/api/me', { headers })).status).toBe(200);
+		expect((await server.api('/api/auth/logout', { method: 'POST', headers })).status).toBe(200);
+		expect((await server.api('/api/me', { headers })).status).toBe(401);
+	});
+
+	it('refuses cookie-authenticated writes from another origin (CSRF)', async () => {
+		const headers = await server.login('lead@demo.test');
+		const res = await server.api('/api/tokens', { body: { name: 'x' }, headers: { ...headers, origin: 'https://evil.example' } });
+		expect(res.status).toBe(403);
+		expect(res.body.error.code).toBe('forbidden');
+	});
+
+	it('issues API tokens that work as Bearer and are stored hashed', async () => {
+		const headers = await server.login('lead@demo.test');
+		const res = await server.api('/api/tokens', { body: { name: 'script' }, headers });
+		expect(res.status).toBe(201);
+		const token: string = res.body.token;
+		const me = await fetch(server.url + '/api/me', { headers: { authorization: `Bearer ${token}` } });
+		expect(me.status).toBe(200);
+		const row = server.deps.sqlite.prepare('select token_hash from api_tokens where name = ?').get('script') as { token_hash: string };
+		expect(row.token_hash).not.toContain(token);
+		const bad = await fetch(server.url + '/api/me', { headers: { authorization: 'Bearer nope' } });
+		expect(bad.status).toBe(401);
+	});
+
+	it('rejects bodies over the size limit with 413', async () => {
+		const headers = await server.login('lead@demo.test');
+		const res = await server.api('/api/tokens', { body: { name: 'x'.repeat(2 * 1024 * 1024) }, headers });
+		expect(res.status).toBe(413);
+		expect(res.body.error.code).toBe('payload_too_large');
+	});
+
+	it('sets security headers and a strict CSP on the app', async () => {
+		const res = await fetch(server.url + '/login');
+		expect(res.status).toBe(200);
+		const csp = res.headers.get('content-security-policy') ?? '';
+		expect(csp).toContain("frame-ancestors 'none'");
+		expect(csp).toMatch(/script-src 'self'( 'sha256-[^']+')*(;|$)/);
+		expect(csp).not.toContain('unsafe-inline\' ;');
+		expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+		expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+		expect(res.headers.get('referrer-policy')).toBeTruthy();
+	});
+
+	it('answers unknown API routes with a JSON 404', async () => {
+		const res = await server.api('/api/nope');
+		expect(res.status).toBe(404);
+		expect(res.body.error.code).toBe('not_found');
+	});
+});
