@@ -1,0 +1,47 @@
+// Percentile bootstrap confidence interval for Krippendorff's alpha, resampling items (units) with replacement.
+// Deterministic: a seeded PRNG (mulberry32) drives the draws, so the same data, seed and sample count always give
+// the same interval. Replicates whose values show no spread are skipped (alpha is undefined for them).
+import { alphaSums, noSpread, type AlphaParts } from './alpha-parts';
+import type { BootstrapOptions, ConfidenceInterval } from './types';
+
+/** A small, fast, seedable PRNG returning floats in [0, 1). */
+export function mulberry32(seed: number): () => number {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+function quantile(sorted: Float64Array, p: number): number {
+	const at = (sorted.length - 1) * p;
+	const lo = Math.floor(at);
+	const hi = Math.min(lo + 1, sorted.length - 1);
+	return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
+}
+
+/** The interval, or null when fewer than two replicates produced a value. */
+export function bootstrapAlpha(parts: AlphaParts, options: BootstrapOptions = {}): ConfidenceInterval | null {
+	const samples = Math.max(1, Math.floor(options.samples ?? 1000));
+	const level = options.level ?? 0.95;
+	const seed = options.seed ?? 1;
+	const random = mulberry32(seed);
+	const U = parts.m.length;
+	const weight = new Float64Array(U);
+	const found = new Float64Array(samples);
+	let k = 0;
+	for (let s = 0; s < samples; s++) {
+		weight.fill(0);
+		for (let i = 0; i < U; i++) weight[Math.floor(random() * U)]++;
+		const sums = alphaSums(parts, weight);
+		if (sums.n < 2 || noSpread(parts, sums)) continue;
+		found[k++] = 1 - sums.observed / sums.expected;
+	}
+	if (k < 2) return null;
+	const sorted = found.subarray(0, k).sort();
+	const tail = (1 - level) / 2;
+	return { low: quantile(sorted, tail), high: quantile(sorted, 1 - tail), level, samples: k, seed };
+}

@@ -1,0 +1,62 @@
+// Per-item disagreement for ranking ambiguous items. For each item rated by ≥ 2 raters: the mean δ² over pairs of
+// its values (observed disagreement within the item, with alpha's distance for the level), divided by alpha's
+// expected disagreement De. 0 means everyone agreed; about 1 means as much disagreement as chance pairing of all
+// values would give; above 1, worse than chance. Alpha is 1 − the mean of these scores weighted by ratings.
+import { buildParts, isRefusal } from './alpha';
+import { alphaSums, codedMarginals, distanceFn, noSpread, unitPairSum, type AlphaParts } from './alpha-parts';
+import { commonRefusal, NO_PAIRS } from './result';
+import { asTable } from './table';
+import type { Level, RatingInput, UndefinedCode } from './types';
+import { prepare } from './units';
+
+export interface ItemDisagreement {
+	item: string | number;
+	/** Dense item index in the table. */
+	index: number;
+	ratings: number;
+	/** Mean δ² over the item's value pairs. */
+	observed: number;
+	/** observed / De (0 when there is no spread at all in the data). */
+	disagreement: number;
+}
+
+export type ItemDisagreementResult =
+	| { ok: true; level: Level; expected: number; items: ItemDisagreement[] }
+	| { ok: false; level: Level; code: UndefinedCode; reason: string };
+
+function pairMeans(parts: AlphaParts): Float64Array {
+	const U = parts.m.length;
+	const out = new Float64Array(U);
+	if (parts.kind === 'interval') {
+		for (let k = 0; k < U; k++) out[k] = (2 * parts.ss[k]) / (parts.m[k] - 1);
+		return out;
+	}
+	const delta = distanceFn(parts, codedMarginals(parts).marginal);
+	for (let k = 0; k < U; k++) out[k] = unitPairSum(parts, k, delta) / (parts.m[k] * (parts.m[k] - 1));
+	return out;
+}
+
+/** Items rated by two or more raters, most disagreed-on first. */
+export function itemDisagreement(input: RatingInput, options: { level?: Level } = {}): ItemDisagreementResult {
+	const level = options.level ?? 'nominal';
+	const table = asTable(input);
+	const prepared = prepare(table);
+	if (!prepared.ok) return { ok: false, level, code: prepared.code, reason: prepared.reason };
+	const units = prepared.units;
+	const common = commonRefusal(units);
+	if (common) return { ok: false, level, ...common };
+	const parts = buildParts(units, level);
+	if (isRefusal(parts)) return { ok: false, level, ...parts };
+	if (parts.m.length === 0) return { ok: false, level, ...NO_PAIRS };
+	const sums = alphaSums(parts);
+	const expected = noSpread(parts, sums) ? 0 : sums.expected;
+	const means = pairMeans(parts);
+	const items: ItemDisagreement[] = [];
+	for (let k = 0; k < parts.m.length; k++) {
+		const index = parts.unitItem[k];
+		const observed = expected > 0 ? means[k] : 0;
+		items.push({ item: table.itemIds?.[index] ?? index, index, ratings: parts.m[k], observed, disagreement: expected > 0 ? observed / expected : 0 });
+	}
+	items.sort((x, y) => y.disagreement - x.disagreement || x.index - y.index);
+	return { ok: true, level, expected, items };
+}
