@@ -1,0 +1,47 @@
+// Wires the collaboration endpoint into the process: `/collab/:room` WebSocket upgrades (through @hono/node-ws,
+// on a small Hono app of its own so the web app's SPA fallback never answers an upgrade), the room registry that
+// the rest of the server uses as `deps.rooms`, and re-checks on membership changes.
+// Returned lifecycle: inject(httpServer) once listening; closeSockets() when the HTTP server stops accepting;
+// shutdown() flushes every room and must run before the database closes.
+import { createNodeWebSocket } from '@hono/node-ws';
+import { Hono } from 'hono';
+import type { AppDeps } from '../http/env';
+import { collabOptions, type CollabOptions } from './options';
+import { permissionIn } from './room-access';
+import { RoomRegistry } from './room-registry';
+import type { RawSocket } from './connection';
+import { RoomStore } from './room-store';
+import { decideUpgrade } from './upgrade';
+
+export interface Collab {
+	rooms: RoomRegistry;
+	inject(server: Parameters<ReturnType<typeof createNodeWebSocket>['injectWebSocket']>[0]): void;
+	closeSockets(): void;
+	shutdown(): Promise<void>;
+}
+
+export function attachCollab(deps: AppDeps, overrides: Partial<CollabOptions> = {}): Collab {
+	const opts = collabOptions(overrides);
+	const logger = deps.logger.child({ module: 'collab' });
+	const rooms = new RoomRegistry(new RoomStore(deps.db), opts, logger, (target, userId) => permissionIn(deps.db, target, userId));
+	deps.events.on('membership.changed', ({ userId }) => rooms.recheckUser(userId));
+
+	const upgrades = new Hono();
+	const { upgradeWebSocket, injectWebSocket, wss } = createNodeWebSocket({ app: upgrades });
+	// node-ws creates its WebSocketServer without options; ws reads maxPayload from them at each upgrade.
+	(wss.options as { maxPayload?: number }).maxPayload = opts.maxMessageBytes;
+	upgrades.get(
+		'/collab/:room',
+		upgradeWebSocket((c) => {
+			const decision = decideUpgrade(c, deps);
+			return { onOpen: (_event, ws) => rooms.open(ws.raw as unknown as RawSocket, decision) };
+		})
+	);
+
+	return {
+		rooms,
+		inject: (server) => injectWebSocket(server),
+		closeSockets: () => rooms.closeSockets(),
+		shutdown: () => rooms.shutdown()
+	};
+}

@@ -1,0 +1,96 @@
+// One client socket in one room: who it is, what it may write, its flood budgets and its keep-alive flag.
+// Sending never blocks the room: a socket whose unsent buffer is past the limit is closed with 1013 instead of
+// being allowed to grow the server's memory. close() is idempotent and detaches the connection at once (the
+// registry's onClose), so nothing more is broadcast to it while the close handshake completes.
+import type { RoomAccess } from '../domain/permissions';
+import type { AwarenessEntry } from './room-awareness';
+import type { CollabOptions } from './options';
+import type { RoomTarget } from './room-access';
+import { TokenBucket } from './token-bucket';
+import { CLOSE_SLOW_CONSUMER, closeReason } from './close-codes';
+
+let sequence = 0;
+
+export type RawData = Buffer | ArrayBuffer | Buffer[];
+
+/** The part of a `ws` WebSocket the server uses (the package ships no types here). */
+export interface RawSocket {
+	readonly readyState: number;
+	readonly bufferedAmount: number;
+	send(data: Uint8Array): void;
+	close(code?: number, reason?: string): void;
+	terminate(): void;
+	ping(): void;
+	on(event: 'message', listener: (data: RawData, isBinary: boolean) => void): void;
+	on(event: 'close', listener: (code: number, reason: Buffer) => void): void;
+	on(event: 'pong', listener: () => void): void;
+	on(event: 'error', listener: (err: Error) => void): void;
+}
+
+export interface ConnectionUser {
+	id: string;
+	name: string;
+}
+
+export class Connection {
+	readonly id = ++sequence;
+	readonly connectedAt = Date.now();
+	/** Set by the ping loop, cleared by a pong or any message; false at the next ping means a dead peer. */
+	alive = true;
+	closed = false;
+	/** Client updates dropped because the connection is read-only. */
+	droppedUpdates = 0;
+	lastResyncAt = 0;
+	readonly awarenessIds = new Set<number>();
+	readonly deferredAwareness = new Map<number, AwarenessEntry>();
+	readonly messageBudget: TokenBucket;
+	readonly byteBudget: TokenBucket;
+	readonly awarenessBudget: TokenBucket;
+	onClose: (conn: Connection, code: number, reason: string) => void = () => {};
+
+	constructor(
+		readonly ws: RawSocket,
+		readonly user: ConnectionUser,
+		readonly target: RoomTarget,
+		public access: Exclude<RoomAccess, null>,
+		public writable: ReadonlySet<string>,
+		private readonly opts: CollabOptions
+	) {
+		this.messageBudget = new TokenBucket(opts.messagesPerSecond, opts.messageBurst);
+		this.byteBudget = new TokenBucket(opts.bytesPerSecond, opts.byteBurst);
+		this.awarenessBudget = new TokenBucket(opts.awarenessPerSecond, opts.awarenessBurst);
+	}
+
+	/** Queues a frame; false when the socket is gone or was just closed as a slow consumer. */
+	send(frame: Uint8Array): boolean {
+		if (this.closed || this.ws.readyState !== 1) return false;
+		if (this.ws.bufferedAmount > this.opts.maxBufferedBytes) {
+			this.close(CLOSE_SLOW_CONSUMER, 'Too far behind; reconnect to resync');
+			return false;
+		}
+		this.ws.send(frame);
+		return true;
+	}
+
+	close(code: number, reason: string): void {
+		if (this.closed) return;
+		this.closed = true;
+		this.ws.close(code, closeReason(reason));
+		this.onClose(this, code, reason);
+	}
+
+	/** The socket closed from the other side (or after our close frame): detach if not done yet. */
+	closedByPeer(code: number, reason: string): void {
+		if (this.closed) return;
+		this.closed = true;
+		this.onClose(this, code, reason);
+	}
+
+	/** The peer vanished (no pong): drop the socket without a close handshake. */
+	terminate(reason: string): void {
+		if (this.closed) return;
+		this.closed = true;
+		this.ws.terminate();
+		this.onClose(this, 1006, reason);
+	}
+}

@@ -1,0 +1,166 @@
+// Presence for one room on top of y-protocols' Awareness, with the server's rules: a connection may only set the
+// awareness client id it owns (the first unowned id it announces with a state; re-announcing an id owned by
+// another connection of the same user moves it, as after a reconnect), states are size-limited and stamped with
+// the connection's real user id and name (no one can appear as someone else), each connection is rate-limited
+// (updates beyond its budget wait for the next flush; only the newest per id is kept), and every change is
+// coalesced and broadcast once per flush to all connections, the sender included (y-websocket clients treat
+// their own echo as a sign of life). Entries for ids a connection does not own — y-websocket clients echo every
+// peer's state back — are dropped. When a connection leaves, the states it owned are removed and broadcast.
+import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
+import * as encoding from 'lib0/encoding';
+import type * as Y from 'yjs';
+import { FrameReader, encodeAwareness, protocolError } from './protocol';
+import type { Connection } from './connection';
+
+export interface AwarenessEntry {
+	clientId: number;
+	clock: number;
+	state: unknown;
+}
+
+export function parseAwarenessUpdate(update: Uint8Array, maxStateBytes: number): AwarenessEntry[] {
+	const r = new FrameReader(update);
+	const count = r.varUint();
+	const entries: AwarenessEntry[] = [];
+	for (let i = 0; i < count; i++) {
+		const clientId = r.varUint();
+		const clock = r.varUint();
+		const json = r.string(maxStateBytes);
+		let state: unknown;
+		try {
+			state = JSON.parse(json);
+		} catch {
+			throw protocolError('awareness state is not JSON');
+		}
+		entries.push({ clientId, clock, state });
+	}
+	r.end();
+	return entries;
+}
+
+function encodeEntries(entries: Iterable<AwarenessEntry>): Uint8Array {
+	const list = [...entries];
+	const e = encoding.createEncoder();
+	encoding.writeVarUint(e, list.length);
+	for (const { clientId, clock, state } of list) {
+		encoding.writeVarUint(e, clientId);
+		encoding.writeVarUint(e, clock);
+		encoding.writeVarString(e, JSON.stringify(state));
+	}
+	return encoding.toUint8Array(e);
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Presence shows who someone really is: user.id and user.name come from the authenticated connection. */
+function stampIdentity(state: unknown, conn: Connection): unknown {
+	if (!isRecord(state)) return state;
+	const user = isRecord(state.user) ? state.user : {};
+	return { ...state, user: { ...user, id: conn.user.id, name: conn.user.name } };
+}
+
+export class RoomAwareness {
+	readonly awareness: Awareness;
+	readonly #owners = new Map<number, Connection>();
+	readonly #changed = new Set<number>();
+	readonly #deferred = new Set<Connection>();
+	#timer: ReturnType<typeof setTimeout> | ReturnType<typeof setImmediate> | null = null;
+
+	constructor(
+		doc: Y.Doc,
+		private readonly opts: { maxAwarenessStateBytes: number; awarenessFlushMs: number },
+		private readonly broadcast: (message: Uint8Array) => void
+	) {
+		this.awareness = new Awareness(doc);
+		this.awareness.setLocalState(null);
+		this.awareness.on('update', ({ added, updated, removed }: Record<'added' | 'updated' | 'removed', number[]>) => {
+			for (const id of added) this.#changed.add(id);
+			for (const id of updated) this.#changed.add(id);
+			for (const id of removed) this.#changed.add(id);
+			this.#schedule();
+		});
+	}
+
+	/** Applies the entries this connection may set; throws (→ 4400/4413) on malformed or oversized states. */
+	receive(conn: Connection, update: Uint8Array): void {
+		const accepted: AwarenessEntry[] = [];
+		for (const entry of parseAwarenessUpdate(update, this.opts.maxAwarenessStateBytes)) {
+			if (!this.#mayWrite(conn, entry)) continue;
+			// A client coming back keeps its clock, which the server already saw before removing its state on
+			// disconnect; move it past that so the state shows again now rather than at the next renewal.
+			const meta = this.awareness.meta.get(entry.clientId);
+			const clock = entry.state !== null && meta && meta.clock >= entry.clock && !this.awareness.states.has(entry.clientId) ? meta.clock + 1 : entry.clock;
+			accepted.push({ clientId: entry.clientId, clock, state: stampIdentity(entry.state, conn) });
+		}
+		if (accepted.length === 0) return;
+		if (conn.awarenessBudget.take()) {
+			applyAwarenessUpdate(this.awareness, encodeEntries(accepted), conn);
+			return;
+		}
+		for (const entry of accepted) {
+			const waiting = conn.deferredAwareness.get(entry.clientId);
+			if (!waiting || waiting.clock <= entry.clock) conn.deferredAwareness.set(entry.clientId, entry);
+		}
+		this.#deferred.add(conn);
+		this.#schedule();
+	}
+
+	#mayWrite(conn: Connection, entry: AwarenessEntry): boolean {
+		const owner = this.#owners.get(entry.clientId);
+		if (owner === conn) return true;
+		if (owner && owner.user.id !== conn.user.id) return false;
+		if (entry.state === null) return false;
+		if (!owner) {
+			if (conn.awarenessIds.size > 0) return false;
+		} else {
+			owner.awarenessIds.delete(entry.clientId);
+		}
+		this.#owners.set(entry.clientId, conn);
+		conn.awarenessIds.add(entry.clientId);
+		return true;
+	}
+
+	/** Every current state, for a joining connection or a query-awareness message; null when nobody is present. */
+	encodeAll(): Uint8Array | null {
+		const ids = [...this.awareness.getStates().keys()];
+		return ids.length === 0 ? null : encodeAwareness(encodeAwarenessUpdate(this.awareness, ids));
+	}
+
+	removeConnection(conn: Connection): void {
+		this.#deferred.delete(conn);
+		conn.deferredAwareness.clear();
+		const ids = [...conn.awarenessIds].filter((id) => this.#owners.get(id) === conn);
+		for (const id of ids) this.#owners.delete(id);
+		conn.awarenessIds.clear();
+		if (ids.length > 0) removeAwarenessStates(this.awareness, ids, conn);
+	}
+
+	#schedule(): void {
+		if (this.#timer !== null) return;
+		this.#timer = this.opts.awarenessFlushMs > 0 ? setTimeout(() => this.flush(), this.opts.awarenessFlushMs) : setImmediate(() => this.flush());
+	}
+
+	/** Applies deferred updates (newest per id) and broadcasts everything that changed since the last flush. */
+	flush(): void {
+		this.#timer = null;
+		for (const conn of this.#deferred) {
+			const entries = [...conn.deferredAwareness.values()].filter((e) => this.#owners.get(e.clientId) === conn);
+			conn.deferredAwareness.clear();
+			if (entries.length > 0) applyAwarenessUpdate(this.awareness, encodeEntries(entries), conn);
+		}
+		this.#deferred.clear();
+		if (this.#changed.size === 0) return;
+		const ids = [...this.#changed].filter((id) => this.awareness.meta.has(id));
+		this.#changed.clear();
+		if (ids.length > 0) this.broadcast(encodeAwareness(encodeAwarenessUpdate(this.awareness, ids)));
+	}
+
+	destroy(): void {
+		if (this.#timer !== null) {
+			clearTimeout(this.#timer as ReturnType<typeof setTimeout>);
+			clearImmediate(this.#timer as ReturnType<typeof setImmediate>);
+		}
+		this.#timer = null;
+		this.awareness.destroy();
+	}
+}

@@ -1,0 +1,196 @@
+// One loaded room: its Y.Doc, presence, connections and persistence. Guarantees:
+// - every change to the document (client or server) is committed to the store (group commit, see
+//   commit-queue.ts) before it is broadcast, and is broadcast once (encoded once) to every connection except the
+//   one it came from; sync replies wait for pending commits, so nobody sees a change that is not yet durable;
+// - a change that cannot be stored stays in memory and is not broadcast; the room becomes unsaved, its author is
+//   told (a connection is closed with 4500, a server write rejects), and the room retries by writing a full
+//   snapshot; once that succeeds the held-back changes are broadcast. An unsaved room is never unloaded;
+// - the log is compacted into a snapshot after `compactAfterUpdates` updates or `compactAfterBytes` bytes.
+// Lifecycle (driven by the registry): loading → active → draining (no clients, grace timer) → unloaded.
+import * as Y from 'yjs';
+import type { Logger } from '../logger';
+import type { CollabOptions } from './options';
+import type { RoomStore } from './room-store';
+import type { CommitQueue } from './commit-queue';
+import { Connection } from './connection';
+import { RoomAwareness } from './room-awareness';
+import { encodeUpdate } from './protocol';
+import { CLOSE_CODES } from './close-codes';
+
+export type RoomState = 'loading' | 'active' | 'draining' | 'unloaded';
+
+/** Transaction origin of one server-side write (rooms.update); learns whether its change was stored. */
+export class ServerWrite {
+	failure: unknown = null;
+}
+
+export class Room {
+	state: RoomState = 'loading';
+	readonly doc = new Y.Doc({ gc: true });
+	readonly conns = new Set<Connection>();
+	readonly awareness: RoomAwareness;
+	/** Server writes in progress; the room does not unload while > 0. */
+	pins = 0;
+	/** Changes applied in memory and queued for commit; the room does not unload while > 0. */
+	inflight = 0;
+	graceTimer: ReturnType<typeof setTimeout> | null = null;
+	lastUpdateId = 0;
+	logCount = 0;
+	logBytes = 0;
+	/** Changes applied in memory that the store has not accepted, held back from clients until it does. */
+	readonly unsent: Uint8Array[] = [];
+	#committedWaiters: (() => void)[] = [];
+	#compactScheduled = false;
+	#retryTimer: ReturnType<typeof setTimeout> | null = null;
+
+	constructor(
+		readonly name: string,
+		private readonly store: RoomStore,
+		private readonly commits: CommitQueue,
+		private readonly opts: CollabOptions,
+		private readonly logger: Logger
+	) {
+		this.awareness = new RoomAwareness(this.doc, opts, (frame) => this.broadcast(frame, null));
+	}
+
+	get unsaved(): boolean {
+		return this.unsent.length > 0;
+	}
+
+	/** Needs a flush before unloading: unstored changes or a log not yet folded into the snapshot. */
+	get dirty(): boolean {
+		return this.unsaved || this.logCount > 0;
+	}
+
+	/** Rebuilds the document from snapshot + log, then starts persisting; compacts a long log soon after. */
+	load(): void {
+		const stored = this.store.load(this.name);
+		this.doc.transact(() => {
+			if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot);
+			for (const update of stored.updates) Y.applyUpdate(this.doc, update);
+		}, 'load');
+		this.lastUpdateId = stored.lastUpdateId;
+		this.logCount = stored.updates.length;
+		this.logBytes = stored.logBytes;
+		this.doc.on('update', this.#onUpdate);
+		this.state = 'active';
+		if (this.#logIsLong()) this.#compactSoon();
+	}
+
+	#onUpdate = (update: Uint8Array, origin: unknown) => {
+		if (this.unsaved) {
+			// Earlier changes are still held back: keep the order, and try to persist everything as one snapshot.
+			this.unsent.push(update);
+			const err = this.#trySnapshot();
+			if (err !== null) this.#fail(origin, err);
+			return;
+		}
+		this.inflight++;
+		this.commits.enqueue(this.name, update, (id, err) => this.#committed(update, origin, id, err));
+	};
+
+	#committed(update: Uint8Array, origin: unknown, id: number | null, err: unknown): void {
+		this.inflight--;
+		if (id === null || this.unsaved) {
+			this.unsent.push(update);
+			this.#fail(origin, err ?? new Error('an earlier change of this room is not stored yet'));
+			this.#scheduleRetry(this.opts.storeRetryMs);
+		} else {
+			this.lastUpdateId = id;
+			this.logCount++;
+			this.logBytes += update.byteLength;
+			this.broadcast(encodeUpdate(update), origin instanceof Connection ? origin : null);
+			if (this.#logIsLong()) this.#compactSoon();
+		}
+		if (this.inflight === 0) for (const resolve of this.#committedWaiters.splice(0)) resolve();
+	}
+
+	/** The author of a change that could not be stored learns it: a client is disconnected (it will resync). */
+	#fail(origin: unknown, err: unknown): void {
+		if (origin instanceof ServerWrite) origin.failure = err;
+		else if (origin instanceof Connection) {
+			this.logger.error({ err, room: this.name, user: origin.user.id }, 'could not store a room update; keeping it in memory');
+			origin.close(CLOSE_CODES.internal, 'The update could not be stored; reconnect to retry');
+		}
+	}
+
+	/** Runs `fn` once every change applied so far is committed (at once if none is pending). */
+	afterCommit(fn: () => void): void {
+		if (this.inflight === 0) fn();
+		else this.#committedWaiters.push(fn);
+	}
+
+	committed(): Promise<void> {
+		return new Promise((resolve) => this.afterCommit(resolve));
+	}
+
+	broadcast(frame: Uint8Array, except: Connection | null): void {
+		for (const conn of this.conns) if (conn !== except) conn.send(frame);
+	}
+
+	#logIsLong(): boolean {
+		return this.logCount >= this.opts.compactAfterUpdates || this.logBytes >= this.opts.compactAfterBytes;
+	}
+
+	#compactSoon(): void {
+		if (this.#compactScheduled) return;
+		this.#compactScheduled = true;
+		setImmediate(() => {
+			this.#compactScheduled = false;
+			if (this.state === 'unloaded' || !this.#logIsLong()) return;
+			try {
+				this.compact();
+			} catch (err) {
+				this.logger.error({ err, room: this.name }, 'room compaction failed; the update log is kept');
+			}
+		});
+	}
+
+	/** Writes the whole document as the room's snapshot, dropping the log it covers. Throws on store failure. */
+	compact(): void {
+		const started = performance.now();
+		const state = Y.encodeStateAsUpdate(this.doc);
+		this.store.saveSnapshot(this.name, state, this.lastUpdateId);
+		const folded = this.logCount;
+		this.logCount = 0;
+		this.logBytes = 0;
+		this.logger.debug({ room: this.name, folded, bytes: state.byteLength, ms: Math.round(performance.now() - started) }, 'room compacted');
+		if (this.unsent.length > 0) {
+			const held = Y.mergeUpdates(this.unsent.splice(0));
+			this.logger.info({ room: this.name }, 'room store recovered; held-back changes sent');
+			this.broadcast(encodeUpdate(held), null);
+		}
+	}
+
+	/** Tries to persist everything as a snapshot; returns the error, or null once the room is saved. */
+	#trySnapshot(): unknown {
+		try {
+			this.compact();
+			return null;
+		} catch (err) {
+			this.logger.error({ err, room: this.name, held: this.unsent.length }, 'room store still failing');
+			return err;
+		}
+	}
+
+	#scheduleRetry(delayMs: number): void {
+		if (this.#retryTimer) return;
+		this.#retryTimer = setTimeout(() => {
+			this.#retryTimer = null;
+			if (this.state === 'unloaded' || !this.unsaved) return;
+			if (this.#trySnapshot() !== null) this.#scheduleRetry(Math.min(delayMs * 2, 30_000));
+		}, delayMs);
+		this.#retryTimer.unref();
+	}
+
+	destroy(): void {
+		this.state = 'unloaded';
+		if (this.graceTimer) clearTimeout(this.graceTimer);
+		if (this.#retryTimer) clearTimeout(this.#retryTimer);
+		this.graceTimer = null;
+		this.#retryTimer = null;
+		this.doc.off('update', this.#onUpdate);
+		this.awareness.destroy();
+		this.doc.destroy();
+	}
+}

@@ -1,0 +1,52 @@
+// Decides, during the HTTP upgrade of /collab/:room, who is connecting and what they may do. Order of checks:
+// authentication (token from `Authorization: Bearer` or `?token=`, else the session cookie, which must come from
+// our own origin) → 4401; the room exists → 4404; the user may join it → 4403. The socket is accepted either way
+// and then closed with that code, because a close code (unlike an HTTP status) reaches browser code.
+import type { Context } from 'hono';
+import { getCookie } from 'hono/cookie';
+import type { AppDeps } from '../http/env';
+import { SESSION_COOKIE, bearerFrom, sameOrigin } from '../http/middleware/auth';
+import { userForSession, userForToken } from '../db/users';
+import { AppError, Forbidden, NotFound, Unauthenticated } from '../domain/errors';
+import type { User } from '#shared/roles';
+import { closeFor } from './close-codes';
+import { findRoom, permissionIn, type RoomPermission, type RoomTarget } from './room-access';
+import type { ConnectionUser } from './connection';
+
+export type UpgradeDecision =
+	| { ok: true; user: ConnectionUser; target: RoomTarget; permission: RoomPermission }
+	| { ok: false; code: number; reason: string; room: string; userId: string | null };
+
+export function decideUpgrade(c: Context, deps: AppDeps): UpgradeDecision {
+	const room = c.req.param('room') ?? '';
+	let user: User | null = null;
+	try {
+		user = authenticate(c, deps);
+		const target = findRoom(deps.db, room);
+		if (!target) throw NotFound(`There is no room "${room}"`);
+		const permission = permissionIn(deps.db, target, user.id);
+		if (permission.access === null) throw Forbidden('You do not have access to this room');
+		return { ok: true, user: { id: user.id, name: user.name }, target, permission };
+	} catch (err) {
+		if (!(err instanceof AppError)) deps.logger.error({ err, room, user: user?.id }, 'collaboration upgrade failed');
+		return { ok: false, ...closeFor(err), room, userId: user?.id ?? null };
+	}
+}
+
+function authenticate(c: Context, deps: AppDeps): User {
+	const token = bearerFrom(c.req.header('authorization')) ?? c.req.query('token') ?? null;
+	if (token) {
+		const user = userForToken(deps.db, token);
+		if (!user) throw Unauthenticated('The API token is not valid');
+		return user;
+	}
+	const secret = getCookie(c, SESSION_COOKIE);
+	const user = secret ? userForSession(deps.db, secret) : undefined;
+	if (!user) throw Unauthenticated('Sign in to join this room');
+	// Browsers attach cookies to cross-site WebSocket handshakes too; only our own pages may use them here.
+	const origin = c.req.header('origin');
+	if (origin && !sameOrigin(c.req.url, c.req.header('host'), origin, deps.config.allowedOrigins)) {
+		throw Forbidden('Cross-site connection refused (Origin does not match this server)');
+	}
+	return user;
+}

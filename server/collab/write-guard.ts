@@ -1,0 +1,234 @@
+// Decides, before a client update touches the room document, which top-level keys it would change. Each new
+// struct is resolved to its root type the way Yjs itself would place it (explicit parent, else the item at its
+// origin / right origin, through nested types up to the root), against the live document plus the update's own
+// structs, without mutating anything; deletions count for the roots of the live items they would delete.
+// Cost is proportional to the update, not to the document (cloning the document per update would not be).
+// Updates that would stay pending in Yjs (missing dependencies, gaps, deletions of unknown items) are reported
+// as `incomplete` and are not applied: pending structs would integrate later, outside this check.
+// tests/collab/write-guard.test.ts checks the verdicts against a scratch copy that really applies the update.
+import * as Y from 'yjs';
+import { AppError } from '../domain/errors';
+import { protocolError } from './protocol';
+
+export type UpdateVerdict =
+	| { kind: 'ok'; roots: Set<string>; empty: boolean }
+	| { kind: 'incomplete' }
+	| { kind: 'invalid'; reason: string };
+
+type Struct = Y.Item | Y.GC | Y.Skip;
+type DeleteSet = ReturnType<typeof Y.createDeleteSet>;
+type Root = string | null;
+const INCOMPLETE = Symbol('incomplete');
+type Resolved = Root | typeof INCOMPLETE;
+
+class Invalid extends Error {}
+
+/** Throws a 4400/4413 AppError when the bytes are not a Yjs update or decode into too many structs. */
+export function inspectUpdate(doc: Y.Doc, update: Uint8Array, maxStructs: number): UpdateVerdict {
+	if (update.length === 2 && update[0] === 0 && update[1] === 0) return { kind: 'ok', roots: new Set(), empty: true };
+	let decoded: { structs: Struct[]; ds: DeleteSet };
+	try {
+		decoded = Y.decodeUpdate(update) as { structs: Struct[]; ds: DeleteSet };
+	} catch {
+		throw protocolError('not a Yjs update');
+	}
+	if (decoded.structs.length > maxStructs) {
+		throw new AppError('payload_too_large', `Update holds ${decoded.structs.length} structs (limit ${maxStructs})`);
+	}
+	try {
+		return new Inspection(doc, decoded.structs, decoded.ds).run();
+	} catch (err) {
+		if (err instanceof Invalid) return { kind: 'invalid', reason: err.message };
+		throw err;
+	}
+}
+
+class Inspection {
+	readonly store: Y.Doc['store'];
+	readonly byClient = new Map<number, Struct[]>();
+	readonly stateAfter = new Map<number, number>();
+	readonly memo = new Map<Struct, Resolved>();
+	readonly rootKeys = new Map<Y.AbstractType<unknown>, string>();
+
+	constructor(
+		readonly doc: Y.Doc,
+		readonly structs: Struct[],
+		readonly ds: DeleteSet
+	) {
+		this.store = doc.store;
+	}
+
+	run(): UpdateVerdict {
+		for (const s of this.structs) {
+			const list = this.byClient.get(s.id.client);
+			if (list) list.push(s);
+			else this.byClient.set(s.id.client, [s]);
+		}
+		for (const [client, list] of this.byClient) {
+			list.sort((a, b) => a.id.clock - b.id.clock);
+			let expected = Y.getState(this.store, client);
+			for (const s of list) {
+				if (s instanceof Y.Skip) continue;
+				if (s.id.clock > expected) return { kind: 'incomplete' };
+				expected = Math.max(expected, s.id.clock + s.length);
+			}
+			this.stateAfter.set(client, expected);
+		}
+		const roots = new Set<string>();
+		for (const s of this.structs) {
+			if (s instanceof Y.Skip) continue;
+			const known = Y.getState(this.store, s.id.client);
+			if (s.id.clock + s.length <= known) continue; // Yjs skips what it already has
+			if (s instanceof Y.Item && s.content instanceof Y.ContentDoc) throw new Invalid('subdocuments are not supported');
+			const root = s.id.clock < known ? this.overlapRoot(s, known) : this.resolve(s);
+			if (root === INCOMPLETE) return { kind: 'incomplete' };
+			if (root !== null) roots.add(root);
+		}
+		for (const [client, ranges] of this.ds.clients) {
+			for (const { clock, len } of ranges) {
+				if (clock + len > (this.stateAfter.get(client) ?? Y.getState(this.store, client))) return { kind: 'incomplete' };
+				this.deletedRoots(client, clock, clock + len, roots);
+			}
+		}
+		return { kind: 'ok', roots, empty: false };
+	}
+
+	/** Roots of live, not yet deleted items in [from, to) of one client (store first, then the update). */
+	deletedRoots(client: number, from: number, to: number, roots: Set<string>): void {
+		const known = Y.getState(this.store, client);
+		const stored = this.store.clients.get(client);
+		if (stored && from < known) {
+			for (let i = Y.findIndexSS(stored, from); i < stored.length && stored[i].id.clock < to; i++) {
+				const s = stored[i];
+				if (s instanceof Y.Item && !s.deleted) {
+					const root = this.storeRoot(s);
+					if (root !== null) roots.add(root);
+				}
+			}
+		}
+		if (to > known) {
+			for (const s of this.byClient.get(client) ?? []) {
+				if (s instanceof Y.Item && s.id.clock + s.length > from && s.id.clock < to) {
+					const root = this.resolve(s);
+					if (typeof root === 'string') roots.add(root);
+				}
+			}
+		}
+	}
+
+	/**
+	 * A struct that starts inside what the store already has is integrated by Yjs after the stored item just before
+	 * the new part, while keeping its declared parent; both must agree or the document's lists would be corrupted.
+	 */
+	overlapRoot(s: Y.Item | Y.GC, known: number): Resolved {
+		if (s instanceof Y.GC) return null; // the new part is appended as collected content, outside any type
+		const prev = this.find(Y.createID(s.id.client, known - 1));
+		const declared = this.declaredParent(s);
+		if (declared === INCOMPLETE) return INCOMPLETE;
+		if (prev instanceof Y.GC || prev === undefined) {
+			if (declared !== null) throw new Invalid('overlapping struct continues collected content');
+			return null;
+		}
+		if (declared === null || declared !== (prev as Y.Item).parent) throw new Invalid('overlapping struct changes its parent');
+		return this.storeRoot(prev as Y.Item);
+	}
+
+	/** The parent type Yjs would give a struct whose dependencies are all in the store (null: it becomes GC). */
+	declaredParent(item: Y.Item): Y.AbstractType<unknown> | null | typeof INCOMPLETE {
+		if (typeof item.parent === 'string') return (this.doc.share.get(item.parent) ?? null) as Y.AbstractType<unknown> | null;
+		if (item.parent instanceof Y.ID) {
+			const p = this.find(item.parent);
+			if (p === undefined || this.isNew(p)) return INCOMPLETE;
+			if (p instanceof Y.GC) return null;
+			return (p as Y.Item).content instanceof Y.ContentType ? ((p as Y.Item).content as Y.ContentType).type : null;
+		}
+		const left = item.origin ? this.find(item.origin) : null;
+		const right = item.rightOrigin ? this.find(item.rightOrigin) : null;
+		if (left === undefined || right === undefined || (left && this.isNew(left)) || (right && this.isNew(right))) return INCOMPLETE;
+		if (left instanceof Y.GC || right instanceof Y.GC) return null;
+		return (((left ?? right) as Y.Item | null)?.parent ?? null) as Y.AbstractType<unknown> | null;
+	}
+
+	isNew(s: Struct): boolean {
+		return s.id.clock >= Y.getState(this.store, s.id.client);
+	}
+
+	/** The struct holding `id`: the store for what it has, else the update itself; undefined if neither has it. */
+	find(id: Y.ID): Struct | undefined {
+		const known = Y.getState(this.store, id.client);
+		if (id.clock < known) {
+			const stored = this.store.clients.get(id.client)!;
+			return stored[Y.findIndexSS(stored, id.clock)];
+		}
+		const list = this.byClient.get(id.client);
+		if (!list) return undefined;
+		let lo = 0;
+		let hi = list.length - 1;
+		while (lo <= hi) {
+			const mid = (lo + hi) >> 1;
+			const s = list[mid];
+			if (id.clock < s.id.clock) hi = mid - 1;
+			else if (id.clock >= s.id.clock + s.length) lo = mid + 1;
+			else return s instanceof Y.Skip ? undefined : s;
+		}
+		return undefined;
+	}
+
+	storeRoot(item: Y.Item): Root {
+		let type = item.parent as Y.AbstractType<unknown> | null;
+		if (!(type instanceof Y.AbstractType)) return null;
+		while (type._item !== null) type = type._item.parent as Y.AbstractType<unknown>;
+		let key = this.rootKeys.get(type);
+		if (key === undefined) {
+			key = Y.findRootTypeKey(type);
+			this.rootKeys.set(type, key);
+		}
+		return key;
+	}
+
+	/** One step: the struct's root if it follows from the store alone, else the update struct it depends on. */
+	step(s: Struct): { root: Resolved } | { dependsOn: Struct } {
+		if (s instanceof Y.GC || s instanceof Y.Skip) return { root: null };
+		if (typeof s.parent === 'string') return { root: s.parent };
+		const target = s.parent instanceof Y.ID ? this.find(s.parent) : s.origin ? this.find(s.origin) : s.rightOrigin ? this.find(s.rightOrigin) : null;
+		if (target === undefined) return { root: INCOMPLETE };
+		if (target === null) throw new Invalid('item without parent or origin');
+		if (s.parent instanceof Y.ID) {
+			if (target instanceof Y.GC) return { root: null };
+			if (!((target as Y.Item).content instanceof Y.ContentType)) throw new Invalid('parent is not a shared type');
+		} else {
+			const right = s.origin && s.rightOrigin ? this.find(s.rightOrigin) : null;
+			if (right === undefined) return { root: INCOMPLETE };
+			if (target instanceof Y.GC || right instanceof Y.GC) return { root: null };
+		}
+		if (!this.isNew(target)) return { root: this.storeRoot(target as Y.Item) };
+		return { dependsOn: target };
+	}
+
+	/** Resolves a struct of the update with an explicit stack (dependency chains can be long). */
+	resolve(start: Struct): Resolved {
+		const stack: Struct[] = [start];
+		const visiting = new Set<Struct>();
+		while (stack.length > 0) {
+			const s = stack[stack.length - 1];
+			if (this.memo.has(s)) {
+				stack.pop();
+				continue;
+			}
+			const next = this.step(s);
+			if ('root' in next) {
+				this.memo.set(s, next.root);
+				stack.pop();
+			} else if (this.memo.has(next.dependsOn)) {
+				this.memo.set(s, this.memo.get(next.dependsOn)!);
+				stack.pop();
+			} else if (visiting.has(next.dependsOn)) {
+				return INCOMPLETE;
+			} else {
+				visiting.add(s);
+				stack.push(next.dependsOn);
+			}
+		}
+		return this.memo.get(start)!;
+	}
+}

@@ -1,0 +1,165 @@
+// Who may join which room and write which keys, through the real upgrade path: 4401 / 4403 / 4404, read-only
+// managers, server-only `state`, re-checks after membership changes, cookie origin checks.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { roomName } from '#shared/rooms';
+import { removeMembership, setMembership } from '../../server/db/projects';
+import { connect, eventually, rawClient, removeDataDir, startCollabServer, within, type Client, type CollabServer } from './fixture';
+import type { Person } from './world';
+
+let server: CollabServer;
+const clients: Client[] = [];
+const open = (room: string, who: Person | null, via?: Parameters<typeof connect>[3], headers?: Record<string, string>) => {
+	const c = connect(server, room, who, via, headers);
+	clients.push(c);
+	return c;
+};
+
+beforeAll(async () => {
+	server = await startCollabServer();
+});
+
+afterAll(async () => {
+	for (const c of clients) c.destroy();
+	await server.close();
+	removeDataDir(server);
+});
+
+/** Reads the server's copy of a room without changing it. */
+async function serverView<T>(room: string, read: (doc: Y.Doc) => T): Promise<T> {
+	let out!: T;
+	await server.deps.rooms.update(room, (doc) => {
+		out = read(doc);
+	});
+	return out;
+}
+
+describe('joining rooms', () => {
+	it('closes unauthenticated connections with 4401 and the provider stops reconnecting', async () => {
+		const room = roomName('item', server.world.plainItem);
+		const anonymous = open(room, null, 'none');
+		expect((await within(anonymous.closed)).code).toBe(4401);
+		const forged = connect(server, room, null, 'none', { authorization: 'Bearer cnc_not-a-real-token' });
+		clients.push(forged);
+		expect((await within(forged.closed)).code).toBe(4401);
+		await eventually(() => anonymous.provider.shouldConnect === false, 2000, 'no reconnect after 4401');
+	});
+
+	it('closes with 4403 outside the project and for evaluators not involved', async () => {
+		const w = server.world;
+		const cases: [string, Person][] = [
+			[roomName('item', w.plainItem), 'outsider'],
+			[roomName('item', w.otherItem), 'ana'],
+			[roomName('session', w.sessionId), 'chen'],
+			[roomName('item', w.evaluatedItem), 'chen'],
+			[roomName('item', w.escalatedItem), 'ana']
+		];
+		for (const [room, who] of cases) expect((await within(open(room, who).closed, 5000, `${who} in ${room}`)).code).toBe(4403);
+	});
+
+	it('lets involved evaluators, leads and managers in', async () => {
+		const w = server.world;
+		const cases: [string, Person][] = [
+			[roomName('item', w.evaluatedItem), 'ana'],
+			[roomName('item', w.escalatedItem), 'ben'],
+			[roomName('session', w.sessionId), 'ben'],
+			[roomName('guideline', w.guidelineId), 'chen'],
+			[roomName('item', w.plainItem), 'lead'],
+			[roomName('item', w.plainItem), 'pm']
+		];
+		await within(Promise.all(cases.map(([room, who]) => open(room, who, 'cookie').synced)), 5000, 'all synced');
+	});
+
+	it('closes with 4404 for unknown rooms and malformed names', async () => {
+		expect((await within(open('item:does-not-exist', 'lead').closed)).code).toBe(4404);
+		expect((await within(open('whatever', 'lead').closed)).code).toBe(4404);
+	});
+
+	it('accepts a percent-encoded room name', async () => {
+		const raw = rawClient(server, encodeURIComponent(roomName('item', server.world.plainItem)), 'lead');
+		await within(raw.opened);
+		await eventually(() => raw.messages.length > 0, 5000, 'sync step 1 from the server');
+		expect(raw.messages[0][0]).toBe(0);
+		raw.ws.close();
+	});
+
+	it('refuses a cookie sent from another origin (cross-site WebSocket hijacking)', async () => {
+		const room = roomName('item', server.world.plainItem);
+		expect((await within(open(room, 'lead', 'cookie', { origin: 'https://evil.example' }).closed)).code).toBe(4403);
+		await within(open(room, 'lead', 'cookie', { origin: server.url }).synced);
+	});
+});
+
+describe('writing', () => {
+	it("drops a manager's updates but gives them sync and presence", async () => {
+		const room = roomName('item', server.world.evaluatedItem);
+		const lead = open(room, 'lead');
+		await within(lead.synced);
+		lead.doc.getArray('discussion').push(['from lead']);
+		const pm = open(room, 'pm');
+		await within(pm.synced);
+		await eventually(() => pm.doc.getArray('discussion').length === 1, 5000, 'manager receives the document');
+		pm.doc.getArray('discussion').push(['from manager']);
+		pm.provider.awareness.setLocalStateField('user', { id: 'x', name: 'x', color: '#123456' });
+		// Frames of one socket are handled in order: once the presence set after the edit arrives, the edit was seen.
+		await eventually(() => [...lead.provider.awareness.getStates().values()].some((s) => s.user?.name === 'Pm'), 5000, 'manager presence');
+		expect(await serverView(room, (d) => d.getArray('discussion').toJSON())).toEqual(['from lead']);
+		expect(lead.doc.getArray('discussion').toJSON()).toEqual(['from lead']);
+		expect(pm.provider.wsconnected).toBe(true);
+	});
+
+	it('rejects an evaluator writing `state` with 4403 and keeps the document unchanged', async () => {
+		const room = roomName('session', server.world.sessionId);
+		await server.deps.rooms.update(room, (d) => d.getMap('state').set('phase', 'scoring'));
+		const ben = open(room, 'ben');
+		const ana = open(room, 'ana');
+		await within(Promise.all([ben.synced, ana.synced]));
+		await eventually(() => ana.doc.getMap('state').get('phase') === 'scoring');
+		ana.doc.transact(() => {
+			ana.doc.getArray('discussion').push(['innocent comment in the same update']);
+			ana.doc.getMap('state').set('phase', 'revealed');
+		});
+		const closed = await within(ana.closed);
+		expect(closed.code).toBe(4403);
+		expect(closed.reason).toMatch(/state/);
+		expect(await serverView(room, (d) => ({ phase: d.getMap('state').get('phase'), discussion: d.getArray('discussion').length }))).toEqual({ phase: 'scoring', discussion: 0 });
+		ben.doc.getArray('discussion').push(['ben still works']);
+		await eventually(async () => (await serverView(room, (d) => d.getArray('discussion').length)) === 1, 5000, "ben's comment");
+		expect(ben.doc.getMap('state').get('phase')).toBe('scoring');
+		expect(ben.doc.getArray('discussion').toJSON()).toEqual(['ben still works']);
+	});
+
+	it('guideline text is for leads; evaluators may comment there', async () => {
+		const room = roomName('guideline', server.world.guidelineId);
+		const chen = open(room, 'chen');
+		await within(chen.synced);
+		chen.doc.getArray('discussion').push(['a question']);
+		await eventually(async () => (await serverView(room, (d) => d.getArray('discussion').length)) === 1, 5000, 'comment stored');
+		chen.doc.getXmlFragment('content').insert(0, [new Y.XmlText('rewrite')]);
+		expect((await within(chen.closed)).code).toBe(4403);
+	});
+});
+
+describe('membership changes', () => {
+	it('closes revoked connections with 4403 and downgrades changed ones in place', async () => {
+		const w = server.world;
+		const guideline = roomName('guideline', w.guidelineId);
+		const chen = open(guideline, 'chen');
+		const ben = open(guideline, 'ben');
+		await within(Promise.all([chen.synced, ben.synced]));
+		removeMembership(server.deps.db, w.projectId, w.userId.chen, w.userId.lead);
+		server.deps.rooms.recheckUser(w.userId.chen);
+		expect((await within(chen.closed)).code).toBe(4403);
+
+		setMembership(server.deps.db, w.projectId, w.userId.ben, 'manager', w.userId.lead);
+		server.deps.events.emit('membership.changed', { projectId: w.projectId, userId: w.userId.ben });
+		ben.doc.getArray('discussion').push(['written after the downgrade']);
+		ben.provider.awareness.setLocalStateField('user', { id: '', name: '', color: '#000000' });
+		const lead = open(guideline, 'lead');
+		await within(lead.synced);
+		await eventually(() => [...lead.provider.awareness.getStates().values()].some((s) => s.user?.name === 'Ben'), 5000, 'ben presence');
+		const discussion = await serverView(guideline, (d) => d.getArray('discussion').toJSON());
+		expect(discussion).not.toContain('written after the downgrade');
+		expect(ben.provider.wsconnected).toBe(true);
+	});
+});

@@ -1,0 +1,147 @@
+// Collaboration test fixture: the real server (startServer) on port 0 with a temporary DATA_DIR, collaboration
+// tunables suited to tests (short unload grace, fast pings), the seeded test world, and two kinds of clients:
+// y-websocket 3 WebsocketProviders (what the browser runs, over the `ws` package with auth headers) and raw
+// sockets for protocol-level abuse. Always close clients and the server in afterAll/finally.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import { loadConfig } from '../../server/config';
+import { createLogger } from '../../server/logger';
+import { startServer, type RunningServer } from '../../server/server';
+import type { CollabOptions } from '../../server/collab/options';
+import type { RoomRegistry } from '../../server/collab/room-registry';
+import { seedWorld, type Person, type World } from './world';
+
+export { eventually } from '../fixtures/server';
+
+export interface WsLike {
+	readyState: number;
+	binaryType: string;
+	send(data: Uint8Array | string): void;
+	close(code?: number, reason?: string): void;
+	terminate(): void;
+	on(event: string, listener: (...args: any[]) => void): void;
+	once(event: string, listener: (...args: any[]) => void): void;
+}
+type WsCtor = new (url: string, protocols?: string | string[], options?: { headers?: Record<string, string> }) => WsLike;
+export const WS = createRequire(import.meta.url)('ws') as WsCtor;
+
+// Every y-websocket provider adds a process 'exit' listener; tests open many.
+process.setMaxListeners(100);
+
+export interface CollabServer extends RunningServer {
+	wsUrl: string;
+	dataDir: string;
+	world: World;
+	rooms: RoomRegistry;
+	/** Structured log lines of the server (info and above). */
+	logs: Record<string, unknown>[];
+}
+
+export async function startCollabServer(opts: { collab?: Partial<CollabOptions>; dataDir?: string; world?: World } = {}): Promise<CollabServer> {
+	const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'concord-collab-'));
+	const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, CONCORD_DEMO: '0', LOG_LEVEL: 'silent' });
+	const logs: Record<string, unknown>[] = [];
+	const logger = process.env.TEST_LOG_LEVEL ? createLogger(process.env.TEST_LOG_LEVEL) : pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
+	const server = await startServer({ ...config, appDir: null }, logger, {
+		collab: { unloadGraceMs: 150, pingIntervalMs: 5_000, awarenessFlushMs: 5, ...opts.collab }
+	});
+	const world = opts.world ?? seedWorld(server.deps.db);
+	return { ...server, wsUrl: server.url.replace('http', 'ws') + '/collab', dataDir, world, rooms: server.deps.rooms as RoomRegistry, logs };
+}
+
+export function removeDataDir(server: CollabServer): void {
+	rmSync(server.dataDir, { recursive: true, force: true });
+}
+
+export type Auth = 'token' | 'query' | 'cookie' | 'none';
+
+export function authHeaders(server: CollabServer, person: Person | null, via: Auth): { headers: Record<string, string>; params: Record<string, string> } {
+	if (!person || via === 'none') return { headers: {}, params: {} };
+	if (via === 'token') return { headers: { authorization: `Bearer ${server.world.token[person]}` }, params: {} };
+	if (via === 'query') return { headers: {}, params: { token: server.world.token[person] } };
+	return { headers: { cookie: server.world.cookie[person] }, params: {} };
+}
+
+export interface Client {
+	doc: Y.Doc;
+	provider: WebsocketProvider;
+	/** The first close the server sent (code and reason). */
+	closed: Promise<{ code: number; reason: string }>;
+	synced: Promise<void>;
+	destroy(): void;
+}
+
+/** A y-websocket 3 provider as the browser uses it, authenticated by token (default), query token or cookie. */
+export function connect(server: CollabServer, room: string, person: Person | null, via: Auth = 'token', extraHeaders: Record<string, string> = {}): Client {
+	const { headers, params } = authHeaders(server, person, via);
+	const all = { ...headers, ...extraHeaders };
+	const Polyfill = class extends WS {
+		constructor(url: string, protocols?: string | string[]) {
+			super(url, protocols, { headers: all });
+		}
+	};
+	const doc = new Y.Doc();
+	const provider = new WebsocketProvider(server.wsUrl, room, doc, {
+		WebSocketPolyfill: Polyfill as unknown as typeof WebSocket,
+		params,
+		disableBc: true,
+		maxBackoffTime: 200
+	});
+	const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+		provider.on('connection-close', (event) => {
+			if (event) resolve({ code: event.code, reason: event.reason });
+		});
+	});
+	const synced = new Promise<void>((resolve) => {
+		if (provider.synced) resolve();
+		provider.on('sync', (isSynced: boolean) => isSynced && resolve());
+	});
+	return {
+		doc,
+		provider,
+		closed,
+		synced,
+		destroy: () => {
+			provider.destroy();
+			doc.destroy();
+		}
+	};
+}
+
+export interface RawClient {
+	ws: WsLike;
+	opened: Promise<void>;
+	closed: Promise<{ code: number; reason: string }>;
+	messages: Uint8Array[];
+	/** Resolves once more than `count` messages have arrived. */
+	received(count: number): Promise<void>;
+}
+
+/** A bare socket speaking whatever bytes the test sends. */
+export function rawClient(server: CollabServer, room: string, person: Person | null, via: Auth = 'token'): RawClient {
+	const { headers, params } = authHeaders(server, person, via);
+	const query = new URLSearchParams(params).toString();
+	const ws = new WS(`${server.wsUrl}/${room}${query ? '?' + query : ''}`, [], { headers });
+	const messages: Uint8Array[] = [];
+	const waiting = new Set<{ count: number; resolve: () => void }>();
+	ws.on('message', (data: Buffer) => {
+		messages.push(new Uint8Array(data));
+		for (const w of waiting) if (messages.length > w.count) (waiting.delete(w), w.resolve());
+	});
+	const received = (count: number) =>
+		messages.length > count ? Promise.resolve() : new Promise<void>((resolve) => waiting.add({ count, resolve }));
+	ws.on('error', () => {});
+	const opened = new Promise<void>((resolve) => ws.once('open', () => resolve()));
+	const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code: number, reason: Buffer) => resolve({ code, reason: reason.toString() })));
+	return { ws, opened, closed, messages, received };
+}
+
+/** Resolves with the close, or rejects if it does not come within the timeout. */
+export function within<T>(promise: Promise<T>, ms = 5000, what = 'event'): Promise<T> {
+	return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms))]);
+}

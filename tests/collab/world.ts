@@ -1,0 +1,76 @@
+// A small, explicit world for collaboration tests, written straight into the database: two projects, people in
+// every role, items an evaluator evaluated / escalated, a guideline and a calibration session. Independent of the
+// demo seed, so room rules are tested against facts the test itself states.
+import type { Db } from '../../server/db/client';
+import { createApiToken, createSession } from '../../server/db/users';
+import { createProject, setMembership } from '../../server/db/projects';
+import { SESSION_COOKIE } from '../../server/http/middleware/auth';
+import { newId } from '../../server/domain/ids';
+import { calibrationParticipants, calibrations, escalations, evaluations, guidelines, items, rubrics, users } from '../../drizzle/schema';
+import type { Role } from '#shared/roles';
+
+export const PEOPLE = ['lead', 'pm', 'ana', 'ben', 'chen', 'outsider'] as const;
+export type Person = (typeof PEOPLE)[number];
+
+const ROLE: Record<Person, Role | null> = { lead: 'lead', pm: 'manager', ana: 'evaluator', ben: 'evaluator', chen: 'evaluator', outsider: null };
+
+export interface World {
+	projectId: string;
+	otherProjectId: string;
+	userId: Record<Person, string>;
+	token: Record<Person, string>;
+	cookie: Record<Person, string>;
+	/** ana evaluated it. */
+	evaluatedItem: string;
+	/** ben escalated it. */
+	escalatedItem: string;
+	/** nobody is involved. */
+	plainItem: string;
+	/** an item of the other project (outsider is its lead). */
+	otherItem: string;
+	guidelineId: string;
+	/** calibration with ana and ben as participants. */
+	sessionId: string;
+}
+
+export function seedWorld(db: Db): World {
+	const now = Date.now();
+	const userId = {} as Record<Person, string>;
+	for (const p of PEOPLE) {
+		userId[p] = newId();
+		db.insert(users).values({ id: userId[p], email: `${p}@collab.test`, name: p[0].toUpperCase() + p.slice(1), passwordHash: 'unused', createdAt: now }).run();
+	}
+	const project = createProject(db, { name: 'Collab project' }, userId.lead);
+	const other = createProject(db, { name: 'Other project' }, userId.outsider);
+	for (const p of PEOPLE) if (ROLE[p]) setMembership(db, project.id, userId[p], ROLE[p]!, null);
+	setMembership(db, other.id, userId.outsider, 'lead', null);
+
+	const rubricId = newId();
+	db.insert(rubrics).values({ id: rubricId, projectId: project.id, familyId: rubricId, name: 'R', version: 1, definition: {} as never, createdAt: now }).run();
+	const item = (projectId: string) => {
+		const id = newId();
+		db.insert(items).values({ id, projectId, modality: 'text', payload: { prompt: 'p', response: 'r' }, metadata: {}, createdAt: now }).run();
+		return id;
+	};
+	const evaluatedItem = item(project.id);
+	const escalatedItem = item(project.id);
+	const plainItem = item(project.id);
+	const otherItem = item(other.id);
+	db.insert(evaluations)
+		.values({ id: newId(), itemId: evaluatedItem, evaluatorId: userId.ana, rubricId, rubricVersion: 1, scores: {}, flags: [], tags: [], spans: [], sources: [], state: 'submitted', createdAt: now, updatedAt: now })
+		.run();
+	db.insert(escalations).values({ id: newId(), projectId: project.id, itemId: escalatedItem, source: 'manual', openedBy: userId.ben, reason: 'unclear', state: 'open', createdAt: now }).run();
+	const guidelineId = newId();
+	db.insert(guidelines).values({ id: guidelineId, projectId: project.id, title: 'Guide', createdAt: now }).run();
+	const sessionId = newId();
+	db.insert(calibrations).values({ id: sessionId, projectId: project.id, title: 'Cal', rubricId, phase: 'scoring', createdBy: userId.lead, createdAt: now }).run();
+	for (const p of ['ana', 'ben'] as const) db.insert(calibrationParticipants).values({ calibrationId: sessionId, userId: userId[p] }).run();
+
+	const token = {} as Record<Person, string>;
+	const cookie = {} as Record<Person, string>;
+	for (const p of PEOPLE) {
+		token[p] = createApiToken(db, userId[p], 'tests');
+		cookie[p] = `${SESSION_COOKIE}=${createSession(db, userId[p], 3600_000)}`;
+	}
+	return { projectId: project.id, otherProjectId: other.id, userId, token, cookie, evaluatedItem, escalatedItem, plainItem, otherItem, guidelineId, sessionId };
+}
