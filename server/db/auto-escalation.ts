@@ -1,0 +1,47 @@
+// Automatic escalation after a submission: when enough evaluators have scored an item and its agreement on a
+// dimension falls below the project's threshold, one escalation opens (filed under the worst dimension) and the
+// leads are notified. Check and insert share one immediate transaction, so it fires exactly once per item.
+import type { Db } from './client';
+import { tx } from './client';
+import { getItemRow } from './items';
+import { getProject } from './projects';
+import { evaluationsForItems } from './evaluations';
+import { escalationsOfItem, openEscalation, projectLeadIds, rubricForItem, type EscalationRow } from './escalations';
+import { notify } from './notifications';
+import { dimensionsFor } from '#shared/rubric';
+import { AUTO_REASON, type DimensionAgreement } from '#shared/escalation';
+import type { ProjectSettings } from '../../drizzle/schema';
+import { autoEscalationNote, markConflicts, mayAutoEscalate, worstConflict } from '../domain/escalation';
+import { itemAgreement } from '../domain/item-agreement';
+
+/** Per-dimension agreement among the item's submitted evaluations, with conflicts marked. */
+export function itemConflicts(db: Db, item: { id: string; projectId: string; modality: string }, settings: ProjectSettings): DimensionAgreement[] {
+	const rubric = rubricForItem(db, item);
+	if (!rubric) return [];
+	const scores = evaluationsForItems(db, [item.id], { submittedOnly: true }).map((e) => e.scores);
+	return markConflicts(settings, itemAgreement(dimensionsFor(rubric, item.modality), scores));
+}
+
+/** Opens the item's automatic escalation if its agreement calls for one; returns it, or null. */
+export function autoEscalate(db: Db, itemId: string): EscalationRow | null {
+	return tx(db, (t) => {
+		const item = getItemRow(t, itemId);
+		const project = item && getProject(t, item.projectId);
+		if (!item || !project) return null;
+		if (!mayAutoEscalate(escalationsOfItem(t, itemId))) return null;
+		const agreement = itemConflicts(t, item, project.settings);
+		const worst = worstConflict(agreement);
+		if (!worst) return null;
+		const row = openEscalation(t, {
+			projectId: item.projectId,
+			itemId,
+			source: 'auto',
+			openedBy: null,
+			reason: AUTO_REASON,
+			note: autoEscalationNote(agreement),
+			dimension: worst.key
+		});
+		notify(t, projectLeadIds(t, item.projectId), { projectId: item.projectId, kind: 'escalation.opened', data: { escalationId: row.id, itemId, reason: AUTO_REASON } });
+		return row;
+	});
+}

@@ -1,0 +1,168 @@
+// Escalation rows: opening (manual or automatic), state transitions as conditional updates (the WHERE clause
+// names the states the transition may start from, so of two racing callers exactly one changes the row),
+// lookups by item, and who is involved. Every write is audited by the caller's transaction.
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
+import type { Db } from './client';
+import { escalations, evaluations, guidelineVersions, guidelines, memberships, users } from '../../drizzle/schema';
+import type { EscalationState, EscalationVerdict, EscalationView, VerdictReasonCode } from '#shared/escalation';
+import { dimensionsFor, type Rubric } from '#shared/rubric';
+import { newId } from '../domain/ids';
+import { getRubric, latestRubrics } from './projects';
+import { audit } from './audit';
+
+export type EscalationRow = typeof escalations.$inferSelect;
+
+const opener = alias(users, 'opener');
+const claimer = alias(users, 'claimer');
+
+function person(id: string | null, name: string | null) {
+	return id ? { id, name: name ?? '' } : null;
+}
+
+export function toEscalationView(r: EscalationRow, openerName: string | null, claimerName: string | null): EscalationView {
+	const verdict: EscalationVerdict | null = r.verdictScores
+		? { scores: r.verdictScores as EscalationVerdict['scores'], reasonCode: r.reasonCode as VerdictReasonCode, note: r.verdictNote ?? '', guidelineVersionId: r.guidelineVersionId }
+		: null;
+	return {
+		id: r.id,
+		projectId: r.projectId,
+		itemId: r.itemId,
+		source: r.source,
+		reason: r.reason,
+		note: r.note,
+		dimension: r.dimension,
+		state: r.state,
+		openedBy: person(r.openedBy, openerName),
+		claimedBy: person(r.claimedBy, claimerName),
+		createdAt: r.createdAt,
+		claimedAt: r.claimedAt,
+		closedAt: r.closedAt,
+		closeNote: r.verdictNote,
+		verdict
+	};
+}
+
+/** Escalation rows with the names of who opened and who claimed them. */
+export function selectViews(db: Db) {
+	return db
+		.select({ e: escalations, openerName: opener.name, claimerName: claimer.name })
+		.from(escalations)
+		.leftJoin(opener, eq(opener.id, escalations.openedBy))
+		.leftJoin(claimer, eq(claimer.id, escalations.claimedBy));
+}
+
+export const rowToView = (r: { e: EscalationRow; openerName: string | null; claimerName: string | null }) => toEscalationView(r.e, r.openerName, r.claimerName);
+
+export function getEscalation(db: Db, id: string): EscalationRow | undefined {
+	return db.select().from(escalations).where(eq(escalations.id, id)).get();
+}
+
+export function getEscalationView(db: Db, id: string): EscalationView | undefined {
+	const row = selectViews(db).where(eq(escalations.id, id)).get();
+	return row && rowToView(row);
+}
+
+export function escalationViewsForItem(db: Db, itemId: string): EscalationView[] {
+	return selectViews(db).where(eq(escalations.itemId, itemId)).orderBy(asc(escalations.createdAt)).all().map(rowToView);
+}
+
+export function escalationsOfItem(db: Db, itemId: string): EscalationRow[] {
+	return db.select().from(escalations).where(eq(escalations.itemId, itemId)).all();
+}
+
+export interface OpenEscalation {
+	projectId: string;
+	itemId: string;
+	source: 'manual' | 'auto';
+	openedBy: string | null;
+	reason: string;
+	note: string;
+	dimension: string | null;
+}
+
+export function openEscalation(db: Db, input: OpenEscalation): EscalationRow {
+	const row = db
+		.insert(escalations)
+		.values({ id: newId(), ...input, state: 'open', createdAt: Date.now() })
+		.returning()
+		.get();
+	audit(db, {
+		actorId: input.openedBy,
+		projectId: input.projectId,
+		action: 'escalation.open',
+		entityType: 'escalation',
+		entityId: row.id,
+		data: { itemId: input.itemId, source: input.source, reason: input.reason, dimension: input.dimension, note: input.note }
+	});
+	return row;
+}
+
+export interface TransitionChange {
+	to: EscalationState;
+	set: Partial<Omit<EscalationRow, 'id' | 'projectId' | 'itemId' | 'state'>>;
+	actorId: string;
+	action: string;
+	data?: Record<string, unknown>;
+}
+
+/**
+ * Moves an escalation to `to` only if it is still in one of `from`; returns the updated row, or undefined when
+ * another caller changed the state first. Audited in the caller's transaction.
+ */
+export function transitionEscalation(db: Db, id: string, from: readonly EscalationState[], change: TransitionChange): EscalationRow | undefined {
+	const row = db
+		.update(escalations)
+		.set({ ...change.set, state: change.to })
+		.where(and(eq(escalations.id, id), inArray(escalations.state, [...from])))
+		.returning()
+		.get();
+	if (row) {
+		audit(db, { actorId: change.actorId, projectId: row.projectId, action: change.action, entityType: 'escalation', entityId: id, data: { from, to: change.to, ...change.data } });
+	}
+	return row;
+}
+
+/** Evaluators who submitted an evaluation of the item, with their names. */
+export function submittedEvaluators(db: Db, itemId: string): { id: string; name: string }[] {
+	return db
+		.select({ id: users.id, name: users.name })
+		.from(evaluations)
+		.innerJoin(users, eq(users.id, evaluations.evaluatorId))
+		.where(and(eq(evaluations.itemId, itemId), eq(evaluations.state, 'submitted')))
+		.all();
+}
+
+/**
+ * The rubric an item is judged by: the one its newest submitted evaluation used, else the newest rubric of the
+ * project that has dimensions for the item's modality.
+ */
+export function rubricForItem(db: Db, item: { id: string; projectId: string; modality: string }): Rubric | null {
+	const used = db
+		.select({ rubricId: evaluations.rubricId })
+		.from(evaluations)
+		.where(and(eq(evaluations.itemId, item.id), eq(evaluations.state, 'submitted')))
+		.orderBy(desc(evaluations.submittedAt))
+		.get();
+	if (used) return getRubric(db, used.rubricId) ?? null;
+	return latestRubrics(db, item.projectId).find((r) => dimensionsFor(r, item.modality).length > 0) ?? null;
+}
+
+/** Ids of the project's leads (they hear about new escalations). */
+export function projectLeadIds(db: Db, projectId: string): string[] {
+	return db
+		.select({ id: memberships.userId })
+		.from(memberships)
+		.where(and(eq(memberships.projectId, projectId), eq(memberships.role, 'lead')))
+		.all()
+		.map((r) => r.id);
+}
+
+export function guidelineVersionInProject(db: Db, projectId: string, versionId: string): boolean {
+	return !!db
+		.select({ id: guidelineVersions.id })
+		.from(guidelineVersions)
+		.innerJoin(guidelines, eq(guidelines.id, guidelineVersions.guidelineId))
+		.where(and(eq(guidelineVersions.id, versionId), eq(guidelines.projectId, projectId)))
+		.get();
+}

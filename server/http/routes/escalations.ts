@@ -1,0 +1,196 @@
+// Escalations: open one on an item, read them (queue, mine, per item, detail), and move them through
+// open → in_review → resolved | dismissed (and reopen). Each transition is role-checked, checked against the
+// state machine, written with a conditional UPDATE and its audit row in one immediate transaction, then
+// mirrored into the item's room. A verdict becomes the item's gold and notifies the evaluators involved.
+import { Hono, type Context } from 'hono';
+import type { AppEnv } from '../env';
+import { allowed, requireProject, requireUser, type ProjectAccess } from '../access';
+import { validate } from '../validate';
+import { tx, type Db } from '../../db/client';
+import { getItemRow, setGold } from '../../db/items';
+import { getRubric } from '../../db/projects';
+import {
+	escalationViewsForItem,
+	getEscalation,
+	getEscalationView,
+	guidelineVersionInProject,
+	openEscalation,
+	projectLeadIds,
+	rubricForItem,
+	submittedEvaluators,
+	transitionEscalation,
+	type EscalationRow,
+	type TransitionChange
+} from '../../db/escalations';
+import { escalationQueue, myEscalations } from '../../db/escalation-queue';
+import { escalationDetail } from '../../db/escalation-detail';
+import { notify } from '../../db/notifications';
+import { ACTIVE_STATES, assertTransition, isInvolved, TRANSITIONS, type Transition } from '../../domain/escalation';
+import { mirrorEscalation } from '../../domain/escalation-room';
+import { Conflict, Forbidden, NotFound, Validation } from '../../domain/errors';
+import { escalationInputSchema, queueQuerySchema, transitionNoteSchema, verdictInputSchema } from '#shared/escalation';
+import { validateScores } from '#shared/evaluation';
+
+type Ctx = Context<AppEnv>;
+const app = new Hono<AppEnv>();
+
+function loadItem(c: Ctx, id: string) {
+	const item = getItemRow(c.var.deps.db, id);
+	if (!item) throw NotFound('No such item');
+	return item;
+}
+
+function loadEscalation(c: Ctx, id: string): EscalationRow {
+	const row = getEscalation(c.var.deps.db, id);
+	if (!row) throw NotFound('No such escalation');
+	return row;
+}
+
+function involved(db: Db, userId: string, e: Pick<EscalationRow, 'openedBy' | 'itemId'>): boolean {
+	return isInvolved(userId, e.openedBy, submittedEvaluators(db, e.itemId).map((u) => u.id));
+}
+
+/** Writes the view back into the room and answers with it. */
+async function respond(c: Ctx, id: string, status: 200 | 201 = 200) {
+	const view = getEscalationView(c.var.deps.db, id)!;
+	await mirrorEscalation(c.var.deps.rooms, c.var.deps.logger, view);
+	return c.json({ escalation: view }, status);
+}
+
+/** Runs one transition: role check, state check, conditional update + audit + `after` in one transaction. */
+function transition(c: Ctx, id: string, name: Transition, change: (row: EscalationRow, access: ProjectAccess) => Omit<TransitionChange, 'to' | 'action' | 'actorId'>, after?: (t: Db, updated: EscalationRow, actorId: string) => void) {
+	const { db } = c.var.deps;
+	const existing = loadEscalation(c, id);
+	const access = requireProject(c, existing.projectId, 'escalation.decide');
+	return tx(db, (t) => {
+		const row = getEscalation(t, id)!;
+		assertTransition(row.state, name);
+		const { from, to } = TRANSITIONS[name];
+		const updated = transitionEscalation(t, id, from, { ...change(row, access), to, action: `escalation.${name}`, actorId: access.user.id });
+		if (!updated) throw Conflict('Someone else changed this escalation first; reload it', { transition: name });
+		after?.(t, updated, access.user.id);
+		return updated;
+	});
+}
+
+app.post('/items/:id/escalations', validate('json', escalationInputSchema), async (c) => {
+	const item = loadItem(c, c.req.param('id'));
+	const { user } = requireProject(c, item.projectId, 'escalation.create');
+	const { reason, note } = c.req.valid('json');
+	const row = tx(c.var.deps.db, (t) => {
+		const mineActive = escalationViewsForItem(t, item.id).find((e) => e.openedBy?.id === user.id && ACTIVE_STATES.includes(e.state));
+		if (mineActive) throw Conflict('You already have an open escalation on this item', { escalationId: mineActive.id });
+		const opened = openEscalation(t, { projectId: item.projectId, itemId: item.id, source: 'manual', openedBy: user.id, reason, note, dimension: null });
+		notify(t, projectLeadIds(t, item.projectId).filter((id) => id !== user.id), { projectId: item.projectId, kind: 'escalation.opened', data: { escalationId: opened.id, itemId: item.id, reason, by: user.name } });
+		return opened;
+	});
+	c.var.deps.events.emit('escalation.opened', { projectId: row.projectId, escalationId: row.id, itemId: row.itemId, source: 'manual', reason, openedBy: user.id });
+	return respond(c, row.id, 201);
+});
+
+app.get('/items/:id/escalations', (c) => {
+	const item = loadItem(c, c.req.param('id'));
+	const access = requireProject(c, item.projectId, 'item.read');
+	const { db } = c.var.deps;
+	let list = escalationViewsForItem(db, item.id);
+	if (!allowed(access, 'escalation.readQueue')) {
+		const evaluatorIds = submittedEvaluators(db, item.id).map((u) => u.id);
+		list = list.filter((e) => isInvolved(access.user.id, e.openedBy?.id ?? null, evaluatorIds));
+	}
+	return c.json({ escalations: list });
+});
+
+app.get('/escalations/:id', (c) => {
+	const row = loadEscalation(c, c.req.param('id'));
+	const access = requireProject(c, row.projectId, 'project.read');
+	const { db } = c.var.deps;
+	const lead = allowed(access, 'escalation.readQueue');
+	const isInvolvedEvaluator = !lead && access.role === 'evaluator' && involved(db, access.user.id, row);
+	if (!lead && !isInvolvedEvaluator) throw Forbidden('Only leads, managers and the evaluators involved can open this escalation');
+	const detail = escalationDetail(db, getEscalationView(db, row.id)!, {
+		withGold: allowed(access, 'item.readGold'),
+		can: { decide: allowed(access, 'escalation.decide'), discuss: access.role !== 'manager' }
+	});
+	return c.json(detail);
+});
+
+app.get('/projects/:pid/escalations', validate('query', queueQuerySchema), (c) => {
+	const pid = c.req.param('pid');
+	const q = c.req.valid('query');
+	const { db } = c.var.deps;
+	if (q.mine === '1') {
+		const { user } = requireProject(c, pid, 'project.read');
+		return c.json({ escalations: myEscalations(db, pid, user.id, q) });
+	}
+	requireProject(c, pid, 'escalation.readQueue');
+	return c.json(escalationQueue(db, pid, q));
+});
+
+app.post('/escalations/:id/claim', async (c) => {
+	const id = c.req.param('id');
+	transition(c, id, 'claim', (_row, access) => ({ set: { claimedBy: access.user.id, claimedAt: Date.now() } }));
+	return respond(c, id);
+});
+
+app.post('/escalations/:id/verdict', validate('json', verdictInputSchema), async (c) => {
+	const id = c.req.param('id');
+	const input = c.req.valid('json');
+	const { db } = c.var.deps;
+	const existing = loadEscalation(c, id);
+	requireProject(c, existing.projectId, 'escalation.decide');
+	const item = loadItem(c, existing.itemId);
+	const rubric = input.rubricId ? getRubric(db, input.rubricId) : rubricForItem(db, item);
+	if (!rubric || rubric.projectId !== item.projectId) throw Validation('No rubric to check the verdict against', [{ path: 'rubricId', message: 'unknown rubric' }]);
+	const problems = validateScores(rubric, item.modality, input.scores, 'submitted');
+	if (problems.length) throw Validation('Some scores do not fit the rubric', problems.map((p) => ({ path: `scores.${p.key}`, message: p.message })));
+	if (input.guidelineVersionId && !guidelineVersionInProject(db, item.projectId, input.guidelineVersionId)) {
+		throw Validation('Unknown guideline version', [{ path: 'guidelineVersionId', message: 'is not a guideline version of this project' }]);
+	}
+	const now = Date.now();
+	transition(
+		c,
+		id,
+		'verdict',
+		() => ({
+			set: { verdictScores: input.scores, reasonCode: input.reasonCode, verdictNote: input.note, guidelineVersionId: input.guidelineVersionId ?? null, closedAt: now },
+			data: { scores: input.scores, reasonCode: input.reasonCode, rubricId: rubric.id }
+		}),
+		(t, updated, actorId) => {
+			setGold(t, item.id, { scores: input.scores, note: input.note, source: 'verdict', escalationId: id, reasonCode: input.reasonCode, rubricId: rubric.id, decidedBy: actorId, decidedAt: now });
+			const recipients = [...submittedEvaluators(t, item.id).map((u) => u.id), ...(updated.openedBy ? [updated.openedBy] : [])].filter((u) => u !== actorId);
+			notify(t, recipients, { projectId: item.projectId, kind: 'escalation.resolved', data: { escalationId: id, itemId: item.id, reasonCode: input.reasonCode } });
+		}
+	);
+	c.var.deps.events.emit('escalation.resolved', { projectId: item.projectId, escalationId: id, itemId: item.id, state: 'resolved', reasonCode: input.reasonCode, decidedBy: requireUser(c).id });
+	return respond(c, id);
+});
+
+app.post('/escalations/:id/dismiss', validate('json', transitionNoteSchema), async (c) => {
+	const id = c.req.param('id');
+	const { note } = c.req.valid('json');
+	const dismissed = transition(
+		c,
+		id,
+		'dismiss',
+		() => ({ set: { verdictNote: note, closedAt: Date.now() }, data: { note } }),
+		(t, updated, actorId) => {
+			if (updated.openedBy && updated.openedBy !== actorId) {
+				notify(t, [updated.openedBy], { projectId: updated.projectId, kind: 'escalation.dismissed', data: { escalationId: id, itemId: updated.itemId, note } });
+			}
+		}
+	);
+	c.var.deps.events.emit('escalation.resolved', { projectId: dismissed.projectId, escalationId: id, itemId: dismissed.itemId, state: 'dismissed', reasonCode: null, decidedBy: requireUser(c).id });
+	return respond(c, id);
+});
+
+app.post('/escalations/:id/reopen', validate('json', transitionNoteSchema), async (c) => {
+	const id = c.req.param('id');
+	const { note } = c.req.valid('json');
+	transition(c, id, 'reopen', (row) => ({
+		set: { claimedBy: null, claimedAt: null, closedAt: null, verdictScores: null, reasonCode: null, verdictNote: null, guidelineVersionId: null },
+		data: { note, previous: { state: row.state, verdictScores: row.verdictScores, reasonCode: row.reasonCode, verdictNote: row.verdictNote } }
+	}));
+	return respond(c, id);
+});
+
+export default app;

@@ -1,0 +1,45 @@
+// One adjudication: the escalation detail from REST (item, evaluations, agreement, guideline), kept current as
+// decisions arrive — from the caller's own REST answers and from the server's mirror in the room's `state` map
+// (another lead's claim or verdict shows up without a reload). The room's conversation is handled elsewhere.
+import { api, ApiError } from './api';
+import type { EscalationDetail, EscalationView } from '$lib/shared/escalation';
+
+export class Adjudication {
+	detail = $state<EscalationDetail | null>(null);
+	error = $state<ApiError | null>(null);
+	loading = $state(true);
+
+	constructor(readonly escalationId: string) {
+		void this.load();
+	}
+
+	async load(): Promise<void> {
+		this.loading = true;
+		try {
+			this.detail = await api.get<EscalationDetail>(`/api/escalations/${this.escalationId}`);
+			this.error = null;
+		} catch (err) {
+			this.error = err instanceof ApiError ? err : new ApiError(0, 'internal', String(err));
+		} finally {
+			this.loading = false;
+		}
+	}
+
+	/**
+	 * Applies a newer view of this escalation or of a related one on the same item. A change of this escalation's
+	 * state reloads the detail (a verdict changes the gold, a reopen clears it).
+	 */
+	apply(view: EscalationView): void {
+		const d = this.detail;
+		if (!d) return;
+		if (view.id === d.escalation.id) {
+			const changed = view.state !== d.escalation.state || view.claimedBy?.id !== d.escalation.claimedBy?.id;
+			d.escalation = view;
+			if (changed && (view.state === 'resolved' || view.state === 'open')) void this.load();
+			return;
+		}
+		const at = d.related.findIndex((r) => r.id === view.id);
+		if (at >= 0) d.related[at] = view;
+		else if (view.itemId === d.item.id) d.related = [...d.related, view];
+	}
+}
