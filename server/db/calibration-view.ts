@@ -1,0 +1,161 @@
+// Builds what people see of a calibration session: the public state (also mirrored into the room), the full
+// view for one viewer (public state + the items + the viewer's own blind sheets), and the project's list.
+// Every sheet passes through visibleSheets (domain/calibration.ts): a round's sheets leave the server only
+// once it is revealed, except each participant's own.
+import { eq, inArray } from 'drizzle-orm';
+import type { Db } from './client';
+import { items as itemsTable, rubrics } from '../../drizzle/schema';
+import type { CalibrationPublicState, CalibrationRoundInfo, CalibrationScore, CalibrationSummary, CalibrationView, RevealedRound } from '#shared/calibration';
+import { dimensionsFor, type Rubric } from '#shared/rubric';
+import type { Scores } from '#shared/evaluation';
+import type { Item } from '#shared/items';
+import { roundIsOpen, roundItemIds, visibleSheets } from '../domain/calibration';
+import { itemFigures, pooledFigures, SESSION_METRIC } from '../domain/calibration-agreement';
+import { calibrationsOfProject, consensusOf, getCalibration, participantsOf, participantsOfMany, roundsOf, sessionItemRows, sheetsOf, submittersOf, type CalibrationRow, type RoundRow, type SessionItemRow } from './calibrations';
+import { toItem } from './items';
+import { getProject, getRubric } from './projects';
+import { findUser } from './users';
+
+type ItemRow = typeof itemsTable.$inferSelect;
+
+export interface SessionFacts {
+	row: CalibrationRow;
+	rubric: Rubric;
+	sessionItems: SessionItemRow[];
+	itemRows: ItemRow[];
+	participants: { id: string; name: string }[];
+	rounds: RoundRow[];
+	sheets: CalibrationScore[];
+	consensus: ReturnType<typeof consensusOf>;
+	threshold: number;
+	createdByName: string;
+}
+
+export function loadSession(db: Db, id: string): SessionFacts | null {
+	const row = getCalibration(db, id);
+	if (!row) return null;
+	const rubric = getRubric(db, row.rubricId);
+	if (!rubric) return null;
+	const sessionItems = sessionItemRows(db, id);
+	const ids = sessionItems.map((s) => s.itemId);
+	const byId = new Map(db.select().from(itemsTable).where(inArray(itemsTable.id, ids.length ? ids : [''])).all().map((r) => [r.id, r]));
+	return {
+		row,
+		rubric,
+		sessionItems,
+		itemRows: ids.map((i) => byId.get(i)!).filter(Boolean),
+		participants: participantsOf(db, id),
+		rounds: roundsOf(db, id),
+		sheets: sheetsOf(db, id),
+		consensus: consensusOf(db, id),
+		threshold: getProject(db, row.projectId)?.settings.agreementThreshold ?? 0.4,
+		createdByName: findUser(db, row.createdBy)?.name ?? ''
+	};
+}
+
+function roundInfos(f: SessionFacts): CalibrationRoundInfo[] {
+	const all = f.sessionItems.map((s) => s.itemId);
+	const active = new Set(f.sessionItems.filter((s) => s.activeRound === f.row.round).map((s) => s.itemId));
+	return f.rounds.map((r) => ({
+		round: r.round,
+		startedAt: r.startedAt,
+		revealedAt: r.revealedAt,
+		itemIds: roundItemIds(r.round, f.row.round, all, active, new Set(f.sheets.filter((s) => s.round === r.round).map((s) => s.itemId)))
+	}));
+}
+
+function revealedRounds(f: SessionFacts, infos: CalibrationRoundInfo[], open: CalibrationScore[]): RevealedRound[] {
+	const modality = new Map(f.itemRows.map((i) => [i.id, i.modality]));
+	return infos
+		.filter((r) => roundIsOpen(r.revealedAt, f.row.phase))
+		.map((r) => {
+			const sheets = open.filter((s) => s.round === r.round);
+			const perItem = r.itemIds.map((itemId) => sheets.filter((s) => s.itemId === itemId).map((s) => s.scores as Scores));
+			const items: RevealedRound['items'] = {};
+			r.itemIds.forEach((itemId, i) => (items[itemId] = itemFigures(dimensionsFor(f.rubric, modality.get(itemId) ?? ''), perItem[i])));
+			const dimensions = pooledFigures(f.rubric.dimensions, perItem).filter((d) => d.ratings > 0);
+			return { round: r.round, revealedAt: r.revealedAt ?? f.row.closedAt ?? Date.now(), scores: sheets, items, dimensions, metric: SESSION_METRIC };
+		});
+}
+
+export function publicState(f: SessionFacts): CalibrationPublicState {
+	const infos = roundInfos(f);
+	// No viewer: only sheets of open rounds come back.
+	const { open } = visibleSheets(f.sheets, f.rounds, f.row.phase, '', f.row.round);
+	const activeItemIds = f.sessionItems.filter((s) => s.activeRound === f.row.round).map((s) => s.itemId);
+	const submitted: Record<string, string[]> = Object.fromEntries(activeItemIds.map((id) => [id, []]));
+	for (const s of f.sheets) if (s.round === f.row.round && submitted[s.itemId]) submitted[s.itemId].push(s.userId);
+	return {
+		calibration: {
+			id: f.row.id,
+			projectId: f.row.projectId,
+			title: f.row.title,
+			rubricId: f.row.rubricId,
+			phase: f.row.phase,
+			round: f.row.round,
+			createdBy: { id: f.row.createdBy, name: f.createdByName },
+			createdAt: f.row.createdAt,
+			closedAt: f.row.closedAt
+		},
+		participants: f.participants,
+		rounds: infos,
+		activeItemIds: f.row.phase === 'closed' ? [] : activeItemIds,
+		submitted,
+		revealed: revealedRounds(f, infos, open),
+		consensus: Object.fromEntries(f.consensus.map((c) => [c.itemId, c])),
+		threshold: f.threshold
+	};
+}
+
+export interface Viewer {
+	id: string;
+	withGold: boolean;
+	can: CalibrationView['can'];
+}
+
+export function calibrationView(f: SessionFacts, viewer: Viewer): CalibrationView {
+	const { mine } = visibleSheets(f.sheets, f.rounds, f.row.phase, viewer.id, f.row.round);
+	return {
+		...publicState(f),
+		rubric: f.rubric,
+		items: f.itemRows.map((r): Item => toItem(r, viewer.withGold)),
+		mine: Object.fromEntries(mine.map((s) => [s.itemId, s])),
+		can: viewer.can
+	};
+}
+
+/** Sessions of a project for one viewer: all of them, or (participants) only their own. */
+export function calibrationSummaries(db: Db, projectId: string, viewerId: string, all: boolean): CalibrationSummary[] {
+	const rows = calibrationsOfProject(db, projectId);
+	const people = participantsOfMany(db, rows.map((r) => r.id));
+	const rubricNames = new Map(db.select({ id: rubrics.id, name: rubrics.name }).from(rubrics).where(eq(rubrics.projectId, projectId)).all().map((r) => [r.id, r.name]));
+	const out: CalibrationSummary[] = [];
+	for (const row of rows.reverse()) {
+		const participants = people.get(row.id) ?? [];
+		const isParticipant = participants.some((p) => p.id === viewerId);
+		if (!all && !isParticipant) continue;
+		const sessionItems = sessionItemRows(db, row.id);
+		const active = sessionItems.filter((s) => s.activeRound === row.round);
+		const activeIds = new Set(active.map((s) => s.itemId));
+		const sent = submittersOf(db, row.id, row.round).filter((s) => activeIds.has(s.itemId));
+		const round = roundsOf(db, row.id).find((r) => r.round === row.round);
+		out.push({
+			id: row.id,
+			projectId: row.projectId,
+			title: row.title,
+			phase: row.phase,
+			round: row.round,
+			rubricName: rubricNames.get(row.rubricId) ?? '',
+			createdBy: { id: row.createdBy, name: findUser(db, row.createdBy)?.name ?? '' },
+			createdAt: row.createdAt,
+			closedAt: row.closedAt,
+			roundStartedAt: round?.startedAt ?? row.createdAt,
+			itemCount: sessionItems.length,
+			participants,
+			isParticipant,
+			progress: { submitted: sent.length, expected: active.length * participants.length },
+			myRemaining: isParticipant && row.phase === 'scoring' ? active.length - sent.filter((s) => s.userId === viewerId).length : 0
+		});
+	}
+	return out;
+}

@@ -1,0 +1,20 @@
+// Mirrors a calibration session's public state (phase, round, who submitted, revealed sheets with agreement,
+// consensus) into its `session:<id>` room under the server-only `state` map, so every open screen sees a
+// decision the moment it is committed. Only CalibrationPublicState goes in: blind sheets never do.
+import type { RoomWriter } from './ports';
+import type { Logger } from '../logger';
+import { CALIBRATION_STATE_KEY, type CalibrationPublicState } from '#shared/calibration';
+import { ROOM_KEYS, roomName } from '#shared/rooms';
+
+export async function mirrorCalibration(rooms: RoomWriter, logger: Logger, state: CalibrationPublicState): Promise<void> {
+	// A JSON round trip keeps the value plain (no undefined, no prototypes) for Yjs' ContentAny encoding.
+	const value = JSON.parse(JSON.stringify(state)) as CalibrationPublicState;
+	try {
+		await rooms.update(roomName('session', state.calibration.id), (doc) => {
+			doc.getMap(ROOM_KEYS.state).set(CALIBRATION_STATE_KEY, value);
+		});
+	} catch (err) {
+		// The decision is committed in SQLite; clients that miss the mirror catch up from the REST view.
+		logger.error({ err, calibrationId: state.calibration.id }, 'could not mirror the calibration into its room');
+	}
+}

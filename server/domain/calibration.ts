@@ -1,0 +1,99 @@
+// The rules of a calibration session. Pure: callers pass the facts, these functions decide or throw.
+// Phases: scoring → (reveal) → revealed → (new round) → scoring … → (close) → closed; close works from either
+// open phase. A round's sheets stay blind — to everyone but their author, the lead included — until that round
+// is revealed (or the session is closed). Participants score only items active in the current round, only
+// while it is being scored; a consensus can be recorded on any item that is not being scored blind right now.
+import { Conflict, Forbidden, NotFound, Validation } from './errors';
+import type { CalibrationPhase, CalibrationScore } from '#shared/calibration';
+import type { Role } from '#shared/roles';
+
+export const CALIBRATION_TRANSITIONS = {
+	reveal: { from: ['scoring'], to: 'revealed' },
+	round: { from: ['revealed'], to: 'scoring' },
+	close: { from: ['scoring', 'revealed'], to: 'closed' }
+} as const satisfies Record<string, { from: readonly CalibrationPhase[]; to: CalibrationPhase }>;
+export type CalibrationTransition = keyof typeof CALIBRATION_TRANSITIONS;
+
+const WHY: Record<CalibrationTransition, string> = {
+	reveal: 'Only a round that is being scored can be revealed',
+	round: 'A new round starts only after the current one is revealed',
+	close: 'The session is already closed'
+};
+
+export function assertTransition(phase: CalibrationPhase, name: CalibrationTransition): void {
+	if (!(CALIBRATION_TRANSITIONS[name].from as readonly CalibrationPhase[]).includes(phase)) throw Conflict(WHY[name], { phase, transition: name });
+}
+
+/** Roles whose members can sit in a session as participants (managers only watch). */
+export const PARTICIPANT_ROLES: readonly Role[] = ['evaluator', 'lead'];
+
+export function assertParticipants(requested: readonly string[], roles: ReadonlyMap<string, Role | null>): void {
+	const bad = requested.filter((id) => {
+		const role = roles.get(id);
+		return !role || !PARTICIPANT_ROLES.includes(role);
+	});
+	if (bad.length) throw Validation('Participants must be evaluators or leads of this project', bad.map((id) => ({ path: 'participantIds', message: `${id} cannot take part` })));
+}
+
+export interface ScoringFacts {
+	phase: CalibrationPhase;
+	round: number;
+	isParticipant: boolean;
+	/** The item's active round (null when the item is not in the session). */
+	itemActiveRound: number | null;
+}
+
+export function assertMayScore(f: ScoringFacts): void {
+	if (!f.isParticipant) throw Forbidden('Only the participants of this session score it');
+	if (f.itemActiveRound === null) throw NotFound('This item is not part of the session');
+	if (f.phase === 'closed') throw Conflict('The session is closed', { phase: f.phase });
+	if (f.phase === 'revealed') throw Conflict('This round is revealed; scores are accepted again when the lead starts a new round', { phase: f.phase });
+	if (f.itemActiveRound !== f.round) throw Conflict('This item is not being re-scored in this round', { round: f.round });
+}
+
+export function assertMayDecideConsensus(phase: CalibrationPhase, round: number, itemActiveRound: number | null): void {
+	if (itemActiveRound === null) throw NotFound('This item is not part of the session');
+	if (phase === 'closed') throw Conflict('The session is closed', { phase });
+	if (phase === 'scoring' && itemActiveRound === round) throw Conflict('This item is being scored blind; reveal the round first', { phase });
+}
+
+/** Whether everyone may see a round's sheets: once it is revealed, or once the session is closed. */
+export function roundIsOpen(revealedAt: number | null, phase: CalibrationPhase): boolean {
+	return revealedAt !== null || phase === 'closed';
+}
+
+export interface RoundFacts {
+	round: number;
+	revealedAt: number | null;
+}
+
+/**
+ * Splits sheets into what a viewer may see: every sheet of an open round, plus the viewer's own sheets of the
+ * round still being scored (`mine`). Nothing else leaves this function.
+ */
+export function visibleSheets(sheets: readonly CalibrationScore[], rounds: readonly RoundFacts[], phase: CalibrationPhase, viewerId: string, currentRound: number) {
+	const open = new Set(rounds.filter((r) => roundIsOpen(r.revealedAt, phase)).map((r) => r.round));
+	return {
+		open: sheets.filter((s) => open.has(s.round)),
+		mine: sheets.filter((s) => s.round === currentRound && s.userId === viewerId && !open.has(s.round))
+	};
+}
+
+/**
+ * Item ids of a round in session order. Round 1 covers every item; later rounds cover what their lead chose,
+ * which is known for the current round (the active items) and, for earlier ones, from the sheets submitted.
+ */
+export function roundItemIds(round: number, current: number, allItemIds: readonly string[], activeItemIds: ReadonlySet<string>, scoredInRound: ReadonlySet<string>): string[] {
+	if (round === 1) return [...allItemIds];
+	if (round === current) return allItemIds.filter((id) => activeItemIds.has(id));
+	return allItemIds.filter((id) => scoredInRound.has(id));
+}
+
+/** Items a new round re-opens: the ones asked for (all of them when none are named), each in the session. */
+export function itemsForNewRound(requested: readonly string[] | undefined, sessionItemIds: readonly string[]): string[] {
+	if (!requested) return [...sessionItemIds];
+	const known = new Set(sessionItemIds);
+	const unknown = requested.filter((id) => !known.has(id));
+	if (unknown.length) throw Validation('Some items are not part of the session', unknown.map((id) => ({ path: 'itemIds', message: `${id} is not in this session` })));
+	return sessionItemIds.filter((id) => requested.includes(id));
+}
