@@ -1,0 +1,110 @@
+// The case behind "propose a guideline change": an escalation (with its verdict) or one item of a calibration
+// session (with its consensus), summarised for the editor's side panel, with the rubric dimension it is about
+// when one can be told (the escalation's own dimension, else where the verdict departs most from the evaluators,
+// or where calibration participants spread the most).
+import { and, desc, eq } from 'drizzle-orm';
+import type { Db } from './client';
+import { calibrationConsensus, calibrationItems, calibrationScores, calibrations, items } from '../../drizzle/schema';
+import type { ProposalCase, ProposalRef } from '#shared/guideline';
+import type { Scores } from '#shared/evaluation';
+import { getEscalationView, rubricForItem } from './escalations';
+import { evaluationsForItems } from './evaluations';
+import { getRubric } from './projects';
+import { itemExcerpt } from '#shared/item-excerpt';
+
+type Dim = { key: string; label: string };
+
+function labelled(key: string | null | undefined, dims: Dim[]): Dim | null {
+	if (!key) return null;
+	return dims.find((d) => d.key === key) ?? { key, label: key };
+}
+
+/** The dimension whose values spread the most (most distinct values) across a set of score sheets. */
+function mostDisputed(sheets: Scores[], dims: Dim[]): Dim | null {
+	let best: Dim | null = null;
+	let bestCount = 1;
+	for (const d of dims) {
+		const values = new Set(sheets.map((s) => JSON.stringify(s[d.key] ?? null)).filter((v) => v !== 'null'));
+		if (values.size > bestCount) {
+			best = d;
+			bestCount = values.size;
+		}
+	}
+	return best;
+}
+
+/** The dimension where evaluators' scores depart most from the verdict (numeric distance, else mismatches). */
+function furthestFromVerdict(sheets: Scores[], verdict: Scores, dims: Dim[]): Dim | null {
+	let best: Dim | null = null;
+	let bestGap = 0;
+	for (const d of dims) {
+		const v = verdict[d.key];
+		if (v === undefined || v === null) continue;
+		let gap = 0;
+		for (const s of sheets) {
+			const mine = s[d.key];
+			if (mine === undefined || mine === null) continue;
+			gap += typeof v === 'number' && typeof mine === 'number' ? Math.abs(v - mine) : mine === v ? 0 : 1;
+		}
+		if (gap > bestGap) {
+			best = d;
+			bestGap = gap;
+		}
+	}
+	return best;
+}
+
+export function proposalCase(db: Db, projectId: string, ref: ProposalRef): ProposalCase | null {
+	if (ref.kind === 'escalation') {
+		const e = getEscalationView(db, ref.id);
+		if (!e || e.projectId !== projectId) return null;
+		const item = db.select().from(items).where(eq(items.id, e.itemId)).get();
+		if (!item) return null;
+		const dims = rubricForItem(db, item)?.dimensions ?? [];
+		let dimension = labelled(e.dimension, dims);
+		if (!dimension && e.verdict) {
+			const sheets = evaluationsForItems(db, [item.id], { submittedOnly: true }).map((x) => x.scores);
+			dimension = furthestFromVerdict(sheets, e.verdict.scores, dims);
+		}
+		return {
+			ref: `escalation:${e.id}`,
+			kind: 'escalation',
+			title: e.reason,
+			itemId: item.id,
+			itemExcerpt: itemExcerpt({ modality: item.modality as never, payload: item.payload }, 200),
+			modality: item.modality,
+			dimension,
+			reason: e.verdict?.reasonCode ?? e.reason,
+			note: e.note,
+			outcome: e.verdict?.note ?? e.state,
+			escalationId: e.id
+		};
+	}
+	const session = db.select().from(calibrations).where(eq(calibrations.id, ref.id)).get();
+	if (!session || session.projectId !== projectId) return null;
+	const inSession = db.select().from(calibrationItems).where(and(eq(calibrationItems.calibrationId, ref.id), eq(calibrationItems.itemId, ref.itemId))).get();
+	const item = inSession && db.select().from(items).where(eq(items.id, ref.itemId)).get();
+	if (!item) return null;
+	const dims = getRubric(db, session.rubricId)?.dimensions ?? [];
+	const consensus = db.select().from(calibrationConsensus).where(and(eq(calibrationConsensus.calibrationId, ref.id), eq(calibrationConsensus.itemId, ref.itemId))).get();
+	const scores = db
+		.select({ scores: calibrationScores.scores, round: calibrationScores.round })
+		.from(calibrationScores)
+		.where(and(eq(calibrationScores.calibrationId, ref.id), eq(calibrationScores.itemId, ref.itemId)))
+		.orderBy(desc(calibrationScores.round))
+		.all();
+	const lastRound = scores[0]?.round;
+	return {
+		ref: `calibration:${session.id}:${item.id}`,
+		kind: 'calibration',
+		title: session.title,
+		itemId: item.id,
+		itemExcerpt: itemExcerpt({ modality: item.modality as never, payload: item.payload }, 200),
+		modality: item.modality,
+		dimension: mostDisputed(scores.filter((s) => s.round === lastRound).map((s) => s.scores as Scores), dims),
+		reason: null,
+		note: '',
+		outcome: consensus?.note ?? '',
+		escalationId: null
+	};
+}

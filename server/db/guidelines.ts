@@ -1,0 +1,242 @@
+// Guideline documents, their published versions (frozen content + Markdown, independent of the Yjs log),
+// the escalations a version resolves, acknowledgements, and the evaluations a version sends back for review.
+// Writes take the caller's transaction and write their audit row in it.
+import { and, asc, desc, eq, inArray, isNull, max, or } from 'drizzle-orm';
+import type { Db } from './client';
+import { escalations, evaluations, guidelineAcks, guidelineVersionEscalations, guidelineVersions, guidelines, items, memberships, users } from '../../drizzle/schema';
+import type { AckRow, AffectedItem, GuidelineSummary, GuidelineVersionSummary, GuidelineVersionView } from '#shared/guideline';
+import type { PmNode } from '#shared/markdown-doc';
+import type { Role } from '#shared/roles';
+import { can } from '../domain/permissions';
+import { touchedDimensions } from '../domain/guideline';
+import { newId } from '../domain/ids';
+import { Validation } from '../domain/errors';
+import { audit } from './audit';
+import { currentGuidelineVersion } from './evaluations';
+import { itemExcerpt } from '#shared/item-excerpt';
+
+export type GuidelineRow = typeof guidelines.$inferSelect;
+export type VersionRow = typeof guidelineVersions.$inferSelect;
+
+export function getGuideline(db: Db, id: string): GuidelineRow | undefined {
+	return db.select().from(guidelines).where(eq(guidelines.id, id)).get();
+}
+
+export function createGuideline(db: Db, projectId: string, title: string, actorId: string): GuidelineRow {
+	const row = db.insert(guidelines).values({ id: newId(), projectId, title, createdBy: actorId, createdAt: Date.now() }).returning().get();
+	audit(db, { actorId, projectId, action: 'guideline.create', entityType: 'guideline', entityId: row.id, data: { title } });
+	return row;
+}
+
+export function latestVersion(db: Db, guidelineId: string): VersionRow | undefined {
+	return db.select().from(guidelineVersions).where(eq(guidelineVersions.guidelineId, guidelineId)).orderBy(desc(guidelineVersions.number)).get();
+}
+
+function summaries(db: Db, rows: { v: VersionRow; name: string | null }[]): GuidelineVersionSummary[] {
+	const ids = rows.map((r) => r.v.id);
+	const links = ids.length ? db.select().from(guidelineVersionEscalations).where(inArray(guidelineVersionEscalations.versionId, ids)).all() : [];
+	return rows.map(({ v, name }) => ({
+		id: v.id,
+		number: v.number,
+		changelog: v.changelog,
+		dimensions: v.dimensions,
+		publishedAt: v.publishedAt,
+		publishedBy: v.publishedBy ? { id: v.publishedBy, name: name ?? '' } : null,
+		escalationIds: links.filter((l) => l.versionId === v.id).map((l) => l.escalationId)
+	}));
+}
+
+const versionsWithPublisher = (db: Db) =>
+	db.select({ v: guidelineVersions, name: users.name }).from(guidelineVersions).leftJoin(users, eq(users.id, guidelineVersions.publishedBy));
+
+/** Every version of a guideline, newest first. */
+export function versionSummaries(db: Db, guidelineId: string): GuidelineVersionSummary[] {
+	return summaries(db, versionsWithPublisher(db).where(eq(guidelineVersions.guidelineId, guidelineId)).orderBy(desc(guidelineVersions.number)).all());
+}
+
+export function getVersionRow(db: Db, guidelineId: string, number: number): VersionRow | undefined {
+	return db.select().from(guidelineVersions).where(and(eq(guidelineVersions.guidelineId, guidelineId), eq(guidelineVersions.number, number))).get();
+}
+
+export function getVersion(db: Db, guidelineId: string, number: number): GuidelineVersionView | undefined {
+	const row = versionsWithPublisher(db)
+		.where(and(eq(guidelineVersions.guidelineId, guidelineId), eq(guidelineVersions.number, number)))
+		.get();
+	if (!row) return undefined;
+	return { ...summaries(db, [row])[0], content: row.v.content as PmNode, markdown: row.v.markdown };
+}
+
+export function acknowledgedNumber(db: Db, guidelineId: string, userId: string): number | null {
+	return (
+		db
+			.select({ n: max(guidelineVersions.number) })
+			.from(guidelineAcks)
+			.innerJoin(guidelineVersions, eq(guidelineVersions.id, guidelineAcks.versionId))
+			.where(and(eq(guidelineVersions.guidelineId, guidelineId), eq(guidelineAcks.userId, userId)))
+			.get()?.n ?? null
+	);
+}
+
+function hasAck(db: Db, versionId: string, userId: string): boolean {
+	return !!db.select({ at: guidelineAcks.at }).from(guidelineAcks).where(and(eq(guidelineAcks.versionId, versionId), eq(guidelineAcks.userId, userId))).get();
+}
+
+/** The guideline as the caller sees it in lists: current version, and whether they still have to acknowledge it. */
+export function guidelineSummary(db: Db, g: GuidelineRow, caller: { id: string; role: Role | null; isAdmin: boolean }): GuidelineSummary {
+	const versions = versionSummaries(db, g.id);
+	const current = versions[0] ?? null;
+	const canAcknowledge = can({ isAdmin: caller.isAdmin, role: caller.role }, 'guideline.acknowledge');
+	return {
+		id: g.id,
+		projectId: g.projectId,
+		title: g.title,
+		createdAt: g.createdAt,
+		current,
+		versionCount: versions.length,
+		gatesEvaluation: currentGuidelineVersion(db, g.projectId)?.guidelineId === g.id,
+		ack: {
+			acknowledged: acknowledgedNumber(db, g.id, caller.id),
+			pending: !!current && canAcknowledge && !hasAck(db, current.id, caller.id),
+			canAcknowledge
+		}
+	};
+}
+
+export function guidelinesOf(db: Db, projectId: string): GuidelineRow[] {
+	return db.select().from(guidelines).where(eq(guidelines.projectId, projectId)).orderBy(asc(guidelines.createdAt)).all();
+}
+
+export interface Publication {
+	guideline: GuidelineRow;
+	number: number;
+	content: PmNode;
+	markdown: string;
+	changelog: string;
+	dimensions: string[];
+	escalationIds: string[];
+	actorId: string;
+}
+
+/** Stores version n and links the escalations it resolves (they must belong to the guideline's project). */
+export function insertVersion(db: Db, p: Publication): VersionRow {
+	const escalationIds = [...new Set(p.escalationIds)];
+	if (escalationIds.length) {
+		const found = db.select({ id: escalations.id }).from(escalations).where(and(inArray(escalations.id, escalationIds), eq(escalations.projectId, p.guideline.projectId))).all();
+		const missing = escalationIds.filter((id) => !found.some((f) => f.id === id));
+		if (missing.length) throw Validation('Unknown escalations', missing.map((id) => ({ path: 'escalationIds', message: `${id} is not an escalation of this project` })));
+	}
+	const version = db
+		.insert(guidelineVersions)
+		.values({ id: newId(), guidelineId: p.guideline.id, number: p.number, content: p.content, markdown: p.markdown, changelog: p.changelog, dimensions: p.dimensions, publishedBy: p.actorId, publishedAt: Date.now() })
+		.returning()
+		.get();
+	for (const escalationId of escalationIds) db.insert(guidelineVersionEscalations).values({ versionId: version.id, escalationId }).run();
+	if (escalationIds.length) db.update(escalations).set({ guidelineVersionId: version.id }).where(inArray(escalations.id, escalationIds)).run();
+	audit(db, {
+		actorId: p.actorId,
+		projectId: p.guideline.projectId,
+		action: 'guideline.publish',
+		entityType: 'guideline',
+		entityId: p.guideline.id,
+		data: { versionId: version.id, number: p.number, changelog: p.changelog, dimensions: p.dimensions, escalationIds }
+	});
+	return version;
+}
+
+/** Records the caller's acknowledgement (idempotent: the first time is kept). */
+export function acknowledge(db: Db, version: VersionRow, projectId: string, userId: string): number {
+	const existing = db.select({ at: guidelineAcks.at }).from(guidelineAcks).where(and(eq(guidelineAcks.versionId, version.id), eq(guidelineAcks.userId, userId))).get();
+	if (existing) return existing.at;
+	const at = Date.now();
+	db.insert(guidelineAcks).values({ versionId: version.id, userId, at }).run();
+	audit(db, { actorId: userId, projectId, action: 'guideline.acknowledge', entityType: 'guideline_version', entityId: version.id, data: { guidelineId: version.guidelineId, number: version.number } });
+	return at;
+}
+
+/** Members who acknowledge guidelines (evaluators and leads), with when they acknowledged this version. */
+export function versionAcks(db: Db, projectId: string, versionId: string): AckRow[] {
+	const members = db
+		.select({ userId: users.id, name: users.name, email: users.email, role: memberships.role, at: guidelineAcks.at })
+		.from(memberships)
+		.innerJoin(users, eq(users.id, memberships.userId))
+		.leftJoin(guidelineAcks, and(eq(guidelineAcks.userId, users.id), eq(guidelineAcks.versionId, versionId)))
+		.where(eq(memberships.projectId, projectId))
+		.orderBy(asc(users.name))
+		.all();
+	return members.filter((m) => can({ isAdmin: false, role: m.role }, 'guideline.acknowledge')).map((m) => ({ ...m, at: m.at ?? null }));
+}
+
+/** Submitted evaluations made under an older version of this guideline (or before any) that scored a dimension
+ * the version touches, grouped by item. */
+export function affectedItems(db: Db, guideline: GuidelineRow, version: VersionRow): AffectedItem[] {
+	if (!version.dimensions.length) return [];
+	const older = db
+		.select({ id: guidelineVersions.id, number: guidelineVersions.number })
+		.from(guidelineVersions)
+		.where(eq(guidelineVersions.guidelineId, guideline.id))
+		.all()
+		.filter((v) => v.number < version.number);
+	const numberOf = new Map(older.map((v) => [v.id, v.number]));
+	const underOlder = older.length ? or(isNull(evaluations.guidelineVersionId), inArray(evaluations.guidelineVersionId, [...numberOf.keys()])) : isNull(evaluations.guidelineVersionId);
+	const rows = db
+		.select({ e: evaluations, name: users.name, modality: items.modality, language: items.language, payload: items.payload })
+		.from(evaluations)
+		.innerJoin(items, eq(items.id, evaluations.itemId))
+		.innerJoin(users, eq(users.id, evaluations.evaluatorId))
+		.where(and(eq(items.projectId, guideline.projectId), eq(evaluations.state, 'submitted'), underOlder))
+		.orderBy(asc(items.createdAt), asc(items.id), asc(users.name))
+		.all();
+	const byItem = new Map<string, AffectedItem>();
+	for (const r of rows) {
+		const dims = touchedDimensions(version.dimensions, r.e.scores);
+		if (!dims.length) continue;
+		let entry = byItem.get(r.e.itemId);
+		if (!entry) {
+			entry = { itemId: r.e.itemId, modality: r.modality, language: r.language, excerpt: itemExcerpt({ modality: r.modality as never, payload: r.payload }, 120), evaluations: [] };
+			byItem.set(r.e.itemId, entry);
+		}
+		entry.evaluations.push({
+			evaluationId: r.e.id,
+			evaluatorId: r.e.evaluatorId,
+			evaluatorName: r.name,
+			versionNumber: r.e.guidelineVersionId ? (numberOf.get(r.e.guidelineVersionId) ?? null) : null,
+			dimensions: dims,
+			submittedAt: r.e.submittedAt,
+			reviewRequestedAt: r.e.reviewRequestedAt
+		});
+	}
+	return [...byItem.values()];
+}
+
+/** Marks evaluations for re-review (those not already waiting for one); returns the ones it changed. */
+export function requestRereview(db: Db, evaluationIds: string[], ctx: { projectId: string; guidelineId: string; number: number; actorId: string }): { id: string; evaluatorId: string; itemId: string }[] {
+	if (!evaluationIds.length) return [];
+	const changed = db
+		.update(evaluations)
+		.set({ reviewRequestedAt: Date.now() })
+		.where(and(inArray(evaluations.id, evaluationIds), isNull(evaluations.reviewRequestedAt)))
+		.returning({ id: evaluations.id, evaluatorId: evaluations.evaluatorId, itemId: evaluations.itemId })
+		.all();
+	if (changed.length) {
+		audit(db, {
+			actorId: ctx.actorId,
+			projectId: ctx.projectId,
+			action: 'guideline.rereview',
+			entityType: 'guideline',
+			entityId: ctx.guidelineId,
+			data: { number: ctx.number, evaluationIds: changed.map((c) => c.id) }
+		});
+	}
+	return changed;
+}
+
+/** Members who should hear about a new version (everyone who acknowledges guidelines). */
+export function acknowledgingMembers(db: Db, projectId: string): string[] {
+	return db
+		.select({ id: memberships.userId, role: memberships.role })
+		.from(memberships)
+		.where(eq(memberships.projectId, projectId))
+		.all()
+		.filter((m) => can({ isAdmin: false, role: m.role }, 'guideline.acknowledge'))
+		.map((m) => m.id);
+}
