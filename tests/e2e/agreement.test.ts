@@ -1,0 +1,96 @@
+// End to end in Chromium on the demo workspace: the lead opens the agreement dashboard, sees the per-dimension
+// chart and the most-disagreed items, switches the chart to its table (same numbers as the API), focuses a
+// dimension (the filter goes to the URL), and opens an adjudication from the list in one click. A manager sees
+// the dashboard read-only; an evaluator is told it is not for them.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { startTestServer, type TestServer } from '../fixtures/server';
+import { launchBrowser, personContext } from '../fixtures/browser';
+
+let server: TestServer;
+let browser: Browser;
+let pid: string;
+
+beforeAll(async () => {
+	server = await startTestServer();
+	const lead = await server.login('lead@demo.test');
+	pid = (await server.api('/api/projects', { headers: lead })).body.projects[0].id;
+	browser = await launchBrowser();
+});
+afterAll(async () => {
+	await browser?.close();
+	await server?.close();
+});
+
+describe('agreement dashboard', () => {
+	it('shows the lead the per-dimension chart, the most-disagreed items and the numbers as a table', async () => {
+		const { context, page } = await personContext(browser, server.url, 'lead@demo.test');
+		try {
+			const errors: string[] = [];
+			page.on('pageerror', (e) => errors.push(e.message));
+			await page.goto(`/projects/${pid}/agreement`);
+			await page.getByRole('heading', { name: 'Agreement', exact: true }).waitFor();
+			const dimensions = page.getByTestId('agreement-by-dimension');
+			await dimensions.getByRole('img', { name: 'Bar chart of agreement per rubric dimension' }).waitFor();
+			const canvas = dimensions.locator('canvas');
+			expect((await canvas.boundingBox())!.height).toBeGreaterThan(100);
+
+			const list = page.getByTestId('most-disagreed-list');
+			await list.waitFor();
+			expect(await list.locator('li').count()).toBeGreaterThanOrEqual(3);
+			expect(await list.getByRole('button', { name: 'Open adjudication' }).count()).toBeGreaterThanOrEqual(3);
+
+			await dimensions.getByRole('button', { name: 'Table' }).click();
+			const table = page.getByTestId('agreement-dimension-table');
+			await table.waitFor();
+			expect(await dimensions.getAttribute('data-view')).toBe('table');
+			const api = (await server.api(`/api/projects/${pid}/agreement`, { headers: await server.login('lead@demo.test') })).body;
+			const correctness = api.dimensions.find((d: { key: string }) => d.key === 'correctness');
+			const row = table.locator('tr[data-dimension="correctness"]');
+			expect(await row.textContent()).toContain(correctness.agreement.value.toFixed(3));
+			expect(await row.textContent()).toContain('α ordinal');
+
+			await row.getByRole('button', { name: 'Correctness' }).click();
+			await page.waitForURL(/dimension=correctness/);
+			await page.locator('tr[data-dimension]').first().waitFor();
+			await expect.poll(() => page.locator('tr[data-dimension]').count()).toBe(1);
+			expect(errors).toEqual([]);
+		} finally {
+			await context.close();
+		}
+	});
+
+	it('opens an adjudication from the most-disagreed list in one click', async () => {
+		const { context, page } = await personContext(browser, server.url, 'lead@demo.test');
+		try {
+			await page.goto(`/projects/${pid}/agreement`);
+			const first = page.getByTestId('most-disagreed-list').locator('li').first();
+			const itemId = await first.getAttribute('data-item');
+			await first.getByRole('button', { name: 'Open adjudication' }).click();
+			await page.waitForURL(new RegExp(`/projects/${pid}/escalations/[\\w-]+$`));
+			const opened = (await server.api(`/api/items/${itemId}/escalations`, { headers: await server.login('lead@demo.test') })).body.escalations;
+			expect(opened).toHaveLength(1);
+			expect(opened[0]).toMatchObject({ reason: 'guideline_ambiguous', state: 'open' });
+			expect(page.url()).toContain(opened[0].id);
+		} finally {
+			await context.close();
+		}
+	});
+
+	it('is read-only for managers and closed to evaluators', async () => {
+		const pm = await personContext(browser, server.url, 'pm@demo.test');
+		const ana = await personContext(browser, server.url, 'ana@demo.test');
+		try {
+			await pm.page.goto(`/projects/${pid}/agreement`);
+			const list = pm.page.getByTestId('most-disagreed-list');
+			await list.waitFor();
+			expect(await list.getByRole('button', { name: 'Open adjudication' }).count()).toBe(0);
+			expect(await list.getByRole('link', { name: /View item|Adjudication/ }).count()).toBeGreaterThan(0);
+			await ana.page.goto(`/projects/${pid}/agreement`);
+			await ana.page.getByText('The agreement dashboard is for quality leads and project managers.').waitFor();
+		} finally {
+			await pm.context.close();
+			await ana.context.close();
+		}
+	});
+});
