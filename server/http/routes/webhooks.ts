@@ -1,0 +1,45 @@
+// Webhook subscriptions per project (leads): list, create (the signing secret is returned once), delete, and
+// the delivery log with each delivery's attempts and last result.
+import { Hono } from 'hono';
+import type { AppEnv } from '../env';
+import { requireProject } from '../access';
+import { validate } from '../validate';
+import { NotFound } from '../../domain/errors';
+import { tx } from '../../db/client';
+import { createWebhook, deleteWebhook, getWebhook, listDeliveries, listWebhooks, toWebhookView } from '../../db/webhooks';
+import { webhookInputSchema } from '#shared/webhooks';
+
+const app = new Hono<AppEnv>();
+
+app.get('/projects/:pid/webhooks', (c) => {
+	const pid = c.req.param('pid');
+	requireProject(c, pid, 'webhook.manage');
+	return c.json({ webhooks: listWebhooks(c.var.deps.db, pid).map(toWebhookView) });
+});
+
+app.post('/projects/:pid/webhooks', validate('json', webhookInputSchema), (c) => {
+	const pid = c.req.param('pid');
+	const { user } = requireProject(c, pid, 'webhook.manage');
+	const { url, events } = c.req.valid('json');
+	const row = tx(c.var.deps.db, (t) => createWebhook(t, pid, url, [...new Set(events)], user.id));
+	return c.json({ webhook: { ...toWebhookView(row), secret: row.secret } }, 201);
+});
+
+function loadWebhook(c: Parameters<typeof requireProject>[0], id: string) {
+	const hook = getWebhook(c.var.deps.db, id);
+	if (!hook) throw NotFound('No such webhook');
+	return { hook, access: requireProject(c, hook.projectId, 'webhook.manage') };
+}
+
+app.delete('/webhooks/:id', (c) => {
+	const { hook, access } = loadWebhook(c, c.req.param('id'));
+	tx(c.var.deps.db, (t) => deleteWebhook(t, hook, access.user.id));
+	return c.json({ ok: true });
+});
+
+app.get('/webhooks/:id/deliveries', (c) => {
+	const { hook } = loadWebhook(c, c.req.param('id'));
+	return c.json({ webhook: toWebhookView(hook), deliveries: listDeliveries(c.var.deps.db, hook.id) });
+});
+
+export default app;

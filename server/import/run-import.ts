@@ -1,0 +1,131 @@
+// Runs one item import end to end: the body is spooled to disk, read back record by record (JSONL and CSV as
+// streams; a Label Studio file is one JSON array), validated, and inserted in ONE transaction. Any bad record
+// rolls the whole transaction back and the error lists every bad line (up to MAX_LISTED_PROBLEMS): nothing is
+// half-imported. Re-importing a file skips the items already there (stable external ids).
+import { readFileSync } from 'node:fs';
+import type { AppDeps } from '../http/env';
+import { tx } from '../db/client';
+import { auditImport, createItemWriter, mediaLookup, recordMedia } from '../db/items';
+import { Validation } from '../domain/errors';
+import { ImportBatch, jsonlRecord, MAX_LISTED_PROBLEMS } from '../domain/item-import';
+import { csvLayout, csvRowToItem, labelStudioToItem, type CsvLayout } from '../domain/item-import-formats';
+import { CsvReader, type CsvRecord } from '../domain/csv';
+import { readLines, readTextChunks } from './line-reader';
+import { prepareArchive, type PreparedArchive } from './archive';
+import { spoolBody } from './spool';
+import { ZipError } from './zip-reader';
+import { IMPORT_FORMATS, type ImportFormat, type ImportResult } from '#shared/imports';
+
+export { IMPORT_FORMATS };
+
+type ImportRecord = { line: number; value: unknown } | { line: number; problem: string };
+
+function* jsonlRecords(path: string): Generator<ImportRecord> {
+	for (const { line, text } of readLines(path)) {
+		const parsed = jsonlRecord(text);
+		if (parsed) yield parsed.ok ? { line, value: parsed.value } : { line, problem: parsed.message };
+	}
+}
+
+function* csvRecords(path: string): Generator<ImportRecord> {
+	const reader = new CsvReader();
+	let layout: CsvLayout | null = null;
+	let headerProblem = false;
+	function* take(records: CsvRecord[]): Generator<ImportRecord> {
+		for (const record of records) {
+			if (record.problem) yield { line: record.line, problem: record.problem };
+			else if (headerProblem) continue;
+			else if (!layout) {
+				const read = csvLayout(record.fields, record.line);
+				if ('problem' in read) {
+					headerProblem = true;
+					yield { line: read.problem.line, problem: read.problem.message };
+				} else layout = read.layout;
+			} else {
+				const row = csvRowToItem(layout, record.fields);
+				yield 'value' in row ? { line: record.line, value: row.value } : { line: record.line, problem: row.message };
+			}
+		}
+	}
+	for (const chunk of readTextChunks(path)) yield* take(reader.push(chunk));
+	yield* take(reader.end());
+}
+
+function* labelStudioRecords(path: string): Generator<ImportRecord> {
+	let tasks: unknown;
+	try {
+		tasks = JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''));
+	} catch {
+		yield { line: 1, problem: 'not valid JSON' };
+		return;
+	}
+	if (!Array.isArray(tasks)) {
+		yield { line: 1, problem: 'expected a JSON array of Label Studio tasks' };
+		return;
+	}
+	// "line" is the task's position in the array (1-based).
+	for (const [i, task] of tasks.entries()) yield { line: i + 1, value: labelStudioToItem(task) };
+}
+
+function records(format: ImportFormat, path: string): Generator<ImportRecord> {
+	if (format === 'csv') return csvRecords(path);
+	if (format === 'labelstudio') return labelStudioRecords(path);
+	return jsonlRecords(path);
+}
+
+function insertAll(deps: AppDeps, projectId: string, actorId: string, format: ImportFormat, path: string, archive: PreparedArchive | null): ImportResult {
+	return tx(deps.db, (t) => {
+		const inStore = mediaLookup(t);
+		const batch = new ImportBatch({
+			resolveMedia: archive?.resolveMedia,
+			mediaExists: (sha) => archive?.has(sha) === true || inStore(sha)
+		});
+		const writer = createItemWriter(t, projectId);
+		const now = Date.now();
+		let imported = 0;
+		for (const record of records(format, path)) {
+			if ('problem' in record) {
+				batch.fail(record.line, record.problem);
+				continue;
+			}
+			const item = batch.add(record.line, record.value);
+			// After the first bad record nothing will be kept; keep validating to report every bad line.
+			if (item && batch.ok && writer.insert(item, now + batch.accepted)) imported++;
+		}
+		batch.finish();
+		if (!batch.ok) {
+			const listed = batch.badLines > MAX_LISTED_PROBLEMS ? ` (the first ${MAX_LISTED_PROBLEMS} are listed)` : '';
+			throw Validation(`The import has ${batch.badLines} bad line(s)${listed}; nothing was imported`, batch.problems);
+		}
+		for (const m of archive?.referenced() ?? []) recordMedia(t, m.sha256, m.mime, m.size);
+		const result = { imported, skipped: batch.accepted - imported + batch.repeats, total: batch.accepted + batch.repeats };
+		auditImport(t, projectId, actorId, { format, ...result });
+		return result;
+	});
+}
+
+export async function importItems(
+	deps: AppDeps,
+	projectId: string,
+	actorId: string,
+	format: ImportFormat,
+	body: ReadableStream<Uint8Array> | null
+): Promise<ImportResult> {
+	const { dataDir, maxImportBytes, maxMediaBytes } = deps.config;
+	const upload = await spoolBody(body, dataDir, maxImportBytes);
+	let archive: PreparedArchive | null = null;
+	try {
+		if (format === 'zip') {
+			try {
+				archive = await prepareArchive(upload.path, dataDir, { maxMediaBytes, maxItemsBytes: maxImportBytes * 4 });
+			} catch (err) {
+				if (err instanceof ZipError) throw Validation(`The archive cannot be imported: ${err.message}; nothing was imported`, [{ line: 0, message: err.message }]);
+				throw err;
+			}
+		}
+		return insertAll(deps, projectId, actorId, format, archive?.itemsPath ?? upload.path, archive);
+	} finally {
+		archive?.remove();
+		upload.remove();
+	}
+}

@@ -1,0 +1,110 @@
+// Webhook delivery. An event becomes one delivery row per subscribed webhook, written synchronously where the
+// event is emitted (so it commits or rolls back with the emitter's transaction); attempts then run in the
+// background: POST the exact stored body with `X-Concord-Signature: sha256=<HMAC-SHA256(secret, body)>`, a 2xx
+// answer delivers it, anything else (status, network error, timeout, redirect) retries after retryBaseMs × 2^n
+// until maxAttempts, then the delivery is marked failed. Pending deliveries resume after a restart. Nothing here
+// ever throws into the emitter; failures are logged and recorded in the delivery log.
+import { createHmac } from 'node:crypto';
+import type { AppDeps } from '../http/env';
+import { newId } from '../domain/ids';
+import { enqueueDelivery, getDelivery, getWebhook, pendingDeliveries, recordAttempt, subscribedWebhooks, type DeliveryRow } from '../db/webhooks';
+import type { WebhookBody, WebhookEvent } from '#shared/webhooks';
+
+export function signature(secret: string, body: string): string {
+	return 'sha256=' + createHmac('sha256', secret).update(body).digest('hex');
+}
+
+type Deps = Pick<AppDeps, 'db' | 'sqlite' | 'config' | 'logger'>;
+
+export class WebhookDispatcher {
+	#timers = new Set<NodeJS.Timeout>();
+	#inFlight = new Set<string>();
+
+	constructor(private readonly deps: Deps) {}
+
+	/** Records one delivery per webhook subscribed to the event, and schedules the first attempts. */
+	enqueue(event: WebhookEvent, projectId: string, data: Record<string, unknown>): void {
+		const now = Date.now();
+		for (const hook of subscribedWebhooks(this.deps.db, projectId, event)) {
+			const id = newId();
+			const body: WebhookBody = { id, event, projectId, occurredAt: new Date(now).toISOString(), data };
+			enqueueDelivery(this.deps.db, { id, webhookId: hook.id, event, body: JSON.stringify(body), now });
+			this.#schedule(id, 0);
+		}
+	}
+
+	/** Picks up deliveries left pending by a previous run. */
+	resume(): void {
+		const now = Date.now();
+		for (const d of pendingDeliveries(this.deps.db)) this.#schedule(d.id, Math.max(0, (d.nextAttemptAt ?? now) - now));
+	}
+
+	stop(): void {
+		for (const t of this.#timers) clearTimeout(t);
+		this.#timers.clear();
+	}
+
+	#schedule(id: string, delayMs: number): void {
+		const timer = setTimeout(() => {
+			this.#timers.delete(timer);
+			void this.#attempt(id);
+		}, delayMs);
+		timer.unref();
+		this.#timers.add(timer);
+	}
+
+	async #attempt(id: string): Promise<void> {
+		if (!this.deps.sqlite.open || this.#inFlight.has(id)) return;
+		const delivery = getDelivery(this.deps.db, id);
+		const hook = delivery && getWebhook(this.deps.db, delivery.webhookId);
+		if (!delivery || !hook || delivery.state !== 'pending') return;
+		this.#inFlight.add(id);
+		try {
+			const { status, error } = await this.#post(hook.url, hook.secret, delivery);
+			if (!this.deps.sqlite.open) return;
+			this.#record(delivery, status, error);
+		} catch (err) {
+			if (this.deps.sqlite.open) this.deps.logger.error({ err, deliveryId: id }, 'webhook delivery bookkeeping failed');
+		} finally {
+			this.#inFlight.delete(id);
+		}
+	}
+
+	async #post(url: string, secret: string, d: DeliveryRow): Promise<{ status: number | null; error: string | null }> {
+		try {
+			const res = await fetch(url, {
+				method: 'POST',
+				redirect: 'manual',
+				signal: AbortSignal.timeout(this.deps.config.webhooks.timeoutMs),
+				headers: {
+					'content-type': 'application/json',
+					'user-agent': 'Concord-Webhooks/1',
+					'x-concord-event': d.event,
+					'x-concord-delivery': d.id,
+					'x-concord-signature': signature(secret, d.body)
+				},
+				body: d.body
+			});
+			await res.body?.cancel();
+			return { status: res.status, error: res.ok ? null : `HTTP ${res.status}` };
+		} catch (err) {
+			const cause = (err as { cause?: { code?: string } }).cause?.code;
+			return { status: null, error: err instanceof Error ? `${err.name}: ${err.message}${cause ? ` (${cause})` : ''}` : String(err) };
+		}
+	}
+
+	#record(d: DeliveryRow, status: number | null, error: string | null): void {
+		const { maxAttempts, retryBaseMs } = this.deps.config.webhooks;
+		const attempts = d.attempts + 1;
+		const now = Date.now();
+		if (error === null) {
+			recordAttempt(this.deps.db, d.id, { state: 'delivered', attempts, lastStatus: status, lastError: null, nextAttemptAt: null, deliveredAt: now });
+			return;
+		}
+		const retry = attempts < maxAttempts;
+		const delay = retryBaseMs * 2 ** (attempts - 1);
+		recordAttempt(this.deps.db, d.id, { state: retry ? 'pending' : 'failed', attempts, lastStatus: status, lastError: error, nextAttemptAt: retry ? now + delay : null, deliveredAt: null });
+		if (retry) this.#schedule(d.id, delay);
+		else this.deps.logger.warn({ deliveryId: d.id, webhookId: d.webhookId, attempts, error }, 'webhook delivery failed for good');
+	}
+}

@@ -1,0 +1,14 @@
+// Subscribes webhook delivery to the domain events a project can subscribe to (each must be a DomainEventMap
+// name, which the `on` call checks), and resumes deliveries left pending by a previous run.
+import type { AppDeps } from '../http/env';
+import { WEBHOOK_EVENTS } from '#shared/webhooks';
+import { WebhookDispatcher } from './dispatcher';
+
+export function registerWebhooks(deps: AppDeps): WebhookDispatcher {
+	const dispatcher = new WebhookDispatcher(deps);
+	for (const event of WEBHOOK_EVENTS) {
+		deps.events.on(event, (payload) => dispatcher.enqueue(event, payload.projectId, { ...payload }));
+	}
+	dispatcher.resume();
+	return dispatcher;
+}
