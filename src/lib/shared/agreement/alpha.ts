@@ -5,7 +5,7 @@ import { alphaSums, codedParts, intervalParts, noSpread, type AlphaParts } from 
 import { bootstrapAlpha } from './bootstrap';
 import { accept, commonRefusal, NO_PAIRS, refuse, refuseWith, type Context } from './result';
 import { asTable } from './table';
-import type { AgreementResult, BootstrapOptions, Level, RatingInput } from './types';
+import type { AgreementResult, BootstrapOptions, Level, RatingInput, RatingTable } from './types';
 import { prepare, type Refusal, type Units } from './units';
 
 export interface AlphaOptions {
@@ -42,15 +42,28 @@ export function isRefusal(x: object): x is Refusal {
 	return 'code' in x && 'reason' in x;
 }
 
-export function krippendorffAlpha(input: RatingInput, options: AlphaOptions = {}): AgreementResult {
-	const ctx: Context = { metric: 'alpha', level: options.level ?? 'nominal' };
-	const prepared = prepare(asTable(input));
-	if (!prepared.ok) return refuseWith(ctx, null, prepared);
+export type AlphaInput =
+	| { ok: true; table: RatingTable; units: Units; parts: AlphaParts }
+	| ({ ok: false; units: Units | null } & Refusal);
+
+/** The shared first steps of every alpha-based figure: check the ratings, then build the level's parts. */
+export function alphaInput(input: RatingInput, level: Level): AlphaInput {
+	const table = asTable(input);
+	const prepared = prepare(table);
+	if (!prepared.ok) return { ok: false, units: null, code: prepared.code, reason: prepared.reason };
 	const units = prepared.units;
 	const common = commonRefusal(units);
-	if (common) return refuseWith(ctx, units, common);
-	const parts = buildParts(units, ctx.level);
-	if (isRefusal(parts)) return refuseWith(ctx, units, parts);
+	if (common) return { ok: false, units, ...common };
+	const parts = buildParts(units, level);
+	if (isRefusal(parts)) return { ok: false, units, ...parts };
+	return { ok: true, table, units, parts };
+}
+
+export function krippendorffAlpha(input: RatingInput, options: AlphaOptions = {}): AgreementResult {
+	const ctx: Context = { metric: 'alpha', level: options.level ?? 'nominal' };
+	const prepared = alphaInput(input, ctx.level);
+	if (!prepared.ok) return refuseWith(ctx, prepared.units, prepared);
+	const { units, parts } = prepared;
 	const used = parts.m.length;
 	const sums = alphaSums(parts);
 	if (used === 0) return refuseWith(ctx, units, NO_PAIRS);

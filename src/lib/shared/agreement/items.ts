@@ -2,12 +2,10 @@
 // its values (observed disagreement within the item, with alpha's distance for the level), divided by alpha's
 // expected disagreement De. 0 means everyone agreed; about 1 means as much disagreement as chance pairing of all
 // values would give; above 1, worse than chance. Alpha is 1 − the mean of these scores weighted by ratings.
-import { buildParts, isRefusal } from './alpha';
+import { alphaInput } from './alpha';
 import { alphaSums, codedMarginals, distanceFn, noSpread, unitPairSum, type AlphaParts } from './alpha-parts';
-import { commonRefusal, NO_PAIRS } from './result';
-import { asTable } from './table';
+import { NO_PAIRS } from './result';
 import type { Level, RatingInput, UndefinedCode } from './types';
-import { prepare } from './units';
 
 export interface ItemDisagreement {
 	item: string | number;
@@ -39,14 +37,9 @@ function pairMeans(parts: AlphaParts): Float64Array {
 /** Items rated by two or more raters, most disagreed-on first. */
 export function itemDisagreement(input: RatingInput, options: { level?: Level } = {}): ItemDisagreementResult {
 	const level = options.level ?? 'nominal';
-	const table = asTable(input);
-	const prepared = prepare(table);
+	const prepared = alphaInput(input, level);
 	if (!prepared.ok) return { ok: false, level, code: prepared.code, reason: prepared.reason };
-	const units = prepared.units;
-	const common = commonRefusal(units);
-	if (common) return { ok: false, level, ...common };
-	const parts = buildParts(units, level);
-	if (isRefusal(parts)) return { ok: false, level, ...parts };
+	const { table, parts } = prepared;
 	if (parts.m.length === 0) return { ok: false, level, ...NO_PAIRS };
 	const sums = alphaSums(parts);
 	const expected = noSpread(parts, sums) ? 0 : sums.expected;

@@ -4,12 +4,10 @@
 // Overall alpha is the ratings-weighted mean of these per-value disagreements, so raters with low `alpha` are the
 // ones pulling agreement down. Against gold: exact-match share, signed and absolute mean difference (numeric
 // levels), and Krippendorff's alpha of the rater and gold as two coders.
-import { buildParts, isRefusal, krippendorffAlpha, numericValues } from './alpha';
+import { alphaInput, krippendorffAlpha, numericValues } from './alpha';
 import { alphaSums, codedMarginals, distanceFn, noSpread, type AlphaParts } from './alpha-parts';
-import { commonRefusal } from './result';
-import { asTable } from './table';
 import type { AgreementResult, Level, Rating, RatingInput, RatingTable, UndefinedCode } from './types';
-import { codeValues, prepare, type Units } from './units';
+import { codeValues, type Units } from './units';
 
 export interface GoldValue {
 	item: string | number;
@@ -113,14 +111,9 @@ function versusGold(units: Units, level: Level, rater: number, mine: GoldPairs, 
 
 export function raterAgreement(input: RatingInput, options: RaterOptions = {}): RaterAgreementResult {
 	const level = options.level ?? 'nominal';
-	const table = asTable(input);
-	const prepared = prepare(table);
+	const prepared = alphaInput(input, level);
 	if (!prepared.ok) return { ok: false, level, code: prepared.code, reason: prepared.reason };
-	const units = prepared.units;
-	const common = commonRefusal(units);
-	if (common) return { ok: false, level, ...common };
-	const parts = buildParts(units, level);
-	if (isRefusal(parts)) return { ok: false, level, ...parts };
+	const { table, units, parts } = prepared;
 	const sums = alphaSums(parts);
 	const expected = parts.m.length && !noSpread(parts, sums) ? sums.expected : 0;
 	const distance = positionDistance(units, parts);
