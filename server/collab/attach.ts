@@ -23,7 +23,7 @@ export interface Collab {
 export function attachCollab(deps: AppDeps, overrides: Partial<CollabOptions> = {}): Collab {
 	const opts = collabOptions(overrides);
 	const logger = deps.logger.child({ module: 'collab' });
-	const rooms = new RoomRegistry(new RoomStore(deps.db), opts, logger, (target, userId) => permissionIn(deps.db, target, userId));
+	const rooms = new RoomRegistry(new RoomStore(deps.db, deps.sqlite), opts, logger, (target, userId) => permissionIn(deps.db, target, userId));
 	deps.events.on('membership.changed', ({ userId }) => rooms.recheckUser(userId));
 
 	const upgrades = new Hono();

@@ -3,11 +3,12 @@
 // being allowed to grow the server's memory. close() is idempotent and detaches the connection at once (the
 // registry's onClose), so nothing more is broadcast to it while the close handshake completes.
 import type { RoomAccess } from '../domain/permissions';
-import type { AwarenessEntry } from './room-awareness';
+import type { AwarenessEntry } from './protocol';
 import type { CollabOptions } from './options';
 import type { RoomTarget } from './room-access';
 import { TokenBucket } from './token-bucket';
 import { CLOSE_SLOW_CONSUMER, closeReason } from './close-codes';
+import type { WireFrame } from './wire-frame';
 
 let sequence = 0;
 
@@ -17,6 +18,8 @@ export type RawData = Buffer | ArrayBuffer | Buffer[];
 export interface RawSocket {
 	readonly readyState: number;
 	readonly bufferedAmount: number;
+	/** ws's TCP socket (private in ws, stable across ws 6–8); used to write prebuilt broadcast frames. */
+	readonly _socket?: { writable: boolean; write(bytes: Buffer): boolean } | null;
 	send(data: Uint8Array): void;
 	close(code?: number, reason?: string): void;
 	terminate(): void;
@@ -46,6 +49,7 @@ export class Connection {
 	readonly messageBudget: TokenBucket;
 	readonly byteBudget: TokenBucket;
 	readonly awarenessBudget: TokenBucket;
+	readonly syncBudget: TokenBucket;
 	onClose: (conn: Connection, code: number, reason: string) => void = () => {};
 
 	constructor(
@@ -59,16 +63,31 @@ export class Connection {
 		this.messageBudget = new TokenBucket(opts.messagesPerSecond, opts.messageBurst);
 		this.byteBudget = new TokenBucket(opts.bytesPerSecond, opts.byteBurst);
 		this.awarenessBudget = new TokenBucket(opts.awarenessPerSecond, opts.awarenessBurst);
+		this.syncBudget = new TokenBucket(opts.syncPerSecond, opts.syncBurst);
 	}
 
-	/** Queues a frame; false when the socket is gone or was just closed as a slow consumer. */
-	send(frame: Uint8Array): boolean {
+	/** Queues a message; false when the socket is gone or was just closed as a slow consumer. */
+	send(message: Uint8Array): boolean {
+		if (!this.#writable()) return false;
+		this.ws.send(message);
+		return true;
+	}
+
+	/** Queues a broadcast framed once for all (see wire-frame.ts); same checks as send(). */
+	sendFrame(frame: WireFrame): boolean {
+		if (!this.#writable()) return false;
+		const socket = this.ws._socket;
+		if (socket?.writable) socket.write(frame.bytes);
+		else this.ws.send(frame.payload);
+		return true;
+	}
+
+	#writable(): boolean {
 		if (this.closed || this.ws.readyState !== 1) return false;
 		if (this.ws.bufferedAmount > this.opts.maxBufferedBytes) {
 			this.close(CLOSE_SLOW_CONSUMER, 'Too far behind; reconnect to resync');
 			return false;
 		}
-		this.ws.send(frame);
 		return true;
 	}
 

@@ -1,12 +1,13 @@
 // What the server does with one client frame. Throws AppErrors that the caller turns into close codes:
-// malformed (4400), forbidden key (4403), too large (4413). (A store failure is reported by the room: 4500.)
+// malformed (4400), forbidden key (4403), too large (4413), too many sync requests (4429). (A store failure is
+// reported by the room: 4500.)
 // - sync step 1 → reply with sync step 2 (what the client lacks), once pending changes are committed;
 // - sync step 2 / update → read-only connections: dropped; writers: checked by the write guard against the
 //   connection's writable keys, then applied (committed, then broadcast by the room). An update with missing
 //   dependencies is not applied; the client is asked to resync (step 1) so it sends them along;
 // - awareness → the room's presence rules; query-awareness → every current state.
 import * as Y from 'yjs';
-import { Forbidden } from '../domain/errors';
+import { AppError, Forbidden } from '../domain/errors';
 import type { Logger } from '../logger';
 import type { Connection } from './connection';
 import type { CollabOptions } from './options';
@@ -20,6 +21,7 @@ export function handleFrame(room: Room, conn: Connection, frame: Uint8Array, opt
 	const message = parseClientMessage(frame);
 	switch (message.type) {
 		case 'syncStep1': {
+			if (!conn.syncBudget.take()) throw new AppError('rate_limited', 'Too many sync requests; slow down');
 			const { stateVector } = message;
 			try {
 				Y.decodeStateVector(stateVector);

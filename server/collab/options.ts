@@ -25,6 +25,9 @@ export interface CollabOptions {
 	/** Message flood limit per connection (token bucket); exceeding it closes the connection with 4429. */
 	messagesPerSecond: number;
 	messageBurst: number;
+	/** Sync step 1 requests per second per connection (each costs a diff of the whole document); beyond → 4429. */
+	syncPerSecond: number;
+	syncBurst: number;
 	/** Byte flood limit per connection (token bucket). */
 	bytesPerSecond: number;
 	byteBurst: number;
@@ -50,6 +53,8 @@ export const DEFAULT_COLLAB_OPTIONS: CollabOptions = {
 	awarenessBurst: 60,
 	messagesPerSecond: 600,
 	messageBurst: 1200,
+	syncPerSecond: 2,
+	syncBurst: 10,
 	bytesPerSecond: 16 * MiB,
 	byteBurst: 24 * MiB,
 	closeTimeoutMs: 2000,

@@ -4,7 +4,7 @@
 // sync types, text frames — is a ProtocolError that closes that one connection with 4400.
 //   frame    := varUint messageType, body
 //   sync     := 0, varUint syncType (0 step1 | 1 step2 | 2 update), varUint8Array payload
-//   awareness:= 1, varUint8Array awarenessUpdate
+//   awareness:= 1, varUint8Array awarenessUpdate (varUint n, n × (varUint clientID, varUint clock, varString JSON))
 //   auth     := 2 (server → client only)
 //   query    := 3 (ask for every awareness state)
 import * as encoding from 'lib0/encoding';
@@ -137,3 +137,42 @@ export const encodeAwareness = (update: Uint8Array) =>
 		encoding.writeVarUint(e, MESSAGE_AWARENESS);
 		encoding.writeVarUint8Array(e, update);
 	});
+
+export interface AwarenessEntry {
+	clientId: number;
+	clock: number;
+	state: unknown;
+}
+
+/** An awareness update's entries: client id, clock, JSON state (null = gone). Throws (→ 4400/4413) when malformed. */
+export function parseAwarenessUpdate(update: Uint8Array, maxStateBytes: number): AwarenessEntry[] {
+	const r = new FrameReader(update);
+	const count = r.varUint();
+	const entries: AwarenessEntry[] = [];
+	for (let i = 0; i < count; i++) {
+		const clientId = r.varUint();
+		const clock = r.varUint();
+		const json = r.string(maxStateBytes);
+		let state: unknown;
+		try {
+			state = JSON.parse(json);
+		} catch {
+			throw protocolError('awareness state is not JSON');
+		}
+		entries.push({ clientId, clock, state });
+	}
+	r.end();
+	return entries;
+}
+
+export function encodeAwarenessEntries(entries: Iterable<AwarenessEntry>): Uint8Array {
+	const list = [...entries];
+	const e = encoding.createEncoder();
+	encoding.writeVarUint(e, list.length);
+	for (const { clientId, clock, state } of list) {
+		encoding.writeVarUint(e, clientId);
+		encoding.writeVarUint(e, clock);
+		encoding.writeVarString(e, JSON.stringify(state));
+	}
+	return encoding.toUint8Array(e);
+}

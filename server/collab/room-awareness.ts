@@ -7,48 +7,9 @@
 // their own echo as a sign of life). Entries for ids a connection does not own — y-websocket clients echo every
 // peer's state back — are dropped. When a connection leaves, the states it owned are removed and broadcast.
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
-import * as encoding from 'lib0/encoding';
 import type * as Y from 'yjs';
-import { FrameReader, encodeAwareness, protocolError } from './protocol';
+import { encodeAwareness, encodeAwarenessEntries, parseAwarenessUpdate, type AwarenessEntry } from './protocol';
 import type { Connection } from './connection';
-
-export interface AwarenessEntry {
-	clientId: number;
-	clock: number;
-	state: unknown;
-}
-
-export function parseAwarenessUpdate(update: Uint8Array, maxStateBytes: number): AwarenessEntry[] {
-	const r = new FrameReader(update);
-	const count = r.varUint();
-	const entries: AwarenessEntry[] = [];
-	for (let i = 0; i < count; i++) {
-		const clientId = r.varUint();
-		const clock = r.varUint();
-		const json = r.string(maxStateBytes);
-		let state: unknown;
-		try {
-			state = JSON.parse(json);
-		} catch {
-			throw protocolError('awareness state is not JSON');
-		}
-		entries.push({ clientId, clock, state });
-	}
-	r.end();
-	return entries;
-}
-
-function encodeEntries(entries: Iterable<AwarenessEntry>): Uint8Array {
-	const list = [...entries];
-	const e = encoding.createEncoder();
-	encoding.writeVarUint(e, list.length);
-	for (const { clientId, clock, state } of list) {
-		encoding.writeVarUint(e, clientId);
-		encoding.writeVarUint(e, clock);
-		encoding.writeVarString(e, JSON.stringify(state));
-	}
-	return encoding.toUint8Array(e);
-}
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -86,15 +47,23 @@ export class RoomAwareness {
 		const accepted: AwarenessEntry[] = [];
 		for (const entry of parseAwarenessUpdate(update, this.opts.maxAwarenessStateBytes)) {
 			if (!this.#mayWrite(conn, entry)) continue;
-			// A client coming back keeps its clock, which the server already saw before removing its state on
-			// disconnect; move it past that so the state shows again now rather than at the next renewal.
-			const meta = this.awareness.meta.get(entry.clientId);
-			const clock = entry.state !== null && meta && meta.clock >= entry.clock && !this.awareness.states.has(entry.clientId) ? meta.clock + 1 : entry.clock;
-			accepted.push({ clientId: entry.clientId, clock, state: stampIdentity(entry.state, conn) });
+			const state = stampIdentity(entry.state, conn);
+			// Awareness applies only clocks above the known one (unknown counts as 0), so a new client's first state
+			// (clock 0), a returning client's old clock, or a state that differs from its stamped copy would not
+			// show. The server is authoritative for what it relays: it moves such a state past the known clock; the
+			// owner adopts the relayed copy, and its echo of it (same clock, same state) is dropped here.
+			const known = this.awareness.meta.get(entry.clientId)?.clock ?? 0;
+			let clock = entry.clock;
+			if (state !== null && clock <= known) {
+				const current = this.awareness.states.get(entry.clientId);
+				if (current !== undefined && JSON.stringify(current) === JSON.stringify(state)) continue;
+				clock = known + 1;
+			}
+			accepted.push({ clientId: entry.clientId, clock, state });
 		}
 		if (accepted.length === 0) return;
 		if (conn.awarenessBudget.take()) {
-			applyAwarenessUpdate(this.awareness, encodeEntries(accepted), conn);
+			applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(accepted), conn);
 			return;
 		}
 		for (const entry of accepted) {
@@ -146,7 +115,7 @@ export class RoomAwareness {
 		for (const conn of this.#deferred) {
 			const entries = [...conn.deferredAwareness.values()].filter((e) => this.#owners.get(e.clientId) === conn);
 			conn.deferredAwareness.clear();
-			if (entries.length > 0) applyAwarenessUpdate(this.awareness, encodeEntries(entries), conn);
+			if (entries.length > 0) applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(entries), conn);
 		}
 		this.#deferred.clear();
 		if (this.#changed.size === 0) return;

@@ -4,7 +4,8 @@
 //   flight, and unloads after the grace period only once its log is folded into a snapshot; a flush that fails
 //   keeps the room in memory and is retried;
 // - rooms.update(name, fn) loads the room if needed, applies fn in one transaction, and resolves only after the
-//   change is committed to SQLite and broadcast (it rejects if the store refused it; the change stays in memory);
+//   change is committed to SQLite and broadcast (it rejects if the store refused it; the change stays in memory).
+//   Yjs transactions do not roll back: if fn throws, what it wrote before throwing is kept and committed;
 // - recheckUser re-evaluates a user's open connections: revoked ones close with 4403, the rest take the new
 //   read/write rights in place;
 // - one structured log line per connect, disconnect and reject (room, user, code, reason);

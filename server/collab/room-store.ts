@@ -5,6 +5,7 @@
 // appendMany is the group commit: one transaction for every update that arrived in one turn of the event loop
 // (a commit per update costs 5–10× more, mostly in WAL writes and checkpoints).
 import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
 import type { Db } from '../db/client';
 import { docSnapshots, docUpdates } from '../../drizzle/schema';
 
@@ -19,18 +20,33 @@ export interface StoredRoom {
 
 const asBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
+type AppendEntry = { room: string; update: Uint8Array };
+
 export class RoomStore {
 	readonly #db: Db;
 	readonly #insert;
 	readonly #snapshot;
 	readonly #log;
+	readonly #appendMany: (entries: readonly AppendEntry[], at: number) => number[];
 
-	constructor(db: Db) {
+	/** `sqlite` (the same database's raw handle) enables the fast group-commit path; without it drizzle is used. */
+	constructor(db: Db, sqlite?: Database.Database) {
 		this.#db = db;
 		this.#insert = db
 			.insert(docUpdates)
 			.values({ room: sql.placeholder('room'), data: sql.placeholder('data'), createdAt: sql.placeholder('at') })
 			.prepare();
+		// The hot path (every accepted update) uses one raw prepared statement inside one prebuilt better-sqlite3
+		// transaction: drizzle builds a transaction object per call, which costs about a third of a commit.
+		const insert = sqlite?.prepare('INSERT INTO doc_updates (room, data, created_at) VALUES (?, ?, ?)');
+		const raw =
+			sqlite && insert
+				? sqlite.transaction((entries: readonly AppendEntry[], at: number) => entries.map(({ room, update }) => Number(insert.run(room, asBuffer(update), at).lastInsertRowid)))
+				: null;
+		this.#appendMany = raw
+			? (entries, at) => raw.immediate(entries, at)
+			: (entries, at) =>
+					db.transaction(() => entries.map(({ room, update }) => Number(this.#insert.run({ room, data: asBuffer(update), at }).lastInsertRowid)), { behavior: 'immediate' });
 		this.#snapshot = db
 			.select({ data: docSnapshots.data, lastUpdateId: docSnapshots.lastUpdateId })
 			.from(docSnapshots)
@@ -65,11 +81,7 @@ export class RoomStore {
 
 	/** Appends several updates (any rooms) in one transaction: all are committed when this returns, or none. */
 	appendMany(entries: readonly { room: string; update: Uint8Array }[]): number[] {
-		const at = Date.now();
-		return this.#db.transaction(
-			() => entries.map(({ room, update }) => Number(this.#insert.run({ room, data: asBuffer(update), at }).lastInsertRowid)),
-			{ behavior: 'immediate' }
-		);
+		return this.#appendMany(entries, Date.now());
 	}
 
 	/** Replaces the snapshot with `state` (covering log ids ≤ upTo) and drops those log entries, atomically. */

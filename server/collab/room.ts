@@ -16,6 +16,7 @@ import { Connection } from './connection';
 import { RoomAwareness } from './room-awareness';
 import { encodeUpdate } from './protocol';
 import { CLOSE_CODES } from './close-codes';
+import { wireFrame } from './wire-frame';
 
 export type RoomState = 'loading' | 'active' | 'draining' | 'unloaded';
 
@@ -124,8 +125,11 @@ export class Room {
 		return new Promise((resolve) => this.afterCommit(resolve));
 	}
 
-	broadcast(frame: Uint8Array, except: Connection | null): void {
-		for (const conn of this.conns) if (conn !== except) conn.send(frame);
+	/** Sends one message to every connection but `except`, framed once for all of them. */
+	broadcast(message: Uint8Array, except: Connection | null): void {
+		if (this.conns.size === 0 || (this.conns.size === 1 && this.conns.has(except!))) return;
+		const frame = wireFrame(message);
+		for (const conn of this.conns) if (conn !== except) conn.sendFrame(frame);
 	}
 
 	#logIsLong(): boolean {

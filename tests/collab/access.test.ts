@@ -78,7 +78,7 @@ describe('joining rooms', () => {
 	it('accepts a percent-encoded room name', async () => {
 		const raw = rawClient(server, encodeURIComponent(roomName('item', server.world.plainItem)), 'lead');
 		await within(raw.opened);
-		await eventually(() => raw.messages.length > 0, 5000, 'sync step 1 from the server');
+		await within(raw.received(0), 5000, 'sync step 1 from the server');
 		expect(raw.messages[0][0]).toBe(0);
 		raw.ws.close();
 	});

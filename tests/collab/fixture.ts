@@ -118,8 +118,8 @@ export interface RawClient {
 	opened: Promise<void>;
 	closed: Promise<{ code: number; reason: string }>;
 	messages: Uint8Array[];
-	/** Resolves once more than `count` messages have arrived. */
-	received(count: number): Promise<void>;
+	/** Resolves once a message at index ≥ `from` satisfies `match`. */
+	received(from: number, match?: (message: Uint8Array) => boolean): Promise<void>;
 }
 
 /** A bare socket speaking whatever bytes the test sends. */
@@ -128,14 +128,14 @@ export function rawClient(server: CollabServer, room: string, person: Person | n
 	const query = new URLSearchParams(params).toString();
 	const ws = new WS(`${server.wsUrl}/${room}${query ? '?' + query : ''}`, [], { headers });
 	const messages: Uint8Array[] = [];
-	const waiting = new Set<{ count: number; resolve: () => void }>();
+	const waiting = new Set<{ from: number; match: (m: Uint8Array) => boolean; resolve: () => void }>();
 	ws.on('message', (data: Buffer) => {
-		messages.push(new Uint8Array(data));
-		for (const w of waiting) if (messages.length > w.count) (waiting.delete(w), w.resolve());
+		const message = new Uint8Array(data);
+		messages.push(message);
+		for (const w of waiting) if (messages.length - 1 >= w.from && w.match(message)) (waiting.delete(w), w.resolve());
 	});
-	const received = (count: number) =>
-		messages.length > count ? Promise.resolve() : new Promise<void>((resolve) => waiting.add({ count, resolve }));
-	ws.on('error', () => {});
+	const received = (from: number, match: (m: Uint8Array) => boolean = () => true) =>
+		messages.slice(from).some(match) ? Promise.resolve() : new Promise<void>((resolve) => waiting.add({ from, match, resolve }));
 	const opened = new Promise<void>((resolve) => ws.once('open', () => resolve()));
 	const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code: number, reason: Buffer) => resolve({ code, reason: reason.toString() })));
 	return { ws, opened, closed, messages, received };

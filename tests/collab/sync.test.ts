@@ -62,7 +62,7 @@ describe('collaboration sync', () => {
 		const ana = open(server, room, 'ana');
 		await within(ana.synced);
 		await server.deps.rooms.update(room, (doc) => doc.getMap('state').set('phase', 'revealed'));
-		const stored = new RoomStore(server.deps.db).load(room);
+		const stored = new RoomStore(server.deps.db, server.deps.sqlite).load(room);
 		const copy = new Y.Doc();
 		if (stored.snapshot) Y.applyUpdate(copy, stored.snapshot);
 		for (const u of stored.updates) Y.applyUpdate(copy, u);
@@ -90,14 +90,14 @@ describe('collaboration sync', () => {
 		const health = await (await fetch(`${server.url}/api/health`)).json();
 		expect(health.collab.connections).toBe(before.connections);
 		await eventually(async () => {
-			const copy = new RoomStore(server.deps.db).load(room);
+			const copy = new RoomStore(server.deps.db, server.deps.sqlite).load(room);
 			return copy.updates.length + (copy.snapshot ? 1 : 0) > 0;
 		});
 		lead.destroy();
 		await eventually(() => server.rooms.roomState(room) === 'draining', 5000, 'draining');
 		await eventually(() => server.rooms.roomState(room) === 'unloaded', 5000, 'unloaded');
 		expect(server.rooms.stats().rooms).toBeLessThan(before.rooms);
-		const stored = new RoomStore(server.deps.db).load(room);
+		const stored = new RoomStore(server.deps.db, server.deps.sqlite).load(room);
 		expect(stored.updates).toHaveLength(0); // folded into the snapshot on unload
 		const again = open(server, room, 'lead', 'query');
 		await within(again.synced);
@@ -119,7 +119,7 @@ describe('collaboration sync', () => {
 		}
 		const expected = () => ({ content: lead.doc.getXmlFragment('content').toString(), discussion: lead.doc.getArray('discussion').toJSON(), state: lead.doc.getMap('state').toJSON() });
 		await eventually(() => chen.doc.getXmlFragment('content').toString() === expected().content && lead.doc.getArray('discussion').length === chen.doc.getArray('discussion').length, 5000, 'converged');
-		const log = new RoomStore(server.deps.db).load(room);
+		const log = new RoomStore(server.deps.db, server.deps.sqlite).load(room);
 		expect(log.snapshot).not.toBeNull(); // compactAfterUpdates: 40 was crossed several times
 		expect(log.updates.length).toBeLessThan(40);
 		const fromStore = new Y.Doc();

@@ -1,0 +1,414 @@
+// Collaboration benchmark: Concord's /collab endpoint against the y-websocket 2.x reference server
+// (y-websocket-ref/bin/server.cjs; persistence off, and on with y-leveldb), measured in the same run.
+// Both servers run as child processes on this machine; N lightweight clients (10, 100, 500) share one room in this
+// process, each sending small Yjs updates. Reported per N: fan-out latency p50/p99 (send → every other client),
+// burst throughput (updates/s fully delivered), server RSS per connection, and Concord/reference ratios.
+// Then: time to load a room whose log holds 50,000 updates, before and after compaction.
+// Run: `npx tsx bench/collab.ts` (or via bench/run.ts). Numbers depend on machine load; both sides share it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+import * as Y from 'yjs';
+import { openDb } from '../server/db/client';
+import { createApiToken } from '../server/db/users';
+import { createProject, setMembership } from '../server/db/projects';
+import { newId } from '../server/domain/ids';
+import { items, users } from '../drizzle/schema';
+import { RoomStore } from '../server/collab/room-store';
+import { Room } from '../server/collab/room';
+import { CommitQueue } from '../server/collab/commit-queue';
+import { collabOptions } from '../server/collab/options';
+import { createLogger } from '../server/logger';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+type Ws = { readyState: number; send(d: Uint8Array): void; close(): void; on(e: string, f: (...a: any[]) => void): void };
+const WS = createRequire(import.meta.url)('ws') as new (url: string) => Ws;
+const SIZES = [10, 100, 500];
+const ROUNDS = 2;
+const now = () => performance.now();
+
+interface Target {
+	name: string;
+	url: (n: number, round: number) => string;
+	memory(): Promise<number>;
+	stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+	return new Promise((resolve) => {
+		const s = createServer().listen(0, '127.0.0.1', () => {
+			const port = (s.address() as { port: number }).port;
+			s.close(() => resolve(port));
+		});
+	});
+}
+
+// Loaded into both servers: on SIGUSR2, collect garbage and print heap + external memory, so memory per
+// connection is measured the same way for both (RSS alone mostly measures garbage not yet collected).
+const PRELOAD = join(mkdtempSync(join(tmpdir(), 'collab-bench-')), 'memory-probe.cjs');
+writeFileSync(
+	PRELOAD,
+	"process.on('SIGUSR2', () => { global.gc(); global.gc(); const m = process.memoryUsage(); process.stdout.write('\\nMEM ' + (m.heapUsed + m.external) + '\\n'); });\n"
+);
+
+interface Launched {
+	proc: ChildProcess;
+	/** Heap + external bytes after a full GC. */
+	memory(): Promise<number>;
+}
+
+function launch(args: string[], env: Record<string, string>, ready: (out: string) => boolean): Promise<Launched> {
+	return new Promise((resolve, reject) => {
+		const proc = spawn(process.execPath, ['--expose-gc', ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROF] : []), '--require', PRELOAD, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+		let out = '';
+		let started = false;
+		const waiting: ((bytes: number) => void)[] = [];
+		let partial = '';
+		const onData = (c: Buffer) => {
+			const text = c.toString();
+			out = (out + text).slice(-4000);
+			const lines = (partial + text).split('\n');
+			partial = lines.pop() ?? '';
+			for (const line of lines) if (line.startsWith('MEM ')) waiting.shift()?.(Number(line.slice(4)));
+			if (!started && ready(out)) {
+				started = true;
+				resolve({
+					proc,
+					memory: () =>
+						new Promise((res) => {
+							waiting.push(res);
+							proc.kill('SIGUSR2');
+						})
+				});
+			}
+		};
+		proc.stdout!.on('data', onData);
+		proc.stderr!.on('data', onData);
+		proc.once('exit', (code) => reject(new Error(`server exited (${code}): ${out.slice(-400)}`)));
+	});
+}
+
+const stopper = (proc: ChildProcess) => () =>
+	new Promise<void>((res) => {
+		proc.once('exit', () => res());
+		proc.kill(process.env.BENCH_PROF ? 'SIGTERM' : 'SIGKILL');
+	});
+
+export async function startConcord(): Promise<Target> {
+	const dataDir = mkdtempSync(join(tmpdir(), 'concord-bench-'));
+	const { db, close } = openDb(dataDir);
+	const userId = newId();
+	db.insert(users).values({ id: userId, email: 'bench@x.test', name: 'Bench', passwordHash: 'unused', createdAt: Date.now() }).run();
+	const project = createProject(db, { name: 'bench' }, userId);
+	setMembership(db, project.id, userId, 'lead', null);
+	const itemIds = SIZES.flatMap(() => Array.from({ length: ROUNDS }, () => newId()));
+	for (const id of itemIds) db.insert(items).values({ id, projectId: project.id, modality: 'text', payload: {}, metadata: {}, createdAt: Date.now() }).run();
+	const token = createApiToken(db, userId, 'bench');
+	close();
+	const port = await freePort();
+	const { proc, memory } = await launch(['--import', 'tsx', 'server/main.ts'], { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, CONCORD_DEMO: '0', LOG_LEVEL: 'info' }, (o) => o.includes('Concord is running'));
+	const stop = stopper(proc);
+	return {
+		name: 'concord',
+		memory,
+		url: (n, round) => `ws://127.0.0.1:${port}/collab/item:${itemIds[SIZES.indexOf(n) * ROUNDS + round]}?token=${token}`,
+		stop: async () => {
+			await stop();
+			rmSync(dataDir, { recursive: true, force: true });
+		}
+	};
+}
+
+export async function startReference(persist: boolean): Promise<Target> {
+	const port = await freePort();
+	const dir = mkdtempSync(join(tmpdir(), 'yws-ref-'));
+	const env: Record<string, string> = { HOST: '127.0.0.1', PORT: String(port) };
+	if (persist) env.YPERSISTENCE = dir;
+	const { proc, memory } = await launch(['node_modules/y-websocket-ref/bin/server.cjs'], env, (o) => o.includes('running at'));
+	const stop = stopper(proc);
+	return {
+		name: persist ? 'y-websocket 2 + leveldb' : 'y-websocket 2',
+		memory,
+		url: (n, round) => `ws://127.0.0.1:${port}/collab/room-${n}-${round}`,
+		stop: async () => {
+			await stop();
+			rmSync(dir, { recursive: true, force: true });
+		}
+	};
+}
+
+function varUint(buf: Uint8Array, at: { pos: number }): number {
+	let num = 0;
+	let mult = 1;
+	for (;;) {
+		const b = buf[at.pos++];
+		num += (b & 0x7f) * mult;
+		if (b < 0x80) return num;
+		mult *= 128;
+	}
+}
+
+interface Pending {
+	sentAt: number;
+	remaining: number;
+}
+
+/** A minimal y-websocket client: answers sync, sends its own small updates, timestamps what it receives. */
+class BenchClient {
+	readonly doc = new Y.Doc();
+	readonly ws: Ws;
+	readonly ready: Promise<void>;
+
+	constructor(url: string, onUpdate: (key: string, receiver: BenchClient) => void) {
+		this.ws = new WS(url);
+		this.ready = new Promise((resolve, reject) => {
+			this.ws.on('error', reject);
+			this.ws.on('message', (data: Buffer) => {
+				const at = { pos: 0 };
+				if (varUint(data, at) !== 0) return;
+				const syncType = varUint(data, at);
+				if (syncType === 0) {
+					// The server's sync step 1: nothing to add yet, answer with an empty step 2.
+					this.ws.send(Uint8Array.of(0, 1, 2, 0, 0));
+					resolve();
+					return;
+				}
+				varUint(data, at); // payload length
+				if (varUint(data, at) === 0) return; // no structs
+				varUint(data, at);
+				const key = `${varUint(data, at)}:${varUint(data, at)}`;
+				onUpdate(key, this);
+			});
+		});
+		// Our sync step 1 with an empty state vector.
+		this.ws.on('open', () => this.ws.send(Uint8Array.of(0, 0, 1, 0)));
+	}
+
+	/** Sends one small update; returns its key (client:clock). */
+	send(): string {
+		const key = `${this.doc.clientID}:${Y.getState(this.doc.store, this.doc.clientID)}`;
+		let update: Uint8Array | null = null;
+		const capture = (u: Uint8Array) => (update = u);
+		this.doc.once('update', capture);
+		this.doc.getArray('discussion').push([`c${key}`]);
+		const u = update as unknown as Uint8Array;
+		const frame = new Uint8Array(u.length + 4);
+		frame.set([0, 2]);
+		let pos = 2;
+		let len = u.length;
+		while (len > 127) {
+			frame[pos++] = (len & 0x7f) | 0x80;
+			len >>>= 7;
+		}
+		frame[pos++] = len;
+		frame.set(u, pos);
+		this.ws.send(frame.subarray(0, pos + u.length));
+		return key;
+	}
+}
+
+const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
+
+interface Figures {
+	p50: number;
+	p99: number;
+	updatesPerSec: number;
+	kbPerConn: number;
+}
+
+export async function measure(target: Target, n: number, round: number): Promise<Figures> {
+	const pending = new Map<string, Pending>();
+	const latencies: number[] = [];
+	let recording = false;
+	let done = 0;
+	const senders = new Map<string, BenchClient>();
+	const onUpdate = (key: string, receiver: BenchClient) => {
+		const p = pending.get(key);
+		if (!p || senders.get(key) === receiver) return;
+		if (recording) latencies.push(now() - p.sentAt);
+		if (--p.remaining === 0) {
+			pending.delete(key);
+			senders.delete(key);
+			done++;
+		}
+	};
+	const before = await target.memory();
+	const clients: BenchClient[] = [];
+	for (let i = 0; i < n; i += 50) {
+		const batch = Array.from({ length: Math.min(50, n - i) }, () => new BenchClient(target.url(n, round), onUpdate));
+		clients.push(...batch);
+		await Promise.all(batch.map((c) => c.ready));
+	}
+	const kbPerConn = ((await target.memory()) - before) / 1024 / n;
+	const fire = (c: BenchClient) => {
+		const sentAt = now();
+		const key = c.send();
+		pending.set(key, { sentAt, remaining: n - 1 });
+		senders.set(key, c);
+	};
+	const until = (cond: () => boolean, ms: number) =>
+		new Promise<void>((resolve) => {
+			const started = now();
+			const tick = () => (cond() || now() - started > ms ? resolve() : setTimeout(tick, 5));
+			tick();
+		});
+
+	// Latency: an open-loop, steady load well below saturation (≤ 5k deliveries/s), so queueing does not dominate.
+	const rate = n <= 10 ? 100 : n <= 100 ? 50 : 10;
+	recording = true;
+	const started = now();
+	let sent = 0;
+	await new Promise<void>((resolve) => {
+		const timer = setInterval(() => {
+			const due = Math.floor(((now() - started) / 1000) * rate);
+			while (sent < due) fire(clients[sent++ % n]);
+			if (now() - started > 2500) {
+				clearInterval(timer);
+				resolve();
+			}
+		}, 2);
+	});
+	await until(() => pending.size === 0, 10_000);
+	recording = false;
+	latencies.sort((a, b) => a - b);
+
+	// Throughput: a burst of updates round-robin over the clients (≤ 1000 per client), until all are delivered.
+	const burst = Math.min(n * 1000, Math.ceil(100_000 / (n - 1)));
+	done = 0;
+	const burstStart = now();
+	for (let i = 0; i < burst; i++) {
+		fire(clients[i % n]);
+		if (i % 200 === 199) await new Promise((r) => setImmediate(r));
+	}
+	await until(() => done >= burst, 60_000);
+	const updatesPerSec = done / ((now() - burstStart) / 1000);
+	if (pending.size > 0) console.log(`  ${target.name} @${n}: ${pending.size} updates never reached every client`);
+	for (const c of clients) c.ws.close();
+	return { p50: pct(latencies, 50), p99: pct(latencies, 99), updatesPerSec, kbPerConn };
+}
+
+type Workload = 'keystrokes' | 'scattered';
+
+/** Writes 50,000 logged updates for one room: eight people (the client id switches between transactions). */
+function writeLog(store: RoomStore, room: string, workload: Workload): Y.Doc {
+	const doc = new Y.Doc();
+	let batch: { room: string; update: Uint8Array }[] = [];
+	let count = 0;
+	doc.on('update', (update: Uint8Array) => {
+		batch.push({ room, update });
+		if (++count % 1000 === 0) batch = (store.appendMany(batch), []);
+	});
+	const draft = doc.getText('draft');
+	let cursor = 0;
+	for (let i = 0; count < 50_000; i++) {
+		doc.clientID = 1000 + (Math.floor(i / 30) % 8);
+		if (i % 30 === 0) {
+			// a comment, then the next person types somewhere else
+			doc.getArray('discussion').push([new Y.Map<unknown>([['text', `comment ${i}`]])]);
+			cursor = Math.floor(Math.random() * (draft.length + 1));
+		} else if (i % 30 === 29) doc.getMap('annotations').set(`k${i % 50}`, i);
+		else if (workload === 'scattered') draft.insert(Math.floor(Math.random() * (draft.length + 1)), 'word ');
+		else if (i % 30 === 28 && cursor > 3) draft.delete((cursor -= 2), 2);
+		else draft.insert(Math.min(cursor++, draft.length), 'abcdefghij'[i % 10]);
+	}
+	store.appendMany(batch);
+	return doc;
+}
+
+/** Load time of a room whose log holds 50,000 updates, before and after compaction (wall and CPU time). */
+export async function loadFigures(): Promise<void> {
+	const dir = mkdtempSync(join(tmpdir(), 'concord-load-'));
+	const { db, sqlite, close } = openDb(dir);
+	const store = new RoomStore(db, sqlite);
+	const logger = createLogger('silent');
+	const opts = collabOptions({ compactAfterUpdates: Number.MAX_SAFE_INTEGER, compactAfterBytes: Number.MAX_SAFE_INTEGER });
+	// Map key order follows integration order, which differs between a log replay and a snapshot: compare sorted.
+	const sorted = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+	const fingerprint = (d: Y.Doc) => JSON.stringify([d.getText('draft').toString(), d.getArray('discussion').toJSON(), sorted(d.getMap('annotations').toJSON())]);
+	const timeLoad = (room: string, runs: number) => {
+		const wall: number[] = [];
+		const cpu: number[] = [];
+		let loaded: Room | null = null;
+		for (let r = 0; r < runs; r++) {
+			loaded?.destroy();
+			const t = now();
+			const c = process.cpuUsage();
+			loaded = new Room(room, store, new CommitQueue(store, logger), opts, logger);
+			loaded.load();
+			const used = process.cpuUsage(c);
+			wall.push(now() - t);
+			cpu.push((used.user + used.system) / 1000);
+		}
+		const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+		return { wall: median(wall), cpu: median(cpu), room: loaded! };
+	};
+	for (const workload of ['keystrokes', 'scattered'] as const) {
+		const room = `guideline:${workload}`;
+		const expected = fingerprint(writeLog(store, room, workload));
+		const raw = timeLoad(room, 1);
+		let same = fingerprint(raw.room.doc) === expected;
+		raw.room.compact();
+		raw.room.destroy();
+		const compacted = timeLoad(room, 5);
+		same &&= fingerprint(compacted.room.doc) === expected;
+		compacted.room.destroy();
+		const kb = (sqlite.prepare('select length(data) n from doc_snapshots where room = ?').get(room) as { n: number }).n / 1024;
+		console.log(
+			`50,000-update room (${workload}): log load ${raw.wall.toFixed(0)} ms wall / ${raw.cpu.toFixed(0)} ms CPU; ` +
+				`compacted (${kb.toFixed(0)} KiB snapshot) ${compacted.wall.toFixed(1)} ms wall / ${compacted.cpu.toFixed(1)} ms CPU ` +
+				`${compacted.wall < 100 ? '(target < 100 ms met)' : compacted.cpu < 100 ? '(target < 100 ms met in CPU time; wall time inflated by machine load)' : '(target < 100 ms missed)'}` +
+				(same ? '' : ' — CONTENT DIFFERS')
+		);
+	}
+	close();
+	rmSync(dir, { recursive: true, force: true });
+}
+
+const fmt = (v: number, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : 'n/a');
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+export async function run(): Promise<void> {
+	const started = now();
+	console.log(`load average at start: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs (servers and clients share them)`);
+	const rows: { n: number; server: string; f: Figures }[] = [];
+	for (const n of SIZES) {
+		const targets = [await startConcord(), await startReference(false), await startReference(true)];
+		try {
+			const perRound = new Map<string, Figures[]>();
+			for (let round = 0; round < ROUNDS; round++) {
+				// Alternate the order so drifting machine load does not favour one server.
+				for (const target of round % 2 ? [...targets].reverse() : targets) {
+					const f = await measure(target, n, round);
+					perRound.set(target.name, [...(perRound.get(target.name) ?? []), f]);
+				}
+			}
+			for (const [server, fs] of perRound) {
+				// Memory per connection from the first round (a fresh room in a fresh process); timings averaged over rounds.
+				rows.push({ n, server, f: { p50: mean(fs.map((f) => f.p50)), p99: mean(fs.map((f) => f.p99)), updatesPerSec: mean(fs.map((f) => f.updatesPerSec)), kbPerConn: fs[0].kbPerConn } });
+			}
+		} finally {
+			for (const t of targets) await t.stop();
+		}
+	}
+	console.log(`fan-out, one room, mean of ${ROUNDS} alternating rounds`);
+	console.log('clients  server                     p50 ms   p99 ms   updates/s   KiB/conn (heap+external after GC)');
+	for (const r of rows) console.log(`${String(r.n).padStart(7)}  ${r.server.padEnd(25)} ${fmt(r.f.p50).padStart(7)}  ${fmt(r.f.p99).padStart(7)}  ${fmt(r.f.updatesPerSec, 0).padStart(10)}  ${fmt(r.f.kbPerConn).padStart(9)}`);
+	for (const n of SIZES) {
+		const c = rows.find((r) => r.n === n && r.server === 'concord')!.f;
+		for (const ref of rows.filter((r) => r.n === n && r.server !== 'concord')) {
+			const f = ref.f;
+			console.log(`ratio Concord/${ref.server} @${n}: p50 ${fmt(c.p50 / f.p50, 2)}, p99 ${fmt(c.p99 / f.p99, 2)}${c.p99 / f.p99 <= 1 ? ' (target ≤ 1.0 met)' : ' (target ≤ 1.0 missed)'}, updates/s ${fmt(c.updatesPerSec / f.updatesPerSec, 2)}, memory/conn ${fmt(c.kbPerConn / f.kbPerConn, 2)}`);
+		}
+	}
+	await loadFigures();
+	console.log(`load average at end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}; bench took ${((now() - started) / 1000).toFixed(0)} s`);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+	await run();
+	process.exit(0);
+}
