@@ -1,15 +1,17 @@
 // Collaboration benchmark: Concord's /collab endpoint against the y-websocket 2.x reference server
 // (y-websocket-ref/bin/server.cjs; persistence off, and on with y-leveldb), measured in the same run.
-// Both servers run as child processes on this machine; N lightweight clients (10, 100, 500) share one room in this
-// process, each sending small Yjs updates. Reported per N: fan-out latency p50/p99 (send → every other client),
-// burst throughput (updates/s fully delivered), server RSS per connection, and Concord/reference ratios.
-// Then: time to load a room whose log holds 50,000 updates, before and after compaction.
-// Run: `npx tsx bench/collab.ts` (or via bench/run.ts). Numbers depend on machine load; both sides share it.
+// Each server runs as a child process (Concord through `node --import tsx server/main.ts`, exactly as deployed);
+// N lightweight clients (10, 100, 500) share one room, all in this one process, each sending small Yjs updates.
+// Reported per N (mean of alternating rounds): fan-out latency p50/p99 (send → every other client), burst
+// throughput (updates/s delivered to every client), memory per connection (heap + external after a forced GC in
+// the server), and Concord/reference ratios. Then: time to load a room whose log holds 50,000 updates, before and
+// after compaction. Run: `npx tsx bench/collab.ts` (or via bench/run.ts). Servers and clients share the machine,
+// so the figures move with its load (printed at start and end).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import * as Y from 'yjs';
@@ -63,7 +65,7 @@ interface Launched {
 
 function launch(args: string[], env: Record<string, string>, ready: (out: string) => boolean): Promise<Launched> {
 	return new Promise((resolve, reject) => {
-		const proc = spawn(process.execPath, ['--expose-gc', ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROF] : []), '--require', PRELOAD, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+		const proc = spawn(process.execPath, ['--expose-gc', '--require', PRELOAD, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 		let out = '';
 		let started = false;
 		const waiting: ((bytes: number) => void)[] = [];
@@ -95,7 +97,7 @@ function launch(args: string[], env: Record<string, string>, ready: (out: string
 const stopper = (proc: ChildProcess) => () =>
 	new Promise<void>((res) => {
 		proc.once('exit', () => res());
-		proc.kill(process.env.BENCH_PROF ? 'SIGTERM' : 'SIGKILL');
+		proc.kill('SIGKILL');
 	});
 
 export async function startConcord(): Promise<Target> {
@@ -405,6 +407,7 @@ export async function run(): Promise<void> {
 		}
 	}
 	await loadFigures();
+	rmSync(dirname(PRELOAD), { recursive: true, force: true });
 	console.log(`load average at end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}; bench took ${((now() - started) / 1000).toFixed(0)} s`);
 }
 
