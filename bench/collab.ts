@@ -2,7 +2,7 @@
 // (y-websocket-ref/bin/server.cjs; persistence off, and on with y-leveldb), measured in the same run.
 // Each server runs as a child process (Concord through `node --import tsx server/main.ts`, exactly as deployed);
 // N lightweight clients (10, 100, 500) share one room, all in this one process, each sending small Yjs updates.
-// Reported per N (mean of alternating rounds): fan-out latency p50/p99 (send → every other client), burst
+// Reported per N (median of three alternating rounds): fan-out latency p50/p99 (send → every other client), burst
 // throughput (updates/s delivered to every client), memory per connection (heap + external after a forced GC in
 // the server), and Concord/reference ratios. Then: time to load a room whose log holds 50,000 updates, before and
 // after compaction. Run: `npx tsx bench/collab.ts` (or via bench/run.ts). Servers and clients share the machine,
@@ -30,7 +30,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 type Ws = { readyState: number; send(d: Uint8Array): void; close(): void; on(e: string, f: (...a: any[]) => void): void };
 const WS = createRequire(import.meta.url)('ws') as new (url: string) => Ws;
 const SIZES = [10, 100, 500];
-const ROUNDS = 2;
+const ROUNDS = 3;
 const now = () => performance.now();
 
 interface Target {
@@ -345,7 +345,6 @@ export async function loadFigures(): Promise<void> {
 			wall.push(now() - t);
 			cpu.push((used.user + used.system) / 1000);
 		}
-		const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 		return { wall: median(wall), cpu: median(cpu), room: loaded! };
 	};
 	for (const workload of ['keystrokes', 'scattered'] as const) {
@@ -371,7 +370,7 @@ export async function loadFigures(): Promise<void> {
 }
 
 const fmt = (v: number, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : 'n/a');
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export async function run(): Promise<void> {
 	const started = now();
@@ -390,13 +389,13 @@ export async function run(): Promise<void> {
 			}
 			for (const [server, fs] of perRound) {
 				// Memory per connection from the first round (a fresh room in a fresh process); timings averaged over rounds.
-				rows.push({ n, server, f: { p50: mean(fs.map((f) => f.p50)), p99: mean(fs.map((f) => f.p99)), updatesPerSec: mean(fs.map((f) => f.updatesPerSec)), kbPerConn: fs[0].kbPerConn } });
+				rows.push({ n, server, f: { p50: median(fs.map((f) => f.p50)), p99: median(fs.map((f) => f.p99)), updatesPerSec: median(fs.map((f) => f.updatesPerSec)), kbPerConn: fs[0].kbPerConn } });
 			}
 		} finally {
 			for (const t of targets) await t.stop();
 		}
 	}
-	console.log(`fan-out, one room, mean of ${ROUNDS} alternating rounds`);
+	console.log(`fan-out, one room, median of ${ROUNDS} alternating rounds`);
 	console.log('clients  server                     p50 ms   p99 ms   updates/s   KiB/conn (heap+external after GC)');
 	for (const r of rows) console.log(`${String(r.n).padStart(7)}  ${r.server.padEnd(25)} ${fmt(r.f.p50).padStart(7)}  ${fmt(r.f.p99).padStart(7)}  ${fmt(r.f.updatesPerSec, 0).padStart(10)}  ${fmt(r.f.kbPerConn).padStart(9)}`);
 	for (const n of SIZES) {
