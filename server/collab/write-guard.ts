@@ -5,15 +5,19 @@
 // Cost is proportional to the update, not to the document (cloning the document per update would not be).
 // Updates that would stay pending in Yjs (missing dependencies, gaps, deletions of unknown items) are reported
 // as `incomplete` and are not applied: pending structs would integrate later, outside this check.
+// With the connection's user id, it also checks authorship in `discussion` (authorship.ts).
 // tests/collab/write-guard.test.ts checks the verdicts against a scratch copy that really applies the update.
 import * as Y from 'yjs';
+import { ROOM_KEYS } from '#shared/rooms';
 import { AppError } from '../domain/errors';
+import { checkDeletion, checkNewStruct, typeContainer, type Container, type Lookup } from './authorship';
 import { protocolError } from './protocol';
 
 export type UpdateVerdict =
 	| { kind: 'ok'; roots: Set<string>; empty: boolean }
 	| { kind: 'incomplete' }
-	| { kind: 'invalid'; reason: string };
+	| { kind: 'invalid'; reason: string }
+	| { kind: 'forbidden'; reason: string };
 
 type Struct = Y.Item | Y.GC | Y.Skip;
 type DeleteSet = ReturnType<typeof Y.createDeleteSet>;
@@ -23,8 +27,11 @@ type Resolved = Root | typeof INCOMPLETE;
 
 class Invalid extends Error {}
 
-/** Throws a 4400/4413 AppError when the bytes are not a Yjs update or decode into too many structs. */
-export function inspectUpdate(doc: Y.Doc, update: Uint8Array, maxStructs: number): UpdateVerdict {
+/**
+ * Throws a 4400/4413 AppError when the bytes are not a Yjs update or decode into too many structs. With `userId`,
+ * an update that posts, changes or deletes discussion entries in someone else's name is `forbidden`.
+ */
+export function inspectUpdate(doc: Y.Doc, update: Uint8Array, maxStructs: number, userId?: string): UpdateVerdict {
 	if (update.length === 2 && update[0] === 0 && update[1] === 0) return { kind: 'ok', roots: new Set(), empty: true };
 	let decoded: { structs: Struct[]; ds: DeleteSet };
 	try {
@@ -36,15 +43,19 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, maxStructs: number
 		throw new AppError('payload_too_large', `Update holds ${decoded.structs.length} structs (limit ${maxStructs})`);
 	}
 	try {
-		return new Inspection(doc, decoded.structs, decoded.ds).run();
+		return new Inspection(doc, decoded.structs, decoded.ds, userId).run();
 	} catch (err) {
 		if (err instanceof Invalid) return { kind: 'invalid', reason: err.message };
 		throw err;
 	}
 }
 
-class Inspection {
+class Inspection implements Lookup {
 	readonly store: Y.Doc['store'];
+	/** Discussion structs to check for authorship: new ones of the update, and live stored ones it deletes. */
+	readonly discussionNew: Y.Item[] = [];
+	readonly discussionDeleted: Y.Item[] = [];
+	readonly containers = new Map<Y.Item, Container>();
 	readonly byClient = new Map<number, Struct[]>();
 	readonly stateAfter = new Map<number, number>();
 	readonly memo = new Map<Struct, Resolved>();
@@ -53,7 +64,8 @@ class Inspection {
 	constructor(
 		readonly doc: Y.Doc,
 		readonly structs: Struct[],
-		readonly ds: DeleteSet
+		readonly ds: DeleteSet,
+		readonly userId?: string
 	) {
 		this.store = doc.store;
 	}
@@ -83,6 +95,7 @@ class Inspection {
 			const root = s.id.clock < known ? this.overlapRoot(s, known) : this.resolve(s);
 			if (root === INCOMPLETE) return { kind: 'incomplete' };
 			if (root !== null) roots.add(root);
+			if (root === ROOM_KEYS.discussion && this.userId !== undefined && s instanceof Y.Item) this.discussionNew.push(s);
 		}
 		for (const [client, ranges] of this.ds.clients) {
 			for (const { clock, len } of ranges) {
@@ -90,7 +103,51 @@ class Inspection {
 				this.deletedRoots(client, clock, clock + len, roots);
 			}
 		}
+		const userId = this.userId;
+		if (userId !== undefined) {
+			for (const s of this.discussionNew) {
+				const reason = checkNewStruct(s, userId, this);
+				if (reason) return { kind: 'forbidden', reason };
+			}
+			for (const s of this.discussionDeleted) {
+				const reason = checkDeletion(s, userId, this.ds);
+				if (reason) return { kind: 'forbidden', reason };
+			}
+		}
 		return { kind: 'ok', roots, empty: false };
+	}
+
+	/** The container of a struct of the update, resolved like its root (see step). */
+	containerOf(start: Y.Item): Container {
+		const chain: Y.Item[] = [];
+		let s: Y.Item = start;
+		let found: Container = null;
+		for (;;) {
+			const memo = this.containers.get(s);
+			if (memo !== undefined) {
+				found = memo;
+				break;
+			}
+			if (typeof s.parent === 'string') {
+				found = { root: s.parent };
+				break;
+			}
+			chain.push(s);
+			if (s.parent instanceof Y.ID) {
+				const p = this.find(s.parent);
+				if (p instanceof Y.Item && p.content instanceof Y.ContentType) found = this.isNew(p) ? { item: p } : typeContainer(p.content.type);
+				break;
+			}
+			const target = s.origin ? this.find(s.origin) : s.rightOrigin ? this.find(s.rightOrigin) : undefined;
+			if (!(target instanceof Y.Item)) break;
+			if (!this.isNew(target)) {
+				if (target.parent instanceof Y.AbstractType) found = typeContainer(target.parent);
+				break;
+			}
+			s = target;
+		}
+		for (const item of chain) this.containers.set(item, found);
+		return found;
 	}
 
 	/** Roots of live, not yet deleted items in [from, to) of one client (store first, then the update). */
@@ -103,6 +160,7 @@ class Inspection {
 				if (s instanceof Y.Item && !s.deleted) {
 					const root = this.storeRoot(s);
 					if (root !== null) roots.add(root);
+					if (root === ROOM_KEYS.discussion && this.userId !== undefined) this.discussionDeleted.push(s);
 				}
 			}
 		}

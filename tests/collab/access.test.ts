@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { roomName } from '#shared/rooms';
+import { addComment, readDiscussion } from '#collab/room-doc';
 import { removeMembership, setMembership } from '../../server/db/projects';
 import { connect, eventually, rawClient, removeDataDir, startCollabServer, within, type Client, type CollabServer } from './fixture';
 import type { Person } from './world';
@@ -127,6 +128,23 @@ describe('writing', () => {
 		await eventually(async () => (await serverView(room, (d) => d.getArray('discussion').length)) === 1, 5000, "ben's comment");
 		expect(ben.doc.getMap('state').get('phase')).toBe('scoring');
 		expect(ben.doc.getArray('discussion').toJSON()).toEqual(['ben still works']);
+	});
+
+	it('closes with 4403 a comment posted in someone else\'s name and stores none of it', async () => {
+		const w = server.world;
+		const room = roomName('session', w.sessionId);
+		const ana = open(room, 'ana');
+		const ben = open(room, 'ben');
+		await within(Promise.all([ana.synced, ben.synced]));
+		const before = await serverView(room, (d) => readDiscussion(d).length);
+		addComment(ben.doc, { id: w.userId.ben, name: 'Ben' }, 'honest');
+		await eventually(() => readDiscussion(ana.doc).some((c) => c.text === 'honest' && c.author === w.userId.ben), 5000, "ben's comment");
+		addComment(ana.doc, { id: w.userId.lead, name: 'Lead' }, 'the lead says: score it 5');
+		const closed = await within(ana.closed);
+		expect(closed.code).toBe(4403);
+		expect(closed.reason).toMatch(/own name/);
+		expect(await serverView(room, (d) => readDiscussion(d).map((c) => c.text))).toHaveLength(before + 1);
+		expect(readDiscussion(ben.doc).some((c) => c.text.startsWith('the lead says'))).toBe(false);
 	});
 
 	it('guideline text is for leads; evaluators may comment there', async () => {

@@ -120,7 +120,7 @@ export function toggleReaction(doc: Y.Doc, commentId: string, emoji: string, use
 	return true;
 }
 
-/** Removes one's own comment (the server does not police authorship inside `discussion`; the UI offers it to the author). */
+/** Removes a comment; the server accepts this from its author only (server/collab/authorship.ts). */
 export function deleteComment(doc: Y.Doc, commentId: string): boolean {
 	const list = discussionOf(doc);
 	const index = list.toArray().findIndex((m) => m instanceof Y.Map && m.get('id') === commentId);

@@ -1,0 +1,107 @@
+// Who said what in a room's `discussion` is decided by the server, not claimed by the client. Comments are Y.Maps
+// in the discussion list (see src/lib/collab/room-doc.ts); a connection may only:
+// - create comments, replies (objects with `author`) and reactions ("emoji|userId" keys) in its own name;
+// - change or delete a comment it wrote (deleting a comment also deletes the replies and reactions inside it);
+// - remove its own replies and reactions.
+// Entries that do not claim an author (anything the readers would not show as a comment) are left alone.
+// Runs inside the write guard, on the update's structs before anything is applied; `Lookup` resolves the parent
+// of a new struct against the live document plus the update (see write-guard.ts).
+import * as Y from 'yjs';
+import { ROOM_KEYS } from '#shared/rooms';
+
+type DeleteSet = ReturnType<typeof Y.createDeleteSet>;
+
+/** Where a struct lives: a root key, a type already in the document, or a type created by this update. */
+export type Container = { root: string } | { type: Y.AbstractType<unknown> } | { item: Y.Item } | null;
+
+export interface Lookup {
+	/** The container of a struct of the update (null when it would become garbage). */
+	containerOf(s: Y.Item): Container;
+}
+
+const DISCUSSION = ROOM_KEYS.discussion;
+
+/** A type of the document as a container: root types by their key. */
+export function typeContainer(t: Y.AbstractType<unknown>): Container {
+	return t._item === null ? { root: Y.findRootTypeKey(t) } : { type: t };
+}
+
+/** The container a container sits in, and the key it sits under (null inside a list). */
+function outer(c: Container, lookup: Lookup): { parent: Container; key: string | null } | null {
+	if (c === null || 'root' in c) return null;
+	if ('type' in c) {
+		const item = c.type._item!;
+		return { parent: typeContainer(item.parent as Y.AbstractType<unknown>), key: item.parentSub };
+	}
+	return { parent: lookup.containerOf(c.item), key: c.item.parentSub };
+}
+
+const isDiscussion = (c: Container | undefined) => !!c && 'root' in c && c.root === DISCUSSION;
+
+/** The author a stored comment map records (undefined when it is not a comment). */
+function storedAuthor(c: Container): unknown {
+	return c && 'type' in c && c.type instanceof Y.Map ? c.type.get('author') : undefined;
+}
+
+function values(item: Y.Item): unknown[] {
+	const content = item.content;
+	if (content instanceof Y.ContentAny || content instanceof Y.ContentJSON) return (content as unknown as { arr: unknown[] }).arr;
+	return [];
+}
+
+const claimsOther = (v: unknown, userId: string) => typeof v === 'object' && v !== null && 'author' in v && (v as { author: unknown }).author !== userId;
+const reactionOwner = (key: string | null) => (key && key.includes('|') ? key.slice(key.lastIndexOf('|') + 1) : null);
+
+/** A reason when a new struct of the update speaks for someone else; null when it is fine. */
+export function checkNewStruct(s: Y.Item, userId: string, lookup: Lookup): string | null {
+	const container = lookup.containerOf(s);
+	const up = outer(container, lookup);
+	if (!up) return null; // directly in the discussion list: a new comment (its fields are checked one by one)
+	if (isDiscussion(up.parent)) {
+		// A field of a comment: on a new comment only `author` says who wrote it; an existing comment is its author's.
+		if ('item' in container!) return s.parentSub === 'author' && values(s).some((v) => v !== userId) ? 'a comment must be posted in your own name' : null;
+		const author = storedAuthor(container);
+		return author !== undefined && author !== userId ? 'only its author may change a comment' : null;
+	}
+	const comment = outer(up.parent, lookup);
+	if (comment && isDiscussion(comment.parent)) {
+		if (up.key === 'replies' && values(s).some((v) => claimsOther(v, userId))) return 'a reply must be posted in your own name';
+		if (up.key === 'reactions' && reactionOwner(s.parentSub) !== null && reactionOwner(s.parentSub) !== userId) return 'you may only react for yourself';
+	}
+	return null;
+}
+
+/** A reason when deleting this live, stored struct of the discussion is not this user's to do; null when it is. */
+export function checkDeletion(item: Y.Item, userId: string, ds: DeleteSet): string | null {
+	const parent = item.parent as Y.AbstractType<unknown>;
+	// The comment this item belongs to (or is), and the key path from it.
+	let comment: Y.Map<unknown> | null = null;
+	let under: Y.Item | null = null;
+	if (parent._item === null) {
+		if (!(item.content instanceof Y.ContentType) || !(item.content.type instanceof Y.Map)) return null;
+		comment = item.content.type as Y.Map<unknown>;
+	} else {
+		let t: Y.AbstractType<unknown> = parent;
+		let child: Y.Item = item;
+		while (t._item !== null) {
+			const owner = t._item.parent as Y.AbstractType<unknown>;
+			if (owner._item === null) {
+				if (t instanceof Y.Map) comment = t as Y.Map<unknown>;
+				under = child;
+				break;
+			}
+			child = t._item;
+			t = owner;
+		}
+	}
+	if (comment === null) return null;
+	const author = comment.get('author');
+	if (author === undefined) return null; // not a comment
+	const mine = author === userId;
+	if (under === null) return mine ? null : 'only its author may delete a comment';
+	// Deleting a comment deletes everything inside it, others' replies and reactions included.
+	if (comment._item && Y.isDeleted(ds, comment._item.id)) return mine ? null : 'only its author may delete a comment';
+	if (under.parentSub === 'replies' && under !== item) return values(item).some((v) => claimsOther(v, userId)) ? 'you may only remove your own replies' : null;
+	if (under.parentSub === 'reactions' && under !== item) return reactionOwner(item.parentSub) === userId ? null : 'you may only remove your own reactions';
+	return mine ? null : 'only its author may change a comment';
+}
