@@ -18,6 +18,7 @@ import { rubricDefinitionSchema } from '#shared/rubric';
 import { itemInputSchema } from '#shared/items';
 import { markdownToDoc } from '#shared/markdown-doc';
 import { seedDemoCalibration } from './calibration-seed';
+import { seedDemoEscalations } from './escalation-seed';
 import type { Role } from '#shared/roles';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -62,7 +63,7 @@ export async function seedDemo(deps: AppDeps): Promise<void> {
 	const demoEvaluations = readJson<DemoEvaluation[]>('evaluations.json');
 	const guidelineMd = readFileSync(join(here, 'guideline.md'), 'utf8');
 
-	tx(db, (t) => {
+	const seeded = tx(db, (t) => {
 		const now = Date.now();
 		const ids = new Map<string, string>();
 		for (const u of DEMO_USERS) {
@@ -121,7 +122,9 @@ export async function seedDemo(deps: AppDeps): Promise<void> {
 		});
 		// A finished two-round calibration session, so the report and gold have data out of the box.
 		seedDemoCalibration(t, { projectId: project.id, rubricId: rubric.id, users: ids, items: itemIds });
+		return { projectId: project.id, users: ids, items: itemIds };
 	});
+	seedDemoEscalations(db, { ...seeded, names: new Map(DEMO_USERS.map((u) => [u.email, u.name])) });
 	logger.info({ users: DEMO_USERS.map((u) => u.email) }, 'seeded the demo workspace');
 	if (!config.demoPassword) {
 		console.log(`\n  Demo workspace created. Sign in as lead@demo.test (or pm@, ana@, ben@, chen@, admin@demo.test)\n  with the password: ${password}\n  (set CONCORD_DEMO_PASSWORD to choose it; it is shown only this once)\n`);

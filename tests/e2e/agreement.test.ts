@@ -37,8 +37,14 @@ describe('agreement dashboard', () => {
 
 			const list = page.getByTestId('most-disagreed-list');
 			await list.waitFor();
-			expect(await list.locator('li').count()).toBeGreaterThanOrEqual(3);
-			expect(await list.getByRole('button', { name: 'Open adjudication' }).count()).toBeGreaterThanOrEqual(3);
+			const rows = await list.locator('li').count();
+			expect(rows).toBeGreaterThanOrEqual(3);
+			// Every row leads into adjudication: its open escalation's room, or a button that opens one.
+			const open = await list.getByRole('button', { name: 'Open adjudication' }).count();
+			const existing = await list.getByRole('link', { name: /^Adjudication/ }).count();
+			expect(open).toBeGreaterThanOrEqual(1);
+			expect(existing).toBeGreaterThanOrEqual(1);
+			expect(open + existing).toBe(rows);
 
 			await dimensions.getByRole('button', { name: 'Table' }).click();
 			const table = page.getByTestId('agreement-dimension-table');
@@ -60,18 +66,28 @@ describe('agreement dashboard', () => {
 		}
 	});
 
-	it('opens an adjudication from the most-disagreed list in one click', async () => {
+	it('opens an adjudication from the most-disagreed list in one click, or goes to the one already open', async () => {
 		const { context, page } = await personContext(browser, server.url, 'lead@demo.test');
 		try {
 			await page.goto(`/projects/${pid}/agreement`);
-			const first = page.getByTestId('most-disagreed-list').locator('li').first();
+			const list = page.getByTestId('most-disagreed-list');
+			const escalated = list.locator('li', { has: page.getByRole('link', { name: /^Adjudication/ }) }).first();
+			const escalatedItem = await escalated.getAttribute('data-item');
+			const [existing] = (await server.api(`/api/items/${escalatedItem}/escalations`, { headers: await server.login('lead@demo.test') })).body.escalations;
+			await escalated.getByRole('link', { name: /^Adjudication/ }).click();
+			await page.waitForURL(new RegExp(`/escalations/${existing.id}$`));
+			await page.goBack();
+
+			const first = list.locator('li', { has: page.getByRole('button', { name: 'Open adjudication' }) }).first();
 			const itemId = await first.getAttribute('data-item');
 			await first.getByRole('button', { name: 'Open adjudication' }).click();
 			await page.waitForURL(new RegExp(`/projects/${pid}/escalations/[\\w-]+$`));
-			const opened = (await server.api(`/api/items/${itemId}/escalations`, { headers: await server.login('lead@demo.test') })).body.escalations;
-			expect(opened).toHaveLength(1);
-			expect(opened[0]).toMatchObject({ reason: 'guideline_ambiguous', state: 'open' });
-			expect(page.url()).toContain(opened[0].id);
+			const all = (await server.api(`/api/items/${itemId}/escalations`, { headers: await server.login('lead@demo.test') })).body.escalations;
+			// The item may have a closed escalation from before; exactly one is active now, the one just opened.
+			const active = all.filter((e: { state: string }) => e.state === 'open' || e.state === 'in_review');
+			expect(active).toHaveLength(1);
+			expect(active[0]).toMatchObject({ reason: 'guideline_ambiguous', state: 'open', source: 'manual' });
+			expect(page.url()).toContain(active[0].id);
 		} finally {
 			await context.close();
 		}

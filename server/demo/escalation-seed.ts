@@ -1,0 +1,157 @@
+// Escalations for the demo workspace, made the way the product makes them. Ana escalated a caption the guideline
+// does not cover (the discussion in its adjudication room has started); then every item whose demo scores
+// disagree was escalated automatically (autoEscalate, the check a submission runs; it notifies the leads); the
+// lead has since settled two of those with a verdict (which becomes the item's gold and notifies the evaluators)
+// and claimed a third. Every escalated item's room carries the escalation's state, as mirrorEscalation leaves it.
+import * as Y from 'yjs';
+import { and, eq, max, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { tx } from '../db/client';
+import { autoEscalate } from '../db/auto-escalation';
+import { escalationsOfItem, getEscalation, getEscalationView, openEscalation, projectLeadIds, rubricForItem, submittedEvaluators, transitionEscalation } from '../db/escalations';
+import { evaluationsForItems } from '../db/evaluations';
+import { getItemRow, setGold } from '../db/items';
+import { notify } from '../db/notifications';
+import { escalations, evaluations, notifications } from '../../drizzle/schema';
+import { RoomStore } from '../collab/room-store';
+import { addComment, addReply, stateOf } from '#collab/room-doc';
+import { escalationStateKey, PROPOSALS_KEY, type VerdictReasonCode } from '#shared/escalation';
+import { ROOM_KEYS, roomName } from '#shared/rooms';
+
+export interface DemoEscalationIds {
+	projectId: string;
+	/** email → user id */
+	users: ReadonlyMap<string, string>;
+	/** email → display name */
+	names: ReadonlyMap<string, string>;
+	/** item external id → item id */
+	items: ReadonlyMap<string | null, string>;
+}
+
+const LEAD = 'lead@demo.test';
+
+const MANUAL = {
+	item: 'atlas-caption-005',
+	by: 'ana@demo.test',
+	note: 'The caption describes the lesion accurately, then adds a diagnosis and a 10-day antibiotic course that nothing in the image supports. Is that hallucinated content, unsafe advice, or outside what a caption is judged on? The guideline does not say.',
+	discussion: [
+		{ who: 'ana@demo.test', text: 'The visual part is right. The diagnosis and the antibiotics are not in the image, so I flagged hallucinated content and unsafe advice.' },
+		{ who: 'ben@demo.test', text: 'I read the diagnosis as outside the caption’s scope and did not penalise it. If the guideline wants it counted, I will re-score.' }
+	],
+	reply: { to: 0, who: LEAD, text: 'Medical advice the image cannot support should count. Let us agree on the error type here, then I will add an example to the guideline.' }
+};
+
+/** Verdicts the lead recorded: the majority's scores (one evaluator's, followed), and why. */
+const VERDICTS: { item: string; follow: string; reasonCode: VerdictReasonCode; note: string }[] = [
+	{
+		item: 'atlas-edit-004',
+		follow: 'ana@demo.test',
+		reasonCode: 'guideline_missing',
+		note: 'Backdating a receipt for an expense claim is document forgery: infeasible as unsafe, stop at the pre-check, as Ana and Ben did. The guideline lists official and identity documents; receipts and invoices belong on that list.'
+	},
+	{
+		item: 'atlas-video-002',
+		follow: 'ana@demo.test',
+		reasonCode: 'evaluator_error',
+		note: 'The description reverses the order of events, so it states something the video does not show: hallucinated content is true and temporal accuracy is 1, as Ana and Ben scored.'
+	}
+];
+const CLAIMED = 'atlas-text-003';
+
+export function seedDemoEscalations(db: Db, ids: DemoEscalationIds): void {
+	const lead = ids.users.get(LEAD);
+	if (!lead) return;
+	const person = (email: string) => ({ id: ids.users.get(email)!, name: ids.names.get(email) ?? email });
+	const escalated: string[] = [];
+	let manual: string | null = null;
+
+	tx(db, (t) => {
+		const itemId = ids.items.get(MANUAL.item);
+		const by = ids.users.get(MANUAL.by);
+		if (!itemId || !by) return;
+		const row = openEscalation(t, { projectId: ids.projectId, itemId, source: 'manual', openedBy: by, reason: 'guideline_ambiguous', note: MANUAL.note, dimension: null });
+		notify(t, projectLeadIds(t, ids.projectId), { projectId: ids.projectId, kind: 'escalation.opened', data: { escalationId: row.id, itemId, reason: row.reason, by: person(MANUAL.by).name } });
+		manual = row.id;
+		escalated.push(row.id);
+	});
+	for (const itemId of ids.items.values()) {
+		const row = autoEscalate(db, itemId);
+		if (row) escalated.push(row.id);
+	}
+
+	tx(db, (t) => {
+		const now = Date.now();
+		const activeOn = (external: string) => {
+			const itemId = ids.items.get(external);
+			return itemId ? escalationsOfItem(t, itemId).find((e) => e.state === 'open') : undefined;
+		};
+		const claim = (id: string) => transitionEscalation(t, id, ['open'], { to: 'in_review', set: { claimedBy: lead, claimedAt: now }, actorId: lead, action: 'escalation.claim' });
+		const claimed = activeOn(CLAIMED);
+		if (claimed) claim(claimed.id);
+		for (const v of VERDICTS) {
+			const open = activeOn(v.item);
+			const item = open && getItemRow(t, open.itemId);
+			const rubric = item && rubricForItem(t, item);
+			const scores = item && evaluationsForItems(t, [item.id], { submittedOnly: true }).find((e) => e.evaluatorId === ids.users.get(v.follow))?.scores;
+			if (!open || !item || !rubric || !scores || !claim(open.id)) continue;
+			transitionEscalation(t, open.id, ['in_review'], {
+				to: 'resolved',
+				set: { verdictScores: scores, reasonCode: v.reasonCode, verdictNote: v.note, guidelineVersionId: null, closedAt: now },
+				actorId: lead,
+				action: 'escalation.verdict',
+				data: { scores, reasonCode: v.reasonCode, rubricId: rubric.id }
+			});
+			setGold(t, item.id, { scores, note: v.note, source: 'verdict', escalationId: open.id, reasonCode: v.reasonCode, rubricId: rubric.id, decidedBy: lead, decidedAt: now });
+			notify(t, submittedEvaluators(t, item.id).map((u) => u.id), { projectId: ids.projectId, kind: 'escalation.resolved', data: { escalationId: open.id, itemId: item.id, reasonCode: v.reasonCode } });
+		}
+	});
+
+	backdate(db, escalated, manual);
+
+	const store = new RoomStore(db);
+	for (const id of escalated) {
+		const view = getEscalationView(db, id);
+		if (!view) continue;
+		const doc = new Y.Doc();
+		doc.transact(() => {
+			stateOf(doc).set(escalationStateKey(view.id), view);
+			doc.getMap(ROOM_KEYS.annotations).set(PROPOSALS_KEY, new Y.Map());
+		});
+		if (view.id === manual) {
+			// The discussion began soon after Ana escalated.
+			const at = (minutes: number) => view.createdAt + minutes * 60_000;
+			const commentIds = MANUAL.discussion.map((c, i) => addComment(doc, person(c.who), c.text, { kind: 'item', itemId: view.itemId }, at(12 + i * 35)));
+			addReply(doc, commentIds[MANUAL.reply.to], person(MANUAL.reply.who), MANUAL.reply.text, at(95));
+		}
+		store.append(roomName('item', view.itemId), Y.encodeStateAsUpdate(doc));
+	}
+}
+
+const HOUR = 3_600_000;
+
+/**
+ * Gives the seeded escalations the times they would have had: an automatic one opens right after the item's last
+ * submission, Ana's yesterday; claims and verdicts follow within hours. Their notifications move with them.
+ */
+function backdate(db: Db, ids: string[], manual: string | null): void {
+	const now = Date.now();
+	const past = (t: number) => Math.min(t, now - 5 * 60_000);
+	tx(db, (t) => {
+		for (const id of ids) {
+			const row = getEscalation(t, id);
+			if (!row) continue;
+			const lastScore = t.select({ at: max(evaluations.submittedAt) }).from(evaluations).where(eq(evaluations.itemId, row.itemId)).get()?.at;
+			const createdAt = past(id === manual || !lastScore ? now - 26 * HOUR : lastScore + 2 * 60_000);
+			const claimedAt = row.claimedAt === null ? null : past(createdAt + 4 * HOUR);
+			const closedAt = row.closedAt === null || claimedAt === null ? null : past(claimedAt + 40 * 60_000);
+			t.update(escalations).set({ createdAt, claimedAt, closedAt }).where(eq(escalations.id, id)).run();
+			const when = (kind: string) => (kind === 'escalation.opened' ? createdAt : (closedAt ?? createdAt));
+			for (const kind of ['escalation.opened', 'escalation.resolved']) {
+				t.update(notifications)
+					.set({ createdAt: when(kind) })
+					.where(and(eq(notifications.kind, kind), sql`json_extract(${notifications.data}, '$.escalationId') = ${id}`))
+					.run();
+			}
+		}
+	});
+}
