@@ -55,6 +55,12 @@ export function formatDate(ms: number, opts: Intl.DateTimeFormatOptions = { date
 	return new Intl.DateTimeFormat(i18n.locale, opts).format(ms);
 }
 
+/** A moment in a conversation: the time alone when it was today, else the date and time. */
+export function formatWhen(ms: number, now = Date.now()): string {
+	const sameDay = new Date(ms).toDateString() === new Date(now).toDateString();
+	return formatDate(ms, sameDay ? { timeStyle: 'short' } : { dateStyle: 'medium', timeStyle: 'short' });
+}
+
 export function formatDuration(ms: number): string {
 	const s = Math.round(ms / 1000);
 	if (s < 60) return `${s}s`;

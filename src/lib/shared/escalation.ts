@@ -129,7 +129,7 @@ export interface DimensionAgreement {
 
 export interface GuidelineSection {
 	heading: string;
-	/** The section's Markdown source, shown as plain text (never as markup). */
+	/** The section's Markdown source (rendered through the guideline renderer: marked + DOMPurify). */
 	text: string;
 }
 
