@@ -10,7 +10,9 @@ const envSchema = z.object({
 	CONCORD_DEMO_PASSWORD: z.string().min(8).optional(),
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 	/** Extra origins allowed to send cookie-authenticated writes (comma-separated), e.g. the Vite dev server. */
-	ALLOWED_ORIGINS: z.string().default('')
+	ALLOWED_ORIGINS: z.string().default(''),
+	/** Let webhooks reach loopback and private networks (a receiver on the same host or intranet). */
+	CONCORD_WEBHOOKS_ALLOW_PRIVATE: z.enum(['0', '1']).default('0')
 });
 
 export interface Config {
@@ -27,8 +29,11 @@ export interface Config {
 	maxJsonBytes: number;
 	maxImportBytes: number;
 	maxMediaBytes: number;
-	/** Webhook deliveries: attempts in all, first retry delay (doubling after each failure), per-request timeout. */
-	webhooks: { maxAttempts: number; retryBaseMs: number; timeoutMs: number };
+	/**
+	 * Webhook deliveries: attempts in all, first retry delay (doubling after each failure), per-request timeout,
+	 * and whether targets on loopback and private networks are allowed.
+	 */
+	webhooks: { maxAttempts: number; retryBaseMs: number; timeoutMs: number; allowPrivateNetworks: boolean };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -46,6 +51,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		maxJsonBytes: 1024 * 1024,
 		maxImportBytes: 64 * 1024 * 1024,
 		maxMediaBytes: 25 * 1024 * 1024,
-		webhooks: { maxAttempts: 6, retryBaseMs: 5_000, timeoutMs: 10_000 }
+		webhooks: { maxAttempts: 6, retryBaseMs: 5_000, timeoutMs: 10_000, allowPrivateNetworks: e.CONCORD_WEBHOOKS_ALLOW_PRIVATE === '1' }
 	};
 }

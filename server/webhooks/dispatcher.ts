@@ -1,10 +1,12 @@
 // Webhook delivery. An event becomes one delivery row per subscribed webhook, written synchronously where the
 // event is emitted (so it commits or rolls back with the emitter's transaction); attempts then run in the
 // background: POST the exact stored body with `X-Concord-Signature: sha256=<HMAC-SHA256(secret, body)>`, a 2xx
-// answer delivers it, anything else (status, network error, timeout, redirect) retries after retryBaseMs × 2^n
+// answer delivers it, anything else (status, network error, timeout, redirect, a private target: see
+// outbound.ts) retries after retryBaseMs × 2^n
 // until maxAttempts, then the delivery is marked failed. Pending deliveries resume after a restart. Nothing here
 // ever throws into the emitter; failures are logged and recorded in the delivery log.
 import { createHmac } from 'node:crypto';
+import { postOnce } from './outbound';
 import type { AppDeps } from '../http/env';
 import { newId } from '../domain/ids';
 import { enqueueDelivery, getDelivery, getWebhook, pendingDeliveries, recordAttempt, subscribedWebhooks, type DeliveryRow } from '../db/webhooks';
@@ -71,25 +73,20 @@ export class WebhookDispatcher {
 	}
 
 	async #post(url: string, secret: string, d: DeliveryRow): Promise<{ status: number | null; error: string | null }> {
+		const { timeoutMs, allowPrivateNetworks } = this.deps.config.webhooks;
+		const headers = {
+			'content-type': 'application/json',
+			'user-agent': 'Concord-Webhooks/1',
+			'x-concord-event': d.event,
+			'x-concord-delivery': d.id,
+			'x-concord-signature': signature(secret, d.body)
+		};
 		try {
-			const res = await fetch(url, {
-				method: 'POST',
-				redirect: 'manual',
-				signal: AbortSignal.timeout(this.deps.config.webhooks.timeoutMs),
-				headers: {
-					'content-type': 'application/json',
-					'user-agent': 'Concord-Webhooks/1',
-					'x-concord-event': d.event,
-					'x-concord-delivery': d.id,
-					'x-concord-signature': signature(secret, d.body)
-				},
-				body: d.body
-			});
-			await res.body?.cancel();
-			return { status: res.status, error: res.ok ? null : `HTTP ${res.status}` };
+			const { status } = await postOnce(url, headers, d.body, { timeoutMs, allowPrivate: allowPrivateNetworks });
+			return { status, error: status >= 200 && status < 300 ? null : `HTTP ${status}` };
 		} catch (err) {
-			const cause = (err as { cause?: { code?: string } }).cause?.code;
-			return { status: null, error: err instanceof Error ? `${err.name}: ${err.message}${cause ? ` (${cause})` : ''}` : String(err) };
+			const code = (err as { code?: string }).code;
+			return { status: null, error: err instanceof Error ? `${err.message}${code && !err.message.includes(code) ? ` (${code})` : ''}` : String(err) };
 		}
 	}
 

@@ -1,10 +1,13 @@
 // Webhooks: CRUD for leads, deliveries to a real local HTTP receiver signed with HMAC-SHA256 of the body,
-// retries with backoff until the receiver accepts, failure after the bounded attempts, and the delivery log.
+// retries with backoff until the receiver accepts, failure after the bounded attempts, and the delivery log;
+// and, by default, no webhook into the server's own network (loopback, private, link-local addresses).
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../fixtures/server';
+import { createWebhook } from '../../server/db/webhooks';
+import { isPrivateAddress } from '../../server/webhooks/outbound';
 import { createProject, importRaw, jsonl, startExchangeServer, type ExchangeServer } from '../fixtures/exchange';
 
 interface Received {
@@ -38,7 +41,8 @@ let pid: string;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
 beforeAll(async () => {
-	x = await startExchangeServer({ webhooks: { maxAttempts: 3, retryBaseMs: 30, timeoutMs: 2000 } });
+	// The receiver runs on this machine, so this server lets webhooks reach loopback (the default does not).
+	x = await startExchangeServer({ webhooks: { maxAttempts: 3, retryBaseMs: 30, timeoutMs: 2000, allowPrivateNetworks: true } });
 	({ pid } = await createProject(x, 'Webhooks'));
 	receiver = await startReceiver({ '/flaky': [500, 503], '/down': [500, 500, 500, 500] });
 });
@@ -142,5 +146,40 @@ describe('deliveries', () => {
 		expect(bodies[0]).toMatchObject({ event: 'escalation.opened', projectId: p, data: { escalationId, itemId, source: 'manual', openedBy: x.userIds.ana } });
 		expect(bodies[1]).toMatchObject({ event: 'escalation.resolved', projectId: p, data: { escalationId, state: 'resolved', reasonCode: 'guideline_unclear', decidedBy: x.userIds.lead } });
 		for (const r of got) expect(r.headers['x-concord-signature']).toBe('sha256=' + createHmac('sha256', secret).update(r.body).digest('hex'));
+	});
+});
+
+describe('private networks (the default)', () => {
+	let guarded: ExchangeServer;
+	let gpid: string;
+	beforeAll(async () => {
+		guarded = await startExchangeServer({ webhooks: { maxAttempts: 1, retryBaseMs: 30, timeoutMs: 2000, allowPrivateNetworks: false } });
+		({ pid: gpid } = await createProject(guarded, 'Guarded'));
+	});
+	afterAll(() => guarded.server.close());
+
+	it('refuses webhook URLs on loopback, private and link-local addresses with a clear error', async () => {
+		const port = new URL(receiver.url).port;
+		for (const url of [`http://127.0.0.1:${port}/x`, 'http://localhost/x', 'http://LOCALHOST./x', 'http://[::1]/x', 'http://169.254.169.254/latest/meta-data', 'http://10.1.2.3/x', 'http://192.168.0.10/x', 'http://[::ffff:127.0.0.1]/x']) {
+			const res = await guarded.server.api(`/api/projects/${gpid}/webhooks`, { headers: guarded.as.lead, body: { url, events: ['calibration.closed'] } });
+			expect(res.status, url).toBe(400);
+			expect(res.body.error.details[0].path).toBe('url');
+		}
+		const ok = await guarded.server.api(`/api/projects/${gpid}/webhooks`, { headers: guarded.as.lead, body: { url: 'https://hooks.example.com/concord', events: ['calibration.closed'] } });
+		expect(ok.status).toBe(201);
+	});
+
+	it('checks the address it connects to at delivery, so a name that resolves privately reaches nothing', async () => {
+		// As if a public name had been re-pointed at this host after the webhook was created.
+		const hook = createWebhook(guarded.server.deps.db, gpid, `http://localhost:${new URL(receiver.url).port}/rebound`, ['calibration.closed'], guarded.userIds.lead);
+		guarded.server.deps.events.emit('calibration.closed', { projectId: gpid, calibrationId: 'cal-9', closedBy: guarded.userIds.lead });
+		const log = await eventually(async () => (await guarded.server.api(`/api/webhooks/${hook.id}/deliveries`, { headers: guarded.as.lead })).body.deliveries.find((d: { state: string }) => d.state === 'failed'), 5000, 'failed delivery');
+		expect(log.lastError).toMatch(/private address/);
+		expect(receiver.received.filter((r) => r.path === '/rebound')).toEqual([]);
+	});
+
+	it('knows which addresses are private', () => {
+		for (const a of ['127.0.0.1', '10.0.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', '::', 'fd12::1', 'fe80::1', '::ffff:10.0.0.1']) expect(isPrivateAddress(a), a).toBe(true);
+		for (const a of ['8.8.8.8', '172.32.0.1', '93.184.216.34', '2606:4700::1111', '::ffff:8.8.8.8']) expect(isPrivateAddress(a), a).toBe(false);
 	});
 });

@@ -4,7 +4,8 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../env';
 import { requireProject } from '../access';
 import { validate } from '../validate';
-import { NotFound } from '../../domain/errors';
+import { NotFound, Validation } from '../../domain/errors';
+import { privateTargetReason } from '../../webhooks/outbound';
 import { tx } from '../../db/client';
 import { createWebhook, deleteWebhook, getWebhook, listDeliveries, listWebhooks, toWebhookView } from '../../db/webhooks';
 import { webhookInputSchema } from '#shared/webhooks';
@@ -21,6 +22,8 @@ app.post('/projects/:pid/webhooks', validate('json', webhookInputSchema), (c) =>
 	const pid = c.req.param('pid');
 	const { user } = requireProject(c, pid, 'webhook.manage');
 	const { url, events } = c.req.valid('json');
+	const blocked = c.var.deps.config.webhooks.allowPrivateNetworks ? null : privateTargetReason(url);
+	if (blocked) throw Validation('This webhook URL points into a private network', [{ path: 'url', message: blocked }]);
 	const row = tx(c.var.deps.db, (t) => createWebhook(t, pid, url, [...new Set(events)], user.id));
 	return c.json({ webhook: { ...toWebhookView(row), secret: row.secret } }, 201);
 });
