@@ -2,7 +2,7 @@
 // (y-websocket-ref/bin/server.cjs; persistence off, and on with y-leveldb), measured in the same run.
 // Each server runs as a child process (Concord through `node --import tsx server/main.ts`, exactly as deployed);
 // N lightweight clients (10, 100, 500) share one room, all in this one process, each sending small Yjs updates.
-// Reported per N (median of three alternating rounds): fan-out latency p50/p99 (send → every other client), burst
+// Reported per N (median of five alternating rounds): fan-out latency p50/p99 (send → every other client), burst
 // throughput (updates/s delivered to every client), memory per connection (heap + external after a forced GC in
 // the server), and Concord/reference ratios. Then: time to load a room whose log holds 50,000 updates, before and
 // after compaction. Run: `npx tsx bench/collab.ts` (or via bench/run.ts). Servers and clients share the machine,
@@ -30,7 +30,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 type Ws = { readyState: number; send(d: Uint8Array): void; close(): void; on(e: string, f: (...a: any[]) => void): void };
 const WS = createRequire(import.meta.url)('ws') as new (url: string) => Ws;
 const SIZES = [10, 100, 500];
-const ROUNDS = 3;
+const ROUNDS = 5;
 const now = () => performance.now();
 
 interface Target {
