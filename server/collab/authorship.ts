@@ -4,10 +4,13 @@
 // - change or delete a comment it wrote (deleting a comment also deletes the replies and reactions inside it);
 // - remove its own replies and reactions.
 // Entries that do not claim an author (anything the readers would not show as a comment) are left alone.
+// In `annotations`, per-person entries are written by their owner only: live highlights ("span:<item>:<user>:<id>"
+// keys) and score proposals (`annotations.proposals`, keyed by user id), both carrying a `userId`.
 // Runs inside the write guard, on the update's structs before anything is applied; `Lookup` resolves the parent
 // of a new struct against the live document plus the update (see write-guard.ts).
 import * as Y from 'yjs';
 import { ROOM_KEYS } from '#shared/rooms';
+import { PROPOSALS_KEY } from '#shared/escalation';
 
 type DeleteSet = ReturnType<typeof Y.createDeleteSet>;
 
@@ -20,6 +23,10 @@ export interface Lookup {
 }
 
 const DISCUSSION = ROOM_KEYS.discussion;
+const ANNOTATIONS = ROOM_KEYS.annotations;
+
+/** The roots whose structs are checked here. */
+export const AUTHORED_ROOTS: ReadonlySet<string> = new Set([DISCUSSION, ANNOTATIONS]);
 
 /** A type of the document as a container: root types by their key. */
 export function typeContainer(t: Y.AbstractType<unknown>): Container {
@@ -52,8 +59,39 @@ function values(item: Y.Item): unknown[] {
 const claimsOther = (v: unknown, userId: string) => typeof v === 'object' && v !== null && 'author' in v && (v as { author: unknown }).author !== userId;
 const reactionOwner = (key: string | null) => (key && key.includes('|') ? key.slice(key.lastIndexOf('|') + 1) : null);
 
-/** A reason when a new struct of the update speaks for someone else; null when it is fine. */
-export function checkNewStruct(s: Y.Item, userId: string, lookup: Lookup): string | null {
+/** A reason when a new struct of the update (under `root`) speaks for someone else; null when it is fine. */
+export function checkNewStruct(s: Y.Item, root: string, userId: string, lookup: Lookup): string | null {
+	return root === ANNOTATIONS ? newAnnotation(s, userId, lookup) : newInDiscussion(s, userId, lookup);
+}
+
+/** A reason when deleting this live, stored struct (under `root`) is not this user's to do; null when it is. */
+export function checkDeletion(item: Y.Item, root: string, userId: string, ds: DeleteSet): string | null {
+	return root === ANNOTATIONS ? deletedAnnotation(item, userId) : deletedFromDiscussion(item, userId, ds);
+}
+
+const isRoot = (c: Container, key: string) => !!c && 'root' in c && c.root === key;
+const highlightOwner = (key: string | null) => (key?.startsWith('span:') ? (key.split(':')[2] ?? '') : null);
+const claimsOtherUser = (v: unknown, userId: string) => typeof v === 'object' && v !== null && 'userId' in v && (v as { userId: unknown }).userId !== userId;
+
+function newAnnotation(s: Y.Item, userId: string, lookup: Lookup): string | null {
+	const container = lookup.containerOf(s);
+	let owner: string | null = null;
+	if (isRoot(container, ANNOTATIONS)) owner = highlightOwner(s.parentSub);
+	else {
+		const up = outer(container, lookup);
+		if (up && isRoot(up.parent, ANNOTATIONS) && up.key === PROPOSALS_KEY) owner = s.parentSub;
+	}
+	if (owner === null) return null;
+	return owner !== userId || values(s).some((v) => claimsOtherUser(v, userId)) ? 'you may only highlight or propose in your own name' : null;
+}
+
+function deletedAnnotation(item: Y.Item, userId: string): string | null {
+	const parent = item.parent as Y.AbstractType<unknown>;
+	const owner = parent._item === null ? highlightOwner(item.parentSub) : parent._item.parentSub === PROPOSALS_KEY && (parent._item.parent as Y.AbstractType<unknown>)._item === null ? item.parentSub : null;
+	return owner !== null && owner !== userId ? "you may not remove another person's highlight or proposal" : null;
+}
+
+function newInDiscussion(s: Y.Item, userId: string, lookup: Lookup): string | null {
 	const container = lookup.containerOf(s);
 	const up = outer(container, lookup);
 	if (!up) return null; // directly in the discussion list: a new comment (its fields are checked one by one)
@@ -71,8 +109,7 @@ export function checkNewStruct(s: Y.Item, userId: string, lookup: Lookup): strin
 	return null;
 }
 
-/** A reason when deleting this live, stored struct of the discussion is not this user's to do; null when it is. */
-export function checkDeletion(item: Y.Item, userId: string, ds: DeleteSet): string | null {
+function deletedFromDiscussion(item: Y.Item, userId: string, ds: DeleteSet): string | null {
 	const parent = item.parent as Y.AbstractType<unknown>;
 	// The comment this item belongs to (or is), and the key path from it.
 	let comment: Y.Map<unknown> | null = null;

@@ -5,12 +5,11 @@
 // Cost is proportional to the update, not to the document (cloning the document per update would not be).
 // Updates that would stay pending in Yjs (missing dependencies, gaps, deletions of unknown items) are reported
 // as `incomplete` and are not applied: pending structs would integrate later, outside this check.
-// With the connection's user id, it also checks authorship in `discussion` (authorship.ts).
+// With the connection's user id, it also checks authorship in `discussion` and `annotations` (authorship.ts).
 // tests/collab/write-guard.test.ts checks the verdicts against a scratch copy that really applies the update.
 import * as Y from 'yjs';
-import { ROOM_KEYS } from '#shared/rooms';
 import { AppError } from '../domain/errors';
-import { checkDeletion, checkNewStruct, typeContainer, type Container, type Lookup } from './authorship';
+import { AUTHORED_ROOTS, checkDeletion, checkNewStruct, typeContainer, type Container, type Lookup } from './authorship';
 import { protocolError } from './protocol';
 
 export type UpdateVerdict =
@@ -52,9 +51,9 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, maxStructs: number
 
 class Inspection implements Lookup {
 	readonly store: Y.Doc['store'];
-	/** Discussion structs to check for authorship: new ones of the update, and live stored ones it deletes. */
-	readonly discussionNew: Y.Item[] = [];
-	readonly discussionDeleted: Y.Item[] = [];
+	/** Structs to check for authorship (authorship.ts): new ones of the update, and live stored ones it deletes. */
+	readonly authoredNew: [Y.Item, string][] = [];
+	readonly authoredDeleted: [Y.Item, string][] = [];
 	readonly containers = new Map<Y.Item, Container>();
 	readonly byClient = new Map<number, Struct[]>();
 	readonly stateAfter = new Map<number, number>();
@@ -95,7 +94,7 @@ class Inspection implements Lookup {
 			const root = s.id.clock < known ? this.overlapRoot(s, known) : this.resolve(s);
 			if (root === INCOMPLETE) return { kind: 'incomplete' };
 			if (root !== null) roots.add(root);
-			if (root === ROOM_KEYS.discussion && this.userId !== undefined && s instanceof Y.Item) this.discussionNew.push(s);
+			if (root !== null && this.userId !== undefined && s instanceof Y.Item && AUTHORED_ROOTS.has(root)) this.authoredNew.push([s, root]);
 		}
 		for (const [client, ranges] of this.ds.clients) {
 			for (const { clock, len } of ranges) {
@@ -105,12 +104,12 @@ class Inspection implements Lookup {
 		}
 		const userId = this.userId;
 		if (userId !== undefined) {
-			for (const s of this.discussionNew) {
-				const reason = checkNewStruct(s, userId, this);
+			for (const [s, root] of this.authoredNew) {
+				const reason = checkNewStruct(s, root, userId, this);
 				if (reason) return { kind: 'forbidden', reason };
 			}
-			for (const s of this.discussionDeleted) {
-				const reason = checkDeletion(s, userId, this.ds);
+			for (const [s, root] of this.authoredDeleted) {
+				const reason = checkDeletion(s, root, userId, this.ds);
 				if (reason) return { kind: 'forbidden', reason };
 			}
 		}
@@ -160,7 +159,7 @@ class Inspection implements Lookup {
 				if (s instanceof Y.Item && !s.deleted) {
 					const root = this.storeRoot(s);
 					if (root !== null) roots.add(root);
-					if (root === ROOM_KEYS.discussion && this.userId !== undefined) this.discussionDeleted.push(s);
+					if (root !== null && this.userId !== undefined && AUTHORED_ROOTS.has(root)) this.authoredDeleted.push([s, root]);
 				}
 			}
 		}

@@ -1,9 +1,10 @@
-// Authorship in `discussion`: the write guard refuses updates that post, change or delete comments, replies or
-// reactions in someone else's name. Verdicts are compared with the ground truth: what a scratch copy of the
+// Authorship in `discussion` and `annotations`: the write guard refuses updates that post, change or delete
+// comments, replies, reactions, highlights or score proposals in someone else's name. Verdicts are compared with the ground truth: what a scratch copy of the
 // server document shows (readDiscussion) before and after really applying the update.
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addComment, addReply, deleteComment, discussionOf, readDiscussion, toggleReaction, type Comment } from '#collab/room-doc';
+import { addComment, addReply, annotationsOf, deleteComment, discussionOf, readDiscussion, toggleReaction, type Comment } from '#collab/room-doc';
+import { PROPOSALS_KEY } from '#shared/escalation';
 import { inspectUpdate } from '../../server/collab/write-guard';
 
 const USERS = ['ana', 'ben', 'chen'] as const;
@@ -141,5 +142,30 @@ describe('discussion authorship', () => {
 		}
 		expect(forbidden).toBeGreaterThan(40);
 		expect(readDiscussion(server).length).toBeGreaterThan(20);
+	});
+
+	it('keeps highlights and score proposals to their owners', () => {
+		const server = new Y.Doc();
+		server.transact(() => {
+			annotationsOf(server).set(PROPOSALS_KEY, new Y.Map());
+			annotationsOf(server).set('span:item1:ana:h1', { id: 'h1', userId: 'ana', itemId: 'item1' });
+		});
+		const proposals = (d: Y.Doc) => annotationsOf(d).get(PROPOSALS_KEY) as Y.Map<unknown>;
+		const propose = (d: Y.Doc, key: string, userId: string) => proposals(d).set(key, { userId, name: userId, scores: { correctness: 3 }, note: '', at: 1 });
+		expect(verdictOf(server, 'ana', (d) => propose(d, 'ana', 'ana'))).toBe('ok');
+		const client = copyOf(server);
+		Y.applyUpdate(server, change(client, () => propose(client, 'ana', 'ana')));
+		expect(verdictOf(server, 'ana', (d) => propose(d, 'ana', 'ana'))).toBe('ok'); // replacing one's own
+		expect(verdictOf(server, 'ana', (d) => proposals(d).delete('ana'))).toBe('ok');
+		expect(verdictOf(server, 'ben', (d) => propose(d, 'ana', 'ana'))).toBe('forbidden');
+		expect(verdictOf(server, 'ben', (d) => propose(d, 'ben', 'ana'))).toBe('forbidden');
+		expect(verdictOf(server, 'ben', (d) => proposals(d).delete('ana'))).toBe('forbidden');
+		expect(verdictOf(server, 'ben', (d) => annotationsOf(d).set(PROPOSALS_KEY, new Y.Map()))).toBe('forbidden'); // wiping everyone's
+		expect(verdictOf(server, 'ben', (d) => annotationsOf(d).set('span:item1:ben:h2', { id: 'h2', userId: 'ben' }))).toBe('ok');
+		expect(verdictOf(server, 'ben', (d) => annotationsOf(d).set('span:item1:ana:h2', { id: 'h2', userId: 'ana' }))).toBe('forbidden');
+		expect(verdictOf(server, 'ben', (d) => annotationsOf(d).set('span:item1:ben:h3', { id: 'h3', userId: 'ana' }))).toBe('forbidden');
+		expect(verdictOf(server, 'ben', (d) => annotationsOf(d).delete('span:item1:ana:h1'))).toBe('forbidden');
+		expect(verdictOf(server, 'ana', (d) => annotationsOf(d).delete('span:item1:ana:h1'))).toBe('ok');
+		expect(verdictOf(server, 'ben', (d) => annotationsOf(d).set('layout', 'grid'))).toBe('ok');
 	});
 });
