@@ -2,7 +2,8 @@
 // in the discussion list (see src/lib/collab/room-doc.ts); a connection may only:
 // - create comments, replies (objects with `author`) and reactions ("emoji|userId" keys) in its own name;
 // - change or delete a comment it wrote (deleting a comment also deletes the replies and reactions inside it);
-// - remove its own replies and reactions.
+// - remove its own replies and reactions;
+// - as a moderator (a lead: domain/permissions.ts), also delete other people's comments, never edit them.
 // Entries that do not claim an author (anything the readers would not show as a comment) are left alone.
 // In `annotations`, per-person entries are written by their owner only: live highlights ("span:<item>:<user>:<id>"
 // keys) and score proposals (`annotations.proposals`, keyed by user id), both carrying a `userId`.
@@ -16,6 +17,12 @@ type DeleteSet = ReturnType<typeof Y.createDeleteSet>;
 
 /** Where a struct lives: a root key, a type already in the document, or a type created by this update. */
 export type Container = { root: string } | { type: Y.AbstractType<unknown> } | { item: Y.Item } | null;
+
+/** Who writes: the connection's user, and whether they moderate the discussion. */
+export interface Author {
+	userId: string;
+	moderator?: boolean;
+}
 
 export interface Lookup {
 	/** The container of a struct of the update (null when it would become garbage). */
@@ -65,8 +72,8 @@ export function checkNewStruct(s: Y.Item, root: string, userId: string, lookup: 
 }
 
 /** A reason when deleting this live, stored struct (under `root`) is not this user's to do; null when it is. */
-export function checkDeletion(item: Y.Item, root: string, userId: string, ds: DeleteSet): string | null {
-	return root === ANNOTATIONS ? deletedAnnotation(item, userId) : deletedFromDiscussion(item, userId, ds);
+export function checkDeletion(item: Y.Item, root: string, author: Author, ds: DeleteSet): string | null {
+	return root === ANNOTATIONS ? deletedAnnotation(item, author.userId) : deletedFromDiscussion(item, author, ds);
 }
 
 const isRoot = (c: Container, key: string) => !!c && 'root' in c && c.root === key;
@@ -109,7 +116,7 @@ function newInDiscussion(s: Y.Item, userId: string, lookup: Lookup): string | nu
 	return null;
 }
 
-function deletedFromDiscussion(item: Y.Item, userId: string, ds: DeleteSet): string | null {
+function deletedFromDiscussion(item: Y.Item, { userId, moderator = false }: Author, ds: DeleteSet): string | null {
 	const parent = item.parent as Y.AbstractType<unknown>;
 	// The comment this item belongs to (or is), and the key path from it.
 	let comment: Y.Map<unknown> | null = null;
@@ -135,9 +142,10 @@ function deletedFromDiscussion(item: Y.Item, userId: string, ds: DeleteSet): str
 	const author = comment.get('author');
 	if (author === undefined) return null; // not a comment
 	const mine = author === userId;
-	if (under === null) return mine ? null : 'only its author may delete a comment';
+	const mayDelete = mine || moderator;
+	if (under === null) return mayDelete ? null : 'only its author may delete a comment';
 	// Deleting a comment deletes everything inside it, others' replies and reactions included.
-	if (comment._item && Y.isDeleted(ds, comment._item.id)) return mine ? null : 'only its author may delete a comment';
+	if (comment._item && Y.isDeleted(ds, comment._item.id)) return mayDelete ? null : 'only its author may delete a comment';
 	if (under.parentSub === 'replies' && under !== item) return values(item).some((v) => claimsOther(v, userId)) ? 'you may only remove your own replies' : null;
 	if (under.parentSub === 'reactions' && under !== item) return reactionOwner(item.parentSub) === userId ? null : 'you may only remove your own reactions';
 	return mine ? null : 'only its author may change a comment';

@@ -58,7 +58,9 @@ export class Connection {
 		readonly target: RoomTarget,
 		public access: Exclude<RoomAccess, null>,
 		public writable: ReadonlySet<string>,
-		private readonly opts: CollabOptions
+		private readonly opts: CollabOptions,
+		/** May delete other people's comments. */
+		public moderator = false
 	) {
 		this.messageBudget = new TokenBucket(opts.messagesPerSecond, opts.messageBurst);
 		this.byteBudget = new TokenBucket(opts.bytesPerSecond, opts.byteBurst);

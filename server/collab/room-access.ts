@@ -6,7 +6,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { roleIn } from '../db/users';
-import { roomAccess, writableKeys, type RoomAccess } from '../domain/permissions';
+import { moderatesDiscussion, roomAccess, writableKeys, type RoomAccess } from '../domain/permissions';
 import { calibrationParticipants, calibrations, escalations, evaluations, guidelines, items } from '../../drizzle/schema';
 import { parseRoomName, type RoomKind } from '#shared/rooms';
 import type { Role } from '#shared/roles';
@@ -22,6 +22,8 @@ export interface RoomPermission {
 	role: Role | null;
 	access: RoomAccess;
 	writable: ReadonlySet<string>;
+	/** May delete other people's comments (see moderatesDiscussion). */
+	moderator: boolean;
 }
 
 /** Accepts the name raw or percent-encoded ("session%3Aabc"); null for a malformed name or an unknown id. */
@@ -75,5 +77,6 @@ export function permissionIn(db: Db, target: RoomTarget, userId: string): RoomPe
 	// Involvement matters only to evaluators in session and item rooms; skip the lookups otherwise.
 	const needsInvolvement = role === 'evaluator' && target.kind !== 'guideline';
 	const access = roomAccess(target.kind, role, { involved: needsInvolvement && isInvolved(db, target, userId) });
-	return { role, access, writable: access === 'write' && role ? writableKeys(target.kind, role) : new Set() };
+	const writes = access === 'write' && role !== null;
+	return { role, access, writable: writes ? writableKeys(target.kind, role) : new Set(), moderator: writes && moderatesDiscussion(role) };
 }

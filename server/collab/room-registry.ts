@@ -72,8 +72,8 @@ export class RoomRegistry implements RoomWriter {
 			ws.close(CLOSE_CODES.internal, 'Could not load the room');
 			return;
 		}
-		const { access, writable } = decision.permission;
-		const conn = new Connection(ws, decision.user, decision.target, access ?? 'read', writable, this.opts);
+		const { access, writable, moderator } = decision.permission;
+		const conn = new Connection(ws, decision.user, decision.target, access ?? 'read', writable, this.opts, moderator);
 		conn.onClose = (c, code, reason) => this.#detach(room, c, code, reason);
 		room.conns.add(conn);
 		let mine = this.#byUser.get(conn.user.id);
@@ -210,6 +210,7 @@ export class RoomRegistry implements RoomWriter {
 			}
 			conn.access = permission.access;
 			conn.writable = permission.writable;
+			conn.moderator = permission.moderator;
 		}
 	}
 

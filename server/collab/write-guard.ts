@@ -9,7 +9,7 @@
 // tests/collab/write-guard.test.ts checks the verdicts against a scratch copy that really applies the update.
 import * as Y from 'yjs';
 import { AppError } from '../domain/errors';
-import { AUTHORED_ROOTS, checkDeletion, checkNewStruct, typeContainer, type Container, type Lookup } from './authorship';
+import { AUTHORED_ROOTS, checkDeletion, checkNewStruct, typeContainer, type Author, type Container, type Lookup } from './authorship';
 import { protocolError } from './protocol';
 
 export type UpdateVerdict =
@@ -27,10 +27,11 @@ type Resolved = Root | typeof INCOMPLETE;
 class Invalid extends Error {}
 
 /**
- * Throws a 4400/4413 AppError when the bytes are not a Yjs update or decode into too many structs. With `userId`,
- * an update that posts, changes or deletes discussion entries in someone else's name is `forbidden`.
+ * Throws a 4400/4413 AppError when the bytes are not a Yjs update or decode into too many structs. With `author`,
+ * an update that posts, changes or deletes discussion or annotation entries in someone else's name is `forbidden`
+ * (a moderator may delete other people's comments).
  */
-export function inspectUpdate(doc: Y.Doc, update: Uint8Array, maxStructs: number, userId?: string): UpdateVerdict {
+export function inspectUpdate(doc: Y.Doc, update: Uint8Array, maxStructs: number, author?: Author): UpdateVerdict {
 	if (update.length === 2 && update[0] === 0 && update[1] === 0) return { kind: 'ok', roots: new Set(), empty: true };
 	let decoded: { structs: Struct[]; ds: DeleteSet };
 	try {
@@ -42,7 +43,7 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, maxStructs: number
 		throw new AppError('payload_too_large', `Update holds ${decoded.structs.length} structs (limit ${maxStructs})`);
 	}
 	try {
-		return new Inspection(doc, decoded.structs, decoded.ds, userId).run();
+		return new Inspection(doc, decoded.structs, decoded.ds, author).run();
 	} catch (err) {
 		if (err instanceof Invalid) return { kind: 'invalid', reason: err.message };
 		throw err;
@@ -64,7 +65,7 @@ class Inspection implements Lookup {
 		readonly doc: Y.Doc,
 		readonly structs: Struct[],
 		readonly ds: DeleteSet,
-		readonly userId?: string
+		readonly author?: Author
 	) {
 		this.store = doc.store;
 	}
@@ -94,7 +95,7 @@ class Inspection implements Lookup {
 			const root = s.id.clock < known ? this.overlapRoot(s, known) : this.resolve(s);
 			if (root === INCOMPLETE) return { kind: 'incomplete' };
 			if (root !== null) roots.add(root);
-			if (root !== null && this.userId !== undefined && s instanceof Y.Item && AUTHORED_ROOTS.has(root)) this.authoredNew.push([s, root]);
+			if (root !== null && this.author !== undefined && s instanceof Y.Item && AUTHORED_ROOTS.has(root)) this.authoredNew.push([s, root]);
 		}
 		for (const [client, ranges] of this.ds.clients) {
 			for (const { clock, len } of ranges) {
@@ -102,14 +103,14 @@ class Inspection implements Lookup {
 				this.deletedRoots(client, clock, clock + len, roots);
 			}
 		}
-		const userId = this.userId;
-		if (userId !== undefined) {
+		const author = this.author;
+		if (author !== undefined) {
 			for (const [s, root] of this.authoredNew) {
-				const reason = checkNewStruct(s, root, userId, this);
+				const reason = checkNewStruct(s, root, author.userId, this);
 				if (reason) return { kind: 'forbidden', reason };
 			}
 			for (const [s, root] of this.authoredDeleted) {
-				const reason = checkDeletion(s, root, userId, this.ds);
+				const reason = checkDeletion(s, root, author, this.ds);
 				if (reason) return { kind: 'forbidden', reason };
 			}
 		}
@@ -159,7 +160,7 @@ class Inspection implements Lookup {
 				if (s instanceof Y.Item && !s.deleted) {
 					const root = this.storeRoot(s);
 					if (root !== null) roots.add(root);
-					if (root !== null && this.userId !== undefined && AUTHORED_ROOTS.has(root)) this.authoredDeleted.push([s, root]);
+					if (root !== null && this.author !== undefined && AUTHORED_ROOTS.has(root)) this.authoredDeleted.push([s, root]);
 				}
 			}
 		}

@@ -102,6 +102,11 @@ export function roomAccess(kind: RoomKind, role: Role | null, ctx: RoomContext):
 	return ctx.involved ? 'write' : null;
 }
 
+/** Leads moderate a room's discussion: they may delete anyone's comment (never edit it or speak for others). */
+export function moderatesDiscussion(role: Role | null): boolean {
+	return role === 'lead';
+}
+
 /** Top-level document keys each role may write in a room kind; `state` is the server's alone. */
 export function writableKeys(kind: RoomKind, role: Role): ReadonlySet<string> {
 	if (role === 'manager') return new Set();

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { roomName } from '#shared/rooms';
-import { addComment, readDiscussion } from '#collab/room-doc';
+import { addComment, deleteComment, readDiscussion } from '#collab/room-doc';
 import { removeMembership, setMembership } from '../../server/db/projects';
 import { connect, eventually, rawClient, removeDataDir, startCollabServer, within, type Client, type CollabServer } from './fixture';
 import type { Person } from './world';
@@ -145,6 +145,24 @@ describe('writing', () => {
 		expect(closed.reason).toMatch(/own name/);
 		expect(await serverView(room, (d) => readDiscussion(d).map((c) => c.text))).toHaveLength(before + 1);
 		expect(readDiscussion(ben.doc).some((c) => c.text.startsWith('the lead says'))).toBe(false);
+	});
+
+	it("lets a lead delete anyone's comment, and closes an evaluator who tries with 4403", async () => {
+		const w = server.world;
+		const room = roomName('session', w.sessionId);
+		const ana = open(room, 'ana');
+		const ben = open(room, 'ben');
+		const lead = open(room, 'lead');
+		await within(Promise.all([ana.synced, ben.synced, lead.synced]));
+		const first = addComment(ana.doc, { id: w.userId.ana, name: 'Ana' }, 'off-topic remark');
+		const second = addComment(ana.doc, { id: w.userId.ana, name: 'Ana' }, 'keep this one');
+		await eventually(() => readDiscussion(lead.doc).some((c) => c.id === second) && readDiscussion(ben.doc).some((c) => c.id === second), 5000, 'comments arrive');
+		deleteComment(lead.doc, first);
+		await eventually(async () => !(await serverView(room, (d) => readDiscussion(d).some((c) => c.id === first))), 5000, 'moderated');
+		deleteComment(ben.doc, second);
+		expect((await within(ben.closed)).code).toBe(4403);
+		expect(await serverView(room, (d) => readDiscussion(d).some((c) => c.id === second))).toBe(true);
+		expect(lead.provider.wsconnected).toBe(true);
 	});
 
 	it('guideline text is for leads; evaluators may comment there', async () => {

@@ -62,10 +62,10 @@ describe('discussion authorship', () => {
 		addReply(server, anaComment, who('ana'), 'self reply');
 		return { server, anaComment };
 	}
-	const verdictOf = (server: Y.Doc, user: string, fn: (doc: Y.Doc) => void) => {
+	const verdictOf = (server: Y.Doc, user: string, fn: (doc: Y.Doc) => void, moderator = false) => {
 		const client = copyOf(server);
 		const update = change(client, () => fn(client));
-		return inspectUpdate(server, update, 1e6, user).kind;
+		return inspectUpdate(server, update, 1e6, { userId: user, moderator }).kind;
 	};
 
 	it('accepts what a user does in their own name', () => {
@@ -100,6 +100,16 @@ describe('discussion authorship', () => {
 		expect(verdictOf(server, 'ana', (d) => deleteComment(d, anaComment))).toBe('ok');
 	});
 
+	it("lets a moderator delete anyone's comment, but not edit it or speak for others", () => {
+		const { server, anaComment } = room();
+		addReply(server, anaComment, who('ben'), 'from ben');
+		expect(verdictOf(server, 'lead', (d) => deleteComment(d, anaComment), true)).toBe('ok');
+		expect(verdictOf(server, 'lead', (d) => discussionOf(d).get(0).set('text', 'moderated'), true)).toBe('forbidden');
+		expect(verdictOf(server, 'lead', (d) => addComment(d, who('ana'), 'forged'), true)).toBe('forbidden');
+		expect(verdictOf(server, 'lead', (d) => (discussionOf(d).get(0).get('replies') as Y.Array<unknown>).delete(1, 1), true)).toBe('forbidden');
+		expect(verdictOf(server, 'lead', (d) => deleteComment(d, anaComment), false)).toBe('forbidden');
+	});
+
 	it('leaves entries that claim no author alone, and checks nothing without a user', () => {
 		const { server } = room();
 		expect(verdictOf(server, 'ben', (d) => discussionOf(d).push(['a plain note' as never]))).toBe('ok');
@@ -130,7 +140,7 @@ describe('discussion authorship', () => {
 				else deleteComment(doc, target);
 			});
 			const expected = truth(server, update, user);
-			const verdict = inspectUpdate(server, update, 1e6, user);
+			const verdict = inspectUpdate(server, update, 1e6, { userId: user });
 			expect(verdict.kind, `step ${step}: ${user} ${expected ?? 'honest'}`).toBe(expected ? 'forbidden' : 'ok');
 			if (verdict.kind === 'ok') {
 				Y.applyUpdate(server, update);

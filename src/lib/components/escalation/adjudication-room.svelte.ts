@@ -61,6 +61,10 @@ export class AdjudicationRoomState {
 		this.room.reply(commentId, text);
 	}
 
+	deleteComment(commentId: string): void {
+		this.room.deleteComment(commentId);
+	}
+
 	/** Shares (or replaces) the caller's proposal. The server creates the proposals map with the escalation. */
 	propose(scores: Scores, note: string): void {
 		const annotations = annotationsOf(this.room.doc);
