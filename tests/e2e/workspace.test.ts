@@ -204,6 +204,24 @@ describe('evaluator workspace, keyboard only', () => {
 		await context.close();
 	});
 
+	it('keeps a score given just before the tab is closed', async () => {
+		const items: OpenItem[] = (await server.api(`/api/projects/${pid}/items?limit=500`, { headers: ana })).body.items;
+		// An item Ana has not touched, whose first dimension is a 1–5 scale.
+		const untouched = items.filter((i) => !i.myState && ['text', 'chat', 'caption', 'video', 'multimodal'].includes(i.modality)).at(-1)!;
+		const { context, page } = await personContext(browser, server.url, 'ana@demo.test');
+		await page.goto(`/projects/${pid}/items/${untouched.id}`);
+		await page.locator('.dim').first().waitFor();
+		await page.keyboard.press('ArrowDown');
+		await page.keyboard.press('2');
+		await page.locator('[role="radio"][aria-checked="true"]').first().waitFor();
+		// Closed well before the autosave delay: the save started on hiding the page must still arrive.
+		await page.close({ runBeforeUnload: true });
+		const draft = await eventually(async () => mine(untouched.id), 5000, 'draft saved on close');
+		expect(draft).toMatchObject({ state: 'draft' });
+		expect(Object.values(draft.scores)).toContain(2);
+		await context.close();
+	});
+
 	it('shows the shortcuts with ? and the guideline with g, and reopens a submitted item read-only', async () => {
 		// A demo item Ana submitted earlier: reopening it shows her evaluation read-only.
 		const items: OpenItem[] = (await server.api(`/api/projects/${pid}/items?limit=500`, { headers: ana })).body.items;

@@ -22,14 +22,19 @@ function withQuery(path: string, query?: Query): string {
 	return qs ? `${path}?${qs}` : path;
 }
 
-async function request<T>(method: string, path: string, body?: unknown, query?: Query, raw?: BodyInit, contentType?: string): Promise<T> {
+// Browsers let keepalive requests outlive the page only up to 64 KiB of body in flight; stay under it.
+const KEEPALIVE_MAX_BYTES = 60_000;
+
+async function request<T>(method: string, path: string, body?: unknown, query?: Query, raw?: BodyInit, contentType?: string, keepalive = false): Promise<T> {
 	let res: Response;
 	try {
+		const json = body !== undefined ? JSON.stringify(body) : undefined;
 		res = await fetch(withQuery(path, query), {
 			method,
 			headers: raw !== undefined ? { 'content-type': contentType ?? 'application/octet-stream' } : body !== undefined ? { 'content-type': 'application/json' } : {},
-			body: raw ?? (body !== undefined ? JSON.stringify(body) : undefined),
-			credentials: 'same-origin'
+			body: raw ?? json,
+			credentials: 'same-origin',
+			keepalive: keepalive && raw === undefined && (json?.length ?? 0) < KEEPALIVE_MAX_BYTES
 		});
 	} catch {
 		throw new ApiError(0, 'network', 'Cannot reach the server');
@@ -51,6 +56,8 @@ async function request<T>(method: string, path: string, body?: unknown, query?: 
 export const api = {
 	get: <T>(path: string, query?: Query) => request<T>('GET', path, undefined, query),
 	post: <T>(path: string, body?: unknown, query?: Query) => request<T>('POST', path, body ?? {}, query),
+	/** A POST that completes even if the page is closing (small bodies): for saving what the user typed. */
+	postKeepalive: <T>(path: string, body: unknown) => request<T>('POST', path, body, undefined, undefined, undefined, true),
 	put: <T>(path: string, body?: unknown) => request<T>('PUT', path, body ?? {}),
 	patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, body ?? {}),
 	delete: <T>(path: string) => request<T>('DELETE', path),

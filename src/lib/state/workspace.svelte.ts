@@ -119,7 +119,8 @@ export class Workspace {
 		await this.inflight;
 		this.saveStatus = 'saving';
 		const body = evaluationBody(this.rubric, this.item.modality, this.draft, 'draft', this.timer.elapsed());
-		const request = api.post<{ evaluation: Evaluation }>(`/api/items/${this.itemId}/evaluations`, body);
+		// keepalive: a save started as the tab closes (flush on hide) still reaches the server.
+		const request = api.postKeepalive<{ evaluation: Evaluation }>(`/api/items/${this.itemId}/evaluations`, body);
 		this.inflight = request.catch(() => undefined);
 		try {
 			const { evaluation } = await request;
