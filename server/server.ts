@@ -11,6 +11,7 @@ import { seedDemo } from './demo/seed';
 import { attachCollab } from './collab/attach';
 import type { CollabOptions } from './collab/options';
 import { registerFeatures } from './features';
+import { sweepTemp } from './import/spool';
 
 export interface RunningServer {
 	url: string;
@@ -29,6 +30,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
 	const { db, sqlite, close: closeDb } = openDb(config.dataDir);
 	const events = new DomainEvents((err, event) => logger.error({ err, event }, 'domain event listener failed'));
 	const deps = { db, sqlite, config, logger, events, rooms: undefined as never } as import('./http/env').AppDeps;
+	const swept = sweepTemp(config.dataDir);
+	if (swept > 0) logger.info({ files: swept }, 'removed temporary files left by an earlier run');
 	if (config.demo) await seedDemo(deps);
 	const collab = attachCollab(deps, options.collab);
 	deps.rooms = collab.rooms;
