@@ -222,6 +222,32 @@ describe('evaluator workspace, keyboard only', () => {
 		await context.close();
 	});
 
+	it('draws a box on an image from the keyboard alone', async () => {
+		const items: OpenItem[] = (await server.api(`/api/projects/${pid}/items?limit=500`, { headers: ana })).body.items;
+		const image = items.find((i) => i.modality === 'caption' && !i.myState && !isSensitive(i.metadata))!;
+		const { context, page } = await personContext(browser, server.url, 'ana@demo.test');
+		await page.goto(`/projects/${pid}/items/${image.id}`);
+		await page.getByRole('button', { name: 'Draw a box' }).click();
+		const canvas = page.getByRole('application', { name: /^Draw a box/ });
+		await expect.poll(() => canvas.evaluate((el) => el === document.activeElement)).toBe(true);
+		// The cursor starts in the middle: one corner up and left of it, the other down and right.
+		for (let i = 0; i < 2; i++) await page.keyboard.press('Shift+ArrowLeft');
+		await page.keyboard.press('Shift+ArrowUp');
+		await page.keyboard.press('Enter');
+		for (let i = 0; i < 3; i++) await page.keyboard.press('Shift+ArrowRight');
+		for (let i = 0; i < 2; i++) await page.keyboard.press('Shift+ArrowDown');
+		await page.keyboard.press('Enter');
+		await page.getByRole('menu', { name: 'Label this span' }).waitFor();
+		await page.keyboard.press('1');
+		await page.getByText(/^Draft saved/).waitFor();
+		const box = (await mine(image.id)).spans.find((s: { kind: string }) => s.kind === 'box');
+		expect(box.x).toBeCloseTo(0.3, 5);
+		expect(box.y).toBeCloseTo(0.4, 5);
+		expect(box.w).toBeCloseTo(0.3, 5);
+		expect(box.h).toBeCloseTo(0.2, 5);
+		await context.close();
+	});
+
 	it('shows the shortcuts with ? and the guideline with g, and reopens a submitted item read-only', async () => {
 		// A demo item Ana submitted earlier: reopening it shows her evaluation read-only.
 		const items: OpenItem[] = (await server.api(`/api/projects/${pid}/items?limit=500`, { headers: ana })).body.items;
