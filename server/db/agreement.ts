@@ -93,16 +93,25 @@ export function itemFactsOf(db: Db, itemIds: readonly string[]): Map<string, Ite
 	return new Map(rows.map((r) => [r.id, r]));
 }
 
-/** The newest open or in-review escalation of each listed item. */
-export function activeEscalationsOf(db: Db, itemIds: readonly string[]): Map<string, { id: string; state: string }> {
+/**
+ * The escalation that speaks for each listed item: its newest open or in-review one, else its newest closed one
+ * (a verdict already settled the disagreement; a dismissal says it needed none).
+ */
+export function latestEscalationsOf(db: Db, itemIds: readonly string[]): Map<string, { id: string; state: string }> {
 	if (!itemIds.length) return new Map();
 	const rows = db
 		.select({ id: escalations.id, itemId: escalations.itemId, state: escalations.state })
 		.from(escalations)
-		.where(and(inArray(escalations.itemId, [...new Set(itemIds)]), inArray(escalations.state, ['open', 'in_review'])))
+		.where(inArray(escalations.itemId, [...new Set(itemIds)]))
 		.orderBy(asc(escalations.createdAt))
 		.all();
-	return new Map(rows.map((r) => [r.itemId, { id: r.id, state: r.state }]));
+	const active = (state: string) => state === 'open' || state === 'in_review';
+	const out = new Map<string, { id: string; state: string }>();
+	for (const r of rows) {
+		const held = out.get(r.itemId);
+		if (!held || active(r.state) || !active(held.state)) out.set(r.itemId, { id: r.id, state: r.state });
+	}
+	return out;
 }
 
 /** Modalities and languages of the project's evaluated items, and its first and last submission. */

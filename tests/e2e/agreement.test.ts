@@ -39,12 +39,19 @@ describe('agreement dashboard', () => {
 			await list.waitFor();
 			const rows = await list.locator('li').count();
 			expect(rows).toBeGreaterThanOrEqual(3);
-			// Every row leads into adjudication: its open escalation's room, or a button that opens one.
+			// Every row leads into adjudication: its active escalation's room, the verdict that settled it, or a
+			// button that opens one.
 			const open = await list.getByRole('button', { name: 'Open adjudication' }).count();
 			const existing = await list.getByRole('link', { name: /^Adjudication/ }).count();
+			const settled = await list.getByRole('link', { name: /^Verdict/ }).count();
 			expect(open).toBeGreaterThanOrEqual(1);
 			expect(existing).toBeGreaterThanOrEqual(1);
-			expect(open + existing).toBe(rows);
+			expect(settled).toBeGreaterThanOrEqual(1);
+			expect(open + existing + settled).toBe(rows);
+			const verdictRow = list.locator('li', { has: page.getByRole('link', { name: /^Verdict/ }) }).first();
+			const [resolved] = (await server.api(`/api/items/${await verdictRow.getAttribute('data-item')}/escalations`, { headers: await server.login('lead@demo.test') })).body.escalations;
+			expect(resolved.state).toBe('resolved');
+			expect(await verdictRow.getByRole('link', { name: /^Verdict/ }).getAttribute('href')).toBe(`/projects/${pid}/escalations/${resolved.id}`);
 
 			await dimensions.getByRole('button', { name: 'Table' }).click();
 			const table = page.getByTestId('agreement-dimension-table');

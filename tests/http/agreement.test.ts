@@ -233,6 +233,16 @@ describe('GET /agreement/items', () => {
 		expect(again.escalation).toEqual({ id: opened.body.escalation.id, state: 'open' });
 	});
 
+	it('shows a settled item with its verdict until a new escalation opens on it', async () => {
+		const listed = (await get('/agreement/items?limit=50')).body.items as { itemId: string; escalation: { id: string; state: string } | null }[];
+		const settled = listed.find((i) => i.escalation?.state === 'resolved')!;
+		expect(settled).toBeDefined();
+		const opened = await server.api(`/api/items/${settled.itemId}/escalations`, { headers: as.lead, body: { reason: 'guideline_missing', note: 'The verdict needs a guideline example' } });
+		expect(opened.status).toBe(201);
+		const again = (await get('/agreement/items?limit=50')).body.items.find((i: { itemId: string }) => i.itemId === settled.itemId);
+		expect(again.escalation).toEqual({ id: opened.body.escalation.id, state: 'open' });
+	});
+
 	it('ranks by one dimension when asked', async () => {
 		const { body } = await get('/agreement/items?dimension=correctness&limit=50');
 		for (const i of body.items) expect(i.dimensions.map((d: { key: string }) => d.key)).toEqual(['correctness']);

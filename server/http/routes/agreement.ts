@@ -12,7 +12,7 @@ import { requireProject } from '../access';
 import { validate } from '../validate';
 import { Validation } from '../../domain/errors';
 import { latestRubrics } from '../../db/projects';
-import { activeEscalationsOf, evaluatorsOf, goldScoresOf, itemFactsOf, projectOverlap, rubricsOf, scopeOptions, submittedEvaluations } from '../../db/agreement';
+import { latestEscalationsOf, evaluatorsOf, goldScoresOf, itemFactsOf, projectOverlap, rubricsOf, scopeOptions, submittedEvaluations } from '../../db/agreement';
 import { dimensionPlans, ratingSet, type ScoredEvaluation } from '../../domain/agreement-ratings';
 import { agreementReport } from '../../domain/agreement-report';
 import { rankDisagreedItems } from '../../domain/agreement-items';
@@ -97,7 +97,7 @@ app.get('/projects/:pid/agreement/items', validate('query', disagreementQuerySch
 	const ranked = rankDisagreedItems(ratingSet(s.rows, s.rubrics, s.filters.dimension), people(c, s.rows)).filter((r) => r.disagreement > 0);
 	const top = ranked.slice(0, q.limit);
 	const facts = itemFactsOf(db, top.map((r) => r.itemId));
-	const escalations = activeEscalationsOf(db, top.map((r) => r.itemId));
+	const escalations = latestEscalationsOf(db, top.map((r) => r.itemId));
 	const items: DisagreedItemView[] = top.map((r) => {
 		const f = facts.get(r.itemId);
 		return {

@@ -145,7 +145,7 @@ export interface DisagreedItemView {
 	/** The dimension the evaluators disagree on most for this item, with each one's value. */
 	worst: { key: string; label: string; disagreement: number; values: { evaluatorId: string; name: string; value: string | number }[] };
 	dimensions: { key: string; disagreement: number }[];
-	/** An open or in-review escalation of the item, if any. */
+	/** The item's active escalation, else its newest closed one (resolved or dismissed), if any. */
 	escalation: { id: string; state: string } | null;
 }
 
