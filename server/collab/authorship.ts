@@ -50,7 +50,8 @@ function outer(c: Container, lookup: Lookup): { parent: Container; key: string |
 	return { parent: lookup.containerOf(c.item), key: c.item.parentSub };
 }
 
-const isDiscussion = (c: Container | undefined) => !!c && 'root' in c && c.root === DISCUSSION;
+const isRoot = (c: Container, key: string) => !!c && 'root' in c && c.root === key;
+const isDiscussion = (c: Container) => isRoot(c, DISCUSSION);
 
 /** The author a stored comment map records (undefined when it is not a comment). */
 function storedAuthor(c: Container): unknown {
@@ -63,7 +64,9 @@ function values(item: Y.Item): unknown[] {
 	return [];
 }
 
-const claimsOther = (v: unknown, userId: string) => typeof v === 'object' && v !== null && 'author' in v && (v as { author: unknown }).author !== userId;
+/** An object value naming someone other than `userId` in its `field` (a reply's `author`, a highlight's `userId`). */
+const claimsOther = (v: unknown, field: 'author' | 'userId', userId: string) =>
+	typeof v === 'object' && v !== null && field in v && (v as Record<string, unknown>)[field] !== userId;
 const reactionOwner = (key: string | null) => (key && key.includes('|') ? key.slice(key.lastIndexOf('|') + 1) : null);
 
 /** A reason when a new struct of the update (under `root`) speaks for someone else; null when it is fine. */
@@ -76,9 +79,7 @@ export function checkDeletion(item: Y.Item, root: string, author: Author, ds: De
 	return root === ANNOTATIONS ? deletedAnnotation(item, author.userId) : deletedFromDiscussion(item, author, ds);
 }
 
-const isRoot = (c: Container, key: string) => !!c && 'root' in c && c.root === key;
 const highlightOwner = (key: string | null) => (key?.startsWith('span:') ? (key.split(':')[2] ?? '') : null);
-const claimsOtherUser = (v: unknown, userId: string) => typeof v === 'object' && v !== null && 'userId' in v && (v as { userId: unknown }).userId !== userId;
 
 function newAnnotation(s: Y.Item, userId: string, lookup: Lookup): string | null {
 	const container = lookup.containerOf(s);
@@ -89,7 +90,7 @@ function newAnnotation(s: Y.Item, userId: string, lookup: Lookup): string | null
 		if (up && isRoot(up.parent, ANNOTATIONS) && up.key === PROPOSALS_KEY) owner = s.parentSub;
 	}
 	if (owner === null) return null;
-	return owner !== userId || values(s).some((v) => claimsOtherUser(v, userId)) ? 'you may only highlight or propose in your own name' : null;
+	return owner !== userId || values(s).some((v) => claimsOther(v, 'userId', userId)) ? 'you may only highlight or propose in your own name' : null;
 }
 
 function deletedAnnotation(item: Y.Item, userId: string): string | null {
@@ -110,7 +111,7 @@ function newInDiscussion(s: Y.Item, userId: string, lookup: Lookup): string | nu
 	}
 	const comment = outer(up.parent, lookup);
 	if (comment && isDiscussion(comment.parent)) {
-		if (up.key === 'replies' && values(s).some((v) => claimsOther(v, userId))) return 'a reply must be posted in your own name';
+		if (up.key === 'replies' && values(s).some((v) => claimsOther(v, 'author', userId))) return 'a reply must be posted in your own name';
 		if (up.key === 'reactions' && reactionOwner(s.parentSub) !== null && reactionOwner(s.parentSub) !== userId) return 'you may only react for yourself';
 	}
 	return null;
@@ -146,7 +147,7 @@ function deletedFromDiscussion(item: Y.Item, { userId, moderator = false }: Auth
 	if (under === null) return mayDelete ? null : 'only its author may delete a comment';
 	// Deleting a comment deletes everything inside it, others' replies and reactions included.
 	if (comment._item && Y.isDeleted(ds, comment._item.id)) return mayDelete ? null : 'only its author may delete a comment';
-	if (under.parentSub === 'replies' && under !== item) return values(item).some((v) => claimsOther(v, userId)) ? 'you may only remove your own replies' : null;
+	if (under.parentSub === 'replies' && under !== item) return values(item).some((v) => claimsOther(v, 'author', userId)) ? 'you may only remove your own replies' : null;
 	if (under.parentSub === 'reactions' && under !== item) return reactionOwner(item.parentSub) === userId ? null : 'you may only remove your own reactions';
 	return mine ? null : 'only its author may change a comment';
 }

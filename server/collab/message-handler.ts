@@ -1,11 +1,11 @@
 // What the server does with one client frame. Throws AppErrors that the caller turns into close codes:
-// malformed (4400), forbidden key or authorship (4403), too large (4413), too many sync requests (4429). (A store failure is
-// reported by the room: 4500.)
+// malformed (4400), forbidden key or authorship (4403), too large (4413), too many sync requests (4429). (A store
+// failure is reported by the room: 4500.)
 // - sync step 1 → reply with sync step 2 (what the client lacks), once pending changes are committed;
 // - sync step 2 / update → read-only connections: dropped; writers: checked by the write guard against the
-//   connection's writable keys and for authorship in `discussion` (authorship.ts), then applied (committed, then
-//   broadcast by the room). An update with missing dependencies is not applied; the client is asked to resync
-//   (step 1) so it sends them along;
+//   connection's writable keys and for authorship in `discussion` and `annotations` (authorship.ts), then
+//   applied (committed, then broadcast by the room). An update with missing dependencies is not applied; the
+//   client is asked to resync (step 1) so it sends them along;
 // - awareness → the room's presence rules; query-awareness → every current state.
 import * as Y from 'yjs';
 import { AppError, Forbidden } from '../domain/errors';
