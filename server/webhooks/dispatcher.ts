@@ -2,9 +2,9 @@
 // event is emitted (so it commits or rolls back with the emitter's transaction); attempts then run in the
 // background: POST the exact stored body with `X-Concord-Signature: sha256=<HMAC-SHA256(secret, body)>`, a 2xx
 // answer delivers it, anything else (status, network error, timeout, redirect, a private target: see
-// outbound.ts) retries after retryBaseMs × 2^n
-// until maxAttempts, then the delivery is marked failed. Pending deliveries resume after a restart. Nothing here
-// ever throws into the emitter; failures are logged and recorded in the delivery log.
+// outbound.ts) retries after retryBaseMs × 2^n until maxAttempts, then the delivery is marked failed. Pending
+// deliveries resume after a restart. Nothing here ever throws into the emitter; failures are logged and recorded
+// in the delivery log.
 import { createHmac } from 'node:crypto';
 import { postOnce } from './outbound';
 import type { AppDeps } from '../http/env';

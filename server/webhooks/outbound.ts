@@ -46,12 +46,16 @@ export function isPrivateAddress(address: string): boolean {
 
 const hostOf = (url: URL) => url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
 
+/** Why a host given as an IP address may not be reached (null for public addresses and for names). */
+function privateLiteral(host: string): string | null {
+	return isPrivateAddress(host) ? `${host} is a private or local address` : null;
+}
+
 /** Why this URL may not be used as a webhook, judged without DNS (null when it may). */
 export function privateTargetReason(raw: string): string | null {
 	const host = hostOf(new URL(raw));
 	if (host === 'localhost' || host.endsWith('.localhost')) return 'localhost is not reachable for webhooks';
-	if (isIP(host) && isPrivateAddress(host)) return `${host} is a private or local address`;
-	return null;
+	return privateLiteral(host);
 }
 
 export class BlockedAddressError extends Error {
@@ -80,9 +84,10 @@ export interface PostResult {
 export function postOnce(rawUrl: string, headers: Record<string, string>, body: string, opts: { timeoutMs: number; allowPrivate: boolean }): Promise<PostResult> {
 	return new Promise((resolve, reject) => {
 		const url = new URL(rawUrl);
-		const host = hostOf(url);
-		if (!opts.allowPrivate && isIP(host) && isPrivateAddress(host)) {
-			reject(new BlockedAddressError(`${host} is a private or local address`));
+		// An IP literal skips DNS, so the guarded lookup below never sees it: check it here.
+		const literal = opts.allowPrivate ? null : privateLiteral(hostOf(url));
+		if (literal) {
+			reject(new BlockedAddressError(literal));
 			return;
 		}
 		const options: RequestOptions = {
@@ -90,20 +95,21 @@ export function postOnce(rawUrl: string, headers: Record<string, string>, body: 
 			headers: { ...headers, 'content-length': Buffer.byteLength(body) },
 			...(opts.allowPrivate ? {} : { lookup: guardedLookup })
 		};
+		const fail = (err: Error) => {
+			clearTimeout(timer);
+			reject(err);
+		};
 		const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, options, (res) => {
 			res.resume();
 			res.on('end', () => {
 				clearTimeout(timer);
 				resolve({ status: res.statusCode ?? 0 });
 			});
-			res.on('error', reject);
+			res.on('error', fail);
 		});
 		// One deadline for the whole exchange, a slow trickle of response bytes included.
 		const timer = setTimeout(() => req.destroy(new Error(`no complete answer within ${opts.timeoutMs} ms`)), opts.timeoutMs);
-		req.on('error', (err) => {
-			clearTimeout(timer);
-			reject(err);
-		});
+		req.on('error', fail);
 		req.end(body);
 	});
 }
