@@ -16,8 +16,10 @@ export interface TempFile {
 	remove(): void;
 }
 
+const tempDir = (dataDir: string) => join(dataDir, 'tmp');
+
 export function tempPath(dataDir: string, suffix: string): { path: string; remove(): void } {
-	const dir = join(dataDir, 'tmp');
+	const dir = tempDir(dataDir);
 	mkdirSync(dir, { recursive: true });
 	const path = join(dir, `${newId()}.${suffix}`);
 	return { path, remove: () => rmSync(path, { force: true }) };
@@ -48,7 +50,7 @@ export function sweepTemp(dataDir: string, olderThanMs = 3_600_000, now = Date.n
 			}
 		}
 	};
-	sweep(join(dataDir, 'tmp'), () => true);
+	sweep(tempDir(dataDir), () => true);
 	sweep(mediaDir(dataDir), (name) => name.endsWith('.tmp'));
 	return removed;
 }
