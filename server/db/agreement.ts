@@ -7,6 +7,7 @@ import { escalations, evaluations, items, users } from '../../drizzle/schema';
 import { getProject, getRubrics } from './projects';
 import type { Rubric } from '#shared/rubric';
 import type { ScoredEvaluation } from '../domain/agreement-ratings';
+import { isActiveState } from '#shared/escalation';
 
 export type { ScoredEvaluation };
 
@@ -105,11 +106,10 @@ export function latestEscalationsOf(db: Db, itemIds: readonly string[]): Map<str
 		.where(inArray(escalations.itemId, [...new Set(itemIds)]))
 		.orderBy(asc(escalations.createdAt))
 		.all();
-	const active = (state: string) => state === 'open' || state === 'in_review';
 	const out = new Map<string, { id: string; state: string }>();
 	for (const r of rows) {
 		const held = out.get(r.itemId);
-		if (!held || active(r.state) || !active(held.state)) out.set(r.itemId, { id: r.id, state: r.state });
+		if (!held || isActiveState(r.state) || !isActiveState(held.state)) out.set(r.itemId, { id: r.id, state: r.state });
 	}
 	return out;
 }

@@ -1,8 +1,9 @@
 // Escalation rules, pure: the state machine (which transition is allowed from which state), who counts as
 // involved, when low agreement opens an escalation automatically, and turnaround figures. No I/O.
-import type { EscalationState } from '#shared/escalation';
-import type { DimensionAgreement } from '#shared/escalation';
+import { ACTIVE_STATES, type DimensionAgreement, type EscalationState } from '#shared/escalation';
 import { Conflict } from './errors';
+
+export { ACTIVE_STATES };
 
 export type Transition = 'claim' | 'verdict' | 'dismiss' | 'reopen';
 
@@ -14,7 +15,6 @@ export const TRANSITIONS: Record<Transition, { from: readonly EscalationState[];
 	reopen: { from: ['resolved', 'dismissed'], to: 'open' }
 };
 
-export const ACTIVE_STATES: readonly EscalationState[] = ['open', 'in_review'];
 
 export function canTransition(state: EscalationState, transition: Transition): boolean {
 	return TRANSITIONS[transition].from.includes(state);

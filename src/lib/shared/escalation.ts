@@ -12,6 +12,9 @@ export const AUTO_REASON = 'low_agreement';
 
 export const ESCALATION_STATES = ['open', 'in_review', 'resolved', 'dismissed'] as const;
 export type EscalationState = (typeof ESCALATION_STATES)[number];
+/** States in which an escalation still waits for a decision. */
+export const ACTIVE_STATES: readonly EscalationState[] = ['open', 'in_review'];
+export const isActiveState = (state: string): boolean => (ACTIVE_STATES as readonly string[]).includes(state);
 
 export const VERDICT_REASON_CODES = ['guideline_unclear', 'guideline_missing', 'evaluator_error', 'item_defect', 'policy'] as const;
 export type VerdictReasonCode = (typeof VERDICT_REASON_CODES)[number];

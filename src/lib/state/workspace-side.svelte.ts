@@ -1,7 +1,7 @@
 // What the workspace shows beside the evaluation: the item's escalations (and opening one), and the project's
 // current guideline for the read-only side panel. Both tolerate a server that does not offer them yet.
 import { api, ApiError } from './api';
-import type { EscalationReason, EscalationView } from '$lib/shared/escalation';
+import { isActiveState, type EscalationReason, type EscalationView } from '$lib/shared/escalation';
 import type { GuidelineSummary, GuidelineVersionView } from '$lib/shared/guideline';
 
 export class ItemEscalations {
@@ -15,7 +15,7 @@ export class ItemEscalations {
 
 	/** The caller's open or in-review escalation, if any. */
 	get active(): EscalationView | null {
-		return this.list.find((e) => e.state === 'open' || e.state === 'in_review') ?? null;
+		return this.list.find((e) => isActiveState(e.state)) ?? null;
 	}
 
 	async reload(): Promise<void> {
