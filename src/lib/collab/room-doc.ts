@@ -120,7 +120,10 @@ export function toggleReaction(doc: Y.Doc, commentId: string, emoji: string, use
 	return true;
 }
 
-/** Removes a comment; the server accepts this from its author only (server/collab/authorship.ts). */
+/** Who may delete a comment: its author, or a moderator (a lead); the server holds to the same rule. */
+export const mayDeleteComment = (c: Pick<Comment, 'author'>, me: string | null, moderator: boolean): boolean => moderator || c.author === me;
+
+/** Removes a comment; the server accepts this from its author or a moderator only (server/collab/authorship.ts). */
 export function deleteComment(doc: Y.Doc, commentId: string): boolean {
 	const list = discussionOf(doc);
 	const index = list.toArray().findIndex((m) => m instanceof Y.Map && m.get('id') === commentId);
