@@ -15,6 +15,12 @@ const open = (room: string, who: Person | null, via?: Parameters<typeof connect>
 	clients.push(c);
 	return c;
 };
+/** Opens the room for each person (by token) and waits until every one of them is synced. */
+const joined = async (room: string, ...who: Person[]) => {
+	const cs = who.map((p) => open(room, p));
+	await within(Promise.all(cs.map((c) => c.synced)));
+	return cs;
+};
 
 beforeAll(async () => {
 	server = await startCollabServer();
@@ -112,9 +118,7 @@ describe('writing', () => {
 	it('rejects an evaluator writing `state` with 4403 and keeps the document unchanged', async () => {
 		const room = roomName('session', server.world.sessionId);
 		await server.deps.rooms.update(room, (d) => d.getMap('state').set('phase', 'scoring'));
-		const ben = open(room, 'ben');
-		const ana = open(room, 'ana');
-		await within(Promise.all([ben.synced, ana.synced]));
+		const [ben, ana] = await joined(room, 'ben', 'ana');
 		await eventually(() => ana.doc.getMap('state').get('phase') === 'scoring');
 		ana.doc.transact(() => {
 			ana.doc.getArray('discussion').push(['innocent comment in the same update']);
@@ -133,9 +137,7 @@ describe('writing', () => {
 	it('closes with 4403 a comment posted in someone else\'s name and stores none of it', async () => {
 		const w = server.world;
 		const room = roomName('session', w.sessionId);
-		const ana = open(room, 'ana');
-		const ben = open(room, 'ben');
-		await within(Promise.all([ana.synced, ben.synced]));
+		const [ana, ben] = await joined(room, 'ana', 'ben');
 		const before = await serverView(room, (d) => readDiscussion(d).length);
 		addComment(ben.doc, { id: w.userId.ben, name: 'Ben' }, 'honest');
 		await eventually(() => readDiscussion(ana.doc).some((c) => c.text === 'honest' && c.author === w.userId.ben), 5000, "ben's comment");
@@ -150,10 +152,7 @@ describe('writing', () => {
 	it("lets a lead delete anyone's comment, and closes an evaluator who tries with 4403", async () => {
 		const w = server.world;
 		const room = roomName('session', w.sessionId);
-		const ana = open(room, 'ana');
-		const ben = open(room, 'ben');
-		const lead = open(room, 'lead');
-		await within(Promise.all([ana.synced, ben.synced, lead.synced]));
+		const [ana, ben, lead] = await joined(room, 'ana', 'ben', 'lead');
 		const first = addComment(ana.doc, { id: w.userId.ana, name: 'Ana' }, 'off-topic remark');
 		const second = addComment(ana.doc, { id: w.userId.ana, name: 'Ana' }, 'keep this one');
 		await eventually(() => readDiscussion(lead.doc).some((c) => c.id === second) && readDiscussion(ben.doc).some((c) => c.id === second), 5000, 'comments arrive');
@@ -180,9 +179,7 @@ describe('membership changes', () => {
 	it('closes revoked connections with 4403 and downgrades changed ones in place', async () => {
 		const w = server.world;
 		const guideline = roomName('guideline', w.guidelineId);
-		const chen = open(guideline, 'chen');
-		const ben = open(guideline, 'ben');
-		await within(Promise.all([chen.synced, ben.synced]));
+		const [chen, ben] = await joined(guideline, 'chen', 'ben');
 		removeMembership(server.deps.db, w.projectId, w.userId.chen, w.userId.lead);
 		server.deps.rooms.recheckUser(w.userId.chen);
 		expect((await within(chen.closed)).code).toBe(4403);
