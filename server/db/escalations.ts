@@ -10,6 +10,8 @@ import { dimensionsFor, type Rubric } from '#shared/rubric';
 import { newId } from '../domain/ids';
 import { getRubric, latestRubrics } from './projects';
 import { audit } from './audit';
+import { setGold } from './items';
+import { notify } from './notifications';
 
 export type EscalationRow = typeof escalations.$inferSelect;
 
@@ -121,6 +123,39 @@ export function transitionEscalation(db: Db, id: string, from: readonly Escalati
 		audit(db, { actorId: change.actorId, projectId: row.projectId, action: change.action, entityType: 'escalation', entityId: id, data: { from, to: change.to, ...change.data } });
 	}
 	return row;
+}
+
+/** Opens an evaluator's (or lead's) escalation of an item and tells the project's other leads. */
+export function openManualEscalation(
+	db: Db,
+	item: { id: string; projectId: string },
+	by: { id: string; name: string },
+	reason: string,
+	note: string
+): EscalationRow {
+	const opened = openEscalation(db, { projectId: item.projectId, itemId: item.id, source: 'manual', openedBy: by.id, reason, note, dimension: null });
+	notify(db, projectLeadIds(db, item.projectId).filter((id) => id !== by.id), { projectId: item.projectId, kind: 'escalation.opened', data: { escalationId: opened.id, itemId: item.id, reason, by: by.name } });
+	return opened;
+}
+
+/** A lead's verdict, with the rubric its scores were checked against. */
+export interface Verdict extends EscalationVerdict {
+	rubricId: string;
+}
+
+/** What a verdict writes on its escalation (the in_review → resolved transition's change). */
+export function verdictChange(v: Verdict, now: number): Pick<TransitionChange, 'set' | 'data'> {
+	return {
+		set: { verdictScores: v.scores, reasonCode: v.reasonCode, verdictNote: v.note, guidelineVersionId: v.guidelineVersionId, closedAt: now },
+		data: { scores: v.scores, reasonCode: v.reasonCode, rubricId: v.rubricId }
+	};
+}
+
+/** What a verdict does beyond its escalation: it becomes the item's gold answer, and the people involved hear of it. */
+export function applyVerdict(db: Db, resolved: EscalationRow, v: Verdict, actorId: string, now: number): void {
+	setGold(db, resolved.itemId, { scores: v.scores, note: v.note, source: 'verdict', escalationId: resolved.id, reasonCode: v.reasonCode, rubricId: v.rubricId, decidedBy: actorId, decidedAt: now });
+	const recipients = [...submittedEvaluators(db, resolved.itemId).map((u) => u.id), ...(resolved.openedBy ? [resolved.openedBy] : [])].filter((u) => u !== actorId);
+	notify(db, recipients, { projectId: resolved.projectId, kind: 'escalation.resolved', data: { escalationId: resolved.id, itemId: resolved.itemId, reasonCode: v.reasonCode } });
 }
 
 /** Evaluators who submitted an evaluation of the item, with their names. */

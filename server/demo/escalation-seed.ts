@@ -8,10 +8,10 @@ import { and, eq, max, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { tx } from '../db/client';
 import { autoEscalate } from '../db/auto-escalation';
-import { escalationsOfItem, getEscalation, getEscalationView, openEscalation, projectLeadIds, rubricForItem, submittedEvaluators, transitionEscalation } from '../db/escalations';
+import { applyVerdict, escalationsOfItem, getEscalation, getEscalationView, openManualEscalation, rubricForItem, transitionEscalation, verdictChange, type TransitionChange, type Verdict } from '../db/escalations';
 import { evaluationsForItems } from '../db/evaluations';
-import { getItemRow, setGold } from '../db/items';
-import { notify } from '../db/notifications';
+import { getItemRow } from '../db/items';
+import { TRANSITIONS } from '../domain/escalation';
 import { escalations, evaluations, notifications } from '../../drizzle/schema';
 import { RoomStore } from '../collab/room-store';
 import { addComment, addReply, stateOf } from '#collab/room-doc';
@@ -67,10 +67,8 @@ export function seedDemoEscalations(db: Db, ids: DemoEscalationIds): void {
 
 	tx(db, (t) => {
 		const itemId = ids.items.get(MANUAL.item);
-		const by = ids.users.get(MANUAL.by);
-		if (!itemId || !by) return;
-		const row = openEscalation(t, { projectId: ids.projectId, itemId, source: 'manual', openedBy: by, reason: 'guideline_ambiguous', note: MANUAL.note, dimension: null });
-		notify(t, projectLeadIds(t, ids.projectId), { projectId: ids.projectId, kind: 'escalation.opened', data: { escalationId: row.id, itemId, reason: row.reason, by: person(MANUAL.by).name } });
+		if (!itemId || !ids.users.has(MANUAL.by)) return;
+		const row = openManualEscalation(t, { id: itemId, projectId: ids.projectId }, person(MANUAL.by), 'guideline_ambiguous', MANUAL.note);
 		manual = row.id;
 		escalated.push(row.id);
 	});
@@ -85,24 +83,20 @@ export function seedDemoEscalations(db: Db, ids: DemoEscalationIds): void {
 			const itemId = ids.items.get(external);
 			return itemId ? escalationsOfItem(t, itemId).find((e) => e.state === 'open') : undefined;
 		};
-		const claim = (id: string) => transitionEscalation(t, id, ['open'], { to: 'in_review', set: { claimedBy: lead, claimedAt: now }, actorId: lead, action: 'escalation.claim' });
+		const step = (id: string, name: 'claim' | 'verdict', change: Pick<TransitionChange, 'set' | 'data'>) =>
+			transitionEscalation(t, id, TRANSITIONS[name].from, { ...change, to: TRANSITIONS[name].to, actorId: lead, action: `escalation.${name}` });
+		const claim = (id: string) => step(id, 'claim', { set: { claimedBy: lead, claimedAt: now } });
 		const claimed = activeOn(CLAIMED);
 		if (claimed) claim(claimed.id);
 		for (const v of VERDICTS) {
 			const open = activeOn(v.item);
 			const item = open && getItemRow(t, open.itemId);
 			const rubric = item && rubricForItem(t, item);
-			const scores = item && evaluationsForItems(t, [item.id], { submittedOnly: true }).find((e) => e.evaluatorId === ids.users.get(v.follow))?.scores;
+			const scores = item && evaluationsForItems(t, [item.id], { evaluatorId: ids.users.get(v.follow), submittedOnly: true })[0]?.scores;
 			if (!open || !item || !rubric || !scores || !claim(open.id)) continue;
-			transitionEscalation(t, open.id, ['in_review'], {
-				to: 'resolved',
-				set: { verdictScores: scores, reasonCode: v.reasonCode, verdictNote: v.note, guidelineVersionId: null, closedAt: now },
-				actorId: lead,
-				action: 'escalation.verdict',
-				data: { scores, reasonCode: v.reasonCode, rubricId: rubric.id }
-			});
-			setGold(t, item.id, { scores, note: v.note, source: 'verdict', escalationId: open.id, reasonCode: v.reasonCode, rubricId: rubric.id, decidedBy: lead, decidedAt: now });
-			notify(t, submittedEvaluators(t, item.id).map((u) => u.id), { projectId: ids.projectId, kind: 'escalation.resolved', data: { escalationId: open.id, itemId: item.id, reasonCode: v.reasonCode } });
+			const verdict: Verdict = { scores, reasonCode: v.reasonCode, note: v.note, guidelineVersionId: null, rubricId: rubric.id };
+			const resolved = step(open.id, 'verdict', verdictChange(verdict, now));
+			if (resolved) applyVerdict(t, resolved, verdict, lead, now);
 		}
 	});
 

@@ -7,20 +7,22 @@ import type { AppEnv } from '../env';
 import { allowed, requireProject, requireUser, type ProjectAccess } from '../access';
 import { validate } from '../validate';
 import { tx, type Db } from '../../db/client';
-import { getItemRow, setGold } from '../../db/items';
+import { getItemRow } from '../../db/items';
 import { getRubric } from '../../db/projects';
 import {
+	applyVerdict,
 	escalationViewsForItem,
 	getEscalation,
 	getEscalationView,
 	guidelineVersionInProject,
-	openEscalation,
-	projectLeadIds,
+	openManualEscalation,
 	rubricForItem,
 	submittedEvaluators,
 	transitionEscalation,
+	verdictChange,
 	type EscalationRow,
-	type TransitionChange
+	type TransitionChange,
+	type Verdict
 } from '../../db/escalations';
 import { escalationQueue, myEscalations } from '../../db/escalation-queue';
 import { escalationDetail } from '../../db/escalation-detail';
@@ -80,9 +82,7 @@ app.post('/items/:id/escalations', validate('json', escalationInputSchema), asyn
 	const row = tx(c.var.deps.db, (t) => {
 		const mineActive = escalationViewsForItem(t, item.id).find((e) => e.openedBy?.id === user.id && ACTIVE_STATES.includes(e.state));
 		if (mineActive) throw Conflict('You already have an open escalation on this item', { escalationId: mineActive.id });
-		const opened = openEscalation(t, { projectId: item.projectId, itemId: item.id, source: 'manual', openedBy: user.id, reason, note, dimension: null });
-		notify(t, projectLeadIds(t, item.projectId).filter((id) => id !== user.id), { projectId: item.projectId, kind: 'escalation.opened', data: { escalationId: opened.id, itemId: item.id, reason, by: user.name } });
-		return opened;
+		return openManualEscalation(t, item, user, reason, note);
 	});
 	c.var.deps.events.emit('escalation.opened', { projectId: row.projectId, escalationId: row.id, itemId: row.itemId, source: 'manual', reason, openedBy: user.id });
 	return respond(c, row.id, 201);
@@ -147,19 +147,13 @@ app.post('/escalations/:id/verdict', validate('json', verdictInputSchema), async
 		throw Validation('Unknown guideline version', [{ path: 'guidelineVersionId', message: 'is not a guideline version of this project' }]);
 	}
 	const now = Date.now();
+	const verdict: Verdict = { scores: input.scores, reasonCode: input.reasonCode, note: input.note, guidelineVersionId: input.guidelineVersionId ?? null, rubricId: rubric.id };
 	transition(
 		c,
 		id,
 		'verdict',
-		() => ({
-			set: { verdictScores: input.scores, reasonCode: input.reasonCode, verdictNote: input.note, guidelineVersionId: input.guidelineVersionId ?? null, closedAt: now },
-			data: { scores: input.scores, reasonCode: input.reasonCode, rubricId: rubric.id }
-		}),
-		(t, updated, actorId) => {
-			setGold(t, item.id, { scores: input.scores, note: input.note, source: 'verdict', escalationId: id, reasonCode: input.reasonCode, rubricId: rubric.id, decidedBy: actorId, decidedAt: now });
-			const recipients = [...submittedEvaluators(t, item.id).map((u) => u.id), ...(updated.openedBy ? [updated.openedBy] : [])].filter((u) => u !== actorId);
-			notify(t, recipients, { projectId: item.projectId, kind: 'escalation.resolved', data: { escalationId: id, itemId: item.id, reasonCode: input.reasonCode } });
-		}
+		() => verdictChange(verdict, now),
+		(t, updated, actorId) => applyVerdict(t, updated, verdict, actorId, now)
 	);
 	c.var.deps.events.emit('escalation.resolved', { projectId: item.projectId, escalationId: id, itemId: item.id, state: 'resolved', reasonCode: input.reasonCode, decidedBy: requireUser(c).id });
 	return respond(c, id);
