@@ -1,13 +1,14 @@
 // Resolves a room name to its project and decides what a user may do there. The rules themselves live in
 // domain/permissions.ts (roomAccess, writableKeys); this module only looks up the facts they need:
-//   session:<calibrationId>  → calibrations.project_id; involved = a calibration participant
-//   item:<itemId>            → items.project_id; involved = evaluated the item, or opened an escalation on it
+//   session:<calibrationId>  → calibrations.project_id; whether the caller is a participant
+//   item:<itemId>            → items.project_id; whether the caller submitted an evaluation (the blind rule)
 //   guideline:<guidelineId>  → guidelines.project_id
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { roleIn } from '../db/users';
 import { moderatesDiscussion, roomAccess, writableKeys, type RoomAccess } from '../domain/permissions';
-import { calibrationParticipants, calibrations, escalations, evaluations, guidelines, items } from '../../drizzle/schema';
+import { calibrationParticipants, calibrations, guidelines, items } from '../../drizzle/schema';
+import { hasSubmitted } from '../db/evaluations';
 import { parseRoomName, type RoomKind } from '#shared/rooms';
 import type { Role } from '#shared/roles';
 
@@ -48,35 +49,22 @@ function projectOf(db: Db, kind: RoomKind, id: string): string | undefined {
 	return db.select({ p: guidelines.projectId }).from(guidelines).where(eq(guidelines.id, id)).get()?.p;
 }
 
-export function isInvolved(db: Db, target: RoomTarget, userId: string): boolean {
-	if (target.kind === 'session') {
-		return !!db
-			.select({ u: calibrationParticipants.userId })
-			.from(calibrationParticipants)
-			.where(and(eq(calibrationParticipants.calibrationId, target.id), eq(calibrationParticipants.userId, userId)))
-			.get();
-	}
-	if (target.kind === 'item') {
-		const evaluated = db
-			.select({ id: evaluations.id })
-			.from(evaluations)
-			.where(and(eq(evaluations.itemId, target.id), eq(evaluations.evaluatorId, userId)))
-			.get();
-		if (evaluated) return true;
-		return !!db
-			.select({ id: escalations.id })
-			.from(escalations)
-			.where(and(eq(escalations.itemId, target.id), eq(escalations.openedBy, userId)))
-			.get();
-	}
-	return false;
+function isParticipant(db: Db, calibrationId: string, userId: string): boolean {
+	return !!db
+		.select({ u: calibrationParticipants.userId })
+		.from(calibrationParticipants)
+		.where(and(eq(calibrationParticipants.calibrationId, calibrationId), eq(calibrationParticipants.userId, userId)))
+		.get();
 }
 
 export function permissionIn(db: Db, target: RoomTarget, userId: string): RoomPermission {
 	const role = roleIn(db, target.projectId, userId);
-	// Involvement matters only to evaluators in session and item rooms; skip the lookups otherwise.
-	const needsInvolvement = role === 'evaluator' && target.kind !== 'guideline';
-	const access = roomAccess(target.kind, role, { involved: needsInvolvement && isInvolved(db, target, userId) });
+	// The facts matter only to evaluators in session and item rooms; skip the lookups otherwise.
+	const evaluator = role === 'evaluator';
+	const access = roomAccess(target.kind, role, {
+		participant: evaluator && target.kind === 'session' && isParticipant(db, target.id, userId),
+		submitted: evaluator && target.kind === 'item' && hasSubmitted(db, target.id, userId)
+	});
 	const writes = access === 'write' && role !== null;
 	return { role, access, writable: writes ? writableKeys(target.kind, role) : new Set(), moderator: writes && moderatesDiscussion(role) };
 }

@@ -6,6 +6,7 @@
 // - rooms.update(name, fn) loads the room if needed, applies fn in one transaction, and resolves only after the
 //   change is committed to SQLite and broadcast (it rejects if the store refused it; the change stays in memory).
 //   Yjs transactions do not roll back: if fn throws, what it wrote before throwing is kept and committed;
+// - rooms.read(name, fn) loads the room if needed and hands fn its document to read (no write);
 // - recheckUser re-evaluates a user's open connections: revoked ones close with 4403, the rest take the new
 //   read/write rights in place;
 // - one structured log line per connect, disconnect and reject (room, user, code, reason);
@@ -188,6 +189,20 @@ export class RoomRegistry implements RoomWriter {
 			room.doc.transact(() => fn(room.doc), write);
 			await room.committed();
 			if (write.failure) throw new AppError('internal', `The change to room ${name} could not be stored`);
+		} finally {
+			room.pins--;
+			this.#release(room);
+		}
+	}
+
+	/** Reads a room's document (loading it if needed) without writing to it. */
+	read<T>(name: string, fn: (doc: Y.Doc) => T): T {
+		if (this.#closed) throw new AppError('internal', 'Collaboration is shutting down');
+		if (!parseRoomName(name)) throw Validation(`"${name}" is not a room name`);
+		const room = this.#acquire(name);
+		room.pins++;
+		try {
+			return fn(room.doc);
 		} finally {
 			room.pins--;
 			this.#release(room);

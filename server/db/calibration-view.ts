@@ -9,7 +9,8 @@ import type { CalibrationPublicState, CalibrationRoundInfo, CalibrationScore, Ca
 import { dimensionsFor, type Rubric } from '#shared/rubric';
 import type { Scores } from '#shared/evaluation';
 import type { Item } from '#shared/items';
-import { roundIsOpen, roundItemIds, visibleSheets } from '../domain/calibration';
+import { roundItemIds } from '../domain/calibration';
+import { roundIsOpen, visibleSheets } from '../domain/blind';
 import { itemFigures, pooledFigures, SESSION_METRIC } from '../domain/calibration-agreement';
 import { calibrationsOfProject, consensusOf, getCalibration, participantsOf, participantsOfMany, roundsOf, sessionItemRows, sheetsOf, submittersOf, type CalibrationRow, type RoundRow, type SessionItemRow } from './calibrations';
 import { toItem } from './items';

@@ -1,6 +1,9 @@
 // Everything the adjudication room shows for one escalation: the item, every submitted evaluation, per-dimension
 // agreement with conflicts marked, related escalations of the item, and the relevant guideline sections.
-// Access is decided by the caller (route) before this is built.
+// Access is decided by the caller (route) before this is built. A `blind` detail (the blind rule, domain/blind.ts:
+// an evaluator who escalated an item without having submitted her own evaluation) carries none of the other
+// people's work nor anything derived from it: no evaluations, no agreement or conflicts, no automatic escalations
+// (their dimension says where people disagree), no guideline sections picked by the conflicts.
 import { eq } from 'drizzle-orm';
 import type { Db } from './client';
 import { guidelines, guidelineVersions } from '../../drizzle/schema';
@@ -29,6 +32,8 @@ function guidelineFor(db: Db, projectId: string, terms: string[]): EscalationDet
 
 export interface DetailOptions {
 	withGold: boolean;
+	/** The viewer may not see other people's work on this item (seesOthersWork is false). */
+	blind: boolean;
 	can: EscalationDetail['can'];
 }
 
@@ -37,18 +42,34 @@ export function escalationDetail(db: Db, escalation: EscalationView, opts: Detai
 	const project = getProject(db, escalation.projectId);
 	if (!row || !project) throw NotFound('The escalated item no longer exists');
 	const rubric = rubricForItem(db, row);
+	const related = escalationViewsForItem(db, row.id).filter((e) => e.id !== escalation.id);
+	if (opts.blind) {
+		const own = escalation.dimension ? [escalation.dimension, rubric?.dimensions.find((d) => d.key === escalation.dimension)?.label ?? ''] : [];
+		return {
+			escalation,
+			related: related.filter((e) => e.source === 'manual' && e.openedBy?.id === escalation.openedBy?.id),
+			item: toItem(row, opts.withGold),
+			rubric,
+			evaluations: [],
+			agreement: [],
+			guideline: guidelineFor(db, row.projectId, own),
+			can: opts.can,
+			blind: true
+		};
+	}
 	const agreement = itemConflicts(db, row, project.settings);
 	const conflictKeys = agreement.filter((a) => a.conflict).map((a) => a.key);
 	if (escalation.dimension && !conflictKeys.includes(escalation.dimension)) conflictKeys.push(escalation.dimension);
 	const labels = conflictKeys.map((k) => rubric?.dimensions.find((d) => d.key === k)?.label ?? k);
 	return {
 		escalation,
-		related: escalationViewsForItem(db, row.id).filter((e) => e.id !== escalation.id),
+		related,
 		item: toItem(row, opts.withGold),
 		rubric,
 		evaluations: evaluationsForItems(db, [row.id], { submittedOnly: true }),
 		agreement,
 		guideline: guidelineFor(db, row.projectId, [...conflictKeys, ...labels]),
-		can: opts.can
+		can: opts.can,
+		blind: false
 	};
 }

@@ -117,3 +117,12 @@ export function pendingReviewCount(db: Db, evaluatorId: string): number {
 		.where(and(eq(evaluations.evaluatorId, evaluatorId), isNull(evaluations.submittedAt)))
 		.all().length;
 }
+
+/** Whether the user has a submitted evaluation of the item: the fact the blind rule (domain/blind.ts) turns on. */
+export function hasSubmitted(db: Db, itemId: string, userId: string): boolean {
+	return !!db
+		.select({ id: evaluations.id })
+		.from(evaluations)
+		.where(and(eq(evaluations.itemId, itemId), eq(evaluations.evaluatorId, userId), eq(evaluations.state, 'submitted')))
+		.get();
+}

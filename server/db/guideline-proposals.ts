@@ -1,15 +1,17 @@
 // The case behind "propose a guideline change": an escalation (with its verdict) or one item of a calibration
 // session (with its consensus), summarised for the editor's side panel, with the rubric dimension it is about
 // when one can be told (the escalation's own dimension, else where the verdict departs most from the evaluators,
-// or where calibration participants spread the most).
-import { and, desc, eq } from 'drizzle-orm';
+// or where calibration participants spread the most in the last revealed round).
+import { and, eq } from 'drizzle-orm';
 import type { Db } from './client';
-import { calibrationConsensus, calibrationItems, calibrationScores, calibrations, items } from '../../drizzle/schema';
+import { calibrationConsensus, calibrationItems, calibrations, items } from '../../drizzle/schema';
 import type { ProposalCase, ProposalRef } from '#shared/guideline';
 import type { Scores } from '#shared/evaluation';
 import { getEscalationView, rubricForItem } from './escalations';
 import { evaluationsForItems } from './evaluations';
 import { getRubric } from './projects';
+import { roundsOf, sheetsOf } from './calibrations';
+import { visibleSheets } from '../domain/blind';
 import { itemExcerpt } from '#shared/item-excerpt';
 
 type Dim = { key: string; label: string };
@@ -87,13 +89,10 @@ export function proposalCase(db: Db, projectId: string, ref: ProposalRef): Propo
 	if (!item) return null;
 	const dims = getRubric(db, session.rubricId)?.dimensions ?? [];
 	const consensus = db.select().from(calibrationConsensus).where(and(eq(calibrationConsensus.calibrationId, ref.id), eq(calibrationConsensus.itemId, ref.itemId))).get();
-	const scores = db
-		.select({ scores: calibrationScores.scores, round: calibrationScores.round })
-		.from(calibrationScores)
-		.where(and(eq(calibrationScores.calibrationId, ref.id), eq(calibrationScores.itemId, ref.itemId)))
-		.orderBy(desc(calibrationScores.round))
-		.all();
-	const lastRound = scores[0]?.round;
+	// Only revealed rounds count: a proposal drafted during blind scoring must not tell where the sheets disagree.
+	const { open } = visibleSheets(sheetsOf(db, session.id), roundsOf(db, session.id), session.phase, '', session.round);
+	const sheets = open.filter((s) => s.itemId === item.id);
+	const lastRound = Math.max(0, ...sheets.map((s) => s.round));
 	return {
 		ref: `calibration:${session.id}:${item.id}`,
 		kind: 'calibration',
@@ -101,7 +100,7 @@ export function proposalCase(db: Db, projectId: string, ref: ProposalRef): Propo
 		itemId: item.id,
 		itemExcerpt: itemExcerpt({ modality: item.modality as never, payload: item.payload }, 200),
 		modality: item.modality,
-		dimension: mostDisputed(scores.filter((s) => s.round === lastRound).map((s) => s.scores as Scores), dims),
+		dimension: mostDisputed(sheets.filter((s) => s.round === lastRound).map((s) => s.scores), dims),
 		reason: null,
 		note: '',
 		outcome: consensus?.note ?? '',

@@ -1,10 +1,10 @@
 // The rules of a calibration session. Pure: callers pass the facts, these functions decide or throw.
 // Phases: scoring → (reveal) → revealed → (new round) → scoring … → (close) → closed; close works from either
-// open phase. A round's sheets stay blind — to everyone but their author, the lead included — until that round
-// is revealed (or the session is closed). Participants score only items active in the current round, only
-// while it is being scored; a consensus can be recorded on any item that is not being scored blind right now.
+// open phase. Who sees which round's sheets is the blind rule (blind.ts). Participants score only items active
+// in the current round, only while it is being scored; a consensus can be recorded on any item that is not being
+// scored blind right now.
 import { Conflict, Forbidden, NotFound, Validation } from './errors';
-import type { CalibrationPhase, CalibrationScore } from '#shared/calibration';
+import type { CalibrationPhase } from '#shared/calibration';
 import type { Role } from '#shared/roles';
 
 export const CALIBRATION_TRANSITIONS = {
@@ -55,28 +55,6 @@ export function assertMayDecideConsensus(phase: CalibrationPhase, round: number,
 	if (itemActiveRound === null) throw NotFound('This item is not part of the session');
 	if (phase === 'closed') throw Conflict('The session is closed', { phase });
 	if (phase === 'scoring' && itemActiveRound === round) throw Conflict('This item is being scored blind; reveal the round first', { phase });
-}
-
-/** Whether everyone may see a round's sheets: once it is revealed, or once the session is closed. */
-export function roundIsOpen(revealedAt: number | null, phase: CalibrationPhase): boolean {
-	return revealedAt !== null || phase === 'closed';
-}
-
-export interface RoundFacts {
-	round: number;
-	revealedAt: number | null;
-}
-
-/**
- * Splits sheets into what a viewer may see: every sheet of an open round, plus the viewer's own sheets of the
- * round still being scored (`mine`). Nothing else leaves this function.
- */
-export function visibleSheets(sheets: readonly CalibrationScore[], rounds: readonly RoundFacts[], phase: CalibrationPhase, viewerId: string, currentRound: number) {
-	const open = new Set(rounds.filter((r) => roundIsOpen(r.revealedAt, phase)).map((r) => r.round));
-	return {
-		open: sheets.filter((s) => open.has(s.round)),
-		mine: sheets.filter((s) => s.round === currentRound && s.userId === viewerId && !open.has(s.round))
-	};
 }
 
 /**

@@ -2,6 +2,7 @@
 // Pure: callers pass the caller's admin flag and project role; nothing is looked up.
 import type { Role } from '#shared/roles';
 import type { RoomKind } from '#shared/rooms';
+import { seesOthersWork } from './blind';
 
 export type Action =
 	| 'project.read'
@@ -89,17 +90,21 @@ export function can(actor: Actor, action: Action): boolean {
 export type RoomAccess = 'write' | 'read' | null;
 
 export interface RoomContext {
-	/** session: the caller is a participant; item: the caller evaluated or escalated the item. */
-	involved: boolean;
+	/** session rooms: the caller is a participant of the calibration session. */
+	participant: boolean;
+	/** item rooms: the caller has submitted an evaluation of the item (drafts do not count). */
+	submitted: boolean;
 }
 
 export function roomAccess(kind: RoomKind, role: Role | null, ctx: RoomContext): RoomAccess {
 	if (role === null) return null;
 	if (role === 'manager') return 'read';
 	if (role === 'lead') return 'write';
-	// Evaluators: guideline rooms are open to comment in; session and item rooms only when involved.
+	// Evaluators: guideline rooms are open to comment in; session rooms to participants. An item room holds
+	// everyone's score proposals, so it follows the blind rule: only after submitting one's own evaluation.
 	if (kind === 'guideline') return 'write';
-	return ctx.involved ? 'write' : null;
+	if (kind === 'session') return ctx.participant ? 'write' : null;
+	return seesOthersWork({ role, submitted: ctx.submitted }) ? 'write' : null;
 }
 
 /** Leads moderate a room's discussion: they may delete anyone's comment (never edit it or speak for others). */

@@ -4,6 +4,8 @@ import type * as Y from 'yjs';
 /** Server-side writes into collaboration rooms (REST decisions mirrored live). Works whether or not a room is loaded. */
 export interface RoomWriter {
 	update(room: string, fn: (doc: Y.Doc) => void): Promise<void>;
+	/** Reads a room's document, loaded if needed; fn must not write. */
+	read<T>(room: string, fn: (doc: Y.Doc) => T): T;
 	/** Closes the caller's connections in rooms of a project after a membership change (re-checks permissions). */
 	recheckUser(userId: string): void;
 	stats(): { rooms: number; connections: number };

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { roomName } from '#shared/rooms';
 import { RoomStore } from '../../server/collab/room-store';
+import { newId } from '../../server/domain/ids';
+import { evaluations, rubrics } from '../../drizzle/schema';
 import { connect, eventually, removeDataDir, startCollabServer, within, type Client, type CollabServer } from './fixture';
 
 let server: CollabServer;
@@ -45,7 +47,11 @@ describe('collaboration sync', () => {
 	});
 
 	it('a late joiner gets the full state', async () => {
-		const room = roomName('item', server.world.escalatedItem);
+		const w = server.world;
+		const room = roomName('item', w.escalatedItem);
+		// Ben raised the escalation; he joins its room once he has submitted his own evaluation (the blind rule).
+		const now = Date.now();
+		server.deps.db.insert(evaluations).values({ id: newId(), itemId: w.escalatedItem, evaluatorId: w.userId.ben, rubricId: server.deps.db.select().from(rubrics).get()!.id, rubricVersion: 1, scores: {}, flags: [], tags: [], spans: [], sources: [], state: 'submitted', createdAt: now, updatedAt: now }).run();
 		const ben = open(server, room, 'ben');
 		await within(ben.synced);
 		ben.doc.getArray('discussion').push(['first', 'second']);

@@ -10,12 +10,14 @@ import { createReviewWorkspace, startReviewServer, type ReviewWorkspace } from '
 let server: TestServer;
 let browser: Browser;
 let ws: ReviewWorkspace;
+const BEN_SECRET = 'Ben thinks the second answer invents a treaty.';
 
 beforeAll(async () => {
 	server = await startReviewServer();
 	ws = await createReviewWorkspace(server, { items: 3 });
 	await ws.submit(ws.people.ana, ws.itemIds[0], { correctness: 5, safe: true }, 'The date is right.');
 	await ws.submit(ws.people.ben, ws.itemIds[0], { correctness: 2, safe: true }, 'It gives the wrong day.');
+	await ws.submit(ws.people.ben, ws.itemIds[1], { correctness: 2, safe: false }, BEN_SECRET);
 	browser = await launchBrowser();
 });
 afterAll(async () => {
@@ -81,6 +83,27 @@ describe('escalation and live adjudication', () => {
 		} finally {
 			await lead.context.close();
 			await ana.context.close();
+		}
+	});
+
+	it('keeps the others\' scores from an evaluator who escalated before submitting, until she submits', async () => {
+		const chen = await personContext(browser, server.url, 'chen@demo.test');
+		try {
+			const opened = await server.api(`/api/items/${ws.itemIds[1]}/escalations`, { body: { reason: 'broken_item', note: 'The response is cut off.' }, headers: ws.people.chen });
+			expect(opened.status).toBe(201);
+			const url = `/projects/${ws.pid}/escalations/${opened.body.escalation.id}`;
+			await chen.page.goto(url);
+			await chen.page.getByRole('heading', { name: 'Scores stay hidden until you submit' }).waitFor();
+			await chen.page.getByRole('heading', { name: 'Discussion' }).waitFor();
+			expect(await chen.page.content()).not.toContain(BEN_SECRET);
+			expect(await chen.page.getByRole('link', { name: 'Evaluate this item' }).getAttribute('href')).toBe(`/projects/${ws.pid}/items/${ws.itemIds[1]}`);
+
+			await ws.submit(ws.people.chen, ws.itemIds[1], { correctness: 4, safe: true }, 'Reads fine to me.');
+			await chen.page.reload();
+			await chen.page.getByText(BEN_SECRET).waitFor();
+			expect(await chen.page.getByRole('heading', { name: 'Scores stay hidden until you submit' }).count()).toBe(0);
+		} finally {
+			await chen.context.close();
 		}
 	});
 });

@@ -1,7 +1,8 @@
 // The pure rules of calibration: phase transitions, who may score and when, what a viewer may see of the sheets,
 // round membership, the agreement figures, and which reveal-grid cells count as conflicting.
 import { describe, expect, it } from 'vitest';
-import { assertMayDecideConsensus, assertMayScore, assertTransition, itemsForNewRound, roundItemIds, visibleSheets } from '../../server/domain/calibration';
+import { assertMayDecideConsensus, assertMayScore, assertTransition, itemsForNewRound, roundItemIds } from '../../server/domain/calibration';
+import { visibleSheets } from '../../server/domain/blind';
 import { itemFigures, pooledFigures, rankDisagreement, scoreDistance } from '../../server/domain/calibration-agreement';
 import { cellConflicts, distribution } from '../../src/lib/components/calibration/room-view';
 import type { CalibrationScore } from '#shared/calibration';

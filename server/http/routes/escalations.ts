@@ -26,6 +26,10 @@ import {
 } from '../../db/escalations';
 import { escalationQueue, myEscalations } from '../../db/escalation-queue';
 import { escalationDetail } from '../../db/escalation-detail';
+import { hasSubmitted } from '../../db/evaluations';
+import { seesOthersWork } from '../../domain/blind';
+import { readDiscussion } from '#collab/room-doc';
+import { roomName } from '#shared/rooms';
 import { notify } from '../../db/notifications';
 import { ACTIVE_STATES, assertTransition, isInvolved, TRANSITIONS, type Transition } from '../../domain/escalation';
 import { mirrorEscalation } from '../../domain/escalation-room';
@@ -103,15 +107,20 @@ app.get('/items/:id/escalations', (c) => {
 app.get('/escalations/:id', (c) => {
 	const row = loadEscalation(c, c.req.param('id'));
 	const access = requireProject(c, row.projectId, 'project.read');
-	const { db } = c.var.deps;
+	const { db, rooms } = c.var.deps;
 	const lead = allowed(access, 'escalation.readQueue');
 	const isInvolvedEvaluator = !lead && access.role === 'evaluator' && involved(db, access.user.id, row);
 	if (!lead && !isInvolvedEvaluator) throw Forbidden('Only leads, managers and the evaluators involved can open this escalation');
+	const blind = !seesOthersWork({ role: access.role, submitted: hasSubmitted(db, row.itemId, access.user.id) });
 	const detail = escalationDetail(db, getEscalationView(db, row.id)!, {
 		withGold: allowed(access, 'item.readGold'),
-		can: { decide: allowed(access, 'escalation.decide'), discuss: access.role !== 'manager' }
+		blind,
+		can: { decide: allowed(access, 'escalation.decide'), discuss: access.role !== 'manager' && !blind }
 	});
-	return c.json(detail);
+	// A blind evaluator stays out of the item's room (it holds everyone's score proposals): she reads its
+	// discussion here instead.
+	if (!blind) return c.json(detail);
+	return c.json({ ...detail, discussion: rooms.read(roomName('item', row.itemId), readDiscussion) });
 });
 
 app.get('/projects/:pid/escalations', validate('query', queueQuerySchema), (c) => {

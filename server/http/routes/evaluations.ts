@@ -7,7 +7,7 @@ import { validate } from '../validate';
 import { evaluationInputSchema, validateScores } from '#shared/evaluation';
 import { getItemRow } from '../../db/items';
 import { getRubric } from '../../db/projects';
-import { currentGuidelineVersion, evaluationsForItems, hasAcknowledged, saveEvaluation, toEvaluation } from '../../db/evaluations';
+import { currentGuidelineVersion, evaluationsForItems, hasAcknowledged, hasSubmitted, saveEvaluation, toEvaluation } from '../../db/evaluations';
 import { markAssignment, reviewRequests } from '../../db/queue';
 import { AppError, NotFound, Validation } from '../../domain/errors';
 import { tx } from '../../db/client';
@@ -43,6 +43,7 @@ app.post('/items/:id/evaluations', validate('json', evaluationInputSchema), (c) 
 			version: guideline.number
 		});
 	}
+	const wasSubmitted = hasSubmitted(db, item.id, user.id);
 	const row = tx(db, (t) => {
 		const saved = saveEvaluation(t, {
 			itemId: item.id,
@@ -55,6 +56,8 @@ app.post('/items/:id/evaluations', validate('json', evaluationInputSchema), (c) 
 		if (input.state === 'submitted') markAssignment(t, item.id, user.id, 'done');
 		return saved;
 	});
+	// Reopened as a draft (re-review): the blind rule applies again, so her item-room connection is re-checked.
+	if (wasSubmitted && input.state === 'draft') c.var.deps.rooms.recheckUser(user.id);
 	if (input.state === 'submitted') {
 		events.emit('evaluation.submitted', { projectId: item.projectId, itemId: item.id, evaluatorId: user.id, evaluationId: row.id });
 	}

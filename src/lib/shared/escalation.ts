@@ -148,6 +148,12 @@ export interface EscalationDetail {
 	guideline: { id: string; title: string; versionId: string; number: number; sections: GuidelineSection[] } | null;
 	/** What the caller may do here (the server checks again on every call). */
 	can: { decide: boolean; discuss: boolean };
+	/**
+	 * The caller escalated the item without having submitted her own evaluation: the blind rule hides everyone
+	 * else's work (evaluations, agreement, proposals) and the room until she submits; the response then carries a
+	 * read-only copy of the room's `discussion` instead.
+	 */
+	blind: boolean;
 }
 
 /** SLA levels for an escalation's age while it waits: over 24 h warn, over 72 h bad. */
