@@ -170,6 +170,23 @@ describe('channel: the item room (score proposals)', () => {
 	});
 });
 
+describe('channel: notifications', () => {
+	it('a blind evaluator hears of the verdict on her escalation, and of nothing the others wrote', async () => {
+		const id = escalationOf.none;
+		expect((await post(`/api/escalations/${id}/claim`, 'lead', {})).status).toBe(200);
+		const verdict = await post(`/api/escalations/${id}/verdict`, 'lead', { scores: { correctness: 3, safe: true }, reasonCode: 'guideline_unclear', note: 'Count the year of the event.' });
+		expect(verdict.status).toBe(200);
+		const inbox = await get('/api/notifications', 'ana');
+		const mine = inbox.body.notifications.filter((n: { data: { escalationId?: string } }) => n.data.escalationId === id);
+		expect(mine.map((n: { kind: string }) => n.kind)).toEqual(['escalation.resolved']);
+		expect(leaks(JSON.stringify(inbox.body), 'none')).toEqual([]);
+		// The verdict is hers to see; the others' sheets still are not.
+		const detail = await get(`/api/escalations/${id}`, 'ana');
+		expect(detail.body.escalation.verdict.scores).toEqual({ correctness: 3, safe: true });
+		expect(detail.body.evaluations).toEqual([]);
+	});
+});
+
 describe('channel: exports and agreement', () => {
 	it('an evaluator exports nothing and reads no agreement figures, whatever she submitted', async () => {
 		expect((await get(`/api/projects/${ws.pid}/export?format=jsonl`, 'ana')).status).toBe(403);
