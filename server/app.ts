@@ -22,7 +22,7 @@ import guidelines from './http/routes/guidelines';
 import agreement from './http/routes/agreement';
 import exports from './http/routes/exports';
 import webhooks from './http/routes/webhooks';
-import docs from './http/routes/docs';
+import { docRoutes } from './http/routes/docs';
 import notifications from './http/routes/notifications';
 import admin from './http/routes/admin';
 
@@ -62,7 +62,8 @@ export function createApp(deps: AppDeps) {
 	api.route('/', agreement);
 	api.route('/', exports);
 	api.route('/', webhooks);
-	api.route('/', docs);
+	// The document describes the whole app, read when first requested (after every route is mounted).
+	api.route('/', docRoutes(() => app));
 	api.route('/', notifications);
 	api.route('/', admin);
 	api.all('*', (c) => errorResponse(c, 'not_found', `No API route ${c.req.method} ${c.req.path}`));

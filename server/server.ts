@@ -19,6 +19,8 @@ export interface RunningServer {
 	/** Stops accepting, flushes collaboration rooms, closes sockets (1012) and the database. */
 	close(): Promise<void>;
 	deps: import('./http/env').AppDeps;
+	/** The Hono app being served (tests walk its routes). */
+	app: ReturnType<typeof createApp>;
 }
 
 export interface ServerOptions {
@@ -48,6 +50,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
 		url: `http://${host}:${port}`,
 		port,
 		deps,
+		app,
 		close: () =>
 			(closing ??= (async () => {
 				await new Promise<void>((res) => {

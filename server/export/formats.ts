@@ -40,6 +40,13 @@ export function formatSpec(format: ExportFormat): FormatSpec {
 	return { ...info, contentType: CONTENT_TYPES[info.extension], write: WRITERS[format] };
 }
 
+/** For the API document: each response media type with the formats that produce it. */
+export function exportMediaTypes(): Record<string, string> {
+	const formats: Record<string, string[]> = {};
+	for (const format of EXPORT_FORMATS) (formats[formatSpec(format).contentType.split(';')[0]] ??= []).push(format);
+	return Object.fromEntries(Object.entries(formats).map(([type, list]) => [type, `format=${list.join(', ')}`]));
+}
+
 /** The state filter a format applies (its default when none is asked for); undefined means no filter. */
 export function stateFilter(spec: ExportFormatInfo, requested: string | undefined): string | undefined {
 	const state = requested ?? spec.states?.[0];

@@ -1,5 +1,7 @@
 // zod validation for request parts, with failures in the common error body (zod issues become `details`).
-import { zValidator } from '@hono/zod-validator';
+// This is also the one place that attaches a route's schema to the OpenAPI document: hono-openapi's validator
+// records the schema on the middleware, so every validated query and body is documented as it is checked.
+import { validator } from 'hono-openapi';
 import type { ValidationTargets } from 'hono';
 import type { z } from 'zod';
 import { errorResponse } from './errors';
@@ -9,14 +11,18 @@ export interface IssueDetail {
 	message: string;
 }
 
-export function issueDetails(error: z.ZodError): IssueDetail[] {
-	return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+/** A Standard Schema issue (zod's issues are such issues): path segments are keys or `{ key }` objects. */
+interface Issue {
+	readonly message: string;
+	readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }>;
+}
+
+export function issueDetails(issues: readonly Issue[]): IssueDetail[] {
+	return issues.map((i) => ({ path: (i.path ?? []).map((p) => String(typeof p === 'object' ? p.key : p)).join('.'), message: i.message }));
 }
 
 export function validate<T extends z.ZodType, Target extends keyof ValidationTargets>(target: Target, schema: T) {
-	return zValidator(target, schema, (result, c) => {
-		if (!result.success) {
-			return errorResponse(c, 'validation_failed', `The ${target} is not valid`, issueDetails(result.error as unknown as z.ZodError));
-		}
+	return validator(target, schema, (result, c) => {
+		if (!result.success) return errorResponse(c, 'validation_failed', `The ${target} is not valid`, issueDetails(result.error));
 	});
 }

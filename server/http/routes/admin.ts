@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { AppEnv } from '../env';
 import { requireUser } from '../access';
 import { validate } from '../validate';
+import { doc } from '../openapi';
 import { Conflict, Forbidden } from '../../domain/errors';
 import { users } from '../../../drizzle/schema';
 import { findUserByEmail, toUser } from '../../db/users';
@@ -21,13 +22,14 @@ function requireAdmin(c: Parameters<typeof requireUser>[0]) {
 	return user;
 }
 
-app.get('/admin/users', (c) => {
+app.get('/admin/users', doc('admin', 'All user accounts', 'admin'), (c) => {
 	requireAdmin(c);
 	return c.json({ users: c.var.deps.db.select().from(users).orderBy(asc(users.email)).all().map(toUser) });
 });
 
 app.post(
 	'/admin/users',
+	doc('admin', 'Create a user account', 'admin', { status: 201 }),
 	validate(
 		'json',
 		z.object({

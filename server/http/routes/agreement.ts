@@ -10,6 +10,7 @@ import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../env';
 import { requireProject } from '../access';
 import { validate } from '../validate';
+import { doc } from '../openapi';
 import { Validation } from '../../domain/errors';
 import { latestRubrics } from '../../db/projects';
 import { latestEscalationsOf, evaluatorsOf, goldScoresOf, itemFactsOf, projectOverlap, rubricsOf, scopeOptions, submittedEvaluations } from '../../db/agreement';
@@ -79,8 +80,9 @@ function filterOptions(c: Ctx, s: Scope): FilterOptions {
 }
 
 const app = new Hono<AppEnv>();
+const FIGURES = { 'application/json': 'the figures (default)', 'text/csv': 'the same table with format=csv' };
 
-app.get('/projects/:pid/agreement', validate('query', agreementQuerySchema), (c) => {
+app.get('/projects/:pid/agreement', doc('agreement', 'Agreement per dimension (or per evaluator with by=evaluator)', 'lead, manager', { produces: FIGURES }), validate('query', agreementQuerySchema), (c) => {
 	const q = c.req.valid('query');
 	const s = openScope(c, q);
 	const byEvaluator = q.by === 'evaluator' ? { gold: goldScoresOf(c.var.deps.db, s.rows.map((r) => r.itemId)), people: people(c, s.rows) } : undefined;
@@ -89,7 +91,7 @@ app.get('/projects/:pid/agreement', validate('query', agreementQuerySchema), (c)
 	return c.json(report);
 });
 
-app.get('/projects/:pid/agreement/items', validate('query', disagreementQuerySchema), (c) => {
+app.get('/projects/:pid/agreement/items', doc('agreement', 'The most-disagreed items', 'lead, manager', { produces: FIGURES }), validate('query', disagreementQuerySchema), (c) => {
 	const q = c.req.valid('query');
 	const s = openScope(c, q);
 	const { db } = c.var.deps;
@@ -113,14 +115,14 @@ app.get('/projects/:pid/agreement/items', validate('query', disagreementQuerySch
 	return q.format === 'csv' ? csv(c, `most-disagreed-items-${s.pid}`, disagreementCsv(list)) : c.json(list);
 });
 
-app.get('/projects/:pid/agreement/matrix', validate('query', matrixQuerySchema), (c) => {
+app.get('/projects/:pid/agreement/matrix', doc('agreement', 'Evaluator × evaluator agreement for one dimension', 'lead, manager', { produces: FIGURES }), validate('query', matrixQuerySchema), (c) => {
 	const q = c.req.valid('query');
 	const s = openScope(c, q);
 	const matrix = agreementMatrix(ratingSet(s.rows, s.rubrics, s.filters.dimension), s.filters, people(c, s.rows));
 	return q.format === 'csv' ? csv(c, `agreement-matrix-${s.pid}`, matrixCsv(matrix)) : c.json(matrix);
 });
 
-app.get('/projects/:pid/agreement/timeline', validate('query', timelineQuerySchema), (c) => {
+app.get('/projects/:pid/agreement/timeline', doc('agreement', 'Agreement per day or week', 'lead, manager', { produces: FIGURES }), validate('query', timelineQuerySchema), (c) => {
 	const q = c.req.valid('query');
 	const s = openScope(c, q);
 	// A point needs several completed items to say anything: daily points only when items complete that fast.
@@ -130,7 +132,7 @@ app.get('/projects/:pid/agreement/timeline', validate('query', timelineQuerySche
 	return q.format === 'csv' ? csv(c, `agreement-timeline-${s.pid}`, timelineCsv(timeline)) : c.json(timeline);
 });
 
-app.get('/projects/:pid/throughput', validate('query', throughputQuerySchema), (c) => {
+app.get('/projects/:pid/throughput', doc('agreement', 'Evaluations per day or week, time per item, turnaround', 'lead, manager', { produces: FIGURES }), validate('query', throughputQuerySchema), (c) => {
 	const q = c.req.valid('query');
 	const s = openScope(c, q);
 	const bucket = chooseBucket(q.bucket, s.rows[0]?.submittedAt ?? null, s.rows.at(-1)?.submittedAt ?? null);

@@ -6,6 +6,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { z } from 'zod';
 import type { AppEnv } from '../env';
 import { validate } from '../validate';
+import { doc } from '../openapi';
 import { createSession, deleteSession, findUserByEmail, membershipsOf, toUser } from '../../db/users';
 import { DUMMY_HASH, verifyPassword } from '../../domain/passwords';
 import { AppError } from '../../domain/errors';
@@ -19,7 +20,7 @@ export function authRoutes() {
 	const perAddress = new RateLimiter({ windowMs: 15 * 60_000, max: 100 });
 	const app = new Hono<AppEnv>();
 
-	app.post('/login', validate('json', loginSchema), async (c) => {
+	app.post('/login', doc('auth', 'Sign in; sets the session cookie', 'anyone'), validate('json', loginSchema), async (c) => {
 		const { email, password } = c.req.valid('json');
 		let address = 'local';
 		try {
@@ -50,7 +51,7 @@ export function authRoutes() {
 		return c.json({ user: toUser(row), memberships: membershipsOf(db, row.id) });
 	});
 
-	app.post('/logout', (c) => {
+	app.post('/logout', doc('auth', 'Sign out (ends the session of the cookie)', 'signed in'), (c) => {
 		const secret = getCookie(c, SESSION_COOKIE);
 		if (secret) deleteSession(c.var.deps.db, secret);
 		deleteCookie(c, SESSION_COOKIE, { path: '/' });

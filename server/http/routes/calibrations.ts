@@ -6,6 +6,7 @@ import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../env';
 import { allowed, requireProject, type ProjectAccess } from '../access';
 import { validate } from '../validate';
+import { doc } from '../openapi';
 import { tx } from '../../db/client';
 import { getItemRow } from '../../db/items';
 import { getRubric, latestRubrics } from '../../db/projects';
@@ -28,6 +29,7 @@ import { itemExcerpt } from '#shared/item-excerpt';
 
 type Ctx = Context<AppEnv>;
 const app = new Hono<AppEnv>();
+const REPORT_MEDIA = { 'application/json': 'the report (default)', 'text/csv': 'the same report with format=csv' };
 
 interface Opened {
 	f: SessionFacts;
@@ -67,13 +69,13 @@ function requireDecider(c: Ctx, id: string) {
 	return { row, access: requireProject(c, row.projectId, 'calibration.decide') };
 }
 
-app.get('/projects/:pid/calibrations', (c) => {
+app.get('/projects/:pid/calibrations', doc('calibrations', 'Calibration sessions (evaluators: the ones they take part in)', 'member'), (c) => {
 	const pid = c.req.param('pid');
 	const access = requireProject(c, pid, 'project.read');
 	return c.json({ calibrations: calibrationSummaries(c.var.deps.db, pid, access.user.id, allowed(access, 'calibration.readAll')) });
 });
 
-app.get('/projects/:pid/calibration-candidates', validate('query', candidatesQuerySchema), (c) => {
+app.get('/projects/:pid/calibration-candidates', doc('calibrations', 'Items worth calibrating on, with their disagreement', 'lead'), validate('query', candidatesQuerySchema), (c) => {
 	const pid = c.req.param('pid');
 	requireProject(c, pid, 'calibration.create');
 	const q = c.req.valid('query');
@@ -83,7 +85,7 @@ app.get('/projects/:pid/calibration-candidates', validate('query', candidatesQue
 	return c.json({ rubricId: rubric.id, ...calibrationCandidates(db, pid, rubric, q) });
 });
 
-app.post('/projects/:pid/calibrations', validate('json', createCalibrationSchema), async (c) => {
+app.post('/projects/:pid/calibrations', doc('calibrations', 'Start a calibration session', 'lead', { status: 201 }), validate('json', createCalibrationSchema), async (c) => {
 	const pid = c.req.param('pid');
 	const { user } = requireProject(c, pid, 'calibration.create');
 	const input = c.req.valid('json');
@@ -106,9 +108,9 @@ app.post('/projects/:pid/calibrations', validate('json', createCalibrationSchema
 	return respond(c, row.id, 201);
 });
 
-app.get('/calibrations/:id', (c) => c.json(viewFor(open(c, c.req.param('id')))));
+app.get('/calibrations/:id', doc('calibrations', 'A session; others’ scores only after reveal', 'participant, lead, manager'), (c) => c.json(viewFor(open(c, c.req.param('id')))));
 
-app.post('/calibrations/:id/items/:itemId/scores', validate('json', calibrationScoreInputSchema), async (c) => {
+app.post('/calibrations/:id/items/:itemId/scores', doc('calibrations', 'Blind score for the current round', 'participant', { status: 201 }), validate('json', calibrationScoreInputSchema), async (c) => {
 	const id = c.req.param('id');
 	const itemId = c.req.param('itemId');
 	const o = open(c, id);
@@ -127,7 +129,7 @@ app.post('/calibrations/:id/items/:itemId/scores', validate('json', calibrationS
 	return c.json({ score }, 201);
 });
 
-app.post('/calibrations/:id/reveal', async (c) => {
+app.post('/calibrations/:id/reveal', doc('calibrations', 'Reveal the scores', 'lead'), async (c) => {
 	const id = c.req.param('id');
 	const { access } = requireDecider(c, id);
 	tx(c.var.deps.db, (t) => {
@@ -140,7 +142,7 @@ app.post('/calibrations/:id/reveal', async (c) => {
 	return respond(c, id);
 });
 
-app.post('/calibrations/:id/rounds', validate('json', roundInputSchema), async (c) => {
+app.post('/calibrations/:id/rounds', doc('calibrations', 'Start a re-score round', 'lead'), validate('json', roundInputSchema), async (c) => {
 	const id = c.req.param('id');
 	const { access } = requireDecider(c, id);
 	const { itemIds } = c.req.valid('json');
@@ -156,7 +158,7 @@ app.post('/calibrations/:id/rounds', validate('json', roundInputSchema), async (
 	return respond(c, id);
 });
 
-app.post('/calibrations/:id/close', async (c) => {
+app.post('/calibrations/:id/close', doc('calibrations', 'Close the session', 'lead'), async (c) => {
 	const id = c.req.param('id');
 	const { access } = requireDecider(c, id);
 	const now = Date.now();
@@ -173,7 +175,7 @@ app.post('/calibrations/:id/close', async (c) => {
 	return respond(c, id);
 });
 
-app.post('/calibrations/:id/items/:itemId/consensus', validate('json', consensusInputSchema), async (c) => {
+app.post('/calibrations/:id/items/:itemId/consensus', doc('calibrations', 'Record consensus (becomes gold)', 'lead'), validate('json', consensusInputSchema), async (c) => {
 	const id = c.req.param('id');
 	const itemId = c.req.param('itemId');
 	const { row, access } = requireDecider(c, id);
@@ -191,7 +193,7 @@ app.post('/calibrations/:id/items/:itemId/consensus', validate('json', consensus
 	return respond(c, id);
 });
 
-app.get('/calibrations/:id/report', (c) => {
+app.get('/calibrations/:id/report', doc('calibrations', 'Agreement per round and deviation per participant', 'lead, manager', { produces: REPORT_MEDIA }), (c) => {
 	const id = c.req.param('id');
 	const f = loadSession(c.var.deps.db, id);
 	if (!f) throw NotFound('No such calibration session');

@@ -6,6 +6,7 @@ import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../env';
 import { allowed, requireProject, requireUser, type ProjectAccess } from '../access';
 import { validate } from '../validate';
+import { doc } from '../openapi';
 import { tx, type Db } from '../../db/client';
 import { getItemRow } from '../../db/items';
 import { getRubric } from '../../db/projects';
@@ -79,7 +80,7 @@ function transition(c: Ctx, id: string, name: Transition, change: (row: Escalati
 	});
 }
 
-app.post('/items/:id/escalations', validate('json', escalationInputSchema), async (c) => {
+app.post('/items/:id/escalations', doc('escalations', 'Open an escalation', 'evaluator, lead', { status: 201 }), validate('json', escalationInputSchema), async (c) => {
 	const item = loadItem(c, c.req.param('id'));
 	const { user } = requireProject(c, item.projectId, 'escalation.create');
 	const { reason, note } = c.req.valid('json');
@@ -92,7 +93,7 @@ app.post('/items/:id/escalations', validate('json', escalationInputSchema), asyn
 	return respond(c, row.id, 201);
 });
 
-app.get('/items/:id/escalations', (c) => {
+app.get('/items/:id/escalations', doc('escalations', 'Escalations of an item (evaluators: those they are involved in)', 'member'), (c) => {
 	const item = loadItem(c, c.req.param('id'));
 	const access = requireProject(c, item.projectId, 'item.read');
 	const { db } = c.var.deps;
@@ -104,7 +105,7 @@ app.get('/items/:id/escalations', (c) => {
 	return c.json({ escalations: list });
 });
 
-app.get('/escalations/:id', (c) => {
+app.get('/escalations/:id', doc('escalations', 'One escalation with its case', 'lead, manager, evaluators involved'), (c) => {
 	const row = loadEscalation(c, c.req.param('id'));
 	const access = requireProject(c, row.projectId, 'project.read');
 	const { db, rooms } = c.var.deps;
@@ -123,7 +124,7 @@ app.get('/escalations/:id', (c) => {
 	return c.json({ ...detail, discussion: rooms.read(roomName('item', row.itemId), readDiscussion) });
 });
 
-app.get('/projects/:pid/escalations', validate('query', queueQuerySchema), (c) => {
+app.get('/projects/:pid/escalations', doc('escalations', 'The escalation queue (mine=1: the caller’s own)', 'lead, manager (mine=1: any member)'), validate('query', queueQuerySchema), (c) => {
 	const pid = c.req.param('pid');
 	const q = c.req.valid('query');
 	const { db } = c.var.deps;
@@ -135,13 +136,13 @@ app.get('/projects/:pid/escalations', validate('query', queueQuerySchema), (c) =
 	return c.json(escalationQueue(db, pid, q));
 });
 
-app.post('/escalations/:id/claim', async (c) => {
+app.post('/escalations/:id/claim', doc('escalations', 'Claim (open → in_review)', 'lead'), async (c) => {
 	const id = c.req.param('id');
 	transition(c, id, 'claim', (_row, access) => ({ set: { claimedBy: access.user.id, claimedAt: Date.now() } }));
 	return respond(c, id);
 });
 
-app.post('/escalations/:id/verdict', validate('json', verdictInputSchema), async (c) => {
+app.post('/escalations/:id/verdict', doc('escalations', 'Resolve with a verdict (becomes gold)', 'lead'), validate('json', verdictInputSchema), async (c) => {
 	const id = c.req.param('id');
 	const input = c.req.valid('json');
 	const { db } = c.var.deps;
@@ -168,7 +169,7 @@ app.post('/escalations/:id/verdict', validate('json', verdictInputSchema), async
 	return respond(c, id);
 });
 
-app.post('/escalations/:id/dismiss', validate('json', transitionNoteSchema), async (c) => {
+app.post('/escalations/:id/dismiss', doc('escalations', 'Dismiss', 'lead'), validate('json', transitionNoteSchema), async (c) => {
 	const id = c.req.param('id');
 	const { note } = c.req.valid('json');
 	const dismissed = transition(
@@ -186,7 +187,7 @@ app.post('/escalations/:id/dismiss', validate('json', transitionNoteSchema), asy
 	return respond(c, id);
 });
 
-app.post('/escalations/:id/reopen', validate('json', transitionNoteSchema), async (c) => {
+app.post('/escalations/:id/reopen', doc('escalations', 'Reopen a resolved or dismissed escalation', 'lead'), validate('json', transitionNoteSchema), async (c) => {
 	const id = c.req.param('id');
 	const { note } = c.req.valid('json');
 	transition(c, id, 'reopen', (row) => ({

@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../env';
 import { allowed, requireProject } from '../access';
 import { validate } from '../validate';
+import { doc } from '../openapi';
 import { evaluationInputSchema, validateScores } from '#shared/evaluation';
 import { getItemRow } from '../../db/items';
 import { getRubric } from '../../db/projects';
@@ -20,7 +21,7 @@ function loadItem(c: Parameters<typeof requireProject>[0], id: string) {
 	return item;
 }
 
-app.post('/items/:id/evaluations', validate('json', evaluationInputSchema), (c) => {
+app.post('/items/:id/evaluations', doc('evaluations', 'Save a draft or submit an evaluation', 'evaluator, lead', { status: 201 }), validate('json', evaluationInputSchema), (c) => {
 	const item = loadItem(c, c.req.param('id'));
 	const { user } = requireProject(c, item.projectId, 'item.evaluate');
 	const input = c.req.valid('json');
@@ -64,7 +65,7 @@ app.post('/items/:id/evaluations', validate('json', evaluationInputSchema), (c) 
 	return c.json({ evaluation: toEvaluation(row, user.name) }, 201);
 });
 
-app.get('/items/:id/evaluations', (c) => {
+app.get('/items/:id/evaluations', doc('evaluations', 'Evaluations of an item (evaluators: their own)', 'member'), (c) => {
 	const item = loadItem(c, c.req.param('id'));
 	const access = requireProject(c, item.projectId, 'item.read');
 	const all = allowed(access, 'evaluation.readAll');

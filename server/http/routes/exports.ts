@@ -5,10 +5,11 @@ import { z } from 'zod';
 import type { AppEnv } from '../env';
 import { requireProject } from '../access';
 import { validate } from '../validate';
+import { doc } from '../openapi';
 import { Validation } from '../../domain/errors';
 import { openExport } from '../../export/context';
 import { downloadResponse } from '../../export/stream';
-import { EXPORT_FORMATS, exportFilename, formatSpec, stateFilter } from '../../export/formats';
+import { EXPORT_FORMATS, exportFilename, exportMediaTypes, formatSpec, stateFilter } from '../../export/formats';
 import { agreementFilterSchema, dateParamToMs } from '#shared/agreement-report';
 
 // The same date parameters as the agreement API: a date, an ISO date-time or epoch ms; a plain `to` date
@@ -28,7 +29,7 @@ export const exportQuerySchema = z.object({
 
 const app = new Hono<AppEnv>();
 
-app.get('/projects/:pid/export', validate('query', exportQuerySchema), (c) => {
+app.get('/projects/:pid/export', doc('exports', 'Streamed export: evaluations, gold, escalations, agreement, pairs, guidelines, items', 'lead, manager', { produces: exportMediaTypes() }), validate('query', exportQuerySchema), (c) => {
 	const pid = c.req.param('pid');
 	requireProject(c, pid, 'export.read');
 	const q = c.req.valid('query');

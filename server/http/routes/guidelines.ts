@@ -6,6 +6,7 @@ import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../env';
 import { requireProject } from '../access';
 import { validate } from '../validate';
+import { doc } from '../openapi';
 import { tx } from '../../db/client';
 import { NotFound, Validation } from '../../domain/errors';
 import { assertKnownDimensions, assertPublishable, nextVersionNumber, readDraft, seedDraft, type FrozenDraft } from '../../domain/guideline';
@@ -56,20 +57,20 @@ function loadVersion(c: Ctx, guidelineId: string) {
 const summaryFor = (c: Ctx, g: Parameters<typeof guidelineSummary>[1], a: { user: { id: string; isAdmin: boolean }; role: Parameters<typeof guidelineSummary>[2]['role'] }) =>
 	guidelineSummary(c.var.deps.db, g, { id: a.user.id, isAdmin: a.user.isAdmin, role: a.role });
 
-app.get('/projects/:pid/guidelines', (c) => {
+app.get('/projects/:pid/guidelines', doc('guidelines', 'Guideline documents', 'member'), (c) => {
 	const pid = c.req.param('pid');
 	const access = requireProject(c, pid, 'guideline.read');
 	return c.json({ guidelines: guidelinesOf(c.var.deps.db, pid).map((g) => summaryFor(c, g, access)) });
 });
 
-app.post('/projects/:pid/guidelines', validate('json', createGuidelineSchema), (c) => {
+app.post('/projects/:pid/guidelines', doc('guidelines', 'Create a guideline', 'lead', { status: 201 }), validate('json', createGuidelineSchema), (c) => {
 	const pid = c.req.param('pid');
 	const access = requireProject(c, pid, 'guideline.edit');
 	const row = tx(c.var.deps.db, (t) => createGuideline(t, pid, c.req.valid('json').title, access.user.id));
 	return c.json({ guideline: summaryFor(c, row, access) }, 201);
 });
 
-app.get('/guidelines/:id', async (c) => {
+app.get('/guidelines/:id', doc('guidelines', 'One guideline (seeds its live draft from the latest version)', 'member'), async (c) => {
 	const { guideline, ...access } = loadGuideline(c, 'guideline.read');
 	const { db, rooms } = c.var.deps;
 	const latest = latestVersion(db, guideline.id);
@@ -78,7 +79,7 @@ app.get('/guidelines/:id', async (c) => {
 	return c.json({ guideline: summaryFor(c, guideline, access) });
 });
 
-app.post('/guidelines/:id/publish', validate('json', publishInputSchema), async (c) => {
+app.post('/guidelines/:id/publish', doc('guidelines', 'Freeze the live draft as version n+1', 'lead', { status: 201 }), validate('json', publishInputSchema), async (c) => {
 	const { guideline, user } = loadGuideline(c, 'guideline.edit');
 	const input = c.req.valid('json');
 	const { db, rooms, logger, events } = c.var.deps;
@@ -121,18 +122,18 @@ app.post('/guidelines/:id/publish', validate('json', publishInputSchema), async 
 	return c.json({ version: getVersion(db, guideline.id, version.number) }, 201);
 });
 
-app.get('/guidelines/:id/versions', (c) => {
+app.get('/guidelines/:id/versions', doc('guidelines', 'Published versions', 'member'), (c) => {
 	const { guideline } = loadGuideline(c, 'guideline.read');
 	return c.json({ versions: versionSummaries(c.var.deps.db, guideline.id) });
 });
 
-app.get('/guidelines/:id/versions/:n', (c) => {
+app.get('/guidelines/:id/versions/:n', doc('guidelines', 'One published version', 'member'), (c) => {
 	const { guideline } = loadGuideline(c, 'guideline.read');
 	const v = loadVersion(c, guideline.id);
 	return c.json({ version: getVersion(c.var.deps.db, guideline.id, v.number) });
 });
 
-app.get('/guidelines/:id/versions/:n/markdown', (c) => {
+app.get('/guidelines/:id/versions/:n/markdown', doc('guidelines', 'One published version as Markdown', 'member', { produces: { 'text/markdown': 'the version, as a download' } }), (c) => {
 	const { guideline } = loadGuideline(c, 'guideline.read');
 	const v = loadVersion(c, guideline.id);
 	const slug = guideline.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'guideline';
@@ -141,7 +142,7 @@ app.get('/guidelines/:id/versions/:n/markdown', (c) => {
 	return c.body(`<!-- ${guideline.title.replace(/--/g, '—')} — version ${v.number} -->\n\n${v.markdown}`);
 });
 
-app.get('/guidelines/:id/diff', validate('query', diffQuerySchema), (c) => {
+app.get('/guidelines/:id/diff', doc('guidelines', 'Diff between two versions', 'member'), validate('query', diffQuerySchema), (c) => {
 	const { guideline } = loadGuideline(c, 'guideline.read');
 	const { from, to } = c.req.valid('query');
 	const { db } = c.var.deps;
@@ -154,27 +155,27 @@ app.get('/guidelines/:id/diff', validate('query', diffQuerySchema), (c) => {
 	return c.json({ diff: { from, to, ...diffDocs(doc(from), doc(to)) } });
 });
 
-app.post('/guidelines/:id/versions/:n/ack', (c) => {
+app.post('/guidelines/:id/versions/:n/ack', doc('guidelines', 'Acknowledge a version', 'evaluator, lead'), (c) => {
 	const { guideline, user } = loadGuideline(c, 'guideline.acknowledge');
 	const v = loadVersion(c, guideline.id);
 	const at = tx(c.var.deps.db, (t) => acknowledge(t, v, guideline.projectId, user.id));
 	return c.json({ ack: { number: v.number, at } });
 });
 
-app.get('/guidelines/:id/versions/:n/acks', (c) => {
+app.get('/guidelines/:id/versions/:n/acks', doc('guidelines', 'Who acknowledged a version and who has not yet', 'lead, manager'), (c) => {
 	const { guideline } = loadGuideline(c, 'guideline.oversee');
 	const v = loadVersion(c, guideline.id);
 	const acks = versionAcks(c.var.deps.db, guideline.projectId, v.id);
 	return c.json({ acks, acknowledged: acks.filter((a) => a.at !== null).length, pending: acks.filter((a) => a.at === null).length });
 });
 
-app.get('/guidelines/:id/versions/:n/affected', (c) => {
+app.get('/guidelines/:id/versions/:n/affected', doc('guidelines', 'Evaluations made under earlier versions that a version touches', 'lead, manager'), (c) => {
 	const { guideline } = loadGuideline(c, 'guideline.oversee');
 	const v = loadVersion(c, guideline.id);
 	return c.json({ dimensions: v.dimensions, items: affectedItems(c.var.deps.db, guideline, v) });
 });
 
-app.post('/guidelines/:id/versions/:n/rereview', validate('json', rereviewInputSchema), (c) => {
+app.post('/guidelines/:id/versions/:n/rereview', doc('guidelines', 'Send affected evaluations back for re-review', 'lead'), validate('json', rereviewInputSchema), (c) => {
 	const { guideline, user } = loadGuideline(c, 'guideline.edit');
 	const v = loadVersion(c, guideline.id);
 	const { itemIds } = c.req.valid('json');
@@ -195,7 +196,7 @@ app.post('/guidelines/:id/versions/:n/rereview', validate('json', rereviewInputS
 	return c.json({ result });
 });
 
-app.get('/guidelines/:id/proposal', validate('query', proposeQuerySchema), (c) => {
+app.get('/guidelines/:id/proposal', doc('guidelines', 'A case (escalation or calibration item) to propose a guideline change from', 'lead'), validate('query', proposeQuerySchema), (c) => {
 	const { guideline } = loadGuideline(c, 'guideline.edit');
 	const ref = parseProposalRef(c.req.valid('query').source);
 	if (!ref) throw Validation('source must be escalation:<id> or calibration:<id>:<itemId>');

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { AppEnv } from '../env';
 import { allowed, requireProject } from '../access';
 import { validate } from '../validate';
+import { doc } from '../openapi';
 import { getItemRow, listItems, toItem } from '../../db/items';
 import { IMPORT_FORMATS, importItems } from '../../import/run-import';
 import { AppError, NotFound } from '../../domain/errors';
@@ -21,13 +22,21 @@ const listQuery = z.object({
 	offset: z.coerce.number().int().min(0).default(0)
 });
 
+const IMPORT_BODIES = {
+	'application/x-ndjson': 'JSONL, one item per line (see the ItemInput schema and docs/import-format.md)',
+	'text/csv': 'CSV of text items: prompt,response[,external_id,language,…metadata] (format=csv)',
+	'application/json': 'Label Studio tasks (format=labelstudio)',
+	'application/zip': 'items.jsonl plus media referenced by relative path (format=zip)'
+};
+const MEDIA_BODY = { 'application/octet-stream': 'PNG, JPEG, GIF, WebP, MP4, WebM, WAV, OGG or MP3' };
+
 export function itemRoutes(maxImportBytes: number, maxMediaBytes: number) {
 	const app = new Hono<AppEnv>();
 	const tooLarge = (what: string, limit: number) => () => {
 		throw new AppError('payload_too_large', `${what} is larger than ${Math.round(limit / 1024 / 1024)} MiB`);
 	};
 
-	app.get('/projects/:pid/items', validate('query', listQuery), (c) => {
+	app.get('/projects/:pid/items', doc('items', 'Items, paged and filtered, with evaluation counts', 'member'), validate('query', listQuery), (c) => {
 		const pid = c.req.param('pid');
 		const access = requireProject(c, pid, 'item.read');
 		const q = c.req.valid('query');
@@ -43,7 +52,7 @@ export function itemRoutes(maxImportBytes: number, maxMediaBytes: number) {
 		return c.json({ items: summary, total });
 	});
 
-	app.get('/items/:id', (c) => {
+	app.get('/items/:id', doc('items', 'One item (gold hidden from evaluators)', 'member'), (c) => {
 		const row = getItemRow(c.var.deps.db, c.req.param('id'));
 		if (!row) throw NotFound('No such item');
 		const access = requireProject(c, row.projectId, 'item.read');
@@ -52,6 +61,7 @@ export function itemRoutes(maxImportBytes: number, maxMediaBytes: number) {
 
 	app.post(
 		'/projects/:pid/items/import',
+		doc('items', 'Import items: all or nothing, idempotent by external id; 400 lists every bad line', 'lead', { status: 201, consumes: IMPORT_BODIES }),
 		bodyLimit({ maxSize: maxImportBytes, onError: tooLarge('The import', maxImportBytes) }),
 		validate('query', z.object({ format: z.enum(IMPORT_FORMATS).default('jsonl') })),
 		async (c) => {
@@ -62,7 +72,7 @@ export function itemRoutes(maxImportBytes: number, maxMediaBytes: number) {
 		}
 	);
 
-	app.post('/projects/:pid/media', bodyLimit({ maxSize: maxMediaBytes, onError: tooLarge('The file', maxMediaBytes) }), async (c) => {
+	app.post('/projects/:pid/media', doc('items', 'Upload a media file to the content-addressed store', 'lead', { status: 201, consumes: MEDIA_BODY }), bodyLimit({ maxSize: maxMediaBytes, onError: tooLarge('The file', maxMediaBytes) }), async (c) => {
 		const pid = c.req.param('pid');
 		requireProject(c, pid, 'item.import');
 		const bytes = new Uint8Array(await c.req.arrayBuffer());

@@ -5,19 +5,21 @@ import { z } from 'zod';
 import type { AppEnv } from '../env';
 import { requireUser } from '../access';
 import { validate } from '../validate';
+import { doc } from '../openapi';
 import { createApiToken, findUser, membershipsOf } from '../../db/users';
 import { users } from '../../../drizzle/schema';
 import { audit } from '../../db/audit';
 
 const app = new Hono<AppEnv>();
 
-app.get('/me', (c) => {
+app.get('/me', doc('auth', 'The caller and their project roles', 'signed in'), (c) => {
 	const user = requireUser(c);
 	return c.json({ user, memberships: membershipsOf(c.var.deps.db, user.id) });
 });
 
 app.patch(
 	'/me',
+	doc('auth', 'Change the display name or locale', 'signed in'),
 	validate('json', z.object({ name: z.string().trim().min(1).max(100).optional(), locale: z.enum(['en', 'pt-BR']).nullable().optional() })),
 	(c) => {
 		const user = requireUser(c);
@@ -27,7 +29,7 @@ app.patch(
 	}
 );
 
-app.post('/tokens', validate('json', z.object({ name: z.string().trim().min(1).max(100) })), (c) => {
+app.post('/tokens', doc('auth', 'Create an API token (shown once)', 'signed in', { status: 201 }), validate('json', z.object({ name: z.string().trim().min(1).max(100) })), (c) => {
 	const user = requireUser(c);
 	const { db } = c.var.deps;
 	const token = createApiToken(db, user.id, c.req.valid('json').name);

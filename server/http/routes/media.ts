@@ -3,13 +3,14 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../env';
 import { requireUser } from '../access';
+import { doc } from '../openapi';
 import { getMedia } from '../../db/items';
 import { readMedia } from '../media-store';
 import { NotFound } from '../../domain/errors';
 
 const app = new Hono<AppEnv>();
 
-app.get('/:sha', (c) => {
+app.get('/:sha', doc('items', 'A media file by its SHA-256 (byte ranges for seeking)', 'signed in', { produces: { 'application/octet-stream': 'the file (its detected media type)' } }), (c) => {
 	requireUser(c);
 	const sha = c.req.param('sha');
 	if (!/^[a-f0-9]{64}$/.test(sha)) throw NotFound('No such file');

@@ -2,23 +2,24 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../env';
 import { requireUser } from '../access';
+import { doc } from '../openapi';
 import { markAllRead, markRead, notificationsFor } from '../../db/notifications';
 import { NotFound } from '../../domain/errors';
 
 const app = new Hono<AppEnv>();
 
-app.get('/notifications', (c) => {
+app.get('/notifications', doc('notifications', 'The caller’s notifications, newest first, with the unread count', 'signed in'), (c) => {
 	const user = requireUser(c);
 	return c.json(notificationsFor(c.var.deps.db, user.id));
 });
 
-app.post('/notifications/read-all', (c) => {
+app.post('/notifications/read-all', doc('notifications', 'Mark every notification read', 'signed in'), (c) => {
 	const user = requireUser(c);
 	markAllRead(c.var.deps.db, user.id);
 	return c.json(notificationsFor(c.var.deps.db, user.id));
 });
 
-app.post('/notifications/:id/read', (c) => {
+app.post('/notifications/:id/read', doc('notifications', 'Mark one notification read', 'signed in'), (c) => {
 	const user = requireUser(c);
 	if (!markRead(c.var.deps.db, user.id, c.req.param('id'))) throw NotFound('No such notification');
 	return c.json(notificationsFor(c.var.deps.db, user.id));

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AppEnv } from '../env';
 import { requireProject, requireUser } from '../access';
 import { validate } from '../validate';
+import { doc } from '../openapi';
 import { Forbidden, NotFound } from '../../domain/errors';
 import { createProject, createRubric, getProject, latestRubrics, projectMembers, projectsFor, removeMembership, setMembership } from '../../db/projects';
 import { findUser, findUserByEmail } from '../../db/users';
@@ -20,13 +21,14 @@ const settingsSchema = z.object({
 
 const app = new Hono<AppEnv>();
 
-app.get('/', (c) => {
+app.get('/', doc('projects', 'Projects the caller belongs to (admins: all)', 'signed in'), (c) => {
 	const user = requireUser(c);
 	return c.json({ projects: projectsFor(c.var.deps.db, user.id, user.isAdmin) });
 });
 
 app.post(
 	'/',
+	doc('projects', 'Create a project', 'admin', { status: 201 }),
 	validate('json', z.object({ name: z.string().trim().min(1).max(200), description: z.string().max(5000).optional(), settings: settingsSchema.partial().optional() })),
 	(c) => {
 		const user = requireUser(c);
@@ -36,7 +38,7 @@ app.post(
 	}
 );
 
-app.get('/:pid', (c) => {
+app.get('/:pid', doc('projects', 'One project with the caller’s role', 'member'), (c) => {
 	const pid = c.req.param('pid');
 	const { role } = requireProject(c, pid, 'project.read');
 	const project = getProject(c.var.deps.db, pid);
@@ -44,7 +46,7 @@ app.get('/:pid', (c) => {
 	return c.json({ project: { ...project, role } });
 });
 
-app.get('/:pid/members', (c) => {
+app.get('/:pid/members', doc('projects', 'Project members and their roles', 'member'), (c) => {
 	const pid = c.req.param('pid');
 	requireProject(c, pid, 'project.read');
 	return c.json({ members: projectMembers(c.var.deps.db, pid) });
@@ -52,6 +54,7 @@ app.get('/:pid/members', (c) => {
 
 app.put(
 	'/:pid/members',
+	doc('projects', 'Add a member or change their role', 'admin'),
 	validate('json', z.object({ email: z.string().trim().toLowerCase().email(), role: z.enum(ROLES) })),
 	(c) => {
 		const pid = c.req.param('pid');
@@ -65,7 +68,7 @@ app.put(
 	}
 );
 
-app.delete('/:pid/members/:uid', (c) => {
+app.delete('/:pid/members/:uid', doc('projects', 'Remove a member', 'admin'), (c) => {
 	const { pid, uid } = c.req.param();
 	const { user } = requireProject(c, pid, 'project.manage');
 	if (!findUser(c.var.deps.db, uid)) throw NotFound('No such user');
@@ -75,7 +78,7 @@ app.delete('/:pid/members/:uid', (c) => {
 	return c.json({ members: projectMembers(c.var.deps.db, pid) });
 });
 
-app.get('/:pid/rubrics', (c) => {
+app.get('/:pid/rubrics', doc('projects', 'Latest version of every rubric', 'member'), (c) => {
 	const pid = c.req.param('pid');
 	requireProject(c, pid, 'project.read');
 	return c.json({ rubrics: latestRubrics(c.var.deps.db, pid) });
@@ -83,6 +86,7 @@ app.get('/:pid/rubrics', (c) => {
 
 app.post(
 	'/:pid/rubrics',
+	doc('projects', 'Create a rubric (or a new version of one)', 'lead', { status: 201 }),
 	validate('json', z.object({ name: z.string().trim().min(1).max(200), familyId: z.string().optional(), definition: rubricDefinitionSchema })),
 	(c) => {
 		const pid = c.req.param('pid');

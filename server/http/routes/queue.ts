@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { AppEnv } from '../env';
 import { allowed, requireProject } from '../access';
 import { validate } from '../validate';
+import { doc } from '../openapi';
 import { evaluationStates, markAssignment, nextItems, queueFacets } from '../../db/queue';
 import { getProject } from '../../db/projects';
 import { getItemRow, listItems, toItem } from '../../db/items';
@@ -17,6 +18,7 @@ const app = new Hono<AppEnv>();
 
 app.get(
 	'/projects/:pid/queue',
+	doc('evaluations', 'Next items for the caller, with progress and filter values', 'evaluator, lead'),
 	validate('query', z.object({ modality: modalitySchema.optional(), language: z.string().max(20).optional() })),
 	(c) => {
 		const pid = c.req.param('pid');
@@ -40,6 +42,7 @@ app.get(
 
 app.post(
 	'/items/:id/skip',
+	doc('evaluations', 'Skip an item, saying why', 'evaluator, lead'),
 	validate('json', z.object({ reason: z.string().trim().min(1, 'say why you skip').max(500) })),
 	(c) => {
 		const item = getItemRow(c.var.deps.db, c.req.param('id'));

@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../env';
 import { requireProject } from '../access';
 import { validate } from '../validate';
+import { doc } from '../openapi';
 import { NotFound, Validation } from '../../domain/errors';
 import { privateTargetReason } from '../../webhooks/outbound';
 import { tx } from '../../db/client';
@@ -12,13 +13,13 @@ import { webhookInputSchema } from '#shared/webhooks';
 
 const app = new Hono<AppEnv>();
 
-app.get('/projects/:pid/webhooks', (c) => {
+app.get('/projects/:pid/webhooks', doc('webhooks', 'Webhook subscriptions', 'lead'), (c) => {
 	const pid = c.req.param('pid');
 	requireProject(c, pid, 'webhook.manage');
 	return c.json({ webhooks: listWebhooks(c.var.deps.db, pid).map(toWebhookView) });
 });
 
-app.post('/projects/:pid/webhooks', validate('json', webhookInputSchema), (c) => {
+app.post('/projects/:pid/webhooks', doc('webhooks', 'Subscribe a URL to events (secret shown once)', 'lead', { status: 201 }), validate('json', webhookInputSchema), (c) => {
 	const pid = c.req.param('pid');
 	const { user } = requireProject(c, pid, 'webhook.manage');
 	const { url, events } = c.req.valid('json');
@@ -34,13 +35,13 @@ function loadWebhook(c: Parameters<typeof requireProject>[0], id: string) {
 	return { hook, access: requireProject(c, hook.projectId, 'webhook.manage') };
 }
 
-app.delete('/webhooks/:id', (c) => {
+app.delete('/webhooks/:id', doc('webhooks', 'Delete a webhook and its log', 'lead'), (c) => {
 	const { hook, access } = loadWebhook(c, c.req.param('id'));
 	tx(c.var.deps.db, (t) => deleteWebhook(t, hook, access.user.id));
 	return c.json({ ok: true });
 });
 
-app.get('/webhooks/:id/deliveries', (c) => {
+app.get('/webhooks/:id/deliveries', doc('webhooks', 'Delivery log (newest first)', 'lead'), (c) => {
 	const { hook } = loadWebhook(c, c.req.param('id'));
 	return c.json({ webhook: toWebhookView(hook), deliveries: listDeliveries(c.var.deps.db, hook.id) });
 });
