@@ -3,13 +3,14 @@
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
-import { openDb } from './db/client';
+import { openDb, type OpenedDb } from './db/client';
 import { createApp } from './app';
 import { createLogger, type Logger } from './logger';
 import { DomainEvents } from './domain/events';
 import { seedDemo } from './demo/seed';
 import { attachCollab } from './collab/attach';
 import type { CollabOptions } from './collab/options';
+import type { RoomStorage } from './collab/room-store';
 import { registerFeatures } from './features';
 import { sweepTemp } from './import/spool';
 
@@ -26,6 +27,8 @@ export interface RunningServer {
 export interface ServerOptions {
 	/** Collaboration tunables (tests use a short unload grace period and fast pings). */
 	collab?: Partial<CollabOptions>;
+	/** Builds the room store from the opened database instead of the SQLite RoomStore (tests wrap it). */
+	roomStore?: (db: OpenedDb['db'], sqlite: OpenedDb['sqlite']) => RoomStorage;
 }
 
 export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel), options: ServerOptions = {}): Promise<RunningServer> {
@@ -35,7 +38,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
 	const swept = sweepTemp(config.dataDir);
 	if (swept > 0) logger.info({ files: swept }, 'removed temporary files left by an earlier run');
 	if (config.demo) await seedDemo(deps);
-	const collab = attachCollab(deps, options.collab);
+	const collab = attachCollab(deps, options.collab, options.roomStore?.(db, sqlite));
 	deps.rooms = collab.rooms;
 	registerFeatures(deps);
 	const app = createApp(deps);

@@ -10,7 +10,7 @@ import { collabOptions, type CollabOptions } from './options';
 import { permissionIn } from './room-access';
 import { RoomRegistry } from './room-registry';
 import type { RawSocket } from './connection';
-import { RoomStore } from './room-store';
+import { RoomStore, type RoomStorage } from './room-store';
 import { decideUpgrade } from './upgrade';
 
 export interface Collab {
@@ -20,10 +20,11 @@ export interface Collab {
 	shutdown(): Promise<void>;
 }
 
-export function attachCollab(deps: AppDeps, overrides: Partial<CollabOptions> = {}): Collab {
+/** `store` replaces the SQLite room store (tests wrap it to hold commits back); production passes none. */
+export function attachCollab(deps: AppDeps, overrides: Partial<CollabOptions> = {}, store: RoomStorage = new RoomStore(deps.db, deps.sqlite)): Collab {
 	const opts = collabOptions(overrides);
 	const logger = deps.logger.child({ module: 'collab' });
-	const rooms = new RoomRegistry(new RoomStore(deps.db, deps.sqlite), opts, logger, (target, userId) => permissionIn(deps.db, target, userId));
+	const rooms = new RoomRegistry(store, opts, logger, (target, userId) => permissionIn(deps.db, target, userId));
 	deps.events.on('membership.changed', ({ userId }) => rooms.recheckUser(userId));
 
 	const upgrades = new Hono();

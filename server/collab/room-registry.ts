@@ -24,7 +24,7 @@ import { encodeSyncStep1 } from './protocol';
 import { CommitQueue } from './commit-queue';
 import { Room, ServerWrite } from './room';
 import type { RoomPermission, RoomTarget } from './room-access';
-import type { RoomStore } from './room-store';
+import type { RoomStorage } from './room-store';
 import type { UpgradeDecision } from './upgrade';
 
 function toBytes(data: RawData): Uint8Array {
@@ -43,7 +43,7 @@ export class RoomRegistry implements RoomWriter {
 	readonly #commits: CommitQueue;
 
 	constructor(
-		private readonly store: RoomStore,
+		private readonly store: RoomStorage,
 		private readonly opts: CollabOptions,
 		private readonly logger: Logger,
 		private readonly permissionOf: (target: RoomTarget, userId: string) => RoomPermission
@@ -275,6 +275,7 @@ export class RoomRegistry implements RoomWriter {
 		this.#closed = true;
 		clearInterval(this.#pingTimer);
 		this.#commits.flush();
+		await this.#commits.idle();
 		for (const room of this.#rooms.values()) {
 			try {
 				if (room.dirty) room.compact();

@@ -22,7 +22,17 @@ const asBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLe
 
 type AppendEntry = { room: string; update: Uint8Array };
 
-export class RoomStore {
+/**
+ * What rooms need from their storage. appendMany may answer asynchronously (a store over a network database,
+ * or a test holding commits back): the commit queue then acknowledges nothing until the promise settles.
+ */
+export interface RoomStorage {
+	load(room: string): StoredRoom;
+	appendMany(entries: readonly AppendEntry[]): number[] | Promise<number[]>;
+	saveSnapshot(room: string, state: Uint8Array, upTo: number): void;
+}
+
+export class RoomStore implements RoomStorage {
 	readonly #db: Db;
 	readonly #insert;
 	readonly #snapshot;

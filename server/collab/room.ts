@@ -10,7 +10,7 @@
 import * as Y from 'yjs';
 import type { Logger } from '../logger';
 import type { CollabOptions } from './options';
-import type { RoomStore } from './room-store';
+import type { RoomStorage } from './room-store';
 import type { CommitQueue } from './commit-queue';
 import { Connection } from './connection';
 import { RoomAwareness } from './room-awareness';
@@ -46,7 +46,7 @@ export class Room {
 
 	constructor(
 		readonly name: string,
-		private readonly store: RoomStore,
+		private readonly store: RoomStorage,
 		private readonly commits: CommitQueue,
 		private readonly opts: CollabOptions,
 		private readonly logger: Logger

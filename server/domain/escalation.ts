@@ -20,11 +20,14 @@ export function canTransition(state: EscalationState, transition: Transition): b
 	return TRANSITIONS[transition].from.includes(state);
 }
 
+/** The Conflict (409) for a transition the escalation's state does not allow. */
+export function transitionConflict(state: EscalationState, transition: Transition) {
+	return Conflict(`This escalation is ${state.replace('_', ' ')}; it cannot be ${PAST[transition]} now`, { state, transition });
+}
+
 /** Throws Conflict (409) when the escalation's state does not allow the transition. */
 export function assertTransition(state: EscalationState, transition: Transition): void {
-	if (!canTransition(state, transition)) {
-		throw Conflict(`This escalation is ${state.replace('_', ' ')}; it cannot be ${PAST[transition]} now`, { state, transition });
-	}
+	if (!canTransition(state, transition)) throw transitionConflict(state, transition);
 }
 
 const PAST: Record<Transition, string> = { claim: 'claimed', verdict: 'resolved', dismiss: 'dismissed', reopen: 'reopened' };

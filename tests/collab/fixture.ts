@@ -11,7 +11,7 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/logger';
-import { startServer, type RunningServer } from '../../server/server';
+import { startServer, type RunningServer, type ServerOptions } from '../../server/server';
 import type { CollabOptions } from '../../server/collab/options';
 import type { RoomRegistry } from '../../server/collab/room-registry';
 import { seedWorld, type Person, type World } from './world';
@@ -42,13 +42,14 @@ export interface CollabServer extends RunningServer {
 	logs: Record<string, unknown>[];
 }
 
-export async function startCollabServer(opts: { collab?: Partial<CollabOptions>; dataDir?: string; world?: World } = {}): Promise<CollabServer> {
+export async function startCollabServer(opts: { collab?: Partial<CollabOptions>; dataDir?: string; world?: World; roomStore?: ServerOptions['roomStore'] } = {}): Promise<CollabServer> {
 	const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'concord-collab-'));
 	const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, CONCORD_DEMO: '0', LOG_LEVEL: 'silent' });
 	const logs: Record<string, unknown>[] = [];
 	const logger = process.env.TEST_LOG_LEVEL ? createLogger(process.env.TEST_LOG_LEVEL) : pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
 	const server = await startServer({ ...config, appDir: null }, logger, {
-		collab: { unloadGraceMs: 150, pingIntervalMs: 5_000, awarenessFlushMs: 5, ...opts.collab }
+		collab: { unloadGraceMs: 150, pingIntervalMs: 5_000, awarenessFlushMs: 5, ...opts.collab },
+		roomStore: opts.roomStore
 	});
 	const world = opts.world ?? seedWorld(server.deps.db);
 	return { ...server, wsUrl: server.url.replace('http', 'ws') + '/collab', dataDir, world, rooms: server.deps.rooms as RoomRegistry, logs };

@@ -1,6 +1,5 @@
 // Durability of room documents: a graceful restart, a kill -9 of a server child process while a client is writing
 // (every update another client had received survives), and a store failure that keeps the room in memory.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { roomName } from '#shared/rooms';
 import { openDb } from '../../server/db/client';
 import { connect, eventually, removeDataDir, startCollabServer, within, type CollabServer } from './fixture';
 import { seedWorld } from './world';
+import { startChildServer, type ChildServer } from '../fixtures/child-server';
 
 const items = (doc: Y.Doc) => doc.getArray<number>('discussion').toArray();
 
@@ -48,25 +48,11 @@ describe('persistence', () => {
 		const world = seedWorld(opened.db);
 		opened.close();
 		const room = roomName('item', world.evaluatedItem);
-		let child: ChildProcess | null = null;
-		const startChild = () =>
-			new Promise<{ proc: ChildProcess; url: string }>((resolve, reject) => {
-				const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-					env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, CONCORD_DEMO: '0', LOG_LEVEL: 'info' },
-					stdio: ['ignore', 'pipe', 'inherit']
-				});
-				let out = '';
-				proc.stdout!.on('data', (chunk: Buffer) => {
-					out += chunk.toString();
-					const m = /"url":"(http:\/\/[^"]+)"/.exec(out);
-					if (m) resolve({ proc, url: m[1] });
-				});
-				proc.once('exit', (code) => reject(new Error(`server exited early (${code}): ${out.slice(-500)}`)));
-			});
+		let child: ChildServer | null = null;
 		const asServer = (url: string) => ({ wsUrl: url.replace('http', 'ws') + '/collab', world }) as CollabServer;
 		try {
-			const started = await within(startChild(), 60_000, 'child server');
-			child = started.proc;
+			const started = await within(startChildServer(dataDir), 60_000, 'child server');
+			child = started;
 			const writer = connect(asServer(started.url), room, 'lead');
 			const observer = connect(asServer(started.url), room, 'ana');
 			await within(Promise.all([writer.synced, observer.synced]), 10_000, 'sync');
@@ -76,14 +62,14 @@ describe('persistence', () => {
 			}, 1);
 			await eventually(() => items(observer.doc).length >= 600, 20_000, 'observer received 600 updates');
 			const acknowledged = items(observer.doc);
-			child.kill('SIGKILL');
+			child.proc.kill('SIGKILL');
 			clearInterval(pump);
-			await new Promise((res) => child!.once('exit', res));
+			await new Promise((res) => child!.proc.once('exit', res));
 			writer.destroy();
 			observer.destroy();
 
-			const restarted = await within(startChild(), 60_000, 'restarted server');
-			child = restarted.proc;
+			const restarted = await within(startChildServer(dataDir), 60_000, 'restarted server');
+			child = restarted;
 			const reader = connect(asServer(restarted.url), room, 'lead');
 			await within(reader.synced, 10_000);
 			await eventually(() => items(reader.doc).length >= acknowledged.length, 10_000, 'recovered updates');
@@ -91,7 +77,7 @@ describe('persistence', () => {
 			expect(acknowledged.filter((n) => !recovered.has(n))).toEqual([]);
 			reader.destroy();
 		} finally {
-			if (child && child.exitCode === null) child.kill('SIGKILL');
+			await child?.stop(0);
 			rmSync(dataDir, { recursive: true, force: true });
 		}
 	}, 120_000);

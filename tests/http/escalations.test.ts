@@ -169,6 +169,8 @@ describe('transitions', () => {
 	});
 });
 
+// In one process two claims cannot interleave (the transaction is synchronous), so this checks the sequential
+// refusal; escalation-claim-race.test.ts races claims between two processes on one database.
 describe('concurrent claims', () => {
 	it('lets exactly one of two leads claiming at once win', async () => {
 		const created = await post('/api/admin/users', ws.people.admin, { email: 'lead2@demo.test', name: 'Second Lead', password: 'second-lead-pass' });

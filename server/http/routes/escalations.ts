@@ -1,6 +1,6 @@
 // Escalations: open one on an item, read them (queue, mine, per item, detail), and move them through
 // open → in_review → resolved | dismissed (and reopen). Each transition is role-checked, checked against the
-// state machine, written with a conditional UPDATE and its audit row in one immediate transaction, then
+// state machine by a conditional UPDATE written with its audit row in one immediate transaction, then
 // mirrored into the item's room. A verdict becomes the item's gold and notifies the evaluators involved.
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../env';
@@ -32,7 +32,7 @@ import { seesOthersWork } from '../../domain/blind';
 import { readDiscussion } from '#collab/room-doc';
 import { roomName } from '#shared/rooms';
 import { notify } from '../../db/notifications';
-import { ACTIVE_STATES, assertTransition, isInvolved, TRANSITIONS, type Transition } from '../../domain/escalation';
+import { ACTIVE_STATES, isInvolved, transitionConflict, TRANSITIONS, type Transition } from '../../domain/escalation';
 import { mirrorEscalation } from '../../domain/escalation-room';
 import { Conflict, Forbidden, NotFound, Validation } from '../../domain/errors';
 import { escalationInputSchema, queueQuerySchema, transitionNoteSchema, verdictInputSchema } from '#shared/escalation';
@@ -64,17 +64,21 @@ async function respond(c: Ctx, id: string, status: 200 | 201 = 200) {
 	return c.json({ escalation: view }, status);
 }
 
-/** Runs one transition: role check, state check, conditional update + audit + `after` in one transaction. */
+/**
+ * Runs one transition: role check, then in one immediate transaction the conditional update with its audit row and
+ * `after`. The conditional update is the only decision (of racing callers, in this process or another, exactly
+ * one changes the row); a refusal is explained by the state read in the same transaction, which BEGIN IMMEDIATE
+ * makes current (a deferred one could read a stale state and then fail with SQLITE_BUSY instead of a 409).
+ */
 function transition(c: Ctx, id: string, name: Transition, change: (row: EscalationRow, access: ProjectAccess) => Omit<TransitionChange, 'to' | 'action' | 'actorId'>, after?: (t: Db, updated: EscalationRow, actorId: string) => void) {
 	const { db } = c.var.deps;
 	const existing = loadEscalation(c, id);
 	const access = requireProject(c, existing.projectId, 'escalation.decide');
+	const { from, to } = TRANSITIONS[name];
 	return tx(db, (t) => {
 		const row = getEscalation(t, id)!;
-		assertTransition(row.state, name);
-		const { from, to } = TRANSITIONS[name];
 		const updated = transitionEscalation(t, id, from, { ...change(row, access), to, action: `escalation.${name}`, actorId: access.user.id });
-		if (!updated) throw Conflict('Someone else changed this escalation first; reload it', { transition: name });
+		if (!updated) throw transitionConflict(row.state, name);
 		after?.(t, updated, access.user.id);
 		return updated;
 	});

@@ -1,0 +1,162 @@
+// "Committed before anyone sees it", tested with a store that holds every append until the test releases it.
+// While a change is held, no other client may receive it (as an update, or inside the sync step 2 that answers a
+// step 1) and a server write does not resolve; once the store commits, all of them follow. Whether a client has
+// *not* received something is decided by a round trip on its own socket (query-awareness → awareness): frames on
+// one WebSocket arrive in order, so anything the server sent before its reply has arrived by then.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as Y from 'yjs';
+import { roomName } from '#shared/rooms';
+import { RoomStore, type RoomStorage, type StoredRoom } from '../../server/collab/room-store';
+import { MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC, SYNC_STEP1, SYNC_STEP2, SYNC_UPDATE } from '../../server/collab/protocol';
+import { connect, eventually, rawClient, removeDataDir, startCollabServer, within, type Client, type CollabServer, type RawClient } from './fixture';
+
+type Batch = readonly { room: string; update: Uint8Array }[];
+
+/** The real SQLite store, except that appendMany commits only when the test calls release(). */
+class GatedStore implements RoomStorage {
+	readonly held: { batch: Batch; resolve: (ids: number[]) => void; reject: (err: unknown) => void }[] = [];
+	/** Rooms of every batch committed so far, in order. */
+	readonly committed: string[] = [];
+	/** Once open (at teardown), appends commit at once. */
+	#open = false;
+
+	constructor(private readonly real: RoomStore) {}
+
+	load(room: string): StoredRoom {
+		return this.real.load(room);
+	}
+
+	saveSnapshot(room: string, state: Uint8Array, upTo: number): void {
+		this.real.saveSnapshot(room, state, upTo);
+	}
+
+	appendMany(batch: Batch): number[] | Promise<number[]> {
+		if (this.#open) return this.real.appendMany(batch);
+		return new Promise((resolve, reject) => this.held.push({ batch, resolve, reject }));
+	}
+
+	open(): void {
+		this.#open = true;
+		this.release();
+	}
+
+	/** Commits every held batch to SQLite, then acknowledges it. */
+	release(): void {
+		for (const { batch, resolve, reject } of this.held.splice(0)) {
+			try {
+				const ids = this.real.appendMany(batch);
+				this.committed.push(...batch.map((e) => e.room));
+				resolve(ids as number[]);
+			} catch (err) {
+				reject(err);
+			}
+		}
+	}
+}
+
+const frame = (write: (e: encoding.Encoder) => void) => {
+	const e = encoding.createEncoder();
+	write(e);
+	return encoding.toUint8Array(e);
+};
+const syncStep1 = (doc: Y.Doc) => frame((e) => (encoding.writeVarUint(e, MESSAGE_SYNC), encoding.writeVarUint(e, SYNC_STEP1), encoding.writeVarUint8Array(e, Y.encodeStateVector(doc))));
+const queryAwareness = frame((e) => encoding.writeVarUint(e, MESSAGE_QUERY_AWARENESS));
+const isAwareness = (m: Uint8Array) => m[0] === MESSAGE_AWARENESS;
+
+/** The discussion and state a sync message (step 2 or update) of `kinds` carries, as JSON; null for other messages. */
+function carried(message: Uint8Array, kinds: number[]): string | null {
+	const d = decoding.createDecoder(message);
+	if (decoding.readVarUint(d) !== MESSAGE_SYNC || !kinds.includes(decoding.readVarUint(d))) return null;
+	const doc = new Y.Doc();
+	const content = { discussion: doc.getArray('discussion'), state: doc.getMap('state') };
+	Y.applyUpdate(doc, decoding.readVarUint8Array(d));
+	return JSON.stringify({ discussion: content.discussion.toJSON(), state: content.state.toJSON() });
+}
+const carrying = (text: string, kinds: number[]) => (m: Uint8Array) => carried(m, kinds)?.includes(text) ?? false;
+
+/** Resolves once every frame the server sent this client before answering a new query has arrived. */
+async function roundTrip(client: RawClient): Promise<void> {
+	const from = client.messages.length;
+	client.ws.send(queryAwareness);
+	await within(client.received(from, isAwareness), 5000, 'awareness reply');
+}
+
+let server: CollabServer;
+let gate: GatedStore;
+const clients: Client[] = [];
+const raws: RawClient[] = [];
+
+beforeAll(async () => {
+	server = await startCollabServer({ roomStore: (db, sqlite) => (gate = new GatedStore(new RoomStore(db, sqlite))) });
+});
+
+// A test that fails while a batch is held must not leave it held for the next one.
+afterEach(() => gate.release());
+
+afterAll(async () => {
+	gate?.open();
+	for (const c of clients) c.destroy();
+	for (const r of raws) r.ws.terminate();
+	await server?.close();
+	if (server) removeDataDir(server);
+});
+
+/** The lead as a browser client and ana as a raw socket in `room`, with ana's round trip working. */
+async function join(room: string): Promise<{ lead: Client; ana: RawClient }> {
+	const lead = connect(server, room, 'lead');
+	clients.push(lead);
+	const ana = rawClient(server, room, 'ana');
+	raws.push(ana);
+	await within(Promise.all([lead.synced, ana.opened]), 5000, 'joined');
+	// The reply to a query exists once someone has presence (the lead's provider announces itself).
+	await within(ana.received(0, isAwareness), 5000, 'lead presence');
+	return { lead, ana };
+}
+
+describe('a change is committed before anyone sees it', () => {
+	it('does not broadcast a client update to the room until the store has committed it', async () => {
+		const room = roomName('item', server.world.evaluatedItem);
+		const { lead, ana } = await join(room);
+		const from = ana.messages.length;
+		lead.doc.getArray('discussion').push(['held by the store']);
+		await eventually(() => gate.held.length === 1, 5000, 'append reaches the store');
+		await roundTrip(ana);
+		expect(ana.messages.slice(from).some(carrying('held by the store', [SYNC_UPDATE, SYNC_STEP2]))).toBe(false);
+
+		gate.release();
+		await within(ana.received(from, carrying('held by the store', [SYNC_UPDATE])), 5000, 'update after the commit');
+		expect(gate.committed).toEqual([room]);
+	});
+
+	it('answers sync step 1 without an uncommitted change, and with it once committed', async () => {
+		const room = roomName('guideline', server.world.guidelineId);
+		const { lead, ana } = await join(room);
+		lead.doc.getArray('discussion').push(['not yet durable']);
+		await eventually(() => gate.held.length === 1, 5000, 'append reaches the store');
+		const from = ana.messages.length;
+		ana.ws.send(syncStep1(new Y.Doc()));
+		await roundTrip(ana);
+		expect(ana.messages.slice(from).some((m) => carried(m, [SYNC_STEP2]) !== null)).toBe(false);
+
+		gate.release();
+		await within(ana.received(from, carrying('not yet durable', [SYNC_STEP2])), 5000, 'step 2 after the commit');
+	});
+
+	it('resolves a server write, and shows it to clients, only after the commit', async () => {
+		const room = roomName('session', server.world.sessionId);
+		const { ana } = await join(room);
+		const from = ana.messages.length;
+		let resolved = false;
+		const write = server.rooms.update(room, (d) => d.getMap('state').set('phase', 'revealed-while-held')).then(() => (resolved = true));
+		await eventually(() => gate.held.length === 1, 5000, 'append reaches the store');
+		await roundTrip(ana);
+		expect(resolved).toBe(false);
+		expect(ana.messages.slice(from).some(carrying('revealed-while-held', [SYNC_UPDATE, SYNC_STEP2]))).toBe(false);
+
+		gate.release();
+		await within(write, 5000, 'server write');
+		await within(ana.received(from, carrying('revealed-while-held', [SYNC_UPDATE])), 5000, 'update after the commit');
+	});
+});
