@@ -3,8 +3,14 @@
 export interface CollabOptions {
 	/** Largest WebSocket frame accepted (ws maxPayload); bigger frames close the connection with 1009. */
 	maxMessageBytes: number;
-	/** Most structs one client update may decode into (guards against tiny structs packed by the million). */
+	/**
+	 * Most structs (plus values of JSON/any content) one client update may hold, and most client sections. Checked
+	 * by a pre-scan of the bytes (update-scan.ts) before decoding, so tiny structs packed by the million are refused
+	 * at once; an update at the limit is decoded, checked and applied in tens of milliseconds.
+	 */
 	maxStructsPerUpdate: number;
+	/** Most delete-set ranges one client update may hold (each is a lookup in the document when checked and applied). */
+	maxDeleteRangesPerUpdate: number;
 	/** A connection whose unsent buffer grows past this is closed with 1013 (slow consumer). */
 	maxBufferedBytes: number;
 	/** How long an empty room stays in memory before it is compacted and unloaded. */
@@ -41,7 +47,8 @@ const MiB = 1024 * 1024;
 
 export const DEFAULT_COLLAB_OPTIONS: CollabOptions = {
 	maxMessageBytes: 8 * MiB,
-	maxStructsPerUpdate: 250_000,
+	maxStructsPerUpdate: 20_000,
+	maxDeleteRangesPerUpdate: 20_000,
 	maxBufferedBytes: 16 * MiB,
 	unloadGraceMs: 10_000,
 	pingIntervalMs: 30_000,

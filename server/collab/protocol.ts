@@ -47,6 +47,30 @@ export class FrameReader {
 		throw protocolError('truncated integer');
 	}
 
+	uint8(): number {
+		if (this.pos >= this.buf.length) throw protocolError('truncated frame');
+		return this.buf[this.pos++];
+	}
+
+	/** Skips n bytes (fixed-size fields). */
+	skip(n: number): void {
+		if (n > this.buf.length - this.pos) throw protocolError('length beyond the end of the frame');
+		this.pos += n;
+	}
+
+	/** A length-prefixed byte string as a view into the frame (no copy), for scanning. */
+	view(): Uint8Array {
+		const len = this.varUint();
+		if (len > this.buf.length - this.pos) throw protocolError('length beyond the end of the frame');
+		this.pos += len;
+		return this.buf.subarray(this.pos - len, this.pos);
+	}
+
+	/** How many bytes are left; a declared count of items that each take at least one byte cannot exceed it. */
+	get remaining(): number {
+		return this.buf.length - this.pos;
+	}
+
 	/** A length-prefixed byte string, copied into its own buffer. */
 	bytes(): Uint8Array {
 		const len = this.varUint();

@@ -8,9 +8,9 @@
 // With the connection's user id, it also checks authorship in `discussion` and `annotations` (authorship.ts).
 // tests/collab/write-guard.test.ts checks the verdicts against a scratch copy that really applies the update.
 import * as Y from 'yjs';
-import { AppError } from '../domain/errors';
 import { AUTHORED_ROOTS, checkDeletion, checkNewStruct, typeContainer, type Author, type Container, type Lookup } from './authorship';
 import { protocolError } from './protocol';
+import { scanUpdate, type UpdateLimits } from './update-scan';
 
 export type UpdateVerdict =
 	| { kind: 'ok'; roots: Set<string>; empty: boolean }
@@ -27,20 +27,19 @@ type Resolved = Root | typeof INCOMPLETE;
 class Invalid extends Error {}
 
 /**
- * Throws a 4400/4413 AppError when the bytes are not a Yjs update or decode into too many structs. With `author`,
- * an update that posts, changes or deletes discussion or annotation entries in someone else's name is `forbidden`
- * (a moderator may delete other people's comments).
+ * Throws a 4400/4413 AppError when the bytes are not a Yjs update or exceed the per-update limits: the update is
+ * pre-scanned (update-scan.ts) before it is decoded into objects. With `author`, an update that posts, changes or
+ * deletes discussion or annotation entries in someone else's name is `forbidden` (a moderator may delete other
+ * people's comments).
  */
-export function inspectUpdate(doc: Y.Doc, update: Uint8Array, maxStructs: number, author?: Author): UpdateVerdict {
+export function inspectUpdate(doc: Y.Doc, update: Uint8Array, limits: UpdateLimits, author?: Author): UpdateVerdict {
 	if (update.length === 2 && update[0] === 0 && update[1] === 0) return { kind: 'ok', roots: new Set(), empty: true };
+	scanUpdate(update, limits);
 	let decoded: { structs: Struct[]; ds: DeleteSet };
 	try {
 		decoded = Y.decodeUpdate(update) as { structs: Struct[]; ds: DeleteSet };
 	} catch {
 		throw protocolError('not a Yjs update');
-	}
-	if (decoded.structs.length > maxStructs) {
-		throw new AppError('payload_too_large', `Update holds ${decoded.structs.length} structs (limit ${maxStructs})`);
 	}
 	try {
 		return new Inspection(doc, decoded.structs, decoded.ds, author).run();
