@@ -70,7 +70,7 @@ function applyClientUpdate(room: Room, conn: Connection, update: Uint8Array, opt
 		if (!conn.writable.has(root)) throw Forbidden(`This connection may not write "${root}" in this room`);
 	}
 	try {
-		Y.applyUpdate(room.doc, update, conn);
+		Y.applyUpdate(room.doc, verdict.update, conn);
 	} catch (err) {
 		logger.error({ err, room: room.name, user: conn.user.id }, 'a checked update failed to apply');
 		throw protocolError('the update could not be applied');

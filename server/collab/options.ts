@@ -23,6 +23,11 @@ export interface CollabOptions {
 	compactAfterBytes: number;
 	/** Largest JSON awareness state one client may publish. */
 	maxAwarenessStateBytes: number;
+	/**
+	 * Most entries one awareness message may list. y-websocket clients echo every peer's state they learn of, so a
+	 * message can list everyone present in the room; only entries the connection may set are parsed.
+	 */
+	maxAwarenessEntries: number;
 	/** Awareness changes are coalesced and broadcast once per this interval (0: once per event-loop turn). */
 	awarenessFlushMs: number;
 	/** Awareness updates per second per connection (token bucket); extra ones wait for the next flush. */
@@ -55,6 +60,7 @@ export const DEFAULT_COLLAB_OPTIONS: CollabOptions = {
 	compactAfterUpdates: 500,
 	compactAfterBytes: 1 * MiB,
 	maxAwarenessStateBytes: 16 * 1024,
+	maxAwarenessEntries: 10_000,
 	awarenessFlushMs: 25,
 	awarenessPerSecond: 30,
 	awarenessBurst: 60,

@@ -146,7 +146,7 @@ class UpdateScan {
 	 * strings) and bounds its nesting. `countSelf`: the text is one more value (ContentJSON counted its texts up front).
 	 */
 	json(text: Uint8Array, countSelf: boolean): void {
-		let values = countSelf ? 1 : 0;
+		if (countSelf) this.count(1);
 		let depth = 0;
 		let inString = false;
 		for (let i = 0; i < text.length; i++) {
@@ -156,12 +156,11 @@ class UpdateScan {
 				else if (c === 0x22) inString = false;
 			} else if (c === 0x22) inString = true;
 			else if (c === 0x5b || c === 0x7b) {
-				values++;
+				this.count(1);
 				if (++depth > MAX_VALUE_DEPTH) throw tooLarge(`nests values deeper than ${MAX_VALUE_DEPTH} levels`);
 			} else if (c === 0x5d || c === 0x7d) depth--;
-			else if (c === 0x2c) values++;
+			else if (c === 0x2c) this.count(1); // counted as met: a text of millions of values stops at the limit
 		}
-		this.count(values);
 	}
 
 	/** `n` values of lib0's any encoding (lib0/decoding.js readAny), iteratively, each counted as it is read. */

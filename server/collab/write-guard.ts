@@ -13,7 +13,8 @@ import { protocolError } from './protocol';
 import { scanUpdate, type UpdateLimits } from './update-scan';
 
 export type UpdateVerdict =
-	| { kind: 'ok'; roots: Set<string>; empty: boolean }
+	/** `update`: the checked update in its own buffer; apply exactly this. */
+	| { kind: 'ok'; roots: Set<string>; empty: boolean; update: Uint8Array }
 	| { kind: 'incomplete' }
 	| { kind: 'invalid'; reason: string }
 	| { kind: 'forbidden'; reason: string };
@@ -33,16 +34,19 @@ class Invalid extends Error {}
  * people's comments).
  */
 export function inspectUpdate(doc: Y.Doc, update: Uint8Array, limits: UpdateLimits, author?: Author): UpdateVerdict {
-	if (update.length === 2 && update[0] === 0 && update[1] === 0) return { kind: 'ok', roots: new Set(), empty: true };
+	if (update.length === 2 && update[0] === 0 && update[1] === 0) return { kind: 'ok', roots: new Set(), empty: true, update };
 	scanUpdate(update, limits);
+	// Yjs reads lengths without checking them against a view's end: it decodes (and later applies) its own copy.
+	const own = update.slice();
 	let decoded: { structs: Struct[]; ds: DeleteSet };
 	try {
-		decoded = Y.decodeUpdate(update) as { structs: Struct[]; ds: DeleteSet };
+		decoded = Y.decodeUpdate(own) as { structs: Struct[]; ds: DeleteSet };
 	} catch {
 		throw protocolError('not a Yjs update');
 	}
 	try {
-		return new Inspection(doc, decoded.structs, decoded.ds, author).run();
+		const verdict = new Inspection(doc, decoded.structs, decoded.ds, author).run();
+		return verdict.kind === 'ok' ? { ...verdict, update: own } : verdict;
 	} catch (err) {
 		if (err instanceof Invalid) return { kind: 'invalid', reason: err.message };
 		throw err;
@@ -69,7 +73,7 @@ class Inspection implements Lookup {
 		this.store = doc.store;
 	}
 
-	run(): UpdateVerdict {
+	run(): Exclude<UpdateVerdict, { kind: 'ok' }> | { kind: 'ok'; roots: Set<string>; empty: false } {
 		for (const s of this.structs) {
 			const list = this.byClient.get(s.id.client);
 			if (list) list.push(s);

@@ -66,7 +66,7 @@ describe('update pre-scan', () => {
 		const frag = doc.getXmlFragment('content');
 		const p = new Y.XmlElement('p');
 		p.setAttribute('class', 'lead');
-		frag.insert(0, [p, new Y.XmlHook('hook')]);
+		frag.insert(0, [p, new Y.XmlHook('hook') as never]);
 		p.insert(0, [new Y.XmlText('paragraph')]);
 		doc.getArray('discussion').insert(0, ['a', 'b', 'c', 1, 2, 3]);
 		doc.getArray('discussion').delete(1, 4); // deleted content and a delete set
