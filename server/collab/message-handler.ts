@@ -53,7 +53,7 @@ function applyClientUpdate(room: Room, conn: Connection, update: Uint8Array, opt
 		conn.droppedUpdates++;
 		return;
 	}
-	const verdict = inspectUpdate(room.doc, update, opts.maxStructsPerUpdate, { userId: conn.user.id, moderator: conn.moderator });
+	const verdict = inspectUpdate(room.doc, update, opts, { userId: conn.user.id, moderator: conn.moderator });
 	if (verdict.kind === 'invalid') throw protocolError(verdict.reason);
 	if (verdict.kind === 'forbidden') throw Forbidden(verdict.reason);
 	if (verdict.kind === 'incomplete') {
@@ -70,7 +70,7 @@ function applyClientUpdate(room: Room, conn: Connection, update: Uint8Array, opt
 		if (!conn.writable.has(root)) throw Forbidden(`This connection may not write "${root}" in this room`);
 	}
 	try {
-		Y.applyUpdate(room.doc, update, conn);
+		Y.applyUpdate(room.doc, verdict.update, conn);
 	} catch (err) {
 		logger.error({ err, room: room.name, user: conn.user.id }, 'a checked update failed to apply');
 		throw protocolError('the update could not be applied');

@@ -3,8 +3,14 @@
 export interface CollabOptions {
 	/** Largest WebSocket frame accepted (ws maxPayload); bigger frames close the connection with 1009. */
 	maxMessageBytes: number;
-	/** Most structs one client update may decode into (guards against tiny structs packed by the million). */
+	/**
+	 * Most structs (plus values of JSON/any content) one client update may hold, and most client sections. Checked
+	 * by a pre-scan of the bytes (update-scan.ts) before decoding, so tiny structs packed by the million are refused
+	 * at once; an update at the limit is decoded, checked and applied in tens of milliseconds.
+	 */
 	maxStructsPerUpdate: number;
+	/** Most delete-set ranges one client update may hold (each is a lookup in the document when checked and applied). */
+	maxDeleteRangesPerUpdate: number;
 	/** A connection whose unsent buffer grows past this is closed with 1013 (slow consumer). */
 	maxBufferedBytes: number;
 	/** How long an empty room stays in memory before it is compacted and unloaded. */
@@ -17,6 +23,11 @@ export interface CollabOptions {
 	compactAfterBytes: number;
 	/** Largest JSON awareness state one client may publish. */
 	maxAwarenessStateBytes: number;
+	/**
+	 * Most entries one awareness message may list. y-websocket clients echo every peer's state they learn of, so a
+	 * message can list everyone present in the room; only entries the connection may set are parsed.
+	 */
+	maxAwarenessEntries: number;
 	/** Awareness changes are coalesced and broadcast once per this interval (0: once per event-loop turn). */
 	awarenessFlushMs: number;
 	/** Awareness updates per second per connection (token bucket); extra ones wait for the next flush. */
@@ -41,13 +52,15 @@ const MiB = 1024 * 1024;
 
 export const DEFAULT_COLLAB_OPTIONS: CollabOptions = {
 	maxMessageBytes: 8 * MiB,
-	maxStructsPerUpdate: 250_000,
+	maxStructsPerUpdate: 20_000,
+	maxDeleteRangesPerUpdate: 20_000,
 	maxBufferedBytes: 16 * MiB,
 	unloadGraceMs: 10_000,
 	pingIntervalMs: 30_000,
 	compactAfterUpdates: 500,
 	compactAfterBytes: 1 * MiB,
 	maxAwarenessStateBytes: 16 * 1024,
+	maxAwarenessEntries: 10_000,
 	awarenessFlushMs: 25,
 	awarenessPerSecond: 30,
 	awarenessBurst: 60,

@@ -1,7 +1,9 @@
 // The y-websocket wire protocol (y-protocols sync + awareness), parsed defensively. Every length is checked
-// against the frame, payloads are copied into their own buffers (so a crafted length inside a Yjs update can
-// never read memory beyond it), and anything unexpected — truncation, trailing bytes, unknown message or
-// sync types, text frames — is a ProtocolError that closes that one connection with 4400.
+// against the frame, and anything unexpected — truncation, trailing bytes, unknown message or sync types, text
+// frames — is a ProtocolError that closes that one connection with 4400. Updates and awareness payloads are views
+// into the frame, so refusing a hostile 8 MiB frame costs no copy: an update is copied into its own buffer by the
+// write guard once its pre-scan passed (so a crafted length inside it can never make Yjs read beyond it), and
+// awareness payloads are only read by FrameReader. State vectors, read by Yjs, are copied here.
 //   frame    := varUint messageType, body
 //   sync     := 0, varUint syncType (0 step1 | 1 step2 | 2 update), varUint8Array payload
 //   awareness:= 1, varUint8Array awarenessUpdate (varUint n, n × (varUint clientID, varUint clock, varString JSON))
@@ -10,6 +12,7 @@
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { AppError } from '../domain/errors';
+import type { CollabOptions } from './options';
 
 export const MESSAGE_SYNC = 0;
 export const MESSAGE_AWARENESS = 1;
@@ -47,6 +50,30 @@ export class FrameReader {
 		throw protocolError('truncated integer');
 	}
 
+	uint8(): number {
+		if (this.pos >= this.buf.length) throw protocolError('truncated frame');
+		return this.buf[this.pos++];
+	}
+
+	/** Skips n bytes (fixed-size fields). */
+	skip(n: number): void {
+		if (n > this.buf.length - this.pos) throw protocolError('length beyond the end of the frame');
+		this.pos += n;
+	}
+
+	/** A length-prefixed byte string as a view into the frame (no copy), for scanning. */
+	view(): Uint8Array {
+		const len = this.varUint();
+		if (len > this.buf.length - this.pos) throw protocolError('length beyond the end of the frame');
+		this.pos += len;
+		return this.buf.subarray(this.pos - len, this.pos);
+	}
+
+	/** How many bytes are left; a declared count of items that each take at least one byte cannot exceed it. */
+	get remaining(): number {
+		return this.buf.length - this.pos;
+	}
+
 	/** A length-prefixed byte string, copied into its own buffer. */
 	bytes(): Uint8Array {
 		const len = this.varUint();
@@ -54,19 +81,6 @@ export class FrameReader {
 		const out = this.buf.slice(this.pos, this.pos + len);
 		this.pos += len;
 		return out;
-	}
-
-	string(maxBytes: number): string {
-		const len = this.varUint();
-		if (len > maxBytes) throw new AppError('payload_too_large', `Awareness state larger than ${maxBytes} bytes`);
-		if (len > this.buf.length - this.pos) throw protocolError('length beyond the end of the frame');
-		const view = this.buf.subarray(this.pos, this.pos + len);
-		this.pos += len;
-		try {
-			return utf8.decode(view);
-		} catch {
-			throw protocolError('invalid UTF-8');
-		}
 	}
 
 	end(): void {
@@ -81,13 +95,12 @@ export function parseClientMessage(frame: Uint8Array): ClientMessage {
 	let message: ClientMessage;
 	if (type === MESSAGE_SYNC) {
 		const syncType = r.varUint();
-		const payload = r.bytes();
-		if (syncType === SYNC_STEP1) message = { type: 'syncStep1', stateVector: payload };
-		else if (syncType === SYNC_STEP2) message = { type: 'syncStep2', update: payload };
-		else if (syncType === SYNC_UPDATE) message = { type: 'update', update: payload };
+		if (syncType === SYNC_STEP1) message = { type: 'syncStep1', stateVector: r.bytes() };
+		else if (syncType === SYNC_STEP2) message = { type: 'syncStep2', update: r.view() };
+		else if (syncType === SYNC_UPDATE) message = { type: 'update', update: r.view() };
 		else throw protocolError(`unknown sync message type ${syncType}`);
 	} else if (type === MESSAGE_AWARENESS) {
-		message = { type: 'awareness', update: r.bytes() };
+		message = { type: 'awareness', update: r.view() };
 	} else if (type === MESSAGE_QUERY_AWARENESS) {
 		message = { type: 'queryAwareness' };
 	} else {
@@ -144,25 +157,47 @@ export interface AwarenessEntry {
 	state: unknown;
 }
 
-/** An awareness update's entries: client id, clock, JSON state (null = gone). Throws (→ 4400/4413) when malformed. */
-export function parseAwarenessUpdate(update: Uint8Array, maxStateBytes: number): AwarenessEntry[] {
+/** An awareness entry as read from the wire: its state still JSON text (parsed only if the server keeps it). */
+export interface WireAwarenessEntry {
+	clientId: number;
+	clock: number;
+	json: Uint8Array;
+}
+
+export type AwarenessLimits = Pick<CollabOptions, 'maxAwarenessStateBytes' | 'maxAwarenessEntries'>;
+
+/**
+ * An awareness update's entries: client id, clock, JSON state text (views into `update`). Throws (→ 4400/4413)
+ * when malformed, when it announces more than `maxAwarenessEntries` entries (checked before reading them), when a
+ * state is larger than `maxAwarenessStateBytes`, or when it lists a client id twice (y-protocols never does).
+ */
+export function parseAwarenessUpdate(update: Uint8Array, limits: AwarenessLimits): WireAwarenessEntry[] {
 	const r = new FrameReader(update);
 	const count = r.varUint();
-	const entries: AwarenessEntry[] = [];
+	if (count > limits.maxAwarenessEntries) throw new AppError('payload_too_large', `Awareness update has more than ${limits.maxAwarenessEntries} entries`);
+	if (count * 3 > r.remaining) throw protocolError('awareness entries beyond the end of the frame');
+	const entries: WireAwarenessEntry[] = [];
+	const ids = new Set<number>();
 	for (let i = 0; i < count; i++) {
 		const clientId = r.varUint();
 		const clock = r.varUint();
-		const json = r.string(maxStateBytes);
-		let state: unknown;
-		try {
-			state = JSON.parse(json);
-		} catch {
-			throw protocolError('awareness state is not JSON');
-		}
-		entries.push({ clientId, clock, state });
+		const json = r.view();
+		if (json.length > limits.maxAwarenessStateBytes) throw new AppError('payload_too_large', `Awareness state larger than ${limits.maxAwarenessStateBytes} bytes`);
+		if (ids.has(clientId)) throw protocolError('awareness client id listed twice');
+		ids.add(clientId);
+		entries.push({ clientId, clock, json });
 	}
 	r.end();
 	return entries;
+}
+
+/** The state of one awareness entry (null = gone). Throws (→ 4400) unless it is UTF-8 JSON. */
+export function parseAwarenessState(json: Uint8Array): unknown {
+	try {
+		return JSON.parse(utf8.decode(json));
+	} catch {
+		throw protocolError('awareness state is not JSON');
+	}
 }
 
 export function encodeAwarenessEntries(entries: Iterable<AwarenessEntry>): Uint8Array {

@@ -8,8 +8,9 @@
 // peer's state back — are dropped. When a connection leaves, the states it owned are removed and broadcast.
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
-import { encodeAwareness, encodeAwarenessEntries, parseAwarenessUpdate, type AwarenessEntry } from './protocol';
+import { encodeAwareness, encodeAwarenessEntries, parseAwarenessState, parseAwarenessUpdate, type AwarenessEntry } from './protocol';
 import type { Connection } from './connection';
+import type { AwarenessLimits } from './protocol';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -29,7 +30,7 @@ export class RoomAwareness {
 
 	constructor(
 		doc: Y.Doc,
-		private readonly opts: { maxAwarenessStateBytes: number; awarenessFlushMs: number },
+		private readonly opts: AwarenessLimits & { awarenessFlushMs: number },
 		private readonly broadcast: (message: Uint8Array) => void
 	) {
 		this.awareness = new Awareness(doc);
@@ -42,12 +43,16 @@ export class RoomAwareness {
 		});
 	}
 
-	/** Applies the entries this connection may set; throws (→ 4400/4413) on malformed or oversized states. */
+	/** Applies the entries this connection may set; throws (→ 4400/4413) on malformed or oversized messages. */
 	receive(conn: Connection, update: Uint8Array): void {
 		const accepted: AwarenessEntry[] = [];
-		for (const entry of parseAwarenessUpdate(update, this.opts.maxAwarenessStateBytes)) {
-			if (!this.#mayWrite(conn, entry)) continue;
-			const state = stampIdentity(entry.state, conn);
+		for (const entry of parseAwarenessUpdate(update, this.opts)) {
+			// States are parsed only when needed: the JSON of entries this connection may not set (the echo of every
+			// peer, or a flood of foreign ids) costs nothing but skipping its bytes.
+			let parsed: { state: unknown } | null = null;
+			const stateOf = () => (parsed ??= { state: parseAwarenessState(entry.json) }).state;
+			if (!this.#mayWrite(conn, entry.clientId, stateOf)) continue;
+			const state = stampIdentity(stateOf(), conn);
 			// Awareness applies only clocks above the known one (unknown counts as 0), so a new client's first state
 			// (clock 0), a returning client's old clock, or a state that differs from its stamped copy would not
 			// show. The server is authoritative for what it relays: it moves such a state past the known clock; the
@@ -74,18 +79,15 @@ export class RoomAwareness {
 		this.#schedule();
 	}
 
-	#mayWrite(conn: Connection, entry: AwarenessEntry): boolean {
-		const owner = this.#owners.get(entry.clientId);
+	#mayWrite(conn: Connection, clientId: number, stateOf: () => unknown): boolean {
+		const owner = this.#owners.get(clientId);
 		if (owner === conn) return true;
 		if (owner && owner.user.id !== conn.user.id) return false;
-		if (entry.state === null) return false;
-		if (!owner) {
-			if (conn.awarenessIds.size > 0) return false;
-		} else {
-			owner.awarenessIds.delete(entry.clientId);
-		}
-		this.#owners.set(entry.clientId, conn);
-		conn.awarenessIds.add(entry.clientId);
+		if (!owner && conn.awarenessIds.size > 0) return false;
+		if (stateOf() === null) return false;
+		owner?.awarenessIds.delete(clientId);
+		this.#owners.set(clientId, conn);
+		conn.awarenessIds.add(clientId);
 		return true;
 	}
 

@@ -8,12 +8,13 @@
 // With the connection's user id, it also checks authorship in `discussion` and `annotations` (authorship.ts).
 // tests/collab/write-guard.test.ts checks the verdicts against a scratch copy that really applies the update.
 import * as Y from 'yjs';
-import { AppError } from '../domain/errors';
 import { AUTHORED_ROOTS, checkDeletion, checkNewStruct, typeContainer, type Author, type Container, type Lookup } from './authorship';
 import { protocolError } from './protocol';
+import { scanUpdate, type UpdateLimits } from './update-scan';
 
 export type UpdateVerdict =
-	| { kind: 'ok'; roots: Set<string>; empty: boolean }
+	/** `update`: the checked update in its own buffer; apply exactly this. */
+	| { kind: 'ok'; roots: Set<string>; empty: boolean; update: Uint8Array }
 	| { kind: 'incomplete' }
 	| { kind: 'invalid'; reason: string }
 	| { kind: 'forbidden'; reason: string };
@@ -27,23 +28,25 @@ type Resolved = Root | typeof INCOMPLETE;
 class Invalid extends Error {}
 
 /**
- * Throws a 4400/4413 AppError when the bytes are not a Yjs update or decode into too many structs. With `author`,
- * an update that posts, changes or deletes discussion or annotation entries in someone else's name is `forbidden`
- * (a moderator may delete other people's comments).
+ * Throws a 4400/4413 AppError when the bytes are not a Yjs update or exceed the per-update limits: the update is
+ * pre-scanned (update-scan.ts) before it is decoded into objects. With `author`, an update that posts, changes or
+ * deletes discussion or annotation entries in someone else's name is `forbidden` (a moderator may delete other
+ * people's comments).
  */
-export function inspectUpdate(doc: Y.Doc, update: Uint8Array, maxStructs: number, author?: Author): UpdateVerdict {
-	if (update.length === 2 && update[0] === 0 && update[1] === 0) return { kind: 'ok', roots: new Set(), empty: true };
+export function inspectUpdate(doc: Y.Doc, update: Uint8Array, limits: UpdateLimits, author?: Author): UpdateVerdict {
+	if (update.length === 2 && update[0] === 0 && update[1] === 0) return { kind: 'ok', roots: new Set(), empty: true, update };
+	scanUpdate(update, limits);
+	// Yjs reads lengths without checking them against a view's end: it decodes (and later applies) its own copy.
+	const own = update.slice();
 	let decoded: { structs: Struct[]; ds: DeleteSet };
 	try {
-		decoded = Y.decodeUpdate(update) as { structs: Struct[]; ds: DeleteSet };
+		decoded = Y.decodeUpdate(own) as { structs: Struct[]; ds: DeleteSet };
 	} catch {
 		throw protocolError('not a Yjs update');
 	}
-	if (decoded.structs.length > maxStructs) {
-		throw new AppError('payload_too_large', `Update holds ${decoded.structs.length} structs (limit ${maxStructs})`);
-	}
 	try {
-		return new Inspection(doc, decoded.structs, decoded.ds, author).run();
+		const verdict = new Inspection(doc, decoded.structs, decoded.ds, author).run();
+		return verdict.kind === 'ok' ? { ...verdict, update: own } : verdict;
 	} catch (err) {
 		if (err instanceof Invalid) return { kind: 'invalid', reason: err.message };
 		throw err;
@@ -70,7 +73,7 @@ class Inspection implements Lookup {
 		this.store = doc.store;
 	}
 
-	run(): UpdateVerdict {
+	run(): Exclude<UpdateVerdict, { kind: 'ok' }> | { kind: 'ok'; roots: Set<string>; empty: false } {
 		for (const s of this.structs) {
 			const list = this.byClient.get(s.id.client);
 			if (list) list.push(s);

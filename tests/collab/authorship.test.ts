@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addComment, addReply, annotationsOf, deleteComment, discussionOf, readDiscussion, toggleReaction, type Comment } from '#collab/room-doc';
 import { PROPOSALS_KEY } from '#shared/escalation';
+import { DEFAULT_COLLAB_OPTIONS } from '../../server/collab/options';
 import { inspectUpdate } from '../../server/collab/write-guard';
 
 const USERS = ['ana', 'ben', 'chen'] as const;
@@ -65,7 +66,7 @@ describe('discussion authorship', () => {
 	const verdictOf = (server: Y.Doc, user: string, fn: (doc: Y.Doc) => void, moderator = false) => {
 		const client = copyOf(server);
 		const update = change(client, () => fn(client));
-		return inspectUpdate(server, update, 1e6, { userId: user, moderator }).kind;
+		return inspectUpdate(server, update, DEFAULT_COLLAB_OPTIONS, { userId: user, moderator }).kind;
 	};
 
 	it('accepts what a user does in their own name', () => {
@@ -115,7 +116,7 @@ describe('discussion authorship', () => {
 		expect(verdictOf(server, 'ben', (d) => discussionOf(d).push(['a plain note' as never]))).toBe('ok');
 		const client = copyOf(server);
 		const forged = change(client, () => addComment(client, who('ana'), 'forged'));
-		expect(inspectUpdate(server, forged, 1e6)).toMatchObject({ kind: 'ok', roots: new Set(['discussion']) });
+		expect(inspectUpdate(server, forged, DEFAULT_COLLAB_OPTIONS)).toMatchObject({ kind: 'ok', roots: new Set(['discussion']) });
 	});
 
 	it('agrees with the ground truth on random honest and forged discussion traffic', () => {
@@ -140,7 +141,7 @@ describe('discussion authorship', () => {
 				else deleteComment(doc, target);
 			});
 			const expected = truth(server, update, user);
-			const verdict = inspectUpdate(server, update, 1e6, { userId: user });
+			const verdict = inspectUpdate(server, update, DEFAULT_COLLAB_OPTIONS, { userId: user });
 			expect(verdict.kind, `step ${step}: ${user} ${expected ?? 'honest'}`).toBe(expected ? 'forbidden' : 'ok');
 			if (verdict.kind === 'ok') {
 				Y.applyUpdate(server, update);

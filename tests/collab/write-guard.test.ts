@@ -3,6 +3,7 @@
 // nested maps and texts, XML, deletions, map overwrites), delivered to the server in random complete orders.
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { DEFAULT_COLLAB_OPTIONS } from '../../server/collab/options';
 import { inspectUpdate } from '../../server/collab/write-guard';
 
 function rng(seed: number) {
@@ -98,7 +99,7 @@ describe('write guard', () => {
 					// a reconnecting client sends everything the server lacks (sync step 2), else its queued updates
 					const updates = r() < 0.3 ? [Y.encodeStateAsUpdate(clients[k], Y.encodeStateVector(server))] : outbox[k].splice(0);
 					for (const u of updates) {
-						const verdict = inspectUpdate(server, u, 1e6);
+						const verdict = inspectUpdate(server, u, DEFAULT_COLLAB_OPTIONS);
 						if (verdict.kind === 'incomplete') continue;
 						expect(verdict.kind).toBe('ok');
 						if (verdict.kind !== 'ok') continue;
@@ -122,8 +123,8 @@ describe('write guard', () => {
 		a.getArray('discussion').push(['one']);
 		a.getArray('discussion').push(['two']);
 		const server = new Y.Doc();
-		expect(inspectUpdate(server, updates[1], 1e6).kind).toBe('incomplete');
-		expect(inspectUpdate(server, updates[0], 1e6)).toMatchObject({ kind: 'ok', roots: new Set(['discussion']) });
+		expect(inspectUpdate(server, updates[1], DEFAULT_COLLAB_OPTIONS).kind).toBe('incomplete');
+		expect(inspectUpdate(server, updates[0], DEFAULT_COLLAB_OPTIONS)).toMatchObject({ kind: 'ok', roots: new Set(['discussion']) });
 	});
 
 	it('sees through origins: an item placed after a state item touches state even without naming it', () => {
@@ -134,7 +135,7 @@ describe('write guard', () => {
 		const sv = Y.encodeStateVector(client);
 		client.getArray('state').push(['forged']);
 		const update = Y.encodeStateAsUpdate(client, sv);
-		const verdict = inspectUpdate(server, update, 1e6);
+		const verdict = inspectUpdate(server, update, DEFAULT_COLLAB_OPTIONS);
 		expect(verdict).toMatchObject({ kind: 'ok', roots: new Set(['state']) });
 	});
 
@@ -145,8 +146,8 @@ describe('write guard', () => {
 		Y.applyUpdate(client, Y.encodeStateAsUpdate(server));
 		const sv = Y.encodeStateVector(client);
 		client.getMap('state').delete('phase');
-		expect(inspectUpdate(server, Y.encodeStateAsUpdate(client, sv), 1e6)).toMatchObject({ roots: new Set(['state']) });
+		expect(inspectUpdate(server, Y.encodeStateAsUpdate(client, sv), DEFAULT_COLLAB_OPTIONS)).toMatchObject({ roots: new Set(['state']) });
 		server.getMap('state').delete('phase');
-		expect(inspectUpdate(server, Y.encodeStateAsUpdate(client, sv), 1e6)).toMatchObject({ roots: new Set() });
+		expect(inspectUpdate(server, Y.encodeStateAsUpdate(client, sv), DEFAULT_COLLAB_OPTIONS)).toMatchObject({ roots: new Set() });
 	});
 });
