@@ -106,7 +106,7 @@ class Inspection implements Lookup {
 		const author = this.author;
 		if (author !== undefined) {
 			for (const [s, root] of this.authoredNew) {
-				const reason = checkNewStruct(s, root, author.userId, this);
+				const reason = checkNewStruct(s, root, author, this);
 				if (reason) return { kind: 'forbidden', reason };
 			}
 			for (const [s, root] of this.authoredDeleted) {
@@ -148,6 +148,19 @@ class Inspection implements Lookup {
 		}
 		for (const item of chain) this.containers.set(item, found);
 		return found;
+	}
+
+	keyOf(start: Y.Item): string | null {
+		let s: Y.Item = start;
+		// run() already refused origin cycles (resolve); the bound only keeps this loop finite regardless.
+		for (let steps = 0; steps <= this.structs.length; steps++) {
+			if (s.parent !== null) return s.parentSub; // an explicit parent carries its key
+			const target = s.origin ? this.find(s.origin) : s.rightOrigin ? this.find(s.rightOrigin) : undefined;
+			if (!(target instanceof Y.Item)) return null;
+			if (!this.isNew(target)) return target.parentSub;
+			s = target;
+		}
+		return null;
 	}
 
 	/** Roots of live, not yet deleted items in [from, to) of one client (store first, then the update). */
