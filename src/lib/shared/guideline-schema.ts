@@ -110,9 +110,9 @@ export function guidelineVocabulary(): GuidelineVocabulary {
 	if (vocabulary) return vocabulary;
 	const schema = guidelineSchema();
 	const nodes = new Map<string, ReadonlySet<string>>();
-	for (const [name, type] of Object.entries(schema.nodes)) if (name !== 'doc' && name !== 'text') nodes.set(name, new Set(Object.keys(type.attrs)));
+	for (const [name, type] of Object.entries(schema.nodes)) if (name !== 'doc' && name !== 'text') nodes.set(name, new Set(Object.keys(type.spec.attrs ?? {})));
 	const marks = new Map<string, ReadonlySet<string>>();
-	for (const [name, type] of Object.entries(schema.marks)) marks.set(name, new Set(Object.keys(type.attrs)));
+	for (const [name, type] of Object.entries(schema.marks)) marks.set(name, new Set(Object.keys(type.spec.attrs ?? {})));
 	vocabulary = { nodes, marks };
 	return vocabulary;
 }
