@@ -1,6 +1,6 @@
 // Wires the collaboration endpoint into the process: `/collab/:room` WebSocket upgrades (through @hono/node-ws,
 // on a small Hono app of its own so the web app's SPA fallback never answers an upgrade), the room registry that
-// the rest of the server uses as `deps.rooms`, and re-checks on membership changes.
+// the rest of the server uses as `deps.rooms`, and re-checks on membership changes and renames.
 // Returned lifecycle: inject(httpServer) once listening; closeSockets() when the HTTP server stops accepting;
 // shutdown() flushes every room and must run before the database closes.
 import { createNodeWebSocket } from '@hono/node-ws';
@@ -26,6 +26,7 @@ export function attachCollab(deps: AppDeps, overrides: Partial<CollabOptions> = 
 	const logger = deps.logger.child({ module: 'collab' });
 	const rooms = new RoomRegistry(store, opts, logger, (target, userId) => permissionIn(deps.db, target, userId));
 	deps.events.on('membership.changed', ({ userId }) => rooms.recheckUser(userId));
+	deps.events.on('user.renamed', ({ userId, name }) => rooms.renameUser(userId, name));
 
 	const upgrades = new Hono();
 	const { upgradeWebSocket, injectWebSocket, wss } = createNodeWebSocket({ app: upgrades });

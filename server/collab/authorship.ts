@@ -1,6 +1,9 @@
 // Who said what in a room's `discussion` is decided by the server, not claimed by the client. Comments are Y.Maps
 // in the discussion list (see src/lib/collab/room-doc.ts); a connection may only:
-// - create comments, replies (objects with `author`) and reactions ("emoji|userId" keys) in its own name;
+// - create comments, replies (objects with `author`) and reactions ("emoji|userId" keys) in its own name, and
+//   under its own display name: a comment's `authorName`, a reply's `authorName`, a highlight's or proposal's
+//   `name` must be the name the server knows for the connection's user (readers show it; see also room-doc.ts
+//   displayName, which prefers a member list's current name by id where one is at hand);
 // - change or delete a comment it wrote (deleting a comment also deletes the replies and reactions inside it);
 // - remove its own replies and reactions;
 // - as a moderator (a lead: domain/permissions.ts), also delete other people's comments, never edit them.
@@ -18,15 +21,21 @@ type DeleteSet = ReturnType<typeof Y.createDeleteSet>;
 /** Where a struct lives: a root key, a type already in the document, or a type created by this update. */
 export type Container = { root: string } | { type: Y.AbstractType<unknown> } | { item: Y.Item } | null;
 
-/** Who writes: the connection's user, and whether they moderate the discussion. */
+/** Who writes: the connection's user, their current display name, and whether they moderate the discussion. */
 export interface Author {
 	userId: string;
+	name: string;
 	moderator?: boolean;
 }
 
 export interface Lookup {
 	/** The container of a struct of the update (null when it would become garbage). */
 	containerOf(s: Y.Item): Container;
+	/**
+	 * The map key a struct of the update is written under. An overwrite of a key carries no key of its own (Yjs
+	 * takes it from the item at its origin), so `parentSub` alone would let a second write of a key go unchecked.
+	 */
+	keyOf(s: Y.Item): string | null;
 }
 
 const DISCUSSION = ROOM_KEYS.discussion;
@@ -47,7 +56,7 @@ function outer(c: Container, lookup: Lookup): { parent: Container; key: string |
 		const item = c.type._item!;
 		return { parent: typeContainer(item.parent as Y.AbstractType<unknown>), key: item.parentSub };
 	}
-	return { parent: lookup.containerOf(c.item), key: c.item.parentSub };
+	return { parent: lookup.containerOf(c.item), key: lookup.keyOf(c.item) };
 }
 
 const isRoot = (c: Container, key: string) => !!c && 'root' in c && c.root === key;
@@ -67,11 +76,14 @@ function values(item: Y.Item): unknown[] {
 /** An object value naming someone other than `userId` in its `field` (a reply's `author`, a highlight's `userId`). */
 const claimsOther = (v: unknown, field: 'author' | 'userId', userId: string) =>
 	typeof v === 'object' && v !== null && field in v && (v as Record<string, unknown>)[field] !== userId;
+/** An object value whose display-name `field` (a reply's `authorName`, a highlight's `name`) is not `name`. */
+const namesOther = (v: unknown, field: 'authorName' | 'name', name: string) =>
+	typeof v === 'object' && v !== null && field in v && (v as Record<string, unknown>)[field] !== name;
 const reactionOwner = (key: string | null) => (key && key.includes('|') ? key.slice(key.lastIndexOf('|') + 1) : null);
 
 /** A reason when a new struct of the update (under `root`) speaks for someone else; null when it is fine. */
-export function checkNewStruct(s: Y.Item, root: string, userId: string, lookup: Lookup): string | null {
-	return root === ANNOTATIONS ? newAnnotation(s, userId, lookup) : newInDiscussion(s, userId, lookup);
+export function checkNewStruct(s: Y.Item, root: string, author: Author, lookup: Lookup): string | null {
+	return root === ANNOTATIONS ? newAnnotation(s, author, lookup) : newInDiscussion(s, author, lookup);
 }
 
 /** A reason when deleting this live, stored struct (under `root`) is not this user's to do; null when it is. */
@@ -81,16 +93,18 @@ export function checkDeletion(item: Y.Item, root: string, author: Author, ds: De
 
 const highlightOwner = (key: string | null) => (key?.startsWith('span:') ? (key.split(':')[2] ?? '') : null);
 
-function newAnnotation(s: Y.Item, userId: string, lookup: Lookup): string | null {
+function newAnnotation(s: Y.Item, { userId, name }: Author, lookup: Lookup): string | null {
 	const container = lookup.containerOf(s);
+	const key = lookup.keyOf(s);
 	let owner: string | null = null;
-	if (isRoot(container, ANNOTATIONS)) owner = highlightOwner(s.parentSub);
+	if (isRoot(container, ANNOTATIONS)) owner = highlightOwner(key);
 	else {
 		const up = outer(container, lookup);
-		if (up && isRoot(up.parent, ANNOTATIONS) && up.key === PROPOSALS_KEY) owner = s.parentSub;
+		if (up && isRoot(up.parent, ANNOTATIONS) && up.key === PROPOSALS_KEY) owner = key;
 	}
 	if (owner === null) return null;
-	return owner !== userId || values(s).some((v) => claimsOther(v, 'userId', userId)) ? 'you may only highlight or propose in your own name' : null;
+	const forged = owner !== userId || values(s).some((v) => claimsOther(v, 'userId', userId) || namesOther(v, 'name', name));
+	return forged ? 'you may only highlight or propose in your own name' : null;
 }
 
 function deletedAnnotation(item: Y.Item, userId: string): string | null {
@@ -99,20 +113,24 @@ function deletedAnnotation(item: Y.Item, userId: string): string | null {
 	return owner !== null && owner !== userId ? "you may not remove another person's highlight or proposal" : null;
 }
 
-function newInDiscussion(s: Y.Item, userId: string, lookup: Lookup): string | null {
+function newInDiscussion(s: Y.Item, { userId, name }: Author, lookup: Lookup): string | null {
 	const container = lookup.containerOf(s);
+	const key = lookup.keyOf(s);
 	const up = outer(container, lookup);
 	if (!up) return null; // directly in the discussion list: a new comment (its fields are checked one by one)
 	if (isDiscussion(up.parent)) {
-		// A field of a comment: on a new comment only `author` says who wrote it; an existing comment is its author's.
-		if ('item' in container!) return s.parentSub === 'author' && values(s).some((v) => v !== userId) ? 'a comment must be posted in your own name' : null;
+		// A field of a comment: `author` says who wrote it, `authorName` how readers name them; both are the writer's,
+		// on a new comment and on an edit (an author may not re-sign an old comment with someone else's name).
+		if (key === 'author' && values(s).some((v) => v !== userId)) return 'a comment must be posted in your own name';
+		if (key === 'authorName' && values(s).some((v) => v !== name)) return 'a comment must carry your own name';
+		if ('item' in container!) return null;
 		const author = storedAuthor(container);
 		return author !== undefined && author !== userId ? 'only its author may change a comment' : null;
 	}
 	const comment = outer(up.parent, lookup);
 	if (comment && isDiscussion(comment.parent)) {
-		if (up.key === 'replies' && values(s).some((v) => claimsOther(v, 'author', userId))) return 'a reply must be posted in your own name';
-		if (up.key === 'reactions' && reactionOwner(s.parentSub) !== null && reactionOwner(s.parentSub) !== userId) return 'you may only react for yourself';
+		if (up.key === 'replies' && values(s).some((v) => claimsOther(v, 'author', userId) || namesOther(v, 'authorName', name))) return 'a reply must be posted in your own name';
+		if (up.key === 'reactions' && reactionOwner(key) !== null && reactionOwner(key) !== userId) return 'you may only react for yourself';
 	}
 	return null;
 }

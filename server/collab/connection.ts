@@ -54,7 +54,8 @@ export class Connection {
 
 	constructor(
 		readonly ws: RawSocket,
-		readonly user: ConnectionUser,
+		/** Replaced when the user renames themselves (RoomRegistry.renameUser), so new comments carry the new name. */
+		public user: ConnectionUser,
 		readonly target: RoomTarget,
 		public access: Exclude<RoomAccess, null>,
 		public writable: ReadonlySet<string>,

@@ -53,7 +53,7 @@ function applyClientUpdate(room: Room, conn: Connection, update: Uint8Array, opt
 		conn.droppedUpdates++;
 		return;
 	}
-	const verdict = inspectUpdate(room.doc, update, opts, { userId: conn.user.id, moderator: conn.moderator });
+	const verdict = inspectUpdate(room.doc, update, opts, { userId: conn.user.id, name: conn.user.name, moderator: conn.moderator });
 	if (verdict.kind === 'invalid') throw protocolError(verdict.reason);
 	if (verdict.kind === 'forbidden') throw Forbidden(verdict.reason);
 	if (verdict.kind === 'incomplete') {

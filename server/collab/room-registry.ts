@@ -8,7 +8,8 @@
 //   Yjs transactions do not roll back: if fn throws, what it wrote before throwing is kept and committed;
 // - rooms.read(name, fn) loads the room if needed and hands fn its document to read (no write);
 // - recheckUser re-evaluates a user's open connections: revoked ones close with 4403, the rest take the new
-//   read/write rights in place;
+//   read/write rights in place; renameUser gives a user's open connections their new display name (the name
+//   the write guard requires on new comments, replies, highlights and proposals);
 // - one structured log line per connect, disconnect and reject (room, user, code, reason);
 // - shutdown stops accepting, closes sockets with 1012 and flushes every room.
 import type * as Y from 'yjs';
@@ -227,6 +228,10 @@ export class RoomRegistry implements RoomWriter {
 			conn.writable = permission.writable;
 			conn.moderator = permission.moderator;
 		}
+	}
+
+	renameUser(userId: string, name: string): void {
+		for (const conn of this.#byUser.get(userId) ?? []) conn.user = { ...conn.user, name };
 	}
 
 	stats(): { rooms: number; connections: number } {

@@ -5,12 +5,15 @@
 // Cost is proportional to the update, not to the document (cloning the document per update would not be).
 // Updates that would stay pending in Yjs (missing dependencies, gaps, deletions of unknown items) are reported
 // as `incomplete` and are not applied: pending structs would integrate later, outside this check.
-// With the connection's user id, it also checks authorship in `discussion` and `annotations` (authorship.ts).
+// With the connection's user id, it also checks authorship in `discussion` and `annotations` (authorship.ts);
+// whatever the writer, new structs in `content` must be guideline content the schema knows (guideline-content.ts).
 // tests/collab/write-guard.test.ts checks the verdicts against a scratch copy that really applies the update.
 import * as Y from 'yjs';
 import { AUTHORED_ROOTS, checkDeletion, checkNewStruct, typeContainer, type Author, type Container, type Lookup } from './authorship';
+import { checkContentStruct } from './guideline-content';
 import { protocolError } from './protocol';
 import { scanUpdate, type UpdateLimits } from './update-scan';
+import { ROOM_KEYS } from '#shared/rooms';
 
 export type UpdateVerdict =
 	/** `update`: the checked update in its own buffer; apply exactly this. */
@@ -58,6 +61,8 @@ class Inspection implements Lookup {
 	/** Structs to check for authorship (authorship.ts): new ones of the update, and live stored ones it deletes. */
 	readonly authoredNew: [Y.Item, string][] = [];
 	readonly authoredDeleted: [Y.Item, string][] = [];
+	/** New structs of the update in the guideline draft (guideline-content.ts). */
+	readonly draftNew: Y.Item[] = [];
 	readonly containers = new Map<Y.Item, Container>();
 	readonly byClient = new Map<number, Struct[]>();
 	readonly stateAfter = new Map<number, number>();
@@ -99,6 +104,7 @@ class Inspection implements Lookup {
 			if (root === INCOMPLETE) return { kind: 'incomplete' };
 			if (root !== null) roots.add(root);
 			if (root !== null && this.author !== undefined && s instanceof Y.Item && AUTHORED_ROOTS.has(root)) this.authoredNew.push([s, root]);
+			if (root === ROOM_KEYS.content && s instanceof Y.Item) this.draftNew.push(s);
 		}
 		for (const [client, ranges] of this.ds.clients) {
 			for (const { clock, len } of ranges) {
@@ -106,10 +112,14 @@ class Inspection implements Lookup {
 				this.deletedRoots(client, clock, clock + len, roots);
 			}
 		}
+		for (const s of this.draftNew) {
+			const reason = checkContentStruct(s, this);
+			if (reason) return { kind: 'invalid', reason };
+		}
 		const author = this.author;
 		if (author !== undefined) {
 			for (const [s, root] of this.authoredNew) {
-				const reason = checkNewStruct(s, root, author.userId, this);
+				const reason = checkNewStruct(s, root, author, this);
 				if (reason) return { kind: 'forbidden', reason };
 			}
 			for (const [s, root] of this.authoredDeleted) {
@@ -151,6 +161,19 @@ class Inspection implements Lookup {
 		}
 		for (const item of chain) this.containers.set(item, found);
 		return found;
+	}
+
+	keyOf(start: Y.Item): string | null {
+		let s: Y.Item = start;
+		// run() already refused origin cycles (resolve); the bound only keeps this loop finite regardless.
+		for (let steps = 0; steps <= this.structs.length; steps++) {
+			if (s.parent !== null) return s.parentSub; // an explicit parent carries its key
+			const target = s.origin ? this.find(s.origin) : s.rightOrigin ? this.find(s.rightOrigin) : undefined;
+			if (!(target instanceof Y.Item)) return null;
+			if (!this.isNew(target)) return target.parentSub;
+			s = target;
+		}
+		return null;
 	}
 
 	/** Roots of live, not yet deleted items in [from, to) of one client (store first, then the update). */

@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from './client';
 import { evaluations, guidelineAcks, guidelineVersions, guidelines, users } from '../../drizzle/schema';
-import type { Evaluation, EvaluationInput } from '#shared/evaluation';
+import { webSources, type Evaluation, type EvaluationInput } from '#shared/evaluation';
 import { newId } from '../domain/ids';
 import { audit } from './audit';
 
@@ -22,7 +22,7 @@ export function toEvaluation(r: EvaluationRow, evaluatorName?: string): Evaluati
 		tags: r.tags,
 		spans: r.spans as Evaluation['spans'],
 		rationale: r.rationale,
-		sources: r.sources as Evaluation['sources'],
+		sources: webSources(r.sources),
 		timeSpentMs: r.timeSpentMs,
 		state: r.state,
 		createdAt: r.createdAt,

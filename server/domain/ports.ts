@@ -15,6 +15,8 @@ export interface RoomWriter {
 export interface DomainEventMap {
 	'evaluation.submitted': { projectId: string; itemId: string; evaluatorId: string; evaluationId: string };
 	'membership.changed': { projectId: string; userId: string };
+	/** Emitted after a user changed their display name (PATCH /api/me); not project-scoped, never a webhook. */
+	'user.renamed': { userId: string; name: string };
 	/** Emitted after the transaction that opened an escalation commits (manual or automatic). */
 	'escalation.opened': { projectId: string; escalationId: string; itemId: string; source: 'manual' | 'auto'; reason: string; openedBy: string | null };
 	/** Emitted after a verdict (state `resolved`) or a dismissal (state `dismissed`) commits. */

@@ -1,6 +1,7 @@
 // Evaluation exports: JSONL (one evaluation per line, everything it holds), CSV long (one row per evaluation ×
 // rubric dimension) and CSV wide (one row per evaluation, a column per dimension). Rows stream from the snapshot.
 import { dimensionsFor } from '#shared/rubric';
+import { webSources } from '#shared/evaluation';
 import { csvRow, type CsvValue } from '../domain/csv';
 import { iterateEvaluations, type EvaluationRow } from '../db/export-queries';
 import { iso, json, line, type ExportContext } from './context';
@@ -25,7 +26,7 @@ export function evaluationRecord(r: EvaluationRow) {
 		tags: json<string[]>(r.tags) ?? [],
 		spans: json<unknown[]>(r.spans) ?? [],
 		rationale: r.rationale,
-		sources: json<unknown[]>(r.sources) ?? [],
+		sources: webSources(json<unknown[]>(r.sources)),
 		timeSpentMs: r.time_spent_ms,
 		createdAt: iso(r.created_at),
 		updatedAt: iso(r.updated_at),

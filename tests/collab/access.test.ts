@@ -1,6 +1,6 @@
 // Who may join which room and write which keys, through the real upgrade path: 4401 / 4403 / 4404, read-only
 // managers, server-only `state`, re-checks after membership changes, cookie origin checks.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import * as Y from 'yjs';
 import { roomName } from '#shared/rooms';
 import { addComment, deleteComment, readDiscussion } from '#collab/room-doc';
@@ -149,6 +149,27 @@ describe('writing', () => {
 		expect(closed.reason).toMatch(/own name/);
 		expect(await serverView(room, (d) => readDiscussion(d).map((c) => c.text))).toHaveLength(before + 1);
 		expect(readDiscussion(ben.doc).some((c) => c.text.startsWith('the lead says'))).toBe(false);
+	});
+
+	it('closes with 4403 a comment signed with another display name, and follows a rename', async () => {
+		const w = server.world;
+		const room = roomName('session', w.sessionId);
+		const [ana, ben] = await joined(room, 'ana', 'ben');
+		addComment(ben.doc, { id: w.userId.ben, name: 'Lead' }, 'signed as the lead');
+		const closed = await within(ben.closed);
+		expect(closed).toMatchObject({ code: 4403, reason: expect.stringMatching(/own name/) });
+		expect(await serverView(room, (d) => readDiscussion(d).some((c) => c.text === 'signed as the lead'))).toBe(false);
+
+		const rename = (name: string) =>
+			fetch(`${server.url}/api/me`, { method: 'PATCH', headers: { authorization: `Bearer ${w.token.ana}`, 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
+		expect((await rename('Ana Maria')).status).toBe(200);
+		onTestFinished(async () => void (await rename('Ana')));
+		// The open socket takes the new name: a comment under it is stored, one under the old name is refused.
+		addComment(ana.doc, { id: w.userId.ana, name: 'Ana Maria' }, 'after the rename');
+		await eventually(async () => await serverView(room, (d) => readDiscussion(d).some((c) => c.authorName === 'Ana Maria')), 5000, 'renamed comment');
+		addComment(ana.doc, { id: w.userId.ana, name: 'Ana' }, 'under the old name');
+		expect((await within(ana.closed)).code).toBe(4403);
+		expect(await serverView(room, (d) => readDiscussion(d).some((c) => c.text === 'under the old name'))).toBe(false);
 	});
 
 	it("lets a lead delete anyone's comment, and closes an evaluator who tries with 4403", async () => {

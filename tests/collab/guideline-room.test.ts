@@ -94,6 +94,23 @@ describe('guideline room', () => {
 		expect((await res.json()).version).toMatchObject({ number: 2, markdown: expected });
 	});
 
+	it('closes a lead with 4400 who writes a node type the schema does not know, and keeps the draft', async () => {
+		const lead = open('lead');
+		const chen = open('chen');
+		await within(Promise.all([lead.synced, chen.synced]), 5000, 'synced');
+		const before = await serverMarkdown();
+		const widget = new Y.XmlElement('mysteryWidget');
+		lead.doc.transact(() => {
+			lead.doc.getXmlFragment('content').insert(0, [widget]);
+			widget.insert(0, [new Y.XmlText('not in the schema')]);
+		});
+		const closed = await within(lead.closed, 5000, 'lead closed');
+		expect(closed).toMatchObject({ code: 4400, reason: expect.stringMatching(/mysteryWidget/) });
+		expect(await serverMarkdown()).toBe(before);
+		expect(chen.doc.getXmlFragment('content').toString()).not.toContain('mysteryWidget');
+		expect((await http(`/api/guidelines/${server.world.guidelineId}/publish`, 'chen', { changelog: 'Nothing new' })).status).toBe(409); // the draft is still version 2
+	});
+
 	it('lets an evaluator comment but closes them with 4403 when they write the text', async () => {
 		const lead = open('lead');
 		const ana = open('ana');

@@ -2,7 +2,7 @@
 // use by two documents.
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addComment, addReply, deleteComment, readDiscussion, toggleReaction } from '#collab/room-doc';
+import { addComment, addReply, deleteComment, displayName, readDiscussion, toggleReaction } from '#collab/room-doc';
 import { colorFor, initials, peersFrom } from '#collab/presence';
 
 const ana = { id: 'u-ana', name: 'Ana Souza' };
@@ -68,6 +68,17 @@ describe('presence', () => {
 		expect(initials('  ')).toBe('?');
 		expect(colorFor('u-ana')).toBe(colorFor('u-ana'));
 		expect(colorFor('u-ana')).toMatch(/^#[0-9a-f]{6}$/);
+	});
+
+	it('names an author by the member list when it knows the id, else by the stored name', () => {
+		const doc = new Y.Doc();
+		const id = addComment(doc, ana, 'before the rename');
+		addReply(doc, id, ben, 'a reply');
+		const [comment] = readDiscussion(doc);
+		const members = new Map([[ana.id, 'Ana Souza-Lima']]);
+		expect(displayName(comment, members)).toBe('Ana Souza-Lima');
+		expect(displayName(comment.replies[0], members)).toBe('Ben Carter');
+		expect(displayName(comment)).toBe('Ana Souza');
 	});
 
 	it('lists each person once, this tab first, ignoring malformed states', () => {

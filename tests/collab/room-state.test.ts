@@ -16,7 +16,7 @@ function join(room: string, who: Person): CollabRoom {
 			super(url, protocols, { headers });
 		}
 	};
-	const joined = new CollabRoom(room, { id: server.world.userId[who], name: who }, { serverUrl: server.wsUrl, WebSocketPolyfill: Polyfill as unknown as typeof WebSocket, disableBc: true });
+	const joined = new CollabRoom(room, { id: server.world.userId[who], name: server.world.name[who] }, { serverUrl: server.wsUrl, WebSocketPolyfill: Polyfill as unknown as typeof WebSocket, disableBc: true });
 	rooms.push(joined);
 	return joined;
 }
@@ -43,7 +43,7 @@ describe('CollabRoom', () => {
 
 		const id = ana.addComment('Score 2 feels harsh', { kind: 'score', dimension: 'helpfulness' });
 		await eventually(() => lead.discussion.length === 1, 5000, 'comment arrives');
-		expect(lead.discussion[0]).toMatchObject({ id, text: 'Score 2 feels harsh', authorName: 'ana', anchor: { kind: 'score', dimension: 'helpfulness' } });
+		expect(lead.discussion[0]).toMatchObject({ id, text: 'Score 2 feels harsh', authorName: 'Ana', anchor: { kind: 'score', dimension: 'helpfulness' } });
 		lead.reply(id, 'Agreed, 3');
 		lead.react(id, 'agree');
 		await eventually(() => ana.discussion[0]?.replies.length === 1 && ana.discussion[0]?.reactions.agree?.length === 1, 5000, 'reply and reaction');

@@ -18,6 +18,8 @@ export interface World {
 	projectId: string;
 	otherProjectId: string;
 	userId: Record<Person, string>;
+	/** Display names ("Ana"): what the server requires on comments, highlights and proposals. */
+	name: Record<Person, string>;
 	token: Record<Person, string>;
 	cookie: Record<Person, string>;
 	/** ana evaluated it. */
@@ -36,9 +38,11 @@ export interface World {
 export function seedWorld(db: Db): World {
 	const now = Date.now();
 	const userId = {} as Record<Person, string>;
+	const name = {} as Record<Person, string>;
 	for (const p of PEOPLE) {
 		userId[p] = newId();
-		db.insert(users).values({ id: userId[p], email: `${p}@collab.test`, name: p[0].toUpperCase() + p.slice(1), passwordHash: 'unused', createdAt: now }).run();
+		name[p] = p[0].toUpperCase() + p.slice(1);
+		db.insert(users).values({ id: userId[p], email: `${p}@collab.test`, name: name[p], passwordHash: 'unused', createdAt: now }).run();
 	}
 	const project = createProject(db, { name: 'Collab project' }, userId.lead);
 	const other = createProject(db, { name: 'Other project' }, userId.outsider);
@@ -72,5 +76,5 @@ export function seedWorld(db: Db): World {
 		token[p] = createApiToken(db, userId[p], 'tests');
 		cookie[p] = `${SESSION_COOKIE}=${createSession(db, userId[p], 3600_000)}`;
 	}
-	return { projectId: project.id, otherProjectId: other.id, userId, token, cookie, evaluatedItem, escalatedItem, plainItem, otherItem, guidelineId, sessionId };
+	return { projectId: project.id, otherProjectId: other.id, userId, name, token, cookie, evaluatedItem, escalatedItem, plainItem, otherItem, guidelineId, sessionId };
 }

@@ -1,9 +1,13 @@
 // The write guard's verdicts against the ground truth: a scratch copy of the server document that really applies
 // each update and records which root types changed. Random concurrent editing by several clients (arrays of maps,
-// nested maps and texts, XML, deletions, map overwrites), delivered to the server in random complete orders.
+// nested maps and texts, XML, deletions, map overwrites), delivered to the server in random complete orders; and
+// the guideline draft (`content`) holding only what the guideline schema knows.
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { DEFAULT_COLLAB_OPTIONS } from '../../server/collab/options';
+import { prosemirrorJSONToYXmlFragment, updateYFragment } from '@tiptap/y-tiptap';
+import { guidelineSchema } from '#shared/guideline-schema';
+import { markdownToDoc } from '#shared/markdown-doc';
 import { inspectUpdate } from '../../server/collab/write-guard';
 
 function rng(seed: number) {
@@ -68,7 +72,7 @@ function randomEdit(doc: Y.Doc, r: () => number) {
 		} else {
 			const frag = doc.getXmlFragment('content');
 			if (op < 0.6 || frag.length === 0) {
-				const p = new Y.XmlElement('p');
+				const p = new Y.XmlElement('paragraph');
 				frag.insert(Math.floor(r() * (frag.length + 1)), [p]);
 				p.insert(0, [new Y.XmlText('para')]);
 			} else frag.delete(Math.floor(r() * frag.length), 1);
@@ -149,5 +153,46 @@ describe('write guard', () => {
 		expect(inspectUpdate(server, Y.encodeStateAsUpdate(client, sv), DEFAULT_COLLAB_OPTIONS)).toMatchObject({ roots: new Set(['state']) });
 		server.getMap('state').delete('phase');
 		expect(inspectUpdate(server, Y.encodeStateAsUpdate(client, sv), DEFAULT_COLLAB_OPTIONS)).toMatchObject({ roots: new Set() });
+	});
+});
+
+describe('guideline content', () => {
+	/** The server with a seeded draft, and the update a client's change to a copy of it produces. */
+	function draft() {
+		const server = new Y.Doc();
+		prosemirrorJSONToYXmlFragment(guidelineSchema(), markdownToDoc('# Guide\n\nA [link](https://example.test) and **bold** text.\n\n- one\n'), server.getXmlFragment('content'));
+		const change = (fn: (doc: Y.Doc, fragment: Y.XmlFragment) => void) => {
+			const client = new Y.Doc();
+			Y.applyUpdate(client, Y.encodeStateAsUpdate(server));
+			const sv = Y.encodeStateVector(client);
+			client.transact(() => fn(client, client.getXmlFragment('content')));
+			return inspectUpdate(server, Y.encodeStateAsUpdate(client, sv), DEFAULT_COLLAB_OPTIONS);
+		};
+		return { server, change };
+	}
+	const editTo = (markdown: string) => (doc: Y.Doc, fragment: Y.XmlFragment) =>
+		updateYFragment(doc, fragment, guidelineSchema().nodeFromJSON(markdownToDoc(markdown)), { mapping: new Map(), isOMark: new Map() } as never);
+
+	it('accepts what the editor writes: nodes, attributes and marks of the schema', () => {
+		const { change } = draft();
+		expect(change(editTo('# Guide v2\n\nA [link](https://example.test/x "t") and *it* `code` ~~no~~.\n\n> [!BAD]\n> Wrong.\n\n| a | b |\n| - | - |\n| 1 | 2 |\n\n![alt](https://example.test/i.png)\n'))).toMatchObject({ kind: 'ok', roots: new Set(['content']) });
+		expect(change((_, f) => (f.get(0) as Y.XmlElement).setAttribute('level', 2 as never))).toMatchObject({ kind: 'ok' });
+	});
+
+	it('refuses node types, attributes and marks the schema does not know, and non-XML content', () => {
+		const { change } = draft();
+		const invalid = (fn: (doc: Y.Doc, fragment: Y.XmlFragment) => void, reason: RegExp) => expect(change(fn)).toMatchObject({ kind: 'invalid', reason: expect.stringMatching(reason) });
+		invalid((_, f) => f.insert(0, [new Y.XmlElement('mysteryWidget')]), /node type "mysteryWidget"/);
+		invalid((_, f) => (f.get(1) as Y.XmlElement).insert(0, [new Y.XmlElement('script')]), /node type "script"/);
+		invalid((_, f) => {
+			const p = new Y.XmlElement('paragraph');
+			f.insert(0, [p]);
+			p.setAttribute('onclick', 'x');
+		}, /no attribute "onclick"/);
+		invalid((_, f) => (f.get(0) as Y.XmlElement).setAttribute('style', 'color: red'), /no attribute "style"/);
+		invalid((_, f) => ((f.get(1) as Y.XmlElement).get(0) as Y.XmlText).format(0, 2, { sparkle: {} }), /no mark "sparkle"/);
+		invalid((_, f) => ((f.get(1) as Y.XmlElement).get(0) as Y.XmlText).insert(0, 'x', { link: { href: 'https://a.test', onmouseover: 'y' } }), /no attribute "onmouseover"/);
+		invalid((_, f) => (f as unknown as Y.Array<unknown>).insert(0, ['plain value']), /only elements and text/);
+		invalid((_, f) => ((f.get(1) as Y.XmlElement).get(0) as Y.XmlText).insertEmbed(0, { image: 'x' }), /only text and marks/);
 	});
 });

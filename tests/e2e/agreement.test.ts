@@ -5,7 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startTestServer, type TestServer } from '../fixtures/server';
-import { launchBrowser, personContext } from '../fixtures/browser';
+import { launchBrowser, personContext, failOnPageErrors } from '../fixtures/browser';
+
+failOnPageErrors();
 
 let server: TestServer;
 let browser: Browser;
@@ -26,8 +28,6 @@ describe('agreement dashboard', () => {
 	it('shows the lead the per-dimension chart, the most-disagreed items and the numbers as a table', async () => {
 		const { context, page } = await personContext(browser, server.url, 'lead@demo.test');
 		try {
-			const errors: string[] = [];
-			page.on('pageerror', (e) => errors.push(e.message));
 			await page.goto(`/projects/${pid}/agreement`);
 			await page.getByRole('heading', { name: 'Agreement', exact: true }).waitFor();
 			const dimensions = page.getByTestId('agreement-by-dimension');
@@ -67,7 +67,6 @@ describe('agreement dashboard', () => {
 			await page.waitForURL(/dimension=correctness/);
 			await page.locator('tr[data-dimension]').first().waitFor();
 			await expect.poll(() => page.locator('tr[data-dimension]').count()).toBe(1);
-			expect(errors).toEqual([]);
 		} finally {
 			await context.close();
 		}

@@ -6,7 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { eventually, startTestServer, type TestServer } from '../fixtures/server';
-import { launchBrowser, personContext } from '../fixtures/browser';
+import { launchBrowser, personContext, failOnPageErrors } from '../fixtures/browser';
+
+failOnPageErrors();
 
 // Generous per-step limits: two people score seven dimensions on every item through the real UI.
 const STEP_MS = 90_000;

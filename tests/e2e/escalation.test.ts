@@ -4,8 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { TestServer } from '../fixtures/server';
-import { launchBrowser, personContext } from '../fixtures/browser';
+import { launchBrowser, personContext, failOnPageErrors } from '../fixtures/browser';
 import { createReviewWorkspace, startReviewServer, type ReviewWorkspace } from '../fixtures/review-workspace';
+
+failOnPageErrors();
 
 let server: TestServer;
 let browser: Browser;

@@ -7,8 +7,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../fixtures/server';
-import { launchBrowser, personContext } from '../fixtures/browser';
+import { launchBrowser, personContext, failOnPageErrors } from '../fixtures/browser';
 import { dimensionsFor, type Rubric } from '#shared/rubric';
+
+failOnPageErrors();
 
 let server: TestServer;
 let browser: Browser;

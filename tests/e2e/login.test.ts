@@ -3,7 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startTestServer, type TestServer } from '../fixtures/server';
-import { launchBrowser, personContext } from '../fixtures/browser';
+import { launchBrowser, personContext, failOnPageErrors, watchedContext } from '../fixtures/browser';
+
+failOnPageErrors();
 
 let server: TestServer;
 let browser: Browser;
@@ -19,7 +21,7 @@ afterAll(async () => {
 
 describe('sign-in', () => {
 	it('shows an error for a wrong password and stays on the sign-in page', async () => {
-		const context = await browser.newContext({ baseURL: server.url });
+		const context = await watchedContext(browser, { baseURL: server.url });
 		const page = await context.newPage();
 		await page.goto('/projects');
 		await page.waitForURL(/\/login/);

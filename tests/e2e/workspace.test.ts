@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { eventually, startTestServer, type TestServer } from '../fixtures/server';
-import { launchBrowser, personContext } from '../fixtures/browser';
+import { launchBrowser, personContext, failOnPageErrors } from '../fixtures/browser';
 import { desc, eq } from 'drizzle-orm';
 import { dimensionsFor, type Rubric, type RubricDimension } from '../../src/lib/shared/rubric';
 import { guidelineVersions, guidelines } from '../../drizzle/schema';
@@ -14,6 +14,8 @@ import type { Item } from '../../src/lib/shared/items';
 import { SEARCH_THRESHOLD } from '../../src/lib/components/rubric/rubric-form';
 import { annotatableFields } from '../../src/lib/components/item/spans';
 import { isSensitive } from '../../src/lib/components/workspace/evaluation-draft';
+
+failOnPageErrors();
 
 let server: TestServer;
 let browser: Browser;

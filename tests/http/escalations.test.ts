@@ -300,8 +300,9 @@ describe('the item room', () => {
 			// The server created the shared proposals map with the escalation; participants only write their entry.
 			const proposals = chen.doc.getMap('annotations').get(PROPOSALS_KEY) as Y.Map<unknown>;
 			expect(proposals).toBeInstanceOf(Y.Map);
-			const chenId = (await server.api('/api/me', { headers: ws.people.chen })).body.user.id as string;
-			proposals.set(chenId, { userId: chenId, name: 'Chen Wei', scores: { correctness: 2, safe: true }, note: 'Date is right, place missing', at: Date.now() });
+			const chenUser = (await server.api('/api/me', { headers: ws.people.chen })).body.user as { id: string; name: string };
+			const chenId = chenUser.id;
+			proposals.set(chenId, { userId: chenId, name: chenUser.name, scores: { correctness: 2, safe: true }, note: 'Date is right, place missing', at: Date.now() });
 			await eventually(() => (lead.doc.getMap('annotations').get(PROPOSALS_KEY) as Y.Map<unknown> | undefined)?.get(chenId), 5000, 'proposal seen by the lead');
 			await post(`/api/escalations/${id}/verdict`, ws.people.lead, { scores: { correctness: 2, safe: true }, reasonCode: 'guideline_unclear', note: 'Place matters.' });
 			await eventually(() => stateIn(chen) === 'resolved' && stateIn(lead) === 'resolved', 5000, 'verdict mirrored');

@@ -1,11 +1,13 @@
 // Saving and submitting evaluations against the real server: drafts may be partial; submissions need every
 // required dimension unless a gate stopped the evaluation; unknown dimensions, flags and bad values are refused
-// with per-field details; a new guideline version must be acknowledged first; evaluators read only their own.
+// with per-field details; a new guideline version must be acknowledged first; evaluators read only their own;
+// fact-check sources are http(s) only, on the way in and on every way out.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../fixtures/server';
 import { eq } from 'drizzle-orm';
 import { evaluations, guidelineAcks, guidelineVersions, guidelines } from '../../drizzle/schema';
 import { newId } from '../../server/domain/ids';
+import { EXPORT_FORMATS } from '#shared/exports';
 
 let server: TestServer;
 let admin: Record<string, string>;
@@ -89,6 +91,43 @@ describe('drafts', () => {
 				{ path: 'scores.adherence', message: 'must be between 1 and 5' }
 			])
 		);
+	});
+});
+
+describe('fact-check sources', () => {
+	it('accept http and https only: any other scheme is a 400 and changes nothing', async () => {
+		const before = (await server.api(`/api/items/${items['text-1']}/evaluations`, { headers: ana })).body.evaluations;
+		for (const url of ['javascript:alert(document.cookie)', 'JAVASCRIPT:alert(1)', 'data:text/html,<script>alert(1)</script>', 'ftp://files.example/x', 'vbscript:msgbox(1)']) {
+			const res = await post(ana, 'text-1', { scores: { feasible: 'yes' }, sources: [{ url: 'https://ok.example', note: '' }, { url, note: 'x' }], state: 'draft' });
+			expect(res.status, url).toBe(400);
+			expect(res.body.error.code).toBe('validation_failed');
+			expect(paths(res)).toEqual(['sources.1.url']);
+		}
+		expect((await server.api(`/api/items/${items['text-1']}/evaluations`, { headers: ana })).body.evaluations).toEqual(before);
+		expect((await post(ana, 'text-1', { scores: { feasible: 'yes' }, sources: [{ url: 'http://ok.example/a', note: '' }], state: 'draft' })).status).toBe(201);
+	});
+
+	it('never leave the server with another scheme, even from a row written before the rule', async () => {
+		const anaId = (await server.api('/api/me', { headers: ana })).body.user.id as string;
+		const now = Date.now();
+		const sources = [{ url: 'javascript:alert(document.cookie)', note: 'legacy' }, { url: 'https://ibge.gov.br/censo', note: 'ok' }, { url: 'data:text/html,x', note: '' }];
+		server.deps.db
+			.insert(evaluations)
+			.values({ id: newId(), itemId: items['pair-1'], evaluatorId: anaId, rubricId, rubricVersion: 1, scores: { feasible: 'yes' }, flags: [], tags: [], spans: [], sources, rationale: 'legacy row', state: 'submitted', createdAt: now, updatedAt: now, submittedAt: now })
+			.run();
+		const read = await server.api(`/api/items/${items['pair-1']}/evaluations`, { headers: lead });
+		expect(read.body.evaluations.map((e: { sources: unknown }) => e.sources)).toEqual([[{ url: 'https://ibge.gov.br/censo', note: 'ok' }]]);
+		// The raw bytes (the api helper would parse a one-line JSONL as JSON).
+		const exported = async (format: string) => {
+			const res = await fetch(`${server.url}/api/projects/${pid}/export?format=${format}`, { headers: lead });
+			expect(res.status, format).toBe(200);
+			return res.text();
+		};
+		for (const format of EXPORT_FORMATS) expect(await exported(format), format).not.toMatch(/javascript:|data:text/i);
+		const jsonl = await exported('jsonl');
+		expect(jsonl).toContain('legacy row');
+		const legacy = jsonl.trim().split('\n').map((l) => JSON.parse(l)).find((r) => r.rationale === 'legacy row');
+		expect(legacy.sources).toEqual([{ url: 'https://ibge.gov.br/censo', note: 'ok' }]);
 	});
 });
 

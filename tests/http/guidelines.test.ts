@@ -1,8 +1,10 @@
 // Guidelines over the real server: publishing freezes exactly the room's draft (and later edits do not touch
 // the version), an empty room is seeded once from the latest version, the diff of two versions is right on a
 // fixture, acknowledgement gates evaluation (409 acknowledgement_required until acknowledged), and re-review
-// sends exactly the affected evaluations back to their evaluators' queues.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// sends exactly the affected evaluations back to their evaluators' queues; a draft holding content the schema does
+// not know still publishes, without it.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import * as Y from 'yjs';
 import { prosemirrorJSONToYXmlFragment, yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
 import { startTestServer, type TestServer } from '../fixtures/server';
 import { buildGuidelineWorld, submitEvaluation, type GuidelineWorld } from '../fixtures/guideline-world';
@@ -61,7 +63,7 @@ async function readDraft(id: string) {
 	return json as PmNode;
 }
 
-const publish = (who: keyof GuidelineWorld['headers'], body: Record<string, unknown>) => server.api(`/api/guidelines/${gid}/publish`, { headers: w.headers[who], body });
+const publish = (who: keyof GuidelineWorld['headers'], body: Record<string, unknown>, id = gid) => server.api(`/api/guidelines/${id}/publish`, { headers: w.headers[who], body });
 
 beforeAll(async () => {
 	server = await startTestServer({ env: { CONCORD_DEMO: '0' } });
@@ -233,5 +235,38 @@ describe('traceability and re-review', () => {
 		expect(actions.filter((a) => a === 'guideline.publish')).toHaveLength(3);
 		expect(actions).toContain('guideline.acknowledge');
 		expect(actions).toContain('guideline.rereview');
+	});
+});
+
+describe('content the schema does not know', () => {
+	it('publishes a draft holding unknown nodes, marks and attributes without them (and logs a warning), never 500', async () => {
+		const created = await server.api(`/api/projects/${w.projectId}/guidelines`, { headers: w.headers.lead, body: { title: 'Legacy draft' } });
+		const id = created.body.guideline.id as string;
+		// Written by the server, past the collab write guard: what a room may hold from before the guard existed.
+		await server.deps.rooms.update(roomName('guideline', id), (doc) => {
+			const fragment = doc.getXmlFragment('content');
+			prosemirrorJSONToYXmlFragment(guidelineSchema(), markdownToDoc('# Kept\n\nA **bold** claim.\n'), fragment);
+			const mystery = new Y.XmlElement('mysteryWidget');
+			mystery.setAttribute('payload', 'x');
+			const para = new Y.XmlElement('paragraph');
+			para.setAttribute('glow', 'yes');
+			const text = new Y.XmlText();
+			para.insert(0, [text]);
+			fragment.insert(fragment.length, [mystery, para]);
+			text.insert(0, 'Sparkly text', { sparkle: { level: 3 } });
+		});
+		const warn = vi.spyOn(server.deps.logger, 'warn');
+		try {
+			const res = await publish('lead', { changelog: 'Legacy' }, id);
+			expect(res.status).toBe(201);
+			expect(res.body.version.markdown).toBe('# Kept\n\nA **bold** claim.\n\nSparkly text\n');
+			expect(JSON.stringify(res.body.version.content)).not.toMatch(/mysteryWidget|sparkle|glow/);
+			expect(warn).toHaveBeenCalledWith(
+				expect.objectContaining({ guideline: id, dropped: expect.arrayContaining(['node mysteryWidget', 'mark sparkle', 'attribute glow of paragraph']) }),
+				expect.any(String)
+			);
+		} finally {
+			warn.mockRestore();
+		}
 	});
 });

@@ -99,6 +99,44 @@ describe('per dimension', () => {
 	});
 });
 
+/** mulberry32, the seeded generator the engine documents for its draws (restated here, not imported). */
+function seeded(seed: number): () => number {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+/**
+ * A straightforward percentile bootstrap: draw the pairable items (two or more ratings, in item order) with
+ * replacement, the same draws as the engine, build each replicate as a new rating list, take its alpha, and read
+ * the (1 − c)/2 and (1 + c)/2 percentiles (linear interpolation between order statistics).
+ */
+function referenceInterval(ratings: readonly { item: string | number; rater: string | number; value: unknown }[], level: Level, seed: number, samples: number, confidence: number) {
+	const byItem = new Map<string | number, typeof ratings>();
+	for (const r of ratings) if (r.value !== null && r.value !== undefined) byItem.set(r.item, [...(byItem.get(r.item) ?? []), r]);
+	const units = [...byItem.entries()].filter(([, rs]) => rs.length >= 2).sort(([a], [b]) => Number(a) - Number(b)).map(([, rs]) => rs);
+	const random = seeded(seed);
+	const found: number[] = [];
+	for (let s = 0; s < samples; s++) {
+		const replicate = Array.from({ length: units.length }, (_, i) => units[Math.floor(random() * units.length)].map((r) => ({ ...r, item: `${i}` })));
+		const result = krippendorffAlpha(replicate.flat() as never, { level });
+		if (result.ok) found.push(result.value);
+	}
+	found.sort((x, y) => x - y);
+	const at = (p: number) => {
+		const pos = (found.length - 1) * p;
+		const lo = Math.floor(pos);
+		const hi = Math.min(lo + 1, found.length - 1);
+		return found[lo] + (found[hi] - found[lo]) * (pos - lo);
+	};
+	return { low: at((1 - confidence) / 2), high: at((1 + confidence) / 2), samples: found.length };
+}
+
 describe('bootstrap confidence interval', () => {
 	it.each(LEVELS)('%s: contains the estimate and is reproducible with a seed', (level) => {
 		const first = krippendorffAlpha(KRIPPENDORFF_2011, { level, ci: { seed: 42, samples: 2000 } });
@@ -112,6 +150,20 @@ describe('bootstrap confidence interval', () => {
 		expect(first.ci.samples).toBeGreaterThan(1900);
 		expect(again).toEqual(first);
 		expect(other.ci).not.toEqual(first.ci);
+	});
+
+	it.each([
+		['interval', 0.95],
+		['nominal', 0.95],
+		['interval', 0.9]
+	] as const)('%s, %s: its ends are the percentiles a plain resampling of items gives (width matches the level)', (level, confidence) => {
+		const result = krippendorffAlpha(KRIPPENDORFF_2011, { level, ci: { seed: 7, samples: 400, level: confidence } });
+		if (!result.ok || !result.ci) throw new Error('expected an interval');
+		const reference = referenceInterval(KRIPPENDORFF_2011, level, 7, 400, confidence);
+		expect(result.ci.samples).toBe(reference.samples);
+		expect(result.ci.low).toBeCloseTo(reference.low, 9);
+		expect(result.ci.high).toBeCloseTo(reference.high, 9);
+		expect(result.ci.level).toBe(confidence);
 	});
 
 	it('is narrower with more items', () => {

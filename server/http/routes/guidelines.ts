@@ -93,6 +93,7 @@ app.post('/guidelines/:id/publish', doc('guidelines', 'Freeze the live draft as 
 	});
 	const frozen = draft as FrozenDraft | null;
 	if (!frozen) throw Validation('The draft could not be read');
+	if (frozen.dropped.length) logger.warn({ guideline: guideline.id, dropped: frozen.dropped }, 'published a guideline draft without content the schema does not know');
 	const version = tx(db, (t) => {
 		const latest = latestVersion(t, guideline.id);
 		// Compared as re-rendered from the stored content, so a version imported from hand-written Markdown counts too.

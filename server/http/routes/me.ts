@@ -25,6 +25,8 @@ app.patch(
 		const user = requireUser(c);
 		const patch = c.req.valid('json');
 		c.var.deps.db.update(users).set(patch).where(eq(users.id, user.id)).run();
+		// Open collaboration sockets take the new name: new comments must carry it (collab/authorship.ts).
+		if (patch.name !== undefined && patch.name !== user.name) c.var.deps.events.emit('user.renamed', { userId: user.id, name: patch.name });
 		return c.json({ user: findUser(c.var.deps.db, user.id) });
 	}
 );

@@ -120,6 +120,12 @@ export function toggleReaction(doc: Y.Doc, commentId: string, emoji: string, use
 	return true;
 }
 
+/**
+ * The name readers show for a comment or reply: the current name a member list gives for its author id (robust
+ * against renames), else the name stored with it (which the server checked against the writer when it was written).
+ */
+export const displayName = (entry: Pick<Reply, 'author' | 'authorName'>, names?: ReadonlyMap<string, string>): string => names?.get(entry.author) ?? entry.authorName;
+
 /** Who may delete a comment: its author, or a moderator (a lead); the server holds to the same rule. */
 export const mayDeleteComment = (c: Pick<Comment, 'author'>, me: string | null, moderator: boolean): boolean => moderator || c.author === me;
 

@@ -32,7 +32,24 @@ export const spanSchema = z.discriminatedUnion('kind', [
 ]);
 export type Span = z.infer<typeof spanSchema>;
 
-export const sourceSchema = z.object({ url: z.url().max(2000), note: z.string().max(2000).default('') });
+/** A fact-check source is a web page: http and https only (a `javascript:` or `data:` link must never reach a reader). */
+export const webUrlSchema = z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).max(2000);
+export const isWebUrl = (url: string): boolean => webUrlSchema.safeParse(url.trim()).success;
+
+export const sourceSchema = z.object({ url: webUrlSchema, note: z.string().max(2000).default('') });
+export type Source = z.infer<typeof sourceSchema>;
+
+/**
+ * Stored sources as readers and exports show them: entries that are not valid http(s) sources (rows written before
+ * the rule, or by hand) are left out, so another scheme never leaves the server.
+ */
+export function webSources(stored: unknown): Source[] {
+	if (!Array.isArray(stored)) return [];
+	return stored.flatMap((s) => {
+		const parsed = sourceSchema.safeParse(s);
+		return parsed.success ? [parsed.data] : [];
+	});
+}
 
 export const evaluationInputSchema = z.object({
 	rubricId: z.string().min(1),

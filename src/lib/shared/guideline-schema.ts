@@ -96,3 +96,23 @@ export function guidelineSchema(): Schema {
 	cached ??= getSchema(guidelineExtensions());
 	return cached;
 }
+
+/** Node types (other than `doc` and `text`, which y-tiptap never writes as elements) and marks, each with its attribute names. */
+export interface GuidelineVocabulary {
+	nodes: ReadonlyMap<string, ReadonlySet<string>>;
+	marks: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+let vocabulary: GuidelineVocabulary | null = null;
+
+/** What a guideline document may contain, from the schema: the one list the collab server checks drafts against. */
+export function guidelineVocabulary(): GuidelineVocabulary {
+	if (vocabulary) return vocabulary;
+	const schema = guidelineSchema();
+	const nodes = new Map<string, ReadonlySet<string>>();
+	for (const [name, type] of Object.entries(schema.nodes)) if (name !== 'doc' && name !== 'text') nodes.set(name, new Set(Object.keys(type.spec.attrs ?? {})));
+	const marks = new Map<string, ReadonlySet<string>>();
+	for (const [name, type] of Object.entries(schema.marks)) marks.set(name, new Set(Object.keys(type.spec.attrs ?? {})));
+	vocabulary = { nodes, marks };
+	return vocabulary;
+}

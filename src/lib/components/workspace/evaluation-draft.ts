@@ -1,7 +1,7 @@
 // The evaluator's working copy of one evaluation and the request bodies built from it. Pure: the workspace
 // state wraps it in runes, the tests call it directly. A submission drops empty values and the dimensions a
 // gate skipped; sources without a URL are dropped, and sources with a malformed URL are reported before sending.
-import type { Evaluation, EvaluationInput, Scores, Span } from '$lib/shared/evaluation';
+import { isWebUrl, type Evaluation, type EvaluationInput, type Scores, type Span } from '$lib/shared/evaluation';
 import type { RubricDefinition } from '$lib/shared/rubric';
 import { scoresForSubmit } from '../rubric/rubric-form';
 
@@ -40,14 +40,8 @@ export function draftKey(d: EvaluationDraft): string {
 	return JSON.stringify([scores, [...d.flags].sort(), [...d.tags].sort(), d.spans, d.rationale, d.sources]);
 }
 
-export function isValidUrl(url: string): boolean {
-	try {
-		const u = new URL(url.trim());
-		return u.protocol === 'http:' || u.protocol === 'https:';
-	} catch {
-		return false;
-	}
-}
+/** The server's rule for source URLs (http and https only), so the form flags what the API would refuse. */
+export const isValidUrl = isWebUrl;
 
 /** Indices of sources whose URL is filled in but not a web address. */
 export function badSources(d: EvaluationDraft): number[] {
