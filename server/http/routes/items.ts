@@ -64,9 +64,9 @@ export function itemRoutes(maxImportBytes: number, maxMediaBytes: number) {
 
 	app.post('/projects/:pid/media', bodyLimit({ maxSize: maxMediaBytes, onError: tooLarge('The file', maxMediaBytes) }), async (c) => {
 		const pid = c.req.param('pid');
-		requireProject(c, pid, 'item.import');
+		const { user } = requireProject(c, pid, 'item.import');
 		const bytes = new Uint8Array(await c.req.arrayBuffer());
-		const stored = storeMedia(c.var.deps, bytes, c.req.header('content-type') ?? '');
+		const stored = storeMedia(c.var.deps, bytes, c.req.header('content-type') ?? '', user.id);
 		return c.json(stored, 201);
 	});
 
