@@ -57,25 +57,45 @@ export function resolvePath(base: string, src: string): string | null {
 	return joined.startsWith('..') || (base && !joined.startsWith(base + '/')) ? null : joined;
 }
 
-/** Inflates one entry into `dest` as a stream, hashing it and keeping its first bytes for type sniffing. */
-async function stage(zip: ZipArchive, entry: ZipEntry, dest: string): Promise<{ sha256: string; head: Buffer; size: number }> {
+class UnsupportedType extends Error {}
+
+/**
+ * Inflates one entry into `dest` as a stream, hashing it. With `sniff`, the type is read from the first bytes and
+ * an entry of no supported media type is abandoned there (null), without inflating the rest.
+ */
+async function stage(zip: ZipArchive, entry: ZipEntry, dest: string, sniff: boolean): Promise<{ sha256: string; size: number; mime: string | null } | null> {
 	const hash = createHash('sha256');
 	let head = Buffer.alloc(0);
+	let mime: string | null = null;
 	let size = 0;
+	const sniffed = (): boolean => {
+		mime = sniffMime(head);
+		return mime !== null;
+	};
 	const observe = new Transform({
 		transform(chunk: Buffer, _enc, done) {
+			if (sniff && head.length < SNIFF_BYTES) {
+				head = Buffer.concat([head, chunk.subarray(0, SNIFF_BYTES - head.length)]);
+				if (head.length === SNIFF_BYTES && !sniffed()) return done(new UnsupportedType());
+			}
 			hash.update(chunk);
-			if (head.length < SNIFF_BYTES) head = Buffer.concat([head, chunk.subarray(0, SNIFF_BYTES - head.length)]);
 			size += chunk.length;
 			done(null, chunk);
+		},
+		flush(done) {
+			done(sniff && head.length < SNIFF_BYTES && !sniffed() ? new UnsupportedType() : null);
 		}
 	});
 	try {
 		await pipeline(await zip.open(entry), observe, createWriteStream(dest));
 	} catch (err) {
+		if (err instanceof UnsupportedType) {
+			rmSync(dest, { force: true });
+			return null;
+		}
 		throw err instanceof ZipError ? err : new ZipError(`${entry.name} could not be decompressed (damaged archive)`);
 	}
-	return { sha256: hash.digest('hex'), head, size };
+	return { sha256: hash.digest('hex'), size, mime };
 }
 
 export async function prepareArchive(zipPath: string, dataDir: string, limits: ArchiveLimits): Promise<PreparedArchive> {
@@ -88,20 +108,15 @@ export async function prepareArchive(zipPath: string, dataDir: string, limits: A
 		if (problem) throw new ZipError(problem);
 		mkdirSync(staging.path);
 		const itemsPath = join(staging.path, 'items.jsonl');
-		await stage(zip, itemsAt, itemsPath);
+		await stage(zip, itemsAt, itemsPath, false);
 		const base = posix.dirname(itemsAt.name) === '.' ? '' : posix.dirname(itemsAt.name);
 		const media = new Map<string, StagedMedia | { unsupported: true }>();
 		for (const [i, entry] of zip.entries.entries()) {
 			if (entry === itemsAt || entry.name.endsWith('/') || IGNORED.test(entry.name)) continue;
 			if (base && !entry.name.startsWith(base + '/')) continue;
 			const stagedPath = join(staging.path, String(i));
-			const { sha256, head, size } = await stage(zip, entry, stagedPath);
-			const mime = sniffMime(head);
-			if (mime) media.set(entry.name, { sha256, mime, size, stagedPath });
-			else {
-				rmSync(stagedPath, { force: true });
-				media.set(entry.name, { unsupported: true });
-			}
+			const staged = await stage(zip, entry, stagedPath, true);
+			media.set(entry.name, staged?.mime ? { sha256: staged.sha256, mime: staged.mime, size: staged.size, stagedPath } : { unsupported: true });
 		}
 		const used = new Map<string, StagedMedia>();
 		const stored = new Set([...media.values()].flatMap((m) => ('sha256' in m ? [m.sha256] : [])));

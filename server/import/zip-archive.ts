@@ -67,7 +67,10 @@ export async function openZip(path: string, limits: { maxEntries: number }): Pro
 						done(crc === entry.raw.crc32 ? null : new ZipError(`${entry.name} is damaged (checksum mismatch)`));
 					}
 				});
+				// One stream to the caller: a failure on either side ends both (a consumer that stops early, e.g. on
+				// an unsupported type, must release yauzl's reference to the file).
 				stream.on('error', (err) => check.destroy(zipError(err)));
+				check.on('close', () => stream.destroy());
 				return stream.pipe(check);
 			}
 		};
