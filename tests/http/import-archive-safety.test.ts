@@ -158,6 +158,8 @@ describe('reading archives', () => {
 	});
 });
 
+const SAMPLE_GAP_MS = 20;
+
 /**
  * Asks /api/health again SAMPLE_GAP_MS after each answer while `work` runs (at least `minSamples` times; the gap
  * keeps the probe from starving the import it measures) and returns the longest time from one question to the
