@@ -20,7 +20,7 @@ export function byteRange(header: string | undefined, size: number, ifRange?: { 
 		return { start: Math.max(0, size - suffix), end: size - 1 };
 	}
 	const start = Number(m[1]);
-	const last = m[2] ? Number(m[2]) : size - 1;
+	const last = m[2] ? Number(m[2]) : Infinity;
 	if (last < start) return null;
 	if (start >= size) return 'unsatisfiable';
 	return { start, end: Math.min(last, size - 1) };
