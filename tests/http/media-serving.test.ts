@@ -148,8 +148,9 @@ describe('who may fetch a file', () => {
 
 describe('streaming', () => {
 	it('holds a bounded amount of memory per request, not the file', async () => {
-		// Six clients ask for a 20 MiB file and do not read it. Read whole per request, the server would hold six
-		// copies (120+ MiB of buffers) until the clients read; streamed, it holds what the sockets buffer.
+		// Six clients ask for a 20 MiB file and do not read it. Streamed, the server holds what the sockets buffer
+		// (0.4 to 3 MiB of buffers measured); read whole per request (the route before issue 14), a full copy of the
+		// file or more stayed referenced (20.6 MiB measured). Buffers freed by GC meanwhile only lower the figure.
 		const big = pngOfSize(20 * MiB, randomBytes(20 * MiB));
 		const stored = await upload(pid, big);
 		await referenceInItem(pid, stored.src);
@@ -157,9 +158,8 @@ describe('streaming', () => {
 		const responses = await Promise.all(Array.from({ length: 6 }, () => get(stored.src, x.as.ana)));
 		for (const res of responses) expect(res.status).toBe(200);
 		const grown = process.memoryUsage().arrayBuffers - before;
-		console.log("GROWN", grown / MiB);
 		await Promise.all(responses.map((res) => res.body?.cancel()));
-		expect(grown).toBeLessThan(40 * MiB);
+		expect(grown).toBeLessThan(10 * MiB);
 		// And a stream still delivers every byte.
 		const whole = Buffer.from(await (await get(stored.src, x.as.ana)).arrayBuffer());
 		expect(whole.equals(big)).toBe(true);
