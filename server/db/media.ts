@@ -3,7 +3,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from './client';
 import { itemMedia, items, media, mediaUploads, memberships } from '../../drizzle/schema';
-import type { MediaReach } from '../domain/media-access';
+import { mayReadMedia, type MediaReach } from '../domain/media-access';
 
 export function recordMedia(db: Db, sha256: string, mime: string, size: number): void {
 	db.insert(media).values({ sha256, mime, size, createdAt: Date.now() }).onConflictDoNothing().run();
@@ -13,12 +13,18 @@ export function getMedia(db: Db, sha256: string) {
 	return db.select().from(media).where(eq(media.sha256, sha256)).get();
 }
 
-/** A cached existence check for media rows, for validating many references in one import. */
-export function mediaLookup(db: Db): (sha256: string) => boolean {
+/**
+ * A cached check, for validating many references in one import, that a file is in the store AND `actor` may read
+ * it: an import cannot reach a file its importer could not fetch (the reference would open it to the project).
+ */
+export function readableMediaLookup(db: Db, actor: { id: string; isAdmin: boolean }): (sha256: string) => boolean {
 	const known = new Map<string, boolean>();
 	return (sha256) => {
 		let found = known.get(sha256);
-		if (found === undefined) known.set(sha256, (found = getMedia(db, sha256) !== undefined));
+		if (found === undefined) {
+			found = getMedia(db, sha256) !== undefined && mayReadMedia(actor.isAdmin, mediaReach(db, sha256, actor.id));
+			known.set(sha256, found);
+		}
 		return found;
 	};
 }

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { AppDeps } from '../http/env';
 import { tx } from '../db/client';
 import { auditImport, createItemWriter } from '../db/items';
-import { getMedia, mediaLookup, recordMedia } from '../db/media';
+import { getMedia, readableMediaLookup, recordMedia } from '../db/media';
 import { Validation } from '../domain/errors';
 import { ImportBatch, jsonlRecord, MAX_LISTED_PROBLEMS, type BatchOptions } from '../domain/item-import';
 import type { ItemInput } from '#shared/items';
@@ -79,9 +79,14 @@ function records(format: ImportFormat, path: string): Generator<ImportRecord> {
 	return jsonlRecords(path);
 }
 
-function batchOptions(db: Db, archive: PreparedArchive | null): BatchOptions {
-	const inStore = mediaLookup(db);
-	return { resolveMedia: archive?.resolveMedia, mediaExists: (sha) => archive?.has(sha) === true || inStore(sha) };
+export interface Importer {
+	id: string;
+	isAdmin: boolean;
+}
+
+function batchOptions(db: Db, actor: Importer, archive: PreparedArchive | null): BatchOptions {
+	const readable = readableMediaLookup(db, actor);
+	return { resolveMedia: archive?.resolveMedia, mediaExists: (sha) => archive?.has(sha) === true || readable(sha) };
 }
 
 /** Validates every record (and inserts the good ones while all are good); throws Validation listing bad lines. */
@@ -105,14 +110,14 @@ function checkRecords(format: ImportFormat, path: string, options: BatchOptions,
 	return { batch, imported };
 }
 
-function insertAll(deps: AppDeps, projectId: string, actorId: string, format: ImportFormat, path: string, archive: PreparedArchive | null): ImportResult {
+function insertAll(deps: AppDeps, projectId: string, actor: Importer, format: ImportFormat, path: string, archive: PreparedArchive | null): ImportResult {
 	return tx(deps.db, (t) => {
 		const writer = createItemWriter(t, projectId);
 		const now = Date.now();
-		const { batch, imported } = checkRecords(format, path, batchOptions(t, archive), (item, n) => writer.insert(item, now + n));
+		const { batch, imported } = checkRecords(format, path, batchOptions(t, actor, archive), (item, n) => writer.insert(item, now + n));
 		for (const m of archive?.referenced() ?? []) recordMedia(t, m.sha256, m.mime, m.size);
 		const result = { imported, skipped: batch.accepted - imported + batch.repeats, total: batch.accepted + batch.repeats };
-		auditImport(t, projectId, actorId, { format, ...result });
+		auditImport(t, projectId, actor.id, { format, ...result });
 		return result;
 	});
 }
@@ -130,7 +135,7 @@ async function prepare(deps: AppDeps, uploadPath: string): Promise<PreparedArchi
 export async function importItems(
 	deps: AppDeps,
 	projectId: string,
-	actorId: string,
+	actor: Importer,
 	format: ImportFormat,
 	body: ReadableStream<Uint8Array> | null
 ): Promise<ImportResult> {
@@ -141,10 +146,10 @@ export async function importItems(
 		if (format === 'zip') {
 			archive = await prepare(deps, upload.path);
 			// A dry run first: the media store stays untouched unless every record is good.
-			checkRecords(format, archive.itemsPath, batchOptions(deps.db, archive), () => false);
+			checkRecords(format, archive.itemsPath, batchOptions(deps.db, actor, archive), () => false);
 			publication = archive.publish();
 		}
-		const result = insertAll(deps, projectId, actorId, format, archive?.itemsPath ?? upload.path, archive);
+		const result = insertAll(deps, projectId, actor, format, archive?.itemsPath ?? upload.path, archive);
 		publication?.settle(() => true);
 		return result;
 	} catch (err) {

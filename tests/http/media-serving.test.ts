@@ -94,7 +94,8 @@ describe('byte ranges', () => {
 	});
 
 	it('ignores a range it does not serve (several ranges, reversed, stale If-Range): the whole file', async () => {
-		for (const headers of [{ range: 'bytes=0-1,5-6' }, { range: 'bytes=9-2' }, { range: 'bytes=0-9', 'if-range': '"not-this-file"' }]) {
+		const ignored: Record<string, string>[] = [{ range: 'bytes=0-1,5-6' }, { range: 'bytes=9-2' }, { range: 'bytes=0-9', 'if-range': '"not-this-file"' }];
+		for (const headers of ignored) {
 			const res = await get(src, { ...x.as.ana, ...headers });
 			expect(res.status).toBe(200);
 			expect((await res.arrayBuffer()).byteLength).toBe(file.length);
@@ -143,6 +144,20 @@ describe('who may fetch a file', () => {
 		expect(res.status).toBeLessThan(300);
 		expect((await get(src, outsider)).status).toBe(200);
 		expect((await get(src, otherProject)).status).toBe(404);
+	});
+});
+
+describe('importing a reference', () => {
+	it('to a file the importer may not read is refused as unknown, and opens nothing', async () => {
+		const b = (await x.server.api('/api/projects', { headers: x.as.admin, body: { name: 'Media C' } })).body.project.id as string;
+		await x.server.api(`/api/projects/${b}/members`, { method: 'PUT', headers: x.as.admin, body: { email: email('outsider'), role: 'lead' } });
+		const secret = pngOfSize(1024, randomBytes(1024));
+		const stored = await upload(pid, secret);
+		// The outsider leads project C and knows the file's address, but may not read the file.
+		const asOutsider = await fetch(`${x.server.url}/api/projects/${b}/items/import`, { method: 'POST', headers: { ...outsider, 'content-type': 'text/plain' }, body: jsonl([{ modality: 'caption', payload: { image: { src: stored.src }, caption: 'borrowed' } }]) });
+		expect(asOutsider.status).toBe(400);
+		expect(JSON.stringify(await asOutsider.json())).toContain("not in this server's media store");
+		expect((await get(stored.src, outsider)).status).toBe(404);
 	});
 });
 

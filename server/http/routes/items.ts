@@ -57,7 +57,7 @@ export function itemRoutes(maxImportBytes: number, maxMediaBytes: number) {
 		async (c) => {
 			const pid = c.req.param('pid');
 			const { user } = requireProject(c, pid, 'item.import');
-			const result = await importItems(c.var.deps, pid, user.id, c.req.valid('query').format, c.req.raw.body);
+			const result = await importItems(c.var.deps, pid, user, c.req.valid('query').format, c.req.raw.body);
 			return c.json(result, 201);
 		}
 	);
