@@ -9,6 +9,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as schema from '../../drizzle/schema';
 import { createItemWriter } from '../../server/db/items';
+import { DEFAULT_SETTINGS } from '../../server/db/projects';
 import { referencedMedia } from '../../server/domain/media-refs';
 import type { ItemInput } from '#shared/items';
 
@@ -55,7 +56,7 @@ describe('item_media', () => {
 		try {
 			const db = drizzle(sqlite, { schema });
 			migrate(db, { migrationsFolder: before });
-			db.insert(schema.projects).values({ id: 'p', name: 'P', settings: {}, createdAt: 1 }).run();
+			db.insert(schema.projects).values({ id: 'p', name: 'P', settings: DEFAULT_SETTINGS, createdAt: 1 }).run();
 			for (const [id, payload] of Object.entries(PAYLOADS)) db.insert(schema.items).values({ id, projectId: 'p', modality: 'text', payload, metadata: {}, createdAt: 1 }).run();
 			migrate(db, { migrationsFolder: migrations });
 			expect(indexed(db)).toEqual(expected());
@@ -71,7 +72,7 @@ describe('item_media', () => {
 		try {
 			const db = drizzle(sqlite, { schema });
 			migrate(db, { migrationsFolder: migrations });
-			db.insert(schema.projects).values({ id: 'p', name: 'P', settings: {}, createdAt: 1 }).run();
+			db.insert(schema.projects).values({ id: 'p', name: 'P', settings: DEFAULT_SETTINGS, createdAt: 1 }).run();
 			const writer = createItemWriter(db, 'p');
 			// Payloads of every shape under one modality: the writer indexes, it does not validate.
 			for (const [externalId, payload] of Object.entries(PAYLOADS)) writer.insert({ externalId, modality: 'text', payload, language: 'en', metadata: {} } as unknown as ItemInput, 1);
