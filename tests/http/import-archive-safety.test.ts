@@ -125,6 +125,19 @@ describe('a refused archive leaves media and tmp exactly as before', () => {
 		);
 	});
 
+	it('an entry larger than its declared size (stops at the declared size, as damaged)', async () => {
+		await expectRefusedWithoutTrace(
+			x,
+			pid,
+			[
+				{ name: 'items.jsonl', data: jsonl([caption('ok.png'), caption('liar.png')]) },
+				{ name: 'ok.png', data: pngNumber(6) },
+				{ name: 'liar.png', data: pngOfSize(4 * MiB, randomBytes(4 * MiB)), deflate: true, declaredSize: 1000 }
+			],
+			'damaged'
+		);
+	});
+
 	it('a total uncompressed size over the limit', async () => {
 		const small = await startExchangeServer({ archive: { ...DEFAULT_ARCHIVE_LIMITS, maxTotalBytes: MiB } });
 		try {
