@@ -33,7 +33,10 @@ export interface PreparedArchive {
 	/** Media the accepted records referenced (to record in the transaction). */
 	referenced(): StoredMedia[];
 	has(sha256: string): boolean;
-	/** Moves the referenced media into the store; settle the result when the import has committed or failed. */
+	/**
+	 * Moves the media that resolveMedia has resolved so far into the store: call it after every record has been
+	 * validated (the dry run). Settle the result when the import has committed or failed.
+	 */
 	publish(): MediaPublication;
 	/** Removes the staging folder (never throws). */
 	remove(): void;
