@@ -57,10 +57,10 @@ function pngNumber(i: number): Buffer {
 const caption = (src: string) => ({ modality: 'caption', payload: { image: { src }, caption: `About ${src}` } });
 
 /** Imports the archive, expects a 400 naming `message`, and checks that nothing changed on disk or in the project. */
-async function expectRefusedWithoutTrace(server: ExchangeServer, projectId: string, files: ZipInput[], message: string) {
+async function expectRefusedWithoutTrace(server: ExchangeServer, projectId: string, files: ZipInput[] | Buffer, message: string) {
 	const before = storeListing(server.server.dataDir);
 	const items = await itemCount(server, projectId);
-	const res = await importRaw(server, projectId, makeZip(files), 'zip');
+	const res = await importRaw(server, projectId, Buffer.isBuffer(files) ? files : makeZip(files), 'zip');
 	expect(res.status).toBe(400);
 	expect(JSON.stringify(res.body.error)).toContain(message);
 	expect(await itemCount(server, projectId)).toBe(items);
@@ -136,6 +136,18 @@ describe('a refused archive leaves media and tmp exactly as before', () => {
 			],
 			'damaged'
 		);
+	});
+
+	it('an entry compressed with a method other than stored or deflate', async () => {
+		const zip = makeZip([
+			{ name: 'items.jsonl', data: jsonl([caption('ok.png')]) },
+			{ name: 'ok.png', data: pngNumber(7) },
+			{ name: 'odd.png', data: pngNumber(8) }
+		]);
+		// The last entry becomes bzip2 (method 12) in its central directory record.
+		const central = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+		zip.writeUInt16LE(12, central + 10);
+		await expectRefusedWithoutTrace(x, pid, zip, 'compression method 12');
 	});
 
 	it('a total uncompressed size over the limit', async () => {
