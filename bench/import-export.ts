@@ -68,7 +68,7 @@ async function child(variant: Variant, n: number): Promise<Figures> {
 
 	let t0 = performance.now();
 	if (variant === 'streaming') {
-		await importItems(deps, project.id, 'u1', 'jsonl', Readable.toWeb(Readable.from(chunks(n))) as ReadableStream<Uint8Array>);
+		await importItems(deps, project.id, { id: 'u1', isAdmin: true }, 'jsonl', Readable.toWeb(Readable.from(chunks(n))) as ReadableStream<Uint8Array>);
 	} else {
 		const body = [...lines(n)].join('');
 		const parsed = body.split('\n').filter((l) => l.trim()).map((l) => itemInputSchema.parse(JSON.parse(l)));

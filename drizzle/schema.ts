@@ -105,6 +105,30 @@ export const media = sqliteTable('media', {
 	createdAt: createdAt()
 });
 
+/**
+ * Which media each item references (every /media/<sha256> in its payload), written with the item: a media file is
+ * served to a caller only when an item of one of their projects references it.
+ */
+export const itemMedia = sqliteTable(
+	'item_media',
+	{
+		itemId: text('item_id').notNull().references(() => items.id, { onDelete: 'cascade' }),
+		sha256: text('sha256').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.itemId, t.sha256] }), index('item_media_sha').on(t.sha256)]
+);
+
+/** Who uploaded which media file: the uploader may see an upload before any item references it. */
+export const mediaUploads = sqliteTable(
+	'media_uploads',
+	{
+		sha256: text('sha256').notNull(),
+		userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+		createdAt: createdAt()
+	},
+	(t) => [primaryKey({ columns: [t.sha256, t.userId] })]
+);
+
 /** Queue reservations: who holds which item. With overlap k, at most k non-skipped rows per item. */
 export const assignments = sqliteTable(
 	'assignments',

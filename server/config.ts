@@ -29,6 +29,8 @@ export interface Config {
 	maxJsonBytes: number;
 	maxImportBytes: number;
 	maxMediaBytes: number;
+	/** Zip imports: entry count, total uncompressed size and compression ratio (see domain/archive-limits). */
+	archive: { maxEntries: number; maxTotalBytes: number; maxRatio: number };
 	/**
 	 * Webhook deliveries: attempts in all, first retry delay (doubling after each failure), per-request timeout,
 	 * and whether targets on loopback and private networks are allowed.
@@ -51,6 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		maxJsonBytes: 1024 * 1024,
 		maxImportBytes: 64 * 1024 * 1024,
 		maxMediaBytes: 25 * 1024 * 1024,
+		archive: { maxEntries: 10_000, maxTotalBytes: 256 * 1024 * 1024, maxRatio: 100 },
 		webhooks: { maxAttempts: 6, retryBaseMs: 5_000, timeoutMs: 10_000, allowPrivateNetworks: e.CONCORD_WEBHOOKS_ALLOW_PRIVATE === '1' }
 	};
 }

@@ -1,11 +1,12 @@
 // Items: listing with filters, import (prepared inserts in the caller's transaction, idempotent by external id)
-// and media records.
+// and the item_media index of the media each item references.
 import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
-import { items, media } from '../../drizzle/schema';
+import { itemMedia, items } from '../../drizzle/schema';
 import type { Item, ItemInput, Modality } from '#shared/items';
 import { newId } from '../domain/ids';
 import { contentExternalId } from '../domain/item-import';
+import { referencedMedia } from '../domain/media-refs';
 import { audit } from './audit';
 
 type ItemRow = typeof items.$inferSelect;
@@ -77,11 +78,18 @@ export function createItemWriter(db: Db, projectId: string) {
 		})
 		.onConflictDoNothing()
 		.prepare();
+	const link = db
+		.insert(itemMedia)
+		.values({ itemId: sql.placeholder('itemId'), sha256: sql.placeholder('sha256') })
+		.onConflictDoNothing()
+		.prepare();
 	return {
 		/** True when inserted, false when an item with this external id was already there. */
 		insert(input: ItemInput, createdAt: number): boolean {
 			const values = { id: newId(), externalId: input.externalId ?? contentExternalId(input), modality: input.modality, payload: input.payload, language: input.language, metadata: input.metadata, gold: input.gold ? JSON.stringify(input.gold) : null, createdAt };
-			return insert.run(values).changes > 0;
+			if (insert.run(values).changes === 0) return false;
+			for (const sha256 of referencedMedia(input.payload)) link.run({ itemId: values.id, sha256 });
+			return true;
 		}
 	};
 }
@@ -103,22 +111,4 @@ export function auditImport(db: Db, projectId: string, actorId: string | null, d
 
 export function setGold(db: Db, itemId: string, gold: Record<string, unknown>): void {
 	db.update(items).set({ gold }).where(eq(items.id, itemId)).run();
-}
-
-export function recordMedia(db: Db, sha256: string, mime: string, size: number): void {
-	db.insert(media).values({ sha256, mime, size, createdAt: Date.now() }).onConflictDoNothing().run();
-}
-
-export function getMedia(db: Db, sha256: string) {
-	return db.select().from(media).where(eq(media.sha256, sha256)).get();
-}
-
-/** A cached existence check for media rows, for validating many references in one import. */
-export function mediaLookup(db: Db): (sha256: string) => boolean {
-	const known = new Map<string, boolean>();
-	return (sha256) => {
-		let found = known.get(sha256);
-		if (found === undefined) known.set(sha256, (found = getMedia(db, sha256) !== undefined));
-		return found;
-	};
 }

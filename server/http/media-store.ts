@@ -1,11 +1,14 @@
 // Content-addressed media on disk under DATA_DIR/media/<sha256>. Only known image, video and audio types are
-// accepted, and the declared type must match the file's magic bytes.
+// accepted, and the declared type must match the file's magic bytes. Files enter the store atomically (written
+// aside, then renamed); a file without a media row is never served. An archive import puts its staged files in
+// place only after validating everything, and takes back the ones it created if its transaction fails.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppDeps } from './env';
+import { tx } from '../db/client';
 import { Validation } from '../domain/errors';
-import { recordMedia } from '../db/items';
+import { recordMedia, recordUpload } from '../db/media';
 
 const SIGNATURES: { mime: string; test: (b: Uint8Array) => boolean }[] = [
 	{ mime: 'image/png', test: (b) => b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47 },
@@ -31,26 +34,30 @@ export function mediaDir(dataDir: string): string {
 	return join(dataDir, 'media');
 }
 
-export function storeMedia(deps: Pick<AppDeps, 'db' | 'config'>, bytes: Uint8Array, declared: string) {
+export function mediaPath(dataDir: string, sha256: string): string {
+	return join(mediaDir(dataDir), sha256);
+}
+
+/** Stores an upload and records who uploaded it (the uploader may fetch it before any item references it). */
+export function storeMedia(deps: Pick<AppDeps, 'db' | 'config'>, bytes: Uint8Array, declared: string, uploaderId: string) {
 	if (!bytes.length) throw Validation('The file is empty');
 	const mime = sniffMime(bytes);
 	if (!mime) throw Validation('Unsupported file type: upload PNG, JPEG, GIF, WebP, MP4, WebM, WAV, OGG or MP3');
 	const base = declared.split(';')[0].trim();
 	if (base && base !== 'application/octet-stream' && base !== mime) throw Validation(`The file is ${mime}, not ${base}`);
 	const stored = writeMediaFile(deps.config.dataDir, bytes, mime);
-	recordMedia(deps.db, stored.sha256, mime, bytes.length);
+	tx(deps.db, (t) => {
+		recordMedia(t, stored.sha256, mime, bytes.length);
+		recordUpload(t, stored.sha256, uploaderId);
+	});
 	return { src: `/media/${stored.sha256}`, ...stored };
 }
 
-/**
- * Writes the bytes under their sha256 (atomically, once) without recording them: a file without a media row is
- * never served, so archive imports write first and record the row in the import's own transaction.
- */
-export function writeMediaFile(dataDir: string, bytes: Uint8Array, mime: string) {
+/** Writes the bytes under their sha256 (atomically, once) without recording them. */
+function writeMediaFile(dataDir: string, bytes: Uint8Array, mime: string) {
 	const sha256 = createHash('sha256').update(bytes).digest('hex');
-	const dir = mediaDir(dataDir);
-	mkdirSync(dir, { recursive: true });
-	const path = join(dir, sha256);
+	mkdirSync(mediaDir(dataDir), { recursive: true });
+	const path = mediaPath(dataDir, sha256);
 	if (!existsSync(path)) {
 		writeFileSync(path + '.tmp', bytes);
 		renameSync(path + '.tmp', path);
@@ -58,7 +65,38 @@ export function writeMediaFile(dataDir: string, bytes: Uint8Array, mime: string)
 	return { sha256, mime, size: bytes.length };
 }
 
-export function readMedia(dataDir: string, sha256: string): Buffer | null {
-	const path = join(mediaDir(dataDir), sha256);
-	return existsSync(path) ? readFileSync(path) : null;
+/** Paths held by running archive imports (one process serves all requests): never removed while held. */
+const held = new Map<string, number>();
+
+/**
+ * Staged files an archive import moves into the store. `settle` ends it: files this publication created are
+ * removed again unless `keep` says they are recorded (or another import still holds them).
+ */
+export class MediaPublication {
+	#held: string[] = [];
+	#created: { path: string; sha256: string }[] = [];
+
+	constructor(private readonly dataDir: string) {}
+
+	/** Moves a staged file (same filesystem, under DATA_DIR/tmp) into the store unless it is there already. */
+	add(stagedPath: string, sha256: string): void {
+		mkdirSync(mediaDir(this.dataDir), { recursive: true });
+		const path = mediaPath(this.dataDir, sha256);
+		held.set(path, (held.get(path) ?? 0) + 1);
+		this.#held.push(path);
+		if (existsSync(path)) return;
+		renameSync(stagedPath, path);
+		this.#created.push({ path, sha256 });
+	}
+
+	settle(keep: (sha256: string) => boolean): void {
+		for (const { path, sha256 } of this.#created) if (held.get(path) === 1 && !keep(sha256)) rmSync(path, { force: true });
+		for (const path of this.#held) {
+			const n = (held.get(path) ?? 1) - 1;
+			if (n > 0) held.set(path, n);
+			else held.delete(path);
+		}
+		this.#held = [];
+		this.#created = [];
+	}
 }

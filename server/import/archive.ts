@@ -1,12 +1,19 @@
-// Archive imports: a .zip holding `items.jsonl` and the media files it references by relative path. Media are
-// hashed and written to the content-addressed store before the items are validated, but they become visible
-// only when their media row is recorded, which happens in the import transaction (so a rejected archive
-// publishes nothing). Paths are resolved relative to the folder holding items.jsonl; `..` never escapes it.
-import { posix } from 'node:path';
-import { sniffMime, writeMediaFile } from '../http/media-store';
+// Archive imports: a .zip holding `items.jsonl` and the media files it references by relative path. Nothing
+// reaches the media store before the whole archive is validated: its directory against the limits (entry count,
+// sizes, total, ratio; see domain/archive-limits), then every entry inflated as a stream into a staging folder
+// under DATA_DIR/tmp (hashed and type-sniffed on the way), then every record. Only then does `publish` move the
+// referenced files into the store; the staging folder is always removed. Paths are resolved relative to the
+// folder holding items.jsonl; `..` never escapes it.
+import { createHash } from 'node:crypto';
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { MediaPublication, sniffMime } from '../http/media-store';
 import { findMediaRefs, MEDIA_URL } from '../domain/media-refs';
+import { archiveProblem, type ArchiveLimits } from '../domain/archive-limits';
 import { tempPath } from './spool';
-import { ZipError, ZipFile, type ZipEntry } from './zip-reader';
+import { openZip, ZipError, type ZipArchive, type ZipEntry } from './zip-archive';
 
 export interface StoredMedia {
 	sha256: string;
@@ -14,18 +21,29 @@ export interface StoredMedia {
 	size: number;
 }
 
+interface StagedMedia extends StoredMedia {
+	stagedPath: string;
+}
+
 export interface PreparedArchive {
-	/** items.jsonl extracted to a temporary file. */
+	/** items.jsonl extracted to the staging folder. */
 	itemsPath: string;
 	/** Rewrites relative `src` paths of one raw record to /media/<sha256>; returns problems. */
 	resolveMedia(raw: unknown): string[];
 	/** Media the accepted records referenced (to record in the transaction). */
 	referenced(): StoredMedia[];
 	has(sha256: string): boolean;
+	/**
+	 * Moves the media that resolveMedia has resolved so far into the store: call it after every record has been
+	 * validated (the dry run). Settle the result when the import has committed or failed.
+	 */
+	publish(): MediaPublication;
+	/** Removes the staging folder (never throws). */
 	remove(): void;
 }
 
 const IGNORED = /(^|\/)(__MACOSX\/|\.[^/]*$)/;
+const SNIFF_BYTES = 16;
 
 function itemsEntry(entries: ZipEntry[]): ZipEntry {
 	const root = entries.find((e) => e.name === 'items.jsonl');
@@ -42,28 +60,84 @@ export function resolvePath(base: string, src: string): string | null {
 	return joined.startsWith('..') || (base && !joined.startsWith(base + '/')) ? null : joined;
 }
 
-export async function prepareArchive(zipPath: string, dataDir: string, limits: { maxMediaBytes: number; maxItemsBytes: number }): Promise<PreparedArchive> {
-	const zip = new ZipFile(zipPath);
-	const itemsFile = tempPath(dataDir, 'jsonl');
+class UnsupportedType extends Error {}
+
+/**
+ * Inflates one entry into `dest` as a stream, hashing it. With `sniff`, the type is read from the first bytes and
+ * an entry of no supported media type is abandoned there (null), without inflating the rest.
+ */
+async function stage(zip: ZipArchive, entry: ZipEntry, dest: string, sniff: boolean): Promise<{ sha256: string; size: number; mime: string | null } | null> {
+	const hash = createHash('sha256');
+	let head = Buffer.alloc(0);
+	let mime: string | null = null;
+	let size = 0;
+	const sniffed = (): boolean => {
+		mime = sniffMime(head);
+		return mime !== null;
+	};
+	const observe = new Transform({
+		transform(chunk: Buffer, _enc, done) {
+			if (sniff && head.length < SNIFF_BYTES) {
+				head = Buffer.concat([head, chunk.subarray(0, SNIFF_BYTES - head.length)]);
+				if (head.length === SNIFF_BYTES && !sniffed()) return done(new UnsupportedType());
+			}
+			hash.update(chunk);
+			size += chunk.length;
+			done(null, chunk);
+		},
+		flush(done) {
+			done(sniff && head.length < SNIFF_BYTES && !sniffed() ? new UnsupportedType() : null);
+		}
+	});
+	try {
+		await pipeline(await zip.open(entry), observe, createWriteStream(dest));
+	} catch (err) {
+		if (err instanceof UnsupportedType) {
+			rmSync(dest, { force: true });
+			return null;
+		}
+		throw err instanceof ZipError ? err : new ZipError(`${entry.name} could not be decompressed (damaged archive)`);
+	}
+	return { sha256: hash.digest('hex'), size, mime };
+}
+
+export async function prepareArchive(zipPath: string, dataDir: string, limits: ArchiveLimits): Promise<PreparedArchive> {
+	const staging = tempPath(dataDir, 'archive');
+	const remove = () => rmSync(staging.path, { recursive: true, force: true });
+	const zip = await openZip(zipPath, limits);
 	try {
 		const itemsAt = itemsEntry(zip.entries);
+		const problem = archiveProblem(zip.entries, itemsAt.name, limits);
+		if (problem) throw new ZipError(problem);
+		mkdirSync(staging.path);
+		const itemsPath = join(staging.path, 'items.jsonl');
+		await stage(zip, itemsAt, itemsPath, false);
 		const base = posix.dirname(itemsAt.name) === '.' ? '' : posix.dirname(itemsAt.name);
-		const media = new Map<string, StoredMedia | { unsupported: true }>();
-		for (const entry of zip.entries) {
+		const media = new Map<string, StagedMedia | { unsupported: true }>();
+		for (const [i, entry] of zip.entries.entries()) {
 			if (entry === itemsAt || entry.name.endsWith('/') || IGNORED.test(entry.name)) continue;
 			if (base && !entry.name.startsWith(base + '/')) continue;
-			const bytes = zip.read(entry, limits.maxMediaBytes);
-			const mime = sniffMime(bytes);
-			media.set(entry.name, mime ? writeMediaFile(dataDir, bytes, mime) : { unsupported: true });
+			const stagedPath = join(staging.path, String(i));
+			const staged = await stage(zip, entry, stagedPath, true);
+			media.set(entry.name, staged?.mime ? { sha256: staged.sha256, mime: staged.mime, size: staged.size, stagedPath } : { unsupported: true });
 		}
-		await zip.extractTo(itemsAt, itemsFile.path, limits.maxItemsBytes);
-		const used = new Map<string, StoredMedia>();
+		const used = new Map<string, StagedMedia>();
 		const stored = new Set([...media.values()].flatMap((m) => ('sha256' in m ? [m.sha256] : [])));
 		return {
-			itemsPath: itemsFile.path,
+			itemsPath,
 			has: (sha) => stored.has(sha),
-			referenced: () => [...used.values()],
-			remove: itemsFile.remove,
+			referenced: () => [...used.values()].map(({ sha256, mime, size }) => ({ sha256, mime, size })),
+			remove,
+			publish() {
+				const publication = new MediaPublication(dataDir);
+				try {
+					for (const m of used.values()) publication.add(m.stagedPath, m.sha256);
+				} catch (err) {
+					publication.settle(() => false);
+					throw err;
+				}
+				return publication;
+			},
 			resolveMedia(raw) {
 				const payload = typeof raw === 'object' && raw !== null ? (raw as { payload?: unknown }).payload : undefined;
 				const problems: string[] = [];
@@ -83,7 +157,7 @@ export async function prepareArchive(zipPath: string, dataDir: string, limits: {
 			}
 		};
 	} catch (err) {
-		itemsFile.remove();
+		remove();
 		throw err;
 	} finally {
 		zip.close();

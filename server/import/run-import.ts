@@ -1,19 +1,25 @@
 // Runs one item import end to end: the body is spooled to disk, read back record by record (JSONL and CSV as
 // streams; a Label Studio file is one JSON array), validated, and inserted in ONE transaction. Any bad record
 // rolls the whole transaction back and the error lists every bad line (up to MAX_LISTED_PROBLEMS): nothing is
-// half-imported. Re-importing a file skips the items already there (stable external ids).
+// half-imported. Re-importing a file skips the items already there (stable external ids). A zip archive is
+// validated completely (archive limits, then every record, without writing) before its media enter the store,
+// and the files it put there are taken back if the transaction fails; its temporary files are always removed.
 import { readFileSync } from 'node:fs';
 import type { AppDeps } from '../http/env';
 import { tx } from '../db/client';
-import { auditImport, createItemWriter, mediaLookup, recordMedia } from '../db/items';
+import { auditImport, createItemWriter } from '../db/items';
+import { getMedia, readableMediaLookup, recordMedia } from '../db/media';
 import { Validation } from '../domain/errors';
-import { ImportBatch, jsonlRecord, MAX_LISTED_PROBLEMS } from '../domain/item-import';
+import { ImportBatch, jsonlRecord, MAX_LISTED_PROBLEMS, type BatchOptions } from '../domain/item-import';
+import type { ItemInput } from '#shared/items';
+import type { Db } from '../db/client';
 import { csvLayout, csvRowToItem, labelStudioToItem, type CsvLayout } from '../domain/item-import-formats';
 import { CsvReader, type CsvRecord } from '../domain/csv';
 import { readLines, readTextChunks } from './line-reader';
 import { prepareArchive, type PreparedArchive } from './archive';
 import { spoolBody } from './spool';
-import { ZipError } from './zip-reader';
+import { ZipError } from './zip-archive';
+import type { MediaPublication } from '../http/media-store';
 import { IMPORT_FORMATS, type ImportFormat, type ImportResult } from '#shared/imports';
 
 export { IMPORT_FORMATS };
@@ -73,57 +79,82 @@ function records(format: ImportFormat, path: string): Generator<ImportRecord> {
 	return jsonlRecords(path);
 }
 
-function insertAll(deps: AppDeps, projectId: string, actorId: string, format: ImportFormat, path: string, archive: PreparedArchive | null): ImportResult {
+export interface Importer {
+	id: string;
+	isAdmin: boolean;
+}
+
+function batchOptions(db: Db, actor: Importer, archive: PreparedArchive | null): BatchOptions {
+	const readable = readableMediaLookup(db, actor);
+	return { resolveMedia: archive?.resolveMedia, mediaExists: (sha) => archive?.has(sha) === true || readable(sha) };
+}
+
+/** Validates every record (and inserts the good ones while all are good); throws Validation listing bad lines. */
+function checkRecords(format: ImportFormat, path: string, options: BatchOptions, insert: (item: ItemInput, n: number) => boolean) {
+	const batch = new ImportBatch(options);
+	let imported = 0;
+	for (const record of records(format, path)) {
+		if ('problem' in record) {
+			batch.fail(record.line, record.problem);
+			continue;
+		}
+		const item = batch.add(record.line, record.value);
+		// After the first bad record nothing will be kept; keep validating to report every bad line.
+		if (item && batch.ok && insert(item, batch.accepted)) imported++;
+	}
+	batch.finish();
+	if (!batch.ok) {
+		const listed = batch.badLines > MAX_LISTED_PROBLEMS ? ` (the first ${MAX_LISTED_PROBLEMS} are listed)` : '';
+		throw Validation(`The import has ${batch.badLines} bad line(s)${listed}; nothing was imported`, batch.problems);
+	}
+	return { batch, imported };
+}
+
+function insertAll(deps: AppDeps, projectId: string, actor: Importer, format: ImportFormat, path: string, archive: PreparedArchive | null): ImportResult {
 	return tx(deps.db, (t) => {
-		const inStore = mediaLookup(t);
-		const batch = new ImportBatch({
-			resolveMedia: archive?.resolveMedia,
-			mediaExists: (sha) => archive?.has(sha) === true || inStore(sha)
-		});
 		const writer = createItemWriter(t, projectId);
 		const now = Date.now();
-		let imported = 0;
-		for (const record of records(format, path)) {
-			if ('problem' in record) {
-				batch.fail(record.line, record.problem);
-				continue;
-			}
-			const item = batch.add(record.line, record.value);
-			// After the first bad record nothing will be kept; keep validating to report every bad line.
-			if (item && batch.ok && writer.insert(item, now + batch.accepted)) imported++;
-		}
-		batch.finish();
-		if (!batch.ok) {
-			const listed = batch.badLines > MAX_LISTED_PROBLEMS ? ` (the first ${MAX_LISTED_PROBLEMS} are listed)` : '';
-			throw Validation(`The import has ${batch.badLines} bad line(s)${listed}; nothing was imported`, batch.problems);
-		}
+		const { batch, imported } = checkRecords(format, path, batchOptions(t, actor, archive), (item, n) => writer.insert(item, now + n));
 		for (const m of archive?.referenced() ?? []) recordMedia(t, m.sha256, m.mime, m.size);
 		const result = { imported, skipped: batch.accepted - imported + batch.repeats, total: batch.accepted + batch.repeats };
-		auditImport(t, projectId, actorId, { format, ...result });
+		auditImport(t, projectId, actor.id, { format, ...result });
 		return result;
 	});
+}
+
+async function prepare(deps: AppDeps, uploadPath: string): Promise<PreparedArchive> {
+	const { dataDir, maxImportBytes, maxMediaBytes, archive } = deps.config;
+	try {
+		return await prepareArchive(uploadPath, dataDir, { ...archive, maxMediaBytes, maxItemsBytes: maxImportBytes * 4 });
+	} catch (err) {
+		if (err instanceof ZipError) throw Validation(`The archive cannot be imported: ${err.message}; nothing was imported`, [{ line: 0, message: err.message }]);
+		throw err;
+	}
 }
 
 export async function importItems(
 	deps: AppDeps,
 	projectId: string,
-	actorId: string,
+	actor: Importer,
 	format: ImportFormat,
 	body: ReadableStream<Uint8Array> | null
 ): Promise<ImportResult> {
-	const { dataDir, maxImportBytes, maxMediaBytes } = deps.config;
-	const upload = await spoolBody(body, dataDir, maxImportBytes);
+	const upload = await spoolBody(body, deps.config.dataDir, deps.config.maxImportBytes);
 	let archive: PreparedArchive | null = null;
+	let publication: MediaPublication | null = null;
 	try {
 		if (format === 'zip') {
-			try {
-				archive = await prepareArchive(upload.path, dataDir, { maxMediaBytes, maxItemsBytes: maxImportBytes * 4 });
-			} catch (err) {
-				if (err instanceof ZipError) throw Validation(`The archive cannot be imported: ${err.message}; nothing was imported`, [{ line: 0, message: err.message }]);
-				throw err;
-			}
+			archive = await prepare(deps, upload.path);
+			// A dry run first: the media store stays untouched unless every record is good.
+			checkRecords(format, archive.itemsPath, batchOptions(deps.db, actor, archive), () => false);
+			publication = archive.publish();
 		}
-		return insertAll(deps, projectId, actorId, format, archive?.itemsPath ?? upload.path, archive);
+		const result = insertAll(deps, projectId, actor, format, archive?.itemsPath ?? upload.path, archive);
+		publication?.settle(() => true);
+		return result;
+	} catch (err) {
+		publication?.settle((sha) => getMedia(deps.db, sha) !== undefined);
+		throw err;
 	} finally {
 		archive?.remove();
 		upload.remove();

@@ -67,16 +67,16 @@ export function itemRoutes(maxImportBytes: number, maxMediaBytes: number) {
 		async (c) => {
 			const pid = c.req.param('pid');
 			const { user } = requireProject(c, pid, 'item.import');
-			const result = await importItems(c.var.deps, pid, user.id, c.req.valid('query').format, c.req.raw.body);
+			const result = await importItems(c.var.deps, pid, user, c.req.valid('query').format, c.req.raw.body);
 			return c.json(result, 201);
 		}
 	);
 
 	app.post('/projects/:pid/media', doc('items', 'Upload a media file to the content-addressed store', 'lead', { status: 201, consumes: MEDIA_BODY }), bodyLimit({ maxSize: maxMediaBytes, onError: tooLarge('The file', maxMediaBytes) }), async (c) => {
 		const pid = c.req.param('pid');
-		requireProject(c, pid, 'item.import');
+		const { user } = requireProject(c, pid, 'item.import');
 		const bytes = new Uint8Array(await c.req.arrayBuffer());
-		const stored = storeMedia(c.var.deps, bytes, c.req.header('content-type') ?? '');
+		const stored = storeMedia(c.var.deps, bytes, c.req.header('content-type') ?? '', user.id);
 		return c.json(stored, 201);
 	});
 
