@@ -30,7 +30,7 @@ app.post(
 	'/admin/users',
 	validate(
 		'json',
-		z.object({
+		z.strictObject({
 			email: z.string().trim().toLowerCase().email().max(320),
 			name: z.string().trim().min(1).max(100),
 			password: z.string().min(10, 'at least 10 characters').max(1000),

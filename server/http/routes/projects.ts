@@ -11,7 +11,7 @@ import { rubricDefinitionSchema } from '#shared/rubric';
 import { ROLES } from '#shared/roles';
 import { tx } from '../../db/client';
 
-const settingsSchema = z.object({
+const settingsSchema = z.strictObject({
 	overlap: z.number().int().min(1).max(50),
 	agreementThreshold: z.number().min(-1).max(1),
 	minEvaluations: z.number().int().min(2).max(50),
@@ -27,7 +27,7 @@ app.get('/', (c) => {
 
 app.post(
 	'/',
-	validate('json', z.object({ name: z.string().trim().min(1).max(200), description: z.string().max(5000).optional(), settings: settingsSchema.partial().optional() })),
+	validate('json', z.strictObject({ name: z.string().trim().min(1).max(200), description: z.string().max(5000).optional(), settings: settingsSchema.partial().optional() })),
 	(c) => {
 		const user = requireUser(c);
 		if (!user.isAdmin) throw Forbidden('Only an admin can create projects');
@@ -52,7 +52,7 @@ app.get('/:pid/members', (c) => {
 
 app.put(
 	'/:pid/members',
-	validate('json', z.object({ email: z.string().trim().toLowerCase().email(), role: z.enum(ROLES) })),
+	validate('json', z.strictObject({ email: z.string().trim().toLowerCase().email(), role: z.enum(ROLES) })),
 	(c) => {
 		const pid = c.req.param('pid');
 		const { user } = requireProject(c, pid, 'project.manage');
@@ -83,7 +83,7 @@ app.get('/:pid/rubrics', (c) => {
 
 app.post(
 	'/:pid/rubrics',
-	validate('json', z.object({ name: z.string().trim().min(1).max(200), familyId: z.string().optional(), definition: rubricDefinitionSchema })),
+	validate('json', z.strictObject({ name: z.string().trim().min(1).max(200), familyId: z.string().optional(), definition: rubricDefinitionSchema })),
 	(c) => {
 		const pid = c.req.param('pid');
 		const { user } = requireProject(c, pid, 'item.import');

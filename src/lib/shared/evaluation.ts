@@ -9,7 +9,7 @@ export const scoresSchema = z.record(z.string().max(64), scoreValueSchema);
 export type Scores = z.infer<typeof scoresSchema>;
 
 export const spanSchema = z.discriminatedUnion('kind', [
-	z.object({
+	z.strictObject({
 		kind: z.literal('text'),
 		/** Which text field of the payload, e.g. `response`, `responses.0.text`, `turns.3.content`. */
 		field: z.string().min(1).max(100),
@@ -19,7 +19,7 @@ export const spanSchema = z.discriminatedUnion('kind', [
 		quote: z.string().max(2000).optional(),
 		note: z.string().max(2000).optional()
 	}),
-	z.object({
+	z.strictObject({
 		kind: z.literal('box'),
 		field: z.string().min(1).max(100),
 		x: z.number().min(0).max(1),
@@ -32,9 +32,9 @@ export const spanSchema = z.discriminatedUnion('kind', [
 ]);
 export type Span = z.infer<typeof spanSchema>;
 
-export const sourceSchema = z.object({ url: z.url().max(2000), note: z.string().max(2000).default('') });
+export const sourceSchema = z.strictObject({ url: z.url().max(2000), note: z.string().max(2000).default('') });
 
-export const evaluationInputSchema = z.object({
+export const evaluationInputSchema = z.strictObject({
 	rubricId: z.string().min(1),
 	scores: scoresSchema.default({}),
 	flags: z.array(z.string().max(64)).max(50).default([]),
