@@ -35,7 +35,10 @@ export const apiTokens = sqliteTable('api_tokens', {
 	name: text('name').notNull(),
 	tokenHash: text('token_hash').notNull().unique(),
 	createdAt: createdAt(),
-	lastUsedAt: integer('last_used_at')
+	/** Written at most once a minute per token (see db/users.ts), so a busy script does not write on every call. */
+	lastUsedAt: integer('last_used_at'),
+	/** Null: never expires. */
+	expiresAt: integer('expires_at')
 });
 
 export interface ProjectSettings {

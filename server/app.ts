@@ -11,6 +11,7 @@ import { AppError } from './domain/errors';
 import health from './http/routes/health';
 import { authRoutes } from './http/routes/auth';
 import me from './http/routes/me';
+import tokens from './http/routes/tokens';
 import projects from './http/routes/projects';
 import { itemRoutes } from './http/routes/items';
 import evaluations from './http/routes/evaluations';
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps) {
 	api.route('/health', health);
 	api.route('/auth', authRoutes());
 	api.route('/', me);
+	api.route('/', tokens);
 	api.route('/projects', projects);
 	api.route('/', itemRoutes(deps.config.maxImportBytes, deps.config.maxMediaBytes));
 	api.route('/', evaluations);

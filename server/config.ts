@@ -12,7 +12,9 @@ const envSchema = z.object({
 	/** Extra origins allowed to send cookie-authenticated writes (comma-separated), e.g. the Vite dev server. */
 	ALLOWED_ORIGINS: z.string().default(''),
 	/** Let webhooks reach loopback and private networks (a receiver on the same host or intranet). */
-	CONCORD_WEBHOOKS_ALLOW_PRIVATE: z.enum(['0', '1']).default('0')
+	CONCORD_WEBHOOKS_ALLOW_PRIVATE: z.enum(['0', '1']).default('0'),
+	/** Behind a reverse proxy: take the client address from X-Forwarded-For and https from X-Forwarded-Proto. */
+	TRUST_PROXY: z.enum(['0', '1']).default('0')
 });
 
 export interface Config {
@@ -23,6 +25,11 @@ export interface Config {
 	demoPassword: string | undefined;
 	logLevel: string;
 	allowedOrigins: string[];
+	/**
+	 * Trust the reverse proxy's X-Forwarded-For (its last entry: the address the proxy saw) and X-Forwarded-Proto.
+	 * Off by default: without a proxy anyone could write those headers.
+	 */
+	trustProxy: boolean;
 	/** Where the built SvelteKit app lives; absent in API-only tests. */
 	appDir: string | null;
 	sessionTtlMs: number;
@@ -48,6 +55,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		demoPassword: e.CONCORD_DEMO_PASSWORD,
 		logLevel: e.LOG_LEVEL,
 		allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+		trustProxy: e.TRUST_PROXY === '1',
 		appDir: resolve('build'),
 		sessionTtlMs: 14 * 24 * 3600 * 1000,
 		maxJsonBytes: 1024 * 1024,

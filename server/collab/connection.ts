@@ -33,6 +33,9 @@ export interface RawSocket {
 export interface ConnectionUser {
 	id: string;
 	name: string;
+	/** The sign-in session or API token the socket authenticated with (see RoomRegistry.disconnect). */
+	sessionId?: string;
+	tokenId?: string;
 }
 
 export class Connection {

@@ -7,6 +7,9 @@
 //   change is committed to SQLite and broadcast (it rejects if the store refused it; the change stays in memory).
 //   Yjs transactions do not roll back: if fn throws, what it wrote before throwing is kept and committed;
 // - rooms.read(name, fn) loads the room if needed and hands fn its document to read (no write);
+// - disconnect({ sessionId } | { tokenId } | { userId }) closes every matching connection at once with 4401 (its
+//   credential is gone); a closed connection is detached before the call returns, so nothing it sends afterwards
+//   is applied or broadcast;
 // - recheckUser re-evaluates a user's open connections: revoked ones close with 4403, the rest take the new
 //   read/write rights in place; renameUser gives a user's open connections their new display name (the name
 //   the write guard requires on new comments, replies, highlights and proposals);
@@ -14,7 +17,7 @@
 // - shutdown stops accepting, closes sockets with 1012 and flushes every room.
 import type * as Y from 'yjs';
 import { AppError, Validation } from '../domain/errors';
-import type { RoomWriter } from '../domain/ports';
+import type { CredentialFilter, RoomWriter } from '../domain/ports';
 import type { Logger } from '../logger';
 import { parseRoomName } from '#shared/rooms';
 import { CLOSE_CODES, CLOSE_RESTART, closeFor } from './close-codes';
@@ -232,6 +235,21 @@ export class RoomRegistry implements RoomWriter {
 
 	renameUser(userId: string, name: string): void {
 		for (const conn of this.#byUser.get(userId) ?? []) conn.user = { ...conn.user, name };
+	}
+
+	disconnect(which: CredentialFilter): number {
+		const matches = (conn: Connection) =>
+			'sessionId' in which ? conn.user.sessionId === which.sessionId : 'tokenId' in which ? conn.user.tokenId === which.tokenId : conn.user.id === which.userId;
+		let closed = 0;
+		for (const conns of [...this.#byUser.values()]) {
+			for (const conn of [...conns]) {
+				if (!matches(conn)) continue;
+				this.logger.info({ event: 'collab.reject', room: conn.target.name, user: conn.user.id, code: CLOSE_CODES.unauthenticated, reason: 'credential ended', conn: conn.id }, 'collab credential ended');
+				conn.close(CLOSE_CODES.unauthenticated, 'You were signed out');
+				closed++;
+			}
+		}
+		return closed;
 	}
 
 	stats(): { rooms: number; connections: number } {

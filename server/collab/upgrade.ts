@@ -6,7 +6,7 @@ import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { AppDeps } from '../http/env';
 import { SESSION_COOKIE, bearerFrom, sameOrigin } from '../http/middleware/auth';
-import { userForSession, userForToken } from '../db/users';
+import { sessionFor, tokenFor } from '../db/users';
 import { AppError, Forbidden, NotFound, Unauthenticated } from '../domain/errors';
 import type { User } from '#shared/roles';
 import { closeFor } from './close-codes';
@@ -21,32 +21,33 @@ export function decideUpgrade(c: Context, deps: AppDeps): UpgradeDecision {
 	const room = c.req.param('room') ?? '';
 	let user: User | null = null;
 	try {
-		user = authenticate(c, deps);
+		const caller = authenticate(c, deps);
+		user = caller.user;
 		const target = findRoom(deps.db, room);
 		if (!target) throw NotFound(`There is no room "${room}"`);
 		const permission = permissionIn(deps.db, target, user.id);
 		if (permission.access === null) throw Forbidden('You do not have access to this room');
-		return { ok: true, user: { id: user.id, name: user.name }, target, permission };
+		return { ok: true, user: { id: user.id, name: user.name, sessionId: caller.sessionId, tokenId: caller.tokenId }, target, permission };
 	} catch (err) {
 		if (!(err instanceof AppError)) deps.logger.error({ err, room, user: user?.id }, 'collaboration upgrade failed');
 		return { ok: false, ...closeFor(err), room, userId: user?.id ?? null };
 	}
 }
 
-function authenticate(c: Context, deps: AppDeps): User {
+function authenticate(c: Context, deps: AppDeps): { user: User; sessionId?: string; tokenId?: string } {
 	const token = bearerFrom(c.req.header('authorization')) ?? c.req.query('token') ?? null;
 	if (token) {
-		const user = userForToken(deps.db, token);
-		if (!user) throw Unauthenticated('The API token is not valid');
-		return user;
+		const found = tokenFor(deps.db, token);
+		if (!found) throw Unauthenticated('The API token is not valid (unknown, revoked or expired)');
+		return found;
 	}
 	const secret = getCookie(c, SESSION_COOKIE);
-	const user = secret ? userForSession(deps.db, secret) : undefined;
-	if (!user) throw Unauthenticated('Sign in to join this room');
+	const found = secret ? sessionFor(deps.db, secret) : undefined;
+	if (!found) throw Unauthenticated('Sign in to join this room');
 	// Browsers attach cookies to cross-site WebSocket handshakes too; only our own pages may use them here.
 	const origin = c.req.header('origin');
 	if (origin && !sameOrigin(c.req.url, c.req.header('host'), origin, deps.config.allowedOrigins)) {
 		throw Forbidden('Cross-site connection refused (Origin does not match this server)');
 	}
-	return user;
+	return found;
 }

@@ -1,5 +1,5 @@
 // Users, sign-in sessions and API tokens. Secrets are stored only as sha256 hashes.
-import { and, eq, gt } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, ne, or } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import type { Db } from './client';
 import { apiTokens, authSessions, memberships, users } from '../../drizzle/schema';
@@ -23,40 +23,102 @@ export function findUser(db: Db, id: string): User | undefined {
 export function createSession(db: Db, userId: string, ttlMs: number): string {
 	const secret = newSecret();
 	const now = Date.now();
-	db.insert(authSessions).values({ id: sha256(secret), userId, createdAt: now, expiresAt: now + ttlMs }).run();
+	db.insert(authSessions).values({ id: sessionIdOf(secret), userId, createdAt: now, expiresAt: now + ttlMs }).run();
 	return secret;
 }
 
-export function userForSession(db: Db, secret: string): User | undefined {
+/** A session's id is the hash of its cookie: what the database and the socket registry know it by. */
+export const sessionIdOf = (secret: string) => sha256(secret);
+
+/** Who a session cookie belongs to, while the session exists and has not expired. */
+export function sessionFor(db: Db, secret: string): { user: User; sessionId: string } | undefined {
 	const row = db
-		.select({ user: users })
+		.select({ user: users, id: authSessions.id })
 		.from(authSessions)
 		.innerJoin(users, eq(users.id, authSessions.userId))
-		.where(and(eq(authSessions.id, sha256(secret)), gt(authSessions.expiresAt, Date.now())))
+		.where(and(eq(authSessions.id, sessionIdOf(secret)), gt(authSessions.expiresAt, Date.now())))
 		.get();
-	return row && toUser(row.user);
+	return row && { user: toUser(row.user), sessionId: row.id };
 }
 
-export function deleteSession(db: Db, secret: string): void {
-	db.delete(authSessions).where(eq(authSessions.id, sha256(secret))).run();
+export function userForSession(db: Db, secret: string): User | undefined {
+	return sessionFor(db, secret)?.user;
 }
 
-export function createApiToken(db: Db, userId: string, name: string): string {
+/** Ends one session; returns its id (for closing its sockets), or null when there was none. */
+export function deleteSession(db: Db, secret: string): string | null {
+	const id = sessionIdOf(secret);
+	return db.delete(authSessions).where(eq(authSessions.id, id)).run().changes > 0 ? id : null;
+}
+
+/** Ends every session of a user except `keepId`; returns the ids it ended. */
+export function deleteOtherSessions(db: Db, userId: string, keepId: string | null): string[] {
+	const others = and(eq(authSessions.userId, userId), keepId ? ne(authSessions.id, keepId) : undefined);
+	return db.delete(authSessions).where(others).returning({ id: authSessions.id }).all().map((r) => r.id);
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+/** lastUsedAt is a hint for people, not an audit trail: one write a minute per token is enough. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export function createApiToken(db: Db, userId: string, name: string, expiresInDays?: number): { token: string; id: string } {
 	const token = 'cnc_' + newSecret();
-	db.insert(apiTokens).values({ id: newId(), userId, name, tokenHash: sha256(token), createdAt: Date.now() }).run();
-	return token;
+	const id = newId();
+	const now = Date.now();
+	const expiresAt = expiresInDays === undefined ? null : now + expiresInDays * DAY_MS;
+	db.insert(apiTokens).values({ id, userId, name, tokenHash: sha256(token), createdAt: now, expiresAt }).run();
+	return { token, id };
+}
+
+/** Who a Bearer token belongs to, unless it is unknown or expired; records when it was last used. */
+export function tokenFor(db: Db, token: string, now = Date.now()): { user: User; tokenId: string } | undefined {
+	const row = db
+		.select({ user: users, id: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
+		.from(apiTokens)
+		.innerJoin(users, eq(users.id, apiTokens.userId))
+		.where(and(eq(apiTokens.tokenHash, sha256(token)), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now))))
+		.get();
+	if (!row) return undefined;
+	if (row.lastUsedAt === null || now - row.lastUsedAt >= LAST_USED_RESOLUTION_MS) {
+		db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id)).run();
+	}
+	return { user: toUser(row.user), tokenId: row.id };
 }
 
 export function userForToken(db: Db, token: string): User | undefined {
-	const row = db
-		.select({ user: users, id: apiTokens.id })
+	return tokenFor(db, token)?.user;
+}
+
+export interface ApiTokenSummary {
+	id: string;
+	name: string;
+	createdAt: number;
+	lastUsedAt: number | null;
+	expiresAt: number | null;
+}
+
+/** A user's tokens, newest first; never the secret or its hash. */
+export function tokensOf(db: Db, userId: string): ApiTokenSummary[] {
+	return db
+		.select({ id: apiTokens.id, name: apiTokens.name, createdAt: apiTokens.createdAt, lastUsedAt: apiTokens.lastUsedAt, expiresAt: apiTokens.expiresAt })
 		.from(apiTokens)
-		.innerJoin(users, eq(users.id, apiTokens.userId))
-		.where(eq(apiTokens.tokenHash, sha256(token)))
-		.get();
-	if (!row) return undefined;
-	db.update(apiTokens).set({ lastUsedAt: Date.now() }).where(eq(apiTokens.id, row.id)).run();
-	return toUser(row.user);
+		.where(eq(apiTokens.userId, userId))
+		.orderBy(desc(apiTokens.createdAt))
+		.all();
+}
+
+/** Deletes one of the user's own tokens; false when the user has no token with that id. */
+export function deleteApiToken(db: Db, userId: string, tokenId: string): boolean {
+	return db.delete(apiTokens).where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId))).run().changes > 0;
+}
+
+export function setPasswordHash(db: Db, userId: string, passwordHash: string): void {
+	db.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
+}
+
+/** The stored hash, for checking a password the user types again. */
+export function passwordHashOf(db: Db, userId: string): string | undefined {
+	return db.select({ h: users.passwordHash }).from(users).where(eq(users.id, userId)).get()?.h;
 }
 
 export function membershipsOf(db: Db, userId: string): Membership[] {

@@ -8,8 +8,19 @@ export interface RoomWriter {
 	read<T>(room: string, fn: (doc: Y.Doc) => T): T;
 	/** Closes the caller's connections in rooms of a project after a membership change (re-checks permissions). */
 	recheckUser(userId: string): void;
+	/**
+	 * Closes at once (4401) every open connection made with the given credential: one sign-in session, one API
+	 * token, or all of a user's. Call it right after the credential is deleted, so nothing more is read or written.
+	 */
+	disconnect(which: CredentialFilter): number;
 	stats(): { rooms: number; connections: number };
 }
+
+/** The credential a request or a socket authenticated with: a sign-in session (cookie) or an API token. */
+export type Credential = { userId: string; sessionId: string; tokenId?: undefined } | { userId: string; tokenId: string; sessionId?: undefined };
+
+/** Which connections to close: those of one session, of one token, or every one of a user. */
+export type CredentialFilter = { sessionId: string } | { tokenId: string } | { userId: string };
 
 /** Domain events other features subscribe to (e.g. auto-escalation after a submission). */
 export interface DomainEventMap {

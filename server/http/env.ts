@@ -2,7 +2,7 @@
 import type { Config } from '../config';
 import type { Db } from '../db/client';
 import type { DomainEvents } from '../domain/events';
-import type { RoomWriter } from '../domain/ports';
+import type { Credential, RoomWriter } from '../domain/ports';
 import type { Logger } from '../logger';
 import type { User } from '#shared/roles';
 import type Database from 'better-sqlite3';
@@ -22,5 +22,7 @@ export interface AppEnv {
 		user: User | null;
 		/** How the caller authenticated: a cookie session needs the Origin check on writes; a token does not. */
 		authVia: 'cookie' | 'token' | null;
+		/** The credential the caller used: the session id (cookie) or the token id (Bearer); null when anonymous. */
+		credential: Credential | null;
 	};
 }

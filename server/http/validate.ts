@@ -1,6 +1,8 @@
 // zod validation for request parts, with failures in the common error body (zod issues become `details`).
 // This is also the one place that attaches a route's schema to the OpenAPI document: hono-openapi's validator
 // records the schema on the middleware, so every validated query and body is documented as it is checked.
+// Each validator also carries which part it validates (`validates`), so tests can find every JSON-body route
+// from the app itself (tests/http/strict-bodies.test.ts).
 import { validator } from 'hono-openapi';
 import type { ValidationTargets } from 'hono';
 import type { z } from 'zod';
@@ -22,7 +24,8 @@ export function issueDetails(issues: readonly Issue[]): IssueDetail[] {
 }
 
 export function validate<T extends z.ZodType, Target extends keyof ValidationTargets>(target: Target, schema: T) {
-	return validator(target, schema, (result, c) => {
+	const middleware = validator(target, schema, (result, c) => {
 		if (!result.success) return errorResponse(c, 'validation_failed', `The ${target} is not valid`, issueDetails(result.error));
 	});
+	return Object.assign(middleware, { validates: target });
 }

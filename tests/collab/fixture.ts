@@ -123,11 +123,11 @@ export interface RawClient {
 	received(from: number, match?: (message: Uint8Array) => boolean): Promise<void>;
 }
 
-/** A bare socket speaking whatever bytes the test sends. */
-export function rawClient(server: CollabServer, room: string, person: Person | null, via: Auth = 'token'): RawClient {
+/** A bare socket speaking whatever bytes the test sends (extraHeaders: e.g. a cookie of a real sign-in). */
+export function rawClient(server: CollabServer, room: string, person: Person | null, via: Auth = 'token', extraHeaders: Record<string, string> = {}): RawClient {
 	const { headers, params } = authHeaders(server, person, via);
 	const query = new URLSearchParams(params).toString();
-	const ws = new WS(`${server.wsUrl}/${room}${query ? '?' + query : ''}`, [], { headers });
+	const ws = new WS(`${server.wsUrl}/${room}${query ? '?' + query : ''}`, [], { headers: { ...headers, ...extraHeaders } });
 	const messages: Uint8Array[] = [];
 	const waiting = new Set<{ from: number; match: (m: Uint8Array) => boolean; resolve: () => void }>();
 	ws.on('message', (data: Buffer) => {

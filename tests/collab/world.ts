@@ -73,7 +73,7 @@ export function seedWorld(db: Db): World {
 	const token = {} as Record<Person, string>;
 	const cookie = {} as Record<Person, string>;
 	for (const p of PEOPLE) {
-		token[p] = createApiToken(db, userId[p], 'tests');
+		token[p] = createApiToken(db, userId[p], 'tests').token;
 		cookie[p] = `${SESSION_COOKIE}=${createSession(db, userId[p], 3600_000)}`;
 	}
 	return { projectId: project.id, otherProjectId: other.id, userId, name, token, cookie, evaluatedItem, escalatedItem, plainItem, otherItem, guidelineId, sessionId };

@@ -35,7 +35,7 @@ beforeAll(async () => {
 	setMembership(db, world.projectId, lead2, 'lead', null);
 	leads = [
 		{ id: world.userId.lead, token: world.token.lead },
-		{ id: lead2, token: createApiToken(db, lead2, 'race') }
+		{ id: lead2, token: createApiToken(db, lead2, 'race').token }
 	];
 	ids = Array.from({ length: ESCALATIONS }, (_, i) => {
 		const itemId = newId();

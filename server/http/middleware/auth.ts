@@ -3,7 +3,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { AppEnv } from '../env';
-import { userForSession, userForToken } from '../../db/users';
+import { sessionFor, tokenFor } from '../../db/users';
 import { errorResponse } from '../errors';
 
 export const SESSION_COOKIE = 'concord_session';
@@ -17,15 +17,17 @@ export const resolveCaller: MiddlewareHandler<AppEnv> = async (c, next) => {
 	const { db } = c.var.deps;
 	const token = bearerFrom(c.req.header('authorization'));
 	if (token) {
-		const user = userForToken(db, token);
-		if (!user) return errorResponse(c, 'unauthenticated', 'The API token is not valid');
-		c.set('user', user);
+		const found = tokenFor(db, token);
+		if (!found) return errorResponse(c, 'unauthenticated', 'The API token is not valid (unknown, revoked or expired)');
+		c.set('user', found.user);
 		c.set('authVia', 'token');
+		c.set('credential', { userId: found.user.id, tokenId: found.tokenId });
 	} else {
 		const secret = getCookie(c, SESSION_COOKIE);
-		const user = secret ? userForSession(db, secret) : undefined;
-		c.set('user', user ?? null);
-		c.set('authVia', user ? 'cookie' : null);
+		const found = secret ? sessionFor(db, secret) : undefined;
+		c.set('user', found?.user ?? null);
+		c.set('authVia', found ? 'cookie' : null);
+		c.set('credential', found ? { userId: found.user.id, sessionId: found.sessionId } : null);
 	}
 	await next();
 };

@@ -10,6 +10,8 @@ import { Conflict, Forbidden } from '../../domain/errors';
 import { users } from '../../../drizzle/schema';
 import { findUserByEmail, toUser } from '../../db/users';
 import { hashPassword } from '../../domain/passwords';
+import { assertPasswordAllowed } from '../../domain/password-policy';
+import { commonPasswords } from '../../db/common-passwords';
 import { newId } from '../../domain/ids';
 import { audit } from '../../db/audit';
 import { tx } from '../../db/client';
@@ -32,16 +34,18 @@ app.post(
 	doc('admin', 'Create a user account', 'admin', { status: 201 }),
 	validate(
 		'json',
-		z.object({
+		z.strictObject({
 			email: z.string().trim().toLowerCase().email().max(320),
 			name: z.string().trim().min(1).max(100),
-			password: z.string().min(10, 'at least 10 characters').max(1000),
+			// Checked by the password policy below (length, common passwords, not the email or name).
+			password: z.string().max(1000),
 			isAdmin: z.boolean().default(false)
 		})
 	),
 	async (c) => {
 		const admin = requireAdmin(c);
 		const input = c.req.valid('json');
+		assertPasswordAllowed(input.password, input, commonPasswords(), 'password');
 		const passwordHash = await hashPassword(input.password);
 		const { db } = c.var.deps;
 		if (findUserByEmail(db, input.email)) throw Conflict('A user with this email already exists');

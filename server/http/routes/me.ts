@@ -1,14 +1,20 @@
-// GET /api/me, PATCH /api/me (display name, locale), POST /api/tokens.
+// The caller's own account: GET/PATCH /api/me (display name, locale), POST /api/me/password, and
+// POST /api/me/sessions/revoke-others. Ending a session also closes its open sockets at once (4401).
 import { Hono } from 'hono';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import type { AppEnv } from '../env';
+import type { AppDeps, AppEnv } from '../env';
 import { requireUser } from '../access';
 import { validate } from '../validate';
 import { doc } from '../openapi';
-import { createApiToken, findUser, membershipsOf } from '../../db/users';
+import { deleteOtherSessions, findUser, membershipsOf, passwordHashOf, setPasswordHash } from '../../db/users';
+import { commonPasswords } from '../../db/common-passwords';
 import { users } from '../../../drizzle/schema';
 import { audit } from '../../db/audit';
+import { hashPassword, verifyPassword } from '../../domain/passwords';
+import { assertPasswordAllowed } from '../../domain/password-policy';
+import { Validation } from '../../domain/errors';
+import { changePasswordSchema } from '#shared/account';
 
 const app = new Hono<AppEnv>();
 
@@ -20,7 +26,7 @@ app.get('/me', doc('auth', 'The caller and their project roles', 'signed in'), (
 app.patch(
 	'/me',
 	doc('auth', 'Change the display name or locale', 'signed in'),
-	validate('json', z.object({ name: z.string().trim().min(1).max(100).optional(), locale: z.enum(['en', 'pt-BR']).nullable().optional() })),
+	validate('json', z.strictObject({ name: z.string().trim().min(1).max(100).optional(), locale: z.enum(['en', 'pt-BR']).nullable().optional() })),
 	(c) => {
 		const user = requireUser(c);
 		const patch = c.req.valid('json');
@@ -31,12 +37,34 @@ app.patch(
 	}
 );
 
-app.post('/tokens', doc('auth', 'Create an API token (shown once)', 'signed in', { status: 201 }), validate('json', z.object({ name: z.string().trim().min(1).max(100) })), (c) => {
+/** Ends the user's sessions other than `keepSessionId` and closes their sockets; returns how many ended. */
+function endOtherSessions(deps: AppDeps, userId: string, keepSessionId: string | null): number {
+	const ended = deleteOtherSessions(deps.db, userId, keepSessionId);
+	for (const sessionId of ended) deps.rooms.disconnect({ sessionId });
+	return ended.length;
+}
+
+app.post('/me/password', doc('auth', 'Change my password (ends my other sessions and their sockets)', 'signed in'), validate('json', changePasswordSchema), async (c) => {
 	const user = requireUser(c);
+	const { currentPassword, newPassword } = c.req.valid('json');
 	const { db } = c.var.deps;
-	const token = createApiToken(db, user.id, c.req.valid('json').name);
-	audit(db, { actorId: user.id, projectId: null, action: 'token.create', entityType: 'user', entityId: user.id });
-	return c.json({ token }, 201);
+	if (!(await verifyPassword(currentPassword, passwordHashOf(db, user.id) ?? ''))) {
+		throw Validation('The current password is not correct', [{ path: 'currentPassword', message: 'The current password is not correct' }]);
+	}
+	assertPasswordAllowed(newPassword, user, commonPasswords());
+	const hash = await hashPassword(newPassword);
+	setPasswordHash(db, user.id, hash);
+	const keep = c.var.credential?.sessionId ?? null;
+	const endedSessions = endOtherSessions(c.var.deps, user.id, keep);
+	audit(db, { actorId: user.id, projectId: null, action: 'user.password_change', entityType: 'user', entityId: user.id, data: { endedSessions } });
+	return c.json({ ok: true, endedSessions });
+});
+
+app.post('/me/sessions/revoke-others', doc('auth', 'Sign out my other sessions (and close their sockets)', 'signed in'), (c) => {
+	const user = requireUser(c);
+	const endedSessions = endOtherSessions(c.var.deps, user.id, c.var.credential?.sessionId ?? null);
+	audit(c.var.deps.db, { actorId: user.id, projectId: null, action: 'user.sessions_revoke', entityType: 'user', entityId: user.id, data: { endedSessions } });
+	return c.json({ ok: true, endedSessions });
 });
 
 export default app;

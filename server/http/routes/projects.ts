@@ -12,7 +12,7 @@ import { rubricDefinitionSchema } from '#shared/rubric';
 import { ROLES } from '#shared/roles';
 import { tx } from '../../db/client';
 
-const settingsSchema = z.object({
+const settingsSchema = z.strictObject({
 	overlap: z.number().int().min(1).max(50),
 	agreementThreshold: z.number().min(-1).max(1),
 	minEvaluations: z.number().int().min(2).max(50),
@@ -29,7 +29,7 @@ app.get('/', doc('projects', 'Projects the caller belongs to (admins: all)', 'si
 app.post(
 	'/',
 	doc('projects', 'Create a project', 'admin', { status: 201 }),
-	validate('json', z.object({ name: z.string().trim().min(1).max(200), description: z.string().max(5000).optional(), settings: settingsSchema.partial().optional() })),
+	validate('json', z.strictObject({ name: z.string().trim().min(1).max(200), description: z.string().max(5000).optional(), settings: settingsSchema.partial().optional() })),
 	(c) => {
 		const user = requireUser(c);
 		if (!user.isAdmin) throw Forbidden('Only an admin can create projects');
@@ -55,7 +55,7 @@ app.get('/:pid/members', doc('projects', 'Project members and their roles', 'mem
 app.put(
 	'/:pid/members',
 	doc('projects', 'Add a member or change their role', 'admin'),
-	validate('json', z.object({ email: z.string().trim().toLowerCase().email(), role: z.enum(ROLES) })),
+	validate('json', z.strictObject({ email: z.string().trim().toLowerCase().email(), role: z.enum(ROLES) })),
 	(c) => {
 		const pid = c.req.param('pid');
 		const { user } = requireProject(c, pid, 'project.manage');
@@ -87,7 +87,7 @@ app.get('/:pid/rubrics', doc('projects', 'Latest version of every rubric', 'memb
 app.post(
 	'/:pid/rubrics',
 	doc('projects', 'Create a rubric (or a new version of one)', 'lead', { status: 201 }),
-	validate('json', z.object({ name: z.string().trim().min(1).max(200), familyId: z.string().optional(), definition: rubricDefinitionSchema })),
+	validate('json', z.strictObject({ name: z.string().trim().min(1).max(200), familyId: z.string().optional(), definition: rubricDefinitionSchema })),
 	(c) => {
 		const pid = c.req.param('pid');
 		const { user } = requireProject(c, pid, 'item.import');

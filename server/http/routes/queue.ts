@@ -43,7 +43,7 @@ app.get(
 app.post(
 	'/items/:id/skip',
 	doc('evaluations', 'Skip an item, saying why', 'evaluator, lead'),
-	validate('json', z.object({ reason: z.string().trim().min(1, 'say why you skip').max(500) })),
+	validate('json', z.strictObject({ reason: z.string().trim().min(1, 'say why you skip').max(500) })),
 	(c) => {
 		const item = getItemRow(c.var.deps.db, c.req.param('id'));
 		if (!item) throw NotFound('No such item');

@@ -15,7 +15,7 @@ const ids = (max: number) =>
 		.max(max)
 		.refine((a) => new Set(a).size === a.length, 'must not repeat an id');
 
-export const createCalibrationSchema = z.object({
+export const createCalibrationSchema = z.strictObject({
 	title: z.string().trim().min(1).max(200),
 	rubricId: z.string().min(1).max(64),
 	itemIds: ids(100).refine((a) => a.length > 0, 'pick at least one item'),
@@ -23,7 +23,7 @@ export const createCalibrationSchema = z.object({
 });
 export type CreateCalibrationInput = z.infer<typeof createCalibrationSchema>;
 
-export const calibrationScoreInputSchema = z.object({
+export const calibrationScoreInputSchema = z.strictObject({
 	scores: scoresSchema,
 	rationale: z.string().max(20_000).default(''),
 	spans: z.array(spanSchema).max(500).default([]),
@@ -31,9 +31,9 @@ export const calibrationScoreInputSchema = z.object({
 });
 export type CalibrationScoreInput = z.infer<typeof calibrationScoreInputSchema>;
 
-export const roundInputSchema = z.object({ itemIds: ids(100).refine((a) => a.length > 0, 'pick at least one item').optional() });
+export const roundInputSchema = z.strictObject({ itemIds: ids(100).refine((a) => a.length > 0, 'pick at least one item').optional() });
 
-export const consensusInputSchema = z.object({ scores: scoresSchema, note: z.string().trim().max(20_000).default('') });
+export const consensusInputSchema = z.strictObject({ scores: scoresSchema, note: z.string().trim().max(20_000).default('') });
 export type ConsensusInput = z.infer<typeof consensusInputSchema>;
 
 export const candidatesQuerySchema = z.object({

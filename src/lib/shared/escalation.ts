@@ -24,11 +24,11 @@ export const GUIDELINE_REASON_CODES: readonly VerdictReasonCode[] = ['guideline_
 const note = z.string().trim().max(5000);
 
 export const escalationInputSchema = z
-	.object({ reason: z.enum(ESCALATION_REASONS), note: note.default('') })
+	.strictObject({ reason: z.enum(ESCALATION_REASONS), note: note.default('') })
 	.refine((v) => v.reason !== 'other' || v.note.length > 0, { path: ['note'], message: 'Say what is wrong when the reason is "other"' });
 export type EscalationInput = z.infer<typeof escalationInputSchema>;
 
-export const verdictInputSchema = z.object({
+export const verdictInputSchema = z.strictObject({
 	scores: scoresSchema,
 	reasonCode: z.enum(VERDICT_REASON_CODES),
 	note: note.min(1, 'Explain the verdict'),
@@ -37,7 +37,7 @@ export const verdictInputSchema = z.object({
 });
 export type VerdictInput = z.infer<typeof verdictInputSchema>;
 
-export const transitionNoteSchema = z.object({ note: note.min(1, 'A note is required') });
+export const transitionNoteSchema = z.strictObject({ note: note.min(1, 'A note is required') });
 
 export const QUEUE_SORTS = ['oldest', 'newest', 'state'] as const;
 export const queueQuerySchema = z.object({

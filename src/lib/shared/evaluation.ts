@@ -9,7 +9,7 @@ export const scoresSchema = z.record(z.string().max(64), scoreValueSchema);
 export type Scores = z.infer<typeof scoresSchema>;
 
 export const spanSchema = z.discriminatedUnion('kind', [
-	z.object({
+	z.strictObject({
 		kind: z.literal('text'),
 		/** Which text field of the payload, e.g. `response`, `responses.0.text`, `turns.3.content`. */
 		field: z.string().min(1).max(100),
@@ -19,7 +19,7 @@ export const spanSchema = z.discriminatedUnion('kind', [
 		quote: z.string().max(2000).optional(),
 		note: z.string().max(2000).optional()
 	}),
-	z.object({
+	z.strictObject({
 		kind: z.literal('box'),
 		field: z.string().min(1).max(100),
 		x: z.number().min(0).max(1),
@@ -36,7 +36,7 @@ export type Span = z.infer<typeof spanSchema>;
 export const webUrlSchema = z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).max(2000);
 export const isWebUrl = (url: string): boolean => webUrlSchema.safeParse(url.trim()).success;
 
-export const sourceSchema = z.object({ url: webUrlSchema, note: z.string().max(2000).default('') });
+export const sourceSchema = z.strictObject({ url: webUrlSchema, note: z.string().max(2000).default('') });
 export type Source = z.infer<typeof sourceSchema>;
 
 /**
@@ -51,7 +51,7 @@ export function webSources(stored: unknown): Source[] {
 	});
 }
 
-export const evaluationInputSchema = z.object({
+export const evaluationInputSchema = z.strictObject({
 	rubricId: z.string().min(1),
 	scores: scoresSchema.default({}),
 	flags: z.array(z.string().max(64)).max(50).default([]),

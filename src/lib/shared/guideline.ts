@@ -5,9 +5,9 @@ import type { PmNode } from './markdown-doc';
 import type { GuidelineDiffResult } from './guideline-diff';
 import { nodeText } from './doc-markdown';
 
-export const createGuidelineSchema = z.object({ title: z.string().trim().min(1, 'A title is required').max(200) });
+export const createGuidelineSchema = z.strictObject({ title: z.string().trim().min(1, 'A title is required').max(200) });
 
-export const publishInputSchema = z.object({
+export const publishInputSchema = z.strictObject({
 	changelog: z.string().trim().min(1, 'Say what changed').max(5000),
 	escalationIds: z.array(z.string().min(1).max(64)).max(200).default([]),
 	/** Rubric dimension keys the change touches (drives re-review of earlier evaluations). */
@@ -15,7 +15,7 @@ export const publishInputSchema = z.object({
 });
 export type PublishInput = z.infer<typeof publishInputSchema>;
 
-export const rereviewInputSchema = z.object({ itemIds: z.array(z.string().min(1).max(64)).max(5000).optional() });
+export const rereviewInputSchema = z.strictObject({ itemIds: z.array(z.string().min(1).max(64)).max(5000).optional() });
 
 /** `from=0` compares against an empty document (what a newcomer has to read). */
 export const diffQuerySchema = z.object({ from: z.coerce.number().int().min(0), to: z.coerce.number().int().min(1) });

@@ -6,14 +6,14 @@ export const LEVELS = ['nominal', 'ordinal', 'interval', 'ratio'] as const;
 export type Scale = (typeof SCALES)[number];
 export type Level = (typeof LEVELS)[number];
 
-export const rubricOptionSchema = z.object({
+export const rubricOptionSchema = z.strictObject({
 	value: z.union([z.string().min(1).max(80), z.number()]),
 	label: z.string().min(1).max(200),
 	description: z.string().max(1000).optional()
 });
 export type RubricOption = z.infer<typeof rubricOptionSchema>;
 
-export const rubricDimensionSchema = z.object({
+export const rubricDimensionSchema = z.strictObject({
 	key: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'lower_snake_case key'),
 	label: z.string().min(1).max(200),
 	description: z.string().max(2000).optional(),
@@ -25,18 +25,18 @@ export const rubricDimensionSchema = z.object({
 	max: z.number().int().optional(),
 	options: z.array(rubricOptionSchema).max(200).optional(),
 	/** A pre-evaluation gate (e.g. feasibility): when answered with one of `stopValues`, the rest is skipped. */
-	gate: z.object({ stopValues: z.array(z.union([z.string(), z.number()])).min(1) }).optional(),
+	gate: z.strictObject({ stopValues: z.array(z.union([z.string(), z.number()])).min(1) }).optional(),
 	/** Only for these modalities (all when absent). */
 	modalities: z.array(z.string()).optional()
 });
 export type RubricDimension = z.infer<typeof rubricDimensionSchema>;
 
-export const rubricDefinitionSchema = z.object({
+export const rubricDefinitionSchema = z.strictObject({
 	dimensions: z.array(rubricDimensionSchema).min(1).max(50),
-	flags: z.array(z.object({ key: z.string().min(1).max(64), label: z.string().min(1).max(200) })).max(50).default([]),
+	flags: z.array(z.strictObject({ key: z.string().min(1).max(64), label: z.string().min(1).max(200) })).max(50).default([]),
 	tags: z.array(z.string().min(1).max(64)).max(200).default([]),
 	spanLabels: z
-		.array(z.object({ key: z.string().min(1).max(64), label: z.string().min(1).max(200), color: z.string().max(20).optional() }))
+		.array(z.strictObject({ key: z.string().min(1).max(64), label: z.string().min(1).max(200), color: z.string().max(20).optional() }))
 		.max(50)
 		.default([])
 });

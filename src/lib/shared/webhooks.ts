@@ -5,7 +5,7 @@ import { z } from 'zod';
 export const WEBHOOK_EVENTS = ['escalation.opened', 'escalation.resolved', 'guideline.published', 'calibration.closed'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
-export const webhookInputSchema = z.object({
+export const webhookInputSchema = z.strictObject({
 	url: z
 		.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' })
 		.max(2000),

@@ -1,0 +1,40 @@
+// The caller's API tokens: list (never the secret), create (the secret is shown once), revoke. A revoked token is
+// refused from the next request on, and its open sockets close at once with 4401.
+import { Hono } from 'hono';
+import type { AppEnv } from '../env';
+import { requireUser } from '../access';
+import { validate } from '../validate';
+import { doc } from '../openapi';
+import { createApiToken, deleteApiToken, tokensOf } from '../../db/users';
+import { audit } from '../../db/audit';
+import { NotFound } from '../../domain/errors';
+import { createTokenSchema } from '#shared/account';
+
+const app = new Hono<AppEnv>();
+
+app.get('/tokens', doc('auth', 'My API tokens (never their secrets)', 'signed in'), (c) => {
+	const user = requireUser(c);
+	return c.json({ tokens: tokensOf(c.var.deps.db, user.id) });
+});
+
+app.post('/tokens', doc('auth', 'Create an API token (shown once)', 'signed in', { status: 201 }), validate('json', createTokenSchema), (c) => {
+	const user = requireUser(c);
+	const { db } = c.var.deps;
+	const { name, expiresInDays } = c.req.valid('json');
+	const { token, id } = createApiToken(db, user.id, name, expiresInDays);
+	audit(db, { actorId: user.id, projectId: null, action: 'token.create', entityType: 'token', entityId: id, data: { name, expiresInDays: expiresInDays ?? null } });
+	return c.json({ token, id }, 201);
+});
+
+app.delete('/tokens/:id', doc('auth', 'Revoke one of my API tokens (closes its sockets)', 'signed in'), (c) => {
+	const user = requireUser(c);
+	const { db, rooms } = c.var.deps;
+	const id = c.req.param('id');
+	// Another user's token answers like an unknown one: its existence is not disclosed.
+	if (!deleteApiToken(db, user.id, id)) throw NotFound('No such token');
+	rooms.disconnect({ tokenId: id });
+	audit(db, { actorId: user.id, projectId: null, action: 'token.revoke', entityType: 'token', entityId: id });
+	return c.json({ ok: true });
+});
+
+export default app;
