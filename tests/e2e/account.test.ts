@@ -4,7 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { DEMO_PASSWORD, eventually, startTestServer, type TestServer } from '../fixtures/server';
-import { launchBrowser, personContext } from '../fixtures/browser';
+import { failOnPageErrors, launchBrowser, personContext } from '../fixtures/browser';
+
+failOnPageErrors();
 
 let server: TestServer;
 let browser: Browser;
