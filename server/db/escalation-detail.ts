@@ -43,33 +43,22 @@ export function escalationDetail(db: Db, escalation: EscalationView, opts: Detai
 	if (!row || !project) throw NotFound('The escalated item no longer exists');
 	const rubric = rubricForItem(db, row);
 	const related = escalationViewsForItem(db, row.id).filter((e) => e.id !== escalation.id);
-	if (opts.blind) {
-		const own = escalation.dimension ? [escalation.dimension, rubric?.dimensions.find((d) => d.key === escalation.dimension)?.label ?? ''] : [];
-		return {
-			escalation,
-			related: related.filter((e) => e.source === 'manual' && e.openedBy?.id === escalation.openedBy?.id),
-			item: toItem(row, opts.withGold),
-			rubric,
-			evaluations: [],
-			agreement: [],
-			guideline: guidelineFor(db, row.projectId, own),
-			can: opts.can,
-			blind: true
-		};
-	}
-	const agreement = itemConflicts(db, row, project.settings);
+	const { blind } = opts;
+	// Blind: no agreement (it is made of the others' scores), so the guideline is picked by the escalation's own
+	// dimension alone, and only her own manual escalations are listed beside it.
+	const agreement = blind ? [] : itemConflicts(db, row, project.settings);
 	const conflictKeys = agreement.filter((a) => a.conflict).map((a) => a.key);
 	if (escalation.dimension && !conflictKeys.includes(escalation.dimension)) conflictKeys.push(escalation.dimension);
 	const labels = conflictKeys.map((k) => rubric?.dimensions.find((d) => d.key === k)?.label ?? k);
 	return {
 		escalation,
-		related,
+		related: blind ? related.filter((e) => e.source === 'manual' && e.openedBy?.id === escalation.openedBy?.id) : related,
 		item: toItem(row, opts.withGold),
 		rubric,
-		evaluations: evaluationsForItems(db, [row.id], { submittedOnly: true }),
+		evaluations: blind ? [] : evaluationsForItems(db, [row.id], { submittedOnly: true }),
 		agreement,
 		guideline: guidelineFor(db, row.projectId, [...conflictKeys, ...labels]),
 		can: opts.can,
-		blind: false
+		blind
 	};
 }
