@@ -9,7 +9,8 @@ export interface PlainRating {
 }
 
 export function naiveAlpha(ratings: readonly PlainRating[], level: 'nominal' | 'interval'): number {
-	const delta = level === 'nominal' ? (a: number, b: number) => (a === b ? 0 : 1) : (a: number, b: number) => (a - b) ** 2;
+	const delta =
+		level === 'nominal' ? (a: number, b: number) => (a === b ? 0 : 1) : (a: number, b: number) => (a - b) ** 2;
 	const units = new Map<number, number[]>();
 	for (const r of ratings) {
 		if (Number.isNaN(r.value)) continue;
@@ -25,11 +26,12 @@ export function naiveAlpha(ratings: readonly PlainRating[], level: 'nominal' | '
 		if (m < 2) continue;
 		n += m;
 		for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-		for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) if (i !== j) observed += delta(values[i], values[j]) / (m - 1);
+		for (let i = 0; i < m; i++)
+			for (let j = 0; j < m; j++) if (i !== j) observed += delta(values[i], values[j]) / (m - 1);
 	}
 	let expected = 0;
 	for (const [c, nc] of counts) for (const [k, nk] of counts) expected += nc * nk * delta(c, k);
-	return 1 - (observed / n) / (expected / (n * (n - 1)));
+	return 1 - observed / n / (expected / (n * (n - 1)));
 }
 
 /** Fleiss (1971); every item must have the same number of ratings. */

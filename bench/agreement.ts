@@ -4,7 +4,13 @@
 // ratio ours / reference, and checks that both give the same value. `npx tsx bench/agreement.ts`.
 import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { fleissKappa, krippendorffAlpha, type AgreementResult, type Rating, type RatingTable } from '#shared/agreement/index';
+import {
+	fleissKappa,
+	krippendorffAlpha,
+	type AgreementResult,
+	type Rating,
+	type RatingTable
+} from '#shared/agreement/index';
 import { naiveAlpha, naiveFleiss, type PlainRating } from './agreement-reference';
 
 const ITEMS = 100_000;
@@ -16,7 +22,11 @@ function lcg(seed: number): () => number {
 }
 
 /** Each item has a true value; raters agree with it most of the time. */
-function dataset(kind: 'interval' | 'nominal', missing: number, seed: number): { table: RatingTable; plain: PlainRating[] } {
+function dataset(
+	kind: 'interval' | 'nominal',
+	missing: number,
+	seed: number
+): { table: RatingTable; plain: PlainRating[] } {
 	const random = lcg(seed);
 	const n = ITEMS * RATERS;
 	const itemIndex = new Int32Array(n);
@@ -26,7 +36,12 @@ function dataset(kind: 'interval' | 'nominal', missing: number, seed: number): {
 	for (let i = 0, k = 0; i < ITEMS; i++) {
 		const truth = kind === 'interval' ? Math.floor(random() * 101) : Math.floor(random() * 5);
 		for (let r = 0; r < RATERS; r++, k++) {
-			const noisy = kind === 'interval' ? Math.max(0, Math.min(100, truth + Math.round((random() - 0.5) * 30))) : random() < 0.7 ? truth : Math.floor(random() * 5);
+			const noisy =
+				kind === 'interval'
+					? Math.max(0, Math.min(100, truth + Math.round((random() - 0.5) * 30)))
+					: random() < 0.7
+						? truth
+						: Math.floor(random() * 5);
 			const value = random() < missing ? NaN : noisy;
 			itemIndex[k] = i;
 			raterIndex[k] = r;
@@ -76,13 +91,22 @@ function report(label: string, ours: Timing<number>, fromRows: Timing<number>, r
 	console.log(`  ours, columnar typed arrays     ${figures(ours)}   value ${ours.value.toFixed(6)}`);
 	console.log(`  ours, from long rows (+toTable) ${figures(fromRows)}`);
 	console.log(`  naive reference (objects, Maps) ${figures(reference)}   value ${reference.value.toFixed(6)}`);
-	const ratio = (a: Timing<number>) => `${(a.ms / reference.ms).toFixed(3)} (cpu ${(a.cpu / reference.cpu).toFixed(3)})`;
-	console.log(`  ratio ours/reference: columnar ${ratio(ours)}, rows ${ratio(fromRows)}   ${same ? 'values agree' : 'VALUES DIFFER'}`);
+	const ratio = (a: Timing<number>) =>
+		`${(a.ms / reference.ms).toFixed(3)} (cpu ${(a.cpu / reference.cpu).toFixed(3)})`;
+	console.log(
+		`  ratio ours/reference: columnar ${ratio(ours)}, rows ${ratio(fromRows)}   ${same ? 'values agree' : 'VALUES DIFFER'}`
+	);
 }
 
 export async function run(): Promise<void> {
-	console.log(`medians of wall-clock and process CPU time; 1-minute load average ${loadavg()[0].toFixed(1)} (wall time inflates on a busy machine)`);
-	for (const [level, missing] of [['interval', 0], ['nominal', 0], ['interval', 0.1]] as const) {
+	console.log(
+		`medians of wall-clock and process CPU time; 1-minute load average ${loadavg()[0].toFixed(1)} (wall time inflates on a busy machine)`
+	);
+	for (const [level, missing] of [
+		['interval', 0],
+		['nominal', 0],
+		['interval', 0.1]
+	] as const) {
 		const { table, plain } = dataset(level, missing, level === 'interval' ? 11 : 12);
 		const rows: Rating[] = plain;
 		// A fresh table object per run: preparation is cached per object and must be measured each time.
@@ -90,13 +114,23 @@ export async function run(): Promise<void> {
 		const fromRows = time(3, () => valueOf(krippendorffAlpha(rows, { level })));
 		const reference = time(3, () => naiveAlpha(plain, level));
 		const shape = `${ITEMS.toLocaleString('en')} items × ${RATERS} raters${missing ? `, ${missing * 100}% missing` : ''}`;
-		report(`Krippendorff's alpha, ${level}, ${plain.length.toLocaleString('en')} ratings (${shape})`, ours, fromRows, reference);
+		report(
+			`Krippendorff's alpha, ${level}, ${plain.length.toLocaleString('en')} ratings (${shape})`,
+			ours,
+			fromRows,
+			reference
+		);
 	}
 	const { table, plain } = dataset('nominal', 0, 13);
 	const ours = time(7, () => valueOf(fleissKappa({ ...table })));
 	const fromRows = time(3, () => valueOf(fleissKappa(plain)));
 	const reference = time(3, () => naiveFleiss(plain));
-	report(`Fleiss' kappa, ${ITEMS.toLocaleString('en')} items × ${RATERS} raters (${plain.length.toLocaleString('en')} ratings)`, ours, fromRows, reference);
+	report(
+		`Fleiss' kappa, ${ITEMS.toLocaleString('en')} items × ${RATERS} raters (${plain.length.toLocaleString('en')} ratings)`,
+		ours,
+		fromRows,
+		reference
+	);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await run();

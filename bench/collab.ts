@@ -27,7 +27,12 @@ import { collabOptions } from '../server/collab/options';
 import { createLogger } from '../server/logger';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-type Ws = { readyState: number; send(d: Uint8Array): void; close(): void; on(e: string, f: (...a: any[]) => void): void };
+type Ws = {
+	readyState: number;
+	send(d: Uint8Array): void;
+	close(): void;
+	on(e: string, f: (...a: any[]) => void): void;
+};
 const WS = createRequire(import.meta.url)('ws') as new (url: string) => Ws;
 const SIZES = [10, 100, 500];
 const ROUNDS = 5;
@@ -65,7 +70,11 @@ interface Launched {
 
 function launch(args: string[], env: Record<string, string>, ready: (out: string) => boolean): Promise<Launched> {
 	return new Promise((resolve, reject) => {
-		const proc = spawn(process.execPath, ['--expose-gc', '--require', PRELOAD, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+		const proc = spawn(process.execPath, ['--expose-gc', '--require', PRELOAD, ...args], {
+			cwd: root,
+			env: { ...process.env, ...env },
+			stdio: ['ignore', 'pipe', 'pipe']
+		});
 		let out = '';
 		let started = false;
 		const waiting: ((bytes: number) => void)[] = [];
@@ -104,20 +113,30 @@ export async function startConcord(): Promise<Target> {
 	const dataDir = mkdtempSync(join(tmpdir(), 'concord-bench-'));
 	const { db, close } = openDb(dataDir);
 	const userId = newId();
-	db.insert(users).values({ id: userId, email: 'bench@x.test', name: 'Bench', passwordHash: 'unused', createdAt: Date.now() }).run();
+	db.insert(users)
+		.values({ id: userId, email: 'bench@x.test', name: 'Bench', passwordHash: 'unused', createdAt: Date.now() })
+		.run();
 	const project = createProject(db, { name: 'bench' }, userId);
 	setMembership(db, project.id, userId, 'lead', null);
 	const itemIds = SIZES.flatMap(() => Array.from({ length: ROUNDS }, () => newId()));
-	for (const id of itemIds) db.insert(items).values({ id, projectId: project.id, modality: 'text', payload: {}, metadata: {}, createdAt: Date.now() }).run();
+	for (const id of itemIds)
+		db.insert(items)
+			.values({ id, projectId: project.id, modality: 'text', payload: {}, metadata: {}, createdAt: Date.now() })
+			.run();
 	const token = createApiToken(db, userId, 'bench');
 	close();
 	const port = await freePort();
-	const { proc, memory } = await launch(['--import', 'tsx', 'server/main.ts'], { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, CONCORD_DEMO: '0', LOG_LEVEL: 'info' }, (o) => o.includes('Concord is running'));
+	const { proc, memory } = await launch(
+		['--import', 'tsx', 'server/main.ts'],
+		{ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, CONCORD_DEMO: '0', LOG_LEVEL: 'info' },
+		(o) => o.includes('Concord is running')
+	);
 	const stop = stopper(proc);
 	return {
 		name: 'concord',
 		memory,
-		url: (n, round) => `ws://127.0.0.1:${port}/collab/item:${itemIds[SIZES.indexOf(n) * ROUNDS + round]}?token=${token}`,
+		url: (n, round) =>
+			`ws://127.0.0.1:${port}/collab/item:${itemIds[SIZES.indexOf(n) * ROUNDS + round]}?token=${token}`,
 		stop: async () => {
 			await stop();
 			rmSync(dataDir, { recursive: true, force: true });
@@ -130,7 +149,9 @@ export async function startReference(persist: boolean): Promise<Target> {
 	const dir = mkdtempSync(join(tmpdir(), 'yws-ref-'));
 	const env: Record<string, string> = { HOST: '127.0.0.1', PORT: String(port) };
 	if (persist) env.YPERSISTENCE = dir;
-	const { proc, memory } = await launch(['node_modules/y-websocket-ref/bin/server.cjs'], env, (o) => o.includes('running at'));
+	const { proc, memory } = await launch(['node_modules/y-websocket-ref/bin/server.cjs'], env, (o) =>
+		o.includes('running at')
+	);
 	const stop = stopper(proc);
 	return {
 		name: persist ? 'y-websocket 2 + leveldb' : 'y-websocket 2',
@@ -213,7 +234,8 @@ class BenchClient {
 	}
 }
 
-const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
+const pct = (sorted: number[], p: number) =>
+	sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
 
 interface Figures {
 	p50: number;
@@ -327,10 +349,19 @@ export async function loadFigures(): Promise<void> {
 	const { db, sqlite, close } = openDb(dir);
 	const store = new RoomStore(db, sqlite);
 	const logger = createLogger('silent');
-	const opts = collabOptions({ compactAfterUpdates: Number.MAX_SAFE_INTEGER, compactAfterBytes: Number.MAX_SAFE_INTEGER });
+	const opts = collabOptions({
+		compactAfterUpdates: Number.MAX_SAFE_INTEGER,
+		compactAfterBytes: Number.MAX_SAFE_INTEGER
+	});
 	// Map key order follows integration order, which differs between a log replay and a snapshot: compare sorted.
-	const sorted = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
-	const fingerprint = (d: Y.Doc) => JSON.stringify([d.getText('draft').toString(), d.getArray('discussion').toJSON(), sorted(d.getMap('annotations').toJSON())]);
+	const sorted = (o: Record<string, unknown>) =>
+		Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+	const fingerprint = (d: Y.Doc) =>
+		JSON.stringify([
+			d.getText('draft').toString(),
+			d.getArray('discussion').toJSON(),
+			sorted(d.getMap('annotations').toJSON())
+		]);
 	const timeLoad = (room: string, runs: number) => {
 		const wall: number[] = [];
 		const cpu: number[] = [];
@@ -357,7 +388,8 @@ export async function loadFigures(): Promise<void> {
 		const compacted = timeLoad(room, 5);
 		same &&= fingerprint(compacted.room.doc) === expected;
 		compacted.room.destroy();
-		const kb = (sqlite.prepare('select length(data) n from doc_snapshots where room = ?').get(room) as { n: number }).n / 1024;
+		const kb =
+			(sqlite.prepare('select length(data) n from doc_snapshots where room = ?').get(room) as { n: number }).n / 1024;
 		console.log(
 			`50,000-update room (${workload}): log load ${raw.wall.toFixed(0)} ms wall / ${raw.cpu.toFixed(0)} ms CPU; ` +
 				`compacted (${kb.toFixed(0)} KiB snapshot) ${compacted.wall.toFixed(1)} ms wall / ${compacted.cpu.toFixed(1)} ms CPU ` +
@@ -374,7 +406,11 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 export async function run(): Promise<void> {
 	const started = now();
-	console.log(`load average at start: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs (servers and clients share them)`);
+	console.log(
+		`load average at start: ${loadavg()
+			.map((l) => l.toFixed(1))
+			.join(' ')} on ${cpus().length} CPUs (servers and clients share them)`
+	);
 	const rows: { n: number; server: string; f: Figures }[] = [];
 	for (const n of SIZES) {
 		const targets = [await startConcord(), await startReference(false), await startReference(true)];
@@ -389,7 +425,16 @@ export async function run(): Promise<void> {
 			}
 			for (const [server, fs] of perRound) {
 				// Memory per connection from the first round (a fresh room in a fresh process); timings averaged over rounds.
-				rows.push({ n, server, f: { p50: median(fs.map((f) => f.p50)), p99: median(fs.map((f) => f.p99)), updatesPerSec: median(fs.map((f) => f.updatesPerSec)), kbPerConn: fs[0].kbPerConn } });
+				rows.push({
+					n,
+					server,
+					f: {
+						p50: median(fs.map((f) => f.p50)),
+						p99: median(fs.map((f) => f.p99)),
+						updatesPerSec: median(fs.map((f) => f.updatesPerSec)),
+						kbPerConn: fs[0].kbPerConn
+					}
+				});
 			}
 		} finally {
 			for (const t of targets) await t.stop();
@@ -397,17 +442,26 @@ export async function run(): Promise<void> {
 	}
 	console.log(`fan-out, one room, median of ${ROUNDS} alternating rounds`);
 	console.log('clients  server                     p50 ms   p99 ms   updates/s   KiB/conn (heap+external after GC)');
-	for (const r of rows) console.log(`${String(r.n).padStart(7)}  ${r.server.padEnd(25)} ${fmt(r.f.p50).padStart(7)}  ${fmt(r.f.p99).padStart(7)}  ${fmt(r.f.updatesPerSec, 0).padStart(10)}  ${fmt(r.f.kbPerConn).padStart(9)}`);
+	for (const r of rows)
+		console.log(
+			`${String(r.n).padStart(7)}  ${r.server.padEnd(25)} ${fmt(r.f.p50).padStart(7)}  ${fmt(r.f.p99).padStart(7)}  ${fmt(r.f.updatesPerSec, 0).padStart(10)}  ${fmt(r.f.kbPerConn).padStart(9)}`
+		);
 	for (const n of SIZES) {
 		const c = rows.find((r) => r.n === n && r.server === 'concord')!.f;
 		for (const ref of rows.filter((r) => r.n === n && r.server !== 'concord')) {
 			const f = ref.f;
-			console.log(`ratio Concord/${ref.server} @${n}: p50 ${fmt(c.p50 / f.p50, 2)}, p99 ${fmt(c.p99 / f.p99, 2)}${c.p99 / f.p99 <= 1 ? ' (target ≤ 1.0 met)' : ' (target ≤ 1.0 missed)'}, updates/s ${fmt(c.updatesPerSec / f.updatesPerSec, 2)}, memory/conn ${fmt(c.kbPerConn / f.kbPerConn, 2)}`);
+			console.log(
+				`ratio Concord/${ref.server} @${n}: p50 ${fmt(c.p50 / f.p50, 2)}, p99 ${fmt(c.p99 / f.p99, 2)}${c.p99 / f.p99 <= 1 ? ' (target ≤ 1.0 met)' : ' (target ≤ 1.0 missed)'}, updates/s ${fmt(c.updatesPerSec / f.updatesPerSec, 2)}, memory/conn ${fmt(c.kbPerConn / f.kbPerConn, 2)}`
+			);
 		}
 	}
 	await loadFigures();
 	rmSync(dirname(PRELOAD), { recursive: true, force: true });
-	console.log(`load average at end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}; bench took ${((now() - started) / 1000).toFixed(0)} s`);
+	console.log(
+		`load average at end: ${loadavg()
+			.map((l) => l.toFixed(1))
+			.join(' ')}; bench took ${((now() - started) / 1000).toFixed(0)} s`
+	);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

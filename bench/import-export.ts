@@ -26,7 +26,18 @@ interface Figures {
 
 function* lines(n: number): Generator<string> {
 	for (let i = 0; i < n; i++) {
-		yield JSON.stringify({ externalId: `b-${i}`, modality: 'text', language: 'en', metadata: { batch: i % 10 }, payload: { prompt: `Question number ${i}?`, response: `Answer number ${i}, with some text to make the line realistic.` } }) + '\n';
+		yield (
+			JSON.stringify({
+				externalId: `b-${i}`,
+				modality: 'text',
+				language: 'en',
+				metadata: { batch: i % 10 },
+				payload: {
+					prompt: `Question number ${i}?`,
+					response: `Answer number ${i}, with some text to make the line realistic.`
+				}
+			}) + '\n'
+		);
 	}
 }
 
@@ -60,18 +71,39 @@ async function child(variant: Variant, n: number): Promise<Figures> {
 	const config = loadConfig({ DATA_DIR: dataDir, CONCORD_DEMO: '0' });
 	const { db, sqlite, close } = openDb(dataDir);
 	const logger = createLogger('silent');
-	const deps = { db, sqlite, config: { ...config, maxImportBytes: 1024 ** 3 }, logger } as unknown as Parameters<typeof importItems>[0];
-	db.insert(schema.users).values({ id: 'u1', email: 'b@bench.test', name: 'Bench', passwordHash: 'x', isAdmin: true, locale: null, createdAt: Date.now() }).run();
+	const deps = { db, sqlite, config: { ...config, maxImportBytes: 1024 ** 3 }, logger } as unknown as Parameters<
+		typeof importItems
+	>[0];
+	db.insert(schema.users)
+		.values({
+			id: 'u1',
+			email: 'b@bench.test',
+			name: 'Bench',
+			passwordHash: 'x',
+			isAdmin: true,
+			locale: null,
+			createdAt: Date.now()
+		})
+		.run();
 	const project = tx(db, (t) => createProject(t, { name: 'Bench' }, 'u1'));
 	global.gc?.();
 	const baselineRssMb = process.memoryUsage().rss / 1024 / 1024;
 
 	let t0 = performance.now();
 	if (variant === 'streaming') {
-		await importItems(deps, project.id, { id: 'u1', isAdmin: true }, 'jsonl', Readable.toWeb(Readable.from(chunks(n))) as ReadableStream<Uint8Array>);
+		await importItems(
+			deps,
+			project.id,
+			{ id: 'u1', isAdmin: true },
+			'jsonl',
+			Readable.toWeb(Readable.from(chunks(n))) as ReadableStream<Uint8Array>
+		);
 	} else {
 		const body = [...lines(n)].join('');
-		const parsed = body.split('\n').filter((l) => l.trim()).map((l) => itemInputSchema.parse(JSON.parse(l)));
+		const parsed = body
+			.split('\n')
+			.filter((l) => l.trim())
+			.map((l) => itemInputSchema.parse(JSON.parse(l)));
 		tx(db, (t) => insertItems(t, project.id, parsed, 'u1'));
 	}
 	const importMs = performance.now() - t0;
@@ -81,21 +113,48 @@ async function child(variant: Variant, n: number): Promise<Figures> {
 	if (variant === 'streaming') {
 		const ctx = openExport(sqlite, project.id, {});
 		const reader = textStream(itemsJsonl(ctx), logger, ctx.release).getReader();
-		for (let r = await reader.read(); !r.done; r = await reader.read()) for (const b of r.value) if (b === 10) exportedLines++;
+		for (let r = await reader.read(); !r.done; r = await reader.read())
+			for (const b of r.value) if (b === 10) exportedLines++;
 	} else {
 		const rows = db.select().from(schema.items).where(eq(schema.items.projectId, project.id)).all();
-		const text = rows.map((r) => JSON.stringify(itemRecord({ ...r, external_id: r.externalId, payload: JSON.stringify(r.payload), metadata: JSON.stringify(r.metadata), gold: r.gold ? JSON.stringify(r.gold) : null, created_at: r.createdAt }))).join('\n') + '\n';
+		const text =
+			rows
+				.map((r) =>
+					JSON.stringify(
+						itemRecord({
+							...r,
+							external_id: r.externalId,
+							payload: JSON.stringify(r.payload),
+							metadata: JSON.stringify(r.metadata),
+							gold: r.gold ? JSON.stringify(r.gold) : null,
+							created_at: r.createdAt
+						})
+					)
+				)
+				.join('\n') + '\n';
 		exportedLines = text.split('\n').length - 1;
 	}
 	const exportMs = performance.now() - t0;
 	close();
 	rmSync(dataDir, { recursive: true, force: true });
-	return { variant, items: n, importMs, exportMs, exportedLines, baselineRssMb, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+	return {
+		variant,
+		items: n,
+		importMs,
+		exportMs,
+		exportedLines,
+		baselineRssMb,
+		peakRssMb: process.resourceUsage().maxRSS / 1024
+	};
 }
 
 function runChild(variant: Variant, n: number): Promise<Figures> {
 	return new Promise((resolve, reject) => {
-		const proc = spawn(process.execPath, [...process.execArgv, '--expose-gc', fileURLToPath(import.meta.url), '--child', variant, String(n)], { stdio: ['ignore', 'pipe', 'inherit'] });
+		const proc = spawn(
+			process.execPath,
+			[...process.execArgv, '--expose-gc', fileURLToPath(import.meta.url), '--child', variant, String(n)],
+			{ stdio: ['ignore', 'pipe', 'inherit'] }
+		);
 		let out = '';
 		proc.stdout.on('data', (d) => (out += d));
 		proc.on('error', reject);
@@ -113,12 +172,18 @@ const fmt = (f: Figures) =>
 export async function run(n = Number(process.env.BENCH_ITEMS ?? DEFAULT_N)): Promise<void> {
 	const streaming = await runChild('streaming', n);
 	const naive = await runChild('naive', n);
-	console.log(`${n.toLocaleString('en')} text items, JSONL ≈ ${Math.round([...lines(1)][0].length * n / 1024 / 1024)} MB`);
+	console.log(
+		`${n.toLocaleString('en')} text items, JSONL ≈ ${Math.round(([...lines(1)][0].length * n) / 1024 / 1024)} MB`
+	);
 	console.log(fmt(streaming));
 	console.log(fmt(naive));
 	const growth = (f: Figures) => Math.max(1, f.peakRssMb - f.baselineRssMb);
-	console.log(`memory growth ratio naive / streaming: ${(growth(naive) / growth(streaming)).toFixed(2)}× (peak RSS ratio ${(naive.peakRssMb / streaming.peakRssMb).toFixed(2)}×)`);
-	console.log(`time ratio naive / streaming: import ${(naive.importMs / streaming.importMs).toFixed(2)}×, export ${(naive.exportMs / streaming.exportMs).toFixed(2)}×`);
+	console.log(
+		`memory growth ratio naive / streaming: ${(growth(naive) / growth(streaming)).toFixed(2)}× (peak RSS ratio ${(naive.peakRssMb / streaming.peakRssMb).toFixed(2)}×)`
+	);
+	console.log(
+		`time ratio naive / streaming: import ${(naive.importMs / streaming.importMs).toFixed(2)}×, export ${(naive.exportMs / streaming.exportMs).toFixed(2)}×`
+	);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

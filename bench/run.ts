@@ -5,7 +5,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
-const files = readdirSync(here).filter((f) => f.endsWith('.ts') && f !== 'run.ts' && !f.startsWith('_') && (!only.length || only.some((o) => f.includes(o))));
+const files = readdirSync(here).filter(
+	(f) => f.endsWith('.ts') && f !== 'run.ts' && !f.startsWith('_') && (!only.length || only.some((o) => f.includes(o)))
+);
 
 for (const file of files.sort()) {
 	const mod = (await import(pathToFileURL(join(here, file)).href)) as { run?: () => Promise<void> };

@@ -22,7 +22,9 @@ export const authSessions = sqliteTable(
 	{
 		/** sha256 of the cookie value; the cookie itself is never stored. */
 		id: id(),
-		userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
 		createdAt: createdAt(),
 		expiresAt: integer('expires_at').notNull()
 	},
@@ -31,7 +33,9 @@ export const authSessions = sqliteTable(
 
 export const apiTokens = sqliteTable('api_tokens', {
 	id: id(),
-	userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+	userId: text('user_id')
+		.notNull()
+		.references(() => users.id, { onDelete: 'cascade' }),
 	name: text('name').notNull(),
 	tokenHash: text('token_hash').notNull().unique(),
 	createdAt: createdAt(),
@@ -62,8 +66,12 @@ export const projects = sqliteTable('projects', {
 export const memberships = sqliteTable(
 	'memberships',
 	{
-		projectId: text('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
-		userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+		projectId: text('project_id')
+			.notNull()
+			.references(() => projects.id, { onDelete: 'cascade' }),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
 		role: text('role', { enum: ['evaluator', 'lead', 'manager'] }).notNull(),
 		createdAt: createdAt()
 	},
@@ -74,7 +82,9 @@ export const rubrics = sqliteTable(
 	'rubrics',
 	{
 		id: id(),
-		projectId: text('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+		projectId: text('project_id')
+			.notNull()
+			.references(() => projects.id, { onDelete: 'cascade' }),
 		/** Versions of one rubric share a family id; each version is its own immutable row. */
 		familyId: text('family_id').notNull(),
 		name: text('name').notNull(),
@@ -89,7 +99,9 @@ export const items = sqliteTable(
 	'items',
 	{
 		id: id(),
-		projectId: text('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+		projectId: text('project_id')
+			.notNull()
+			.references(() => projects.id, { onDelete: 'cascade' }),
 		externalId: text('external_id'),
 		modality: text('modality').notNull(),
 		payload: json<unknown>('payload').notNull(),
@@ -98,7 +110,10 @@ export const items = sqliteTable(
 		gold: json<Record<string, unknown> | null>('gold'),
 		createdAt: createdAt()
 	},
-	(t) => [uniqueIndex('items_project_external').on(t.projectId, t.externalId), index('items_project').on(t.projectId, t.createdAt)]
+	(t) => [
+		uniqueIndex('items_project_external').on(t.projectId, t.externalId),
+		index('items_project').on(t.projectId, t.createdAt)
+	]
 );
 
 export const media = sqliteTable('media', {
@@ -115,7 +130,9 @@ export const media = sqliteTable('media', {
 export const itemMedia = sqliteTable(
 	'item_media',
 	{
-		itemId: text('item_id').notNull().references(() => items.id, { onDelete: 'cascade' }),
+		itemId: text('item_id')
+			.notNull()
+			.references(() => items.id, { onDelete: 'cascade' }),
 		sha256: text('sha256').notNull()
 	},
 	(t) => [primaryKey({ columns: [t.itemId, t.sha256] }), index('item_media_sha').on(t.sha256)]
@@ -126,7 +143,9 @@ export const mediaUploads = sqliteTable(
 	'media_uploads',
 	{
 		sha256: text('sha256').notNull(),
-		userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
 		createdAt: createdAt()
 	},
 	(t) => [primaryKey({ columns: [t.sha256, t.userId] })]
@@ -136,8 +155,12 @@ export const mediaUploads = sqliteTable(
 export const assignments = sqliteTable(
 	'assignments',
 	{
-		itemId: text('item_id').notNull().references(() => items.id, { onDelete: 'cascade' }),
-		userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+		itemId: text('item_id')
+			.notNull()
+			.references(() => items.id, { onDelete: 'cascade' }),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
 		state: text('state', { enum: ['reserved', 'done', 'skipped'] }).notNull(),
 		skipReason: text('skip_reason'),
 		reservedAt: integer('reserved_at').notNull(),
@@ -150,9 +173,15 @@ export const evaluations = sqliteTable(
 	'evaluations',
 	{
 		id: id(),
-		itemId: text('item_id').notNull().references(() => items.id, { onDelete: 'cascade' }),
-		evaluatorId: text('evaluator_id').notNull().references(() => users.id),
-		rubricId: text('rubric_id').notNull().references(() => rubrics.id),
+		itemId: text('item_id')
+			.notNull()
+			.references(() => items.id, { onDelete: 'cascade' }),
+		evaluatorId: text('evaluator_id')
+			.notNull()
+			.references(() => users.id),
+		rubricId: text('rubric_id')
+			.notNull()
+			.references(() => rubrics.id),
 		rubricVersion: integer('rubric_version').notNull(),
 		guidelineVersionId: text('guideline_version_id'),
 		scores: json<Record<string, unknown>>('scores').notNull(),
@@ -169,7 +198,10 @@ export const evaluations = sqliteTable(
 		updatedAt: integer('updated_at').notNull(),
 		submittedAt: integer('submitted_at')
 	},
-	(t) => [uniqueIndex('evaluations_item_evaluator').on(t.itemId, t.evaluatorId), index('evaluations_evaluator').on(t.evaluatorId)]
+	(t) => [
+		uniqueIndex('evaluations_item_evaluator').on(t.itemId, t.evaluatorId),
+		index('evaluations_evaluator').on(t.evaluatorId)
+	]
 );
 
 export const auditLog = sqliteTable(
@@ -191,12 +223,18 @@ export const auditLog = sqliteTable(
 
 export const calibrations = sqliteTable('calibrations', {
 	id: id(),
-	projectId: text('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+	projectId: text('project_id')
+		.notNull()
+		.references(() => projects.id, { onDelete: 'cascade' }),
 	title: text('title').notNull(),
-	rubricId: text('rubric_id').notNull().references(() => rubrics.id),
+	rubricId: text('rubric_id')
+		.notNull()
+		.references(() => rubrics.id),
 	phase: text('phase', { enum: ['scoring', 'revealed', 'closed'] }).notNull(),
 	round: integer('round').notNull().default(1),
-	createdBy: text('created_by').notNull().references(() => users.id),
+	createdBy: text('created_by')
+		.notNull()
+		.references(() => users.id),
 	createdAt: createdAt(),
 	closedAt: integer('closed_at')
 });
@@ -204,8 +242,12 @@ export const calibrations = sqliteTable('calibrations', {
 export const calibrationItems = sqliteTable(
 	'calibration_items',
 	{
-		calibrationId: text('calibration_id').notNull().references(() => calibrations.id, { onDelete: 'cascade' }),
-		itemId: text('item_id').notNull().references(() => items.id),
+		calibrationId: text('calibration_id')
+			.notNull()
+			.references(() => calibrations.id, { onDelete: 'cascade' }),
+		itemId: text('item_id')
+			.notNull()
+			.references(() => items.id),
 		position: integer('position').notNull(),
 		/** Items re-scored in the current round (all when the round started for every item). */
 		activeRound: integer('active_round').notNull().default(1)
@@ -216,8 +258,12 @@ export const calibrationItems = sqliteTable(
 export const calibrationParticipants = sqliteTable(
 	'calibration_participants',
 	{
-		calibrationId: text('calibration_id').notNull().references(() => calibrations.id, { onDelete: 'cascade' }),
-		userId: text('user_id').notNull().references(() => users.id)
+		calibrationId: text('calibration_id')
+			.notNull()
+			.references(() => calibrations.id, { onDelete: 'cascade' }),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id)
 	},
 	(t) => [primaryKey({ columns: [t.calibrationId, t.userId] }), index('calibration_participants_user').on(t.userId)]
 );
@@ -225,7 +271,9 @@ export const calibrationParticipants = sqliteTable(
 export const calibrationRounds = sqliteTable(
 	'calibration_rounds',
 	{
-		calibrationId: text('calibration_id').notNull().references(() => calibrations.id, { onDelete: 'cascade' }),
+		calibrationId: text('calibration_id')
+			.notNull()
+			.references(() => calibrations.id, { onDelete: 'cascade' }),
 		round: integer('round').notNull(),
 		startedAt: integer('started_at').notNull(),
 		revealedAt: integer('revealed_at')
@@ -237,9 +285,15 @@ export const calibrationScores = sqliteTable(
 	'calibration_scores',
 	{
 		id: id(),
-		calibrationId: text('calibration_id').notNull().references(() => calibrations.id, { onDelete: 'cascade' }),
-		itemId: text('item_id').notNull().references(() => items.id),
-		userId: text('user_id').notNull().references(() => users.id),
+		calibrationId: text('calibration_id')
+			.notNull()
+			.references(() => calibrations.id, { onDelete: 'cascade' }),
+		itemId: text('item_id')
+			.notNull()
+			.references(() => items.id),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id),
 		round: integer('round').notNull(),
 		scores: json<Record<string, unknown>>('scores').notNull(),
 		rationale: text('rationale').notNull().default(''),
@@ -253,11 +307,17 @@ export const calibrationScores = sqliteTable(
 export const calibrationConsensus = sqliteTable(
 	'calibration_consensus',
 	{
-		calibrationId: text('calibration_id').notNull().references(() => calibrations.id, { onDelete: 'cascade' }),
-		itemId: text('item_id').notNull().references(() => items.id),
+		calibrationId: text('calibration_id')
+			.notNull()
+			.references(() => calibrations.id, { onDelete: 'cascade' }),
+		itemId: text('item_id')
+			.notNull()
+			.references(() => items.id),
 		scores: json<Record<string, unknown>>('scores').notNull(),
 		note: text('note').notNull().default(''),
-		decidedBy: text('decided_by').notNull().references(() => users.id),
+		decidedBy: text('decided_by')
+			.notNull()
+			.references(() => users.id),
 		decidedAt: integer('decided_at').notNull()
 	},
 	(t) => [primaryKey({ columns: [t.calibrationId, t.itemId] })]
@@ -269,8 +329,12 @@ export const escalations = sqliteTable(
 	'escalations',
 	{
 		id: id(),
-		projectId: text('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
-		itemId: text('item_id').notNull().references(() => items.id),
+		projectId: text('project_id')
+			.notNull()
+			.references(() => projects.id, { onDelete: 'cascade' }),
+		itemId: text('item_id')
+			.notNull()
+			.references(() => items.id),
 		source: text('source', { enum: ['manual', 'auto'] }).notNull(),
 		openedBy: text('opened_by').references(() => users.id),
 		reason: text('reason').notNull(),
@@ -294,7 +358,9 @@ export const notifications = sqliteTable(
 	'notifications',
 	{
 		id: id(),
-		userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
 		projectId: text('project_id').references(() => projects.id, { onDelete: 'cascade' }),
 		kind: text('kind').notNull(),
 		data: json<Record<string, unknown>>('data').notNull(),
@@ -308,7 +374,9 @@ export const notifications = sqliteTable(
 
 export const guidelines = sqliteTable('guidelines', {
 	id: id(),
-	projectId: text('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+	projectId: text('project_id')
+		.notNull()
+		.references(() => projects.id, { onDelete: 'cascade' }),
 	title: text('title').notNull(),
 	createdBy: text('created_by').references(() => users.id),
 	createdAt: createdAt()
@@ -318,7 +386,9 @@ export const guidelineVersions = sqliteTable(
 	'guideline_versions',
 	{
 		id: id(),
-		guidelineId: text('guideline_id').notNull().references(() => guidelines.id, { onDelete: 'cascade' }),
+		guidelineId: text('guideline_id')
+			.notNull()
+			.references(() => guidelines.id, { onDelete: 'cascade' }),
 		number: integer('number').notNull(),
 		/** ProseMirror JSON of the frozen draft, and its Markdown rendering (for diffs and export). */
 		content: json<unknown>('content').notNull(),
@@ -335,8 +405,12 @@ export const guidelineVersions = sqliteTable(
 export const guidelineVersionEscalations = sqliteTable(
 	'guideline_version_escalations',
 	{
-		versionId: text('version_id').notNull().references(() => guidelineVersions.id, { onDelete: 'cascade' }),
-		escalationId: text('escalation_id').notNull().references(() => escalations.id, { onDelete: 'cascade' })
+		versionId: text('version_id')
+			.notNull()
+			.references(() => guidelineVersions.id, { onDelete: 'cascade' }),
+		escalationId: text('escalation_id')
+			.notNull()
+			.references(() => escalations.id, { onDelete: 'cascade' })
 	},
 	(t) => [primaryKey({ columns: [t.versionId, t.escalationId] })]
 );
@@ -344,8 +418,12 @@ export const guidelineVersionEscalations = sqliteTable(
 export const guidelineAcks = sqliteTable(
 	'guideline_acks',
 	{
-		versionId: text('version_id').notNull().references(() => guidelineVersions.id, { onDelete: 'cascade' }),
-		userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+		versionId: text('version_id')
+			.notNull()
+			.references(() => guidelineVersions.id, { onDelete: 'cascade' }),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
 		at: integer('at').notNull()
 	},
 	(t) => [primaryKey({ columns: [t.versionId, t.userId] })]
@@ -382,7 +460,9 @@ export const webhooks = sqliteTable(
 	'webhooks',
 	{
 		id: id(),
-		projectId: text('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+		projectId: text('project_id')
+			.notNull()
+			.references(() => projects.id, { onDelete: 'cascade' }),
 		url: text('url').notNull(),
 		/** Shown once at creation; kept in clear because signing needs it. */
 		secret: text('secret').notNull(),
@@ -398,7 +478,9 @@ export const webhookDeliveries = sqliteTable(
 	'webhook_deliveries',
 	{
 		id: id(),
-		webhookId: text('webhook_id').notNull().references(() => webhooks.id, { onDelete: 'cascade' }),
+		webhookId: text('webhook_id')
+			.notNull()
+			.references(() => webhooks.id, { onDelete: 'cascade' }),
 		event: text('event').notNull(),
 		/** The exact JSON body that is signed and sent on every attempt. */
 		body: text('body').notNull(),
@@ -410,5 +492,8 @@ export const webhookDeliveries = sqliteTable(
 		createdAt: createdAt(),
 		deliveredAt: integer('delivered_at')
 	},
-	(t) => [index('webhook_deliveries_webhook').on(t.webhookId, t.createdAt), index('webhook_deliveries_pending').on(t.state, t.nextAttemptAt)]
+	(t) => [
+		index('webhook_deliveries_webhook').on(t.webhookId, t.createdAt),
+		index('webhook_deliveries_pending').on(t.state, t.nextAttemptAt)
+	]
 );

@@ -7,7 +7,10 @@ const apiPort = process.env.API_PORT ?? '3001';
 const env = { ...process.env, API_PORT: apiPort };
 
 const children = [
-	spawn('npx', ['tsx', 'watch', '--clear-screen=false', 'server/main.ts'], { stdio: 'inherit', env: { ...env, PORT: apiPort, HOST: '127.0.0.1' } }),
+	spawn('npx', ['tsx', 'watch', '--clear-screen=false', 'server/main.ts'], {
+		stdio: 'inherit',
+		env: { ...env, PORT: apiPort, HOST: '127.0.0.1' }
+	}),
 	spawn('npx', ['vite', 'dev', '--port', port, '--strictPort'], { stdio: 'inherit', env })
 ];
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -16,4 +19,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 		process.exit(0);
 	});
 }
-for (const c of children) c.on('exit', (code) => { if (code) process.exit(code); });
+for (const c of children)
+	c.on('exit', (code) => {
+		if (code) process.exit(code);
+	});

@@ -65,7 +65,10 @@ export function createApp(deps: AppDeps) {
 	api.route('/', exports);
 	api.route('/', webhooks);
 	// The document describes the whole app, read when first requested (after every route is mounted).
-	api.route('/', docRoutes(() => app));
+	api.route(
+		'/',
+		docRoutes(() => app)
+	);
 	api.route('/', notifications);
 	api.route('/', admin);
 	api.all('*', (c) => errorResponse(c, 'not_found', `No API route ${c.req.method} ${c.req.path}`));

@@ -54,7 +54,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		demo: e.CONCORD_DEMO !== '0',
 		demoPassword: e.CONCORD_DEMO_PASSWORD,
 		logLevel: e.LOG_LEVEL,
-		allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+		allowedOrigins: e.ALLOWED_ORIGINS.split(',')
+			.map((s) => s.trim())
+			.filter(Boolean),
 		trustProxy: e.TRUST_PROXY === '1',
 		appDir: resolve('build'),
 		sessionTtlMs: 14 * 24 * 3600 * 1000,
@@ -62,6 +64,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		maxImportBytes: 64 * 1024 * 1024,
 		maxMediaBytes: 25 * 1024 * 1024,
 		archive: { maxEntries: 10_000, maxTotalBytes: 256 * 1024 * 1024, maxRatio: 100 },
-		webhooks: { maxAttempts: 6, retryBaseMs: 5_000, timeoutMs: 10_000, allowPrivateNetworks: e.CONCORD_WEBHOOKS_ALLOW_PRIVATE === '1' }
+		webhooks: {
+			maxAttempts: 6,
+			retryBaseMs: 5_000,
+			timeoutMs: 10_000,
+			allowPrivateNetworks: e.CONCORD_WEBHOOKS_ALLOW_PRIVATE === '1'
+		}
 	};
 }

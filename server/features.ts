@@ -11,7 +11,14 @@ export function registerFeatures(deps: AppDeps): void {
 		const opened = autoEscalate(deps.db, itemId);
 		if (!opened) return;
 		void mirrorEscalation(deps.rooms, deps.logger, getEscalationView(deps.db, opened.id)!);
-		deps.events.emit('escalation.opened', { projectId: opened.projectId, escalationId: opened.id, itemId, source: 'auto', reason: opened.reason, openedBy: null });
+		deps.events.emit('escalation.opened', {
+			projectId: opened.projectId,
+			escalationId: opened.id,
+			itemId,
+			source: 'auto',
+			reason: opened.reason,
+			openedBy: null
+		});
 	});
 	// Webhooks: signed deliveries of escalation, guideline and calibration events to subscribed URLs.
 	registerWebhooks(deps);

@@ -31,7 +31,11 @@ export interface ServerOptions {
 	roomStore?: (db: OpenedDb['db'], sqlite: OpenedDb['sqlite']) => RoomStorage;
 }
 
-export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel), options: ServerOptions = {}): Promise<RunningServer> {
+export async function startServer(
+	config: Config,
+	logger: Logger = createLogger(config.logLevel),
+	options: ServerOptions = {}
+): Promise<RunningServer> {
 	const { db, sqlite, close: closeDb } = openDb(config.dataDir);
 	const events = new DomainEvents((err, event) => logger.error({ err, event }, 'domain event listener failed'));
 	const deps = { db, sqlite, config, logger, events, rooms: undefined as never } as import('./http/env').AppDeps;

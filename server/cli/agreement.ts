@@ -3,7 +3,15 @@
 // is printed), 2 usage error or malformed CSV (with its line number).
 import { parseArgs } from 'node:util';
 import { LEVELS, type Level } from '#shared/rubric';
-import { agreement, interpretation, METRICS, WEIGHTS, type AgreementResult, type Metric, type Weights } from '#shared/agreement/index';
+import {
+	agreement,
+	interpretation,
+	METRICS,
+	WEIGHTS,
+	type AgreementResult,
+	type Metric,
+	type Weights
+} from '#shared/agreement/index';
 import { CsvError, readRatingsCsv } from './csv-ratings';
 
 export const AGREEMENT_USAGE = `usage: concord agreement FILE.csv [options]
@@ -20,13 +28,20 @@ The CSV has a header with the columns item,rater,value (one rating per row; miss
   --json                                    print one JSON object
   -h, --help                                show this help`;
 
-const NAMES: Record<Metric, string> = { alpha: "Krippendorff's alpha", cohen: "Cohen's kappa", fleiss: "Fleiss' kappa", percent: 'Percent agreement', ac1: "Gwet's AC1" };
+const NAMES: Record<Metric, string> = {
+	alpha: "Krippendorff's alpha",
+	cohen: "Cohen's kappa",
+	fleiss: "Fleiss' kappa",
+	percent: 'Percent agreement',
+	ac1: "Gwet's AC1"
+};
 
 export class UsageError extends Error {}
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
 	if (value === undefined) return fallback;
-	if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${flag} must be one of ${allowed.join(', ')} (got "${value}")`);
+	if (!(allowed as readonly string[]).includes(value))
+		throw new UsageError(`--${flag} must be one of ${allowed.join(', ')} (got "${value}")`);
 	return value as T;
 }
 
@@ -54,24 +69,41 @@ function parse(argv: string[]) {
 		}
 	});
 	if (values.help) return null;
-	if (positionals.length !== 1) throw new UsageError(positionals.length ? `expected one FILE, got ${positionals.length}` : 'missing FILE');
+	if (positionals.length !== 1)
+		throw new UsageError(positionals.length ? `expected one FILE, got ${positionals.length}` : 'missing FILE');
 	const metric = oneOf('metric', values.metric, METRICS, 'alpha');
 	const weights = oneOf<Weights>('weights', values.weights, WEIGHTS, 'none');
 	if (weights !== 'none' && metric !== 'cohen') throw new UsageError('--weights applies to --metric cohen only');
-	if (values.raters !== undefined && metric !== 'cohen') throw new UsageError('--raters applies to --metric cohen only');
+	if (values.raters !== undefined && metric !== 'cohen')
+		throw new UsageError('--raters applies to --metric cohen only');
 	const raters = values.raters?.split(',').map((r) => r.trim());
-	if (raters && (raters.length !== 2 || raters.some((r) => !r))) throw new UsageError('--raters needs two rater ids separated by a comma');
-	if ((values.ci || values.samples || values.seed) && metric !== 'alpha') throw new UsageError('--ci, --samples and --seed apply to --metric alpha only');
+	if (raters && (raters.length !== 2 || raters.some((r) => !r)))
+		throw new UsageError('--raters needs two rater ids separated by a comma');
+	if ((values.ci || values.samples || values.seed) && metric !== 'alpha')
+		throw new UsageError('--ci, --samples and --seed apply to --metric alpha only');
 	const level = values.level === undefined ? undefined : oneOf<Level>('level', values.level, LEVELS, 'nominal');
-	const ci = values.ci || values.samples || values.seed ? { samples: positiveInt('samples', values.samples, 1000), seed: positiveInt('seed', values.seed, 1) } : undefined;
-	return { file: positionals[0], metric, level, weights, raters: raters as [string, string] | undefined, ci, json: values.json ?? false };
+	const ci =
+		values.ci || values.samples || values.seed
+			? { samples: positiveInt('samples', values.samples, 1000), seed: positiveInt('seed', values.seed, 1) }
+			: undefined;
+	return {
+		file: positionals[0],
+		metric,
+		level,
+		weights,
+		raters: raters as [string, string] | undefined,
+		ci,
+		json: values.json ?? false
+	};
 }
 
 function text(result: AgreementResult): string {
 	const what = `${NAMES[result.metric]} (${result.weights && result.weights !== 'none' ? `${result.weights} weights` : result.level})`;
 	const counts = `items ${result.items}, raters ${result.raters}, ratings ${result.ratings}, items used ${result.itemsUsed}`;
 	if (!result.ok) return `${what} is undefined: ${result.reason}\n${counts}\n`;
-	const ci = result.ci ? `  [${Math.round(result.ci.level * 100)}% CI ${result.ci.low.toFixed(4)} – ${result.ci.high.toFixed(4)}]` : '';
+	const ci = result.ci
+		? `  [${Math.round(result.ci.level * 100)}% CI ${result.ci.low.toFixed(4)} – ${result.ci.high.toFixed(4)}]`
+		: '';
 	const scheme = result.metric === 'alpha' ? 'krippendorff' : 'landis-koch';
 	const band = result.metric === 'percent' ? '' : `\ninterpretation: ${interpretation(result.value, scheme).label}`;
 	return `${what} = ${result.value.toFixed(4)}${ci}${band}\n${counts}\n`;
@@ -81,7 +113,19 @@ function json(result: AgreementResult): string {
 	const { ok, metric, level, weights, items, raters, ratings, itemsUsed } = result;
 	const body = result.ok
 		? { value: result.value, metric, level, weights, items, raters, ratings, itemsUsed, ok, ci: result.ci }
-		: { value: null, metric, level, weights, items, raters, ratings, itemsUsed, ok, code: result.code, reason: result.reason };
+		: {
+				value: null,
+				metric,
+				level,
+				weights,
+				items,
+				raters,
+				ratings,
+				itemsUsed,
+				ok,
+				code: result.code,
+				reason: result.reason
+			};
 	return JSON.stringify(body) + '\n';
 }
 
@@ -103,12 +147,23 @@ export async function runAgreement(argv: string[]): Promise<number> {
 		table = await readRatingsCsv(options.file);
 	} catch (err) {
 		const e = err as NodeJS.ErrnoException;
-		const message = err instanceof CsvError ? `${options.file}: ${e.message}` : e.code ? `cannot read ${options.file}: ${e.message}` : null;
+		const message =
+			err instanceof CsvError
+				? `${options.file}: ${e.message}`
+				: e.code
+					? `cannot read ${options.file}: ${e.message}`
+					: null;
 		if (!message) throw err;
 		process.stderr.write(`concord agreement: ${message}\n`);
 		return 2;
 	}
-	const result = agreement(table, { metric: options.metric, level: options.level, weights: options.weights, raters: options.raters, ci: options.ci });
+	const result = agreement(table, {
+		metric: options.metric,
+		level: options.level,
+		weights: options.weights,
+		raters: options.raters,
+		ci: options.ci
+	});
 	process.stdout.write(options.json ? json(result) : text(result));
 	return result.ok ? 0 : 1;
 }

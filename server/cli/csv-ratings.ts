@@ -99,11 +99,16 @@ export async function readRatingsCsv(path: string): Promise<RatingTable> {
 		if (!columns) {
 			const names = fields.map((f) => f.trim().toLowerCase());
 			const [item, rater, value] = ['item', 'rater', 'value'].map((n) => names.indexOf(n));
-			if (item < 0 || rater < 0 || value < 0) throw new CsvError(lineNo, `the header must name the columns item, rater and value (found: ${fields.join(',')})`);
+			if (item < 0 || rater < 0 || value < 0)
+				throw new CsvError(
+					lineNo,
+					`the header must name the columns item, rater and value (found: ${fields.join(',')})`
+				);
 			columns = { item, rater, value, count: fields.length };
 			continue;
 		}
-		if (fields.length !== columns.count) throw new CsvError(lineNo, `expected ${columns.count} fields, found ${fields.length}`);
+		if (fields.length !== columns.count)
+			throw new CsvError(lineNo, `expected ${columns.count} fields, found ${fields.length}`);
 		const item = fields[columns.item].trim();
 		const rater = fields[columns.rater].trim();
 		const text = fields[columns.value].trim();
@@ -123,7 +128,15 @@ export async function readRatingsCsv(path: string): Promise<RatingTable> {
 		}
 	}
 	if (!columns) throw new CsvError(0, 'the file is empty (expected a header naming item, rater, value)');
-	const table: RatingTable = { itemIndex: itemIndex.done(), raterIndex: raterIndex.done(), values: values.done(), itemCount: items.list.length, raterCount: raters.list.length, itemIds: items.list, raterIds: raters.list };
+	const table: RatingTable = {
+		itemIndex: itemIndex.done(),
+		raterIndex: raterIndex.done(),
+		values: values.done(),
+		itemCount: items.list.length,
+		raterCount: raters.list.length,
+		itemIds: items.list,
+		raterIds: raters.list
+	};
 	if (numeric) return table;
 	const categories = sortLabels(labels.list);
 	const position = new Map(categories.map((c, i) => [c, i]));

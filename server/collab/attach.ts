@@ -21,7 +21,11 @@ export interface Collab {
 }
 
 /** `store` replaces the SQLite room store (tests wrap it to hold commits back); production passes none. */
-export function attachCollab(deps: AppDeps, overrides: Partial<CollabOptions> = {}, store: RoomStorage = new RoomStore(deps.db, deps.sqlite)): Collab {
+export function attachCollab(
+	deps: AppDeps,
+	overrides: Partial<CollabOptions> = {},
+	store: RoomStorage = new RoomStore(deps.db, deps.sqlite)
+): Collab {
 	const opts = collabOptions(overrides);
 	const logger = deps.logger.child({ module: 'collab' });
 	const rooms = new RoomRegistry(store, opts, logger, (target, userId) => permissionIn(deps.db, target, userId));

@@ -69,7 +69,8 @@ function storedAuthor(c: Container): unknown {
 
 function values(item: Y.Item): unknown[] {
 	const content = item.content;
-	if (content instanceof Y.ContentAny || content instanceof Y.ContentJSON) return (content as unknown as { arr: unknown[] }).arr;
+	if (content instanceof Y.ContentAny || content instanceof Y.ContentJSON)
+		return (content as unknown as { arr: unknown[] }).arr;
 	return [];
 }
 
@@ -103,13 +104,19 @@ function newAnnotation(s: Y.Item, { userId, name }: Author, lookup: Lookup): str
 		if (up && isRoot(up.parent, ANNOTATIONS) && up.key === PROPOSALS_KEY) owner = key;
 	}
 	if (owner === null) return null;
-	const forged = owner !== userId || values(s).some((v) => claimsOther(v, 'userId', userId) || namesOther(v, 'name', name));
+	const forged =
+		owner !== userId || values(s).some((v) => claimsOther(v, 'userId', userId) || namesOther(v, 'name', name));
 	return forged ? 'you may only highlight or propose in your own name' : null;
 }
 
 function deletedAnnotation(item: Y.Item, userId: string): string | null {
 	const parent = item.parent as Y.AbstractType<unknown>;
-	const owner = parent._item === null ? highlightOwner(item.parentSub) : parent._item.parentSub === PROPOSALS_KEY && (parent._item.parent as Y.AbstractType<unknown>)._item === null ? item.parentSub : null;
+	const owner =
+		parent._item === null
+			? highlightOwner(item.parentSub)
+			: parent._item.parentSub === PROPOSALS_KEY && (parent._item.parent as Y.AbstractType<unknown>)._item === null
+				? item.parentSub
+				: null;
 	return owner !== null && owner !== userId ? "you may not remove another person's highlight or proposal" : null;
 }
 
@@ -129,8 +136,13 @@ function newInDiscussion(s: Y.Item, { userId, name }: Author, lookup: Lookup): s
 	}
 	const comment = outer(up.parent, lookup);
 	if (comment && isDiscussion(comment.parent)) {
-		if (up.key === 'replies' && values(s).some((v) => claimsOther(v, 'author', userId) || namesOther(v, 'authorName', name))) return 'a reply must be posted in your own name';
-		if (up.key === 'reactions' && reactionOwner(key) !== null && reactionOwner(key) !== userId) return 'you may only react for yourself';
+		if (
+			up.key === 'replies' &&
+			values(s).some((v) => claimsOther(v, 'author', userId) || namesOther(v, 'authorName', name))
+		)
+			return 'a reply must be posted in your own name';
+		if (up.key === 'reactions' && reactionOwner(key) !== null && reactionOwner(key) !== userId)
+			return 'you may only react for yourself';
 	}
 	return null;
 }
@@ -164,8 +176,11 @@ function deletedFromDiscussion(item: Y.Item, { userId, moderator = false }: Auth
 	const mayDelete = mine || moderator;
 	if (under === null) return mayDelete ? null : 'only its author may delete a comment';
 	// Deleting a comment deletes everything inside it, others' replies and reactions included.
-	if (comment._item && Y.isDeleted(ds, comment._item.id)) return mayDelete ? null : 'only its author may delete a comment';
-	if (under.parentSub === 'replies' && under !== item) return values(item).some((v) => claimsOther(v, 'author', userId)) ? 'you may only remove your own replies' : null;
-	if (under.parentSub === 'reactions' && under !== item) return reactionOwner(item.parentSub) === userId ? null : 'you may only remove your own reactions';
+	if (comment._item && Y.isDeleted(ds, comment._item.id))
+		return mayDelete ? null : 'only its author may delete a comment';
+	if (under.parentSub === 'replies' && under !== item)
+		return values(item).some((v) => claimsOther(v, 'author', userId)) ? 'you may only remove your own replies' : null;
+	if (under.parentSub === 'reactions' && under !== item)
+		return reactionOwner(item.parentSub) === userId ? null : 'you may only remove your own reactions';
 	return mine ? null : 'only its author may change a comment';
 }

@@ -69,7 +69,11 @@ export class CommitQueue {
 	}
 
 	#settle(batch: Entry[], ids: number[] | null, failure: unknown): void {
-		if (!ids) this.logger.error({ err: failure, updates: batch.length, rooms: [...new Set(batch.map((e) => e.room))] }, 'could not store room updates');
+		if (!ids)
+			this.logger.error(
+				{ err: failure, updates: batch.length, rooms: [...new Set(batch.map((e) => e.room))] },
+				'could not store room updates'
+			);
 		for (let i = 0; i < batch.length; i++) {
 			try {
 				batch[i].done(ids ? ids[i] : null, failure);

@@ -52,6 +52,7 @@ export function checkContentStruct(s: Y.Item, lookup: Lookup): string | null {
 	if (!(content instanceof Y.ContentType)) return 'guideline content holds only elements and text';
 	const type = content.type;
 	if (type instanceof Y.XmlText) return null;
-	if (type instanceof Y.XmlElement) return nodes.has(type.nodeName) ? null : `the guideline has no node type ${quoted(type.nodeName)}`;
+	if (type instanceof Y.XmlElement)
+		return nodes.has(type.nodeName) ? null : `the guideline has no node type ${quoted(type.nodeName)}`;
 	return 'guideline content holds only elements and text';
 }

@@ -18,7 +18,13 @@ import { inspectUpdate } from './write-guard';
 
 const RESYNC_INTERVAL_MS = 2000;
 
-export function handleFrame(room: Room, conn: Connection, frame: Uint8Array, opts: CollabOptions, logger: Logger): void {
+export function handleFrame(
+	room: Room,
+	conn: Connection,
+	frame: Uint8Array,
+	opts: CollabOptions,
+	logger: Logger
+): void {
 	const message = parseClientMessage(frame);
 	switch (message.type) {
 		case 'syncStep1': {
@@ -48,12 +54,22 @@ export function handleFrame(room: Room, conn: Connection, frame: Uint8Array, opt
 	}
 }
 
-function applyClientUpdate(room: Room, conn: Connection, update: Uint8Array, opts: CollabOptions, logger: Logger): void {
+function applyClientUpdate(
+	room: Room,
+	conn: Connection,
+	update: Uint8Array,
+	opts: CollabOptions,
+	logger: Logger
+): void {
 	if (conn.access !== 'write') {
 		conn.droppedUpdates++;
 		return;
 	}
-	const verdict = inspectUpdate(room.doc, update, opts, { userId: conn.user.id, name: conn.user.name, moderator: conn.moderator });
+	const verdict = inspectUpdate(room.doc, update, opts, {
+		userId: conn.user.id,
+		name: conn.user.name,
+		moderator: conn.moderator
+	});
 	if (verdict.kind === 'invalid') throw protocolError(verdict.reason);
 	if (verdict.kind === 'forbidden') throw Forbidden(verdict.reason);
 	if (verdict.kind === 'incomplete') {
@@ -62,7 +78,10 @@ function applyClientUpdate(room: Room, conn: Connection, update: Uint8Array, opt
 			conn.lastResyncAt = now;
 			conn.send(encodeSyncStep1(room.doc));
 		}
-		logger.debug({ room: room.name, user: conn.user.id }, 'update with missing dependencies not applied; resync requested');
+		logger.debug(
+			{ room: room.name, user: conn.user.id },
+			'update with missing dependencies not applied; resync requested'
+		);
 		return;
 	}
 	if (verdict.empty) return;

@@ -174,7 +174,8 @@ export type AwarenessLimits = Pick<CollabOptions, 'maxAwarenessStateBytes' | 'ma
 export function parseAwarenessUpdate(update: Uint8Array, limits: AwarenessLimits): WireAwarenessEntry[] {
 	const r = new FrameReader(update);
 	const count = r.varUint();
-	if (count > limits.maxAwarenessEntries) throw new AppError('payload_too_large', `Awareness update has more than ${limits.maxAwarenessEntries} entries`);
+	if (count > limits.maxAwarenessEntries)
+		throw new AppError('payload_too_large', `Awareness update has more than ${limits.maxAwarenessEntries} entries`);
 	if (count * 3 > r.remaining) throw protocolError('awareness entries beyond the end of the frame');
 	const entries: WireAwarenessEntry[] = [];
 	const ids = new Set<number>();
@@ -182,7 +183,8 @@ export function parseAwarenessUpdate(update: Uint8Array, limits: AwarenessLimits
 		const clientId = r.varUint();
 		const clock = r.varUint();
 		const json = r.view();
-		if (json.length > limits.maxAwarenessStateBytes) throw new AppError('payload_too_large', `Awareness state larger than ${limits.maxAwarenessStateBytes} bytes`);
+		if (json.length > limits.maxAwarenessStateBytes)
+			throw new AppError('payload_too_large', `Awareness state larger than ${limits.maxAwarenessStateBytes} bytes`);
 		if (ids.has(clientId)) throw protocolError('awareness client id listed twice');
 		ids.add(clientId);
 		entries.push({ clientId, clock, json });

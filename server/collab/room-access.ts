@@ -44,7 +44,8 @@ export function findRoom(db: Db, rawName: string): RoomTarget | null {
 }
 
 function projectOf(db: Db, kind: RoomKind, id: string): string | undefined {
-	if (kind === 'session') return db.select({ p: calibrations.projectId }).from(calibrations).where(eq(calibrations.id, id)).get()?.p;
+	if (kind === 'session')
+		return db.select({ p: calibrations.projectId }).from(calibrations).where(eq(calibrations.id, id)).get()?.p;
 	if (kind === 'item') return db.select({ p: items.projectId }).from(items).where(eq(items.id, id)).get()?.p;
 	return db.select({ p: guidelines.projectId }).from(guidelines).where(eq(guidelines.id, id)).get()?.p;
 }
@@ -66,5 +67,10 @@ export function permissionIn(db: Db, target: RoomTarget, userId: string): RoomPe
 		submitted: evaluator && target.kind === 'item' && hasSubmitted(db, target.id, userId)
 	});
 	const writes = access === 'write' && role !== null;
-	return { role, access, writable: writes ? writableKeys(target.kind, role) : new Set(), moderator: writes && moderatesDiscussion(role) };
+	return {
+		role,
+		access,
+		writable: writes ? writableKeys(target.kind, role) : new Set(),
+		moderator: writes && moderatesDiscussion(role)
+	};
 }

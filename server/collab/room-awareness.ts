@@ -8,7 +8,13 @@
 // peer's state back — are dropped. When a connection leaves, the states it owned are removed and broadcast.
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
-import { encodeAwareness, encodeAwarenessEntries, parseAwarenessState, parseAwarenessUpdate, type AwarenessEntry } from './protocol';
+import {
+	encodeAwareness,
+	encodeAwarenessEntries,
+	parseAwarenessState,
+	parseAwarenessUpdate,
+	type AwarenessEntry
+} from './protocol';
 import type { Connection } from './connection';
 import type { AwarenessLimits } from './protocol';
 
@@ -108,7 +114,10 @@ export class RoomAwareness {
 
 	#schedule(): void {
 		if (this.#timer !== null) return;
-		this.#timer = this.opts.awarenessFlushMs > 0 ? setTimeout(() => this.flush(), this.opts.awarenessFlushMs) : setImmediate(() => this.flush());
+		this.#timer =
+			this.opts.awarenessFlushMs > 0
+				? setTimeout(() => this.flush(), this.opts.awarenessFlushMs)
+				: setImmediate(() => this.flush());
 	}
 
 	/** Applies deferred updates (newest per id) and broadcasts everything that changed since the last flush. */

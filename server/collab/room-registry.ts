@@ -65,7 +65,16 @@ export class RoomRegistry implements RoomWriter {
 			return;
 		}
 		if (!decision.ok) {
-			this.logger.info({ event: 'collab.reject', room: decision.room, user: decision.userId, code: decision.code, reason: decision.reason }, 'collab connection refused');
+			this.logger.info(
+				{
+					event: 'collab.reject',
+					room: decision.room,
+					user: decision.userId,
+					code: decision.code,
+					reason: decision.reason
+				},
+				'collab connection refused'
+			);
 			ws.close(decision.code, decision.reason);
 			return;
 		}
@@ -90,7 +99,10 @@ export class RoomRegistry implements RoomWriter {
 		conn.send(encodeSyncStep1(room.doc));
 		const states = room.awareness.encodeAll();
 		if (states) conn.send(states);
-		this.logger.info({ event: 'collab.connect', room: room.name, user: conn.user.id, access: conn.access, conn: conn.id }, 'collab connected');
+		this.logger.info(
+			{ event: 'collab.connect', room: room.name, user: conn.user.id, access: conn.access, conn: conn.id },
+			'collab connected'
+		);
 	}
 
 	#onMessage(room: Room, conn: Connection, data: RawData, isBinary: boolean): void {
@@ -105,8 +117,12 @@ export class RoomRegistry implements RoomWriter {
 			handleFrame(room, conn, frame, this.opts, this.logger);
 		} catch (err) {
 			const { code, reason } = closeFor(err);
-			if (code === CLOSE_CODES.internal) this.logger.error({ err, room: room.name, user: conn.user.id }, 'collab message failed');
-			this.logger.warn({ event: 'collab.reject', room: room.name, user: conn.user.id, code, reason, conn: conn.id }, 'collab connection closed by the server');
+			if (code === CLOSE_CODES.internal)
+				this.logger.error({ err, room: room.name, user: conn.user.id }, 'collab message failed');
+			this.logger.warn(
+				{ event: 'collab.reject', room: room.name, user: conn.user.id, code, reason, conn: conn.id },
+				'collab connection closed by the server'
+			);
 			conn.close(code, reason);
 		}
 	}
@@ -118,7 +134,16 @@ export class RoomRegistry implements RoomWriter {
 		if (mine?.size === 0) this.#byUser.delete(conn.user.id);
 		room.awareness.removeConnection(conn);
 		this.logger.info(
-			{ event: 'collab.disconnect', room: room.name, user: conn.user.id, code, reason, conn: conn.id, ms: Date.now() - conn.connectedAt, droppedUpdates: conn.droppedUpdates || undefined },
+			{
+				event: 'collab.disconnect',
+				room: room.name,
+				user: conn.user.id,
+				code,
+				reason,
+				conn: conn.id,
+				ms: Date.now() - conn.connectedAt,
+				droppedUpdates: conn.droppedUpdates || undefined
+			},
 			'collab disconnected'
 		);
 		this.#release(room);
@@ -223,7 +248,16 @@ export class RoomRegistry implements RoomWriter {
 				continue;
 			}
 			if (permission.access === null) {
-				this.logger.info({ event: 'collab.reject', room: conn.target.name, user: userId, code: CLOSE_CODES.forbidden, reason: 'access revoked' }, 'collab access revoked');
+				this.logger.info(
+					{
+						event: 'collab.reject',
+						room: conn.target.name,
+						user: userId,
+						code: CLOSE_CODES.forbidden,
+						reason: 'access revoked'
+					},
+					'collab access revoked'
+				);
 				conn.close(CLOSE_CODES.forbidden, 'Your access to this room was removed');
 				continue;
 			}
@@ -239,12 +273,26 @@ export class RoomRegistry implements RoomWriter {
 
 	disconnect(which: CredentialFilter): number {
 		const matches = (conn: Connection) =>
-			'sessionId' in which ? conn.user.sessionId === which.sessionId : 'tokenId' in which ? conn.user.tokenId === which.tokenId : conn.user.id === which.userId;
+			'sessionId' in which
+				? conn.user.sessionId === which.sessionId
+				: 'tokenId' in which
+					? conn.user.tokenId === which.tokenId
+					: conn.user.id === which.userId;
 		let closed = 0;
 		for (const conns of [...this.#byUser.values()]) {
 			for (const conn of [...conns]) {
 				if (!matches(conn)) continue;
-				this.logger.info({ event: 'collab.reject', room: conn.target.name, user: conn.user.id, code: CLOSE_CODES.unauthenticated, reason: 'credential ended', conn: conn.id }, 'collab credential ended');
+				this.logger.info(
+					{
+						event: 'collab.reject',
+						room: conn.target.name,
+						user: conn.user.id,
+						code: CLOSE_CODES.unauthenticated,
+						reason: 'credential ended',
+						conn: conn.id
+					},
+					'collab credential ended'
+				);
 				conn.close(CLOSE_CODES.unauthenticated, 'You were signed out');
 				closed++;
 			}

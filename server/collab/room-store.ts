@@ -51,12 +51,20 @@ export class RoomStore implements RoomStorage {
 		const insert = sqlite?.prepare('INSERT INTO doc_updates (room, data, created_at) VALUES (?, ?, ?)');
 		const raw =
 			sqlite && insert
-				? sqlite.transaction((entries: readonly AppendEntry[], at: number) => entries.map(({ room, update }) => Number(insert.run(room, asBuffer(update), at).lastInsertRowid)))
+				? sqlite.transaction((entries: readonly AppendEntry[], at: number) =>
+						entries.map(({ room, update }) => Number(insert.run(room, asBuffer(update), at).lastInsertRowid))
+					)
 				: null;
 		this.#appendMany = raw
 			? (entries, at) => raw.immediate(entries, at)
 			: (entries, at) =>
-					db.transaction(() => entries.map(({ room, update }) => Number(this.#insert.run({ room, data: asBuffer(update), at }).lastInsertRowid)), { behavior: 'immediate' });
+					db.transaction(
+						() =>
+							entries.map(({ room, update }) =>
+								Number(this.#insert.run({ room, data: asBuffer(update), at }).lastInsertRowid)
+							),
+						{ behavior: 'immediate' }
+					);
 		this.#snapshot = db
 			.select({ data: docSnapshots.data, lastUpdateId: docSnapshots.lastUpdateId })
 			.from(docSnapshots)
@@ -104,7 +112,9 @@ export class RoomStore implements RoomStorage {
 					.values({ room, data, lastUpdateId: upTo, updatedAt: now })
 					.onConflictDoUpdate({ target: docSnapshots.room, set: { data, lastUpdateId: upTo, updatedAt: now } })
 					.run();
-				t.delete(docUpdates).where(and(eq(docUpdates.room, room), lte(docUpdates.id, upTo))).run();
+				t.delete(docUpdates)
+					.where(and(eq(docUpdates.room, room), lte(docUpdates.id, upTo)))
+					.run();
 			},
 			{ behavior: 'immediate' }
 		);

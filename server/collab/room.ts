@@ -110,7 +110,10 @@ export class Room {
 	#fail(origin: unknown, err: unknown): void {
 		if (origin instanceof ServerWrite) origin.failure = err;
 		else if (origin instanceof Connection) {
-			this.logger.error({ err, room: this.name, user: origin.user.id }, 'could not store a room update; keeping it in memory');
+			this.logger.error(
+				{ err, room: this.name, user: origin.user.id },
+				'could not store a room update; keeping it in memory'
+			);
 			origin.close(CLOSE_CODES.internal, 'The update could not be stored; reconnect to retry');
 		}
 	}
@@ -158,7 +161,10 @@ export class Room {
 		const folded = this.logCount;
 		this.logCount = 0;
 		this.logBytes = 0;
-		this.logger.debug({ room: this.name, folded, bytes: state.byteLength, ms: Math.round(performance.now() - started) }, 'room compacted');
+		this.logger.debug(
+			{ room: this.name, folded, bytes: state.byteLength, ms: Math.round(performance.now() - started) },
+			'room compacted'
+		);
 		if (this.unsent.length > 0) {
 			const held = Y.mergeUpdates(this.unsent.splice(0));
 			this.logger.info({ room: this.name }, 'room store recovered; held-back changes sent');

@@ -56,7 +56,8 @@ class UpdateScan {
 	run(): void {
 		const { r, limits } = this;
 		const clients = this.declared(3, 'client sections');
-		if (clients > limits.maxStructsPerUpdate) throw tooLarge(`has more than ${limits.maxStructsPerUpdate} client sections`);
+		if (clients > limits.maxStructsPerUpdate)
+			throw tooLarge(`has more than ${limits.maxStructsPerUpdate} client sections`);
 		for (let c = 0; c < clients; c++) {
 			const structs = this.declared(2, 'structs');
 			this.count(structs);
@@ -80,7 +81,8 @@ class UpdateScan {
 
 	count(n: number): void {
 		this.values += n;
-		if (this.values > this.limits.maxStructsPerUpdate) throw tooLarge(`holds more than ${this.limits.maxStructsPerUpdate} structs and values`);
+		if (this.values > this.limits.maxStructsPerUpdate)
+			throw tooLarge(`holds more than ${this.limits.maxStructsPerUpdate} structs and values`);
 	}
 
 	/** One struct; returns its length (an upper bound for strings) so clocks can be checked. */
@@ -152,7 +154,8 @@ class UpdateScan {
 		for (let i = 0; i < text.length; i++) {
 			const c = text[i];
 			if (inString) {
-				if (c === 0x5c) i++; // backslash: skip the escaped character
+				if (c === 0x5c)
+					i++; // backslash: skip the escaped character
 				else if (c === 0x22) inString = false;
 			} else if (c === 0x22) inString = true;
 			else if (c === 0x5b || c === 0x7b) {
@@ -184,7 +187,8 @@ class UpdateScan {
 			if (tag === 125) this.varInt();
 			else if (tag === 124) r.skip(4);
 			else if (tag === 123 || tag === 122) r.skip(8);
-			else if (tag === 119 || tag === 116) r.view(); // string, bytes
+			else if (tag === 119 || tag === 116)
+				r.view(); // string, bytes
 			else if (tag === 118 || tag === 117) {
 				const entries = this.declared(tag === 118 ? 2 : 1, 'values');
 				if (left.length >= MAX_VALUE_DEPTH) throw tooLarge(`nests values deeper than ${MAX_VALUE_DEPTH} levels`);

@@ -27,7 +27,12 @@ export function decideUpgrade(c: Context, deps: AppDeps): UpgradeDecision {
 		if (!target) throw NotFound(`There is no room "${room}"`);
 		const permission = permissionIn(deps.db, target, user.id);
 		if (permission.access === null) throw Forbidden('You do not have access to this room');
-		return { ok: true, user: { id: user.id, name: user.name, sessionId: caller.sessionId, tokenId: caller.tokenId }, target, permission };
+		return {
+			ok: true,
+			user: { id: user.id, name: user.name, sessionId: caller.sessionId, tokenId: caller.tokenId },
+			target,
+			permission
+		};
 	} catch (err) {
 		if (!(err instanceof AppError)) deps.logger.error({ err, room, user: user?.id }, 'collaboration upgrade failed');
 		return { ok: false, ...closeFor(err), room, userId: user?.id ?? null };

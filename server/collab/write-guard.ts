@@ -9,7 +9,15 @@
 // whatever the writer, new structs in `content` must be guideline content the schema knows (guideline-content.ts).
 // tests/collab/write-guard.test.ts checks the verdicts against a scratch copy that really applies the update.
 import * as Y from 'yjs';
-import { AUTHORED_ROOTS, checkDeletion, checkNewStruct, typeContainer, type Author, type Container, type Lookup } from './authorship';
+import {
+	AUTHORED_ROOTS,
+	checkDeletion,
+	checkNewStruct,
+	typeContainer,
+	type Author,
+	type Container,
+	type Lookup
+} from './authorship';
 import { checkContentStruct } from './guideline-content';
 import { protocolError } from './protocol';
 import { scanUpdate, type UpdateLimits } from './update-scan';
@@ -37,7 +45,8 @@ class Invalid extends Error {}
  * people's comments).
  */
 export function inspectUpdate(doc: Y.Doc, update: Uint8Array, limits: UpdateLimits, author?: Author): UpdateVerdict {
-	if (update.length === 2 && update[0] === 0 && update[1] === 0) return { kind: 'ok', roots: new Set(), empty: true, update };
+	if (update.length === 2 && update[0] === 0 && update[1] === 0)
+		return { kind: 'ok', roots: new Set(), empty: true, update };
 	scanUpdate(update, limits);
 	// Yjs reads lengths without checking them against a view's end: it decodes (and later applies) its own copy.
 	const own = update.slice();
@@ -103,12 +112,14 @@ class Inspection implements Lookup {
 			const root = s.id.clock < known ? this.overlapRoot(s, known) : this.resolve(s);
 			if (root === INCOMPLETE) return { kind: 'incomplete' };
 			if (root !== null) roots.add(root);
-			if (root !== null && this.author !== undefined && s instanceof Y.Item && AUTHORED_ROOTS.has(root)) this.authoredNew.push([s, root]);
+			if (root !== null && this.author !== undefined && s instanceof Y.Item && AUTHORED_ROOTS.has(root))
+				this.authoredNew.push([s, root]);
 			if (root === ROOM_KEYS.content && s instanceof Y.Item) this.draftNew.push(s);
 		}
 		for (const [client, ranges] of this.ds.clients) {
 			for (const { clock, len } of ranges) {
-				if (clock + len > (this.stateAfter.get(client) ?? Y.getState(this.store, client))) return { kind: 'incomplete' };
+				if (clock + len > (this.stateAfter.get(client) ?? Y.getState(this.store, client)))
+					return { kind: 'incomplete' };
 				this.deletedRoots(client, clock, clock + len, roots);
 			}
 		}
@@ -148,7 +159,8 @@ class Inspection implements Lookup {
 			chain.push(s);
 			if (s.parent instanceof Y.ID) {
 				const p = this.find(s.parent);
-				if (p instanceof Y.Item && p.content instanceof Y.ContentType) found = this.isNew(p) ? { item: p } : typeContainer(p.content.type);
+				if (p instanceof Y.Item && p.content instanceof Y.ContentType)
+					found = this.isNew(p) ? { item: p } : typeContainer(p.content.type);
 				break;
 			}
 			const target = s.origin ? this.find(s.origin) : s.rightOrigin ? this.find(s.rightOrigin) : undefined;
@@ -186,7 +198,8 @@ class Inspection implements Lookup {
 				if (s instanceof Y.Item && !s.deleted) {
 					const root = this.storeRoot(s);
 					if (root !== null) roots.add(root);
-					if (root !== null && this.author !== undefined && AUTHORED_ROOTS.has(root)) this.authoredDeleted.push([s, root]);
+					if (root !== null && this.author !== undefined && AUTHORED_ROOTS.has(root))
+						this.authoredDeleted.push([s, root]);
 				}
 			}
 		}
@@ -213,13 +226,15 @@ class Inspection implements Lookup {
 			if (declared !== null) throw new Invalid('overlapping struct continues collected content');
 			return null;
 		}
-		if (declared === null || declared !== (prev as Y.Item).parent) throw new Invalid('overlapping struct changes its parent');
+		if (declared === null || declared !== (prev as Y.Item).parent)
+			throw new Invalid('overlapping struct changes its parent');
 		return this.storeRoot(prev as Y.Item);
 	}
 
 	/** The parent type Yjs would give a struct whose dependencies are all in the store (null: it becomes GC). */
 	declaredParent(item: Y.Item): Y.AbstractType<unknown> | null | typeof INCOMPLETE {
-		if (typeof item.parent === 'string') return (this.doc.share.get(item.parent) ?? null) as Y.AbstractType<unknown> | null;
+		if (typeof item.parent === 'string')
+			return (this.doc.share.get(item.parent) ?? null) as Y.AbstractType<unknown> | null;
 		if (item.parent instanceof Y.ID) {
 			const p = this.find(item.parent);
 			if (p === undefined || this.isNew(p)) return INCOMPLETE;
@@ -228,7 +243,8 @@ class Inspection implements Lookup {
 		}
 		const left = item.origin ? this.find(item.origin) : null;
 		const right = item.rightOrigin ? this.find(item.rightOrigin) : null;
-		if (left === undefined || right === undefined || (left && this.isNew(left)) || (right && this.isNew(right))) return INCOMPLETE;
+		if (left === undefined || right === undefined || (left && this.isNew(left)) || (right && this.isNew(right)))
+			return INCOMPLETE;
 		if (left instanceof Y.GC || right instanceof Y.GC) return null;
 		return (((left ?? right) as Y.Item | null)?.parent ?? null) as Y.AbstractType<unknown> | null;
 	}
@@ -274,7 +290,14 @@ class Inspection implements Lookup {
 	step(s: Struct): { root: Resolved } | { dependsOn: Struct } {
 		if (s instanceof Y.GC || s instanceof Y.Skip) return { root: null };
 		if (typeof s.parent === 'string') return { root: s.parent };
-		const target = s.parent instanceof Y.ID ? this.find(s.parent) : s.origin ? this.find(s.origin) : s.rightOrigin ? this.find(s.rightOrigin) : null;
+		const target =
+			s.parent instanceof Y.ID
+				? this.find(s.parent)
+				: s.origin
+					? this.find(s.origin)
+					: s.rightOrigin
+						? this.find(s.rightOrigin)
+						: null;
 		if (target === undefined) return { root: INCOMPLETE };
 		if (target === null) throw new Invalid('item without parent or origin');
 		if (s.parent instanceof Y.ID) {

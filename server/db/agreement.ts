@@ -58,7 +58,11 @@ export function rubricsOf(db: Db, rows: readonly { rubricId: string }[]): Rubric
 
 export function evaluatorsOf(db: Db, ids: readonly string[]): Map<string, EvaluatorFacts> {
 	if (!ids.length) return new Map();
-	const rows = db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(inArray(users.id, [...new Set(ids)])).all();
+	const rows = db
+		.select({ id: users.id, name: users.name, email: users.email })
+		.from(users)
+		.where(inArray(users.id, [...new Set(ids)]))
+		.all();
 	return new Map(rows.map((r) => [r.id, r]));
 }
 
@@ -67,7 +71,11 @@ export function goldScoresOf(db: Db, itemIds: readonly string[]): Map<string, Re
 	const out = new Map<string, Record<string, unknown>>();
 	const unique = [...new Set(itemIds)];
 	for (let i = 0; i < unique.length; i += 500) {
-		const rows = db.select({ id: items.id, gold: items.gold }).from(items).where(and(inArray(items.id, unique.slice(i, i + 500)), isNotNull(items.gold))).all();
+		const rows = db
+			.select({ id: items.id, gold: items.gold })
+			.from(items)
+			.where(and(inArray(items.id, unique.slice(i, i + 500)), isNotNull(items.gold)))
+			.all();
 		for (const r of rows) {
 			const scores = (r.gold as { scores?: unknown } | null)?.scores;
 			if (scores && typeof scores === 'object') out.set(r.id, scores as Record<string, unknown>);
@@ -87,7 +95,13 @@ export interface ItemFacts {
 export function itemFactsOf(db: Db, itemIds: readonly string[]): Map<string, ItemFacts> {
 	if (!itemIds.length) return new Map();
 	const rows = db
-		.select({ id: items.id, externalId: items.externalId, modality: items.modality, language: items.language, payload: items.payload })
+		.select({
+			id: items.id,
+			externalId: items.externalId,
+			modality: items.modality,
+			language: items.language,
+			payload: items.payload
+		})
 		.from(items)
 		.where(inArray(items.id, [...new Set(itemIds)]))
 		.all();
@@ -115,18 +129,33 @@ export function latestEscalationsOf(db: Db, itemIds: readonly string[]): Map<str
 }
 
 /** Modalities and languages of the project's evaluated items, and its first and last submission. */
-export function scopeOptions(db: Db, projectId: string): { modalities: string[]; languages: string[]; first: number | null; last: number | null } {
+export function scopeOptions(
+	db: Db,
+	projectId: string
+): { modalities: string[]; languages: string[]; first: number | null; last: number | null } {
 	const base = and(eq(items.projectId, projectId), eq(evaluations.state, 'submitted'));
 	const submitted = sql<number>`coalesce(${evaluations.submittedAt}, ${evaluations.updatedAt})`;
 	const pick = (column: typeof items.modality | typeof items.language) =>
-		db.selectDistinct({ v: column }).from(evaluations).innerJoin(items, eq(items.id, evaluations.itemId)).where(base).orderBy(asc(column)).all().map((r) => r.v);
+		db
+			.selectDistinct({ v: column })
+			.from(evaluations)
+			.innerJoin(items, eq(items.id, evaluations.itemId))
+			.where(base)
+			.orderBy(asc(column))
+			.all()
+			.map((r) => r.v);
 	const range = db
 		.select({ first: sql<number | null>`min(${submitted})`, last: sql<number | null>`max(${submitted})` })
 		.from(evaluations)
 		.innerJoin(items, eq(items.id, evaluations.itemId))
 		.where(base)
 		.get();
-	return { modalities: pick(items.modality), languages: pick(items.language), first: range?.first ?? null, last: range?.last ?? null };
+	return {
+		modalities: pick(items.modality),
+		languages: pick(items.language),
+		first: range?.first ?? null,
+		last: range?.last ?? null
+	};
 }
 
 /** How many evaluators score each item in the regular queue (an item with that many is complete). */

@@ -12,5 +12,7 @@ export interface AuditEntry {
 }
 
 export function audit(db: Db, entry: AuditEntry): void {
-	db.insert(auditLog).values({ ...entry, data: entry.data ?? null, at: Date.now() }).run();
+	db.insert(auditLog)
+		.values({ ...entry, data: entry.data ?? null, at: Date.now() })
+		.run();
 }

@@ -15,7 +15,11 @@ import { autoEscalationNote, markConflicts, mayAutoEscalate, worstConflict } fro
 import { itemAgreement } from '../domain/item-agreement';
 
 /** Per-dimension agreement among the item's submitted evaluations, with conflicts marked. */
-export function itemConflicts(db: Db, item: { id: string; projectId: string; modality: string }, settings: ProjectSettings): DimensionAgreement[] {
+export function itemConflicts(
+	db: Db,
+	item: { id: string; projectId: string; modality: string },
+	settings: ProjectSettings
+): DimensionAgreement[] {
 	const rubric = rubricForItem(db, item);
 	if (!rubric) return [];
 	const scores = evaluationsForItems(db, [item.id], { submittedOnly: true }).map((e) => e.scores);
@@ -41,7 +45,11 @@ export function autoEscalate(db: Db, itemId: string): EscalationRow | null {
 			note: autoEscalationNote(agreement),
 			dimension: worst.key
 		});
-		notify(t, projectLeadIds(t, item.projectId), { projectId: item.projectId, kind: 'escalation.opened', data: { escalationId: row.id, itemId, reason: AUTO_REASON } });
+		notify(t, projectLeadIds(t, item.projectId), {
+			projectId: item.projectId,
+			kind: 'escalation.opened',
+			data: { escalationId: row.id, itemId, reason: AUTO_REASON }
+		});
 		return row;
 	});
 }

@@ -18,11 +18,21 @@ export interface CandidateFilter {
 	limit: number;
 }
 
-export function calibrationCandidates(db: Db, projectId: string, rubric: Rubric, f: CandidateFilter): { items: CandidateItem[]; total: number } {
+export function calibrationCandidates(
+	db: Db,
+	projectId: string,
+	rubric: Rubric,
+	f: CandidateFilter
+): { items: CandidateItem[]; total: number } {
 	const conds: SQL[] = [eq(items.projectId, projectId)];
 	if (f.modality) conds.push(eq(items.modality, f.modality));
 	if (f.language) conds.push(eq(items.language, f.language));
-	const rows = db.select().from(items).where(and(...conds)).orderBy(asc(items.createdAt), asc(items.id)).all();
+	const rows = db
+		.select()
+		.from(items)
+		.where(and(...conds))
+		.orderBy(asc(items.createdAt), asc(items.id))
+		.all();
 	const evaluated = db
 		.select({ itemId: evaluations.itemId, userId: evaluations.evaluatorId, scores: evaluations.scores })
 		.from(evaluations)
@@ -32,7 +42,10 @@ export function calibrationCandidates(db: Db, projectId: string, rubric: Rubric,
 	const count = new Map<string, number>();
 	for (const e of evaluated) count.set(e.itemId, (count.get(e.itemId) ?? 0) + 1);
 	const modality = new Map(rows.map((r) => [r.id, r.modality]));
-	const ranked = rankDisagreement((id) => dimensionsFor(rubric, modality.get(id) ?? ''), evaluated.filter((e) => modality.has(e.itemId)).map((e) => ({ ...e, scores: e.scores as Scores })));
+	const ranked = rankDisagreement(
+		(id) => dimensionsFor(rubric, modality.get(id) ?? ''),
+		evaluated.filter((e) => modality.has(e.itemId)).map((e) => ({ ...e, scores: e.scores as Scores }))
+	);
 	const out: CandidateItem[] = [];
 	for (const r of rows) {
 		if (!dimensionsFor(rubric, r.modality).length) continue;
@@ -47,7 +60,8 @@ export function calibrationCandidates(db: Db, projectId: string, rubric: Rubric,
 			hasGold: r.gold !== null
 		});
 	}
-	if (f.sort === 'disagreement') out.sort((a, b) => (b.disagreement ?? -1) - (a.disagreement ?? -1) || b.evaluations - a.evaluations);
+	if (f.sort === 'disagreement')
+		out.sort((a, b) => (b.disagreement ?? -1) - (a.disagreement ?? -1) || b.evaluations - a.evaluations);
 	else out.reverse();
 	return { items: out.slice(0, f.limit), total: out.length };
 }

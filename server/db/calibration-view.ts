@@ -5,14 +5,34 @@
 import { eq, inArray } from 'drizzle-orm';
 import type { Db } from './client';
 import { items as itemsTable, rubrics } from '../../drizzle/schema';
-import type { CalibrationPublicState, CalibrationRoundInfo, CalibrationScore, CalibrationSummary, CalibrationView, RevealedRound } from '#shared/calibration';
+import type {
+	CalibrationPublicState,
+	CalibrationRoundInfo,
+	CalibrationScore,
+	CalibrationSummary,
+	CalibrationView,
+	RevealedRound
+} from '#shared/calibration';
 import { dimensionsFor, type Rubric } from '#shared/rubric';
 import type { Scores } from '#shared/evaluation';
 import type { Item } from '#shared/items';
 import { roundItemIds } from '../domain/calibration';
 import { roundIsOpen, visibleSheets } from '../domain/blind';
 import { itemFigures, pooledFigures, SESSION_METRIC } from '../domain/calibration-agreement';
-import { calibrationsOfProject, consensusOf, getCalibration, participantsOf, participantsOfMany, roundsOf, sessionItemRows, sheetsOf, submittersOf, type CalibrationRow, type RoundRow, type SessionItemRow } from './calibrations';
+import {
+	calibrationsOfProject,
+	consensusOf,
+	getCalibration,
+	participantsOf,
+	participantsOfMany,
+	roundsOf,
+	sessionItemRows,
+	sheetsOf,
+	submittersOf,
+	type CalibrationRow,
+	type RoundRow,
+	type SessionItemRow
+} from './calibrations';
 import { toItem } from './items';
 import { getProject, getRubric } from './projects';
 import { findUser } from './users';
@@ -39,7 +59,14 @@ export function loadSession(db: Db, id: string): SessionFacts | null {
 	if (!rubric) return null;
 	const sessionItems = sessionItemRows(db, id);
 	const ids = sessionItems.map((s) => s.itemId);
-	const byId = new Map(db.select().from(itemsTable).where(inArray(itemsTable.id, ids.length ? ids : [''])).all().map((r) => [r.id, r]));
+	const byId = new Map(
+		db
+			.select()
+			.from(itemsTable)
+			.where(inArray(itemsTable.id, ids.length ? ids : ['']))
+			.all()
+			.map((r) => [r.id, r])
+	);
 	return {
 		row,
 		rubric,
@@ -61,7 +88,13 @@ function roundInfos(f: SessionFacts): CalibrationRoundInfo[] {
 		round: r.round,
 		startedAt: r.startedAt,
 		revealedAt: r.revealedAt,
-		itemIds: roundItemIds(r.round, f.row.round, all, active, new Set(f.sheets.filter((s) => s.round === r.round).map((s) => s.itemId)))
+		itemIds: roundItemIds(
+			r.round,
+			f.row.round,
+			all,
+			active,
+			new Set(f.sheets.filter((s) => s.round === r.round).map((s) => s.itemId))
+		)
 	}));
 }
 
@@ -71,11 +104,22 @@ function revealedRounds(f: SessionFacts, infos: CalibrationRoundInfo[], open: Ca
 		.filter((r) => roundIsOpen(r.revealedAt, f.row.phase))
 		.map((r) => {
 			const sheets = open.filter((s) => s.round === r.round);
-			const perItem = r.itemIds.map((itemId) => sheets.filter((s) => s.itemId === itemId).map((s) => s.scores as Scores));
+			const perItem = r.itemIds.map((itemId) =>
+				sheets.filter((s) => s.itemId === itemId).map((s) => s.scores as Scores)
+			);
 			const items: RevealedRound['items'] = {};
-			r.itemIds.forEach((itemId, i) => (items[itemId] = itemFigures(dimensionsFor(f.rubric, modality.get(itemId) ?? ''), perItem[i])));
+			r.itemIds.forEach(
+				(itemId, i) => (items[itemId] = itemFigures(dimensionsFor(f.rubric, modality.get(itemId) ?? ''), perItem[i]))
+			);
 			const dimensions = pooledFigures(f.rubric.dimensions, perItem).filter((d) => d.ratings > 0);
-			return { round: r.round, revealedAt: r.revealedAt ?? f.row.closedAt ?? Date.now(), scores: sheets, items, dimensions, metric: SESSION_METRIC };
+			return {
+				round: r.round,
+				revealedAt: r.revealedAt ?? f.row.closedAt ?? Date.now(),
+				scores: sheets,
+				items,
+				dimensions,
+				metric: SESSION_METRIC
+			};
 		});
 }
 
@@ -128,8 +172,18 @@ export function calibrationView(f: SessionFacts, viewer: Viewer): CalibrationVie
 /** Sessions of a project for one viewer: all of them, or (participants) only their own. */
 export function calibrationSummaries(db: Db, projectId: string, viewerId: string, all: boolean): CalibrationSummary[] {
 	const rows = calibrationsOfProject(db, projectId);
-	const people = participantsOfMany(db, rows.map((r) => r.id));
-	const rubricNames = new Map(db.select({ id: rubrics.id, name: rubrics.name }).from(rubrics).where(eq(rubrics.projectId, projectId)).all().map((r) => [r.id, r.name]));
+	const people = participantsOfMany(
+		db,
+		rows.map((r) => r.id)
+	);
+	const rubricNames = new Map(
+		db
+			.select({ id: rubrics.id, name: rubrics.name })
+			.from(rubrics)
+			.where(eq(rubrics.projectId, projectId))
+			.all()
+			.map((r) => [r.id, r.name])
+	);
 	const out: CalibrationSummary[] = [];
 	for (const row of rows.reverse()) {
 		const participants = people.get(row.id) ?? [];
@@ -155,7 +209,8 @@ export function calibrationSummaries(db: Db, projectId: string, viewerId: string
 			participants,
 			isParticipant,
 			progress: { submitted: sent.length, expected: active.length * participants.length },
-			myRemaining: isParticipant && row.phase === 'scoring' ? active.length - sent.filter((s) => s.userId === viewerId).length : 0
+			myRemaining:
+				isParticipant && row.phase === 'scoring' ? active.length - sent.filter((s) => s.userId === viewerId).length : 0
 		});
 	}
 	return out;

@@ -3,8 +3,22 @@
 // the phases a transition may start from), so of two racing leads exactly one moves the session.
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from './client';
-import { calibrationConsensus, calibrationItems, calibrationParticipants, calibrationRounds, calibrationScores, calibrations, users } from '../../drizzle/schema';
-import type { CalibrationConsensus, CalibrationPhase, CalibrationScore, CalibrationScoreInput, Person } from '#shared/calibration';
+import {
+	calibrationConsensus,
+	calibrationItems,
+	calibrationParticipants,
+	calibrationRounds,
+	calibrationScores,
+	calibrations,
+	users
+} from '../../drizzle/schema';
+import type {
+	CalibrationConsensus,
+	CalibrationPhase,
+	CalibrationScore,
+	CalibrationScoreInput,
+	Person
+} from '#shared/calibration';
 import type { Scores, Span } from '#shared/evaluation';
 import { newId } from '../domain/ids';
 import { audit } from './audit';
@@ -19,7 +33,12 @@ export function getCalibration(db: Db, id: string): CalibrationRow | undefined {
 }
 
 export function calibrationsOfProject(db: Db, projectId: string): CalibrationRow[] {
-	return db.select().from(calibrations).where(eq(calibrations.projectId, projectId)).orderBy(asc(calibrations.createdAt)).all();
+	return db
+		.select()
+		.from(calibrations)
+		.where(eq(calibrations.projectId, projectId))
+		.orderBy(asc(calibrations.createdAt))
+		.all();
 }
 
 export interface NewCalibration {
@@ -35,11 +54,23 @@ export function createCalibration(t: Db, input: NewCalibration): CalibrationRow 
 	const now = Date.now();
 	const row = t
 		.insert(calibrations)
-		.values({ id: newId(), projectId: input.projectId, title: input.title, rubricId: input.rubricId, phase: 'scoring', round: 1, createdBy: input.createdBy, createdAt: now })
+		.values({
+			id: newId(),
+			projectId: input.projectId,
+			title: input.title,
+			rubricId: input.rubricId,
+			phase: 'scoring',
+			round: 1,
+			createdBy: input.createdBy,
+			createdAt: now
+		})
 		.returning()
 		.get();
-	input.itemIds.forEach((itemId, position) => t.insert(calibrationItems).values({ calibrationId: row.id, itemId, position, activeRound: 1 }).run());
-	for (const userId of input.participantIds) t.insert(calibrationParticipants).values({ calibrationId: row.id, userId }).run();
+	input.itemIds.forEach((itemId, position) =>
+		t.insert(calibrationItems).values({ calibrationId: row.id, itemId, position, activeRound: 1 }).run()
+	);
+	for (const userId of input.participantIds)
+		t.insert(calibrationParticipants).values({ calibrationId: row.id, userId }).run();
 	t.insert(calibrationRounds).values({ calibrationId: row.id, round: 1, startedAt: now }).run();
 	audit(t, {
 		actorId: input.createdBy,
@@ -53,7 +84,12 @@ export function createCalibration(t: Db, input: NewCalibration): CalibrationRow 
 }
 
 export function sessionItemRows(db: Db, calibrationId: string): SessionItemRow[] {
-	return db.select().from(calibrationItems).where(eq(calibrationItems.calibrationId, calibrationId)).orderBy(asc(calibrationItems.position)).all();
+	return db
+		.select()
+		.from(calibrationItems)
+		.where(eq(calibrationItems.calibrationId, calibrationId))
+		.orderBy(asc(calibrationItems.position))
+		.all();
 }
 
 export function sessionItemRow(db: Db, calibrationId: string, itemId: string): SessionItemRow | undefined {
@@ -89,7 +125,12 @@ export function participantsOfMany(db: Db, calibrationIds: string[]): Map<string
 }
 
 export function roundsOf(db: Db, calibrationId: string): RoundRow[] {
-	return db.select().from(calibrationRounds).where(eq(calibrationRounds.calibrationId, calibrationId)).orderBy(asc(calibrationRounds.round)).all();
+	return db
+		.select()
+		.from(calibrationRounds)
+		.where(eq(calibrationRounds.calibrationId, calibrationId))
+		.orderBy(asc(calibrationRounds.round))
+		.all();
 }
 
 type SheetRow = typeof calibrationScores.$inferSelect;
@@ -136,15 +177,43 @@ export interface SheetWrite {
 /** Saves (or replaces, before the reveal) one participant's sheet for the current round. */
 export function saveSheet(t: Db, w: SheetWrite): CalibrationScore {
 	const now = Date.now();
-	const values = { scores: w.input.scores, rationale: w.input.rationale, spans: w.input.spans, timeSpentMs: w.input.timeSpentMs, submittedAt: now };
+	const values = {
+		scores: w.input.scores,
+		rationale: w.input.rationale,
+		spans: w.input.spans,
+		timeSpentMs: w.input.timeSpentMs,
+		submittedAt: now
+	};
 	const row = t
 		.insert(calibrationScores)
-		.values({ id: newId(), calibrationId: w.calibrationId, itemId: w.itemId, userId: w.userId, round: w.round, ...values })
-		.onConflictDoUpdate({ target: [calibrationScores.calibrationId, calibrationScores.itemId, calibrationScores.userId, calibrationScores.round], set: values })
+		.values({
+			id: newId(),
+			calibrationId: w.calibrationId,
+			itemId: w.itemId,
+			userId: w.userId,
+			round: w.round,
+			...values
+		})
+		.onConflictDoUpdate({
+			target: [
+				calibrationScores.calibrationId,
+				calibrationScores.itemId,
+				calibrationScores.userId,
+				calibrationScores.round
+			],
+			set: values
+		})
 		.returning()
 		.get();
 	// The audit row records that a sheet was submitted, not its content: the trail must not unblind the round.
-	audit(t, { actorId: w.userId, projectId: w.projectId, action: 'calibration.score', entityType: 'calibration', entityId: w.calibrationId, data: { itemId: w.itemId, round: w.round, sheetId: row.id } });
+	audit(t, {
+		actorId: w.userId,
+		projectId: w.projectId,
+		action: 'calibration.score',
+		entityType: 'calibration',
+		entityId: w.calibrationId,
+		data: { itemId: w.itemId, round: w.round, sheetId: row.id }
+	});
 	return toSheet(row);
 }
 
@@ -165,7 +234,15 @@ export function changePhase(t: Db, id: string, change: PhaseChange): Calibration
 		.where(and(eq(calibrations.id, id), inArray(calibrations.phase, [...change.from])))
 		.returning()
 		.get();
-	if (row) audit(t, { actorId: change.actorId, projectId: row.projectId, action: change.action, entityType: 'calibration', entityId: id, data: { from: change.from, to: change.to, round: row.round, ...change.data } });
+	if (row)
+		audit(t, {
+			actorId: change.actorId,
+			projectId: row.projectId,
+			action: change.action,
+			entityType: 'calibration',
+			entityId: id,
+			data: { from: change.from, to: change.to, round: row.round, ...change.data }
+		});
 	return row;
 }
 
@@ -203,8 +280,23 @@ export function saveConsensus(t: Db, w: ConsensusWrite): void {
 		.values({ calibrationId: w.calibrationId, itemId: w.itemId, ...values })
 		.onConflictDoUpdate({ target: [calibrationConsensus.calibrationId, calibrationConsensus.itemId], set: values })
 		.run();
-	setGold(t, w.itemId, { scores: w.scores, note: w.note, source: 'calibration', calibrationId: w.calibrationId, rubricId: w.rubricId, decidedBy: w.decidedBy, decidedAt: now });
-	audit(t, { actorId: w.decidedBy, projectId: w.projectId, action: 'calibration.consensus', entityType: 'calibration', entityId: w.calibrationId, data: { itemId: w.itemId, scores: w.scores, note: w.note } });
+	setGold(t, w.itemId, {
+		scores: w.scores,
+		note: w.note,
+		source: 'calibration',
+		calibrationId: w.calibrationId,
+		rubricId: w.rubricId,
+		decidedBy: w.decidedBy,
+		decidedAt: now
+	});
+	audit(t, {
+		actorId: w.decidedBy,
+		projectId: w.projectId,
+		action: 'calibration.consensus',
+		entityType: 'calibration',
+		entityId: w.calibrationId,
+		data: { itemId: w.itemId, scores: w.scores, note: w.note }
+	});
 }
 
 export function consensusOf(db: Db, calibrationId: string): CalibrationConsensus[] {
@@ -214,5 +306,11 @@ export function consensusOf(db: Db, calibrationId: string): CalibrationConsensus
 		.innerJoin(users, eq(users.id, calibrationConsensus.decidedBy))
 		.where(eq(calibrationConsensus.calibrationId, calibrationId))
 		.all()
-		.map((r) => ({ itemId: r.c.itemId, scores: r.c.scores as Scores, note: r.c.note, decidedBy: { id: r.c.decidedBy, name: r.name }, decidedAt: r.c.decidedAt }));
+		.map((r) => ({
+			itemId: r.c.itemId,
+			scores: r.c.scores as Scores,
+			note: r.c.note,
+			decidedBy: { id: r.c.decidedBy, name: r.name },
+			decidedAt: r.c.decidedAt
+		}));
 }

@@ -19,8 +19,16 @@ import { NotFound } from '../domain/errors';
 function guidelineFor(db: Db, projectId: string, terms: string[]): EscalationDetail['guideline'] {
 	const current = currentGuidelineVersion(db, projectId);
 	if (!current) return null;
-	const version = db.select({ markdown: guidelineVersions.markdown }).from(guidelineVersions).where(eq(guidelineVersions.id, current.id)).get();
-	const guideline = db.select({ title: guidelines.title }).from(guidelines).where(eq(guidelines.id, current.guidelineId)).get();
+	const version = db
+		.select({ markdown: guidelineVersions.markdown })
+		.from(guidelineVersions)
+		.where(eq(guidelineVersions.id, current.id))
+		.get();
+	const guideline = db
+		.select({ title: guidelines.title })
+		.from(guidelines)
+		.where(eq(guidelines.id, current.guidelineId))
+		.get();
 	return {
 		id: current.guidelineId,
 		title: guideline?.title ?? '',
@@ -52,7 +60,9 @@ export function escalationDetail(db: Db, escalation: EscalationView, opts: Detai
 	const labels = conflictKeys.map((k) => rubric?.dimensions.find((d) => d.key === k)?.label ?? k);
 	return {
 		escalation,
-		related: blind ? related.filter((e) => e.source === 'manual' && e.openedBy?.id === escalation.openedBy?.id) : related,
+		related: blind
+			? related.filter((e) => e.source === 'manual' && e.openedBy?.id === escalation.openedBy?.id)
+			: related,
 		item: toItem(row, opts.withGold),
 		rubric,
 		evaluations: blind ? [] : evaluationsForItems(db, [row.id], { submittedOnly: true }),

@@ -22,7 +22,9 @@ type Filter = Omit<QueueQuery, 'mine' | 'sort' | 'state'>;
 function summaries(db: Db, projectId: string, now: number, itemIds?: string[]): EscalationSummary[] {
 	const conds = [eq(escalations.projectId, projectId)];
 	if (itemIds) conds.push(inArray(escalations.itemId, itemIds.length ? itemIds : ['']));
-	const rows = selectViews(db).where(and(...conds)).all();
+	const rows = selectViews(db)
+		.where(and(...conds))
+		.all();
 	if (!rows.length) return [];
 	const itemRows = db
 		.select({ id: items.id, modality: items.modality, language: items.language, payload: items.payload })
@@ -73,7 +75,12 @@ export function escalationQueue(db: Db, projectId: string, q: QueueQuery, now = 
 	return {
 		escalations: sortSummaries(q.state ? filtered.filter((s) => s.state === q.state) : filtered, q.sort),
 		counts,
-		turnaround: { medianClaimMs: median(claimed), medianResolveMs: median(closed), claimed: claimed.length, closed: closed.length },
+		turnaround: {
+			medianClaimMs: median(claimed),
+			medianResolveMs: median(closed),
+			claimed: claimed.length,
+			closed: closed.length
+		},
 		facets: {
 			reasons: distinct(all.map((s) => s.reason)),
 			modalities: distinct(all.map((s) => s.modality)),
@@ -84,7 +91,13 @@ export function escalationQueue(db: Db, projectId: string, q: QueueQuery, now = 
 }
 
 /** The caller's own escalations: ones they opened, and ones on items they submitted an evaluation of. */
-export function myEscalations(db: Db, projectId: string, userId: string, q: QueueQuery, now = Date.now()): MyEscalation[] {
+export function myEscalations(
+	db: Db,
+	projectId: string,
+	userId: string,
+	q: QueueQuery,
+	now = Date.now()
+): MyEscalation[] {
 	const mine = db
 		.select({ itemId: evaluations.itemId, scores: evaluations.scores })
 		.from(evaluations)

@@ -22,9 +22,18 @@ function person(id: string | null, name: string | null) {
 	return id ? { id, name: name ?? '' } : null;
 }
 
-export function toEscalationView(r: EscalationRow, openerName: string | null, claimerName: string | null): EscalationView {
+export function toEscalationView(
+	r: EscalationRow,
+	openerName: string | null,
+	claimerName: string | null
+): EscalationView {
 	const verdict: EscalationVerdict | null = r.verdictScores
-		? { scores: r.verdictScores as EscalationVerdict['scores'], reasonCode: r.reasonCode as VerdictReasonCode, note: r.verdictNote ?? '', guidelineVersionId: r.guidelineVersionId }
+		? {
+				scores: r.verdictScores as EscalationVerdict['scores'],
+				reasonCode: r.reasonCode as VerdictReasonCode,
+				note: r.verdictNote ?? '',
+				guidelineVersionId: r.guidelineVersionId
+			}
 		: null;
 	return {
 		id: r.id,
@@ -54,7 +63,8 @@ export function selectViews(db: Db) {
 		.leftJoin(claimer, eq(claimer.id, escalations.claimedBy));
 }
 
-export const rowToView = (r: { e: EscalationRow; openerName: string | null; claimerName: string | null }) => toEscalationView(r.e, r.openerName, r.claimerName);
+export const rowToView = (r: { e: EscalationRow; openerName: string | null; claimerName: string | null }) =>
+	toEscalationView(r.e, r.openerName, r.claimerName);
 
 export function getEscalation(db: Db, id: string): EscalationRow | undefined {
 	return db.select().from(escalations).where(eq(escalations.id, id)).get();
@@ -95,7 +105,13 @@ export function openEscalation(db: Db, input: OpenEscalation): EscalationRow {
 		action: 'escalation.open',
 		entityType: 'escalation',
 		entityId: row.id,
-		data: { itemId: input.itemId, source: input.source, reason: input.reason, dimension: input.dimension, note: input.note }
+		data: {
+			itemId: input.itemId,
+			source: input.source,
+			reason: input.reason,
+			dimension: input.dimension,
+			note: input.note
+		}
 	});
 	return row;
 }
@@ -112,7 +128,12 @@ export interface TransitionChange {
  * Moves an escalation to `to` only if it is still in one of `from`; returns the updated row, or undefined when
  * another caller changed the state first. Audited in the caller's transaction.
  */
-export function transitionEscalation(db: Db, id: string, from: readonly EscalationState[], change: TransitionChange): EscalationRow | undefined {
+export function transitionEscalation(
+	db: Db,
+	id: string,
+	from: readonly EscalationState[],
+	change: TransitionChange
+): EscalationRow | undefined {
 	const row = db
 		.update(escalations)
 		.set({ ...change.set, state: change.to })
@@ -120,7 +141,14 @@ export function transitionEscalation(db: Db, id: string, from: readonly Escalati
 		.returning()
 		.get();
 	if (row) {
-		audit(db, { actorId: change.actorId, projectId: row.projectId, action: change.action, entityType: 'escalation', entityId: id, data: { from, to: change.to, ...change.data } });
+		audit(db, {
+			actorId: change.actorId,
+			projectId: row.projectId,
+			action: change.action,
+			entityType: 'escalation',
+			entityId: id,
+			data: { from, to: change.to, ...change.data }
+		});
 	}
 	return row;
 }
@@ -133,8 +161,24 @@ export function openManualEscalation(
 	reason: string,
 	note: string
 ): EscalationRow {
-	const opened = openEscalation(db, { projectId: item.projectId, itemId: item.id, source: 'manual', openedBy: by.id, reason, note, dimension: null });
-	notify(db, projectLeadIds(db, item.projectId).filter((id) => id !== by.id), { projectId: item.projectId, kind: 'escalation.opened', data: { escalationId: opened.id, itemId: item.id, reason, by: by.name } });
+	const opened = openEscalation(db, {
+		projectId: item.projectId,
+		itemId: item.id,
+		source: 'manual',
+		openedBy: by.id,
+		reason,
+		note,
+		dimension: null
+	});
+	notify(
+		db,
+		projectLeadIds(db, item.projectId).filter((id) => id !== by.id),
+		{
+			projectId: item.projectId,
+			kind: 'escalation.opened',
+			data: { escalationId: opened.id, itemId: item.id, reason, by: by.name }
+		}
+	);
 	return opened;
 }
 
@@ -146,16 +190,38 @@ export interface Verdict extends EscalationVerdict {
 /** What a verdict writes on its escalation (the in_review → resolved transition's change). */
 export function verdictChange(v: Verdict, now: number): Pick<TransitionChange, 'set' | 'data'> {
 	return {
-		set: { verdictScores: v.scores, reasonCode: v.reasonCode, verdictNote: v.note, guidelineVersionId: v.guidelineVersionId, closedAt: now },
+		set: {
+			verdictScores: v.scores,
+			reasonCode: v.reasonCode,
+			verdictNote: v.note,
+			guidelineVersionId: v.guidelineVersionId,
+			closedAt: now
+		},
 		data: { scores: v.scores, reasonCode: v.reasonCode, rubricId: v.rubricId }
 	};
 }
 
 /** What a verdict does beyond its escalation: it becomes the item's gold answer, and the people involved hear of it. */
 export function applyVerdict(db: Db, resolved: EscalationRow, v: Verdict, actorId: string, now: number): void {
-	setGold(db, resolved.itemId, { scores: v.scores, note: v.note, source: 'verdict', escalationId: resolved.id, reasonCode: v.reasonCode, rubricId: v.rubricId, decidedBy: actorId, decidedAt: now });
-	const recipients = [...submittedEvaluators(db, resolved.itemId).map((u) => u.id), ...(resolved.openedBy ? [resolved.openedBy] : [])].filter((u) => u !== actorId);
-	notify(db, recipients, { projectId: resolved.projectId, kind: 'escalation.resolved', data: { escalationId: resolved.id, itemId: resolved.itemId, reasonCode: v.reasonCode } });
+	setGold(db, resolved.itemId, {
+		scores: v.scores,
+		note: v.note,
+		source: 'verdict',
+		escalationId: resolved.id,
+		reasonCode: v.reasonCode,
+		rubricId: v.rubricId,
+		decidedBy: actorId,
+		decidedAt: now
+	});
+	const recipients = [
+		...submittedEvaluators(db, resolved.itemId).map((u) => u.id),
+		...(resolved.openedBy ? [resolved.openedBy] : [])
+	].filter((u) => u !== actorId);
+	notify(db, recipients, {
+		projectId: resolved.projectId,
+		kind: 'escalation.resolved',
+		data: { escalationId: resolved.id, itemId: resolved.itemId, reasonCode: v.reasonCode }
+	});
 }
 
 /** Evaluators who submitted an evaluation of the item, with their names. */

@@ -51,7 +51,11 @@ export function hasAcknowledged(db: Db, versionId: string, userId: string): bool
 }
 
 export function findEvaluation(db: Db, itemId: string, evaluatorId: string) {
-	return db.select().from(evaluations).where(and(eq(evaluations.itemId, itemId), eq(evaluations.evaluatorId, evaluatorId))).get();
+	return db
+		.select()
+		.from(evaluations)
+		.where(and(eq(evaluations.itemId, itemId), eq(evaluations.evaluatorId, evaluatorId)))
+		.get();
 }
 
 export interface SaveEvaluation {
@@ -87,15 +91,30 @@ export function saveEvaluation(db: Db, s: SaveEvaluation): EvaluationRow {
 	if (prev) {
 		row = db.update(evaluations).set(values).where(eq(evaluations.id, prev.id)).returning().get();
 	} else {
-		row = db.insert(evaluations).values({ id: newId(), itemId: s.itemId, evaluatorId: s.evaluatorId, createdAt: now, ...values }).returning().get();
+		row = db
+			.insert(evaluations)
+			.values({ id: newId(), itemId: s.itemId, evaluatorId: s.evaluatorId, createdAt: now, ...values })
+			.returning()
+			.get();
 	}
 	if (s.input.state === 'submitted') {
-		audit(db, { actorId: s.evaluatorId, projectId: s.projectId, action: 'evaluation.submit', entityType: 'evaluation', entityId: row.id, data: { itemId: s.itemId, scores: s.input.scores } });
+		audit(db, {
+			actorId: s.evaluatorId,
+			projectId: s.projectId,
+			action: 'evaluation.submit',
+			entityType: 'evaluation',
+			entityId: row.id,
+			data: { itemId: s.itemId, scores: s.input.scores }
+		});
 	}
 	return row;
 }
 
-export function evaluationsForItems(db: Db, itemIds: string[], opts: { evaluatorId?: string; submittedOnly?: boolean } = {}) {
+export function evaluationsForItems(
+	db: Db,
+	itemIds: string[],
+	opts: { evaluatorId?: string; submittedOnly?: boolean } = {}
+) {
 	if (!itemIds.length) return [];
 	const conds = [inArray(evaluations.itemId, itemIds)];
 	if (opts.evaluatorId) conds.push(eq(evaluations.evaluatorId, opts.evaluatorId));

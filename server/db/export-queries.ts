@@ -82,11 +82,17 @@ const EVALUATION_JOINS = `FROM evaluations e JOIN items i ON i.id = e.item_id JO
 	LEFT JOIN guideline_versions gv ON gv.id = e.guideline_version_id`;
 
 /** Every evaluation of the project matching the filters, by item (import order) then evaluator. */
-export function iterateEvaluations(snap: Database.Database, projectId: string, f: ExportFilters): IterableIterator<EvaluationRow> {
+export function iterateEvaluations(
+	snap: Database.Database,
+	projectId: string,
+	f: ExportFilters
+): IterableIterator<EvaluationRow> {
 	const params: Params = { projectId };
 	const where = evaluationConditions(f, params);
 	return snap
-		.prepare(`SELECT ${EVALUATION_COLUMNS} ${EVALUATION_JOINS} WHERE i.project_id = @projectId${where} ORDER BY i.created_at, i.id, u.email, e.id`)
+		.prepare(
+			`SELECT ${EVALUATION_COLUMNS} ${EVALUATION_JOINS} WHERE i.project_id = @projectId${where} ORDER BY i.created_at, i.id, u.email, e.id`
+		)
 		.iterate(params) as IterableIterator<EvaluationRow>;
 }
 
@@ -94,14 +100,22 @@ export function iterateEvaluations(snap: Database.Database, projectId: string, f
 export function evaluationsOfItem(snap: Database.Database, f: ExportFilters): (itemId: string) => EvaluationRow[] {
 	const params: Params = {};
 	const where = evaluationConditions(f, params);
-	const stmt = snap.prepare(`SELECT ${EVALUATION_COLUMNS} ${EVALUATION_JOINS} WHERE e.item_id = @itemId${where} ORDER BY u.email, e.id`);
+	const stmt = snap.prepare(
+		`SELECT ${EVALUATION_COLUMNS} ${EVALUATION_JOINS} WHERE e.item_id = @itemId${where} ORDER BY u.email, e.id`
+	);
 	return (itemId) => stmt.all({ ...params, itemId }) as EvaluationRow[];
 }
 
-export function iterateItems(snap: Database.Database, projectId: string, opts: { modality?: string } = {}): IterableIterator<ItemRow> {
+export function iterateItems(
+	snap: Database.Database,
+	projectId: string,
+	opts: { modality?: string } = {}
+): IterableIterator<ItemRow> {
 	const modality = opts.modality ? ' AND modality = @modality' : '';
 	return snap
-		.prepare(`SELECT id, external_id, modality, payload, language, metadata, gold, created_at FROM items WHERE project_id = @projectId${modality} ORDER BY created_at, id`)
+		.prepare(
+			`SELECT id, external_id, modality, payload, language, metadata, gold, created_at FROM items WHERE project_id = @projectId${modality} ORDER BY created_at, id`
+		)
 		.iterate({ projectId, ...(opts.modality ? { modality: opts.modality } : {}) }) as IterableIterator<ItemRow>;
 }
 
@@ -150,11 +164,20 @@ export interface EscalationRow {
 	guideline_version_id: string | null;
 }
 
-export function iterateEscalations(snap: Database.Database, projectId: string, f: ExportFilters): IterableIterator<EscalationRow> {
+export function iterateEscalations(
+	snap: Database.Database,
+	projectId: string,
+	f: ExportFilters
+): IterableIterator<EscalationRow> {
 	const params: Params = { projectId };
 	const where = conditions(
 		f,
-		{ state: 'e.state = @state', guidelineVersionId: 'e.guideline_version_id = @guidelineVersionId', from: 'e.created_at >= @from', to: 'e.created_at < @to' },
+		{
+			state: 'e.state = @state',
+			guidelineVersionId: 'e.guideline_version_id = @guidelineVersionId',
+			from: 'e.created_at >= @from',
+			to: 'e.created_at < @to'
+		},
 		params
 	);
 	return snap
@@ -182,9 +205,17 @@ export interface GuidelineVersionRow {
 	escalation_ids: string | null;
 }
 
-export function iterateGuidelineVersions(snap: Database.Database, projectId: string, f: ExportFilters): IterableIterator<GuidelineVersionRow> {
+export function iterateGuidelineVersions(
+	snap: Database.Database,
+	projectId: string,
+	f: ExportFilters
+): IterableIterator<GuidelineVersionRow> {
 	const params: Params = { projectId };
-	const where = conditions(f, { guidelineVersionId: 'v.id = @guidelineVersionId', from: 'v.published_at >= @from', to: 'v.published_at < @to' }, params);
+	const where = conditions(
+		f,
+		{ guidelineVersionId: 'v.id = @guidelineVersionId', from: 'v.published_at >= @from', to: 'v.published_at < @to' },
+		params
+	);
 	return snap
 		.prepare(
 			`SELECT g.id AS guideline_id, g.title, v.id AS version_id, v.number, v.markdown, v.changelog, v.dimensions,
@@ -204,9 +235,14 @@ export interface RubricRow {
 }
 
 export function projectRubrics(snap: Database.Database, projectId: string): RubricRow[] {
-	return snap.prepare('SELECT id, name, version, definition FROM rubrics WHERE project_id = ? ORDER BY created_at, version, id').all(projectId) as RubricRow[];
+	return snap
+		.prepare('SELECT id, name, version, definition FROM rubrics WHERE project_id = ? ORDER BY created_at, version, id')
+		.all(projectId) as RubricRow[];
 }
 
 export function projectName(snap: Database.Database, projectId: string): string | null {
-	return (snap.prepare('SELECT name FROM projects WHERE id = ?').get(projectId) as { name: string } | undefined)?.name ?? null;
+	return (
+		(snap.prepare('SELECT name FROM projects WHERE id = ?').get(projectId) as { name: string } | undefined)?.name ??
+		null
+	);
 }

@@ -84,11 +84,19 @@ export function proposalCase(db: Db, projectId: string, ref: ProposalRef): Propo
 	}
 	const session = db.select().from(calibrations).where(eq(calibrations.id, ref.id)).get();
 	if (!session || session.projectId !== projectId) return null;
-	const inSession = db.select().from(calibrationItems).where(and(eq(calibrationItems.calibrationId, ref.id), eq(calibrationItems.itemId, ref.itemId))).get();
+	const inSession = db
+		.select()
+		.from(calibrationItems)
+		.where(and(eq(calibrationItems.calibrationId, ref.id), eq(calibrationItems.itemId, ref.itemId)))
+		.get();
 	const item = inSession && db.select().from(items).where(eq(items.id, ref.itemId)).get();
 	if (!item) return null;
 	const dims = getRubric(db, session.rubricId)?.dimensions ?? [];
-	const consensus = db.select().from(calibrationConsensus).where(and(eq(calibrationConsensus.calibrationId, ref.id), eq(calibrationConsensus.itemId, ref.itemId))).get();
+	const consensus = db
+		.select()
+		.from(calibrationConsensus)
+		.where(and(eq(calibrationConsensus.calibrationId, ref.id), eq(calibrationConsensus.itemId, ref.itemId)))
+		.get();
 	// Only revealed rounds count: a proposal drafted during blind scoring must not tell where the sheets disagree.
 	const { open } = visibleSheets(sheetsOf(db, session.id), roundsOf(db, session.id), session.phase, '', session.round);
 	const sheets = open.filter((s) => s.itemId === item.id);
@@ -100,7 +108,10 @@ export function proposalCase(db: Db, projectId: string, ref: ProposalRef): Propo
 		itemId: item.id,
 		itemExcerpt: itemExcerpt({ modality: item.modality as never, payload: item.payload }, 200),
 		modality: item.modality,
-		dimension: mostDisputed(sheets.filter((s) => s.round === lastRound).map((s) => s.scores), dims),
+		dimension: mostDisputed(
+			sheets.filter((s) => s.round === lastRound).map((s) => s.scores),
+			dims
+		),
 		reason: null,
 		note: '',
 		outcome: consensus?.note ?? '',

@@ -3,8 +3,24 @@
 // Writes take the caller's transaction and write their audit row in it.
 import { and, asc, desc, eq, inArray, isNull, max, or } from 'drizzle-orm';
 import type { Db } from './client';
-import { escalations, evaluations, guidelineAcks, guidelineVersionEscalations, guidelineVersions, guidelines, items, memberships, users } from '../../drizzle/schema';
-import type { AckRow, AffectedItem, GuidelineSummary, GuidelineVersionSummary, GuidelineVersionView } from '#shared/guideline';
+import {
+	escalations,
+	evaluations,
+	guidelineAcks,
+	guidelineVersionEscalations,
+	guidelineVersions,
+	guidelines,
+	items,
+	memberships,
+	users
+} from '../../drizzle/schema';
+import type {
+	AckRow,
+	AffectedItem,
+	GuidelineSummary,
+	GuidelineVersionSummary,
+	GuidelineVersionView
+} from '#shared/guideline';
 import type { PmNode } from '#shared/markdown-doc';
 import type { Role } from '#shared/roles';
 import { can } from '../domain/permissions';
@@ -23,18 +39,36 @@ export function getGuideline(db: Db, id: string): GuidelineRow | undefined {
 }
 
 export function createGuideline(db: Db, projectId: string, title: string, actorId: string): GuidelineRow {
-	const row = db.insert(guidelines).values({ id: newId(), projectId, title, createdBy: actorId, createdAt: Date.now() }).returning().get();
-	audit(db, { actorId, projectId, action: 'guideline.create', entityType: 'guideline', entityId: row.id, data: { title } });
+	const row = db
+		.insert(guidelines)
+		.values({ id: newId(), projectId, title, createdBy: actorId, createdAt: Date.now() })
+		.returning()
+		.get();
+	audit(db, {
+		actorId,
+		projectId,
+		action: 'guideline.create',
+		entityType: 'guideline',
+		entityId: row.id,
+		data: { title }
+	});
 	return row;
 }
 
 export function latestVersion(db: Db, guidelineId: string): VersionRow | undefined {
-	return db.select().from(guidelineVersions).where(eq(guidelineVersions.guidelineId, guidelineId)).orderBy(desc(guidelineVersions.number)).get();
+	return db
+		.select()
+		.from(guidelineVersions)
+		.where(eq(guidelineVersions.guidelineId, guidelineId))
+		.orderBy(desc(guidelineVersions.number))
+		.get();
 }
 
 function summaries(db: Db, rows: { v: VersionRow; name: string | null }[]): GuidelineVersionSummary[] {
 	const ids = rows.map((r) => r.v.id);
-	const links = ids.length ? db.select().from(guidelineVersionEscalations).where(inArray(guidelineVersionEscalations.versionId, ids)).all() : [];
+	const links = ids.length
+		? db.select().from(guidelineVersionEscalations).where(inArray(guidelineVersionEscalations.versionId, ids)).all()
+		: [];
 	return rows.map(({ v, name }) => ({
 		id: v.id,
 		number: v.number,
@@ -47,15 +81,28 @@ function summaries(db: Db, rows: { v: VersionRow; name: string | null }[]): Guid
 }
 
 const versionsWithPublisher = (db: Db) =>
-	db.select({ v: guidelineVersions, name: users.name }).from(guidelineVersions).leftJoin(users, eq(users.id, guidelineVersions.publishedBy));
+	db
+		.select({ v: guidelineVersions, name: users.name })
+		.from(guidelineVersions)
+		.leftJoin(users, eq(users.id, guidelineVersions.publishedBy));
 
 /** Every version of a guideline, newest first. */
 export function versionSummaries(db: Db, guidelineId: string): GuidelineVersionSummary[] {
-	return summaries(db, versionsWithPublisher(db).where(eq(guidelineVersions.guidelineId, guidelineId)).orderBy(desc(guidelineVersions.number)).all());
+	return summaries(
+		db,
+		versionsWithPublisher(db)
+			.where(eq(guidelineVersions.guidelineId, guidelineId))
+			.orderBy(desc(guidelineVersions.number))
+			.all()
+	);
 }
 
 export function getVersionRow(db: Db, guidelineId: string, number: number): VersionRow | undefined {
-	return db.select().from(guidelineVersions).where(and(eq(guidelineVersions.guidelineId, guidelineId), eq(guidelineVersions.number, number))).get();
+	return db
+		.select()
+		.from(guidelineVersions)
+		.where(and(eq(guidelineVersions.guidelineId, guidelineId), eq(guidelineVersions.number, number)))
+		.get();
 }
 
 export function getVersion(db: Db, guidelineId: string, number: number): GuidelineVersionView | undefined {
@@ -78,11 +125,19 @@ export function acknowledgedNumber(db: Db, guidelineId: string, userId: string):
 }
 
 function hasAck(db: Db, versionId: string, userId: string): boolean {
-	return !!db.select({ at: guidelineAcks.at }).from(guidelineAcks).where(and(eq(guidelineAcks.versionId, versionId), eq(guidelineAcks.userId, userId))).get();
+	return !!db
+		.select({ at: guidelineAcks.at })
+		.from(guidelineAcks)
+		.where(and(eq(guidelineAcks.versionId, versionId), eq(guidelineAcks.userId, userId)))
+		.get();
 }
 
 /** The guideline as the caller sees it in lists: current version, and whether they still have to acknowledge it. */
-export function guidelineSummary(db: Db, g: GuidelineRow, caller: { id: string; role: Role | null; isAdmin: boolean }): GuidelineSummary {
+export function guidelineSummary(
+	db: Db,
+	g: GuidelineRow,
+	caller: { id: string; role: Role | null; isAdmin: boolean }
+): GuidelineSummary {
 	const versions = versionSummaries(db, g.id);
 	const current = versions[0] ?? null;
 	const canAcknowledge = can({ isAdmin: caller.isAdmin, role: caller.role }, 'guideline.acknowledge');
@@ -103,7 +158,12 @@ export function guidelineSummary(db: Db, g: GuidelineRow, caller: { id: string; 
 }
 
 export function guidelinesOf(db: Db, projectId: string): GuidelineRow[] {
-	return db.select().from(guidelines).where(eq(guidelines.projectId, projectId)).orderBy(asc(guidelines.createdAt)).all();
+	return db
+		.select()
+		.from(guidelines)
+		.where(eq(guidelines.projectId, projectId))
+		.orderBy(asc(guidelines.createdAt))
+		.all();
 }
 
 export interface Publication {
@@ -121,17 +181,37 @@ export interface Publication {
 export function insertVersion(db: Db, p: Publication): VersionRow {
 	const escalationIds = [...new Set(p.escalationIds)];
 	if (escalationIds.length) {
-		const found = db.select({ id: escalations.id }).from(escalations).where(and(inArray(escalations.id, escalationIds), eq(escalations.projectId, p.guideline.projectId))).all();
+		const found = db
+			.select({ id: escalations.id })
+			.from(escalations)
+			.where(and(inArray(escalations.id, escalationIds), eq(escalations.projectId, p.guideline.projectId)))
+			.all();
 		const missing = escalationIds.filter((id) => !found.some((f) => f.id === id));
-		if (missing.length) throw Validation('Unknown escalations', missing.map((id) => ({ path: 'escalationIds', message: `${id} is not an escalation of this project` })));
+		if (missing.length)
+			throw Validation(
+				'Unknown escalations',
+				missing.map((id) => ({ path: 'escalationIds', message: `${id} is not an escalation of this project` }))
+			);
 	}
 	const version = db
 		.insert(guidelineVersions)
-		.values({ id: newId(), guidelineId: p.guideline.id, number: p.number, content: p.content, markdown: p.markdown, changelog: p.changelog, dimensions: p.dimensions, publishedBy: p.actorId, publishedAt: Date.now() })
+		.values({
+			id: newId(),
+			guidelineId: p.guideline.id,
+			number: p.number,
+			content: p.content,
+			markdown: p.markdown,
+			changelog: p.changelog,
+			dimensions: p.dimensions,
+			publishedBy: p.actorId,
+			publishedAt: Date.now()
+		})
 		.returning()
 		.get();
-	for (const escalationId of escalationIds) db.insert(guidelineVersionEscalations).values({ versionId: version.id, escalationId }).run();
-	if (escalationIds.length) db.update(escalations).set({ guidelineVersionId: version.id }).where(inArray(escalations.id, escalationIds)).run();
+	for (const escalationId of escalationIds)
+		db.insert(guidelineVersionEscalations).values({ versionId: version.id, escalationId }).run();
+	if (escalationIds.length)
+		db.update(escalations).set({ guidelineVersionId: version.id }).where(inArray(escalations.id, escalationIds)).run();
 	audit(db, {
 		actorId: p.actorId,
 		projectId: p.guideline.projectId,
@@ -145,11 +225,22 @@ export function insertVersion(db: Db, p: Publication): VersionRow {
 
 /** Records the caller's acknowledgement (idempotent: the first time is kept). */
 export function acknowledge(db: Db, version: VersionRow, projectId: string, userId: string): number {
-	const existing = db.select({ at: guidelineAcks.at }).from(guidelineAcks).where(and(eq(guidelineAcks.versionId, version.id), eq(guidelineAcks.userId, userId))).get();
+	const existing = db
+		.select({ at: guidelineAcks.at })
+		.from(guidelineAcks)
+		.where(and(eq(guidelineAcks.versionId, version.id), eq(guidelineAcks.userId, userId)))
+		.get();
 	if (existing) return existing.at;
 	const at = Date.now();
 	db.insert(guidelineAcks).values({ versionId: version.id, userId, at }).run();
-	audit(db, { actorId: userId, projectId, action: 'guideline.acknowledge', entityType: 'guideline_version', entityId: version.id, data: { guidelineId: version.guidelineId, number: version.number } });
+	audit(db, {
+		actorId: userId,
+		projectId,
+		action: 'guideline.acknowledge',
+		entityType: 'guideline_version',
+		entityId: version.id,
+		data: { guidelineId: version.guidelineId, number: version.number }
+	});
 	return at;
 }
 
@@ -163,7 +254,9 @@ export function versionAcks(db: Db, projectId: string, versionId: string): AckRo
 		.where(eq(memberships.projectId, projectId))
 		.orderBy(asc(users.name))
 		.all();
-	return members.filter((m) => can({ isAdmin: false, role: m.role }, 'guideline.acknowledge')).map((m) => ({ ...m, at: m.at ?? null }));
+	return members
+		.filter((m) => can({ isAdmin: false, role: m.role }, 'guideline.acknowledge'))
+		.map((m) => ({ ...m, at: m.at ?? null }));
 }
 
 /** Submitted evaluations made under an older version of this guideline (or before any) that scored a dimension
@@ -177,9 +270,17 @@ export function affectedItems(db: Db, guideline: GuidelineRow, version: VersionR
 		.all()
 		.filter((v) => v.number < version.number);
 	const numberOf = new Map(older.map((v) => [v.id, v.number]));
-	const underOlder = older.length ? or(isNull(evaluations.guidelineVersionId), inArray(evaluations.guidelineVersionId, [...numberOf.keys()])) : isNull(evaluations.guidelineVersionId);
+	const underOlder = older.length
+		? or(isNull(evaluations.guidelineVersionId), inArray(evaluations.guidelineVersionId, [...numberOf.keys()]))
+		: isNull(evaluations.guidelineVersionId);
 	const rows = db
-		.select({ e: evaluations, name: users.name, modality: items.modality, language: items.language, payload: items.payload })
+		.select({
+			e: evaluations,
+			name: users.name,
+			modality: items.modality,
+			language: items.language,
+			payload: items.payload
+		})
 		.from(evaluations)
 		.innerJoin(items, eq(items.id, evaluations.itemId))
 		.innerJoin(users, eq(users.id, evaluations.evaluatorId))
@@ -192,7 +293,13 @@ export function affectedItems(db: Db, guideline: GuidelineRow, version: VersionR
 		if (!dims.length) continue;
 		let entry = byItem.get(r.e.itemId);
 		if (!entry) {
-			entry = { itemId: r.e.itemId, modality: r.modality, language: r.language, excerpt: itemExcerpt({ modality: r.modality as never, payload: r.payload }, 120), evaluations: [] };
+			entry = {
+				itemId: r.e.itemId,
+				modality: r.modality,
+				language: r.language,
+				excerpt: itemExcerpt({ modality: r.modality as never, payload: r.payload }, 120),
+				evaluations: []
+			};
 			byItem.set(r.e.itemId, entry);
 		}
 		entry.evaluations.push({
@@ -209,7 +316,11 @@ export function affectedItems(db: Db, guideline: GuidelineRow, version: VersionR
 }
 
 /** Marks evaluations for re-review (those not already waiting for one); returns the ones it changed. */
-export function requestRereview(db: Db, evaluationIds: string[], ctx: { projectId: string; guidelineId: string; number: number; actorId: string }): { id: string; evaluatorId: string; itemId: string }[] {
+export function requestRereview(
+	db: Db,
+	evaluationIds: string[],
+	ctx: { projectId: string; guidelineId: string; number: number; actorId: string }
+): { id: string; evaluatorId: string; itemId: string }[] {
 	if (!evaluationIds.length) return [];
 	const changed = db
 		.update(evaluations)

@@ -48,7 +48,14 @@ export function listItems(db: Db, projectId: string, f: ItemFilter): { rows: Ite
 	if (f.language) conds.push(eq(items.language, f.language));
 	if (f.ids) conds.push(inArray(items.id, f.ids.length ? f.ids : ['']));
 	const where = and(...conds);
-	const rows = db.select().from(items).where(where).orderBy(asc(items.createdAt), asc(items.id)).limit(f.limit).offset(f.offset).all();
+	const rows = db
+		.select()
+		.from(items)
+		.where(where)
+		.orderBy(asc(items.createdAt), asc(items.id))
+		.limit(f.limit)
+		.offset(f.offset)
+		.all();
 	const total = db.select({ n: count() }).from(items).where(where).get()?.n ?? 0;
 	return { rows, total };
 }
@@ -86,7 +93,16 @@ export function createItemWriter(db: Db, projectId: string) {
 	return {
 		/** True when inserted, false when an item with this external id was already there. */
 		insert(input: ItemInput, createdAt: number): boolean {
-			const values = { id: newId(), externalId: input.externalId ?? contentExternalId(input), modality: input.modality, payload: input.payload, language: input.language, metadata: input.metadata, gold: input.gold ? JSON.stringify(input.gold) : null, createdAt };
+			const values = {
+				id: newId(),
+				externalId: input.externalId ?? contentExternalId(input),
+				modality: input.modality,
+				payload: input.payload,
+				language: input.language,
+				metadata: input.metadata,
+				gold: input.gold ? JSON.stringify(input.gold) : null,
+				createdAt
+			};
 			if (insert.run(values).changes === 0) return false;
 			for (const sha256 of referencedMedia(input.payload)) link.run({ itemId: values.id, sha256 });
 			return true;

@@ -29,7 +29,12 @@ export function projectsFor(db: Db, userId: string, isAdmin: boolean): ProjectVi
 		.map((r) => ({ ...r.p, role: r.role as Role | null }));
 	if (!isAdmin) return mine;
 	const seen = new Set(mine.map((p) => p.id));
-	const others = db.select().from(projects).orderBy(asc(projects.name)).all().filter((p) => !seen.has(p.id));
+	const others = db
+		.select()
+		.from(projects)
+		.orderBy(asc(projects.name))
+		.all()
+		.filter((p) => !seen.has(p.id));
 	return [...mine, ...others.map((p) => ({ ...p, role: null }))];
 }
 
@@ -37,7 +42,11 @@ export function getProject(db: Db, id: string) {
 	return db.select().from(projects).where(eq(projects.id, id)).get();
 }
 
-export function createProject(db: Db, input: { name: string; description?: string; settings?: Partial<ProjectSettings> }, actorId: string) {
+export function createProject(
+	db: Db,
+	input: { name: string; description?: string; settings?: Partial<ProjectSettings> },
+	actorId: string
+) {
 	const row = {
 		id: newId(),
 		name: input.name,
@@ -46,7 +55,14 @@ export function createProject(db: Db, input: { name: string; description?: strin
 		createdAt: Date.now()
 	};
 	db.insert(projects).values(row).run();
-	audit(db, { actorId, projectId: row.id, action: 'project.create', entityType: 'project', entityId: row.id, data: { name: row.name } });
+	audit(db, {
+		actorId,
+		projectId: row.id,
+		action: 'project.create',
+		entityType: 'project',
+		entityId: row.id,
+		data: { name: row.name }
+	});
 	return row;
 }
 
@@ -59,7 +75,9 @@ export function setMembership(db: Db, projectId: string, userId: string, role: R
 }
 
 export function removeMembership(db: Db, projectId: string, userId: string, actorId: string) {
-	db.delete(memberships).where(and(eq(memberships.projectId, projectId), eq(memberships.userId, userId))).run();
+	db.delete(memberships)
+		.where(and(eq(memberships.projectId, projectId), eq(memberships.userId, userId)))
+		.run();
 	audit(db, { actorId, projectId, action: 'membership.remove', entityType: 'user', entityId: userId });
 }
 
@@ -74,7 +92,14 @@ export function projectMembers(db: Db, projectId: string) {
 }
 
 type RubricRow = typeof rubrics.$inferSelect;
-export const toRubric = (r: RubricRow): Rubric => ({ id: r.id, projectId: r.projectId, name: r.name, version: r.version, createdAt: r.createdAt, ...r.definition });
+export const toRubric = (r: RubricRow): Rubric => ({
+	id: r.id,
+	projectId: r.projectId,
+	name: r.name,
+	version: r.version,
+	createdAt: r.createdAt,
+	...r.definition
+});
 
 /** The newest version of every rubric in a project. */
 export function latestRubrics(db: Db, projectId: string): Rubric[] {
@@ -92,10 +117,34 @@ export function getRubrics(db: Db, ids: string[]): Rubric[] {
 	return ids.length ? db.select().from(rubrics).where(inArray(rubrics.id, ids)).all().map(toRubric) : [];
 }
 
-export function createRubric(db: Db, projectId: string, name: string, definition: RubricDefinition, actorId: string | null, familyId?: string): Rubric {
-	const prev = familyId ? db.select().from(rubrics).where(eq(rubrics.familyId, familyId)).orderBy(desc(rubrics.version)).get() : undefined;
-	const row = { id: newId(), projectId, familyId: familyId ?? newId(), name, version: (prev?.version ?? 0) + 1, definition, createdAt: Date.now() };
+export function createRubric(
+	db: Db,
+	projectId: string,
+	name: string,
+	definition: RubricDefinition,
+	actorId: string | null,
+	familyId?: string
+): Rubric {
+	const prev = familyId
+		? db.select().from(rubrics).where(eq(rubrics.familyId, familyId)).orderBy(desc(rubrics.version)).get()
+		: undefined;
+	const row = {
+		id: newId(),
+		projectId,
+		familyId: familyId ?? newId(),
+		name,
+		version: (prev?.version ?? 0) + 1,
+		definition,
+		createdAt: Date.now()
+	};
 	db.insert(rubrics).values(row).run();
-	audit(db, { actorId, projectId, action: 'rubric.create', entityType: 'rubric', entityId: row.id, data: { version: row.version } });
+	audit(db, {
+		actorId,
+		projectId,
+		action: 'rubric.create',
+		entityType: 'rubric',
+		entityId: row.id,
+		data: { version: row.version }
+	});
 	return toRubric(row);
 }

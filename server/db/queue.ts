@@ -69,7 +69,10 @@ export function nextItems(db: Db, projectId: string, userId: string, overlap: nu
 		for (const { id } of fresh) {
 			t.insert(assignments)
 				.values({ itemId: id, userId, state: 'reserved', reservedAt: now, updatedAt: now })
-				.onConflictDoUpdate({ target: [assignments.itemId, assignments.userId], set: { state: 'reserved', reservedAt: now, updatedAt: now } })
+				.onConflictDoUpdate({
+					target: [assignments.itemId, assignments.userId],
+					set: { state: 'reserved', reservedAt: now, updatedAt: now }
+				})
 				.run();
 		}
 		// Refresh the reservations I am shown so they do not expire while I work through them.
@@ -77,7 +80,9 @@ export function nextItems(db: Db, projectId: string, userId: string, overlap: nu
 		if (shown.length) {
 			t.update(assignments)
 				.set({ reservedAt: now })
-				.where(and(eq(assignments.userId, userId), eq(assignments.state, 'reserved'), inArray(assignments.itemId, shown)))
+				.where(
+					and(eq(assignments.userId, userId), eq(assignments.state, 'reserved'), inArray(assignments.itemId, shown))
+				)
 				.run();
 		}
 		const counts = t.get<{ done: number; open: number }>(sql`
@@ -94,11 +99,20 @@ export function nextItems(db: Db, projectId: string, userId: string, overlap: nu
 	});
 }
 
-export function markAssignment(db: Db, itemId: string, userId: string, state: 'done' | 'skipped', skipReason?: string): void {
+export function markAssignment(
+	db: Db,
+	itemId: string,
+	userId: string,
+	state: 'done' | 'skipped',
+	skipReason?: string
+): void {
 	const now = Date.now();
 	db.insert(assignments)
 		.values({ itemId, userId, state, skipReason: skipReason ?? null, reservedAt: now, updatedAt: now })
-		.onConflictDoUpdate({ target: [assignments.itemId, assignments.userId], set: { state, skipReason: skipReason ?? null, updatedAt: now } })
+		.onConflictDoUpdate({
+			target: [assignments.itemId, assignments.userId],
+			set: { state, skipReason: skipReason ?? null, updatedAt: now }
+		})
 		.run();
 }
 
@@ -114,7 +128,11 @@ export function evaluationStates(db: Db, itemIds: string[], userId: string) {
 
 /** The modalities and languages a project's items have, for the queue's filter menus. */
 export function queueFacets(db: Db, projectId: string): { modalities: string[]; languages: string[] } {
-	const rows = db.selectDistinct({ modality: items.modality, language: items.language }).from(items).where(eq(items.projectId, projectId)).all();
+	const rows = db
+		.selectDistinct({ modality: items.modality, language: items.language })
+		.from(items)
+		.where(eq(items.projectId, projectId))
+		.all();
 	return {
 		modalities: [...new Set(rows.map((r) => r.modality))].sort(),
 		languages: [...new Set(rows.map((r) => r.language))].sort()
@@ -123,6 +141,10 @@ export function queueFacets(db: Db, projectId: string): { modalities: string[]; 
 
 /** When a lead sent each evaluation of an item back for re-review (null when not), by evaluation id. */
 export function reviewRequests(db: Db, itemId: string): Map<string, number | null> {
-	const rows = db.select({ id: evaluations.id, at: evaluations.reviewRequestedAt }).from(evaluations).where(eq(evaluations.itemId, itemId)).all();
+	const rows = db
+		.select({ id: evaluations.id, at: evaluations.reviewRequestedAt })
+		.from(evaluations)
+		.where(eq(evaluations.itemId, itemId))
+		.all();
 	return new Map(rows.map((r) => [r.id, r.at]));
 }

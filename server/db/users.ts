@@ -9,7 +9,13 @@ import { newId, newSecret } from '../domain/ids';
 export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 type UserRow = typeof users.$inferSelect;
-export const toUser = (u: UserRow): User => ({ id: u.id, email: u.email, name: u.name, isAdmin: u.isAdmin, locale: u.locale });
+export const toUser = (u: UserRow): User => ({
+	id: u.id,
+	email: u.email,
+	name: u.name,
+	isAdmin: u.isAdmin,
+	locale: u.locale
+});
 
 export function findUserByEmail(db: Db, email: string): UserRow | undefined {
 	return db.select().from(users).where(eq(users.email, email.toLowerCase())).get();
@@ -23,7 +29,9 @@ export function findUser(db: Db, id: string): User | undefined {
 export function createSession(db: Db, userId: string, ttlMs: number): string {
 	const secret = newSecret();
 	const now = Date.now();
-	db.insert(authSessions).values({ id: sessionIdOf(secret), userId, createdAt: now, expiresAt: now + ttlMs }).run();
+	db.insert(authSessions)
+		.values({ id: sessionIdOf(secret), userId, createdAt: now, expiresAt: now + ttlMs })
+		.run();
 	return secret;
 }
 
@@ -54,19 +62,31 @@ export function deleteSession(db: Db, secret: string): string | null {
 /** Ends every session of a user except `keepId`; returns the ids it ended. */
 export function deleteOtherSessions(db: Db, userId: string, keepId: string | null): string[] {
 	const others = and(eq(authSessions.userId, userId), keepId ? ne(authSessions.id, keepId) : undefined);
-	return db.delete(authSessions).where(others).returning({ id: authSessions.id }).all().map((r) => r.id);
+	return db
+		.delete(authSessions)
+		.where(others)
+		.returning({ id: authSessions.id })
+		.all()
+		.map((r) => r.id);
 }
 
 const DAY_MS = 24 * 3600 * 1000;
 /** lastUsedAt is a hint for people, not an audit trail: one write a minute per token is enough. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-export function createApiToken(db: Db, userId: string, name: string, expiresInDays?: number): { token: string; id: string } {
+export function createApiToken(
+	db: Db,
+	userId: string,
+	name: string,
+	expiresInDays?: number
+): { token: string; id: string } {
 	const token = 'cnc_' + newSecret();
 	const id = newId();
 	const now = Date.now();
 	const expiresAt = expiresInDays === undefined ? null : now + expiresInDays * DAY_MS;
-	db.insert(apiTokens).values({ id, userId, name, tokenHash: sha256(token), createdAt: now, expiresAt }).run();
+	db.insert(apiTokens)
+		.values({ id, userId, name, tokenHash: sha256(token), createdAt: now, expiresAt })
+		.run();
 	return { token, id };
 }
 
@@ -100,7 +120,13 @@ export interface ApiTokenSummary {
 /** A user's tokens, newest first; never the secret or its hash. */
 export function tokensOf(db: Db, userId: string): ApiTokenSummary[] {
 	return db
-		.select({ id: apiTokens.id, name: apiTokens.name, createdAt: apiTokens.createdAt, lastUsedAt: apiTokens.lastUsedAt, expiresAt: apiTokens.expiresAt })
+		.select({
+			id: apiTokens.id,
+			name: apiTokens.name,
+			createdAt: apiTokens.createdAt,
+			lastUsedAt: apiTokens.lastUsedAt,
+			expiresAt: apiTokens.expiresAt
+		})
 		.from(apiTokens)
 		.where(eq(apiTokens.userId, userId))
 		.orderBy(desc(apiTokens.createdAt))
@@ -109,7 +135,12 @@ export function tokensOf(db: Db, userId: string): ApiTokenSummary[] {
 
 /** Deletes one of the user's own tokens; false when the user has no token with that id. */
 export function deleteApiToken(db: Db, userId: string, tokenId: string): boolean {
-	return db.delete(apiTokens).where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId))).run().changes > 0;
+	return (
+		db
+			.delete(apiTokens)
+			.where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId)))
+			.run().changes > 0
+	);
 }
 
 export function setPasswordHash(db: Db, userId: string, passwordHash: string): void {
@@ -122,7 +153,11 @@ export function passwordHashOf(db: Db, userId: string): string | undefined {
 }
 
 export function membershipsOf(db: Db, userId: string): Membership[] {
-	return db.select({ projectId: memberships.projectId, role: memberships.role }).from(memberships).where(eq(memberships.userId, userId)).all();
+	return db
+		.select({ projectId: memberships.projectId, role: memberships.role })
+		.from(memberships)
+		.where(eq(memberships.userId, userId))
+		.all();
 }
 
 export function roleIn(db: Db, projectId: string, userId: string): Membership['role'] | null {

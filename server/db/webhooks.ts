@@ -10,18 +10,46 @@ import type { WebhookDelivery, WebhookView } from '#shared/webhooks';
 type WebhookRow = typeof webhooks.$inferSelect;
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
 
-export const toWebhookView = (w: WebhookRow): WebhookView => ({ id: w.id, projectId: w.projectId, url: w.url, events: w.events, createdAt: w.createdAt });
+export const toWebhookView = (w: WebhookRow): WebhookView => ({
+	id: w.id,
+	projectId: w.projectId,
+	url: w.url,
+	events: w.events,
+	createdAt: w.createdAt
+});
 
 export function createWebhook(db: Db, projectId: string, url: string, events: string[], actorId: string): WebhookRow {
-	const row = { id: newId(), projectId, url, secret: `whsec_${newSecret()}`, events, createdBy: actorId, createdAt: Date.now() };
+	const row = {
+		id: newId(),
+		projectId,
+		url,
+		secret: `whsec_${newSecret()}`,
+		events,
+		createdBy: actorId,
+		createdAt: Date.now()
+	};
 	db.insert(webhooks).values(row).run();
-	audit(db, { actorId, projectId, action: 'webhook.create', entityType: 'webhook', entityId: row.id, data: { url, events } });
+	audit(db, {
+		actorId,
+		projectId,
+		action: 'webhook.create',
+		entityType: 'webhook',
+		entityId: row.id,
+		data: { url, events }
+	});
 	return row;
 }
 
 export function deleteWebhook(db: Db, hook: WebhookRow, actorId: string): void {
 	db.delete(webhooks).where(eq(webhooks.id, hook.id)).run();
-	audit(db, { actorId, projectId: hook.projectId, action: 'webhook.delete', entityType: 'webhook', entityId: hook.id, data: { url: hook.url } });
+	audit(db, {
+		actorId,
+		projectId: hook.projectId,
+		action: 'webhook.delete',
+		entityType: 'webhook',
+		entityId: hook.id,
+		data: { url: hook.url }
+	});
 }
 
 export function getWebhook(db: Db, id: string): WebhookRow | undefined {
@@ -36,9 +64,21 @@ export function subscribedWebhooks(db: Db, projectId: string, event: string): We
 	return listWebhooks(db, projectId).filter((w) => w.events.includes(event));
 }
 
-export function enqueueDelivery(db: Db, d: { id: string; webhookId: string; event: string; body: string; now: number }): void {
+export function enqueueDelivery(
+	db: Db,
+	d: { id: string; webhookId: string; event: string; body: string; now: number }
+): void {
 	db.insert(webhookDeliveries)
-		.values({ id: d.id, webhookId: d.webhookId, event: d.event, body: d.body, state: 'pending', attempts: 0, nextAttemptAt: d.now, createdAt: d.now })
+		.values({
+			id: d.id,
+			webhookId: d.webhookId,
+			event: d.event,
+			body: d.body,
+			state: 'pending',
+			attempts: 0,
+			nextAttemptAt: d.now,
+			createdAt: d.now
+		})
 		.run();
 }
 
@@ -48,7 +88,12 @@ export function getDelivery(db: Db, id: string): DeliveryRow | undefined {
 
 /** Pending deliveries (to resume after a restart), earliest first. */
 export function pendingDeliveries(db: Db): DeliveryRow[] {
-	return db.select().from(webhookDeliveries).where(eq(webhookDeliveries.state, 'pending')).orderBy(asc(webhookDeliveries.nextAttemptAt)).all();
+	return db
+		.select()
+		.from(webhookDeliveries)
+		.where(eq(webhookDeliveries.state, 'pending'))
+		.orderBy(asc(webhookDeliveries.nextAttemptAt))
+		.all();
 }
 
 export interface AttemptOutcome {
@@ -68,7 +113,17 @@ export function recordAttempt(db: Db, id: string, outcome: AttemptOutcome): void
 export function listDeliveries(db: Db, webhookId: string, limit = 100): WebhookDelivery[] {
 	const d = webhookDeliveries;
 	return db
-		.select({ id: d.id, event: d.event, state: d.state, attempts: d.attempts, lastStatus: d.lastStatus, lastError: d.lastError, nextAttemptAt: d.nextAttemptAt, createdAt: d.createdAt, deliveredAt: d.deliveredAt })
+		.select({
+			id: d.id,
+			event: d.event,
+			state: d.state,
+			attempts: d.attempts,
+			lastStatus: d.lastStatus,
+			lastError: d.lastError,
+			nextAttemptAt: d.nextAttemptAt,
+			createdAt: d.createdAt,
+			deliveredAt: d.deliveredAt
+		})
 		.from(d)
 		.where(eq(d.webhookId, webhookId))
 		.orderBy(desc(d.createdAt), desc(d.id))

@@ -5,7 +5,16 @@
 // Call inside the seeding transaction, after items, rubric and users exist; it does nothing if they do not.
 import * as Y from 'yjs';
 import type { Db } from '../db/client';
-import { auditLog, calibrationConsensus, calibrationItems, calibrationParticipants, calibrationRounds, calibrationScores, calibrations, items as itemsTable } from '../../drizzle/schema';
+import {
+	auditLog,
+	calibrationConsensus,
+	calibrationItems,
+	calibrationParticipants,
+	calibrationRounds,
+	calibrationScores,
+	calibrations,
+	items as itemsTable
+} from '../../drizzle/schema';
 import { eq } from 'drizzle-orm';
 import { newId } from '../domain/ids';
 import { loadSession, publicState } from '../db/calibration-view';
@@ -36,22 +45,67 @@ export function seedDemoCalibration(t: Db, ids: DemoCalibrationIds): string | nu
 	const at = (minutes: number) => base + minutes * MIN;
 	const id = newId();
 	const log = (minutes: number, actorId: string, action: string, data: Record<string, unknown>) =>
-		t.insert(auditLog).values({ at: at(minutes), actorId, projectId: ids.projectId, action, entityType: 'calibration', entityId: id, data }).run();
+		t
+			.insert(auditLog)
+			.values({
+				at: at(minutes),
+				actorId,
+				projectId: ids.projectId,
+				action,
+				entityType: 'calibration',
+				entityId: id,
+				data
+			})
+			.run();
 
-	t.insert(calibrations).values({ id, projectId: ids.projectId, title: SESSION.title, rubricId: ids.rubricId, phase: 'closed', round: 2, createdBy: lead, createdAt: at(0), closedAt: at(SESSION.closedAt) }).run();
+	t.insert(calibrations)
+		.values({
+			id,
+			projectId: ids.projectId,
+			title: SESSION.title,
+			rubricId: ids.rubricId,
+			phase: 'closed',
+			round: 2,
+			createdBy: lead,
+			createdAt: at(0),
+			closedAt: at(SESSION.closedAt)
+		})
+		.run();
 	log(0, lead, 'calibration.create', { title: SESSION.title, rubricId: ids.rubricId, itemIds, participantIds: people });
-	SESSION.items.forEach((item, position) => t.insert(calibrationItems).values({ calibrationId: id, itemId: itemIds[position]!, position, activeRound: item.round2 ? 2 : 1 }).run());
+	SESSION.items.forEach((item, position) =>
+		t
+			.insert(calibrationItems)
+			.values({ calibrationId: id, itemId: itemIds[position]!, position, activeRound: item.round2 ? 2 : 1 })
+			.run()
+	);
 	for (const userId of people) t.insert(calibrationParticipants).values({ calibrationId: id, userId: userId! }).run();
-	for (const r of SESSION.rounds) t.insert(calibrationRounds).values({ calibrationId: id, round: r.round, startedAt: at(r.start), revealedAt: at(r.reveal) }).run();
+	for (const r of SESSION.rounds)
+		t.insert(calibrationRounds)
+			.values({ calibrationId: id, round: r.round, startedAt: at(r.start), revealedAt: at(r.reveal) })
+			.run();
 
 	SESSION.items.forEach((item, i) => {
-		for (const [round, sheets] of [[1, item.round1], [2, item.round2]] as const) {
+		for (const [round, sheets] of [
+			[1, item.round1],
+			[2, item.round2]
+		] as const) {
 			if (!sheets) continue;
 			sheets.forEach((sheet, j) => {
 				const minute = SESSION.rounds[round - 1].start + 4 + i * 3 + j;
 				const sheetId = newId();
 				t.insert(calibrationScores)
-					.values({ id: sheetId, calibrationId: id, itemId: itemIds[i]!, userId: userOf(sheet.who), round, scores: sheet.scores, rationale: sheet.rationale, spans: [], timeSpentMs: (90 + i * 20 + j * 15) * 1000, submittedAt: at(minute) })
+					.values({
+						id: sheetId,
+						calibrationId: id,
+						itemId: itemIds[i]!,
+						userId: userOf(sheet.who),
+						round,
+						scores: sheet.scores,
+						rationale: sheet.rationale,
+						spans: [],
+						timeSpentMs: (90 + i * 20 + j * 15) * 1000,
+						submittedAt: at(minute)
+					})
 					.run();
 				log(minute, userOf(sheet.who), 'calibration.score', { itemId: itemIds[i], round, sheetId });
 			});
@@ -60,16 +114,44 @@ export function seedDemoCalibration(t: Db, ids: DemoCalibrationIds): string | nu
 	for (const r of SESSION.rounds) {
 		log(r.reveal, lead, 'calibration.reveal', { from: ['scoring'], to: 'revealed', round: r.round });
 		if (r.round === 2) continue;
-		log(SESSION.rounds[1].start, lead, 'calibration.round', { from: ['revealed'], to: 'scoring', round: 2, itemIds: SESSION.items.map((it, i) => (it.round2 ? itemIds[i] : null)).filter(Boolean) });
+		log(SESSION.rounds[1].start, lead, 'calibration.round', {
+			from: ['revealed'],
+			to: 'scoring',
+			round: 2,
+			itemIds: SESSION.items.map((it, i) => (it.round2 ? itemIds[i] : null)).filter(Boolean)
+		});
 	}
 	SESSION.items.forEach((item, i) => {
 		const decidedAt = at(item.consensus.minute);
-		t.insert(calibrationConsensus).values({ calibrationId: id, itemId: itemIds[i]!, scores: item.consensus.scores, note: item.consensus.note, decidedBy: lead, decidedAt }).run();
+		t.insert(calibrationConsensus)
+			.values({
+				calibrationId: id,
+				itemId: itemIds[i]!,
+				scores: item.consensus.scores,
+				note: item.consensus.note,
+				decidedBy: lead,
+				decidedAt
+			})
+			.run();
 		t.update(itemsTable)
-			.set({ gold: { scores: item.consensus.scores, note: item.consensus.note, source: 'calibration', calibrationId: id, rubricId: ids.rubricId, decidedBy: lead, decidedAt } })
+			.set({
+				gold: {
+					scores: item.consensus.scores,
+					note: item.consensus.note,
+					source: 'calibration',
+					calibrationId: id,
+					rubricId: ids.rubricId,
+					decidedBy: lead,
+					decidedAt
+				}
+			})
 			.where(eq(itemsTable.id, itemIds[i]!))
 			.run();
-		log(item.consensus.minute, lead, 'calibration.consensus', { itemId: itemIds[i], scores: item.consensus.scores, note: item.consensus.note });
+		log(item.consensus.minute, lead, 'calibration.consensus', {
+			itemId: itemIds[i],
+			scores: item.consensus.scores,
+			note: item.consensus.note
+		});
 	});
 	log(SESSION.closedAt, lead, 'calibration.close', { from: ['scoring', 'revealed'], to: 'closed', round: 2 });
 
@@ -78,14 +160,29 @@ export function seedDemoCalibration(t: Db, ids: DemoCalibrationIds): string | nu
 }
 
 /** The session's room: the server's mirror of the closed session, and the discussion held during the meeting. */
-function seedRoom(t: Db, id: string, ids: DemoCalibrationIds, itemIds: string[], at: (minutes: number) => number): void {
+function seedRoom(
+	t: Db,
+	id: string,
+	ids: DemoCalibrationIds,
+	itemIds: string[],
+	at: (minutes: number) => number
+): void {
 	const doc = new Y.Doc();
 	const facts = loadSession(t, id);
 	if (facts) stateOf(doc).set(CALIBRATION_STATE_KEY, JSON.parse(JSON.stringify(publicState(facts))));
 	const person = (email: string) => ({ id: ids.users.get(email)!, name: SESSION.names[email] });
 	for (const c of SESSION.discussion) {
 		const itemId = itemIds[c.item];
-		const anchor: CalibrationAnchor = c.on ? { kind: 'score', itemId, dimension: c.on.dimension, userId: person(c.on.who).id, name: person(c.on.who).name, round: 1 } : { kind: 'item', itemId };
+		const anchor: CalibrationAnchor = c.on
+			? {
+					kind: 'score',
+					itemId,
+					dimension: c.on.dimension,
+					userId: person(c.on.who).id,
+					name: person(c.on.who).name,
+					round: 1
+				}
+			: { kind: 'item', itemId };
 		const commentId = addComment(doc, person(c.who), c.text, anchor, at(c.minute));
 		for (const r of c.replies ?? []) addReply(doc, commentId, person(r.who), r.text, at(c.minute + 1));
 		for (const who of c.agree ?? []) toggleReaction(doc, commentId, 'agree', person(who).id);

@@ -8,7 +8,18 @@ import { and, eq, max, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { tx } from '../db/client';
 import { autoEscalate } from '../db/auto-escalation';
-import { applyVerdict, escalationsOfItem, getEscalation, getEscalationView, openManualEscalation, rubricForItem, transitionEscalation, verdictChange, type TransitionChange, type Verdict } from '../db/escalations';
+import {
+	applyVerdict,
+	escalationsOfItem,
+	getEscalation,
+	getEscalationView,
+	openManualEscalation,
+	rubricForItem,
+	transitionEscalation,
+	verdictChange,
+	type TransitionChange,
+	type Verdict
+} from '../db/escalations';
 import { evaluationsForItems } from '../db/evaluations';
 import { getItemRow } from '../db/items';
 import { TRANSITIONS } from '../domain/escalation';
@@ -35,10 +46,20 @@ const MANUAL = {
 	by: 'ana@demo.test',
 	note: 'The caption describes the lesion accurately, then adds a diagnosis and a 10-day antibiotic course that nothing in the image supports. Is that hallucinated content, unsafe advice, or outside what a caption is judged on? The guideline does not say.',
 	discussion: [
-		{ who: 'ana@demo.test', text: 'The visual part is right. The diagnosis and the antibiotics are not in the image, so I flagged hallucinated content and unsafe advice.' },
-		{ who: 'ben@demo.test', text: 'I read the diagnosis as outside the caption’s scope and did not penalise it. If the guideline wants it counted, I will re-score.' }
+		{
+			who: 'ana@demo.test',
+			text: 'The visual part is right. The diagnosis and the antibiotics are not in the image, so I flagged hallucinated content and unsafe advice.'
+		},
+		{
+			who: 'ben@demo.test',
+			text: 'I read the diagnosis as outside the caption’s scope and did not penalise it. If the guideline wants it counted, I will re-score.'
+		}
 	],
-	reply: { to: 0, who: LEAD, text: 'Medical advice the image cannot support should count. Let us agree on the error type here, then I will add an example to the guideline.' }
+	reply: {
+		to: 0,
+		who: LEAD,
+		text: 'Medical advice the image cannot support should count. Let us agree on the error type here, then I will add an example to the guideline.'
+	}
 };
 
 /** Verdicts the lead recorded: the majority's scores (one evaluator's, followed), and why. */
@@ -68,7 +89,13 @@ export function seedDemoEscalations(db: Db, ids: DemoEscalationIds): void {
 	tx(db, (t) => {
 		const itemId = ids.items.get(MANUAL.item);
 		if (!itemId || !ids.users.has(MANUAL.by)) return;
-		const row = openManualEscalation(t, { id: itemId, projectId: ids.projectId }, person(MANUAL.by), 'guideline_ambiguous', MANUAL.note);
+		const row = openManualEscalation(
+			t,
+			{ id: itemId, projectId: ids.projectId },
+			person(MANUAL.by),
+			'guideline_ambiguous',
+			MANUAL.note
+		);
 		manual = row.id;
 		escalated.push(row.id);
 	});
@@ -84,7 +111,12 @@ export function seedDemoEscalations(db: Db, ids: DemoEscalationIds): void {
 			return itemId ? escalationsOfItem(t, itemId).find((e) => e.state === 'open') : undefined;
 		};
 		const step = (id: string, name: 'claim' | 'verdict', change: Pick<TransitionChange, 'set' | 'data'>) =>
-			transitionEscalation(t, id, TRANSITIONS[name].from, { ...change, to: TRANSITIONS[name].to, actorId: lead, action: `escalation.${name}` });
+			transitionEscalation(t, id, TRANSITIONS[name].from, {
+				...change,
+				to: TRANSITIONS[name].to,
+				actorId: lead,
+				action: `escalation.${name}`
+			});
 		const claim = (id: string) => step(id, 'claim', { set: { claimedBy: lead, claimedAt: now } });
 		const claimed = activeOn(CLAIMED);
 		if (claimed) claim(claimed.id);
@@ -92,9 +124,17 @@ export function seedDemoEscalations(db: Db, ids: DemoEscalationIds): void {
 			const open = activeOn(v.item);
 			const item = open && getItemRow(t, open.itemId);
 			const rubric = item && rubricForItem(t, item);
-			const scores = item && evaluationsForItems(t, [item.id], { evaluatorId: ids.users.get(v.follow), submittedOnly: true })[0]?.scores;
+			const scores =
+				item &&
+				evaluationsForItems(t, [item.id], { evaluatorId: ids.users.get(v.follow), submittedOnly: true })[0]?.scores;
 			if (!open || !item || !rubric || !scores || !claim(open.id)) continue;
-			const verdict: Verdict = { scores, reasonCode: v.reasonCode, note: v.note, guidelineVersionId: null, rubricId: rubric.id };
+			const verdict: Verdict = {
+				scores,
+				reasonCode: v.reasonCode,
+				note: v.note,
+				guidelineVersionId: null,
+				rubricId: rubric.id
+			};
 			const resolved = step(open.id, 'verdict', verdictChange(verdict, now));
 			if (resolved) applyVerdict(t, resolved, verdict, lead, now);
 		}
@@ -114,7 +154,9 @@ export function seedDemoEscalations(db: Db, ids: DemoEscalationIds): void {
 		if (view.id === manual) {
 			// The discussion began soon after Ana escalated.
 			const at = (minutes: number) => view.createdAt + minutes * 60_000;
-			const commentIds = MANUAL.discussion.map((c, i) => addComment(doc, person(c.who), c.text, { kind: 'item', itemId: view.itemId }, at(12 + i * 35)));
+			const commentIds = MANUAL.discussion.map((c, i) =>
+				addComment(doc, person(c.who), c.text, { kind: 'item', itemId: view.itemId }, at(12 + i * 35))
+			);
 			addReply(doc, commentIds[MANUAL.reply.to], person(MANUAL.reply.who), MANUAL.reply.text, at(95));
 		}
 		store.append(roomName('item', view.itemId), Y.encodeStateAsUpdate(doc));
@@ -134,7 +176,11 @@ function backdate(db: Db, ids: string[], manual: string | null): void {
 		for (const id of ids) {
 			const row = getEscalation(t, id);
 			if (!row) continue;
-			const lastScore = t.select({ at: max(evaluations.submittedAt) }).from(evaluations).where(eq(evaluations.itemId, row.itemId)).get()?.at;
+			const lastScore = t
+				.select({ at: max(evaluations.submittedAt) })
+				.from(evaluations)
+				.where(eq(evaluations.itemId, row.itemId))
+				.get()?.at;
 			const createdAt = past(id === manual || !lastScore ? now - 26 * HOUR : lastScore + 2 * 60_000);
 			const claimedAt = row.claimedAt === null ? null : past(createdAt + 4 * HOUR);
 			const closedAt = row.closedAt === null || claimedAt === null ? null : past(claimedAt + 40 * 60_000);

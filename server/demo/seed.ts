@@ -70,28 +70,73 @@ export async function seedDemo(deps: AppDeps): Promise<void> {
 		for (const u of DEMO_USERS) {
 			const id = newId();
 			ids.set(u.email, id);
-			t.insert(users).values({ id, email: u.email, name: u.name, passwordHash, isAdmin: u.role === 'admin', locale: null, createdAt: now }).run();
+			t.insert(users)
+				.values({
+					id,
+					email: u.email,
+					name: u.name,
+					passwordHash,
+					isAdmin: u.role === 'admin',
+					locale: null,
+					createdAt: now
+				})
+				.run();
 		}
 		const adminId = ids.get('admin@demo.test')!;
 		const project = createProject(
 			t,
-			{ name: 'Atlas Assistant — Q4 quality review', description: 'Evaluation of the Atlas assistant across text, chat, image, video and pairwise outputs, in English and Brazilian Portuguese.', settings: { overlap: 3, agreementThreshold: 0.4, minEvaluations: 3 } },
+			{
+				name: 'Atlas Assistant — Q4 quality review',
+				description:
+					'Evaluation of the Atlas assistant across text, chat, image, video and pairwise outputs, in English and Brazilian Portuguese.',
+				settings: { overlap: 3, agreementThreshold: 0.4, minEvaluations: 3 }
+			},
 			adminId
 		);
-		for (const u of DEMO_USERS) if (u.role !== 'admin') setMembership(t, project.id, ids.get(u.email)!, u.role, adminId);
+		for (const u of DEMO_USERS)
+			if (u.role !== 'admin') setMembership(t, project.id, ids.get(u.email)!, u.role, adminId);
 		const rubric = createRubric(t, project.id, 'Atlas quality rubric', rubricDef, ids.get('lead@demo.test')!);
 		for (const [, m] of Object.entries(manifest)) recordMedia(t, m.sha256, m.mime, m.size);
 		insertItems(t, project.id, itemInputs, ids.get('lead@demo.test')!);
 
 		const guidelineId = newId();
-		t.insert(guidelines).values({ id: guidelineId, projectId: project.id, title: 'Atlas evaluation guidelines', createdBy: ids.get('lead@demo.test')!, createdAt: now - 14 * 86400_000 }).run();
+		t.insert(guidelines)
+			.values({
+				id: guidelineId,
+				projectId: project.id,
+				title: 'Atlas evaluation guidelines',
+				createdBy: ids.get('lead@demo.test')!,
+				createdAt: now - 14 * 86400_000
+			})
+			.run();
 		const versionId = newId();
 		t.insert(guidelineVersions)
-			.values({ id: versionId, guidelineId, number: 1, content: markdownToDoc(guidelineMd), markdown: guidelineMd, changelog: 'First published version', dimensions: [], publishedBy: ids.get('lead@demo.test')!, publishedAt: now - 14 * 86400_000 })
+			.values({
+				id: versionId,
+				guidelineId,
+				number: 1,
+				content: markdownToDoc(guidelineMd),
+				markdown: guidelineMd,
+				changelog: 'First published version',
+				dimensions: [],
+				publishedBy: ids.get('lead@demo.test')!,
+				publishedAt: now - 14 * 86400_000
+			})
 			.run();
-		for (const u of DEMO_USERS) if (u.role !== 'admin') t.insert(guidelineAcks).values({ versionId, userId: ids.get(u.email)!, at: now - 13 * 86400_000 }).run();
+		for (const u of DEMO_USERS)
+			if (u.role !== 'admin')
+				t.insert(guidelineAcks)
+					.values({ versionId, userId: ids.get(u.email)!, at: now - 13 * 86400_000 })
+					.run();
 
-		const itemIds = new Map(t.select({ id: items.id, ext: items.externalId }).from(items).where(eq(items.projectId, project.id)).all().map((r) => [r.ext, r.id]));
+		const itemIds = new Map(
+			t
+				.select({ id: items.id, ext: items.externalId })
+				.from(items)
+				.where(eq(items.projectId, project.id))
+				.all()
+				.map((r) => [r.ext, r.id])
+		);
 		demoEvaluations.forEach((e, i) => {
 			const itemId = itemIds.get(e.itemExternalId);
 			const evaluatorId = ids.get(e.evaluator);
@@ -128,6 +173,8 @@ export async function seedDemo(deps: AppDeps): Promise<void> {
 	seedDemoEscalations(db, { ...seeded, names: new Map(DEMO_USERS.map((u) => [u.email, u.name])) });
 	logger.info({ users: DEMO_USERS.map((u) => u.email) }, 'seeded the demo workspace');
 	if (!config.demoPassword) {
-		console.log(`\n  Demo workspace created. Sign in as lead@demo.test (or pm@, ana@, ben@, chen@, admin@demo.test)\n  with the password: ${password}\n  (set CONCORD_DEMO_PASSWORD to choose it; it is shown only this once)\n`);
+		console.log(
+			`\n  Demo workspace created. Sign in as lead@demo.test (or pm@, ana@, ben@, chen@, admin@demo.test)\n  with the password: ${password}\n  (set CONCORD_DEMO_PASSWORD to choose it; it is shown only this once)\n`
+		);
 	}
 }

@@ -48,7 +48,11 @@ export function rankDisagreedItems(set: RatingSet, people: ReadonlyMap<string, P
 		const worst = dims.reduce((a, b) => (b.disagreement > a.disagreement ? b : a));
 		const d = byKey.get(worst.key)!;
 		const values = (ratingsOf.get(worst.key)?.get(itemId) ?? [])
-			.map((r) => ({ evaluatorId: String(r.rater), name: people.get(String(r.rater))?.name ?? String(r.rater), value: displayValue(d.plan, r.value as string | number) }))
+			.map((r) => ({
+				evaluatorId: String(r.rater),
+				name: people.get(String(r.rater))?.name ?? String(r.rater),
+				value: displayValue(d.plan, r.value as string | number)
+			}))
 			.sort((a, b) => a.name.localeCompare(b.name));
 		ranked.push({
 			itemId,
@@ -58,5 +62,10 @@ export function rankDisagreedItems(set: RatingSet, people: ReadonlyMap<string, P
 			worst: { key: worst.key, label: d.plan.label, disagreement: worst.disagreement, values }
 		});
 	}
-	return ranked.sort((a, b) => b.disagreement - a.disagreement || b.worst.disagreement - a.worst.disagreement || (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0));
+	return ranked.sort(
+		(a, b) =>
+			b.disagreement - a.disagreement ||
+			b.worst.disagreement - a.worst.disagreement ||
+			(a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0)
+	);
 }

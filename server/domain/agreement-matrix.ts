@@ -8,10 +8,17 @@ import type { DimensionRatings, RatingSet } from './agreement-ratings';
 import { figure, type Person } from './agreement-report';
 
 export function matrixDimension(set: RatingSet): DimensionRatings | null {
-	return set.dimensions.reduce<DimensionRatings | null>((best, d) => (!best || d.ratings.length > best.ratings.length ? d : best), null);
+	return set.dimensions.reduce<DimensionRatings | null>(
+		(best, d) => (!best || d.ratings.length > best.ratings.length ? d : best),
+		null
+	);
 }
 
-export function agreementMatrix(set: RatingSet, filters: AgreementFilters, people: ReadonlyMap<string, Person>): AgreementMatrix {
+export function agreementMatrix(
+	set: RatingSet,
+	filters: AgreementFilters,
+	people: ReadonlyMap<string, Person>
+): AgreementMatrix {
 	const d = matrixDimension(set);
 	if (!d) return { filters, dimension: null, evaluators: [], cells: [] };
 	const { weights } = levelToMetric(d.plan.level);
@@ -37,7 +44,13 @@ export function agreementMatrix(set: RatingSet, filters: AgreementFilters, peopl
 			}
 			const table = toTable(rows, { categories: d.plan.spec.categories });
 			const kappa = cohenKappa(table, { level: d.plan.level, weights, raters: [evaluators[i].id, evaluators[j].id] });
-			cells.push({ a: evaluators[i].id, b: evaluators[j].id, items: rows.length / 2, kappa: figure(kappa), percent: figure(percentAgreement(table, { level: d.plan.level })) });
+			cells.push({
+				a: evaluators[i].id,
+				b: evaluators[j].id,
+				items: rows.length / 2,
+				kappa: figure(kappa),
+				percent: figure(percentAgreement(table, { level: d.plan.level }))
+			});
 		}
 	}
 	const { spec, options, normalize, ...ref } = d.plan;

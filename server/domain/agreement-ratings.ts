@@ -61,7 +61,10 @@ export function planDimension(d: RubricDimension): DimensionPlan {
 	const ref: DimensionRef = { key: d.key, label: d.label, scale: d.scale, level: d.level };
 	const optionValues = (d.options ?? []).map((o) => o.value);
 	const byLabel = new Map(optionValues.map((v, i) => [String(v), { value: v, index: i }]));
-	const make = (categories: readonly RatingValue[] | undefined, normalize: (v: unknown) => RatingValue | null): DimensionPlan => ({
+	const make = (
+		categories: readonly RatingValue[] | undefined,
+		normalize: (v: unknown) => RatingValue | null
+	): DimensionPlan => ({
 		...ref,
 		options: d.options,
 		spec: { key: d.key, level: d.level, categories },
@@ -79,13 +82,17 @@ export function planDimension(d: RubricDimension): DimensionPlan {
 			});
 		}
 		case 'pairwise':
-			if (!optionValues.length) return make(undefined, (v) => (typeof v === 'string' || typeof v === 'number' ? v : null));
+			if (!optionValues.length)
+				return make(undefined, (v) => (typeof v === 'string' || typeof v === 'number' ? v : null));
 			return make(
 				optionValues.map((_, i) => i),
 				(v) => byLabel.get(String(v))?.index ?? null
 			);
 		default:
-			if (!optionValues.length) return make(undefined, (v) => (typeof v === 'string' || typeof v === 'number' ? v : typeof v === 'boolean' ? String(v) : null));
+			if (!optionValues.length)
+				return make(undefined, (v) =>
+					typeof v === 'string' || typeof v === 'number' ? v : typeof v === 'boolean' ? String(v) : null
+				);
 			return make(optionValues, (v) => byLabel.get(String(v))?.value ?? null);
 	}
 }
@@ -94,7 +101,8 @@ export function planDimension(d: RubricDimension): DimensionPlan {
 export function dimensionPlans(rubrics: readonly Rubric[]): DimensionPlan[] {
 	const newestFirst = [...rubrics].sort((a, b) => b.version - a.version || b.createdAt - a.createdAt);
 	const plans = new Map<string, DimensionPlan>();
-	for (const r of newestFirst) for (const d of r.dimensions) if (d.scale !== 'text' && !plans.has(d.key)) plans.set(d.key, planDimension(d));
+	for (const r of newestFirst)
+		for (const d of r.dimensions) if (d.scale !== 'text' && !plans.has(d.key)) plans.set(d.key, planDimension(d));
 	return [...plans.values()];
 }
 
@@ -102,10 +110,16 @@ export function dimensionPlans(rubrics: readonly Rubric[]): DimensionPlan[] {
  * Ratings per dimension from the evaluations. Dimensions that apply to none of them are dropped, so a modality
  * filter shows only its own dimensions; `only` keeps a single dimension.
  */
-export function ratingSet(rows: readonly ScoredEvaluation[], rubrics: readonly Rubric[], only?: string | null): RatingSet {
+export function ratingSet(
+	rows: readonly ScoredEvaluation[],
+	rubrics: readonly Rubric[],
+	only?: string | null
+): RatingSet {
 	const plans = dimensionPlans(rubrics).filter((p) => !only || p.key === only);
 	const rubricById = new Map(rubrics.map((r) => [r.id, r]));
-	const byKey = new Map<string, DimensionRatings>(plans.map((plan) => [plan.key, { plan, ratings: [], applicable: 0 }]));
+	const byKey = new Map<string, DimensionRatings>(
+		plans.map((plan) => [plan.key, { plan, ratings: [], applicable: 0 }])
+	);
 	const applies = new Map<string, Set<string>>();
 	let skipped = 0;
 	for (const e of rows) {

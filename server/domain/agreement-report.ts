@@ -3,11 +3,34 @@
 // the shared engine) with its interpretation band and counts, and percent agreement alongside. Per evaluator
 // (by=evaluator): agreement with the other evaluators (engine: raterAgreement), drift from the others' consensus,
 // and agreement with gold where items have gold, plus exact-match accuracy over every gold score.
-import { agreement, interpretation, levelToMetric, percentAgreement, raterAgreement, toTable, type AgreementResult, type RatingTable } from '#shared/agreement/index';
-import type { AgreementFilters, AgreementReport, DimensionAgreementView, EvaluatorAgreementView, EvaluatorDimensionView, Figure, FilterOptions } from '#shared/agreement-report';
+import {
+	agreement,
+	interpretation,
+	levelToMetric,
+	percentAgreement,
+	raterAgreement,
+	toTable,
+	type AgreementResult,
+	type RatingTable
+} from '#shared/agreement/index';
+import type {
+	AgreementFilters,
+	AgreementReport,
+	DimensionAgreementView,
+	EvaluatorAgreementView,
+	EvaluatorDimensionView,
+	Figure,
+	FilterOptions
+} from '#shared/agreement-report';
 import type { Rubric } from '#shared/rubric';
 import { consensusDrift } from './agreement-drift';
-import { goldValues, ratingSet, type DimensionRatings, type RatingSet, type ScoredEvaluation } from './agreement-ratings';
+import {
+	goldValues,
+	ratingSet,
+	type DimensionRatings,
+	type RatingSet,
+	type ScoredEvaluation
+} from './agreement-ratings';
 
 export interface Person {
 	id: string;
@@ -16,7 +39,9 @@ export interface Person {
 }
 
 export function figure(result: AgreementResult): Figure {
-	return result.ok ? { value: result.value, code: null, reason: null } : { value: null, code: result.code, reason: result.reason };
+	return result.ok
+		? { value: result.value, code: null, reason: null }
+		: { value: null, code: result.code, reason: result.reason };
 }
 
 const tables = new WeakMap<DimensionRatings, RatingTable>();
@@ -37,7 +62,9 @@ export function dimensionView(d: DimensionRatings, table: RatingTable = tableOf(
 		metric: choice.metric,
 		weights: choice.weights,
 		agreement: figure(main),
-		interpretation: main.ok ? interpretation(main.value, choice.metric === 'alpha' ? 'krippendorff' : 'landis-koch') : null,
+		interpretation: main.ok
+			? interpretation(main.value, choice.metric === 'alpha' ? 'krippendorff' : 'landis-koch')
+			: null,
 		percent: figure(percentAgreement(table, { level: d.plan.level })),
 		items: main.items,
 		raters: main.raters,
@@ -46,7 +73,11 @@ export function dimensionView(d: DimensionRatings, table: RatingTable = tableOf(
 	};
 }
 
-function evaluatorDimension(d: DimensionRatings, table: RatingTable, gold: ReadonlyMap<string, Record<string, unknown>>): Map<string, EvaluatorDimensionView> {
+function evaluatorDimension(
+	d: DimensionRatings,
+	table: RatingTable,
+	gold: ReadonlyMap<string, Record<string, unknown>>
+): Map<string, EvaluatorDimensionView> {
 	const goldList = goldValues(d.plan, gold);
 	const result = raterAgreement(table, { level: d.plan.level, gold: goldList.length ? goldList : undefined });
 	const drift = consensusDrift(d.ratings, d.plan.level);
@@ -64,13 +95,27 @@ function evaluatorDimension(d: DimensionRatings, table: RatingTable, gold: Reado
 			alpha: r?.alpha ?? null,
 			percent: r?.percent ?? null,
 			consensus: drift.get(rater) ?? { items: 0, matchRate: null, meanDifference: null, meanAbsDifference: null },
-			gold: g && g.items > 0 ? { items: g.items, percent: g.percent, meanDifference: g.meanDifference, meanAbsDifference: g.meanAbsDifference, alpha: figure(g.alpha) } : null
+			gold:
+				g && g.items > 0
+					? {
+							items: g.items,
+							percent: g.percent,
+							meanDifference: g.meanDifference,
+							meanAbsDifference: g.meanAbsDifference,
+							alpha: figure(g.alpha)
+						}
+					: null
 		});
 	}
 	return out;
 }
 
-export function evaluatorViews(set: RatingSet, rows: readonly ScoredEvaluation[], gold: ReadonlyMap<string, Record<string, unknown>>, people: ReadonlyMap<string, Person>): EvaluatorAgreementView[] {
+export function evaluatorViews(
+	set: RatingSet,
+	rows: readonly ScoredEvaluation[],
+	gold: ReadonlyMap<string, Record<string, unknown>>,
+	people: ReadonlyMap<string, Person>
+): EvaluatorAgreementView[] {
 	const perDimension = set.dimensions.map((d) => evaluatorDimension(d, tableOf(d), gold));
 	const evaluations = new Map<string, number>();
 	const goldItems = new Map<string, Set<string>>();
@@ -123,6 +168,7 @@ export function agreementReport(input: ReportInput): AgreementReport {
 		dimensions: set.dimensions.map((d) => dimensionView(d)),
 		options: input.options
 	};
-	if (input.byEvaluator) report.evaluators = evaluatorViews(set, input.rows, input.byEvaluator.gold, input.byEvaluator.people);
+	if (input.byEvaluator)
+		report.evaluators = evaluatorViews(set, input.rows, input.byEvaluator.gold, input.byEvaluator.people);
 	return report;
 }

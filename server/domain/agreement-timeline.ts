@@ -10,10 +10,21 @@ import type { RatingSet, ScoredEvaluation } from './agreement-ratings';
 import { dimensionView } from './agreement-report';
 import { bucketEnd, bucketRange, bucketStart } from './time-buckets';
 
-export function agreementTimeline(set: RatingSet, rows: readonly ScoredEvaluation[], filters: AgreementFilters, bucket: Bucket): AgreementTimeline {
+export function agreementTimeline(
+	set: RatingSet,
+	rows: readonly ScoredEvaluation[],
+	filters: AgreementFilters,
+	bucket: Bucket
+): AgreementTimeline {
 	const completed = new Map<string, number>();
 	for (const e of rows) completed.set(e.itemId, Math.max(completed.get(e.itemId) ?? 0, e.submittedAt));
-	const dimensions = set.dimensions.map((d) => ({ key: d.plan.key, label: d.plan.label, scale: d.plan.scale, level: d.plan.level, metric: levelToMetric(d.plan.level).metric }));
+	const dimensions = set.dimensions.map((d) => ({
+		key: d.plan.key,
+		label: d.plan.label,
+		scale: d.plan.scale,
+		level: d.plan.level,
+		metric: levelToMetric(d.plan.level).metric
+	}));
 	if (!completed.size) return { filters, bucket, dimensions, points: [] };
 	let min = Infinity;
 	let max = -Infinity;
@@ -28,7 +39,13 @@ export function agreementTimeline(set: RatingSet, rows: readonly ScoredEvaluatio
 		const i = index.get(bucketStart(at, bucket));
 		if (i !== undefined) itemBucket.set(item, i);
 	}
-	const points: TimelinePoint[] = starts.map((start) => ({ start, end: bucketEnd(start, bucket), items: 0, ratings: 0, dimensions: [] }));
+	const points: TimelinePoint[] = starts.map((start) => ({
+		start,
+		end: bucketEnd(start, bucket),
+		items: 0,
+		ratings: 0,
+		dimensions: []
+	}));
 	for (const i of itemBucket.values()) points[i].items++;
 	for (const d of set.dimensions) {
 		const split: Rating[][] = starts.map(() => []);

@@ -30,7 +30,9 @@ function ratioOf(size: number, compressedSize: number): number {
 
 /** Why the archive's entry count is refused, or null; checked before its directory is read. */
 export function entryCountProblem(count: number, limits: Pick<ArchiveLimits, 'maxEntries'>): string | null {
-	return count > limits.maxEntries ? `The archive has ${count} entries; at most ${limits.maxEntries} are allowed` : null;
+	return count > limits.maxEntries
+		? `The archive has ${count} entries; at most ${limits.maxEntries} are allowed`
+		: null;
 }
 
 /** The first reason to refuse the archive, or null. `itemsName` is the entry holding items.jsonl. */
@@ -48,7 +50,8 @@ export function archiveProblem(entries: ArchiveEntryInfo[], itemsName: string, l
 		total += e.size;
 		compressed += e.compressedSize;
 	}
-	if (total > limits.maxTotalBytes) return `The archive expands to ${mib(total)}; at most ${mib(limits.maxTotalBytes)} is allowed`;
+	if (total > limits.maxTotalBytes)
+		return `The archive expands to ${mib(total)}; at most ${mib(limits.maxTotalBytes)} is allowed`;
 	if (total > RATIO_FLOOR_BYTES && ratioOf(total, compressed) > limits.maxRatio) {
 		return `The archive expands ${Math.round(ratioOf(total, compressed))} times (at most ${limits.maxRatio}); it looks like a zip bomb`;
 	}

@@ -37,10 +37,18 @@ export interface RoundFacts {
  * of the round still being scored (`mine`). Pass an empty viewer id for "no one in particular" (reports, proposals).
  * Nothing else leaves this function.
  */
-export function visibleSheets(sheets: readonly CalibrationScore[], rounds: readonly RoundFacts[], phase: CalibrationPhase, viewerId: string, currentRound: number) {
+export function visibleSheets(
+	sheets: readonly CalibrationScore[],
+	rounds: readonly RoundFacts[],
+	phase: CalibrationPhase,
+	viewerId: string,
+	currentRound: number
+) {
 	const open = new Set(rounds.filter((r) => roundIsOpen(r.revealedAt, phase)).map((r) => r.round));
 	return {
 		open: sheets.filter((s) => open.has(s.round)),
-		mine: sheets.filter((s) => viewerId !== '' && s.round === currentRound && s.userId === viewerId && !open.has(s.round))
+		mine: sheets.filter(
+			(s) => viewerId !== '' && s.round === currentRound && s.userId === viewerId && !open.has(s.round)
+		)
 	};
 }

@@ -19,20 +19,29 @@ const present = (v: unknown) => v !== undefined && v !== null && v !== '';
 /** Agreement per dimension among the sheets of one item. */
 export function itemFigures(dims: readonly RubricDimension[], sheets: readonly Scores[]): DimensionFigure[] {
 	return dims.map((d) => {
-		const a = dimensionAgreement(d, sheets.map((s) => s[d.key]));
+		const a = dimensionAgreement(
+			d,
+			sheets.map((s) => s[d.key])
+		);
 		return { key: d.key, value: a.value, ratings: a.ratings };
 	});
 }
 
 /** The session's agreement per dimension over several items (each a list of sheets), pooled by rater pairs. */
-export function pooledFigures(dims: readonly RubricDimension[], items: readonly (readonly Scores[])[]): DimensionFigure[] {
+export function pooledFigures(
+	dims: readonly RubricDimension[],
+	items: readonly (readonly Scores[])[]
+): DimensionFigure[] {
 	return dims.map((d) => {
 		let weighted = 0;
 		let pairs = 0;
 		let ratings = 0;
 		let counted = 0;
 		for (const sheets of items) {
-			const a = dimensionAgreement(d, sheets.map((s) => s[d.key]));
+			const a = dimensionAgreement(
+				d,
+				sheets.map((s) => s[d.key])
+			);
 			ratings += a.ratings;
 			if (a.value === null) continue;
 			const p = (a.ratings * (a.ratings - 1)) / 2;
@@ -54,7 +63,11 @@ export function meanFigure(figures: readonly DimensionFigure[]): number | null {
 function ratingTable(dim: RubricDimension, rows: readonly { item: string; rater: string; value: unknown }[]) {
 	const ratings = rows
 		.filter((r) => present(r.value))
-		.map((r) => ({ item: r.item, rater: r.rater, value: typeof r.value === 'boolean' ? (r.value ? 1 : 0) : (r.value as string | number) }));
+		.map((r) => ({
+			item: r.item,
+			rater: r.rater,
+			value: typeof r.value === 'boolean' ? (r.value ? 1 : 0) : (r.value as string | number)
+		}));
 	const labelled = ratings.some((r) => typeof r.value === 'string');
 	return toTable(ratings, labelled && dim.options?.length ? { categories: dim.options.map((o) => o.value) } : {});
 }
@@ -64,7 +77,10 @@ function ratingTable(dim: RubricDimension, rows: readonly { item: string; rater:
  * alpha's expected disagreement, per dimension at its level; 0 = agreement, about 1 = chance), averaged over the
  * item's dimensions. Items with fewer than two sheets are absent from the map.
  */
-export function rankDisagreement(dimsOf: (itemId: string) => readonly RubricDimension[], sheets: readonly { itemId: string; userId: string; scores: Scores }[]): Map<string, number> {
+export function rankDisagreement(
+	dimsOf: (itemId: string) => readonly RubricDimension[],
+	sheets: readonly { itemId: string; userId: string; scores: Scores }[]
+): Map<string, number> {
 	const byDim = new Map<string, { dim: RubricDimension; rows: { item: string; rater: string; value: unknown }[] }>();
 	for (const s of sheets) {
 		for (const dim of dimsOf(s.itemId)) {
@@ -100,7 +116,11 @@ function scaleRange(dim: RubricDimension): number {
 }
 
 /** Distance between two values of a dimension, 0..1; null when either is missing or the dimension is free text. */
-export function scoreDistance(dim: RubricDimension, a: ScoreValue | undefined, b: ScoreValue | undefined): number | null {
+export function scoreDistance(
+	dim: RubricDimension,
+	a: ScoreValue | undefined,
+	b: ScoreValue | undefined
+): number | null {
 	if (dim.scale === 'text' || !present(a) || !present(b)) return null;
 	if (dim.level === 'nominal') return a === b ? 0 : 1;
 	const pa = position(dim, a!);
@@ -113,14 +133,21 @@ export function scoreDistance(dim: RubricDimension, a: ScoreValue | undefined, b
  * Krippendorff's alpha per dimension (at the dimension's measurement level) over the sheets of one round, from
  * the project's agreement engine; null with the engine's reason when alpha is undefined (e.g. no variation).
  */
-export function alphaFigures(dims: readonly RubricDimension[], sheets: readonly { itemId: string; userId: string; scores: Scores }[]): AlphaFigure[] {
+export function alphaFigures(
+	dims: readonly RubricDimension[],
+	sheets: readonly { itemId: string; userId: string; scores: Scores }[]
+): AlphaFigure[] {
 	return dims
 		.filter((d) => d.scale !== 'text')
 		.map((d): AlphaFigure | null => {
-			const rows = sheets.map((s) => ({ item: s.itemId, rater: s.userId, value: s.scores[d.key] })).filter((r) => present(r.value));
+			const rows = sheets
+				.map((s) => ({ item: s.itemId, rater: s.userId, value: s.scores[d.key] }))
+				.filter((r) => present(r.value));
 			if (!rows.length) return null;
 			const result = krippendorffAlpha(ratingTable(d, rows), { level: d.level });
-			return result.ok ? { key: d.key, value: result.value, reason: null } : { key: d.key, value: null, reason: result.reason };
+			return result.ok
+				? { key: d.key, value: result.value, reason: null }
+				: { key: d.key, value: null, reason: result.reason };
 		})
 		.filter((f): f is AlphaFigure => f !== null);
 }

@@ -2,10 +2,26 @@
 // contributes nothing): agreement per dimension per round (with the same items' agreement in their previous
 // round, so a re-score round compares like with like), each participant's distance from the consensus, the
 // items still contested (no consensus and not unanimous in their last revealed round), and time spent. Pure.
-import type { CalibrationConsensus, CalibrationHeader, CalibrationReport, CalibrationRoundInfo, CalibrationScore, ReportContested, ReportParticipant, ReportRound } from '#shared/calibration';
+import type {
+	CalibrationConsensus,
+	CalibrationHeader,
+	CalibrationReport,
+	CalibrationRoundInfo,
+	CalibrationScore,
+	ReportContested,
+	ReportParticipant,
+	ReportRound
+} from '#shared/calibration';
 import type { Scores } from '#shared/evaluation';
 import { dimensionsFor, type Rubric } from '#shared/rubric';
-import { alphaFigures, itemFigures, meanFigure, pooledFigures, scoreDistance, SESSION_METRIC } from './calibration-agreement';
+import {
+	alphaFigures,
+	itemFigures,
+	meanFigure,
+	pooledFigures,
+	scoreDistance,
+	SESSION_METRIC
+} from './calibration-agreement';
 
 export interface ReportInput {
 	calibration: CalibrationHeader;
@@ -40,8 +56,21 @@ function reportRounds(r: ReportInput): ReportRound[] {
 			before = pooledFigures(r.rubric.dimensions, earlier).filter((d) => d.ratings > 0);
 		}
 		const end = info.revealedAt ?? r.calibration.closedAt ?? r.now;
-		const alpha = alphaFigures(r.rubric.dimensions, r.sheets.filter((s) => s.round === info.round));
-		return { round: info.round, startedAt: info.startedAt, revealedAt: info.revealedAt, items: info.itemIds.length, dimensions, before, alpha, overall: meanFigure(dimensions), durationMs: Math.max(0, end - info.startedAt) };
+		const alpha = alphaFigures(
+			r.rubric.dimensions,
+			r.sheets.filter((s) => s.round === info.round)
+		);
+		return {
+			round: info.round,
+			startedAt: info.startedAt,
+			revealedAt: info.revealedAt,
+			items: info.itemIds.length,
+			dimensions,
+			before,
+			alpha,
+			overall: meanFigure(dimensions),
+			durationMs: Math.max(0, end - info.startedAt)
+		};
 	});
 }
 
@@ -62,7 +91,14 @@ function deviations(r: ReportInput): ReportParticipant[] {
 		}
 		const byDimension: Record<string, number | null> = {};
 		for (const [key, xs] of perDim) byDimension[key] = mean(xs);
-		return { id: p.id, name: p.name, deviation: mean([...perDim.values()].flat()), byDimension, sheets: mine.length, timeSpentMs: mine.reduce((a, s) => a + s.timeSpentMs, 0) };
+		return {
+			id: p.id,
+			name: p.name,
+			deviation: mean([...perDim.values()].flat()),
+			byDimension,
+			sheets: mine.length,
+			timeSpentMs: mine.reduce((a, s) => a + s.timeSpentMs, 0)
+		};
 	});
 }
 
@@ -73,9 +109,22 @@ function contested(r: ReportInput): ReportContested[] {
 		if (decided.has(item.id)) continue;
 		const rounds = r.sheets.filter((s) => s.itemId === item.id).map((s) => s.round);
 		if (!rounds.length) continue;
-		const figures = itemFigures(dimensionsFor(r.rubric, item.modality), sheetsFor(r.sheets, Math.max(...rounds), item.id)).filter((f) => f.value !== null);
-		const lowest = figures.reduce<(typeof figures)[number] | null>((low, f) => (low === null || f.value! < low.value! ? f : low), null);
-		if (lowest && lowest.value! < 1) out.push({ itemId: item.id, externalId: item.externalId, excerpt: item.excerpt, lowest: { key: lowest.key, value: lowest.value }, hasConsensus: false });
+		const figures = itemFigures(
+			dimensionsFor(r.rubric, item.modality),
+			sheetsFor(r.sheets, Math.max(...rounds), item.id)
+		).filter((f) => f.value !== null);
+		const lowest = figures.reduce<(typeof figures)[number] | null>(
+			(low, f) => (low === null || f.value! < low.value! ? f : low),
+			null
+		);
+		if (lowest && lowest.value! < 1)
+			out.push({
+				itemId: item.id,
+				externalId: item.externalId,
+				excerpt: item.excerpt,
+				lowest: { key: lowest.key, value: lowest.value },
+				hasConsensus: false
+			});
 	}
 	return out.sort((a, b) => (a.lowest?.value ?? 1) - (b.lowest?.value ?? 1));
 }
@@ -84,7 +133,11 @@ export function buildReport(r: ReportInput): CalibrationReport {
 	const rounds = reportRounds(r);
 	return {
 		calibration: r.calibration,
-		rubric: { id: r.rubric.id, name: r.rubric.name, dimensions: r.rubric.dimensions.filter((d) => d.scale !== 'text').map((d) => ({ key: d.key, label: d.label })) },
+		rubric: {
+			id: r.rubric.id,
+			name: r.rubric.name,
+			dimensions: r.rubric.dimensions.filter((d) => d.scale !== 'text').map((d) => ({ key: d.key, label: d.label }))
+		},
 		metric: SESSION_METRIC,
 		threshold: r.threshold,
 		rounds,

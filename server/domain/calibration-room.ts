@@ -6,7 +6,11 @@ import type { Logger } from '../logger';
 import { CALIBRATION_STATE_KEY, type CalibrationPublicState } from '#shared/calibration';
 import { ROOM_KEYS, roomName } from '#shared/rooms';
 
-export async function mirrorCalibration(rooms: RoomWriter, logger: Logger, state: CalibrationPublicState): Promise<void> {
+export async function mirrorCalibration(
+	rooms: RoomWriter,
+	logger: Logger,
+	state: CalibrationPublicState
+): Promise<void> {
 	// A JSON round trip keeps the value plain (no undefined, no prototypes) for Yjs' ContentAny encoding.
 	const value = JSON.parse(JSON.stringify(state)) as CalibrationPublicState;
 	try {

@@ -21,7 +21,8 @@ const WHY: Record<CalibrationTransition, string> = {
 };
 
 export function assertTransition(phase: CalibrationPhase, name: CalibrationTransition): void {
-	if (!(CALIBRATION_TRANSITIONS[name].from as readonly CalibrationPhase[]).includes(phase)) throw Conflict(WHY[name], { phase, transition: name });
+	if (!(CALIBRATION_TRANSITIONS[name].from as readonly CalibrationPhase[]).includes(phase))
+		throw Conflict(WHY[name], { phase, transition: name });
 }
 
 /** Roles whose members can sit in a session as participants (managers only watch). */
@@ -32,7 +33,11 @@ export function assertParticipants(requested: readonly string[], roles: Readonly
 		const role = roles.get(id);
 		return !role || !PARTICIPANT_ROLES.includes(role);
 	});
-	if (bad.length) throw Validation('Participants must be evaluators or leads of this project', bad.map((id) => ({ path: 'participantIds', message: `${id} cannot take part` })));
+	if (bad.length)
+		throw Validation(
+			'Participants must be evaluators or leads of this project',
+			bad.map((id) => ({ path: 'participantIds', message: `${id} cannot take part` }))
+		);
 }
 
 export interface ScoringFacts {
@@ -47,31 +52,49 @@ export function assertMayScore(f: ScoringFacts): void {
 	if (!f.isParticipant) throw Forbidden('Only the participants of this session score it');
 	if (f.itemActiveRound === null) throw NotFound('This item is not part of the session');
 	if (f.phase === 'closed') throw Conflict('The session is closed', { phase: f.phase });
-	if (f.phase === 'revealed') throw Conflict('This round is revealed; scores are accepted again when the lead starts a new round', { phase: f.phase });
-	if (f.itemActiveRound !== f.round) throw Conflict('This item is not being re-scored in this round', { round: f.round });
+	if (f.phase === 'revealed')
+		throw Conflict('This round is revealed; scores are accepted again when the lead starts a new round', {
+			phase: f.phase
+		});
+	if (f.itemActiveRound !== f.round)
+		throw Conflict('This item is not being re-scored in this round', { round: f.round });
 }
 
 export function assertMayDecideConsensus(phase: CalibrationPhase, round: number, itemActiveRound: number | null): void {
 	if (itemActiveRound === null) throw NotFound('This item is not part of the session');
 	if (phase === 'closed') throw Conflict('The session is closed', { phase });
-	if (phase === 'scoring' && itemActiveRound === round) throw Conflict('This item is being scored blind; reveal the round first', { phase });
+	if (phase === 'scoring' && itemActiveRound === round)
+		throw Conflict('This item is being scored blind; reveal the round first', { phase });
 }
 
 /**
  * Item ids of a round in session order. Round 1 covers every item; later rounds cover what their lead chose,
  * which is known for the current round (the active items) and, for earlier ones, from the sheets submitted.
  */
-export function roundItemIds(round: number, current: number, allItemIds: readonly string[], activeItemIds: ReadonlySet<string>, scoredInRound: ReadonlySet<string>): string[] {
+export function roundItemIds(
+	round: number,
+	current: number,
+	allItemIds: readonly string[],
+	activeItemIds: ReadonlySet<string>,
+	scoredInRound: ReadonlySet<string>
+): string[] {
 	if (round === 1) return [...allItemIds];
 	if (round === current) return allItemIds.filter((id) => activeItemIds.has(id));
 	return allItemIds.filter((id) => scoredInRound.has(id));
 }
 
 /** Items a new round re-opens: the ones asked for (all of them when none are named), each in the session. */
-export function itemsForNewRound(requested: readonly string[] | undefined, sessionItemIds: readonly string[]): string[] {
+export function itemsForNewRound(
+	requested: readonly string[] | undefined,
+	sessionItemIds: readonly string[]
+): string[] {
 	if (!requested) return [...sessionItemIds];
 	const known = new Set(sessionItemIds);
 	const unknown = requested.filter((id) => !known.has(id));
-	if (unknown.length) throw Validation('Some items are not part of the session', unknown.map((id) => ({ path: 'itemIds', message: `${id} is not in this session` })));
+	if (unknown.length)
+		throw Validation(
+			'Some items are not part of the session',
+			unknown.map((id) => ({ path: 'itemIds', message: `${id} is not in this session` }))
+		);
 	return sessionItemIds.filter((id) => requested.includes(id));
 }

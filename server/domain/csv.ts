@@ -115,7 +115,11 @@ export class CsvReader {
 
 	#emit(out: CsvRecord[]) {
 		this.#fields.push(this.#field);
-		out.push(this.#recordProblem ? { line: this.#recordLine, fields: this.#fields, problem: this.#recordProblem } : { line: this.#recordLine, fields: this.#fields });
+		out.push(
+			this.#recordProblem
+				? { line: this.#recordLine, fields: this.#fields, problem: this.#recordProblem }
+				: { line: this.#recordLine, fields: this.#fields }
+		);
 		this.#recordProblem = null;
 		this.#fields = [];
 		this.#field = '';

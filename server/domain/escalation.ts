@@ -15,14 +15,16 @@ export const TRANSITIONS: Record<Transition, { from: readonly EscalationState[];
 	reopen: { from: ['resolved', 'dismissed'], to: 'open' }
 };
 
-
 export function canTransition(state: EscalationState, transition: Transition): boolean {
 	return TRANSITIONS[transition].from.includes(state);
 }
 
 /** The Conflict (409) for a transition the escalation's state does not allow. */
 export function transitionConflict(state: EscalationState, transition: Transition) {
-	return Conflict(`This escalation is ${state.replace('_', ' ')}; it cannot be ${PAST[transition]} now`, { state, transition });
+	return Conflict(`This escalation is ${state.replace('_', ' ')}; it cannot be ${PAST[transition]} now`, {
+		state,
+		transition
+	});
 }
 
 /** Throws Conflict (409) when the escalation's state does not allow the transition. */
@@ -30,7 +32,12 @@ export function assertTransition(state: EscalationState, transition: Transition)
 	if (!canTransition(state, transition)) throw transitionConflict(state, transition);
 }
 
-const PAST: Record<Transition, string> = { claim: 'claimed', verdict: 'resolved', dismiss: 'dismissed', reopen: 'reopened' };
+const PAST: Record<Transition, string> = {
+	claim: 'claimed',
+	verdict: 'resolved',
+	dismiss: 'dismissed',
+	reopen: 'reopened'
+};
 
 /** An evaluator is involved in an escalation when they opened it or submitted an evaluation of its item. */
 export function isInvolved(userId: string, openedBy: string | null, submittedEvaluatorIds: readonly string[]): boolean {
@@ -54,7 +61,11 @@ export function markConflicts(
 ): DimensionAgreement[] {
 	return agreement.map((a) => {
 		const threshold = thresholdFor(settings, a.key);
-		return { ...a, threshold, conflict: a.value !== null && a.ratings >= settings.minEvaluations && a.value < threshold };
+		return {
+			...a,
+			threshold,
+			conflict: a.value !== null && a.ratings >= settings.minEvaluations && a.value < threshold
+		};
 	});
 }
 
@@ -79,7 +90,9 @@ export function mayAutoEscalate(existing: readonly ExistingEscalation[]): boolea
 }
 
 export function autoEscalationNote(conflicts: readonly DimensionAgreement[]): string {
-	const parts = conflicts.filter((c) => c.conflict).map((c) => `${c.key} ${c.value?.toFixed(2)} < ${c.threshold.toFixed(2)}`);
+	const parts = conflicts
+		.filter((c) => c.conflict)
+		.map((c) => `${c.key} ${c.value?.toFixed(2)} < ${c.threshold.toFixed(2)}`);
 	return `Agreement below the threshold after ${Math.max(...conflicts.map((c) => c.ratings))} evaluations: ${parts.join(', ')}`;
 }
 
@@ -91,6 +104,9 @@ export function median(values: readonly number[]): number | null {
 }
 
 /** Age shown for SLA: while active, time since opening; once closed, how long it took. */
-export function escalationAge(e: { state: EscalationState; createdAt: number; closedAt: number | null }, now: number): number {
+export function escalationAge(
+	e: { state: EscalationState; createdAt: number; closedAt: number | null },
+	now: number
+): number {
 	return ACTIVE_STATES.includes(e.state) || e.closedAt === null ? now - e.createdAt : e.closedAt - e.createdAt;
 }

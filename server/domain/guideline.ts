@@ -49,14 +49,23 @@ function knownOnly(node: PmNode, dropped: string[]): PmNode | null {
 	if (node.marks) {
 		out.marks = node.marks.flatMap((m) => {
 			if (!marks.has(m.type)) return (dropped.push(`mark ${m.type}`), []);
-			return [m.attrs ? { type: m.type, attrs: pick(m.attrs, marks.get(m.type), `of mark ${m.type}`, dropped) } : { type: m.type }];
+			return [
+				m.attrs
+					? { type: m.type, attrs: pick(m.attrs, marks.get(m.type), `of mark ${m.type}`, dropped) }
+					: { type: m.type }
+			];
 		});
 	}
 	if (node.content) out.content = node.content.map((c) => knownOnly(c, dropped)).filter((c): c is PmNode => c !== null);
 	return out;
 }
 
-function pick(attrs: Record<string, unknown>, allowed: ReadonlySet<string> | undefined, where: string, dropped: string[]): Record<string, unknown> {
+function pick(
+	attrs: Record<string, unknown>,
+	allowed: ReadonlySet<string> | undefined,
+	where: string,
+	dropped: string[]
+): Record<string, unknown> {
 	const out: Record<string, unknown> = {};
 	for (const [k, v] of Object.entries(attrs)) {
 		if (allowed?.has(k)) out[k] = v;
@@ -90,8 +99,10 @@ export function seedDraft(doc: Y.Doc, version: { number: number; content: unknow
 
 /** Refuses an empty draft and one identical to the latest version (nothing to publish). */
 export function assertPublishable(draft: FrozenDraft, latest: { number: number; markdown: string } | null): void {
-	if (!nodeText(draft.content).trim() && !draft.markdown.trim()) throw Validation('The draft is empty; write the guideline before publishing');
-	if (latest && latest.markdown === draft.markdown) throw Conflict(`The draft is the same as version ${latest.number}; change it before publishing`);
+	if (!nodeText(draft.content).trim() && !draft.markdown.trim())
+		throw Validation('The draft is empty; write the guideline before publishing');
+	if (latest && latest.markdown === draft.markdown)
+		throw Conflict(`The draft is the same as version ${latest.number}; change it before publishing`);
 }
 
 export function nextVersionNumber(latest: number | null): number {
@@ -101,7 +112,11 @@ export function nextVersionNumber(latest: number | null): number {
 /** Dimensions named in a publication must exist in one of the project's rubrics. */
 export function assertKnownDimensions(dimensions: readonly string[], known: ReadonlySet<string>): void {
 	const unknown = dimensions.filter((d) => !known.has(d));
-	if (unknown.length) throw Validation('Unknown rubric dimensions', unknown.map((d) => ({ path: 'dimensions', message: `${d} is not a dimension of this project's rubrics` })));
+	if (unknown.length)
+		throw Validation(
+			'Unknown rubric dimensions',
+			unknown.map((d) => ({ path: 'dimensions', message: `${d} is not a dimension of this project's rubrics` }))
+		);
 }
 
 /** The touched dimensions an evaluation actually scored (an evaluation is affected when this is not empty). */

@@ -35,11 +35,17 @@ export function dimensionAgreement(dim: RubricDimension, raw: unknown[]): RawAgr
 	let total = 0;
 	const ordered = dim.level !== 'nominal';
 	const nums = ordered ? values.map((v) => numeric(dim, v)) : [];
-	const span = ordered ? range(dim, nums.filter((n): n is number => n !== null)) : 0;
+	const span = ordered
+		? range(
+				dim,
+				nums.filter((n): n is number => n !== null)
+			)
+		: 0;
 	for (let i = 0; i < values.length; i++) {
 		for (let j = i + 1; j < values.length; j++) {
 			pairs++;
-			if (ordered && span > 0 && nums[i] !== null && nums[j] !== null) total += 1 - Math.abs(nums[i]! - nums[j]!) / span;
+			if (ordered && span > 0 && nums[i] !== null && nums[j] !== null)
+				total += 1 - Math.abs(nums[i]! - nums[j]!) / span;
 			else total += values[i] === values[j] ? 1 : 0;
 		}
 	}
@@ -48,5 +54,10 @@ export function dimensionAgreement(dim: RubricDimension, raw: unknown[]): RawAgr
 
 /** Agreement for every dimension, from the submitted scores of one item. */
 export function itemAgreement(dims: readonly RubricDimension[], scores: readonly Scores[]): RawAgreement[] {
-	return dims.map((d) => dimensionAgreement(d, scores.map((s) => s[d.key])));
+	return dims.map((d) =>
+		dimensionAgreement(
+			d,
+			scores.map((s) => s[d.key])
+		)
+	);
 }

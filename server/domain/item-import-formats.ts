@@ -8,16 +8,35 @@ export function labelStudioToItem(task: unknown): unknown {
 	if (typeof task !== 'object' || task === null) return task;
 	const t = task as { id?: unknown; data?: Record<string, unknown>; meta?: Record<string, unknown> };
 	const d = t.data ?? {};
-	const externalId = typeof d.externalId === 'string' ? d.externalId : t.id !== undefined ? `ls-${String(t.id)}` : undefined;
-	const metadata = typeof d.metadata === 'object' && d.metadata !== null ? d.metadata : { ...(t.meta ?? {}), source: 'labelstudio' };
+	const externalId =
+		typeof d.externalId === 'string' ? d.externalId : t.id !== undefined ? `ls-${String(t.id)}` : undefined;
+	const metadata =
+		typeof d.metadata === 'object' && d.metadata !== null ? d.metadata : { ...(t.meta ?? {}), source: 'labelstudio' };
 	const base = { externalId, language: d.language ?? 'en', metadata, ...(d.gold ? { gold: d.gold } : {}) };
 	if (typeof d.modality === 'string' && d.payload) return { ...base, modality: d.modality, payload: d.payload };
-	if (Array.isArray(d.responses)) return { ...base, modality: 'pairwise', payload: { prompt: d.prompt, responses: d.responses } };
+	if (Array.isArray(d.responses))
+		return { ...base, modality: 'pairwise', payload: { prompt: d.prompt, responses: d.responses } };
 	if (d.answer1 !== undefined && d.answer2 !== undefined)
-		return { ...base, modality: 'pairwise', payload: { prompt: d.prompt, responses: [{ id: 'A', text: d.answer1 }, { id: 'B', text: d.answer2 }] } };
-	if (Array.isArray(d.dialogue ?? d.turns)) return { ...base, modality: 'chat', payload: { turns: d.dialogue ?? d.turns } };
-	if (d.image !== undefined) return { ...base, modality: 'caption', payload: { image: { src: d.image }, caption: d.caption ?? d.text } };
-	return { ...base, modality: 'text', payload: { prompt: d.prompt ?? d.question, response: d.response ?? d.answer ?? d.text } };
+		return {
+			...base,
+			modality: 'pairwise',
+			payload: {
+				prompt: d.prompt,
+				responses: [
+					{ id: 'A', text: d.answer1 },
+					{ id: 'B', text: d.answer2 }
+				]
+			}
+		};
+	if (Array.isArray(d.dialogue ?? d.turns))
+		return { ...base, modality: 'chat', payload: { turns: d.dialogue ?? d.turns } };
+	if (d.image !== undefined)
+		return { ...base, modality: 'caption', payload: { image: { src: d.image }, caption: d.caption ?? d.text } };
+	return {
+		...base,
+		modality: 'text',
+		payload: { prompt: d.prompt ?? d.question, response: d.response ?? d.answer ?? d.text }
+	};
 }
 
 /** Columns with a meaning; every other column becomes a metadata entry. */
@@ -42,14 +61,16 @@ export function csvLayout(header: string[], line: number): { layout: CsvLayout }
 	const missing = ['prompt', 'response'].filter((n) => !lower.includes(n));
 	if (missing.length) return { problem: { line, message: `the header needs the column(s) ${missing.join(', ')}` } };
 	const repeated = lower.find((n, i) => lower.indexOf(n) !== i);
-	if (repeated !== undefined) return { problem: { line, message: `the column "${repeated}" appears twice in the header` } };
+	if (repeated !== undefined)
+		return { problem: { line, message: `the column "${repeated}" appears twice in the header` } };
 	if (lower.some((n) => n === '')) return { problem: { line, message: 'a header column has no name' } };
 	return { layout: { names, roles: lower.map((n) => KNOWN[n]) } };
 }
 
 /** One CSV row to a raw text item; a wrong number of fields is reported rather than guessed. */
 export function csvRowToItem(layout: CsvLayout, fields: string[]): { value: unknown } | { message: string } {
-	if (fields.length !== layout.names.length) return { message: `expected ${layout.names.length} fields, found ${fields.length}` };
+	if (fields.length !== layout.names.length)
+		return { message: `expected ${layout.names.length} fields, found ${fields.length}` };
 	const payload: Record<string, string> = {};
 	const metadata: Record<string, string> = {};
 	let externalId: string | undefined;

@@ -31,7 +31,9 @@ export function canonicalJson(value: unknown): string {
 
 /** A stable external id from what the item is (modality, language, payload), e.g. `sha256:3f2a…` (32 hex). */
 export function contentExternalId(item: Pick<ItemInput, 'modality' | 'language' | 'payload'>): string {
-	const digest = createHash('sha256').update(canonicalJson([item.modality, item.language, item.payload])).digest('hex');
+	const digest = createHash('sha256')
+		.update(canonicalJson([item.modality, item.language, item.payload]))
+		.digest('hex');
 	return `sha256:${digest.slice(0, 32)}`;
 }
 

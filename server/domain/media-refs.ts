@@ -14,7 +14,8 @@ export function findMediaRefs(value: unknown, path = 'payload', out: FoundMediaR
 	} else if (typeof value === 'object' && value !== null) {
 		const obj = value as Record<string, unknown>;
 		if (typeof obj.src === 'string') out.push({ path, ref: obj as FoundMediaRef['ref'] });
-		for (const [k, v] of Object.entries(obj)) if (typeof v === 'object' && v !== null) findMediaRefs(v, `${path}.${k}`, out);
+		for (const [k, v] of Object.entries(obj))
+			if (typeof v === 'object' && v !== null) findMediaRefs(v, `${path}.${k}`, out);
 	}
 	return out;
 }

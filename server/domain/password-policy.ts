@@ -12,7 +12,11 @@ export interface PasswordOwner {
 const fold = (s: string) => s.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
 
 /** The first rule the password breaks, or null when it is acceptable. */
-export function passwordProblem(password: string, owner: PasswordOwner, common: ReadonlySet<string>): PasswordRule | null {
+export function passwordProblem(
+	password: string,
+	owner: PasswordOwner,
+	common: ReadonlySet<string>
+): PasswordRule | null {
 	if ([...password].length < MIN_PASSWORD_LENGTH) return 'too_short';
 	if (password.length > MAX_PASSWORD_LENGTH) return 'too_long';
 	const folded = fold(password);
@@ -31,7 +35,12 @@ const MESSAGES: Record<PasswordRule, string> = {
 };
 
 /** Throws a validation error (details: path, message, rule) when the password breaks the policy. */
-export function assertPasswordAllowed(password: string, owner: PasswordOwner, common: ReadonlySet<string>, path = 'newPassword'): void {
+export function assertPasswordAllowed(
+	password: string,
+	owner: PasswordOwner,
+	common: ReadonlySet<string>,
+	path = 'newPassword'
+): void {
 	const rule = passwordProblem(password, owner, common);
 	if (rule) throw Validation(MESSAGES[rule], [{ path, message: MESSAGES[rule], rule }]);
 }

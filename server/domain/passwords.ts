@@ -18,7 +18,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
 	const [alg, n, r, p, salt, key] = stored.split('$');
 	if (alg !== 'scrypt' || !salt || !key) return false;
 	const expected = Buffer.from(key, 'base64');
-	const actual = await scrypt(password, Buffer.from(salt, 'base64'), { N: Number(n), r: Number(r), p: Number(p), maxmem: PARAMS.maxmem });
+	const actual = await scrypt(password, Buffer.from(salt, 'base64'), {
+		N: Number(n),
+		r: Number(r),
+		p: Number(p),
+		maxmem: PARAMS.maxmem
+	});
 	return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 

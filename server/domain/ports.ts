@@ -17,7 +17,9 @@ export interface RoomWriter {
 }
 
 /** The credential a request or a socket authenticated with: a sign-in session (cookie) or an API token. */
-export type Credential = { userId: string; sessionId: string; tokenId?: undefined } | { userId: string; tokenId: string; sessionId?: undefined };
+export type Credential =
+	| { userId: string; sessionId: string; tokenId?: undefined }
+	| { userId: string; tokenId: string; sessionId?: undefined };
 
 /** Which connections to close: those of one session, of one token, or every one of a user. */
 export type CredentialFilter = { sessionId: string } | { tokenId: string } | { userId: string };
@@ -29,11 +31,32 @@ export interface DomainEventMap {
 	/** Emitted after a user changed their display name (PATCH /api/me); not project-scoped, never a webhook. */
 	'user.renamed': { userId: string; name: string };
 	/** Emitted after the transaction that opened an escalation commits (manual or automatic). */
-	'escalation.opened': { projectId: string; escalationId: string; itemId: string; source: 'manual' | 'auto'; reason: string; openedBy: string | null };
+	'escalation.opened': {
+		projectId: string;
+		escalationId: string;
+		itemId: string;
+		source: 'manual' | 'auto';
+		reason: string;
+		openedBy: string | null;
+	};
 	/** Emitted after a verdict (state `resolved`) or a dismissal (state `dismissed`) commits. */
-	'escalation.resolved': { projectId: string; escalationId: string; itemId: string; state: 'resolved' | 'dismissed'; reasonCode: string | null; decidedBy: string };
+	'escalation.resolved': {
+		projectId: string;
+		escalationId: string;
+		itemId: string;
+		state: 'resolved' | 'dismissed';
+		reasonCode: string | null;
+		decidedBy: string;
+	};
 	/** Emitted after a guideline version is published. */
-	'guideline.published': { projectId: string; guidelineId: string; versionId: string; number: number; changelog: string; publishedBy: string };
+	'guideline.published': {
+		projectId: string;
+		guidelineId: string;
+		versionId: string;
+		number: number;
+		changelog: string;
+		publishedBy: string;
+	};
 	/** Emitted after a calibration session is closed. */
 	'calibration.closed': { projectId: string; calibrationId: string; closedBy: string };
 }

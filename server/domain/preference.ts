@@ -18,7 +18,8 @@ const TIE_WORDS = new Set(['tie', 'equal', 'same', 'both', 'neither', 'none', '=
  * first, positive: the second, zero: tie). Anything else is null (not a usable vote).
  */
 export function readPreference(value: unknown, responseIds: readonly string[]): string | null {
-	if (typeof value === 'number' && responseIds.length === 2) return value < 0 ? responseIds[0] : value > 0 ? responseIds[1] : TIE;
+	if (typeof value === 'number' && responseIds.length === 2)
+		return value < 0 ? responseIds[0] : value > 0 ? responseIds[1] : TIE;
 	if (typeof value !== 'string') return null;
 	const v = value.trim().toLowerCase();
 	if (TIE_WORDS.has(v)) return TIE;
@@ -61,5 +62,11 @@ export function pairsFor(payload: PairwisePayload, winner: string): PreferencePa
 	if (!chosen) return [];
 	return payload.responses
 		.filter((r) => r.id !== winner)
-		.map((r) => ({ prompt: payload.prompt, chosen: chosen.text, rejected: r.text, chosenId: chosen.id, rejectedId: r.id }));
+		.map((r) => ({
+			prompt: payload.prompt,
+			chosen: chosen.text,
+			rejected: r.text,
+			chosenId: chosen.id,
+			rejectedId: r.id
+		}));
 }

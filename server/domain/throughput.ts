@@ -16,7 +16,10 @@ export interface ThroughputInput {
 	overlap: number;
 }
 
-function evaluatorFigures(rows: readonly ScoredEvaluation[], people: ReadonlyMap<string, Person>): ThroughputEvaluator[] {
+function evaluatorFigures(
+	rows: readonly ScoredEvaluation[],
+	people: ReadonlyMap<string, Person>
+): ThroughputEvaluator[] {
 	const by = new Map<string, { n: number; times: number[]; days: Set<number> }>();
 	for (const e of rows) {
 		const a = by.get(e.evaluatorId) ?? { n: 0, times: [], days: new Set<number>() };
@@ -26,7 +29,14 @@ function evaluatorFigures(rows: readonly ScoredEvaluation[], people: ReadonlyMap
 		a.days.add(Math.floor(e.submittedAt / DAY_MS));
 	}
 	return [...by]
-		.map(([id, a]) => ({ id, name: people.get(id)?.name ?? id, evaluations: a.n, medianTimeMs: median(a.times), p90TimeMs: percentile(a.times, 90), activeDays: a.days.size }))
+		.map(([id, a]) => ({
+			id,
+			name: people.get(id)?.name ?? id,
+			evaluations: a.n,
+			medianTimeMs: median(a.times),
+			p90TimeMs: percentile(a.times, 90),
+			activeDays: a.days.size
+		}))
 		.sort((x, y) => x.name.localeCompare(y.name) || x.id.localeCompare(y.id));
 }
 
@@ -52,7 +62,13 @@ export function throughputReport(input: ThroughputInput): ThroughputReport {
 	const done = turnaround(rows, overlap);
 	const times = rows.filter((e) => e.timeSpentMs > 0).map((e) => e.timeSpentMs);
 	const evaluators = evaluatorFigures(rows, people);
-	const totals = { evaluations: rows.length, medianTimeMs: median(times), perDay: null as number | null, itemsCompleted: done.completed, medianItemTurnaroundMs: done.median };
+	const totals = {
+		evaluations: rows.length,
+		medianTimeMs: median(times),
+		perDay: null as number | null,
+		itemsCompleted: done.completed,
+		medianItemTurnaroundMs: done.median
+	};
 	if (!rows.length) return { filters, bucket, buckets: [], evaluators, totals };
 	let min = Infinity;
 	let max = -Infinity;
@@ -78,7 +94,13 @@ export function throughputReport(input: ThroughputInput): ThroughputReport {
 	return {
 		filters,
 		bucket,
-		buckets: starts.map((start, i) => ({ start, end: bucketEnd(start, bucket), evaluations: acc[i].n, byEvaluator: acc[i].by, medianTimeMs: median(acc[i].times) })),
+		buckets: starts.map((start, i) => ({
+			start,
+			end: bucketEnd(start, bucket),
+			evaluations: acc[i].n,
+			byEvaluator: acc[i].by,
+			medianTimeMs: median(acc[i].times)
+		})),
 		evaluators,
 		totals
 	};

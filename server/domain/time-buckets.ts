@@ -20,7 +20,12 @@ export function bucketEnd(start: number, bucket: Bucket): number {
 	return start + (bucket === 'day' ? DAY_MS : WEEK_MS);
 }
 
-export function chooseBucket(requested: Bucket | 'auto', first: number | null, last: number | null, density?: { events: number; minPerDay: number }): Bucket {
+export function chooseBucket(
+	requested: Bucket | 'auto',
+	first: number | null,
+	last: number | null,
+	density?: { events: number; minPerDay: number }
+): Bucket {
 	if (requested !== 'auto') return requested;
 	if (first === null || last === null) return 'day';
 	const days = Math.max(1, Math.ceil((last - first) / DAY_MS));
@@ -32,7 +37,11 @@ export function chooseBucket(requested: Bucket | 'auto', first: number | null, l
 export function bucketRange(first: number, last: number, bucket: Bucket): number[] {
 	const starts: number[] = [];
 	for (let s = bucketStart(first, bucket); s <= last; s = bucketEnd(s, bucket)) {
-		if (starts.length >= MAX_BUCKETS) throw Validation(`The range has more than ${MAX_BUCKETS} ${bucket} buckets; choose a shorter range or weekly buckets`, [{ path: 'bucket', message: 'too many buckets' }]);
+		if (starts.length >= MAX_BUCKETS)
+			throw Validation(
+				`The range has more than ${MAX_BUCKETS} ${bucket} buckets; choose a shorter range or weekly buckets`,
+				[{ path: 'bucket', message: 'too many buckets' }]
+			);
 		starts.push(s);
 	}
 	return starts;

@@ -44,13 +44,40 @@ export function* agreementCsv(ctx: ExportContext): Generator<string> {
 			if (value !== null) rows.get(d.key)!.push({ item: e.item_id, rater: e.evaluator_id, value });
 		}
 	}
-	yield csvRow(['dimension', 'label', 'scale', 'level', ...METRICS.map((m) => m.column), 'items', 'raters', 'ratings', 'items_used', 'note']);
+	yield csvRow([
+		'dimension',
+		'label',
+		'scale',
+		'level',
+		...METRICS.map((m) => m.column),
+		'items',
+		'raters',
+		'ratings',
+		'items_used',
+		'note'
+	]);
 	for (const d of dims) {
-		const categories = (d.scale === 'categorical' || d.scale === 'pairwise') && d.options?.length ? d.options.map((o) => o.value) : undefined;
+		const categories =
+			(d.scale === 'categorical' || d.scale === 'pairwise') && d.options?.length
+				? d.options.map((o) => o.value)
+				: undefined;
 		const table = toTable(rows.get(d.key)!, { categories });
-		const results: AgreementResult[] = METRICS.map((m) => agreement(table, { metric: m.metric, level: m.levelled ? d.level : 'nominal' }));
+		const results: AgreementResult[] = METRICS.map((m) =>
+			agreement(table, { metric: m.metric, level: m.levelled ? d.level : 'nominal' })
+		);
 		const first = results[0];
 		const reasons = [...new Set(results.flatMap((r) => (r.ok ? [] : [r.reason])))];
-		yield csvRow([d.key, d.label, d.scale, d.level, ...results.map((r) => (r.ok ? round(r.value) : null)), first.items, first.raters, first.ratings, first.itemsUsed, reasons.join('; ')]);
+		yield csvRow([
+			d.key,
+			d.label,
+			d.scale,
+			d.level,
+			...results.map((r) => (r.ok ? round(r.value) : null)),
+			first.items,
+			first.raters,
+			first.ratings,
+			first.itemsUsed,
+			reasons.join('; ')
+		]);
 	}
 }

@@ -26,7 +26,12 @@ export interface ExportContext {
 export function openExport(main: Database.Database, projectId: string, filters: ExportFilters): ExportContext {
 	const snap = openSnapshot(main);
 	try {
-		const rubrics = projectRubrics(snap, projectId).map((r) => ({ id: r.id, name: r.name, version: r.version, definition: JSON.parse(r.definition) as RubricDefinition }));
+		const rubrics = projectRubrics(snap, projectId).map((r) => ({
+			id: r.id,
+			name: r.name,
+			version: r.version,
+			definition: JSON.parse(r.definition) as RubricDefinition
+		}));
 		return {
 			snap,
 			projectId,
@@ -42,7 +47,8 @@ export function openExport(main: Database.Database, projectId: string, filters: 
 	}
 }
 
-export const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+export const iso = (ms: number | null | undefined): string | null =>
+	ms === null || ms === undefined ? null : new Date(ms).toISOString();
 
 export function json<T>(text: string | null): T | null {
 	return text === null ? null : (JSON.parse(text) as T);

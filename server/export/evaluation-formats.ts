@@ -55,11 +55,30 @@ const BASE_COLUMNS = [
 const TAIL_COLUMNS = ['flags', 'tags', 'rationale', 'time_spent_ms', 'submitted_at'];
 
 function baseCells(r: EvaluationRow): CsvValue[] {
-	return [r.id, r.item_id, r.item_external_id, r.modality, r.language, r.evaluator_id, r.evaluator_name, r.rubric_id, r.rubric_version, r.guideline_version_id, r.guideline_version, r.state];
+	return [
+		r.id,
+		r.item_id,
+		r.item_external_id,
+		r.modality,
+		r.language,
+		r.evaluator_id,
+		r.evaluator_name,
+		r.rubric_id,
+		r.rubric_version,
+		r.guideline_version_id,
+		r.guideline_version,
+		r.state
+	];
 }
 
 function tailCells(r: EvaluationRow): CsvValue[] {
-	return [(json<string[]>(r.flags) ?? []).join(';'), (json<string[]>(r.tags) ?? []).join(';'), r.rationale, r.time_spent_ms, iso(r.submitted_at ?? r.updated_at)];
+	return [
+		(json<string[]>(r.flags) ?? []).join(';'),
+		(json<string[]>(r.tags) ?? []).join(';'),
+		r.rationale,
+		r.time_spent_ms,
+		iso(r.submitted_at ?? r.updated_at)
+	];
 }
 
 /** The dimension keys an evaluation answers: its rubric's dimensions for the item's modality. */

@@ -54,6 +54,13 @@ export function stateFilter(spec: ExportFormatInfo, requested: string | undefine
 }
 
 export function exportFilename(projectName: string, format: ExportFormat, now = new Date()): string {
-	const slug = projectName.normalize('NFKD').replace(/[^\w\s-]/g, '').trim().toLowerCase().replace(/[\s_-]+/g, '-').slice(0, 60) || 'project';
+	const slug =
+		projectName
+			.normalize('NFKD')
+			.replace(/[^\w\s-]/g, '')
+			.trim()
+			.toLowerCase()
+			.replace(/[\s_-]+/g, '-')
+			.slice(0, 60) || 'project';
 	return `concord-${slug}-${format}-${now.toISOString().slice(0, 10)}.${EXPORT_FORMAT_INFO[format].extension}`;
 }

@@ -43,27 +43,42 @@ function scoreResult(dim: Pick<RubricDimension, 'key' | 'scale'>, value: unknown
 	const base = { from_name: dim.key, to_name: 'item' };
 	if (dim.scale === 'likert' && typeof value === 'number') return { ...base, type: 'rating', value: { rating: value } };
 	if (dim.scale === 'text') return { ...base, type: 'textarea', value: { text: [String(value)] } };
-	if (dim.scale === 'binary') return { ...base, type: 'choices', value: { choices: [value === true || value === 1 ? 'yes' : 'no'] } };
+	if (dim.scale === 'binary')
+		return { ...base, type: 'choices', value: { choices: [value === true || value === 1 ? 'yes' : 'no'] } };
 	return { ...base, type: 'choices', value: { choices: [String(value)] } };
 }
 
 function spanResult(span: Span): LsResult {
 	if (span.kind === 'text') {
-		return { from_name: 'spans', to_name: span.field, type: 'labels', value: { start: span.start, end: span.end, text: span.quote ?? '', labels: [span.label] } };
+		return {
+			from_name: 'spans',
+			to_name: span.field,
+			type: 'labels',
+			value: { start: span.start, end: span.end, text: span.quote ?? '', labels: [span.label] }
+		};
 	}
 	const pct = (n: number) => Math.round(n * 1e6) / 1e4;
 	return {
 		from_name: 'boxes',
 		to_name: span.field,
 		type: 'rectanglelabels',
-		value: { x: pct(span.x), y: pct(span.y), width: pct(span.w), height: pct(span.h), rotation: 0, rectanglelabels: [span.label] }
+		value: {
+			x: pct(span.x),
+			y: pct(span.y),
+			width: pct(span.w),
+			height: pct(span.h),
+			rotation: 0,
+			rectanglelabels: [span.label]
+		}
 	};
 }
 
 function annotation(ctx: ExportContext, e: EvaluationRow, id: number) {
 	const scores = json<Record<string, unknown>>(e.scores) ?? {};
 	const rubric = ctx.rubricById.get(e.rubric_id);
-	const dims: Pick<RubricDimension, 'key' | 'scale'>[] = rubric ? rubric.definition.dimensions : Object.keys(scores).map((key) => ({ key, scale: 'categorical' as const }));
+	const dims: Pick<RubricDimension, 'key' | 'scale'>[] = rubric
+		? rubric.definition.dimensions
+		: Object.keys(scores).map((key) => ({ key, scale: 'categorical' as const }));
 	const result: LsResult[] = [];
 	for (const d of dims) {
 		const r = scoreResult(d, scores[d.key]);
@@ -71,7 +86,8 @@ function annotation(ctx: ExportContext, e: EvaluationRow, id: number) {
 	}
 	const flags = json<string[]>(e.flags) ?? [];
 	if (flags.length) result.push({ from_name: 'flags', to_name: 'item', type: 'choices', value: { choices: flags } });
-	if (e.rationale) result.push({ from_name: 'rationale', to_name: 'item', type: 'textarea', value: { text: [e.rationale] } });
+	if (e.rationale)
+		result.push({ from_name: 'rationale', to_name: 'item', type: 'textarea', value: { text: [e.rationale] } });
 	for (const span of json<Span[]>(e.spans) ?? []) result.push(spanResult(span));
 	return {
 		id,
@@ -82,7 +98,13 @@ function annotation(ctx: ExportContext, e: EvaluationRow, id: number) {
 		created_at: iso(e.created_at),
 		updated_at: iso(e.updated_at),
 		lead_time: e.time_spent_ms / 1000,
-		meta: { concordEvaluationId: e.id, rubricId: e.rubric_id, rubricVersion: e.rubric_version, guidelineVersionId: e.guideline_version_id, state: e.state }
+		meta: {
+			concordEvaluationId: e.id,
+			rubricId: e.rubric_id,
+			rubricVersion: e.rubric_version,
+			guidelineVersionId: e.guideline_version_id,
+			state: e.state
+		}
 	};
 }
 

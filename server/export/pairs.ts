@@ -1,7 +1,14 @@
 // `pairs`: training-ready preference pairs (prompt, chosen, rejected) from pairwise items, one JSON line per pair,
 // with where the preference came from (gold, verdict or majority) and the vote counts. Ties are skipped.
 import { evaluationsOfItem, iterateItems, latestVerdict } from '../db/export-queries';
-import { majority, pairsFor, preferenceDimension, readPreference, TIE, type PairwisePayload } from '../domain/preference';
+import {
+	majority,
+	pairsFor,
+	preferenceDimension,
+	readPreference,
+	TIE,
+	type PairwisePayload
+} from '../domain/preference';
 import { json, line, type ExportContext } from './context';
 
 type Scores = Record<string, unknown>;
@@ -44,7 +51,14 @@ export function* preferencePairs(ctx: ExportContext): Generator<string> {
 		}
 		if (!winner || winner === TIE) continue;
 		for (const pair of pairsFor(payload, winner)) {
-			yield line({ ...pair, itemId: item.id, externalId: item.external_id, language: item.language, source, votes: tally.votes });
+			yield line({
+				...pair,
+				itemId: item.id,
+				externalId: item.external_id,
+				language: item.language,
+				source,
+				votes: tally.votes
+			});
 		}
 	}
 }

@@ -20,7 +20,9 @@ export function* escalationsJsonl(ctx: ExportContext): Generator<string> {
 			createdAt: iso(e.created_at),
 			claimedAt: iso(e.claimed_at),
 			closedAt: iso(e.closed_at),
-			verdict: scores ? { scores, reasonCode: e.reason_code, note: e.verdict_note ?? '', guidelineVersionId: e.guideline_version_id } : null
+			verdict: scores
+				? { scores, reasonCode: e.reason_code, note: e.verdict_note ?? '', guidelineVersionId: e.guideline_version_id }
+				: null
 		});
 	}
 }
@@ -31,7 +33,10 @@ export function* guidelinesMarkdown(ctx: ExportContext): Generator<string> {
 	for (const v of iterateGuidelineVersions(ctx.snap, ctx.projectId, ctx.filters)) {
 		count++;
 		const dims = json<string[]>(v.dimensions) ?? [];
-		const meta = [`Published ${iso(v.published_at)}${v.published_by_name ? ` by ${v.published_by_name}` : ''}`, `version id \`${v.version_id}\``];
+		const meta = [
+			`Published ${iso(v.published_at)}${v.published_by_name ? ` by ${v.published_by_name}` : ''}`,
+			`version id \`${v.version_id}\``
+		];
 		if (dims.length) meta.push(`dimensions: ${dims.join(', ')}`);
 		if (v.escalation_ids) meta.push(`resolves escalations: ${v.escalation_ids.split(',').join(', ')}`);
 		const changelog = v.changelog.trim() ? `**Changelog:** ${v.changelog.trim()}\n\n` : '';

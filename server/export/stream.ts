@@ -15,7 +15,11 @@ export function contentDisposition(filename: string): string {
 	return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }
 
-export function textStream(chunks: Generator<string>, logger: Logger, release: () => void = () => {}): ReadableStream<Uint8Array> {
+export function textStream(
+	chunks: Generator<string>,
+	logger: Logger,
+	release: () => void = () => {}
+): ReadableStream<Uint8Array> {
 	const encoder = new TextEncoder();
 	let released = false;
 	const done = () => {
@@ -54,7 +58,12 @@ export function textStream(chunks: Generator<string>, logger: Logger, release: (
 	});
 }
 
-export function downloadResponse(chunks: Generator<string>, download: Download, logger: Logger, release?: () => void): Response {
+export function downloadResponse(
+	chunks: Generator<string>,
+	download: Download,
+	logger: Logger,
+	release?: () => void
+): Response {
 	return new Response(textStream(chunks, logger, release), {
 		status: 200,
 		headers: { 'Content-Type': download.contentType, 'Content-Disposition': contentDisposition(download.filename) }

@@ -9,7 +9,11 @@ export interface ByteRange {
 	end: number;
 }
 
-export function byteRange(header: string | undefined, size: number, ifRange?: { header: string | undefined; etag: string }): ByteRange | 'unsatisfiable' | null {
+export function byteRange(
+	header: string | undefined,
+	size: number,
+	ifRange?: { header: string | undefined; etag: string }
+): ByteRange | 'unsatisfiable' | null {
 	if (!header) return null;
 	if (ifRange?.header !== undefined && ifRange.header !== ifRange.etag) return null;
 	const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());

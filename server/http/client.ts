@@ -8,7 +8,10 @@ import type { AppEnv } from './env';
 
 export function clientAddress(c: Context<AppEnv>): string {
 	if (c.var.deps.config.trustProxy) {
-		const hops = (c.req.header('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+		const hops = (c.req.header('x-forwarded-for') ?? '')
+			.split(',')
+			.map((s) => s.trim())
+			.filter(Boolean);
 		const last = hops.at(-1);
 		if (last) return last;
 	}
@@ -23,7 +26,10 @@ export function clientAddress(c: Context<AppEnv>): string {
 export function isHttps(c: Context<AppEnv>): boolean {
 	if (c.var.deps.config.trustProxy) {
 		// A chain of proxies may list several protocols; the last one is what our proxy saw.
-		const proto = (c.req.header('x-forwarded-proto') ?? '').split(',').map((s) => s.trim().toLowerCase()).at(-1);
+		const proto = (c.req.header('x-forwarded-proto') ?? '')
+			.split(',')
+			.map((s) => s.trim().toLowerCase())
+			.at(-1);
 		if (proto) return proto === 'https';
 	}
 	return new URL(c.req.url).protocol === 'https:';

@@ -33,7 +33,16 @@ export function errorHandler(logger: Logger) {
 		if (err instanceof AppError) return errorResponse(c, err.code, err.message, err.details);
 		if (err instanceof HTTPException) {
 			const status = err.status;
-			const code: ErrorCode = status === 413 ? 'payload_too_large' : status === 401 ? 'unauthenticated' : status === 403 ? 'forbidden' : status === 404 ? 'not_found' : 'bad_request';
+			const code: ErrorCode =
+				status === 413
+					? 'payload_too_large'
+					: status === 401
+						? 'unauthenticated'
+						: status === 403
+							? 'forbidden'
+							: status === 404
+								? 'not_found'
+								: 'bad_request';
 			return errorResponse(c, code, err.message || 'Bad request');
 		}
 		if (err instanceof SyntaxError) return errorResponse(c, 'bad_request', 'The request body is not valid JSON');

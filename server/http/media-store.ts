@@ -39,12 +39,18 @@ export function mediaPath(dataDir: string, sha256: string): string {
 }
 
 /** Stores an upload and records who uploaded it (the uploader may fetch it before any item references it). */
-export function storeMedia(deps: Pick<AppDeps, 'db' | 'config'>, bytes: Uint8Array, declared: string, uploaderId: string) {
+export function storeMedia(
+	deps: Pick<AppDeps, 'db' | 'config'>,
+	bytes: Uint8Array,
+	declared: string,
+	uploaderId: string
+) {
 	if (!bytes.length) throw Validation('The file is empty');
 	const mime = sniffMime(bytes);
 	if (!mime) throw Validation('Unsupported file type: upload PNG, JPEG, GIF, WebP, MP4, WebM, WAV, OGG or MP3');
 	const base = declared.split(';')[0].trim();
-	if (base && base !== 'application/octet-stream' && base !== mime) throw Validation(`The file is ${mime}, not ${base}`);
+	if (base && base !== 'application/octet-stream' && base !== mime)
+		throw Validation(`The file is ${mime}, not ${base}`);
 	const stored = writeMediaFile(deps.config.dataDir, bytes, mime);
 	tx(deps.db, (t) => {
 		recordMedia(t, stored.sha256, mime, bytes.length);
@@ -90,7 +96,8 @@ export class MediaPublication {
 	}
 
 	settle(keep: (sha256: string) => boolean): void {
-		for (const { path, sha256 } of this.#created) if (held.get(path) === 1 && !keep(sha256)) rmSync(path, { force: true });
+		for (const { path, sha256 } of this.#created)
+			if (held.get(path) === 1 && !keep(sha256)) rmSync(path, { force: true });
 		for (const path of this.#held) {
 			const n = (held.get(path) ?? 1) - 1;
 			if (n > 0) held.set(path, n);

@@ -11,7 +11,21 @@ import { itemInputSchema } from '#shared/items';
 import { SESSION_COOKIE } from './middleware/auth';
 
 /** The areas of the API, in the order the docs page lists them. */
-export const TAGS = ['system', 'auth', 'projects', 'items', 'evaluations', 'escalations', 'calibrations', 'guidelines', 'agreement', 'exports', 'webhooks', 'notifications', 'admin'] as const;
+export const TAGS = [
+	'system',
+	'auth',
+	'projects',
+	'items',
+	'evaluations',
+	'escalations',
+	'calibrations',
+	'guidelines',
+	'agreement',
+	'exports',
+	'webhooks',
+	'notifications',
+	'admin'
+] as const;
 export type Tag = (typeof TAGS)[number];
 
 export interface DocOptions {
@@ -27,13 +41,21 @@ const ERROR_CONTENT = { 'application/json': { schema: { $ref: '#/components/sche
 
 /** JSON may be any JSON value (Label Studio tasks are an array); every other media type is text or bytes. */
 function content(types: Record<string, string>) {
-	return Object.fromEntries(Object.entries(types).map(([type, description]) => [type, { schema: type === 'application/json' ? { description } : { type: 'string' as const, description } }]));
+	return Object.fromEntries(
+		Object.entries(types).map(([type, description]) => [
+			type,
+			{ schema: type === 'application/json' ? { description } : { type: 'string' as const, description } }
+		])
+	);
 }
 
 /** Method plus the path under /api in PascalCase, e.g. getProjectsByPidItems (the ids the hand-written document had). */
 export function operationId(route: Pick<RouterRoute, 'method' | 'path'>): string {
 	const path = route.path.replace(/^\/api(?=\/|$)/, '').replace(/:(\w+)/g, 'By_$1');
-	return route.method.toLowerCase() + path.replace(/[^A-Za-z0-9]+([A-Za-z0-9])?/g, (_, c: string | undefined) => (c ?? '').toUpperCase());
+	return (
+		route.method.toLowerCase() +
+		path.replace(/[^A-Za-z0-9]+([A-Za-z0-9])?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())
+	);
 }
 
 /**
@@ -51,14 +73,21 @@ export function doc(tag: Tag, summary: string, who: string, options: DocOptions 
 		...(who === 'anyone' ? { security: [] } : {}),
 		...(options.consumes ? { requestBody: { required: true, content: content(options.consumes) } } : {}),
 		responses: {
-			[status]: { description: 'Success', content: options.produces ? content(options.produces) : { 'application/json': { schema: { type: 'object' } } } },
+			[status]: {
+				description: 'Success',
+				content: options.produces ? content(options.produces) : { 'application/json': { schema: { type: 'object' } } }
+			},
 			default: { description: 'An error', content: ERROR_CONTENT }
 		}
 	});
 }
 
 function jsonSchema(schema: z.ZodType): Record<string, unknown> {
-	const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+	const { $schema: _drop, ...rest } = z.toJSONSchema(schema, {
+		target: 'draft-2020-12',
+		io: 'input',
+		unrepresentable: 'any'
+	}) as Record<string, unknown>;
 	return rest;
 }
 
@@ -68,16 +97,27 @@ type Parameter = { in?: string };
 function pathParametersFirst(paths: Record<string, Record<string, { parameters?: Parameter[] } | undefined>>) {
 	for (const item of Object.values(paths)) {
 		for (const op of Object.values(item)) {
-			if (op?.parameters) op.parameters = [...op.parameters.filter((p) => p.in === 'path'), ...op.parameters.filter((p) => p.in !== 'path')];
+			if (op?.parameters)
+				op.parameters = [
+					...op.parameters.filter((p) => p.in === 'path'),
+					...op.parameters.filter((p) => p.in !== 'path')
+				];
 		}
 	}
 }
 
 /** Generates the document from the served app (its routes, their doc() and validate() middleware). */
-export async function openApiDocument<E extends Env, S extends Schema, P extends string>(app: Hono<E, S, P>, version: string) {
+export async function openApiDocument<E extends Env, S extends Schema, P extends string>(
+	app: Hono<E, S, P>,
+	version: string
+) {
 	const document = await generateSpecs(app, {
 		documentation: {
-			info: { title: 'Concord API', version, description: 'REST for decisions, Yjs for conversation. Errors are { error: { code, message, details? } }.' },
+			info: {
+				title: 'Concord API',
+				version,
+				description: 'REST for decisions, Yjs for conversation. Errors are { error: { code, message, details? } }.'
+			},
 			servers: [{ url: '/' }],
 			tags: TAGS.map((name) => ({ name })),
 			components: {
@@ -86,7 +126,11 @@ export async function openApiDocument<E extends Env, S extends Schema, P extends
 					bearer: { type: 'http', scheme: 'bearer' }
 				},
 				schemas: {
-					Error: jsonSchema(z.object({ error: z.object({ code: z.enum(ERROR_CODES), message: z.string(), details: z.unknown().optional() }) })),
+					Error: jsonSchema(
+						z.object({
+							error: z.object({ code: z.enum(ERROR_CODES), message: z.string(), details: z.unknown().optional() })
+						})
+					),
 					ItemInput: jsonSchema(itemInputSchema)
 				}
 			},
@@ -95,7 +139,10 @@ export async function openApiDocument<E extends Env, S extends Schema, P extends
 		// /api/openapi.json looks like a static file to hono-openapi's default filter; it is a route like the others.
 		excludeStaticFile: false,
 		// validate() answers a failed check with the common error body, code validation_failed.
-		defaultValidationErrorResponse: { description: 'The request is not valid (validation_failed; details list each problem)', content: ERROR_CONTENT }
+		defaultValidationErrorResponse: {
+			description: 'The request is not valid (validation_failed; details list each problem)',
+			content: ERROR_CONTENT
+		}
 	});
 	pathParametersFirst(document.paths as Parameters<typeof pathParametersFirst>[0]);
 	return document;

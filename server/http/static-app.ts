@@ -43,7 +43,8 @@ export function staticApp(appDir: string) {
 	app.use('*', async (c, next) => {
 		await next();
 		c.res.headers.set('Content-Security-Policy', csp);
-		if (c.req.path.startsWith('/_app/immutable/')) c.res.headers.set('Cache-Control', 'public, max-age=31536000, immutable');
+		if (c.req.path.startsWith('/_app/immutable/'))
+			c.res.headers.set('Cache-Control', 'public, max-age=31536000, immutable');
 	});
 	app.use('*', serveStatic({ root }));
 	app.get('*', (c) => c.html(html, 200, { 'Cache-Control': 'no-cache' }));

@@ -20,12 +20,16 @@ interface Issue {
 }
 
 export function issueDetails(issues: readonly Issue[]): IssueDetail[] {
-	return issues.map((i) => ({ path: (i.path ?? []).map((p) => String(typeof p === 'object' ? p.key : p)).join('.'), message: i.message }));
+	return issues.map((i) => ({
+		path: (i.path ?? []).map((p) => String(typeof p === 'object' ? p.key : p)).join('.'),
+		message: i.message
+	}));
 }
 
 export function validate<T extends z.ZodType, Target extends keyof ValidationTargets>(target: Target, schema: T) {
 	const middleware = validator(target, schema, (result, c) => {
-		if (!result.success) return errorResponse(c, 'validation_failed', `The ${target} is not valid`, issueDetails(result.error));
+		if (!result.success)
+			return errorResponse(c, 'validation_failed', `The ${target} is not valid`, issueDetails(result.error));
 	});
 	return Object.assign(middleware, { validates: target });
 }

@@ -66,7 +66,12 @@ class UnsupportedType extends Error {}
  * Inflates one entry into `dest` as a stream, hashing it. With `sniff`, the type is read from the first bytes and
  * an entry of no supported media type is abandoned there (null), without inflating the rest.
  */
-async function stage(zip: ZipArchive, entry: ZipEntry, dest: string, sniff: boolean): Promise<{ sha256: string; size: number; mime: string | null } | null> {
+async function stage(
+	zip: ZipArchive,
+	entry: ZipEntry,
+	dest: string,
+	sniff: boolean
+): Promise<{ sha256: string; size: number; mime: string | null } | null> {
 	const hash = createHash('sha256');
 	let head = Buffer.alloc(0);
 	let mime: string | null = null;
@@ -101,7 +106,11 @@ async function stage(zip: ZipArchive, entry: ZipEntry, dest: string, sniff: bool
 	return { sha256: hash.digest('hex'), size, mime };
 }
 
-export async function prepareArchive(zipPath: string, dataDir: string, limits: ArchiveLimits): Promise<PreparedArchive> {
+export async function prepareArchive(
+	zipPath: string,
+	dataDir: string,
+	limits: ArchiveLimits
+): Promise<PreparedArchive> {
 	const staging = tempPath(dataDir, 'archive');
 	const remove = () => rmSync(staging.path, { recursive: true, force: true });
 	const zip = await openZip(zipPath, limits);
@@ -119,7 +128,12 @@ export async function prepareArchive(zipPath: string, dataDir: string, limits: A
 			if (base && !entry.name.startsWith(base + '/')) continue;
 			const stagedPath = join(staging.path, String(i));
 			const staged = await stage(zip, entry, stagedPath, true);
-			media.set(entry.name, staged?.mime ? { sha256: staged.sha256, mime: staged.mime, size: staged.size, stagedPath } : { unsupported: true });
+			media.set(
+				entry.name,
+				staged?.mime
+					? { sha256: staged.sha256, mime: staged.mime, size: staged.size, stagedPath }
+					: { unsupported: true }
+			);
 		}
 		const used = new Map<string, StagedMedia>();
 		const stored = new Set([...media.values()].flatMap((m) => ('sha256' in m ? [m.sha256] : [])));
@@ -146,7 +160,10 @@ export async function prepareArchive(zipPath: string, dataDir: string, limits: A
 					const name = resolvePath(base, ref.src);
 					const file = name === null ? undefined : media.get(name);
 					if (!file) problems.push(`${path}.src: "${ref.src}" is not a file in the archive`);
-					else if (!('sha256' in file)) problems.push(`${path}.src: "${ref.src}" is not a supported media type (PNG, JPEG, GIF, WebP, MP4, WebM, WAV, OGG, MP3)`);
+					else if (!('sha256' in file))
+						problems.push(
+							`${path}.src: "${ref.src}" is not a supported media type (PNG, JPEG, GIF, WebP, MP4, WebM, WAV, OGG, MP3)`
+						);
 					else {
 						ref.src = `/media/${file.sha256}`;
 						ref.mime ??= file.mime;

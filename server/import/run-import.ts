@@ -90,7 +90,12 @@ function batchOptions(db: Db, actor: Importer, archive: PreparedArchive | null):
 }
 
 /** Validates every record (and inserts the good ones while all are good); throws Validation listing bad lines. */
-function checkRecords(format: ImportFormat, path: string, options: BatchOptions, insert: (item: ItemInput, n: number) => boolean) {
+function checkRecords(
+	format: ImportFormat,
+	path: string,
+	options: BatchOptions,
+	insert: (item: ItemInput, n: number) => boolean
+) {
 	const batch = new ImportBatch(options);
 	let imported = 0;
 	for (const record of records(format, path)) {
@@ -110,13 +115,26 @@ function checkRecords(format: ImportFormat, path: string, options: BatchOptions,
 	return { batch, imported };
 }
 
-function insertAll(deps: AppDeps, projectId: string, actor: Importer, format: ImportFormat, path: string, archive: PreparedArchive | null): ImportResult {
+function insertAll(
+	deps: AppDeps,
+	projectId: string,
+	actor: Importer,
+	format: ImportFormat,
+	path: string,
+	archive: PreparedArchive | null
+): ImportResult {
 	return tx(deps.db, (t) => {
 		const writer = createItemWriter(t, projectId);
 		const now = Date.now();
-		const { batch, imported } = checkRecords(format, path, batchOptions(t, actor, archive), (item, n) => writer.insert(item, now + n));
+		const { batch, imported } = checkRecords(format, path, batchOptions(t, actor, archive), (item, n) =>
+			writer.insert(item, now + n)
+		);
 		for (const m of archive?.referenced() ?? []) recordMedia(t, m.sha256, m.mime, m.size);
-		const result = { imported, skipped: batch.accepted - imported + batch.repeats, total: batch.accepted + batch.repeats };
+		const result = {
+			imported,
+			skipped: batch.accepted - imported + batch.repeats,
+			total: batch.accepted + batch.repeats
+		};
 		auditImport(t, projectId, actor.id, { format, ...result });
 		return result;
 	});
@@ -127,7 +145,10 @@ async function prepare(deps: AppDeps, uploadPath: string): Promise<PreparedArchi
 	try {
 		return await prepareArchive(uploadPath, dataDir, { ...archive, maxMediaBytes, maxItemsBytes: maxImportBytes * 4 });
 	} catch (err) {
-		if (err instanceof ZipError) throw Validation(`The archive cannot be imported: ${err.message}; nothing was imported`, [{ line: 0, message: err.message }]);
+		if (err instanceof ZipError)
+			throw Validation(`The archive cannot be imported: ${err.message}; nothing was imported`, [
+				{ line: 0, message: err.message }
+			]);
 		throw err;
 	}
 }

@@ -55,14 +55,19 @@ export function sweepTemp(dataDir: string, olderThanMs = 3_600_000, now = Date.n
 	return removed;
 }
 
-export async function spoolBody(body: ReadableStream<Uint8Array> | null, dataDir: string, maxBytes: number): Promise<TempFile> {
+export async function spoolBody(
+	body: ReadableStream<Uint8Array> | null,
+	dataDir: string,
+	maxBytes: number
+): Promise<TempFile> {
 	if (!body) throw Validation('The request has no body');
 	const temp = tempPath(dataDir, 'upload');
 	let size = 0;
 	const limit = new Transform({
 		transform(chunk: Buffer, _enc, done) {
 			size += chunk.length;
-			if (size > maxBytes) done(new AppError('payload_too_large', `The import is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB`));
+			if (size > maxBytes)
+				done(new AppError('payload_too_large', `The import is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB`));
 			else done(null, chunk);
 		}
 	});

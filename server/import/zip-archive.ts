@@ -25,7 +25,8 @@ function zipError(err: unknown): ZipError {
 	if (err instanceof ZipError) return err;
 	const message = err instanceof Error ? err.message : String(err);
 	if (/central directory record signature not found/i.test(message)) return new ZipError('This is not a ZIP archive');
-	if (/absolute path|invalid relative path|invalid characters in fileName/i.test(message)) return new ZipError(`The archive holds an unsafe file name (${message})`);
+	if (/absolute path|invalid relative path|invalid characters in fileName/i.test(message))
+		return new ZipError(`The archive holds an unsafe file name (${message})`);
 	return new ZipError(`The archive is damaged (${message})`);
 }
 
@@ -43,7 +44,9 @@ export async function openZip(path: string, limits: { maxEntries: number }): Pro
 		for await (const raw of zip.eachEntry()) {
 			if (raw.isEncrypted()) throw new ZipError(`${raw.fileName} is encrypted; encrypted archives are not supported`);
 			if (raw.compressionMethod !== 0 && raw.compressionMethod !== 8) {
-				throw new ZipError(`${raw.fileName} uses compression method ${raw.compressionMethod}; only stored and deflate are supported`);
+				throw new ZipError(
+					`${raw.fileName} uses compression method ${raw.compressionMethod}; only stored and deflate are supported`
+				);
 			}
 			entries.push({ name: raw.fileName, size: raw.uncompressedSize, compressedSize: raw.compressedSize, raw });
 		}

@@ -9,7 +9,15 @@ import { createHmac } from 'node:crypto';
 import { postOnce } from './outbound';
 import type { AppDeps } from '../http/env';
 import { newId } from '../domain/ids';
-import { enqueueDelivery, getDelivery, getWebhook, pendingDeliveries, recordAttempt, subscribedWebhooks, type DeliveryRow } from '../db/webhooks';
+import {
+	enqueueDelivery,
+	getDelivery,
+	getWebhook,
+	pendingDeliveries,
+	recordAttempt,
+	subscribedWebhooks,
+	type DeliveryRow
+} from '../db/webhooks';
 import type { WebhookBody, WebhookEvent } from '#shared/webhooks';
 
 export function signature(secret: string, body: string): string {
@@ -86,7 +94,13 @@ export class WebhookDispatcher {
 			return { status, error: status >= 200 && status < 300 ? null : `HTTP ${status}` };
 		} catch (err) {
 			const code = (err as { code?: string }).code;
-			return { status: null, error: err instanceof Error ? `${err.message}${code && !err.message.includes(code) ? ` (${code})` : ''}` : String(err) };
+			return {
+				status: null,
+				error:
+					err instanceof Error
+						? `${err.message}${code && !err.message.includes(code) ? ` (${code})` : ''}`
+						: String(err)
+			};
 		}
 	}
 
@@ -95,13 +109,31 @@ export class WebhookDispatcher {
 		const attempts = d.attempts + 1;
 		const now = Date.now();
 		if (error === null) {
-			recordAttempt(this.deps.db, d.id, { state: 'delivered', attempts, lastStatus: status, lastError: null, nextAttemptAt: null, deliveredAt: now });
+			recordAttempt(this.deps.db, d.id, {
+				state: 'delivered',
+				attempts,
+				lastStatus: status,
+				lastError: null,
+				nextAttemptAt: null,
+				deliveredAt: now
+			});
 			return;
 		}
 		const retry = attempts < maxAttempts;
 		const delay = retryBaseMs * 2 ** (attempts - 1);
-		recordAttempt(this.deps.db, d.id, { state: retry ? 'pending' : 'failed', attempts, lastStatus: status, lastError: error, nextAttemptAt: retry ? now + delay : null, deliveredAt: null });
+		recordAttempt(this.deps.db, d.id, {
+			state: retry ? 'pending' : 'failed',
+			attempts,
+			lastStatus: status,
+			lastError: error,
+			nextAttemptAt: retry ? now + delay : null,
+			deliveredAt: null
+		});
 		if (retry) this.#schedule(d.id, delay);
-		else this.deps.logger.warn({ deliveryId: d.id, webhookId: d.webhookId, attempts, error }, 'webhook delivery failed for good');
+		else
+			this.deps.logger.warn(
+				{ deliveryId: d.id, webhookId: d.webhookId, attempts, error },
+				'webhook delivery failed for good'
+			);
 	}
 }

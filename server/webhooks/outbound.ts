@@ -44,7 +44,11 @@ export function isPrivateAddress(address: string): boolean {
 	return blocked.check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
 
-const hostOf = (url: URL) => url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+const hostOf = (url: URL) =>
+	url.hostname
+		.replace(/^\[|\]$/g, '')
+		.replace(/\.$/, '')
+		.toLowerCase();
 
 /** Why a host given as an IP address may not be reached (null for public addresses and for names). */
 function privateLiteral(host: string): string | null {
@@ -67,7 +71,8 @@ const guardedLookup: LookupFunction = (hostname, options, callback) => {
 	dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
 		if (err) return callback(err, '', 0);
 		const bad = addresses.find((a) => isPrivateAddress(a.address));
-		if (bad) return callback(new BlockedAddressError(`${hostname} resolves to a private address (${bad.address})`), '', 0);
+		if (bad)
+			return callback(new BlockedAddressError(`${hostname} resolves to a private address (${bad.address})`), '', 0);
 		if (options.all) (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
 		else callback(null, addresses[0].address, addresses[0].family);
 	});
@@ -81,7 +86,12 @@ export interface PostResult {
  * POSTs `body` and resolves with the response status (the response body is discarded; redirects are not
  * followed). Rejects on network errors, on timeout, and when the target is private and that is not allowed.
  */
-export function postOnce(rawUrl: string, headers: Record<string, string>, body: string, opts: { timeoutMs: number; allowPrivate: boolean }): Promise<PostResult> {
+export function postOnce(
+	rawUrl: string,
+	headers: Record<string, string>,
+	body: string,
+	opts: { timeoutMs: number; allowPrivate: boolean }
+): Promise<PostResult> {
 	return new Promise((resolve, reject) => {
 		const url = new URL(rawUrl);
 		// An IP literal skips DNS, so the guarded lookup below never sees it: check it here.
@@ -108,7 +118,10 @@ export function postOnce(rawUrl: string, headers: Record<string, string>, body: 
 			res.on('error', fail);
 		});
 		// One deadline for the whole exchange, a slow trickle of response bytes included.
-		const timer = setTimeout(() => req.destroy(new Error(`no complete answer within ${opts.timeoutMs} ms`)), opts.timeoutMs);
+		const timer = setTimeout(
+			() => req.destroy(new Error(`no complete answer within ${opts.timeoutMs} ms`)),
+			opts.timeoutMs
+		);
 		req.on('error', fail);
 		req.end(body);
 	});

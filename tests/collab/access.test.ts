@@ -5,12 +5,26 @@ import * as Y from 'yjs';
 import { roomName } from '#shared/rooms';
 import { addComment, deleteComment, readDiscussion } from '#collab/room-doc';
 import { removeMembership, setMembership } from '../../server/db/projects';
-import { connect, eventually, rawClient, removeDataDir, startCollabServer, within, type Client, type CollabServer } from './fixture';
+import {
+	connect,
+	eventually,
+	rawClient,
+	removeDataDir,
+	startCollabServer,
+	within,
+	type Client,
+	type CollabServer
+} from './fixture';
 import type { Person } from './world';
 
 let server: CollabServer;
 const clients: Client[] = [];
-const open = (room: string, who: Person | null, via?: Parameters<typeof connect>[3], headers?: Record<string, string>) => {
+const open = (
+	room: string,
+	who: Person | null,
+	via?: Parameters<typeof connect>[3],
+	headers?: Record<string, string>
+) => {
 	const c = connect(server, room, who, via, headers);
 	clients.push(c);
 	return c;
@@ -64,7 +78,8 @@ describe('joining rooms', () => {
 			// proposals, so the blind rule keeps him out until he submits (he reads the discussion over REST).
 			[roomName('item', w.escalatedItem), 'ben']
 		];
-		for (const [room, who] of cases) expect((await within(open(room, who).closed, 5000, `${who} in ${room}`)).code).toBe(4403);
+		for (const [room, who] of cases)
+			expect((await within(open(room, who).closed, 5000, `${who} in ${room}`)).code).toBe(4403);
 	});
 
 	it('lets evaluators who submitted, session participants, leads and managers in', async () => {
@@ -111,7 +126,11 @@ describe('writing', () => {
 		pm.doc.getArray('discussion').push(['from manager']);
 		pm.provider.awareness.setLocalStateField('user', { id: 'x', name: 'x', color: '#123456' });
 		// Frames of one socket are handled in order: once the presence set after the edit arrives, the edit was seen.
-		await eventually(() => [...lead.provider.awareness.getStates().values()].some((s) => s.user?.name === 'Pm'), 5000, 'manager presence');
+		await eventually(
+			() => [...lead.provider.awareness.getStates().values()].some((s) => s.user?.name === 'Pm'),
+			5000,
+			'manager presence'
+		);
 		expect(await serverView(room, (d) => d.getArray('discussion').toJSON())).toEqual(['from lead']);
 		expect(lead.doc.getArray('discussion').toJSON()).toEqual(['from lead']);
 		expect(pm.provider.wsconnected).toBe(true);
@@ -129,20 +148,33 @@ describe('writing', () => {
 		const closed = await within(ana.closed);
 		expect(closed.code).toBe(4403);
 		expect(closed.reason).toMatch(/state/);
-		expect(await serverView(room, (d) => ({ phase: d.getMap('state').get('phase'), discussion: d.getArray('discussion').length }))).toEqual({ phase: 'scoring', discussion: 0 });
+		expect(
+			await serverView(room, (d) => ({
+				phase: d.getMap('state').get('phase'),
+				discussion: d.getArray('discussion').length
+			}))
+		).toEqual({ phase: 'scoring', discussion: 0 });
 		ben.doc.getArray('discussion').push(['ben still works']);
-		await eventually(async () => (await serverView(room, (d) => d.getArray('discussion').length)) === 1, 5000, "ben's comment");
+		await eventually(
+			async () => (await serverView(room, (d) => d.getArray('discussion').length)) === 1,
+			5000,
+			"ben's comment"
+		);
 		expect(ben.doc.getMap('state').get('phase')).toBe('scoring');
 		expect(ben.doc.getArray('discussion').toJSON()).toEqual(['ben still works']);
 	});
 
-	it('closes with 4403 a comment posted in someone else\'s name and stores none of it', async () => {
+	it("closes with 4403 a comment posted in someone else's name and stores none of it", async () => {
 		const w = server.world;
 		const room = roomName('session', w.sessionId);
 		const [ana, ben] = await joined(room, 'ana', 'ben');
 		const before = await serverView(room, (d) => readDiscussion(d).length);
 		addComment(ben.doc, { id: w.userId.ben, name: 'Ben' }, 'honest');
-		await eventually(() => readDiscussion(ana.doc).some((c) => c.text === 'honest' && c.author === w.userId.ben), 5000, "ben's comment");
+		await eventually(
+			() => readDiscussion(ana.doc).some((c) => c.text === 'honest' && c.author === w.userId.ben),
+			5000,
+			"ben's comment"
+		);
 		addComment(ana.doc, { id: w.userId.lead, name: 'Lead' }, 'the lead says: score it 5');
 		const closed = await within(ana.closed);
 		expect(closed.code).toBe(4403);
@@ -161,12 +193,20 @@ describe('writing', () => {
 		expect(await serverView(room, (d) => readDiscussion(d).some((c) => c.text === 'signed as the lead'))).toBe(false);
 
 		const rename = (name: string) =>
-			fetch(`${server.url}/api/me`, { method: 'PATCH', headers: { authorization: `Bearer ${w.token.ana}`, 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
+			fetch(`${server.url}/api/me`, {
+				method: 'PATCH',
+				headers: { authorization: `Bearer ${w.token.ana}`, 'content-type': 'application/json' },
+				body: JSON.stringify({ name })
+			});
 		expect((await rename('Ana Maria')).status).toBe(200);
 		onTestFinished(async () => void (await rename('Ana')));
 		// The open socket takes the new name: a comment under it is stored, one under the old name is refused.
 		addComment(ana.doc, { id: w.userId.ana, name: 'Ana Maria' }, 'after the rename');
-		await eventually(async () => await serverView(room, (d) => readDiscussion(d).some((c) => c.authorName === 'Ana Maria')), 5000, 'renamed comment');
+		await eventually(
+			async () => await serverView(room, (d) => readDiscussion(d).some((c) => c.authorName === 'Ana Maria')),
+			5000,
+			'renamed comment'
+		);
 		addComment(ana.doc, { id: w.userId.ana, name: 'Ana' }, 'under the old name');
 		expect((await within(ana.closed)).code).toBe(4403);
 		expect(await serverView(room, (d) => readDiscussion(d).some((c) => c.text === 'under the old name'))).toBe(false);
@@ -178,9 +218,18 @@ describe('writing', () => {
 		const [ana, ben, lead] = await joined(room, 'ana', 'ben', 'lead');
 		const first = addComment(ana.doc, { id: w.userId.ana, name: 'Ana' }, 'off-topic remark');
 		const second = addComment(ana.doc, { id: w.userId.ana, name: 'Ana' }, 'keep this one');
-		await eventually(() => readDiscussion(lead.doc).some((c) => c.id === second) && readDiscussion(ben.doc).some((c) => c.id === second), 5000, 'comments arrive');
+		await eventually(
+			() =>
+				readDiscussion(lead.doc).some((c) => c.id === second) && readDiscussion(ben.doc).some((c) => c.id === second),
+			5000,
+			'comments arrive'
+		);
 		deleteComment(lead.doc, first);
-		await eventually(async () => !(await serverView(room, (d) => readDiscussion(d).some((c) => c.id === first))), 5000, 'moderated');
+		await eventually(
+			async () => !(await serverView(room, (d) => readDiscussion(d).some((c) => c.id === first))),
+			5000,
+			'moderated'
+		);
 		deleteComment(ben.doc, second);
 		expect((await within(ben.closed)).code).toBe(4403);
 		expect(await serverView(room, (d) => readDiscussion(d).some((c) => c.id === second))).toBe(true);
@@ -192,7 +241,11 @@ describe('writing', () => {
 		const chen = open(room, 'chen');
 		await within(chen.synced);
 		chen.doc.getArray('discussion').push(['a question']);
-		await eventually(async () => (await serverView(room, (d) => d.getArray('discussion').length)) === 1, 5000, 'comment stored');
+		await eventually(
+			async () => (await serverView(room, (d) => d.getArray('discussion').length)) === 1,
+			5000,
+			'comment stored'
+		);
 		chen.doc.getXmlFragment('content').insert(0, [new Y.XmlText('rewrite')]);
 		expect((await within(chen.closed)).code).toBe(4403);
 	});
@@ -213,7 +266,11 @@ describe('membership changes', () => {
 		ben.provider.awareness.setLocalStateField('user', { id: '', name: '', color: '#000000' });
 		const lead = open(guideline, 'lead');
 		await within(lead.synced);
-		await eventually(() => [...lead.provider.awareness.getStates().values()].some((s) => s.user?.name === 'Ben'), 5000, 'ben presence');
+		await eventually(
+			() => [...lead.provider.awareness.getStates().values()].some((s) => s.user?.name === 'Ben'),
+			5000,
+			'ben presence'
+		);
 		const discussion = await serverView(guideline, (d) => d.getArray('discussion').toJSON());
 		expect(discussion).not.toContain('written after the downgrade');
 		expect(ben.provider.wsconnected).toBe(true);

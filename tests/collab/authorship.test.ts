@@ -3,7 +3,16 @@
 // server document shows (readDiscussion) before and after really applying the update.
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addComment, addReply, annotationsOf, deleteComment, discussionOf, readDiscussion, toggleReaction, type Comment } from '#collab/room-doc';
+import {
+	addComment,
+	addReply,
+	annotationsOf,
+	deleteComment,
+	discussionOf,
+	readDiscussion,
+	toggleReaction,
+	type Comment
+} from '#collab/room-doc';
 import { PROPOSALS_KEY } from '#shared/escalation';
 import { DEFAULT_COLLAB_OPTIONS } from '../../server/collab/options';
 import { inspectUpdate } from '../../server/collab/write-guard';
@@ -35,18 +44,28 @@ function truth(server: Y.Doc, update: Uint8Array, user: string): string | null {
 	const before = new Map(readDiscussion(scratch).map((c) => [c.id, c]));
 	Y.applyUpdate(scratch, update);
 	const after = new Map(readDiscussion(scratch).map((c) => [c.id, c]));
-	const reactionKeys = (c: Comment) => new Set(Object.entries(c.reactions).flatMap(([e, ids]) => ids.map((id) => `${e}|${id}`)));
+	const reactionKeys = (c: Comment) =>
+		new Set(Object.entries(c.reactions).flatMap(([e, ids]) => ids.map((id) => `${e}|${id}`)));
 	for (const [id, c] of after) {
 		const old = before.get(id);
 		if (!old) {
-			if (c.author !== user || c.authorName !== who(user).name || c.replies.some((r) => r.authorName !== who(user).name) || c.replies.some((r) => r.author !== user) || [...reactionKeys(c)].some((k) => !k.endsWith(`|${user}`))) return 'new comment in another name';
+			if (
+				c.author !== user ||
+				c.authorName !== who(user).name ||
+				c.replies.some((r) => r.authorName !== who(user).name) ||
+				c.replies.some((r) => r.author !== user) ||
+				[...reactionKeys(c)].some((k) => !k.endsWith(`|${user}`))
+			)
+				return 'new comment in another name';
 			continue;
 		}
 		const fields = (x: Comment) => JSON.stringify([x.author, x.authorName, x.text, x.createdAt, x.anchor]);
 		if (fields(old) !== fields(c) && old.author !== user) return "changed another's comment";
 		const oldReplies = new Map(old.replies.map((r) => [r.id, r]));
 		const newReplies = new Map(c.replies.map((r) => [r.id, r]));
-		for (const [rid, r] of newReplies) if (!oldReplies.has(rid) && (r.author !== user || r.authorName !== who(user).name)) return 'reply in another name';
+		for (const [rid, r] of newReplies)
+			if (!oldReplies.has(rid) && (r.author !== user || r.authorName !== who(user).name))
+				return 'reply in another name';
 		for (const [rid, r] of oldReplies) if (!newReplies.has(rid) && r.author !== user) return "removed another's reply";
 		const was = reactionKeys(old);
 		const is = reactionKeys(c);
@@ -87,10 +106,14 @@ describe('discussion authorship', () => {
 		expect(verdictOf(server, 'ben', (d) => toggleReaction(d, anaComment, '👀', 'chen'))).toBe('forbidden');
 	});
 
-	it('refuses a display name that is not the writer\'s own, on comments, replies and edits', () => {
+	it("refuses a display name that is not the writer's own, on comments, replies and edits", () => {
 		const { server, anaComment } = room();
-		expect(verdictOf(server, 'ben', (d) => addComment(d, { id: 'ben', name: 'LEAD' }, 'signed as the lead'))).toBe('forbidden');
-		expect(verdictOf(server, 'ben', (d) => addReply(d, anaComment, { id: 'ben', name: 'ANA' }, 'signed as ana'))).toBe('forbidden');
+		expect(verdictOf(server, 'ben', (d) => addComment(d, { id: 'ben', name: 'LEAD' }, 'signed as the lead'))).toBe(
+			'forbidden'
+		);
+		expect(verdictOf(server, 'ben', (d) => addReply(d, anaComment, { id: 'ben', name: 'ANA' }, 'signed as ana'))).toBe(
+			'forbidden'
+		);
 		expect(verdictOf(server, 'ana', (d) => discussionOf(d).get(0).set('authorName', 'LEAD'))).toBe('forbidden');
 		expect(verdictOf(server, 'ana', (d) => discussionOf(d).get(0).set('authorName', 'ANA'))).toBe('ok');
 		// A key written twice in one update: the second write takes its key from the first (Yjs origin), unnamed.
@@ -122,7 +145,9 @@ describe('discussion authorship', () => {
 		expect(verdictOf(server, 'ben', (d) => discussionOf(d).get(0).set('author', 'ben'))).toBe('forbidden');
 		expect(verdictOf(server, 'ben', (d) => deleteComment(d, anaComment))).toBe('forbidden');
 		expect(verdictOf(server, 'ben', (d) => toggleReaction(d, anaComment, '👍', 'ana'))).toBe('forbidden');
-		expect(verdictOf(server, 'ben', (d) => (discussionOf(d).get(0).get('replies') as Y.Array<unknown>).delete(0, 1))).toBe('forbidden');
+		expect(
+			verdictOf(server, 'ben', (d) => (discussionOf(d).get(0).get('replies') as Y.Array<unknown>).delete(0, 1))
+		).toBe('forbidden');
 	});
 
 	it('lets an author delete a comment that holds replies and reactions of others', () => {
@@ -138,15 +163,23 @@ describe('discussion authorship', () => {
 		expect(verdictOf(server, 'lead', (d) => deleteComment(d, anaComment), true)).toBe('ok');
 		expect(verdictOf(server, 'lead', (d) => discussionOf(d).get(0).set('text', 'moderated'), true)).toBe('forbidden');
 		expect(verdictOf(server, 'lead', (d) => addComment(d, who('ana'), 'forged'), true)).toBe('forbidden');
-		expect(verdictOf(server, 'lead', (d) => (discussionOf(d).get(0).get('replies') as Y.Array<unknown>).delete(1, 1), true)).toBe('forbidden');
+		expect(
+			verdictOf(server, 'lead', (d) => (discussionOf(d).get(0).get('replies') as Y.Array<unknown>).delete(1, 1), true)
+		).toBe('forbidden');
 		expect(verdictOf(server, 'lead', (d) => deleteComment(d, anaComment), false)).toBe('forbidden');
 	});
 
 	it("refuses a moderator deleting fields of someone else's comment (whole comments only)", () => {
 		const { server } = room();
 		for (const field of ['text', 'authorName', 'anchor', 'replies', 'reactions']) {
-			expect(verdictOf(server, 'lead', (d) => discussionOf(d).get(0).delete(field), true), field).toBe('forbidden');
-			expect(verdictOf(server, 'ana', (d) => discussionOf(d).get(0).delete(field)), field).toBe('ok');
+			expect(
+				verdictOf(server, 'lead', (d) => discussionOf(d).get(0).delete(field), true),
+				field
+			).toBe('forbidden');
+			expect(
+				verdictOf(server, 'ana', (d) => discussionOf(d).get(0).delete(field)),
+				field
+			).toBe('ok');
 		}
 	});
 
@@ -155,13 +188,16 @@ describe('discussion authorship', () => {
 		expect(verdictOf(server, 'ben', (d) => discussionOf(d).push(['a plain note' as never]))).toBe('ok');
 		const client = copyOf(server);
 		const forged = change(client, () => addComment(client, who('ana'), 'forged'));
-		expect(inspectUpdate(server, forged, DEFAULT_COLLAB_OPTIONS)).toMatchObject({ kind: 'ok', roots: new Set(['discussion']) });
+		expect(inspectUpdate(server, forged, DEFAULT_COLLAB_OPTIONS)).toMatchObject({
+			kind: 'ok',
+			roots: new Set(['discussion'])
+		});
 	});
 
 	it('agrees with the ground truth on random honest and forged discussion traffic', () => {
 		let seed = 7;
-		const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-		const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
+		const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+		const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
 		const server = new Y.Doc();
 		const clients = new Map<string, Y.Doc>(USERS.map((u) => [u, copyOf(server)]));
 		let forbidden = 0;
@@ -175,10 +211,15 @@ describe('discussion authorship', () => {
 			const target = comments.length > 0 ? pick(comments).id : null;
 			const op = rand();
 			const update = change(doc, () => {
-				if (op < 0.3 || !target) addComment(doc, author, `c${step}`, rand() < 0.5 ? null : { kind: 'item', itemId: 'x' });
+				if (op < 0.3 || !target)
+					addComment(doc, author, `c${step}`, rand() < 0.5 ? null : { kind: 'item', itemId: 'x' });
 				else if (op < 0.5) addReply(doc, target, author, `r${step}`);
 				else if (op < 0.7) toggleReaction(doc, target, pick(['👍', '👀']), as);
-				else if (op < 0.85) discussionOf(doc).toArray().find((m) => m.get('id') === target)?.set('text', `e${step}`);
+				else if (op < 0.85)
+					discussionOf(doc)
+						.toArray()
+						.find((m) => m.get('id') === target)
+						?.set('text', `e${step}`);
 				else deleteComment(doc, target);
 			});
 			const expected = truth(server, update, user);
@@ -203,10 +244,14 @@ describe('discussion authorship', () => {
 			annotationsOf(server).set('span:item1:ana:h1', { id: 'h1', userId: 'ana', itemId: 'item1' });
 		});
 		const proposals = (d: Y.Doc) => annotationsOf(d).get(PROPOSALS_KEY) as Y.Map<unknown>;
-		const propose = (d: Y.Doc, key: string, userId: string, name = who(userId).name) => proposals(d).set(key, { userId, name, scores: { correctness: 3 }, note: '', at: 1 });
+		const propose = (d: Y.Doc, key: string, userId: string, name = who(userId).name) =>
+			proposals(d).set(key, { userId, name, scores: { correctness: 3 }, note: '', at: 1 });
 		expect(verdictOf(server, 'ana', (d) => propose(d, 'ana', 'ana'))).toBe('ok');
 		const client = copyOf(server);
-		Y.applyUpdate(server, change(client, () => propose(client, 'ana', 'ana')));
+		Y.applyUpdate(
+			server,
+			change(client, () => propose(client, 'ana', 'ana'))
+		);
 		expect(verdictOf(server, 'ana', (d) => propose(d, 'ana', 'ana'))).toBe('ok'); // replacing one's own
 		expect(verdictOf(server, 'ana', (d) => propose(d, 'ana', 'ben'))).toBe('forbidden'); // replacing it in another name
 		expect(verdictOf(server, 'ana', (d) => propose(d, 'ana', 'ana', 'BEN'))).toBe('forbidden');
@@ -216,12 +261,28 @@ describe('discussion authorship', () => {
 		expect(verdictOf(server, 'ben', (d) => propose(d, 'ben', 'ben', 'ANA'))).toBe('forbidden');
 		expect(verdictOf(server, 'ben', (d) => proposals(d).delete('ana'))).toBe('forbidden');
 		expect(verdictOf(server, 'ben', (d) => annotationsOf(d).set(PROPOSALS_KEY, new Y.Map()))).toBe('forbidden'); // wiping everyone's
-		expect(verdictOf(server, 'ben', (d) => annotationsOf(d).set('span:item1:ben:h2', { id: 'h2', userId: 'ben', name: 'BEN' }))).toBe('ok');
-		expect(verdictOf(server, 'ben', (d) => annotationsOf(d).set('span:item1:ben:h4', { id: 'h4', userId: 'ben', name: 'ANA' }))).toBe('forbidden');
-		expect(verdictOf(server, 'ben', (d) => annotationsOf(d).set('span:item1:ana:h2', { id: 'h2', userId: 'ana' }))).toBe('forbidden');
-		expect(verdictOf(server, 'ben', (d) => annotationsOf(d).set('span:item1:ben:h3', { id: 'h3', userId: 'ana' }))).toBe('forbidden');
+		expect(
+			verdictOf(server, 'ben', (d) =>
+				annotationsOf(d).set('span:item1:ben:h2', { id: 'h2', userId: 'ben', name: 'BEN' })
+			)
+		).toBe('ok');
+		expect(
+			verdictOf(server, 'ben', (d) =>
+				annotationsOf(d).set('span:item1:ben:h4', { id: 'h4', userId: 'ben', name: 'ANA' })
+			)
+		).toBe('forbidden');
+		expect(
+			verdictOf(server, 'ben', (d) => annotationsOf(d).set('span:item1:ana:h2', { id: 'h2', userId: 'ana' }))
+		).toBe('forbidden');
+		expect(
+			verdictOf(server, 'ben', (d) => annotationsOf(d).set('span:item1:ben:h3', { id: 'h3', userId: 'ana' }))
+		).toBe('forbidden');
 		// Under another person's key, even when the value itself names the writer.
-		expect(verdictOf(server, 'ben', (d) => annotationsOf(d).set('span:item1:ana:h5', { id: 'h5', userId: 'ben', name: 'BEN' }))).toBe('forbidden');
+		expect(
+			verdictOf(server, 'ben', (d) =>
+				annotationsOf(d).set('span:item1:ana:h5', { id: 'h5', userId: 'ben', name: 'BEN' })
+			)
+		).toBe('forbidden');
 		expect(verdictOf(server, 'ben', (d) => annotationsOf(d).delete('span:item1:ana:h1'))).toBe('forbidden');
 		expect(verdictOf(server, 'ana', (d) => annotationsOf(d).delete('span:item1:ana:h1'))).toBe('ok');
 		expect(verdictOf(server, 'ben', (d) => annotationsOf(d).set('layout', 'grid'))).toBe('ok');

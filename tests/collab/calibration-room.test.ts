@@ -9,7 +9,14 @@ import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { eventually, type TestServer } from '../fixtures/server';
 import { createReviewWorkspace, type ReviewWorkspace } from '../fixtures/review-workspace';
-import { createSession, joinRoom, memberIds, startServerOn, type Person, type RoomClient } from '../fixtures/calibration-session';
+import {
+	createSession,
+	joinRoom,
+	memberIds,
+	startServerOn,
+	type Person,
+	type RoomClient
+} from '../fixtures/calibration-session';
 
 const dataDir = mkdtempSync(joinPath(tmpdir(), 'concord-calibration-room-'));
 let server: TestServer;
@@ -29,7 +36,8 @@ beforeAll(async () => {
 	ws = await createReviewWorkspace(server, { items: 3 });
 	ids = await memberIds(server, ws);
 	itemId = ws.itemIds[0];
-	sessionId = (await createSession(server, ws, { itemIds: ws.itemIds, participantIds: [ids.ana, ids.ben] })).calibration.id;
+	sessionId = (await createSession(server, ws, { itemIds: ws.itemIds, participantIds: [ids.ana, ids.ben] })).calibration
+		.id;
 });
 afterAll(async () => {
 	for (const c of clients) c.destroy();
@@ -38,7 +46,10 @@ afterAll(async () => {
 });
 
 const score = (p: Person, rationale: string, correctness: number) =>
-	server.api(`/api/calibrations/${sessionId}/items/${itemId}/scores`, { headers: ws.people[p], body: { scores: { correctness, safe: true }, rationale } });
+	server.api(`/api/calibrations/${sessionId}/items/${itemId}/scores`, {
+		headers: ws.people[p],
+		body: { scores: { correctness, safe: true }, rationale }
+	});
 
 describe('calibration room', () => {
 	it('holds who submitted but never what, then receives the reveal live', async () => {
@@ -52,34 +63,68 @@ describe('calibration room', () => {
 		expect(JSON.stringify(ana.doc.toJSON())).not.toContain('ben-blind-rationale');
 		expect(JSON.stringify(ben.doc.toJSON())).not.toContain('ana-blind-rationale');
 
-		expect((await server.api(`/api/calibrations/${sessionId}/reveal`, { headers: ws.people.lead, body: {} })).status).toBe(200);
+		expect(
+			(await server.api(`/api/calibrations/${sessionId}/reveal`, { headers: ws.people.lead, body: {} })).status
+		).toBe(200);
 		for (const c of [ana, ben]) {
 			await eventually(() => c.state()?.calibration.phase === 'revealed', 5000, 'the reveal to reach a client');
 			const round = c.state().revealed[0];
-			expect(round.scores.map((s: any) => [s.userId, s.scores.correctness]).sort()).toEqual([[ids.ana, 5], [ids.ben, 2]].sort());
+			expect(round.scores.map((s: any) => [s.userId, s.scores.correctness]).sort()).toEqual(
+				[
+					[ids.ana, 5],
+					[ids.ben, 2]
+				].sort()
+			);
 			expect(round.items[itemId].find((d: any) => d.key === 'correctness').value).toBeCloseTo(0.25, 5);
 		}
 	});
 
-	it('converges two participants\' comments, replies, reactions and highlights', async () => {
+	it("converges two participants' comments, replies, reactions and highlights", async () => {
 		const [ana, ben] = [clients[0], clients[1]];
-		const cell: CalibrationAnchor = { kind: 'score', itemId, dimension: 'correctness', userId: ids.ben, name: 'Ben Carter', round: 1 };
+		const cell: CalibrationAnchor = {
+			kind: 'score',
+			itemId,
+			dimension: 'correctness',
+			userId: ids.ben,
+			name: 'Ben Carter',
+			round: 1
+		};
 		const span: CalibrationAnchor = { kind: 'span', itemId, field: 'response', start: 0, end: 6, quote: 'Answer' };
 		for (let i = 0; i < 5; i++) {
 			addComment(ana.doc, { id: ids.ana, name: 'Ana Souza' }, `ana ${i}: why a 2?`, cell);
 			addComment(ben.doc, { id: ids.ben, name: 'Ben Carter' }, `ben ${i}: the date is wrong`, span);
 		}
-		annotationsOf(ana.doc).set(highlightKey(itemId, ids.ana, 'h1'), { id: 'h1', itemId, userId: ids.ana, name: 'Ana Souza', span: { kind: 'text', field: 'response', start: 0, end: 6, label: 'factual_error' }, createdAt: 1 });
-		await eventually(() => readDiscussion(ana.doc).length === 10 && readDiscussion(ben.doc).length === 10, 5000, 'ten comments on both sides');
+		annotationsOf(ana.doc).set(highlightKey(itemId, ids.ana, 'h1'), {
+			id: 'h1',
+			itemId,
+			userId: ids.ana,
+			name: 'Ana Souza',
+			span: { kind: 'text', field: 'response', start: 0, end: 6, label: 'factual_error' },
+			createdAt: 1
+		});
+		await eventually(
+			() => readDiscussion(ana.doc).length === 10 && readDiscussion(ben.doc).length === 10,
+			5000,
+			'ten comments on both sides'
+		);
 		const first = readDiscussion(ana.doc).find((c) => c.author === ids.ben)!;
 		addReply(ana.doc, first.id, { id: ids.ana, name: 'Ana Souza' }, 'Agreed, 1989 not 1991');
 		toggleReaction(ana.doc, first.id, 'agree', ids.ana);
 		toggleReaction(ben.doc, first.id, 'disagree', ids.ben);
-		await eventually(() => {
-			const a = readDiscussion(ana.doc).find((c) => c.id === first.id)!;
-			const b = readDiscussion(ben.doc).find((c) => c.id === first.id)!;
-			return a.replies.length === 1 && b.replies.length === 1 && Object.keys(b.reactions).length === 2 && Object.keys(a.reactions).length === 2;
-		}, 5000, 'the reply and both reactions on both sides');
+		await eventually(
+			() => {
+				const a = readDiscussion(ana.doc).find((c) => c.id === first.id)!;
+				const b = readDiscussion(ben.doc).find((c) => c.id === first.id)!;
+				return (
+					a.replies.length === 1 &&
+					b.replies.length === 1 &&
+					Object.keys(b.reactions).length === 2 &&
+					Object.keys(a.reactions).length === 2
+				);
+			},
+			5000,
+			'the reply and both reactions on both sides'
+		);
 		expect(readDiscussion(ana.doc)).toEqual(readDiscussion(ben.doc));
 		await eventually(() => Object.keys(ben.doc.getMap('annotations').toJSON()).length === 1, 5000, 'the highlight');
 		expect(readDiscussion(ben.doc).filter((c) => c.anchor?.kind === 'score')[0].anchor).toEqual(cell);

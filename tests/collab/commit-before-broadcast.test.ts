@@ -9,8 +9,25 @@ import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { roomName } from '#shared/rooms';
 import { RoomStore, type RoomStorage, type StoredRoom } from '../../server/collab/room-store';
-import { MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC, SYNC_STEP1, SYNC_STEP2, SYNC_UPDATE } from '../../server/collab/protocol';
-import { connect, eventually, rawClient, removeDataDir, startCollabServer, within, type Client, type CollabServer, type RawClient } from './fixture';
+import {
+	MESSAGE_AWARENESS,
+	MESSAGE_QUERY_AWARENESS,
+	MESSAGE_SYNC,
+	SYNC_STEP1,
+	SYNC_STEP2,
+	SYNC_UPDATE
+} from '../../server/collab/protocol';
+import {
+	connect,
+	eventually,
+	rawClient,
+	removeDataDir,
+	startCollabServer,
+	within,
+	type Client,
+	type CollabServer,
+	type RawClient
+} from './fixture';
 
 type Batch = readonly { room: string; update: Uint8Array }[];
 
@@ -61,7 +78,14 @@ const frame = (write: (e: encoding.Encoder) => void) => {
 	write(e);
 	return encoding.toUint8Array(e);
 };
-const syncStep1 = (doc: Y.Doc) => frame((e) => (encoding.writeVarUint(e, MESSAGE_SYNC), encoding.writeVarUint(e, SYNC_STEP1), encoding.writeVarUint8Array(e, Y.encodeStateVector(doc))));
+const syncStep1 = (doc: Y.Doc) =>
+	frame(
+		(e) => (
+			encoding.writeVarUint(e, MESSAGE_SYNC),
+			encoding.writeVarUint(e, SYNC_STEP1),
+			encoding.writeVarUint8Array(e, Y.encodeStateVector(doc))
+		)
+	);
 const queryAwareness = frame((e) => encoding.writeVarUint(e, MESSAGE_QUERY_AWARENESS));
 const isAwareness = (m: Uint8Array) => m[0] === MESSAGE_AWARENESS;
 
@@ -149,7 +173,9 @@ describe('a change is committed before anyone sees it', () => {
 		const { ana } = await join(room);
 		const from = ana.messages.length;
 		let resolved = false;
-		const write = server.rooms.update(room, (d) => d.getMap('state').set('phase', 'revealed-while-held')).then(() => (resolved = true));
+		const write = server.rooms
+			.update(room, (d) => d.getMap('state').set('phase', 'revealed-while-held'))
+			.then(() => (resolved = true));
 		await eventually(() => gate.held.length === 1, 5000, 'append reaches the store');
 		await roundTrip(ana);
 		expect(resolved).toBe(false);

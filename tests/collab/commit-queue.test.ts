@@ -19,7 +19,9 @@ class HeldStore implements RoomStorage {
 	load = (room: string) => this.real.load(room);
 	saveSnapshot = (room: string, state: Uint8Array, upTo: number) => this.real.saveSnapshot(room, state, upTo);
 	appendMany(batch: Batch): Promise<number[]> {
-		return new Promise((resolve, reject) => this.held.push({ batch, commit: () => resolve(this.real.appendMany(batch)), fail: reject }));
+		return new Promise((resolve, reject) =>
+			this.held.push({ batch, commit: () => resolve(this.real.appendMany(batch)), fail: reject })
+		);
 	}
 }
 
@@ -36,7 +38,10 @@ beforeEach(() => {
 	dir = mkdtempSync(join(tmpdir(), 'concord-commit-queue-'));
 	opened = openDb(dir);
 	store = new HeldStore(new RoomStore(opened.db, opened.sqlite));
-	queue = new CommitQueue(store, pino({ level: 'error' }, { write: (line: string) => void logs.push(JSON.parse(line)) }));
+	queue = new CommitQueue(
+		store,
+		pino({ level: 'error' }, { write: (line: string) => void logs.push(JSON.parse(line)) })
+	);
 });
 
 afterEach(() => {

@@ -8,7 +8,16 @@ import { addComment, readDiscussion } from '#collab/room-doc';
 import { encodeUpdate } from '../../server/collab/protocol';
 import { setPasswordHash } from '../../server/db/users';
 import { hashPassword } from '../../server/domain/passwords';
-import { connect, eventually, rawClient, removeDataDir, startCollabServer, within, type Client, type CollabServer } from './fixture';
+import {
+	connect,
+	eventually,
+	rawClient,
+	removeDataDir,
+	startCollabServer,
+	within,
+	type Client,
+	type CollabServer
+} from './fixture';
 
 const PASSWORD = 'lead-old-password-42';
 let server: CollabServer;
@@ -33,7 +42,11 @@ async function http(path: string, init: { method?: string; body?: unknown; heade
 		headers: { origin: server.url, 'content-type': 'application/json', ...init.headers },
 		body: init.body === undefined ? undefined : JSON.stringify(init.body)
 	});
-	return { status: res.status, body: (await res.json()) as any, cookie: (res.headers.get('set-cookie') ?? '').split(';')[0] };
+	return {
+		status: res.status,
+		body: (await res.json()) as any,
+		cookie: (res.headers.get('set-cookie') ?? '').split(';')[0]
+	};
 }
 
 /** A fresh sign-in session of the lead: its cookie header. */
@@ -88,17 +101,26 @@ describe('sockets end with their credential', () => {
 		const currentClient = await joinWith({ cookie: current });
 		const otherClient = await joinWith({ cookie: other });
 
-		const res = await http('/api/me/password', { body: { currentPassword: PASSWORD, newPassword: 'a-brand-new-passphrase' }, headers: { cookie: current } });
+		const res = await http('/api/me/password', {
+			body: { currentPassword: PASSWORD, newPassword: 'a-brand-new-passphrase' },
+			headers: { cookie: current }
+		});
 		expect(res.status).toBe(200);
 		expect((await within(otherClient.closed, 5000, 'other session socket closed')).code).toBe(4401);
 		expect((await http('/api/me', { headers: { cookie: other } })).status).toBe(401);
 		expect((await http('/api/me', { headers: { cookie: current } })).status).toBe(200);
 
 		addComment(currentClient.doc, lead(), 'still here after the change');
-		await eventually(async () => (await serverComments()).includes('still here after the change'), 5000, 'current session still writes');
+		await eventually(
+			async () => (await serverComments()).includes('still here after the change'),
+			5000,
+			'current session still writes'
+		);
 		expect(currentClient.provider.wsconnected).toBe(true);
 
-		expect((await http('/api/auth/login', { body: { email: 'lead@collab.test', password: PASSWORD } })).status).toBe(401);
+		expect((await http('/api/auth/login', { body: { email: 'lead@collab.test', password: PASSWORD } })).status).toBe(
+			401
+		);
 		setPasswordHash(server.deps.db, server.world.userId.lead, await hashPassword(PASSWORD));
 	});
 

@@ -27,7 +27,11 @@ export interface WsLike {
 	on(event: string, listener: (...args: any[]) => void): void;
 	once(event: string, listener: (...args: any[]) => void): void;
 }
-type WsCtor = new (url: string, protocols?: string | string[], options?: { headers?: Record<string, string> }) => WsLike;
+type WsCtor = new (
+	url: string,
+	protocols?: string | string[],
+	options?: { headers?: Record<string, string> }
+) => WsLike;
 export const WS = createRequire(import.meta.url)('ws') as WsCtor;
 
 // Every y-websocket provider adds a process 'exit' listener; tests open many.
@@ -42,17 +46,39 @@ export interface CollabServer extends RunningServer {
 	logs: Record<string, unknown>[];
 }
 
-export async function startCollabServer(opts: { collab?: Partial<CollabOptions>; dataDir?: string; world?: World; roomStore?: ServerOptions['roomStore'] } = {}): Promise<CollabServer> {
+export async function startCollabServer(
+	opts: {
+		collab?: Partial<CollabOptions>;
+		dataDir?: string;
+		world?: World;
+		roomStore?: ServerOptions['roomStore'];
+	} = {}
+): Promise<CollabServer> {
 	const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'concord-collab-'));
-	const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, CONCORD_DEMO: '0', LOG_LEVEL: 'silent' });
+	const config = loadConfig({
+		PORT: '0',
+		HOST: '127.0.0.1',
+		DATA_DIR: dataDir,
+		CONCORD_DEMO: '0',
+		LOG_LEVEL: 'silent'
+	});
 	const logs: Record<string, unknown>[] = [];
-	const logger = process.env.TEST_LOG_LEVEL ? createLogger(process.env.TEST_LOG_LEVEL) : pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
+	const logger = process.env.TEST_LOG_LEVEL
+		? createLogger(process.env.TEST_LOG_LEVEL)
+		: pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
 	const server = await startServer({ ...config, appDir: null }, logger, {
 		collab: { unloadGraceMs: 150, pingIntervalMs: 5_000, awarenessFlushMs: 5, ...opts.collab },
 		roomStore: opts.roomStore
 	});
 	const world = opts.world ?? seedWorld(server.deps.db);
-	return { ...server, wsUrl: server.url.replace('http', 'ws') + '/collab', dataDir, world, rooms: server.deps.rooms as RoomRegistry, logs };
+	return {
+		...server,
+		wsUrl: server.url.replace('http', 'ws') + '/collab',
+		dataDir,
+		world,
+		rooms: server.deps.rooms as RoomRegistry,
+		logs
+	};
 }
 
 export function removeDataDir(server: CollabServer): void {
@@ -61,7 +87,11 @@ export function removeDataDir(server: CollabServer): void {
 
 export type Auth = 'token' | 'query' | 'cookie' | 'none';
 
-export function authHeaders(server: CollabServer, person: Person | null, via: Auth): { headers: Record<string, string>; params: Record<string, string> } {
+export function authHeaders(
+	server: CollabServer,
+	person: Person | null,
+	via: Auth
+): { headers: Record<string, string>; params: Record<string, string> } {
 	if (!person || via === 'none') return { headers: {}, params: {} };
 	if (via === 'token') return { headers: { authorization: `Bearer ${server.world.token[person]}` }, params: {} };
 	if (via === 'query') return { headers: {}, params: { token: server.world.token[person] } };
@@ -78,7 +108,13 @@ export interface Client {
 }
 
 /** A y-websocket 3 provider as the browser uses it, authenticated by token (default), query token or cookie. */
-export function connect(server: CollabServer, room: string, person: Person | null, via: Auth = 'token', extraHeaders: Record<string, string> = {}): Client {
+export function connect(
+	server: CollabServer,
+	room: string,
+	person: Person | null,
+	via: Auth = 'token',
+	extraHeaders: Record<string, string> = {}
+): Client {
 	const { headers, params } = authHeaders(server, person, via);
 	const all = { ...headers, ...extraHeaders };
 	const Polyfill = class extends WS {
@@ -124,10 +160,18 @@ export interface RawClient {
 }
 
 /** A bare socket speaking whatever bytes the test sends (extraHeaders: e.g. a cookie of a real sign-in). */
-export function rawClient(server: CollabServer, room: string, person: Person | null, via: Auth = 'token', extraHeaders: Record<string, string> = {}): RawClient {
+export function rawClient(
+	server: CollabServer,
+	room: string,
+	person: Person | null,
+	via: Auth = 'token',
+	extraHeaders: Record<string, string> = {}
+): RawClient {
 	const { headers, params } = authHeaders(server, person, via);
 	const query = new URLSearchParams(params).toString();
-	const ws = new WS(`${server.wsUrl}/${room}${query ? '?' + query : ''}`, [], { headers: { ...headers, ...extraHeaders } });
+	const ws = new WS(`${server.wsUrl}/${room}${query ? '?' + query : ''}`, [], {
+		headers: { ...headers, ...extraHeaders }
+	});
 	const messages: Uint8Array[] = [];
 	const waiting = new Set<{ from: number; match: (m: Uint8Array) => boolean; resolve: () => void }>();
 	ws.on('message', (data: Buffer) => {
@@ -136,13 +180,20 @@ export function rawClient(server: CollabServer, room: string, person: Person | n
 		for (const w of waiting) if (messages.length - 1 >= w.from && w.match(message)) (waiting.delete(w), w.resolve());
 	});
 	const received = (from: number, match: (m: Uint8Array) => boolean = () => true) =>
-		messages.slice(from).some(match) ? Promise.resolve() : new Promise<void>((resolve) => waiting.add({ from, match, resolve }));
+		messages.slice(from).some(match)
+			? Promise.resolve()
+			: new Promise<void>((resolve) => waiting.add({ from, match, resolve }));
 	const opened = new Promise<void>((resolve) => ws.once('open', () => resolve()));
-	const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code: number, reason: Buffer) => resolve({ code, reason: reason.toString() })));
+	const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+		ws.once('close', (code: number, reason: Buffer) => resolve({ code, reason: reason.toString() }))
+	);
 	return { ws, opened, closed, messages, received };
 }
 
 /** Resolves with the close, or rejects if it does not come within the timeout. */
 export function within<T>(promise: Promise<T>, ms = 5000, what = 'event'): Promise<T> {
-	return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms))]);
+	return Promise.race([
+		promise,
+		new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms))
+	]);
 }

@@ -14,7 +14,17 @@ import { roomName } from '#shared/rooms';
 import { guidelineSchema } from '#shared/guideline-schema';
 import { markdownToDoc, type PmNode } from '#shared/markdown-doc';
 import { docToMarkdown } from '#shared/doc-markdown';
-import { authHeaders, connect, eventually, removeDataDir, startCollabServer, within, WS, type Client, type CollabServer } from './fixture';
+import {
+	authHeaders,
+	connect,
+	eventually,
+	removeDataDir,
+	startCollabServer,
+	within,
+	WS,
+	type Client,
+	type CollabServer
+} from './fixture';
 import * as hostile from './hostile-frames';
 
 const MB = 1024 * 1024;
@@ -83,12 +93,15 @@ async function idleNoise(): Promise<Cost> {
 async function zeroMaskSocket() {
 	const { headers } = authHeaders(server, 'lead', 'token');
 	const ws = new WS(`${server.wsUrl}/${room}`, [], { headers, generateMask: (mask: Buffer) => mask.fill(0) } as never);
-	const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code: number, reason: Buffer) => resolve({ code, reason: reason.toString() })));
+	const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+		ws.once('close', (code: number, reason: Buffer) => resolve({ code, reason: reason.toString() }))
+	);
 	await within(new Promise((resolve) => ws.once('message', resolve)), 5000, 'greeting');
 	return { ws, closed };
 }
 
-const storedUpdates = () => (server.deps.sqlite.prepare('SELECT count(*) AS n FROM doc_updates WHERE room = ?').get(room) as { n: number }).n;
+const storedUpdates = () =>
+	(server.deps.sqlite.prepare('SELECT count(*) AS n FROM doc_updates WHERE room = ?').get(room) as { n: number }).n;
 
 async function serverStateVector(): Promise<string> {
 	let sv: Uint8Array = new Uint8Array();
@@ -113,22 +126,33 @@ async function refusedCheaply(frame: Uint8Array, code: number): Promise<Cost & {
 		expect(storedUpdates()).toBe(before);
 		expect(await serverStateVector()).toBe(state);
 		attempts.push(cost);
-		if (cost.lagMs <= noise.lagMs + LAG_BOUND_MS && cost.heapMB < MEMORY_BOUND_MB && cost.rssMB < MEMORY_BOUND_MB) return cost;
+		if (cost.lagMs <= noise.lagMs + LAG_BOUND_MS && cost.heapMB < MEMORY_BOUND_MB && cost.rssMB < MEMORY_BOUND_MB)
+			return cost;
 	}
-	throw new Error(`over ${LAG_BOUND_MS} ms of event loop or ${MEMORY_BOUND_MB} MB in every attempt: ${JSON.stringify(attempts)}`);
+	throw new Error(
+		`over ${LAG_BOUND_MS} ms of event loop or ${MEMORY_BOUND_MB} MB in every attempt: ${JSON.stringify(attempts)}`
+	);
 }
 
 /** The room keeps serving: both clients are still connected and a new edit reaches the other one. */
 async function roomStillServes(marker: string): Promise<void> {
 	expect(writer.provider.wsconnected && observer.provider.wsconnected).toBe(true);
 	writer.doc.getXmlFragment('content').push([new Y.XmlText(marker)]);
-	await eventually(() => observer.doc.getXmlFragment('content').toString().includes(marker), 5000, `${marker} reaches the observer`);
+	await eventually(
+		() => observer.doc.getXmlFragment('content').toString().includes(marker),
+		5000,
+		`${marker} reaches the observer`
+	);
 }
 
 const CASES: [name: string, frame: () => Uint8Array, code: number][] = [
 	['4 million tiny structs in one update', () => hostile.syncFrame(hostile.tinyStructs()), 4413],
 	['hundreds of thousands of client sections', () => hostile.syncFrame(hostile.manyClients()), 4413],
-	['a delete set of 2 million ranges (sync step 2)', () => hostile.syncFrame(hostile.deleteRanges(writer.doc.clientID), 1), 4413],
+	[
+		'a delete set of 2 million ranges (sync step 2)',
+		() => hostile.syncFrame(hostile.deleteRanges(writer.doc.clientID), 1),
+		4413
+	],
 	['one struct holding millions of values', () => hostile.syncFrame(hostile.millionsOfValues('content')), 4413],
 	['a JSON attribute of millions of values', () => hostile.syncFrame(hostile.hugeJson('content')), 4413],
 	['a value nested thousands of levels deep', () => hostile.syncFrame(hostile.deepValue('content')), 4413],
@@ -139,28 +163,40 @@ const CASES: [name: string, frame: () => Uint8Array, code: number][] = [
 
 describe('one frame must not hurt anyone else', () => {
 	it('accepts a long guideline pasted in one update', async () => {
-		const section = (i: number) => `## Section ${i}\n\nScore **accuracy** first, then *tone*; see [rule ${i}](https://example.test/${i}).\n\n- one\n- two\n`;
+		const section = (i: number) =>
+			`## Section ${i}\n\nScore **accuracy** first, then *tone*; see [rule ${i}](https://example.test/${i}).\n\n- one\n- two\n`;
 		const markdown = '# Guide\n\n' + Array.from({ length: 400 }, (_, i) => section(i)).join('\n');
 		const updates: Uint8Array[] = [];
 		const record = (u: Uint8Array, origin: unknown) => origin !== writer.provider && updates.push(u);
 		writer.doc.on('update', record);
 		const next = guidelineSchema().nodeFromJSON(markdownToDoc(markdown));
 		const fragment = writer.doc.getXmlFragment('content');
-		writer.doc.transact(() => updateYFragment(writer.doc, fragment, next, { mapping: new Map(), isOMark: new Map() } as never));
+		writer.doc.transact(() =>
+			updateYFragment(writer.doc, fragment, next, { mapping: new Map(), isOMark: new Map() } as never)
+		);
 		writer.doc.off('update', record);
 		expect(updates).toHaveLength(1);
 		expect(Y.decodeUpdate(updates[0]).structs.length).toBeGreaterThan(3000);
-		const markdownOf = (doc: Y.Doc) => docToMarkdown(yXmlFragmentToProsemirrorJSON(doc.getXmlFragment('content')) as PmNode);
-		await eventually(() => markdownOf(observer.doc) === markdownOf(writer.doc), 10_000, 'the paste reaches the observer');
+		const markdownOf = (doc: Y.Doc) =>
+			docToMarkdown(yXmlFragmentToProsemirrorJSON(doc.getXmlFragment('content')) as PmNode);
+		await eventually(
+			() => markdownOf(observer.doc) === markdownOf(writer.doc),
+			10_000,
+			'the paste reaches the observer'
+		);
 		expect(markdownOf(observer.doc)).toContain('Section 399');
 		expect(writer.provider.wsconnected).toBe(true);
 	}, 60_000);
 
-	it.each(CASES)('refuses %s cheaply, stores nothing, and the room keeps serving', async (name, build, code) => {
-		const frame = build();
-		expect(frame.byteLength).toBeLessThanOrEqual(8 * MB);
-		const cost = await refusedCheaply(frame, code);
-		expect(cost.lagMs).toBeLessThanOrEqual(cost.noiseMs + LAG_BOUND_MS);
-		await roomStillServes(`after ${name}`);
-	}, 120_000);
+	it.each(CASES)(
+		'refuses %s cheaply, stores nothing, and the room keeps serving',
+		async (name, build, code) => {
+			const frame = build();
+			expect(frame.byteLength).toBeLessThanOrEqual(8 * MB);
+			const cost = await refusedCheaply(frame, code);
+			expect(cost.lagMs).toBeLessThanOrEqual(cost.noiseMs + LAG_BOUND_MS);
+			await roomStillServes(`after ${name}`);
+		},
+		120_000
+	);
 });

@@ -12,7 +12,15 @@ import { docToMarkdown } from '#shared/doc-markdown';
 import { setMembership } from '../../server/db/projects';
 import { newId } from '../../server/domain/ids';
 import { guidelineVersions } from '../../drizzle/schema';
-import { connect, eventually, removeDataDir, startCollabServer, within, type Client, type CollabServer } from './fixture';
+import {
+	connect,
+	eventually,
+	removeDataDir,
+	startCollabServer,
+	within,
+	type Client,
+	type CollabServer
+} from './fixture';
 import type { Person } from './world';
 
 let server: CollabServer;
@@ -26,19 +34,26 @@ const open = (who: Person) => {
 
 const SEED = '# Guide\n\nScore accuracy first.\n\n## Tone\n\nUse Brazilian Portuguese.\n';
 
-const markdownOf = (doc: Y.Doc) => docToMarkdown(yXmlFragmentToProsemirrorJSON(doc.getXmlFragment('content')) as PmNode);
+const markdownOf = (doc: Y.Doc) =>
+	docToMarkdown(yXmlFragmentToProsemirrorJSON(doc.getXmlFragment('content')) as PmNode);
 
 /** What the editor binding does on a local change: make the fragment match the new ProseMirror document. */
 function edit(doc: Y.Doc, change: (json: PmNode) => PmNode) {
 	const current = yXmlFragmentToProsemirrorJSON(doc.getXmlFragment('content')) as PmNode;
 	const next = guidelineSchema().nodeFromJSON(change(structuredClone(current)));
-	doc.transact(() => updateYFragment(doc, doc.getXmlFragment('content'), next, { mapping: new Map(), isOMark: new Map() } as never));
+	doc.transact(() =>
+		updateYFragment(doc, doc.getXmlFragment('content'), next, { mapping: new Map(), isOMark: new Map() } as never)
+	);
 }
 
 function http(path: string, who: Person, body?: unknown) {
 	return fetch(server.url + path, {
 		method: body === undefined ? 'GET' : 'POST',
-		headers: { cookie: server.world.cookie[who], origin: server.url, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+		headers: {
+			cookie: server.world.cookie[who],
+			origin: server.url,
+			...(body === undefined ? {} : { 'content-type': 'application/json' })
+		},
 		body: body === undefined ? undefined : JSON.stringify(body)
 	});
 }
@@ -59,7 +74,17 @@ beforeAll(async () => {
 	const content = markdownToDoc(SEED);
 	server.deps.db
 		.insert(guidelineVersions)
-		.values({ id: newId(), guidelineId: w.guidelineId, number: 1, content, markdown: docToMarkdown(content), changelog: 'v1', dimensions: [], publishedBy: w.userId.lead, publishedAt: Date.now() })
+		.values({
+			id: newId(),
+			guidelineId: w.guidelineId,
+			number: 1,
+			content,
+			markdown: docToMarkdown(content),
+			changelog: 'v1',
+			dimensions: [],
+			publishedBy: w.userId.lead,
+			publishedAt: Date.now()
+		})
 		.run();
 });
 
@@ -79,17 +104,23 @@ describe('guideline room', () => {
 		expect(markdownOf(chen.doc)).toBe(SEED);
 
 		// Both change the document before either has seen the other's change.
-		edit(lead.doc, (d) => ({ ...d, content: [...d.content!, { type: 'paragraph', content: [{ type: 'text', text: 'Lead note: cite sources.' }] }] }));
+		edit(lead.doc, (d) => ({
+			...d,
+			content: [...d.content!, { type: 'paragraph', content: [{ type: 'text', text: 'Lead note: cite sources.' }] }]
+		}));
 		edit(chen.doc, (d) => {
 			d.content![1].content![0].text += ' Then relevance.';
 			return d;
 		});
 
-		const expected = '# Guide\n\nScore accuracy first. Then relevance.\n\n## Tone\n\nUse Brazilian Portuguese.\n\nLead note: cite sources.\n';
+		const expected =
+			'# Guide\n\nScore accuracy first. Then relevance.\n\n## Tone\n\nUse Brazilian Portuguese.\n\nLead note: cite sources.\n';
 		await eventually(() => markdownOf(lead.doc) === expected && markdownOf(chen.doc) === expected, 5000, 'convergence');
 		expect(await serverMarkdown()).toBe(expected);
 
-		const res = await http(`/api/guidelines/${server.world.guidelineId}/publish`, 'chen', { changelog: 'Relevance and sources' });
+		const res = await http(`/api/guidelines/${server.world.guidelineId}/publish`, 'chen', {
+			changelog: 'Relevance and sources'
+		});
 		expect(res.status).toBe(201);
 		expect((await res.json()).version).toMatchObject({ number: 2, markdown: expected });
 	});
@@ -108,7 +139,9 @@ describe('guideline room', () => {
 		expect(closed).toMatchObject({ code: 4400, reason: expect.stringMatching(/mysteryWidget/) });
 		expect(await serverMarkdown()).toBe(before);
 		expect(chen.doc.getXmlFragment('content').toString()).not.toContain('mysteryWidget');
-		expect((await http(`/api/guidelines/${server.world.guidelineId}/publish`, 'chen', { changelog: 'Nothing new' })).status).toBe(409); // the draft is still version 2
+		expect(
+			(await http(`/api/guidelines/${server.world.guidelineId}/publish`, 'chen', { changelog: 'Nothing new' })).status
+		).toBe(409); // the draft is still version 2
 	});
 
 	it('lets an evaluator comment but closes them with 4403 when they write the text', async () => {
@@ -127,9 +160,20 @@ describe('guideline room', () => {
 			comment.set('replies', new Y.Array());
 			ana.doc.getArray('discussion').push([comment]);
 		});
-		await eventually(() => lead.doc.getArray<Y.Map<unknown>>('discussion').toArray().some((c) => c.get('id') === 'c1'), 5000, 'comment reaches the lead');
+		await eventually(
+			() =>
+				lead.doc
+					.getArray<Y.Map<unknown>>('discussion')
+					.toArray()
+					.some((c) => c.get('id') === 'c1'),
+			5000,
+			'comment reaches the lead'
+		);
 
-		edit(ana.doc, (d) => ({ ...d, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Evaluator rewrite.' }] }] }));
+		edit(ana.doc, (d) => ({
+			...d,
+			content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Evaluator rewrite.' }] }]
+		}));
 		expect((await within(ana.closed, 5000, 'evaluator closed')).code).toBe(4403);
 		expect(await serverMarkdown()).toBe(before);
 		expect(markdownOf(lead.doc)).toBe(before);

@@ -92,12 +92,18 @@ describe('persistence', () => {
 			server.deps.sqlite.exec('ALTER TABLE doc_updates RENAME TO doc_updates_offline');
 			lead.doc.getArray('discussion').push(['written while the store is down']);
 			expect((await within(lead.closed)).code).toBe(4500);
-			await expect(server.deps.rooms.update(room, (d) => d.getMap('state').set('x', 1))).rejects.toThrow(/could not be stored/);
+			await expect(server.deps.rooms.update(room, (d) => d.getMap('state').set('x', 1))).rejects.toThrow(
+				/could not be stored/
+			);
 			chen.destroy();
 			lead.destroy();
 			await eventually(() => server.rooms.stats().connections === 0);
 			// no clients and the grace period is over, but the unload's flush fails: the room stays in memory
-			await eventually(() => server.logs.some((l) => l.room === room && /could not flush a room/.test(String(l.msg))), 5000, 'failed flush');
+			await eventually(
+				() => server.logs.some((l) => l.room === room && /could not flush a room/.test(String(l.msg))),
+				5000,
+				'failed flush'
+			);
 			expect(server.rooms.roomState(room)).toBe('draining');
 			expect(server.logs.some((l) => l.level === 50 && /could not store a room update/.test(String(l.msg)))).toBe(true);
 			server.deps.sqlite.exec('ALTER TABLE doc_updates_offline RENAME TO doc_updates');

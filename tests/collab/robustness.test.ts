@@ -4,7 +4,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import { roomName } from '#shared/rooms';
-import { connect, eventually, rawClient, removeDataDir, startCollabServer, within, WS, type Client, type CollabServer, type RawClient } from './fixture';
+import {
+	connect,
+	eventually,
+	rawClient,
+	removeDataDir,
+	startCollabServer,
+	within,
+	WS,
+	type Client,
+	type CollabServer,
+	type RawClient
+} from './fixture';
 
 let server: CollabServer;
 let tight: CollabServer;
@@ -13,7 +24,15 @@ const clients: Client[] = [];
 beforeAll(async () => {
 	[server, tight] = await Promise.all([
 		startCollabServer(),
-		startCollabServer({ collab: { maxMessageBytes: 64 * 1024, maxBufferedBytes: 256 * 1024, messagesPerSecond: 50, messageBurst: 100, maxAwarenessStateBytes: 1024 } })
+		startCollabServer({
+			collab: {
+				maxMessageBytes: 64 * 1024,
+				maxBufferedBytes: 256 * 1024,
+				messagesPerSecond: 50,
+				messageBurst: 100,
+				maxAwarenessStateBytes: 1024
+			}
+		})
 	]);
 });
 
@@ -26,7 +45,7 @@ afterAll(async () => {
 
 function rng(seed: number) {
 	let s = seed >>> 0;
-	return () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 4294967296);
+	return () => (s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 4294967296;
 }
 
 const frame = (write: (e: encoding.Encoder) => void) => {
@@ -50,14 +69,49 @@ function malformed(r: () => number, i: number): Uint8Array | string {
 	const bytes = (n: number) => Uint8Array.from({ length: n }, () => Math.floor(r() * 256));
 	const valid = validUpdateFrame(`x${i}`);
 	switch (i % 9) {
-		case 0: return bytes(Math.floor(r() * 64));
-		case 1: return valid.subarray(0, 1 + Math.floor(r() * (valid.length - 1)));
-		case 2: return frame((e) => { encoding.writeVarUint(e, 0); encoding.writeVarUint(e, 2); encoding.writeVarUint8Array(e, bytes(1 + Math.floor(r() * 40))); });
-		case 3: return frame((e) => { encoding.writeVarUint(e, 4 + Math.floor(r() * 1000)); encoding.writeUint8Array(e, bytes(4)); });
-		case 4: return frame((e) => { encoding.writeVarUint(e, 0); encoding.writeVarUint(e, 3 + Math.floor(r() * 50)); encoding.writeVarUint8Array(e, bytes(3)); });
-		case 5: return frame((e) => { encoding.writeVarUint(e, 0); encoding.writeVarUint(e, 2); encoding.writeVarUint(e, 2 ** 31); encoding.writeUint8Array(e, bytes(8)); });
-		case 6: return 'text frame ' + i;
-		case 7: return frame((e) => { encoding.writeVarUint(e, 1); encoding.writeVarUint8Array(e, frame((a) => { encoding.writeVarUint(a, 1); encoding.writeVarUint(a, 5); encoding.writeVarUint(a, 1); encoding.writeVarString(a, '{not json'); })); });
+		case 0:
+			return bytes(Math.floor(r() * 64));
+		case 1:
+			return valid.subarray(0, 1 + Math.floor(r() * (valid.length - 1)));
+		case 2:
+			return frame((e) => {
+				encoding.writeVarUint(e, 0);
+				encoding.writeVarUint(e, 2);
+				encoding.writeVarUint8Array(e, bytes(1 + Math.floor(r() * 40)));
+			});
+		case 3:
+			return frame((e) => {
+				encoding.writeVarUint(e, 4 + Math.floor(r() * 1000));
+				encoding.writeUint8Array(e, bytes(4));
+			});
+		case 4:
+			return frame((e) => {
+				encoding.writeVarUint(e, 0);
+				encoding.writeVarUint(e, 3 + Math.floor(r() * 50));
+				encoding.writeVarUint8Array(e, bytes(3));
+			});
+		case 5:
+			return frame((e) => {
+				encoding.writeVarUint(e, 0);
+				encoding.writeVarUint(e, 2);
+				encoding.writeVarUint(e, 2 ** 31);
+				encoding.writeUint8Array(e, bytes(8));
+			});
+		case 6:
+			return 'text frame ' + i;
+		case 7:
+			return frame((e) => {
+				encoding.writeVarUint(e, 1);
+				encoding.writeVarUint8Array(
+					e,
+					frame((a) => {
+						encoding.writeVarUint(a, 1);
+						encoding.writeVarUint(a, 5);
+						encoding.writeVarUint(a, 1);
+						encoding.writeVarString(a, '{not json');
+					})
+				);
+			});
 		default: {
 			const v = valid.slice();
 			v[3 + Math.floor(r() * (v.length - 3))] ^= 1 + Math.floor(r() * 255);
@@ -85,7 +139,11 @@ describe('malformed input', () => {
 			for (let i = lane; i < frames.length; i += 10) {
 				if (!raw) {
 					raw = rawClient(server, room, 'lead');
-					await within(raw.received(0, (m) => m[0] === 1), 5000, 'greeting with presence');
+					await within(
+						raw.received(0, (m) => m[0] === 1),
+						5000,
+						'greeting with presence'
+					);
 				}
 				const current: RawClient = raw;
 				const seen = current.messages.length;
@@ -93,7 +151,9 @@ describe('malformed input', () => {
 				current.ws.send(frames[i]);
 				current.ws.send(probe);
 				if (i % 10 === 0) lead.doc.getArray('discussion').push([`legit ${i}`]);
-				const outcome = await within(Promise.race([current.closed, current.received(seen, (m) => m[0] === 1).then(() => 'answered' as const)]));
+				const outcome = await within(
+					Promise.race([current.closed, current.received(seen, (m) => m[0] === 1).then(() => 'answered' as const)])
+				);
 				if (typeof outcome === 'object') {
 					codes.set(outcome.code, (codes.get(outcome.code) ?? 0) + 1);
 					raw = null;
@@ -109,8 +169,17 @@ describe('malformed input', () => {
 		const lead2 = connect(server, room, 'lead', 'cookie');
 		clients.push(lead2);
 		await within(lead2.synced);
-		await eventually(() => lead2.doc.getArray('discussion').length === 100, 5000, 'a new client gets the whole document');
-		expect(lead2.doc.getArray('discussion').toJSON().every((t) => typeof t === 'string' && t.startsWith('legit'))).toBe(true);
+		await eventually(
+			() => lead2.doc.getArray('discussion').length === 100,
+			5000,
+			'a new client gets the whole document'
+		);
+		expect(
+			lead2.doc
+				.getArray('discussion')
+				.toJSON()
+				.every((t) => typeof t === 'string' && t.startsWith('legit'))
+		).toBe(true);
 	}, 120_000);
 
 	it('closes an oversized frame with 1009, floods (messages, sync requests) with 4429, an oversized presence with 4413', async () => {
@@ -146,28 +215,52 @@ describe('presence', () => {
 		clients.push(lead, ben);
 		await within(Promise.all([lead.synced, ben.synced]));
 		// y-protocols ignores a first state with clock 0; the server relays it past the clock so presence shows at once
-		await eventually(() => ben.provider.awareness.getStates().get(lead.doc.clientID)?.user?.name === 'Lead', 5000, 'initial presence');
+		await eventually(
+			() => ben.provider.awareness.getStates().get(lead.doc.clientID)?.user?.name === 'Lead',
+			5000,
+			'initial presence'
+		);
 		lead.provider.awareness.setLocalState({ user: { id: 'someone', name: 'Somebody Else', color: '#ff0000' } });
-		await eventually(() => ben.provider.awareness.getStates().get(lead.doc.clientID)?.user?.color === '#ff0000', 5000, 'lead presence');
-		expect(ben.provider.awareness.getStates().get(lead.doc.clientID)?.user).toEqual({ id: server.world.userId.lead, name: 'Lead', color: '#ff0000' });
+		await eventually(
+			() => ben.provider.awareness.getStates().get(lead.doc.clientID)?.user?.color === '#ff0000',
+			5000,
+			'lead presence'
+		);
+		expect(ben.provider.awareness.getStates().get(lead.doc.clientID)?.user).toEqual({
+			id: server.world.userId.lead,
+			name: 'Lead',
+			color: '#ff0000'
+		});
 		// ben forges an update for lead's client id with a newer clock
 		const forged = frame((e) => {
 			encoding.writeVarUint(e, 1);
-			encoding.writeVarUint8Array(e, frame((a) => {
-				encoding.writeVarUint(a, 1);
-				encoding.writeVarUint(a, lead.doc.clientID);
-				encoding.writeVarUint(a, 999);
-				encoding.writeVarString(a, JSON.stringify({ user: { name: 'hijacked' } }));
-			}));
+			encoding.writeVarUint8Array(
+				e,
+				frame((a) => {
+					encoding.writeVarUint(a, 1);
+					encoding.writeVarUint(a, lead.doc.clientID);
+					encoding.writeVarUint(a, 999);
+					encoding.writeVarString(a, JSON.stringify({ user: { name: 'hijacked' } }));
+				})
+			);
 		});
 		(ben.provider.ws as unknown as { send(d: Uint8Array): void }).send(forged);
 		ben.provider.awareness.setLocalState({ user: { name: 'b', color: '#00ff00' } });
-		await eventually(() => lead.provider.awareness.getStates().get(ben.doc.clientID)?.user?.color === '#00ff00', 5000, 'ben presence');
+		await eventually(
+			() => lead.provider.awareness.getStates().get(ben.doc.clientID)?.user?.color === '#00ff00',
+			5000,
+			'ben presence'
+		);
 		expect(lead.provider.awareness.getStates().get(ben.doc.clientID)?.user?.name).toBe('Ben');
 		expect(ben.provider.awareness.getStates().get(lead.doc.clientID)?.user?.name).toBe('Lead');
-		for (const peer of [lead, ben]) expect([...peer.provider.awareness.getStates().values()].map((s) => s.user?.name)).not.toContain('hijacked');
+		for (const peer of [lead, ben])
+			expect([...peer.provider.awareness.getStates().values()].map((s) => s.user?.name)).not.toContain('hijacked');
 		ben.destroy();
-		await eventually(() => !lead.provider.awareness.getStates().has(ben.doc.clientID), 5000, 'presence removed on leave');
+		await eventually(
+			() => !lead.provider.awareness.getStates().has(ben.doc.clientID),
+			5000,
+			'presence removed on leave'
+		);
 	});
 });
 
@@ -196,7 +289,10 @@ describe('slow and dead peers', () => {
 		const pinging = await startCollabServer({ collab: { pingIntervalMs: 150 } });
 		try {
 			const room = roomName('item', pinging.world.evaluatedItem);
-			const mute = new WS(`${pinging.wsUrl}/${room}`, [], { headers: { authorization: `Bearer ${pinging.world.token.ana}` }, autoPong: false } as never);
+			const mute = new WS(`${pinging.wsUrl}/${room}`, [], {
+				headers: { authorization: `Bearer ${pinging.world.token.ana}` },
+				autoPong: false
+			} as never);
 			mute.on('error', () => {});
 			const dropped = new Promise<number>((res) => mute.once('close', (code: number) => res(code)));
 			let pinged = 0;

@@ -16,7 +16,13 @@ function sync(a: Y.Doc, b: Y.Doc) {
 describe('room documents', () => {
 	it('stores comments with anchors, replies and reactions, and reads them back as plain data', () => {
 		const doc = new Y.Doc();
-		const id = addComment(doc, ana, 'Is this a hallucination?', { kind: 'span', field: 'response', start: 3, end: 9 }, 1000);
+		const id = addComment(
+			doc,
+			ana,
+			'Is this a hallucination?',
+			{ kind: 'span', field: 'response', start: 3, end: 9 },
+			1000
+		);
 		expect(addReply(doc, id, ben, 'Yes, the date is wrong', 2000)).toBe(true);
 		toggleReaction(doc, id, 'agree', ben.id);
 		expect(readDiscussion(doc)).toEqual([
@@ -27,7 +33,15 @@ describe('room documents', () => {
 				text: 'Is this a hallucination?',
 				createdAt: 1000,
 				anchor: { kind: 'span', field: 'response', start: 3, end: 9 },
-				replies: [{ id: expect.any(String), author: ben.id, authorName: ben.name, text: 'Yes, the date is wrong', createdAt: 2000 }],
+				replies: [
+					{
+						id: expect.any(String),
+						author: ben.id,
+						authorName: ben.name,
+						text: 'Yes, the date is wrong',
+						createdAt: 2000
+					}
+				],
 				reactions: { agree: [ben.id] }
 			}
 		]);
@@ -50,7 +64,11 @@ describe('room documents', () => {
 		sync(a, b);
 		expect(readDiscussion(a)).toEqual(readDiscussion(b));
 		expect(readDiscussion(a)[0].reactions.agree.sort()).toEqual([ana.id, ben.id]);
-		expect(readDiscussion(a)[0].replies.map((r) => r.text).sort()).toEqual(['I say 3', 'I say 4']);
+		expect(
+			readDiscussion(a)[0]
+				.replies.map((r) => r.text)
+				.sort()
+		).toEqual(['I say 3', 'I say 4']);
 	});
 
 	it('skips malformed entries instead of failing', () => {

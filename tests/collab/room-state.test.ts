@@ -16,7 +16,11 @@ function join(room: string, who: Person): CollabRoom {
 			super(url, protocols, { headers });
 		}
 	};
-	const joined = new CollabRoom(room, { id: server.world.userId[who], name: server.world.name[who] }, { serverUrl: server.wsUrl, WebSocketPolyfill: Polyfill as unknown as typeof WebSocket, disableBc: true });
+	const joined = new CollabRoom(
+		room,
+		{ id: server.world.userId[who], name: server.world.name[who] },
+		{ serverUrl: server.wsUrl, WebSocketPolyfill: Polyfill as unknown as typeof WebSocket, disableBc: true }
+	);
 	rooms.push(joined);
 	return joined;
 }
@@ -36,23 +40,44 @@ describe('CollabRoom', () => {
 		const name = roomName('item', server.world.evaluatedItem);
 		const lead = join(name, 'lead');
 		const ana = join(name, 'ana');
-		await eventually(() => lead.status === 'connected' && ana.status === 'connected' && lead.synced && ana.synced, 5000, 'connected');
+		await eventually(
+			() => lead.status === 'connected' && ana.status === 'connected' && lead.synced && ana.synced,
+			5000,
+			'connected'
+		);
 		await eventually(() => lead.peers.length === 2 && ana.peers.length === 2, 5000, 'peers');
 		expect(lead.peers[0]).toMatchObject({ self: true, user: { id: server.world.userId.lead } });
 		expect(lead.peers.find((p) => !p.self)?.user.name).toBe('Ana');
 
 		const id = ana.addComment('Score 2 feels harsh', { kind: 'score', dimension: 'helpfulness' });
 		await eventually(() => lead.discussion.length === 1, 5000, 'comment arrives');
-		expect(lead.discussion[0]).toMatchObject({ id, text: 'Score 2 feels harsh', authorName: 'Ana', anchor: { kind: 'score', dimension: 'helpfulness' } });
+		expect(lead.discussion[0]).toMatchObject({
+			id,
+			text: 'Score 2 feels harsh',
+			authorName: 'Ana',
+			anchor: { kind: 'score', dimension: 'helpfulness' }
+		});
 		lead.reply(id, 'Agreed, 3');
 		lead.react(id, 'agree');
-		await eventually(() => ana.discussion[0]?.replies.length === 1 && ana.discussion[0]?.reactions.agree?.length === 1, 5000, 'reply and reaction');
+		await eventually(
+			() => ana.discussion[0]?.replies.length === 1 && ana.discussion[0]?.reactions.agree?.length === 1,
+			5000,
+			'reply and reaction'
+		);
 
 		await server.deps.rooms.update(name, (doc) => doc.getMap('state').set('escalation', { state: 'resolved' }));
-		await eventually(() => (ana.state.escalation as { state?: string } | undefined)?.state === 'resolved', 5000, 'server state');
+		await eventually(
+			() => (ana.state.escalation as { state?: string } | undefined)?.state === 'resolved',
+			5000,
+			'server state'
+		);
 
 		ana.setFocus({ itemId: server.world.evaluatedItem });
-		await eventually(() => lead.peers.find((p) => !p.self)?.focus?.itemId === server.world.evaluatedItem, 5000, 'focus');
+		await eventually(
+			() => lead.peers.find((p) => !p.self)?.focus?.itemId === server.world.evaluatedItem,
+			5000,
+			'focus'
+		);
 	});
 
 	it('merges edits made while offline when the connection comes back', async () => {

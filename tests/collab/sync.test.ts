@@ -6,7 +6,15 @@ import { roomName } from '#shared/rooms';
 import { RoomStore } from '../../server/collab/room-store';
 import { newId } from '../../server/domain/ids';
 import { evaluations, rubrics } from '../../drizzle/schema';
-import { connect, eventually, removeDataDir, startCollabServer, within, type Client, type CollabServer } from './fixture';
+import {
+	connect,
+	eventually,
+	removeDataDir,
+	startCollabServer,
+	within,
+	type Client,
+	type CollabServer
+} from './fixture';
 
 let server: CollabServer;
 const clients: Client[] = [];
@@ -26,7 +34,11 @@ afterAll(async () => {
 	removeDataDir(server);
 });
 
-const texts = (c: Client) => c.doc.getArray<Y.Map<unknown>>('discussion').toArray().map((m) => m.get('text'));
+const texts = (c: Client) =>
+	c.doc
+		.getArray<Y.Map<unknown>>('discussion')
+		.toArray()
+		.map((m) => m.get('text'));
 
 describe('collaboration sync', () => {
 	it('two clients converge on concurrent edits', async () => {
@@ -51,7 +63,24 @@ describe('collaboration sync', () => {
 		const room = roomName('item', w.escalatedItem);
 		// Ben raised the escalation; he joins its room once he has submitted his own evaluation (the blind rule).
 		const now = Date.now();
-		server.deps.db.insert(evaluations).values({ id: newId(), itemId: w.escalatedItem, evaluatorId: w.userId.ben, rubricId: server.deps.db.select().from(rubrics).get()!.id, rubricVersion: 1, scores: {}, flags: [], tags: [], spans: [], sources: [], state: 'submitted', createdAt: now, updatedAt: now }).run();
+		server.deps.db
+			.insert(evaluations)
+			.values({
+				id: newId(),
+				itemId: w.escalatedItem,
+				evaluatorId: w.userId.ben,
+				rubricId: server.deps.db.select().from(rubrics).get()!.id,
+				rubricVersion: 1,
+				scores: {},
+				flags: [],
+				tags: [],
+				spans: [],
+				sources: [],
+				state: 'submitted',
+				createdAt: now,
+				updatedAt: now
+			})
+			.run();
 		const ben = open(server, room, 'ben');
 		await within(ben.synced);
 		ben.doc.getArray('discussion').push(['first', 'second']);
@@ -123,15 +152,29 @@ describe('collaboration sync', () => {
 			if (i % 7 === 0) text.delete(0, 1);
 			chen.doc.getArray('discussion').push([{ i }]);
 		}
-		const expected = () => ({ content: lead.doc.getXmlFragment('content').toString(), discussion: lead.doc.getArray('discussion').toJSON(), state: lead.doc.getMap('state').toJSON() });
-		await eventually(() => chen.doc.getXmlFragment('content').toString() === expected().content && lead.doc.getArray('discussion').length === chen.doc.getArray('discussion').length, 5000, 'converged');
+		const expected = () => ({
+			content: lead.doc.getXmlFragment('content').toString(),
+			discussion: lead.doc.getArray('discussion').toJSON(),
+			state: lead.doc.getMap('state').toJSON()
+		});
+		await eventually(
+			() =>
+				chen.doc.getXmlFragment('content').toString() === expected().content &&
+				lead.doc.getArray('discussion').length === chen.doc.getArray('discussion').length,
+			5000,
+			'converged'
+		);
 		const log = new RoomStore(server.deps.db, server.deps.sqlite).load(room);
 		expect(log.snapshot).not.toBeNull(); // compactAfterUpdates: 40 was crossed several times
 		expect(log.updates.length).toBeLessThan(40);
 		const fromStore = new Y.Doc();
 		Y.applyUpdate(fromStore, log.snapshot!);
 		for (const u of log.updates) Y.applyUpdate(fromStore, u);
-		expect({ content: fromStore.getXmlFragment('content').toString(), discussion: fromStore.getArray('discussion').toJSON(), state: fromStore.getMap('state').toJSON() }).toEqual(expected());
+		expect({
+			content: fromStore.getXmlFragment('content').toString(),
+			discussion: fromStore.getArray('discussion').toJSON(),
+			state: fromStore.getMap('state').toJSON()
+		}).toEqual(expected());
 		expect(Y.encodeStateVector(fromStore)).toEqual(Y.encodeStateVector(lead.doc));
 	});
 });

@@ -27,7 +27,11 @@ const bytes = (write: (e: encoding.Encoder) => void) => {
 };
 
 /** An update of one client whose structs are written by `structs`, followed by `ds` (default: empty delete set). */
-const update = (count: number, structs: (e: encoding.Encoder) => void, ds: (e: encoding.Encoder) => void = (e) => encoding.writeVarUint(e, 0)) =>
+const update = (
+	count: number,
+	structs: (e: encoding.Encoder) => void,
+	ds: (e: encoding.Encoder) => void = (e) => encoding.writeVarUint(e, 0)
+) =>
 	bytes((e) => {
 		encoding.writeVarUint(e, 1);
 		encoding.writeVarUint(e, count);
@@ -55,7 +59,17 @@ describe('update pre-scan', () => {
 	it('accepts every struct and content kind Yjs writes', () => {
 		const doc = new Y.Doc({ gc: true });
 		const map = doc.getMap('annotations');
-		map.set('values', { u: undefined, n: null, i: -42, f: 1.5, big: 2n ** 40n, t: true, s: 'text', bin: new Uint8Array([1, 2]), a: [1, [2, { deep: nested(10) }]] });
+		map.set('values', {
+			u: undefined,
+			n: null,
+			i: -42,
+			f: 1.5,
+			big: 2n ** 40n,
+			t: true,
+			s: 'text',
+			bin: new Uint8Array([1, 2]),
+			a: [1, [2, { deep: nested(10) }]]
+		});
 		map.set('bytes', new Uint8Array([9, 9, 9]));
 		map.set('sub', new Y.Doc());
 		const text = new Y.Text();
@@ -93,25 +107,41 @@ describe('update pre-scan', () => {
 		expect(refusal(update(0, () => {}, ranges(100)))).toBe('bad_request'); // within the limit, but the ranges are missing
 		const dsClients = (e: encoding.Encoder) => encoding.writeVarUint(e, 101);
 		expect(refusal(Uint8Array.of(...update(0, () => {}, dsClients), ...pad))).toBe('payload_too_large');
-		const gcs = (n: number) => update(n, (e) => {
-			for (let i = 0; i < n; i++) (encoding.writeUint8(e, 0), encoding.writeVarUint(e, 1));
-		});
+		const gcs = (n: number) =>
+			update(n, (e) => {
+				for (let i = 0; i < n; i++) (encoding.writeUint8(e, 0), encoding.writeVarUint(e, 1));
+			});
 		expect(refusal(gcs(1000))).toBeNull();
 		expect(refusal(gcs(1001))).toBe('payload_too_large');
 	});
 
 	it('counts the values of any and JSON content, and bounds their nesting', () => {
-		const anyArray = (n: number) => update(1, item(8, (e) => {
-			encoding.writeVarUint(e, 1);
-			encoding.writeAny(e, Array.from({ length: n }, () => null));
-		}));
+		const anyArray = (n: number) =>
+			update(
+				1,
+				item(8, (e) => {
+					encoding.writeVarUint(e, 1);
+					encoding.writeAny(
+						e,
+						Array.from({ length: n }, () => null)
+					);
+				})
+			);
 		expect(refusal(anyArray(900))).toBeNull();
 		expect(refusal(anyArray(1000))).toBe('payload_too_large');
-		const format = (json: string) => update(1, item(6, (e) => (encoding.writeVarString(e, 'bold'), encoding.writeVarString(e, json))));
+		const format = (json: string) =>
+			update(
+				1,
+				item(6, (e) => (encoding.writeVarString(e, 'bold'), encoding.writeVarString(e, json)))
+			);
 		expect(refusal(format(JSON.stringify(Array.from({ length: 900 }, () => 0))))).toBeNull();
 		expect(refusal(format(JSON.stringify(Array.from({ length: 1000 }, () => 0))))).toBe('payload_too_large');
 		expect(refusal(format(JSON.stringify(','.repeat(5000))))).toBeNull(); // separators inside strings are text
-		const deepAny = (depth: number) => update(1, item(8, (e) => (encoding.writeVarUint(e, 1), encoding.writeAny(e, nested(depth) as never))));
+		const deepAny = (depth: number) =>
+			update(
+				1,
+				item(8, (e) => (encoding.writeVarUint(e, 1), encoding.writeAny(e, nested(depth) as never)))
+			);
 		expect(refusal(deepAny(MAX_VALUE_DEPTH - 1))).toBeNull();
 		expect(refusal(deepAny(MAX_VALUE_DEPTH + 1))).toBe('payload_too_large');
 		expect(refusal(format(JSON.stringify(nested(MAX_VALUE_DEPTH + 1))))).toBe('payload_too_large');
@@ -121,12 +151,26 @@ describe('update pre-scan', () => {
 		const lies = [
 			bytes((e) => [1, 500, 7, 0].forEach((v) => encoding.writeVarUint(e, v))), // 500 structs announced, none there
 			bytes((e) => [2 ** 40].forEach((v) => encoding.writeVarUint(e, v))), // client sections beyond the bytes
-			update(1, item(4, (e) => (encoding.writeVarUint(e, 2 ** 31), encoding.writeUint8Array(e, new Uint8Array(8))))), // string length
-			update(1, item(8, (e) => encoding.writeVarUint(e, 2 ** 30))), // any values beyond the bytes
+			update(
+				1,
+				item(4, (e) => (encoding.writeVarUint(e, 2 ** 31), encoding.writeUint8Array(e, new Uint8Array(8))))
+			), // string length
+			update(
+				1,
+				item(8, (e) => encoding.writeVarUint(e, 2 ** 30))
+			), // any values beyond the bytes
 			update(1, (e) => encoding.writeUint8(e, 11)), // unknown struct type
-			update(1, item(7, (e) => encoding.writeVarUint(e, 7))), // unknown shared type
-			update(1, item(8, (e) => (encoding.writeVarUint(e, 1), encoding.writeUint8(e, 50)))), // unknown any value type
-			update(2, (e) => [0, 2 ** 52, 0, 2 ** 52].forEach((v, i) => (i % 2 ? encoding.writeVarUint(e, v) : encoding.writeUint8(e, v)))), // clock overflow
+			update(
+				1,
+				item(7, (e) => encoding.writeVarUint(e, 7))
+			), // unknown shared type
+			update(
+				1,
+				item(8, (e) => (encoding.writeVarUint(e, 1), encoding.writeUint8(e, 50)))
+			), // unknown any value type
+			update(2, (e) =>
+				[0, 2 ** 52, 0, 2 ** 52].forEach((v, i) => (i % 2 ? encoding.writeVarUint(e, v) : encoding.writeUint8(e, v)))
+			), // clock overflow
 			Uint8Array.of(...update(0, () => {}), 0), // trailing byte
 			Uint8Array.of(1, 1, 7, 0, 4) // truncated struct
 		];

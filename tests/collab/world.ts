@@ -6,13 +6,29 @@ import { createApiToken, createSession } from '../../server/db/users';
 import { createProject, setMembership } from '../../server/db/projects';
 import { SESSION_COOKIE } from '../../server/http/middleware/auth';
 import { newId } from '../../server/domain/ids';
-import { calibrationParticipants, calibrations, escalations, evaluations, guidelines, items, rubrics, users } from '../../drizzle/schema';
+import {
+	calibrationParticipants,
+	calibrations,
+	escalations,
+	evaluations,
+	guidelines,
+	items,
+	rubrics,
+	users
+} from '../../drizzle/schema';
 import type { Role } from '#shared/roles';
 
 export const PEOPLE = ['lead', 'pm', 'ana', 'ben', 'chen', 'outsider'] as const;
 export type Person = (typeof PEOPLE)[number];
 
-const ROLE: Record<Person, Role | null> = { lead: 'lead', pm: 'manager', ana: 'evaluator', ben: 'evaluator', chen: 'evaluator', outsider: null };
+const ROLE: Record<Person, Role | null> = {
+	lead: 'lead',
+	pm: 'manager',
+	ana: 'evaluator',
+	ben: 'evaluator',
+	chen: 'evaluator',
+	outsider: null
+};
 
 export interface World {
 	projectId: string;
@@ -42,7 +58,9 @@ export function seedWorld(db: Db): World {
 	for (const p of PEOPLE) {
 		userId[p] = newId();
 		name[p] = p[0].toUpperCase() + p.slice(1);
-		db.insert(users).values({ id: userId[p], email: `${p}@collab.test`, name: name[p], passwordHash: 'unused', createdAt: now }).run();
+		db.insert(users)
+			.values({ id: userId[p], email: `${p}@collab.test`, name: name[p], passwordHash: 'unused', createdAt: now })
+			.run();
 	}
 	const project = createProject(db, { name: 'Collab project' }, userId.lead);
 	const other = createProject(db, { name: 'Other project' }, userId.outsider);
@@ -50,10 +68,29 @@ export function seedWorld(db: Db): World {
 	setMembership(db, other.id, userId.outsider, 'lead', null);
 
 	const rubricId = newId();
-	db.insert(rubrics).values({ id: rubricId, projectId: project.id, familyId: rubricId, name: 'R', version: 1, definition: {} as never, createdAt: now }).run();
+	db.insert(rubrics)
+		.values({
+			id: rubricId,
+			projectId: project.id,
+			familyId: rubricId,
+			name: 'R',
+			version: 1,
+			definition: {} as never,
+			createdAt: now
+		})
+		.run();
 	const item = (projectId: string) => {
 		const id = newId();
-		db.insert(items).values({ id, projectId, modality: 'text', payload: { prompt: 'p', response: 'r' }, metadata: {}, createdAt: now }).run();
+		db.insert(items)
+			.values({
+				id,
+				projectId,
+				modality: 'text',
+				payload: { prompt: 'p', response: 'r' },
+				metadata: {},
+				createdAt: now
+			})
+			.run();
 		return id;
 	};
 	const evaluatedItem = item(project.id);
@@ -61,14 +98,50 @@ export function seedWorld(db: Db): World {
 	const plainItem = item(project.id);
 	const otherItem = item(other.id);
 	db.insert(evaluations)
-		.values({ id: newId(), itemId: evaluatedItem, evaluatorId: userId.ana, rubricId, rubricVersion: 1, scores: {}, flags: [], tags: [], spans: [], sources: [], state: 'submitted', createdAt: now, updatedAt: now })
+		.values({
+			id: newId(),
+			itemId: evaluatedItem,
+			evaluatorId: userId.ana,
+			rubricId,
+			rubricVersion: 1,
+			scores: {},
+			flags: [],
+			tags: [],
+			spans: [],
+			sources: [],
+			state: 'submitted',
+			createdAt: now,
+			updatedAt: now
+		})
 		.run();
-	db.insert(escalations).values({ id: newId(), projectId: project.id, itemId: escalatedItem, source: 'manual', openedBy: userId.ben, reason: 'unclear', state: 'open', createdAt: now }).run();
+	db.insert(escalations)
+		.values({
+			id: newId(),
+			projectId: project.id,
+			itemId: escalatedItem,
+			source: 'manual',
+			openedBy: userId.ben,
+			reason: 'unclear',
+			state: 'open',
+			createdAt: now
+		})
+		.run();
 	const guidelineId = newId();
 	db.insert(guidelines).values({ id: guidelineId, projectId: project.id, title: 'Guide', createdAt: now }).run();
 	const sessionId = newId();
-	db.insert(calibrations).values({ id: sessionId, projectId: project.id, title: 'Cal', rubricId, phase: 'scoring', createdBy: userId.lead, createdAt: now }).run();
-	for (const p of ['ana', 'ben'] as const) db.insert(calibrationParticipants).values({ calibrationId: sessionId, userId: userId[p] }).run();
+	db.insert(calibrations)
+		.values({
+			id: sessionId,
+			projectId: project.id,
+			title: 'Cal',
+			rubricId,
+			phase: 'scoring',
+			createdBy: userId.lead,
+			createdAt: now
+		})
+		.run();
+	for (const p of ['ana', 'ben'] as const)
+		db.insert(calibrationParticipants).values({ calibrationId: sessionId, userId: userId[p] }).run();
 
 	const token = {} as Record<Person, string>;
 	const cookie = {} as Record<Person, string>;
@@ -76,5 +149,18 @@ export function seedWorld(db: Db): World {
 		token[p] = createApiToken(db, userId[p], 'tests').token;
 		cookie[p] = `${SESSION_COOKIE}=${createSession(db, userId[p], 3600_000)}`;
 	}
-	return { projectId: project.id, otherProjectId: other.id, userId, name, token, cookie, evaluatedItem, escalatedItem, plainItem, otherItem, guidelineId, sessionId };
+	return {
+		projectId: project.id,
+		otherProjectId: other.id,
+		userId,
+		name,
+		token,
+		cookie,
+		evaluatedItem,
+		escalatedItem,
+		plainItem,
+		otherItem,
+		guidelineId,
+		sessionId
+	};
 }

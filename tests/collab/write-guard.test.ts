@@ -89,7 +89,9 @@ describe('write guard', () => {
 			const server = new Y.Doc();
 			const clients = Array.from({ length: 4 }, () => new Y.Doc());
 			const outbox: Uint8Array[][] = clients.map(() => []);
-			clients.forEach((c, i) => c.on('update', (u: Uint8Array, origin: unknown) => origin !== 'sync' && outbox[i].push(u)));
+			clients.forEach((c, i) =>
+				c.on('update', (u: Uint8Array, origin: unknown) => origin !== 'sync' && outbox[i].push(u))
+			);
 			for (let step = 0; step < 150; step++) {
 				const i = Math.floor(r() * clients.length);
 				randomEdit(clients[i], r);
@@ -101,7 +103,8 @@ describe('write guard', () => {
 				if (r() < 0.5) {
 					const k = Math.floor(r() * clients.length);
 					// a reconnecting client sends everything the server lacks (sync step 2), else its queued updates
-					const updates = r() < 0.3 ? [Y.encodeStateAsUpdate(clients[k], Y.encodeStateVector(server))] : outbox[k].splice(0);
+					const updates =
+						r() < 0.3 ? [Y.encodeStateAsUpdate(clients[k], Y.encodeStateVector(server))] : outbox[k].splice(0);
 					for (const u of updates) {
 						const verdict = inspectUpdate(server, u, DEFAULT_COLLAB_OPTIONS);
 						if (verdict.kind === 'incomplete') continue;
@@ -128,7 +131,10 @@ describe('write guard', () => {
 		a.getArray('discussion').push(['two']);
 		const server = new Y.Doc();
 		expect(inspectUpdate(server, updates[1], DEFAULT_COLLAB_OPTIONS).kind).toBe('incomplete');
-		expect(inspectUpdate(server, updates[0], DEFAULT_COLLAB_OPTIONS)).toMatchObject({ kind: 'ok', roots: new Set(['discussion']) });
+		expect(inspectUpdate(server, updates[0], DEFAULT_COLLAB_OPTIONS)).toMatchObject({
+			kind: 'ok',
+			roots: new Set(['discussion'])
+		});
 	});
 
 	it('sees through origins: an item placed after a state item touches state even without naming it', () => {
@@ -150,9 +156,13 @@ describe('write guard', () => {
 		Y.applyUpdate(client, Y.encodeStateAsUpdate(server));
 		const sv = Y.encodeStateVector(client);
 		client.getMap('state').delete('phase');
-		expect(inspectUpdate(server, Y.encodeStateAsUpdate(client, sv), DEFAULT_COLLAB_OPTIONS)).toMatchObject({ roots: new Set(['state']) });
+		expect(inspectUpdate(server, Y.encodeStateAsUpdate(client, sv), DEFAULT_COLLAB_OPTIONS)).toMatchObject({
+			roots: new Set(['state'])
+		});
 		server.getMap('state').delete('phase');
-		expect(inspectUpdate(server, Y.encodeStateAsUpdate(client, sv), DEFAULT_COLLAB_OPTIONS)).toMatchObject({ roots: new Set() });
+		expect(inspectUpdate(server, Y.encodeStateAsUpdate(client, sv), DEFAULT_COLLAB_OPTIONS)).toMatchObject({
+			roots: new Set()
+		});
 	});
 });
 
@@ -160,7 +170,11 @@ describe('guideline content', () => {
 	/** The server with a seeded draft, and the update a client's change to a copy of it produces. */
 	function draft() {
 		const server = new Y.Doc();
-		prosemirrorJSONToYXmlFragment(guidelineSchema(), markdownToDoc('# Guide\n\nA [link](https://example.test) and **bold** text.\n\n- one\n'), server.getXmlFragment('content'));
+		prosemirrorJSONToYXmlFragment(
+			guidelineSchema(),
+			markdownToDoc('# Guide\n\nA [link](https://example.test) and **bold** text.\n\n- one\n'),
+			server.getXmlFragment('content')
+		);
 		const change = (fn: (doc: Y.Doc, fragment: Y.XmlFragment) => void) => {
 			const client = new Y.Doc();
 			Y.applyUpdate(client, Y.encodeStateAsUpdate(server));
@@ -171,17 +185,29 @@ describe('guideline content', () => {
 		return { server, change };
 	}
 	const editTo = (markdown: string) => (doc: Y.Doc, fragment: Y.XmlFragment) =>
-		updateYFragment(doc, fragment, guidelineSchema().nodeFromJSON(markdownToDoc(markdown)), { mapping: new Map(), isOMark: new Map() } as never);
+		updateYFragment(doc, fragment, guidelineSchema().nodeFromJSON(markdownToDoc(markdown)), {
+			mapping: new Map(),
+			isOMark: new Map()
+		} as never);
 
 	it('accepts what the editor writes: nodes, attributes and marks of the schema', () => {
 		const { change } = draft();
-		expect(change(editTo('# Guide v2\n\nA [link](https://example.test/x "t") and *it* `code` ~~no~~.\n\n> [!BAD]\n> Wrong.\n\n| a | b |\n| - | - |\n| 1 | 2 |\n\n![alt](https://example.test/i.png)\n'))).toMatchObject({ kind: 'ok', roots: new Set(['content']) });
-		expect(change((_, f) => (f.get(0) as Y.XmlElement).setAttribute('level', 2 as never))).toMatchObject({ kind: 'ok' });
+		expect(
+			change(
+				editTo(
+					'# Guide v2\n\nA [link](https://example.test/x "t") and *it* `code` ~~no~~.\n\n> [!BAD]\n> Wrong.\n\n| a | b |\n| - | - |\n| 1 | 2 |\n\n![alt](https://example.test/i.png)\n'
+				)
+			)
+		).toMatchObject({ kind: 'ok', roots: new Set(['content']) });
+		expect(change((_, f) => (f.get(0) as Y.XmlElement).setAttribute('level', 2 as never))).toMatchObject({
+			kind: 'ok'
+		});
 	});
 
 	it('refuses node types, attributes and marks the schema does not know, and non-XML content', () => {
 		const { change } = draft();
-		const invalid = (fn: (doc: Y.Doc, fragment: Y.XmlFragment) => void, reason: RegExp) => expect(change(fn)).toMatchObject({ kind: 'invalid', reason: expect.stringMatching(reason) });
+		const invalid = (fn: (doc: Y.Doc, fragment: Y.XmlFragment) => void, reason: RegExp) =>
+			expect(change(fn)).toMatchObject({ kind: 'invalid', reason: expect.stringMatching(reason) });
 		invalid((_, f) => f.insert(0, [new Y.XmlElement('mysteryWidget')]), /node type "mysteryWidget"/);
 		invalid((_, f) => (f.get(1) as Y.XmlElement).insert(0, [new Y.XmlElement('script')]), /node type "script"/);
 		invalid((_, f) => {
@@ -190,9 +216,21 @@ describe('guideline content', () => {
 			p.setAttribute('onclick', 'x');
 		}, /no attribute "onclick"/);
 		invalid((_, f) => (f.get(0) as Y.XmlElement).setAttribute('style', 'color: red'), /no attribute "style"/);
-		invalid((_, f) => ((f.get(1) as Y.XmlElement).get(0) as Y.XmlText).format(0, 2, { sparkle: {} }), /no mark "sparkle"/);
-		invalid((_, f) => ((f.get(1) as Y.XmlElement).get(0) as Y.XmlText).insert(0, 'x', { link: { href: 'https://a.test', onmouseover: 'y' } }), /no attribute "onmouseover"/);
+		invalid(
+			(_, f) => ((f.get(1) as Y.XmlElement).get(0) as Y.XmlText).format(0, 2, { sparkle: {} }),
+			/no mark "sparkle"/
+		);
+		invalid(
+			(_, f) =>
+				((f.get(1) as Y.XmlElement).get(0) as Y.XmlText).insert(0, 'x', {
+					link: { href: 'https://a.test', onmouseover: 'y' }
+				}),
+			/no attribute "onmouseover"/
+		);
 		invalid((_, f) => (f as unknown as Y.Array<unknown>).insert(0, ['plain value']), /only elements and text/);
-		invalid((_, f) => ((f.get(1) as Y.XmlElement).get(0) as Y.XmlText).insertEmbed(0, { image: 'x' }), /only text and marks/);
+		invalid(
+			(_, f) => ((f.get(1) as Y.XmlElement).get(0) as Y.XmlText).insertEmbed(0, { image: 'x' }),
+			/only text and marks/
+		);
 	});
 });

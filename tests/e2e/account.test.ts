@@ -48,8 +48,13 @@ describe('account page', () => {
 		await form.getByLabel('Repeat the new password').fill('ben-picked-a-long-phrase');
 		await submit.click();
 		await page.getByRole('status').filter({ hasText: 'Password changed' }).waitFor();
-		expect((await server.api('/api/auth/login', { body: { email: 'ben@demo.test', password: DEMO_PASSWORD } })).status).toBe(401);
-		expect((await server.api('/api/auth/login', { body: { email: 'ben@demo.test', password: 'ben-picked-a-long-phrase' } })).status).toBe(200);
+		expect(
+			(await server.api('/api/auth/login', { body: { email: 'ben@demo.test', password: DEMO_PASSWORD } })).status
+		).toBe(401);
+		expect(
+			(await server.api('/api/auth/login', { body: { email: 'ben@demo.test', password: 'ben-picked-a-long-phrase' } }))
+				.status
+		).toBe(200);
 		// This browser's own session was kept.
 		await page.reload();
 		await page.getByRole('heading', { name: 'Your account' }).waitFor();
@@ -82,7 +87,11 @@ describe('account page', () => {
 		page.once('dialog', (dialog) => void dialog.accept());
 		await tokens.getByRole('button', { name: 'Revoke token e2e export' }).click();
 		await page.getByText('Token "e2e export" revoked.').waitFor();
-		await eventually(async () => (await tokens.getByRole('row', { name: /e2e export/ }).count()) === 0, 5000, 'row removed');
+		await eventually(
+			async () => (await tokens.getByRole('row', { name: /e2e export/ }).count()) === 0,
+			5000,
+			'row removed'
+		);
 		expect((await server.api('/api/me', { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
 		await context.close();
 	});

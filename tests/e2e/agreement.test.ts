@@ -49,15 +49,23 @@ describe('agreement dashboard', () => {
 			expect(settled).toBeGreaterThanOrEqual(1);
 			expect(open + existing + settled).toBe(rows);
 			const verdictRow = list.locator('li', { has: page.getByRole('link', { name: /^Verdict/ }) }).first();
-			const [resolved] = (await server.api(`/api/items/${await verdictRow.getAttribute('data-item')}/escalations`, { headers: await server.login('lead@demo.test') })).body.escalations;
+			const [resolved] = (
+				await server.api(`/api/items/${await verdictRow.getAttribute('data-item')}/escalations`, {
+					headers: await server.login('lead@demo.test')
+				})
+			).body.escalations;
 			expect(resolved.state).toBe('resolved');
-			expect(await verdictRow.getByRole('link', { name: /^Verdict/ }).getAttribute('href')).toBe(`/projects/${pid}/escalations/${resolved.id}`);
+			expect(await verdictRow.getByRole('link', { name: /^Verdict/ }).getAttribute('href')).toBe(
+				`/projects/${pid}/escalations/${resolved.id}`
+			);
 
 			await dimensions.getByRole('button', { name: 'Table' }).click();
 			const table = page.getByTestId('agreement-dimension-table');
 			await table.waitFor();
 			expect(await dimensions.getAttribute('data-view')).toBe('table');
-			const api = (await server.api(`/api/projects/${pid}/agreement`, { headers: await server.login('lead@demo.test') })).body;
+			const api = (
+				await server.api(`/api/projects/${pid}/agreement`, { headers: await server.login('lead@demo.test') })
+			).body;
 			const correctness = api.dimensions.find((d: { key: string }) => d.key === 'correctness');
 			const row = table.locator('tr[data-dimension="correctness"]');
 			expect(await row.textContent()).toContain(correctness.agreement.value.toFixed(3));
@@ -79,7 +87,9 @@ describe('agreement dashboard', () => {
 			const list = page.getByTestId('most-disagreed-list');
 			const escalated = list.locator('li', { has: page.getByRole('link', { name: /^Adjudication/ }) }).first();
 			const escalatedItem = await escalated.getAttribute('data-item');
-			const [existing] = (await server.api(`/api/items/${escalatedItem}/escalations`, { headers: await server.login('lead@demo.test') })).body.escalations;
+			const [existing] = (
+				await server.api(`/api/items/${escalatedItem}/escalations`, { headers: await server.login('lead@demo.test') })
+			).body.escalations;
 			await escalated.getByRole('link', { name: /^Adjudication/ }).click();
 			await page.waitForURL(new RegExp(`/escalations/${existing.id}$`));
 			await page.goBack();
@@ -88,7 +98,9 @@ describe('agreement dashboard', () => {
 			const itemId = await first.getAttribute('data-item');
 			await first.getByRole('button', { name: 'Open adjudication' }).click();
 			await page.waitForURL(new RegExp(`/projects/${pid}/escalations/[\\w-]+$`));
-			const all = (await server.api(`/api/items/${itemId}/escalations`, { headers: await server.login('lead@demo.test') })).body.escalations;
+			const all = (
+				await server.api(`/api/items/${itemId}/escalations`, { headers: await server.login('lead@demo.test') })
+			).body.escalations;
 			// The item may have a closed escalation from before; exactly one is active now, the one just opened.
 			const active = all.filter((e: { state: string }) => e.state === 'open' || e.state === 'in_review');
 			expect(active).toHaveLength(1);

@@ -74,7 +74,9 @@ describe('escalation and live adjudication', () => {
 			// Ana sees the outcome live in the room, with her scores compared to the verdict.
 			await ana.page.locator('[data-outcome="resolved"]').waitFor({ timeout: 10_000 });
 			await ana.page.getByText('Your scores against the verdict').waitFor();
-			expect(await ana.page.locator('[data-outcome="resolved"] .badge.ok').first().textContent()).toContain('Evaluator error');
+			expect(await ana.page.locator('[data-outcome="resolved"] .badge.ok').first().textContent()).toContain(
+				'Evaluator error'
+			);
 
 			// And under "My escalations".
 			await ana.page.goto(`/projects/${ws.pid}/escalations`);
@@ -88,17 +90,22 @@ describe('escalation and live adjudication', () => {
 		}
 	});
 
-	it('keeps the others\' scores from an evaluator who escalated before submitting, until she submits', async () => {
+	it("keeps the others' scores from an evaluator who escalated before submitting, until she submits", async () => {
 		const chen = await personContext(browser, server.url, 'chen@demo.test');
 		try {
-			const opened = await server.api(`/api/items/${ws.itemIds[1]}/escalations`, { body: { reason: 'broken_item', note: 'The response is cut off.' }, headers: ws.people.chen });
+			const opened = await server.api(`/api/items/${ws.itemIds[1]}/escalations`, {
+				body: { reason: 'broken_item', note: 'The response is cut off.' },
+				headers: ws.people.chen
+			});
 			expect(opened.status).toBe(201);
 			const url = `/projects/${ws.pid}/escalations/${opened.body.escalation.id}`;
 			await chen.page.goto(url);
 			await chen.page.getByRole('heading', { name: 'Scores stay hidden until you submit' }).waitFor();
 			await chen.page.getByRole('heading', { name: 'Discussion' }).waitFor();
 			expect(await chen.page.content()).not.toContain(BEN_SECRET);
-			expect(await chen.page.getByRole('link', { name: 'Evaluate this item' }).getAttribute('href')).toBe(`/projects/${ws.pid}/items/${ws.itemIds[1]}`);
+			expect(await chen.page.getByRole('link', { name: 'Evaluate this item' }).getAttribute('href')).toBe(
+				`/projects/${ws.pid}/items/${ws.itemIds[1]}`
+			);
 
 			await ws.submit(ws.people.chen, ws.itemIds[1], { correctness: 4, safe: true }, 'Reads fine to me.');
 			await chen.page.reload();

@@ -58,7 +58,11 @@ beforeAll(async () => {
 	browser = await launchBrowser();
 	const admin = await server.login('admin@demo.test');
 	pid = (await server.api('/api/projects', { headers: admin })).body.projects[0].id;
-	const promoted = await server.api(`/api/projects/${pid}/members`, { method: 'PUT', headers: admin, body: { email: 'pm@demo.test', role: 'lead' } });
+	const promoted = await server.api(`/api/projects/${pid}/members`, {
+		method: 'PUT',
+		headers: admin,
+		body: { email: 'pm@demo.test', role: 'lead' }
+	});
 	expect(promoted.status).toBe(200);
 	const lead = await server.login('lead@demo.test');
 	gid = (await server.api(`/api/projects/${pid}/guidelines`, { headers: lead })).body.guidelines[0].id;
@@ -75,7 +79,10 @@ describe('guidelines in the browser', () => {
 		const paulo = await personContext(browser, server.url, 'pm@demo.test');
 		const url = `/projects/${pid}/guidelines/${gid}`;
 		await Promise.all([lea.page.goto(url), paulo.page.goto(url)]);
-		await Promise.all([editor(lea.page).getByText('Atlas evaluation guidelines').waitFor(), editor(paulo.page).getByText('Atlas evaluation guidelines').waitFor()]);
+		await Promise.all([
+			editor(lea.page).getByText('Atlas evaluation guidelines').waitFor(),
+			editor(paulo.page).getByText('Atlas evaluation guidelines').waitFor()
+		]);
 
 		await Promise.all([typeAtEndOf(lea.page, 0, ' Lea was here.'), typeAtEndOf(paulo.page, 2, ' Paulo adds a rule.')]);
 		for (const page of [lea.page, paulo.page]) {
@@ -111,7 +118,16 @@ describe('guidelines in the browser', () => {
 		const evaluate = () =>
 			ana.page.request.post(`/api/items/${item.id}/evaluations`, {
 				headers: { origin: server.url },
-				data: { rubricId: rubric.id, scores: validScores(rubric, 'text'), flags: [], tags: [], spans: [], rationale: 'Dates checked.', timeSpentMs: 1000, state: 'submitted' }
+				data: {
+					rubricId: rubric.id,
+					scores: validScores(rubric, 'text'),
+					flags: [],
+					tags: [],
+					spans: [],
+					rationale: 'Dates checked.',
+					timeSpentMs: 1000,
+					state: 'submitted'
+				}
 			});
 		const blocked = await evaluate();
 		expect(blocked.status()).toBe(409);
@@ -124,16 +140,21 @@ describe('guidelines in the browser', () => {
 		expect(await editor(ana.page).getAttribute('contenteditable')).toBe('false');
 
 		// Select a phrase in the read-only draft and comment on it.
-		await editor(ana.page).getByText('Paulo adds a rule.', { exact: false }).first().evaluate((el) => {
-			const text = [...el.childNodes].find((n) => n.nodeType === Node.TEXT_NODE && n.textContent?.includes('Paulo adds a rule.')) as Text;
-			const start = text.textContent!.indexOf('Paulo adds a rule.');
-			const range = document.createRange();
-			range.setStart(text, start);
-			range.setEnd(text, start + 'Paulo adds a rule.'.length);
-			const sel = window.getSelection()!;
-			sel.removeAllRanges();
-			sel.addRange(range);
-		});
+		await editor(ana.page)
+			.getByText('Paulo adds a rule.', { exact: false })
+			.first()
+			.evaluate((el) => {
+				const text = [...el.childNodes].find(
+					(n) => n.nodeType === Node.TEXT_NODE && n.textContent?.includes('Paulo adds a rule.')
+				) as Text;
+				const start = text.textContent!.indexOf('Paulo adds a rule.');
+				const range = document.createRange();
+				range.setStart(text, start);
+				range.setEnd(text, start + 'Paulo adds a rule.'.length);
+				const sel = window.getSelection()!;
+				sel.removeAllRanges();
+				sel.addRange(range);
+			});
 		await editor(ana.page).dispatchEvent('mouseup');
 		await ana.page.getByText('On “Paulo adds a rule.”').waitFor();
 		await ana.page.getByLabel('Comment', { exact: true }).fill('Which rule does this replace?');

@@ -57,7 +57,8 @@ async function pickItems(): Promise<[OpenItem, OpenItem, OpenItem]> {
 	return [textual, second, third];
 }
 
-const mine = async (itemId: string) => (await server.api(`/api/items/${itemId}/evaluations`, { headers: ana })).body.evaluations[0];
+const mine = async (itemId: string) =>
+	(await server.api(`/api/items/${itemId}/evaluations`, { headers: ana })).body.evaluations[0];
 
 /**
  * Scores the open item the way a keyboard user does: ↓ enters the form, digits answer the focused dimension
@@ -77,7 +78,9 @@ async function scoreWithKeyboard(page: Page, modality: string, stopAtGate = fals
 		const dim = dims.find((d) => d.key === focused)!;
 		if (expected[dim.key] !== undefined || !dim.required) {
 			const typing = await page.evaluate(() => ['TEXTAREA', 'INPUT'].includes(document.activeElement?.tagName ?? ''));
-			await page.keyboard.press(typing ? 'Tab' : live.indexOf(missing[0].key) > live.indexOf(dim.key) ? 'ArrowDown' : 'ArrowUp');
+			await page.keyboard.press(
+				typing ? 'Tab' : live.indexOf(missing[0].key) > live.indexOf(dim.key) ? 'ArrowDown' : 'ArrowUp'
+			);
 			continue;
 		}
 		await answer(page, dim, expected, stopAtGate);
@@ -105,7 +108,9 @@ async function answer(page: Page, dim: RubricDimension, expected: Scores, stopAt
 			await page.keyboard.press('Tab');
 			return;
 		default: {
-			const index = options.findIndex((o) => (stopAtGate && stops.length ? stops.includes(o.value) : !stops.includes(o.value)));
+			const index = options.findIndex((o) =>
+				stopAtGate && stops.length ? stops.includes(o.value) : !stops.includes(o.value)
+			);
 			const option = options[index];
 			if (dim.scale === 'categorical' && options.length > SEARCH_THRESHOLD) {
 				await page.keyboard.type(option.label);
@@ -136,7 +141,10 @@ describe('evaluator workspace, keyboard only', () => {
 		const [first, second, third] = await pickItems();
 
 		// 1. An item with model text: highlight a span in its source view, then score it.
-		const { field, text: source } = annotatableFields({ modality: first.modality as Item['modality'], payload: first.payload })[0];
+		const { field, text: source } = annotatableFields({
+			modality: first.modality as Item['modality'],
+			payload: first.payload
+		})[0];
 		await page.goto(`/projects/${pid}/items/${first.id}`);
 		await page.getByRole('heading', { name: 'Scores' }).waitFor();
 		if (isSensitive(first.metadata)) await page.keyboard.press('v');
@@ -144,34 +152,49 @@ describe('evaluator workspace, keyboard only', () => {
 		const raw = page.locator(`.annotatable[data-field="${field}"] .raw`);
 		await raw.waitFor();
 		const word = /[\p{L}\d]{4,}/u.exec(source)!;
-		await raw.evaluate((el, [start, end]) => {
-			// Select [start, end) of the element's text, as a mouse drag would.
-			const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-			const range = document.createRange();
-			let seen = 0;
-			for (let n = walker.nextNode() as Text | null; n; n = walker.nextNode() as Text | null) {
-				if (start >= seen && start <= seen + n.length) range.setStart(n, start - seen);
-				if (end >= seen && end <= seen + n.length) {
-					range.setEnd(n, end - seen);
-					break;
+		await raw.evaluate(
+			(el, [start, end]) => {
+				// Select [start, end) of the element's text, as a mouse drag would.
+				const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+				const range = document.createRange();
+				let seen = 0;
+				for (let n = walker.nextNode() as Text | null; n; n = walker.nextNode() as Text | null) {
+					if (start >= seen && start <= seen + n.length) range.setStart(n, start - seen);
+					if (end >= seen && end <= seen + n.length) {
+						range.setEnd(n, end - seen);
+						break;
+					}
+					seen += n.length;
 				}
-				seen += n.length;
-			}
-			window.getSelection()!.removeAllRanges();
-			window.getSelection()!.addRange(range);
-		}, [word.index, word.index + word[0].length]);
+				window.getSelection()!.removeAllRanges();
+				window.getSelection()!.addRange(range);
+			},
+			[word.index, word.index + word[0].length]
+		);
 		await page.keyboard.press('h');
 		await page.getByRole('menu', { name: 'Label this span' }).waitFor();
 		await page.keyboard.press('1');
 		await page.locator('mark.span').first().waitFor();
 		// The span alone is a change: the draft autosaves and says so.
 		await page.getByText(/^Draft saved/).waitFor();
-		expect(await mine(first.id)).toMatchObject({ state: 'draft', spans: [expect.objectContaining({ field, quote: word[0] })] });
+		expect(await mine(first.id)).toMatchObject({
+			state: 'draft',
+			spans: [expect.objectContaining({ field, quote: word[0] })]
+		});
 		const firstScores = await scoreWithKeyboard(page, first.modality);
 		await submitAndWait(page, first.id);
 		const firstEval = await mine(first.id);
 		expect(firstEval.scores).toEqual(firstScores);
-		expect(firstEval.spans).toEqual([{ kind: 'text', field, start: word.index, end: word.index + word[0].length, label: rubric.spanLabels[0].key, quote: word[0] }]);
+		expect(firstEval.spans).toEqual([
+			{
+				kind: 'text',
+				field,
+				start: word.index,
+				end: word.index + word[0].length,
+				label: rubric.spanLabels[0].key,
+				quote: word[0]
+			}
+		]);
 		expect(firstEval.timeSpentMs).toBeGreaterThan(0);
 
 		// 2. A second modality (an image edit: answering the pre-check with a stop value skips the rest).
@@ -199,7 +222,16 @@ describe('evaluator workspace, keyboard only', () => {
 		await submitAndWait(page, third.id);
 		expect((await mine(third.id)).scores).toEqual(thirdScores);
 		const escalations = (await server.api(`/api/items/${third.id}/escalations`, { headers: ana })).body.escalations;
-		expect(escalations).toEqual(expect.arrayContaining([expect.objectContaining({ reason: 'guideline_ambiguous', state: 'open', note: expect.stringContaining('which one applies'), openedBy: expect.objectContaining({ name: 'Ana Souza' }) })]));
+		expect(escalations).toEqual(
+			expect.arrayContaining([
+				expect.objectContaining({
+					reason: 'guideline_ambiguous',
+					state: 'open',
+					note: expect.stringContaining('which one applies'),
+					openedBy: expect.objectContaining({ name: 'Ana Souza' })
+				})
+			])
+		);
 		expect(new Set([first.modality, second.modality, third.modality]).size).toBe(3);
 
 		expect(dialogs).toEqual([]);
@@ -209,7 +241,9 @@ describe('evaluator workspace, keyboard only', () => {
 	it('keeps a score given just before the tab is closed', async () => {
 		const items: OpenItem[] = (await server.api(`/api/projects/${pid}/items?limit=500`, { headers: ana })).body.items;
 		// An item Ana has not touched, whose first dimension is a 1–5 scale.
-		const untouched = items.filter((i) => !i.myState && ['text', 'chat', 'caption', 'video', 'multimodal'].includes(i.modality)).at(-1)!;
+		const untouched = items
+			.filter((i) => !i.myState && ['text', 'chat', 'caption', 'video', 'multimodal'].includes(i.modality))
+			.at(-1)!;
 		const { context, page } = await personContext(browser, server.url, 'ana@demo.test');
 		await page.goto(`/projects/${pid}/items/${untouched.id}`);
 		await page.locator('.dim').first().waitFor();
@@ -272,9 +306,25 @@ describe('guideline acknowledgement', () => {
 	it('shows a banner linking to the new guideline version when submitting is refused', async () => {
 		const { db } = server.deps;
 		const main = db.select().from(guidelines).where(eq(guidelines.projectId, pid)).orderBy(guidelines.createdAt).get()!;
-		const last = db.select().from(guidelineVersions).where(eq(guidelineVersions.guidelineId, main.id)).orderBy(desc(guidelineVersions.number)).get();
+		const last = db
+			.select()
+			.from(guidelineVersions)
+			.where(eq(guidelineVersions.guidelineId, main.id))
+			.orderBy(desc(guidelineVersions.number))
+			.get();
 		const number = (last?.number ?? 0) + 1;
-		db.insert(guidelineVersions).values({ id: newId(), guidelineId: main.id, number, content: {}, markdown: '# New rule', changelog: 'test', dimensions: [], publishedAt: Date.now() }).run();
+		db.insert(guidelineVersions)
+			.values({
+				id: newId(),
+				guidelineId: main.id,
+				number,
+				content: {},
+				markdown: '# New rule',
+				changelog: 'test',
+				dimensions: [],
+				publishedAt: Date.now()
+			})
+			.run();
 		const chen = await server.login('chen@demo.test');
 		const queue = (await server.api(`/api/projects/${pid}/queue`, { headers: chen })).body.items;
 		const { context, page } = await personContext(browser, server.url, 'chen@demo.test');
@@ -294,12 +344,19 @@ describe('untrusted model output', () => {
 	it('renders HTML and script in an item as inert, visible text', async () => {
 		const payload = {
 			prompt: 'Say hi <img src=x onerror="window.__xss=1;alert(1)">',
-			response: 'Hello <img src=x onerror="window.__xss=1;alert(1)"> and <script>window.__xss=2;alert(2)</script> and [a link](javascript:alert(3)).'
+			response:
+				'Hello <img src=x onerror="window.__xss=1;alert(1)"> and <script>window.__xss=2;alert(2)</script> and [a link](javascript:alert(3)).'
 		};
 		const line = JSON.stringify({ externalId: 'xss-1', modality: 'text', language: 'en', payload });
-		const imported = await server.api(`/api/projects/${pid}/items/import`, { method: 'POST', raw: line, headers: lead });
+		const imported = await server.api(`/api/projects/${pid}/items/import`, {
+			method: 'POST',
+			raw: line,
+			headers: lead
+		});
 		expect(imported.status).toBe(201);
-		const item = (await server.api(`/api/projects/${pid}/items?limit=500`, { headers: lead })).body.items.find((i: { externalId: string }) => i.externalId === 'xss-1');
+		const item = (await server.api(`/api/projects/${pid}/items?limit=500`, { headers: lead })).body.items.find(
+			(i: { externalId: string }) => i.externalId === 'xss-1'
+		);
 		const { context, page } = await personContext(browser, server.url, 'lead@demo.test');
 		const dialogs: string[] = [];
 		page.on('dialog', (d) => {

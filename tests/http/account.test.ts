@@ -39,7 +39,9 @@ describe('password change', () => {
 		const headers = await server.login('ben@demo.test');
 		const res = await changePassword(headers, DEMO_PASSWORD, 'ben-has-a-new-passphrase');
 		expect(res.status).toBe(200);
-		expect((await server.api('/api/auth/login', { body: { email: 'ben@demo.test', password: DEMO_PASSWORD } })).status).toBe(401);
+		expect(
+			(await server.api('/api/auth/login', { body: { email: 'ben@demo.test', password: DEMO_PASSWORD } })).status
+		).toBe(401);
 		const again = await server.login('ben@demo.test', 'ben-has-a-new-passphrase');
 		expect((await server.api('/api/me', { headers: again })).status).toBe(200);
 	});
@@ -58,7 +60,10 @@ describe('API tokens', () => {
 	it('lists the caller’s tokens without any secret, and only theirs', async () => {
 		const lead = await server.login('lead@demo.test');
 		const ana = await server.login('ana@demo.test');
-		const created = await server.api('/api/tokens', { body: { name: 'nightly export', expiresInDays: 30 }, headers: lead });
+		const created = await server.api('/api/tokens', {
+			body: { name: 'nightly export', expiresInDays: 30 },
+			headers: lead
+		});
 		expect(created.status).toBe(201);
 		expect(created.body).toEqual({ token: expect.stringMatching(/^cnc_/), id: expect.any(String) });
 		await server.api('/api/tokens', { body: { name: 'ana script' }, headers: ana });
@@ -75,7 +80,12 @@ describe('API tokens', () => {
 	it('records lastUsedAt on use, at most once a minute per token', async () => {
 		const lead = await server.login('lead@demo.test');
 		const { id, token } = (await server.api('/api/tokens', { body: { name: 'last used' }, headers: lead })).body;
-		const lastUsed = () => (server.deps.sqlite.prepare('select last_used_at as t from api_tokens where id = ?').get(id) as { t: number | null }).t;
+		const lastUsed = () =>
+			(
+				server.deps.sqlite.prepare('select last_used_at as t from api_tokens where id = ?').get(id) as {
+					t: number | null;
+				}
+			).t;
 		expect(lastUsed()).toBeNull();
 		expect((await server.api('/api/me', { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
 		const first = lastUsed();
@@ -91,7 +101,9 @@ describe('API tokens', () => {
 
 	it('refuses an expired token', async () => {
 		const lead = await server.login('lead@demo.test');
-		const { id, token } = (await server.api('/api/tokens', { body: { name: 'short lived', expiresInDays: 1 }, headers: lead })).body;
+		const { id, token } = (
+			await server.api('/api/tokens', { body: { name: 'short lived', expiresInDays: 1 }, headers: lead })
+		).body;
 		const bearer = { authorization: `Bearer ${token}` };
 		expect((await server.api('/api/me', { headers: bearer })).status).toBe(200);
 		server.deps.sqlite.prepare('update api_tokens set expires_at = ? where id = ?').run(Date.now() - 1, id);
@@ -110,12 +122,19 @@ describe('API tokens', () => {
 
 		expect((await server.api(`/api/tokens/${anas.id}`, { method: 'DELETE', headers: ana })).status).toBe(200);
 		expect((await server.api('/api/me', { headers: { authorization: `Bearer ${anas.token}` } })).status).toBe(401);
-		expect((await server.api('/api/tokens', { headers: ana })).body.tokens.map((t: { id: string }) => t.id)).not.toContain(anas.id);
+		expect(
+			(await server.api('/api/tokens', { headers: ana })).body.tokens.map((t: { id: string }) => t.id)
+		).not.toContain(anas.id);
 	});
 
 	it('validates token input strictly', async () => {
 		const lead = await server.login('lead@demo.test');
-		for (const body of [{ name: '' }, { name: 'x', expiresInDays: 0 }, { name: 'x', expiresInDays: 1.5 }, { name: 'x', scope: 'all' }]) {
+		for (const body of [
+			{ name: '' },
+			{ name: 'x', expiresInDays: 0 },
+			{ name: 'x', expiresInDays: 1.5 },
+			{ name: 'x', scope: 'all' }
+		]) {
 			const res = await server.api('/api/tokens', { body, headers: lead });
 			expect(res.status, JSON.stringify(body)).toBe(400);
 			expect(res.body.error.code).toBe('validation_failed');

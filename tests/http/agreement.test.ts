@@ -32,7 +32,9 @@ function submittedRows(): Row[] {
 }
 
 function modalitiesOf(key: string): string[] {
-	const row = server.deps.sqlite.prepare('select definition from rubrics where project_id = ? order by version desc limit 1').get(pid) as { definition: string };
+	const row = server.deps.sqlite
+		.prepare('select definition from rubrics where project_id = ? order by version desc limit 1')
+		.get(pid) as { definition: string };
 	return JSON.parse(row.definition).dimensions.find((d: { key: string }) => d.key === key).modalities;
 }
 
@@ -62,7 +64,14 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-const ENDPOINTS = ['/agreement', '/agreement?by=evaluator', '/agreement/items', '/agreement/matrix', '/agreement/timeline', '/throughput'];
+const ENDPOINTS = [
+	'/agreement',
+	'/agreement?by=evaluator',
+	'/agreement/items',
+	'/agreement/matrix',
+	'/agreement/timeline',
+	'/throughput'
+];
 
 describe('access', () => {
 	it('is for leads and managers; evaluators get 403', async () => {
@@ -85,7 +94,8 @@ describe('GET /agreement', () => {
 		for (const d of body.dimensions) {
 			expect(d.metric).toBe('alpha');
 			for (const f of [d.agreement, d.percent]) {
-				if (f.value === null) expect(typeof f.reason === 'string' && f.reason.length > 0 && typeof f.code === 'string', d.key).toBe(true);
+				if (f.value === null)
+					expect(typeof f.reason === 'string' && f.reason.length > 0 && typeof f.code === 'string', d.key).toBe(true);
 				else expect(Number.isFinite(f.value), d.key).toBe(true);
 			}
 			expect(d.interpretation === null).toBe(d.agreement.value === null);
@@ -102,8 +112,19 @@ describe('GET /agreement', () => {
 		expect(direct.ok).toBe(true);
 		expect(correctness.level).toBe('ordinal');
 		expect(correctness.agreement.value).toBeCloseTo(direct.ok ? direct.value : NaN, 12);
-		expect(correctness).toMatchObject({ items: direct.items, raters: direct.raters, ratings: direct.ratings, itemsUsed: direct.itemsUsed });
-		expect(correctness.interpretation.band).toBe(correctness.agreement.value >= 0.8 ? 'reliable' : correctness.agreement.value >= 0.667 ? 'tentative' : 'unreliable');
+		expect(correctness).toMatchObject({
+			items: direct.items,
+			raters: direct.raters,
+			ratings: direct.ratings,
+			itemsUsed: direct.itemsUsed
+		});
+		expect(correctness.interpretation.band).toBe(
+			correctness.agreement.value >= 0.8
+				? 'reliable'
+				: correctness.agreement.value >= 0.667
+					? 'tentative'
+					: 'unreliable'
+		);
 
 		const safety = krippendorffAlpha(
 			ratingsOf('safety', (v) => (v === true || v === 1 ? 1 : v === false || v === 0 ? 0 : null)),
@@ -114,7 +135,9 @@ describe('GET /agreement', () => {
 
 	it('treats a binary answer stored as 1/0 the same as true/false', async () => {
 		const before = dim((await get('/agreement?dimension=safety')).body, 'safety');
-		const rows = submittedRows().filter((r) => typeof JSON.parse(r.scores).safety === 'boolean').slice(0, 6);
+		const rows = submittedRows()
+			.filter((r) => typeof JSON.parse(r.scores).safety === 'boolean')
+			.slice(0, 6);
 		const update = server.deps.sqlite.prepare('update evaluations set scores = ? where id = ?');
 		const restore = rows.map((r) => [r.scores, r.id]);
 		try {
@@ -137,7 +160,9 @@ describe('GET /agreement', () => {
 		const emails = body.evaluators.map((e: { email: string }) => e.email).sort();
 		expect(emails).toEqual(['ana@demo.test', 'ben@demo.test', 'chen@demo.test']);
 		const drift = (email: string) => body.evaluators.find((e: { email: string }) => e.email === email).dimensions[0];
-		const byAbs = [...body.evaluators].sort((a, b) => b.dimensions[0].consensus.meanAbsDifference - a.dimensions[0].consensus.meanAbsDifference);
+		const byAbs = [...body.evaluators].sort(
+			(a, b) => b.dimensions[0].consensus.meanAbsDifference - a.dimensions[0].consensus.meanAbsDifference
+		);
 		expect(byAbs[0].email).toBe('chen@demo.test');
 		expect(drift('chen@demo.test').consensus.meanDifference).toBeGreaterThan(0.5);
 		expect(drift('ana@demo.test').consensus.meanDifference).toBeLessThan(0);
@@ -191,11 +216,21 @@ describe('GET /agreement', () => {
 		expect(Number(correctness[5])).toBeCloseTo(dim(json, 'correctness').agreement.value, 4);
 		const byEvaluator = parseCsv((await get('/agreement?by=evaluator&format=csv')).body);
 		expect(byEvaluator[0]).toContain('mean_difference');
-		expect(new Set(byEvaluator.slice(1).map((r) => r[1]))).toEqual(new Set(['ana@demo.test', 'ben@demo.test', 'chen@demo.test']));
+		expect(new Set(byEvaluator.slice(1).map((r) => r[1]))).toEqual(
+			new Set(['ana@demo.test', 'ben@demo.test', 'chen@demo.test'])
+		);
 	});
 
 	it('validates every query', async () => {
-		for (const q of ['modality=sculpture', 'from=yesterday', 'by=item', 'dimension=Not A Key', 'dimension=nope', 'from=2025-02-01&to=2025-01-01', 'format=xml']) {
+		for (const q of [
+			'modality=sculpture',
+			'from=yesterday',
+			'by=item',
+			'dimension=Not A Key',
+			'dimension=nope',
+			'from=2025-02-01&to=2025-01-01',
+			'format=xml'
+		]) {
 			const res = await get(`/agreement?${q}`);
 			expect(res.status, q).toBe(400);
 			expect(res.body.error.code).toBe('validation_failed');
@@ -223,23 +258,39 @@ describe('GET /agreement/items', () => {
 	});
 
 	it('shows an open escalation once one is opened from the list', async () => {
-		const listed = (await get('/agreement/items?limit=50')).body.items as { itemId: string; escalation: { id: string; state: string } | null }[];
+		const listed = (await get('/agreement/items?limit=50')).body.items as {
+			itemId: string;
+			escalation: { id: string; state: string } | null;
+		}[];
 		// The demo already has automatic escalations on some of these items; they are listed with them.
 		expect(listed.some((i) => i.escalation?.state === 'open')).toBe(true);
 		const top = listed.find((i) => i.escalation === null)!;
-		const opened = await server.api(`/api/items/${top.itemId}/escalations`, { headers: as.lead, body: { reason: 'guideline_ambiguous', note: 'Most disagreed item in the agreement dashboard' } });
+		const opened = await server.api(`/api/items/${top.itemId}/escalations`, {
+			headers: as.lead,
+			body: { reason: 'guideline_ambiguous', note: 'Most disagreed item in the agreement dashboard' }
+		});
 		expect(opened.status).toBe(201);
-		const again = (await get('/agreement/items?limit=50')).body.items.find((i: { itemId: string }) => i.itemId === top.itemId);
+		const again = (await get('/agreement/items?limit=50')).body.items.find(
+			(i: { itemId: string }) => i.itemId === top.itemId
+		);
 		expect(again.escalation).toEqual({ id: opened.body.escalation.id, state: 'open' });
 	});
 
 	it('shows a settled item with its verdict until a new escalation opens on it', async () => {
-		const listed = (await get('/agreement/items?limit=50')).body.items as { itemId: string; escalation: { id: string; state: string } | null }[];
+		const listed = (await get('/agreement/items?limit=50')).body.items as {
+			itemId: string;
+			escalation: { id: string; state: string } | null;
+		}[];
 		const settled = listed.find((i) => i.escalation?.state === 'resolved')!;
 		expect(settled).toBeDefined();
-		const opened = await server.api(`/api/items/${settled.itemId}/escalations`, { headers: as.lead, body: { reason: 'guideline_missing', note: 'The verdict needs a guideline example' } });
+		const opened = await server.api(`/api/items/${settled.itemId}/escalations`, {
+			headers: as.lead,
+			body: { reason: 'guideline_missing', note: 'The verdict needs a guideline example' }
+		});
 		expect(opened.status).toBe(201);
-		const again = (await get('/agreement/items?limit=50')).body.items.find((i: { itemId: string }) => i.itemId === settled.itemId);
+		const again = (await get('/agreement/items?limit=50')).body.items.find(
+			(i: { itemId: string }) => i.itemId === settled.itemId
+		);
 		expect(again.escalation).toEqual({ id: opened.body.escalation.id, state: 'open' });
 	});
 
@@ -274,12 +325,26 @@ describe('GET /agreement/timeline', () => {
 		expect(starts).toEqual([...starts].sort((a, b) => a - b));
 		for (const p of body.points) expect(new Date(p.start).getUTCDay()).toBe(1);
 		const items = new Set(ratingsOf('correctness').map((r) => r.item));
-		const counted = body.points.reduce((s: number, p: { dimensions: { items: number }[] }) => s + p.dimensions[0].items, 0);
+		const counted = body.points.reduce(
+			(s: number, p: { dimensions: { items: number }[] }) => s + p.dimensions[0].items,
+			0
+		);
 		expect(counted).toBeLessThanOrEqual(items.size);
-		expect(body.points.some((p: { dimensions: { agreement: { value: number | null } }[] }) => p.dimensions[0].agreement.value !== null)).toBe(true);
+		expect(
+			body.points.some(
+				(p: { dimensions: { agreement: { value: number | null } }[] }) => p.dimensions[0].agreement.value !== null
+			)
+		).toBe(true);
 		const daily = (await get('/agreement/timeline?bucket=day')).body;
 		expect(daily.points.length).toBeGreaterThan(body.points.length);
-		expect(parseCsv((await get('/agreement/timeline?bucket=week&format=csv')).body)[0]).toEqual(['bucket_start', 'bucket', 'dimension', 'value', 'items', 'note']);
+		expect(parseCsv((await get('/agreement/timeline?bucket=week&format=csv')).body)[0]).toEqual([
+			'bucket_start',
+			'bucket',
+			'dimension',
+			'value',
+			'items',
+			'note'
+		]);
 	});
 });
 
@@ -295,7 +360,15 @@ describe('GET /throughput', () => {
 		const text = (await get('/throughput?modality=text')).body;
 		expect(text.totals.evaluations).toBe(rows.filter((r) => r.modality === 'text').length);
 		const csv = parseCsv((await get('/throughput?format=csv')).body);
-		expect(csv[0]).toEqual(['section', 'date', 'evaluator', 'evaluations', 'median_time_ms', 'p90_time_ms', 'active_days']);
+		expect(csv[0]).toEqual([
+			'section',
+			'date',
+			'evaluator',
+			'evaluations',
+			'median_time_ms',
+			'p90_time_ms',
+			'active_days'
+		]);
 		expect(csv.filter((r) => r[0] === 'evaluator').length).toBe(3);
 	});
 });

@@ -45,11 +45,17 @@ describe('auth', () => {
 		const res = await server.api('/api/auth/login', { body: { email: 'not-an-email' } });
 		expect(res.status).toBe(400);
 		expect(res.body.error.code).toBe('validation_failed');
-		expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual(expect.arrayContaining(['email', 'password']));
+		expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual(
+			expect.arrayContaining(['email', 'password'])
+		);
 	});
 
 	it('rejects invalid JSON with a clear 400', async () => {
-		const res = await server.api('/api/auth/login', { raw: '{"email":', headers: { 'content-type': 'application/json' }, method: 'POST' });
+		const res = await server.api('/api/auth/login', {
+			raw: '{"email":',
+			headers: { 'content-type': 'application/json' },
+			method: 'POST'
+		});
 		expect(res.status).toBe(400);
 		expect(res.body.error.code).toMatch(/bad_request|validation_failed/);
 	});
@@ -57,7 +63,8 @@ describe('auth', () => {
 	it('rate-limits repeated failed sign-ins', async () => {
 		let last = 0;
 		for (let i = 0; i < 12; i++) {
-			last = (await server.api('/api/auth/login', { body: { email: 'chen@demo.test', password: `wrong-${i}` } })).status;
+			last = (await server.api('/api/auth/login', { body: { email: 'chen@demo.test', password: `wrong-${i}` } }))
+				.status;
 		}
 		expect(last).toBe(429);
 	});
@@ -71,7 +78,10 @@ describe('auth', () => {
 
 	it('refuses cookie-authenticated writes from another origin (CSRF)', async () => {
 		const headers = await server.login('lead@demo.test');
-		const res = await server.api('/api/tokens', { body: { name: 'x' }, headers: { ...headers, origin: 'https://evil.example' } });
+		const res = await server.api('/api/tokens', {
+			body: { name: 'x' },
+			headers: { ...headers, origin: 'https://evil.example' }
+		});
 		expect(res.status).toBe(403);
 		expect(res.body.error.code).toBe('forbidden');
 	});
@@ -83,7 +93,9 @@ describe('auth', () => {
 		const token: string = res.body.token;
 		const me = await fetch(server.url + '/api/me', { headers: { authorization: `Bearer ${token}` } });
 		expect(me.status).toBe(200);
-		const row = server.deps.sqlite.prepare('select token_hash from api_tokens where name = ?').get('script') as { token_hash: string };
+		const row = server.deps.sqlite.prepare('select token_hash from api_tokens where name = ?').get('script') as {
+			token_hash: string;
+		};
 		expect(row.token_hash).not.toContain(token);
 		const bad = await fetch(server.url + '/api/me', { headers: { authorization: 'Bearer nope' } });
 		expect(bad.status).toBe(401);
@@ -102,7 +114,7 @@ describe('auth', () => {
 		const csp = res.headers.get('content-security-policy') ?? '';
 		expect(csp).toContain("frame-ancestors 'none'");
 		expect(csp).toMatch(/script-src 'self'( 'sha256-[^']+')*(;|$)/);
-		expect(csp).not.toContain('unsafe-inline\' ;');
+		expect(csp).not.toContain("unsafe-inline' ;");
 		expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
 		expect(res.headers.get('x-content-type-options')).toBe('nosniff');
 		expect(res.headers.get('referrer-policy')).toBeTruthy();

@@ -23,7 +23,11 @@ const ROUND2_MS = 3_333_000;
 
 async function scoreAll(sheets: Record<(typeof PEOPLE)[number], Record<string, unknown>>, timeSpentMs: number) {
 	for (const p of PEOPLE) {
-		const res = await post(`/api/calibrations/${sessionId}/items/${itemId}/scores`, p, { scores: sheets[p], rationale: `${p} round`, timeSpentMs });
+		const res = await post(`/api/calibrations/${sessionId}/items/${itemId}/scores`, p, {
+			scores: sheets[p],
+			rationale: `${p} round`,
+			timeSpentMs
+		});
 		expect(res.status).toBe(201);
 	}
 }
@@ -41,7 +45,8 @@ beforeAll(async () => {
 	ws = await createReviewWorkspace(server, { items: 2 });
 	ids = await memberIds(server, ws);
 	itemId = ws.itemIds[0];
-	sessionId = (await createSession(server, ws, { itemIds: [itemId], participantIds: [ids.ana, ids.ben, ids.chen] })).calibration.id;
+	sessionId = (await createSession(server, ws, { itemIds: [itemId], participantIds: [ids.ana, ids.ben, ids.chen] }))
+		.calibration.id;
 	const created = await post(`/api/projects/${ws.pid}/guidelines`, 'lead', { title: 'Scoring guide' });
 	expect(created.status).toBe(201);
 	guidelineId = created.body.guideline.id;
@@ -51,7 +56,14 @@ afterAll(() => server?.close());
 describe('a round that is being scored blind', () => {
 	it('does not tell the lead, through a guideline proposal, which dimension the sheets disagree on', async () => {
 		// Everyone agrees on correctness and disagrees on safe.
-		await scoreAll({ ana: { correctness: 3, safe: true }, ben: { correctness: 3, safe: false }, chen: { correctness: 3, safe: true } }, ROUND1_MS);
+		await scoreAll(
+			{
+				ana: { correctness: 3, safe: true },
+				ben: { correctness: 3, safe: false },
+				chen: { correctness: 3, safe: true }
+			},
+			ROUND1_MS
+		);
 		expect(await proposalDimension()).toBeNull();
 		expect((await post(`/api/calibrations/${sessionId}/reveal`, 'lead')).status).toBe(200);
 		expect(await proposalDimension()).toBe('safe');
@@ -62,14 +74,27 @@ describe('a round that is being scored blind', () => {
 		const revealedCsv = await reportCsv();
 		const participantTime = revealed.participants.map((p: { timeSpentMs: number }) => p.timeSpentMs);
 		expect(participantTime).toEqual([ROUND1_MS, ROUND1_MS, ROUND1_MS]);
-		expect(revealed.rounds.find((r: { round: number }) => r.round === 1).dimensions.some((d: { ratings: number }) => d.ratings > 0)).toBe(true);
+		expect(
+			revealed.rounds
+				.find((r: { round: number }) => r.round === 1)
+				.dimensions.some((d: { ratings: number }) => d.ratings > 0)
+		).toBe(true);
 
 		expect((await post(`/api/calibrations/${sessionId}/rounds`, 'lead', {})).status).toBe(200);
 		// Round 2, blind: now they disagree on correctness and agree on safe.
-		await scoreAll({ ana: { correctness: 1, safe: true }, ben: { correctness: 5, safe: true }, chen: { correctness: 3, safe: true } }, ROUND2_MS);
+		await scoreAll(
+			{
+				ana: { correctness: 1, safe: true },
+				ben: { correctness: 5, safe: true },
+				chen: { correctness: 3, safe: true }
+			},
+			ROUND2_MS
+		);
 
 		const blind = await report();
-		expect(blind.participants.map((p: { timeSpentMs: number; sheets: number }) => [p.timeSpentMs, p.sheets])).toEqual(revealed.participants.map((p: { timeSpentMs: number; sheets: number }) => [p.timeSpentMs, p.sheets]));
+		expect(blind.participants.map((p: { timeSpentMs: number; sheets: number }) => [p.timeSpentMs, p.sheets])).toEqual(
+			revealed.participants.map((p: { timeSpentMs: number; sheets: number }) => [p.timeSpentMs, p.sheets])
+		);
 		const round2 = blind.rounds.find((r: { round: number }) => r.round === 2);
 		expect(round2?.dimensions.every((d: { ratings: number }) => !d.ratings) ?? true).toBe(true);
 		expect(blind.contested).toEqual(revealed.contested);
@@ -82,7 +107,11 @@ describe('a round that is being scored blind', () => {
 
 		expect((await post(`/api/calibrations/${sessionId}/reveal`, 'lead')).status).toBe(200);
 		const open = await report();
-		expect(open.participants.map((p: { timeSpentMs: number }) => p.timeSpentMs)).toEqual([ROUND1_MS + ROUND2_MS, ROUND1_MS + ROUND2_MS, ROUND1_MS + ROUND2_MS]);
+		expect(open.participants.map((p: { timeSpentMs: number }) => p.timeSpentMs)).toEqual([
+			ROUND1_MS + ROUND2_MS,
+			ROUND1_MS + ROUND2_MS,
+			ROUND1_MS + ROUND2_MS
+		]);
 		expect(await reportCsv()).toContain(String(ROUND1_MS + ROUND2_MS));
 		expect(await proposalDimension()).toBe('correctness');
 	});

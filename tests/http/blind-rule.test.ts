@@ -55,20 +55,41 @@ beforeAll(async () => {
 		// A third submission that disagrees opens an automatic escalation (its dimension says where people differ).
 		await ws.submit(ws.people.lead, itemId, { correctness: 1, safe: false }, 'lead view');
 		if (own !== 'none') {
-			const ana = await post(`/api/items/${itemId}/evaluations`, 'ana', { rubricId: ws.rubricId, scores: { correctness: 3, safe: true }, rationale: 'ana thinking', state: own });
+			const ana = await post(`/api/items/${itemId}/evaluations`, 'ana', {
+				rubricId: ws.rubricId,
+				scores: { correctness: 3, safe: true },
+				rationale: 'ana thinking',
+				state: own
+			});
 			expect(ana.status).toBe(201);
 		}
-		const opened = await post(`/api/items/${itemId}/escalations`, 'ana', { reason: 'guideline_ambiguous', note: 'Which year counts?' });
+		const opened = await post(`/api/items/${itemId}/escalations`, 'ana', {
+			reason: 'guideline_ambiguous',
+			note: 'Which year counts?'
+		});
 		expect(opened.status).toBe(201);
 		escalationOf[own] = opened.body.escalation.id;
 		// The lead shares a proposal and starts the discussion in the item's room.
 		const lead = joined(`item:${itemId}`, 'lead');
 		await lead.synced;
 		const proposals = lead.doc.getMap('annotations').get('proposals') as import('yjs').Map<unknown>;
-		proposals.set(ids.lead, { userId: ids.lead, name: 'Lea Lima', scores: { correctness: 4 }, note: secret(own, 'proposal-lead'), at: Date.now() });
+		proposals.set(ids.lead, {
+			userId: ids.lead,
+			name: 'Lea Lima',
+			scores: { correctness: 4 },
+			note: secret(own, 'proposal-lead'),
+			at: Date.now()
+		});
 		const { addComment } = await import('../../src/lib/collab/room-doc');
 		addComment(lead.doc, { id: ids.lead, name: 'Lea Lima' }, `discussion-${own}`);
-		await eventually(() => server.deps.rooms.read(`item:${itemId}`, (d) => JSON.stringify(d.getMap('annotations').toJSON()).includes(secret(own, 'proposal-lead'))), 5000, 'the proposal to be stored');
+		await eventually(
+			() =>
+				server.deps.rooms.read(`item:${itemId}`, (d) =>
+					JSON.stringify(d.getMap('annotations').toJSON()).includes(secret(own, 'proposal-lead'))
+				),
+			5000,
+			'the proposal to be stored'
+		);
 	}
 });
 
@@ -84,7 +105,10 @@ const viewers: { viewer: Viewer; sees: boolean }[] = [
 	{ viewer: { who: 'lead', own: 'none' }, sees: true },
 	{ viewer: { who: 'pm', own: 'none' }, sees: true }
 ];
-const table = viewers.map((v) => [`${v.viewer.who} (own evaluation: ${v.viewer.own}) ${v.sees ? 'sees' : 'does not see'} others\' work`, v] as const);
+const table = viewers.map(
+	(v) =>
+		[`${v.viewer.who} (own evaluation: ${v.viewer.own}) ${v.sees ? 'sees' : 'does not see'} others\' work`, v] as const
+);
 
 describe('channel: GET /api/escalations/:id', () => {
 	it.each(table)('%s', async (_, { viewer, sees }) => {
@@ -112,7 +136,11 @@ describe('channel: GET /api/escalations/:id', () => {
 		const opened = await post(`/api/items/${itemId}/escalations`, 'ben', { reason: 'broken_item', note: 'Unreadable' });
 		expect(opened.status).toBe(201);
 		expect((await get(`/api/escalations/${opened.body.escalation.id}`, 'chen')).status).toBe(403);
-		await post(`/api/items/${itemId}/evaluations`, 'chen', { rubricId: ws.rubricId, scores: { correctness: 1 }, state: 'draft' });
+		await post(`/api/items/${itemId}/evaluations`, 'chen', {
+			rubricId: ws.rubricId,
+			scores: { correctness: 1 },
+			state: 'draft'
+		});
 		expect((await get(`/api/escalations/${opened.body.escalation.id}`, 'chen')).status).toBe(403);
 	});
 });
@@ -130,7 +158,10 @@ describe('channel: GET /api/items/:id/evaluations', () => {
 
 describe('channel: GET /api/items/:id/escalations', () => {
 	it('a blind evaluator sees only her own escalations of the item, not the automatic ones', async () => {
-		const sources = async (own: Own) => (await get(`/api/items/${itemOf[own]}/escalations`, 'ana')).body.escalations.map((e: { source: string }) => e.source).sort();
+		const sources = async (own: Own) =>
+			(await get(`/api/items/${itemOf[own]}/escalations`, 'ana')).body.escalations
+				.map((e: { source: string }) => e.source)
+				.sort();
 		expect(await sources('none')).toEqual(['manual']);
 		expect(await sources('draft')).toEqual(['manual']);
 		expect(await sources('submitted')).toEqual(['auto', 'manual']);
@@ -164,7 +195,11 @@ describe('channel: the item room (score proposals)', () => {
 		await ws.submit(ws.people.ana, itemId, { correctness: 4, safe: true });
 		const room = joined(`item:${itemId}`, 'ana');
 		await room.synced;
-		const res = await post(`/api/items/${itemId}/evaluations`, 'ana', { rubricId: ws.rubricId, scores: { correctness: 4 }, state: 'draft' });
+		const res = await post(`/api/items/${itemId}/evaluations`, 'ana', {
+			rubricId: ws.rubricId,
+			scores: { correctness: 4 },
+			state: 'draft'
+		});
 		expect(res.status).toBe(201);
 		expect((await room.closed).code).toBe(4403);
 	});
@@ -174,10 +209,16 @@ describe('channel: notifications', () => {
 	it('a blind evaluator hears of the verdict on her escalation, and of nothing the others wrote', async () => {
 		const id = escalationOf.none;
 		expect((await post(`/api/escalations/${id}/claim`, 'lead', {})).status).toBe(200);
-		const verdict = await post(`/api/escalations/${id}/verdict`, 'lead', { scores: { correctness: 3, safe: true }, reasonCode: 'guideline_unclear', note: 'Count the year of the event.' });
+		const verdict = await post(`/api/escalations/${id}/verdict`, 'lead', {
+			scores: { correctness: 3, safe: true },
+			reasonCode: 'guideline_unclear',
+			note: 'Count the year of the event.'
+		});
 		expect(verdict.status).toBe(200);
 		const inbox = await get('/api/notifications', 'ana');
-		const mine = inbox.body.notifications.filter((n: { data: { escalationId?: string } }) => n.data.escalationId === id);
+		const mine = inbox.body.notifications.filter(
+			(n: { data: { escalationId?: string } }) => n.data.escalationId === id
+		);
 		expect(mine.map((n: { kind: string }) => n.kind)).toEqual(['escalation.resolved']);
 		expect(leaks(JSON.stringify(inbox.body), 'none')).toEqual([]);
 		// The verdict is hers to see; the others' sheets still are not.

@@ -21,8 +21,21 @@ beforeAll(async () => {
 	const ids = {
 		projectId: pid,
 		rubricId: db.select().from(rubrics).where(eq(rubrics.projectId, pid)).all()[0].id,
-		users: new Map(db.select().from(users).all().map((u) => [u.email, u.id])),
-		items: new Map(db.select().from(items).where(eq(items.projectId, pid)).all().map((i) => [i.externalId, i.id]))
+		users: new Map(
+			db
+				.select()
+				.from(users)
+				.all()
+				.map((u) => [u.email, u.id])
+		),
+		items: new Map(
+			db
+				.select()
+				.from(items)
+				.where(eq(items.projectId, pid))
+				.all()
+				.map((i) => [i.externalId, i.id])
+		)
 	};
 	sessionId = tx(db, (t) => seedDemoCalibration(t, ids))!;
 });
@@ -32,14 +45,21 @@ describe('the demo calibration session', () => {
 	it('is closed, with two rounds, and listed for the project', async () => {
 		const lead = await server.login('lead@demo.test');
 		const list = await server.api(`/api/projects/${pid}/calibrations`, { headers: lead });
-		expect(list.body.calibrations.find((c: any) => c.id === sessionId)).toMatchObject({ phase: 'closed', round: 2, itemCount: 4 });
-		const view = (await server.api(`/api/calibrations/${sessionId}`, { headers: await server.login('ana@demo.test') })).body;
+		expect(list.body.calibrations.find((c: any) => c.id === sessionId)).toMatchObject({
+			phase: 'closed',
+			round: 2,
+			itemCount: 4
+		});
+		const view = (await server.api(`/api/calibrations/${sessionId}`, { headers: await server.login('ana@demo.test') }))
+			.body;
 		expect(view.revealed.map((r: any) => r.round)).toEqual([1, 2]);
 		expect(Object.keys(view.consensus)).toHaveLength(4);
 	});
 
 	it('reports agreement rising from round 1 to round 2 on the re-scored items', async () => {
-		const { body } = await server.api(`/api/calibrations/${sessionId}/report`, { headers: await server.login('pm@demo.test') });
+		const { body } = await server.api(`/api/calibrations/${sessionId}/report`, {
+			headers: await server.login('pm@demo.test')
+		});
 		const [r1, r2] = body.rounds;
 		expect(r2.overall).toBeGreaterThan(r1.overall);
 		for (const key of ['tone_register', 'error_type', 'helpfulness']) {
@@ -51,17 +71,28 @@ describe('the demo calibration session', () => {
 		expect(body.participants.map((p: any) => p.deviation)).toEqual(expect.arrayContaining([expect.any(Number)]));
 	});
 
-	it('made the consensus the items\' gold answer', async () => {
-		const gold = server.deps.db.select({ gold: items.gold }).from(items).where(eq(items.externalId, 'atlas-text-006')).get()!.gold;
-		expect(gold).toMatchObject({ source: 'calibration', calibrationId: sessionId, scores: { tone_register: 2, error_type: 'wrong_register' } });
+	it("made the consensus the items' gold answer", async () => {
+		const gold = server.deps.db
+			.select({ gold: items.gold })
+			.from(items)
+			.where(eq(items.externalId, 'atlas-text-006'))
+			.get()!.gold;
+		expect(gold).toMatchObject({
+			source: 'calibration',
+			calibrationId: sessionId,
+			scores: { tone_register: 2, error_type: 'wrong_register' }
+		});
 	});
 
-	it('has the meeting\'s discussion and the session mirror in its room', async () => {
+	it("has the meeting's discussion and the session mirror in its room", async () => {
 		const room = joinRoom(server, sessionId, await server.login('ben@demo.test'));
 		try {
 			await room.synced;
 			await eventually(() => readDiscussion(room.doc).length === 4, 5000, 'the seeded discussion');
-			expect(readDiscussion(room.doc)[0]).toMatchObject({ authorName: 'Ana Souza', anchor: { kind: 'score', dimension: 'tone_register', name: 'Ben Carter' } });
+			expect(readDiscussion(room.doc)[0]).toMatchObject({
+				authorName: 'Ana Souza',
+				anchor: { kind: 'score', dimension: 'tone_register', name: 'Ben Carter' }
+			});
 			expect(room.state().calibration.phase).toBe('closed');
 		} finally {
 			room.destroy();

@@ -31,45 +31,78 @@ afterAll(async () => {
 const as = (p: Person) => ws.people[p];
 const get = (path: string, p: Person) => server.api(path, { headers: as(p) });
 const post = (path: string, p: Person, body: unknown = {}) => server.api(path, { headers: as(p), body });
-const score = (p: Person, itemId: string, scores: Record<string, unknown>, rationale = `${p} says so`) => post(`/api/calibrations/${sessionId}/items/${itemId}/scores`, p, { scores, rationale, timeSpentMs: 60_000 });
+const score = (p: Person, itemId: string, scores: Record<string, unknown>, rationale = `${p} says so`) =>
+	post(`/api/calibrations/${sessionId}/items/${itemId}/scores`, p, { scores, rationale, timeSpentMs: 60_000 });
 const view = async (p: Person) => (await get(`/api/calibrations/${sessionId}`, p)).body;
 
 describe('creating a session', () => {
 	it('is for leads, with items of the project and participants who can score', async () => {
-		const body = { title: 'Week 1', rubricId: ws.rubricId, itemIds: items, participantIds: [ids.ana, ids.ben, ids.chen] };
+		const body = {
+			title: 'Week 1',
+			rubricId: ws.rubricId,
+			itemIds: items,
+			participantIds: [ids.ana, ids.ben, ids.chen]
+		};
 		expect((await post(`/api/projects/${ws.pid}/calibrations`, 'ana', body)).status).toBe(403);
 		expect((await post(`/api/projects/${ws.pid}/calibrations`, 'pm', body)).status).toBe(403);
 		const badItem = await post(`/api/projects/${ws.pid}/calibrations`, 'lead', { ...body, itemIds: ['nope'] });
 		expect(badItem.status).toBe(400);
 		expect(badItem.body.error.details[0]).toMatchObject({ path: 'itemIds.0' });
-		expect((await post(`/api/projects/${ws.pid}/calibrations`, 'lead', { ...body, participantIds: [ids.ana, ids.pm] })).status).toBe(400);
-		expect((await post(`/api/projects/${ws.pid}/calibrations`, 'lead', { ...body, participantIds: [ids.ana] })).status).toBe(400);
+		expect(
+			(await post(`/api/projects/${ws.pid}/calibrations`, 'lead', { ...body, participantIds: [ids.ana, ids.pm] }))
+				.status
+		).toBe(400);
+		expect(
+			(await post(`/api/projects/${ws.pid}/calibrations`, 'lead', { ...body, participantIds: [ids.ana] })).status
+		).toBe(400);
 
-		const created = await createSession(server, ws, { title: 'Week 1', itemIds: items, participantIds: [ids.ana, ids.ben, ids.chen] });
+		const created = await createSession(server, ws, {
+			title: 'Week 1',
+			itemIds: items,
+			participantIds: [ids.ana, ids.ben, ids.chen]
+		});
 		sessionId = created.calibration.id;
 		expect(created.calibration.phase).toBe('scoring');
 		const inbox = await get('/api/notifications', 'ben');
-		expect(inbox.body.notifications.some((n: any) => n.kind === 'calibration.invited' && n.data.calibrationId === sessionId)).toBe(true);
+		expect(
+			inbox.body.notifications.some((n: any) => n.kind === 'calibration.invited' && n.data.calibrationId === sessionId)
+		).toBe(true);
 	});
 
 	it('lists sessions: participants see theirs, leads and managers all', async () => {
-		const other = await createSession(server, ws, { title: 'Lead only', itemIds: [ws.itemIds[5]], participantIds: [ids.lead, ids.ben] });
-		const mine = (p: Person) => get(`/api/projects/${ws.pid}/calibrations`, p).then((r) => r.body.calibrations.map((s: any) => s.id));
+		const other = await createSession(server, ws, {
+			title: 'Lead only',
+			itemIds: [ws.itemIds[5]],
+			participantIds: [ids.lead, ids.ben]
+		});
+		const mine = (p: Person) =>
+			get(`/api/projects/${ws.pid}/calibrations`, p).then((r) => r.body.calibrations.map((s: any) => s.id));
 		expect(await mine('ana')).toEqual([sessionId]);
 		expect(await mine('pm')).toEqual(expect.arrayContaining([sessionId, other.calibration.id]));
 		const summary = (await get(`/api/projects/${ws.pid}/calibrations`, 'ana')).body.calibrations[0];
-		expect(summary).toMatchObject({ phase: 'scoring', round: 1, itemCount: 3, isParticipant: true, myRemaining: 3, progress: { submitted: 0, expected: 9 } });
+		expect(summary).toMatchObject({
+			phase: 'scoring',
+			round: 1,
+			itemCount: 3,
+			isParticipant: true,
+			myRemaining: 3,
+			progress: { submitted: 0, expected: 9 }
+		});
 		expect((await get(`/api/calibrations/${other.calibration.id}`, 'ana')).status).toBe(403);
 	});
 });
 
 describe('blind scoring', () => {
-	it('keeps every sheet blind — REST and room — until the reveal, except each person\'s own', async () => {
+	it("keeps every sheet blind — REST and room — until the reveal, except each person's own", async () => {
 		const room = joinRoom(server, sessionId, as('ben'));
 		rooms.push(room);
 		await room.synced;
 		expect((await score('ana', items[0], { correctness: 5, safe: true }, SECRET)).status).toBe(201);
-		await eventually(() => room.state()?.submitted?.[items[0]]?.includes(ids.ana), 5000, 'the room to learn that ana submitted');
+		await eventually(
+			() => room.state()?.submitted?.[items[0]]?.includes(ids.ana),
+			5000,
+			'the room to learn that ana submitted'
+		);
 
 		const anaView = await view('ana');
 		expect(anaView.mine[items[0]]).toMatchObject({ scores: { correctness: 5, safe: true }, rationale: SECRET });
@@ -120,9 +153,15 @@ describe('reveal, re-score, consensus, report', () => {
 		expect((await post(`/api/calibrations/${sessionId}/reveal`, 'lead')).status).toBe(409);
 
 		const ben = await view('ben');
-		expect(ben.revealed[0].scores.find((s: any) => s.userId === ids.ana && s.itemId === items[0])).toMatchObject({ scores: { correctness: 5 }, rationale: SECRET });
+		expect(ben.revealed[0].scores.find((s: any) => s.userId === ids.ana && s.itemId === items[0])).toMatchObject({
+			scores: { correctness: 5 },
+			rationale: SECRET
+		});
 		expect(ben.revealed[0].items[items[0]].find((d: any) => d.key === 'correctness').value).toBeCloseTo(0.5, 5);
-		expect(ben.revealed[0].dimensions.find((d: any) => d.key === 'correctness').value).toBeCloseTo((0.5 + 2 / 3 + 1) / 3, 5);
+		expect(ben.revealed[0].dimensions.find((d: any) => d.key === 'correctness').value).toBeCloseTo(
+			(0.5 + 2 / 3 + 1) / 3,
+			5
+		);
 		const room = rooms[0];
 		await eventually(() => room.state()?.calibration.phase === 'revealed', 5000, 'the reveal to reach the room');
 		expect(JSON.stringify(room.state().revealed)).toContain(SECRET);
@@ -130,16 +169,36 @@ describe('reveal, re-score, consensus, report', () => {
 
 	it('refuses sheets after the reveal (409) and consensus from anyone but the lead', async () => {
 		expect((await score('ana', items[0], { correctness: 3, safe: true })).status).toBe(409);
-		expect((await post(`/api/calibrations/${sessionId}/items/${items[2]}/consensus`, 'ana', { scores: { correctness: 4, safe: true } })).status).toBe(403);
-		expect((await post(`/api/calibrations/${sessionId}/items/${items[2]}/consensus`, 'lead', { scores: { correctness: 7 } })).status).toBe(400);
+		expect(
+			(
+				await post(`/api/calibrations/${sessionId}/items/${items[2]}/consensus`, 'ana', {
+					scores: { correctness: 4, safe: true }
+				})
+			).status
+		).toBe(403);
+		expect(
+			(await post(`/api/calibrations/${sessionId}/items/${items[2]}/consensus`, 'lead', { scores: { correctness: 7 } }))
+				.status
+		).toBe(400);
 	});
 
-	it('makes the consensus the item\'s gold answer', async () => {
-		const res = await post(`/api/calibrations/${sessionId}/items/${items[2]}/consensus`, 'lead', { scores: { correctness: 4, safe: true }, note: 'Everyone agreed.' });
+	it("makes the consensus the item's gold answer", async () => {
+		const res = await post(`/api/calibrations/${sessionId}/items/${items[2]}/consensus`, 'lead', {
+			scores: { correctness: 4, safe: true },
+			note: 'Everyone agreed.'
+		});
 		expect(res.status).toBe(200);
-		expect(res.body.consensus[items[2]]).toMatchObject({ scores: { correctness: 4, safe: true }, note: 'Everyone agreed.' });
+		expect(res.body.consensus[items[2]]).toMatchObject({
+			scores: { correctness: 4, safe: true },
+			note: 'Everyone agreed.'
+		});
 		const item = await get(`/api/items/${items[2]}`, 'lead');
-		expect(item.body.item.gold).toMatchObject({ scores: { correctness: 4, safe: true }, note: 'Everyone agreed.', source: 'calibration', calibrationId: sessionId });
+		expect(item.body.item.gold).toMatchObject({
+			scores: { correctness: 4, safe: true },
+			note: 'Everyone agreed.',
+			source: 'calibration',
+			calibrationId: sessionId
+		});
 	});
 
 	it('opens a new blind round on some items; the others stay decidable', async () => {
@@ -150,7 +209,13 @@ describe('reveal, re-score, consensus, report', () => {
 		expect(res.body.calibration).toMatchObject({ phase: 'scoring', round: 2 });
 		expect(res.body.activeItemIds).toEqual([items[0], items[1]]);
 		expect((await score('ana', items[2], { correctness: 4, safe: true })).status).toBe(409);
-		expect((await post(`/api/calibrations/${sessionId}/items/${items[0]}/consensus`, 'lead', { scores: { correctness: 4, safe: true } })).status).toBe(409);
+		expect(
+			(
+				await post(`/api/calibrations/${sessionId}/items/${items[0]}/consensus`, 'lead', {
+					scores: { correctness: 4, safe: true }
+				})
+			).status
+		).toBe(409);
 
 		const round2: [Person, string, Record<string, unknown>][] = [
 			['ana', items[0], { correctness: 4, safe: true }],
@@ -165,8 +230,18 @@ describe('reveal, re-score, consensus, report', () => {
 		expect(ben.revealed.map((r: any) => r.round)).toEqual([1]);
 		expect(JSON.stringify(ben.revealed)).not.toContain('"round":2');
 		expect((await post(`/api/calibrations/${sessionId}/reveal`, 'lead')).status).toBe(200);
-		for (const [item, scores] of [[items[0], { correctness: 4, safe: true }], [items[1], { correctness: 3, safe: true }]] as const) {
-			expect((await post(`/api/calibrations/${sessionId}/items/${item}/consensus`, 'lead', { scores, note: 'Agreed in round 2' })).status).toBe(200);
+		for (const [item, scores] of [
+			[items[0], { correctness: 4, safe: true }],
+			[items[1], { correctness: 3, safe: true }]
+		] as const) {
+			expect(
+				(
+					await post(`/api/calibrations/${sessionId}/items/${item}/consensus`, 'lead', {
+						scores,
+						note: 'Agreed in round 2'
+					})
+				).status
+			).toBe(200);
 		}
 	});
 
@@ -221,8 +296,21 @@ describe('reveal, re-score, consensus, report', () => {
 			.all()
 			.map((r) => r.action)
 			.filter((a, i, all) => a !== 'calibration.score' || all[i - 1] !== 'calibration.score');
-		expect(actions).toEqual(['calibration.create', 'calibration.score', 'calibration.reveal', 'calibration.consensus', 'calibration.round', 'calibration.score', 'calibration.reveal', 'calibration.consensus', 'calibration.consensus', 'calibration.close']);
-		const audits = JSON.stringify(server.deps.db.select().from(auditLog).where(eq(auditLog.action, 'calibration.score')).all());
+		expect(actions).toEqual([
+			'calibration.create',
+			'calibration.score',
+			'calibration.reveal',
+			'calibration.consensus',
+			'calibration.round',
+			'calibration.score',
+			'calibration.reveal',
+			'calibration.consensus',
+			'calibration.consensus',
+			'calibration.close'
+		]);
+		const audits = JSON.stringify(
+			server.deps.db.select().from(auditLog).where(eq(auditLog.action, 'calibration.score')).all()
+		);
 		expect(audits).not.toContain(SECRET);
 	});
 });

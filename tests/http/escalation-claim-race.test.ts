@@ -31,7 +31,9 @@ beforeAll(async () => {
 	const world = seedWorld(db);
 	const now = Date.now();
 	const lead2 = newId();
-	db.insert(users).values({ id: lead2, email: 'lead2@race.test', name: 'Second lead', passwordHash: 'unused', createdAt: now }).run();
+	db.insert(users)
+		.values({ id: lead2, email: 'lead2@race.test', name: 'Second lead', passwordHash: 'unused', createdAt: now })
+		.run();
 	setMembership(db, world.projectId, lead2, 'lead', null);
 	leads = [
 		{ id: world.userId.lead, token: world.token.lead },
@@ -39,8 +41,25 @@ beforeAll(async () => {
 	];
 	ids = Array.from({ length: ESCALATIONS }, (_, i) => {
 		const itemId = newId();
-		db.insert(items).values({ id: itemId, projectId: world.projectId, modality: 'text', payload: { prompt: `p${i}`, response: 'r' }, metadata: {}, createdAt: now }).run();
-		return openEscalation(db, { projectId: world.projectId, itemId, source: 'manual', openedBy: world.userId.ana, reason: 'policy_safety', note: `race ${i}`, dimension: null }).id;
+		db.insert(items)
+			.values({
+				id: itemId,
+				projectId: world.projectId,
+				modality: 'text',
+				payload: { prompt: `p${i}`, response: 'r' },
+				metadata: {},
+				createdAt: now
+			})
+			.run();
+		return openEscalation(db, {
+			projectId: world.projectId,
+			itemId,
+			source: 'manual',
+			openedBy: world.userId.ana,
+			reason: 'policy_safety',
+			note: `race ${i}`,
+			dimension: null
+		}).id;
 	});
 	opened.close();
 	servers = await Promise.all([startChildServer(dataDir), startChildServer(dataDir)]);
@@ -53,9 +72,19 @@ afterAll(async () => {
 
 type Attempt = { id: string; server: ChildServer; lead: { id: string; token: string } };
 
-async function claim(server: ChildServer, id: string, token: string): Promise<{ status: number; claimedBy?: string; refusedIn?: string }> {
-	const res = await fetch(`${server.url}/api/escalations/${id}/claim`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
-	const body = (await res.json()) as { escalation?: { claimedBy: { id: string } | null }; error?: { details?: { state?: string } } };
+async function claim(
+	server: ChildServer,
+	id: string,
+	token: string
+): Promise<{ status: number; claimedBy?: string; refusedIn?: string }> {
+	const res = await fetch(`${server.url}/api/escalations/${id}/claim`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${token}` }
+	});
+	const body = (await res.json()) as {
+		escalation?: { claimedBy: { id: string } | null };
+		error?: { details?: { state?: string } };
+	};
 	return { status: res.status, claimedBy: body.escalation?.claimedBy?.id, refusedIn: body.error?.details?.state };
 }
 
@@ -66,8 +95,12 @@ describe('claiming an escalation from two processes at once', () => {
 		const results: (Attempt & Awaited<ReturnType<typeof claim>>)[] = [];
 		for (const [i, id] of ids.entries()) {
 			const order = i % 2 ? [...servers].reverse() : servers;
-			const round = order.flatMap((server) => leads.flatMap((lead) => Array.from({ length: REPEATS }, (): Attempt => ({ id, server, lead }))));
-			results.push(...(await Promise.all(round.map(async (a) => ({ ...a, ...(await claim(a.server, a.id, a.lead.token)) })))));
+			const round = order.flatMap((server) =>
+				leads.flatMap((lead) => Array.from({ length: REPEATS }, (): Attempt => ({ id, server, lead })))
+			);
+			results.push(
+				...(await Promise.all(round.map(async (a) => ({ ...a, ...(await claim(a.server, a.id, a.lead.token)) }))))
+			);
 		}
 
 		const opened = openDb(dataDir);
@@ -83,7 +116,10 @@ describe('claiming an escalation from two processes at once', () => {
 				const winners = mine.filter((r) => r.status === 200);
 				const statuses: Record<number, number> = {};
 				for (const r of mine) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-				expect(statuses, `answers to the claims of escalation ${ids.indexOf(id)}`).toEqual({ 200: 1, 409: mine.length - 1 });
+				expect(statuses, `answers to the claims of escalation ${ids.indexOf(id)}`).toEqual({
+					200: 1,
+					409: mine.length - 1
+				});
 				const row = rows.find((r) => r.id === id)!;
 				expect(row).toMatchObject({ state: 'in_review', claimedBy: winners[0].lead.id });
 				expect(winners[0].claimedBy).toBe(winners[0].lead.id);

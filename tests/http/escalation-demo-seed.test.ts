@@ -15,21 +15,40 @@ let list: any[];
 beforeAll(async () => {
 	server = await startTestServer();
 	pid = server.deps.db.select().from(projects).all()[0].id;
-	list = (await server.api(`/api/projects/${pid}/escalations`, { headers: await server.login('lead@demo.test') })).body.escalations;
+	list = (await server.api(`/api/projects/${pid}/escalations`, { headers: await server.login('lead@demo.test') })).body
+		.escalations;
 });
 afterAll(() => server?.close());
 
-const itemOf = (externalId: string) => server.deps.db.select().from(items).where(eq(items.externalId, externalId)).get()!;
+const itemOf = (externalId: string) =>
+	server.deps.db.select().from(items).where(eq(items.externalId, externalId)).get()!;
 
 describe('the demo escalation queue', () => {
 	it('holds automatic escalations in every state a lead works through, and one an evaluator raised', () => {
 		const auto = list.filter((e) => e.source === 'auto');
 		expect(auto.every((e) => e.reason === 'low_agreement')).toBe(true);
 		expect(auto.filter((e) => e.state === 'open').length).toBeGreaterThanOrEqual(3);
-		expect(auto.filter((e) => e.state === 'in_review')).toEqual([expect.objectContaining({ itemId: itemOf('atlas-text-003').id, claimedBy: expect.objectContaining({ name: 'Lea Lima' }) })]);
-		expect(auto.filter((e) => e.state === 'resolved').map((e) => e.itemId).sort()).toEqual([itemOf('atlas-edit-004').id, itemOf('atlas-video-002').id].sort());
+		expect(auto.filter((e) => e.state === 'in_review')).toEqual([
+			expect.objectContaining({
+				itemId: itemOf('atlas-text-003').id,
+				claimedBy: expect.objectContaining({ name: 'Lea Lima' })
+			})
+		]);
+		expect(
+			auto
+				.filter((e) => e.state === 'resolved')
+				.map((e) => e.itemId)
+				.sort()
+		).toEqual([itemOf('atlas-edit-004').id, itemOf('atlas-video-002').id].sort());
 		const manual = list.filter((e) => e.source === 'manual');
-		expect(manual).toEqual([expect.objectContaining({ state: 'open', reason: 'guideline_ambiguous', openedBy: expect.objectContaining({ name: 'Ana Souza' }), itemId: itemOf('atlas-caption-005').id })]);
+		expect(manual).toEqual([
+			expect.objectContaining({
+				state: 'open',
+				reason: 'guideline_ambiguous',
+				openedBy: expect.objectContaining({ name: 'Ana Souza' }),
+				itemId: itemOf('atlas-caption-005').id
+			})
+		]);
 		// The evaluator's escalation came first, so no automatic one was opened beside it.
 		expect(list.filter((e) => e.itemId === manual[0].itemId)).toHaveLength(1);
 	});
@@ -39,24 +58,39 @@ describe('the demo escalation queue', () => {
 		expect(resolved).toHaveLength(2);
 		for (const e of resolved) {
 			const item = server.deps.db.select().from(items).where(eq(items.id, e.itemId)).get()!;
-			expect(item.gold).toMatchObject({ source: 'verdict', escalationId: e.id, reasonCode: e.verdict.reasonCode, scores: e.verdict.scores });
+			expect(item.gold).toMatchObject({
+				source: 'verdict',
+				escalationId: e.id,
+				reasonCode: e.verdict.reasonCode,
+				scores: e.verdict.scores
+			});
 			expect(e.verdict.note.length).toBeGreaterThan(20);
 		}
-		const chen = (await server.api('/api/notifications', { headers: await server.login('chen@demo.test') })).body.notifications;
-		expect(chen.filter((n: any) => n.kind === 'escalation.resolved').map((n: any) => n.data.escalationId).sort()).toEqual(resolved.map((e) => e.id).sort());
-		const lead = (await server.api('/api/notifications', { headers: await server.login('lead@demo.test') })).body.notifications;
+		const chen = (await server.api('/api/notifications', { headers: await server.login('chen@demo.test') })).body
+			.notifications;
+		expect(
+			chen
+				.filter((n: any) => n.kind === 'escalation.resolved')
+				.map((n: any) => n.data.escalationId)
+				.sort()
+		).toEqual(resolved.map((e) => e.id).sort());
+		const lead = (await server.api('/api/notifications', { headers: await server.login('lead@demo.test') })).body
+			.notifications;
 		expect(lead.filter((n: any) => n.kind === 'escalation.opened')).toHaveLength(list.length);
 	});
 
 	it('started the discussion in the adjudication room and mirrored every escalation there', async () => {
 		const read = (itemId: string) =>
 			new Promise<{ discussion: ReturnType<typeof readDiscussion>; state: Record<string, unknown> }>((resolve) => {
-				void server.deps.rooms.update(`item:${itemId}`, (doc) => resolve({ discussion: readDiscussion(doc), state: readState(doc) }));
+				void server.deps.rooms.update(`item:${itemId}`, (doc) =>
+					resolve({ discussion: readDiscussion(doc), state: readState(doc) })
+				);
 			});
 		const manual = list.find((e) => e.source === 'manual');
 		const room = await read(manual.itemId);
 		expect(room.discussion.map((c) => c.authorName)).toEqual(['Ana Souza', 'Ben Carter']);
 		expect(room.discussion[0].replies.map((r) => r.authorName)).toEqual(['Lea Lima']);
-		for (const e of list) expect((await read(e.itemId)).state[escalationStateKey(e.id)], e.id).toMatchObject({ id: e.id, state: e.state });
+		for (const e of list)
+			expect((await read(e.itemId)).state[escalationStateKey(e.id)], e.id).toMatchObject({ id: e.id, state: e.state });
 	});
 });

@@ -25,7 +25,11 @@ const CASES: { file: string; query: () => string; type: string }[] = [
 	{ file: 'evaluations-wide.csv', query: () => 'format=csv-wide', type: 'text/csv' },
 	{ file: 'gold.jsonl', query: () => 'format=gold', type: 'application/x-ndjson' },
 	{ file: 'escalations.jsonl', query: () => 'format=escalations', type: 'application/x-ndjson' },
-	{ file: 'escalations-resolved.jsonl', query: () => `format=escalations&state=resolved&guidelineVersionId=${fixture.guidelineVersionId}`, type: 'application/x-ndjson' },
+	{
+		file: 'escalations-resolved.jsonl',
+		query: () => `format=escalations&state=resolved&guidelineVersionId=${fixture.guidelineVersionId}`,
+		type: 'application/x-ndjson'
+	},
 	{ file: 'agreement.csv', query: () => 'format=agreement', type: 'text/csv' },
 	{ file: 'pairs.jsonl', query: () => 'format=pairs', type: 'application/x-ndjson' },
 	{ file: 'labelstudio.json', query: () => 'format=labelstudio', type: 'application/json' },
@@ -39,7 +43,9 @@ describe('export golden files', () => {
 			const res = await exportText(x, fixture.pid, c.query());
 			expect(res.status, res.text).toBe(200);
 			expect(res.headers.get('content-type')).toContain(c.type);
-			expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="concord-golden-fixture-[a-z-]+-\d{4}-\d{2}-\d{2}\.(jsonl|csv|json|md)"/);
+			expect(res.headers.get('content-disposition')).toMatch(
+				/^attachment; filename="concord-golden-fixture-[a-z-]+-\d{4}-\d{2}-\d{2}\.(jsonl|csv|json|md)"/
+			);
 			const actual = normalise(res.text, fixture.names);
 			const path = join(GOLDEN_DIR, c.file);
 			if (UPDATE) writeFileSync(path, actual);

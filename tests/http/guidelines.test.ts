@@ -63,7 +63,8 @@ async function readDraft(id: string) {
 	return json as PmNode;
 }
 
-const publish = (who: keyof GuidelineWorld['headers'], body: Record<string, unknown>, id = gid) => server.api(`/api/guidelines/${id}/publish`, { headers: w.headers[who], body });
+const publish = (who: keyof GuidelineWorld['headers'], body: Record<string, unknown>, id = gid) =>
+	server.api(`/api/guidelines/${id}/publish`, { headers: w.headers[who], body });
 
 beforeAll(async () => {
 	server = await startTestServer({ env: { CONCORD_DEMO: '0' } });
@@ -73,9 +74,18 @@ afterAll(() => server?.close());
 
 describe('guideline documents', () => {
 	it('lets a lead create a guideline and refuses evaluators and managers', async () => {
-		expect((await server.api(`/api/projects/${w.projectId}/guidelines`, { headers: w.headers.ana, body: { title: 'Mine' } })).status).toBe(403);
-		expect((await server.api(`/api/projects/${w.projectId}/guidelines`, { headers: w.headers.pm, body: { title: 'Mine' } })).status).toBe(403);
-		const res = await server.api(`/api/projects/${w.projectId}/guidelines`, { headers: w.headers.lead, body: { title: 'Atlas evaluation guidelines' } });
+		expect(
+			(await server.api(`/api/projects/${w.projectId}/guidelines`, { headers: w.headers.ana, body: { title: 'Mine' } }))
+				.status
+		).toBe(403);
+		expect(
+			(await server.api(`/api/projects/${w.projectId}/guidelines`, { headers: w.headers.pm, body: { title: 'Mine' } }))
+				.status
+		).toBe(403);
+		const res = await server.api(`/api/projects/${w.projectId}/guidelines`, {
+			headers: w.headers.lead,
+			body: { title: 'Atlas evaluation guidelines' }
+		});
 		expect(res.status).toBe(201);
 		gid = res.body.guideline.id;
 		expect(res.body.guideline).toMatchObject({ title: 'Atlas evaluation guidelines', current: null, versionCount: 0 });
@@ -94,7 +104,9 @@ describe('guideline documents', () => {
 		const res = await publish('lead', { changelog: 'First version', escalationIds: [] });
 		expect(res.status).toBe(201);
 		// Webhooks and other listeners hear about the publication once.
-		expect(published).toEqual([expect.objectContaining({ guidelineId: gid, number: 1, changelog: 'First version', publishedBy: w.ids.lead })]);
+		expect(published).toEqual([
+			expect.objectContaining({ guidelineId: gid, number: 1, changelog: 'First version', publishedBy: w.ids.lead })
+		]);
 		expect(res.body.version).toMatchObject({ number: 1, changelog: 'First version', publishedBy: { id: w.ids.lead } });
 		expect(res.body.version.content).toEqual(guidelineSchema().nodeFromJSON(draft).toJSON());
 		expect(res.body.version.markdown).toBe(V1);
@@ -116,15 +128,33 @@ describe('guideline documents', () => {
 	});
 
 	it('seeds an empty room once from the latest version', async () => {
-		const created = await server.api(`/api/projects/${w.projectId}/guidelines`, { headers: w.headers.lead, body: { title: 'Image edit addendum' } });
+		const created = await server.api(`/api/projects/${w.projectId}/guidelines`, {
+			headers: w.headers.lead,
+			body: { title: 'Image edit addendum' }
+		});
 		const other = created.body.guideline.id as string;
 		const content = markdownToDoc('# Image edits\n\nKeep unedited areas **identical**.\n');
-		server.deps.db.insert(guidelineVersions).values({ id: newId(), guidelineId: other, number: 1, content, markdown: docToMarkdown(content), changelog: 'Imported', dimensions: [], publishedBy: w.ids.lead, publishedAt: Date.now() }).run();
+		server.deps.db
+			.insert(guidelineVersions)
+			.values({
+				id: newId(),
+				guidelineId: other,
+				number: 1,
+				content,
+				markdown: docToMarkdown(content),
+				changelog: 'Imported',
+				dimensions: [],
+				publishedBy: w.ids.lead,
+				publishedAt: Date.now()
+			})
+			.run();
 		expect((await readDraft(other)).content ?? []).toEqual([]);
 		expect((await server.api(`/api/guidelines/${other}`, { headers: w.headers.ana })).status).toBe(200);
 		expect(docToMarkdown(await readDraft(other))).toBe('# Image edits\n\nKeep unedited areas **identical**.\n');
 		// A lead empties the draft on purpose: opening the page again does not refill it.
-		await server.deps.rooms.update(roomName('guideline', other), (doc) => doc.getXmlFragment('content').delete(0, doc.getXmlFragment('content').length));
+		await server.deps.rooms.update(roomName('guideline', other), (doc) =>
+			doc.getXmlFragment('content').delete(0, doc.getXmlFragment('content').length)
+		);
 		await server.api(`/api/guidelines/${other}`, { headers: w.headers.lead });
 		expect((await readDraft(other)).content ?? []).toEqual([]);
 	});
@@ -133,7 +163,10 @@ describe('guideline documents', () => {
 describe('diff', () => {
 	it('shows word-level changes between two versions on a fixture', async () => {
 		await setDraft(gid, V2);
-		expect((await publish('lead', { changelog: 'Citations, European forms, safety', dimensions: ['accuracy', 'tone'] })).status).toBe(201);
+		expect(
+			(await publish('lead', { changelog: 'Citations, European forms, safety', dimensions: ['accuracy', 'tone'] }))
+				.status
+		).toBe(201);
 		const res = await server.api(`/api/guidelines/${gid}/diff?from=1&to=2`, { headers: w.headers.ana });
 		expect(res.status).toBe(200);
 		const blocks = res.body.diff.blocks as DiffBlock[];
@@ -147,8 +180,16 @@ describe('diff', () => {
 			['added', 'heading:2'],
 			['added', 'paragraph']
 		]);
-		const text = (b: DiffBlock, op: string) => (b.parts ?? []).filter((p) => p.op === op).map((p) => p.value).join('');
-		const rebuild = (b: DiffBlock, skip: string) => (b.parts ?? []).filter((p) => p.op !== skip).map((p) => p.value).join('');
+		const text = (b: DiffBlock, op: string) =>
+			(b.parts ?? [])
+				.filter((p) => p.op === op)
+				.map((p) => p.value)
+				.join('');
+		const rebuild = (b: DiffBlock, skip: string) =>
+			(b.parts ?? [])
+				.filter((p) => p.op !== skip)
+				.map((p) => p.value)
+				.join('');
 		expect(text(blocks[2], 'ins').trim()).toBe('or a hallucinated citation');
 		expect(text(blocks[2], 'del')).toBe('');
 		expect(rebuild(blocks[2], 'ins')).toBe('A wrong date is a major error.');
@@ -168,12 +209,18 @@ describe('acknowledgement', () => {
 	it('blocks evaluating until the current version is acknowledged, and shows leads who acknowledged', async () => {
 		const blocked = await submitEvaluation(server, w, 'ana', w.itemIds[0]);
 		expect(blocked.status).toBe(409);
-		expect(blocked.body.error).toMatchObject({ code: 'acknowledgement_required', details: { guidelineId: gid, version: 2 } });
-		const mine = (await server.api(`/api/projects/${w.projectId}/guidelines`, { headers: w.headers.ana })).body.guidelines[0];
+		expect(blocked.body.error).toMatchObject({
+			code: 'acknowledgement_required',
+			details: { guidelineId: gid, version: 2 }
+		});
+		const mine = (await server.api(`/api/projects/${w.projectId}/guidelines`, { headers: w.headers.ana })).body
+			.guidelines[0];
 		expect(mine.ack).toEqual({ acknowledged: null, pending: true, canAcknowledge: true });
 		expect(mine.gatesEvaluation).toBe(true);
 
-		expect((await server.api(`/api/guidelines/${gid}/versions/2/ack`, { method: 'POST', headers: w.headers.pm })).status).toBe(403);
+		expect(
+			(await server.api(`/api/guidelines/${gid}/versions/2/ack`, { method: 'POST', headers: w.headers.pm })).status
+		).toBe(403);
 		const ack = await server.api(`/api/guidelines/${gid}/versions/2/ack`, { method: 'POST', headers: w.headers.ana });
 		expect(ack.status).toBe(200);
 		const again = await server.api(`/api/guidelines/${gid}/versions/2/ack`, { method: 'POST', headers: w.headers.ana });
@@ -205,32 +252,60 @@ describe('traceability and re-review', () => {
 		expect(v3.status).toBe(201);
 		const affected = await server.api(`/api/guidelines/${gid}/versions/3/affected`, { headers: w.headers.lead });
 		expect(affected.status).toBe(200);
-		const byItem = new Map(affected.body.items.map((i: { itemId: string; evaluations: { evaluatorName: string; versionNumber: number; dimensions: string[] }[] }) => [i.itemId, i.evaluations]));
+		const byItem = new Map(
+			affected.body.items.map(
+				(i: {
+					itemId: string;
+					evaluations: { evaluatorName: string; versionNumber: number; dimensions: string[] }[];
+				}) => [i.itemId, i.evaluations]
+			)
+		);
 		expect([...byItem.keys()].sort()).toEqual(w.itemIds.slice(0, 3).sort());
 		expect(byItem.get(w.itemIds[1])).toHaveLength(2);
-		expect(byItem.get(w.itemIds[0])).toEqual([expect.objectContaining({ evaluatorName: 'Ana Souza', versionNumber: 2, dimensions: ['tone'] })]);
+		expect(byItem.get(w.itemIds[0])).toEqual([
+			expect.objectContaining({ evaluatorName: 'Ana Souza', versionNumber: 2, dimensions: ['tone'] })
+		]);
 		// Version 2 touched accuracy and tone, but every evaluation so far was made under version 2 itself.
-		expect((await server.api(`/api/guidelines/${gid}/versions/2/affected`, { headers: w.headers.lead })).body.items).toEqual([]);
+		expect(
+			(await server.api(`/api/guidelines/${gid}/versions/2/affected`, { headers: w.headers.lead })).body.items
+		).toEqual([]);
 
-		expect((await server.api(`/api/guidelines/${gid}/versions/3/rereview`, { headers: w.headers.pm, body: {} })).status).toBe(403);
-		const sent = await server.api(`/api/guidelines/${gid}/versions/3/rereview`, { headers: w.headers.lead, body: { itemIds: [w.itemIds[1]] } });
+		expect(
+			(await server.api(`/api/guidelines/${gid}/versions/3/rereview`, { headers: w.headers.pm, body: {} })).status
+		).toBe(403);
+		const sent = await server.api(`/api/guidelines/${gid}/versions/3/rereview`, {
+			headers: w.headers.lead,
+			body: { itemIds: [w.itemIds[1]] }
+		});
 		expect(sent.body.result).toEqual({ items: 1, evaluations: 2 });
 
 		await server.api(`/api/guidelines/${gid}/versions/3/ack`, { method: 'POST', headers: w.headers.ben });
 		const queue = await server.api(`/api/projects/${w.projectId}/queue`, { headers: w.headers.ben });
-		const sentBack = queue.body.items.filter((i: { reviewRequested: boolean }) => i.reviewRequested).map((i: { id: string }) => i.id);
+		const sentBack = queue.body.items
+			.filter((i: { reviewRequested: boolean }) => i.reviewRequested)
+			.map((i: { id: string }) => i.id);
 		expect(sentBack).toEqual([w.itemIds[1]]);
 		const anaQueue = await server.api(`/api/projects/${w.projectId}/queue`, { headers: w.headers.ana });
-		expect(anaQueue.body.items.filter((i: { reviewRequested: boolean }) => i.reviewRequested).map((i: { id: string }) => i.id)).toEqual([w.itemIds[1]]);
+		expect(
+			anaQueue.body.items
+				.filter((i: { reviewRequested: boolean }) => i.reviewRequested)
+				.map((i: { id: string }) => i.id)
+		).toEqual([w.itemIds[1]]);
 
 		const again = await server.api(`/api/guidelines/${gid}/versions/3/rereview`, { headers: w.headers.lead, body: {} });
 		expect(again.body.result).toEqual({ items: 2, evaluations: 2 });
 		const after = await server.api(`/api/guidelines/${gid}/versions/3/affected`, { headers: w.headers.lead });
-		expect(after.body.items.every((i: { evaluations: { reviewRequestedAt: number | null }[] }) => i.evaluations.every((e) => e.reviewRequestedAt !== null))).toBe(true);
+		expect(
+			after.body.items.every((i: { evaluations: { reviewRequestedAt: number | null }[] }) =>
+				i.evaluations.every((e) => e.reviewRequestedAt !== null)
+			)
+		).toBe(true);
 	});
 
 	it('records the publication, acknowledgements and re-review in the audit log', async () => {
-		const rows = server.deps.sqlite.prepare(`select action from audit_log where action like 'guideline.%' order by id`).all() as { action: string }[];
+		const rows = server.deps.sqlite
+			.prepare(`select action from audit_log where action like 'guideline.%' order by id`)
+			.all() as { action: string }[];
 		const actions = rows.map((r) => r.action);
 		expect(actions.filter((a) => a === 'guideline.publish')).toHaveLength(3);
 		expect(actions).toContain('guideline.acknowledge');
@@ -240,7 +315,10 @@ describe('traceability and re-review', () => {
 
 describe('content the schema does not know', () => {
 	it('publishes a draft holding unknown nodes, marks and attributes without them (and logs a warning), never 500', async () => {
-		const created = await server.api(`/api/projects/${w.projectId}/guidelines`, { headers: w.headers.lead, body: { title: 'Legacy draft' } });
+		const created = await server.api(`/api/projects/${w.projectId}/guidelines`, {
+			headers: w.headers.lead,
+			body: { title: 'Legacy draft' }
+		});
 		const id = created.body.guideline.id as string;
 		// Written by the server, past the collab write guard: what a room may hold from before the guard existed.
 		await server.deps.rooms.update(roomName('guideline', id), (doc) => {
@@ -262,7 +340,10 @@ describe('content the schema does not know', () => {
 			expect(res.body.version.markdown).toBe('# Kept\n\nA **bold** claim.\n\nSparkly text\n');
 			expect(JSON.stringify(res.body.version.content)).not.toMatch(/mysteryWidget|sparkle|glow/);
 			expect(warn).toHaveBeenCalledWith(
-				expect.objectContaining({ guideline: id, dropped: expect.arrayContaining(['node mysteryWidget', 'mark sparkle', 'attribute glow of paragraph']) }),
+				expect.objectContaining({
+					guideline: id,
+					dropped: expect.arrayContaining(['node mysteryWidget', 'mark sparkle', 'attribute glow of paragraph'])
+				}),
 				expect.any(String)
 			);
 		} finally {

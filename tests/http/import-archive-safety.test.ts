@@ -57,7 +57,12 @@ function pngNumber(i: number): Buffer {
 const caption = (src: string) => ({ modality: 'caption', payload: { image: { src }, caption: `About ${src}` } });
 
 /** Imports the archive, expects a 400 naming `message`, and checks that nothing changed on disk or in the project. */
-async function expectRefusedWithoutTrace(server: ExchangeServer, projectId: string, files: ZipInput[] | Buffer, message: string) {
+async function expectRefusedWithoutTrace(
+	server: ExchangeServer,
+	projectId: string,
+	files: ZipInput[] | Buffer,
+	message: string
+) {
 	const before = storeListing(server.server.dataDir);
 	const items = await itemCount(server, projectId);
 	const res = await importRaw(server, projectId, Buffer.isBuffer(files) ? files : makeZip(files), 'zip');
@@ -82,8 +87,16 @@ describe('a refused archive leaves media and tmp exactly as before', () => {
 	});
 
 	it('too many entries', async () => {
-		const media = Array.from({ length: DEFAULT_ARCHIVE_LIMITS.maxEntries }, (_, i) => ({ name: `m/${i}.png`, data: pngNumber(1000 + i) }));
-		await expectRefusedWithoutTrace(x, pid, [{ name: 'items.jsonl', data: jsonl([caption('m/0.png')]) }, ...media], 'entries');
+		const media = Array.from({ length: DEFAULT_ARCHIVE_LIMITS.maxEntries }, (_, i) => ({
+			name: `m/${i}.png`,
+			data: pngNumber(1000 + i)
+		}));
+		await expectRefusedWithoutTrace(
+			x,
+			pid,
+			[{ name: 'items.jsonl', data: jsonl([caption('m/0.png')]) }, ...media],
+			'entries'
+		);
 	});
 
 	it('a zip bomb by compression ratio', async () => {
@@ -112,18 +125,21 @@ describe('a refused archive leaves media and tmp exactly as before', () => {
 		);
 	});
 
-	it.each(['../evil.png', 'batch/../../evil.png', '/etc/evil.png', 'C:/evil.png'])('an unsafe entry name: %s', async (name) => {
-		await expectRefusedWithoutTrace(
-			x,
-			pid,
-			[
-				{ name: 'items.jsonl', data: jsonl([caption('ok.png')]) },
-				{ name: 'ok.png', data: pngNumber(4) },
-				{ name, data: pngNumber(5) }
-			],
-			'unsafe file name'
-		);
-	});
+	it.each(['../evil.png', 'batch/../../evil.png', '/etc/evil.png', 'C:/evil.png'])(
+		'an unsafe entry name: %s',
+		async (name) => {
+			await expectRefusedWithoutTrace(
+				x,
+				pid,
+				[
+					{ name: 'items.jsonl', data: jsonl([caption('ok.png')]) },
+					{ name: 'ok.png', data: pngNumber(4) },
+					{ name, data: pngNumber(5) }
+				],
+				'unsafe file name'
+			);
+		}
+	);
 
 	it('an entry larger than its declared size (stops at the declared size, as damaged)', async () => {
 		await expectRefusedWithoutTrace(
@@ -155,7 +171,12 @@ describe('a refused archive leaves media and tmp exactly as before', () => {
 		try {
 			const { pid: p } = await createProject(small, 'Small archives');
 			const big = (n: number) => ({ name: `big-${n}.png`, data: pngOfSize(400 * 1024, randomBytes(400 * 1024)) });
-			await expectRefusedWithoutTrace(small, p, [{ name: 'items.jsonl', data: jsonl([caption('big-1.png')]) }, big(1), big(2), big(3)], 'expands to');
+			await expectRefusedWithoutTrace(
+				small,
+				p,
+				[{ name: 'items.jsonl', data: jsonl([caption('big-1.png')]) }, big(1), big(2), big(3)],
+				'expands to'
+			);
 		} finally {
 			await small.server.close();
 		}
@@ -191,7 +212,11 @@ const SAMPLE_GAP_MS = 20;
  * next answer. Server and probe share this process, so a blocked event loop delays the request or the pause
  * timer: either way it shows up here. A synchronous inflate of the archive would stretch one round to its length.
  */
-async function slowestHealthDuring<T>(serverUrl: string, work: Promise<T>, minSamples = 5): Promise<{ result: T; slowestMs: number; samples: number }> {
+async function slowestHealthDuring<T>(
+	serverUrl: string,
+	work: Promise<T>,
+	minSamples = 5
+): Promise<{ result: T; slowestMs: number; samples: number }> {
 	let settled = false;
 	const done = work.finally(() => (settled = true));
 	let slowestMs = 0;
@@ -216,7 +241,10 @@ describe('the event loop stays free', () => {
 	it('while a zip of zeros is refused', async () => {
 		const zeros = Buffer.alloc(25 * MiB - 1);
 		const entries = Array.from({ length: 56 }, (_, i) => ({ name: `zeros-${i}.bin`, data: zeros, deflate: true }));
-		const zip = makeZip([{ name: 'items.jsonl', data: jsonl([{ modality: 'text', payload: { prompt: 'p', response: 'r' } }]) }, ...entries]);
+		const zip = makeZip([
+			{ name: 'items.jsonl', data: jsonl([{ modality: 'text', payload: { prompt: 'p', response: 'r' } }]) },
+			...entries
+		]);
 		expect(zip.length).toBeLessThan(2 * MiB);
 		const before = storeListing(x.server.dataDir);
 		const { result, slowestMs } = await slowestHealthDuring(x.server.url, importRaw(x, pid, zip, 'zip'));
@@ -227,7 +255,9 @@ describe('the event loop stays free', () => {
 
 	it('while large entries are inflated (as streams) into staging and then discarded', async () => {
 		// The ratio limit lifted, so 10 × 24 MiB of PNG-looking zeros really are inflated, hashed and staged.
-		const lax = await startExchangeServer({ archive: { ...DEFAULT_ARCHIVE_LIMITS, maxRatio: Number.MAX_SAFE_INTEGER } });
+		const lax = await startExchangeServer({
+			archive: { ...DEFAULT_ARCHIVE_LIMITS, maxRatio: Number.MAX_SAFE_INTEGER }
+		});
 		try {
 			const { pid: p } = await createProject(lax, 'Lax archives');
 			const big = pngOfSize(24 * MiB);

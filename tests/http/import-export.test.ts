@@ -2,7 +2,14 @@
 // identical, through the items JSONL export and through the Label Studio export. Plus export access, filters,
 // headers, and CSV that a spreadsheet reads back safely.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProject, exportText, importRaw, jsonl, startExchangeServer, type ExchangeServer } from '../fixtures/exchange';
+import {
+	createProject,
+	exportText,
+	importRaw,
+	jsonl,
+	startExchangeServer,
+	type ExchangeServer
+} from '../fixtures/exchange';
 import { buildGoldenProject, type GoldenProject } from '../fixtures/exchange-project';
 import { makeZip, tinyPng } from '../fixtures/zip-writer';
 import { CsvReader } from '../../server/domain/csv';
@@ -15,13 +22,78 @@ const mp4 = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypisom')
 const ogg = Buffer.concat([Buffer.from('OggS'), Buffer.alloc(24)]);
 
 const ALL_MODALITIES = [
-	{ externalId: 'rt-text', modality: 'text', language: 'en', metadata: { domain: 'legal' }, payload: { prompt: 'Is a verbal contract binding?', response: 'Often, yes — with **exceptions**.', system: 'Be careful.' } },
-	{ externalId: 'rt-chat', modality: 'chat', language: 'pt-BR', metadata: {}, payload: { turns: [{ role: 'user', content: 'Oi!' }, { role: 'assistant', content: 'Olá, tudo bem?' }], reviewTurn: 1 } },
-	{ externalId: 'rt-caption', modality: 'caption', language: 'en', metadata: {}, payload: { image: { src: 'media/red.png', alt: 'A red square' }, caption: 'A red square.' } },
-	{ externalId: 'rt-edit', modality: 'image_edit', language: 'en', metadata: {}, payload: { original: { src: 'media/red.png' }, instruction: 'Make it blue', edited: { src: 'media/blue.png' } } },
-	{ externalId: 'rt-video', modality: 'video', language: 'en', metadata: {}, payload: { video: { src: 'media/clip.mp4' }, fps: 24, description: 'A short clip.' } },
-	{ modality: 'multimodal', language: 'en', metadata: { batch: 7 }, payload: { prompt: [{ kind: 'text', text: 'What do you hear and see?' }, { kind: 'audio', media: { src: 'media/sound.ogg' } }, { kind: 'image', media: { src: 'media/red.png' } }], response: 'A tone and a red square.' } },
-	{ externalId: 'rt-pair', modality: 'pairwise', language: 'en', metadata: {}, gold: { preference: 'A' }, payload: { prompt: 'Pick one', responses: [{ id: 'A', text: 'One', label: 'Model 1' }, { id: 'B', text: 'Two' }] } }
+	{
+		externalId: 'rt-text',
+		modality: 'text',
+		language: 'en',
+		metadata: { domain: 'legal' },
+		payload: {
+			prompt: 'Is a verbal contract binding?',
+			response: 'Often, yes — with **exceptions**.',
+			system: 'Be careful.'
+		}
+	},
+	{
+		externalId: 'rt-chat',
+		modality: 'chat',
+		language: 'pt-BR',
+		metadata: {},
+		payload: {
+			turns: [
+				{ role: 'user', content: 'Oi!' },
+				{ role: 'assistant', content: 'Olá, tudo bem?' }
+			],
+			reviewTurn: 1
+		}
+	},
+	{
+		externalId: 'rt-caption',
+		modality: 'caption',
+		language: 'en',
+		metadata: {},
+		payload: { image: { src: 'media/red.png', alt: 'A red square' }, caption: 'A red square.' }
+	},
+	{
+		externalId: 'rt-edit',
+		modality: 'image_edit',
+		language: 'en',
+		metadata: {},
+		payload: { original: { src: 'media/red.png' }, instruction: 'Make it blue', edited: { src: 'media/blue.png' } }
+	},
+	{
+		externalId: 'rt-video',
+		modality: 'video',
+		language: 'en',
+		metadata: {},
+		payload: { video: { src: 'media/clip.mp4' }, fps: 24, description: 'A short clip.' }
+	},
+	{
+		modality: 'multimodal',
+		language: 'en',
+		metadata: { batch: 7 },
+		payload: {
+			prompt: [
+				{ kind: 'text', text: 'What do you hear and see?' },
+				{ kind: 'audio', media: { src: 'media/sound.ogg' } },
+				{ kind: 'image', media: { src: 'media/red.png' } }
+			],
+			response: 'A tone and a red square.'
+		}
+	},
+	{
+		externalId: 'rt-pair',
+		modality: 'pairwise',
+		language: 'en',
+		metadata: {},
+		gold: { preference: 'A' },
+		payload: {
+			prompt: 'Pick one',
+			responses: [
+				{ id: 'A', text: 'One', label: 'Model 1' },
+				{ id: 'B', text: 'Two' }
+			]
+		}
+	}
 ];
 
 beforeAll(async () => {
@@ -68,7 +140,9 @@ describe('export access and filters', () => {
 		expect((await exportText(x, golden.pid, 'format=jsonl', 'ana')).status).toBe(403);
 		const pm = await exportText(x, golden.pid, 'format=csv', 'pm');
 		expect(pm.status).toBe(200);
-		expect(pm.headers.get('content-disposition')).toMatch(/filename="concord-golden-fixture-csv-\d{4}-\d{2}-\d{2}\.csv"/);
+		expect(pm.headers.get('content-disposition')).toMatch(
+			/filename="concord-golden-fixture-csv-\d{4}-\d{2}-\d{2}\.csv"/
+		);
 		expect(pm.headers.get('cache-control')).toBe('no-store');
 	});
 
@@ -82,7 +156,8 @@ describe('export access and filters', () => {
 	});
 
 	it('filters evaluations by state, date range, rubric version and guideline version', async () => {
-		const count = async (q: string) => (await exportText(x, golden.pid, `format=jsonl${q}`)).text.split('\n').filter(Boolean).length;
+		const count = async (q: string) =>
+			(await exportText(x, golden.pid, `format=jsonl${q}`)).text.split('\n').filter(Boolean).length;
 		expect(await count('')).toBe(16);
 		expect(await count('&state=all')).toBe(17);
 		expect(await count('&state=draft')).toBe(1);
@@ -94,7 +169,9 @@ describe('export access and filters', () => {
 		expect(await count('&rubricVersion=2')).toBe(0);
 		expect(await count(`&guidelineVersionId=${golden.guidelineVersionId}`)).toBe(16);
 		expect(await count('&guidelineVersionId=other')).toBe(0);
-		expect((await exportText(x, golden.pid, 'format=escalations&state=open')).text.split('\n').filter(Boolean)).toHaveLength(1);
+		expect(
+			(await exportText(x, golden.pid, 'format=escalations&state=open')).text.split('\n').filter(Boolean)
+		).toHaveLength(1);
 	});
 
 	it('writes CSV that parses back to the same cells, with formula-looking text neutralised', async () => {

@@ -17,7 +17,11 @@ async function itemCount(projectId = pid): Promise<number> {
 	return (await x.server.api(`/api/projects/${projectId}/items?limit=1`, { headers: x.as.lead })).body.total;
 }
 
-const text = (prompt: string, extra: Record<string, unknown> = {}) => ({ modality: 'text', payload: { prompt, response: `Answer to ${prompt}` }, ...extra });
+const text = (prompt: string, extra: Record<string, unknown> = {}) => ({
+	modality: 'text',
+	payload: { prompt, response: `Answer to ${prompt}` },
+	...extra
+});
 
 describe('JSONL', () => {
 	it('reports every bad line and imports nothing', async () => {
@@ -79,15 +83,30 @@ describe('CSV', () => {
 		expect(res.status).toBe(201);
 		expect(res.body).toMatchObject({ imported: 3, skipped: 0 });
 		const items = (await x.server.api(`/api/projects/${p}/items?limit=10`, { headers: x.as.lead })).body.items;
-		expect(items[0]).toMatchObject({ externalId: 'c-1', payload: { prompt: 'What is 2+2?', response: 'It is "4", of course.' }, metadata: { domain: 'math' } });
-		expect(items[1]).toMatchObject({ externalId: 'c-2', language: 'pt-BR', payload: { prompt: 'Multi\nline prompt' }, metadata: {} });
+		expect(items[0]).toMatchObject({
+			externalId: 'c-1',
+			payload: { prompt: 'What is 2+2?', response: 'It is "4", of course.' },
+			metadata: { domain: 'math' }
+		});
+		expect(items[1]).toMatchObject({
+			externalId: 'c-2',
+			language: 'pt-BR',
+			payload: { prompt: 'Multi\nline prompt' },
+			metadata: {}
+		});
 		expect(items[2].externalId).toMatch(/^sha256:/);
 		expect((await importRaw(x, p, csv, 'csv')).body).toMatchObject({ imported: 0, skipped: 3 });
 	});
 
 	it('reports each bad row by the line it starts on and imports nothing', async () => {
 		const { pid: p } = await createProject(x, 'CSV errors');
-		const csv = 'prompt,response,language\n' + 'ok,fine,en\n' + '"spans\ntwo lines",,en\n' + 'too,many,fields,here\n' + 'bad,language,english!\n' + '"unterminated,x,en\n';
+		const csv =
+			'prompt,response,language\n' +
+			'ok,fine,en\n' +
+			'"spans\ntwo lines",,en\n' +
+			'too,many,fields,here\n' +
+			'bad,language,english!\n' +
+			'"unterminated,x,en\n';
 		const res = await importRaw(x, p, csv, 'csv');
 		expect(res.status).toBe(400);
 		expect(res.body.error.details.map((d: { line: number }) => d.line)).toEqual([3, 5, 6, 7]);
@@ -128,8 +147,19 @@ describe('zip archives', () => {
 	it('imports items.jsonl with media referenced by relative path, and re-imports without duplicates', async () => {
 		const { pid: p } = await createProject(x, 'Zip import');
 		const items = jsonl([
-			{ externalId: 'z-1', modality: 'caption', payload: { image: { src: 'images/cat.png', alt: 'a cat' }, caption: 'A cat on a mat' } },
-			{ modality: 'image_edit', payload: { original: { src: './images/cat.png' }, instruction: 'Make it blue', edited: { src: 'images/blue.png' } } }
+			{
+				externalId: 'z-1',
+				modality: 'caption',
+				payload: { image: { src: 'images/cat.png', alt: 'a cat' }, caption: 'A cat on a mat' }
+			},
+			{
+				modality: 'image_edit',
+				payload: {
+					original: { src: './images/cat.png' },
+					instruction: 'Make it blue',
+					edited: { src: 'images/blue.png' }
+				}
+			}
 		]);
 		const zip = makeZip([
 			{ name: 'batch/items.jsonl', data: items, deflate: true },

@@ -17,7 +17,18 @@ afterAll(() => x.server.close());
 
 function* largeJsonl(n: number): Generator<string> {
 	for (let i = 0; i < n; i++) {
-		yield JSON.stringify({ externalId: `big-${i}`, modality: 'text', language: i % 3 ? 'en' : 'pt-BR', metadata: { batch: i % 10 }, payload: { prompt: `Question number ${i}?`, response: `Answer number ${i}, with some text to make the line realistic.` } }) + '\n';
+		yield (
+			JSON.stringify({
+				externalId: `big-${i}`,
+				modality: 'text',
+				language: i % 3 ? 'en' : 'pt-BR',
+				metadata: { batch: i % 10 },
+				payload: {
+					prompt: `Question number ${i}?`,
+					response: `Answer number ${i}, with some text to make the line realistic.`
+				}
+			}) + '\n'
+		);
 	}
 }
 
@@ -49,7 +60,13 @@ describe('a 100,000-item project', () => {
 		expect(exported.status).toBe(200);
 		let writeDuringExport = 0;
 		const lines = await countLines(exported.body!, async () => {
-			writeDuringExport = (await importRaw(x, pid, jsonl([{ externalId: 'during-export', modality: 'text', payload: { prompt: 'p', response: 'r' } }]))).status;
+			writeDuringExport = (
+				await importRaw(
+					x,
+					pid,
+					jsonl([{ externalId: 'during-export', modality: 'text', payload: { prompt: 'p', response: 'r' } }])
+				)
+			).status;
 		});
 		expect(writeDuringExport).toBe(201);
 		expect(lines).toBe(N);

@@ -31,7 +31,9 @@ describe('behind a trusted proxy (TRUST_PROXY=1)', () => {
 		const owner = await signIn(proxied, 'ana@demo.test', DEMO_PASSWORD, { 'x-forwarded-for': '198.51.100.7' });
 		expect(owner.status).toBe(200);
 		// The same address may still sign in to other accounts (the per-address limit is higher).
-		expect((await signIn(proxied, 'ben@demo.test', DEMO_PASSWORD, { 'x-forwarded-for': '203.0.113.5' })).status).toBe(200);
+		expect((await signIn(proxied, 'ben@demo.test', DEMO_PASSWORD, { 'x-forwarded-for': '203.0.113.5' })).status).toBe(
+			200
+		);
 	});
 
 	it('uses the last X-Forwarded-For entry (the hop the proxy added), not what the client wrote before it', async () => {
@@ -39,7 +41,9 @@ describe('behind a trusted proxy (TRUST_PROXY=1)', () => {
 		await hammer(proxied, 'chen@demo.test', (i) => `10.0.0.${i}, 203.0.113.9`);
 		const res = await signIn(proxied, 'chen@demo.test', DEMO_PASSWORD, { 'x-forwarded-for': '192.0.2.1, 203.0.113.9' });
 		expect(res.status).toBe(429);
-		expect((await signIn(proxied, 'chen@demo.test', DEMO_PASSWORD, { 'x-forwarded-for': '203.0.113.9, 192.0.2.1' })).status).toBe(200);
+		expect(
+			(await signIn(proxied, 'chen@demo.test', DEMO_PASSWORD, { 'x-forwarded-for': '203.0.113.9, 192.0.2.1' })).status
+		).toBe(200);
 	});
 
 	it('marks the session cookie Secure when X-Forwarded-Proto is https, and only then', async () => {

@@ -16,18 +16,33 @@ let outsider: Record<string, string>;
 let otherProject: Record<string, string>;
 
 async function createUser(key: string): Promise<void> {
-	const res = await x.server.api('/api/admin/users', { headers: x.as.admin, body: { email: email(key), name: key, password: DEMO_PASSWORD } });
+	const res = await x.server.api('/api/admin/users', {
+		headers: x.as.admin,
+		body: { email: email(key), name: key, password: DEMO_PASSWORD }
+	});
 	if (res.status !== 201) throw new Error(`creating ${key}: ${res.status}`);
 }
 
-async function upload(projectId: string, bytes: Buffer, who: Record<string, string> = x.as.lead): Promise<{ src: string; sha256: string }> {
-	const res = await fetch(`${x.server.url}/api/projects/${projectId}/media`, { method: 'POST', headers: { ...who, 'content-type': 'image/png' }, body: new Blob([new Uint8Array(bytes)]) });
+async function upload(
+	projectId: string,
+	bytes: Buffer,
+	who: Record<string, string> = x.as.lead
+): Promise<{ src: string; sha256: string }> {
+	const res = await fetch(`${x.server.url}/api/projects/${projectId}/media`, {
+		method: 'POST',
+		headers: { ...who, 'content-type': 'image/png' },
+		body: new Blob([new Uint8Array(bytes)])
+	});
 	expect(res.status).toBe(201);
 	return (await res.json()) as { src: string; sha256: string };
 }
 
 async function referenceInItem(projectId: string, src: string): Promise<void> {
-	const res = await importRaw(x, projectId, jsonl([{ modality: 'caption', payload: { image: { src }, caption: `Uses ${src}` } }]));
+	const res = await importRaw(
+		x,
+		projectId,
+		jsonl([{ modality: 'caption', payload: { image: { src }, caption: `Uses ${src}` } }])
+	);
 	expect(res.status).toBe(201);
 }
 
@@ -42,7 +57,11 @@ beforeAll(async () => {
 	await createUser('outsider');
 	await createUser('other');
 	const b = await x.server.api('/api/projects', { headers: x.as.admin, body: { name: 'Media B' } });
-	await x.server.api(`/api/projects/${b.body.project.id}/members`, { method: 'PUT', headers: x.as.admin, body: { email: email('other'), role: 'lead' } });
+	await x.server.api(`/api/projects/${b.body.project.id}/members`, {
+		method: 'PUT',
+		headers: x.as.admin,
+		body: { email: email('other'), role: 'lead' }
+	});
 	outsider = await x.server.login(email('outsider'));
 	otherProject = await x.server.login(email('other'));
 	// Larger than one read chunk (64 KiB), so ranges cross chunk boundaries.
@@ -94,7 +113,11 @@ describe('byte ranges', () => {
 	});
 
 	it('ignores a range it does not serve (several ranges, reversed, stale If-Range): the whole file', async () => {
-		const ignored: Record<string, string>[] = [{ range: 'bytes=0-1,5-6' }, { range: 'bytes=9-2' }, { range: 'bytes=0-9', 'if-range': '"not-this-file"' }];
+		const ignored: Record<string, string>[] = [
+			{ range: 'bytes=0-1,5-6' },
+			{ range: 'bytes=9-2' },
+			{ range: 'bytes=0-9', 'if-range': '"not-this-file"' }
+		];
 		for (const headers of ignored) {
 			const res = await get(src, { ...x.as.ana, ...headers });
 			expect(res.status).toBe(200);
@@ -140,7 +163,11 @@ describe('who may fetch a file', () => {
 	it('a file referenced in two projects is reached through either', async () => {
 		const { pid: b } = await createProject(x, 'Media shared');
 		await referenceInItem(b, src);
-		const res = await x.server.api(`/api/projects/${b}/members`, { method: 'PUT', headers: x.as.admin, body: { email: email('outsider'), role: 'evaluator' } });
+		const res = await x.server.api(`/api/projects/${b}/members`, {
+			method: 'PUT',
+			headers: x.as.admin,
+			body: { email: email('outsider'), role: 'evaluator' }
+		});
 		expect(res.status).toBeLessThan(300);
 		expect((await get(src, outsider)).status).toBe(200);
 		expect((await get(src, otherProject)).status).toBe(404);
@@ -149,12 +176,21 @@ describe('who may fetch a file', () => {
 
 describe('importing a reference', () => {
 	it('to a file the importer may not read is refused as unknown, and opens nothing', async () => {
-		const b = (await x.server.api('/api/projects', { headers: x.as.admin, body: { name: 'Media C' } })).body.project.id as string;
-		await x.server.api(`/api/projects/${b}/members`, { method: 'PUT', headers: x.as.admin, body: { email: email('outsider'), role: 'lead' } });
+		const b = (await x.server.api('/api/projects', { headers: x.as.admin, body: { name: 'Media C' } })).body.project
+			.id as string;
+		await x.server.api(`/api/projects/${b}/members`, {
+			method: 'PUT',
+			headers: x.as.admin,
+			body: { email: email('outsider'), role: 'lead' }
+		});
 		const secret = pngOfSize(1024, randomBytes(1024));
 		const stored = await upload(pid, secret);
 		// The outsider leads project C and knows the file's address, but may not read the file.
-		const asOutsider = await fetch(`${x.server.url}/api/projects/${b}/items/import`, { method: 'POST', headers: { ...outsider, 'content-type': 'text/plain' }, body: jsonl([{ modality: 'caption', payload: { image: { src: stored.src }, caption: 'borrowed' } }]) });
+		const asOutsider = await fetch(`${x.server.url}/api/projects/${b}/items/import`, {
+			method: 'POST',
+			headers: { ...outsider, 'content-type': 'text/plain' },
+			body: jsonl([{ modality: 'caption', payload: { image: { src: stored.src }, caption: 'borrowed' } }])
+		});
 		expect(asOutsider.status).toBe(400);
 		expect(JSON.stringify(await asOutsider.json())).toContain("not in this server's media store");
 		expect((await get(stored.src, outsider)).status).toBe(404);

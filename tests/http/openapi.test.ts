@@ -18,7 +18,13 @@ type Operation = {
 };
 
 let x: ExchangeServer;
-let doc: { openapi: string; tags: { name: string }[]; paths: Record<string, Record<string, Operation>>; components: Record<string, any>; security: unknown[] };
+let doc: {
+	openapi: string;
+	tags: { name: string }[];
+	paths: Record<string, Record<string, Operation>>;
+	components: Record<string, any>;
+	security: unknown[];
+};
 
 beforeAll(async () => {
 	x = await startExchangeServer();
@@ -31,10 +37,15 @@ afterAll(() => x.server.close());
 /** `method /path/{param}` for every route the app serves: middleware (ALL) and the web app's catch-all left out. */
 function servedOperations(routes: readonly RouterRoute[]): string[] {
 	const served = routes.filter((r) => r.method !== 'ALL' && /^\/(api|media)\//.test(r.path));
-	return [...new Set(served.map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)(\{[^}]*\})?\??/g, '{$1}')}`))];
+	return [
+		...new Set(served.map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)(\{[^}]*\})?\??/g, '{$1}')}`))
+	];
 }
 
-const documented = () => Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ key: `${method} ${path}`, method, path, op })));
+const documented = () =>
+	Object.entries(doc.paths).flatMap(([path, item]) =>
+		Object.entries(item).map(([method, op]) => ({ key: `${method} ${path}`, method, path, op }))
+	);
 
 describe('GET /api/openapi.json', () => {
 	it('documents every route the server serves, and only those', () => {
@@ -50,7 +61,14 @@ describe('GET /api/openapi.json', () => {
 		const tags = doc.tags.map((t) => t.name);
 		const incomplete = documented().filter(({ op }) => {
 			const success = Object.keys(op.responses).some((status) => /^2\d\d$/.test(status));
-			return !op.summary || op.tags?.length !== 1 || !tags.includes(op.tags[0]) || !/^Who: .+\.$/.test(op.description ?? '') || !success || !op.responses.default;
+			return (
+				!op.summary ||
+				op.tags?.length !== 1 ||
+				!tags.includes(op.tags[0]) ||
+				!/^Who: .+\.$/.test(op.description ?? '') ||
+				!success ||
+				!op.responses.default
+			);
 		});
 		expect(incomplete.map((o) => o.key)).toEqual([]);
 		const ids = documented().map((o) => o.op.operationId);
@@ -65,9 +83,14 @@ describe('GET /api/openapi.json', () => {
 		const validating: string[] = [];
 		for (const op of writes) {
 			const [method, path] = op.split(' ');
-			const res = await fetch(x.server.url + path.replace(/\{\w+\}/g, 'doc-probe'), { method: method.toUpperCase(), headers: { origin: x.server.url, 'content-type': 'application/json' }, body: '[]' });
+			const res = await fetch(x.server.url + path.replace(/\{\w+\}/g, 'doc-probe'), {
+				method: method.toUpperCase(),
+				headers: { origin: x.server.url, 'content-type': 'application/json' },
+				body: '[]'
+			});
 			const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
-			if (body?.error?.code === 'validation_failed' && body.error.message === 'The json is not valid') validating.push(op);
+			if (body?.error?.code === 'validation_failed' && body.error.message === 'The json is not valid')
+				validating.push(op);
 		}
 		expect(validating.length).toBeGreaterThan(15);
 		const undocumented = validating.filter((op) => {
@@ -82,32 +105,64 @@ describe('GET /api/openapi.json', () => {
 		const importOp = doc.paths['/api/projects/{pid}/items/import'].post;
 		expect(importOp.parameters).toEqual([
 			{ name: 'pid', in: 'path', required: true, schema: { type: 'string' } },
-			expect.objectContaining({ name: 'format', in: 'query', schema: expect.objectContaining({ enum: ['jsonl', 'csv', 'labelstudio', 'zip'] }) })
+			expect.objectContaining({
+				name: 'format',
+				in: 'query',
+				schema: expect.objectContaining({ enum: ['jsonl', 'csv', 'labelstudio', 'zip'] })
+			})
 		]);
-		expect(Object.keys(importOp.requestBody!.content)).toEqual(['application/x-ndjson', 'text/csv', 'application/json', 'application/zip']);
+		expect(Object.keys(importOp.requestBody!.content)).toEqual([
+			'application/x-ndjson',
+			'text/csv',
+			'application/json',
+			'application/zip'
+		]);
 		expect(Object.keys(importOp.responses)).toEqual(expect.arrayContaining(['201', '400', 'default']));
-		expect(Object.keys(doc.paths['/api/projects/{pid}/media'].post.requestBody!.content)).toEqual(['application/octet-stream']);
+		expect(Object.keys(doc.paths['/api/projects/{pid}/media'].post.requestBody!.content)).toEqual([
+			'application/octet-stream'
+		]);
 
-		const evaluation = doc.paths['/api/items/{id}/evaluations'].post.requestBody!.content['application/json'].schema as { properties: Record<string, unknown>; required: string[] };
+		const evaluation = doc.paths['/api/items/{id}/evaluations'].post.requestBody!.content['application/json']
+			.schema as { properties: Record<string, unknown>; required: string[] };
 		expect(evaluation.properties.state).toEqual(expect.objectContaining({ enum: ['draft', 'submitted'] }));
 		expect(evaluation.required).toEqual(['rubricId']);
-		expect(doc.paths['/api/items/{id}/evaluations'].post.responses['400'].content!['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' });
+		expect(doc.paths['/api/items/{id}/evaluations'].post.responses['400'].content!['application/json'].schema).toEqual({
+			$ref: '#/components/schemas/Error'
+		});
 
 		const exportOp = doc.paths['/api/projects/{pid}/export'].get;
-		expect(exportOp.parameters!.map((p) => p.name)).toEqual(['pid', 'format', 'from', 'to', 'state', 'rubricVersion', 'guidelineVersionId']);
+		expect(exportOp.parameters!.map((p) => p.name)).toEqual([
+			'pid',
+			'format',
+			'from',
+			'to',
+			'state',
+			'rubricVersion',
+			'guidelineVersionId'
+		]);
 		const exportTypes = new Set(EXPORT_FORMATS.map((f) => formatSpec(f).contentType.split(';')[0]));
 		expect(Object.keys(exportOp.responses['200'].content!).sort()).toEqual([...exportTypes].sort());
-		expect(Object.keys(doc.paths['/api/guidelines/{id}/versions/{n}/markdown'].get.responses['200'].content!)).toEqual(['text/markdown']);
-		expect(Object.keys(doc.paths['/api/projects/{pid}/agreement'].get.responses['200'].content!)).toEqual(['application/json', 'text/csv']);
+		expect(Object.keys(doc.paths['/api/guidelines/{id}/versions/{n}/markdown'].get.responses['200'].content!)).toEqual([
+			'text/markdown'
+		]);
+		expect(Object.keys(doc.paths['/api/projects/{pid}/agreement'].get.responses['200'].content!)).toEqual([
+			'application/json',
+			'text/csv'
+		]);
 
 		expect(doc.components.schemas.ItemInput.properties.modality.enum).toContain('image_edit');
 		expect(doc.components.schemas.Error.properties.error.properties.code.enum).toContain('validation_failed');
 	});
 
 	it('declares the cookie and bearer schemes, and no credentials for the public routes', () => {
-		expect(doc.components.securitySchemes).toEqual({ cookie: { type: 'apiKey', in: 'cookie', name: 'concord_session' }, bearer: { type: 'http', scheme: 'bearer' } });
+		expect(doc.components.securitySchemes).toEqual({
+			cookie: { type: 'apiKey', in: 'cookie', name: 'concord_session' },
+			bearer: { type: 'http', scheme: 'bearer' }
+		});
 		expect(doc.security).toEqual([{ cookie: [] }, { bearer: [] }]);
-		const open = documented().filter((o) => o.op.security?.length === 0).map((o) => o.key);
+		const open = documented()
+			.filter((o) => o.op.security?.length === 0)
+			.map((o) => o.key);
 		expect(open.sort()).toEqual(['get /api/docs', 'get /api/health', 'get /api/openapi.json', 'post /api/auth/login']);
 	});
 });
@@ -123,8 +178,14 @@ describe('GET /api/docs', () => {
 		expect(csp).not.toContain('unsafe-inline');
 		const html = await res.text();
 		expect(html).not.toMatch(/<script|https?:\/\/(?!127)/);
-		const rows = [...html.matchAll(/<td class="m">(\w+)<\/td><td><code>([^<]+)<\/code>/g)].map((m) => `${m[1]} ${m[2]}`);
-		expect(rows.sort()).toEqual(documented().map((o) => o.key).sort());
+		const rows = [...html.matchAll(/<td class="m">(\w+)<\/td><td><code>([^<]+)<\/code>/g)].map(
+			(m) => `${m[1]} ${m[2]}`
+		);
+		expect(rows.sort()).toEqual(
+			documented()
+				.map((o) => o.key)
+				.sort()
+		);
 		expect(html).toContain('/api/openapi.json');
 	});
 });

@@ -12,7 +12,9 @@ let admin: Record<string, string>;
 
 beforeAll(async () => {
 	server = await startTestServer();
-	[lead, ana, ben, pm, admin] = await Promise.all(['lead', 'ana', 'ben', 'pm', 'admin'].map((u) => server.login(`${u}@demo.test`)));
+	[lead, ana, ben, pm, admin] = await Promise.all(
+		['lead', 'ana', 'ben', 'pm', 'admin'].map((u) => server.login(`${u}@demo.test`))
+	);
 	pid = (await server.api('/api/projects', { headers: lead })).body.projects[0].id;
 });
 afterAll(() => server.close());
@@ -39,7 +41,13 @@ describe('projects and rubrics', () => {
 		expect(res.status).toBe(200);
 		const dims = res.body.rubrics[0].dimensions;
 		expect(dims.length).toBeGreaterThan(3);
-		for (const d of dims) expect(d).toMatchObject({ key: expect.any(String), label: expect.any(String), scale: expect.any(String), level: expect.any(String) });
+		for (const d of dims)
+			expect(d).toMatchObject({
+				key: expect.any(String),
+				label: expect.any(String),
+				scale: expect.any(String),
+				level: expect.any(String)
+			});
 	});
 
 	it('requires sign-in', async () => {
@@ -52,7 +60,15 @@ describe('items', () => {
 		const asLead = await server.api(`/api/projects/${pid}/items?limit=500`, { headers: lead });
 		const asAna = await server.api(`/api/projects/${pid}/items?limit=500`, { headers: ana });
 		const modalities = new Set(asLead.body.items.map((i: { modality: string }) => i.modality));
-		expect([...modalities].sort()).toEqual(['caption', 'chat', 'image_edit', 'multimodal', 'pairwise', 'text', 'video']);
+		expect([...modalities].sort()).toEqual([
+			'caption',
+			'chat',
+			'image_edit',
+			'multimodal',
+			'pairwise',
+			'text',
+			'video'
+		]);
 		expect(asLead.body.total).toBeGreaterThanOrEqual(30);
 		expect(asLead.body.items.some((i: { gold: unknown }) => i.gold)).toBe(true);
 		expect(asAna.body.items.every((i: { gold: unknown }) => i.gold === null)).toBe(true);
@@ -90,16 +106,33 @@ describe('items', () => {
 	it('imports valid JSONL for leads, and refuses evaluators', async () => {
 		const jsonl = [
 			{ externalId: 'imp-1', modality: 'text', payload: { prompt: 'What is 2+2?', response: '4' }, language: 'en' },
-			{ externalId: 'imp-2', modality: 'text', payload: { prompt: 'Capital of Brazil?', response: 'Brasília' }, language: 'pt-BR' }
+			{
+				externalId: 'imp-2',
+				modality: 'text',
+				payload: { prompt: 'Capital of Brazil?', response: 'Brasília' },
+				language: 'pt-BR'
+			}
 		]
 			.map((l) => JSON.stringify(l))
 			.join('\n');
-		const denied = await server.api(`/api/projects/${pid}/items/import`, { method: 'POST', raw: jsonl, headers: { ...ana, 'content-type': 'application/x-ndjson' } });
+		const denied = await server.api(`/api/projects/${pid}/items/import`, {
+			method: 'POST',
+			raw: jsonl,
+			headers: { ...ana, 'content-type': 'application/x-ndjson' }
+		});
 		expect(denied.status).toBe(403);
-		const res = await server.api(`/api/projects/${pid}/items/import`, { method: 'POST', raw: jsonl, headers: { ...lead, 'content-type': 'application/x-ndjson' } });
+		const res = await server.api(`/api/projects/${pid}/items/import`, {
+			method: 'POST',
+			raw: jsonl,
+			headers: { ...lead, 'content-type': 'application/x-ndjson' }
+		});
 		expect(res.status).toBe(201);
 		expect(res.body.imported).toBe(2);
-		const again = await server.api(`/api/projects/${pid}/items/import`, { method: 'POST', raw: jsonl, headers: { ...lead, 'content-type': 'application/x-ndjson' } });
+		const again = await server.api(`/api/projects/${pid}/items/import`, {
+			method: 'POST',
+			raw: jsonl,
+			headers: { ...lead, 'content-type': 'application/x-ndjson' }
+		});
 		expect(again.body).toMatchObject({ imported: 0, skipped: 2 });
 	});
 
@@ -111,7 +144,11 @@ describe('items', () => {
 			JSON.stringify({ externalId: 'bad-2', modality: 'text', payload: { prompt: 'p' } }),
 			JSON.stringify({ externalId: 'bad-3', modality: 'hologram', payload: {} })
 		].join('\n');
-		const res = await server.api(`/api/projects/${pid}/items/import`, { method: 'POST', raw: lines, headers: { ...lead, 'content-type': 'application/x-ndjson' } });
+		const res = await server.api(`/api/projects/${pid}/items/import`, {
+			method: 'POST',
+			raw: lines,
+			headers: { ...lead, 'content-type': 'application/x-ndjson' }
+		});
 		expect(res.status).toBe(400);
 		expect(res.body.error.details.map((d: { line: number }) => d.line)).toEqual([2, 3, 4]);
 		expect(res.body.error.details[1].message).toMatch(/response/);
@@ -125,7 +162,9 @@ describe('evaluations', () => {
 		const items = (await server.api(`/api/projects/${pid}/items?modality=text&limit=100`, { headers: ana })).body.items;
 		const item = items.find((i: { evaluationCount: number }) => i.evaluationCount === 0) ?? items[0];
 		const rubric = (await server.api(`/api/projects/${pid}/rubrics`, { headers: ana })).body.rubrics[0];
-		const dims = rubric.dimensions.filter((d: { modalities?: string[] }) => !d.modalities || d.modalities.includes('text'));
+		const dims = rubric.dimensions.filter(
+			(d: { modalities?: string[] }) => !d.modalities || d.modalities.includes('text')
+		);
 		const scores: Record<string, unknown> = {};
 		for (const d of dims) {
 			if (d.scale === 'likert') scores[d.key] = d.min ?? 1;
@@ -133,30 +172,59 @@ describe('evaluations', () => {
 			else if (d.scale === 'text') scores[d.key] = 'fine';
 			else scores[d.key] = d.options[0].value;
 		}
-		const res = await server.api(`/api/items/${item.id}/evaluations`, { body: { rubricId: rubric.id, scores, rationale: 'Checked the date against the source.', state: 'submitted', timeSpentMs: 42_000 }, headers: ana });
+		const res = await server.api(`/api/items/${item.id}/evaluations`, {
+			body: {
+				rubricId: rubric.id,
+				scores,
+				rationale: 'Checked the date against the source.',
+				state: 'submitted',
+				timeSpentMs: 42_000
+			},
+			headers: ana
+		});
 		expect(res.status).toBe(201);
-		expect(res.body.evaluation).toMatchObject({ rubricVersion: rubric.version, guidelineVersionId: expect.any(String), state: 'submitted' });
-		await server.api(`/api/items/${item.id}/evaluations`, { body: { rubricId: rubric.id, scores: {}, state: 'draft' }, headers: ben });
+		expect(res.body.evaluation).toMatchObject({
+			rubricVersion: rubric.version,
+			guidelineVersionId: expect.any(String),
+			state: 'submitted'
+		});
+		await server.api(`/api/items/${item.id}/evaluations`, {
+			body: { rubricId: rubric.id, scores: {}, state: 'draft' },
+			headers: ben
+		});
 		const mine = await server.api(`/api/items/${item.id}/evaluations`, { headers: ana });
 		expect(mine.body.evaluations.every((e: { evaluatorName: string }) => e.evaluatorName === 'Ana Souza')).toBe(true);
 		const all = await server.api(`/api/items/${item.id}/evaluations`, { headers: lead });
-		expect(all.body.evaluations.map((e: { evaluatorName: string }) => e.evaluatorName)).toEqual(expect.arrayContaining(['Ana Souza', 'Ben Carter']));
+		expect(all.body.evaluations.map((e: { evaluatorName: string }) => e.evaluatorName)).toEqual(
+			expect.arrayContaining(['Ana Souza', 'Ben Carter'])
+		);
 	});
 
 	it('refuses a submission missing required dimensions, and managers cannot evaluate', async () => {
 		const item = (await server.api(`/api/projects/${pid}/items?modality=text`, { headers: ana })).body.items[0];
 		const rubric = (await server.api(`/api/projects/${pid}/rubrics`, { headers: ana })).body.rubrics[0];
-		const res = await server.api(`/api/items/${item.id}/evaluations`, { body: { rubricId: rubric.id, scores: {}, state: 'submitted' }, headers: ben });
+		const res = await server.api(`/api/items/${item.id}/evaluations`, {
+			body: { rubricId: rubric.id, scores: {}, state: 'submitted' },
+			headers: ben
+		});
 		expect(res.status).toBe(400);
 		expect(res.body.error.details.length).toBeGreaterThan(0);
-		const unknown = await server.api(`/api/items/${item.id}/evaluations`, { body: { rubricId: rubric.id, scores: { bogus: 3 }, state: 'draft' }, headers: ben });
+		const unknown = await server.api(`/api/items/${item.id}/evaluations`, {
+			body: { rubricId: rubric.id, scores: { bogus: 3 }, state: 'draft' },
+			headers: ben
+		});
 		expect(unknown.status).toBe(400);
-		const pmRes = await server.api(`/api/items/${item.id}/evaluations`, { body: { rubricId: rubric.id, scores: {}, state: 'draft' }, headers: pm });
+		const pmRes = await server.api(`/api/items/${item.id}/evaluations`, {
+			body: { rubricId: rubric.id, scores: {}, state: 'draft' },
+			headers: pm
+		});
 		expect(pmRes.status).toBe(403);
 	});
 
 	it('writes an audit row for each submission', async () => {
-		const n = server.deps.sqlite.prepare("select count(*) as n from audit_log where action = 'evaluation.submit'").get() as { n: number };
+		const n = server.deps.sqlite
+			.prepare("select count(*) as n from audit_log where action = 'evaluation.submit'")
+			.get() as { n: number };
 		expect(n.n).toBeGreaterThan(0);
 	});
 });
@@ -164,14 +232,36 @@ describe('evaluations', () => {
 describe('admin', () => {
 	it('creates users and adds them to projects; others cannot', async () => {
 		expect((await server.api('/api/admin/users', { headers: lead })).status).toBe(403);
-		const created = await server.api('/api/admin/users', { body: { email: 'dora@demo.test', name: 'Dora Dias', password: 'a-long-password' }, headers: admin });
+		const created = await server.api('/api/admin/users', {
+			body: { email: 'dora@demo.test', name: 'Dora Dias', password: 'a-long-password' },
+			headers: admin
+		});
 		expect(created.status).toBe(201);
-		expect((await server.api('/api/admin/users', { body: { email: 'dora@demo.test', name: 'Dora', password: 'a-long-password' }, headers: admin })).status).toBe(409);
+		expect(
+			(
+				await server.api('/api/admin/users', {
+					body: { email: 'dora@demo.test', name: 'Dora', password: 'a-long-password' },
+					headers: admin
+				})
+			).status
+		).toBe(409);
 		const dora = await server.login('dora@demo.test', 'a-long-password');
 		expect((await server.api(`/api/projects/${pid}`, { headers: dora })).status).toBe(404);
-		const added = await server.api(`/api/projects/${pid}/members`, { method: 'PUT', body: { email: 'dora@demo.test', role: 'evaluator' }, headers: admin });
+		const added = await server.api(`/api/projects/${pid}/members`, {
+			method: 'PUT',
+			body: { email: 'dora@demo.test', role: 'evaluator' },
+			headers: admin
+		});
 		expect(added.status).toBe(200);
 		expect((await server.api(`/api/projects/${pid}`, { headers: dora })).body.project.role).toBe('evaluator');
-		expect((await server.api(`/api/projects/${pid}/members`, { method: 'PUT', body: { email: 'dora@demo.test', role: 'lead' }, headers: lead })).status).toBe(403);
+		expect(
+			(
+				await server.api(`/api/projects/${pid}/members`, {
+					method: 'PUT',
+					body: { email: 'dora@demo.test', role: 'lead' },
+					headers: lead
+				})
+			).status
+		).toBe(403);
 	});
 });

@@ -24,21 +24,43 @@ interface TestProject {
 }
 
 /** A project with its own overlap, the three demo evaluators, a one-dimension rubric and `n` items. */
-async function makeProject(overlap: number, n: number, modalities: (i: number) => { modality: string; language: string } = () => ({ modality: 'text', language: 'en' })): Promise<TestProject> {
-	const created = await server.api('/api/projects', { body: { name: `Queue overlap ${overlap}`, settings: { overlap } }, headers: admin });
+async function makeProject(
+	overlap: number,
+	n: number,
+	modalities: (i: number) => { modality: string; language: string } = () => ({ modality: 'text', language: 'en' })
+): Promise<TestProject> {
+	const created = await server.api('/api/projects', {
+		body: { name: `Queue overlap ${overlap}`, settings: { overlap } },
+		headers: admin
+	});
 	expect(created.status).toBe(201);
 	const pid = created.body.project.id as string;
 	for (const [email, role] of [['lead@demo.test', 'lead'], ...EVALUATORS.map((e) => [`${e}@demo.test`, 'evaluator'])]) {
-		expect((await server.api(`/api/projects/${pid}/members`, { method: 'PUT', body: { email, role }, headers: admin })).status).toBe(200);
+		expect(
+			(await server.api(`/api/projects/${pid}/members`, { method: 'PUT', body: { email, role }, headers: admin }))
+				.status
+		).toBe(200);
 	}
 	const rubric = await server.api(`/api/projects/${pid}/rubrics`, { body: { name: 'Q', definition }, headers: lead });
 	expect(rubric.status).toBe(201);
 	const lines = Array.from({ length: n }, (_, i) => {
 		const { modality, language } = modalities(i);
-		const payload = modality === 'chat' ? { turns: [{ role: 'user', content: `q${i}` }, { role: 'assistant', content: `a${i}` }] } : { prompt: `Prompt ${i}`, response: `Response ${i}` };
+		const payload =
+			modality === 'chat'
+				? {
+						turns: [
+							{ role: 'user', content: `q${i}` },
+							{ role: 'assistant', content: `a${i}` }
+						]
+					}
+				: { prompt: `Prompt ${i}`, response: `Response ${i}` };
 		return JSON.stringify({ externalId: `q-${i}`, modality, language, payload });
 	});
-	const imported = await server.api(`/api/projects/${pid}/items/import`, { method: 'POST', raw: lines.join('\n'), headers: { ...lead, 'content-type': 'application/x-ndjson' } });
+	const imported = await server.api(`/api/projects/${pid}/items/import`, {
+		method: 'POST',
+		raw: lines.join('\n'),
+		headers: { ...lead, 'content-type': 'application/x-ndjson' }
+	});
 	expect(imported.status).toBe(201);
 	return { pid, rubricId: rubric.body.rubric.id };
 }
@@ -46,11 +68,18 @@ async function makeProject(overlap: number, n: number, modalities: (i: number) =
 const queueOf = async (who: string, pid: string, query = '') => {
 	const res = await server.api(`/api/projects/${pid}/queue${query}`, { headers: people[who] });
 	expect(res.status).toBe(200);
-	return res.body as { items: { id: string; myState: string | null; reviewRequested: boolean; modality: string; language: string }[]; progress: { done: number; total: number }; facets: { modalities: string[]; languages: string[] } };
+	return res.body as {
+		items: { id: string; myState: string | null; reviewRequested: boolean; modality: string; language: string }[];
+		progress: { done: number; total: number };
+		facets: { modalities: string[]; languages: string[] };
+	};
 };
 
 const submit = (who: string, itemId: string, rubricId: string, state: 'draft' | 'submitted' = 'submitted') =>
-	server.api(`/api/items/${itemId}/evaluations`, { body: { rubricId, scores: state === 'submitted' ? { quality: 3 } : {}, state }, headers: people[who] });
+	server.api(`/api/items/${itemId}/evaluations`, {
+		body: { rubricId, scores: state === 'submitted' ? { quality: 3 } : {}, state },
+		headers: people[who]
+	});
 
 /** Every evaluator works through their queue, all asking concurrently each round, until nobody gets anything. */
 async function drain(p: TestProject): Promise<Map<string, string[]>> {
@@ -108,7 +137,11 @@ describe('overlap', () => {
 		const p = await makeProject(2, 3);
 		const queues = await Promise.all(EVALUATORS.flatMap((e) => [queueOf(e, p.pid), queueOf(e, p.pid)]));
 		const holders = new Map<string, Set<string>>();
-		queues.forEach((q, i) => q.items.forEach((item) => holders.set(item.id, (holders.get(item.id) ?? new Set()).add(EVALUATORS[Math.floor(i / 2)]))));
+		queues.forEach((q, i) =>
+			q.items.forEach((item) =>
+				holders.set(item.id, (holders.get(item.id) ?? new Set()).add(EVALUATORS[Math.floor(i / 2)]))
+			)
+		);
 		for (const [, who] of holders) expect(who.size).toBeLessThanOrEqual(2);
 		expect([...holders.values()].reduce((n, s) => n + s.size, 0)).toBe(6);
 	});
@@ -119,8 +152,17 @@ describe('skip, resume, expiry', () => {
 		const p = await makeProject(1, 4);
 		const a = await queueOf('ana', p.pid);
 		const skipped = a.items[0].id;
-		expect((await server.api(`/api/items/${skipped}/skip`, { body: { reason: '' }, headers: people.ana })).status).toBe(400);
-		expect((await server.api(`/api/items/${skipped}/skip`, { body: { reason: 'Outside my expertise' }, headers: people.ana })).status).toBe(200);
+		expect((await server.api(`/api/items/${skipped}/skip`, { body: { reason: '' }, headers: people.ana })).status).toBe(
+			400
+		);
+		expect(
+			(
+				await server.api(`/api/items/${skipped}/skip`, {
+					body: { reason: 'Outside my expertise' },
+					headers: people.ana
+				})
+			).status
+		).toBe(200);
 		const again = await queueOf('ana', p.pid);
 		expect(again.items.map((i) => i.id)).not.toContain(skipped);
 		expect(again.items.map((i) => i.id)).toContain(a.items[1].id);
@@ -153,7 +195,9 @@ describe('skip, resume, expiry', () => {
 		const a = await queueOf('ana', p.pid);
 		expect(a.items).toHaveLength(2);
 		// Ana leaves for three hours: her reservations expire.
-		server.deps.db.run(sql`update assignments set reserved_at = reserved_at - ${3 * 3600_000} where item_id in (select id from items where project_id = ${p.pid})`);
+		server.deps.db.run(
+			sql`update assignments set reserved_at = reserved_at - ${3 * 3600_000} where item_id in (select id from items where project_id = ${p.pid})`
+		);
 		const b = await queueOf('ben', p.pid);
 		expect(b.items.map((i) => i.id).sort()).toEqual(a.items.map((i) => i.id).sort());
 		expect((await queueOf('ana', p.pid)).items).toEqual([]);
@@ -164,7 +208,9 @@ describe('skip, resume, expiry', () => {
 		const p = await makeProject(1, 1);
 		const [item] = (await queueOf('ana', p.pid)).items;
 		expect((await submit('ana', item.id, p.rubricId, 'draft')).status).toBe(201);
-		server.deps.db.run(sql`update assignments set reserved_at = reserved_at - ${3 * 3600_000} where item_id = ${item.id}`);
+		server.deps.db.run(
+			sql`update assignments set reserved_at = reserved_at - ${3 * 3600_000} where item_id = ${item.id}`
+		);
 		expect((await queueOf('ben', p.pid)).items).toEqual([]);
 		expect((await queueOf('ana', p.pid)).items.map((i) => i.id)).toEqual([item.id]);
 	});
@@ -178,7 +224,10 @@ describe('filters and progress', () => {
 		expect(chat.items.every((i) => i.modality === 'chat')).toBe(true);
 		expect(chat.progress.total).toBe(3);
 		const pt = await queueOf('ben', p.pid, '?language=pt-BR&modality=text');
-		expect(pt.items.map((i) => [i.modality, i.language])).toEqual([['text', 'pt-BR'], ['text', 'pt-BR']]);
+		expect(pt.items.map((i) => [i.modality, i.language])).toEqual([
+			['text', 'pt-BR'],
+			['text', 'pt-BR']
+		]);
 		expect(chat.facets).toEqual({ modalities: ['chat', 'text'], languages: ['en', 'pt-BR'] });
 		expect((await server.api(`/api/projects/${p.pid}/queue?modality=bogus`, { headers: people.ana })).status).toBe(400);
 	});
@@ -187,7 +236,11 @@ describe('filters and progress', () => {
 		const p = await makeProject(1, 1);
 		const pm = await server.login('pm@demo.test');
 		expect((await server.api(`/api/projects/${p.pid}/queue`, { headers: pm })).status).toBe(404);
-		await server.api(`/api/projects/${p.pid}/members`, { method: 'PUT', body: { email: 'pm@demo.test', role: 'manager' }, headers: admin });
+		await server.api(`/api/projects/${p.pid}/members`, {
+			method: 'PUT',
+			body: { email: 'pm@demo.test', role: 'manager' },
+			headers: admin
+		});
 		expect((await server.api(`/api/projects/${p.pid}/queue`, { headers: pm })).status).toBe(403);
 		expect((await server.api(`/api/projects/${p.pid}/queue`, { headers: lead })).status).toBe(200);
 	});

@@ -27,16 +27,27 @@ describe('validate()', () => {
 	});
 
 	it('joins nested paths with dots', async () => {
-		const res = await x.server.api('/api/items/any-item/evaluations', { headers: x.as.ana, body: { rubricId: 'r', flags: ['ok', 7] } });
+		const res = await x.server.api('/api/items/any-item/evaluations', {
+			headers: x.as.ana,
+			body: { rubricId: 'r', flags: ['ok', 7] }
+		});
 		expect(res.status).toBe(400);
-		expect(res.body.error).toEqual({ code: 'validation_failed', message: 'The json is not valid', details: [{ path: 'flags.1', message: expect.any(String) }] });
+		expect(res.body.error).toEqual({
+			code: 'validation_failed',
+			message: 'The json is not valid',
+			details: [{ path: 'flags.1', message: expect.any(String) }]
+		});
 	});
 
 	it('answers a bad query with validation_failed naming the parameter, and passes defaults and coercions on', async () => {
 		const { pid } = await createProject(x, 'Validation');
 		const bad = await x.server.api(`/api/projects/${pid}/items?limit=0`, { headers: x.as.lead });
 		expect(bad.status).toBe(400);
-		expect(bad.body.error).toEqual({ code: 'validation_failed', message: 'The query is not valid', details: [{ path: 'limit', message: expect.any(String) }] });
+		expect(bad.body.error).toEqual({
+			code: 'validation_failed',
+			message: 'The query is not valid',
+			details: [{ path: 'limit', message: expect.any(String) }]
+		});
 		const good = await x.server.api(`/api/projects/${pid}/items?limit=5`, { headers: x.as.lead });
 		expect(good.status).toBe(200);
 		expect(good.body).toEqual({ items: [], total: 0 });

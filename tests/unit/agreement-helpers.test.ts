@@ -1,7 +1,15 @@
 // Helpers around the coefficients: per-item disagreement (ranking ambiguous items), per-rater agreement with the
 // others and with gold, per-dimension agreement, the seeded bootstrap interval, and the speed on a million ratings.
 import { describe, expect, it } from 'vitest';
-import { agreementByDimension, itemDisagreement, krippendorffAlpha, raterAgreement, type DimensionRating, type Level, type RatingTable } from '#shared/agreement/index';
+import {
+	agreementByDimension,
+	itemDisagreement,
+	krippendorffAlpha,
+	raterAgreement,
+	type DimensionRating,
+	type Level,
+	type RatingTable
+} from '#shared/agreement/index';
 import { fromMatrix, KRIPPENDORFF_2011 } from '../fixtures/agreement/worked-examples';
 
 const LEVELS: Level[] = ['nominal', 'ordinal', 'interval', 'ratio'];
@@ -26,7 +34,12 @@ describe('per-item disagreement', () => {
 	});
 
 	it('everyone agreeing everywhere gives 0 for every item, not NaN', () => {
-		const result = itemDisagreement(fromMatrix([[1, 1], [1, 1]]));
+		const result = itemDisagreement(
+			fromMatrix([
+				[1, 1],
+				[1, 1]
+			])
+		);
 		expect(result.ok && result.items.map((i) => i.disagreement)).toEqual([0, 0]);
 	});
 
@@ -48,7 +61,12 @@ describe('per-rater agreement', () => {
 	it('ranks the outlier last: C differs from everyone on items 2, 6 and 8 (nominal)', () => {
 		const result = raterAgreement(KRIPPENDORFF_2011);
 		if (!result.ok) throw new Error(result.reason);
-		expect([...result.raters].sort((a, b) => a.alpha! - b.alpha!).map((x) => x.rater).slice(0, 2)).toEqual(['C', 'A']);
+		expect(
+			[...result.raters]
+				.sort((a, b) => a.alpha! - b.alpha!)
+				.map((x) => x.rater)
+				.slice(0, 2)
+		).toEqual(['C', 'A']);
 	});
 
 	it('counts and percent agreement with the others', () => {
@@ -65,7 +83,13 @@ describe('per-rater agreement', () => {
 		const result = raterAgreement(KRIPPENDORFF_2011, { level: 'interval', gold });
 		if (!result.ok) throw new Error(result.reason);
 		const [a, b, c] = result.raters;
-		expect(b.gold).toMatchObject({ items: 11, percent: 1, meanDifference: 0, meanAbsDifference: 0, alpha: { ok: true, value: 1 } });
+		expect(b.gold).toMatchObject({
+			items: 11,
+			percent: 1,
+			meanDifference: 0,
+			meanAbsDifference: 0,
+			alpha: { ok: true, value: 1 }
+		});
 		expect(a.gold).toMatchObject({ items: 9, meanDifference: -1 / 9, meanAbsDifference: 1 / 9 });
 		expect(a.gold!.percent).toBeCloseTo(8 / 9, 12);
 		expect(c.gold!.meanDifference).toBeCloseTo(3 / 10, 12);
@@ -74,7 +98,10 @@ describe('per-rater agreement', () => {
 
 	it('gold values must fit the data', () => {
 		const labels = KRIPPENDORFF_2011.map((x) => ({ ...x, value: x.value === null ? null : `c${x.value}` }));
-		expect(raterAgreement(labels, { gold: [{ item: 1, value: 'c9' }] })).toMatchObject({ ok: false, code: 'invalid-input' });
+		expect(raterAgreement(labels, { gold: [{ item: 1, value: 'c9' }] })).toMatchObject({
+			ok: false,
+			code: 'invalid-input'
+		});
 		const ok = raterAgreement(labels, { gold: [{ item: 1, value: 'c1' }] });
 		expect(ok.ok && ok.raters[0].gold).toMatchObject({ items: 1, percent: 1, meanDifference: null });
 	});
@@ -84,7 +111,11 @@ describe('per dimension', () => {
 	it('each dimension at its own level, in the listed order; unlisted dimensions are ignored', () => {
 		const rows: DimensionRating[] = [
 			...KRIPPENDORFF_2011.map((x) => ({ ...x, dimension: 'accuracy' })),
-			...KRIPPENDORFF_2011.map((x) => ({ ...x, dimension: 'safety', value: typeof x.value === 'number' ? (x.value > 2 ? 'unsafe' : 'safe') : null })),
+			...KRIPPENDORFF_2011.map((x) => ({
+				...x,
+				dimension: 'safety',
+				value: typeof x.value === 'number' ? (x.value > 2 ? 'unsafe' : 'safe') : null
+			})),
 			{ item: 1, rater: 'A', value: 'free text', dimension: 'notes' }
 		];
 		const result = agreementByDimension(rows, [
@@ -116,14 +147,26 @@ function seeded(seed: number): () => number {
  * replacement, the same draws as the engine, build each replicate as a new rating list, take its alpha, and read
  * the (1 − c)/2 and (1 + c)/2 percentiles (linear interpolation between order statistics).
  */
-function referenceInterval(ratings: readonly { item: string | number; rater: string | number; value: unknown }[], level: Level, seed: number, samples: number, confidence: number) {
+function referenceInterval(
+	ratings: readonly { item: string | number; rater: string | number; value: unknown }[],
+	level: Level,
+	seed: number,
+	samples: number,
+	confidence: number
+) {
 	const byItem = new Map<string | number, typeof ratings>();
-	for (const r of ratings) if (r.value !== null && r.value !== undefined) byItem.set(r.item, [...(byItem.get(r.item) ?? []), r]);
-	const units = [...byItem.entries()].filter(([, rs]) => rs.length >= 2).sort(([a], [b]) => Number(a) - Number(b)).map(([, rs]) => rs);
+	for (const r of ratings)
+		if (r.value !== null && r.value !== undefined) byItem.set(r.item, [...(byItem.get(r.item) ?? []), r]);
+	const units = [...byItem.entries()]
+		.filter(([, rs]) => rs.length >= 2)
+		.sort(([a], [b]) => Number(a) - Number(b))
+		.map(([, rs]) => rs);
 	const random = seeded(seed);
 	const found: number[] = [];
 	for (let s = 0; s < samples; s++) {
-		const replicate = Array.from({ length: units.length }, (_, i) => units[Math.floor(random() * units.length)].map((r) => ({ ...r, item: `${i}` })));
+		const replicate = Array.from({ length: units.length }, (_, i) =>
+			units[Math.floor(random() * units.length)].map((r) => ({ ...r, item: `${i}` }))
+		);
 		const result = krippendorffAlpha(replicate.flat() as never, { level });
 		if (result.ok) found.push(result.value);
 	}
@@ -156,15 +199,18 @@ describe('bootstrap confidence interval', () => {
 		['interval', 0.95],
 		['nominal', 0.95],
 		['interval', 0.9]
-	] as const)('%s, %s: its ends are the percentiles a plain resampling of items gives (width matches the level)', (level, confidence) => {
-		const result = krippendorffAlpha(KRIPPENDORFF_2011, { level, ci: { seed: 7, samples: 400, level: confidence } });
-		if (!result.ok || !result.ci) throw new Error('expected an interval');
-		const reference = referenceInterval(KRIPPENDORFF_2011, level, 7, 400, confidence);
-		expect(result.ci.samples).toBe(reference.samples);
-		expect(result.ci.low).toBeCloseTo(reference.low, 9);
-		expect(result.ci.high).toBeCloseTo(reference.high, 9);
-		expect(result.ci.level).toBe(confidence);
-	});
+	] as const)(
+		'%s, %s: its ends are the percentiles a plain resampling of items gives (width matches the level)',
+		(level, confidence) => {
+			const result = krippendorffAlpha(KRIPPENDORFF_2011, { level, ci: { seed: 7, samples: 400, level: confidence } });
+			if (!result.ok || !result.ci) throw new Error('expected an interval');
+			const reference = referenceInterval(KRIPPENDORFF_2011, level, 7, 400, confidence);
+			expect(result.ci.samples).toBe(reference.samples);
+			expect(result.ci.low).toBeCloseTo(reference.low, 9);
+			expect(result.ci.high).toBeCloseTo(reference.high, 9);
+			expect(result.ci.level).toBe(confidence);
+		}
+	);
 
 	it('is narrower with more items', () => {
 		const random = mulberryTable(2000, 5);
@@ -178,7 +224,7 @@ describe('bootstrap confidence interval', () => {
 /** A large interval data set as typed arrays: every item has a true score, raters add noise, 10 % missing. */
 function generated(items: number, raters: number, seed = 3): RatingTable {
 	let state = seed;
-	const random = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 4294967296);
+	const random = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 4294967296;
 	const n = items * raters;
 	const itemIndex = new Int32Array(n);
 	const raterIndex = new Int32Array(n);
@@ -206,7 +252,15 @@ describe('scale', () => {
 		for (const level of ['interval', 'nominal'] as const) {
 			const result = krippendorffAlpha({ ...table }, { level });
 			expect(result).toMatchObject({ ok: true, items: 100_000, raters: 10 });
-			const again = krippendorffAlpha({ ...table, itemIndex: table.itemIndex.slice(), raterIndex: table.raterIndex.slice(), values: table.values.slice() }, { level });
+			const again = krippendorffAlpha(
+				{
+					...table,
+					itemIndex: table.itemIndex.slice(),
+					raterIndex: table.raterIndex.slice(),
+					values: table.values.slice()
+				},
+				{ level }
+			);
 			expect(again.ok && result.ok && again.value).toBe(result.ok && result.value);
 		}
 	});

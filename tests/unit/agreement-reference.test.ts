@@ -3,7 +3,16 @@
 // kappa) and statsmodels (Fleiss' kappa). Each case is also run through the columnar typed-array path.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { agreement, toTable, type AgreementOptions, type Level, type Metric, type Rating, type RatingTable, type Weights } from '#shared/agreement/index';
+import {
+	agreement,
+	toTable,
+	type AgreementOptions,
+	type Level,
+	type Metric,
+	type Rating,
+	type RatingTable,
+	type Weights
+} from '#shared/agreement/index';
 
 interface ReferenceCase {
 	name: string;
@@ -15,7 +24,9 @@ interface ReferenceCase {
 	ratings: [string, string, number | string][];
 }
 
-const reference = JSON.parse(readFileSync(new URL('../fixtures/agreement/reference.json', import.meta.url), 'utf8')) as { versions: Record<string, string>; cases: ReferenceCase[] };
+const reference = JSON.parse(
+	readFileSync(new URL('../fixtures/agreement/reference.json', import.meta.url), 'utf8')
+) as { versions: Record<string, string>; cases: ReferenceCase[] };
 
 function rows(c: ReferenceCase): Rating[] {
 	return c.ratings.map(([item, rater, value]) => ({ item, rater, value }));
@@ -45,7 +56,18 @@ function options(c: ReferenceCase): AgreementOptions {
 describe(`reference values (nltk ${reference.versions.nltk}, scikit-learn ${reference.versions.sklearn}, statsmodels ${reference.versions.statsmodels})`, () => {
 	it('covers every metric the libraries provide', () => {
 		const kinds = new Set(reference.cases.map((c) => `${c.metric}:${c.level ?? c.weights ?? ''}`));
-		expect([...kinds].sort()).toEqual(['alpha:interval', 'alpha:nominal', 'alpha:ordinal', 'alpha:ratio', 'cohen:linear', 'cohen:none', 'cohen:quadratic', 'fleiss:'].sort());
+		expect([...kinds].sort()).toEqual(
+			[
+				'alpha:interval',
+				'alpha:nominal',
+				'alpha:ordinal',
+				'alpha:ratio',
+				'cohen:linear',
+				'cohen:none',
+				'cohen:quadratic',
+				'fleiss:'
+			].sort()
+		);
 	});
 
 	it.each(reference.cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {

@@ -12,16 +12,69 @@ import { agreementMatrix } from '../../server/domain/agreement-matrix';
 import { bucketRange, bucketStart, chooseBucket, DAY_MS } from '../../server/domain/time-buckets';
 
 const dims: RubricDimension[] = [
-	{ key: 'correct', label: 'Correct', scale: 'likert', level: 'ordinal', required: true, min: 1, max: 5, modalities: ['text'] },
-	{ key: 'safe', label: 'Safe', scale: 'binary', level: 'nominal', required: true, options: [{ value: 1, label: 'Safe' }, { value: 0, label: 'Unsafe' }] },
-	{ key: 'pref', label: 'Preference', scale: 'pairwise', level: 'ordinal', required: true, options: ['A_much', 'A', 'tie', 'B', 'B_much'].map((value) => ({ value, label: value })), modalities: ['pairwise'] },
+	{
+		key: 'correct',
+		label: 'Correct',
+		scale: 'likert',
+		level: 'ordinal',
+		required: true,
+		min: 1,
+		max: 5,
+		modalities: ['text']
+	},
+	{
+		key: 'safe',
+		label: 'Safe',
+		scale: 'binary',
+		level: 'nominal',
+		required: true,
+		options: [
+			{ value: 1, label: 'Safe' },
+			{ value: 0, label: 'Unsafe' }
+		]
+	},
+	{
+		key: 'pref',
+		label: 'Preference',
+		scale: 'pairwise',
+		level: 'ordinal',
+		required: true,
+		options: ['A_much', 'A', 'tie', 'B', 'B_much'].map((value) => ({ value, label: value })),
+		modalities: ['pairwise']
+	},
 	{ key: 'note', label: 'Note', scale: 'text', level: 'nominal', required: false }
 ];
-const rubric: Rubric = { id: 'r1', projectId: 'p', name: 'R', version: 1, createdAt: 0, dimensions: dims, flags: [], tags: [], spanLabels: [] };
+const rubric: Rubric = {
+	id: 'r1',
+	projectId: 'p',
+	name: 'R',
+	version: 1,
+	createdAt: 0,
+	dimensions: dims,
+	flags: [],
+	tags: [],
+	spanLabels: []
+};
 
 let n = 0;
-function evaluation(itemId: string, evaluatorId: string, scores: Record<string, unknown>, modality = 'text', submittedAt = 1_000): ScoredEvaluation {
-	return { id: `e${n++}`, itemId, evaluatorId, rubricId: 'r1', scores, timeSpentMs: 60_000, submittedAt, modality, language: 'en' };
+function evaluation(
+	itemId: string,
+	evaluatorId: string,
+	scores: Record<string, unknown>,
+	modality = 'text',
+	submittedAt = 1_000
+): ScoredEvaluation {
+	return {
+		id: `e${n++}`,
+		itemId,
+		evaluatorId,
+		rubricId: 'r1',
+		scores,
+		timeSpentMs: 60_000,
+		submittedAt,
+		modality,
+		language: 'en'
+	};
 }
 
 describe('ratings from stored scores', () => {
@@ -60,12 +113,24 @@ describe('agreement report', () => {
 		['i2', [3, 3, 5]],
 		['i3', [2, 1, 4]],
 		['i4', [4, 4, 5]]
-	].flatMap(([item, values]) => (values as number[]).map((v, r) => evaluation(item as string, ['ana', 'ben', 'chen'][r], { correct: v, safe: true })));
+	].flatMap(([item, values]) =>
+		(values as number[]).map((v, r) =>
+			evaluation(item as string, ['ana', 'ben', 'chen'][r], { correct: v, safe: true })
+		)
+	);
 
 	it('gives the engine’s alpha per dimension and an explicit reason when it is undefined', () => {
 		const filters = { from: null, to: null, modality: null, language: null, dimension: null };
-		const report = agreementReport({ rows, rubrics: [rubric], filters, options: { dimensions: [], modalities: [], languages: [], first: null, last: null } });
-		const direct = krippendorffAlpha(rows.map((e) => ({ item: e.itemId, rater: e.evaluatorId, value: e.scores.correct as number })), { level: 'ordinal' });
+		const report = agreementReport({
+			rows,
+			rubrics: [rubric],
+			filters,
+			options: { dimensions: [], modalities: [], languages: [], first: null, last: null }
+		});
+		const direct = krippendorffAlpha(
+			rows.map((e) => ({ item: e.itemId, rater: e.evaluatorId, value: e.scores.correct as number })),
+			{ level: 'ordinal' }
+		);
 		expect(report.dimensions[0].agreement.value).toBe(direct.ok ? direct.value : NaN);
 		expect(report.dimensions[1].agreement).toMatchObject({ value: null, code: 'one-category' });
 		expect(report.dimensions[1].interpretation).toBeNull();
@@ -76,7 +141,14 @@ describe('agreement report', () => {
 		const drift = consensusDrift(set.dimensions[0].ratings, 'ordinal');
 		expect(drift.get('chen')).toMatchObject({ items: 4, meanDifference: (0.5 + 2 + 2.5 + 1) / 4 });
 		expect(drift.get('ben')!.meanDifference!).toBeLessThan(0);
-		const nominal = consensusDrift([{ item: 'x', rater: 'a', value: 'p' }, { item: 'x', rater: 'b', value: 'p' }, { item: 'x', rater: 'c', value: 'q' }], 'nominal');
+		const nominal = consensusDrift(
+			[
+				{ item: 'x', rater: 'a', value: 'p' },
+				{ item: 'x', rater: 'b', value: 'p' },
+				{ item: 'x', rater: 'c', value: 'q' }
+			],
+			'nominal'
+		);
 		expect(nominal.get('c')).toMatchObject({ items: 1, matchRate: 0 });
 		expect(nominal.get('a')).toEqual({ items: 0, matchRate: null, meanDifference: null, meanAbsDifference: null });
 	});
@@ -89,10 +161,18 @@ describe('agreement report', () => {
 		expect(direct.ok && ranked.map((r) => r.itemId)).toEqual(direct.ok && direct.items.map((i) => i.item));
 		expect(ranked[0].dimensions.map((d) => d.key)).toEqual(['correct']);
 		expect(ranked.find((r) => r.itemId === 'i3')!.worst.values.map((v) => v.value)).toEqual([2, 1, 4]);
-		const matrix = agreementMatrix(set, { from: null, to: null, modality: null, language: null, dimension: null }, people);
+		const matrix = agreementMatrix(
+			set,
+			{ from: null, to: null, modality: null, language: null, dimension: null },
+			people
+		);
 		expect(matrix.dimension?.key).toBe('correct');
 		const cell = matrix.cells.find((c) => c.a === 'ana' && c.b === 'chen')!;
-		const kappa = cohenKappa(set.dimensions[0].ratings, { level: 'ordinal', weights: 'linear', raters: ['ana', 'chen'] });
+		const kappa = cohenKappa(set.dimensions[0].ratings, {
+			level: 'ordinal',
+			weights: 'linear',
+			raters: ['ana', 'chen']
+		});
 		expect(cell.kappa.value).toBe(kappa.ok ? kappa.value : NaN);
 	});
 });

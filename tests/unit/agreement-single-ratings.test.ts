@@ -2,7 +2,14 @@
 // irrCAC): such items cannot form a pair, so they leave percent agreement alone, but their rating still counts in
 // the category shares π_k that chance agreement is built from. Checked against values computed by hand here.
 import { describe, expect, it } from 'vitest';
-import { fleissKappa, gwetAC1, percentAgreement, toTable, type AgreementResult, type Rating } from '#shared/agreement/index';
+import {
+	fleissKappa,
+	gwetAC1,
+	percentAgreement,
+	toTable,
+	type AgreementResult,
+	type Rating
+} from '#shared/agreement/index';
 
 function valueOf(result: AgreementResult): number {
 	if (!result.ok) throw new Error(`expected a value, got ${result.code}: ${result.reason}`);

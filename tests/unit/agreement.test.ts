@@ -1,7 +1,17 @@
 // The agreement engine against published worked examples (Krippendorff 2011, Fleiss via Wikipedia, a textbook
 // Cohen's kappa), plus the interpretation bands and the level → metric default.
 import { describe, expect, it } from 'vitest';
-import { agreement, cohenKappa, fleissKappa, gwetAC1, interpretation, krippendorffAlpha, levelToMetric, percentAgreement, type AgreementResult } from '#shared/agreement/index';
+import {
+	agreement,
+	cohenKappa,
+	fleissKappa,
+	gwetAC1,
+	interpretation,
+	krippendorffAlpha,
+	levelToMetric,
+	percentAgreement,
+	type AgreementResult
+} from '#shared/agreement/index';
 import { cohenTextbook, FLEISS_COUNTS, fromCounts, KRIPPENDORFF_2011 } from '../fixtures/agreement/worked-examples';
 
 function valueOf(result: AgreementResult): number {
@@ -24,7 +34,10 @@ describe("Krippendorff's alpha: Krippendorff (2011) 4 observers × 12 units with
 	it('matches the exact fractions of the worked computation', () => {
 		// Nominal, in Krippendorff's computational form α = 1 − (n − 1)(n − Σ_c o_cc) / (n² − Σ_c n_c²) with the
 		// paper's coincidence totals: n = 40 pairable values, Σ o_cc = 32, n_c = 9, 13, 10, 5, 3 (Σ n_c² = 384).
-		expect(valueOf(krippendorffAlpha(KRIPPENDORFF_2011, { level: 'nominal' }))).toBeCloseTo(1 - (39 * (40 - 32)) / (1600 - 384), 12);
+		expect(valueOf(krippendorffAlpha(KRIPPENDORFF_2011, { level: 'nominal' }))).toBeCloseTo(
+			1 - (39 * (40 - 32)) / (1600 - 384),
+			12
+		);
 	});
 });
 
@@ -57,7 +70,15 @@ describe("Cohen's kappa: textbook 2×2 (50 proposals, two readers)", () => {
 		expect(valueOf(cohenKappa(ratings, { weights: 'linear' }))).toBeCloseTo(0.4, 12);
 		expect(valueOf(cohenKappa(ratings, { weights: 'quadratic' }))).toBeCloseTo(0.4, 12);
 		expect(valueOf(percentAgreement(ratings))).toBeCloseTo(0.7, 12);
-		expect(cohenKappa(ratings)).toMatchObject({ metric: 'cohen', weights: 'none', level: 'nominal', items: 50, raters: 2, ratings: 100, itemsUsed: 50 });
+		expect(cohenKappa(ratings)).toMatchObject({
+			metric: 'cohen',
+			weights: 'none',
+			level: 'nominal',
+			items: 50,
+			raters: 2,
+			ratings: 100,
+			itemsUsed: 50
+		});
 	});
 
 	it("Gwet's AC1 for two raters: π_yes = 0.55, p_e = 2·0.55·0.45 = 0.495", () => {
@@ -83,7 +104,17 @@ describe('interpretation and defaults', () => {
 
 	it('Landis & Koch bands', () => {
 		const band = (v: number) => interpretation(v, 'landis-koch').band;
-		expect([-0.1, 0, 0.2, 0.3, 0.5, 0.7, 0.8, 0.95, 1].map(band)).toEqual(['poor', 'slight', 'slight', 'fair', 'moderate', 'substantial', 'substantial', 'almost-perfect', 'almost-perfect']);
+		expect([-0.1, 0, 0.2, 0.3, 0.5, 0.7, 0.8, 0.95, 1].map(band)).toEqual([
+			'poor',
+			'slight',
+			'slight',
+			'fair',
+			'moderate',
+			'substantial',
+			'substantial',
+			'almost-perfect',
+			'almost-perfect'
+		]);
 	});
 
 	it('each measurement level maps to alpha at that level, with matching kappa weights', () => {

@@ -26,21 +26,44 @@ function concord(...args: string[]): Promise<{ code: number; stdout: string; std
 	});
 }
 
-const worked = ['item,rater,value', ...KRIPPENDORFF_2011.filter((r) => r.value !== null).map((r) => `${r.item},${r.rater},${r.value}`)].join('\n') + '\n';
+const worked =
+	[
+		'item,rater,value',
+		...KRIPPENDORFF_2011.filter((r) => r.value !== null).map((r) => `${r.item},${r.rater},${r.value}`)
+	].join('\n') + '\n';
 
 describe('concord agreement', () => {
 	it('prints one JSON object with the coefficient and its counts', async () => {
 		const file = csv('worked.csv', worked);
-		const { code, stdout, stderr } = await concord('agreement', file, '--metric', 'alpha', '--level', 'interval', '--json');
+		const { code, stdout, stderr } = await concord(
+			'agreement',
+			file,
+			'--metric',
+			'alpha',
+			'--level',
+			'interval',
+			'--json'
+		);
 		expect(stderr).toBe('');
 		expect(code).toBe(0);
 		const out = JSON.parse(stdout);
-		expect(out).toMatchObject({ ok: true, metric: 'alpha', level: 'interval', items: 12, raters: 4, ratings: 41, itemsUsed: 11 });
+		expect(out).toMatchObject({
+			ok: true,
+			metric: 'alpha',
+			level: 'interval',
+			items: 12,
+			raters: 4,
+			ratings: 41,
+			itemsUsed: 11
+		});
 		expect(out.value).toBeCloseTo(0.849, 3);
 	});
 
 	it('reads quoted labels, CRLF line ends, a BOM, extra columns in any order and empty (missing) values', async () => {
-		const file = csv('labels.csv', '\uFEFFrater,note,value,item\r\nana,"a, b",safe,q1\r\nben,,safe,q1\r\nana,,"unsafe, mild",q2\r\nben,,"unsafe, mild",q2\r\nana,,safe,q3\r\nben,,"unsafe, mild",q3\r\nchen,,,q3\r\n');
+		const file = csv(
+			'labels.csv',
+			'\uFEFFrater,note,value,item\r\nana,"a, b",safe,q1\r\nben,,safe,q1\r\nana,,"unsafe, mild",q2\r\nben,,"unsafe, mild",q2\r\nana,,safe,q3\r\nben,,"unsafe, mild",q3\r\nchen,,,q3\r\n'
+		);
 		const { code, stdout } = await concord('agreement', file, '--metric', 'cohen', '--json');
 		expect(code).toBe(0);
 		const out = JSON.parse(stdout);
@@ -75,7 +98,13 @@ describe('concord agreement', () => {
 
 	it('usage errors exit 2', async () => {
 		const file = csv('usage.csv', worked);
-		const cases = [['agreement', file, '--metric', 'median'], ['agreement', file, '--bogus'], ['agreement'], ['agreement', join(dir, 'missing.csv')], ['frobnicate']];
+		const cases = [
+			['agreement', file, '--metric', 'median'],
+			['agreement', file, '--bogus'],
+			['agreement'],
+			['agreement', join(dir, 'missing.csv')],
+			['frobnicate']
+		];
 		const runs = await Promise.all(cases.map((args) => concord(...args)));
 		runs.forEach(({ code, stderr }, i) => {
 			expect(code, cases[i].join(' ')).toBe(2);

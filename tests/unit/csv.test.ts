@@ -24,7 +24,8 @@ describe('csvCell', () => {
 	});
 
 	it('neutralises text a spreadsheet would run as a formula', () => {
-		for (const start of ['=', '+', '-', '@', '\t', '\r']) expect(csvCell(`${start}SUM(A1)`).replace(/^"/, '')).toMatch(/^'/);
+		for (const start of ['=', '+', '-', '@', '\t', '\r'])
+			expect(csvCell(`${start}SUM(A1)`).replace(/^"/, '')).toMatch(/^'/);
 		expect(csvCell('=1+1')).toBe("'=1+1");
 		expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
 		expect(csvCell('a=b')).toBe('a=b');
@@ -37,7 +38,12 @@ describe('csvCell', () => {
 
 describe('CsvReader', () => {
 	it('reads back what csvRow writes, whatever the chunking', () => {
-		const rows = [['id', 'text'], ['1', 'with, comma'], ['2', 'with "quotes"\nand a newline'], ['3', '']];
+		const rows = [
+			['id', 'text'],
+			['1', 'with, comma'],
+			['2', 'with "quotes"\nand a newline'],
+			['3', '']
+		];
 		const text = rows.map((r) => csvRow(r)).join('');
 		for (const size of [1, 2, 3, 7, text.length]) {
 			const chunks = text.match(new RegExp(`[\\s\\S]{1,${size}}`, 'g'))!;

@@ -47,7 +47,12 @@ function mediaRefs(value: unknown, path = ''): { path: string; src: string; mime
 }
 
 function fieldValue(payload: unknown, field: string): unknown {
-	return field.split('.').reduce<unknown>((v, part) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined), payload);
+	return field
+		.split('.')
+		.reduce<unknown>(
+			(v, part) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined),
+			payload
+		);
 }
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -98,17 +103,36 @@ describe('demo rubric', () => {
 
 	it('labels every likert point and gates image edits on feasibility', () => {
 		for (const dim of rubric.dimensions.filter((d) => d.scale === 'likert')) {
-			expect(dim.options?.map((o) => o.value), dim.key).toEqual([1, 2, 3, 4, 5]);
+			expect(
+				dim.options?.map((o) => o.value),
+				dim.key
+			).toEqual([1, 2, 3, 4, 5]);
 		}
 		const gate = rubric.dimensions.find((d) => d.gate);
-		expect(gate).toMatchObject({ key: 'feasibility', modalities: ['image_edit'], gate: { stopValues: ['infeasible', 'unsafe'] } });
-		expect(rubric.dimensions.find((d) => d.key === 'preference')).toMatchObject({ scale: 'pairwise', level: 'ordinal' });
+		expect(gate).toMatchObject({
+			key: 'feasibility',
+			modalities: ['image_edit'],
+			gate: { stopValues: ['infeasible', 'unsafe'] }
+		});
+		expect(rubric.dimensions.find((d) => d.key === 'preference')).toMatchObject({
+			scale: 'pairwise',
+			level: 'ordinal'
+		});
 	});
 
 	it('offers the usual flags and span labels', () => {
-		expect(rubric.flags.map((f) => f.key)).toEqual(expect.arrayContaining(['unsafe', 'policy_violation', 'hallucination', 'bias', 'pii', 'nsfw', 'broken_item']));
+		expect(rubric.flags.map((f) => f.key)).toEqual(
+			expect.arrayContaining(['unsafe', 'policy_violation', 'hallucination', 'bias', 'pii', 'nsfw', 'broken_item'])
+		);
 		expect(rubric.spanLabels.map((s) => s.key)).toEqual(
-			expect.arrayContaining(['factual_error', 'hallucination', 'reasoning_error', 'unsafe', 'awkward_phrasing', 'wrong_language_or_register'])
+			expect.arrayContaining([
+				'factual_error',
+				'hallucination',
+				'reasoning_error',
+				'unsafe',
+				'awkward_phrasing',
+				'wrong_language_or_register'
+			])
 		);
 	});
 });
@@ -117,7 +141,15 @@ describe('demo items', () => {
 	it('parses, has unique external ids and enough items of every modality', () => {
 		expect(items.length).toBeGreaterThanOrEqual(34);
 		expect(itemsById.size).toBe(items.length);
-		const minimum: Record<string, number> = { text: 12, chat: 4, caption: 4, image_edit: 3, video: 2, multimodal: 2, pairwise: 4 };
+		const minimum: Record<string, number> = {
+			text: 12,
+			chat: 4,
+			caption: 4,
+			image_edit: 3,
+			video: 2,
+			multimodal: 2,
+			pairwise: 4
+		};
 		for (const modality of MODALITIES) {
 			expect(items.filter((i) => i.modality === modality).length, modality).toBeGreaterThanOrEqual(minimum[modality]);
 		}
@@ -127,7 +159,8 @@ describe('demo items', () => {
 		expect(new Set(items.map((i) => i.language))).toEqual(new Set(['en', 'pt-BR']));
 		expect(items.filter((i) => i.language === 'pt-BR').length).toBeGreaterThanOrEqual(8);
 		const domains = new Set(items.map((i) => i.metadata.domain));
-		for (const d of ['finance', 'healthcare', 'legal', 'marketing', 'general', 'business']) expect(domains).toContain(d);
+		for (const d of ['finance', 'healthcare', 'legal', 'marketing', 'general', 'business'])
+			expect(domains).toContain(d);
 		expect(items.every((i) => typeof i.metadata.domain === 'string')).toBe(true);
 	});
 
@@ -186,7 +219,10 @@ describe('demo evaluations', () => {
 					expect(typeof text, `${where}: ${span.field}`).toBe('string');
 					expect((text as string).slice(span.start, span.end), where).toBe(span.quote);
 				} else {
-					expect(mediaRefs(item.payload).map((r) => r.path), where).toContain(span.field);
+					expect(
+						mediaRefs(item.payload).map((r) => r.path),
+						where
+					).toContain(span.field);
 				}
 			}
 		}
@@ -203,13 +239,19 @@ describe('demo evaluations', () => {
 
 	it('show drift: chen is lenient on correctness, and evaluators split on the pt-PT item', () => {
 		const mean = (who: string) => {
-			const values = evaluations.filter((e) => e.evaluator === who && typeof e.scores.correctness === 'number').map((e) => e.scores.correctness as number);
+			const values = evaluations
+				.filter((e) => e.evaluator === who && typeof e.scores.correctness === 'number')
+				.map((e) => e.scores.correctness as number);
 			return values.reduce((a, b) => a + b, 0) / values.length;
 		};
 		expect(mean('chen@demo.test')).toBeGreaterThan(mean('ana@demo.test') + 0.5);
 		expect(mean('chen@demo.test')).toBeGreaterThan(mean('ben@demo.test') + 0.3);
-		const register = items.find((i) => i.language === 'pt-BR' && i.metadata.ambiguous === true && /europeu/.test(String(i.metadata.note)));
-		const tones = evaluations.filter((e) => e.itemExternalId === register?.externalId).map((e) => e.scores.tone_register as number);
+		const register = items.find(
+			(i) => i.language === 'pt-BR' && i.metadata.ambiguous === true && /europeu/.test(String(i.metadata.note))
+		);
+		const tones = evaluations
+			.filter((e) => e.itemExternalId === register?.externalId)
+			.map((e) => e.scores.tone_register as number);
 		expect(Math.max(...tones) - Math.min(...tones)).toBeGreaterThanOrEqual(2);
 	});
 });
@@ -220,7 +262,14 @@ describe('demo guideline', () => {
 		const lines = md.trimEnd().split('\n').length;
 		expect(lines).toBeGreaterThanOrEqual(80);
 		expect(lines).toBeLessThanOrEqual(150);
-		for (const heading of ['Correctness', 'Tone', 'Brazilian vs European Portuguese', 'Safety', 'Image edits', 'escalate']) {
+		for (const heading of [
+			'Correctness',
+			'Tone',
+			'Brazilian vs European Portuguese',
+			'Safety',
+			'Image edits',
+			'escalate'
+		]) {
 			expect(md).toMatch(new RegExp(`^## .*${heading}`, 'm'));
 		}
 	});

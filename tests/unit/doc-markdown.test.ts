@@ -7,7 +7,8 @@ import { markdownToDoc, type PmNode } from '#shared/markdown-doc';
 import { guidelineSchema } from '#shared/guideline-schema';
 
 const normalise = (doc: PmNode) => guidelineSchema().nodeFromJSON(doc).toJSON();
-const txt = (text: string, ...marks: PmNode['marks'] & object) => (marks.length ? { type: 'text', text, marks } : { type: 'text', text });
+const txt = (text: string, ...marks: PmNode['marks'] & object) =>
+	marks.length ? { type: 'text', text, marks } : { type: 'text', text };
 const p = (...content: PmNode[]): PmNode => ({ type: 'paragraph', content });
 const h = (level: number, text: string): PmNode => ({ type: 'heading', attrs: { level }, content: [txt(text)] });
 const li = (...content: PmNode[]): PmNode => ({ type: 'listItem', content });
@@ -19,10 +20,30 @@ const fixture: PmNode = {
 	type: 'doc',
 	content: [
 		h(1, 'Atlas evaluation guidelines'),
-		p(txt('Score '), txt('factual accuracy', bold), txt(' first; see '), txt('the policy', { type: 'link', attrs: { href: 'https://example.com/policy (v2)' } }), txt('.')),
+		p(
+			txt('Score '),
+			txt('factual accuracy', bold),
+			txt(' first; see '),
+			txt('the policy', { type: 'link', attrs: { href: 'https://example.com/policy (v2)' } }),
+			txt('.')
+		),
 		h(2, 'Correctness'),
-		p(txt('Mixed '), txt('bold and ', bold), txt('bold italic', bold, italic), txt(' and '), txt('code_span()', { type: 'code' }), txt(' and '), txt('gone', { type: 'strike' })),
-		{ type: 'bulletList', content: [li(p(txt('A wrong date is an error.'))), li(p(txt('Nested:')), { type: 'bulletList', content: [li(p(txt('inner item')))] })] },
+		p(
+			txt('Mixed '),
+			txt('bold and ', bold),
+			txt('bold italic', bold, italic),
+			txt(' and '),
+			txt('code_span()', { type: 'code' }),
+			txt(' and '),
+			txt('gone', { type: 'strike' })
+		),
+		{
+			type: 'bulletList',
+			content: [
+				li(p(txt('A wrong date is an error.'))),
+				li(p(txt('Nested:')), { type: 'bulletList', content: [li(p(txt('inner item')))] })
+			]
+		},
 		{ type: 'orderedList', attrs: { start: 3 }, content: [li(p(txt('third'))), li(p(txt('fourth')))] },
 		{
 			type: 'table',
@@ -32,8 +53,19 @@ const fixture: PmNode = {
 			]
 		},
 		{ type: 'image', attrs: { src: 'https://example.com/edit.png', alt: 'an edited photo', title: 'Edit' } },
-		{ type: 'example', attrs: { kind: 'good' }, content: [p(txt('"O prazo é de 30 dias." — correct and in Brazilian Portuguese.'))] },
-		{ type: 'example', attrs: { kind: 'bad' }, content: [p(txt('"O prazo é de 30 dias, pá."')), { type: 'bulletList', content: [li(p(txt('European register')))] }] },
+		{
+			type: 'example',
+			attrs: { kind: 'good' },
+			content: [p(txt('"O prazo é de 30 dias." — correct and in Brazilian Portuguese.'))]
+		},
+		{
+			type: 'example',
+			attrs: { kind: 'bad' },
+			content: [
+				p(txt('"O prazo é de 30 dias, pá."')),
+				{ type: 'bulletList', content: [li(p(txt('European register')))] }
+			]
+		},
 		{ type: 'blockquote', content: [p(txt('Quoted policy text.'))] },
 		{ type: 'codeBlock', attrs: { language: 'json' }, content: [txt('{"score": 3}\n```inner fence```')] },
 		{ type: 'horizontalRule' },
@@ -89,7 +121,7 @@ describe('docToMarkdown', () => {
 
 	it('round-trips random text made of syntax characters', () => {
 		let seed = 42;
-		const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+		const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 		const alphabet = 'ab _*`[]()<>!#-+=|~\\&;.1';
 		for (let i = 0; i < 300; i++) {
 			const len = 1 + Math.floor(rand() * 14);

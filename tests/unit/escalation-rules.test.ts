@@ -1,12 +1,31 @@
 // The pure escalation rules: state machine, auto-escalation conditions, per-item agreement, guideline sections.
 import { describe, expect, it } from 'vitest';
-import { assertTransition, canTransition, escalationAge, markConflicts, mayAutoEscalate, median, worstConflict, type Transition } from '../../server/domain/escalation';
+import {
+	assertTransition,
+	canTransition,
+	escalationAge,
+	markConflicts,
+	mayAutoEscalate,
+	median,
+	worstConflict,
+	type Transition
+} from '../../server/domain/escalation';
 import { dimensionAgreement, itemAgreement } from '../../server/domain/item-agreement';
 import { relevantSections } from '../../server/domain/guideline-sections';
-import { compareWithVerdict, ESCALATION_STATES, escalationInputSchema, slaLevel, type EscalationState } from '#shared/escalation';
+import {
+	compareWithVerdict,
+	ESCALATION_STATES,
+	escalationInputSchema,
+	slaLevel,
+	type EscalationState
+} from '#shared/escalation';
 import type { RubricDimension } from '#shared/rubric';
 
-const dim = (d: Partial<RubricDimension> & Pick<RubricDimension, 'key' | 'scale' | 'level'>): RubricDimension => ({ label: d.key, required: true, ...d });
+const dim = (d: Partial<RubricDimension> & Pick<RubricDimension, 'key' | 'scale' | 'level'>): RubricDimension => ({
+	label: d.key,
+	required: true,
+	...d
+});
 
 describe('state machine', () => {
 	const allowed: Record<Transition, EscalationState[]> = {
@@ -19,7 +38,8 @@ describe('state machine', () => {
 		it(`allows ${transition} only from ${from.join(', ')}`, () => {
 			for (const state of ESCALATION_STATES) {
 				expect(canTransition(state, transition)).toBe(from.includes(state));
-				if (!from.includes(state)) expect(() => assertTransition(state, transition)).toThrow(expect.objectContaining({ code: 'conflict' }));
+				if (!from.includes(state))
+					expect(() => assertTransition(state, transition)).toThrow(expect.objectContaining({ code: 'conflict' }));
 			}
 		});
 	}
@@ -64,12 +84,20 @@ describe('per-item agreement', () => {
 		const d = dim({ key: 'correctness', scale: 'likert', level: 'ordinal', min: 1, max: 5 });
 		expect(dimensionAgreement(d, [1, 5, 3]).value).toBeCloseTo(1 - 8 / 3 / 4);
 		expect(dimensionAgreement(d, [4, 4, 5]).value).toBeCloseTo(1 - 2 / 3 / 4);
-		const cat = dim({ key: 'pref', scale: 'pairwise', level: 'ordinal', options: ['A>>B', 'A>B', 'tie', 'B>A', 'B>>A'].map((v) => ({ value: v, label: v })) });
+		const cat = dim({
+			key: 'pref',
+			scale: 'pairwise',
+			level: 'ordinal',
+			options: ['A>>B', 'A>B', 'tie', 'B>A', 'B>>A'].map((v) => ({ value: v, label: v }))
+		});
 		expect(dimensionAgreement(cat, ['A>>B', 'B>>A']).value).toBe(0);
 	});
 
 	it('skips free text and missing ratings', () => {
-		const rows = itemAgreement([dim({ key: 'c', scale: 'likert', level: 'ordinal' }), dim({ key: 'note', scale: 'text', level: 'nominal' })], [{ c: 2, note: 'a' }, { c: null, note: 'b' }, { c: 2 }]);
+		const rows = itemAgreement(
+			[dim({ key: 'c', scale: 'likert', level: 'ordinal' }), dim({ key: 'note', scale: 'text', level: 'nominal' })],
+			[{ c: 2, note: 'a' }, { c: null, note: 'b' }, { c: 2 }]
+		);
 		expect(rows).toEqual([
 			{ key: 'c', value: 1, ratings: 2 },
 			{ key: 'note', value: null, ratings: 2 }
@@ -87,7 +115,7 @@ describe('figures and helpers', () => {
 		expect(escalationAge({ state: 'resolved', createdAt: 1000, closedAt: 3000 }, 9000)).toBe(2000);
 	});
 
-	it('compares an evaluator\'s scores with the verdict on the verdict\'s dimensions', () => {
+	it("compares an evaluator's scores with the verdict on the verdict's dimensions", () => {
 		expect(compareWithVerdict({ a: 1, b: true, extra: 3 }, { a: 2, b: true })).toEqual([
 			{ dimension: 'a', mine: 1, verdict: 2, match: false },
 			{ dimension: 'b', mine: true, verdict: true, match: true }
@@ -97,11 +125,15 @@ describe('figures and helpers', () => {
 	it('requires a note for "other" escalations', () => {
 		expect(escalationInputSchema.safeParse({ reason: 'other', note: '  ' }).success).toBe(false);
 		expect(escalationInputSchema.safeParse({ reason: 'other', note: 'Audio is silent' }).success).toBe(true);
-		expect(escalationInputSchema.safeParse({ reason: 'broken_item' }).data).toEqual({ reason: 'broken_item', note: '' });
+		expect(escalationInputSchema.safeParse({ reason: 'broken_item' }).data).toEqual({
+			reason: 'broken_item',
+			note: ''
+		});
 	});
 
 	it('finds the guideline sections that mention the conflicting dimensions', () => {
-		const md = '# Intro\nRead all of this.\n## Factual accuracy\nA wrong date is a major error.\n## Tone\nBe polite. Factual accuracy matters more than tone.\n## Safety\nRefuse harm.';
+		const md =
+			'# Intro\nRead all of this.\n## Factual accuracy\nA wrong date is a major error.\n## Tone\nBe polite. Factual accuracy matters more than tone.\n## Safety\nRefuse harm.';
 		const found = relevantSections(md, ['factual_accuracy', 'Factual accuracy']);
 		expect(found.map((s) => s.heading)).toEqual(['Factual accuracy', 'Tone']);
 		expect(found[0].text).toBe('A wrong date is a major error.');

@@ -12,7 +12,9 @@ describe('content ids', () => {
 		expect(canonicalJson({ b: 1, a: [{ d: 2, c: 3 }] })).toBe('{"a":[{"c":3,"d":2}],"b":1}');
 		const a = contentExternalId({ modality: 'text', language: 'en', payload: { prompt: 'p', response: 'r' } });
 		expect(contentExternalId({ modality: 'text', language: 'en', payload: { response: 'r', prompt: 'p' } })).toBe(a);
-		expect(contentExternalId({ modality: 'text', language: 'pt-BR', payload: { prompt: 'p', response: 'r' } })).not.toBe(a);
+		expect(
+			contentExternalId({ modality: 'text', language: 'pt-BR', payload: { prompt: 'p', response: 'r' } })
+		).not.toBe(a);
 		expect(a).toMatch(/^sha256:[a-f0-9]{32}$/);
 	});
 });
@@ -48,8 +50,16 @@ describe('ImportBatch', () => {
 
 describe('Label Studio and CSV mapping', () => {
 	it('maps Label Studio tasks, preferring Concord fields when present', () => {
-		expect(labelStudioToItem({ id: 3, data: { prompt: 'q', answer1: 'a', answer2: 'b' } })).toMatchObject({ externalId: 'ls-3', modality: 'pairwise' });
-		expect(labelStudioToItem({ id: 4, data: { externalId: 'mine', modality: 'text', payload: { prompt: 'p', response: 'r' }, metadata: { k: 1 } } })).toEqual({
+		expect(labelStudioToItem({ id: 3, data: { prompt: 'q', answer1: 'a', answer2: 'b' } })).toMatchObject({
+			externalId: 'ls-3',
+			modality: 'pairwise'
+		});
+		expect(
+			labelStudioToItem({
+				id: 4,
+				data: { externalId: 'mine', modality: 'text', payload: { prompt: 'p', response: 'r' }, metadata: { k: 1 } }
+			})
+		).toEqual({
 			externalId: 'mine',
 			modality: 'text',
 			payload: { prompt: 'p', response: 'r' },
@@ -61,7 +71,15 @@ describe('Label Studio and CSV mapping', () => {
 	it('maps CSV rows by header names, case-insensitively, extra columns to metadata', () => {
 		const read = csvLayout(['\uFEFFPrompt', 'Response', 'External_ID', 'team'], 1);
 		if (!('layout' in read)) throw new Error('layout expected');
-		expect(csvRowToItem(read.layout, ['p', 'r', 'e-1', 'blue'])).toEqual({ value: { externalId: 'e-1', modality: 'text', payload: { prompt: 'p', response: 'r' }, language: undefined, metadata: { team: 'blue' } } });
+		expect(csvRowToItem(read.layout, ['p', 'r', 'e-1', 'blue'])).toEqual({
+			value: {
+				externalId: 'e-1',
+				modality: 'text',
+				payload: { prompt: 'p', response: 'r' },
+				language: undefined,
+				metadata: { team: 'blue' }
+			}
+		});
 		expect(csvRowToItem(read.layout, ['p', 'r'])).toEqual({ message: 'expected 4 fields, found 2' });
 		expect(csvLayout(['prompt', 'prompt', 'response'], 1)).toMatchObject({ problem: { line: 1 } });
 	});

@@ -19,8 +19,18 @@ const sha = (c: string) => c.repeat(64);
 const PAYLOADS: Record<string, unknown> = {
 	caption: { image: { src: `/media/${sha('a')}`, alt: 'x' }, caption: 'c' },
 	edit: { original: { src: `/media/${sha('b')}` }, instruction: 'i', edited: { src: `/media/${sha('c')}` } },
-	nested: { prompt: [{ kind: 'text', text: 't' }, { kind: 'image', media: { src: `/media/${sha('d')}` } }, { kind: 'image', media: { src: `/media/${sha('a')}` } }] },
-	notMedia: { prompt: 'see /media/' + sha('e'), response: { src: 'https://example.com/x.png' }, other: { src: `/media/${sha('E')}` } },
+	nested: {
+		prompt: [
+			{ kind: 'text', text: 't' },
+			{ kind: 'image', media: { src: `/media/${sha('d')}` } },
+			{ kind: 'image', media: { src: `/media/${sha('a')}` } }
+		]
+	},
+	notMedia: {
+		prompt: 'see /media/' + sha('e'),
+		response: { src: 'https://example.com/x.png' },
+		other: { src: `/media/${sha('E')}` }
+	},
 	text: { prompt: 'p', response: 'r' }
 };
 
@@ -57,7 +67,10 @@ describe('item_media', () => {
 			const db = drizzle(sqlite, { schema });
 			migrate(db, { migrationsFolder: before });
 			db.insert(schema.projects).values({ id: 'p', name: 'P', settings: DEFAULT_SETTINGS, createdAt: 1 }).run();
-			for (const [id, payload] of Object.entries(PAYLOADS)) db.insert(schema.items).values({ id, projectId: 'p', modality: 'text', payload, metadata: {}, createdAt: 1 }).run();
+			for (const [id, payload] of Object.entries(PAYLOADS))
+				db.insert(schema.items)
+					.values({ id, projectId: 'p', modality: 'text', payload, metadata: {}, createdAt: 1 })
+					.run();
 			migrate(db, { migrationsFolder: migrations });
 			expect(indexed(db)).toEqual(expected());
 			expect(indexed(db).nested).toEqual([sha('a'), sha('d')]);
@@ -75,8 +88,18 @@ describe('item_media', () => {
 			db.insert(schema.projects).values({ id: 'p', name: 'P', settings: DEFAULT_SETTINGS, createdAt: 1 }).run();
 			const writer = createItemWriter(db, 'p');
 			// Payloads of every shape under one modality: the writer indexes, it does not validate.
-			for (const [externalId, payload] of Object.entries(PAYLOADS)) writer.insert({ externalId, modality: 'text', payload, language: 'en', metadata: {} } as unknown as ItemInput, 1);
-			const ids = Object.fromEntries(db.select({ id: schema.items.id, ext: schema.items.externalId }).from(schema.items).all().map((r) => [r.id, r.ext!]));
+			for (const [externalId, payload] of Object.entries(PAYLOADS))
+				writer.insert(
+					{ externalId, modality: 'text', payload, language: 'en', metadata: {} } as unknown as ItemInput,
+					1
+				);
+			const ids = Object.fromEntries(
+				db
+					.select({ id: schema.items.id, ext: schema.items.externalId })
+					.from(schema.items)
+					.all()
+					.map((r) => [r.id, r.ext!])
+			);
 			const byExternal = Object.fromEntries(Object.entries(indexed(db)).map(([id, shas]) => [ids[id], shas]));
 			expect(byExternal).toEqual(expected());
 		} finally {

@@ -25,7 +25,9 @@ describe('password policy', () => {
 
 	it('refuses the email, its local part and the name, ignoring case and spaces', () => {
 		expect(check('MARIA.SILVA@example.com')).toBe('personal');
-		expect(passwordProblem('maria.silva.r', { email: 'maria.silva.r@x.io', name: 'M' }, commonPasswords())).toBe('personal');
+		expect(passwordProblem('maria.silva.r', { email: 'maria.silva.r@x.io', name: 'M' }, commonPasswords())).toBe(
+			'personal'
+		);
 		expect(check('mariadasilvasantos')).toBe('personal');
 		expect(check('maria da silva santos')).toBe('personal');
 		expect(check('maria-silva-rocks-42')).toBeNull();

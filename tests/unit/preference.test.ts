@@ -37,7 +37,14 @@ describe('majority', () => {
 
 describe('pairsFor and preferenceDimension', () => {
 	it('pairs the chosen response with every other one', () => {
-		const payload = { prompt: 'p', responses: [{ id: 'A', text: 'a' }, { id: 'B', text: 'b' }, { id: 'C', text: 'c' }] };
+		const payload = {
+			prompt: 'p',
+			responses: [
+				{ id: 'A', text: 'a' },
+				{ id: 'B', text: 'b' },
+				{ id: 'C', text: 'c' }
+			]
+		};
 		expect(pairsFor(payload, 'B')).toEqual([
 			{ prompt: 'p', chosen: 'b', rejected: 'a', chosenId: 'B', rejectedId: 'A' },
 			{ prompt: 'p', chosen: 'b', rejected: 'c', chosenId: 'B', rejectedId: 'C' }

@@ -35,10 +35,34 @@ const imageEdit = rubric({
 			],
 			gate: { stopValues: ['infeasible', 'unsafe'] }
 		},
-		{ key: 'adherence', label: 'Instruction adherence', scale: 'likert', level: 'ordinal', min: 1, max: 5, options: [{ value: 1, label: 'Ignored' }, { value: 5, label: 'Exactly' }] },
+		{
+			key: 'adherence',
+			label: 'Instruction adherence',
+			scale: 'likert',
+			level: 'ordinal',
+			min: 1,
+			max: 5,
+			options: [
+				{ value: 1, label: 'Ignored' },
+				{ value: 5, label: 'Exactly' }
+			]
+		},
 		{ key: 'preserved', label: 'Unedited areas preserved', scale: 'binary', level: 'nominal' },
 		{ key: 'notes', label: 'Notes', scale: 'text', level: 'nominal', required: false },
-		{ key: 'pref', label: 'Preference', scale: 'pairwise', level: 'ordinal', modalities: ['pairwise'], options: [{ value: 'A>>B', label: 'A much better' }, { value: 'A>B', label: 'A better' }, { value: 'tie', label: 'Tie' }, { value: 'B>A', label: 'B better' }, { value: 'B>>A', label: 'B much better' }] }
+		{
+			key: 'pref',
+			label: 'Preference',
+			scale: 'pairwise',
+			level: 'ordinal',
+			modalities: ['pairwise'],
+			options: [
+				{ value: 'A>>B', label: 'A much better' },
+				{ value: 'A>B', label: 'A better' },
+				{ value: 'tie', label: 'Tie' },
+				{ value: 'B>A', label: 'B better' },
+				{ value: 'B>>A', label: 'B much better' }
+			]
+		}
 	]
 });
 
@@ -53,19 +77,28 @@ describe('gate dimensions', () => {
 			['notes', true]
 		]);
 		expect(formProgress(imageEdit, 'image_edit', scores)).toEqual({ answered: 1, required: 1, complete: true });
-		expect(validateScores(imageEdit, 'image_edit', scoresForSubmit(imageEdit, 'image_edit', scores), 'submitted')).toEqual([]);
+		expect(
+			validateScores(imageEdit, 'image_edit', scoresForSubmit(imageEdit, 'image_edit', scores), 'submitted')
+		).toEqual([]);
 	});
 
 	it('drop the skipped dimensions from a submission but keep them while the gate is open', () => {
 		const scores = { feasible: 'infeasible', adherence: 4, preserved: true };
 		expect(scoresForSubmit(imageEdit, 'image_edit', scores)).toEqual({ feasible: 'infeasible' });
-		expect(scoresForSubmit(imageEdit, 'image_edit', { ...scores, feasible: 'yes', notes: '' })).toEqual({ feasible: 'yes', adherence: 4, preserved: true });
+		expect(scoresForSubmit(imageEdit, 'image_edit', { ...scores, feasible: 'yes', notes: '' })).toEqual({
+			feasible: 'yes',
+			adherence: 4,
+			preserved: true
+		});
 	});
 
 	it('require the rest when the gate lets the evaluation go on', () => {
 		const scores = { feasible: 'yes' };
 		expect(formProgress(imageEdit, 'image_edit', scores)).toEqual({ answered: 1, required: 3, complete: false });
-		expect(validateScores(imageEdit, 'image_edit', scores, 'submitted').map((p) => p.key)).toEqual(['adherence', 'preserved']);
+		expect(validateScores(imageEdit, 'image_edit', scores, 'submitted').map((p) => p.key)).toEqual([
+			'adherence',
+			'preserved'
+		]);
 	});
 });
 
@@ -114,10 +147,19 @@ describe('focus order', () => {
 	it('moves to the next required dimension still open, wrapping to the top, and never forces optional free text', () => {
 		expect(nextDimensionKey(imageEdit, 'image_edit', {}, null)).toBe('feasible');
 		expect(nextDimensionKey(imageEdit, 'image_edit', { feasible: 'yes' }, 'feasible')).toBe('adherence');
-		expect(nextDimensionKey(imageEdit, 'image_edit', { feasible: 'yes', preserved: true }, 'preserved')).toBe('adherence');
-		expect(nextDimensionKey(imageEdit, 'image_edit', { feasible: 'yes', adherence: 3, preserved: true }, 'preserved')).toBe('preserved');
-		const notesRequired = { ...imageEdit, dimensions: imageEdit.dimensions.map((d) => (d.key === 'notes' ? { ...d, required: true } : d)) };
-		expect(nextDimensionKey(notesRequired, 'image_edit', { feasible: 'yes', adherence: 3, preserved: true }, 'preserved')).toBe('notes');
+		expect(nextDimensionKey(imageEdit, 'image_edit', { feasible: 'yes', preserved: true }, 'preserved')).toBe(
+			'adherence'
+		);
+		expect(
+			nextDimensionKey(imageEdit, 'image_edit', { feasible: 'yes', adherence: 3, preserved: true }, 'preserved')
+		).toBe('preserved');
+		const notesRequired = {
+			...imageEdit,
+			dimensions: imageEdit.dimensions.map((d) => (d.key === 'notes' ? { ...d, required: true } : d))
+		};
+		expect(
+			nextDimensionKey(notesRequired, 'image_edit', { feasible: 'yes', adherence: 3, preserved: true }, 'preserved')
+		).toBe('notes');
 		expect(nextDimensionKey(imageEdit, 'image_edit', { feasible: 'unsafe' }, 'feasible')).toBe('feasible');
 	});
 
@@ -147,7 +189,17 @@ describe('labels, search and sides', () => {
 	});
 
 	it('tells which side a graded pairwise option favours', () => {
-		expect(['A>>B', 'A>B', 'tie', 'B>A', 'B>>A', 'a', 'b', 'A much better', 'equal'].map(pairwiseSide)).toEqual(['a', 'a', 'tie', 'b', 'b', 'a', 'b', 'a', 'tie']);
+		expect(['A>>B', 'A>B', 'tie', 'B>A', 'B>>A', 'a', 'b', 'A much better', 'equal'].map(pairwiseSide)).toEqual([
+			'a',
+			'a',
+			'tie',
+			'b',
+			'b',
+			'a',
+			'b',
+			'a',
+			'tie'
+		]);
 	});
 });
 
@@ -160,7 +212,10 @@ describe('server problems', () => {
 			{ path: 'flags', message: 'x is not a flag of this rubric' },
 			{ message: 'odd' }
 		]);
-		expect(split.byKey).toEqual({ adherence: 'is required; must be between 1 and 5', bogus: 'is not a dimension of this rubric' });
+		expect(split.byKey).toEqual({
+			adherence: 'is required; must be between 1 and 5',
+			bogus: 'is not a dimension of this rubric'
+		});
 		expect(split.general).toEqual(['flags: x is not a flag of this rubric', 'odd']);
 		expect(splitProblems(undefined)).toEqual({ byKey: {}, general: [] });
 	});
@@ -169,8 +224,14 @@ describe('server problems', () => {
 describe('server problem messages', () => {
 	it('are recognised so the form can show them translated', () => {
 		expect(problemMessage('is required')).toEqual({ key: 'ws.problem.required', params: {} });
-		expect(problemMessage('must be between 1 and 5')).toEqual({ key: 'ws.problem.between', params: { min: '1', max: '5' } });
-		expect(problemMessage('must be one of yes, no')).toEqual({ key: 'ws.problem.oneOf', params: { values: 'yes, no' } });
+		expect(problemMessage('must be between 1 and 5')).toEqual({
+			key: 'ws.problem.between',
+			params: { min: '1', max: '5' }
+		});
+		expect(problemMessage('must be one of yes, no')).toEqual({
+			key: 'ws.problem.oneOf',
+			params: { values: 'yes, no' }
+		});
 		expect(problemMessage('something new')).toBeNull();
 	});
 });

@@ -2,7 +2,16 @@
 // formatted markdown back into the raw source, re-anchoring, annotatable fields per modality, and boxes.
 import { describe, expect, it } from 'vitest';
 import { paletteIndex } from '../../src/lib/components/item/annotation-context';
-import { anchorSpan, annotatableFields, boxFields, boxFromPoints, fieldText, locateQuote, segmentText, trimRange } from '../../src/lib/components/item/spans';
+import {
+	anchorSpan,
+	annotatableFields,
+	boxFields,
+	boxFromPoints,
+	fieldText,
+	locateQuote,
+	segmentText,
+	trimRange
+} from '../../src/lib/components/item/spans';
 
 const md = 'A **Constituição** de 1988 foi promulgada em *5 de outubro*.\n\nA Constituição garante direitos.';
 
@@ -72,10 +81,31 @@ describe('anchorSpan and trimRange', () => {
 
 describe('fields per modality', () => {
 	it('lists the model-output text fields by path', () => {
-		expect(annotatableFields({ modality: 'text', payload: { prompt: 'p', response: 'r' } })).toEqual([{ field: 'response', text: 'r' }]);
-		const chat = { modality: 'chat' as const, payload: { turns: [{ role: 'user', content: 'oi' }, { role: 'assistant', content: 'olá' }, { role: 'user', content: 'e?' }, { role: 'assistant', content: 'fim' }] } };
+		expect(annotatableFields({ modality: 'text', payload: { prompt: 'p', response: 'r' } })).toEqual([
+			{ field: 'response', text: 'r' }
+		]);
+		const chat = {
+			modality: 'chat' as const,
+			payload: {
+				turns: [
+					{ role: 'user', content: 'oi' },
+					{ role: 'assistant', content: 'olá' },
+					{ role: 'user', content: 'e?' },
+					{ role: 'assistant', content: 'fim' }
+				]
+			}
+		};
 		expect(annotatableFields(chat).map((f) => f.field)).toEqual(['turns.1.content', 'turns.3.content']);
-		const pair = { modality: 'pairwise' as const, payload: { prompt: 'p', responses: [{ id: 'a', text: 'A' }, { id: 'b', text: 'B' }] } };
+		const pair = {
+			modality: 'pairwise' as const,
+			payload: {
+				prompt: 'p',
+				responses: [
+					{ id: 'a', text: 'A' },
+					{ id: 'b', text: 'B' }
+				]
+			}
+		};
 		expect(annotatableFields(pair)).toEqual([
 			{ field: 'responses.0.text', text: 'A' },
 			{ field: 'responses.1.text', text: 'B' }
@@ -87,8 +117,15 @@ describe('fields per modality', () => {
 
 	it('lists image fields for boxes and normalises drawn boxes', () => {
 		expect(boxFields({ modality: 'image_edit', payload: {} })).toEqual(['original', 'edited']);
-		expect(boxFields({ modality: 'multimodal', payload: { prompt: [{ kind: 'text' }, { kind: 'image' }] } })).toEqual(['prompt.1.media']);
-		expect(boxFromPoints(0.8, 0.9, 0.2, 0.1)).toEqual({ x: 0.2, y: 0.1, w: expect.closeTo(0.6, 10), h: expect.closeTo(0.8, 10) });
+		expect(boxFields({ modality: 'multimodal', payload: { prompt: [{ kind: 'text' }, { kind: 'image' }] } })).toEqual([
+			'prompt.1.media'
+		]);
+		expect(boxFromPoints(0.8, 0.9, 0.2, 0.1)).toEqual({
+			x: 0.2,
+			y: 0.1,
+			w: expect.closeTo(0.6, 10),
+			h: expect.closeTo(0.8, 10)
+		});
 		expect(boxFromPoints(-0.5, 0.5, 1.5, 0.6)).toMatchObject({ x: 0, w: 1 });
 	});
 });

@@ -4,12 +4,19 @@ import { describe, expect, it } from 'vitest';
 import { rubricDefinitionSchema } from '../../src/lib/shared/rubric';
 import { evaluationInputSchema } from '../../src/lib/shared/evaluation';
 import { isTypingTarget, matchShortcut, SHORTCUT_GROUPS } from '../../src/lib/components/workspace/shortcuts';
-import { badSources, draftKey, emptyDraft, evaluationBody, isSensitive } from '../../src/lib/components/workspace/evaluation-draft';
+import {
+	badSources,
+	draftKey,
+	emptyDraft,
+	evaluationBody,
+	isSensitive
+} from '../../src/lib/components/workspace/evaluation-draft';
 import { TimeTracker } from '../../src/lib/components/workspace/time-tracker';
 import { diffPixels } from '../../src/lib/components/item/image-diff';
 import workspaceMessages from '../../src/lib/i18n/messages/workspace';
 
-const key = (k: string, extra: Partial<Parameters<typeof matchShortcut>[0]> = {}) => matchShortcut({ key: k, typing: false, ...extra });
+const key = (k: string, extra: Partial<Parameters<typeof matchShortcut>[0]> = {}) =>
+	matchShortcut({ key: k, typing: false, ...extra });
 
 describe('keyboard map', () => {
 	it('scores with digits, moves with arrows and j/k, submits with Ctrl or Cmd+Enter even while typing', () => {
@@ -53,7 +60,17 @@ const rubric = {
 	id: 'r1',
 	...rubricDefinitionSchema.parse({
 		dimensions: [
-			{ key: 'ok', label: 'OK?', scale: 'categorical', level: 'nominal', options: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }], gate: { stopValues: ['no'] } },
+			{
+				key: 'ok',
+				label: 'OK?',
+				scale: 'categorical',
+				level: 'nominal',
+				options: [
+					{ value: 'yes', label: 'Yes' },
+					{ value: 'no', label: 'No' }
+				],
+				gate: { stopValues: ['no'] }
+			},
 			{ key: 'quality', label: 'Quality', scale: 'likert', level: 'ordinal', min: 1, max: 5 }
 		],
 		flags: [{ key: 'unsafe', label: 'Unsafe' }]
@@ -62,19 +79,49 @@ const rubric = {
 
 describe('evaluation bodies', () => {
 	it('build a valid submission: skipped dimensions, unknown flags and empty sources dropped', () => {
-		const draft = { ...emptyDraft(), scores: { ok: 'no', quality: 4 }, flags: ['unsafe', 'gone'], sources: [{ url: ' https://ibge.gov.br/censo ', note: ' dado oficial ' }, { url: '', note: 'x' }] };
+		const draft = {
+			...emptyDraft(),
+			scores: { ok: 'no', quality: 4 },
+			flags: ['unsafe', 'gone'],
+			sources: [
+				{ url: ' https://ibge.gov.br/censo ', note: ' dado oficial ' },
+				{ url: '', note: 'x' }
+			]
+		};
 		const body = evaluationBody(rubric, 'text', draft, 'submitted', 12_345.6);
-		expect(body).toMatchObject({ rubricId: 'r1', scores: { ok: 'no' }, flags: ['unsafe'], sources: [{ url: 'https://ibge.gov.br/censo', note: 'dado oficial' }], timeSpentMs: 12_346, state: 'submitted' });
+		expect(body).toMatchObject({
+			rubricId: 'r1',
+			scores: { ok: 'no' },
+			flags: ['unsafe'],
+			sources: [{ url: 'https://ibge.gov.br/censo', note: 'dado oficial' }],
+			timeSpentMs: 12_346,
+			state: 'submitted'
+		});
 		expect(evaluationInputSchema.safeParse(body).success).toBe(true);
 	});
 
 	it('keep partial scores in drafts, without empty values', () => {
-		const body = evaluationBody(rubric, 'text', { ...emptyDraft(), scores: { ok: 'no', quality: 4, extra: '' } }, 'draft', 0);
+		const body = evaluationBody(
+			rubric,
+			'text',
+			{ ...emptyDraft(), scores: { ok: 'no', quality: 4, extra: '' } },
+			'draft',
+			0
+		);
 		expect(body.scores).toEqual({ ok: 'no', quality: 4 });
 	});
 
 	it('report malformed source addresses before sending', () => {
-		expect(badSources({ ...emptyDraft(), sources: [{ url: 'ibge.gov.br', note: '' }, { url: 'https://ok.example', note: '' }, { url: 'javascript:alert(1)', note: '' }] })).toEqual([0, 2]);
+		expect(
+			badSources({
+				...emptyDraft(),
+				sources: [
+					{ url: 'ibge.gov.br', note: '' },
+					{ url: 'https://ok.example', note: '' },
+					{ url: 'javascript:alert(1)', note: '' }
+				]
+			})
+		).toEqual([0, 2]);
 	});
 
 	it('detect real changes only (order of flags and score keys does not matter)', () => {

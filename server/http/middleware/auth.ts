@@ -34,7 +34,12 @@ export const resolveCaller: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export function sameOrigin(requestUrl: string, hostHeader: string | undefined, origin: string, allowed: string[]): boolean {
+export function sameOrigin(
+	requestUrl: string,
+	hostHeader: string | undefined,
+	origin: string,
+	allowed: string[]
+): boolean {
 	if (allowed.includes(origin)) return true;
 	try {
 		const o = new URL(origin);

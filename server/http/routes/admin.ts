@@ -49,10 +49,25 @@ app.post(
 		const passwordHash = await hashPassword(input.password);
 		const { db } = c.var.deps;
 		if (findUserByEmail(db, input.email)) throw Conflict('A user with this email already exists');
-		const row = { id: newId(), email: input.email, name: input.name, passwordHash, isAdmin: input.isAdmin, locale: null, createdAt: Date.now() };
+		const row = {
+			id: newId(),
+			email: input.email,
+			name: input.name,
+			passwordHash,
+			isAdmin: input.isAdmin,
+			locale: null,
+			createdAt: Date.now()
+		};
 		tx(db, (t) => {
 			t.insert(users).values(row).run();
-			audit(t, { actorId: admin.id, projectId: null, action: 'user.create', entityType: 'user', entityId: row.id, data: { email: row.email } });
+			audit(t, {
+				actorId: admin.id,
+				projectId: null,
+				action: 'user.create',
+				entityType: 'user',
+				entityId: row.id,
+				data: { email: row.email }
+			});
 		});
 		return c.json({ user: toUser(row) }, 201);
 	}

@@ -15,39 +15,47 @@ import { SESSION_COOKIE } from '../middleware/auth';
 import { RateLimiter } from '../rate-limit';
 import { clientAddress, isHttps } from '../client';
 
-const loginSchema = z.strictObject({ email: z.string().trim().toLowerCase().email().max(320), password: z.string().min(1).max(1000) });
+const loginSchema = z.strictObject({
+	email: z.string().trim().toLowerCase().email().max(320),
+	password: z.string().min(1).max(1000)
+});
 
 export function authRoutes() {
 	const perEmailAndAddress = new RateLimiter({ windowMs: 15 * 60_000, max: 10 });
 	const perAddress = new RateLimiter({ windowMs: 15 * 60_000, max: 100 });
 	const app = new Hono<AppEnv>();
 
-	app.post('/login', doc('auth', 'Sign in; sets the session cookie', 'anyone'), validate('json', loginSchema), async (c) => {
-		const { email, password } = c.req.valid('json');
-		const address = clientAddress(c);
-		const pair = JSON.stringify([email, address]);
-		if (perAddress.blocked(address) || perEmailAndAddress.blocked(pair)) {
-			throw new AppError('rate_limited', 'Too many failed sign-in attempts; wait a few minutes and try again');
+	app.post(
+		'/login',
+		doc('auth', 'Sign in; sets the session cookie', 'anyone'),
+		validate('json', loginSchema),
+		async (c) => {
+			const { email, password } = c.req.valid('json');
+			const address = clientAddress(c);
+			const pair = JSON.stringify([email, address]);
+			if (perAddress.blocked(address) || perEmailAndAddress.blocked(pair)) {
+				throw new AppError('rate_limited', 'Too many failed sign-in attempts; wait a few minutes and try again');
+			}
+			const row = findUserByEmail(c.var.deps.db, email);
+			const ok = await verifyPassword(password, row?.passwordHash ?? DUMMY_HASH);
+			if (!row || !ok) {
+				perAddress.fail(address);
+				perEmailAndAddress.fail(pair);
+				throw new AppError('invalid_credentials', 'Email or password is not correct');
+			}
+			perEmailAndAddress.reset(pair);
+			const { config, db } = c.var.deps;
+			const secret = createSession(db, row.id, config.sessionTtlMs);
+			setCookie(c, SESSION_COOKIE, secret, {
+				httpOnly: true,
+				sameSite: 'Lax',
+				path: '/',
+				secure: isHttps(c),
+				maxAge: Math.floor(config.sessionTtlMs / 1000)
+			});
+			return c.json({ user: toUser(row), memberships: membershipsOf(db, row.id) });
 		}
-		const row = findUserByEmail(c.var.deps.db, email);
-		const ok = await verifyPassword(password, row?.passwordHash ?? DUMMY_HASH);
-		if (!row || !ok) {
-			perAddress.fail(address);
-			perEmailAndAddress.fail(pair);
-			throw new AppError('invalid_credentials', 'Email or password is not correct');
-		}
-		perEmailAndAddress.reset(pair);
-		const { config, db } = c.var.deps;
-		const secret = createSession(db, row.id, config.sessionTtlMs);
-		setCookie(c, SESSION_COOKIE, secret, {
-			httpOnly: true,
-			sameSite: 'Lax',
-			path: '/',
-			secure: isHttps(c),
-			maxAge: Math.floor(config.sessionTtlMs / 1000)
-		});
-		return c.json({ user: toUser(row), memberships: membershipsOf(db, row.id) });
-	});
+	);
 
 	app.post('/logout', doc('auth', 'Sign out (ends the session of the cookie)', 'signed in'), (c) => {
 		const secret = getCookie(c, SESSION_COOKIE);

@@ -12,16 +12,44 @@ import { getItemRow } from '../../db/items';
 import { getRubric, latestRubrics } from '../../db/projects';
 import { roleIn } from '../../db/users';
 import { notify } from '../../db/notifications';
-import { changePhase, createCalibration, getCalibration, markRoundRevealed, openRound, saveConsensus, saveSheet, sessionItemRow, sessionItemRows } from '../../db/calibrations';
-import { calibrationSummaries, calibrationView, loadSession, publicState, type SessionFacts } from '../../db/calibration-view';
+import {
+	changePhase,
+	createCalibration,
+	getCalibration,
+	markRoundRevealed,
+	openRound,
+	saveConsensus,
+	saveSheet,
+	sessionItemRow,
+	sessionItemRows
+} from '../../db/calibrations';
+import {
+	calibrationSummaries,
+	calibrationView,
+	loadSession,
+	publicState,
+	type SessionFacts
+} from '../../db/calibration-view';
 import { calibrationCandidates } from '../../db/calibration-candidates';
-import { assertMayDecideConsensus, assertMayScore, assertParticipants, assertTransition, itemsForNewRound } from '../../domain/calibration';
+import {
+	assertMayDecideConsensus,
+	assertMayScore,
+	assertParticipants,
+	assertTransition,
+	itemsForNewRound
+} from '../../domain/calibration';
 import { visibleSheets } from '../../domain/blind';
 import { mirrorCalibration } from '../../domain/calibration-room';
 import { buildReport } from '../../domain/calibration-report';
 import { reportCsv } from '../../domain/calibration-report-csv';
 import { Conflict, Forbidden, NotFound, Validation } from '../../domain/errors';
-import { calibrationScoreInputSchema, candidatesQuerySchema, consensusInputSchema, createCalibrationSchema, roundInputSchema } from '#shared/calibration';
+import {
+	calibrationScoreInputSchema,
+	candidatesQuerySchema,
+	consensusInputSchema,
+	createCalibrationSchema,
+	roundInputSchema
+} from '#shared/calibration';
 import { validateScores } from '#shared/evaluation';
 import { dimensionsFor } from '#shared/rubric';
 import type { Modality } from '#shared/items';
@@ -43,7 +71,8 @@ function open(c: Ctx, id: string): Opened {
 	if (!f) throw NotFound('No such calibration session');
 	const access = requireProject(c, f.row.projectId, 'project.read');
 	const isParticipant = f.participants.some((p) => p.id === access.user.id);
-	if (!isParticipant && !allowed(access, 'calibration.readAll')) throw Forbidden('Only the participants, leads and managers can open this session');
+	if (!isParticipant && !allowed(access, 'calibration.readAll'))
+		throw Forbidden('Only the participants, leads and managers can open this session');
 	return { f, access, isParticipant };
 }
 
@@ -52,7 +81,11 @@ function viewFor(o: Opened) {
 	return calibrationView(o.f, {
 		id: access.user.id,
 		withGold: allowed(access, 'item.readGold'),
-		can: { decide: allowed(access, 'calibration.decide'), score: isParticipant && access.role !== 'manager', discuss: access.role === 'lead' || (isParticipant && access.role === 'evaluator') }
+		can: {
+			decide: allowed(access, 'calibration.decide'),
+			score: isParticipant && access.role !== 'manager',
+			discuss: access.role === 'lead' || (isParticipant && access.role === 'evaluator')
+		}
 	});
 }
 
@@ -69,65 +102,112 @@ function requireDecider(c: Ctx, id: string) {
 	return { row, access: requireProject(c, row.projectId, 'calibration.decide') };
 }
 
-app.get('/projects/:pid/calibrations', doc('calibrations', 'Calibration sessions (evaluators: the ones they take part in)', 'member'), (c) => {
-	const pid = c.req.param('pid');
-	const access = requireProject(c, pid, 'project.read');
-	return c.json({ calibrations: calibrationSummaries(c.var.deps.db, pid, access.user.id, allowed(access, 'calibration.readAll')) });
-});
+app.get(
+	'/projects/:pid/calibrations',
+	doc('calibrations', 'Calibration sessions (evaluators: the ones they take part in)', 'member'),
+	(c) => {
+		const pid = c.req.param('pid');
+		const access = requireProject(c, pid, 'project.read');
+		return c.json({
+			calibrations: calibrationSummaries(c.var.deps.db, pid, access.user.id, allowed(access, 'calibration.readAll'))
+		});
+	}
+);
 
-app.get('/projects/:pid/calibration-candidates', doc('calibrations', 'Items worth calibrating on, with their disagreement', 'lead'), validate('query', candidatesQuerySchema), (c) => {
-	const pid = c.req.param('pid');
-	requireProject(c, pid, 'calibration.create');
-	const q = c.req.valid('query');
-	const { db } = c.var.deps;
-	const rubric = q.rubricId ? getRubric(db, q.rubricId) : latestRubrics(db, pid)[0];
-	if (!rubric || rubric.projectId !== pid) throw Validation('Unknown rubric', [{ path: 'rubricId', message: 'is not a rubric of this project' }]);
-	return c.json({ rubricId: rubric.id, ...calibrationCandidates(db, pid, rubric, q) });
-});
+app.get(
+	'/projects/:pid/calibration-candidates',
+	doc('calibrations', 'Items worth calibrating on, with their disagreement', 'lead'),
+	validate('query', candidatesQuerySchema),
+	(c) => {
+		const pid = c.req.param('pid');
+		requireProject(c, pid, 'calibration.create');
+		const q = c.req.valid('query');
+		const { db } = c.var.deps;
+		const rubric = q.rubricId ? getRubric(db, q.rubricId) : latestRubrics(db, pid)[0];
+		if (!rubric || rubric.projectId !== pid)
+			throw Validation('Unknown rubric', [{ path: 'rubricId', message: 'is not a rubric of this project' }]);
+		return c.json({ rubricId: rubric.id, ...calibrationCandidates(db, pid, rubric, q) });
+	}
+);
 
-app.post('/projects/:pid/calibrations', doc('calibrations', 'Start a calibration session', 'lead', { status: 201 }), validate('json', createCalibrationSchema), async (c) => {
-	const pid = c.req.param('pid');
-	const { user } = requireProject(c, pid, 'calibration.create');
-	const input = c.req.valid('json');
-	const { db } = c.var.deps;
-	const rubric = getRubric(db, input.rubricId);
-	if (!rubric || rubric.projectId !== pid) throw Validation('Unknown rubric', [{ path: 'rubricId', message: 'is not a rubric of this project' }]);
-	const problems = input.itemIds.flatMap((id, i) => {
-		const item = getItemRow(db, id);
-		if (!item || item.projectId !== pid) return [{ path: `itemIds.${i}`, message: 'is not an item of this project' }];
-		return dimensionsFor(rubric, item.modality).length ? [] : [{ path: `itemIds.${i}`, message: `the rubric has no dimensions for ${item.modality} items` }];
-	});
-	if (problems.length) throw Validation('Some items cannot be calibrated with this rubric', problems);
-	assertParticipants(input.participantIds, new Map(input.participantIds.map((id) => [id, roleIn(db, pid, id)])));
-	const row = tx(db, (t) => {
-		const created = createCalibration(t, { ...input, projectId: pid, createdBy: user.id });
-		const invited = input.participantIds.filter((id) => id !== user.id);
-		notify(t, invited, { projectId: pid, kind: 'calibration.invited', data: { calibrationId: created.id, title: input.title, by: user.name, href: `/projects/${pid}/calibrations/${created.id}` } });
-		return created;
-	});
-	return respond(c, row.id, 201);
-});
+app.post(
+	'/projects/:pid/calibrations',
+	doc('calibrations', 'Start a calibration session', 'lead', { status: 201 }),
+	validate('json', createCalibrationSchema),
+	async (c) => {
+		const pid = c.req.param('pid');
+		const { user } = requireProject(c, pid, 'calibration.create');
+		const input = c.req.valid('json');
+		const { db } = c.var.deps;
+		const rubric = getRubric(db, input.rubricId);
+		if (!rubric || rubric.projectId !== pid)
+			throw Validation('Unknown rubric', [{ path: 'rubricId', message: 'is not a rubric of this project' }]);
+		const problems = input.itemIds.flatMap((id, i) => {
+			const item = getItemRow(db, id);
+			if (!item || item.projectId !== pid) return [{ path: `itemIds.${i}`, message: 'is not an item of this project' }];
+			return dimensionsFor(rubric, item.modality).length
+				? []
+				: [{ path: `itemIds.${i}`, message: `the rubric has no dimensions for ${item.modality} items` }];
+		});
+		if (problems.length) throw Validation('Some items cannot be calibrated with this rubric', problems);
+		assertParticipants(input.participantIds, new Map(input.participantIds.map((id) => [id, roleIn(db, pid, id)])));
+		const row = tx(db, (t) => {
+			const created = createCalibration(t, { ...input, projectId: pid, createdBy: user.id });
+			const invited = input.participantIds.filter((id) => id !== user.id);
+			notify(t, invited, {
+				projectId: pid,
+				kind: 'calibration.invited',
+				data: {
+					calibrationId: created.id,
+					title: input.title,
+					by: user.name,
+					href: `/projects/${pid}/calibrations/${created.id}`
+				}
+			});
+			return created;
+		});
+		return respond(c, row.id, 201);
+	}
+);
 
-app.get('/calibrations/:id', doc('calibrations', 'A session; others’ scores only after reveal', 'participant, lead, manager'), (c) => c.json(viewFor(open(c, c.req.param('id')))));
+app.get(
+	'/calibrations/:id',
+	doc('calibrations', 'A session; others’ scores only after reveal', 'participant, lead, manager'),
+	(c) => c.json(viewFor(open(c, c.req.param('id'))))
+);
 
-app.post('/calibrations/:id/items/:itemId/scores', doc('calibrations', 'Blind score for the current round', 'participant', { status: 201 }), validate('json', calibrationScoreInputSchema), async (c) => {
-	const id = c.req.param('id');
-	const itemId = c.req.param('itemId');
-	const o = open(c, id);
-	const input = c.req.valid('json');
-	const item = o.f.itemRows.find((i) => i.id === itemId);
-	const problems = item ? validateScores(o.f.rubric, item.modality, input.scores, 'submitted') : [];
-	const userId = o.access.user.id;
-	const score = tx(c.var.deps.db, (t) => {
-		// Re-read inside the transaction: a reveal committed a moment ago must refuse this sheet.
-		const row = getCalibration(t, id)!;
-		assertMayScore({ phase: row.phase, round: row.round, isParticipant: o.isParticipant && o.access.role !== 'manager', itemActiveRound: sessionItemRow(t, id, itemId)?.activeRound ?? null });
-		if (problems.length) throw Validation('Some scores do not fit the rubric', problems.map((p) => ({ path: `scores.${p.key}`, message: p.message })));
-		return saveSheet(t, { calibrationId: id, projectId: row.projectId, itemId, userId, round: row.round, input });
-	});
-	await mirrorCalibration(c.var.deps.rooms, c.var.deps.logger, publicState(loadSession(c.var.deps.db, id)!));
-	return c.json({ score }, 201);
-});
+app.post(
+	'/calibrations/:id/items/:itemId/scores',
+	doc('calibrations', 'Blind score for the current round', 'participant', { status: 201 }),
+	validate('json', calibrationScoreInputSchema),
+	async (c) => {
+		const id = c.req.param('id');
+		const itemId = c.req.param('itemId');
+		const o = open(c, id);
+		const input = c.req.valid('json');
+		const item = o.f.itemRows.find((i) => i.id === itemId);
+		const problems = item ? validateScores(o.f.rubric, item.modality, input.scores, 'submitted') : [];
+		const userId = o.access.user.id;
+		const score = tx(c.var.deps.db, (t) => {
+			// Re-read inside the transaction: a reveal committed a moment ago must refuse this sheet.
+			const row = getCalibration(t, id)!;
+			assertMayScore({
+				phase: row.phase,
+				round: row.round,
+				isParticipant: o.isParticipant && o.access.role !== 'manager',
+				itemActiveRound: sessionItemRow(t, id, itemId)?.activeRound ?? null
+			});
+			if (problems.length)
+				throw Validation(
+					'Some scores do not fit the rubric',
+					problems.map((p) => ({ path: `scores.${p.key}`, message: p.message }))
+				);
+			return saveSheet(t, { calibrationId: id, projectId: row.projectId, itemId, userId, round: row.round, input });
+		});
+		await mirrorCalibration(c.var.deps.rooms, c.var.deps.logger, publicState(loadSession(c.var.deps.db, id)!));
+		return c.json({ score }, 201);
+	}
+);
 
 app.post('/calibrations/:id/reveal', doc('calibrations', 'Reveal the scores', 'lead'), async (c) => {
 	const id = c.req.param('id');
@@ -135,28 +215,48 @@ app.post('/calibrations/:id/reveal', doc('calibrations', 'Reveal the scores', 'l
 	tx(c.var.deps.db, (t) => {
 		const row = getCalibration(t, id)!;
 		assertTransition(row.phase, 'reveal');
-		const moved = changePhase(t, id, { from: ['scoring'], to: 'revealed', actorId: access.user.id, action: 'calibration.reveal' });
+		const moved = changePhase(t, id, {
+			from: ['scoring'],
+			to: 'revealed',
+			actorId: access.user.id,
+			action: 'calibration.reveal'
+		});
 		if (!moved) throw Conflict('Someone else changed this session first; reload it');
 		markRoundRevealed(t, id, row.round, Date.now());
 	});
 	return respond(c, id);
 });
 
-app.post('/calibrations/:id/rounds', doc('calibrations', 'Start a re-score round', 'lead'), validate('json', roundInputSchema), async (c) => {
-	const id = c.req.param('id');
-	const { access } = requireDecider(c, id);
-	const { itemIds } = c.req.valid('json');
-	tx(c.var.deps.db, (t) => {
-		const row = getCalibration(t, id)!;
-		assertTransition(row.phase, 'round');
-		const chosen = itemsForNewRound(itemIds, sessionItemRows(t, id).map((s) => s.itemId));
-		const next = row.round + 1;
-		const moved = changePhase(t, id, { from: ['revealed'], to: 'scoring', set: { round: next }, actorId: access.user.id, action: 'calibration.round', data: { itemIds: chosen } });
-		if (!moved) throw Conflict('Someone else changed this session first; reload it');
-		openRound(t, id, next, chosen, Date.now());
-	});
-	return respond(c, id);
-});
+app.post(
+	'/calibrations/:id/rounds',
+	doc('calibrations', 'Start a re-score round', 'lead'),
+	validate('json', roundInputSchema),
+	async (c) => {
+		const id = c.req.param('id');
+		const { access } = requireDecider(c, id);
+		const { itemIds } = c.req.valid('json');
+		tx(c.var.deps.db, (t) => {
+			const row = getCalibration(t, id)!;
+			assertTransition(row.phase, 'round');
+			const chosen = itemsForNewRound(
+				itemIds,
+				sessionItemRows(t, id).map((s) => s.itemId)
+			);
+			const next = row.round + 1;
+			const moved = changePhase(t, id, {
+				from: ['revealed'],
+				to: 'scoring',
+				set: { round: next },
+				actorId: access.user.id,
+				action: 'calibration.round',
+				data: { itemIds: chosen }
+			});
+			if (!moved) throw Conflict('Someone else changed this session first; reload it');
+			openRound(t, id, next, chosen, Date.now());
+		});
+		return respond(c, id);
+	}
+);
 
 app.post('/calibrations/:id/close', doc('calibrations', 'Close the session', 'lead'), async (c) => {
 	const id = c.req.param('id');
@@ -167,55 +267,94 @@ app.post('/calibrations/:id/close', doc('calibrations', 'Close the session', 'le
 		assertTransition(current.phase, 'close');
 		// Closing opens everything: a round still being scored counts as revealed now.
 		if (current.phase === 'scoring') markRoundRevealed(t, id, current.round, now);
-		const moved = changePhase(t, id, { from: ['scoring', 'revealed'], to: 'closed', set: { closedAt: now }, actorId: access.user.id, action: 'calibration.close' });
+		const moved = changePhase(t, id, {
+			from: ['scoring', 'revealed'],
+			to: 'closed',
+			set: { closedAt: now },
+			actorId: access.user.id,
+			action: 'calibration.close'
+		});
 		if (!moved) throw Conflict('Someone else changed this session first; reload it');
 		return moved;
 	});
-	c.var.deps.events.emit('calibration.closed', { projectId: row.projectId, calibrationId: id, closedBy: access.user.id });
-	return respond(c, id);
-});
-
-app.post('/calibrations/:id/items/:itemId/consensus', doc('calibrations', 'Record consensus (becomes gold)', 'lead'), validate('json', consensusInputSchema), async (c) => {
-	const id = c.req.param('id');
-	const itemId = c.req.param('itemId');
-	const { row, access } = requireDecider(c, id);
-	const { db } = c.var.deps;
-	const rubric = getRubric(db, row.rubricId)!;
-	const item = getItemRow(db, itemId);
-	const input = c.req.valid('json');
-	tx(db, (t) => {
-		const current = getCalibration(t, id)!;
-		assertMayDecideConsensus(current.phase, current.round, sessionItemRow(t, id, itemId)?.activeRound ?? null);
-		const problems = validateScores(rubric, item!.modality, input.scores, 'submitted');
-		if (problems.length) throw Validation('Some scores do not fit the rubric', problems.map((p) => ({ path: `scores.${p.key}`, message: p.message })));
-		saveConsensus(t, { calibrationId: id, projectId: current.projectId, itemId, rubricId: rubric.id, scores: input.scores, note: input.note, decidedBy: access.user.id });
+	c.var.deps.events.emit('calibration.closed', {
+		projectId: row.projectId,
+		calibrationId: id,
+		closedBy: access.user.id
 	});
 	return respond(c, id);
 });
 
-app.get('/calibrations/:id/report', doc('calibrations', 'Agreement per round and deviation per participant', 'lead, manager', { produces: REPORT_MEDIA }), (c) => {
-	const id = c.req.param('id');
-	const f = loadSession(c.var.deps.db, id);
-	if (!f) throw NotFound('No such calibration session');
-	requireProject(c, f.row.projectId, 'calibration.readAll');
-	const { open: sheets } = visibleSheets(f.sheets, f.rounds, f.row.phase, '', f.row.round);
-	const pub = publicState(f);
-	const report = buildReport({
-		calibration: pub.calibration,
-		rubric: f.rubric,
-		items: f.itemRows.map((i) => ({ id: i.id, externalId: i.externalId, modality: i.modality, excerpt: itemExcerpt({ modality: i.modality as Modality, payload: i.payload }, 120) })),
-		participants: f.participants,
-		rounds: pub.rounds,
-		sheets,
-		consensus: f.consensus,
-		threshold: f.threshold,
-		now: Date.now()
-	});
-	if (c.req.query('format') === 'csv') {
-		const name = `calibration-${id}.csv`;
-		return c.body(reportCsv(report), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}"` });
+app.post(
+	'/calibrations/:id/items/:itemId/consensus',
+	doc('calibrations', 'Record consensus (becomes gold)', 'lead'),
+	validate('json', consensusInputSchema),
+	async (c) => {
+		const id = c.req.param('id');
+		const itemId = c.req.param('itemId');
+		const { row, access } = requireDecider(c, id);
+		const { db } = c.var.deps;
+		const rubric = getRubric(db, row.rubricId)!;
+		const item = getItemRow(db, itemId);
+		const input = c.req.valid('json');
+		tx(db, (t) => {
+			const current = getCalibration(t, id)!;
+			assertMayDecideConsensus(current.phase, current.round, sessionItemRow(t, id, itemId)?.activeRound ?? null);
+			const problems = validateScores(rubric, item!.modality, input.scores, 'submitted');
+			if (problems.length)
+				throw Validation(
+					'Some scores do not fit the rubric',
+					problems.map((p) => ({ path: `scores.${p.key}`, message: p.message }))
+				);
+			saveConsensus(t, {
+				calibrationId: id,
+				projectId: current.projectId,
+				itemId,
+				rubricId: rubric.id,
+				scores: input.scores,
+				note: input.note,
+				decidedBy: access.user.id
+			});
+		});
+		return respond(c, id);
 	}
-	return c.json(report);
-});
+);
+
+app.get(
+	'/calibrations/:id/report',
+	doc('calibrations', 'Agreement per round and deviation per participant', 'lead, manager', { produces: REPORT_MEDIA }),
+	(c) => {
+		const id = c.req.param('id');
+		const f = loadSession(c.var.deps.db, id);
+		if (!f) throw NotFound('No such calibration session');
+		requireProject(c, f.row.projectId, 'calibration.readAll');
+		const { open: sheets } = visibleSheets(f.sheets, f.rounds, f.row.phase, '', f.row.round);
+		const pub = publicState(f);
+		const report = buildReport({
+			calibration: pub.calibration,
+			rubric: f.rubric,
+			items: f.itemRows.map((i) => ({
+				id: i.id,
+				externalId: i.externalId,
+				modality: i.modality,
+				excerpt: itemExcerpt({ modality: i.modality as Modality, payload: i.payload }, 120)
+			})),
+			participants: f.participants,
+			rounds: pub.rounds,
+			sheets,
+			consensus: f.consensus,
+			threshold: f.threshold,
+			now: Date.now()
+		});
+		if (c.req.query('format') === 'csv') {
+			const name = `calibration-${id}.csv`;
+			return c.body(reportCsv(report), 200, {
+				'content-type': 'text/csv; charset=utf-8',
+				'content-disposition': `attachment; filename="${name}"`
+			});
+		}
+		return c.json(report);
+	}
+);
 
 export default app;

@@ -30,13 +30,24 @@ function docsPage(document: Document): string {
 	const rows: Row[] = Object.entries(document.paths).flatMap(([path, item]) =>
 		Object.entries(item ?? {}).flatMap(([method, op]) => {
 			const o = op as { summary?: string; description?: string; tags?: string[] };
-			return [{ method, path, summary: o.summary ?? '', who: (o.description ?? '').replace(/^Who: |\.$/g, ''), tag: o.tags?.[0] ?? '' }];
+			return [
+				{
+					method,
+					path,
+					summary: o.summary ?? '',
+					who: (o.description ?? '').replace(/^Who: |\.$/g, ''),
+					tag: o.tags?.[0] ?? ''
+				}
+			];
 		})
 	);
 	const sections = TAGS.map((tag) => {
 		const list = rows
 			.filter((r) => r.tag === tag)
-			.map((r) => `<tr><td class="m">${escapeHtml(r.method)}</td><td><code>${escapeHtml(r.path)}</code><br>${escapeHtml(r.summary)}</td><td class="who">${escapeHtml(r.who)}</td></tr>`)
+			.map(
+				(r) =>
+					`<tr><td class="m">${escapeHtml(r.method)}</td><td><code>${escapeHtml(r.path)}</code><br>${escapeHtml(r.summary)}</td><td class="who">${escapeHtml(r.who)}</td></tr>`
+			)
 			.join('');
 		return list ? `<h2>${escapeHtml(tag)}</h2><table>${list}</table>` : '';
 	});
@@ -60,11 +71,16 @@ export function docRoutes(servedApp: () => Hono<AppEnv>) {
 		c.body((await render()).json, 200, { 'Content-Type': 'application/json; charset=utf-8' })
 	);
 
-	app.get('/docs', doc('system', 'This API as a readable HTML page', 'anyone', { produces: { 'text/html': 'the operations grouped by area' } }), async (c) =>
-		c.body((await render()).html, 200, {
-			'Content-Type': 'text/html; charset=utf-8',
-			'Content-Security-Policy': `default-src 'none'; style-src 'sha256-${STYLE_HASH}'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`
-		})
+	app.get(
+		'/docs',
+		doc('system', 'This API as a readable HTML page', 'anyone', {
+			produces: { 'text/html': 'the operations grouped by area' }
+		}),
+		async (c) =>
+			c.body((await render()).html, 200, {
+				'Content-Type': 'text/html; charset=utf-8',
+				'Content-Security-Policy': `default-src 'none'; style-src 'sha256-${STYLE_HASH}'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`
+			})
 	);
 
 	return app;

@@ -8,7 +8,14 @@ import { doc } from '../openapi';
 import { evaluationInputSchema, validateScores } from '#shared/evaluation';
 import { getItemRow } from '../../db/items';
 import { getRubric } from '../../db/projects';
-import { currentGuidelineVersion, evaluationsForItems, hasAcknowledged, hasSubmitted, saveEvaluation, toEvaluation } from '../../db/evaluations';
+import {
+	currentGuidelineVersion,
+	evaluationsForItems,
+	hasAcknowledged,
+	hasSubmitted,
+	saveEvaluation,
+	toEvaluation
+} from '../../db/evaluations';
 import { markAssignment, reviewRequests } from '../../db/queue';
 import { AppError, NotFound, Validation } from '../../domain/errors';
 import { tx } from '../../db/client';
@@ -21,58 +28,81 @@ function loadItem(c: Parameters<typeof requireProject>[0], id: string) {
 	return item;
 }
 
-app.post('/items/:id/evaluations', doc('evaluations', 'Save a draft or submit an evaluation', 'evaluator, lead', { status: 201 }), validate('json', evaluationInputSchema), (c) => {
-	const item = loadItem(c, c.req.param('id'));
-	const { user } = requireProject(c, item.projectId, 'item.evaluate');
-	const input = c.req.valid('json');
-	const { db, events } = c.var.deps;
-	const rubric = getRubric(db, input.rubricId);
-	if (!rubric || rubric.projectId !== item.projectId) throw Validation('The rubric does not belong to this project', [{ path: 'rubricId', message: 'unknown rubric' }]);
-	const problems = validateScores(rubric, item.modality, input.scores, input.state);
-	if (problems.length) {
-		throw Validation(
-			'Some scores do not fit the rubric',
-			problems.map((p) => ({ path: `scores.${p.key}`, message: p.message }))
-		);
-	}
-	const unknownFlags = input.flags.filter((f) => !rubric.flags.some((r) => r.key === f));
-	if (unknownFlags.length) throw Validation('Unknown flags', unknownFlags.map((f) => ({ path: 'flags', message: `${f} is not a flag of this rubric` })));
-	const guideline = currentGuidelineVersion(db, item.projectId);
-	if (guideline && input.state === 'submitted' && !hasAcknowledged(db, guideline.id, user.id)) {
-		throw new AppError('acknowledgement_required', `Guideline version ${guideline.number} changed; read and acknowledge it before evaluating`, {
-			guidelineId: guideline.guidelineId,
-			version: guideline.number
+app.post(
+	'/items/:id/evaluations',
+	doc('evaluations', 'Save a draft or submit an evaluation', 'evaluator, lead', { status: 201 }),
+	validate('json', evaluationInputSchema),
+	(c) => {
+		const item = loadItem(c, c.req.param('id'));
+		const { user } = requireProject(c, item.projectId, 'item.evaluate');
+		const input = c.req.valid('json');
+		const { db, events } = c.var.deps;
+		const rubric = getRubric(db, input.rubricId);
+		if (!rubric || rubric.projectId !== item.projectId)
+			throw Validation('The rubric does not belong to this project', [{ path: 'rubricId', message: 'unknown rubric' }]);
+		const problems = validateScores(rubric, item.modality, input.scores, input.state);
+		if (problems.length) {
+			throw Validation(
+				'Some scores do not fit the rubric',
+				problems.map((p) => ({ path: `scores.${p.key}`, message: p.message }))
+			);
+		}
+		const unknownFlags = input.flags.filter((f) => !rubric.flags.some((r) => r.key === f));
+		if (unknownFlags.length)
+			throw Validation(
+				'Unknown flags',
+				unknownFlags.map((f) => ({ path: 'flags', message: `${f} is not a flag of this rubric` }))
+			);
+		const guideline = currentGuidelineVersion(db, item.projectId);
+		if (guideline && input.state === 'submitted' && !hasAcknowledged(db, guideline.id, user.id)) {
+			throw new AppError(
+				'acknowledgement_required',
+				`Guideline version ${guideline.number} changed; read and acknowledge it before evaluating`,
+				{
+					guidelineId: guideline.guidelineId,
+					version: guideline.number
+				}
+			);
+		}
+		const wasSubmitted = hasSubmitted(db, item.id, user.id);
+		const row = tx(db, (t) => {
+			const saved = saveEvaluation(t, {
+				itemId: item.id,
+				projectId: item.projectId,
+				evaluatorId: user.id,
+				input,
+				rubricVersion: rubric.version,
+				guidelineVersionId: guideline?.id ?? null
+			});
+			if (input.state === 'submitted') markAssignment(t, item.id, user.id, 'done');
+			return saved;
 		});
+		// Reopened as a draft (re-review): the blind rule applies again, so her item-room connection is re-checked.
+		if (wasSubmitted && input.state === 'draft') c.var.deps.rooms.recheckUser(user.id);
+		if (input.state === 'submitted') {
+			events.emit('evaluation.submitted', {
+				projectId: item.projectId,
+				itemId: item.id,
+				evaluatorId: user.id,
+				evaluationId: row.id
+			});
+		}
+		return c.json({ evaluation: toEvaluation(row, user.name) }, 201);
 	}
-	const wasSubmitted = hasSubmitted(db, item.id, user.id);
-	const row = tx(db, (t) => {
-		const saved = saveEvaluation(t, {
-			itemId: item.id,
-			projectId: item.projectId,
-			evaluatorId: user.id,
-			input,
-			rubricVersion: rubric.version,
-			guidelineVersionId: guideline?.id ?? null
-		});
-		if (input.state === 'submitted') markAssignment(t, item.id, user.id, 'done');
-		return saved;
-	});
-	// Reopened as a draft (re-review): the blind rule applies again, so her item-room connection is re-checked.
-	if (wasSubmitted && input.state === 'draft') c.var.deps.rooms.recheckUser(user.id);
-	if (input.state === 'submitted') {
-		events.emit('evaluation.submitted', { projectId: item.projectId, itemId: item.id, evaluatorId: user.id, evaluationId: row.id });
-	}
-	return c.json({ evaluation: toEvaluation(row, user.name) }, 201);
-});
+);
 
-app.get('/items/:id/evaluations', doc('evaluations', 'Evaluations of an item (evaluators: their own)', 'member'), (c) => {
-	const item = loadItem(c, c.req.param('id'));
-	const access = requireProject(c, item.projectId, 'item.read');
-	const all = allowed(access, 'evaluation.readAll');
-	const evaluations = evaluationsForItems(c.var.deps.db, [item.id], all ? {} : { evaluatorId: access.user.id });
-	// Say which were sent back for re-review, so the workspace reopens them for editing.
-	const requested = reviewRequests(c.var.deps.db, item.id);
-	return c.json({ evaluations: evaluations.map((e) => ({ ...e, reviewRequestedAt: requested.get(e.id) ?? null })) });
-});
+app.get(
+	'/items/:id/evaluations',
+	doc('evaluations', 'Evaluations of an item (evaluators: their own)', 'member'),
+	(c) => {
+		const item = loadItem(c, c.req.param('id'));
+		const access = requireProject(c, item.projectId, 'item.read');
+		const all = allowed(access, 'evaluation.readAll');
+		const evaluations = evaluationsForItems(c.var.deps.db, [item.id], all ? {} : { evaluatorId: access.user.id });
+		// Say which were sent back for re-review, so the workspace reopens them for editing.
+		const requested = reviewRequests(c.var.deps.db, item.id);
+		return c.json({ evaluations: evaluations.map((e) => ({ ...e, reviewRequestedAt: requested.get(e.id) ?? null })) });
+	}
+);
 
 export default app;

@@ -29,29 +29,48 @@ export const exportQuerySchema = z.object({
 
 const app = new Hono<AppEnv>();
 
-app.get('/projects/:pid/export', doc('exports', 'Streamed export: evaluations, gold, escalations, agreement, pairs, guidelines, items', 'lead, manager', { produces: exportMediaTypes() }), validate('query', exportQuerySchema), (c) => {
-	const pid = c.req.param('pid');
-	requireProject(c, pid, 'export.read');
-	const q = c.req.valid('query');
-	const spec = formatSpec(q.format);
-	const unused = (['from', 'to', 'state', 'rubricVersion', 'guidelineVersionId'] as const).filter((f) => q[f] !== undefined && !spec.filters.includes(f));
-	if (unused.length) throw Validation(`The ${q.format} export does not take ${unused.join(', ')}`, unused.map((path) => ({ path, message: 'not used by this format' })));
-	if (q.state !== undefined && !spec.states?.includes(q.state)) {
-		throw Validation(`state "${q.state}" does not apply to the ${q.format} export`, [{ path: 'state', message: `one of ${spec.states?.join(', ')}` }]);
+app.get(
+	'/projects/:pid/export',
+	doc(
+		'exports',
+		'Streamed export: evaluations, gold, escalations, agreement, pairs, guidelines, items',
+		'lead, manager',
+		{ produces: exportMediaTypes() }
+	),
+	validate('query', exportQuerySchema),
+	(c) => {
+		const pid = c.req.param('pid');
+		requireProject(c, pid, 'export.read');
+		const q = c.req.valid('query');
+		const spec = formatSpec(q.format);
+		const unused = (['from', 'to', 'state', 'rubricVersion', 'guidelineVersionId'] as const).filter(
+			(f) => q[f] !== undefined && !spec.filters.includes(f)
+		);
+		if (unused.length)
+			throw Validation(
+				`The ${q.format} export does not take ${unused.join(', ')}`,
+				unused.map((path) => ({ path, message: 'not used by this format' }))
+			);
+		if (q.state !== undefined && !spec.states?.includes(q.state)) {
+			throw Validation(`state "${q.state}" does not apply to the ${q.format} export`, [
+				{ path: 'state', message: `one of ${spec.states?.join(', ')}` }
+			]);
+		}
+		const from = q.from === undefined ? undefined : dateParamToMs(q.from, false);
+		const to = q.to === undefined ? undefined : dateParamToMs(q.to, true);
+		if (from !== undefined && to !== undefined && from >= to)
+			throw Validation('The date range is empty', [{ path: 'to', message: 'must be after from' }]);
+		const { deps } = c.var;
+		const ctx = openExport(deps.sqlite, pid, {
+			from,
+			to,
+			state: stateFilter(spec, q.state),
+			rubricVersion: q.rubricVersion,
+			guidelineVersionId: q.guidelineVersionId
+		});
+		const filename = exportFilename(ctx.projectName, q.format);
+		return downloadResponse(spec.write(ctx), { contentType: spec.contentType, filename }, deps.logger, ctx.release);
 	}
-	const from = q.from === undefined ? undefined : dateParamToMs(q.from, false);
-	const to = q.to === undefined ? undefined : dateParamToMs(q.to, true);
-	if (from !== undefined && to !== undefined && from >= to) throw Validation('The date range is empty', [{ path: 'to', message: 'must be after from' }]);
-	const { deps } = c.var;
-	const ctx = openExport(deps.sqlite, pid, {
-		from,
-		to,
-		state: stateFilter(spec, q.state),
-		rubricVersion: q.rubricVersion,
-		guidelineVersionId: q.guidelineVersionId
-	});
-	const filename = exportFilename(ctx.projectName, q.format);
-	return downloadResponse(spec.write(ctx), { contentType: spec.contentType, filename }, deps.logger, ctx.release);
-});
+);
 
 export default app;

@@ -9,7 +9,14 @@ import { validate } from '../validate';
 import { doc } from '../openapi';
 import { tx } from '../../db/client';
 import { NotFound, Validation } from '../../domain/errors';
-import { assertKnownDimensions, assertPublishable, nextVersionNumber, readDraft, seedDraft, type FrozenDraft } from '../../domain/guideline';
+import {
+	assertKnownDimensions,
+	assertPublishable,
+	nextVersionNumber,
+	readDraft,
+	seedDraft,
+	type FrozenDraft
+} from '../../domain/guideline';
 import {
 	acknowledge,
 	acknowledgingMembers,
@@ -29,7 +36,15 @@ import {
 import { proposalCase } from '../../db/guideline-proposals';
 import { latestRubrics } from '../../db/projects';
 import { notify } from '../../db/notifications';
-import { createGuidelineSchema, diffQuerySchema, GUIDELINE_STATE, parseProposalRef, proposeQuerySchema, publishInputSchema, rereviewInputSchema } from '#shared/guideline';
+import {
+	createGuidelineSchema,
+	diffQuerySchema,
+	GUIDELINE_STATE,
+	parseProposalRef,
+	proposeQuerySchema,
+	publishInputSchema,
+	rereviewInputSchema
+} from '#shared/guideline';
 import { diffDocs } from '#shared/guideline-diff';
 import { docToMarkdown } from '#shared/doc-markdown';
 import { roomName } from '#shared/rooms';
@@ -54,8 +69,11 @@ function loadVersion(c: Ctx, guidelineId: string) {
 	return version;
 }
 
-const summaryFor = (c: Ctx, g: Parameters<typeof guidelineSummary>[1], a: { user: { id: string; isAdmin: boolean }; role: Parameters<typeof guidelineSummary>[2]['role'] }) =>
-	guidelineSummary(c.var.deps.db, g, { id: a.user.id, isAdmin: a.user.isAdmin, role: a.role });
+const summaryFor = (
+	c: Ctx,
+	g: Parameters<typeof guidelineSummary>[1],
+	a: { user: { id: string; isAdmin: boolean }; role: Parameters<typeof guidelineSummary>[2]['role'] }
+) => guidelineSummary(c.var.deps.db, g, { id: a.user.id, isAdmin: a.user.isAdmin, role: a.role });
 
 app.get('/projects/:pid/guidelines', doc('guidelines', 'Guideline documents', 'member'), (c) => {
 	const pid = c.req.param('pid');
@@ -63,65 +81,111 @@ app.get('/projects/:pid/guidelines', doc('guidelines', 'Guideline documents', 'm
 	return c.json({ guidelines: guidelinesOf(c.var.deps.db, pid).map((g) => summaryFor(c, g, access)) });
 });
 
-app.post('/projects/:pid/guidelines', doc('guidelines', 'Create a guideline', 'lead', { status: 201 }), validate('json', createGuidelineSchema), (c) => {
-	const pid = c.req.param('pid');
-	const access = requireProject(c, pid, 'guideline.edit');
-	const row = tx(c.var.deps.db, (t) => createGuideline(t, pid, c.req.valid('json').title, access.user.id));
-	return c.json({ guideline: summaryFor(c, row, access) }, 201);
-});
-
-app.get('/guidelines/:id', doc('guidelines', 'One guideline (seeds its live draft from the latest version)', 'member'), async (c) => {
-	const { guideline, ...access } = loadGuideline(c, 'guideline.read');
-	const { db, rooms } = c.var.deps;
-	const latest = latestVersion(db, guideline.id);
-	// The draft starts as the latest published text; seeded once, before the page binds its editor to the room.
-	if (latest) await rooms.update(roomName('guideline', guideline.id), (doc) => void seedDraft(doc, latest));
-	return c.json({ guideline: summaryFor(c, guideline, access) });
-});
-
-app.post('/guidelines/:id/publish', doc('guidelines', 'Freeze the live draft as version n+1', 'lead', { status: 201 }), validate('json', publishInputSchema), async (c) => {
-	const { guideline, user } = loadGuideline(c, 'guideline.edit');
-	const input = c.req.valid('json');
-	const { db, rooms, logger, events } = c.var.deps;
-	const room = roomName('guideline', guideline.id);
-	if (input.dimensions.length) {
-		assertKnownDimensions(input.dimensions, new Set(latestRubrics(db, guideline.projectId).flatMap((r) => (r.dimensions ?? []).map((d) => d.key))));
+app.post(
+	'/projects/:pid/guidelines',
+	doc('guidelines', 'Create a guideline', 'lead', { status: 201 }),
+	validate('json', createGuidelineSchema),
+	(c) => {
+		const pid = c.req.param('pid');
+		const access = requireProject(c, pid, 'guideline.edit');
+		const row = tx(c.var.deps.db, (t) => createGuideline(t, pid, c.req.valid('json').title, access.user.id));
+		return c.json({ guideline: summaryFor(c, row, access) }, 201);
 	}
-	let draft: FrozenDraft | null = null;
-	await rooms.update(room, (doc) => {
-		draft = readDraft(doc);
-	});
-	const frozen = draft as FrozenDraft | null;
-	if (!frozen) throw Validation('The draft could not be read');
-	if (frozen.dropped.length) logger.warn({ guideline: guideline.id, dropped: frozen.dropped }, 'published a guideline draft without content the schema does not know');
-	const version = tx(db, (t) => {
-		const latest = latestVersion(t, guideline.id);
-		// Compared as re-rendered from the stored content, so a version imported from hand-written Markdown counts too.
-		assertPublishable(frozen, latest ? { number: latest.number, markdown: docToMarkdown(latest.content as PmNode) } : null);
-		const row = insertVersion(t, {
-			guideline,
-			number: nextVersionNumber(latest?.number ?? null),
-			content: frozen.content,
-			markdown: frozen.markdown,
-			changelog: input.changelog,
-			dimensions: input.dimensions,
-			escalationIds: input.escalationIds,
-			actorId: user.id
-		});
-		const audience = acknowledgingMembers(t, guideline.projectId).filter((id) => id !== user.id);
-		notify(t, audience, { projectId: guideline.projectId, kind: 'guideline.published', data: { guidelineId: guideline.id, title: guideline.title, number: row.number, href: `/projects/${guideline.projectId}/guidelines/${guideline.id}` } });
-		return row;
-	});
-	events.emit('guideline.published', { projectId: guideline.projectId, guidelineId: guideline.id, versionId: version.id, number: version.number, changelog: input.changelog, publishedBy: user.id });
-	try {
+);
+
+app.get(
+	'/guidelines/:id',
+	doc('guidelines', 'One guideline (seeds its live draft from the latest version)', 'member'),
+	async (c) => {
+		const { guideline, ...access } = loadGuideline(c, 'guideline.read');
+		const { db, rooms } = c.var.deps;
+		const latest = latestVersion(db, guideline.id);
+		// The draft starts as the latest published text; seeded once, before the page binds its editor to the room.
+		if (latest) await rooms.update(roomName('guideline', guideline.id), (doc) => void seedDraft(doc, latest));
+		return c.json({ guideline: summaryFor(c, guideline, access) });
+	}
+);
+
+app.post(
+	'/guidelines/:id/publish',
+	doc('guidelines', 'Freeze the live draft as version n+1', 'lead', { status: 201 }),
+	validate('json', publishInputSchema),
+	async (c) => {
+		const { guideline, user } = loadGuideline(c, 'guideline.edit');
+		const input = c.req.valid('json');
+		const { db, rooms, logger, events } = c.var.deps;
+		const room = roomName('guideline', guideline.id);
+		if (input.dimensions.length) {
+			assertKnownDimensions(
+				input.dimensions,
+				new Set(latestRubrics(db, guideline.projectId).flatMap((r) => (r.dimensions ?? []).map((d) => d.key)))
+			);
+		}
+		let draft: FrozenDraft | null = null;
 		await rooms.update(room, (doc) => {
-			doc.getMap('state').set(GUIDELINE_STATE.published, { number: version.number, publishedAt: version.publishedAt, publishedBy: { id: user.id, name: user.name } });
+			draft = readDraft(doc);
 		});
-	} catch (err) {
-		logger.error({ err, room, version: version.number }, 'could not mirror the publication into the guideline room');
+		const frozen = draft as FrozenDraft | null;
+		if (!frozen) throw Validation('The draft could not be read');
+		if (frozen.dropped.length)
+			logger.warn(
+				{ guideline: guideline.id, dropped: frozen.dropped },
+				'published a guideline draft without content the schema does not know'
+			);
+		const version = tx(db, (t) => {
+			const latest = latestVersion(t, guideline.id);
+			// Compared as re-rendered from the stored content, so a version imported from hand-written Markdown counts too.
+			assertPublishable(
+				frozen,
+				latest ? { number: latest.number, markdown: docToMarkdown(latest.content as PmNode) } : null
+			);
+			const row = insertVersion(t, {
+				guideline,
+				number: nextVersionNumber(latest?.number ?? null),
+				content: frozen.content,
+				markdown: frozen.markdown,
+				changelog: input.changelog,
+				dimensions: input.dimensions,
+				escalationIds: input.escalationIds,
+				actorId: user.id
+			});
+			const audience = acknowledgingMembers(t, guideline.projectId).filter((id) => id !== user.id);
+			notify(t, audience, {
+				projectId: guideline.projectId,
+				kind: 'guideline.published',
+				data: {
+					guidelineId: guideline.id,
+					title: guideline.title,
+					number: row.number,
+					href: `/projects/${guideline.projectId}/guidelines/${guideline.id}`
+				}
+			});
+			return row;
+		});
+		events.emit('guideline.published', {
+			projectId: guideline.projectId,
+			guidelineId: guideline.id,
+			versionId: version.id,
+			number: version.number,
+			changelog: input.changelog,
+			publishedBy: user.id
+		});
+		try {
+			await rooms.update(room, (doc) => {
+				doc
+					.getMap('state')
+					.set(GUIDELINE_STATE.published, {
+						number: version.number,
+						publishedAt: version.publishedAt,
+						publishedBy: { id: user.id, name: user.name }
+					});
+			});
+		} catch (err) {
+			logger.error({ err, room, version: version.number }, 'could not mirror the publication into the guideline room');
+		}
+		return c.json({ version: getVersion(db, guideline.id, version.number) }, 201);
 	}
-	return c.json({ version: getVersion(db, guideline.id, version.number) }, 201);
-});
+);
 
 app.get('/guidelines/:id/versions', doc('guidelines', 'Published versions', 'member'), (c) => {
 	const { guideline } = loadGuideline(c, 'guideline.read');
@@ -134,27 +198,42 @@ app.get('/guidelines/:id/versions/:n', doc('guidelines', 'One published version'
 	return c.json({ version: getVersion(c.var.deps.db, guideline.id, v.number) });
 });
 
-app.get('/guidelines/:id/versions/:n/markdown', doc('guidelines', 'One published version as Markdown', 'member', { produces: { 'text/markdown': 'the version, as a download' } }), (c) => {
-	const { guideline } = loadGuideline(c, 'guideline.read');
-	const v = loadVersion(c, guideline.id);
-	const slug = guideline.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'guideline';
-	c.header('content-type', 'text/markdown; charset=utf-8');
-	c.header('content-disposition', `attachment; filename="${slug}-v${v.number}.md"`);
-	return c.body(`<!-- ${guideline.title.replace(/--/g, '—')} — version ${v.number} -->\n\n${v.markdown}`);
-});
+app.get(
+	'/guidelines/:id/versions/:n/markdown',
+	doc('guidelines', 'One published version as Markdown', 'member', {
+		produces: { 'text/markdown': 'the version, as a download' }
+	}),
+	(c) => {
+		const { guideline } = loadGuideline(c, 'guideline.read');
+		const v = loadVersion(c, guideline.id);
+		const slug =
+			guideline.title
+				.toLowerCase()
+				.replace(/[^a-z0-9]+/g, '-')
+				.replace(/^-|-$/g, '') || 'guideline';
+		c.header('content-type', 'text/markdown; charset=utf-8');
+		c.header('content-disposition', `attachment; filename="${slug}-v${v.number}.md"`);
+		return c.body(`<!-- ${guideline.title.replace(/--/g, '—')} — version ${v.number} -->\n\n${v.markdown}`);
+	}
+);
 
-app.get('/guidelines/:id/diff', doc('guidelines', 'Diff between two versions', 'member'), validate('query', diffQuerySchema), (c) => {
-	const { guideline } = loadGuideline(c, 'guideline.read');
-	const { from, to } = c.req.valid('query');
-	const { db } = c.var.deps;
-	const doc = (n: number): PmNode | null => {
-		if (n === 0) return null;
-		const v = getVersion(db, guideline.id, n);
-		if (!v) throw NotFound(`Version ${n} does not exist`);
-		return v.content;
-	};
-	return c.json({ diff: { from, to, ...diffDocs(doc(from), doc(to)) } });
-});
+app.get(
+	'/guidelines/:id/diff',
+	doc('guidelines', 'Diff between two versions', 'member'),
+	validate('query', diffQuerySchema),
+	(c) => {
+		const { guideline } = loadGuideline(c, 'guideline.read');
+		const { from, to } = c.req.valid('query');
+		const { db } = c.var.deps;
+		const doc = (n: number): PmNode | null => {
+			if (n === 0) return null;
+			const v = getVersion(db, guideline.id, n);
+			if (!v) throw NotFound(`Version ${n} does not exist`);
+			return v.content;
+		};
+		return c.json({ diff: { from, to, ...diffDocs(doc(from), doc(to)) } });
+	}
+);
 
 app.post('/guidelines/:id/versions/:n/ack', doc('guidelines', 'Acknowledge a version', 'evaluator, lead'), (c) => {
 	const { guideline, user } = loadGuideline(c, 'guideline.acknowledge');
@@ -163,47 +242,84 @@ app.post('/guidelines/:id/versions/:n/ack', doc('guidelines', 'Acknowledge a ver
 	return c.json({ ack: { number: v.number, at } });
 });
 
-app.get('/guidelines/:id/versions/:n/acks', doc('guidelines', 'Who acknowledged a version and who has not yet', 'lead, manager'), (c) => {
-	const { guideline } = loadGuideline(c, 'guideline.oversee');
-	const v = loadVersion(c, guideline.id);
-	const acks = versionAcks(c.var.deps.db, guideline.projectId, v.id);
-	return c.json({ acks, acknowledged: acks.filter((a) => a.at !== null).length, pending: acks.filter((a) => a.at === null).length });
-});
+app.get(
+	'/guidelines/:id/versions/:n/acks',
+	doc('guidelines', 'Who acknowledged a version and who has not yet', 'lead, manager'),
+	(c) => {
+		const { guideline } = loadGuideline(c, 'guideline.oversee');
+		const v = loadVersion(c, guideline.id);
+		const acks = versionAcks(c.var.deps.db, guideline.projectId, v.id);
+		return c.json({
+			acks,
+			acknowledged: acks.filter((a) => a.at !== null).length,
+			pending: acks.filter((a) => a.at === null).length
+		});
+	}
+);
 
-app.get('/guidelines/:id/versions/:n/affected', doc('guidelines', 'Evaluations made under earlier versions that a version touches', 'lead, manager'), (c) => {
-	const { guideline } = loadGuideline(c, 'guideline.oversee');
-	const v = loadVersion(c, guideline.id);
-	return c.json({ dimensions: v.dimensions, items: affectedItems(c.var.deps.db, guideline, v) });
-});
+app.get(
+	'/guidelines/:id/versions/:n/affected',
+	doc('guidelines', 'Evaluations made under earlier versions that a version touches', 'lead, manager'),
+	(c) => {
+		const { guideline } = loadGuideline(c, 'guideline.oversee');
+		const v = loadVersion(c, guideline.id);
+		return c.json({ dimensions: v.dimensions, items: affectedItems(c.var.deps.db, guideline, v) });
+	}
+);
 
-app.post('/guidelines/:id/versions/:n/rereview', doc('guidelines', 'Send affected evaluations back for re-review', 'lead'), validate('json', rereviewInputSchema), (c) => {
-	const { guideline, user } = loadGuideline(c, 'guideline.edit');
-	const v = loadVersion(c, guideline.id);
-	const { itemIds } = c.req.valid('json');
-	const { db } = c.var.deps;
-	const result = tx(db, (t) => {
-		const wanted = itemIds ? new Set(itemIds) : null;
-		const ids = affectedItems(t, guideline, v)
-			.filter((i) => !wanted || wanted.has(i.itemId))
-			.flatMap((i) => i.evaluations.map((e) => e.evaluationId));
-		const changed = requestRereview(t, ids, { projectId: guideline.projectId, guidelineId: guideline.id, number: v.number, actorId: user.id });
-		const perEvaluator = new Map<string, number>();
-		for (const e of changed) perEvaluator.set(e.evaluatorId, (perEvaluator.get(e.evaluatorId) ?? 0) + 1);
-		for (const [evaluatorId, count] of perEvaluator) {
-			notify(t, [evaluatorId], { projectId: guideline.projectId, kind: 'guideline.rereview', data: { guidelineId: guideline.id, title: guideline.title, number: v.number, count, href: `/projects/${guideline.projectId}/queue` } });
-		}
-		return { items: new Set(changed.map((e) => e.itemId)).size, evaluations: changed.length };
-	});
-	return c.json({ result });
-});
+app.post(
+	'/guidelines/:id/versions/:n/rereview',
+	doc('guidelines', 'Send affected evaluations back for re-review', 'lead'),
+	validate('json', rereviewInputSchema),
+	(c) => {
+		const { guideline, user } = loadGuideline(c, 'guideline.edit');
+		const v = loadVersion(c, guideline.id);
+		const { itemIds } = c.req.valid('json');
+		const { db } = c.var.deps;
+		const result = tx(db, (t) => {
+			const wanted = itemIds ? new Set(itemIds) : null;
+			const ids = affectedItems(t, guideline, v)
+				.filter((i) => !wanted || wanted.has(i.itemId))
+				.flatMap((i) => i.evaluations.map((e) => e.evaluationId));
+			const changed = requestRereview(t, ids, {
+				projectId: guideline.projectId,
+				guidelineId: guideline.id,
+				number: v.number,
+				actorId: user.id
+			});
+			const perEvaluator = new Map<string, number>();
+			for (const e of changed) perEvaluator.set(e.evaluatorId, (perEvaluator.get(e.evaluatorId) ?? 0) + 1);
+			for (const [evaluatorId, count] of perEvaluator) {
+				notify(t, [evaluatorId], {
+					projectId: guideline.projectId,
+					kind: 'guideline.rereview',
+					data: {
+						guidelineId: guideline.id,
+						title: guideline.title,
+						number: v.number,
+						count,
+						href: `/projects/${guideline.projectId}/queue`
+					}
+				});
+			}
+			return { items: new Set(changed.map((e) => e.itemId)).size, evaluations: changed.length };
+		});
+		return c.json({ result });
+	}
+);
 
-app.get('/guidelines/:id/proposal', doc('guidelines', 'A case (escalation or calibration item) to propose a guideline change from', 'lead'), validate('query', proposeQuerySchema), (c) => {
-	const { guideline } = loadGuideline(c, 'guideline.edit');
-	const ref = parseProposalRef(c.req.valid('query').source);
-	if (!ref) throw Validation('source must be escalation:<id> or calibration:<id>:<itemId>');
-	const found = proposalCase(c.var.deps.db, guideline.projectId, ref);
-	if (!found) throw NotFound('No such case in this project');
-	return c.json({ case: found });
-});
+app.get(
+	'/guidelines/:id/proposal',
+	doc('guidelines', 'A case (escalation or calibration item) to propose a guideline change from', 'lead'),
+	validate('query', proposeQuerySchema),
+	(c) => {
+		const { guideline } = loadGuideline(c, 'guideline.edit');
+		const ref = parseProposalRef(c.req.valid('query').source);
+		if (!ref) throw Validation('source must be escalation:<id> or calibration:<id>:<itemId>');
+		const found = proposalCase(c.var.deps.db, guideline.projectId, ref);
+		if (!found) throw NotFound('No such case in this project');
+		return c.json({ case: found });
+	}
+);
 
 export default app;

@@ -36,21 +36,33 @@ export function itemRoutes(maxImportBytes: number, maxMediaBytes: number) {
 		throw new AppError('payload_too_large', `${what} is larger than ${Math.round(limit / 1024 / 1024)} MiB`);
 	};
 
-	app.get('/projects/:pid/items', doc('items', 'Items, paged and filtered, with evaluation counts', 'member'), validate('query', listQuery), (c) => {
-		const pid = c.req.param('pid');
-		const access = requireProject(c, pid, 'item.read');
-		const q = c.req.valid('query');
-		const { rows, total } = listItems(c.var.deps.db, pid, { ...q, ids: q.ids?.split(',') });
-		const withGold = allowed(access, 'item.readGold');
-		const items = rows.map((r) => toItem(r, withGold));
-		// Per item, how many submitted evaluations exist and whether the caller has evaluated it.
-		const evals = evaluationsForItems(c.var.deps.db, items.map((i) => i.id));
-		const summary = items.map((i) => {
-			const mine = evals.find((e) => e.itemId === i.id && e.evaluatorId === access.user.id);
-			return { ...i, evaluationCount: evals.filter((e) => e.itemId === i.id && e.state === 'submitted').length, myState: mine?.state ?? null };
-		});
-		return c.json({ items: summary, total });
-	});
+	app.get(
+		'/projects/:pid/items',
+		doc('items', 'Items, paged and filtered, with evaluation counts', 'member'),
+		validate('query', listQuery),
+		(c) => {
+			const pid = c.req.param('pid');
+			const access = requireProject(c, pid, 'item.read');
+			const q = c.req.valid('query');
+			const { rows, total } = listItems(c.var.deps.db, pid, { ...q, ids: q.ids?.split(',') });
+			const withGold = allowed(access, 'item.readGold');
+			const items = rows.map((r) => toItem(r, withGold));
+			// Per item, how many submitted evaluations exist and whether the caller has evaluated it.
+			const evals = evaluationsForItems(
+				c.var.deps.db,
+				items.map((i) => i.id)
+			);
+			const summary = items.map((i) => {
+				const mine = evals.find((e) => e.itemId === i.id && e.evaluatorId === access.user.id);
+				return {
+					...i,
+					evaluationCount: evals.filter((e) => e.itemId === i.id && e.state === 'submitted').length,
+					myState: mine?.state ?? null
+				};
+			});
+			return c.json({ items: summary, total });
+		}
+	);
 
 	app.get('/items/:id', doc('items', 'One item (gold hidden from evaluators)', 'member'), (c) => {
 		const row = getItemRow(c.var.deps.db, c.req.param('id'));
@@ -61,7 +73,10 @@ export function itemRoutes(maxImportBytes: number, maxMediaBytes: number) {
 
 	app.post(
 		'/projects/:pid/items/import',
-		doc('items', 'Import items: all or nothing, idempotent by external id; 400 lists every bad line', 'lead', { status: 201, consumes: IMPORT_BODIES }),
+		doc('items', 'Import items: all or nothing, idempotent by external id; 400 lists every bad line', 'lead', {
+			status: 201,
+			consumes: IMPORT_BODIES
+		}),
 		bodyLimit({ maxSize: maxImportBytes, onError: tooLarge('The import', maxImportBytes) }),
 		validate('query', z.object({ format: z.enum(IMPORT_FORMATS).default('jsonl') })),
 		async (c) => {
@@ -72,13 +87,18 @@ export function itemRoutes(maxImportBytes: number, maxMediaBytes: number) {
 		}
 	);
 
-	app.post('/projects/:pid/media', doc('items', 'Upload a media file to the content-addressed store', 'lead', { status: 201, consumes: MEDIA_BODY }), bodyLimit({ maxSize: maxMediaBytes, onError: tooLarge('The file', maxMediaBytes) }), async (c) => {
-		const pid = c.req.param('pid');
-		const { user } = requireProject(c, pid, 'item.import');
-		const bytes = new Uint8Array(await c.req.arrayBuffer());
-		const stored = storeMedia(c.var.deps, bytes, c.req.header('content-type') ?? '', user.id);
-		return c.json(stored, 201);
-	});
+	app.post(
+		'/projects/:pid/media',
+		doc('items', 'Upload a media file to the content-addressed store', 'lead', { status: 201, consumes: MEDIA_BODY }),
+		bodyLimit({ maxSize: maxMediaBytes, onError: tooLarge('The file', maxMediaBytes) }),
+		async (c) => {
+			const pid = c.req.param('pid');
+			const { user } = requireProject(c, pid, 'item.import');
+			const bytes = new Uint8Array(await c.req.arrayBuffer());
+			const stored = storeMedia(c.var.deps, bytes, c.req.header('content-type') ?? '', user.id);
+			return c.json(stored, 201);
+		}
+	);
 
 	return app;
 }

@@ -26,13 +26,20 @@ app.get('/me', doc('auth', 'The caller and their project roles', 'signed in'), (
 app.patch(
 	'/me',
 	doc('auth', 'Change the display name or locale', 'signed in'),
-	validate('json', z.strictObject({ name: z.string().trim().min(1).max(100).optional(), locale: z.enum(['en', 'pt-BR']).nullable().optional() })),
+	validate(
+		'json',
+		z.strictObject({
+			name: z.string().trim().min(1).max(100).optional(),
+			locale: z.enum(['en', 'pt-BR']).nullable().optional()
+		})
+	),
 	(c) => {
 		const user = requireUser(c);
 		const patch = c.req.valid('json');
 		c.var.deps.db.update(users).set(patch).where(eq(users.id, user.id)).run();
 		// Open collaboration sockets take the new name: new comments must carry it (collab/authorship.ts).
-		if (patch.name !== undefined && patch.name !== user.name) c.var.deps.events.emit('user.renamed', { userId: user.id, name: patch.name });
+		if (patch.name !== undefined && patch.name !== user.name)
+			c.var.deps.events.emit('user.renamed', { userId: user.id, name: patch.name });
 		return c.json({ user: findUser(c.var.deps.db, user.id) });
 	}
 );
@@ -44,27 +51,52 @@ function endOtherSessions(deps: AppDeps, userId: string, keepSessionId: string |
 	return ended.length;
 }
 
-app.post('/me/password', doc('auth', 'Change my password (ends my other sessions and their sockets)', 'signed in'), validate('json', changePasswordSchema), async (c) => {
-	const user = requireUser(c);
-	const { currentPassword, newPassword } = c.req.valid('json');
-	const { db } = c.var.deps;
-	if (!(await verifyPassword(currentPassword, passwordHashOf(db, user.id) ?? ''))) {
-		throw Validation('The current password is not correct', [{ path: 'currentPassword', message: 'The current password is not correct' }]);
+app.post(
+	'/me/password',
+	doc('auth', 'Change my password (ends my other sessions and their sockets)', 'signed in'),
+	validate('json', changePasswordSchema),
+	async (c) => {
+		const user = requireUser(c);
+		const { currentPassword, newPassword } = c.req.valid('json');
+		const { db } = c.var.deps;
+		if (!(await verifyPassword(currentPassword, passwordHashOf(db, user.id) ?? ''))) {
+			throw Validation('The current password is not correct', [
+				{ path: 'currentPassword', message: 'The current password is not correct' }
+			]);
+		}
+		assertPasswordAllowed(newPassword, user, commonPasswords());
+		const hash = await hashPassword(newPassword);
+		setPasswordHash(db, user.id, hash);
+		const keep = c.var.credential?.sessionId ?? null;
+		const endedSessions = endOtherSessions(c.var.deps, user.id, keep);
+		audit(db, {
+			actorId: user.id,
+			projectId: null,
+			action: 'user.password_change',
+			entityType: 'user',
+			entityId: user.id,
+			data: { endedSessions }
+		});
+		return c.json({ ok: true, endedSessions });
 	}
-	assertPasswordAllowed(newPassword, user, commonPasswords());
-	const hash = await hashPassword(newPassword);
-	setPasswordHash(db, user.id, hash);
-	const keep = c.var.credential?.sessionId ?? null;
-	const endedSessions = endOtherSessions(c.var.deps, user.id, keep);
-	audit(db, { actorId: user.id, projectId: null, action: 'user.password_change', entityType: 'user', entityId: user.id, data: { endedSessions } });
-	return c.json({ ok: true, endedSessions });
-});
+);
 
-app.post('/me/sessions/revoke-others', doc('auth', 'Sign out my other sessions (and close their sockets)', 'signed in'), (c) => {
-	const user = requireUser(c);
-	const endedSessions = endOtherSessions(c.var.deps, user.id, c.var.credential?.sessionId ?? null);
-	audit(c.var.deps.db, { actorId: user.id, projectId: null, action: 'user.sessions_revoke', entityType: 'user', entityId: user.id, data: { endedSessions } });
-	return c.json({ ok: true, endedSessions });
-});
+app.post(
+	'/me/sessions/revoke-others',
+	doc('auth', 'Sign out my other sessions (and close their sockets)', 'signed in'),
+	(c) => {
+		const user = requireUser(c);
+		const endedSessions = endOtherSessions(c.var.deps, user.id, c.var.credential?.sessionId ?? null);
+		audit(c.var.deps.db, {
+			actorId: user.id,
+			projectId: null,
+			action: 'user.sessions_revoke',
+			entityType: 'user',
+			entityId: user.id,
+			data: { endedSessions }
+		});
+		return c.json({ ok: true, endedSessions });
+	}
+);
 
 export default app;

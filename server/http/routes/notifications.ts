@@ -8,10 +8,14 @@ import { NotFound } from '../../domain/errors';
 
 const app = new Hono<AppEnv>();
 
-app.get('/notifications', doc('notifications', 'The caller’s notifications, newest first, with the unread count', 'signed in'), (c) => {
-	const user = requireUser(c);
-	return c.json(notificationsFor(c.var.deps.db, user.id));
-});
+app.get(
+	'/notifications',
+	doc('notifications', 'The caller’s notifications, newest first, with the unread count', 'signed in'),
+	(c) => {
+		const user = requireUser(c);
+		return c.json(notificationsFor(c.var.deps.db, user.id));
+	}
+);
 
 app.post('/notifications/read-all', doc('notifications', 'Mark every notification read', 'signed in'), (c) => {
 	const user = requireUser(c);

@@ -6,7 +6,16 @@ import { requireProject, requireUser } from '../access';
 import { validate } from '../validate';
 import { doc } from '../openapi';
 import { Forbidden, NotFound } from '../../domain/errors';
-import { createProject, createRubric, getProject, latestRubrics, projectMembers, projectsFor, removeMembership, setMembership } from '../../db/projects';
+import {
+	createProject,
+	createRubric,
+	getProject,
+	latestRubrics,
+	projectMembers,
+	projectsFor,
+	removeMembership,
+	setMembership
+} from '../../db/projects';
 import { findUser, findUserByEmail } from '../../db/users';
 import { rubricDefinitionSchema } from '#shared/rubric';
 import { ROLES } from '#shared/roles';
@@ -29,7 +38,14 @@ app.get('/', doc('projects', 'Projects the caller belongs to (admins: all)', 'si
 app.post(
 	'/',
 	doc('projects', 'Create a project', 'admin', { status: 201 }),
-	validate('json', z.strictObject({ name: z.string().trim().min(1).max(200), description: z.string().max(5000).optional(), settings: settingsSchema.partial().optional() })),
+	validate(
+		'json',
+		z.strictObject({
+			name: z.string().trim().min(1).max(200),
+			description: z.string().max(5000).optional(),
+			settings: settingsSchema.partial().optional()
+		})
+	),
 	(c) => {
 		const user = requireUser(c);
 		if (!user.isAdmin) throw Forbidden('Only an admin can create projects');
@@ -87,7 +103,14 @@ app.get('/:pid/rubrics', doc('projects', 'Latest version of every rubric', 'memb
 app.post(
 	'/:pid/rubrics',
 	doc('projects', 'Create a rubric (or a new version of one)', 'lead', { status: 201 }),
-	validate('json', z.strictObject({ name: z.string().trim().min(1).max(200), familyId: z.string().optional(), definition: rubricDefinitionSchema })),
+	validate(
+		'json',
+		z.strictObject({
+			name: z.string().trim().min(1).max(200),
+			familyId: z.string().optional(),
+			definition: rubricDefinitionSchema
+		})
+	),
 	(c) => {
 		const pid = c.req.param('pid');
 		const { user } = requireProject(c, pid, 'item.import');

@@ -51,7 +51,14 @@ app.post(
 		const { reason } = c.req.valid('json');
 		tx(c.var.deps.db, (t) => {
 			markAssignment(t, item.id, user.id, 'skipped', reason);
-			audit(t, { actorId: user.id, projectId: item.projectId, action: 'item.skip', entityType: 'item', entityId: item.id, data: { reason } });
+			audit(t, {
+				actorId: user.id,
+				projectId: item.projectId,
+				action: 'item.skip',
+				entityType: 'item',
+				entityId: item.id,
+				data: { reason }
+			});
 		});
 		return c.json({ ok: true });
 	}

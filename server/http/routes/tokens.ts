@@ -17,14 +17,26 @@ app.get('/tokens', doc('auth', 'My API tokens (never their secrets)', 'signed in
 	return c.json({ tokens: tokensOf(c.var.deps.db, user.id) });
 });
 
-app.post('/tokens', doc('auth', 'Create an API token (shown once)', 'signed in', { status: 201 }), validate('json', createTokenSchema), (c) => {
-	const user = requireUser(c);
-	const { db } = c.var.deps;
-	const { name, expiresInDays } = c.req.valid('json');
-	const { token, id } = createApiToken(db, user.id, name, expiresInDays);
-	audit(db, { actorId: user.id, projectId: null, action: 'token.create', entityType: 'token', entityId: id, data: { name, expiresInDays: expiresInDays ?? null } });
-	return c.json({ token, id }, 201);
-});
+app.post(
+	'/tokens',
+	doc('auth', 'Create an API token (shown once)', 'signed in', { status: 201 }),
+	validate('json', createTokenSchema),
+	(c) => {
+		const user = requireUser(c);
+		const { db } = c.var.deps;
+		const { name, expiresInDays } = c.req.valid('json');
+		const { token, id } = createApiToken(db, user.id, name, expiresInDays);
+		audit(db, {
+			actorId: user.id,
+			projectId: null,
+			action: 'token.create',
+			entityType: 'token',
+			entityId: id,
+			data: { name, expiresInDays: expiresInDays ?? null }
+		});
+		return c.json({ token, id }, 201);
+	}
+);
 
 app.delete('/tokens/:id', doc('auth', 'Revoke one of my API tokens (closes its sockets)', 'signed in'), (c) => {
 	const user = requireUser(c);

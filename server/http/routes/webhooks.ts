@@ -8,7 +8,14 @@ import { doc } from '../openapi';
 import { NotFound, Validation } from '../../domain/errors';
 import { privateTargetReason } from '../../webhooks/outbound';
 import { tx } from '../../db/client';
-import { createWebhook, deleteWebhook, getWebhook, listDeliveries, listWebhooks, toWebhookView } from '../../db/webhooks';
+import {
+	createWebhook,
+	deleteWebhook,
+	getWebhook,
+	listDeliveries,
+	listWebhooks,
+	toWebhookView
+} from '../../db/webhooks';
 import { webhookInputSchema } from '#shared/webhooks';
 
 const app = new Hono<AppEnv>();
@@ -19,15 +26,21 @@ app.get('/projects/:pid/webhooks', doc('webhooks', 'Webhook subscriptions', 'lea
 	return c.json({ webhooks: listWebhooks(c.var.deps.db, pid).map(toWebhookView) });
 });
 
-app.post('/projects/:pid/webhooks', doc('webhooks', 'Subscribe a URL to events (secret shown once)', 'lead', { status: 201 }), validate('json', webhookInputSchema), (c) => {
-	const pid = c.req.param('pid');
-	const { user } = requireProject(c, pid, 'webhook.manage');
-	const { url, events } = c.req.valid('json');
-	const blocked = c.var.deps.config.webhooks.allowPrivateNetworks ? null : privateTargetReason(url);
-	if (blocked) throw Validation('This webhook URL points into a private network', [{ path: 'url', message: blocked }]);
-	const row = tx(c.var.deps.db, (t) => createWebhook(t, pid, url, [...new Set(events)], user.id));
-	return c.json({ webhook: { ...toWebhookView(row), secret: row.secret } }, 201);
-});
+app.post(
+	'/projects/:pid/webhooks',
+	doc('webhooks', 'Subscribe a URL to events (secret shown once)', 'lead', { status: 201 }),
+	validate('json', webhookInputSchema),
+	(c) => {
+		const pid = c.req.param('pid');
+		const { user } = requireProject(c, pid, 'webhook.manage');
+		const { url, events } = c.req.valid('json');
+		const blocked = c.var.deps.config.webhooks.allowPrivateNetworks ? null : privateTargetReason(url);
+		if (blocked)
+			throw Validation('This webhook URL points into a private network', [{ path: 'url', message: blocked }]);
+		const row = tx(c.var.deps.db, (t) => createWebhook(t, pid, url, [...new Set(events)], user.id));
+		return c.json({ webhook: { ...toWebhookView(row), secret: row.secret } }, 201);
+	}
+);
 
 function loadWebhook(c: Parameters<typeof requireProject>[0], id: string) {
 	const hook = getWebhook(c.var.deps.db, id);

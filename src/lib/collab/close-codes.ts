@@ -28,7 +28,8 @@ export const CLOSE_SLOW_CONSUMER = 1013;
 
 /** The error code a close code stands for (first match in the table), or null for transport closes. */
 export function errorCodeForClose(code: number): ErrorCode | null {
-	for (const [errorCode, closeCode] of Object.entries(CLOSE_CODES)) if (closeCode === code) return errorCode as ErrorCode;
+	for (const [errorCode, closeCode] of Object.entries(CLOSE_CODES))
+		if (closeCode === code) return errorCode as ErrorCode;
 	return null;
 }
 

@@ -23,7 +23,18 @@ export interface Peer extends PresenceState {
 }
 
 /** Colours readable with white initials on light and dark backgrounds. */
-const PALETTE = ['#4f46e5', '#0f766e', '#b45309', '#be123c', '#7c3aed', '#0369a1', '#15803d', '#c2410c', '#a21caf', '#1d4ed8'];
+const PALETTE = [
+	'#4f46e5',
+	'#0f766e',
+	'#b45309',
+	'#be123c',
+	'#7c3aed',
+	'#0369a1',
+	'#15803d',
+	'#c2410c',
+	'#a21caf',
+	'#1d4ed8'
+];
 
 export function colorFor(userId: string): string {
 	let h = 0;

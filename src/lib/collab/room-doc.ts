@@ -48,15 +48,33 @@ function toReply(v: unknown): Reply | null {
 	if (typeof v !== 'object' || v === null) return null;
 	const r = v as Record<string, unknown>;
 	if (!str(r.id) || !str(r.author) || !str(r.text) || typeof r.createdAt !== 'number') return null;
-	return { id: r.id, author: r.author, authorName: str(r.authorName) ? r.authorName : '', text: r.text, createdAt: r.createdAt };
+	return {
+		id: r.id,
+		author: r.author,
+		authorName: str(r.authorName) ? r.authorName : '',
+		text: r.text,
+		createdAt: r.createdAt
+	};
 }
 
 function toComment(m: unknown): Comment | null {
 	if (!(m instanceof Y.Map)) return null;
-	const base = toReply({ id: m.get('id'), author: m.get('author'), authorName: m.get('authorName'), text: m.get('text'), createdAt: m.get('createdAt') });
+	const base = toReply({
+		id: m.get('id'),
+		author: m.get('author'),
+		authorName: m.get('authorName'),
+		text: m.get('text'),
+		createdAt: m.get('createdAt')
+	});
 	if (!base) return null;
 	const repliesType = m.get('replies');
-	const replies = repliesType instanceof Y.Array ? repliesType.toArray().map(toReply).filter((r): r is Reply => r !== null) : [];
+	const replies =
+		repliesType instanceof Y.Array
+			? repliesType
+					.toArray()
+					.map(toReply)
+					.filter((r): r is Reply => r !== null)
+			: [];
 	const reactions: Record<string, string[]> = {};
 	const reactionsType = m.get('reactions');
 	if (reactionsType instanceof Y.Map) {
@@ -69,7 +87,12 @@ function toComment(m: unknown): Comment | null {
 		for (const ids of Object.values(reactions)) ids.sort();
 	}
 	const anchor = m.get('anchor');
-	return { ...base, anchor: typeof anchor === 'object' && anchor !== null ? (anchor as CommentAnchor) : null, replies, reactions };
+	return {
+		...base,
+		anchor: typeof anchor === 'object' && anchor !== null ? (anchor as CommentAnchor) : null,
+		replies,
+		reactions
+	};
 }
 
 /** A plain snapshot of the discussion, oldest first. */
@@ -80,7 +103,13 @@ export function readDiscussion(doc: Y.Doc): Comment[] {
 		.filter((c): c is Comment => c !== null);
 }
 
-export function addComment(doc: Y.Doc, author: Author, text: string, anchor: CommentAnchor | null = null, now = Date.now()): string {
+export function addComment(
+	doc: Y.Doc,
+	author: Author,
+	text: string,
+	anchor: CommentAnchor | null = null,
+	now = Date.now()
+): string {
 	const id = newCollabId();
 	const comment = new Y.Map<unknown>();
 	doc.transact(() => {
@@ -107,7 +136,9 @@ function findComment(doc: Y.Doc, commentId: string): Y.Map<unknown> | undefined 
 export function addReply(doc: Y.Doc, commentId: string, author: Author, text: string, now = Date.now()): boolean {
 	const replies = findComment(doc, commentId)?.get('replies');
 	if (!(replies instanceof Y.Array)) return false;
-	replies.push([{ id: newCollabId(), author: author.id, authorName: author.name, text, createdAt: now } satisfies Reply]);
+	replies.push([
+		{ id: newCollabId(), author: author.id, authorName: author.name, text, createdAt: now } satisfies Reply
+	]);
 	return true;
 }
 
@@ -124,10 +155,12 @@ export function toggleReaction(doc: Y.Doc, commentId: string, emoji: string, use
  * The name readers show for a comment or reply: the current name a member list gives for its author id (robust
  * against renames), else the name stored with it (which the server checked against the writer when it was written).
  */
-export const displayName = (entry: Pick<Reply, 'author' | 'authorName'>, names?: ReadonlyMap<string, string>): string => names?.get(entry.author) ?? entry.authorName;
+export const displayName = (entry: Pick<Reply, 'author' | 'authorName'>, names?: ReadonlyMap<string, string>): string =>
+	names?.get(entry.author) ?? entry.authorName;
 
 /** Who may delete a comment: its author, or a moderator (a lead); the server holds to the same rule. */
-export const mayDeleteComment = (c: Pick<Comment, 'author'>, me: string | null, moderator: boolean): boolean => moderator || c.author === me;
+export const mayDeleteComment = (c: Pick<Comment, 'author'>, me: string | null, moderator: boolean): boolean =>
+	moderator || c.author === me;
 
 /** Removes a comment; the server accepts this from its author or a moderator only (server/collab/authorship.ts). */
 export function deleteComment(doc: Y.Doc, commentId: string): boolean {

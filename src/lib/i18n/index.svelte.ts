@@ -2,7 +2,9 @@
 // { en: {...}, 'pt-BR': {...} }; the locale comes from the user's choice, else the browser, else English.
 // (Paraglide JS 2 was considered: its inlang project loads plugins from a CDN at build time, which this
 // project's offline builds cannot do, so a small typed layer does the same job here.)
-const modules = import.meta.glob<{ default: Record<Locale, Record<string, string>> }>('./messages/*.ts', { eager: true });
+const modules = import.meta.glob<{ default: Record<Locale, Record<string, string>> }>('./messages/*.ts', {
+	eager: true
+});
 
 export const LOCALES = ['en', 'pt-BR'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -51,7 +53,10 @@ export function formatNumber(n: number, digits = 2): string {
 	return new Intl.NumberFormat(i18n.locale, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(n);
 }
 
-export function formatDate(ms: number, opts: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' }): string {
+export function formatDate(
+	ms: number,
+	opts: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' }
+): string {
 	return new Intl.DateTimeFormat(i18n.locale, opts).format(ms);
 }
 

@@ -13,7 +13,10 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const dateParam = z
 	.string()
 	.max(40)
-	.refine((s) => /^\d{1,15}$/.test(s) || !Number.isNaN(Date.parse(s)), 'a date (YYYY-MM-DD), an ISO date-time or epoch milliseconds');
+	.refine(
+		(s) => /^\d{1,15}$/.test(s) || !Number.isNaN(Date.parse(s)),
+		'a date (YYYY-MM-DD), an ISO date-time or epoch milliseconds'
+	);
 
 /** Epoch ms of a date parameter; a plain date used as an end includes that whole day (UTC). */
 export function dateParamToMs(value: string, end: boolean): number {
@@ -31,13 +34,18 @@ export const agreementFilterSchema = z.object({
 	/** Exclusive end; a plain date includes that whole day (UTC). */
 	to: dateParam.optional(),
 	modality: z.enum(MODALITIES).optional(),
-	language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language tag such as en or pt-BR').optional(),
+	language: z
+		.string()
+		.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language tag such as en or pt-BR')
+		.optional(),
 	dimension: dimensionKey.optional(),
 	format: z.enum(['json', 'csv']).default('json')
 });
 
 export const agreementQuerySchema = agreementFilterSchema.extend({ by: z.enum(['evaluator']).optional() });
-export const disagreementQuerySchema = agreementFilterSchema.extend({ limit: z.coerce.number().int().min(1).max(500).default(20) });
+export const disagreementQuerySchema = agreementFilterSchema.extend({
+	limit: z.coerce.number().int().min(1).max(500).default(20)
+});
 export const matrixQuerySchema = agreementFilterSchema;
 export const BUCKETS = ['auto', 'day', 'week'] as const;
 export const timelineQuerySchema = agreementFilterSchema.extend({ bucket: z.enum(BUCKETS).default('auto') });
@@ -111,8 +119,19 @@ export interface EvaluatorDimensionView {
 	/** Share of identical values among (this evaluator, other) pairs. */
 	percent: number | null;
 	/** Against the leave-one-out consensus (median of the others on ordered scales, their majority on nominal). */
-	consensus: { items: number; matchRate: number | null; meanDifference: number | null; meanAbsDifference: number | null };
-	gold: { items: number; percent: number | null; meanDifference: number | null; meanAbsDifference: number | null; alpha: Figure } | null;
+	consensus: {
+		items: number;
+		matchRate: number | null;
+		meanDifference: number | null;
+		meanAbsDifference: number | null;
+	};
+	gold: {
+		items: number;
+		percent: number | null;
+		meanDifference: number | null;
+		meanAbsDifference: number | null;
+		alpha: Figure;
+	} | null;
 }
 
 export interface EvaluatorAgreementView {
@@ -143,7 +162,12 @@ export interface DisagreedItemView {
 	/** Mean over the item's dimensions of the engine's per-item disagreement (0 = all agree, ≈1 = chance). */
 	disagreement: number;
 	/** The dimension the evaluators disagree on most for this item, with each one's value. */
-	worst: { key: string; label: string; disagreement: number; values: { evaluatorId: string; name: string; value: string | number }[] };
+	worst: {
+		key: string;
+		label: string;
+		disagreement: number;
+		values: { evaluatorId: string; name: string; value: string | number }[];
+	};
 	dimensions: { key: string; disagreement: number }[];
 	/** The item's active escalation, else its newest closed one (resolved or dismissed), if any. */
 	escalation: { id: string; state: string } | null;
@@ -201,7 +225,19 @@ export interface ThroughputEvaluator {
 export interface ThroughputReport {
 	filters: AgreementFilters;
 	bucket: Bucket;
-	buckets: { start: number; end: number; evaluations: number; byEvaluator: Record<string, number>; medianTimeMs: number | null }[];
+	buckets: {
+		start: number;
+		end: number;
+		evaluations: number;
+		byEvaluator: Record<string, number>;
+		medianTimeMs: number | null;
+	}[];
 	evaluators: ThroughputEvaluator[];
-	totals: { evaluations: number; medianTimeMs: number | null; perDay: number | null; itemsCompleted: number; medianItemTurnaroundMs: number | null };
+	totals: {
+		evaluations: number;
+		medianTimeMs: number | null;
+		perDay: number | null;
+		itemsCompleted: number;
+		medianItemTurnaroundMs: number | null;
+	};
 }

@@ -31,9 +31,16 @@ export const calibrationScoreInputSchema = z.strictObject({
 });
 export type CalibrationScoreInput = z.infer<typeof calibrationScoreInputSchema>;
 
-export const roundInputSchema = z.strictObject({ itemIds: ids(100).refine((a) => a.length > 0, 'pick at least one item').optional() });
+export const roundInputSchema = z.strictObject({
+	itemIds: ids(100)
+		.refine((a) => a.length > 0, 'pick at least one item')
+		.optional()
+});
 
-export const consensusInputSchema = z.strictObject({ scores: scoresSchema, note: z.string().trim().max(20_000).default('') });
+export const consensusInputSchema = z.strictObject({
+	scores: scoresSchema,
+	note: z.string().trim().max(20_000).default('')
+});
 export type ConsensusInput = z.infer<typeof consensusInputSchema>;
 
 export const candidatesQuerySchema = z.object({
@@ -255,4 +262,8 @@ export interface LiveHighlight {
 
 export const highlightKey = (itemId: string, userId: string, id: string) => `span:${itemId}:${userId}:${id}`;
 export const anchorKey = (a: CalibrationAnchor): string =>
-	a.kind === 'score' ? `${a.itemId}:score:${a.round}:${a.userId}:${a.dimension}` : a.kind === 'span' ? `${a.itemId}:span:${a.field}:${a.start}:${a.end}` : `${a.itemId}:item`;
+	a.kind === 'score'
+		? `${a.itemId}:score:${a.round}:${a.userId}:${a.dimension}`
+		: a.kind === 'span'
+			? `${a.itemId}:span:${a.field}:${a.start}:${a.end}`
+			: `${a.itemId}:item`;

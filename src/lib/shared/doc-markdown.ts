@@ -79,7 +79,13 @@ function listItem(item: PmNode, marker: string): string {
 		out += p.md;
 	});
 	const pad = ' '.repeat(marker.length);
-	return marker + out.split('\n').map((l, i) => (i === 0 || !l ? l : pad + l)).join('\n');
+	return (
+		marker +
+		out
+			.split('\n')
+			.map((l, i) => (i === 0 || !l ? l : pad + l))
+			.join('\n')
+	);
 }
 
 function image(node: PmNode): string {
@@ -111,7 +117,9 @@ const MARK_ORDER = ['link', 'bold', 'italic', 'strike', 'code'];
 const DELIMS: Record<string, string> = { bold: '**', italic: '*', strike: '~~' };
 
 function sortedMarks(marks: PmMark[] | undefined): PmMark[] {
-	return (marks ?? []).filter((m) => MARK_ORDER.includes(m.type)).sort((a, b) => MARK_ORDER.indexOf(a.type) - MARK_ORDER.indexOf(b.type));
+	return (marks ?? [])
+		.filter((m) => MARK_ORDER.includes(m.type))
+		.sort((a, b) => MARK_ORDER.indexOf(a.type) - MARK_ORDER.indexOf(b.type));
 }
 
 const sameMark = (a: PmMark, b: PmMark) => a.type === b.type && (a.type !== 'link' || a.attrs?.href === b.attrs?.href);
@@ -157,7 +165,13 @@ function inline(nodes: PmNode[] | undefined): string {
 		if (node.type !== 'text' || !node.text) continue;
 		const marks = sortedMarks(node.marks);
 		let keep = 0;
-		while (keep < active.length && keep < marks.length && sameMark(active[keep], marks[keep]) && active[keep].type !== 'code') keep++;
+		while (
+			keep < active.length &&
+			keep < marks.length &&
+			sameMark(active[keep], marks[keep]) &&
+			active[keep].type !== 'code'
+		)
+			keep++;
 		closeTo(keep);
 		const isCode = marks.some((m) => m.type === 'code');
 		let text = node.text;

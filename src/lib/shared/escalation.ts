@@ -5,7 +5,14 @@ import { scoresSchema, type Scores, type Evaluation } from './evaluation';
 import type { Item } from './items';
 import type { Rubric } from './rubric';
 
-export const ESCALATION_REASONS = ['guideline_ambiguous', 'guideline_missing', 'policy_safety', 'broken_item', 'instruction_infeasible', 'other'] as const;
+export const ESCALATION_REASONS = [
+	'guideline_ambiguous',
+	'guideline_missing',
+	'policy_safety',
+	'broken_item',
+	'instruction_infeasible',
+	'other'
+] as const;
 export type EscalationReason = (typeof ESCALATION_REASONS)[number];
 /** The reason recorded on escalations the server opens because agreement fell below the threshold. */
 export const AUTO_REASON = 'low_agreement';
@@ -16,7 +23,13 @@ export type EscalationState = (typeof ESCALATION_STATES)[number];
 export const ACTIVE_STATES: readonly EscalationState[] = ['open', 'in_review'];
 export const isActiveState = (state: string): boolean => (ACTIVE_STATES as readonly string[]).includes(state);
 
-export const VERDICT_REASON_CODES = ['guideline_unclear', 'guideline_missing', 'evaluator_error', 'item_defect', 'policy'] as const;
+export const VERDICT_REASON_CODES = [
+	'guideline_unclear',
+	'guideline_missing',
+	'evaluator_error',
+	'item_defect',
+	'policy'
+] as const;
 export type VerdictReasonCode = (typeof VERDICT_REASON_CODES)[number];
 /** Verdicts with these reason codes point at the guideline: the UI offers to propose a change. */
 export const GUIDELINE_REASON_CODES: readonly VerdictReasonCode[] = ['guideline_unclear', 'guideline_missing'];
@@ -25,7 +38,10 @@ const note = z.string().trim().max(5000);
 
 export const escalationInputSchema = z
 	.strictObject({ reason: z.enum(ESCALATION_REASONS), note: note.default('') })
-	.refine((v) => v.reason !== 'other' || v.note.length > 0, { path: ['note'], message: 'Say what is wrong when the reason is "other"' });
+	.refine((v) => v.reason !== 'other' || v.note.length > 0, {
+		path: ['note'],
+		message: 'Say what is wrong when the reason is "other"'
+	});
 export type EscalationInput = z.infer<typeof escalationInputSchema>;
 
 export const verdictInputSchema = z.strictObject({
@@ -47,7 +63,11 @@ export const queueQuerySchema = z.object({
 	language: z.string().max(20).optional(),
 	dimension: z.string().max(64).optional(),
 	/** Only escalations at least this many hours old. */
-	age: z.coerce.number().min(0).max(24 * 365).optional(),
+	age: z.coerce
+		.number()
+		.min(0)
+		.max(24 * 365)
+		.optional(),
 	sort: z.enum(QUEUE_SORTS).default('oldest'),
 	mine: z.enum(['0', '1']).optional()
 });

@@ -1,6 +1,17 @@
 // Export contracts shared by server and browser: the formats, the `state` values each accepts (first = default),
 // which filters each one honours, and how to build a download address.
-export const EXPORT_FORMATS = ['jsonl', 'csv', 'csv-wide', 'gold', 'escalations', 'agreement', 'pairs', 'labelstudio', 'guidelines', 'items'] as const;
+export const EXPORT_FORMATS = [
+	'jsonl',
+	'csv',
+	'csv-wide',
+	'gold',
+	'escalations',
+	'agreement',
+	'pairs',
+	'labelstudio',
+	'guidelines',
+	'items'
+] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export type ExportFilterName = 'from' | 'to' | 'state' | 'rubricVersion' | 'guidelineVersionId';
@@ -26,7 +37,11 @@ export const EXPORT_FORMAT_INFO: Record<ExportFormat, ExportFormatInfo> = {
 	labelstudio: { extension: 'json', states: EVALUATION_STATES, filters: EVALUATION_FILTERS },
 	agreement: { extension: 'csv', states: null, filters: SUBMITTED_FILTERS },
 	pairs: { extension: 'jsonl', states: null, filters: SUBMITTED_FILTERS },
-	escalations: { extension: 'jsonl', states: ESCALATION_EXPORT_STATES, filters: ['from', 'to', 'state', 'guidelineVersionId'] },
+	escalations: {
+		extension: 'jsonl',
+		states: ESCALATION_EXPORT_STATES,
+		filters: ['from', 'to', 'state', 'guidelineVersionId']
+	},
 	guidelines: { extension: 'md', states: null, filters: ['from', 'to', 'guidelineVersionId'] },
 	gold: { extension: 'jsonl', states: null, filters: [] },
 	items: { extension: 'jsonl', states: null, filters: [] }

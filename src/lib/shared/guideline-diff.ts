@@ -35,7 +35,12 @@ interface Block {
 function blocksOf(doc: PmNode | null): Block[] {
 	return (doc?.content ?? [])
 		.map((n) => ({
-			kind: n.type === 'heading' ? `heading:${n.attrs?.level ?? 1}` : n.type === 'example' ? `example:${n.attrs?.kind ?? 'good'}` : n.type,
+			kind:
+				n.type === 'heading'
+					? `heading:${n.attrs?.level ?? 1}`
+					: n.type === 'example'
+						? `example:${n.attrs?.kind ?? 'good'}`
+						: n.type,
 			markdown: docToMarkdown({ type: 'doc', content: [n] }).trimEnd()
 		}))
 		.filter((b) => b.markdown.length > 0);
@@ -64,7 +69,8 @@ function pairBlocks(removed: Block[], added: Block[]): [number, number][] {
 	const n = removed.length;
 	const m = added.length;
 	const score = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
-	const sim = (i: number, j: number) => (removed[i].kind === added[j].kind ? similarity(removed[i].markdown, added[j].markdown) : 0);
+	const sim = (i: number, j: number) =>
+		removed[i].kind === added[j].kind ? similarity(removed[i].markdown, added[j].markdown) : 0;
 	for (let i = 1; i <= n; i++) {
 		for (let j = 1; j <= m; j++) {
 			const s = sim(i - 1, j - 1);
@@ -72,7 +78,7 @@ function pairBlocks(removed: Block[], added: Block[]): [number, number][] {
 		}
 	}
 	const pairs: [number, number][] = [];
-	for (let i = n, j = m; i > 0 && j > 0; ) {
+	for (let i = n, j = m; i > 0 && j > 0;) {
 		const s = sim(i - 1, j - 1);
 		if (s >= PAIR_THRESHOLD && score[i][j] === score[i - 1][j - 1] + s) {
 			pairs.unshift([i - 1, j - 1]);
@@ -86,7 +92,9 @@ function pairBlocks(removed: Block[], added: Block[]): [number, number][] {
 
 /** Compares two documents (null: an empty document). */
 export function diffDocs(oldDoc: PmNode | null, newDoc: PmNode | null): GuidelineDiffResult {
-	const changes = diffArrays(blocksOf(oldDoc), blocksOf(newDoc), { comparator: (a, b) => a.kind === b.kind && a.markdown === b.markdown });
+	const changes = diffArrays(blocksOf(oldDoc), blocksOf(newDoc), {
+		comparator: (a, b) => a.kind === b.kind && a.markdown === b.markdown
+	});
 	const blocks: DiffBlock[] = [];
 	let removed: Block[] = [];
 	let added: Block[] = [];
@@ -96,12 +104,16 @@ export function diffDocs(oldDoc: PmNode | null, newDoc: PmNode | null): Guidelin
 		for (const [pi, pj] of pairBlocks(removed, added)) {
 			for (; i < pi; i++) blocks.push({ status: 'removed', kind: removed[i].kind, markdown: removed[i].markdown });
 			for (; j < pj; j++) blocks.push({ status: 'added', kind: added[j].kind, markdown: added[j].markdown });
-			const parts = diffWordsWithSpace(removed[pi].markdown, added[pj].markdown).map((c): DiffPart => ({ op: c.added ? 'ins' : c.removed ? 'del' : 'same', value: c.value }));
+			const parts = diffWordsWithSpace(removed[pi].markdown, added[pj].markdown).map((c): DiffPart => ({
+				op: c.added ? 'ins' : c.removed ? 'del' : 'same',
+				value: c.value
+			}));
 			blocks.push({ status: 'changed', kind: added[pj].kind, markdown: added[pj].markdown, parts });
 			i = pi + 1;
 			j = pj + 1;
 		}
-		for (; i < removed.length; i++) blocks.push({ status: 'removed', kind: removed[i].kind, markdown: removed[i].markdown });
+		for (; i < removed.length; i++)
+			blocks.push({ status: 'removed', kind: removed[i].kind, markdown: removed[i].markdown });
 		for (; j < added.length; j++) blocks.push({ status: 'added', kind: added[j].kind, markdown: added[j].markdown });
 		removed = [];
 		added = [];
@@ -149,7 +161,8 @@ export function markedSource(parts: DiffPart[]): string {
 			out += part.value;
 			continue;
 		}
-		const [open, close] = part.op === 'ins' ? [DIFF_MARKERS.insOpen, DIFF_MARKERS.insClose] : [DIFF_MARKERS.delOpen, DIFF_MARKERS.delClose];
+		const [open, close] =
+			part.op === 'ins' ? [DIFF_MARKERS.insOpen, DIFF_MARKERS.insClose] : [DIFF_MARKERS.delOpen, DIFF_MARKERS.delClose];
 		for (const piece of part.value.split(/(\n|(?<!\\)\|)/)) {
 			if (piece === '\n' || piece === '|') {
 				out += piece;

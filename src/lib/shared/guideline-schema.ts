@@ -51,7 +51,11 @@ export const Example = Node.create<ExampleOptions>({
 	},
 	renderHTML({ node, HTMLAttributes }) {
 		const kind: ExampleKind = node.attrs.kind === 'bad' ? 'bad' : 'good';
-		return ['div', mergeAttributes(HTMLAttributes, { class: `guideline-example ${kind}`, 'data-label': this.options.labels[kind] }), 0];
+		return [
+			'div',
+			mergeAttributes(HTMLAttributes, { class: `guideline-example ${kind}`, 'data-label': this.options.labels[kind] }),
+			0
+		];
 	},
 	addCommands() {
 		return {
@@ -110,7 +114,8 @@ export function guidelineVocabulary(): GuidelineVocabulary {
 	if (vocabulary) return vocabulary;
 	const schema = guidelineSchema();
 	const nodes = new Map<string, ReadonlySet<string>>();
-	for (const [name, type] of Object.entries(schema.nodes)) if (name !== 'doc' && name !== 'text') nodes.set(name, new Set(Object.keys(type.spec.attrs ?? {})));
+	for (const [name, type] of Object.entries(schema.nodes))
+		if (name !== 'doc' && name !== 'text') nodes.set(name, new Set(Object.keys(type.spec.attrs ?? {})));
 	const marks = new Map<string, ReadonlySet<string>>();
 	for (const [name, type] of Object.entries(schema.marks)) marks.set(name, new Set(Object.keys(type.spec.attrs ?? {})));
 	vocabulary = { nodes, marks };

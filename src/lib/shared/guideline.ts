@@ -5,7 +5,9 @@ import type { PmNode } from './markdown-doc';
 import type { GuidelineDiffResult } from './guideline-diff';
 import { nodeText } from './doc-markdown';
 
-export const createGuidelineSchema = z.strictObject({ title: z.string().trim().min(1, 'A title is required').max(200) });
+export const createGuidelineSchema = z.strictObject({
+	title: z.string().trim().min(1, 'A title is required').max(200)
+});
 
 export const publishInputSchema = z.strictObject({
 	changelog: z.string().trim().min(1, 'Say what changed').max(5000),
@@ -137,7 +139,9 @@ export const GUIDELINE_STATE = {
 
 /** The text of the first heading that names a dimension (by label or key), for "propose a change" deep links. */
 export function sectionFor(doc: PmNode, dimension: { key: string; label: string }): string | null {
-	const wanted = [dimension.label, dimension.key, dimension.key.replace(/_/g, ' ')].map((s) => s.toLowerCase()).filter(Boolean);
+	const wanted = [dimension.label, dimension.key, dimension.key.replace(/_/g, ' ')]
+		.map((s) => s.toLowerCase())
+		.filter(Boolean);
 	for (const n of doc.content ?? []) {
 		if (n.type !== 'heading') continue;
 		const text = nodeText(n).toLowerCase();

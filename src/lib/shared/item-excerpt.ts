@@ -25,6 +25,8 @@ export function itemExcerpt(item: Pick<Item, 'modality' | 'payload'>, max = 140)
 			text = p.prompt?.find((x: { kind: string }) => x.kind === 'text')?.text ?? p.response;
 			break;
 	}
-	const flat = String(text ?? '').replace(/\s+/g, ' ').trim();
+	const flat = String(text ?? '')
+		.replace(/\s+/g, ' ')
+		.trim();
 	return flat.length > max ? flat.slice(0, max - 1) + '…' : flat;
 }

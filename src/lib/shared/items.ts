@@ -85,7 +85,9 @@ export const payloadSchemas = {
 export type PayloadOf<M extends Modality> = z.infer<(typeof payloadSchemas)[M]>;
 
 /** A language tag such as `en`, `pt-BR` (BCP 47, kept simple). */
-export const languageSchema = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language tag such as en or pt-BR');
+export const languageSchema = z
+	.string()
+	.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language tag such as en or pt-BR');
 
 /** An item as it is imported: modality + payload validated together. */
 export const itemInputSchema = z

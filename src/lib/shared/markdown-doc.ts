@@ -55,7 +55,12 @@ function inline(tokens: Token[] | undefined, marks: PmMark[] = []): PmNode[] {
 }
 
 function decode(s: string): string {
-	return s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+	return s
+		.replace(/&quot;/g, '"')
+		.replace(/&#39;/g, "'")
+		.replace(/&lt;/g, '<')
+		.replace(/&gt;/g, '>')
+		.replace(/&amp;/g, '&');
 }
 
 function textNode(text: string, marks: PmMark[]): PmNode {
@@ -78,7 +83,10 @@ function block(t: Token): PmNode[] {
 			const tokens = (t as Tokens.Paragraph).tokens ?? [];
 			const images = tokens.filter((x): x is Tokens.Image => x.type === 'image');
 			if (images.length && tokens.every((x) => x.type === 'image' || (x.type === 'text' && !x.raw.trim()))) {
-				return images.map((img) => ({ type: 'image', attrs: { src: img.href, alt: decode(img.text) || null, title: img.title ?? null } }));
+				return images.map((img) => ({
+					type: 'image',
+					attrs: { src: img.href, alt: decode(img.text) || null, title: img.title ?? null }
+				}));
 			}
 			return [paragraph(inline(tokens))];
 		}
@@ -97,12 +105,24 @@ function block(t: Token): PmNode[] {
 			const example = EXAMPLE_MARKER.exec(q.text);
 			if (example) {
 				const rest = q.text.slice(example[0].length);
-				return [{ type: 'example', attrs: { kind: example[1].toLowerCase() }, content: blocks(new Lexer({ gfm: true }).lex(rest)) }];
+				return [
+					{
+						type: 'example',
+						attrs: { kind: example[1].toLowerCase() },
+						content: blocks(new Lexer({ gfm: true }).lex(rest))
+					}
+				];
 			}
 			return [{ type: 'blockquote', content: blocks(q.tokens) }];
 		}
 		case 'code':
-			return [{ type: 'codeBlock', attrs: { language: (t as Tokens.Code).lang || null }, content: [{ type: 'text', text: (t as Tokens.Code).text }] }];
+			return [
+				{
+					type: 'codeBlock',
+					attrs: { language: (t as Tokens.Code).lang || null },
+					content: [{ type: 'text', text: (t as Tokens.Code).text }]
+				}
+			];
 		case 'hr':
 			return [{ type: 'horizontalRule' }];
 		case 'table': {

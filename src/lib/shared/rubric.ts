@@ -33,10 +33,19 @@ export type RubricDimension = z.infer<typeof rubricDimensionSchema>;
 
 export const rubricDefinitionSchema = z.strictObject({
 	dimensions: z.array(rubricDimensionSchema).min(1).max(50),
-	flags: z.array(z.strictObject({ key: z.string().min(1).max(64), label: z.string().min(1).max(200) })).max(50).default([]),
+	flags: z
+		.array(z.strictObject({ key: z.string().min(1).max(64), label: z.string().min(1).max(200) }))
+		.max(50)
+		.default([]),
 	tags: z.array(z.string().min(1).max(64)).max(200).default([]),
 	spanLabels: z
-		.array(z.strictObject({ key: z.string().min(1).max(64), label: z.string().min(1).max(200), color: z.string().max(20).optional() }))
+		.array(
+			z.strictObject({
+				key: z.string().min(1).max(64),
+				label: z.string().min(1).max(200),
+				color: z.string().max(20).optional()
+			})
+		)
 		.max(50)
 		.default([])
 });

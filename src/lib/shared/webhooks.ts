@@ -2,13 +2,16 @@
 // and what the API returns. Deliveries are POSTs of `WebhookBody` signed with `X-Concord-Signature`.
 import { z } from 'zod';
 
-export const WEBHOOK_EVENTS = ['escalation.opened', 'escalation.resolved', 'guideline.published', 'calibration.closed'] as const;
+export const WEBHOOK_EVENTS = [
+	'escalation.opened',
+	'escalation.resolved',
+	'guideline.published',
+	'calibration.closed'
+] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export const webhookInputSchema = z.strictObject({
-	url: z
-		.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' })
-		.max(2000),
+	url: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).max(2000),
 	events: z.array(z.enum(WEBHOOK_EVENTS)).min(1, 'pick at least one event').max(WEBHOOK_EVENTS.length)
 });
 export type WebhookInput = z.infer<typeof webhookInputSchema>;

@@ -25,13 +25,26 @@ function withQuery(path: string, query?: Query): string {
 // Browsers let keepalive requests outlive the page only up to 64 KiB of body in flight; stay under it.
 const KEEPALIVE_MAX_BYTES = 60_000;
 
-async function request<T>(method: string, path: string, body?: unknown, query?: Query, raw?: BodyInit, contentType?: string, keepalive = false): Promise<T> {
+async function request<T>(
+	method: string,
+	path: string,
+	body?: unknown,
+	query?: Query,
+	raw?: BodyInit,
+	contentType?: string,
+	keepalive = false
+): Promise<T> {
 	let res: Response;
 	try {
 		const json = body !== undefined ? JSON.stringify(body) : undefined;
 		res = await fetch(withQuery(path, query), {
 			method,
-			headers: raw !== undefined ? { 'content-type': contentType ?? 'application/octet-stream' } : body !== undefined ? { 'content-type': 'application/json' } : {},
+			headers:
+				raw !== undefined
+					? { 'content-type': contentType ?? 'application/octet-stream' }
+					: body !== undefined
+						? { 'content-type': 'application/json' }
+						: {},
 			body: raw ?? json,
 			credentials: 'same-origin',
 			keepalive: keepalive && raw === undefined && (json?.length ?? 0) < KEEPALIVE_MAX_BYTES
@@ -57,9 +70,11 @@ export const api = {
 	get: <T>(path: string, query?: Query) => request<T>('GET', path, undefined, query),
 	post: <T>(path: string, body?: unknown, query?: Query) => request<T>('POST', path, body ?? {}, query),
 	/** A POST that completes even if the page is closing (small bodies): for saving what the user typed. */
-	postKeepalive: <T>(path: string, body: unknown) => request<T>('POST', path, body, undefined, undefined, undefined, true),
+	postKeepalive: <T>(path: string, body: unknown) =>
+		request<T>('POST', path, body, undefined, undefined, undefined, true),
 	put: <T>(path: string, body?: unknown) => request<T>('PUT', path, body ?? {}),
 	patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, body ?? {}),
 	delete: <T>(path: string) => request<T>('DELETE', path),
-	upload: <T>(path: string, data: BodyInit, contentType: string, query?: Query) => request<T>('POST', path, undefined, query, data, contentType)
+	upload: <T>(path: string, data: BodyInit, contentType: string, query?: Query) =>
+		request<T>('POST', path, undefined, query, data, contentType)
 };

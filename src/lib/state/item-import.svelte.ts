@@ -47,11 +47,16 @@ export class ImportJob {
 		this.total = file.size;
 		this.result = null;
 		this.error = null;
-		this.#upload = uploadWithProgress<ImportResult>(`/api/projects/${projectId}/items/import?format=${format}`, file, CONTENT_TYPES[format], (loaded, total) => {
-			this.loaded = loaded;
-			this.total = total;
-			if (loaded >= total) this.phase = 'processing';
-		});
+		this.#upload = uploadWithProgress<ImportResult>(
+			`/api/projects/${projectId}/items/import?format=${format}`,
+			file,
+			CONTENT_TYPES[format],
+			(loaded, total) => {
+				this.loaded = loaded;
+				this.total = total;
+				if (loaded >= total) this.phase = 'processing';
+			}
+		);
 		try {
 			this.result = await this.#upload.done;
 			this.phase = 'done';

@@ -71,7 +71,9 @@ export class CollabRoom {
 			disableBc: options.disableBc,
 			shouldReconnect: (event) => !isFinalClose(event.code)
 		});
-		this.provider.awareness.setLocalState({ user: { ...this.#author, color: colorFor(user.id) } } satisfies PresenceState);
+		this.provider.awareness.setLocalState({
+			user: { ...this.#author, color: colorFor(user.id) }
+		} satisfies PresenceState);
 
 		const onStatus = ({ status }: { status: RoomStatus }) => (this.status = status);
 		const onSync = (synced: boolean) => (this.synced = synced);

@@ -13,7 +13,8 @@ class Session {
 			const me = await api.get<{ user: User; memberships: Membership[] }>('/api/me');
 			this.user = me.user;
 			this.memberships = me.memberships;
-			if (me.user.locale && (LOCALES as readonly string[]).includes(me.user.locale) && me.user.locale !== i18n.locale) i18n.set(me.user.locale as Locale);
+			if (me.user.locale && (LOCALES as readonly string[]).includes(me.user.locale) && me.user.locale !== i18n.locale)
+				i18n.set(me.user.locale as Locale);
 		} catch (err) {
 			if (!(err instanceof ApiError) || err.status !== 401) throw err;
 			this.user = null;

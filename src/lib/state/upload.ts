@@ -8,7 +8,12 @@ export interface Upload<T> {
 	abort(): void;
 }
 
-export function uploadWithProgress<T>(url: string, body: Blob, contentType: string, onProgress: (loaded: number, total: number) => void): Upload<T> {
+export function uploadWithProgress<T>(
+	url: string,
+	body: Blob,
+	contentType: string,
+	onProgress: (loaded: number, total: number) => void
+): Upload<T> {
 	const xhr = new XMLHttpRequest();
 	const done = new Promise<T>((resolve, reject) => {
 		xhr.open('POST', url);

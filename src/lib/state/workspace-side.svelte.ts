@@ -20,7 +20,9 @@ export class ItemEscalations {
 
 	async reload(): Promise<void> {
 		try {
-			this.list = (await api.get<{ escalations: EscalationView[] }>(`/api/items/${this.itemId}/escalations`)).escalations;
+			this.list = (
+				await api.get<{ escalations: EscalationView[] }>(`/api/items/${this.itemId}/escalations`)
+			).escalations;
 			this.error = null;
 		} catch (err) {
 			this.error = err instanceof ApiError ? err : new ApiError(0, 'internal', String(err));
@@ -31,7 +33,10 @@ export class ItemEscalations {
 	async open(reason: EscalationReason, note: string): Promise<EscalationView> {
 		this.sending = true;
 		try {
-			const { escalation } = await api.post<{ escalation: EscalationView }>(`/api/items/${this.itemId}/escalations`, { reason, note });
+			const { escalation } = await api.post<{ escalation: EscalationView }>(`/api/items/${this.itemId}/escalations`, {
+				reason,
+				note
+			});
 			this.list = [...this.list.filter((e) => e.id !== escalation.id), escalation];
 			return escalation;
 		} finally {
@@ -41,7 +46,10 @@ export class ItemEscalations {
 }
 
 /** A guideline as the list returns it; `currentVersion` is the brief's older name for `current`. */
-type GuidelineListEntry = Pick<GuidelineSummary, 'id' | 'title'> & Partial<Pick<GuidelineSummary, 'current' | 'gatesEvaluation' | 'ack'>> & { currentVersion?: { number: number } | null };
+type GuidelineListEntry = Pick<GuidelineSummary, 'id' | 'title'> &
+	Partial<Pick<GuidelineSummary, 'current' | 'gatesEvaluation' | 'ack'>> & {
+		currentVersion?: { number: number } | null;
+	};
 
 const currentNumber = (g: GuidelineListEntry | null) => g?.current?.number ?? g?.currentVersion?.number ?? null;
 
@@ -59,19 +67,29 @@ export class GuidelinePanelState {
 	get pendingAck(): { guidelineId: string; version: number } | null {
 		const g = this.guideline;
 		const n = currentNumber(g);
-		return g && n && g.gatesEvaluation && g.ack?.pending && g.ack.canAcknowledge ? { guidelineId: g.id, version: n } : null;
+		return g && n && g.gatesEvaluation && g.ack?.pending && g.ack.canAcknowledge
+			? { guidelineId: g.id, version: n }
+			: null;
 	}
 
 	async ensure(): Promise<void> {
 		if (this.loaded || this.loading) return;
 		this.loading = true;
 		try {
-			const { guidelines } = await api.get<{ guidelines: GuidelineListEntry[] }>(`/api/projects/${this.projectId}/guidelines`);
+			const { guidelines } = await api.get<{ guidelines: GuidelineListEntry[] }>(
+				`/api/projects/${this.projectId}/guidelines`
+			);
 			// The guideline that gates evaluation is the project's main one; otherwise the first with a version.
-			this.guideline = guidelines.find((g) => g.gatesEvaluation && currentNumber(g)) ?? guidelines.find((g) => currentNumber(g)) ?? guidelines[0] ?? null;
+			this.guideline =
+				guidelines.find((g) => g.gatesEvaluation && currentNumber(g)) ??
+				guidelines.find((g) => currentNumber(g)) ??
+				guidelines[0] ??
+				null;
 			const n = currentNumber(this.guideline);
 			if (this.guideline && n) {
-				this.version = (await api.get<{ version: GuidelineVersionView }>(`/api/guidelines/${this.guideline.id}/versions/${n}`)).version;
+				this.version = (
+					await api.get<{ version: GuidelineVersionView }>(`/api/guidelines/${this.guideline.id}/versions/${n}`)
+				).version;
 			}
 			this.loaded = true;
 			this.error = null;

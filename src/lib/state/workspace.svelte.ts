@@ -8,7 +8,14 @@ import { dimensionsFor } from '$lib/shared/rubric';
 import type { Evaluation } from '$lib/shared/evaluation';
 import { session } from './session.svelte';
 import { splitProblems } from '$lib/components/rubric/rubric-form';
-import { badSources, draftFromEvaluation, draftKey, emptyDraft, evaluationBody, type EvaluationDraft } from '$lib/components/workspace/evaluation-draft';
+import {
+	badSources,
+	draftFromEvaluation,
+	draftKey,
+	emptyDraft,
+	evaluationBody,
+	type EvaluationDraft
+} from '$lib/components/workspace/evaluation-draft';
 import { TimeTracker } from '$lib/components/workspace/time-tracker';
 
 export const AUTOSAVE_MS = 1200;
@@ -21,7 +28,12 @@ export interface AckRequired {
 }
 
 function pickRubric(rubrics: Rubric[], modality: string, mine: Evaluation | undefined): Rubric | null {
-	return rubrics.find((r) => r.id === mine?.rubricId) ?? rubrics.find((r) => dimensionsFor(r, modality).length > 0) ?? rubrics[0] ?? null;
+	return (
+		rubrics.find((r) => r.id === mine?.rubricId) ??
+		rubrics.find((r) => dimensionsFor(r, modality).length > 0) ??
+		rubrics[0] ??
+		null
+	);
 }
 
 export class Workspace {
@@ -66,7 +78,12 @@ export class Workspace {
 
 	/** Whether the form takes input now. */
 	get editable(): boolean {
-		return !!this.rubric && !this.submitting && (!this.submitted || this.editing) && session.roleIn(this.projectId) !== 'manager';
+		return (
+			!!this.rubric &&
+			!this.submitting &&
+			(!this.submitted || this.editing) &&
+			session.roleIn(this.projectId) !== 'manager'
+		);
 	}
 
 	async load(): Promise<void> {
@@ -75,7 +92,9 @@ export class Workspace {
 			const [{ item }, { rubrics }, { evaluations }] = await Promise.all([
 				api.get<{ item: Item }>(`/api/items/${this.itemId}`),
 				api.get<{ rubrics: Rubric[] }>(`/api/projects/${this.projectId}/rubrics`),
-				api.get<{ evaluations: (Evaluation & { reviewRequestedAt?: number | null })[] }>(`/api/items/${this.itemId}/evaluations`)
+				api.get<{ evaluations: (Evaluation & { reviewRequestedAt?: number | null })[] }>(
+					`/api/items/${this.itemId}/evaluations`
+				)
 			]);
 			const mine = evaluations.find((e) => e.evaluatorId === session.user?.id);
 			this.item = item;

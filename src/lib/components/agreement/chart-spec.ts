@@ -64,7 +64,12 @@ export const thresholdLines: Plugin<'bar' | 'line'> = {
 		ctx.font = font;
 		for (const line of lines) {
 			const at = scale.getPixelForValue(line.value);
-			if (!Number.isFinite(at) || at < (horizontal ? area.left : area.top) - 1 || at > (horizontal ? area.right : area.bottom) + 1) continue;
+			if (
+				!Number.isFinite(at) ||
+				at < (horizontal ? area.left : area.top) - 1 ||
+				at > (horizontal ? area.right : area.bottom) + 1
+			)
+				continue;
 			ctx.strokeStyle = line.color;
 			ctx.fillStyle = line.color;
 			ctx.beginPath();
@@ -88,7 +93,11 @@ export const thresholdLines: Plugin<'bar' | 'line'> = {
 	}
 };
 
-export function chartConfig(spec: ChartSpec, resolve: Resolve, reducedMotion: boolean): ChartConfiguration<'bar' | 'line'> {
+export function chartConfig(
+	spec: ChartSpec,
+	resolve: Resolve,
+	reducedMotion: boolean
+): ChartConfiguration<'bar' | 'line'> {
 	const text = resolve('--text');
 	const muted = resolve('--muted');
 	const grid = resolve('--chart-grid');
@@ -102,8 +111,33 @@ export function chartConfig(spec: ChartSpec, resolve: Resolve, reducedMotion: bo
 		const color = resolve(s.color);
 		const each = s.colors?.map(resolve);
 		return spec.kind === 'line'
-			? { type: 'line' as const, label: s.label, data: s.values, borderColor: color, backgroundColor: color, pointBackgroundColor: surface, pointBorderColor: color, pointRadius: 3.5, pointHoverRadius: 5, borderWidth: 2.25, tension: 0.25, spanGaps: false, hidden: s.hidden }
-			: { type: 'bar' as const, label: s.label, data: s.values, backgroundColor: each ?? color, borderColor: each ?? color, borderWidth: 0, borderRadius: 4, minBarLength: 3, maxBarThickness: spec.horizontal ? 22 : 36, hidden: s.hidden };
+			? {
+					type: 'line' as const,
+					label: s.label,
+					data: s.values,
+					borderColor: color,
+					backgroundColor: color,
+					pointBackgroundColor: surface,
+					pointBorderColor: color,
+					pointRadius: 3.5,
+					pointHoverRadius: 5,
+					borderWidth: 2.25,
+					tension: 0.25,
+					spanGaps: false,
+					hidden: s.hidden
+				}
+			: {
+					type: 'bar' as const,
+					label: s.label,
+					data: s.values,
+					backgroundColor: each ?? color,
+					borderColor: each ?? color,
+					borderWidth: 0,
+					borderRadius: 4,
+					minBarLength: 3,
+					maxBarThickness: spec.horizontal ? 22 : 36,
+					hidden: s.hidden
+				};
 	});
 	return {
 		type: spec.kind,
@@ -114,7 +148,11 @@ export function chartConfig(spec: ChartSpec, resolve: Resolve, reducedMotion: bo
 			animation: reducedMotion ? false : { duration: 250 },
 			indexAxis: categoryAxis,
 			layout: { padding: { top: spec.lines?.length ? 16 : 4, right: 8 } },
-			interaction: { mode: spec.kind === 'line' ? 'index' : 'nearest', intersect: spec.kind !== 'line', axis: categoryAxis },
+			interaction: {
+				mode: spec.kind === 'line' ? 'index' : 'nearest',
+				intersect: spec.kind !== 'line',
+				axis: categoryAxis
+			},
 			scales: {
 				[valueAxis]: {
 					min: spec.min,
@@ -122,7 +160,11 @@ export function chartConfig(spec: ChartSpec, resolve: Resolve, reducedMotion: bo
 					stacked: spec.stacked,
 					grid: { color: grid },
 					border: { color: border },
-					ticks: { color: muted, font: { family: fontFamily, size: 11 }, callback: (v: string | number) => format(Number(v)) }
+					ticks: {
+						color: muted,
+						font: { family: fontFamily, size: 11 },
+						callback: (v: string | number) => format(Number(v))
+					}
 				},
 				[categoryAxis]: {
 					stacked: spec.stacked,
@@ -132,7 +174,17 @@ export function chartConfig(spec: ChartSpec, resolve: Resolve, reducedMotion: bo
 				}
 			},
 			plugins: {
-				legend: { display: spec.legend ?? spec.series.length > 1, position: 'bottom', labels: { color: text, usePointStyle: true, boxWidth: 8, boxHeight: 8, font: { family: fontFamily, size: 12 } } },
+				legend: {
+					display: spec.legend ?? spec.series.length > 1,
+					position: 'bottom',
+					labels: {
+						color: text,
+						usePointStyle: true,
+						boxWidth: 8,
+						boxHeight: 8,
+						font: { family: fontFamily, size: 12 }
+					}
+				},
 				tooltip: {
 					backgroundColor: resolve('--surface'),
 					titleColor: text,
@@ -149,7 +201,11 @@ export function chartConfig(spec: ChartSpec, resolve: Resolve, reducedMotion: bo
 						}
 					}
 				},
-				concordLines: { lines: (spec.lines ?? []).map((l) => ({ ...l, color: resolve(l.color) })), horizontal: !!spec.horizontal, font: `600 11px ${fontFamily}` }
+				concordLines: {
+					lines: (spec.lines ?? []).map((l) => ({ ...l, color: resolve(l.color) })),
+					horizontal: !!spec.horizontal,
+					font: `600 11px ${fontFamily}`
+				}
 			} as never
 		},
 		plugins: [thresholdLines]

@@ -16,7 +16,13 @@ export interface DashboardFilters {
 export const FILTER_KEYS = ['from', 'to', 'modality', 'language', 'dimension'] as const;
 
 export function readFilters(params: URLSearchParams): DashboardFilters {
-	return { from: params.get('from') ?? '', to: params.get('to') ?? '', modality: params.get('modality') ?? '', language: params.get('language') ?? '', dimension: params.get('dimension') ?? '' };
+	return {
+		from: params.get('from') ?? '',
+		to: params.get('to') ?? '',
+		modality: params.get('modality') ?? '',
+		language: params.get('language') ?? '',
+		dimension: params.get('dimension') ?? ''
+	};
 }
 
 export function hasFilters(f: DashboardFilters): boolean {
@@ -24,7 +30,10 @@ export function hasFilters(f: DashboardFilters): boolean {
 }
 
 /** Query parameters for the API (empty filters left out). */
-export function apiQuery(f: DashboardFilters, extra: Record<string, string | number | undefined> = {}): Record<string, string> {
+export function apiQuery(
+	f: DashboardFilters,
+	extra: Record<string, string | number | undefined> = {}
+): Record<string, string> {
 	const q: Record<string, string> = {};
 	for (const k of FILTER_KEYS) if (f[k]) q[k] = f[k];
 	for (const [k, v] of Object.entries(extra)) if (v !== undefined && v !== '') q[k] = String(v);
@@ -32,7 +41,12 @@ export function apiQuery(f: DashboardFilters, extra: Record<string, string | num
 }
 
 /** The CSV download of an endpoint with the same filters. */
-export function csvHref(pid: string, path: string, f: DashboardFilters, extra: Record<string, string | number | undefined> = {}): string {
+export function csvHref(
+	pid: string,
+	path: string,
+	f: DashboardFilters,
+	extra: Record<string, string | number | undefined> = {}
+): string {
 	return `/api/projects/${pid}${path}?${new URLSearchParams(apiQuery(f, { ...extra, format: 'csv' }))}`;
 }
 
@@ -103,5 +117,8 @@ export function daysAgo(days: number): string {
 export function leastConsistent(dimensions: readonly DimensionAgreementView[]): DimensionAgreementView[] {
 	const byValue = (a: DimensionAgreementView, b: DimensionAgreementView) => a.agreement.value! - b.agreement.value!;
 	const defined = dimensions.filter((d) => d.agreement.value !== null && d.itemsUsed >= 2);
-	return [...defined.filter((d) => d.itemsUsed >= 5).sort(byValue), ...defined.filter((d) => d.itemsUsed < 5).sort(byValue)];
+	return [
+		...defined.filter((d) => d.itemsUsed >= 5).sort(byValue),
+		...defined.filter((d) => d.itemsUsed < 5).sort(byValue)
+	];
 }

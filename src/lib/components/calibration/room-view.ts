@@ -32,7 +32,12 @@ export function cellConflicts(dim: RubricDimension, values: (ScoreValue | undefi
 	const [modeKey, modeCount] = [...counts].reduce((a, b) => (b[1] > a[1] ? b : a));
 	const majority = modeCount * 2 > given.length ? modeKey : null;
 	const ordered = dim.level !== 'nominal';
-	const nums = ordered ? given.map((v) => position(dim, v)).filter((n): n is number => n !== null).sort((a, b) => a - b) : [];
+	const nums = ordered
+		? given
+				.map((v) => position(dim, v))
+				.filter((n): n is number => n !== null)
+				.sort((a, b) => a - b)
+		: [];
 	const median = nums.length ? (nums[(nums.length - 1) >> 1] + nums[nums.length >> 1]) / 2 : null;
 	return values.map((v) => {
 		if (isEmpty(v)) return 'none';
@@ -53,7 +58,10 @@ export function distribution(dim: RubricDimension, values: (ScoreValue | undefin
 	const given = values.filter((v) => !isEmpty(v)) as ScoreValue[];
 	if (dim.scale === 'text') return [];
 	const choices = choicesFor(dim, yes, no);
-	const bars = choices.map((c) => ({ label: dim.scale === 'likert' ? String(c.value) : c.label, count: given.filter((v) => sameValue(dim, v, c.value)).length }));
+	const bars = choices.map((c) => ({
+		label: dim.scale === 'likert' ? String(c.value) : c.label,
+		count: given.filter((v) => sameValue(dim, v, c.value)).length
+	}));
 	const unknown = given.filter((v) => !choices.some((c) => sameValue(dim, v, c.value)));
 	for (const v of unknown) bars.push({ label: valueLabel(dim, v, yes, no), count: 1 });
 	return bars;
@@ -80,7 +88,8 @@ export function cellCommentCounts(discussion: Comment[], itemId: string, round: 
 	const out: Record<string, number> = {};
 	for (const c of discussion) {
 		const a = anchorOf(c);
-		if (a?.kind === 'score' && a.itemId === itemId && a.round === round) out[`${a.userId}:${a.dimension}`] = (out[`${a.userId}:${a.dimension}`] ?? 0) + 1;
+		if (a?.kind === 'score' && a.itemId === itemId && a.round === round)
+			out[`${a.userId}:${a.dimension}`] = (out[`${a.userId}:${a.dimension}`] ?? 0) + 1;
 	}
 	return out;
 }
@@ -88,7 +97,13 @@ export function cellCommentCounts(discussion: Comment[], itemId: string, round: 
 function isHighlight(v: unknown): v is LiveHighlight {
 	if (typeof v !== 'object' || v === null) return false;
 	const h = v as Record<string, unknown>;
-	return typeof h.id === 'string' && typeof h.itemId === 'string' && typeof h.userId === 'string' && typeof h.span === 'object' && h.span !== null;
+	return (
+		typeof h.id === 'string' &&
+		typeof h.itemId === 'string' &&
+		typeof h.userId === 'string' &&
+		typeof h.span === 'object' &&
+		h.span !== null
+	);
 }
 
 export function liveHighlights(annotations: Record<string, unknown>, itemId: string): LiveHighlight[] {
@@ -106,7 +121,9 @@ export interface SessionFocus {
 
 /** The peer leading the room ("follow the lead"), if one of the deciders is leading. */
 export function leader(peers: Peer[], deciderIds: ReadonlySet<string>): Peer | null {
-	return peers.find((p) => !p.self && deciderIds.has(p.user.id) && (p.focus as SessionFocus | undefined)?.leading) ?? null;
+	return (
+		peers.find((p) => !p.self && deciderIds.has(p.user.id) && (p.focus as SessionFocus | undefined)?.leading) ?? null
+	);
 }
 
 /** Peers per item id they are looking at. */
@@ -125,7 +142,8 @@ export function meanOf(figures: readonly DimensionFigure[]): number | null {
 	return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
 }
 
-export const percent = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${Math.round(v * 100)}%`);
+export const percent = (v: number | null | undefined) =>
+	v === null || v === undefined ? '—' : `${Math.round(v * 100)}%`;
 
 /** A level for an agreement figure: good, so-so, poor (for badges and cell colours). */
 export function agreementLevel(v: number | null | undefined, threshold: number): 'ok' | 'warn' | 'bad' | 'none' {

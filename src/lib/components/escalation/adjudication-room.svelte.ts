@@ -15,7 +15,13 @@ function readProposals(annotations: Record<string, unknown>): ScoreProposal[] {
 	const raw = annotations[PROPOSALS_KEY];
 	if (typeof raw !== 'object' || raw === null) return [];
 	return Object.values(raw as Record<string, unknown>)
-		.filter((p): p is ScoreProposal => typeof p === 'object' && p !== null && typeof (p as ScoreProposal).userId === 'string' && typeof (p as ScoreProposal).scores === 'object')
+		.filter(
+			(p): p is ScoreProposal =>
+				typeof p === 'object' &&
+				p !== null &&
+				typeof (p as ScoreProposal).userId === 'string' &&
+				typeof (p as ScoreProposal).scores === 'object'
+		)
 		.sort((a, b) => a.at - b.at);
 }
 
@@ -42,7 +48,8 @@ export class AdjudicationRoomState {
 		const observer = (event: Y.YMapEvent<unknown>) => {
 			for (const key of event.keysChanged) {
 				const view = state.get(key);
-				if (key.startsWith(ESCALATION_PREFIX) && typeof view === 'object' && view !== null) onEscalation(view as EscalationView);
+				if (key.startsWith(ESCALATION_PREFIX) && typeof view === 'object' && view !== null)
+					onEscalation(view as EscalationView);
 			}
 		};
 		state.observe(observer);
@@ -74,7 +81,13 @@ export class AdjudicationRoomState {
 				map = new Y.Map<unknown>();
 				annotations.set(PROPOSALS_KEY, map);
 			}
-			(map as Y.Map<unknown>).set(this.me.id, { userId: this.me.id, name: this.me.name, scores, note, at: Date.now() } satisfies ScoreProposal);
+			(map as Y.Map<unknown>).set(this.me.id, {
+				userId: this.me.id,
+				name: this.me.name,
+				scores,
+				note,
+				at: Date.now()
+			} satisfies ScoreProposal);
 		});
 	}
 

@@ -15,7 +15,13 @@ export type CommentAnchor = ScoreAnchor | SpanAnchor;
 type Who = Pick<Evaluation, 'id' | 'itemId' | 'evaluatorName' | 'evaluatorId'>;
 
 export function scoreAnchor(e: Who, dimension: string): ScoreAnchor {
-	return { kind: 'score', itemId: e.itemId, dimension, evaluationId: e.id, evaluator: e.evaluatorName ?? e.evaluatorId };
+	return {
+		kind: 'score',
+		itemId: e.itemId,
+		dimension,
+		evaluationId: e.id,
+		evaluator: e.evaluatorName ?? e.evaluatorId
+	};
 }
 
 export function spanAnchor(e: Who & Pick<Evaluation, 'spans'>, index: number): SpanAnchor {

@@ -12,6 +12,11 @@ export function formatAge(ms: number): string {
 }
 
 /** A score as a reader sees it; dimensions the rubric no longer has show the raw value. */
-export function formatScore(dim: RubricDimension | undefined, value: ScoreValue | undefined, yes: string, no: string): string {
+export function formatScore(
+	dim: RubricDimension | undefined,
+	value: ScoreValue | undefined,
+	yes: string,
+	no: string
+): string {
 	return dim ? valueLabel(dim, value, yes, no) : value === undefined || value === null ? '—' : String(value);
 }

@@ -5,7 +5,11 @@
 import { Extension, type Editor } from '@tiptap/core';
 import { Plugin, PluginKey } from '@tiptap/pm/state';
 import { Decoration, DecorationSet } from '@tiptap/pm/view';
-import { absolutePositionToRelativePosition, relativePositionToAbsolutePosition, ySyncPluginKey } from '@tiptap/y-tiptap';
+import {
+	absolutePositionToRelativePosition,
+	relativePositionToAbsolutePosition,
+	ySyncPluginKey
+} from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
 
 export interface TextAnchor {
@@ -39,7 +43,18 @@ export const CommentAnchors = Extension.create<{ onClick?: (id: string) => void 
 					init: () => DecorationSet.empty,
 					apply: (tr, set) => {
 						const next = tr.getMeta(key) as Highlight[] | undefined;
-						if (next) return DecorationSet.create(tr.doc, next.map((h) => Decoration.inline(h.from, h.to, { class: h.active ? 'comment-anchor active' : 'comment-anchor' }, { id: h.id })));
+						if (next)
+							return DecorationSet.create(
+								tr.doc,
+								next.map((h) =>
+									Decoration.inline(
+										h.from,
+										h.to,
+										{ class: h.active ? 'comment-anchor active' : 'comment-anchor' },
+										{ id: h.id }
+									)
+								)
+							);
 						return set.map(tr.mapping, tr.doc);
 					}
 				},
@@ -61,13 +76,18 @@ export function setHighlights(editor: Editor, highlights: Highlight[]): void {
 }
 
 function binding(editor: Editor) {
-	const y = ySyncPluginKey.getState(editor.state) as { doc: Y.Doc; type: Y.XmlFragment; binding: { mapping: Map<unknown, unknown> } } | undefined;
+	const y = ySyncPluginKey.getState(editor.state) as
+		{ doc: Y.Doc; type: Y.XmlFragment; binding: { mapping: Map<unknown, unknown> } } | undefined;
 	if (!y) throw new Error('The editor is not bound to a Yjs document');
 	return y;
 }
 
 /** An anchor for a document range (by default the editor's selection), or null when it is empty. */
-export function anchorRange(editor: Editor, from = editor.state.selection.from, to = editor.state.selection.to): TextAnchor | null {
+export function anchorRange(
+	editor: Editor,
+	from = editor.state.selection.from,
+	to = editor.state.selection.to
+): TextAnchor | null {
 	if (to <= from) return null;
 	const y = binding(editor);
 	return {
@@ -96,8 +116,18 @@ export function domSelectionRange(editor: Editor): { from: number; to: number } 
 export function resolveAnchor(editor: Editor, anchor: TextAnchor): { from: number; to: number } | null {
 	const y = binding(editor);
 	try {
-		const from = relativePositionToAbsolutePosition(y.doc, y.type, Y.createRelativePositionFromJSON(anchor.from), y.binding.mapping as never);
-		const to = relativePositionToAbsolutePosition(y.doc, y.type, Y.createRelativePositionFromJSON(anchor.to), y.binding.mapping as never);
+		const from = relativePositionToAbsolutePosition(
+			y.doc,
+			y.type,
+			Y.createRelativePositionFromJSON(anchor.from),
+			y.binding.mapping as never
+		);
+		const to = relativePositionToAbsolutePosition(
+			y.doc,
+			y.type,
+			Y.createRelativePositionFromJSON(anchor.to),
+			y.binding.mapping as never
+		);
 		if (from !== null && to !== null && to > from) return { from, to };
 	} catch {
 		// Malformed or foreign position: fall back to the quote below.

@@ -6,7 +6,8 @@ import { Marked, type Tokens } from 'marked';
 import DOMPurify, { type DOMPurify as Purifier } from 'dompurify';
 import { DIFF_MARKER_PATTERN, DIFF_MARKERS, markedSource, type DiffBlock } from '$lib/shared/guideline-diff';
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeHtml = (s: string) =>
+	s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const EXAMPLE = /^\[!(GOOD|BAD)\][ \t]*(?:\n|$)/i;
 // Images load only from the project's media store (the app's CSP allows no other image source).
 const SAFE_IMAGE = /^\/media\/[a-f0-9]{64}$/;
@@ -55,7 +56,25 @@ function purify(): Purifier {
 	return purifier;
 }
 
-const FORBID_TAGS = ['style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed', 'svg', 'math', 'video', 'audio', 'source', 'link', 'meta', 'base'];
+const FORBID_TAGS = [
+	'style',
+	'form',
+	'input',
+	'button',
+	'textarea',
+	'select',
+	'iframe',
+	'object',
+	'embed',
+	'svg',
+	'math',
+	'video',
+	'audio',
+	'source',
+	'link',
+	'meta',
+	'base'
+];
 
 /** Safe HTML for guideline Markdown. */
 export function renderGuideline(markdown: string, labels: RenderLabels): string {
@@ -98,13 +117,15 @@ function applyMarkers(html: string): string {
 		node.replaceWith(out);
 	}
 	for (const el of tpl.content.querySelectorAll('*')) {
-		for (const attr of [...el.attributes]) if (/[\uE000-\uE003]/.test(attr.value)) el.setAttribute(attr.name, attr.value.replace(DIFF_MARKER_PATTERN, ''));
+		for (const attr of [...el.attributes])
+			if (/[\uE000-\uE003]/.test(attr.value)) el.setAttribute(attr.name, attr.value.replace(DIFF_MARKER_PATTERN, ''));
 	}
 	return tpl.innerHTML;
 }
 
 /** Safe HTML of one diff block: unchanged, a whole added/removed block, or a changed one with word marks. */
 export function renderDiffBlock(block: DiffBlock, labels: RenderLabels): string {
-	if (block.status === 'changed' && block.parts) return applyMarkers(renderGuideline(markedSource(block.parts), labels));
+	if (block.status === 'changed' && block.parts)
+		return applyMarkers(renderGuideline(markedSource(block.parts), labels));
 	return renderGuideline(block.markdown, labels);
 }

@@ -17,7 +17,9 @@ export interface Highlight {
 }
 
 /** A span waiting for its label: everything but the label, plus where to show the picker. */
-export type PendingSpan = (Omit<Extract<Span, { kind: 'text' }>, 'label'> | Omit<Extract<Span, { kind: 'box' }>, 'label'>) & {
+export type PendingSpan = (
+	Omit<Extract<Span, { kind: 'text' }>, 'label'> | Omit<Extract<Span, { kind: 'box' }>, 'label'>
+) & {
 	/** Where to show the label menu: below `y` (the selection's bottom) or above `top`. */
 	anchor: { x: number; y: number; top?: number };
 };

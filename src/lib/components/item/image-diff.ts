@@ -16,8 +16,15 @@ const HIGHLIGHT = [236, 31, 128] as const;
  * Compares two same-sized RGBA buffers. `threshold` is the per-pixel colour distance (0–441, Euclidean in RGB)
  * below which a pixel counts as unchanged; compression noise sits well under the default.
  */
-export function diffPixels(a: Uint8ClampedArray, b: Uint8ClampedArray, width: number, height: number, threshold = 32): DiffResult {
-	if (a.length !== b.length || a.length !== width * height * 4) throw new Error('diffPixels needs two RGBA buffers of width × height');
+export function diffPixels(
+	a: Uint8ClampedArray,
+	b: Uint8ClampedArray,
+	width: number,
+	height: number,
+	threshold = 32
+): DiffResult {
+	if (a.length !== b.length || a.length !== width * height * 4)
+		throw new Error('diffPixels needs two RGBA buffers of width × height');
 	const out = new Uint8ClampedArray(a.length);
 	let changed = 0;
 	let [minX, minY, maxX, maxY] = [width, height, -1, -1];
@@ -46,6 +53,9 @@ export function diffPixels(a: Uint8ClampedArray, b: Uint8ClampedArray, width: nu
 		out[i + 3] = 255;
 	}
 	const pixels = width * height;
-	const bounds = maxX < 0 ? null : { x: minX / width, y: minY / height, w: (maxX - minX + 1) / width, h: (maxY - minY + 1) / height };
+	const bounds =
+		maxX < 0
+			? null
+			: { x: minX / width, y: minY / height, w: (maxX - minX + 1) / width, h: (maxY - minY + 1) / height };
 	return { data: out, changed: pixels ? changed / pixels : 0, bounds };
 }

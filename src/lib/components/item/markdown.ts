@@ -6,7 +6,8 @@
 import { Marked } from 'marked';
 import DOMPurify from 'dompurify';
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeHtml = (s: string) =>
+	s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 const marked = new Marked({
 	gfm: true,
@@ -14,7 +15,10 @@ const marked = new Marked({
 	async: false,
 	renderer: {
 		html: ({ text }) => escapeHtml(text),
-		image: ({ href, text }) => (/^\/media\/[a-f0-9]{64}$/.test(href) ? `<img src="${escapeHtml(href)}" alt="${escapeHtml(text)}">` : escapeHtml(`![${text}](${href})`))
+		image: ({ href, text }) =>
+			/^\/media\/[a-f0-9]{64}$/.test(href)
+				? `<img src="${escapeHtml(href)}" alt="${escapeHtml(text)}">`
+				: escapeHtml(`![${text}](${href})`)
 	}
 });
 
@@ -33,7 +37,25 @@ function purifier() {
 	return DOMPurify;
 }
 
-const FORBID_TAGS = ['style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed', 'svg', 'math', 'video', 'audio', 'source', 'link', 'meta', 'base'];
+const FORBID_TAGS = [
+	'style',
+	'form',
+	'input',
+	'button',
+	'textarea',
+	'select',
+	'iframe',
+	'object',
+	'embed',
+	'svg',
+	'math',
+	'video',
+	'audio',
+	'source',
+	'link',
+	'meta',
+	'base'
+];
 
 /** Safe HTML for a markdown string. */
 export function renderMarkdown(source: string): string {

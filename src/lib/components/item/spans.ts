@@ -46,7 +46,11 @@ export function occurrences(text: string, quote: string): number[] {
 
 /** Collapses runs of whitespace so a quote copied from formatted text still matches its source. */
 function looseIndex(text: string, quote: string): { start: number; end: number }[] {
-	const words = quote.trim().split(/\s+/).filter(Boolean).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+	const words = quote
+		.trim()
+		.split(/\s+/)
+		.filter(Boolean)
+		.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
 	if (!words.length) return [];
 	const re = new RegExp(words.join('[\\s*_`>#-]+'), 'g');
 	return [...text.matchAll(re)].map((m) => ({ start: m.index!, end: m.index! + m[0].length }));
@@ -69,7 +73,12 @@ export function locateQuote(text: string, quote: string, near = 0): { start: num
 
 /** A span still matching its text, or re-anchored by its quote when the offsets drifted; null when lost. */
 export function anchorSpan(text: string, span: TextSpan): TextSpan | null {
-	if (span.end <= text.length && span.start < span.end && (!span.quote || text.slice(span.start, span.end) === span.quote)) return span;
+	if (
+		span.end <= text.length &&
+		span.start < span.end &&
+		(!span.quote || text.slice(span.start, span.end) === span.quote)
+	)
+		return span;
 	if (!span.quote) return null;
 	const at = locateQuote(text, span.quote, text.length ? span.start / text.length : 0);
 	return at ? { ...span, ...at } : null;
@@ -110,7 +119,9 @@ export function annotatableFields(item: Pick<Item, 'modality' | 'payload'>): Tex
 		case 'multimodal':
 			return one('response');
 		case 'chat':
-			return (p.turns ?? []).flatMap((t: { role: string }, i: number) => (t.role === 'assistant' ? one(`turns.${i}.content`) : []));
+			return (p.turns ?? []).flatMap((t: { role: string }, i: number) =>
+				t.role === 'assistant' ? one(`turns.${i}.content`) : []
+			);
 		case 'caption':
 			return one('caption');
 		case 'video':
@@ -131,14 +142,21 @@ export function boxFields(item: Pick<Item, 'modality' | 'payload'>): string[] {
 		case 'image_edit':
 			return ['original', 'edited'];
 		case 'multimodal':
-			return (p.prompt ?? []).flatMap((part: { kind: string }, i: number) => (part.kind === 'image' ? [`prompt.${i}.media`] : []));
+			return (p.prompt ?? []).flatMap((part: { kind: string }, i: number) =>
+				part.kind === 'image' ? [`prompt.${i}.media`] : []
+			);
 		default:
 			return [];
 	}
 }
 
 /** Clamps a box drawn between two points (0–1 coordinates, any corner order) to the image. */
-export function boxFromPoints(x1: number, y1: number, x2: number, y2: number): { x: number; y: number; w: number; h: number } {
+export function boxFromPoints(
+	x1: number,
+	y1: number,
+	x2: number,
+	y2: number
+): { x: number; y: number; w: number; h: number } {
 	const c = (v: number) => Math.max(0, Math.min(1, v));
 	const [ax, bx] = [c(Math.min(x1, x2)), c(Math.max(x1, x2))];
 	const [ay, by] = [c(Math.min(y1, y2)), c(Math.max(y1, y2))];

@@ -68,7 +68,9 @@ type HighlightRegistry = Map<string, Set<Range>>;
 
 function registry(): HighlightRegistry | null {
 	const css = globalThis.CSS as unknown as { highlights?: HighlightRegistry } | undefined;
-	return css?.highlights && typeof (globalThis as { Highlight?: unknown }).Highlight === 'function' ? css.highlights : null;
+	return css?.highlights && typeof (globalThis as { Highlight?: unknown }).Highlight === 'function'
+		? css.highlights
+		: null;
 }
 
 /** Adds ranges to named highlights; returns a function removing exactly those ranges again. */

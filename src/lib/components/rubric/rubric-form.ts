@@ -41,7 +41,13 @@ export function choicesFor(dim: RubricDimension, yes = 'Yes', no = 'No'): Choice
 			const out: Choice[] = [];
 			for (let v = min; v <= max; v++) {
 				const anchor = dim.options?.find((o) => o.value === v || o.value === String(v));
-				out.push({ value: v, label: anchor?.label ?? String(v), description: anchor?.description, anchor: !!anchor, key: likertKey(v, min, max) });
+				out.push({
+					value: v,
+					label: anchor?.label ?? String(v),
+					description: anchor?.description,
+					anchor: !!anchor,
+					key: likertKey(v, min, max)
+				});
 			}
 			return out;
 		}
@@ -54,7 +60,12 @@ export function choicesFor(dim: RubricDimension, yes = 'Yes', no = 'No'): Choice
 		}
 		case 'categorical':
 		case 'pairwise':
-			return (dim.options ?? []).map((o, i) => ({ value: o.value, label: o.label, description: o.description, key: digitFor(i) }));
+			return (dim.options ?? []).map((o, i) => ({
+				value: o.value,
+				label: o.label,
+				description: o.description,
+				key: digitFor(i)
+			}));
 		case 'text':
 			return [];
 	}
@@ -81,7 +92,11 @@ export function valueForDigit(dim: RubricDimension, digit: string): ScoreValue |
 }
 
 /** The next or previous choice from the current value (arrow keys); starts at the first or last. */
-export function stepValue(dim: RubricDimension, current: ScoreValue | undefined, delta: 1 | -1): ScoreValue | undefined {
+export function stepValue(
+	dim: RubricDimension,
+	current: ScoreValue | undefined,
+	delta: 1 | -1
+): ScoreValue | undefined {
 	const choices = choicesFor(dim);
 	if (!choices.length) return current;
 	const at = choices.findIndex((c) => sameValue(dim, current, c.value));
@@ -117,8 +132,15 @@ export function formProgress(rubric: RubricDefinition, modality: string, scores:
  * the top), else the next open optional one that takes a key press (optional free text is never forced on the
  * evaluator), else it stays.
  */
-export function nextDimensionKey(rubric: RubricDefinition, modality: string, scores: Scores, key: string | null): string | null {
-	const live = formDimensions(rubric, modality, scores).filter((d) => !d.skipped).map((d) => d.dim);
+export function nextDimensionKey(
+	rubric: RubricDefinition,
+	modality: string,
+	scores: Scores,
+	key: string | null
+): string | null {
+	const live = formDimensions(rubric, modality, scores)
+		.filter((d) => !d.skipped)
+		.map((d) => d.dim);
 	if (!live.length) return null;
 	const at = key ? live.findIndex((d) => d.key === key) : -1;
 	const after = [...live.slice(at + 1), ...live.slice(0, at + 1)];
@@ -128,8 +150,16 @@ export function nextDimensionKey(rubric: RubricDefinition, modality: string, sco
 }
 
 /** Moves focus by `delta` among live dimensions, clamped at both ends. */
-export function moveDimensionKey(rubric: RubricDefinition, modality: string, scores: Scores, key: string | null, delta: number): string | null {
-	const live = formDimensions(rubric, modality, scores).filter((d) => !d.skipped).map((d) => d.dim.key);
+export function moveDimensionKey(
+	rubric: RubricDefinition,
+	modality: string,
+	scores: Scores,
+	key: string | null,
+	delta: number
+): string | null {
+	const live = formDimensions(rubric, modality, scores)
+		.filter((d) => !d.skipped)
+		.map((d) => d.dim.key);
 	if (!live.length) return null;
 	const at = key ? live.indexOf(key) : -1;
 	if (at < 0) return live[delta >= 0 ? 0 : live.length - 1];

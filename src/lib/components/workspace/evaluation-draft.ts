@@ -19,9 +19,18 @@ export interface EvaluationDraft {
 	sources: Source[];
 }
 
-export const emptyDraft = (): EvaluationDraft => ({ scores: {}, flags: [], tags: [], spans: [], rationale: '', sources: [] });
+export const emptyDraft = (): EvaluationDraft => ({
+	scores: {},
+	flags: [],
+	tags: [],
+	spans: [],
+	rationale: '',
+	sources: []
+});
 
-export function draftFromEvaluation(e: Pick<Evaluation, 'scores' | 'flags' | 'tags' | 'spans' | 'rationale' | 'sources'>): EvaluationDraft {
+export function draftFromEvaluation(
+	e: Pick<Evaluation, 'scores' | 'flags' | 'tags' | 'spans' | 'rationale' | 'sources'>
+): EvaluationDraft {
 	return {
 		scores: { ...e.scores },
 		flags: [...e.flags],
@@ -55,7 +64,9 @@ export function evaluationBody(
 	state: 'draft' | 'submitted',
 	timeSpentMs: number
 ): EvaluationInput {
-	const sources = d.sources.filter((s) => s.url.trim() && isValidUrl(s.url)).map((s) => ({ url: s.url.trim(), note: s.note.trim() }));
+	const sources = d.sources
+		.filter((s) => s.url.trim() && isValidUrl(s.url))
+		.map((s) => ({ url: s.url.trim(), note: s.note.trim() }));
 	const known = new Set(rubric.flags.map((f) => f.key));
 	return {
 		rubricId: rubric.id,

@@ -91,5 +91,7 @@ export function isTypingTarget(el: { tagName?: string; isContentEditable?: boole
 	const tag = el.tagName.toLowerCase();
 	if (tag === 'textarea' || tag === 'select' || el.isContentEditable) return true;
 	if (tag !== 'input') return false;
-	return !['checkbox', 'radio', 'button', 'submit', 'range', 'reset', 'color', 'file'].includes((el.type ?? 'text').toLowerCase());
+	return !['checkbox', 'radio', 'button', 'submit', 'range', 'reset', 'color', 'file'].includes(
+		(el.type ?? 'text').toLowerCase()
+	);
 }

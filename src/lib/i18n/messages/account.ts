@@ -8,7 +8,8 @@ export default {
 		'account.password.current': 'Current password',
 		'account.password.new': 'New password',
 		'account.password.confirm': 'Repeat the new password',
-		'account.password.policy': 'At least {min} characters. Not one of the most common passwords, and not your email or name. A long phrase of a few unrelated words is easy to remember and hard to guess.',
+		'account.password.policy':
+			'At least {min} characters. Not one of the most common passwords, and not your email or name. A long phrase of a few unrelated words is easy to remember and hard to guess.',
 		'account.password.count': '{count} characters (at least {min})',
 		'account.password.mismatch': 'The two new passwords are not the same.',
 		'account.password.submit': 'Change password',
@@ -19,7 +20,8 @@ export default {
 		'account.password.rule.common': 'This is one of the most common passwords. Choose another.',
 		'account.password.rule.personal': 'Do not use your email or name as your password.',
 		'account.tokens.title': 'API tokens',
-		'account.tokens.intro': 'Scripts use a token as "Authorization: Bearer <token>". A token can do everything you can.',
+		'account.tokens.intro':
+			'Scripts use a token as "Authorization: Bearer <token>". A token can do everything you can.',
 		'account.tokens.name': 'Token name',
 		'account.tokens.namePlaceholder': 'e.g. nightly export',
 		'account.tokens.expires': 'Expires',
@@ -42,7 +44,8 @@ export default {
 		'account.tokens.confirmRevoke': 'Revoke "{name}"? Scripts using it stop working at once.',
 		'account.tokens.revoked': 'Token "{name}" revoked.',
 		'account.sessions.title': 'Other sessions',
-		'account.sessions.intro': 'Signed in on another computer or browser you no longer use? Sign out everywhere else; this session stays signed in.',
+		'account.sessions.intro':
+			'Signed in on another computer or browser you no longer use? Sign out everywhere else; this session stays signed in.',
 		'account.sessions.revoke': 'Sign out other sessions',
 		'account.sessions.done': 'Signed out {count} other sessions.'
 	},
@@ -54,7 +57,8 @@ export default {
 		'account.password.current': 'Senha atual',
 		'account.password.new': 'Nova senha',
 		'account.password.confirm': 'Repita a nova senha',
-		'account.password.policy': 'Pelo menos {min} caracteres. Não pode ser uma das senhas mais comuns, nem seu e-mail ou nome. Uma frase longa com algumas palavras sem relação é fácil de lembrar e difícil de adivinhar.',
+		'account.password.policy':
+			'Pelo menos {min} caracteres. Não pode ser uma das senhas mais comuns, nem seu e-mail ou nome. Uma frase longa com algumas palavras sem relação é fácil de lembrar e difícil de adivinhar.',
 		'account.password.count': '{count} caracteres (pelo menos {min})',
 		'account.password.mismatch': 'As duas novas senhas não são iguais.',
 		'account.password.submit': 'Alterar senha',
@@ -65,7 +69,8 @@ export default {
 		'account.password.rule.common': 'Esta é uma das senhas mais comuns. Escolha outra.',
 		'account.password.rule.personal': 'Não use seu e-mail ou nome como senha.',
 		'account.tokens.title': 'Tokens de API',
-		'account.tokens.intro': 'Scripts usam um token como "Authorization: Bearer <token>". Um token pode fazer tudo o que você pode.',
+		'account.tokens.intro':
+			'Scripts usam um token como "Authorization: Bearer <token>". Um token pode fazer tudo o que você pode.',
 		'account.tokens.name': 'Nome do token',
 		'account.tokens.namePlaceholder': 'ex.: exportação noturna',
 		'account.tokens.expires': 'Expira',
@@ -88,7 +93,8 @@ export default {
 		'account.tokens.confirmRevoke': 'Revogar "{name}"? Scripts que o usam param de funcionar na hora.',
 		'account.tokens.revoked': 'Token "{name}" revogado.',
 		'account.sessions.title': 'Outras sessões',
-		'account.sessions.intro': 'Conectado(a) em outro computador ou navegador que não usa mais? Saia de todos os outros lugares; esta sessão continua conectada.',
+		'account.sessions.intro':
+			'Conectado(a) em outro computador ou navegador que não usa mais? Saia de todos os outros lugares; esta sessão continua conectada.',
 		'account.sessions.revoke': 'Sair das outras sessões',
 		'account.sessions.done': '{count} outras sessões encerradas.'
 	}

@@ -2,9 +2,12 @@
 export default {
 	en: {
 		'agr.title': 'Agreement',
-		'agr.intro': 'How consistently the evaluators of {project} apply the rubric: per dimension, over time and per evaluator, with the items that split them most.',
-		'agr.forbidden': 'The agreement dashboard is for quality leads and project managers. Your own scores and feedback are in your queue and under “My escalations”.',
-		'agr.method': 'Each dimension uses Krippendorff’s alpha at its measurement level (nominal, ordinal, interval or ratio): it allows any number of evaluators and missing scores. 0.8 or more is reliable; 0.667–0.8 allows tentative conclusions only. Percent agreement is the share of evaluator pairs giving the same answer. Only submitted evaluations count.',
+		'agr.intro':
+			'How consistently the evaluators of {project} apply the rubric: per dimension, over time and per evaluator, with the items that split them most.',
+		'agr.forbidden':
+			'The agreement dashboard is for quality leads and project managers. Your own scores and feedback are in your queue and under “My escalations”.',
+		'agr.method':
+			'Each dimension uses Krippendorff’s alpha at its measurement level (nominal, ordinal, interval or ratio): it allows any number of evaluators and missing scores. 0.8 or more is reliable; 0.667–0.8 allows tentative conclusions only. Percent agreement is the share of evaluator pairs giving the same answer. Only submitted evaluations count.',
 		'agr.csv': 'CSV',
 		'agr.view.label': 'Show as',
 		'agr.view.chart': 'Chart',
@@ -21,11 +24,13 @@ export default {
 		'agr.filters.allDimensions': 'All dimensions',
 		'agr.filters.reset': 'Clear filters',
 		'agr.empty.title': 'No submitted evaluations yet',
-		'agr.empty.body': 'Agreement appears once two or more evaluators have submitted scores for the same items. Evaluators score from their queue; a calibration session is the quickest way to get everyone on the same items.',
+		'agr.empty.body':
+			'Agreement appears once two or more evaluators have submitted scores for the same items. Evaluators score from their queue; a calibration session is the quickest way to get everyone on the same items.',
 		'agr.empty.calibrate': 'Start a calibration session',
 		'agr.empty.queue': 'Open the queue',
 		'agr.empty.filteredTitle': 'Nothing matches these filters',
-		'agr.empty.filtered': 'No evaluation was submitted in this time range for this modality and language. Widen the range or clear the filters.',
+		'agr.empty.filtered':
+			'No evaluation was submitted in this time range for this modality and language. Widen the range or clear the filters.',
 		'agr.kpi.evaluations': 'Evaluations',
 		'agr.kpi.items': 'on {count} items',
 		'agr.kpi.overlap': 'Items with overlap',
@@ -39,7 +44,8 @@ export default {
 		'agr.kpi.goldScores': 'over {count} gold scores',
 		'agr.kpi.noGold': 'no gold items scored',
 		'agr.dim.title': 'Agreement by dimension',
-		'agr.dim.hint': 'Which dimension is applied inconsistently? Bars are coloured by band; the dashed lines mark 0.667 and 0.8. Click a bar to focus on that dimension.',
+		'agr.dim.hint':
+			'Which dimension is applied inconsistently? Bars are coloured by band; the dashed lines mark 0.667 and 0.8. Click a bar to focus on that dimension.',
 		'agr.dim.alpha': 'Krippendorff’s α',
 		'agr.dim.chartLabel': 'Bar chart of agreement per rubric dimension',
 		'agr.dim.detail': '{items} items, {raters} evaluators',
@@ -95,8 +101,10 @@ export default {
 		'agr.undefined.non-numeric-values': 'The answers are not numbers, which this level needs.',
 		'agr.undefined.negative-values': 'A ratio scale cannot have negative values.',
 		'agr.items.title': 'Most-disagreed items',
-		'agr.items.hint': 'Where evaluators split most: usually a gap in the guidelines. Open an adjudication to settle the case and record the answer.',
-		'agr.items.empty': 'No item splits the evaluators here: either no item was scored by two evaluators yet, or they all agreed.',
+		'agr.items.hint':
+			'Where evaluators split most: usually a gap in the guidelines. Open an adjudication to settle the case and record the answer.',
+		'agr.items.empty':
+			'No item splits the evaluators here: either no item was scored by two evaluators yet, or they all agreed.',
 		'agr.items.splitOn': 'split on {dimension}',
 		'agr.items.scoreHint': 'Disagreement relative to chance: 0 = everyone agreed, about 1 = as much as random answers',
 		'agr.items.adjudicate': 'Open adjudication',
@@ -108,7 +116,8 @@ export default {
 		'agr.items.more': 'Show more ({count} left)',
 		'agr.items.escalationNote': 'Opened from the agreement dashboard: evaluators split on {dimension} ({values}).',
 		'agr.timeline.title': 'Agreement over time',
-		'agr.timeline.hint': 'Per dimension, over the items whose scores were completed in each period. After a guideline change, look for the line to rise.',
+		'agr.timeline.hint':
+			'Per dimension, over the items whose scores were completed in each period. After a guideline change, look for the line to rise.',
 		'agr.timeline.bucket': 'Period',
 		'agr.timeline.chartLabel': 'Line chart of agreement per dimension over time',
 		'agr.timeline.detail': '{items} items',
@@ -119,8 +128,10 @@ export default {
 		'agr.bucket.day': 'Day',
 		'agr.bucket.week': 'Week',
 		'agr.drift.title': 'Evaluator drift and gold accuracy',
-		'agr.drift.hintOrdered': '{dimension}: each evaluator’s average difference from the median of the others on the same items. Right of the line scores higher (more lenient), left scores lower (stricter).',
-		'agr.drift.hintNominal': '{dimension}: how often each evaluator gives the same answer as the majority of the others on the same items.',
+		'agr.drift.hintOrdered':
+			'{dimension}: each evaluator’s average difference from the median of the others on the same items. Right of the line scores higher (more lenient), left scores lower (stricter).',
+		'agr.drift.hintNominal':
+			'{dimension}: how often each evaluator gives the same answer as the majority of the others on the same items.',
 		'agr.drift.chartLabel': 'Bar chart of each evaluator’s drift from the others',
 		'agr.drift.meanDifference': 'Difference from consensus',
 		'agr.drift.matchRate': 'Matches consensus',
@@ -137,7 +148,8 @@ export default {
 		'agr.drift.coach': 'Coach on: {dimension}',
 		'agr.drift.noCoach': 'In line with the team on every dimension',
 		'agr.matrix.title': 'Evaluator × evaluator',
-		'agr.matrix.hint': '{dimension}, on the items both evaluators scored (Cohen’s κ, {weights}). A pale row points at someone who reads the guideline differently.',
+		'agr.matrix.hint':
+			'{dimension}, on the items both evaluators scored (Cohen’s κ, {weights}). A pale row points at someone who reads the guideline differently.',
 		'agr.matrix.hintNone': 'Pairwise agreement on the items both evaluators scored.',
 		'agr.matrix.measure': 'Measure',
 		'agr.matrix.kappa': 'Cohen’s κ',
@@ -148,7 +160,8 @@ export default {
 		'agr.matrix.pair': 'Pair',
 		'agr.matrix.empty': 'Needs two evaluators who scored the same items on this dimension.',
 		'agr.throughput.title': 'Throughput and time per item',
-		'agr.throughput.hint': 'Submitted evaluations per period by evaluator, time spent per item, and how long items take to reach full overlap.',
+		'agr.throughput.hint':
+			'Submitted evaluations per period by evaluator, time spent per item, and how long items take to reach full overlap.',
 		'agr.throughput.chartLabel': 'Stacked bar chart of evaluations per period by evaluator',
 		'agr.throughput.perDay': 'Evaluations per day',
 		'agr.throughput.medianTime': 'Median time per item',
@@ -166,9 +179,12 @@ export default {
 	},
 	'pt-BR': {
 		'agr.title': 'Concordância',
-		'agr.intro': 'Com que consistência os avaliadores de {project} aplicam a rubrica: por dimensão, ao longo do tempo e por avaliador, com os itens que mais os dividem.',
-		'agr.forbidden': 'O painel de concordância é para líderes de qualidade e gerentes de projeto. Suas notas e retornos estão na sua fila e em “Minhas escalações”.',
-		'agr.method': 'Cada dimensão usa o alfa de Krippendorff no seu nível de medida (nominal, ordinal, intervalar ou de razão): ele aceita qualquer número de avaliadores e notas ausentes. 0,8 ou mais é confiável; entre 0,667 e 0,8 permite só conclusões provisórias. A concordância percentual é a parcela de pares de avaliadores que deram a mesma resposta. Só contam avaliações enviadas.',
+		'agr.intro':
+			'Com que consistência os avaliadores de {project} aplicam a rubrica: por dimensão, ao longo do tempo e por avaliador, com os itens que mais os dividem.',
+		'agr.forbidden':
+			'O painel de concordância é para líderes de qualidade e gerentes de projeto. Suas notas e retornos estão na sua fila e em “Minhas escalações”.',
+		'agr.method':
+			'Cada dimensão usa o alfa de Krippendorff no seu nível de medida (nominal, ordinal, intervalar ou de razão): ele aceita qualquer número de avaliadores e notas ausentes. 0,8 ou mais é confiável; entre 0,667 e 0,8 permite só conclusões provisórias. A concordância percentual é a parcela de pares de avaliadores que deram a mesma resposta. Só contam avaliações enviadas.',
 		'agr.csv': 'CSV',
 		'agr.view.label': 'Mostrar como',
 		'agr.view.chart': 'Gráfico',
@@ -185,11 +201,13 @@ export default {
 		'agr.filters.allDimensions': 'Todas as dimensões',
 		'agr.filters.reset': 'Limpar filtros',
 		'agr.empty.title': 'Ainda não há avaliações enviadas',
-		'agr.empty.body': 'A concordância aparece quando dois ou mais avaliadores enviam notas para os mesmos itens. Os avaliadores trabalham pela fila; uma sessão de calibração é o jeito mais rápido de colocar todo mundo nos mesmos itens.',
+		'agr.empty.body':
+			'A concordância aparece quando dois ou mais avaliadores enviam notas para os mesmos itens. Os avaliadores trabalham pela fila; uma sessão de calibração é o jeito mais rápido de colocar todo mundo nos mesmos itens.',
 		'agr.empty.calibrate': 'Iniciar uma sessão de calibração',
 		'agr.empty.queue': 'Abrir a fila',
 		'agr.empty.filteredTitle': 'Nada corresponde a estes filtros',
-		'agr.empty.filtered': 'Nenhuma avaliação foi enviada neste período para esta modalidade e idioma. Amplie o período ou limpe os filtros.',
+		'agr.empty.filtered':
+			'Nenhuma avaliação foi enviada neste período para esta modalidade e idioma. Amplie o período ou limpe os filtros.',
 		'agr.kpi.evaluations': 'Avaliações',
 		'agr.kpi.items': 'em {count} itens',
 		'agr.kpi.overlap': 'Itens com sobreposição',
@@ -203,7 +221,8 @@ export default {
 		'agr.kpi.goldScores': 'em {count} notas com gabarito',
 		'agr.kpi.noGold': 'nenhum item de gabarito avaliado',
 		'agr.dim.title': 'Concordância por dimensão',
-		'agr.dim.hint': 'Qual dimensão está sendo aplicada de forma inconsistente? As barras têm a cor da faixa; as linhas tracejadas marcam 0,667 e 0,8. Clique numa barra para focar nessa dimensão.',
+		'agr.dim.hint':
+			'Qual dimensão está sendo aplicada de forma inconsistente? As barras têm a cor da faixa; as linhas tracejadas marcam 0,667 e 0,8. Clique numa barra para focar nessa dimensão.',
 		'agr.dim.alpha': 'α de Krippendorff',
 		'agr.dim.chartLabel': 'Gráfico de barras da concordância por dimensão da rubrica',
 		'agr.dim.detail': '{items} itens, {raters} avaliadores',
@@ -259,10 +278,13 @@ export default {
 		'agr.undefined.non-numeric-values': 'As respostas não são números, e este nível precisa de números.',
 		'agr.undefined.negative-values': 'Uma escala de razão não pode ter valores negativos.',
 		'agr.items.title': 'Itens com mais divergência',
-		'agr.items.hint': 'Onde os avaliadores mais se dividem: em geral, uma lacuna nas diretrizes. Abra uma adjudicação para resolver o caso e registrar a resposta.',
-		'agr.items.empty': 'Nenhum item divide os avaliadores aqui: ou nenhum item foi avaliado por dois avaliadores ainda, ou todos concordaram.',
+		'agr.items.hint':
+			'Onde os avaliadores mais se dividem: em geral, uma lacuna nas diretrizes. Abra uma adjudicação para resolver o caso e registrar a resposta.',
+		'agr.items.empty':
+			'Nenhum item divide os avaliadores aqui: ou nenhum item foi avaliado por dois avaliadores ainda, ou todos concordaram.',
 		'agr.items.splitOn': 'divergência em {dimension}',
-		'agr.items.scoreHint': 'Divergência em relação ao acaso: 0 = todos concordaram, cerca de 1 = tanto quanto respostas aleatórias',
+		'agr.items.scoreHint':
+			'Divergência em relação ao acaso: 0 = todos concordaram, cerca de 1 = tanto quanto respostas aleatórias',
 		'agr.items.adjudicate': 'Abrir adjudicação',
 		'agr.items.opening': 'Abrindo…',
 		'agr.items.openRoom': 'Adjudicação',
@@ -270,9 +292,11 @@ export default {
 		'agr.items.settledHint': 'Um veredito resolveu este item; a resposta de referência é o veredito',
 		'agr.items.view': 'Ver item',
 		'agr.items.more': 'Mostrar mais ({count} restantes)',
-		'agr.items.escalationNote': 'Aberta pelo painel de concordância: os avaliadores divergiram em {dimension} ({values}).',
+		'agr.items.escalationNote':
+			'Aberta pelo painel de concordância: os avaliadores divergiram em {dimension} ({values}).',
 		'agr.timeline.title': 'Concordância ao longo do tempo',
-		'agr.timeline.hint': 'Por dimensão, nos itens cujas notas foram concluídas em cada período. Depois de uma mudança nas diretrizes, veja se a linha sobe.',
+		'agr.timeline.hint':
+			'Por dimensão, nos itens cujas notas foram concluídas em cada período. Depois de uma mudança nas diretrizes, veja se a linha sobe.',
 		'agr.timeline.bucket': 'Período',
 		'agr.timeline.chartLabel': 'Gráfico de linhas da concordância por dimensão ao longo do tempo',
 		'agr.timeline.detail': '{items} itens',
@@ -283,8 +307,10 @@ export default {
 		'agr.bucket.day': 'Dia',
 		'agr.bucket.week': 'Semana',
 		'agr.drift.title': 'Desvio dos avaliadores e acerto no gabarito',
-		'agr.drift.hintOrdered': '{dimension}: diferença média de cada avaliador em relação à mediana dos outros nos mesmos itens. À direita da linha dá notas mais altas (mais brando), à esquerda, mais baixas (mais rigoroso).',
-		'agr.drift.hintNominal': '{dimension}: com que frequência cada avaliador dá a mesma resposta que a maioria dos outros nos mesmos itens.',
+		'agr.drift.hintOrdered':
+			'{dimension}: diferença média de cada avaliador em relação à mediana dos outros nos mesmos itens. À direita da linha dá notas mais altas (mais brando), à esquerda, mais baixas (mais rigoroso).',
+		'agr.drift.hintNominal':
+			'{dimension}: com que frequência cada avaliador dá a mesma resposta que a maioria dos outros nos mesmos itens.',
 		'agr.drift.chartLabel': 'Gráfico de barras do desvio de cada avaliador em relação aos outros',
 		'agr.drift.meanDifference': 'Diferença do consenso',
 		'agr.drift.matchRate': 'Coincide com o consenso',
@@ -301,7 +327,8 @@ export default {
 		'agr.drift.coach': 'Orientar em: {dimension}',
 		'agr.drift.noCoach': 'Alinhado com a equipe em todas as dimensões',
 		'agr.matrix.title': 'Avaliador × avaliador',
-		'agr.matrix.hint': '{dimension}, nos itens que os dois avaliadores avaliaram (κ de Cohen, {weights}). Uma linha clara aponta quem lê a diretriz de outro jeito.',
+		'agr.matrix.hint':
+			'{dimension}, nos itens que os dois avaliadores avaliaram (κ de Cohen, {weights}). Uma linha clara aponta quem lê a diretriz de outro jeito.',
 		'agr.matrix.hintNone': 'Concordância em pares nos itens que os dois avaliadores avaliaram.',
 		'agr.matrix.measure': 'Medida',
 		'agr.matrix.kappa': 'κ de Cohen',
@@ -312,7 +339,8 @@ export default {
 		'agr.matrix.pair': 'Par',
 		'agr.matrix.empty': 'Precisa de dois avaliadores que tenham avaliado os mesmos itens nesta dimensão.',
 		'agr.throughput.title': 'Produtividade e tempo por item',
-		'agr.throughput.hint': 'Avaliações enviadas por período e por avaliador, tempo gasto por item e quanto tempo os itens levam para atingir a sobreposição completa.',
+		'agr.throughput.hint':
+			'Avaliações enviadas por período e por avaliador, tempo gasto por item e quanto tempo os itens levam para atingir a sobreposição completa.',
 		'agr.throughput.chartLabel': 'Gráfico de barras empilhadas das avaliações por período e por avaliador',
 		'agr.throughput.perDay': 'Avaliações por dia',
 		'agr.throughput.medianTime': 'Tempo mediano por item',

@@ -3,7 +3,8 @@
 export default {
 	en: {
 		'cal.list.title': 'Calibration sessions',
-		'cal.list.intro': 'Score the same items blind, reveal everyone’s scores at once, talk the differences through, and record a consensus that becomes the items’ gold answer.',
+		'cal.list.intro':
+			'Score the same items blind, reveal everyone’s scores at once, talk the differences through, and record a consensus that becomes the items’ gold answer.',
 		'cal.list.empty': 'No calibration sessions yet',
 		'cal.list.emptyLead': 'Start one with the items your team disagrees on most.',
 		'cal.list.emptyOther': 'When a quality lead invites you to a session, it appears here and on the project home.',
@@ -40,7 +41,8 @@ export default {
 		'cal.create.mostDisagreed': 'Pick the most disagreed',
 		'cal.create.selectAll': 'Select every item shown',
 		'cal.create.disagreement': 'Disagreement',
-		'cal.create.disagreementHint': 'How much the existing evaluations disagree, relative to chance: 0 = all agree, about 1 = no better than chance.',
+		'cal.create.disagreementHint':
+			'How much the existing evaluations disagree, relative to chance: 0 = all agree, about 1 = no better than chance.',
 		'cal.create.noItems': 'No item matches these filters and this rubric.',
 		'cal.create.chosen': '{count} items chosen',
 		'cal.create.participants': 'Participants',
@@ -71,7 +73,8 @@ export default {
 		'cal.item.highlightTip': 'Select text in the item to highlight it for everyone and start a comment on it.',
 		'cal.sheet.title': 'Your score',
 		'cal.sheet.blind': 'Blind',
-		'cal.sheet.blindHint': 'Nobody sees your scores — not even the lead — until the lead reveals them. You can change them until then.',
+		'cal.sheet.blindHint':
+			'Nobody sees your scores — not even the lead — until the lead reveals them. You can change them until then.',
 		'cal.sheet.spans': 'Your highlights',
 		'cal.sheet.rationale': 'Rationale',
 		'cal.sheet.rationaleHint': 'Why these scores? Point at what you checked.',
@@ -79,7 +82,8 @@ export default {
 		'cal.sheet.update': 'Update score',
 		'cal.sheet.submittedAt': 'Submitted at {time}',
 		'cal.blind.title': 'Blind round',
-		'cal.blind.text': 'Scores on this item stay hidden until the lead reveals them. The discussion opens after the reveal.',
+		'cal.blind.text':
+			'Scores on this item stay hidden until the lead reveals them. The discussion opens after the reveal.',
 		'cal.progress.title': 'Who has scored',
 		'cal.progress.hint': 'Only who is done shows here, never the scores.',
 		'cal.progress.participant': 'Participant',
@@ -135,7 +139,8 @@ export default {
 		'cal.talk.post': 'Comment',
 		'cal.talk.clearAnchor': 'Comment on the whole item instead',
 		'cal.roundDialog.title': 'Start round {n}',
-		'cal.roundDialog.hint': 'Everyone scores the chosen items again, blind. Agreement before and after is kept per round.',
+		'cal.roundDialog.hint':
+			'Everyone scores the chosen items again, blind. Agreement before and after is kept per round.',
 		'cal.roundDialog.all': 'All items',
 		'cal.roundDialog.open': 'Items still open',
 		'cal.roundDialog.count': '{count} items chosen',
@@ -151,25 +156,30 @@ export default {
 		'cal.report.time': 'Scoring time',
 		'cal.report.personTime': '{time} of evaluator time',
 		'cal.report.byRound': 'Agreement per dimension, by round',
-		'cal.report.byRoundHint': 'Observed agreement among participants (1 = identical scores). Re-score rounds show the same items’ agreement in their previous round; α is Krippendorff’s alpha at the dimension’s level.',
+		'cal.report.byRoundHint':
+			'Observed agreement among participants (1 = identical scores). Re-score rounds show the same items’ agreement in their previous round; α is Krippendorff’s alpha at the dimension’s level.',
 		'cal.report.dimension': 'Dimension',
 		'cal.report.before': 'before {value}',
 		'cal.report.overall': 'Overall',
 		'cal.report.deviation': 'Distance from consensus',
-		'cal.report.deviationHint': 'Each participant’s last scores against the consensus (0% = always matched). Use it to decide who needs coaching on which dimension.',
+		'cal.report.deviationHint':
+			'Each participant’s last scores against the consensus (0% = always matched). Use it to decide who needs coaching on which dimension.',
 		'cal.report.overallDeviation': 'Overall',
 		'cal.report.timeCol': 'Time',
 		'cal.report.contestedTitle': 'Items still contested',
 		'cal.report.noContested': 'None: every item either has a consensus or was scored unanimously.',
-		'cal.report.metric': 'Agreement is mean pairwise agreement: nominal dimensions count identical answers, ordered ones one minus the distance over the scale’s range.',
+		'cal.report.metric':
+			'Agreement is mean pairwise agreement: nominal dimensions count identical answers, ordered ones one minus the distance over the scale’s range.',
 		'notification.calibration.invited': '{by} invited you to the calibration session “{title}”'
 	},
 	'pt-BR': {
 		'cal.list.title': 'Sessões de calibração',
-		'cal.list.intro': 'Avaliem os mesmos itens às cegas, revelem as notas de todos ao mesmo tempo, discutam as diferenças e registrem um consenso que vira a resposta-padrão (gold) dos itens.',
+		'cal.list.intro':
+			'Avaliem os mesmos itens às cegas, revelem as notas de todos ao mesmo tempo, discutam as diferenças e registrem um consenso que vira a resposta-padrão (gold) dos itens.',
 		'cal.list.empty': 'Nenhuma sessão de calibração ainda',
 		'cal.list.emptyLead': 'Comece uma com os itens em que a equipe mais discorda.',
-		'cal.list.emptyOther': 'Quando uma líder de qualidade convidar você para uma sessão, ela aparece aqui e na página inicial do projeto.',
+		'cal.list.emptyOther':
+			'Quando uma líder de qualidade convidar você para uma sessão, ela aparece aqui e na página inicial do projeto.',
 		'cal.list.join': 'Entrar',
 		'cal.list.open': 'Abrir',
 		'cal.list.discussing': 'Notas reveladas — em discussão',
@@ -203,11 +213,13 @@ export default {
 		'cal.create.mostDisagreed': 'Escolher os de maior divergência',
 		'cal.create.selectAll': 'Selecionar todos os itens exibidos',
 		'cal.create.disagreement': 'Divergência',
-		'cal.create.disagreementHint': 'Quanto as avaliações existentes divergem, em relação ao acaso: 0 = todas concordam, cerca de 1 = não melhor que o acaso.',
+		'cal.create.disagreementHint':
+			'Quanto as avaliações existentes divergem, em relação ao acaso: 0 = todas concordam, cerca de 1 = não melhor que o acaso.',
 		'cal.create.noItems': 'Nenhum item corresponde a estes filtros e a esta rubrica.',
 		'cal.create.chosen': '{count} itens escolhidos',
 		'cal.create.participants': 'Participantes',
-		'cal.create.participantsHint': 'Cada pessoa escolhida avalia todos os itens às cegas. Escolha pelo menos duas pessoas.',
+		'cal.create.participantsHint':
+			'Cada pessoa escolhida avalia todos os itens às cegas. Escolha pelo menos duas pessoas.',
 		'cal.create.submit': 'Iniciar sessão ({items} itens, {people} pessoas)',
 		'cal.presence.label': 'Quem está aqui',
 		'cal.presence.you': '{name} (você)',
@@ -231,7 +243,8 @@ export default {
 		'cal.nav.comments': 'Comentários',
 		'cal.nav.lookers': 'Olhando agora: {names}',
 		'cal.item.label': 'O item',
-		'cal.item.highlightTip': 'Selecione um trecho do item para destacá-lo para todos e começar um comentário sobre ele.',
+		'cal.item.highlightTip':
+			'Selecione um trecho do item para destacá-lo para todos e começar um comentário sobre ele.',
 		'cal.sheet.title': 'Sua avaliação',
 		'cal.sheet.blind': 'Às cegas',
 		'cal.sheet.blindHint': 'Ninguém vê suas notas — nem a líder — até que ela as revele. Você pode alterá-las até lá.',
@@ -242,7 +255,8 @@ export default {
 		'cal.sheet.update': 'Atualizar avaliação',
 		'cal.sheet.submittedAt': 'Enviada às {time}',
 		'cal.blind.title': 'Rodada às cegas',
-		'cal.blind.text': 'As notas deste item ficam ocultas até que a líder as revele. A discussão abre depois da revelação.',
+		'cal.blind.text':
+			'As notas deste item ficam ocultas até que a líder as revele. A discussão abre depois da revelação.',
 		'cal.progress.title': 'Quem já avaliou',
 		'cal.progress.hint': 'Aqui aparece só quem terminou, nunca as notas.',
 		'cal.progress.participant': 'Participante',
@@ -269,7 +283,8 @@ export default {
 		'cal.stats.sessionHint': 'Concordância nesta dimensão em todos os itens da sessão, nesta rodada',
 		'cal.stats.unused': 'Outras {count} opções: ninguém',
 		'cal.consensus.title': 'Consenso',
-		'cal.consensus.hint': 'As notas finais viram a resposta-padrão (gold) deste item. Já vêm preenchidas com as respostas mais comuns.',
+		'cal.consensus.hint':
+			'As notas finais viram a resposta-padrão (gold) deste item. Já vêm preenchidas com as respostas mais comuns.',
 		'cal.consensus.note': 'Por quê (exibido com a resposta-padrão)',
 		'cal.consensus.notePlaceholder': 'O que decidiu a questão? Qual regra da diretriz se aplica?',
 		'cal.consensus.record': 'Registrar consenso',
@@ -298,7 +313,8 @@ export default {
 		'cal.talk.post': 'Comentar',
 		'cal.talk.clearAnchor': 'Comentar o item inteiro',
 		'cal.roundDialog.title': 'Iniciar a rodada {n}',
-		'cal.roundDialog.hint': 'Todos avaliam de novo os itens escolhidos, às cegas. A concordância antes e depois fica registrada por rodada.',
+		'cal.roundDialog.hint':
+			'Todos avaliam de novo os itens escolhidos, às cegas. A concordância antes e depois fica registrada por rodada.',
 		'cal.roundDialog.all': 'Todos os itens',
 		'cal.roundDialog.open': 'Itens ainda em aberto',
 		'cal.roundDialog.count': '{count} itens escolhidos',
@@ -314,17 +330,20 @@ export default {
 		'cal.report.time': 'Tempo de avaliação',
 		'cal.report.personTime': '{time} de tempo dos avaliadores',
 		'cal.report.byRound': 'Concordância por dimensão, por rodada',
-		'cal.report.byRoundHint': 'Concordância observada entre os participantes (1 = notas idênticas). Rodadas de reavaliação mostram a concordância dos mesmos itens na rodada anterior; α é o alfa de Krippendorff no nível de medida da dimensão.',
+		'cal.report.byRoundHint':
+			'Concordância observada entre os participantes (1 = notas idênticas). Rodadas de reavaliação mostram a concordância dos mesmos itens na rodada anterior; α é o alfa de Krippendorff no nível de medida da dimensão.',
 		'cal.report.dimension': 'Dimensão',
 		'cal.report.before': 'antes {value}',
 		'cal.report.overall': 'Geral',
 		'cal.report.deviation': 'Distância do consenso',
-		'cal.report.deviationHint': 'As últimas notas de cada participante comparadas ao consenso (0% = sempre igual). Use para decidir quem precisa de orientação em qual dimensão.',
+		'cal.report.deviationHint':
+			'As últimas notas de cada participante comparadas ao consenso (0% = sempre igual). Use para decidir quem precisa de orientação em qual dimensão.',
 		'cal.report.overallDeviation': 'Geral',
 		'cal.report.timeCol': 'Tempo',
 		'cal.report.contestedTitle': 'Itens ainda em disputa',
 		'cal.report.noContested': 'Nenhum: todo item tem consenso ou foi avaliado por unanimidade.',
-		'cal.report.metric': 'A concordância é a média por pares: dimensões nominais contam respostas idênticas; as ordenadas, um menos a distância sobre a amplitude da escala.',
+		'cal.report.metric':
+			'A concordância é a média por pares: dimensões nominais contam respostas idênticas; as ordenadas, um menos a distância sobre a amplitude da escala.',
 		'notification.calibration.invited': '{by} convidou você para a sessão de calibração “{title}”'
 	}
 } satisfies Record<'en' | 'pt-BR', Record<string, string>>;

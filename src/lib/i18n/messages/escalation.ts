@@ -2,12 +2,15 @@
 export default {
 	en: {
 		'escalation.queue.title': 'Escalation queue',
-		'escalation.queue.intro': 'Items evaluators escalated or whose agreement fell below the threshold. Claim one to adjudicate it with the evaluators involved.',
-		'escalation.queue.introManager': 'Read-only: the backlog, its age against the SLA, and how fast escalations are claimed and closed.',
+		'escalation.queue.intro':
+			'Items evaluators escalated or whose agreement fell below the threshold. Claim one to adjudicate it with the evaluators involved.',
+		'escalation.queue.introManager':
+			'Read-only: the backlog, its age against the SLA, and how fast escalations are claimed and closed.',
 		'escalation.queue.empty': 'Nothing matches these filters',
 		'escalation.queue.emptyHint': 'Clear a filter, or come back when evaluators escalate an item.',
 		'escalation.mine.title': 'My escalations',
-		'escalation.mine.intro': 'Escalations you opened or on items you evaluated, with the outcome and how your scores compare with the verdict.',
+		'escalation.mine.intro':
+			'Escalations you opened or on items you evaluated, with the outcome and how your scores compare with the verdict.',
 		'escalation.mine.empty': 'No escalations yet',
 		'escalation.mine.emptyHint': 'When the guidelines do not settle a case, use “Escalate” while scoring the item.',
 		'escalation.mine.opened': 'You escalated it',
@@ -96,7 +99,8 @@ export default {
 		'room.claimedBy': 'Claimed by {name}',
 		'room.readOnly': 'Read-only',
 		'room.blind.title': 'Scores stay hidden until you submit',
-		'room.blind.body': 'You raised this escalation before submitting your own evaluation of the item. To keep scoring blind, the other evaluators’ scores, rationales and proposals, and the live room, open once you submit yours. Until then you can follow the discussion here and will see the verdict.',
+		'room.blind.body':
+			'You raised this escalation before submitting your own evaluation of the item. To keep scoring blind, the other evaluators’ scores, rationales and proposals, and the live room, open once you submit yours. Until then you can follow the discussion here and will see the verdict.',
 		'room.blind.evaluate': 'Evaluate this item',
 		'room.blind.refresh': 'Refresh discussion',
 		'room.item': 'Item under review',
@@ -115,7 +119,8 @@ export default {
 		'room.reasons.by': 'Escalated by {name}',
 		'room.guideline.title': 'Guideline',
 		'room.guideline.open': 'Open version {version}',
-		'room.guideline.noSection': 'No section mentions the dimensions in question. Open the guideline to look for the relevant rule.',
+		'room.guideline.noSection':
+			'No section mentions the dimensions in question. Open the guideline to look for the relevant rule.',
 		'room.actions.dismissNote': 'Why dismiss it? (the evaluator sees this)',
 		'room.actions.reopenNote': 'Why reopen it?',
 		'room.verdict.title': 'Verdict',
@@ -150,16 +155,19 @@ export default {
 		'room.discussion.anchorScore': '{evaluator} · {dimension}',
 		'room.discussion.anchorSpan': '{evaluator}: “{quote}”',
 		'room.discussion.clearAnchor': 'Remove the reference',
-		'room.discussion.readOnly': 'You can read the discussion but not write in it.',
+		'room.discussion.readOnly': 'You can read the discussion but not write in it.'
 	},
 	'pt-BR': {
 		'escalation.queue.title': 'Fila de escalonamentos',
-		'escalation.queue.intro': 'Itens que avaliadores escalonaram ou cuja concordância ficou abaixo do limite. Assuma um para fazer a adjudicação com os avaliadores envolvidos.',
-		'escalation.queue.introManager': 'Somente leitura: o acúmulo, a idade em relação ao SLA e a rapidez com que os escalonamentos são assumidos e encerrados.',
+		'escalation.queue.intro':
+			'Itens que avaliadores escalonaram ou cuja concordância ficou abaixo do limite. Assuma um para fazer a adjudicação com os avaliadores envolvidos.',
+		'escalation.queue.introManager':
+			'Somente leitura: o acúmulo, a idade em relação ao SLA e a rapidez com que os escalonamentos são assumidos e encerrados.',
 		'escalation.queue.empty': 'Nada corresponde a estes filtros',
 		'escalation.queue.emptyHint': 'Limpe um filtro ou volte quando algum avaliador escalonar um item.',
 		'escalation.mine.title': 'Meus escalonamentos',
-		'escalation.mine.intro': 'Escalonamentos que você abriu ou de itens que você avaliou, com o resultado e a comparação entre suas notas e o veredito.',
+		'escalation.mine.intro':
+			'Escalonamentos que você abriu ou de itens que você avaliou, com o resultado e a comparação entre suas notas e o veredito.',
 		'escalation.mine.empty': 'Nenhum escalonamento ainda',
 		'escalation.mine.emptyHint': 'Quando as diretrizes não resolverem um caso, use “Escalonar” ao avaliar o item.',
 		'escalation.mine.opened': 'Você escalonou',
@@ -248,7 +256,8 @@ export default {
 		'room.claimedBy': 'Assumido por {name}',
 		'room.readOnly': 'Somente leitura',
 		'room.blind.title': 'As notas ficam ocultas até você enviar a sua',
-		'room.blind.body': 'Você abriu este escalonamento antes de enviar sua própria avaliação do item. Para manter a avaliação às cegas, as notas, justificativas e propostas dos outros avaliadores, e a sala ao vivo, abrem quando você enviar a sua. Até lá, você acompanha a discussão aqui e verá o veredito.',
+		'room.blind.body':
+			'Você abriu este escalonamento antes de enviar sua própria avaliação do item. Para manter a avaliação às cegas, as notas, justificativas e propostas dos outros avaliadores, e a sala ao vivo, abrem quando você enviar a sua. Até lá, você acompanha a discussão aqui e verá o veredito.',
 		'room.blind.evaluate': 'Avaliar este item',
 		'room.blind.refresh': 'Atualizar discussão',
 		'room.item': 'Item em análise',
@@ -267,7 +276,8 @@ export default {
 		'room.reasons.by': 'Escalonado por {name}',
 		'room.guideline.title': 'Diretriz',
 		'room.guideline.open': 'Abrir a versão {version}',
-		'room.guideline.noSection': 'Nenhuma seção menciona as dimensões em questão. Abra a diretriz para procurar a regra aplicável.',
+		'room.guideline.noSection':
+			'Nenhuma seção menciona as dimensões em questão. Abra a diretriz para procurar a regra aplicável.',
 		'room.actions.dismissNote': 'Por que descartar? (o avaliador verá esta observação)',
 		'room.actions.reopenNote': 'Por que reabrir?',
 		'room.verdict.title': 'Veredito',
@@ -278,7 +288,8 @@ export default {
 		'room.verdict.notePlaceholder': 'O que decide este caso e o que fazer da próxima vez.',
 		'room.verdict.cite': 'Este veredito aplica a versão {version} da diretriz',
 		'room.verdict.resolve': 'Resolver com este veredito',
-		'room.verdict.incomplete': 'Dê nota a todas as dimensões obrigatórias, escolha um código de motivo e escreva uma observação.',
+		'room.verdict.incomplete':
+			'Dê nota a todas as dimensões obrigatórias, escolha um código de motivo e escreva uma observação.',
 		'room.outcome.resolved': 'Veredito',
 		'room.outcome.dismissed': 'Descartado',
 		'room.outcome.yourScores': 'Suas notas comparadas ao veredito',
@@ -302,6 +313,6 @@ export default {
 		'room.discussion.anchorScore': '{evaluator} · {dimension}',
 		'room.discussion.anchorSpan': '{evaluator}: “{quote}”',
 		'room.discussion.clearAnchor': 'Remover a referência',
-		'room.discussion.readOnly': 'Você pode ler a discussão, mas não escrever nela.',
+		'room.discussion.readOnly': 'Você pode ler a discussão, mas não escrever nela.'
 	}
 };

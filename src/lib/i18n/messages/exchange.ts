@@ -4,17 +4,22 @@ export default {
 		'exchange.nav.import': 'Import',
 		'exchange.nav.export': 'Export',
 		'exchange.import.title': 'Import items',
-		'exchange.import.intro': 'Add items to this project from a file. Every line is checked first: if any line is wrong, nothing is imported and each problem is listed with its line. Importing the same file again never creates duplicates.',
+		'exchange.import.intro':
+			'Add items to this project from a file. Every line is checked first: if any line is wrong, nothing is imported and each problem is listed with its line. Importing the same file again never creates duplicates.',
 		'exchange.import.file': 'File',
 		'exchange.import.format': 'Format',
 		'exchange.import.format.jsonl': 'JSONL: one item per line, any modality',
 		'exchange.import.format.csv': 'CSV: text items (prompt, response, …)',
 		'exchange.import.format.labelstudio': 'Label Studio: a JSON array of tasks',
 		'exchange.import.format.zip': 'ZIP: items.jsonl with its media files',
-		'exchange.import.help.jsonl': 'Each line is an object with modality, payload and optionally externalId, language, metadata and gold. Media are referenced as /media/<sha256> paths on this server.',
-		'exchange.import.help.csv': 'A header row with prompt and response columns; optional external_id, language and system; any other column becomes metadata.',
-		'exchange.import.help.labelstudio': 'Tasks exported from Label Studio (or from Concord). The task id becomes the external id.',
-		'exchange.import.help.zip': 'Put items.jsonl at the top of the archive and reference images, video and audio by their path inside it, e.g. "images/cat.png".',
+		'exchange.import.help.jsonl':
+			'Each line is an object with modality, payload and optionally externalId, language, metadata and gold. Media are referenced as /media/<sha256> paths on this server.',
+		'exchange.import.help.csv':
+			'A header row with prompt and response columns; optional external_id, language and system; any other column becomes metadata.',
+		'exchange.import.help.labelstudio':
+			'Tasks exported from Label Studio (or from Concord). The task id becomes the external id.',
+		'exchange.import.help.zip':
+			'Put items.jsonl at the top of the archive and reference images, video and audio by their path inside it, e.g. "images/cat.png".',
 		'exchange.import.submit': 'Import',
 		'exchange.import.cancel': 'Cancel upload',
 		'exchange.import.uploading': 'Uploading… {percent}% ({loaded} of {total})',
@@ -42,14 +47,18 @@ export default {
 		'exchange.export.format.labelstudio': 'Label Studio tasks with annotations (JSON)',
 		'exchange.export.format.guidelines': 'Guideline versions (Markdown)',
 		'exchange.export.format.items': 'Items, re-importable (JSONL)',
-		'exchange.export.hint.jsonl': 'Every evaluation with scores, flags, spans, rationale, sources, timing and the rubric and guideline versions it was made under.',
+		'exchange.export.hint.jsonl':
+			'Every evaluation with scores, flags, spans, rationale, sources, timing and the rubric and guideline versions it was made under.',
 		'exchange.export.hint.csv': 'Long format for analysis tools: evaluation × dimension.',
 		'exchange.export.hint.csv-wide': 'Spreadsheet-friendly: a column per rubric dimension.',
 		'exchange.export.hint.gold': 'Items that have a gold answer, with the consensus that set it.',
 		'exchange.export.hint.escalations': 'Every escalation, its state and, when resolved, the verdict.',
-		'exchange.export.hint.agreement': 'Per rubric dimension: Krippendorff’s alpha at the dimension’s level, Fleiss’ kappa, percent agreement and Gwet’s AC1.',
-		'exchange.export.hint.pairs': 'Prompt, chosen and rejected answers from pairwise items: gold first, then verdicts, then the majority. Ties are left out.',
-		'exchange.export.hint.labelstudio': 'Tasks with every evaluation as an annotation; Label Studio and Concord can import it.',
+		'exchange.export.hint.agreement':
+			'Per rubric dimension: Krippendorff’s alpha at the dimension’s level, Fleiss’ kappa, percent agreement and Gwet’s AC1.',
+		'exchange.export.hint.pairs':
+			'Prompt, chosen and rejected answers from pairwise items: gold first, then verdicts, then the majority. Ties are left out.',
+		'exchange.export.hint.labelstudio':
+			'Tasks with every evaluation as an annotation; Label Studio and Concord can import it.',
 		'exchange.export.hint.guidelines': 'Every published version with its changelog.',
 		'exchange.export.hint.items': 'The items in the import format, to copy them into another project.',
 		'exchange.export.filters': 'Filters',
@@ -72,7 +81,8 @@ export default {
 		'exchange.export.download': 'Download',
 		'exchange.export.noAccess': 'Exports are for quality leads and project managers.',
 		'exchange.webhooks.title': 'Webhooks',
-		'exchange.webhooks.intro': 'Concord sends a signed JSON POST to these addresses when an event happens. Check the X-Concord-Signature header: sha256= followed by the HMAC-SHA256 of the body with the webhook’s secret.',
+		'exchange.webhooks.intro':
+			'Concord sends a signed JSON POST to these addresses when an event happens. Check the X-Concord-Signature header: sha256= followed by the HMAC-SHA256 of the body with the webhook’s secret.',
 		'exchange.webhooks.none': 'No webhooks yet.',
 		'exchange.webhooks.url': 'Address (https://…)',
 		'exchange.webhooks.events': 'Events',
@@ -99,17 +109,22 @@ export default {
 		'exchange.nav.import': 'Importar',
 		'exchange.nav.export': 'Exportar',
 		'exchange.import.title': 'Importar itens',
-		'exchange.import.intro': 'Adicione itens a este projeto a partir de um arquivo. Todas as linhas são verificadas antes: se alguma estiver errada, nada é importado e cada problema aparece com o número da linha. Importar o mesmo arquivo de novo nunca cria duplicatas.',
+		'exchange.import.intro':
+			'Adicione itens a este projeto a partir de um arquivo. Todas as linhas são verificadas antes: se alguma estiver errada, nada é importado e cada problema aparece com o número da linha. Importar o mesmo arquivo de novo nunca cria duplicatas.',
 		'exchange.import.file': 'Arquivo',
 		'exchange.import.format': 'Formato',
 		'exchange.import.format.jsonl': 'JSONL: um item por linha, qualquer modalidade',
 		'exchange.import.format.csv': 'CSV: itens de texto (prompt, resposta, …)',
 		'exchange.import.format.labelstudio': 'Label Studio: uma lista JSON de tarefas',
 		'exchange.import.format.zip': 'ZIP: items.jsonl com seus arquivos de mídia',
-		'exchange.import.help.jsonl': 'Cada linha é um objeto com modality e payload e, se quiser, externalId, language, metadata e gold. As mídias são referenciadas por caminhos /media/<sha256> deste servidor.',
-		'exchange.import.help.csv': 'Uma linha de cabeçalho com as colunas prompt e response; external_id, language e system são opcionais; qualquer outra coluna vira metadado.',
-		'exchange.import.help.labelstudio': 'Tarefas exportadas do Label Studio (ou do Concord). O id da tarefa vira o id externo.',
-		'exchange.import.help.zip': 'Coloque o items.jsonl na raiz do arquivo e referencie imagens, vídeos e áudios pelo caminho dentro dele, por exemplo "images/gato.png".',
+		'exchange.import.help.jsonl':
+			'Cada linha é um objeto com modality e payload e, se quiser, externalId, language, metadata e gold. As mídias são referenciadas por caminhos /media/<sha256> deste servidor.',
+		'exchange.import.help.csv':
+			'Uma linha de cabeçalho com as colunas prompt e response; external_id, language e system são opcionais; qualquer outra coluna vira metadado.',
+		'exchange.import.help.labelstudio':
+			'Tarefas exportadas do Label Studio (ou do Concord). O id da tarefa vira o id externo.',
+		'exchange.import.help.zip':
+			'Coloque o items.jsonl na raiz do arquivo e referencie imagens, vídeos e áudios pelo caminho dentro dele, por exemplo "images/gato.png".',
 		'exchange.import.submit': 'Importar',
 		'exchange.import.cancel': 'Cancelar envio',
 		'exchange.import.uploading': 'Enviando… {percent}% ({loaded} de {total})',
@@ -125,7 +140,8 @@ export default {
 		'exchange.import.viewItems': 'Ver os itens',
 		'exchange.import.progress': 'Progresso do envio',
 		'exchange.export.title': 'Exportar',
-		'exchange.export.intro': 'Baixe os dados deste projeto. Exportações grandes vão direto para o seu disco, aos poucos.',
+		'exchange.export.intro':
+			'Baixe os dados deste projeto. Exportações grandes vão direto para o seu disco, aos poucos.',
 		'exchange.export.what': 'O que exportar',
 		'exchange.export.format.jsonl': 'Avaliações (JSONL)',
 		'exchange.export.format.csv': 'Avaliações (CSV, uma linha por dimensão)',
@@ -137,14 +153,19 @@ export default {
 		'exchange.export.format.labelstudio': 'Tarefas do Label Studio com anotações (JSON)',
 		'exchange.export.format.guidelines': 'Versões das diretrizes (Markdown)',
 		'exchange.export.format.items': 'Itens, reimportáveis (JSONL)',
-		'exchange.export.hint.jsonl': 'Cada avaliação com notas, sinalizações, trechos, justificativa, fontes, tempo e as versões de rubrica e de diretriz sob as quais foi feita.',
+		'exchange.export.hint.jsonl':
+			'Cada avaliação com notas, sinalizações, trechos, justificativa, fontes, tempo e as versões de rubrica e de diretriz sob as quais foi feita.',
 		'exchange.export.hint.csv': 'Formato longo para ferramentas de análise: avaliação × dimensão.',
 		'exchange.export.hint.csv-wide': 'Pronto para planilha: uma coluna por dimensão da rubrica.',
 		'exchange.export.hint.gold': 'Itens com resposta gold, com o consenso que a definiu.',
-		'exchange.export.hint.escalations': 'Todos os escalonamentos, o estado de cada um e, quando resolvidos, o veredito.',
-		'exchange.export.hint.agreement': 'Por dimensão da rubrica: alfa de Krippendorff no nível da dimensão, kappa de Fleiss, concordância percentual e AC1 de Gwet.',
-		'exchange.export.hint.pairs': 'Prompt, resposta escolhida e rejeitada dos itens pareados: primeiro o gold, depois os vereditos, depois a maioria. Empates ficam de fora.',
-		'exchange.export.hint.labelstudio': 'Tarefas com cada avaliação como anotação; o Label Studio e o Concord conseguem importar.',
+		'exchange.export.hint.escalations':
+			'Todos os escalonamentos, o estado de cada um e, quando resolvidos, o veredito.',
+		'exchange.export.hint.agreement':
+			'Por dimensão da rubrica: alfa de Krippendorff no nível da dimensão, kappa de Fleiss, concordância percentual e AC1 de Gwet.',
+		'exchange.export.hint.pairs':
+			'Prompt, resposta escolhida e rejeitada dos itens pareados: primeiro o gold, depois os vereditos, depois a maioria. Empates ficam de fora.',
+		'exchange.export.hint.labelstudio':
+			'Tarefas com cada avaliação como anotação; o Label Studio e o Concord conseguem importar.',
 		'exchange.export.hint.guidelines': 'Todas as versões publicadas com o registro de mudanças.',
 		'exchange.export.hint.items': 'Os itens no formato de importação, para copiá-los para outro projeto.',
 		'exchange.export.filters': 'Filtros',
@@ -167,7 +188,8 @@ export default {
 		'exchange.export.download': 'Baixar',
 		'exchange.export.noAccess': 'Exportações são para líderes de qualidade e gerentes de projeto.',
 		'exchange.webhooks.title': 'Webhooks',
-		'exchange.webhooks.intro': 'O Concord envia um POST em JSON, assinado, para estes endereços quando um evento acontece. Confira o cabeçalho X-Concord-Signature: sha256= seguido do HMAC-SHA256 do corpo com o segredo do webhook.',
+		'exchange.webhooks.intro':
+			'O Concord envia um POST em JSON, assinado, para estes endereços quando um evento acontece. Confira o cabeçalho X-Concord-Signature: sha256= seguido do HMAC-SHA256 do corpo com o segredo do webhook.',
 		'exchange.webhooks.none': 'Nenhum webhook ainda.',
 		'exchange.webhooks.url': 'Endereço (https://…)',
 		'exchange.webhooks.events': 'Eventos',

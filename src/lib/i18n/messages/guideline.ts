@@ -35,12 +35,14 @@ export default {
 		'guideline.tab.affected': 'Affected items',
 		'guideline.example.good': 'Good example',
 		'guideline.example.bad': 'Bad example',
-		'guideline.readonly.evaluator': 'You are reading the live draft as the leads write it. Select text to comment on it.',
+		'guideline.readonly.evaluator':
+			'You are reading the live draft as the leads write it. Select text to comment on it.',
 		'guideline.readonly.manager': 'You are reading the live draft as the leads write it (read-only).',
 		'guideline.editor.label': 'Guideline draft',
 		'guideline.editor.toolbar': 'Formatting',
 		'guideline.editor.connecting': 'Joining the live draft…',
-		'guideline.editor.placeholder': 'Write the guideline: sections per rubric dimension, rules, and good and bad examples…',
+		'guideline.editor.placeholder':
+			'Write the guideline: sections per rubric dimension, rules, and good and bad examples…',
 		'guideline.editor.undo': 'Undo your last change',
 		'guideline.editor.redo': 'Redo',
 		'guideline.editor.paragraph': 'Paragraph',
@@ -91,7 +93,8 @@ export default {
 		'guideline.publish.nothing': 'The draft is the same as the current version. Change it before publishing.',
 		'guideline.publish.changelogHint': 'What changed and why, in a sentence or two evaluators will read.',
 		'guideline.publish.dimensions': 'Rubric dimensions this change touches',
-		'guideline.publish.dimensionsHint': 'Evaluations of these dimensions made under older versions can be sent back for re-review.',
+		'guideline.publish.dimensionsHint':
+			'Evaluations of these dimensions made under older versions can be sent back for re-review.',
 		'guideline.publish.escalations': 'Escalations this version resolves',
 		'guideline.publish.noEscalations': 'No escalations about the guidelines.',
 		'guideline.publish.linkedCase': 'The escalation you came from',
@@ -113,7 +116,8 @@ export default {
 		'guideline.diff.added': 'added',
 		'guideline.diff.removed': 'removed',
 		'guideline.ack.title': 'Version {n} of the guidelines is out',
-		'guideline.ack.since': 'Here is what changed since version {from}, the last one you acknowledged. Read it, then acknowledge version {to}.',
+		'guideline.ack.since':
+			'Here is what changed since version {from}, the last one you acknowledged. Read it, then acknowledge version {to}.',
 		'guideline.ack.first': 'Read the guidelines, then acknowledge them.',
 		'guideline.ack.gates': 'You can evaluate again once you acknowledge it.',
 		'guideline.ack.button': 'I have read version {n}',
@@ -128,7 +132,8 @@ export default {
 		'guideline.acks.acknowledged': 'Acknowledged',
 		'guideline.acks.pending': 'Pending',
 		'guideline.affected.title': 'Evaluated under older versions than {n}',
-		'guideline.affected.explain': 'Submitted evaluations made under an older version that scored a dimension this version touches: {dims}.',
+		'guideline.affected.explain':
+			'Submitted evaluations made under an older version that scored a dimension this version touches: {dims}.',
 		'guideline.affected.noDimensions': 'This version names no rubric dimensions, so no earlier evaluation is affected.',
 		'guideline.affected.none': 'No earlier evaluation is affected',
 		'guideline.affected.item': 'Item',
@@ -153,7 +158,8 @@ export default {
 		'guideline.panel.choose': 'Guideline document',
 		'guideline.panel.open': 'Open in full ↗',
 		'notification.guideline.published': 'Version {number} of “{title}” is out — read and acknowledge it',
-		'notification.guideline.rereview': 'After version {number} of “{title}”, {count} of your evaluations are back in your queue for re-review'
+		'notification.guideline.rereview':
+			'After version {number} of “{title}”, {count} of your evaluations are back in your queue for re-review'
 	},
 	'pt-BR': {
 		'guideline.list.title': 'Diretrizes',
@@ -170,7 +176,8 @@ export default {
 		'guideline.list.newTitle': 'Novo documento de diretrizes',
 		'guideline.list.newPlaceholder': 'ex.: Diretrizes de avaliação de edição de imagem',
 		'guideline.list.create': 'Criar',
-		'guideline.list.proposeHint': 'Crie primeiro um documento de diretrizes; o caso de onde você veio abre ao lado dele.',
+		'guideline.list.proposeHint':
+			'Crie primeiro um documento de diretrizes; o caso de onde você veio abre ao lado dele.',
 		'guideline.versionShort': 'v{n}',
 		'guideline.version': 'Versão',
 		'guideline.currentVersion': 'Atual: versão {n}',
@@ -189,12 +196,15 @@ export default {
 		'guideline.tab.affected': 'Itens afetados',
 		'guideline.example.good': 'Exemplo bom',
 		'guideline.example.bad': 'Exemplo ruim',
-		'guideline.readonly.evaluator': 'Você está lendo o rascunho ao vivo enquanto a liderança o escreve. Selecione um trecho para comentar.',
-		'guideline.readonly.manager': 'Você está lendo o rascunho ao vivo enquanto a liderança o escreve (somente leitura).',
+		'guideline.readonly.evaluator':
+			'Você está lendo o rascunho ao vivo enquanto a liderança o escreve. Selecione um trecho para comentar.',
+		'guideline.readonly.manager':
+			'Você está lendo o rascunho ao vivo enquanto a liderança o escreve (somente leitura).',
 		'guideline.editor.label': 'Rascunho da diretriz',
 		'guideline.editor.toolbar': 'Formatação',
 		'guideline.editor.connecting': 'Entrando no rascunho ao vivo…',
-		'guideline.editor.placeholder': 'Escreva a diretriz: uma seção por dimensão da rubrica, regras e exemplos bons e ruins…',
+		'guideline.editor.placeholder':
+			'Escreva a diretriz: uma seção por dimensão da rubrica, regras e exemplos bons e ruins…',
 		'guideline.editor.undo': 'Desfazer sua última alteração',
 		'guideline.editor.redo': 'Refazer',
 		'guideline.editor.paragraph': 'Parágrafo',
@@ -245,7 +255,8 @@ export default {
 		'guideline.publish.nothing': 'O rascunho está igual à versão atual. Altere-o antes de publicar.',
 		'guideline.publish.changelogHint': 'O que mudou e por quê, em uma ou duas frases que os avaliadores vão ler.',
 		'guideline.publish.dimensions': 'Dimensões da rubrica afetadas por esta mudança',
-		'guideline.publish.dimensionsHint': 'Avaliações dessas dimensões feitas em versões anteriores podem voltar para revisão.',
+		'guideline.publish.dimensionsHint':
+			'Avaliações dessas dimensões feitas em versões anteriores podem voltar para revisão.',
 		'guideline.publish.escalations': 'Escalonamentos que esta versão resolve',
 		'guideline.publish.noEscalations': 'Nenhum escalonamento sobre as diretrizes.',
 		'guideline.publish.linkedCase': 'O escalonamento de onde você veio',
@@ -262,12 +273,14 @@ export default {
 		'guideline.diff.empty': 'nada (vazio)',
 		'guideline.diff.onlyChanges': 'Mostrar só as mudanças',
 		'guideline.diff.none': 'Nenhuma diferença.',
-		'guideline.diff.stats': 'Blocos alterados: {changed} · incluídos: {added} · removidos: {removed} · palavras +{ins} / −{del}',
+		'guideline.diff.stats':
+			'Blocos alterados: {changed} · incluídos: {added} · removidos: {removed} · palavras +{ins} / −{del}',
 		'guideline.diff.unchanged': 'Mostrar o texto sem mudança ({count})',
 		'guideline.diff.added': 'incluído',
 		'guideline.diff.removed': 'removido',
 		'guideline.ack.title': 'Saiu a versão {n} das diretrizes',
-		'guideline.ack.since': 'Veja o que mudou desde a versão {from}, a última que você confirmou. Leia e depois confirme a versão {to}.',
+		'guideline.ack.since':
+			'Veja o que mudou desde a versão {from}, a última que você confirmou. Leia e depois confirme a versão {to}.',
 		'guideline.ack.first': 'Leia as diretrizes e depois confirme a leitura.',
 		'guideline.ack.gates': 'Você volta a avaliar assim que confirmar.',
 		'guideline.ack.button': 'Li a versão {n}',
@@ -282,8 +295,10 @@ export default {
 		'guideline.acks.acknowledged': 'Confirmada',
 		'guideline.acks.pending': 'Pendente',
 		'guideline.affected.title': 'Avaliado em versões anteriores à {n}',
-		'guideline.affected.explain': 'Avaliações enviadas em uma versão anterior que pontuaram uma dimensão afetada por esta versão: {dims}.',
-		'guideline.affected.noDimensions': 'Esta versão não indica dimensões da rubrica, então nenhuma avaliação anterior é afetada.',
+		'guideline.affected.explain':
+			'Avaliações enviadas em uma versão anterior que pontuaram uma dimensão afetada por esta versão: {dims}.',
+		'guideline.affected.noDimensions':
+			'Esta versão não indica dimensões da rubrica, então nenhuma avaliação anterior é afetada.',
 		'guideline.affected.none': 'Nenhuma avaliação anterior é afetada',
 		'guideline.affected.item': 'Item',
 		'guideline.affected.evaluations': 'Avaliações',
@@ -307,6 +322,7 @@ export default {
 		'guideline.panel.choose': 'Documento de diretrizes',
 		'guideline.panel.open': 'Abrir completa ↗',
 		'notification.guideline.published': 'Saiu a versão {number} de “{title}” — leia e confirme a leitura',
-		'notification.guideline.rereview': 'Depois da versão {number} de “{title}”, {count} avaliações suas voltaram para a sua fila para revisão'
+		'notification.guideline.rereview':
+			'Depois da versão {number} de “{title}”, {count} avaliações suas voltaram para a sua fila para revisão'
 	}
 };

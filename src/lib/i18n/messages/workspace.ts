@@ -40,7 +40,8 @@ export default {
 		'ws.prev.body': 'You submitted this evaluation (rubric v{v}). It is shown read-only.',
 		'ws.prev.edit': 'Edit evaluation',
 		'ws.review.title': 'Sent back for re-review.',
-		'ws.review.body': 'Your quality lead asked for another look, usually after a guideline change. Check your scores against the current guideline and resubmit.',
+		'ws.review.body':
+			'Your quality lead asked for another look, usually after a guideline change. Check your scores against the current guideline and resubmit.',
 		'ws.item.label': 'Item under evaluation',
 		'ws.item.language': 'Language',
 		'ws.item.view': 'Text view',
@@ -59,7 +60,8 @@ export default {
 		'ws.item.parts': '{n} parts',
 		'ws.item.drawBox': 'Draw a box',
 		'ws.item.drawingBox': 'Drag on the image…',
-		'ws.item.drawBoxKeys': 'Draw a box: arrow keys move the cursor (Shift for bigger steps), Enter sets a corner, Escape cancels',
+		'ws.item.drawBoxKeys':
+			'Draw a box: arrow keys move the cursor (Shift for bigger steps), Enter sets a corner, Escape cancels',
 		'ws.item.fullSize': 'Full size',
 		'ws.role.system': 'System',
 		'ws.role.user': 'User',
@@ -95,13 +97,15 @@ export default {
 		'ws.video.speed': 'Speed',
 		'ws.sensitive.badge': 'Sensitive',
 		'ws.sensitive.title': 'Sensitive content',
-		'ws.sensitive.body': 'This item is marked as possibly sensitive or NSFW. It stays hidden until you choose to see it.',
+		'ws.sensitive.body':
+			'This item is marked as possibly sensitive or NSFW. It stays hidden until you choose to see it.',
 		'ws.sensitive.reveal': 'Reveal',
 		'ws.sensitive.hide': 'Hide again',
 		'ws.sensitive.warnings': 'Content warnings',
 		'ws.span.pick': 'Label this span',
 		'ws.span.noLabels': 'This rubric has no span labels.',
-		'ws.span.notPlaced': 'That selection could not be matched to the source text. Switch to the Source view (m) and select again.',
+		'ws.span.notPlaced':
+			'That selection could not be matched to the source text. Switch to the Source view (m) and select again.',
 		'ws.span.selectFirst': 'Select text in the response first, then press h.',
 		'ws.span.how': 'Select text, or draw a box on an image',
 		'ws.span.none': 'No spans yet. Select text in the output (or draw a box) and pick a label.',
@@ -227,7 +231,8 @@ export default {
 		'ws.keys.skip': 'Skip this item',
 		'ws.keys.help': 'Show these shortcuts',
 		'ws.keys.close': 'Close a dialog or panel',
-		'ws.keys.note': 'Letter keys work when you are not typing in a field. Ctrl+Enter (⌘+Enter on a Mac) works everywhere.'
+		'ws.keys.note':
+			'Letter keys work when you are not typing in a field. Ctrl+Enter (⌘+Enter on a Mac) works everywhere.'
 	},
 	'pt-BR': {
 		'ws.title': 'Avaliar item',
@@ -238,7 +243,8 @@ export default {
 		'ws.queue.modality': 'Modalidade',
 		'ws.queue.language': 'Idioma',
 		'ws.queue.next': 'Reservados para você',
-		'ws.queue.reservedNote': 'Os itens ficam reservados para você enquanto você trabalha neles; os demais vão para outras pessoas.',
+		'ws.queue.reservedNote':
+			'Os itens ficam reservados para você enquanto você trabalha neles; os demais vão para outras pessoas.',
 		'ws.queue.resume': 'Continuar de onde parou',
 		'ws.queue.start': 'Começar a avaliar',
 		'ws.queue.continue': 'Continuar',
@@ -269,7 +275,8 @@ export default {
 		'ws.prev.body': 'Você já enviou esta avaliação (rubrica v{v}). Ela aparece somente para leitura.',
 		'ws.prev.edit': 'Editar avaliação',
 		'ws.review.title': 'Devolvida para revisão.',
-		'ws.review.body': 'Seu líder de qualidade pediu um novo olhar, em geral depois de uma mudança na diretriz. Confira suas notas com a diretriz atual e reenvie.',
+		'ws.review.body':
+			'Seu líder de qualidade pediu um novo olhar, em geral depois de uma mudança na diretriz. Confira suas notas com a diretriz atual e reenvie.',
 		'ws.item.label': 'Item em avaliação',
 		'ws.item.language': 'Idioma',
 		'ws.item.view': 'Visualização do texto',
@@ -288,7 +295,8 @@ export default {
 		'ws.item.parts': '{n} partes',
 		'ws.item.drawBox': 'Desenhar uma caixa',
 		'ws.item.drawingBox': 'Arraste sobre a imagem…',
-		'ws.item.drawBoxKeys': 'Desenhar uma caixa: as setas movem o cursor (Shift para passos maiores), Enter marca um canto, Esc cancela',
+		'ws.item.drawBoxKeys':
+			'Desenhar uma caixa: as setas movem o cursor (Shift para passos maiores), Enter marca um canto, Esc cancela',
 		'ws.item.fullSize': 'Tamanho real',
 		'ws.role.system': 'Sistema',
 		'ws.role.user': 'Usuário',
@@ -324,13 +332,15 @@ export default {
 		'ws.video.speed': 'Velocidade',
 		'ws.sensitive.badge': 'Sensível',
 		'ws.sensitive.title': 'Conteúdo sensível',
-		'ws.sensitive.body': 'Este item foi marcado como possivelmente sensível ou impróprio (NSFW). Ele fica oculto até você decidir vê-lo.',
+		'ws.sensitive.body':
+			'Este item foi marcado como possivelmente sensível ou impróprio (NSFW). Ele fica oculto até você decidir vê-lo.',
 		'ws.sensitive.reveal': 'Mostrar',
 		'ws.sensitive.hide': 'Ocultar de novo',
 		'ws.sensitive.warnings': 'Avisos de conteúdo',
 		'ws.span.pick': 'Rotular este trecho',
 		'ws.span.noLabels': 'Esta rubrica não tem rótulos de trecho.',
-		'ws.span.notPlaced': 'Não foi possível localizar essa seleção no texto-fonte. Mude para a visualização Fonte (m) e selecione de novo.',
+		'ws.span.notPlaced':
+			'Não foi possível localizar essa seleção no texto-fonte. Mude para a visualização Fonte (m) e selecione de novo.',
 		'ws.span.selectFirst': 'Primeiro selecione um trecho da resposta e depois tecle h.',
 		'ws.span.how': 'Selecione um texto ou desenhe uma caixa na imagem',
 		'ws.span.none': 'Nenhum trecho ainda. Selecione um texto na saída (ou desenhe uma caixa) e escolha um rótulo.',
@@ -456,6 +466,7 @@ export default {
 		'ws.keys.skip': 'Pular este item',
 		'ws.keys.help': 'Mostrar estes atalhos',
 		'ws.keys.close': 'Fechar uma janela ou painel',
-		'ws.keys.note': 'As teclas de letra funcionam quando você não está digitando em um campo. Ctrl+Enter (⌘+Enter no Mac) funciona em qualquer lugar.'
+		'ws.keys.note':
+			'As teclas de letra funcionam quando você não está digitando em um campo. Ctrl+Enter (⌘+Enter no Mac) funciona em qualquer lugar.'
 	}
 } satisfies Record<'en' | 'pt-BR', Record<string, string>>;

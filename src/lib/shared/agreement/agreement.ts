@@ -39,7 +39,11 @@ export interface DimensionAgreement {
 }
 
 /** Agreement for each listed dimension (in the listed order) at its level; rows of other dimensions are ignored. */
-export function agreementByDimension(rows: readonly DimensionRating[], dimensions: readonly DimensionSpec[], options: Omit<AgreementOptions, 'level'> = {}): DimensionAgreement[] {
+export function agreementByDimension(
+	rows: readonly DimensionRating[],
+	dimensions: readonly DimensionSpec[],
+	options: Omit<AgreementOptions, 'level'> = {}
+): DimensionAgreement[] {
 	const byKey = new Map<string, Rating[]>(dimensions.map((d) => [d.key, []]));
 	for (const row of rows) byKey.get(row.dimension)?.push(row);
 	return dimensions.map((d) => {

@@ -158,12 +158,16 @@ export function unitPairSum(parts: CodedParts, k: number, delta: (c: number, k: 
 		return parts.m[k] * parts.m[k] - same;
 	}
 	let s = 0;
-	for (let i = a; i < b; i++) for (let j = i + 1; j < b; j++) s += 2 * parts.count[i] * parts.count[j] * delta(parts.code[i], parts.code[j]);
+	for (let i = a; i < b; i++)
+		for (let j = i + 1; j < b; j++) s += 2 * parts.count[i] * parts.count[j] * delta(parts.code[i], parts.code[j]);
 	return s;
 }
 
 /** How often each code occurs among the pairable values (units counted `weight[k]` times), and their total n. */
-export function codedMarginals(parts: CodedParts, weight: Float64Array | null = null): { n: number; marginal: Float64Array } {
+export function codedMarginals(
+	parts: CodedParts,
+	weight: Float64Array | null = null
+): { n: number; marginal: Float64Array } {
 	const marginal = new Float64Array(parts.distinct.length);
 	let n = 0;
 	for (let k = 0; k < parts.m.length; k++) {

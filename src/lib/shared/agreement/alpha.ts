@@ -30,7 +30,11 @@ function numericCategories(units: Units): Float64Array | undefined {
 export function buildParts(units: Units, level: Level): AlphaParts | Refusal {
 	if (level === 'nominal' || level === 'ordinal') return codedParts(units, level);
 	const numeric = numericValues(units.values, units.table.categories);
-	if (!numeric) return { code: 'non-numeric-values', reason: `${level} alpha needs numeric values; these are category labels (use nominal or ordinal)` };
+	if (!numeric)
+		return {
+			code: 'non-numeric-values',
+			reason: `${level} alpha needs numeric values; these are category labels (use nominal or ordinal)`
+		};
 	if (level === 'interval') return intervalParts(units, numeric);
 	for (let i = 0; i < numeric.length; i++) {
 		if (numeric[i] < 0) return { code: 'negative-values', reason: `ratio alpha needs values ≥ 0; found ${numeric[i]}` };
@@ -43,8 +47,7 @@ export function isRefusal(x: object): x is Refusal {
 }
 
 export type AlphaInput =
-	| { ok: true; table: RatingTable; units: Units; parts: AlphaParts }
-	| ({ ok: false; units: Units | null } & Refusal);
+	{ ok: true; table: RatingTable; units: Units; parts: AlphaParts } | ({ ok: false; units: Units | null } & Refusal);
 
 /** The shared first steps of every alpha-based figure: check the ratings, then build the level's parts. */
 export function alphaInput(input: RatingInput, level: Level): AlphaInput {
@@ -67,7 +70,14 @@ export function krippendorffAlpha(input: RatingInput, options: AlphaOptions = {}
 	const used = parts.m.length;
 	const sums = alphaSums(parts);
 	if (used === 0) return refuseWith(ctx, units, NO_PAIRS);
-	if (noSpread(parts, sums)) return refuse(ctx, units, 'one-category', 'every pairable value is the same, so there is no variation to agree on', used);
+	if (noSpread(parts, sums))
+		return refuse(
+			ctx,
+			units,
+			'one-category',
+			'every pairable value is the same, so there is no variation to agree on',
+			used
+		);
 	const result = accept(ctx, units, 1 - sums.observed / sums.expected, used);
 	if (options.ci && result.ok) {
 		const ci = bootstrapAlpha(parts, options.ci === true ? {} : options.ci);

@@ -29,7 +29,8 @@ function pickRaters(units: Units, wanted?: CohenOptions['raters']): [number, num
 		if (picked[0] === picked[1]) return 'pick two different raters';
 		return [picked[0], picked[1]];
 	}
-	if (units.ratersRated !== 2) return `Cohen's kappa compares exactly two raters; the data has ${units.ratersRated} (pick two, or use Fleiss' kappa or alpha)`;
+	if (units.ratersRated !== 2)
+		return `Cohen's kappa compares exactly two raters; the data has ${units.ratersRated} (pick two, or use Fleiss' kappa or alpha)`;
 	const seen = new Uint8Array(units.raterCount);
 	units.raters.forEach((r) => (seen[r] = 1));
 	const both = [...seen.keys()].filter((r) => seen[r]);
@@ -142,6 +143,13 @@ export function cohenKappa(input: RatingInput, options: CohenOptions = {}): Agre
 		observed += weightOf(weights, i, j, V);
 	}
 	const expected = V < 2 ? 0 : expectedDisagreement(a, b, weights);
-	if (expected <= 0) return refuse(ctx, units, 'one-category', 'both raters used one and the same category, so chance agreement is total', paired);
+	if (expected <= 0)
+		return refuse(
+			ctx,
+			units,
+			'one-category',
+			'both raters used one and the same category, so chance agreement is total',
+			paired
+		);
 	return accept(ctx, units, 1 - (observed * paired) / expected, paired);
 }

@@ -21,8 +21,28 @@ export { toTable, asTable, sortLabels, type TableOptions } from './table';
 export { krippendorffAlpha, type AlphaOptions } from './alpha';
 export { cohenKappa, type CohenOptions } from './cohen';
 export { fleissKappa, gwetAC1, percentAgreement } from './multi-rater';
-export { agreement, agreementByDimension, type DimensionRating, type DimensionSpec, type DimensionAgreement } from './agreement';
+export {
+	agreement,
+	agreementByDimension,
+	type DimensionRating,
+	type DimensionSpec,
+	type DimensionAgreement
+} from './agreement';
 export { itemDisagreement, type ItemDisagreement, type ItemDisagreementResult } from './items';
-export { raterAgreement, type RaterAgreement, type RaterAgreementResult, type GoldAgreement, type GoldValue, type RaterOptions } from './raters';
+export {
+	raterAgreement,
+	type RaterAgreement,
+	type RaterAgreementResult,
+	type GoldAgreement,
+	type GoldValue,
+	type RaterOptions
+} from './raters';
 export { mulberry32 } from './bootstrap';
-export { interpretation, levelToMetric, type Band, type Interpretation, type InterpretationScheme, type MetricChoice } from './interpret';
+export {
+	interpretation,
+	levelToMetric,
+	type Band,
+	type Interpretation,
+	type InterpretationScheme,
+	type MetricChoice
+} from './interpret';

@@ -4,7 +4,8 @@ import type { Level, Metric, Weights } from './types';
 
 export type InterpretationScheme = 'krippendorff' | 'landis-koch';
 
-export type Band = 'unreliable' | 'tentative' | 'reliable' | 'poor' | 'slight' | 'fair' | 'moderate' | 'substantial' | 'almost-perfect';
+export type Band =
+	'unreliable' | 'tentative' | 'reliable' | 'poor' | 'slight' | 'fair' | 'moderate' | 'substantial' | 'almost-perfect';
 
 export interface Interpretation {
 	scheme: InterpretationScheme;
@@ -47,7 +48,12 @@ export interface MetricChoice {
 	weights: Weights;
 }
 
-const WEIGHTS_FOR: Record<Level, Weights> = { nominal: 'none', ordinal: 'linear', interval: 'quadratic', ratio: 'quadratic' };
+const WEIGHTS_FOR: Record<Level, Weights> = {
+	nominal: 'none',
+	ordinal: 'linear',
+	interval: 'quadratic',
+	ratio: 'quadratic'
+};
 
 /** Krippendorff's alpha at the dimension's level: it handles any number of raters, missing ratings and all levels. */
 export function levelToMetric(level: Level): MetricChoice {

@@ -48,7 +48,13 @@ export function itemDisagreement(input: RatingInput, options: { level?: Level } 
 	for (let k = 0; k < parts.m.length; k++) {
 		const index = parts.unitItem[k];
 		const observed = expected > 0 ? means[k] : 0;
-		items.push({ item: table.itemIds?.[index] ?? index, index, ratings: parts.m[k], observed, disagreement: expected > 0 ? observed / expected : 0 });
+		items.push({
+			item: table.itemIds?.[index] ?? index,
+			index,
+			ratings: parts.m[k],
+			observed,
+			disagreement: expected > 0 ? observed / expected : 0
+		});
 	}
 	items.sort((x, y) => y.disagreement - x.disagreement || x.index - y.index);
 	return { ok: true, level, expected, items };

@@ -64,7 +64,8 @@ function multiRater(metric: MultiMetric, input: RatingInput, level: Level): Agre
 	if (itemsUsed === 0) return refuseWith(ctx, units, NO_PAIRS);
 	if (metric === 'percent') return accept(ctx, units, pa, itemsUsed);
 	const q = pi.length;
-	const oneCategory = () => refuse(ctx, units, 'one-category', 'every rating is the same category, so chance agreement is total', itemsUsed);
+	const oneCategory = () =>
+		refuse(ctx, units, 'one-category', 'every rating is the same category, so chance agreement is total', itemsUsed);
 	if (q < 2) return oneCategory();
 	let pe = 0;
 	for (let c = 0; c < q; c++) pe += metric === 'fleiss' ? pi[c] * pi[c] : (pi[c] * (1 - pi[c])) / (q - 1);

@@ -65,7 +65,8 @@ function goldColumn(units: Units, gold: readonly GoldValue[]): Float64Array | st
 		const u = itemOf.get(String(g.item));
 		if (u === undefined || g.value === null || g.value === undefined || g.value === '') continue;
 		const v = t.categories ? codeOf.get(String(g.value)) : typeof g.value === 'boolean' ? NaN : Number(g.value);
-		if (v === undefined || !Number.isFinite(v)) return `gold value "${String(g.value)}" of item ${String(g.item)} is not ${t.categories ? 'one of the categories' : 'a number'}`;
+		if (v === undefined || !Number.isFinite(v))
+			return `gold value "${String(g.value)}" of item ${String(g.item)} is not ${t.categories ? 'one of the categories' : 'a number'}`;
 		column[u] = v;
 	}
 	return column;

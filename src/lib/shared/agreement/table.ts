@@ -76,14 +76,27 @@ export function toTable(rows: readonly Rating[], options: TableOptions = {}): Ra
 		}
 		k++;
 	}
-	const base: RatingTable = { itemIndex, raterIndex, values, itemCount: items.ids.length, raterCount: raters.ids.length, itemIds: items.ids, raterIds: raters.ids };
+	const base: RatingTable = {
+		itemIndex,
+		raterIndex,
+		values,
+		itemCount: items.ids.length,
+		raterCount: raters.ids.length,
+		itemIds: items.ids,
+		raterIds: raters.ids
+	};
 	if (!labelled) return invalid ? { ...base, invalid } : base;
 	const categories = options.categories ?? sortLabels(new Set(kept.map((r) => labelOf(r.value))));
 	const code = new Map<string, number>();
 	categories.forEach((c, i) => code.set(labelOf(c), i));
 	for (let i = 0; i < n; i++) {
 		const c = code.get(labelOf(kept[i].value));
-		if (c === undefined) return { ...base, categories, invalid: `item ${String(kept[i].item)}: value "${labelOf(kept[i].value)}" is not one of the categories` };
+		if (c === undefined)
+			return {
+				...base,
+				categories,
+				invalid: `item ${String(kept[i].item)}: value "${labelOf(kept[i].value)}" is not one of the categories`
+			};
 		values[i] = c;
 	}
 	return { ...base, categories };

@@ -40,11 +40,13 @@ function group(t: RatingTable): Prepared {
 	const invalid = (reason: string): Prepared => ({ ok: false, code: 'invalid-input', reason });
 	if (t.invalid) return invalid(t.invalid);
 	const n = t.values.length;
-	if (t.itemIndex.length !== n || t.raterIndex.length !== n) return invalid('itemIndex, raterIndex and values must have the same length');
+	if (t.itemIndex.length !== n || t.raterIndex.length !== n)
+		return invalid('itemIndex, raterIndex and values must have the same length');
 	const itemCount = t.itemCount ?? maxPlusOne(t.itemIndex);
 	const raterCount = t.raterCount ?? maxPlusOne(t.raterIndex);
 	const dense = 8 * n + 1024;
-	if (itemCount > dense || raterCount > dense) return invalid('item and rater indices must be dense (0 ≤ index < count)');
+	if (itemCount > dense || raterCount > dense)
+		return invalid('item and rater indices must be dense (0 ≤ index < count)');
 	const categoryCount = t.categories?.length ?? -1;
 	const { itemIndex, raterIndex, values: input } = t;
 	const counts = new Int32Array(itemCount + 1);
@@ -56,9 +58,11 @@ function group(t: RatingTable): Prepared {
 		if (v !== v) continue;
 		const it = itemIndex[i];
 		const r = raterIndex[i];
-		if (it < 0 || it >= itemCount || r < 0 || r >= raterCount) return invalid(`row ${i}: item or rater index out of range`);
+		if (it < 0 || it >= itemCount || r < 0 || r >= raterCount)
+			return invalid(`row ${i}: item or rater index out of range`);
 		if (v === Infinity || v === -Infinity) return invalid(`row ${i}: value is not finite`);
-		if (categoryCount >= 0 && !(v >= 0 && v < categoryCount && v === Math.floor(v))) return invalid(`row ${i}: value ${v} is not a category code`);
+		if (categoryCount >= 0 && !(v >= 0 && v < categoryCount && v === Math.floor(v)))
+			return invalid(`row ${i}: value ${v} is not a category code`);
 		if (it < previous) sorted = false;
 		previous = it;
 		counts[it + 1]++;
@@ -93,7 +97,12 @@ function group(t: RatingTable): Prepared {
 	for (let u = 0; u < itemCount; u++) {
 		for (let j = offsets[u]; j < offsets[u + 1]; j++) {
 			const r = raters[j];
-			if (stamp[r] === u + 1) return { ok: false, code: 'duplicate-rating', reason: `rater ${label(t.raterIds, r)} rated item ${label(t.itemIds, u)} more than once` };
+			if (stamp[r] === u + 1)
+				return {
+					ok: false,
+					code: 'duplicate-rating',
+					reason: `rater ${label(t.raterIds, r)} rated item ${label(t.itemIds, u)} more than once`
+				};
 			if (stamp[r] === 0) ratersRated++;
 			stamp[r] = u + 1;
 		}
