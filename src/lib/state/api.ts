@@ -25,15 +25,18 @@ function withQuery(path: string, query?: Query): string {
 // Browsers let keepalive requests outlive the page only up to 64 KiB of body in flight; stay under it.
 const KEEPALIVE_MAX_BYTES = 60_000;
 
-async function request<T>(
-	method: string,
-	path: string,
-	body?: unknown,
-	query?: Query,
-	raw?: BodyInit,
-	contentType?: string,
-	keepalive = false
-): Promise<T> {
+interface RequestOptions {
+	query?: Query;
+	body?: unknown;
+	raw?: BodyInit;
+	contentType?: string;
+	keepalive?: boolean;
+	/** Aborts the request; the promise then rejects with an AbortError the caller ignores. */
+	signal?: AbortSignal;
+}
+
+async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+	const { query, body, raw, contentType, keepalive = false, signal } = opts;
 	let res: Response;
 	try {
 		const json = body !== undefined ? JSON.stringify(body) : undefined;
@@ -47,9 +50,11 @@ async function request<T>(
 						: {},
 			body: raw ?? json,
 			credentials: 'same-origin',
-			keepalive: keepalive && raw === undefined && (json?.length ?? 0) < KEEPALIVE_MAX_BYTES
+			keepalive: keepalive && raw === undefined && (json?.length ?? 0) < KEEPALIVE_MAX_BYTES,
+			signal
 		});
-	} catch {
+	} catch (err) {
+		if (signal?.aborted) throw err;
 		throw new ApiError(0, 'network', 'Cannot reach the server');
 	}
 	const text = await res.text();
@@ -67,14 +72,13 @@ async function request<T>(
 }
 
 export const api = {
-	get: <T>(path: string, query?: Query) => request<T>('GET', path, undefined, query),
-	post: <T>(path: string, body?: unknown, query?: Query) => request<T>('POST', path, body ?? {}, query),
+	get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>('GET', path, { query, signal }),
+	post: <T>(path: string, body?: unknown, query?: Query) => request<T>('POST', path, { body: body ?? {}, query }),
 	/** A POST that completes even if the page is closing (small bodies): for saving what the user typed. */
-	postKeepalive: <T>(path: string, body: unknown) =>
-		request<T>('POST', path, body, undefined, undefined, undefined, true),
-	put: <T>(path: string, body?: unknown) => request<T>('PUT', path, body ?? {}),
-	patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, body ?? {}),
+	postKeepalive: <T>(path: string, body: unknown) => request<T>('POST', path, { body, keepalive: true }),
+	put: <T>(path: string, body?: unknown) => request<T>('PUT', path, { body: body ?? {} }),
+	patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, { body: body ?? {} }),
 	delete: <T>(path: string) => request<T>('DELETE', path),
 	upload: <T>(path: string, data: BodyInit, contentType: string, query?: Query) =>
-		request<T>('POST', path, undefined, query, data, contentType)
+		request<T>('POST', path, { raw: data, contentType, query })
 };
