@@ -25,7 +25,8 @@ export class Query<T> {
 	constructor(loader: Loader<T>) {
 		this.#loader = loader;
 		$effect.pre(() => {
-			this.#start(this.#loader);
+			// #start settles every outcome into error/data itself; its promise never rejects.
+			void this.#start(this.#loader);
 			return () => this.#current?.abort();
 		});
 	}
@@ -44,7 +45,7 @@ export class Query<T> {
 		try {
 			pending = loader(controller.signal);
 		} catch (err) {
-			pending = Promise.reject(err as Error);
+			pending = Promise.reject(err instanceof Error ? err : new Error(String(err)));
 		}
 		return untrack(() => {
 			if (pending === null) {
