@@ -2,7 +2,8 @@
 // built web app for everything else. Errors are mapped in one place (http/errors.ts).
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { AppDeps, AppEnv } from './http/env';
+import type { AppDeps } from './deps';
+import type { AppEnv } from './http/env';
 import { errorHandler, errorResponse } from './http/errors';
 import { originGuard, resolveCaller } from './http/middleware/auth';
 import { securityHeaders } from './http/middleware/security-headers';

@@ -1,5 +1,5 @@
 // Wires feature listeners onto domain events (e.g. automatic escalation after a submission).
-import type { AppDeps } from './http/env';
+import type { AppDeps } from './deps';
 import { autoEscalate } from './db/auto-escalation';
 import { getEscalationView } from './db/escalations';
 import { mirrorEscalation } from './domain/escalation-room';

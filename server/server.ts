@@ -19,7 +19,7 @@ export interface RunningServer {
 	port: number;
 	/** Stops accepting, flushes collaboration rooms, closes sockets (1012) and the database. */
 	close(): Promise<void>;
-	deps: import('./http/env').AppDeps;
+	deps: import('./deps').AppDeps;
 	/** The Hono app being served (tests walk its routes). */
 	app: ReturnType<typeof createApp>;
 }
@@ -38,7 +38,7 @@ export async function startServer(
 ): Promise<RunningServer> {
 	const { db, sqlite, close: closeDb } = openDb(config.dataDir);
 	const events = new DomainEvents((err, event) => logger.error({ err, event }, 'domain event listener failed'));
-	const deps = { db, sqlite, config, logger, events, rooms: undefined as never } as import('./http/env').AppDeps;
+	const deps = { db, sqlite, config, logger, events, rooms: undefined as never } as import('./deps').AppDeps;
 	const swept = sweepTemp(config.dataDir);
 	if (swept > 0) logger.info({ files: swept }, 'removed temporary files left by an earlier run');
 	if (config.demo) await seedDemo(deps);

@@ -5,7 +5,7 @@
 // shutdown() flushes every room and must run before the database closes.
 import { createNodeWebSocket } from '@hono/node-ws';
 import { Hono } from 'hono';
-import type { AppDeps } from '../http/env';
+import type { AppDeps } from '../deps';
 import { collabOptions, type CollabOptions } from './options';
 import { permissionIn } from './room-access';
 import { RoomRegistry } from './room-registry';

@@ -4,8 +4,8 @@
 // and then closed with that code, because a close code (unlike an HTTP status) reaches browser code.
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
-import type { AppDeps } from '../http/env';
-import { SESSION_COOKIE, bearerFrom, sameOrigin } from '../http/middleware/auth';
+import type { AppDeps } from '../deps';
+import { SESSION_COOKIE, bearerFrom, sameOrigin } from '../domain/credentials';
 import { sessionFor, tokenFor } from '../db/users';
 import { AppError, Forbidden, NotFound, Unauthenticated } from '../domain/errors';
 import type { User } from '#shared/roles';

@@ -1,14 +1,13 @@
 // Mirrors a calibration session's public state (phase, round, who submitted, revealed sheets with agreement,
 // consensus) into its `session:<id>` room under the server-only `state` map, so every open screen sees a
 // decision the moment it is committed. Only CalibrationPublicState goes in: blind sheets never do.
-import type { RoomWriter } from './ports';
-import type { Logger } from '../logger';
+import type { RoomWriter, ErrorLog } from './ports';
 import { CALIBRATION_STATE_KEY, type CalibrationPublicState } from '#shared/calibration';
 import { ROOM_KEYS, roomName } from '#shared/rooms';
 
 export async function mirrorCalibration(
 	rooms: RoomWriter,
-	logger: Logger,
+	logger: ErrorLog,
 	state: CalibrationPublicState
 ): Promise<void> {
 	// A JSON round trip keeps the value plain (no undefined, no prototypes) for Yjs' ContentAny encoding.

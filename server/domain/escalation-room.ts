@@ -2,12 +2,11 @@
 // server-only `state` map, so every open adjudication screen sees a decision the moment it is committed. It also
 // makes sure the room has its shared `annotations.proposals` map, so clients never race to create it.
 import * as Y from 'yjs';
-import type { RoomWriter } from './ports';
-import type { Logger } from '../logger';
+import type { RoomWriter, ErrorLog } from './ports';
 import { escalationStateKey, PROPOSALS_KEY, type EscalationView } from '#shared/escalation';
 import { ROOM_KEYS, roomName } from '#shared/rooms';
 
-export async function mirrorEscalation(rooms: RoomWriter, logger: Logger, view: EscalationView): Promise<void> {
+export async function mirrorEscalation(rooms: RoomWriter, logger: ErrorLog, view: EscalationView): Promise<void> {
 	try {
 		await rooms.update(roomName('item', view.itemId), (doc) => {
 			doc.getMap(ROOM_KEYS.state).set(escalationStateKey(view.id), view);

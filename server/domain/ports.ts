@@ -24,6 +24,11 @@ export type Credential =
 /** Which connections to close: those of one session, of one token, or every one of a user. */
 export type CredentialFilter = { sessionId: string } | { tokenId: string } | { userId: string };
 
+/** Where domain services report failures they handle themselves (the process logger satisfies it). */
+export interface ErrorLog {
+	error(fields: Record<string, unknown>, message: string): void;
+}
+
 /** Domain events other features subscribe to (e.g. auto-escalation after a submission). */
 export interface DomainEventMap {
 	'evaluation.submitted': { projectId: string; itemId: string; evaluatorId: string; evaluationId: string };

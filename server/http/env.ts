@@ -1,20 +1,7 @@
 // The Hono environment shared by every route: dependencies and the signed-in user.
-import type { Config } from '../config';
-import type { Db } from '../db/client';
-import type { DomainEvents } from '../domain/events';
-import type { Credential, RoomWriter } from '../domain/ports';
-import type { Logger } from '../logger';
+import type { AppDeps } from '../deps';
+import type { Credential } from '../domain/ports';
 import type { User } from '#shared/roles';
-import type Database from 'better-sqlite3';
-
-export interface AppDeps {
-	db: Db;
-	sqlite: Database.Database;
-	config: Config;
-	logger: Logger;
-	rooms: RoomWriter;
-	events: DomainEvents;
-}
 
 export interface AppEnv {
 	Variables: {

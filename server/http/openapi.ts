@@ -8,7 +8,7 @@ import { describeRoute, generateSpecs } from 'hono-openapi';
 import { z } from 'zod';
 import { ERROR_CODES } from '#shared/errors';
 import { itemInputSchema } from '#shared/items';
-import { SESSION_COOKIE } from './middleware/auth';
+import { SESSION_COOKIE } from '../domain/credentials';
 
 /** The areas of the API, in the order the docs page lists them. */
 export const TAGS = [

@@ -9,7 +9,7 @@ import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { MediaPublication, sniffMime } from '../http/media-store';
+import { MediaPublication, sniffMime } from '../db/media-store';
 import { findMediaRefs, MEDIA_URL } from '../domain/media-refs';
 import { archiveProblem, type ArchiveLimits } from '../domain/archive-limits';
 import { tempPath } from './spool';

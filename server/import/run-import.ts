@@ -5,7 +5,7 @@
 // validated completely (archive limits, then every record, without writing) before its media enter the store,
 // and the files it put there are taken back if the transaction fails; its temporary files are always removed.
 import { readFileSync } from 'node:fs';
-import type { AppDeps } from '../http/env';
+import type { AppDeps } from '../deps';
 import { tx } from '../db/client';
 import { auditImport, createItemWriter } from '../db/items';
 import { getMedia, readableMediaLookup, recordMedia } from '../db/media';
@@ -19,7 +19,7 @@ import { readLines, readTextChunks } from './line-reader';
 import { prepareArchive, type PreparedArchive } from './archive';
 import { spoolBody } from './spool';
 import { ZipError } from './zip-archive';
-import type { MediaPublication } from '../http/media-store';
+import type { MediaPublication } from '../db/media-store';
 import { IMPORT_FORMATS, type ImportFormat, type ImportResult } from '#shared/imports';
 
 export { IMPORT_FORMATS };

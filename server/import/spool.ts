@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { AppError, Validation } from '../domain/errors';
 import { newId } from '../domain/ids';
-import { mediaDir } from '../http/media-store';
+import { mediaDir } from '../db/media-store';
 
 export interface TempFile {
 	path: string;

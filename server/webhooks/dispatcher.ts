@@ -7,7 +7,7 @@
 // in the delivery log.
 import { createHmac } from 'node:crypto';
 import { postOnce } from './outbound';
-import type { AppDeps } from '../http/env';
+import type { AppDeps } from '../deps';
 import { newId } from '../domain/ids';
 import {
 	enqueueDelivery,

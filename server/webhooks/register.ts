@@ -1,6 +1,6 @@
 // Subscribes webhook delivery to the domain events a project can subscribe to (each must be a DomainEventMap
 // name, which the `on` call checks), and resumes deliveries left pending by a previous run.
-import type { AppDeps } from '../http/env';
+import type { AppDeps } from '../deps';
 import { WEBHOOK_EVENTS } from '#shared/webhooks';
 import { WebhookDispatcher } from './dispatcher';
 

@@ -4,7 +4,7 @@
 import type { Db } from '../../server/db/client';
 import { createApiToken, createSession } from '../../server/db/users';
 import { createProject, setMembership } from '../../server/db/projects';
-import { SESSION_COOKIE } from '../../server/http/middleware/auth';
+import { SESSION_COOKIE } from '../../server/domain/credentials';
 import { newId } from '../../server/domain/ids';
 import {
 	calibrationParticipants,

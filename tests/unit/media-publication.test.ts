@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MediaPublication, mediaPath } from '../../server/http/media-store';
+import { MediaPublication, mediaPath } from '../../server/db/media-store';
 
 let dataDir: string;
 let n = 0;

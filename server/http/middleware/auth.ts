@@ -5,13 +5,7 @@ import { getCookie } from 'hono/cookie';
 import type { AppEnv } from '../env';
 import { sessionFor, tokenFor } from '../../db/users';
 import { errorResponse } from '../errors';
-
-export const SESSION_COOKIE = 'concord_session';
-
-export function bearerFrom(header: string | undefined): string | null {
-	const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-	return m ? m[1] : null;
-}
+import { SESSION_COOKIE, bearerFrom, sameOrigin } from '../../domain/credentials';
 
 export const resolveCaller: MiddlewareHandler<AppEnv> = async (c, next) => {
 	const { db } = c.var.deps;
@@ -33,22 +27,6 @@ export const resolveCaller: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-export function sameOrigin(
-	requestUrl: string,
-	hostHeader: string | undefined,
-	origin: string,
-	allowed: string[]
-): boolean {
-	if (allowed.includes(origin)) return true;
-	try {
-		const o = new URL(origin);
-		const host = hostHeader ?? new URL(requestUrl).host;
-		return o.host === host;
-	} catch {
-		return false;
-	}
-}
 
 /** Cross-site request forgery guard for browser (cookie) writes and for sign-in itself. */
 export const originGuard: MiddlewareHandler<AppEnv> = async (c, next) => {

@@ -11,7 +11,7 @@ import { doc } from '../openapi';
 import { createSession, deleteSession, findUserByEmail, membershipsOf, toUser } from '../../db/users';
 import { DUMMY_HASH, verifyPassword } from '../../domain/passwords';
 import { AppError } from '../../domain/errors';
-import { SESSION_COOKIE } from '../middleware/auth';
+import { SESSION_COOKIE } from '../../domain/credentials';
 import { RateLimiter } from '../rate-limit';
 import { clientAddress, isHttps } from '../client';
 

@@ -172,13 +172,11 @@ app.post(
 		});
 		try {
 			await rooms.update(room, (doc) => {
-				doc
-					.getMap('state')
-					.set(GUIDELINE_STATE.published, {
-						number: version.number,
-						publishedAt: version.publishedAt,
-						publishedBy: { id: user.id, name: user.name }
-					});
+				doc.getMap('state').set(GUIDELINE_STATE.published, {
+					number: version.number,
+					publishedAt: version.publishedAt,
+					publishedBy: { id: user.id, name: user.name }
+				});
 			});
 		} catch (err) {
 			logger.error({ err, room, version: version.number }, 'could not mirror the publication into the guideline room');

@@ -12,7 +12,7 @@ import { IMPORT_FORMATS, importItems } from '../../import/run-import';
 import { AppError, NotFound } from '../../domain/errors';
 import { modalitySchema } from '#shared/items';
 import { evaluationsForItems } from '../../db/evaluations';
-import { storeMedia } from '../media-store';
+import { storeMedia } from '../../db/media-store';
 
 const listQuery = z.object({
 	modality: modalitySchema.optional(),

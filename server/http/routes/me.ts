@@ -3,7 +3,8 @@
 import { Hono } from 'hono';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import type { AppDeps, AppEnv } from '../env';
+import type { AppDeps } from '../../deps';
+import type { AppEnv } from '../env';
 import { requireUser } from '../access';
 import { validate } from '../validate';
 import { doc } from '../openapi';

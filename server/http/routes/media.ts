@@ -10,7 +10,7 @@ import type { AppEnv } from '../env';
 import { requireUser } from '../access';
 import { doc } from '../openapi';
 import { getMedia, mediaReach } from '../../db/media';
-import { mediaPath } from '../media-store';
+import { mediaPath } from '../../db/media-store';
 import { byteRange, etagMatches } from '../byte-range';
 import { mayReadMedia } from '../../domain/media-access';
 import { NotFound } from '../../domain/errors';

@@ -5,10 +5,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AppDeps } from './env';
-import { tx } from '../db/client';
+import type { AppDeps } from '../deps';
+import { tx } from './client';
 import { Validation } from '../domain/errors';
-import { recordMedia, recordUpload } from '../db/media';
+import { recordMedia, recordUpload } from './media';
 
 const SIGNATURES: { mime: string; test: (b: Uint8Array) => boolean }[] = [
 	{ mime: 'image/png', test: (b) => b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47 },
