@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { itemInputSchema, MODALITIES } from '#shared/items';
 
 const doc = readFileSync(join(import.meta.dirname, '../../docs/import-format.md'), 'utf8');
-const examples = [...doc.matchAll(/```json\n(\{"externalId".*\})\n```/g)].map((m) =>
+const examples = [...doc.matchAll(/```jsonl\n(\{"externalId".*\})\n```/g)].map((m) =>
 	JSON.parse(m[1].replace(/\/media\/[0-9a-f]{4}…[0-9a-f]{4}/g, `/media/${'ab'.repeat(32)}`))
 );
 

@@ -43,6 +43,7 @@ import { mirrorCalibration } from '../../domain/calibration-room';
 import { buildReport } from '../../domain/calibration-report';
 import { reportCsv } from '../../domain/calibration-report-csv';
 import { Conflict, Forbidden, NotFound, Validation } from '../../domain/errors';
+import { assertScoresFit } from '../../domain/scores';
 import {
 	calibrationScoreInputSchema,
 	candidatesQuerySchema,
@@ -50,7 +51,6 @@ import {
 	createCalibrationSchema,
 	roundInputSchema
 } from '#shared/calibration';
-import { validateScores } from '#shared/evaluation';
 import { dimensionsFor } from '#shared/rubric';
 import type { Modality } from '#shared/items';
 import { itemExcerpt } from '#shared/item-excerpt';
@@ -186,7 +186,6 @@ app.post(
 		const o = open(c, id);
 		const input = c.req.valid('json');
 		const item = o.f.itemRows.find((i) => i.id === itemId);
-		const problems = item ? validateScores(o.f.rubric, item.modality, input.scores, 'submitted') : [];
 		const userId = o.access.user.id;
 		const score = tx(c.var.deps.db, (t) => {
 			// Re-read inside the transaction: a reveal committed a moment ago must refuse this sheet.
@@ -197,11 +196,7 @@ app.post(
 				isParticipant: o.isParticipant && o.access.role !== 'manager',
 				itemActiveRound: sessionItemRow(t, id, itemId)?.activeRound ?? null
 			});
-			if (problems.length)
-				throw Validation(
-					'Some scores do not fit the rubric',
-					problems.map((p) => ({ path: `scores.${p.key}`, message: p.message }))
-				);
+			if (item) assertScoresFit(o.f.rubric, item.modality, input.scores, 'submitted');
 			return saveSheet(t, { calibrationId: id, projectId: row.projectId, itemId, userId, round: row.round, input });
 		});
 		await mirrorCalibration(c.var.deps.rooms, c.var.deps.logger, publicState(loadSession(c.var.deps.db, id)!));
@@ -300,12 +295,7 @@ app.post(
 		tx(db, (t) => {
 			const current = getCalibration(t, id)!;
 			assertMayDecideConsensus(current.phase, current.round, sessionItemRow(t, id, itemId)?.activeRound ?? null);
-			const problems = validateScores(rubric, item!.modality, input.scores, 'submitted');
-			if (problems.length)
-				throw Validation(
-					'Some scores do not fit the rubric',
-					problems.map((p) => ({ path: `scores.${p.key}`, message: p.message }))
-				);
+			assertScoresFit(rubric, item!.modality, input.scores, 'submitted');
 			saveConsensus(t, {
 				calibrationId: id,
 				projectId: current.projectId,

@@ -35,8 +35,8 @@ import { notify } from '../../db/notifications';
 import { ACTIVE_STATES, isInvolved, transitionConflict, TRANSITIONS, type Transition } from '../../domain/escalation';
 import { mirrorEscalation } from '../../domain/escalation-room';
 import { Conflict, Forbidden, NotFound, Validation } from '../../domain/errors';
+import { assertScoresFit } from '../../domain/scores';
 import { escalationInputSchema, queueQuerySchema, transitionNoteSchema, verdictInputSchema } from '#shared/escalation';
-import { validateScores } from '#shared/evaluation';
 
 type Ctx = Context<AppEnv>;
 const app = new Hono<AppEnv>();
@@ -204,12 +204,7 @@ app.post(
 		const rubric = input.rubricId ? getRubric(db, input.rubricId) : rubricForItem(db, item);
 		if (!rubric || rubric.projectId !== item.projectId)
 			throw Validation('No rubric to check the verdict against', [{ path: 'rubricId', message: 'unknown rubric' }]);
-		const problems = validateScores(rubric, item.modality, input.scores, 'submitted');
-		if (problems.length)
-			throw Validation(
-				'Some scores do not fit the rubric',
-				problems.map((p) => ({ path: `scores.${p.key}`, message: p.message }))
-			);
+		assertScoresFit(rubric, item.modality, input.scores, 'submitted');
 		if (input.guidelineVersionId && !guidelineVersionInProject(db, item.projectId, input.guidelineVersionId)) {
 			throw Validation('Unknown guideline version', [
 				{ path: 'guidelineVersionId', message: 'is not a guideline version of this project' }

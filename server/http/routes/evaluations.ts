@@ -5,7 +5,7 @@ import type { AppEnv } from '../env';
 import { allowed, requireProject } from '../access';
 import { validate } from '../validate';
 import { doc } from '../openapi';
-import { evaluationInputSchema, validateScores } from '#shared/evaluation';
+import { evaluationInputSchema } from '#shared/evaluation';
 import { getItemRow } from '../../db/items';
 import { getRubric } from '../../db/projects';
 import {
@@ -18,6 +18,7 @@ import {
 } from '../../db/evaluations';
 import { markAssignment, reviewRequests } from '../../db/queue';
 import { AppError, NotFound, Validation } from '../../domain/errors';
+import { assertScoresFit } from '../../domain/scores';
 import { tx } from '../../db/client';
 
 const app = new Hono<AppEnv>();
@@ -40,13 +41,7 @@ app.post(
 		const rubric = getRubric(db, input.rubricId);
 		if (!rubric || rubric.projectId !== item.projectId)
 			throw Validation('The rubric does not belong to this project', [{ path: 'rubricId', message: 'unknown rubric' }]);
-		const problems = validateScores(rubric, item.modality, input.scores, input.state);
-		if (problems.length) {
-			throw Validation(
-				'Some scores do not fit the rubric',
-				problems.map((p) => ({ path: `scores.${p.key}`, message: p.message }))
-			);
-		}
+		assertScoresFit(rubric, item.modality, input.scores, input.state);
 		const unknownFlags = input.flags.filter((f) => !rubric.flags.some((r) => r.key === f));
 		if (unknownFlags.length)
 			throw Validation(
