@@ -104,9 +104,7 @@ function revealedRounds(f: SessionFacts, infos: CalibrationRoundInfo[], open: Ca
 		.filter((r) => roundIsOpen(r.revealedAt, f.row.phase))
 		.map((r) => {
 			const sheets = open.filter((s) => s.round === r.round);
-			const perItem = r.itemIds.map((itemId) =>
-				sheets.filter((s) => s.itemId === itemId).map((s) => s.scores as Scores)
-			);
+			const perItem = r.itemIds.map((itemId) => sheets.filter((s) => s.itemId === itemId).map((s) => s.scores));
 			const items: RevealedRound['items'] = {};
 			r.itemIds.forEach(
 				(itemId, i) => (items[itemId] = itemFigures(dimensionsFor(f.rubric, modality.get(itemId) ?? ''), perItem[i]))
