@@ -40,7 +40,7 @@ export function attachCollab(
 		'/collab/:room',
 		upgradeWebSocket((c) => {
 			const decision = decideUpgrade(c, deps);
-			return { onOpen: (_event, ws) => rooms.open(ws.raw, decision) };
+			return { onOpen: (_event, ws) => rooms.open(ws.raw as unknown as RawSocket, decision) };
 		})
 	);
 

@@ -14,7 +14,6 @@ import type {
 	RevealedRound
 } from '#shared/calibration';
 import { dimensionsFor, type Rubric } from '#shared/rubric';
-import type { Scores } from '#shared/evaluation';
 import type { Item } from '#shared/items';
 import { roundItemIds } from '../domain/calibration';
 import { roundIsOpen, visibleSheets } from '../domain/blind';
