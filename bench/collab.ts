@@ -97,8 +97,8 @@ function launch(args: string[], env: Record<string, string>, ready: (out: string
 				});
 			}
 		};
-		proc.stdout!.on('data', onData);
-		proc.stderr!.on('data', onData);
+		proc.stdout.on('data', onData);
+		proc.stderr.on('data', onData);
 		proc.once('exit', (code) => reject(new Error(`server exited (${code}): ${out.slice(-400)}`)));
 	});
 }

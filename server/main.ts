@@ -9,17 +9,17 @@ const server = await startServer(config, logger);
 logger.info({ url: server.url, dataDir: config.dataDir }, `Concord is running at http://localhost:${server.port}`);
 
 let stopping = false;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-	process.on(signal, async () => {
-		if (stopping) return;
-		stopping = true;
-		logger.info({ signal }, 'shutting down');
-		try {
-			await server.close();
-			process.exit(0);
-		} catch (err) {
-			logger.error({ err }, 'shutdown failed');
-			process.exit(1);
-		}
-	});
+/** Closes the server once (a second signal while closing is ignored), then exits; never rejects. */
+async function shutdown(signal: NodeJS.Signals): Promise<void> {
+	if (stopping) return;
+	stopping = true;
+	logger.info({ signal }, 'shutting down');
+	try {
+		await server.close();
+		process.exit(0);
+	} catch (err) {
+		logger.error({ err }, 'shutdown failed');
+		process.exit(1);
+	}
 }
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void shutdown(signal));

@@ -1,9 +1,10 @@
 // Streams a long-format ratings CSV (header naming item, rater and value columns, in any order; other columns are
 // ignored) line by line into a columnar RatingTable, so millions of rows stay in typed arrays. An empty value is a
 // missing rating. Values stay numbers while every value parses as one; the first non-numeric value turns all values
-// into category labels. Malformed input throws CsvError with the 1-based line number.
+// into category labels. Malformed input throws CsvError with the 1-based line number. Parsing is csv-parse's
+// (RFC 4180: quoted fields may hold commas, doubled quotes and line breaks; BOM and CRLF are accepted), streamed.
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { parse, CsvError as ParseError, type Info } from 'csv-parse';
 import { sortLabels, type RatingTable } from '#shared/agreement/index';
 
 export class CsvError extends Error {
@@ -13,31 +14,6 @@ export class CsvError extends Error {
 	) {
 		super(line > 0 ? `line ${line}: ${message}` : message);
 	}
-}
-
-/** Splits one CSV line (RFC 4180 quoting within the line); null when a quote is left open. */
-export function splitCsvLine(line: string): string[] | null {
-	if (!line.includes('"')) return line.split(',');
-	const fields: string[] = [];
-	let field = '';
-	let quoted = false;
-	for (let i = 0; i < line.length; i++) {
-		const ch = line[i];
-		if (quoted) {
-			if (ch === '"' && line[i + 1] === '"') {
-				field += '"';
-				i++;
-			} else if (ch === '"') quoted = false;
-			else field += ch;
-		} else if (ch === '"') quoted = true;
-		else if (ch === ',') {
-			fields.push(field);
-			field = '';
-		} else field += ch;
-	}
-	if (quoted) return null;
-	fields.push(field);
-	return fields;
 }
 
 class Growable<T extends Int32Array | Float64Array> {
@@ -79,8 +55,49 @@ function ids() {
 	};
 }
 
+/** The parser's records; its syntax errors become CsvError naming the line where the bad record starts. */
+async function* readRecords(records: AsyncIterable<{ record: string[]; info: Info }>) {
+	try {
+		for await (const entry of records) yield entry;
+	} catch (err) {
+		if (err instanceof ParseError) {
+			const { lines } = err as ParseError & { lines?: number };
+			throw new CsvError(lines ?? 0, parserMessage(err));
+		}
+		throw err;
+	}
+}
+
+/**
+ * csv-parse reports the line a record ends on and counts CR and LF inside quotes as a line each; this gives the
+ * line a record starts on, a CRLF counting as one break (as editors number lines).
+ */
+function lineCounter() {
+	let extra = 0;
+	return (fields: string[], info: Info): number => {
+		let breaks = 0;
+		let crlf = 0;
+		for (const field of fields) {
+			breaks += field.match(/[\r\n]/g)?.length ?? 0;
+			crlf += field.match(/\r\n/g)?.length ?? 0;
+		}
+		const start = info.lines - breaks - extra;
+		extra += crlf;
+		return start;
+	};
+}
+
+function parserMessage(err: InstanceType<typeof ParseError>): string {
+	if (err.code === 'CSV_QUOTE_NOT_CLOSED') return 'unterminated quoted field';
+	return err.message.replace(/^Invalid [^:]*: /, '');
+}
+
 export async function readRatingsCsv(path: string): Promise<RatingTable> {
-	const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+	const file = createReadStream(path);
+	const parser = file.pipe(parse({ bom: true, info: true, skip_empty_lines: true, relax_column_count: true }));
+	// pipe() does not forward a read error (missing file, directory): the parser fails with it instead.
+	file.on('error', (err) => parser.destroy(err));
+	const records = parser as AsyncIterable<{ record: string[]; info: Info }>;
 	const items = ids();
 	const raters = ids();
 	const itemIndex = new Growable(new Int32Array(1024));
@@ -89,13 +106,9 @@ export async function readRatingsCsv(path: string): Promise<RatingTable> {
 	const labels = ids();
 	let numeric = true;
 	let columns: { item: number; rater: number; value: number; count: number } | null = null;
-	let lineNo = 0;
-	for await (const raw of lines) {
-		lineNo++;
-		const line = lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw;
-		if (line.trim() === '') continue;
-		const fields = splitCsvLine(line);
-		if (!fields) throw new CsvError(lineNo, 'unterminated quoted field');
+	const startLine = lineCounter();
+	for await (const { record: fields, info } of readRecords(records)) {
+		const lineNo = startLine(fields, info);
 		if (!columns) {
 			const names = fields.map((f) => f.trim().toLowerCase());
 			const [item, rater, value] = ['item', 'rater', 'value'].map((n) => names.indexOf(n));

@@ -46,7 +46,7 @@ export function checkContentStruct(s: Y.Item, lookup: Lookup): string | null {
 		const value = content.value as unknown;
 		if (value === null) return null; // the end of a formatted range
 		if (typeof value !== 'object') return `mark ${quoted(name)} has malformed attributes`;
-		const unknown = Object.keys(value as object).find((a) => !attrs.has(a));
+		const unknown = Object.keys(value).find((a) => !attrs.has(a));
 		return unknown === undefined ? null : `mark ${quoted(name)} has no attribute ${quoted(unknown)}`;
 	}
 	if (!(content instanceof Y.ContentType)) return 'guideline content holds only elements and text';

@@ -52,7 +52,7 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, limits: UpdateLimi
 	const own = update.slice();
 	let decoded: { structs: Struct[]; ds: DeleteSet };
 	try {
-		decoded = Y.decodeUpdate(own) as { structs: Struct[]; ds: DeleteSet };
+		decoded = Y.decodeUpdate(own);
 	} catch {
 		throw protocolError('not a Yjs update');
 	}

@@ -14,7 +14,6 @@ import type {
 	RevealedRound
 } from '#shared/calibration';
 import { dimensionsFor, type Rubric } from '#shared/rubric';
-import type { Scores } from '#shared/evaluation';
 import type { Item } from '#shared/items';
 import { roundItemIds } from '../domain/calibration';
 import { roundIsOpen, visibleSheets } from '../domain/blind';
@@ -104,9 +103,7 @@ function revealedRounds(f: SessionFacts, infos: CalibrationRoundInfo[], open: Ca
 		.filter((r) => roundIsOpen(r.revealedAt, f.row.phase))
 		.map((r) => {
 			const sheets = open.filter((s) => s.round === r.round);
-			const perItem = r.itemIds.map((itemId) =>
-				sheets.filter((s) => s.itemId === itemId).map((s) => s.scores as Scores)
-			);
+			const perItem = r.itemIds.map((itemId) => sheets.filter((s) => s.itemId === itemId).map((s) => s.scores));
 			const items: RevealedRound['items'] = {};
 			r.itemIds.forEach(
 				(itemId, i) => (items[itemId] = itemFigures(dimensionsFor(f.rubric, modality.get(itemId) ?? ''), perItem[i]))

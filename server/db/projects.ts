@@ -26,7 +26,7 @@ export function projectsFor(db: Db, userId: string, isAdmin: boolean): ProjectVi
 		.where(eq(memberships.userId, userId))
 		.orderBy(asc(projects.name))
 		.all()
-		.map((r) => ({ ...r.p, role: r.role as Role | null }));
+		.map((r) => ({ ...r.p, role: r.role }));
 	if (!isAdmin) return mine;
 	const seen = new Set(mine.map((p) => p.id));
 	const others = db

@@ -55,7 +55,7 @@ export function consensusDrift(ratings: readonly Rating[], level: Level): Map<st
 			const a = acc.get(mine.rater) ?? { items: 0, matches: 0, diff: 0, abs: 0, numeric: 0 };
 			acc.set(mine.rater, a);
 			if (ordered && typeof mine.value === 'number' && others.every((v) => typeof v === 'number')) {
-				const consensus = median((others as number[]).slice().sort((x, y) => x - y));
+				const consensus = median(others.slice().sort((x, y) => x - y));
 				a.items++;
 				a.numeric++;
 				a.diff += mine.value - consensus;

@@ -11,7 +11,7 @@ export class DomainEvents {
 
 	on<K extends DomainEventName>(event: K, listener: Listener<K>): void {
 		const list = this.#listeners.get(event) ?? [];
-		list.push(listener as Listener<never>);
+		list.push(listener);
 		this.#listeners.set(event, list);
 	}
 

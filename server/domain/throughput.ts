@@ -78,7 +78,11 @@ export function throughputReport(input: ThroughputInput): ThroughputReport {
 	}
 	const starts = bucketRange(min, max, bucket);
 	const index = new Map(starts.map((s, i) => [s, i]));
-	const acc = starts.map(() => ({ n: 0, by: {} as Record<string, number>, times: [] as number[] }));
+	const acc = starts.map((): { n: number; by: Record<string, number>; times: number[] } => ({
+		n: 0,
+		by: {},
+		times: []
+	}));
 	for (const e of rows) {
 		const i = index.get(bucketStart(e.submittedAt, bucket));
 		if (i === undefined) continue;

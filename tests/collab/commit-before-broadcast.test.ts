@@ -65,7 +65,7 @@ class GatedStore implements RoomStorage {
 			try {
 				const ids = this.real.appendMany(batch);
 				this.committed.push(...batch.map((e) => e.room));
-				resolve(ids as number[]);
+				resolve(ids);
 			} catch (err) {
 				reject(err);
 			}

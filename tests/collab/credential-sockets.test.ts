@@ -44,7 +44,7 @@ async function http(path: string, init: { method?: string; body?: unknown; heade
 	});
 	return {
 		status: res.status,
-		body: (await res.json()) as any,
+		body: await res.json(),
 		cookie: (res.headers.get('set-cookie') ?? '').split(';')[0]
 	};
 }

@@ -171,9 +171,7 @@ describe('one frame must not hurt anyone else', () => {
 		writer.doc.on('update', record);
 		const next = guidelineSchema().nodeFromJSON(markdownToDoc(markdown));
 		const fragment = writer.doc.getXmlFragment('content');
-		writer.doc.transact(() =>
-			updateYFragment(writer.doc, fragment, next, { mapping: new Map(), isOMark: new Map() } as never)
-		);
+		writer.doc.transact(() => updateYFragment(writer.doc, fragment, next, { mapping: new Map(), isOMark: new Map() }));
 		writer.doc.off('update', record);
 		expect(updates).toHaveLength(1);
 		expect(Y.decodeUpdate(updates[0]).structs.length).toBeGreaterThan(3000);

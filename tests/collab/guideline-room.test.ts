@@ -42,7 +42,7 @@ function edit(doc: Y.Doc, change: (json: PmNode) => PmNode) {
 	const current = yXmlFragmentToProsemirrorJSON(doc.getXmlFragment('content')) as PmNode;
 	const next = guidelineSchema().nodeFromJSON(change(structuredClone(current)));
 	doc.transact(() =>
-		updateYFragment(doc, doc.getXmlFragment('content'), next, { mapping: new Map(), isOMark: new Map() } as never)
+		updateYFragment(doc, doc.getXmlFragment('content'), next, { mapping: new Map(), isOMark: new Map() })
 	);
 }
 

@@ -124,7 +124,7 @@ describe('collaboration sync', () => {
 		const before = server.rooms.stats();
 		const health = await (await fetch(`${server.url}/api/health`)).json();
 		expect(health.collab.connections).toBe(before.connections);
-		await eventually(async () => {
+		await eventually(() => {
 			const copy = new RoomStore(server.deps.db, server.deps.sqlite).load(room);
 			return copy.updates.length + (copy.snapshot ? 1 : 0) > 0;
 		});

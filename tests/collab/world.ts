@@ -64,7 +64,7 @@ export function seedWorld(db: Db): World {
 	}
 	const project = createProject(db, { name: 'Collab project' }, userId.lead);
 	const other = createProject(db, { name: 'Other project' }, userId.outsider);
-	for (const p of PEOPLE) if (ROLE[p]) setMembership(db, project.id, userId[p], ROLE[p]!, null);
+	for (const p of PEOPLE) if (ROLE[p]) setMembership(db, project.id, userId[p], ROLE[p], null);
 	setMembership(db, other.id, userId.outsider, 'lead', null);
 
 	const rubricId = newId();

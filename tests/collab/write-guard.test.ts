@@ -188,7 +188,7 @@ describe('guideline content', () => {
 		updateYFragment(doc, fragment, guidelineSchema().nodeFromJSON(markdownToDoc(markdown)), {
 			mapping: new Map(),
 			isOMark: new Map()
-		} as never);
+		});
 
 	it('accepts what the editor writes: nodes, attributes and marks of the schema', () => {
 		const { change } = draft();

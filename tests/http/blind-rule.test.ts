@@ -107,7 +107,7 @@ const viewers: { viewer: Viewer; sees: boolean }[] = [
 ];
 const table = viewers.map(
 	(v) =>
-		[`${v.viewer.who} (own evaluation: ${v.viewer.own}) ${v.sees ? 'sees' : 'does not see'} others\' work`, v] as const
+		[`${v.viewer.who} (own evaluation: ${v.viewer.own}) ${v.sees ? 'sees' : 'does not see'} others' work`, v] as const
 );
 
 describe('channel: GET /api/escalations/:id', () => {

@@ -71,7 +71,7 @@ describe('the demo calibration session', () => {
 		expect(body.participants.map((p: any) => p.deviation)).toEqual(expect.arrayContaining([expect.any(Number)]));
 	});
 
-	it("made the consensus the items' gold answer", async () => {
+	it("made the consensus the items' gold answer", () => {
 		const gold = server.deps.db
 			.select({ gold: items.gold })
 			.from(items)

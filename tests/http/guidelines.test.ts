@@ -302,7 +302,7 @@ describe('traceability and re-review', () => {
 		).toBe(true);
 	});
 
-	it('records the publication, acknowledgements and re-review in the audit log', async () => {
+	it('records the publication, acknowledgements and re-review in the audit log', () => {
 		const rows = server.deps.sqlite
 			.prepare(`select action from audit_log where action like 'guideline.%' order by id`)
 			.all() as { action: string }[];

@@ -221,7 +221,7 @@ describe('evaluations', () => {
 		expect(pmRes.status).toBe(403);
 	});
 
-	it('writes an audit row for each submission', async () => {
+	it('writes an audit row for each submission', () => {
 		const n = server.deps.sqlite
 			.prepare("select count(*) as n from audit_log where action = 'evaluation.submit'")
 			.get() as { n: number };

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KRIPPENDORFF_2011 } from '../fixtures/agreement/worked-examples';
+import { csvRow } from '../../server/domain/csv';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'concord-cli-'));
@@ -77,6 +78,23 @@ describe('concord agreement', () => {
 		expect(code).toBe(0);
 		expect(stdout).toMatch(/^Fleiss' kappa \(nominal\) = 0\.\d{4}\ninterpretation: \w+/);
 		expect(stdout).toContain('items 12, raters 4, ratings 41, items used 11');
+	});
+
+	it('reads what our CSV writer writes: quoted line breaks, commas and doubled quotes, numbered by starting line', async () => {
+		const rows = [
+			['item', 'rater', 'note', 'value'],
+			['q1', 'ana', 'first line\r\nsecond, with "quotes"', 'safe'],
+			['q1', 'ben', '', 'safe'],
+			['q2', 'ana', 'one\ntwo\nthree', 'unsafe,\n"mild"'],
+			['q2', 'ben', '', 'unsafe,\n"mild"']
+		];
+		const file = csv('written.csv', rows.map((r) => csvRow(r)).join(''));
+		const { code, stdout, stderr } = await concord('agreement', file, '--metric', 'percent', '--json');
+		expect(stderr).toBe('');
+		expect(code).toBe(0);
+		expect(JSON.parse(stdout)).toMatchObject({ ok: true, value: 1, items: 2, raters: 2, ratings: 4 });
+		const bad = csv('written-bad.csv', rows.map((r) => csvRow(r)).join('') + csvRow(['q3', '', 'x\ny', '1']));
+		expect((await concord('agreement', bad)).stderr).toContain('line 11: the rater is empty');
 	});
 
 	it('a malformed line: exit 2 and the line number on stderr', async () => {

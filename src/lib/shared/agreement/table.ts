@@ -108,5 +108,5 @@ export function isTable(input: RatingInput): input is RatingTable {
 
 /** The table for any input shape (long rows are converted; tables pass through). */
 export function asTable(input: RatingInput, options: TableOptions = {}): RatingTable {
-	return isTable(input) ? input : toTable(input as readonly Rating[], options);
+	return isTable(input) ? input : toTable(input, options);
 }
