@@ -8,7 +8,10 @@ import { Query } from './query.svelte';
 import type { Rubric } from '$lib/shared/rubric';
 import { session } from './session.svelte';
 import { roomName } from '$lib/shared/rooms';
+import type { Loader } from './query.svelte';
 import type {
+	AckRow,
+	GuidelineDiffView,
 	GuidelineSummary,
 	GuidelineVersionSummary,
 	GuidelineVersionView,
@@ -83,4 +86,80 @@ export class GuidelineDocument {
 
 function asApiError(err: unknown): ApiError {
 	return err instanceof ApiError ? err : new ApiError(0, 'internal', String(err));
+}
+
+/** The guidelines of a project (reloads when the project id changes). */
+export function guidelineList(pid: () => string): Query<{ guidelines: GuidelineSummary[] }> {
+	return new Query((signal) =>
+		api.get<{ guidelines: GuidelineSummary[] }>(`/api/projects/${pid()}/guidelines`, undefined, signal)
+	);
+}
+
+export interface Printable {
+	title: string;
+	version: GuidelineVersionView;
+	/** Rubric dimension key → label. */
+	labels: Record<string, string>;
+}
+
+/** The guideline's title and one version (the current one when `number()` is null), with dimension labels. */
+export function printableGuideline(id: () => string, number: () => number | null): Query<Printable> {
+	const load: Loader<Printable> = async (signal) => {
+		const guidelineId = id();
+		const requested = number();
+		const { guideline } = await api.get<{ guideline: GuidelineSummary }>(
+			`/api/guidelines/${guidelineId}`,
+			undefined,
+			signal
+		);
+		const n = requested ?? guideline.current?.number ?? 1;
+		const [{ version }, { rubrics }] = await Promise.all([
+			api.get<{ version: GuidelineVersionView }>(`/api/guidelines/${guidelineId}/versions/${n}`, undefined, signal),
+			api.get<{ rubrics: Rubric[] }>(`/api/projects/${guideline.projectId}/rubrics`, undefined, signal)
+		]);
+		return {
+			title: guideline.title,
+			version,
+			labels: Object.fromEntries(rubrics.flatMap((r) => r.dimensions.map((d) => [d.key, d.label])))
+		};
+	};
+	return new Query(load);
+}
+
+/** One published version of a guideline; idle while `number()` is null or 0. */
+export function guidelineVersion(id: () => string, number: () => number | null): Query<GuidelineVersionView> {
+	return new Query((signal) => {
+		const n = number();
+		if (!n) return null;
+		return api
+			.get<{ version: GuidelineVersionView }>(`/api/guidelines/${id()}/versions/${n}`, undefined, signal)
+			.then((r) => r.version);
+	});
+}
+
+/** The word-level diff between two versions (`from` 0 is the empty document); idle while `range()` is null. */
+export function guidelineDiff(
+	id: () => string,
+	range: () => { from: number; to: number } | null
+): Query<GuidelineDiffView> {
+	return new Query((signal) => {
+		const r = range();
+		if (!r) return null;
+		return api
+			.get<{ diff: GuidelineDiffView }>(`/api/guidelines/${id()}/diff`, { from: r.from, to: r.to }, signal)
+			.then((res) => res.diff);
+	});
+}
+
+export interface VersionAcks {
+	acks: AckRow[];
+	acknowledged: number;
+	pending: number;
+}
+
+/** Who acknowledged one version (leads, managers). */
+export function versionAcks(id: () => string, number: () => number): Query<VersionAcks> {
+	return new Query((signal) =>
+		api.get<VersionAcks>(`/api/guidelines/${id()}/versions/${number()}/acks`, undefined, signal)
+	);
 }
