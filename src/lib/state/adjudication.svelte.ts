@@ -1,28 +1,34 @@
 // One adjudication: the escalation detail from REST (item, evaluations, agreement, guideline), kept current as
 // decisions arrive — from the caller's own REST answers and from the server's mirror in the room's `state` map
 // (another lead's claim or verdict shows up without a reload). The room's conversation is handled elsewhere.
-import { api, ApiError } from './api';
+// The escalation id is read reactively (navigating to another escalation loads it, aborting the previous load).
+import { api, type ApiError } from './api';
+import { Query } from './query.svelte';
 import type { EscalationDetail, EscalationView } from '$lib/shared/escalation';
 
 export class Adjudication {
-	detail = $state<EscalationDetail | null>(null);
-	error = $state<ApiError | null>(null);
-	loading = $state(true);
+	readonly #query: Query<EscalationDetail>;
 
-	constructor(readonly escalationId: string) {
-		void this.load();
+	constructor(escalationId: () => string) {
+		this.#query = new Query((signal) =>
+			api.get<EscalationDetail>(`/api/escalations/${escalationId()}`, undefined, signal)
+		);
 	}
 
-	async load(): Promise<void> {
-		this.loading = true;
-		try {
-			this.detail = await api.get<EscalationDetail>(`/api/escalations/${this.escalationId}`);
-			this.error = null;
-		} catch (err) {
-			this.error = err instanceof ApiError ? err : new ApiError(0, 'internal', String(err));
-		} finally {
-			this.loading = false;
-		}
+	get detail(): EscalationDetail | null {
+		return this.#query.data;
+	}
+
+	get error(): ApiError | null {
+		return this.#query.error;
+	}
+
+	get loading(): boolean {
+		return this.#query.loading;
+	}
+
+	load(): Promise<void> {
+		return this.#query.reload();
 	}
 
 	/**

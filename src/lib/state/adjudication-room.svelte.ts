@@ -1,13 +1,13 @@
 // The conversation side of an adjudication room (`item:<itemId>`), on the shared CollabRoom binding: the
 // discussion, live score proposals (`annotations.proposals`, one entry per person; conversation, not decisions)
 // and presence; escalation views the server mirrors into `state` are handed to `onEscalation` as they change.
-import { CollabRoom } from '$lib/state/room.svelte';
+import { CollabRoom } from './room.svelte';
 import { annotationsOf, stateOf, type Author } from '$lib/collab/room-doc';
 import { roomName } from '$lib/shared/rooms';
 import type { Scores } from '$lib/shared/evaluation';
 import { PROPOSALS_KEY, type EscalationView, type ScoreProposal } from '$lib/shared/escalation';
 import * as Y from 'yjs';
-import { anchorKey, type CommentAnchor } from './anchors';
+import { anchorKey, type CommentAnchor } from '$lib/components/escalation/anchors';
 
 const ESCALATION_PREFIX = 'escalation:';
 
@@ -46,7 +46,8 @@ export class AdjudicationRoomState {
 		this.room = new CollabRoom(roomName('item', itemId), me);
 		const state = stateOf(this.room.doc);
 		const observer = (event: Y.YMapEvent<unknown>) => {
-			for (const key of event.keysChanged) {
+			for (const changed of event.keysChanged) {
+				const key = String(changed);
 				const view = state.get(key);
 				if (key.startsWith(ESCALATION_PREFIX) && typeof view === 'object' && view !== null)
 					onEscalation(view as EscalationView);

@@ -1,0 +1,165 @@
+// One guideline document as a page sees it: its summary, published versions and latest version (loaded through
+// the API), and the live draft room. Guarantees: the room is joined only after the first load (the GET seeds an
+// empty draft from the latest version), at most one room is open per document, and it is destroyed when the
+// owning component goes away or the guideline id changes (the $effect cleanup closes the old socket first).
+import { api, ApiError } from './api';
+import { CollabRoom } from './room.svelte';
+import { Query } from './query.svelte';
+import type { Rubric } from '$lib/shared/rubric';
+import { session } from './session.svelte';
+import { roomName } from '$lib/shared/rooms';
+import type { Loader } from './query.svelte';
+import type {
+	AckRow,
+	GuidelineDiffView,
+	GuidelineSummary,
+	GuidelineVersionSummary,
+	GuidelineVersionView,
+	ProposalCase
+} from '$lib/shared/guideline';
+
+export class GuidelineDocument {
+	guideline = $state<GuidelineSummary | null>(null);
+	versions = $state<GuidelineVersionSummary[]>([]);
+	latest = $state<GuidelineVersionView | null>(null);
+	failure = $state<ApiError | null>(null);
+	room = $state<CollabRoom | null>(null);
+
+	/** The project's rubrics, for dimension labels. */
+	readonly rubrics: Query<{ rubrics: Rubric[] }>;
+
+	readonly #id: () => string;
+
+	/** Both ids are read reactively: when the guideline id changes, the document reloads and the room is replaced. */
+	constructor(projectId: () => string, id: () => string) {
+		this.#id = id;
+		this.rubrics = new Query((signal) =>
+			api.get<{ rubrics: Rubric[] }>(`/api/projects/${projectId()}/rubrics`, undefined, signal)
+		);
+		$effect(() => {
+			const guidelineId = this.#id();
+			let joined: CollabRoom | null = null;
+			let left = false;
+			void this.#load(guidelineId).then(() => {
+				if (left || !this.guideline || !session.user) return;
+				joined = this.room = new CollabRoom(roomName('guideline', guidelineId), session.user);
+			});
+			return () => {
+				left = true;
+				joined?.destroy();
+				if (this.room === joined) this.room = null;
+			};
+		});
+	}
+
+	/** Loads summary, versions and latest version again (after a publication or an acknowledgement). */
+	reload = (): Promise<void> => this.#load(this.#id());
+
+	/** The case for proposing a change from an escalation or calibration (`source` is its id). */
+	async proposal(source: string): Promise<ProposalCase | null> {
+		try {
+			return (await api.get<{ case: ProposalCase }>(`/api/guidelines/${this.#id()}/proposal`, { source })).case;
+		} catch (err) {
+			this.failure = asApiError(err);
+			return null;
+		}
+	}
+
+	async #load(id: string): Promise<void> {
+		try {
+			const { guideline } = await api.get<{ guideline: GuidelineSummary }>(`/api/guidelines/${id}`);
+			const { versions } = await api.get<{ versions: GuidelineVersionSummary[] }>(`/api/guidelines/${id}/versions`);
+			const latest = versions[0]
+				? (await api.get<{ version: GuidelineVersionView }>(`/api/guidelines/${id}/versions/${versions[0].number}`))
+						.version
+				: null;
+			if (id !== this.#id()) return;
+			this.guideline = guideline;
+			this.versions = versions;
+			this.latest = latest;
+			this.failure = null;
+		} catch (err) {
+			if (id === this.#id()) this.failure = asApiError(err);
+		}
+	}
+}
+
+function asApiError(err: unknown): ApiError {
+	return err instanceof ApiError ? err : new ApiError(0, 'internal', String(err));
+}
+
+/** The guidelines of a project (reloads when the project id changes). */
+export function guidelineList(pid: () => string): Query<{ guidelines: GuidelineSummary[] }> {
+	return new Query((signal) =>
+		api.get<{ guidelines: GuidelineSummary[] }>(`/api/projects/${pid()}/guidelines`, undefined, signal)
+	);
+}
+
+export interface Printable {
+	title: string;
+	version: GuidelineVersionView;
+	/** Rubric dimension key → label. */
+	labels: Record<string, string>;
+}
+
+/** The guideline's title and one version (the current one when `number()` is null), with dimension labels. */
+export function printableGuideline(id: () => string, number: () => number | null): Query<Printable> {
+	const load: Loader<Printable> = async (signal) => {
+		const guidelineId = id();
+		const requested = number();
+		const { guideline } = await api.get<{ guideline: GuidelineSummary }>(
+			`/api/guidelines/${guidelineId}`,
+			undefined,
+			signal
+		);
+		const n = requested ?? guideline.current?.number ?? 1;
+		const [{ version }, { rubrics }] = await Promise.all([
+			api.get<{ version: GuidelineVersionView }>(`/api/guidelines/${guidelineId}/versions/${n}`, undefined, signal),
+			api.get<{ rubrics: Rubric[] }>(`/api/projects/${guideline.projectId}/rubrics`, undefined, signal)
+		]);
+		return {
+			title: guideline.title,
+			version,
+			labels: Object.fromEntries(rubrics.flatMap((r) => r.dimensions.map((d) => [d.key, d.label])))
+		};
+	};
+	return new Query(load);
+}
+
+/** One published version of a guideline; idle while `number()` is null or 0. */
+export function guidelineVersion(id: () => string, number: () => number | null): Query<GuidelineVersionView> {
+	return new Query((signal) => {
+		const n = number();
+		if (!n) return null;
+		return api
+			.get<{ version: GuidelineVersionView }>(`/api/guidelines/${id()}/versions/${n}`, undefined, signal)
+			.then((r) => r.version);
+	});
+}
+
+/** The word-level diff between two versions (`from` 0 is the empty document); idle while `range()` is null. */
+export function guidelineDiff(
+	id: () => string,
+	range: () => { from: number; to: number } | null
+): Query<GuidelineDiffView> {
+	return new Query((signal) => {
+		const r = range();
+		if (!r) return null;
+		return api
+			.get<{ diff: GuidelineDiffView }>(`/api/guidelines/${id()}/diff`, { from: r.from, to: r.to }, signal)
+			.then((res) => res.diff);
+	});
+}
+
+export interface VersionAcks {
+	acks: AckRow[];
+	acknowledged: number;
+	pending: number;
+}
+
+/** Who acknowledged one version (leads, managers). */
+export function versionAcks(id: () => string, number: () => number): Query<VersionAcks> {
+	return new Query((signal) =>
+		api.get<VersionAcks>(`/api/guidelines/${id()}/versions/${number()}/acks`, undefined, signal)
+	);
+}
