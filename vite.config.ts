@@ -1,5 +1,5 @@
 import { sveltekit } from '@sveltejs/kit/vite';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 const apiTarget = `http://127.0.0.1:${process.env.API_PORT ?? 3001}`;
 
@@ -19,6 +19,20 @@ export default defineConfig({
 		testTimeout: 30_000,
 		hookTimeout: 120_000,
 		fileParallelism: true,
-		maxWorkers: 2
+		maxWorkers: 2,
+		projects: [
+			{ extends: true, test: { name: 'node', exclude: [...configDefaults.exclude, 'tests/**/*.svelte.test.ts'] } },
+			// State classes under runes: compiled for the browser so effects run; no server build, no DOM.
+			{
+				plugins: [sveltekit()],
+				resolve: { conditions: ['browser'] },
+				test: {
+					name: 'client',
+					include: ['tests/**/*.svelte.test.ts'],
+					environment: './tests/fixtures/client-environment.ts',
+					server: { deps: { inline: ['svelte'] } }
+				}
+			}
+		]
 	}
 });

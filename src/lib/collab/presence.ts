@@ -1,6 +1,6 @@
 // The awareness (presence) state every client publishes in a room, and helpers to show it. The server stamps
 // `user.id` and `user.name` with the authenticated identity; `color` and `focus` are the client's own.
-export interface PresenceUser {
+interface PresenceUser {
 	id: string;
 	name: string;
 	color: string;

@@ -37,7 +37,7 @@ export const annotationsOf = (doc: Y.Doc) => doc.getMap<unknown>(ROOM_KEYS.annot
 export const stateOf = (doc: Y.Doc) => doc.getMap<unknown>(ROOM_KEYS.state);
 
 /** A random id that works in insecure contexts too (crypto.randomUUID needs https). */
-export function newCollabId(): string {
+function newCollabId(): string {
 	const bytes = crypto.getRandomValues(new Uint8Array(12));
 	return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -45,10 +45,6 @@ export function t(key: string, params: Record<string, string | number> = {}): st
 }
 
 /** Every message key of every feature, for the completeness test. */
-export function allMessages() {
-	return dictionaries;
-}
-
 export function formatNumber(n: number, digits = 2): string {
 	return new Intl.NumberFormat(i18n.locale, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(n);
 }

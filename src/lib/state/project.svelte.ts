@@ -1,7 +1,8 @@
 // The open project (name, settings, caller's role) and its rubrics, shared by every page under /projects/:pid.
 import { api } from './api';
-import type { ProjectView } from '$lib/shared/api-types';
+import type { ItemSummary, ProjectView } from '$lib/shared/api-types';
 import type { Rubric } from '$lib/shared/rubric';
+import { Query } from './query.svelte';
 import { Resource } from './resource.svelte';
 
 export interface ProjectContext {
@@ -9,12 +10,41 @@ export interface ProjectContext {
 	rubrics: Rubric[];
 }
 
+async function fetchProject(pid: string, signal?: AbortSignal): Promise<ProjectContext> {
+	const [{ project }, { rubrics }] = await Promise.all([
+		api.get<{ project: ProjectView }>(`/api/projects/${pid}`, undefined, signal),
+		api.get<{ rubrics: Rubric[] }>(`/api/projects/${pid}/rubrics`, undefined, signal)
+	]);
+	return { project, rubrics };
+}
+
+/**
+ * The project and its rubrics as a Query: create once while the page initialises; it reloads when `pid()`
+ * changes (client-side navigation to another project) and aborts the previous request.
+ */
+export function projectQuery(pid: () => string | null | undefined): Query<ProjectContext> {
+	return new Query((signal) => {
+		const id = pid();
+		return id ? fetchProject(id, signal) : null;
+	});
+}
+
+/** @deprecated Use projectQuery at init; kept until the calibration/guideline pages are migrated. */
 export function loadProject(pid: string): Resource<ProjectContext> {
-	return new Resource(async () => {
-		const [{ project }, { rubrics }] = await Promise.all([
-			api.get<{ project: ProjectView }>(`/api/projects/${pid}`),
-			api.get<{ rubrics: Rubric[] }>(`/api/projects/${pid}/rubrics`)
-		]);
-		return { project, rubrics };
+	return new Resource(() => fetchProject(pid));
+}
+
+export interface ItemPage {
+	items: ItemSummary[];
+	total: number;
+}
+
+/** One page of a project's items, filtered by modality; reloads (aborting the last request) when an argument changes. */
+export function projectItemsQuery(
+	args: () => { pid: string; modality: string; limit: number; offset: number }
+): Query<ItemPage> {
+	return new Query((signal) => {
+		const { pid, ...query } = args();
+		return api.get<ItemPage>(`/api/projects/${pid}/items`, query, signal);
 	});
 }

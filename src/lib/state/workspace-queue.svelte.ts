@@ -22,7 +22,7 @@ export interface QueueFilters {
 const filterKey = (pid: string) => `concord.queue.${pid}`;
 const lastKey = (pid: string) => `concord.lastItem.${pid}`;
 
-export function loadFilters(pid: string): QueueFilters {
+function loadFilters(pid: string): QueueFilters {
 	try {
 		const raw = JSON.parse(sessionStorage.getItem(filterKey(pid)) ?? '{}') as Partial<QueueFilters>;
 		return { modality: raw.modality ?? '', language: raw.language ?? '' };
@@ -31,7 +31,7 @@ export function loadFilters(pid: string): QueueFilters {
 	}
 }
 
-export function saveFilters(pid: string, f: QueueFilters): void {
+function saveFilters(pid: string, f: QueueFilters): void {
 	sessionStorage.setItem(filterKey(pid), JSON.stringify(f));
 }
 
@@ -44,7 +44,7 @@ export function lastItem(pid: string): string | null {
 	return localStorage.getItem(lastKey(pid));
 }
 
-export function fetchQueue(pid: string, f: QueueFilters): Promise<QueueResponse> {
+function fetchQueue(pid: string, f: QueueFilters): Promise<QueueResponse> {
 	return api.get<QueueResponse>(`/api/projects/${pid}/queue`, { modality: f.modality, language: f.language });
 }
 

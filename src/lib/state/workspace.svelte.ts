@@ -18,7 +18,7 @@ import {
 } from '$lib/components/workspace/evaluation-draft';
 import { TimeTracker } from '$lib/components/workspace/time-tracker';
 
-export const AUTOSAVE_MS = 1200;
+const AUTOSAVE_MS = 1200;
 
 export type SaveStatus = 'idle' | 'pending' | 'saving' | 'saved' | 'error' | 'unsaved-edit';
 

@@ -50,7 +50,7 @@ interface LinesOptions {
 }
 
 /** Dashed reference lines across the plot at given values of the value axis, labelled at the end. */
-export const thresholdLines: Plugin<'bar' | 'line'> = {
+const thresholdLines: Plugin<'bar' | 'line'> = {
 	id: 'concordLines',
 	afterDatasetsDraw(chart, _args, options) {
 		const { lines, horizontal, font } = options as unknown as LinesOptions;

@@ -66,9 +66,6 @@ export const toneColor = (tone: 'ok' | 'warn' | 'bad') => `--${tone}`;
 
 /** Band of a kappa-type value (Landis & Koch). */
 export const kappaBand = (value: number): Band => interpretation(value, 'landis-koch').band;
-/** Band of an alpha value (Krippendorff: 0.667 / 0.8). */
-export const alphaBand = (value: number): Band => interpretation(value, 'krippendorff').band;
-
 export function coef(value: number | null | undefined, digits = 2): string {
 	return value === null || value === undefined ? '—' : formatNumber(value, digits);
 }

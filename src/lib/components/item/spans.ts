@@ -37,7 +37,7 @@ export function segmentText(text: string, spans: { start: number; end: number }[
 }
 
 /** Every index where `quote` occurs in `text`. */
-export function occurrences(text: string, quote: string): number[] {
+function occurrences(text: string, quote: string): number[] {
 	const out: number[] = [];
 	if (!quote) return out;
 	for (let at = text.indexOf(quote); at >= 0; at = text.indexOf(quote, at + 1)) out.push(at);

@@ -3,7 +3,7 @@
 // annotatable field on the page (each field adds and removes only its own ranges).
 
 /** Characters of `root`'s text before the point (node, offset). */
-export function textOffset(root: Node, node: Node, offset: number): number {
+function textOffset(root: Node, node: Node, offset: number): number {
 	const r = document.createRange();
 	r.selectNodeContents(root);
 	r.setEnd(node, offset);
