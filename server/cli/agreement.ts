@@ -12,7 +12,8 @@ import {
 	type Metric,
 	type Weights
 } from '#shared/agreement/index';
-import { CsvError, readRatingsCsv } from './csv-ratings';
+import { readRatingsCsv } from './csv-ratings';
+import { CsvLineError } from '../domain/csv';
 
 export const AGREEMENT_USAGE = `usage: concord agreement FILE.csv [options]
 
@@ -148,7 +149,7 @@ export async function runAgreement(argv: string[]): Promise<number> {
 	} catch (err) {
 		const e = err as NodeJS.ErrnoException;
 		const message =
-			err instanceof CsvError
+			err instanceof CsvLineError
 				? `${options.file}: ${e.message}`
 				: e.code
 					? `cannot read ${options.file}: ${e.message}`

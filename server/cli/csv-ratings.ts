@@ -1,20 +1,11 @@
 // Streams a long-format ratings CSV (header naming item, rater and value columns, in any order; other columns are
 // ignored) line by line into a columnar RatingTable, so millions of rows stay in typed arrays. An empty value is a
 // missing rating. Values stay numbers while every value parses as one; the first non-numeric value turns all values
-// into category labels. Malformed input throws CsvError with the 1-based line number. Parsing is csv-parse's
-// (RFC 4180: quoted fields may hold commas, doubled quotes and line breaks; BOM and CRLF are accepted), streamed.
+// into category labels. Malformed input throws CsvLineError with the 1-based line number. Parsing is readCsv's
+// (csv-parse, streamed).
 import { createReadStream } from 'node:fs';
-import { parse, CsvError as ParseError, type Info } from 'csv-parse';
+import { CsvLineError, readCsv } from '../domain/csv';
 import { sortLabels, type RatingTable } from '#shared/agreement/index';
-
-export class CsvError extends Error {
-	constructor(
-		readonly line: number,
-		message: string
-	) {
-		super(line > 0 ? `line ${line}: ${message}` : message);
-	}
-}
 
 class Growable<T extends Int32Array | Float64Array> {
 	length = 0;
@@ -55,49 +46,7 @@ function ids() {
 	};
 }
 
-/** The parser's records; its syntax errors become CsvError naming the line where the bad record starts. */
-async function* readRecords(records: AsyncIterable<{ record: string[]; info: Info }>) {
-	try {
-		for await (const entry of records) yield entry;
-	} catch (err) {
-		if (err instanceof ParseError) {
-			const { lines } = err as ParseError & { lines?: number };
-			throw new CsvError(lines ?? 0, parserMessage(err));
-		}
-		throw err;
-	}
-}
-
-/**
- * csv-parse reports the line a record ends on and counts CR and LF inside quotes as a line each; this gives the
- * line a record starts on, a CRLF counting as one break (as editors number lines).
- */
-function lineCounter() {
-	let extra = 0;
-	return (fields: string[], info: Info): number => {
-		let breaks = 0;
-		let crlf = 0;
-		for (const field of fields) {
-			breaks += field.match(/[\r\n]/g)?.length ?? 0;
-			crlf += field.match(/\r\n/g)?.length ?? 0;
-		}
-		const start = info.lines - breaks - extra;
-		extra += crlf;
-		return start;
-	};
-}
-
-function parserMessage(err: InstanceType<typeof ParseError>): string {
-	if (err.code === 'CSV_QUOTE_NOT_CLOSED') return 'unterminated quoted field';
-	return err.message.replace(/^Invalid [^:]*: /, '');
-}
-
 export async function readRatingsCsv(path: string): Promise<RatingTable> {
-	const file = createReadStream(path);
-	const parser = file.pipe(parse({ bom: true, info: true, skip_empty_lines: true, relax_column_count: true }));
-	// pipe() does not forward a read error (missing file, directory): the parser fails with it instead.
-	file.on('error', (err) => parser.destroy(err));
-	const records = parser as AsyncIterable<{ record: string[]; info: Info }>;
 	const items = ids();
 	const raters = ids();
 	const itemIndex = new Growable(new Int32Array(1024));
@@ -106,14 +55,12 @@ export async function readRatingsCsv(path: string): Promise<RatingTable> {
 	const labels = ids();
 	let numeric = true;
 	let columns: { item: number; rater: number; value: number; count: number } | null = null;
-	const startLine = lineCounter();
-	for await (const { record: fields, info } of readRecords(records)) {
-		const lineNo = startLine(fields, info);
+	for await (const { line: lineNo, fields } of readCsv(createReadStream(path))) {
 		if (!columns) {
 			const names = fields.map((f) => f.trim().toLowerCase());
 			const [item, rater, value] = ['item', 'rater', 'value'].map((n) => names.indexOf(n));
 			if (item < 0 || rater < 0 || value < 0)
-				throw new CsvError(
+				throw new CsvLineError(
 					lineNo,
 					`the header must name the columns item, rater and value (found: ${fields.join(',')})`
 				);
@@ -121,12 +68,12 @@ export async function readRatingsCsv(path: string): Promise<RatingTable> {
 			continue;
 		}
 		if (fields.length !== columns.count)
-			throw new CsvError(lineNo, `expected ${columns.count} fields, found ${fields.length}`);
+			throw new CsvLineError(lineNo, `expected ${columns.count} fields, found ${fields.length}`);
 		const item = fields[columns.item].trim();
 		const rater = fields[columns.rater].trim();
 		const text = fields[columns.value].trim();
-		if (!item) throw new CsvError(lineNo, 'the item is empty');
-		if (!rater) throw new CsvError(lineNo, 'the rater is empty');
+		if (!item) throw new CsvLineError(lineNo, 'the item is empty');
+		if (!rater) throw new CsvLineError(lineNo, 'the rater is empty');
 		if (!text) continue;
 		itemIndex.push(items.of(item));
 		raterIndex.push(raters.of(rater));
@@ -140,7 +87,7 @@ export async function readRatingsCsv(path: string): Promise<RatingTable> {
 			values.push(labels.of(Number.isFinite(number) ? String(number) : text));
 		}
 	}
-	if (!columns) throw new CsvError(0, 'the file is empty (expected a header naming item, rater, value)');
+	if (!columns) throw new CsvLineError(0, 'the file is empty (expected a header naming item, rater, value)');
 	const table: RatingTable = {
 		itemIndex: itemIndex.done(),
 		raterIndex: raterIndex.done(),

@@ -29,7 +29,7 @@ export interface PreparedArchive {
 	/** items.jsonl extracted to the staging folder. */
 	itemsPath: string;
 	/** Rewrites relative `src` paths of one raw record to /media/<sha256>; returns problems. */
-	resolveMedia(raw: unknown): string[];
+	resolveMedia: (raw: unknown) => string[];
 	/** Media the accepted records referenced (to record in the transaction). */
 	referenced(): StoredMedia[];
 	has(sha256: string): boolean;

@@ -5,7 +5,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 
 const CHUNK = 1 << 16;
 
-export function* readTextChunks(path: string): Generator<string> {
+function* readTextChunks(path: string): Generator<string> {
 	const fd = openSync(path, 'r');
 	const decoder = new TextDecoder('utf-8');
 	const buf = Buffer.allocUnsafe(CHUNK);

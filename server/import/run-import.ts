@@ -1,5 +1,5 @@
-// Runs one item import end to end: the body is spooled to disk, read back record by record (JSONL and CSV as
-// streams; a Label Studio file is one JSON array), validated, and inserted in ONE transaction. Any bad record
+// Runs one item import end to end: the body is spooled to disk, read back record by record (JSONL as a stream,
+// CSV through the record file csv-parse makes of it, a Label Studio file as one JSON array), validated, and inserted in ONE transaction. Any bad record
 // rolls the whole transaction back and the error lists every bad line (up to MAX_LISTED_PROBLEMS): nothing is
 // half-imported. Re-importing a file skips the items already there (stable external ids). A zip archive is
 // validated completely (archive limits, then every record, without writing) before its media enter the store,
@@ -14,10 +14,10 @@ import { ImportBatch, jsonlRecord, MAX_LISTED_PROBLEMS, type BatchOptions } from
 import type { ItemInput } from '#shared/items';
 import type { Db } from '../db/client';
 import { csvLayout, csvRowToItem, labelStudioToItem, type CsvLayout } from '../domain/item-import-formats';
-import { CsvReader, type CsvRecord } from '../domain/csv';
-import { readLines, readTextChunks } from './line-reader';
+import { csvImportRecords, csvRecordFile } from './csv-records';
+import { readLines } from './line-reader';
 import { prepareArchive, type PreparedArchive } from './archive';
-import { spoolBody } from './spool';
+import { spoolBody, type TempPath } from './spool';
 import { ZipError } from './zip-archive';
 import type { MediaPublication } from '../db/media-store';
 import { IMPORT_FORMATS, type ImportFormat, type ImportResult } from '#shared/imports';
@@ -33,28 +33,23 @@ function* jsonlRecords(path: string): Generator<ImportRecord> {
 	}
 }
 
+/** `path` is the record file csvRecordFile made of the upload. */
 function* csvRecords(path: string): Generator<ImportRecord> {
-	const reader = new CsvReader();
 	let layout: CsvLayout | null = null;
-	let headerProblem = false;
-	function* take(records: CsvRecord[]): Generator<ImportRecord> {
-		for (const record of records) {
-			if (record.problem) yield { line: record.line, problem: record.problem };
-			else if (headerProblem) continue;
-			else if (!layout) {
-				const read = csvLayout(record.fields, record.line);
-				if ('problem' in read) {
-					headerProblem = true;
-					yield { line: read.problem.line, problem: read.problem.message };
-				} else layout = read.layout;
-			} else {
-				const row = csvRowToItem(layout, record.fields);
-				yield 'value' in row ? { line: record.line, value: row.value } : { line: record.line, problem: row.message };
+	for (const record of csvImportRecords(path)) {
+		if ('problem' in record) yield record;
+		else if (!layout) {
+			const read = csvLayout(record.fields, record.line);
+			if ('problem' in read) {
+				yield { line: read.problem.line, problem: read.problem.message };
+				return;
 			}
+			layout = read.layout;
+		} else {
+			const row = csvRowToItem(layout, record.fields);
+			yield 'value' in row ? { line: record.line, value: row.value } : { line: record.line, problem: row.message };
 		}
 	}
-	for (const chunk of readTextChunks(path)) yield* take(reader.push(chunk));
-	yield* take(reader.end());
 }
 
 function* labelStudioRecords(path: string): Generator<ImportRecord> {
@@ -161,6 +156,7 @@ export async function importItems(
 	body: ReadableStream<Uint8Array> | null
 ): Promise<ImportResult> {
 	const upload = await spoolBody(body, deps.config.dataDir, deps.config.maxImportBytes);
+	let csv: TempPath | null = null;
 	let archive: PreparedArchive | null = null;
 	let publication: MediaPublication | null = null;
 	try {
@@ -170,7 +166,9 @@ export async function importItems(
 			checkRecords(format, archive.itemsPath, batchOptions(deps.db, actor, archive), () => false);
 			publication = archive.publish();
 		}
-		const result = insertAll(deps, projectId, actor, format, archive?.itemsPath ?? upload.path, archive);
+		if (format === 'csv') csv = await csvRecordFile(upload.path, deps.config.dataDir);
+		const path = archive?.itemsPath ?? csv?.path ?? upload.path;
+		const result = insertAll(deps, projectId, actor, format, path, archive);
 		publication?.settle(() => true);
 		return result;
 	} catch (err) {
@@ -178,6 +176,7 @@ export async function importItems(
 		throw err;
 	} finally {
 		archive?.remove();
+		csv?.remove();
 		upload.remove();
 	}
 }

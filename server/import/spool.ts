@@ -13,12 +13,14 @@ import { mediaDir } from '../db/media-store';
 export interface TempFile {
 	path: string;
 	size: number;
-	remove(): void;
+	remove: () => void;
 }
 
 const tempDir = (dataDir: string) => join(dataDir, 'tmp');
 
-export function tempPath(dataDir: string, suffix: string): { path: string; remove(): void } {
+export type TempPath = Pick<TempFile, 'path' | 'remove'>;
+
+export function tempPath(dataDir: string, suffix: string): TempPath {
 	const dir = tempDir(dataDir);
 	mkdirSync(dir, { recursive: true });
 	const path = join(dir, `${newId()}.${suffix}`);

@@ -108,7 +108,7 @@ describe('concord agreement', () => {
 	it('an unterminated quote and a header without the needed columns are reported with their line', async () => {
 		const quote = await concord('agreement', csv('quote.csv', 'item,rater,value\n1,a,"open\n'));
 		expect(quote.code).toBe(2);
-		expect(quote.stderr).toContain('line 2: unterminated quoted field');
+		expect(quote.stderr).toContain('line 2: a quoted field is never closed');
 		const header = await concord('agreement', csv('header.csv', 'id,who,score\n1,a,3\n'));
 		expect(header.code).toBe(2);
 		expect(header.stderr).toContain('line 1: the header must name the columns item, rater and value');
