@@ -15,7 +15,7 @@ const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), '../..
 export interface OpenedDb {
 	db: Db;
 	sqlite: Database.Database;
-	close(): void;
+	close: () => void;
 }
 
 export function openDb(dataDir: string): OpenedDb {

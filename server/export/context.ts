@@ -20,7 +20,7 @@ export interface ExportContext {
 	/** Every rubric version of the project, oldest first. */
 	rubrics: ExportRubric[];
 	rubricById: Map<string, ExportRubric>;
-	release(): void;
+	release: () => void;
 }
 
 export function openExport(main: Database.Database, projectId: string, filters: ExportFilters): ExportContext {
