@@ -8,7 +8,6 @@ import { fileURLToPath } from 'node:url';
 import * as schema from '../../drizzle/schema';
 
 export type Db = BetterSQLite3Database<typeof schema>;
-export { schema };
 
 const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle/migrations');
 

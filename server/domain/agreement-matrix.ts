@@ -7,7 +7,7 @@ import type { AgreementFilters, AgreementMatrix, MatrixCell } from '#shared/agre
 import { dimensionRef, type DimensionRatings, type RatingSet } from './agreement-ratings';
 import { figure, type Person } from './agreement-report';
 
-export function matrixDimension(set: RatingSet): DimensionRatings | null {
+function matrixDimension(set: RatingSet): DimensionRatings | null {
 	return set.dimensions.reduce<DimensionRatings | null>(
 		(best, d) => (!best || d.ratings.length > best.ratings.length ? d : best),
 		null

@@ -110,7 +110,7 @@ function evaluatorDimension(
 	return out;
 }
 
-export function evaluatorViews(
+function evaluatorViews(
 	set: RatingSet,
 	rows: readonly ScoredEvaluation[],
 	gold: ReadonlyMap<string, Record<string, unknown>>,

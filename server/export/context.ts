@@ -5,7 +5,7 @@ import type { RubricDefinition } from '#shared/rubric';
 import { projectName, projectRubrics, type ExportFilters } from '../db/export-queries';
 import { closeSnapshot, openSnapshot, type Snapshot } from './snapshot';
 
-export interface ExportRubric {
+interface ExportRubric {
 	id: string;
 	name: string;
 	version: number;

@@ -18,7 +18,7 @@ import { seedWorld, type Person, type World } from './world';
 
 export { eventually } from '../fixtures/server';
 
-export interface WsLike {
+interface WsLike {
 	readyState: number;
 	binaryType: string;
 	send(data: Uint8Array | string): void;

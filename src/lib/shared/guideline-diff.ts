@@ -6,7 +6,7 @@ import { diffArrays, diffWordsWithSpace } from 'diff';
 import type { PmNode } from './markdown-doc';
 import { docToMarkdown, exampleKind, headingLevel } from './doc-markdown';
 
-export type DiffOp = 'same' | 'ins' | 'del';
+type DiffOp = 'same' | 'ins' | 'del';
 export interface DiffPart {
 	op: DiffOp;
 	value: string;
