@@ -1,2 +1,2 @@
 // Resolver aliases for dependency-cruiser only (SvelteKit's `$lib`); not a build configuration.
-module.exports = { resolve: { alias: { $lib: require('node:path').resolve(__dirname, 'src/lib') } } };
+module.exports = { resolve: { alias: { $lib: `${__dirname}/src/lib` } } };

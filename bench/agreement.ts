@@ -98,7 +98,7 @@ function report(label: string, ours: Timing<number>, fromRows: Timing<number>, r
 	);
 }
 
-export async function run(): Promise<void> {
+export function run(): void {
 	console.log(
 		`medians of wall-clock and process CPU time; 1-minute load average ${loadavg()[0].toFixed(1)} (wall time inflates on a busy machine)`
 	);
@@ -133,4 +133,4 @@ export async function run(): Promise<void> {
 	);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await run();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) run();

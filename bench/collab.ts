@@ -41,8 +41,8 @@ const now = () => performance.now();
 interface Target {
 	name: string;
 	url: (n: number, round: number) => string;
-	memory(): Promise<number>;
-	stop(): Promise<void>;
+	memory: () => Promise<number>;
+	stop: () => Promise<void>;
 }
 
 function freePort(): Promise<number> {
@@ -65,7 +65,7 @@ writeFileSync(
 interface Launched {
 	proc: ChildProcess;
 	/** Heap + external bytes after a full GC. */
-	memory(): Promise<number>;
+	memory: () => Promise<number>;
 }
 
 function launch(args: string[], env: Record<string, string>, ready: (out: string) => boolean): Promise<Launched> {
@@ -123,7 +123,7 @@ export async function startConcord(): Promise<Target> {
 		db.insert(items)
 			.values({ id, projectId: project.id, modality: 'text', payload: {}, metadata: {}, createdAt: Date.now() })
 			.run();
-	const token = createApiToken(db, userId, 'bench');
+	const { token } = createApiToken(db, userId, 'bench');
 	close();
 	const port = await freePort();
 	const { proc, memory } = await launch(
@@ -344,7 +344,7 @@ function writeLog(store: RoomStore, room: string, workload: Workload): Y.Doc {
 }
 
 /** Load time of a room whose log holds 50,000 updates, before and after compaction (wall and CPU time). */
-export async function loadFigures(): Promise<void> {
+export function loadFigures(): void {
 	const dir = mkdtempSync(join(tmpdir(), 'concord-load-'));
 	const { db, sqlite, close } = openDb(dir);
 	const store = new RoomStore(db, sqlite);
@@ -358,7 +358,7 @@ export async function loadFigures(): Promise<void> {
 		Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
 	const fingerprint = (d: Y.Doc) =>
 		JSON.stringify([
-			d.getText('draft').toString(),
+			d.getText('draft').toJSON(),
 			d.getArray('discussion').toJSON(),
 			sorted(d.getMap('annotations').toJSON())
 		]);
@@ -455,7 +455,7 @@ export async function run(): Promise<void> {
 			);
 		}
 	}
-	await loadFigures();
+	loadFigures();
 	rmSync(dirname(PRELOAD), { recursive: true, force: true });
 	console.log(
 		`load average at end: ${loadavg()

@@ -10,7 +10,7 @@ const files = readdirSync(here).filter(
 );
 
 for (const file of files.sort()) {
-	const mod = (await import(pathToFileURL(join(here, file)).href)) as { run?: () => Promise<void> };
+	const mod = (await import(pathToFileURL(join(here, file)).href)) as { run?: () => void | Promise<void> };
 	if (typeof mod.run !== 'function') continue;
 	console.log(`\n=== ${file.replace(/\.ts$/, '')} ===`);
 	const started = performance.now();

@@ -1,6 +1,6 @@
 // createApp(deps): the whole HTTP surface. One sub-app per resource under /api, media under /media, and the
 // built web app for everything else. Errors are mapped in one place (http/errors.ts).
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppDeps } from './deps';
 import type { AppEnv } from './http/env';
@@ -41,16 +41,16 @@ export function createApp(deps: AppDeps) {
 
 	const api = new Hono<AppEnv>();
 	api.use('*', resolveCaller, originGuard);
-	// Large bodies are allowed only on the upload routes, which set their own limits.
-	api.use('*', async (c, next) => {
-		if (/\/(items\/import|media)$/.test(c.req.path)) return next();
-		return bodyLimit({
-			maxSize: deps.config.maxJsonBytes,
-			onError: () => {
-				throw new AppError('payload_too_large', 'The request body is larger than 1 MiB');
-			}
-		})(c, next);
+	const jsonBodyLimit = bodyLimit({
+		maxSize: deps.config.maxJsonBytes,
+		onError: () => {
+			throw new AppError('payload_too_large', 'The request body is larger than 1 MiB');
+		}
 	});
+	// Large bodies are allowed only on the upload routes, which set their own limits.
+	const limitBody: MiddlewareHandler<AppEnv> = (c, next) =>
+		/\/(items\/import|media)$/.test(c.req.path) ? next() : jsonBodyLimit(c, next);
+	api.use('*', limitBody);
 	api.route('/health', health);
 	api.route('/auth', authRoutes());
 	api.route('/', me);
@@ -82,5 +82,3 @@ export function createApp(deps: AppDeps) {
 	if (deps.config.appDir) app.route('/', staticApp(deps.config.appDir));
 	return app;
 }
-
-export type AppType = ReturnType<typeof createApp>;

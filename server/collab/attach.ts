@@ -3,8 +3,9 @@
 // the rest of the server uses as `deps.rooms`, and re-checks on membership changes and renames.
 // Returned lifecycle: inject(httpServer) once listening; closeSockets() when the HTTP server stops accepting;
 // shutdown() flushes every room and must run before the database closes.
-import { createNodeWebSocket } from '@hono/node-ws';
+import { createNodeWebSocket, type NodeWebSocket } from '@hono/node-ws';
 import { Hono } from 'hono';
+import type { UpgradeWebSocket } from 'hono/ws';
 import type { AppDeps } from '../deps';
 import { collabOptions, type CollabOptions } from './options';
 import { permissionIn } from './room-access';
@@ -13,9 +14,19 @@ import type { RawSocket } from './connection';
 import { RoomStore, type RoomStorage } from './room-store';
 import { decideUpgrade } from './upgrade';
 
+type ListeningServer = Parameters<NodeWebSocket['injectWebSocket']>[0];
+
+/** What this module uses of @hono/node-ws. `ws` ships no types, so its socket and server are typed once, here. */
+interface NodeWebSocketBoundary {
+	upgradeWebSocket: UpgradeWebSocket<RawSocket>;
+	injectWebSocket: (server: ListeningServer) => void;
+	/** node-ws creates its WebSocketServer without options; ws reads maxPayload from them at each upgrade. */
+	wss: { options: { maxPayload?: number } };
+}
+
 export interface Collab {
 	rooms: RoomRegistry;
-	inject(server: Parameters<ReturnType<typeof createNodeWebSocket>['injectWebSocket']>[0]): void;
+	inject(server: ListeningServer): void;
 	closeSockets(): void;
 	shutdown(): Promise<void>;
 }
@@ -33,14 +44,15 @@ export function attachCollab(
 	deps.events.on('user.renamed', ({ userId, name }) => rooms.renameUser(userId, name));
 
 	const upgrades = new Hono();
-	const { upgradeWebSocket, injectWebSocket, wss } = createNodeWebSocket({ app: upgrades });
-	// node-ws creates its WebSocketServer without options; ws reads maxPayload from them at each upgrade.
-	(wss.options as { maxPayload?: number }).maxPayload = opts.maxMessageBytes;
+	const nodeWs: NodeWebSocketBoundary = createNodeWebSocket({ app: upgrades });
+	const { upgradeWebSocket, injectWebSocket, wss } = nodeWs;
+	wss.options.maxPayload = opts.maxMessageBytes;
 	upgrades.get(
 		'/collab/:room',
 		upgradeWebSocket((c) => {
 			const decision = decideUpgrade(c, deps);
-			return { onOpen: (_event, ws) => rooms.open(ws.raw as unknown as RawSocket, decision) };
+			// node-ws always passes its `ws` socket as `raw`.
+			return { onOpen: (_event, ws) => rooms.open(ws.raw!, decision) };
 		})
 	);
 

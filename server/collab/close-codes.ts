@@ -3,7 +3,7 @@
 import { AppError } from '../domain/errors';
 import { CLOSE_CODES } from '#collab/close-codes';
 
-export { CLOSE_CODES, CLOSE_NORMAL, CLOSE_RESTART, CLOSE_SLOW_CONSUMER, CLOSE_TOO_BIG } from '#collab/close-codes';
+export { CLOSE_CODES, CLOSE_RESTART, CLOSE_SLOW_CONSUMER } from '#collab/close-codes';
 
 export interface CloseDecision {
 	code: number;

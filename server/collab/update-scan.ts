@@ -92,14 +92,20 @@ class UpdateScan {
 		const ref = info & 31;
 		if (ref === GC || ref === SKIP) return r.varUint();
 		if (ref > DOC) throw protocolError(`unknown struct type ${ref}`);
-		if (info & 128) (r.varUint(), r.varUint());
-		if (info & 64) (r.varUint(), r.varUint());
+		if (info & 128) this.id(); // origin
+		if (info & 64) this.id(); // right origin
 		if ((info & 192) === 0) {
 			if (r.varUint() === 1) r.view();
-			else (r.varUint(), r.varUint());
+			else this.id(); // parent item
 			if (info & 32) r.view();
 		}
 		return this.content(ref);
+	}
+
+	/** A struct id: varUint client, varUint clock. */
+	id(): void {
+		this.r.varUint();
+		this.r.varUint();
 	}
 
 	content(ref: number): number {

@@ -8,14 +8,13 @@ import { fileURLToPath } from 'node:url';
 import * as schema from '../../drizzle/schema';
 
 export type Db = BetterSQLite3Database<typeof schema>;
-export { schema };
 
 const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle/migrations');
 
 export interface OpenedDb {
 	db: Db;
 	sqlite: Database.Database;
-	close(): void;
+	close: () => void;
 }
 
 export function openDb(dataDir: string): OpenedDb {

@@ -22,11 +22,7 @@ function person(id: string | null, name: string | null) {
 	return id ? { id, name: name ?? '' } : null;
 }
 
-export function toEscalationView(
-	r: EscalationRow,
-	openerName: string | null,
-	claimerName: string | null
-): EscalationView {
+function toEscalationView(r: EscalationRow, openerName: string | null, claimerName: string | null): EscalationView {
 	const verdict: EscalationVerdict | null = r.verdictScores
 		? {
 				scores: r.verdictScores as EscalationVerdict['scores'],

@@ -1,5 +1,5 @@
 // Evaluations (one per item and evaluator; a draft until submitted) and the guideline version they are made under.
-import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from './client';
 import { evaluations, guidelineAcks, guidelineVersions, guidelines, users } from '../../drizzle/schema';
 import { webSources, type Evaluation, type EvaluationInput } from '#shared/evaluation';
@@ -50,7 +50,7 @@ export function hasAcknowledged(db: Db, versionId: string, userId: string): bool
 		.get();
 }
 
-export function findEvaluation(db: Db, itemId: string, evaluatorId: string) {
+function findEvaluation(db: Db, itemId: string, evaluatorId: string) {
 	return db
 		.select()
 		.from(evaluations)
@@ -127,14 +127,6 @@ export function evaluationsForItems(
 		.orderBy(asc(evaluations.createdAt))
 		.all()
 		.map((r) => toEvaluation(r.e, r.name));
-}
-
-export function pendingReviewCount(db: Db, evaluatorId: string): number {
-	return db
-		.select({ id: evaluations.id })
-		.from(evaluations)
-		.where(and(eq(evaluations.evaluatorId, evaluatorId), isNull(evaluations.submittedAt)))
-		.all().length;
 }
 
 /** Whether the user has a submitted evaluation of the item: the fact the blind rule (domain/blind.ts) turns on. */

@@ -113,7 +113,7 @@ export function getVersion(db: Db, guidelineId: string, number: number): Guideli
 	return { ...summaries(db, [row])[0], content: row.v.content as PmNode, markdown: row.v.markdown };
 }
 
-export function acknowledgedNumber(db: Db, guidelineId: string, userId: string): number | null {
+function acknowledgedNumber(db: Db, guidelineId: string, userId: string): number | null {
 	return (
 		db
 			.select({ n: max(guidelineVersions.number) })

@@ -12,7 +12,7 @@ import { audit } from './audit';
 type ItemRow = typeof items.$inferSelect;
 
 /** Metadata meant for leads (planted errors, why an item is ambiguous); evaluators never receive it. */
-export const LEAD_ONLY_METADATA = ['planted', 'note', 'ambiguous'];
+const LEAD_ONLY_METADATA = ['planted', 'note', 'ambiguous'];
 
 function metadataFor(metadata: Record<string, unknown>, forLead: boolean): Record<string, unknown> {
 	if (forLead) return metadata;

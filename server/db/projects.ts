@@ -92,7 +92,7 @@ export function projectMembers(db: Db, projectId: string) {
 }
 
 type RubricRow = typeof rubrics.$inferSelect;
-export const toRubric = (r: RubricRow): Rubric => ({
+const toRubric = (r: RubricRow): Rubric => ({
 	id: r.id,
 	projectId: r.projectId,
 	name: r.name,

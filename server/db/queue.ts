@@ -9,7 +9,7 @@ import type { Db } from './client';
 import { assignments, evaluations, items } from '../../drizzle/schema';
 import { tx } from './client';
 
-export const RESERVATION_TTL_MS = 2 * 3600 * 1000;
+const RESERVATION_TTL_MS = 2 * 3600 * 1000;
 const BATCH = 3;
 
 export interface QueueFilter {

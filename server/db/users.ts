@@ -6,7 +6,7 @@ import { apiTokens, authSessions, memberships, users } from '../../drizzle/schem
 import type { Membership, User } from '#shared/roles';
 import { newId, newSecret } from '../domain/ids';
 
-export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 type UserRow = typeof users.$inferSelect;
 export const toUser = (u: UserRow): User => ({
@@ -36,7 +36,7 @@ export function createSession(db: Db, userId: string, ttlMs: number): string {
 }
 
 /** A session's id is the hash of its cookie: what the database and the socket registry know it by. */
-export const sessionIdOf = (secret: string) => sha256(secret);
+const sessionIdOf = (secret: string) => sha256(secret);
 
 /** Who a session cookie belongs to, while the session exists and has not expired. */
 export function sessionFor(db: Db, secret: string): { user: User; sessionId: string } | undefined {
@@ -47,10 +47,6 @@ export function sessionFor(db: Db, secret: string): { user: User; sessionId: str
 		.where(and(eq(authSessions.id, sessionIdOf(secret)), gt(authSessions.expiresAt, Date.now())))
 		.get();
 	return row && { user: toUser(row.user), sessionId: row.id };
-}
-
-export function userForSession(db: Db, secret: string): User | undefined {
-	return sessionFor(db, secret)?.user;
 }
 
 /** Ends one session; returns its id (for closing its sockets), or null when there was none. */
@@ -103,10 +99,6 @@ export function tokenFor(db: Db, token: string, now = Date.now()): { user: User;
 		db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id)).run();
 	}
 	return { user: toUser(row.user), tokenId: row.id };
-}
-
-export function userForToken(db: Db, token: string): User | undefined {
-	return tokenFor(db, token)?.user;
 }
 
 export interface ApiTokenSummary {

@@ -25,7 +25,7 @@ import type { Role } from '#shared/roles';
 const here = dirname(fileURLToPath(import.meta.url));
 const readJson = <T>(name: string): T => JSON.parse(readFileSync(join(here, name), 'utf8')) as T;
 
-export const DEMO_USERS: { email: string; name: string; role: Role | 'admin' }[] = [
+const DEMO_USERS: { email: string; name: string; role: Role | 'admin' }[] = [
 	{ email: 'lead@demo.test', name: 'Lea Lima', role: 'lead' },
 	{ email: 'pm@demo.test', name: 'Paulo Mendes', role: 'manager' },
 	{ email: 'ana@demo.test', name: 'Ana Souza', role: 'evaluator' },

@@ -4,10 +4,10 @@
 // shared engine. The dimension is the one asked for, else the one with the most ratings.
 import { cohenKappa, levelToMetric, percentAgreement, toTable, type Rating } from '#shared/agreement/index';
 import type { AgreementFilters, AgreementMatrix, MatrixCell } from '#shared/agreement-report';
-import type { DimensionRatings, RatingSet } from './agreement-ratings';
+import { dimensionRef, type DimensionRatings, type RatingSet } from './agreement-ratings';
 import { figure, type Person } from './agreement-report';
 
-export function matrixDimension(set: RatingSet): DimensionRatings | null {
+function matrixDimension(set: RatingSet): DimensionRatings | null {
 	return set.dimensions.reduce<DimensionRatings | null>(
 		(best, d) => (!best || d.ratings.length > best.ratings.length ? d : best),
 		null
@@ -53,6 +53,5 @@ export function agreementMatrix(
 			});
 		}
 	}
-	const { spec, options, normalize, ...ref } = d.plan;
-	return { filters, dimension: { ...ref, weights }, evaluators, cells };
+	return { filters, dimension: { ...dimensionRef(d.plan), weights }, evaluators, cells };
 }

@@ -26,7 +26,7 @@ export interface DimensionPlan extends DimensionRef {
 	spec: DimensionSpec;
 	options: RubricDimension['options'];
 	/** The rating value of a stored score, or null when it is missing or not a value of the scale. */
-	normalize(value: unknown): RatingValue | null;
+	normalize: (value: unknown) => RatingValue | null;
 }
 
 export interface DimensionRatings {
@@ -56,9 +56,14 @@ function likertRange(d: RubricDimension): number[] | undefined {
 	return Array.from({ length: d.max - d.min + 1 }, (_, i) => d.min! + i);
 }
 
+/** The dimension's identity as the reports show it, without the plan's normalisation details. */
+export function dimensionRef(d: DimensionRef): DimensionRef {
+	return { key: d.key, label: d.label, scale: d.scale, level: d.level };
+}
+
 /** How one dimension's stored scores become rating values, and the ordered categories the engine should use. */
 export function planDimension(d: RubricDimension): DimensionPlan {
-	const ref: DimensionRef = { key: d.key, label: d.label, scale: d.scale, level: d.level };
+	const ref = dimensionRef(d);
 	const optionValues = (d.options ?? []).map((o) => o.value);
 	const byLabel = new Map(optionValues.map((v, i) => [String(v), { value: v, index: i }]));
 	const make = (

@@ -25,6 +25,7 @@ import type {
 import type { Rubric } from '#shared/rubric';
 import { consensusDrift } from './agreement-drift';
 import {
+	dimensionRef,
 	goldValues,
 	ratingSet,
 	type DimensionRatings,
@@ -56,9 +57,8 @@ export function tableOf(d: DimensionRatings): RatingTable {
 export function dimensionView(d: DimensionRatings, table: RatingTable = tableOf(d)): DimensionAgreementView {
 	const choice = levelToMetric(d.plan.level);
 	const main = agreement(table, { metric: choice.metric, level: choice.level });
-	const { spec, options, normalize, ...ref } = d.plan;
 	return {
-		...ref,
+		...dimensionRef(d.plan),
 		metric: choice.metric,
 		weights: choice.weights,
 		agreement: figure(main),
@@ -110,7 +110,7 @@ function evaluatorDimension(
 	return out;
 }
 
-export function evaluatorViews(
+function evaluatorViews(
 	set: RatingSet,
 	rows: readonly ScoredEvaluation[],
 	gold: ReadonlyMap<string, Record<string, unknown>>,

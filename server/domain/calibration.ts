@@ -7,7 +7,7 @@ import { Conflict, Forbidden, NotFound, Validation } from './errors';
 import type { CalibrationPhase } from '#shared/calibration';
 import type { Role } from '#shared/roles';
 
-export const CALIBRATION_TRANSITIONS = {
+const CALIBRATION_TRANSITIONS = {
 	reveal: { from: ['scoring'], to: 'revealed' },
 	round: { from: ['revealed'], to: 'scoring' },
 	close: { from: ['scoring', 'revealed'], to: 'closed' }
@@ -26,7 +26,7 @@ export function assertTransition(phase: CalibrationPhase, name: CalibrationTrans
 }
 
 /** Roles whose members can sit in a session as participants (managers only watch). */
-export const PARTICIPANT_ROLES: readonly Role[] = ['evaluator', 'lead'];
+const PARTICIPANT_ROLES: readonly Role[] = ['evaluator', 'lead'];
 
 export function assertParticipants(requested: readonly string[], roles: ReadonlyMap<string, Role | null>): void {
 	const bad = requested.filter((id) => {

@@ -50,7 +50,7 @@ export interface ThresholdSettings {
 	dimensionThresholds?: Record<string, number>;
 }
 
-export function thresholdFor(settings: ThresholdSettings, dimension: string): number {
+function thresholdFor(settings: ThresholdSettings, dimension: string): number {
 	return settings.dimensionThresholds?.[dimension] ?? settings.agreementThreshold;
 }
 

@@ -2,7 +2,7 @@
 // text mentions one of the given terms (dimension keys and labels), best matches first. Pure.
 import type { GuidelineSection } from '#shared/escalation';
 
-export function splitSections(markdown: string): GuidelineSection[] {
+function splitSections(markdown: string): GuidelineSection[] {
 	const sections: GuidelineSection[] = [];
 	let current: GuidelineSection | null = null;
 	for (const line of markdown.split('\n')) {

@@ -5,7 +5,7 @@ import type { RubricDefinition } from '#shared/rubric';
 import { projectName, projectRubrics, type ExportFilters } from '../db/export-queries';
 import { closeSnapshot, openSnapshot, type Snapshot } from './snapshot';
 
-export interface ExportRubric {
+interface ExportRubric {
 	id: string;
 	name: string;
 	version: number;
@@ -20,7 +20,7 @@ export interface ExportContext {
 	/** Every rubric version of the project, oldest first. */
 	rubrics: ExportRubric[];
 	rubricById: Map<string, ExportRubric>;
-	release(): void;
+	release: () => void;
 }
 
 export function openExport(main: Database.Database, projectId: string, filters: ExportFilters): ExportContext {

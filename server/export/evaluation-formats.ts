@@ -8,7 +8,7 @@ import { iso, json, line, type ExportContext } from './context';
 
 type Scores = Record<string, CsvValue>;
 
-export function evaluationRecord(r: EvaluationRow) {
+function evaluationRecord(r: EvaluationRow) {
 	return {
 		id: r.id,
 		itemId: r.item_id,

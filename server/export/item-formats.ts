@@ -2,7 +2,7 @@
 // `gold` (gold/consensus answers per item), and `labelstudio` (a JSON array of Label Studio tasks with their
 // annotations; Concord re-imports it with ?format=labelstudio).
 import type { RubricDimension } from '#shared/rubric';
-import type { Span } from '#shared/evaluation';
+import type { ScoreValue, Scores, Span } from '#shared/evaluation';
 import { evaluationsOfItem, iterateGold, iterateItems, type EvaluationRow, type ItemRow } from '../db/export-queries';
 import { iso, json, line, type ExportContext } from './context';
 
@@ -38,7 +38,7 @@ export function* goldJsonl(ctx: ExportContext): Generator<string> {
 
 type LsResult = { from_name: string; to_name: string; type: string; value: Record<string, unknown> };
 
-function scoreResult(dim: Pick<RubricDimension, 'key' | 'scale'>, value: unknown): LsResult | null {
+function scoreResult(dim: Pick<RubricDimension, 'key' | 'scale'>, value: ScoreValue | undefined): LsResult | null {
 	if (value === null || value === undefined || value === '') return null;
 	const base = { from_name: dim.key, to_name: 'item' };
 	if (dim.scale === 'likert' && typeof value === 'number') return { ...base, type: 'rating', value: { rating: value } };
@@ -74,7 +74,8 @@ function spanResult(span: Span): LsResult {
 }
 
 function annotation(ctx: ExportContext, e: EvaluationRow, id: number) {
-	const scores = json<Record<string, unknown>>(e.scores) ?? {};
+	// Stored scores passed scoresSchema when the evaluation was saved.
+	const scores = json<Scores>(e.scores) ?? {};
 	const rubric = ctx.rubricById.get(e.rubric_id);
 	const dims: Pick<RubricDimension, 'key' | 'scale'>[] = rubric
 		? rubric.definition.dimensions

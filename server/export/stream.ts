@@ -10,7 +10,7 @@ export interface Download {
 	filename: string;
 }
 
-export function contentDisposition(filename: string): string {
+function contentDisposition(filename: string): string {
 	const ascii = filename.replace(/[^A-Za-z0-9._-]/g, '_');
 	return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }

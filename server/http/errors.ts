@@ -7,7 +7,7 @@ import type { ErrorBody, ErrorCode } from '#shared/errors';
 import { AppError } from '../domain/errors';
 import type { Logger } from '../logger';
 
-export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
+const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
 	bad_request: 400,
 	validation_failed: 400,
 	unauthenticated: 401,

@@ -50,7 +50,7 @@ function content(types: Record<string, string>) {
 }
 
 /** Method plus the path under /api in PascalCase, e.g. getProjectsByPidItems (the ids the hand-written document had). */
-export function operationId(route: Pick<RouterRoute, 'method' | 'path'>): string {
+function operationId(route: Pick<RouterRoute, 'method' | 'path'>): string {
 	const path = route.path.replace(/^\/api(?=\/|$)/, '').replace(/:(\w+)/g, 'By_$1');
 	return (
 		route.method.toLowerCase() +

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-export function inlineScriptHashes(html: string): string[] {
+function inlineScriptHashes(html: string): string[] {
 	const hashes: string[] = [];
 	for (const m of html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)) {
 		hashes.push(`'sha256-${createHash('sha256').update(m[1]).digest('base64')}'`);
@@ -14,7 +14,7 @@ export function inlineScriptHashes(html: string): string[] {
 	return hashes;
 }
 
-export function appCsp(scriptHashes: string[]): string {
+function appCsp(scriptHashes: string[]): string {
 	return [
 		"default-src 'self'",
 		`script-src 'self' ${scriptHashes.join(' ')}`.trim(),

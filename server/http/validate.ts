@@ -19,7 +19,7 @@ interface Issue {
 	readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }>;
 }
 
-export function issueDetails(issues: readonly Issue[]): IssueDetail[] {
+function issueDetails(issues: readonly Issue[]): IssueDetail[] {
 	return issues.map((i) => ({
 		path: (i.path ?? []).map((p) => String(typeof p === 'object' ? p.key : p)).join('.'),
 		message: i.message

@@ -20,7 +20,7 @@ import {
 } from '../db/webhooks';
 import type { WebhookBody, WebhookEvent } from '#shared/webhooks';
 
-export function signature(secret: string, body: string): string {
+function signature(secret: string, body: string): string {
 	return 'sha256=' + createHmac('sha256', secret).update(body).digest('hex');
 }
 

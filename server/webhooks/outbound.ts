@@ -62,7 +62,7 @@ export function privateTargetReason(raw: string): string | null {
 	return privateLiteral(host);
 }
 
-export class BlockedAddressError extends Error {
+class BlockedAddressError extends Error {
 	readonly code = 'EBLOCKED';
 }
 

@@ -18,7 +18,7 @@ import { seedWorld, type Person, type World } from './world';
 
 export { eventually } from '../fixtures/server';
 
-export interface WsLike {
+interface WsLike {
 	readyState: number;
 	binaryType: string;
 	send(data: Uint8Array | string): void;
@@ -177,7 +177,11 @@ export function rawClient(
 	ws.on('message', (data: Buffer) => {
 		const message = new Uint8Array(data);
 		messages.push(message);
-		for (const w of waiting) if (messages.length - 1 >= w.from && w.match(message)) (waiting.delete(w), w.resolve());
+		for (const w of waiting) {
+			if (messages.length - 1 < w.from || !w.match(message)) continue;
+			waiting.delete(w);
+			w.resolve();
+		}
 	});
 	const received = (from: number, match: (m: Uint8Array) => boolean = () => true) =>
 		messages.slice(from).some(match)

@@ -139,7 +139,7 @@ async function roomStillServes(marker: string): Promise<void> {
 	expect(writer.provider.wsconnected && observer.provider.wsconnected).toBe(true);
 	writer.doc.getXmlFragment('content').push([new Y.XmlText(marker)]);
 	await eventually(
-		() => observer.doc.getXmlFragment('content').toString().includes(marker),
+		() => observer.doc.getXmlFragment('content').toJSON().includes(marker),
 		5000,
 		`${marker} reaches the observer`
 	);

@@ -138,7 +138,7 @@ describe('guideline room', () => {
 		const closed = await within(lead.closed, 5000, 'lead closed');
 		expect(closed).toMatchObject({ code: 4400, reason: expect.stringMatching(/mysteryWidget/) });
 		expect(await serverMarkdown()).toBe(before);
-		expect(chen.doc.getXmlFragment('content').toString()).not.toContain('mysteryWidget');
+		expect(chen.doc.getXmlFragment('content').toJSON()).not.toContain('mysteryWidget');
 		expect(
 			(await http(`/api/guidelines/${server.world.guidelineId}/publish`, 'chen', { changelog: 'Nothing new' })).status
 		).toBe(409); // the draft is still version 2

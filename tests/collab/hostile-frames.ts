@@ -23,11 +23,17 @@ export const syncFrame = (update: Uint8Array, syncType = 2) =>
 
 const varUints = (e: encoding.Encoder, ...values: number[]) => values.forEach((v) => encoding.writeVarUint(e, v));
 
+/** A GC struct of length 1: info byte 0, varUint length. */
+const gcStruct = (e: encoding.Encoder) => {
+	encoding.writeUint8(e, 0);
+	encoding.writeVarUint(e, 1);
+};
+
 /** Millions of 2-byte GC structs of one client (issue 14: 4 million tiny structs in 8 MB). */
 export const tinyStructs = (count = 4_000_000) =>
 	bytes((e) => {
 		varUints(e, 1, count, 424242, 0);
-		for (let i = 0; i < count; i++) (encoding.writeUint8(e, 0), encoding.writeVarUint(e, 1));
+		for (let i = 0; i < count; i++) gcStruct(e);
 		varUints(e, 0);
 	});
 
@@ -38,7 +44,7 @@ export const manyClients = () =>
 		varUints(e, clients);
 		for (let c = 0; c < clients; c++) {
 			varUints(e, 4, 1_000_000 + c, 0);
-			for (let i = 0; i < 4; i++) (encoding.writeUint8(e, 0), encoding.writeVarUint(e, 1));
+			for (let i = 0; i < 4; i++) gcStruct(e);
 		}
 		varUints(e, 0);
 	});
@@ -81,7 +87,11 @@ export const hugeJson = (key: string) =>
 export const deepValue = (key: string, depth = 3000) =>
 	oneItem(key, 8, (e) => {
 		varUints(e, 1);
-		for (let i = 0; i < depth; i++) (encoding.writeUint8(e, 117), encoding.writeVarUint(e, 1));
+		// lib0 any-encoding: 117 is an array, here of length 1, holding the next level.
+		for (let i = 0; i < depth; i++) {
+			encoding.writeUint8(e, 117);
+			encoding.writeVarUint(e, 1);
+		}
 		encoding.writeUint8(e, 126);
 	});
 
@@ -102,7 +112,10 @@ export const awarenessFlood = () =>
 		varUints(e, 1);
 		const inner = bytes((a) => {
 			varUints(a, entries);
-			for (let i = 0; i < entries; i++) (varUints(a, 1_000_000 + i, 1), encoding.writeVarString(a, '0'));
+			for (let i = 0; i < entries; i++) {
+				varUints(a, 1_000_000 + i, 1);
+				encoding.writeVarString(a, '0');
+			}
 		});
 		encoding.writeVarUint8Array(e, inner);
 	});

@@ -153,13 +153,13 @@ describe('collaboration sync', () => {
 			chen.doc.getArray('discussion').push([{ i }]);
 		}
 		const expected = () => ({
-			content: lead.doc.getXmlFragment('content').toString(),
+			content: lead.doc.getXmlFragment('content').toJSON(),
 			discussion: lead.doc.getArray('discussion').toJSON(),
 			state: lead.doc.getMap('state').toJSON()
 		});
 		await eventually(
 			() =>
-				chen.doc.getXmlFragment('content').toString() === expected().content &&
+				chen.doc.getXmlFragment('content').toJSON() === expected().content &&
 				lead.doc.getArray('discussion').length === chen.doc.getArray('discussion').length,
 			5000,
 			'converged'
@@ -171,7 +171,7 @@ describe('collaboration sync', () => {
 		Y.applyUpdate(fromStore, log.snapshot!);
 		for (const u of log.updates) Y.applyUpdate(fromStore, u);
 		expect({
-			content: fromStore.getXmlFragment('content').toString(),
+			content: fromStore.getXmlFragment('content').toJSON(),
 			discussion: fromStore.getArray('discussion').toJSON(),
 			state: fromStore.getMap('state').toJSON()
 		}).toEqual(expected());

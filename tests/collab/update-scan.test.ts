@@ -109,7 +109,10 @@ describe('update pre-scan', () => {
 		expect(refusal(Uint8Array.of(...update(0, () => {}, dsClients), ...pad))).toBe('payload_too_large');
 		const gcs = (n: number) =>
 			update(n, (e) => {
-				for (let i = 0; i < n; i++) (encoding.writeUint8(e, 0), encoding.writeVarUint(e, 1));
+				for (let i = 0; i < n; i++) {
+					encoding.writeUint8(e, 0); // a GC struct of length 1
+					encoding.writeVarUint(e, 1);
+				}
 			});
 		expect(refusal(gcs(1000))).toBeNull();
 		expect(refusal(gcs(1001))).toBe('payload_too_large');

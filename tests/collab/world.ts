@@ -18,7 +18,7 @@ import {
 } from '../../drizzle/schema';
 import type { Role } from '#shared/roles';
 
-export const PEOPLE = ['lead', 'pm', 'ana', 'ben', 'chen', 'outsider'] as const;
+const PEOPLE = ['lead', 'pm', 'ana', 'ben', 'chen', 'outsider'] as const;
 export type Person = (typeof PEOPLE)[number];
 
 const ROLE: Record<Person, Role | null> = {

@@ -39,11 +39,10 @@ import {
 	timelineCsv
 } from '../../domain/agreement-csv';
 import {
+	agreementFilterSchema,
 	agreementQuerySchema,
 	dateParamToMs,
 	disagreementQuerySchema,
-	matrixQuerySchema,
-	throughputQuerySchema,
 	timelineQuerySchema,
 	type AgreementFilters,
 	type DisagreedItemView,
@@ -197,7 +196,7 @@ app.get(
 app.get(
 	'/projects/:pid/agreement/matrix',
 	doc('agreement', 'Evaluator × evaluator agreement for one dimension', 'lead, manager', { produces: FIGURES }),
-	validate('query', matrixQuerySchema),
+	validate('query', agreementFilterSchema),
 	(c) => {
 		const q = c.req.valid('query');
 		const s = openScope(c, q);
@@ -224,7 +223,7 @@ app.get(
 app.get(
 	'/projects/:pid/throughput',
 	doc('agreement', 'Evaluations per day or week, time per item, turnaround', 'lead, manager', { produces: FIGURES }),
-	validate('query', throughputQuerySchema),
+	validate('query', timelineQuerySchema),
 	(c) => {
 		const q = c.req.valid('query');
 		const s = openScope(c, q);

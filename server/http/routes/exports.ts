@@ -16,7 +16,7 @@ import { agreementFilterSchema, dateParamToMs } from '#shared/agreement-report';
 // includes that whole day (UTC).
 const { from: fromParam, to: toParam } = agreementFilterSchema.shape;
 
-export const exportQuerySchema = z.object({
+const exportQuerySchema = z.object({
 	format: z.enum(EXPORT_FORMATS).default('jsonl'),
 	/** Inclusive start. */
 	from: fromParam,

@@ -17,10 +17,7 @@ export const CLOSE_CODES: Record<ErrorCode, number> = {
 	internal: 4500
 };
 
-/** Transport closes that are not the caller's fault. */
-export const CLOSE_NORMAL = 1000;
-/** The frame exceeded the size limit (sent by the ws library itself). */
-export const CLOSE_TOO_BIG = 1009;
+// Transport closes that are not the caller's fault.
 /** The server is restarting or shutting down: reconnect later. */
 export const CLOSE_RESTART = 1012;
 /** The client could not keep up (its send buffer grew past the limit): reconnect and resync. */

@@ -59,7 +59,7 @@ function toPresence(v: unknown): PresenceState | null {
 	const focus = (v as { focus?: unknown }).focus;
 	return {
 		user: { id, name, color: typeof color === 'string' && /^#[0-9a-f]{6}$/i.test(color) ? color : colorFor(id) },
-		focus: typeof focus === 'object' && focus !== null ? (focus as PresenceFocus) : undefined
+		focus: typeof focus === 'object' && focus !== null ? focus : undefined
 	};
 }
 

@@ -43,6 +43,9 @@ function newCollabId(): string {
 }
 
 const str = (v: unknown): v is string => typeof v === 'string';
+// `instanceof Y.Map` narrows to Y.Map<any>; these keep what is read from a room document `unknown` until checked.
+const isYMap = (v: unknown): v is Y.Map<unknown> => v instanceof Y.Map;
+const isYArray = (v: unknown): v is Y.Array<unknown> => v instanceof Y.Array;
 
 function toReply(v: unknown): Reply | null {
 	if (typeof v !== 'object' || v === null) return null;
@@ -58,7 +61,7 @@ function toReply(v: unknown): Reply | null {
 }
 
 function toComment(m: unknown): Comment | null {
-	if (!(m instanceof Y.Map)) return null;
+	if (!isYMap(m)) return null;
 	const base = toReply({
 		id: m.get('id'),
 		author: m.get('author'),
@@ -68,16 +71,15 @@ function toComment(m: unknown): Comment | null {
 	});
 	if (!base) return null;
 	const repliesType = m.get('replies');
-	const replies =
-		repliesType instanceof Y.Array
-			? repliesType
-					.toArray()
-					.map(toReply)
-					.filter((r): r is Reply => r !== null)
-			: [];
+	const replies = isYArray(repliesType)
+		? repliesType
+				.toArray()
+				.map(toReply)
+				.filter((r): r is Reply => r !== null)
+		: [];
 	const reactions: Record<string, string[]> = {};
 	const reactionsType = m.get('reactions');
-	if (reactionsType instanceof Y.Map) {
+	if (isYMap(reactionsType)) {
 		for (const key of reactionsType.keys()) {
 			const cut = key.lastIndexOf('|');
 			if (cut <= 0) continue;

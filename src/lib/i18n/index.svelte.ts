@@ -41,10 +41,9 @@ export const i18n = new I18n();
 /** Translates `key`, replacing {name} placeholders. Falls back to English, then to the key itself. */
 export function t(key: string, params: Record<string, string | number> = {}): string {
 	const text = dictionaries[i18n.locale][key] ?? dictionaries.en[key] ?? key;
-	return text.replace(/\{(\w+)\}/g, (_, name) => (name in params ? String(params[name]) : `{${name}}`));
+	return text.replace(/\{(\w+)\}/g, (_, name: string) => (name in params ? String(params[name]) : `{${name}}`));
 }
 
-/** Every message key of every feature, for the completeness test. */
 export function formatNumber(n: number, digits = 2): string {
 	return new Intl.NumberFormat(i18n.locale, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(n);
 }
@@ -58,7 +57,9 @@ export function formatDate(
 
 /** A moment in a conversation: the time alone when it was today, else the date and time. */
 export function formatWhen(ms: number, now = Date.now()): string {
-	const sameDay = new Date(ms).toDateString() === new Date(now).toDateString();
+	// Local calendar days, compared as formatted text (no Date object, so nothing here looks like reactive state).
+	const day = (at: number) => formatDate(at, { dateStyle: 'short' });
+	const sameDay = day(ms) === day(now);
 	return formatDate(ms, sameDay ? { timeStyle: 'short' } : { dateStyle: 'medium', timeStyle: 'short' });
 }
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 1000;
-export const MAX_TOKEN_DAYS = 3650;
+const MAX_TOKEN_DAYS = 3650;
 
 /** Why a new password is refused (the server checks; the page translates). */
 export const PASSWORD_RULES = ['too_short', 'too_long', 'common', 'personal'] as const;

@@ -46,12 +46,10 @@ export const agreementQuerySchema = agreementFilterSchema.extend({ by: z.enum(['
 export const disagreementQuerySchema = agreementFilterSchema.extend({
 	limit: z.coerce.number().int().min(1).max(500).default(20)
 });
-export const matrixQuerySchema = agreementFilterSchema;
-export const BUCKETS = ['auto', 'day', 'week'] as const;
+const BUCKETS = ['auto', 'day', 'week'] as const;
+/** The query of the series over time: the timeline and the throughput chart. */
 export const timelineQuerySchema = agreementFilterSchema.extend({ bucket: z.enum(BUCKETS).default('auto') });
-export const throughputQuerySchema = timelineQuerySchema;
 
-export type AgreementQuery = z.infer<typeof agreementQuerySchema>;
 export type Bucket = Exclude<(typeof BUCKETS)[number], 'auto'>;
 
 export interface AgreementFilters {
@@ -91,7 +89,7 @@ export interface DimensionAgreementView extends DimensionRef {
 	itemsUsed: number;
 }
 
-export interface AgreementTotals {
+interface AgreementTotals {
 	evaluations: number;
 	items: number;
 	evaluators: number;

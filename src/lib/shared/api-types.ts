@@ -1,9 +1,8 @@
 // Response shapes of the REST API as the browser sees them (the server builds them from the same types).
 import type { Item } from './items';
-import type { Rubric } from './rubric';
 import type { Role } from './roles';
 
-export interface ProjectSettingsView {
+interface ProjectSettingsView {
 	overlap: number;
 	agreementThreshold: number;
 	minEvaluations: number;
@@ -30,5 +29,3 @@ export interface Member {
 	email: string;
 	role: Role;
 }
-
-export type { Item, Rubric };

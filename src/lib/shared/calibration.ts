@@ -6,8 +6,7 @@ import { scoresSchema, spanSchema, type Scores, type Span } from './evaluation';
 import type { Item } from './items';
 import type { Rubric } from './rubric';
 
-export const CALIBRATION_PHASES = ['scoring', 'revealed', 'closed'] as const;
-export type CalibrationPhase = (typeof CALIBRATION_PHASES)[number];
+export type CalibrationPhase = 'scoring' | 'revealed' | 'closed';
 
 const ids = (max: number) =>
 	z
@@ -21,7 +20,6 @@ export const createCalibrationSchema = z.strictObject({
 	itemIds: ids(100).refine((a) => a.length > 0, 'pick at least one item'),
 	participantIds: ids(50).refine((a) => a.length >= 2, 'calibration needs at least two participants')
 });
-export type CreateCalibrationInput = z.infer<typeof createCalibrationSchema>;
 
 export const calibrationScoreInputSchema = z.strictObject({
 	scores: scoresSchema,
@@ -261,9 +259,3 @@ export interface LiveHighlight {
 }
 
 export const highlightKey = (itemId: string, userId: string, id: string) => `span:${itemId}:${userId}:${id}`;
-export const anchorKey = (a: CalibrationAnchor): string =>
-	a.kind === 'score'
-		? `${a.itemId}:score:${a.round}:${a.userId}:${a.dimension}`
-		: a.kind === 'span'
-			? `${a.itemId}:span:${a.field}:${a.start}:${a.end}`
-			: `${a.itemId}:item`;

@@ -20,6 +20,16 @@ export function nodeText(node: PmNode): string {
 	return (node.content ?? []).map(nodeText).join(node.type === 'doc' || isContainer(node) ? '\n' : '');
 }
 
+/** A heading's level as Markdown writes it (1–6; anything else in the document counts as 1 or 6). */
+export const headingLevel = (node: PmNode): number => Math.min(Math.max(Number(node.attrs?.level) || 1, 1), 6);
+
+/** An output example's kind: `bad` when the document says so, else `good`. */
+export const exampleKind = (node: PmNode): 'good' | 'bad' => (node.attrs?.kind === 'bad' ? 'bad' : 'good');
+
+/** A text attribute (alt, title, src, href); a value of any other type counts as absent. */
+const textAttr = (value: unknown): string =>
+	typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
+
 const isContainer = (n: PmNode) => !['paragraph', 'heading', 'codeBlock', 'text'].includes(n.type);
 
 function block(node: PmNode): string {
@@ -27,14 +37,14 @@ function block(node: PmNode): string {
 		case 'paragraph':
 			return escapeLineStarts(inline(node.content));
 		case 'heading': {
-			const level = Math.min(Math.max(Number(node.attrs?.level) || 1, 1), 6);
+			const level = headingLevel(node);
 			const text = inline(node.content).replace(/\\?\n/g, ' ').replace(/#$/, '\\#');
 			return `${'#'.repeat(level)} ${text.replace(/^#/, '\\#')}`;
 		}
 		case 'blockquote':
 			return quote(children(node));
 		case 'example':
-			return quote(`[!${node.attrs?.kind === 'bad' ? 'BAD' : 'GOOD'}]\n${children(node)}`);
+			return quote(`[!${exampleKind(node).toUpperCase()}]\n${children(node)}`);
 		case 'bulletList':
 			return (node.content ?? []).map((item) => listItem(item, '- ')).join('\n');
 		case 'orderedList': {
@@ -89,9 +99,9 @@ function listItem(item: PmNode, marker: string): string {
 }
 
 function image(node: PmNode): string {
-	const alt = escapeText(String(node.attrs?.alt ?? ''));
-	const title = node.attrs?.title ? ` "${String(node.attrs.title).replace(/"/g, '\\"')}"` : '';
-	return `![${alt}](${url(String(node.attrs?.src ?? ''))}${title})`;
+	const alt = escapeText(textAttr(node.attrs?.alt));
+	const title = textAttr(node.attrs?.title);
+	return `![${alt}](${url(textAttr(node.attrs?.src))}${title ? ` "${title.replace(/"/g, '\\"')}"` : ''})`;
 }
 
 function table(node: PmNode): string {
@@ -129,7 +139,7 @@ function openMark(m: PmMark): string {
 }
 
 function closeMark(m: PmMark): string {
-	return m.type === 'link' ? `](${url(String(m.attrs?.href ?? ''))})` : (DELIMS[m.type] ?? '');
+	return m.type === 'link' ? `](${url(textAttr(m.attrs?.href))})` : (DELIMS[m.type] ?? '');
 }
 
 function codeSpan(text: string): string {

@@ -42,7 +42,6 @@ export const escalationInputSchema = z
 		path: ['note'],
 		message: 'Say what is wrong when the reason is "other"'
 	});
-export type EscalationInput = z.infer<typeof escalationInputSchema>;
 
 export const verdictInputSchema = z.strictObject({
 	scores: scoresSchema,
@@ -51,7 +50,6 @@ export const verdictInputSchema = z.strictObject({
 	guidelineVersionId: z.string().min(1).max(64).optional(),
 	rubricId: z.string().min(1).max(64).optional()
 });
-export type VerdictInput = z.infer<typeof verdictInputSchema>;
 
 export const transitionNoteSchema = z.strictObject({ note: note.min(1, 'A note is required') });
 
@@ -108,7 +106,7 @@ export interface EscalationSummary extends EscalationView {
 	ageMs: number;
 }
 
-export interface Turnaround {
+interface Turnaround {
 	/** Median time from opening to claim, over escalations that were claimed; null when none. */
 	medianClaimMs: number | null;
 	/** Median time from opening to resolution or dismissal; null when none closed. */
@@ -177,8 +175,8 @@ export interface EscalationDetail {
 }
 
 /** SLA levels for an escalation's age while it waits: over 24 h warn, over 72 h bad. */
-export const SLA_WARN_MS = 24 * 3600_000;
-export const SLA_BAD_MS = 72 * 3600_000;
+const SLA_WARN_MS = 24 * 3600_000;
+const SLA_BAD_MS = 72 * 3600_000;
 export function slaLevel(ageMs: number): 'ok' | 'warn' | 'bad' {
 	return ageMs > SLA_BAD_MS ? 'bad' : ageMs > SLA_WARN_MS ? 'warn' : 'ok';
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { RubricDefinition, RubricDimension } from './rubric';
 import { dimensionsFor } from './rubric';
 
-export const scoreValueSchema = z.union([z.number(), z.string().max(5000), z.boolean(), z.null()]);
+const scoreValueSchema = z.union([z.number(), z.string().max(5000), z.boolean(), z.null()]);
 export type ScoreValue = z.infer<typeof scoreValueSchema>;
 export const scoresSchema = z.record(z.string().max(64), scoreValueSchema);
 export type Scores = z.infer<typeof scoresSchema>;
@@ -33,10 +33,10 @@ export const spanSchema = z.discriminatedUnion('kind', [
 export type Span = z.infer<typeof spanSchema>;
 
 /** A fact-check source is a web page: http and https only (a `javascript:` or `data:` link must never reach a reader). */
-export const webUrlSchema = z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).max(2000);
+const webUrlSchema = z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).max(2000);
 export const isWebUrl = (url: string): boolean => webUrlSchema.safeParse(url.trim()).success;
 
-export const sourceSchema = z.strictObject({ url: webUrlSchema, note: z.string().max(2000).default('') });
+const sourceSchema = z.strictObject({ url: webUrlSchema, note: z.string().max(2000).default('') });
 export type Source = z.infer<typeof sourceSchema>;
 
 /**

@@ -14,11 +14,11 @@ export const EXPORT_FORMATS = [
 ] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-export type ExportFilterName = 'from' | 'to' | 'state' | 'rubricVersion' | 'guidelineVersionId';
+type ExportFilterName = 'from' | 'to' | 'state' | 'rubricVersion' | 'guidelineVersionId';
 
 /** Evaluation states; `all` includes drafts. */
-export const EVALUATION_STATES = ['submitted', 'draft', 'all'] as const;
-export const ESCALATION_EXPORT_STATES = ['any', 'open', 'in_review', 'resolved', 'dismissed'] as const;
+const EVALUATION_STATES = ['submitted', 'draft', 'all'] as const;
+const ESCALATION_EXPORT_STATES = ['any', 'open', 'in_review', 'resolved', 'dismissed'] as const;
 
 export interface ExportFormatInfo {
 	extension: 'jsonl' | 'csv' | 'json' | 'md';

@@ -4,9 +4,9 @@
 // changed words, placed so that block syntax (list markers, quote marks, headings, table pipes) stays intact.
 import { diffArrays, diffWordsWithSpace } from 'diff';
 import type { PmNode } from './markdown-doc';
-import { docToMarkdown } from './doc-markdown';
+import { docToMarkdown, exampleKind, headingLevel } from './doc-markdown';
 
-export type DiffOp = 'same' | 'ins' | 'del';
+type DiffOp = 'same' | 'ins' | 'del';
 export interface DiffPart {
 	op: DiffOp;
 	value: string;
@@ -37,9 +37,9 @@ function blocksOf(doc: PmNode | null): Block[] {
 		.map((n) => ({
 			kind:
 				n.type === 'heading'
-					? `heading:${n.attrs?.level ?? 1}`
+					? `heading:${headingLevel(n)}`
 					: n.type === 'example'
-						? `example:${n.attrs?.kind ?? 'good'}`
+						? `example:${exampleKind(n)}`
 						: n.type,
 			markdown: docToMarkdown({ type: 'doc', content: [n] }).trimEnd()
 		}))

@@ -9,10 +9,9 @@ import StarterKit from '@tiptap/starter-kit';
 import { TableKit } from '@tiptap/extension-table';
 import Image from '@tiptap/extension-image';
 
-export const EXAMPLE_KINDS = ['good', 'bad'] as const;
-export type ExampleKind = (typeof EXAMPLE_KINDS)[number];
+type ExampleKind = 'good' | 'bad';
 
-export interface ExampleOptions {
+interface ExampleOptions {
 	/** Labels shown above the block (the browser passes translated ones). */
 	labels: Record<ExampleKind, string>;
 }
@@ -29,7 +28,7 @@ declare module '@tiptap/core' {
 }
 
 /** A good/bad output example: a block container with a `kind` attribute, written in Markdown as `> [!GOOD]`. */
-export const Example = Node.create<ExampleOptions>({
+const Example = Node.create<ExampleOptions>({
 	name: 'example',
 	group: 'block',
 	content: 'block+',

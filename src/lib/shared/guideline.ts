@@ -15,7 +15,6 @@ export const publishInputSchema = z.strictObject({
 	/** Rubric dimension keys the change touches (drives re-review of earlier evaluations). */
 	dimensions: z.array(z.string().min(1).max(64)).max(50).default([])
 });
-export type PublishInput = z.infer<typeof publishInputSchema>;
 
 export const rereviewInputSchema = z.strictObject({ itemIds: z.array(z.string().min(1).max(64)).max(5000).optional() });
 
@@ -34,7 +33,7 @@ export function parseProposalRef(s: string | null | undefined): ProposalRef | nu
 	return m[3] ? { kind: 'calibration', id: m[2], itemId: m[3] } : null;
 }
 
-export interface PersonRef {
+interface PersonRef {
 	id: string;
 	name: string;
 }
@@ -55,7 +54,7 @@ export interface GuidelineVersionView extends GuidelineVersionSummary {
 }
 
 /** The caller's acknowledgement of a guideline. */
-export interface GuidelineAckState {
+interface GuidelineAckState {
 	/** Highest version number the caller has acknowledged, or null. */
 	acknowledged: number | null;
 	/** A published version exists and the caller has not acknowledged it. */
@@ -85,7 +84,7 @@ export interface AckRow {
 	at: number | null;
 }
 
-export interface AffectedEvaluation {
+interface AffectedEvaluation {
 	evaluationId: string;
 	evaluatorId: string;
 	evaluatorName: string;

@@ -1,32 +1,32 @@
 // A one-line plain-text summary of an item, for lists. Never markup: model output is untrusted.
-import type { Item } from './items';
+import type { Item, Modality, PayloadOf } from './items';
 
-export function itemExcerpt(item: Pick<Item, 'modality' | 'payload'>, max = 140): string {
-	const p = item.payload as Record<string, any>;
-	let text = '';
-	switch (item.modality) {
+/** A stored payload read as its modality's shape (validated at import); fields may still be missing. */
+const payloadAs = <M extends Modality>(payload: unknown, _modality: M) => payload as Partial<PayloadOf<M>>;
+
+/** The payload text that best says what the item is about. */
+function excerptSource({ modality, payload }: Pick<Item, 'modality' | 'payload'>): unknown {
+	switch (modality) {
 		case 'text':
 		case 'pairwise':
-			text = p.prompt;
-			break;
+			return payloadAs(payload, modality).prompt;
 		case 'chat':
-			text = p.turns?.find((t: { role: string }) => t.role === 'user')?.content ?? '';
-			break;
+			return payloadAs(payload, modality).turns?.find((t) => t.role === 'user')?.content;
 		case 'caption':
-			text = p.caption;
-			break;
+			return payloadAs(payload, modality).caption;
 		case 'image_edit':
-			text = p.instruction;
-			break;
+			return payloadAs(payload, modality).instruction;
 		case 'video':
-			text = p.description;
-			break;
-		case 'multimodal':
-			text = p.prompt?.find((x: { kind: string }) => x.kind === 'text')?.text ?? p.response;
-			break;
+			return payloadAs(payload, modality).description;
+		case 'multimodal': {
+			const p = payloadAs(payload, modality);
+			return p.prompt?.find((part) => part.kind === 'text')?.text ?? p.response;
+		}
 	}
-	const flat = String(text ?? '')
-		.replace(/\s+/g, ' ')
-		.trim();
+}
+
+export function itemExcerpt(item: Pick<Item, 'modality' | 'payload'>, max = 140): string {
+	const text = excerptSource(item);
+	const flat = (typeof text === 'string' ? text : '').replace(/\s+/g, ' ').trim();
 	return flat.length > max ? flat.slice(0, max - 1) + '…' : flat;
 }

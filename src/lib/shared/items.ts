@@ -7,72 +7,71 @@ export const modalitySchema = z.enum(MODALITIES);
 export type Modality = z.infer<typeof modalitySchema>;
 
 /** A media reference: a path on our own media store, plus what a reader needs to render it accessibly. */
-export const mediaRefSchema = z.object({
+const mediaRefSchema = z.object({
 	src: z.string().regex(/^\/media\/[a-f0-9]{64}$/, 'must be a /media/<sha256> path on this server'),
 	alt: z.string().max(500).optional(),
 	mime: z.string().max(100).optional()
 });
-export type MediaRef = z.infer<typeof mediaRefSchema>;
 
 const text = z.string().max(200_000);
 
-export const textPayloadSchema = z.object({
+const textPayloadSchema = z.object({
 	prompt: text.min(1),
 	response: text.min(1),
 	system: text.optional()
 });
 
-export const chatTurnSchema = z.object({
+const chatTurnSchema = z.object({
 	role: z.enum(['system', 'user', 'assistant', 'tool']),
 	content: text
 });
-export const chatPayloadSchema = z.object({
+const chatPayloadSchema = z.object({
 	turns: z.array(chatTurnSchema).min(1).max(500),
 	/** Index of the turn under review; defaults to the last assistant turn. */
 	reviewTurn: z.number().int().nonnegative().optional()
 });
 
-export const captionPayloadSchema = z.object({
+const captionPayloadSchema = z.object({
 	image: mediaRefSchema,
 	prompt: text.optional(),
 	caption: text.min(1)
 });
 
-export const imageEditPayloadSchema = z.object({
+const imageEditPayloadSchema = z.object({
 	original: mediaRefSchema,
 	instruction: text.min(1),
 	edited: mediaRefSchema
 });
 
-export const videoPayloadSchema = z.object({
+const videoPayloadSchema = z.object({
 	video: mediaRefSchema,
 	fps: z.number().positive().max(240).optional(),
 	prompt: text.optional(),
 	description: text.min(1)
 });
 
-export const multimodalPartSchema = z.discriminatedUnion('kind', [
+const multimodalPartSchema = z.discriminatedUnion('kind', [
 	z.object({ kind: z.literal('text'), text }),
 	z.object({ kind: z.literal('image'), media: mediaRefSchema }),
 	z.object({ kind: z.literal('audio'), media: mediaRefSchema }),
 	z.object({ kind: z.literal('video'), media: mediaRefSchema })
 ]);
-export const multimodalPayloadSchema = z.object({
+const multimodalPayloadSchema = z.object({
 	prompt: z.array(multimodalPartSchema).min(1).max(50),
 	response: text.min(1)
 });
 
-export const pairwiseResponseSchema = z.object({
+const pairwiseResponseSchema = z.object({
 	id: z.string().min(1).max(40),
 	label: z.string().max(80).optional(),
 	text: text.min(1)
 });
-export const pairwisePayloadSchema = z.object({
+const pairwisePayloadSchema = z.object({
 	prompt: text.min(1),
 	responses: z.array(pairwiseResponseSchema).min(2).max(6)
 });
 
-export const payloadSchemas = {
+const payloadSchemas = {
 	text: textPayloadSchema,
 	chat: chatPayloadSchema,
 	caption: captionPayloadSchema,
@@ -85,9 +84,7 @@ export const payloadSchemas = {
 export type PayloadOf<M extends Modality> = z.infer<(typeof payloadSchemas)[M]>;
 
 /** A language tag such as `en`, `pt-BR` (BCP 47, kept simple). */
-export const languageSchema = z
-	.string()
-	.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language tag such as en or pt-BR');
+const languageSchema = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language tag such as en or pt-BR');
 
 /** An item as it is imported: modality + payload validated together. */
 export const itemInputSchema = z

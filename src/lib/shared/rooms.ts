@@ -1,6 +1,5 @@
 // Collaboration room names and the top-level keys of each room's Y.Doc (see DESIGN.md, "Rooms").
-export const ROOM_KINDS = ['session', 'item', 'guideline'] as const;
-export type RoomKind = (typeof ROOM_KINDS)[number];
+export type RoomKind = 'session' | 'item' | 'guideline';
 
 export interface RoomName {
 	kind: RoomKind;

@@ -1,19 +1,18 @@
 // Rubric contracts: dimensions with a scale and a measurement level (the level picks the agreement metric).
 import { z } from 'zod';
 
-export const SCALES = ['likert', 'binary', 'categorical', 'pairwise', 'text'] as const;
+const SCALES = ['likert', 'binary', 'categorical', 'pairwise', 'text'] as const;
 export const LEVELS = ['nominal', 'ordinal', 'interval', 'ratio'] as const;
 export type Scale = (typeof SCALES)[number];
 export type Level = (typeof LEVELS)[number];
 
-export const rubricOptionSchema = z.strictObject({
+const rubricOptionSchema = z.strictObject({
 	value: z.union([z.string().min(1).max(80), z.number()]),
 	label: z.string().min(1).max(200),
 	description: z.string().max(1000).optional()
 });
-export type RubricOption = z.infer<typeof rubricOptionSchema>;
 
-export const rubricDimensionSchema = z.strictObject({
+const rubricDimensionSchema = z.strictObject({
 	key: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'lower_snake_case key'),
 	label: z.string().min(1).max(200),
 	description: z.string().max(2000).optional(),

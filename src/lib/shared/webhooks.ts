@@ -14,7 +14,6 @@ export const webhookInputSchema = z.strictObject({
 	url: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).max(2000),
 	events: z.array(z.enum(WEBHOOK_EVENTS)).min(1, 'pick at least one event').max(WEBHOOK_EVENTS.length)
 });
-export type WebhookInput = z.infer<typeof webhookInputSchema>;
 
 /** The JSON body of every delivery. The signature is `sha256=` + hex HMAC-SHA256 of the raw body. */
 export interface WebhookBody {

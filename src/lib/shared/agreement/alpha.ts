@@ -27,7 +27,7 @@ function numericCategories(units: Units): Float64Array | undefined {
 }
 
 /** Alpha parts for the level, or why the level does not fit the values. */
-export function buildParts(units: Units, level: Level): AlphaParts | Refusal {
+function buildParts(units: Units, level: Level): AlphaParts | Refusal {
 	if (level === 'nominal' || level === 'ordinal') return codedParts(units, level);
 	const numeric = numericValues(units.values, units.table.categories);
 	if (!numeric)
@@ -42,7 +42,7 @@ export function buildParts(units: Units, level: Level): AlphaParts | Refusal {
 	return codedParts(units, 'ratio', numericCategories(units));
 }
 
-export function isRefusal(x: object): x is Refusal {
+function isRefusal(x: object): x is Refusal {
 	return 'code' in x && 'reason' in x;
 }
 

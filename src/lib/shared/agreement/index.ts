@@ -4,45 +4,20 @@
 export type {
 	AgreementOptions,
 	AgreementResult,
-	AgreementUndefined,
-	AgreementValue,
-	BootstrapOptions,
-	ConfidenceInterval,
 	Level,
 	Metric,
 	Rating,
-	RatingInput,
 	RatingTable,
 	UndefinedCode,
 	Weights
 } from './types';
 export { METRICS, WEIGHTS } from './types';
-export { toTable, asTable, sortLabels, type TableOptions } from './table';
-export { krippendorffAlpha, type AlphaOptions } from './alpha';
-export { cohenKappa, type CohenOptions } from './cohen';
+export { toTable, sortLabels } from './table';
+export { krippendorffAlpha } from './alpha';
+export { cohenKappa } from './cohen';
 export { fleissKappa, gwetAC1, percentAgreement } from './multi-rater';
-export {
-	agreement,
-	agreementByDimension,
-	type DimensionRating,
-	type DimensionSpec,
-	type DimensionAgreement
-} from './agreement';
-export { itemDisagreement, type ItemDisagreement, type ItemDisagreementResult } from './items';
-export {
-	raterAgreement,
-	type RaterAgreement,
-	type RaterAgreementResult,
-	type GoldAgreement,
-	type GoldValue,
-	type RaterOptions
-} from './raters';
+export { agreement, agreementByDimension, type DimensionRating, type DimensionSpec } from './agreement';
+export { itemDisagreement } from './items';
+export { raterAgreement, type GoldValue } from './raters';
 export { mulberry32 } from './bootstrap';
-export {
-	interpretation,
-	levelToMetric,
-	type Band,
-	type Interpretation,
-	type InterpretationScheme,
-	type MetricChoice
-} from './interpret';
+export { interpretation, levelToMetric, type Band, type InterpretationScheme } from './interpret';

@@ -7,7 +7,7 @@ import { alphaSums, codedMarginals, distanceFn, noSpread, unitPairSum, type Alph
 import { NO_PAIRS } from './result';
 import type { Level, RatingInput, UndefinedCode } from './types';
 
-export interface ItemDisagreement {
+interface ItemDisagreement {
 	item: string | number;
 	/** Dense item index in the table. */
 	index: number;

@@ -14,7 +14,7 @@ export interface GoldValue {
 	value: Rating['value'];
 }
 
-export interface GoldAgreement {
+interface GoldAgreement {
 	items: number;
 	percent: number | null;
 	meanDifference: number | null;
@@ -22,7 +22,7 @@ export interface GoldAgreement {
 	alpha: AgreementResult;
 }
 
-export interface RaterAgreement {
+interface RaterAgreement {
 	rater: string | number;
 	index: number;
 	ratings: number;

@@ -102,7 +102,7 @@ export function toTable(rows: readonly Rating[], options: TableOptions = {}): Ra
 	return { ...base, categories };
 }
 
-export function isTable(input: RatingInput): input is RatingTable {
+function isTable(input: RatingInput): input is RatingTable {
 	return !Array.isArray(input) && typeof input === 'object' && input !== null && 'itemIndex' in input;
 }
 

@@ -74,13 +74,13 @@ interface ResultBase {
 	itemsUsed: number;
 }
 
-export interface AgreementValue extends ResultBase {
+interface AgreementValue extends ResultBase {
 	ok: true;
 	value: number;
 	ci?: ConfidenceInterval;
 }
 
-export interface AgreementUndefined extends ResultBase {
+interface AgreementUndefined extends ResultBase {
 	ok: false;
 	code: UndefinedCode;
 	reason: string;
