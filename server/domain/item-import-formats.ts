@@ -9,7 +9,11 @@ export function labelStudioToItem(task: unknown): unknown {
 	const t = task as { id?: unknown; data?: Record<string, unknown>; meta?: Record<string, unknown> };
 	const d = t.data ?? {};
 	const externalId =
-		typeof d.externalId === 'string' ? d.externalId : t.id !== undefined ? `ls-${String(t.id)}` : undefined;
+		typeof d.externalId === 'string'
+			? d.externalId
+			: typeof t.id === 'number' || typeof t.id === 'string'
+				? `ls-${t.id}`
+				: undefined; // Label Studio ids are numbers (or strings); anything else is not an id
 	const metadata =
 		typeof d.metadata === 'object' && d.metadata !== null ? d.metadata : { ...(t.meta ?? {}), source: 'labelstudio' };
 	const base = { externalId, language: d.language ?? 'en', metadata, ...(d.gold ? { gold: d.gold } : {}) };

@@ -13,7 +13,7 @@ export type { LineProblem };
 /** The error response lists at most this many problems; the message still gives the full count. */
 export const MAX_LISTED_PROBLEMS = 1000;
 
-export function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
 	return issues.map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message)).join('; ');
 }
 

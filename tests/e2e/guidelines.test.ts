@@ -147,7 +147,7 @@ describe('guidelines in the browser', () => {
 				const text = [...el.childNodes].find(
 					(n) => n.nodeType === Node.TEXT_NODE && n.textContent?.includes('Paulo adds a rule.')
 				) as Text;
-				const start = text.textContent!.indexOf('Paulo adds a rule.');
+				const start = text.textContent.indexOf('Paulo adds a rule.');
 				const range = document.createRange();
 				range.setStart(text, start);
 				range.setEnd(text, start + 'Paulo adds a rule.'.length);

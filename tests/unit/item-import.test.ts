@@ -66,6 +66,10 @@ describe('Label Studio and CSV mapping', () => {
 			language: 'en',
 			metadata: { k: 1 }
 		});
+		// Only a number or a string is an id; anything else leaves the id to be derived from the content.
+		const task = (id: unknown) => labelStudioToItem({ id, data: { prompt: 'q', answer1: 'a', answer2: 'b' } });
+		expect(task('x9')).toMatchObject({ externalId: 'ls-x9' });
+		expect(task({ nested: 1 })).toMatchObject({ externalId: undefined });
 	});
 
 	it('maps CSV rows by header names, case-insensitively, extra columns to metadata', () => {
