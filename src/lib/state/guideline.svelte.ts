@@ -88,6 +88,22 @@ function asApiError(err: unknown): ApiError {
 	return err instanceof ApiError ? err : new ApiError(0, 'internal', String(err));
 }
 
+/** Creates an empty guideline document in a project (leads). */
+export async function createGuideline(projectId: string, title: string): Promise<GuidelineSummary> {
+	return (await api.post<{ guideline: GuidelineSummary }>(`/api/projects/${projectId}/guidelines`, { title }))
+		.guideline;
+}
+
+/** Stores an image for the guideline editor in the project's media store; resolves with its address there. */
+export async function uploadGuidelineImage(projectId: string, file: File): Promise<string> {
+	const stored = await api.upload<{ src: string }>(
+		`/api/projects/${projectId}/media`,
+		file,
+		file.type || 'application/octet-stream'
+	);
+	return stored.src;
+}
+
 /** The guidelines of a project (reloads when the project id changes). */
 export function guidelineList(pid: () => string): Query<{ guidelines: GuidelineSummary[] }> {
 	return new Query((signal) =>
