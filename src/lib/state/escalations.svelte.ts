@@ -5,12 +5,13 @@
 // reject with ApiError (a 409 means someone else acted first) for the caller to show.
 import { api, type ApiError } from './api';
 import { Query } from './query.svelte';
-import type {
-	EscalationQueue,
-	EscalationReason,
-	EscalationView,
-	MyEscalation,
-	VerdictInput
+import {
+	isActiveState,
+	type EscalationQueue,
+	type EscalationReason,
+	type EscalationView,
+	type MyEscalation,
+	type VerdictInput
 } from '$lib/shared/escalation';
 
 /** The queue's filters and sort as strings ('' = any), so they map 1:1 to the page URL; '' is not sent. */
@@ -60,6 +61,11 @@ export class ItemEscalationList {
 
 	get error(): ApiError | null {
 		return this.#query.error;
+	}
+
+	/** The open or in-review escalation, if any. */
+	get active(): EscalationView | null {
+		return this.list.find((e) => isActiveState(e.state)) ?? null;
 	}
 
 	/** Opens an escalation and reloads the list; rejects with ApiError (validation details, conflict). */
