@@ -7,7 +7,7 @@ import { roomName } from '$lib/shared/rooms';
 import type { Scores } from '$lib/shared/evaluation';
 import { PROPOSALS_KEY, type EscalationView, type ScoreProposal } from '$lib/shared/escalation';
 import * as Y from 'yjs';
-import { anchorKey, type CommentAnchor } from '$lib/components/escalation/anchors';
+import { anchorKey, type CommentAnchor } from '$lib/collab/adjudication-anchors';
 
 const ESCALATION_PREFIX = 'escalation:';
 

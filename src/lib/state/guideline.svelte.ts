@@ -1,7 +1,9 @@
 // One guideline document as a page sees it: its summary, published versions and latest version (loaded through
-// the API), and the live draft room. Guarantees: the room is joined only after the first load (the GET seeds an
-// empty draft from the latest version), at most one room is open per document, and it is destroyed when the
-// owning component goes away or the guideline id changes (the $effect cleanup closes the old socket first).
+// the API), the case a change is proposed from, and the live draft room. Guarantees: the room is joined only after
+// the first load (the GET seeds an empty draft from the latest version), at most one room is open per document,
+// and it is destroyed when the owning component goes away or the guideline id changes (the $effect cleanup closes
+// the old socket first). A new load aborts the one in flight, so an older answer never replaces a newer one.
+import { untrack } from 'svelte';
 import { api, ApiError } from './api';
 import { CollabRoom } from './room.svelte';
 import { Query } from './query.svelte';
@@ -27,27 +29,44 @@ export class GuidelineDocument {
 
 	/** The project's rubrics, for dimension labels. */
 	readonly rubrics: Query<{ rubrics: Rubric[] }>;
+	/** The case a change is proposed from (an escalation or calibration); idle while `proposeFrom()` is null. */
+	readonly proposal: Query<ProposalCase>;
 
 	readonly #id: () => string;
+	#loading: AbortController | null = null;
+	/** A string, so reloading the same guideline does not re-run the room's effect. */
+	readonly #loadedId = $derived(this.guideline?.id ?? null);
 
-	/** Both ids are read reactively: when the guideline id changes, the document reloads and the room is replaced. */
-	constructor(projectId: () => string, id: () => string) {
+	/**
+	 * All arguments are read reactively: when the guideline id changes, the document reloads and the room is
+	 * replaced; `proposeFrom` is the proposal's source (`escalation:<id>` or `calibration:<id>:<itemId>`).
+	 */
+	constructor(projectId: () => string, id: () => string, proposeFrom: () => string | null = () => null) {
 		this.#id = id;
 		this.rubrics = new Query((signal) =>
 			api.get<{ rubrics: Rubric[] }>(`/api/projects/${projectId()}/rubrics`, undefined, signal)
 		);
+		this.proposal = new Query((signal) => {
+			const source = proposeFrom();
+			if (!source) return null;
+			return api
+				.get<{ case: ProposalCase }>(`/api/guidelines/${this.#id()}/proposal`, { source }, signal)
+				.then((r) => r.case);
+		});
+		$effect(() => {
+			void this.#load(this.#id());
+			return () => this.#loading?.abort();
+		});
+		// The room opens once this guideline is loaded and closes when the id changes or the owner goes away.
 		$effect(() => {
 			const guidelineId = this.#id();
-			let joined: CollabRoom | null = null;
-			let left = false;
-			void this.#load(guidelineId).then(() => {
-				if (left || !this.guideline || !session.user) return;
-				joined = this.room = new CollabRoom(roomName('guideline', guidelineId), session.user);
-			});
+			const user = untrack(() => session.user);
+			if (this.#loadedId !== guidelineId || !user) return;
+			const room = new CollabRoom(roomName('guideline', guidelineId), user);
+			this.room = room;
 			return () => {
-				left = true;
-				joined?.destroy();
-				if (this.room === joined) this.room = null;
+				room.destroy();
+				if (this.room === room) this.room = null;
 			};
 		});
 	}
@@ -55,37 +74,56 @@ export class GuidelineDocument {
 	/** Loads summary, versions and latest version again (after a publication or an acknowledgement). */
 	reload = (): Promise<void> => this.#load(this.#id());
 
-	/** The case for proposing a change from an escalation or calibration (`source` is its id). */
-	async proposal(source: string): Promise<ProposalCase | null> {
-		try {
-			return (await api.get<{ case: ProposalCase }>(`/api/guidelines/${this.#id()}/proposal`, { source })).case;
-		} catch (err) {
-			this.failure = asApiError(err);
-			return null;
-		}
-	}
-
 	async #load(id: string): Promise<void> {
+		this.#loading?.abort();
+		const controller = new AbortController();
+		this.#loading = controller;
+		const { signal } = controller;
 		try {
-			const { guideline } = await api.get<{ guideline: GuidelineSummary }>(`/api/guidelines/${id}`);
-			const { versions } = await api.get<{ versions: GuidelineVersionSummary[] }>(`/api/guidelines/${id}/versions`);
+			const { guideline } = await api.get<{ guideline: GuidelineSummary }>(`/api/guidelines/${id}`, undefined, signal);
+			const { versions } = await api.get<{ versions: GuidelineVersionSummary[] }>(
+				`/api/guidelines/${id}/versions`,
+				undefined,
+				signal
+			);
 			const latest = versions[0]
-				? (await api.get<{ version: GuidelineVersionView }>(`/api/guidelines/${id}/versions/${versions[0].number}`))
-						.version
+				? (
+						await api.get<{ version: GuidelineVersionView }>(
+							`/api/guidelines/${id}/versions/${versions[0].number}`,
+							undefined,
+							signal
+						)
+					).version
 				: null;
-			if (id !== this.#id()) return;
+			if (signal.aborted || id !== this.#id()) return;
 			this.guideline = guideline;
 			this.versions = versions;
 			this.latest = latest;
 			this.failure = null;
 		} catch (err) {
-			if (id === this.#id()) this.failure = asApiError(err);
+			if (!signal.aborted && id === this.#id()) this.failure = asApiError(err);
 		}
 	}
 }
 
 function asApiError(err: unknown): ApiError {
 	return err instanceof ApiError ? err : new ApiError(0, 'internal', String(err));
+}
+
+/** Creates an empty guideline document in a project (leads). */
+export async function createGuideline(projectId: string, title: string): Promise<GuidelineSummary> {
+	return (await api.post<{ guideline: GuidelineSummary }>(`/api/projects/${projectId}/guidelines`, { title }))
+		.guideline;
+}
+
+/** Stores an image for the guideline editor in the project's media store; resolves with its address there. */
+export async function uploadGuidelineImage(projectId: string, file: File): Promise<string> {
+	const stored = await api.upload<{ src: string }>(
+		`/api/projects/${projectId}/media`,
+		file,
+		file.type || 'application/octet-stream'
+	);
+	return stored.src;
 }
 
 /** The guidelines of a project (reloads when the project id changes). */

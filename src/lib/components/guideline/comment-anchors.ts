@@ -90,9 +90,12 @@ export function anchorRange(
 ): TextAnchor | null {
 	if (to <= from) return null;
 	const y = binding(editor);
+	// y-tiptap declares its answer as `any`; it is a Y.RelativePosition.
+	const relative = (pos: number) =>
+		absolutePositionToRelativePosition(pos, y.type, y.binding.mapping as never) as Y.RelativePosition;
 	return {
-		from: Y.relativePositionToJSON(absolutePositionToRelativePosition(from, y.type, y.binding.mapping as never)),
-		to: Y.relativePositionToJSON(absolutePositionToRelativePosition(to, y.type, y.binding.mapping as never)),
+		from: Y.relativePositionToJSON(relative(from)),
+		to: Y.relativePositionToJSON(relative(to)),
 		quote: editor.state.doc.textBetween(from, to, ' ').slice(0, 500)
 	};
 }

@@ -3,7 +3,7 @@
 // the covered text so a span can be checked and re-anchored. These functions split text into highlight segments,
 // find where a quote sits (used when a selection is made on formatted markdown, whose text differs from the
 // source), and list the annotatable fields of each modality.
-import type { Item } from '$lib/shared/items';
+import type { Item, PayloadOf } from '$lib/shared/items';
 import type { Span } from '$lib/shared/evaluation';
 
 export type TextSpan = Extract<Span, { kind: 'text' }>;
@@ -53,7 +53,7 @@ function looseIndex(text: string, quote: string): { start: number; end: number }
 		.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
 	if (!words.length) return [];
 	const re = new RegExp(words.join('[\\s*_`>#-]+'), 'g');
-	return [...text.matchAll(re)].map((m) => ({ start: m.index!, end: m.index! + m[0].length }));
+	return [...text.matchAll(re)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
 }
 
 /**
@@ -109,9 +109,8 @@ export function fieldText(payload: unknown, path: string): string | null {
 
 /** The model-output text fields an evaluator may highlight in, per modality. */
 export function annotatableFields(item: Pick<Item, 'modality' | 'payload'>): TextField[] {
-	const p = item.payload as Record<string, any>;
 	const one = (field: string) => {
-		const text = fieldText(p, field);
+		const text = fieldText(item.payload, field);
 		return text === null ? [] : [{ field, text }];
 	};
 	switch (item.modality) {
@@ -119,7 +118,7 @@ export function annotatableFields(item: Pick<Item, 'modality' | 'payload'>): Tex
 		case 'multimodal':
 			return one('response');
 		case 'chat':
-			return (p.turns ?? []).flatMap((t: { role: string }, i: number) =>
+			return ((item.payload as Partial<PayloadOf<'chat'>>).turns ?? []).flatMap((t, i) =>
 				t.role === 'assistant' ? one(`turns.${i}.content`) : []
 			);
 		case 'caption':
@@ -127,7 +126,9 @@ export function annotatableFields(item: Pick<Item, 'modality' | 'payload'>): Tex
 		case 'video':
 			return one('description');
 		case 'pairwise':
-			return (p.responses ?? []).flatMap((_: unknown, i: number) => one(`responses.${i}.text`));
+			return ((item.payload as Partial<PayloadOf<'pairwise'>>).responses ?? []).flatMap((_, i) =>
+				one(`responses.${i}.text`)
+			);
 		case 'image_edit':
 			return [];
 	}
@@ -135,14 +136,13 @@ export function annotatableFields(item: Pick<Item, 'modality' | 'payload'>): Tex
 
 /** The image fields an evaluator may draw boxes on. */
 export function boxFields(item: Pick<Item, 'modality' | 'payload'>): string[] {
-	const p = item.payload as Record<string, any>;
 	switch (item.modality) {
 		case 'caption':
 			return ['image'];
 		case 'image_edit':
 			return ['original', 'edited'];
 		case 'multimodal':
-			return (p.prompt ?? []).flatMap((part: { kind: string }, i: number) =>
+			return ((item.payload as Partial<PayloadOf<'multimodal'>>).prompt ?? []).flatMap((part, i) =>
 				part.kind === 'image' ? [`prompt.${i}.media`] : []
 			);
 		default:

@@ -5,7 +5,7 @@ import { isWebUrl, type Evaluation, type EvaluationInput, type Scores, type Span
 import type { RubricDefinition } from '$lib/shared/rubric';
 import { scoresForSubmit } from '../rubric/rubric-form';
 
-export interface Source {
+interface Source {
 	url: string;
 	note: string;
 }

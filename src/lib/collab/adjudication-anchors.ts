@@ -1,8 +1,8 @@
 // Where a comment in the adjudication room points: one evaluator's score on a dimension, or one of their spans.
 // These are the room's comment anchors (room-doc's `score` / `span`) plus who and what they point at, and a
 // stable `key` so comments can be counted per score cell or span.
-import type { CommentAnchor as RoomAnchor } from '$lib/collab/room-doc';
-import type { Evaluation } from '$lib/shared/evaluation';
+import type { CommentAnchor as RoomAnchor } from './room-doc';
+import type { Evaluation } from '../shared/evaluation';
 
 interface Target {
 	evaluationId: string;
@@ -44,7 +44,7 @@ export function spanAnchor(e: Who & Pick<Evaluation, 'spans'>, index: number): S
 export function anchorKey(a: RoomAnchor | null): string | null {
 	if (!a || !('evaluationId' in a) || typeof a.evaluationId !== 'string') return null;
 	if (a.kind === 'score') return `score:${a.evaluationId}:${a.dimension}`;
-	if (a.kind === 'span' && 'index' in a) return `span:${a.evaluationId}:${a.index}`;
+	if (a.kind === 'span' && 'index' in a && typeof a.index === 'number') return `span:${a.evaluationId}:${a.index}`;
 	return null;
 }
 

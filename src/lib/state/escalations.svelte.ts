@@ -1,0 +1,99 @@
+// Escalations outside the live room: a project's queue (filtered), the caller's own escalations, one item's
+// escalations with opening a new one, and the lead's decisions (claim, dismiss, reopen, verdict). Reads are
+// Queries (create them while a component initialises; they reload, aborting the last request, when what they
+// read changes). Decisions go through the REST API and resolve with the server's view of the escalation; they
+// reject with ApiError (a 409 means someone else acted first) for the caller to show.
+import { api, type ApiError } from './api';
+import { Query } from './query.svelte';
+import {
+	isActiveState,
+	type EscalationQueue,
+	type EscalationReason,
+	type EscalationView,
+	type MyEscalation,
+	type VerdictInput
+} from '$lib/shared/escalation';
+
+/** The queue's filters and sort as strings ('' = any), so they map 1:1 to the page URL; '' is not sent. */
+export interface EscalationQueueFilters {
+	reason: string;
+	modality: string;
+	language: string;
+	dimension: string;
+	age: string;
+	sort: string;
+}
+
+/** A project's escalation queue (one state or all) with counts, facets and turnaround; reloads on a filter change. */
+export function escalationQueue(
+	projectId: () => string,
+	filters: () => Partial<EscalationQueueFilters> & { state?: string }
+): Query<EscalationQueue> {
+	return new Query((signal) => api.get<EscalationQueue>(`/api/projects/${projectId()}/escalations`, filters(), signal));
+}
+
+/** The escalations the caller opened or whose item they evaluated, newest first. */
+export function myEscalations(projectId: () => string): Query<{ escalations: MyEscalation[] }> {
+	return new Query((signal) =>
+		api.get<{ escalations: MyEscalation[] }>(
+			`/api/projects/${projectId()}/escalations`,
+			{ mine: 1, sort: 'newest' },
+			signal
+		)
+	);
+}
+
+/** One item's escalations (re-read when the item changes), and opening a new one on it. */
+export class ItemEscalationList {
+	readonly #query: Query<{ escalations: EscalationView[] }>;
+	readonly #itemId: () => string;
+
+	constructor(itemId: () => string) {
+		this.#itemId = itemId;
+		this.#query = new Query((signal) =>
+			api.get<{ escalations: EscalationView[] }>(`/api/items/${itemId()}/escalations`, undefined, signal)
+		);
+	}
+
+	get list(): EscalationView[] {
+		return this.#query.data?.escalations ?? [];
+	}
+
+	get error(): ApiError | null {
+		return this.#query.error;
+	}
+
+	/** The open or in-review escalation, if any. */
+	get active(): EscalationView | null {
+		return this.list.find((e) => isActiveState(e.state)) ?? null;
+	}
+
+	/** Opens an escalation and reloads the list; rejects with ApiError (validation details, conflict). */
+	async open(reason: EscalationReason, note: string): Promise<EscalationView> {
+		const { escalation } = await api.post<{ escalation: EscalationView }>(`/api/items/${this.#itemId()}/escalations`, {
+			reason,
+			note
+		});
+		await this.#query.reload();
+		return escalation;
+	}
+}
+
+/** A lead takes an open escalation into review. */
+export async function claimEscalation(id: string): Promise<EscalationView> {
+	return (await api.post<{ escalation: EscalationView }>(`/api/escalations/${id}/claim`)).escalation;
+}
+
+/** Dismisses an active escalation or reopens a closed one; both need a note. */
+export async function closeOrReopenEscalation(
+	id: string,
+	action: 'dismiss' | 'reopen',
+	note: string
+): Promise<EscalationView> {
+	return (await api.post<{ escalation: EscalationView }>(`/api/escalations/${id}/${action}`, { note })).escalation;
+}
+
+/** The lead's verdict; a validation failure carries per-dimension problems in its details. */
+export async function resolveEscalation(id: string, verdict: VerdictInput): Promise<EscalationView> {
+	return (await api.post<{ escalation: EscalationView }>(`/api/escalations/${id}/verdict`, verdict)).escalation;
+}
