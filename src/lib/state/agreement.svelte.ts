@@ -30,7 +30,7 @@ export const disagreedItems = (scope: () => AgreementScope) => scoped<Disagreeme
 export const agreementTimeline = (scope: () => AgreementScope) =>
 	scoped<AgreementTimeline>('/agreement/timeline', scope);
 export const agreementMatrix = (scope: () => AgreementScope) => scoped<AgreementMatrix>('/agreement/matrix', scope);
-export const throughput = (scope: () => AgreementScope) => scoped<ThroughputReport>('/throughput', scope);
+export const throughputReport = (scope: () => AgreementScope) => scoped<ThroughputReport>('/throughput', scope);
 
 /**
  * Opens an escalation ("guideline ambiguous") on a disagreed item and returns its id; when the item already has
