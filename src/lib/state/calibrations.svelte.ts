@@ -1,29 +1,17 @@
-// Reads for the calibration pages that are not one live session: a project's sessions (with the project and its
-// rubrics, for the caller's role and the create form) and one session's report. Each is a Query, so it reloads
-// when the id it reads changes and drops answers for an id the page no longer shows. Create while a component
-// initialises.
+// The calibration pages outside one live session: a project's sessions (also polled, for the "live now" card on
+// the project home), one session's report, the candidate items for a new session, and creating one. Each read
+// is a Query, so it reloads when the arguments it reads change and drops answers for arguments the page no
+// longer shows. Create while a component initialises.
 import { api } from './api';
 import { Query } from './query.svelte';
-import type { CalibrationReport, CalibrationSummary } from '$lib/shared/calibration';
-import type { ProjectView } from '$lib/shared/api-types';
-import type { Rubric } from '$lib/shared/rubric';
-
-export interface CalibrationProject {
-	project: ProjectView;
-	rubrics: Rubric[];
-}
-
-/** The project (caller's role) and its rubrics, as the calibration list needs them. */
-export function calibrationProject(pid: () => string): Query<CalibrationProject> {
-	return new Query(async (signal) => {
-		const id = pid();
-		const [{ project }, { rubrics }] = await Promise.all([
-			api.get<{ project: ProjectView }>(`/api/projects/${id}`, undefined, signal),
-			api.get<{ rubrics: Rubric[] }>(`/api/projects/${id}/rubrics`, undefined, signal)
-		]);
-		return { project, rubrics };
-	});
-}
+import { refreshEvery } from './refresh.svelte';
+import type {
+	CalibrationReport,
+	CalibrationSummary,
+	CalibrationView,
+	CandidateItem,
+	CreateCalibrationInput
+} from '$lib/shared/calibration';
 
 export function calibrationSessions(pid: () => string): Query<{ calibrations: CalibrationSummary[] }> {
 	return new Query((signal) =>
@@ -33,4 +21,42 @@ export function calibrationSessions(pid: () => string): Query<{ calibrations: Ca
 
 export function calibrationReport(id: () => string): Query<CalibrationReport> {
 	return new Query((signal) => api.get<CalibrationReport>(`/api/calibrations/${id()}/report`, undefined, signal));
+}
+
+/**
+ * The sessions still running (not closed), for the project home's "live now" card: loads again every 20 s and
+ * when the window regains focus, while the card is on the page. A failed refresh keeps the last list.
+ */
+export function liveCalibrations(pid: () => string): Query<CalibrationSummary[]> {
+	const tick = refreshEvery(20_000);
+	return new Query(async (signal) => {
+		tick();
+		const { calibrations } = await api.get<{ calibrations: CalibrationSummary[] }>(
+			`/api/projects/${pid()}/calibrations`,
+			undefined,
+			signal
+		);
+		return calibrations.filter((s) => s.phase !== 'closed');
+	});
+}
+
+export interface CandidateFilter {
+	pid: string;
+	rubricId: string;
+	modality: string;
+	language: string;
+	sort: 'disagreement' | 'recent';
+}
+
+/** Items a lead may calibrate on with their disagreement, for the filter the picker shows. */
+export function calibrationCandidates(filter: () => CandidateFilter): Query<{ items: CandidateItem[] }> {
+	return new Query((signal) => {
+		const { pid, ...query } = filter();
+		return api.get<{ items: CandidateItem[] }>(`/api/projects/${pid}/calibration-candidates`, query, signal);
+	});
+}
+
+/** Opens a new session (in its blind scoring phase) and returns it. */
+export function createCalibration(pid: string, input: CreateCalibrationInput): Promise<CalibrationView> {
+	return api.post<CalibrationView>(`/api/projects/${pid}/calibrations`, input);
 }

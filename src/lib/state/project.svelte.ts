@@ -1,7 +1,9 @@
-// The open project (name, settings, caller's role) and its rubrics, shared by every page under /projects/:pid.
+// The open project (name, settings, caller's role) and its rubrics, shared by every page under /projects/:pid, one
+// page of its items, and the list of projects the caller can open.
 import { api } from './api';
 import type { ItemSummary, ProjectView } from '$lib/shared/api-types';
 import type { Rubric } from '$lib/shared/rubric';
+import type { Role } from '$lib/shared/roles';
 import { Query } from './query.svelte';
 import { Resource } from './resource.svelte';
 
@@ -47,4 +49,17 @@ export function projectItemsQuery(
 		const { pid, ...query } = args();
 		return api.get<ItemPage>(`/api/projects/${pid}/items`, query, signal);
 	});
+}
+
+/** A project as the project list shows it, with the caller's role (null for an admin who is not a member). */
+export interface ProjectListEntry {
+	id: string;
+	name: string;
+	description: string;
+	role: Role | null;
+}
+
+/** The projects the caller can open. */
+export function projectList(): Query<{ projects: ProjectListEntry[] }> {
+	return new Query((signal) => api.get<{ projects: ProjectListEntry[] }>('/api/projects', undefined, signal));
 }

@@ -36,6 +36,18 @@ export class Query<T> {
 		return untrack(() => this.#start(this.#loader));
 	}
 
+	/**
+	 * Shows an answer the page got from a write (e.g. a POST that returns the new list) without asking again. A
+	 * request in flight is aborted, so an older answer cannot replace it.
+	 */
+	set(data: T): void {
+		this.#current?.abort();
+		this.#seq++;
+		this.data = data;
+		this.error = null;
+		this.loading = false;
+	}
+
 	#start(loader: Loader<T>): Promise<void> {
 		this.#current?.abort();
 		const controller = new AbortController();

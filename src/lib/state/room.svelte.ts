@@ -96,7 +96,7 @@ export class CollabRoom {
 		this.#follow(annotationsOf(this.doc), () => (this.annotations = readAnnotations(this.doc)));
 	}
 
-	#follow(type: Y.AbstractType<any>, refresh: () => void): void {
+	#follow<E>(type: Y.AbstractType<E>, refresh: () => void): void {
 		const observer = () => refresh();
 		type.observeDeep(observer);
 		this.#cleanup.push(() => type.unobserveDeep(observer));

@@ -24,6 +24,12 @@ class Session {
 		return this.user;
 	}
 
+	/** Signs in and loads the user; rejects with an ApiError (e.g. wrong credentials). */
+	async signIn(email: string, password: string): Promise<User | null> {
+		await api.post('/api/auth/login', { email, password });
+		return this.load();
+	}
+
 	roleIn(projectId: string): Role | null {
 		return this.memberships.find((m) => m.projectId === projectId)?.role ?? null;
 	}

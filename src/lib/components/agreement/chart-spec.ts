@@ -3,7 +3,7 @@
 // threshold lines (e.g. alpha's 0.667 and 0.8) are drawn by a small plugin on the value axis.
 import type { ChartConfiguration, Plugin, TooltipItem } from 'chart.js';
 
-export interface ChartSeries {
+interface ChartSeries {
 	label: string;
 	values: (number | null)[];
 	/** A CSS variable name, e.g. '--chart-1'. */
@@ -13,7 +13,7 @@ export interface ChartSeries {
 	hidden?: boolean;
 }
 
-export interface ChartLine {
+interface ChartLine {
 	value: number;
 	label: string;
 	color: string;
@@ -141,7 +141,7 @@ export function chartConfig(
 	});
 	return {
 		type: spec.kind,
-		data: { labels: spec.labels, datasets: datasets as never },
+		data: { labels: spec.labels, datasets },
 		options: {
 			responsive: true,
 			maintainAspectRatio: false,

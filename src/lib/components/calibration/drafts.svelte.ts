@@ -34,6 +34,9 @@ export class SheetDraft {
 }
 
 export class SheetDrafts {
+	// A plain memo, not state: get() runs inside the room's $derived, where writing a SvelteMap would throw
+	// (state_unsafe_mutation). Each SheetDraft's own fields are the reactive part.
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- memo written during a $derived; must not be reactive
 	#drafts = new Map<string, SheetDraft>();
 	#round = 0;
 

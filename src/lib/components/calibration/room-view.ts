@@ -1,8 +1,9 @@
 // Pure helpers behind the calibration room's views: which score cells conflict, the distribution of values per
-// dimension, comments and live highlights per item, and who is leading the room. No DOM, no Svelte.
-import type { RubricDimension } from '$lib/shared/rubric';
-import type { ScoreValue } from '$lib/shared/evaluation';
-import type { CalibrationAnchor, DimensionFigure, LiveHighlight } from '$lib/shared/calibration';
+// dimension, the most common value as a consensus draft, comments and live highlights per item, and who is
+// leading the room. No DOM, no Svelte.
+import type { Rubric, RubricDimension } from '$lib/shared/rubric';
+import type { Scores, ScoreValue } from '$lib/shared/evaluation';
+import type { CalibrationAnchor, CalibrationScore, DimensionFigure, LiveHighlight } from '$lib/shared/calibration';
 import type { Comment } from '$lib/collab/room-doc';
 import type { Peer } from '$lib/collab/presence';
 import { choicesFor, isEmpty, sameValue, valueLabel } from '$lib/components/rubric/rubric-form';
@@ -119,18 +120,21 @@ export interface SessionFocus {
 	leading?: boolean;
 }
 
+/** A peer's presence focus read as the room publishes it (see SessionFocus). */
+export function focusOf(peer: Peer | null | undefined): SessionFocus | undefined {
+	return peer?.focus;
+}
+
 /** The peer leading the room ("follow the lead"), if one of the deciders is leading. */
 export function leader(peers: Peer[], deciderIds: ReadonlySet<string>): Peer | null {
-	return (
-		peers.find((p) => !p.self && deciderIds.has(p.user.id) && (p.focus as SessionFocus | undefined)?.leading) ?? null
-	);
+	return peers.find((p) => !p.self && deciderIds.has(p.user.id) && focusOf(p)?.leading) ?? null;
 }
 
 /** Peers per item id they are looking at. */
 export function peersByItem(peers: Peer[]): Record<string, Peer[]> {
 	const out: Record<string, Peer[]> = {};
 	for (const p of peers) {
-		const itemId = (p.focus as SessionFocus | undefined)?.itemId;
+		const itemId = focusOf(p)?.itemId;
 		if (itemId) (out[itemId] ??= []).push(p);
 	}
 	return out;
@@ -158,4 +162,21 @@ export function formatClock(ms: number): string {
 	const m = Math.floor((s % 3600) / 60);
 	const pad = (n: number) => String(n).padStart(2, '0');
 	return h ? `${h}:${pad(m)}:${pad(s % 60)}` : `${pad(m)}:${pad(s % 60)}`;
+}
+
+/** The value most sheets gave on each dimension (free text left out): where a consensus draft starts. */
+export function mostCommon(rubric: Rubric, sheets: readonly CalibrationScore[]): Scores {
+	const out: Scores = {};
+	for (const d of rubric.dimensions) {
+		const counts = new Map<string, { v: Scores[string]; n: number }>();
+		for (const s of sheets) {
+			const v = s.scores[d.key];
+			if (v === undefined || v === null || v === '' || d.scale === 'text') continue;
+			const k = JSON.stringify(v);
+			counts.set(k, { v, n: (counts.get(k)?.n ?? 0) + 1 });
+		}
+		const best = [...counts.values()].sort((a, b) => b.n - a.n)[0];
+		if (best) out[d.key] = best.v;
+	}
+	return out;
 }

@@ -206,7 +206,12 @@ export function splitProblems(details: unknown): ProblemSplit {
 	if (!Array.isArray(details)) return out;
 	for (const d of details as { path?: unknown; message?: unknown }[]) {
 		const path = typeof d?.path === 'string' ? d.path : '';
-		const message = typeof d?.message === 'string' ? d.message : String(d?.message ?? '');
+		const message =
+			typeof d?.message === 'string'
+				? d.message
+				: d?.message === undefined || d.message === null
+					? ''
+					: JSON.stringify(d.message);
 		const m = /^scores\.([a-z][a-z0-9_]*)$/.exec(path);
 		if (m) out.byKey[m[1]] = out.byKey[m[1]] ? `${out.byKey[m[1]]}; ${message}` : message;
 		else out.general.push(path ? `${path}: ${message}` : message);

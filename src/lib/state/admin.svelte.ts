@@ -1,0 +1,34 @@
+// The admin page's directory: every user and every project, as Queries, and the two things an admin creates
+// (a user, a project); each creation reloads its list so the page shows what the server has.
+import { api } from './api';
+import { Query } from './query.svelte';
+import type { User } from '$lib/shared/roles';
+import { projectList } from './project.svelte';
+
+export interface NewUser {
+	name: string;
+	email: string;
+	password: string;
+	isAdmin: boolean;
+}
+
+export interface NewProject {
+	name: string;
+	description: string;
+}
+
+export class AdminDirectory {
+	readonly users = new Query((signal) => api.get<{ users: User[] }>('/api/admin/users', undefined, signal));
+	readonly projects = projectList();
+
+	async createUser(input: NewUser): Promise<User> {
+		const { user } = await api.post<{ user: User }>('/api/admin/users', input);
+		await this.users.reload();
+		return user;
+	}
+
+	async createProject(input: NewProject): Promise<void> {
+		await api.post('/api/projects', input);
+		await this.projects.reload();
+	}
+}

@@ -1,0 +1,49 @@
+// The signed-in user's notification inbox: the recent notifications and the unread count, polled every 30 s and
+// whenever the window regains focus (only while a component shows it). Marking read answers with the new inbox,
+// which replaces the shown one at once; a poll still in flight then is dropped so it cannot bring back an
+// unread mark. A failed poll keeps the last inbox (Query keeps data on error) and the next tick tries again.
+import { api } from './api';
+import { Query } from './query.svelte';
+import { refreshEvery } from './refresh.svelte';
+
+export interface Notification {
+	id: string;
+	projectId: string | null;
+	kind: string;
+	data: Record<string, unknown>;
+	createdAt: number;
+	readAt: number | null;
+}
+
+export interface Inbox {
+	notifications: Notification[];
+	unread: number;
+}
+
+const EMPTY: Inbox = { notifications: [], unread: 0 };
+
+export class NotificationInbox {
+	#tick = refreshEvery(30_000);
+	#query = new Query((signal) => {
+		this.#tick();
+		return api.get<Inbox>('/api/notifications', undefined, signal);
+	});
+
+	constructor() {
+		$effect(() => {
+			if (this.#query.error) console.warn('notifications: refresh failed', this.#query.error);
+		});
+	}
+
+	get current(): Inbox {
+		return this.#query.data ?? EMPTY;
+	}
+
+	async markRead(id: string): Promise<void> {
+		this.#query.set(await api.post<Inbox>(`/api/notifications/${id}/read`));
+	}
+
+	async markAllRead(): Promise<void> {
+		this.#query.set(await api.post<Inbox>('/api/notifications/read-all'));
+	}
+}

@@ -1,0 +1,69 @@
+// End to end in Chromium: the notification bell. An evaluator invited to a calibration session sees the unread
+// count; a second invitation shows up when the window regains focus (no reload); following a notification marks
+// it read and opens the session; "Mark all read" clears the rest.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { eventually, type TestServer } from '../fixtures/server';
+import { failOnPageErrors, launchBrowser, personContext } from '../fixtures/browser';
+import { createReviewWorkspace, startReviewServer, type ReviewWorkspace } from '../fixtures/review-workspace';
+import { createSession, memberIds } from '../fixtures/calibration-session';
+
+failOnPageErrors();
+
+let server: TestServer;
+let browser: Browser;
+let ws: ReviewWorkspace;
+
+beforeAll(async () => {
+	server = await startReviewServer();
+	ws = await createReviewWorkspace(server);
+	browser = await launchBrowser();
+});
+afterAll(async () => {
+	await browser?.close();
+	await server?.close();
+});
+
+async function invite(title: string): Promise<string> {
+	const ids = await memberIds(server, ws);
+	const { calibration } = await createSession(server, ws, {
+		title,
+		itemIds: ws.itemIds.slice(0, 2),
+		participantIds: [ids.ana, ids.ben]
+	});
+	return calibration.id;
+}
+
+describe('notification bell', () => {
+	it('counts unread invitations, picks up new ones on focus, and marks them read when followed', async () => {
+		const first = await invite('Morning calibration');
+		const { context, page } = await personContext(browser, server.url, 'ana@demo.test');
+		await page.goto(`/projects/${ws.pid}`);
+		const bell = page.getByRole('button', { name: /^Notifications \(\d+ unread\)$/ });
+		await page.getByRole('button', { name: 'Notifications (1 unread)' }).waitFor();
+
+		// A new invitation arrives while the page is open; the bell asks again when the window regains focus.
+		await invite('Afternoon calibration');
+		await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+		// Well inside the 30 s poll: only the focus event can have brought it.
+		await page.getByRole('button', { name: 'Notifications (2 unread)' }).waitFor({ timeout: 5000 });
+
+		await bell.click();
+		const panel = page.getByRole('region', { name: 'Notifications' });
+		await panel.getByRole('button', { name: /invited you to the calibration session “Morning calibration”/ }).click();
+		await page.waitForURL(new RegExp(`/projects/${ws.pid}/calibrations/${first}$`));
+		await page.getByRole('button', { name: 'Notifications (1 unread)' }).waitFor();
+
+		await bell.click();
+		await panel.getByRole('button', { name: 'Mark all read' }).click();
+		await page.getByRole('button', { name: 'Notifications (0 unread)' }).waitFor();
+		const ana = await server.login('ana@demo.test');
+		await eventually(
+			async () => (await server.api('/api/notifications', { headers: ana })).body.unread === 0,
+			5000,
+			'all read on the server'
+		);
+		expect((await server.api('/api/notifications', { headers: ana })).body.notifications).toHaveLength(2);
+		await context.close();
+	});
+});
