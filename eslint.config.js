@@ -11,7 +11,7 @@ import svelteConfig from './svelte.config.js';
 const STATE_CLASS = 'Load and change data through a state class in src/lib/state (Query or a feature class).';
 const DERIVED_SIDE_EFFECT =
 	'Create it once while the component initialises (a Query re-runs when what it reads changes).';
-const OPENS = '/^(Query|Resource|CollabRoom|WebSocket|WebsocketProvider|EventSource)$/';
+const OPENS = '/^(Query|CollabRoom|WebSocket|WebsocketProvider|EventSource)$/';
 
 export default ts.config(
 	{ ignores: ['build/', '.svelte-kit/', 'node_modules/', 'bench/.out/', 'data/', 'tests/fixtures/agreement/*.py'] },

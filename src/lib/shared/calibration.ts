@@ -259,3 +259,4 @@ export interface LiveHighlight {
 }
 
 export const highlightKey = (itemId: string, userId: string, id: string) => `span:${itemId}:${userId}:${id}`;
+export type CreateCalibrationInput = z.infer<typeof createCalibrationSchema>;

@@ -206,3 +206,4 @@ export interface ScoreProposal {
 
 /** Key of one escalation's mirrored view in the room's server-only `state` map. */
 export const escalationStateKey = (escalationId: string) => `escalation:${escalationId}`;
+export type VerdictInput = z.infer<typeof verdictInputSchema>;

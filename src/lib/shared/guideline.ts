@@ -148,3 +148,4 @@ export function sectionFor(doc: PmNode, dimension: { key: string; label: string 
 	}
 	return null;
 }
+export type PublishInput = z.infer<typeof publishInputSchema>;

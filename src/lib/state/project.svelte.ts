@@ -5,7 +5,6 @@ import type { ItemSummary, ProjectView } from '$lib/shared/api-types';
 import type { Rubric } from '$lib/shared/rubric';
 import type { Role } from '$lib/shared/roles';
 import { Query } from './query.svelte';
-import { Resource } from './resource.svelte';
 
 export interface ProjectContext {
 	project: ProjectView;
@@ -29,11 +28,6 @@ export function projectQuery(pid: () => string | null | undefined): Query<Projec
 		const id = pid();
 		return id ? fetchProject(id, signal) : null;
 	});
-}
-
-/** @deprecated Use projectQuery at init; kept until the calibration/guideline pages are migrated. */
-export function loadProject(pid: string): Resource<ProjectContext> {
-	return new Resource(() => fetchProject(pid));
 }
 
 export interface ItemPage {
