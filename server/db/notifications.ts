@@ -4,15 +4,7 @@ import { and, count, desc, eq, isNull } from 'drizzle-orm';
 import type { Db } from './client';
 import { notifications } from '../../drizzle/schema';
 import { newId } from '../domain/ids';
-
-export interface NotificationView {
-	id: string;
-	projectId: string | null;
-	kind: string;
-	data: Record<string, unknown>;
-	createdAt: number;
-	readAt: number | null;
-}
+import type { NotificationView } from '#shared/api-types';
 
 export function notify(
 	db: Db,

@@ -29,3 +29,13 @@ export interface Member {
 	email: string;
 	role: Role;
 }
+
+/** One in-app notification of the signed-in user (GET /api/notifications). */
+export interface NotificationView {
+	id: string;
+	projectId: string | null;
+	kind: string;
+	data: Record<string, unknown>;
+	createdAt: number;
+	readAt: number | null;
+}

@@ -3,20 +3,12 @@
 // which replaces the shown one at once; a poll still in flight then is dropped so it cannot bring back an
 // unread mark. A failed poll keeps the last inbox (Query keeps data on error) and the next tick tries again.
 import { api } from './api';
+import type { NotificationView } from '$lib/shared/api-types';
 import { Query } from './query.svelte';
 import { refreshEvery } from './refresh.svelte';
 
-export interface Notification {
-	id: string;
-	projectId: string | null;
-	kind: string;
-	data: Record<string, unknown>;
-	createdAt: number;
-	readAt: number | null;
-}
-
 export interface Inbox {
-	notifications: Notification[];
+	notifications: NotificationView[];
 	unread: number;
 }
 
