@@ -82,6 +82,30 @@ export default ts.config(
 		}
 	},
 	{
+		// One data layer for SQLite and PostgreSQL (server/db/client.ts): queries are awaited builders, raw SQL goes
+		// through rows/row/exec, transactions through tx(). The SQLite-only terminal methods and a driver's own
+		// transaction() would work on SQLite and break on PostgreSQL (or break SQLite's transaction isolation).
+		files: ['server/**/*.ts', 'tests/**/*.ts', 'bench/**/*.ts'],
+		ignores: ['server/db/client.ts'],
+		rules: {
+			'no-restricted-syntax': [
+				'error',
+				{
+					selector: "CallExpression[arguments.length=0][callee.property.name=/^(all|get|run)$/]",
+					message: 'SQLite-only: await the query builder (first() for one row); raw SQL goes through rows/row/exec.'
+				},
+				{
+					selector: "CallExpression[callee.property.name='transaction']",
+					message: 'Use tx() from server/db/client: it isolates SQLite transactions and joins open ones.'
+				},
+				{
+					selector: "CallExpression[callee.property.name=/^(all|get|run|values)$/] > TaggedTemplateExpression[tag.name='sql']",
+					message: 'Raw SQL goes through rows/row/exec from server/db/client (one path for both dialects).'
+				}
+			]
+		}
+	},
+	{
 		// Tests read untyped JSON answers (`await res.json()`) and assert on them field by field; the assertion is
 		// the type check there. Promise rules stay on: a floating promise in a test is a test that cannot fail.
 		files: ['tests/**', 'bench/**'],

@@ -14,13 +14,27 @@ const envSchema = z.object({
 	/** Let webhooks reach loopback and private networks (a receiver on the same host or intranet). */
 	CONCORD_WEBHOOKS_ALLOW_PRIVATE: z.enum(['0', '1']).default('0'),
 	/** Behind a reverse proxy: take the client address from X-Forwarded-For and https from X-Forwarded-Proto. */
-	TRUST_PROXY: z.enum(['0', '1']).default('0')
+	TRUST_PROXY: z.enum(['0', '1']).default('0'),
+	/** postgres://… keeps the record in PostgreSQL instead of SQLite under DATA_DIR. */
+	DATABASE_URL: z
+		.string()
+		.regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL')
+		.optional(),
+	/** redis://… relays rooms between nodes (with DATABASE_URL). */
+	REDIS_URL: z
+		.string()
+		.regex(/^rediss?:\/\//, 'REDIS_URL must be a redis:// URL')
+		.optional()
 });
 
 export interface Config {
 	port: number;
 	host: string;
 	dataDir: string;
+	/** PostgreSQL connection string; null: SQLite under dataDir. */
+	databaseUrl: string | null;
+	/** Redis connection string; null: this node is the only one. */
+	redisUrl: string | null;
 	demo: boolean;
 	demoPassword: string | undefined;
 	logLevel: string;
@@ -51,6 +65,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		port: e.PORT,
 		host: e.HOST,
 		dataDir: resolve(e.DATA_DIR),
+		databaseUrl: e.DATABASE_URL ?? null,
+		redisUrl: e.REDIS_URL ?? null,
 		demo: e.CONCORD_DEMO !== '0',
 		demoPassword: e.CONCORD_DEMO_PASSWORD,
 		logLevel: e.LOG_LEVEL,

@@ -28,7 +28,7 @@ export interface ServerOptions {
 	/** Collaboration tunables (tests use a short unload grace period and fast pings). */
 	collab?: Partial<CollabOptions>;
 	/** Builds the room store from the opened database instead of the SQLite RoomStore (tests wrap it). */
-	roomStore?: (db: OpenedDb['db'], sqlite: OpenedDb['sqlite']) => RoomStorage;
+	roomStore?: (database: OpenedDb) => RoomStorage;
 }
 
 export async function startServer(
@@ -36,13 +36,14 @@ export async function startServer(
 	logger: Logger = createLogger(config.logLevel),
 	options: ServerOptions = {}
 ): Promise<RunningServer> {
-	const { db, sqlite, close: closeDb } = openDb(config.dataDir);
+	const database = await openDb(config);
+	const { db } = database;
 	const events = new DomainEvents((err, event) => logger.error({ err, event }, 'domain event listener failed'));
-	const deps = { db, sqlite, config, logger, events, rooms: undefined as never } as import('./deps').AppDeps;
+	const deps = { db, database, config, logger, events, rooms: undefined as never } as import('./deps').AppDeps;
 	const swept = sweepTemp(config.dataDir);
 	if (swept > 0) logger.info({ files: swept }, 'removed temporary files left by an earlier run');
 	if (config.demo) await seedDemo(deps);
-	const collab = attachCollab(deps, options.collab, options.roomStore?.(db, sqlite));
+	const collab = attachCollab(deps, options.collab, options.roomStore?.(database));
 	deps.rooms = collab.rooms;
 	registerFeatures(deps);
 	const app = createApp(deps);
@@ -66,7 +67,7 @@ export async function startServer(
 					collab.closeSockets();
 				});
 				await collab.shutdown();
-				closeDb();
+				await database.close();
 			})())
 	};
 }

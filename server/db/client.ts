@@ -1,35 +1,246 @@
-// Opens the SQLite database (WAL, foreign keys, busy timeout) and runs drizzle migrations at start.
+// Opens the record, SQLite (the embedded default) or PostgreSQL (DATABASE_URL), runs the drizzle migrations of
+// its dialect, and hands out one asynchronous drizzle database that every query of Concord goes through.
+//
+// One code path for both dialects: queries are written once with drizzle's query builder against the tables of
+// drizzle/schema.ts and awaited (a builder is a promise on both drivers). drizzle/pg-schema.ts declares the same
+// tables in PostgreSQL types for drizzle-kit; tests/unit/schema-parity.test.ts holds the two together. Values keep
+// one representation on both: times are integer milliseconds, JSON is text, binary is a blob/bytea.
+// Raw SQL goes through `rows`, `row` and `exec` below, never a driver's own method.
+//
+// SQLite runs behind drizzle's asynchronous proxy driver on one better-sqlite3 connection. Its transactions are
+// real (BEGIN IMMEDIATE … COMMIT) and isolated: while one is open, a statement from outside it waits until it ends
+// (the transaction is recognised through AsyncLocalStorage), so the awaits inside a transaction never let
+// another request's statements into it.
 import Database from 'better-sqlite3';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { is, type SQL } from 'drizzle-orm';
+import { drizzle as drizzleSqliteSync } from 'drizzle-orm/better-sqlite3';
+import { migrate as migrateSqlite } from 'drizzle-orm/better-sqlite3/migrator';
+import { drizzle as drizzleProxy, type SqliteRemoteDatabase } from 'drizzle-orm/sqlite-proxy';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import { PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import pg from 'pg';
 import * as schema from '../../drizzle/schema';
 
-export type Db = BetterSQLite3Database<typeof schema>;
+/** The database every query uses (typed with the SQLite tables; on PostgreSQL the same builders run there). */
+export type Db = SqliteRemoteDatabase<typeof schema>;
+export type Dialect = 'sqlite' | 'postgres';
 
-const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle/migrations');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
+const MIGRATIONS = { sqlite: join(root, 'migrations'), postgres: join(root, 'pg-migrations') };
+/** pg_advisory_lock key held while migrating, so nodes starting together migrate one after the other. */
+const MIGRATION_LOCK = 7_120_431_015;
 
 export interface OpenedDb {
 	db: Db;
-	sqlite: Database.Database;
-	close: () => void;
+	dialect: Dialect;
+	/** The SQLite connection (room-log group commit and export snapshots use it); null on PostgreSQL. */
+	sqlite: Database.Database | null;
+	/** The PostgreSQL pool; null on SQLite. */
+	pool: pg.Pool | null;
+	/** Runs a synchronous SQLite batch when no transaction holds the connection (SQLite only). */
+	exclusive<T>(fn: () => T): Promise<T>;
+	close(): Promise<void>;
 }
 
-export function openDb(dataDir: string): OpenedDb {
+export interface DbConfig {
+	dataDir: string;
+	/** postgres://… to keep the record in PostgreSQL; unset for SQLite under dataDir. */
+	databaseUrl?: string | null;
+}
+
+export function openDb(config: DbConfig): Promise<OpenedDb> {
+	return config.databaseUrl ? openPostgres(config.databaseUrl) : Promise.resolve(openSqlite(config.dataDir));
+}
+
+// ---------------------------------------------------------------------------------------------------- SQLite
+
+/** Who holds the SQLite connection: an open transaction, recognised by its AsyncLocalStorage token. */
+class ConnectionLock {
+	readonly context = new AsyncLocalStorage<symbol>();
+	#holder: symbol | null = null;
+	#waiters: (() => void)[] = [];
+
+	/** Whether the caller is inside the transaction that holds the connection. */
+	get inside(): boolean {
+		return this.#holder !== null && this.context.getStore() === this.#holder;
+	}
+
+	/** Waits until no transaction other than the caller's own holds the connection. */
+	async free(): Promise<void> {
+		while (this.#holder !== null && this.context.getStore() !== this.#holder)
+			await new Promise<void>((r) => this.#waiters.push(r));
+	}
+
+	async acquire(): Promise<symbol> {
+		await this.free();
+		while (this.#holder !== null) await new Promise<void>((r) => this.#waiters.push(r));
+		this.#holder = Symbol('transaction');
+		return this.#holder;
+	}
+
+	release(): void {
+		this.#holder = null;
+		const waiters = this.#waiters;
+		this.#waiters = [];
+		for (const wake of waiters) wake();
+	}
+}
+
+/** Set while `rows`/`row` run raw SQL on SQLite: the proxy answers with objects instead of value arrays. */
+const objectRows = new AsyncLocalStorage<true>();
+const locks = new WeakMap<object, ConnectionLock>();
+
+function openSqlite(dataDir: string): OpenedDb {
 	mkdirSync(dataDir, { recursive: true });
 	const sqlite = new Database(join(dataDir, 'concord.db'));
 	sqlite.pragma('journal_mode = WAL');
 	sqlite.pragma('synchronous = NORMAL');
 	sqlite.pragma('foreign_keys = ON');
 	sqlite.pragma('busy_timeout = 5000');
-	const db = drizzle(sqlite, { schema });
-	migrate(db, { migrationsFolder });
-	return { db, sqlite, close: () => sqlite.close() };
+	migrateSqlite(drizzleSqliteSync(sqlite), { migrationsFolder: MIGRATIONS.sqlite });
+
+	const lock = new ConnectionLock();
+	const statements = new Map<string, Database.Statement>();
+	const prepare = (text: string) => {
+		let stmt = statements.get(text);
+		if (!stmt) {
+			stmt = sqlite.prepare(text);
+			if (statements.size >= 500) statements.delete(statements.keys().next().value as string);
+			statements.set(text, stmt);
+		}
+		return stmt;
+	};
+	const run = (text: string, params: unknown[], method: 'run' | 'all' | 'values' | 'get'): { rows: unknown[] } => {
+		const stmt = prepare(text);
+		if (method === 'run' || !stmt.reader) {
+			stmt.run(...params);
+			return { rows: [] };
+		}
+		const raw = !objectRows.getStore();
+		stmt.raw(raw);
+		// drizzle's proxy takes one row for 'get' in the rows field
+		return { rows: (method === 'get' ? stmt.get(...params) : stmt.all(...params)) as unknown[] };
+	};
+	const db = drizzleProxy(
+		async (text, params, method) => {
+			if (!lock.inside) await lock.free();
+			return run(text, params, method);
+		},
+		{ schema }
+	);
+	locks.set(db, lock);
+	return {
+		db,
+		dialect: 'sqlite',
+		sqlite,
+		pool: null,
+		exclusive: async (fn) => {
+			if (!lock.inside) await lock.free();
+			return fn();
+		},
+		close: async () => {
+			await lock.free();
+			sqlite.close();
+		}
+	};
 }
 
-/** Runs `fn` in one synchronous SQLite transaction (better-sqlite3 transactions serialise writers). */
-export function tx<T>(db: Db, fn: (t: Db) => T): T {
-	return db.transaction((t) => fn(t as unknown as Db), { behavior: 'immediate' });
+// ------------------------------------------------------------------------------------------------ PostgreSQL
+
+/** Integers and numerics as numbers (times are milliseconds, counts are small), JSON as its text. */
+const pgTypes = {
+	getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+		if (oid === 20 || oid === 1700) return (v: string) => Number(v);
+		if (oid === 114 || oid === 3802) return (v: string) => v;
+		return pg.types.getTypeParser(oid, format);
+	}) as typeof pg.types.getTypeParser
+};
+
+async function openPostgres(url: string): Promise<OpenedDb> {
+	const pool = new pg.Pool({ connectionString: url, types: pgTypes, max: 10 });
+	pool.on('error', () => {}); // an idle client's connection dropped; the pool replaces it on the next query
+	const client = await pool.connect();
+	try {
+		await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+		try {
+			await migratePg(drizzlePg(client), { migrationsFolder: MIGRATIONS.postgres });
+		} finally {
+			await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+		}
+	} finally {
+		client.release();
+	}
+	const db = drizzlePg(pool, { schema }) as unknown as Db;
+	return {
+		db,
+		dialect: 'postgres',
+		sqlite: null,
+		pool,
+		exclusive: () => Promise.reject(new Error('exclusive() is SQLite only')),
+		close: () => pool.end()
+	};
+}
+
+// ------------------------------------------------------------------------------------------ Dialect-neutral
+
+export function dialectOf(db: Db): Dialect {
+	return is(db, PgDatabase) ? 'postgres' : 'sqlite';
+}
+
+/** Open PostgreSQL transactions, so a transaction begun inside one joins it instead of taking a second connection. */
+const pgTransaction = new AsyncLocalStorage<Db>();
+
+/**
+ * Runs `fn` in one transaction: on SQLite an immediate one that holds the connection (writers serialise), on
+ * PostgreSQL a read-committed one on its own connection (so a conditional UPDATE … WHERE state = … is the
+ * arbiter between nodes). Inside `fn`, use `t` for every query. A transaction begun inside another joins it.
+ */
+export async function tx<T>(db: Db, fn: (t: Db) => Promise<T>): Promise<T> {
+	if (dialectOf(db) === 'postgres') {
+		const outer = pgTransaction.getStore();
+		if (outer) return fn(outer);
+		return (db as unknown as PgDatabase<PgQueryResultHKT>).transaction((t) =>
+			pgTransaction.run(t as unknown as Db, () => fn(t as unknown as Db))
+		);
+	}
+	const lock = locks.get(db);
+	if (!lock) throw new Error('tx() needs the database from openDb');
+	if (lock.inside) return fn(db);
+	const token = await lock.acquire();
+	try {
+		return await lock.context.run(token, () =>
+			db.transaction((t) => fn(t as unknown as Db), { behavior: 'immediate' })
+		);
+	} finally {
+		lock.release();
+	}
+}
+
+/** The first row a query returns, or undefined. */
+export async function first<T>(query: PromiseLike<T[]>): Promise<T | undefined> {
+	return (await query)[0];
+}
+
+/** Raw SQL that returns rows, as objects keyed by column name. */
+export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
+	if (dialectOf(db) === 'postgres')
+		return ((await (db as unknown as PgDatabase<PgQueryResultHKT>).execute(query)) as { rows: T[] }).rows;
+	// A drizzle query runs when awaited, so the await must happen inside the context.
+	return objectRows.run(true, async () => await db.all<T>(query));
+}
+
+/** Raw SQL that returns at most one row of interest. */
+export async function row<T>(db: Db, query: SQL): Promise<T | undefined> {
+	return (await rows<T>(db, query))[0];
+}
+
+/** Raw SQL run for its effect. */
+export async function exec(db: Db, query: SQL): Promise<void> {
+	if (dialectOf(db) === 'postgres') await (db as unknown as PgDatabase<PgQueryResultHKT>).execute(query);
+	else await db.run(query);
 }

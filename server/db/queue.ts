@@ -7,7 +7,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { assignments, evaluations, items } from '../../drizzle/schema';
-import { tx } from './client';
+import { exec, rows, row, tx } from './client';
 
 const RESERVATION_TTL_MS = 2 * 3600 * 1000;
 const BATCH = 3;
@@ -39,53 +39,70 @@ const heldByOthers = (userId: string, now: number) => sql`(
 	)
 )`;
 
-export function nextItems(db: Db, projectId: string, userId: string, overlap: number, f: QueueFilter = {}): QueueState {
-	return tx(db, (t) => {
+export function nextItems(
+	db: Db,
+	projectId: string,
+	userId: string,
+	overlap: number,
+	f: QueueFilter = {}
+): Promise<QueueState> {
+	return tx(db, async (t) => {
 		const now = Date.now();
 		const filter = filterSql(f);
 		// My reservations that expired while someone else filled the item: give them up.
-		t.run(sql`
+		await exec(
+			t,
+			sql`
 			delete from assignments where user_id = ${userId} and state = 'reserved' and reserved_at <= ${now - RESERVATION_TTL_MS}
 				and item_id in (select i.id from items i where i.project_id = ${projectId} and ${heldByOthers(userId, now)} >= ${overlap})
-				and not exists (select 1 from evaluations e where e.item_id = assignments.item_id and e.evaluator_id = ${userId})`);
-		const mine = t.all<{ id: string }>(sql`
+				and not exists (select 1 from evaluations e where e.item_id = assignments.item_id and e.evaluator_id = ${userId})`
+		);
+		const mine = await rows<{ id: string }>(
+			t,
+			sql`
 			select i.id from items i
 			left join evaluations e on e.item_id = i.id and e.evaluator_id = ${userId}
 			left join assignments a on a.item_id = i.id and a.user_id = ${userId}
 			where i.project_id = ${projectId} ${filter}
 				and (a.state is null or a.state != 'skipped')
 				and (e.review_requested_at is not null or e.state = 'draft' or (e.id is null and a.state = 'reserved'))
-			order by case when e.review_requested_at is not null then 0 when e.state = 'draft' then 1 else 2 end, i.created_at, i.id`);
+			order by case when e.review_requested_at is not null then 0 when e.state = 'draft' then 1 else 2 end, i.created_at, i.id`
+		);
 		const need = Math.max(0, BATCH - mine.length);
 		const fresh = need
-			? t.all<{ id: string }>(sql`
+			? await rows<{ id: string }>(
+					t,
+					sql`
 				select i.id from items i
 				where i.project_id = ${projectId} ${filter}
 					and not exists (select 1 from assignments a where a.item_id = i.id and a.user_id = ${userId})
 					and not exists (select 1 from evaluations e where e.item_id = i.id and e.evaluator_id = ${userId})
 					and ${heldByOthers(userId, now)} < ${overlap}
-				order by i.created_at, i.id limit ${need}`)
+				order by i.created_at, i.id limit ${need}`
+				)
 			: [];
 		for (const { id } of fresh) {
-			t.insert(assignments)
+			await t
+				.insert(assignments)
 				.values({ itemId: id, userId, state: 'reserved', reservedAt: now, updatedAt: now })
 				.onConflictDoUpdate({
 					target: [assignments.itemId, assignments.userId],
 					set: { state: 'reserved', reservedAt: now, updatedAt: now }
-				})
-				.run();
+				});
 		}
 		// Refresh the reservations I am shown so they do not expire while I work through them.
 		const shown = [...mine, ...fresh].map((r) => r.id);
 		if (shown.length) {
-			t.update(assignments)
+			await t
+				.update(assignments)
 				.set({ reservedAt: now })
 				.where(
 					and(eq(assignments.userId, userId), eq(assignments.state, 'reserved'), inArray(assignments.itemId, shown))
-				)
-				.run();
+				);
 		}
-		const counts = t.get<{ done: number; open: number }>(sql`
+		const counts = await row<{ done: number; open: number }>(
+			t,
+			sql`
 			select
 				(select count(*) from evaluations e join items i on i.id = e.item_id
 					where i.project_id = ${projectId} ${filter} and e.evaluator_id = ${userId} and e.state = 'submitted' and e.review_requested_at is null) as done,
@@ -94,57 +111,55 @@ export function nextItems(db: Db, projectId: string, userId: string, overlap: nu
 					and not exists (select 1 from assignments a where a.item_id = i.id and a.user_id = ${userId} and a.state = 'skipped')
 					and (exists (select 1 from assignments a where a.item_id = i.id and a.user_id = ${userId})
 						or exists (select 1 from evaluations e where e.item_id = i.id and e.evaluator_id = ${userId})
-						or ${heldByOthers(userId, now)} < ${overlap})) as open`);
+						or ${heldByOthers(userId, now)} < ${overlap})) as open`
+		);
 		return { itemIds: shown, done: counts?.done ?? 0, total: (counts?.done ?? 0) + (counts?.open ?? 0) };
 	});
 }
 
-export function markAssignment(
+export async function markAssignment(
 	db: Db,
 	itemId: string,
 	userId: string,
 	state: 'done' | 'skipped',
 	skipReason?: string
-): void {
+): Promise<void> {
 	const now = Date.now();
-	db.insert(assignments)
+	await db
+		.insert(assignments)
 		.values({ itemId, userId, state, skipReason: skipReason ?? null, reservedAt: now, updatedAt: now })
 		.onConflictDoUpdate({
 			target: [assignments.itemId, assignments.userId],
 			set: { state, skipReason: skipReason ?? null, updatedAt: now }
-		})
-		.run();
+		});
 }
 
 /** The caller's evaluation state on each of `itemIds` (only items they have an evaluation of). */
-export function evaluationStates(db: Db, itemIds: string[], userId: string) {
+export async function evaluationStates(db: Db, itemIds: string[], userId: string) {
 	if (!itemIds.length) return [];
 	return db
 		.select({ itemId: evaluations.itemId, state: evaluations.state, reviewRequestedAt: evaluations.reviewRequestedAt })
 		.from(evaluations)
-		.where(and(eq(evaluations.evaluatorId, userId), inArray(evaluations.itemId, itemIds)))
-		.all();
+		.where(and(eq(evaluations.evaluatorId, userId), inArray(evaluations.itemId, itemIds)));
 }
 
 /** The modalities and languages a project's items have, for the queue's filter menus. */
-export function queueFacets(db: Db, projectId: string): { modalities: string[]; languages: string[] } {
-	const rows = db
+export async function queueFacets(db: Db, projectId: string): Promise<{ modalities: string[]; languages: string[] }> {
+	const found = await db
 		.selectDistinct({ modality: items.modality, language: items.language })
 		.from(items)
-		.where(eq(items.projectId, projectId))
-		.all();
+		.where(eq(items.projectId, projectId));
 	return {
-		modalities: [...new Set(rows.map((r) => r.modality))].sort(),
-		languages: [...new Set(rows.map((r) => r.language))].sort()
+		modalities: [...new Set(found.map((r) => r.modality))].sort(),
+		languages: [...new Set(found.map((r) => r.language))].sort()
 	};
 }
 
 /** When a lead sent each evaluation of an item back for re-review (null when not), by evaluation id. */
-export function reviewRequests(db: Db, itemId: string): Map<string, number | null> {
-	const rows = db
+export async function reviewRequests(db: Db, itemId: string): Promise<Map<string, number | null>> {
+	const found = await db
 		.select({ id: evaluations.id, at: evaluations.reviewRequestedAt })
 		.from(evaluations)
-		.where(eq(evaluations.itemId, itemId))
-		.all();
-	return new Map(rows.map((r) => [r.id, r.at]));
+		.where(eq(evaluations.itemId, itemId));
+	return new Map(found.map((r) => [r.id, r.at]));
 }
