@@ -6,7 +6,13 @@ import { startServer } from './server';
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
 const server = await startServer(config, logger);
-logger.info({ url: server.url, dataDir: config.dataDir }, `Concord is running at http://localhost:${server.port}`);
+const database = server.deps.database.dialect === 'postgres' ? 'PostgreSQL' : `SQLite in ${config.dataDir}`;
+logger.info(
+	{ url: server.url, database },
+	`Concord is running at http://localhost:${server.port} (record: ${database})`
+);
+if (config.databaseUrl && !config.redisUrl)
+	logger.warn('REDIS_URL is not set: this node is the only one (rooms are not relayed to other nodes)');
 
 let stopping = false;
 /** Closes the server once (a second signal while closing is ignored), then exits; never rejects. */

@@ -139,7 +139,7 @@ function openSqlite(dataDir: string): OpenedDb {
 		dialect: 'sqlite',
 		sqlite,
 		pool: null,
-		exclusive: async (fn) => {
+		exclusive: async <T>(fn: () => T): Promise<T> => {
 			if (!lock.inside) await lock.free();
 			return fn();
 		},
@@ -157,7 +157,7 @@ const pgTypes = {
 	getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
 		if (oid === 20 || oid === 1700) return (v: string) => Number(v);
 		if (oid === 114 || oid === 3802) return (v: string) => v;
-		return pg.types.getTypeParser(oid, format);
+		return pg.types.getTypeParser(oid, format) as (v: string) => unknown;
 	}) as typeof pg.types.getTypeParser
 };
 
