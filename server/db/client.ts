@@ -44,6 +44,8 @@ export interface OpenedDb {
 	pool: pg.Pool | null;
 	/** Runs a synchronous SQLite batch when no transaction holds the connection (SQLite only). */
 	exclusive<T>(fn: () => T): Promise<T>;
+	/** True once close() has begun: background work (webhook deliveries) stops touching the record. */
+	readonly closed: boolean;
 	close(): Promise<void>;
 }
 
@@ -134,6 +136,7 @@ function openSqlite(dataDir: string): OpenedDb {
 		{ schema }
 	);
 	locks.set(db, lock);
+	let closed = false;
 	return {
 		db,
 		dialect: 'sqlite',
@@ -143,7 +146,11 @@ function openSqlite(dataDir: string): OpenedDb {
 			if (!lock.inside) await lock.free();
 			return fn();
 		},
+		get closed() {
+			return closed;
+		},
 		close: async () => {
+			closed = true;
 			await lock.free();
 			sqlite.close();
 		}
@@ -176,13 +183,20 @@ async function openPostgres(url: string): Promise<OpenedDb> {
 		client.release();
 	}
 	const db = drizzlePg(pool, { schema }) as unknown as Db;
+	let closed = false;
 	return {
 		db,
 		dialect: 'postgres',
 		sqlite: null,
 		pool,
 		exclusive: () => Promise.reject(new Error('exclusive() is SQLite only')),
-		close: () => pool.end()
+		get closed() {
+			return closed;
+		},
+		close: () => {
+			closed = true;
+			return pool.end();
+		}
 	};
 }
 
