@@ -14,6 +14,8 @@ const CONTROL = 'concord:control';
 const ID_BYTES = 16;
 
 export interface RedisBus extends ClusterBus {
+	/** The command connection, for other cluster state kept in Redis (failure counters). */
+	readonly redis: Redis;
 	/** Runs after the subscription connection came back from an outage (not at the first connect). */
 	onReconnect(listener: () => void): void;
 }
@@ -63,6 +65,7 @@ export async function connectRedisBus(url: string, onError: (err: unknown) => vo
 	return {
 		nodeId,
 		shared: true,
+		redis: pub,
 		async subscribeRoom(room, listener) {
 			rooms.set(room, listener);
 			await sub.subscribe(ROOM_PREFIX + room);
