@@ -11,8 +11,7 @@ export interface AuditEntry {
 	data?: unknown;
 }
 
-export function audit(db: Db, entry: AuditEntry): void {
-	db.insert(auditLog)
-		.values({ ...entry, data: entry.data ?? null, at: Date.now() })
-		.run();
+/** Writes one audit row; pass the transaction of the change (`t` inside `tx`) so both commit or neither. */
+export async function audit(db: Db, entry: AuditEntry): Promise<void> {
+	await db.insert(auditLog).values({ ...entry, data: entry.data ?? null, at: Date.now() });
 }

@@ -1,6 +1,7 @@
 // Evaluations (one per item and evaluator; a draft until submitted) and the guideline version they are made under.
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from './client';
+import { first } from './client';
 import { evaluations, guidelineAcks, guidelineVersions, guidelines, users } from '../../drizzle/schema';
 import { webSources, type Evaluation, type EvaluationInput } from '#shared/evaluation';
 import { newId } from '../domain/ids';
@@ -33,29 +34,30 @@ export function toEvaluation(r: EvaluationRow, evaluatorName?: string): Evaluati
 
 /** The newest published version of the project's guidelines (the first guideline is the project's main one). */
 export function currentGuidelineVersion(db: Db, projectId: string) {
-	return db
-		.select({ id: guidelineVersions.id, number: guidelineVersions.number, guidelineId: guidelineVersions.guidelineId })
-		.from(guidelineVersions)
-		.innerJoin(guidelines, eq(guidelines.id, guidelineVersions.guidelineId))
-		.where(eq(guidelines.projectId, projectId))
-		.orderBy(asc(guidelines.createdAt), desc(guidelineVersions.number))
-		.get();
+	return first(
+		db
+			.select({
+				id: guidelineVersions.id,
+				number: guidelineVersions.number,
+				guidelineId: guidelineVersions.guidelineId
+			})
+			.from(guidelineVersions)
+			.innerJoin(guidelines, eq(guidelines.id, guidelineVersions.guidelineId))
+			.where(eq(guidelines.projectId, projectId))
+			.orderBy(asc(guidelines.createdAt), desc(guidelineVersions.number))
+			.limit(1)
+	);
 }
 
-export function hasAcknowledged(db: Db, versionId: string, userId: string): boolean {
-	return !!db
-		.select({ v: guidelineAcks.versionId })
-		.from(guidelineAcks)
-		.where(and(eq(guidelineAcks.versionId, versionId), eq(guidelineAcks.userId, userId)))
-		.get();
-}
-
-function findEvaluation(db: Db, itemId: string, evaluatorId: string) {
-	return db
-		.select()
-		.from(evaluations)
-		.where(and(eq(evaluations.itemId, itemId), eq(evaluations.evaluatorId, evaluatorId)))
-		.get();
+export async function hasAcknowledged(db: Db, versionId: string, userId: string): Promise<boolean> {
+	const ack = await first(
+		db
+			.select({ v: guidelineAcks.versionId })
+			.from(guidelineAcks)
+			.where(and(eq(guidelineAcks.versionId, versionId), eq(guidelineAcks.userId, userId)))
+			.limit(1)
+	);
+	return ack !== undefined;
 }
 
 export interface SaveEvaluation {
@@ -67,10 +69,13 @@ export interface SaveEvaluation {
 	guidelineVersionId: string | null;
 }
 
-/** Creates or replaces the caller's evaluation of an item; audited. */
-export function saveEvaluation(db: Db, s: SaveEvaluation): EvaluationRow {
+/**
+ * Creates or replaces the caller's evaluation of an item; audited. One upsert on (item, evaluator), so two saves
+ * racing on different nodes end as one row (the later save wins) instead of a duplicate-key failure.
+ */
+export async function saveEvaluation(db: Db, s: SaveEvaluation): Promise<EvaluationRow> {
 	const now = Date.now();
-	const prev = findEvaluation(db, s.itemId, s.evaluatorId);
+	const submitted = s.input.state === 'submitted';
 	const values = {
 		rubricId: s.input.rubricId,
 		rubricVersion: s.rubricVersion,
@@ -84,21 +89,26 @@ export function saveEvaluation(db: Db, s: SaveEvaluation): EvaluationRow {
 		timeSpentMs: s.input.timeSpentMs,
 		state: s.input.state,
 		updatedAt: now,
-		submittedAt: s.input.state === 'submitted' ? now : null,
-		reviewRequestedAt: s.input.state === 'submitted' ? null : (prev?.reviewRequestedAt ?? null)
+		submittedAt: submitted ? now : null
 	};
-	let row: EvaluationRow;
-	if (prev) {
-		row = db.update(evaluations).set(values).where(eq(evaluations.id, prev.id)).returning().get();
-	} else {
-		row = db
-			.insert(evaluations)
-			.values({ id: newId(), itemId: s.itemId, evaluatorId: s.evaluatorId, createdAt: now, ...values })
-			.returning()
-			.get();
-	}
-	if (s.input.state === 'submitted') {
-		audit(db, {
+	const [row] = await db
+		.insert(evaluations)
+		.values({
+			id: newId(),
+			itemId: s.itemId,
+			evaluatorId: s.evaluatorId,
+			createdAt: now,
+			...values,
+			reviewRequestedAt: null
+		})
+		.onConflictDoUpdate({
+			target: [evaluations.itemId, evaluations.evaluatorId],
+			// Submitting answers a re-review request; a draft keeps it open.
+			set: { ...values, reviewRequestedAt: submitted ? null : sql`${evaluations.reviewRequestedAt}` }
+		})
+		.returning();
+	if (submitted) {
+		await audit(db, {
 			actorId: s.evaluatorId,
 			projectId: s.projectId,
 			action: 'evaluation.submit',
@@ -110,30 +120,34 @@ export function saveEvaluation(db: Db, s: SaveEvaluation): EvaluationRow {
 	return row;
 }
 
-export function evaluationsForItems(
+export async function evaluationsForItems(
 	db: Db,
 	itemIds: string[],
 	opts: { evaluatorId?: string; submittedOnly?: boolean } = {}
-) {
+): Promise<Evaluation[]> {
 	if (!itemIds.length) return [];
 	const conds = [inArray(evaluations.itemId, itemIds)];
 	if (opts.evaluatorId) conds.push(eq(evaluations.evaluatorId, opts.evaluatorId));
 	if (opts.submittedOnly) conds.push(eq(evaluations.state, 'submitted'));
-	return db
+	const found = await db
 		.select({ e: evaluations, name: users.name })
 		.from(evaluations)
 		.innerJoin(users, eq(users.id, evaluations.evaluatorId))
 		.where(and(...conds))
-		.orderBy(asc(evaluations.createdAt))
-		.all()
-		.map((r) => toEvaluation(r.e, r.name));
+		.orderBy(asc(evaluations.createdAt));
+	return found.map((r) => toEvaluation(r.e, r.name));
 }
 
 /** Whether the user has a submitted evaluation of the item: the fact the blind rule (domain/blind.ts) turns on. */
-export function hasSubmitted(db: Db, itemId: string, userId: string): boolean {
-	return !!db
-		.select({ id: evaluations.id })
-		.from(evaluations)
-		.where(and(eq(evaluations.itemId, itemId), eq(evaluations.evaluatorId, userId), eq(evaluations.state, 'submitted')))
-		.get();
+export async function hasSubmitted(db: Db, itemId: string, userId: string): Promise<boolean> {
+	const found = await first(
+		db
+			.select({ id: evaluations.id })
+			.from(evaluations)
+			.where(
+				and(eq(evaluations.itemId, itemId), eq(evaluations.evaluatorId, userId), eq(evaluations.state, 'submitted'))
+			)
+			.limit(1)
+	);
+	return found !== undefined;
 }

@@ -1,7 +1,8 @@
-// Items: listing with filters, import (prepared inserts in the caller's transaction, idempotent by external id)
-// and the item_media index of the media each item references.
-import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
+// Items: listing with filters, import (inserts in the caller's transaction, idempotent by external id) and the
+// item_media index of the media each item references.
+import { and, asc, count, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
+import { first } from './client';
 import { itemMedia, items } from '../../drizzle/schema';
 import type { Item, ItemInput, Modality } from '#shared/items';
 import { newId } from '../domain/ids';
@@ -42,89 +43,80 @@ export interface ItemFilter {
 	offset: number;
 }
 
-export function listItems(db: Db, projectId: string, f: ItemFilter): { rows: ItemRow[]; total: number } {
+export async function listItems(db: Db, projectId: string, f: ItemFilter): Promise<{ rows: ItemRow[]; total: number }> {
 	const conds: SQL[] = [eq(items.projectId, projectId)];
 	if (f.modality) conds.push(eq(items.modality, f.modality));
 	if (f.language) conds.push(eq(items.language, f.language));
 	if (f.ids) conds.push(inArray(items.id, f.ids.length ? f.ids : ['']));
 	const where = and(...conds);
-	const rows = db
+	const rows = await db
 		.select()
 		.from(items)
 		.where(where)
 		.orderBy(asc(items.createdAt), asc(items.id))
 		.limit(f.limit)
-		.offset(f.offset)
-		.all();
-	const total = db.select({ n: count() }).from(items).where(where).get()?.n ?? 0;
+		.offset(f.offset);
+	const total = (await first(db.select({ n: count() }).from(items).where(where)))?.n ?? 0;
 	return { rows, total };
 }
 
-export function getItemRow(db: Db, id: string): ItemRow | undefined {
-	return db.select().from(items).where(eq(items.id, id)).get();
+export function getItemRow(db: Db, id: string): Promise<ItemRow | undefined> {
+	return first(db.select().from(items).where(eq(items.id, id)).limit(1));
 }
 
 /**
- * A prepared insert for one project's items; an item whose external id already exists there is skipped. Items
- * without an external id get one derived from their content, so the same item is never inserted twice.
+ * Inserts one project's items (pass the caller's transaction); an item whose external id already exists there is
+ * skipped. Items without an external id get one derived from their content, so the same item is never inserted
+ * twice.
  */
 export function createItemWriter(db: Db, projectId: string) {
-	const insert = db
-		.insert(items)
-		.values({
-			id: sql.placeholder('id'),
-			projectId,
-			externalId: sql.placeholder('externalId'),
-			modality: sql.placeholder('modality'),
-			payload: sql.placeholder('payload'),
-			language: sql.placeholder('language'),
-			metadata: sql.placeholder('metadata'),
-			// Raw, not JSON-encoded by drizzle: an item without gold must be SQL NULL, not the text 'null'.
-			gold: sql`${sql.placeholder('gold')}`,
-			createdAt: sql.placeholder('createdAt')
-		})
-		.onConflictDoNothing()
-		.prepare();
-	const link = db
-		.insert(itemMedia)
-		.values({ itemId: sql.placeholder('itemId'), sha256: sql.placeholder('sha256') })
-		.onConflictDoNothing()
-		.prepare();
 	return {
 		/** True when inserted, false when an item with this external id was already there. */
-		insert(input: ItemInput, createdAt: number): boolean {
-			const values = {
-				id: newId(),
-				externalId: input.externalId ?? contentExternalId(input),
-				modality: input.modality,
-				payload: input.payload,
-				language: input.language,
-				metadata: input.metadata,
-				gold: input.gold ? JSON.stringify(input.gold) : null,
-				createdAt
-			};
-			if (insert.run(values).changes === 0) return false;
-			for (const sha256 of referencedMedia(input.payload)) link.run({ itemId: values.id, sha256 });
+		async insert(input: ItemInput, createdAt: number): Promise<boolean> {
+			const inserted = await db
+				.insert(items)
+				.values({
+					id: newId(),
+					projectId,
+					externalId: input.externalId ?? contentExternalId(input),
+					modality: input.modality,
+					payload: input.payload,
+					language: input.language,
+					metadata: input.metadata,
+					// An item without gold is SQL NULL (drizzle passes null through unencoded), never the text 'null'.
+					gold: input.gold ?? null,
+					createdAt
+				})
+				.onConflictDoNothing()
+				.returning({ id: items.id });
+			if (!inserted.length) return false;
+			const links = [...referencedMedia(input.payload)].map((sha256) => ({ itemId: inserted[0].id, sha256 }));
+			if (links.length) await db.insert(itemMedia).values(links).onConflictDoNothing();
 			return true;
 		}
 	};
 }
 
 /** Inserts all items in the caller's transaction (in order); items whose external id already exists are skipped. */
-export function insertItems(db: Db, projectId: string, inputs: ItemInput[], actorId: string | null) {
+export async function insertItems(db: Db, projectId: string, inputs: ItemInput[], actorId: string | null) {
 	const writer = createItemWriter(db, projectId);
 	let imported = 0;
 	const now = Date.now();
-	for (const [i, input] of inputs.entries()) if (writer.insert(input, now + i)) imported++;
+	for (const [i, input] of inputs.entries()) if (await writer.insert(input, now + i)) imported++;
 	const skipped = inputs.length - imported;
-	auditImport(db, projectId, actorId, { imported, skipped });
+	await auditImport(db, projectId, actorId, { imported, skipped });
 	return { imported, skipped };
 }
 
-export function auditImport(db: Db, projectId: string, actorId: string | null, data: Record<string, unknown>): void {
-	audit(db, { actorId, projectId, action: 'items.import', entityType: 'project', entityId: projectId, data });
+export async function auditImport(
+	db: Db,
+	projectId: string,
+	actorId: string | null,
+	data: Record<string, unknown>
+): Promise<void> {
+	await audit(db, { actorId, projectId, action: 'items.import', entityType: 'project', entityId: projectId, data });
 }
 
-export function setGold(db: Db, itemId: string, gold: Record<string, unknown>): void {
-	db.update(items).set({ gold }).where(eq(items.id, itemId)).run();
+export async function setGold(db: Db, itemId: string, gold: Record<string, unknown>): Promise<void> {
+	await db.update(items).set({ gold }).where(eq(items.id, itemId));
 }

@@ -6,9 +6,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppDeps } from '../deps';
-import { tx } from './client';
+import { tx, type Db } from './client';
 import { Validation } from '../domain/errors';
-import { recordMedia, recordUpload } from './media';
+import { getMedia, recordMedia, recordUpload } from './media';
 
 const SIGNATURES: { mime: string; test: (b: Uint8Array) => boolean }[] = [
 	{ mime: 'image/png', test: (b) => b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47 },
@@ -39,12 +39,12 @@ export function mediaPath(dataDir: string, sha256: string): string {
 }
 
 /** Stores an upload and records who uploaded it (the uploader may fetch it before any item references it). */
-export function storeMedia(
+export async function storeMedia(
 	deps: Pick<AppDeps, 'db' | 'config'>,
 	bytes: Uint8Array,
 	declared: string,
 	uploaderId: string
-) {
+): Promise<{ src: string; sha256: string; mime: string; size: number }> {
 	if (!bytes.length) throw Validation('The file is empty');
 	const mime = sniffMime(bytes);
 	if (!mime) throw Validation('Unsupported file type: upload PNG, JPEG, GIF, WebP, MP4, WebM, WAV, OGG or MP3');
@@ -52,9 +52,9 @@ export function storeMedia(
 	if (base && base !== 'application/octet-stream' && base !== mime)
 		throw Validation(`The file is ${mime}, not ${base}`);
 	const stored = writeMediaFile(deps.config.dataDir, bytes, mime);
-	tx(deps.db, (t) => {
-		recordMedia(t, stored.sha256, mime, bytes.length);
-		recordUpload(t, stored.sha256, uploaderId);
+	await tx(deps.db, async (t) => {
+		await recordMedia(t, stored.sha256, mime, bytes.length);
+		await recordUpload(t, stored.sha256, uploaderId);
 	});
 	return { src: `/media/${stored.sha256}`, ...stored };
 }
@@ -95,6 +95,11 @@ export class MediaPublication {
 		this.#created.push({ path, sha256 });
 	}
 
+	/** The sha256 of each file this publication moved into the store (not those that were there already). */
+	get created(): string[] {
+		return this.#created.map((c) => c.sha256);
+	}
+
 	settle(keep: (sha256: string) => boolean): void {
 		for (const { path, sha256 } of this.#created)
 			if (held.get(path) === 1 && !keep(sha256)) rmSync(path, { force: true });
@@ -106,4 +111,14 @@ export class MediaPublication {
 		this.#held = [];
 		this.#created = [];
 	}
+}
+
+/**
+ * Settles the publication of an import that failed: of the files it created, keeps those a media row records
+ * (another import recorded the same file meanwhile) and removes the rest.
+ */
+export async function settleFailedPublication(db: Db, publication: MediaPublication): Promise<void> {
+	const recorded = new Set<string>();
+	for (const sha256 of publication.created) if ((await getMedia(db, sha256)) !== undefined) recorded.add(sha256);
+	publication.settle((sha256) => recorded.has(sha256));
 }

@@ -1,42 +1,52 @@
 // In-app notifications: one row per recipient, written in the same transaction as the decision they report;
 // a recipient reads only their own and marks them read.
-import { and, count, desc, eq, isNull } from 'drizzle-orm';
+import { and, count, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from './client';
+import { first } from './client';
 import { notifications } from '../../drizzle/schema';
 import { newId } from '../domain/ids';
 import type { NotificationView } from '#shared/api-types';
 
-export function notify(
+export async function notify(
 	db: Db,
 	userIds: readonly string[],
 	n: { projectId: string | null; kind: string; data: Record<string, unknown> }
-): void {
+): Promise<void> {
 	const now = Date.now();
-	for (const userId of new Set(userIds)) {
-		db.insert(notifications)
-			.values({ id: newId(), userId, projectId: n.projectId, kind: n.kind, data: n.data, createdAt: now })
-			.run();
-	}
+	const recipients = [...new Set(userIds)];
+	if (!recipients.length) return;
+	await db.insert(notifications).values(
+		recipients.map((userId) => ({
+			id: newId(),
+			userId,
+			projectId: n.projectId,
+			kind: n.kind,
+			data: n.data,
+			createdAt: now
+		}))
+	);
 }
 
-export function notificationsFor(
+export async function notificationsFor(
 	db: Db,
 	userId: string,
 	limit = 50
-): { notifications: NotificationView[]; unread: number } {
-	const rows = db
+): Promise<{ notifications: NotificationView[]; unread: number }> {
+	const rows = await db
 		.select()
 		.from(notifications)
 		.where(eq(notifications.userId, userId))
 		.orderBy(desc(notifications.createdAt), desc(notifications.id))
-		.limit(limit)
-		.all();
+		.limit(limit);
 	const unread =
-		db
-			.select({ n: count() })
-			.from(notifications)
-			.where(and(eq(notifications.userId, userId), isNull(notifications.readAt)))
-			.get()?.n ?? 0;
+		(
+			await first(
+				db
+					.select({ n: count() })
+					.from(notifications)
+					.where(and(eq(notifications.userId, userId), isNull(notifications.readAt)))
+			)
+		)?.n ?? 0;
 	return {
 		notifications: rows.map((r) => ({
 			id: r.id,
@@ -50,21 +60,20 @@ export function notificationsFor(
 	};
 }
 
-/** Marks one of the user's notifications read; false when it is not theirs (or does not exist). */
-export function markRead(db: Db, userId: string, id: string): boolean {
-	const row = db
-		.select({ readAt: notifications.readAt })
-		.from(notifications)
+/** Marks one of the user's notifications read (the first time counts); false when it is not theirs (or does not
+ * exist). */
+export async function markRead(db: Db, userId: string, id: string): Promise<boolean> {
+	const marked = await db
+		.update(notifications)
+		.set({ readAt: sql`coalesce(${notifications.readAt}, ${Date.now()})` })
 		.where(and(eq(notifications.id, id), eq(notifications.userId, userId)))
-		.get();
-	if (!row) return false;
-	if (row.readAt === null) db.update(notifications).set({ readAt: Date.now() }).where(eq(notifications.id, id)).run();
-	return true;
+		.returning({ id: notifications.id });
+	return marked.length > 0;
 }
 
-export function markAllRead(db: Db, userId: string): void {
-	db.update(notifications)
+export async function markAllRead(db: Db, userId: string): Promise<void> {
+	await db
+		.update(notifications)
 		.set({ readAt: Date.now() })
-		.where(and(eq(notifications.userId, userId), isNull(notifications.readAt)))
-		.run();
+		.where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
 }

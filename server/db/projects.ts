@@ -1,9 +1,12 @@
-// Projects, memberships and rubrics.
+// Projects, memberships and rubrics. A rubric's versions are numbered 1, 2, … per family without gaps or
+// duplicates, also when two nodes add a version of the same rubric at the same moment.
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from './client';
+import { first } from './client';
 import { memberships, projects, rubrics, users, type ProjectSettings } from '../../drizzle/schema';
 import type { Rubric, RubricDefinition } from '#shared/rubric';
 import type { Role } from '#shared/roles';
+import { Conflict } from '../domain/errors';
 import { newId } from '../domain/ids';
 import { audit } from './audit';
 
@@ -18,31 +21,33 @@ export interface ProjectView {
 	role: Role | null;
 }
 
-export function projectsFor(db: Db, userId: string, isAdmin: boolean): ProjectView[] {
-	const mine = db
-		.select({ p: projects, role: memberships.role })
-		.from(memberships)
-		.innerJoin(projects, eq(projects.id, memberships.projectId))
-		.where(eq(memberships.userId, userId))
-		.orderBy(asc(projects.name))
-		.all()
-		.map((r) => ({ ...r.p, role: r.role }));
+/**
+ * Orders by name code unit by code unit, as SQLite's default collation does. Sorting here rather than in SQL
+ * keeps one order on both dialects: PostgreSQL would order by its locale (ignoring case, for one).
+ */
+const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+export async function projectsFor(db: Db, userId: string, isAdmin: boolean): Promise<ProjectView[]> {
+	const mine = (
+		await db
+			.select({ p: projects, role: memberships.role })
+			.from(memberships)
+			.innerJoin(projects, eq(projects.id, memberships.projectId))
+			.where(eq(memberships.userId, userId))
+	)
+		.map((r) => ({ ...r.p, role: r.role }))
+		.sort(byName);
 	if (!isAdmin) return mine;
 	const seen = new Set(mine.map((p) => p.id));
-	const others = db
-		.select()
-		.from(projects)
-		.orderBy(asc(projects.name))
-		.all()
-		.filter((p) => !seen.has(p.id));
+	const others = (await db.select().from(projects)).filter((p) => !seen.has(p.id)).sort(byName);
 	return [...mine, ...others.map((p) => ({ ...p, role: null }))];
 }
 
 export function getProject(db: Db, id: string) {
-	return db.select().from(projects).where(eq(projects.id, id)).get();
+	return first(db.select().from(projects).where(eq(projects.id, id)).limit(1));
 }
 
-export function createProject(
+export async function createProject(
 	db: Db,
 	input: { name: string; description?: string; settings?: Partial<ProjectSettings> },
 	actorId: string
@@ -54,8 +59,8 @@ export function createProject(
 		settings: { ...DEFAULT_SETTINGS, ...input.settings },
 		createdAt: Date.now()
 	};
-	db.insert(projects).values(row).run();
-	audit(db, {
+	await db.insert(projects).values(row);
+	await audit(db, {
 		actorId,
 		projectId: row.id,
 		action: 'project.create',
@@ -66,29 +71,39 @@ export function createProject(
 	return row;
 }
 
-export function setMembership(db: Db, projectId: string, userId: string, role: Role, actorId: string | null) {
-	db.insert(memberships)
+export async function setMembership(
+	db: Db,
+	projectId: string,
+	userId: string,
+	role: Role,
+	actorId: string | null
+): Promise<void> {
+	await db
+		.insert(memberships)
 		.values({ projectId, userId, role, createdAt: Date.now() })
-		.onConflictDoUpdate({ target: [memberships.projectId, memberships.userId], set: { role } })
-		.run();
-	audit(db, { actorId, projectId, action: 'membership.set', entityType: 'user', entityId: userId, data: { role } });
+		.onConflictDoUpdate({ target: [memberships.projectId, memberships.userId], set: { role } });
+	await audit(db, {
+		actorId,
+		projectId,
+		action: 'membership.set',
+		entityType: 'user',
+		entityId: userId,
+		data: { role }
+	});
 }
 
-export function removeMembership(db: Db, projectId: string, userId: string, actorId: string) {
-	db.delete(memberships)
-		.where(and(eq(memberships.projectId, projectId), eq(memberships.userId, userId)))
-		.run();
-	audit(db, { actorId, projectId, action: 'membership.remove', entityType: 'user', entityId: userId });
+export async function removeMembership(db: Db, projectId: string, userId: string, actorId: string): Promise<void> {
+	await db.delete(memberships).where(and(eq(memberships.projectId, projectId), eq(memberships.userId, userId)));
+	await audit(db, { actorId, projectId, action: 'membership.remove', entityType: 'user', entityId: userId });
 }
 
-export function projectMembers(db: Db, projectId: string) {
-	return db
+export async function projectMembers(db: Db, projectId: string) {
+	const members = await db
 		.select({ id: users.id, name: users.name, email: users.email, role: memberships.role })
 		.from(memberships)
 		.innerJoin(users, eq(users.id, memberships.userId))
-		.where(eq(memberships.projectId, projectId))
-		.orderBy(asc(users.name))
-		.all();
+		.where(eq(memberships.projectId, projectId));
+	return members.sort(byName);
 }
 
 type RubricRow = typeof rubrics.$inferSelect;
@@ -102,49 +117,75 @@ const toRubric = (r: RubricRow): Rubric => ({
 });
 
 /** The newest version of every rubric in a project. */
-export function latestRubrics(db: Db, projectId: string): Rubric[] {
-	const rows = db.select().from(rubrics).where(eq(rubrics.projectId, projectId)).orderBy(desc(rubrics.version)).all();
+export async function latestRubrics(db: Db, projectId: string): Promise<Rubric[]> {
+	const found = await db
+		.select()
+		.from(rubrics)
+		.where(eq(rubrics.projectId, projectId))
+		.orderBy(desc(rubrics.version), asc(rubrics.createdAt));
 	const seen = new Set<string>();
-	return rows.filter((r) => !seen.has(r.familyId) && seen.add(r.familyId)).map(toRubric);
+	return found.filter((r) => !seen.has(r.familyId) && seen.add(r.familyId)).map(toRubric);
 }
 
-export function getRubric(db: Db, id: string): Rubric | undefined {
-	const row = db.select().from(rubrics).where(eq(rubrics.id, id)).get();
+export async function getRubric(db: Db, id: string): Promise<Rubric | undefined> {
+	const row = await first(db.select().from(rubrics).where(eq(rubrics.id, id)).limit(1));
 	return row && toRubric(row);
 }
 
-export function getRubrics(db: Db, ids: string[]): Rubric[] {
-	return ids.length ? db.select().from(rubrics).where(inArray(rubrics.id, ids)).all().map(toRubric) : [];
+export async function getRubrics(db: Db, ids: string[]): Promise<Rubric[]> {
+	if (!ids.length) return [];
+	return (await db.select().from(rubrics).where(inArray(rubrics.id, ids))).map(toRubric);
 }
 
-export function createRubric(
+/** How often a new version is numbered again after losing its number to a concurrent one. */
+const MAX_VERSION_ATTEMPTS = 5;
+
+/**
+ * Adds a rubric, or the next version of the family `familyId`; audited. When another node adds a version of the
+ * same family at the same moment, the unique (family, version) index turns one insert away and that one takes
+ * the next number (the retry reads the version committed meanwhile: each statement sees the latest commits).
+ */
+export async function createRubric(
 	db: Db,
 	projectId: string,
 	name: string,
 	definition: RubricDefinition,
 	actorId: string | null,
 	familyId?: string
-): Rubric {
-	const prev = familyId
-		? db.select().from(rubrics).where(eq(rubrics.familyId, familyId)).orderBy(desc(rubrics.version)).get()
-		: undefined;
-	const row = {
-		id: newId(),
-		projectId,
-		familyId: familyId ?? newId(),
-		name,
-		version: (prev?.version ?? 0) + 1,
-		definition,
-		createdAt: Date.now()
-	};
-	db.insert(rubrics).values(row).run();
-	audit(db, {
-		actorId,
-		projectId,
-		action: 'rubric.create',
-		entityType: 'rubric',
-		entityId: row.id,
-		data: { version: row.version }
-	});
-	return toRubric(row);
+): Promise<Rubric> {
+	for (let attempt = 1; ; attempt++) {
+		const prev = familyId
+			? await first(
+					db
+						.select({ version: rubrics.version })
+						.from(rubrics)
+						.where(eq(rubrics.familyId, familyId))
+						.orderBy(desc(rubrics.version))
+						.limit(1)
+				)
+			: undefined;
+		const row = {
+			id: newId(),
+			projectId,
+			familyId: familyId ?? newId(),
+			name,
+			version: (prev?.version ?? 0) + 1,
+			definition,
+			createdAt: Date.now()
+		};
+		const inserted = await db.insert(rubrics).values(row).onConflictDoNothing().returning({ id: rubrics.id });
+		if (!inserted.length) {
+			if (attempt < MAX_VERSION_ATTEMPTS) continue;
+			throw Conflict('The rubric is being changed by someone else; try again');
+		}
+		await audit(db, {
+			actorId,
+			projectId,
+			action: 'rubric.create',
+			entityType: 'rubric',
+			entityId: row.id,
+			data: { version: row.version }
+		});
+		return toRubric(row);
+	}
 }

@@ -2,6 +2,7 @@
 import { and, desc, eq, gt, isNull, ne, or } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import type { Db } from './client';
+import { first } from './client';
 import { apiTokens, authSessions, memberships, users } from '../../drizzle/schema';
 import type { Membership, User } from '#shared/roles';
 import { newId, newSecret } from '../domain/ids';
@@ -17,21 +18,19 @@ export const toUser = (u: UserRow): User => ({
 	locale: u.locale
 });
 
-export function findUserByEmail(db: Db, email: string): UserRow | undefined {
-	return db.select().from(users).where(eq(users.email, email.toLowerCase())).get();
+export function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
+	return first(db.select().from(users).where(eq(users.email, email.toLowerCase())).limit(1));
 }
 
-export function findUser(db: Db, id: string): User | undefined {
-	const row = db.select().from(users).where(eq(users.id, id)).get();
+export async function findUser(db: Db, id: string): Promise<User | undefined> {
+	const row = await first(db.select().from(users).where(eq(users.id, id)).limit(1));
 	return row && toUser(row);
 }
 
-export function createSession(db: Db, userId: string, ttlMs: number): string {
+export async function createSession(db: Db, userId: string, ttlMs: number): Promise<string> {
 	const secret = newSecret();
 	const now = Date.now();
-	db.insert(authSessions)
-		.values({ id: sessionIdOf(secret), userId, createdAt: now, expiresAt: now + ttlMs })
-		.run();
+	await db.insert(authSessions).values({ id: sessionIdOf(secret), userId, createdAt: now, expiresAt: now + ttlMs });
 	return secret;
 }
 
@@ -39,64 +38,67 @@ export function createSession(db: Db, userId: string, ttlMs: number): string {
 const sessionIdOf = (secret: string) => sha256(secret);
 
 /** Who a session cookie belongs to, while the session exists and has not expired. */
-export function sessionFor(db: Db, secret: string): { user: User; sessionId: string } | undefined {
-	const row = db
-		.select({ user: users, id: authSessions.id })
-		.from(authSessions)
-		.innerJoin(users, eq(users.id, authSessions.userId))
-		.where(and(eq(authSessions.id, sessionIdOf(secret)), gt(authSessions.expiresAt, Date.now())))
-		.get();
+export async function sessionFor(db: Db, secret: string): Promise<{ user: User; sessionId: string } | undefined> {
+	const row = await first(
+		db
+			.select({ user: users, id: authSessions.id })
+			.from(authSessions)
+			.innerJoin(users, eq(users.id, authSessions.userId))
+			.where(and(eq(authSessions.id, sessionIdOf(secret)), gt(authSessions.expiresAt, Date.now())))
+			.limit(1)
+	);
 	return row && { user: toUser(row.user), sessionId: row.id };
 }
 
 /** Ends one session; returns its id (for closing its sockets), or null when there was none. */
-export function deleteSession(db: Db, secret: string): string | null {
+export async function deleteSession(db: Db, secret: string): Promise<string | null> {
 	const id = sessionIdOf(secret);
-	return db.delete(authSessions).where(eq(authSessions.id, id)).run().changes > 0 ? id : null;
+	const ended = await db.delete(authSessions).where(eq(authSessions.id, id)).returning({ id: authSessions.id });
+	return ended.length > 0 ? id : null;
 }
 
 /** Ends every session of a user except `keepId`; returns the ids it ended. */
-export function deleteOtherSessions(db: Db, userId: string, keepId: string | null): string[] {
+export async function deleteOtherSessions(db: Db, userId: string, keepId: string | null): Promise<string[]> {
 	const others = and(eq(authSessions.userId, userId), keepId ? ne(authSessions.id, keepId) : undefined);
-	return db
-		.delete(authSessions)
-		.where(others)
-		.returning({ id: authSessions.id })
-		.all()
-		.map((r) => r.id);
+	const ended = await db.delete(authSessions).where(others).returning({ id: authSessions.id });
+	return ended.map((r) => r.id);
 }
 
 const DAY_MS = 24 * 3600 * 1000;
 /** lastUsedAt is a hint for people, not an audit trail: one write a minute per token is enough. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-export function createApiToken(
+export async function createApiToken(
 	db: Db,
 	userId: string,
 	name: string,
 	expiresInDays?: number
-): { token: string; id: string } {
+): Promise<{ token: string; id: string }> {
 	const token = 'cnc_' + newSecret();
 	const id = newId();
 	const now = Date.now();
 	const expiresAt = expiresInDays === undefined ? null : now + expiresInDays * DAY_MS;
-	db.insert(apiTokens)
-		.values({ id, userId, name, tokenHash: sha256(token), createdAt: now, expiresAt })
-		.run();
+	await db.insert(apiTokens).values({ id, userId, name, tokenHash: sha256(token), createdAt: now, expiresAt });
 	return { token, id };
 }
 
 /** Who a Bearer token belongs to, unless it is unknown or expired; records when it was last used. */
-export function tokenFor(db: Db, token: string, now = Date.now()): { user: User; tokenId: string } | undefined {
-	const row = db
-		.select({ user: users, id: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
-		.from(apiTokens)
-		.innerJoin(users, eq(users.id, apiTokens.userId))
-		.where(and(eq(apiTokens.tokenHash, sha256(token)), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now))))
-		.get();
+export async function tokenFor(
+	db: Db,
+	token: string,
+	now = Date.now()
+): Promise<{ user: User; tokenId: string } | undefined> {
+	const row = await first(
+		db
+			.select({ user: users, id: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
+			.from(apiTokens)
+			.innerJoin(users, eq(users.id, apiTokens.userId))
+			.where(and(eq(apiTokens.tokenHash, sha256(token)), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now))))
+			.limit(1)
+	);
 	if (!row) return undefined;
 	if (row.lastUsedAt === null || now - row.lastUsedAt >= LAST_USED_RESOLUTION_MS) {
-		db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id)).run();
+		await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id));
 	}
 	return { user: toUser(row.user), tokenId: row.id };
 }
@@ -110,7 +112,7 @@ export interface ApiTokenSummary {
 }
 
 /** A user's tokens, newest first; never the secret or its hash. */
-export function tokensOf(db: Db, userId: string): ApiTokenSummary[] {
+export function tokensOf(db: Db, userId: string): Promise<ApiTokenSummary[]> {
 	return db
 		.select({
 			id: apiTokens.id,
@@ -121,42 +123,41 @@ export function tokensOf(db: Db, userId: string): ApiTokenSummary[] {
 		})
 		.from(apiTokens)
 		.where(eq(apiTokens.userId, userId))
-		.orderBy(desc(apiTokens.createdAt))
-		.all();
+		.orderBy(desc(apiTokens.createdAt));
 }
 
 /** Deletes one of the user's own tokens; false when the user has no token with that id. */
-export function deleteApiToken(db: Db, userId: string, tokenId: string): boolean {
-	return (
-		db
-			.delete(apiTokens)
-			.where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId)))
-			.run().changes > 0
-	);
+export async function deleteApiToken(db: Db, userId: string, tokenId: string): Promise<boolean> {
+	const deleted = await db
+		.delete(apiTokens)
+		.where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId)))
+		.returning({ id: apiTokens.id });
+	return deleted.length > 0;
 }
 
-export function setPasswordHash(db: Db, userId: string, passwordHash: string): void {
-	db.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
+export async function setPasswordHash(db: Db, userId: string, passwordHash: string): Promise<void> {
+	await db.update(users).set({ passwordHash }).where(eq(users.id, userId));
 }
 
 /** The stored hash, for checking a password the user types again. */
-export function passwordHashOf(db: Db, userId: string): string | undefined {
-	return db.select({ h: users.passwordHash }).from(users).where(eq(users.id, userId)).get()?.h;
+export async function passwordHashOf(db: Db, userId: string): Promise<string | undefined> {
+	return (await first(db.select({ h: users.passwordHash }).from(users).where(eq(users.id, userId)).limit(1)))?.h;
 }
 
-export function membershipsOf(db: Db, userId: string): Membership[] {
+export function membershipsOf(db: Db, userId: string): Promise<Membership[]> {
 	return db
 		.select({ projectId: memberships.projectId, role: memberships.role })
 		.from(memberships)
-		.where(eq(memberships.userId, userId))
-		.all();
+		.where(eq(memberships.userId, userId));
 }
 
-export function roleIn(db: Db, projectId: string, userId: string): Membership['role'] | null {
-	const row = db
-		.select({ role: memberships.role })
-		.from(memberships)
-		.where(and(eq(memberships.projectId, projectId), eq(memberships.userId, userId)))
-		.get();
+export async function roleIn(db: Db, projectId: string, userId: string): Promise<Membership['role'] | null> {
+	const row = await first(
+		db
+			.select({ role: memberships.role })
+			.from(memberships)
+			.where(and(eq(memberships.projectId, projectId), eq(memberships.userId, userId)))
+			.limit(1)
+	);
 	return row?.role ?? null;
 }

@@ -1,7 +1,8 @@
 // Webhooks and their delivery log. Creation and deletion are audited by the caller's transaction; delivery rows
 // move pending → delivered | failed, with attempts, the last HTTP status or error, and when to try again.
-import { asc, desc, eq } from 'drizzle-orm';
+import { asc, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from './client';
+import { first } from './client';
 import { webhookDeliveries, webhooks } from '../../drizzle/schema';
 import { newId, newSecret } from '../domain/ids';
 import { audit } from './audit';
@@ -18,7 +19,13 @@ export const toWebhookView = (w: WebhookRow): WebhookView => ({
 	createdAt: w.createdAt
 });
 
-export function createWebhook(db: Db, projectId: string, url: string, events: string[], actorId: string): WebhookRow {
+export async function createWebhook(
+	db: Db,
+	projectId: string,
+	url: string,
+	events: string[],
+	actorId: string
+): Promise<WebhookRow> {
 	const row = {
 		id: newId(),
 		projectId,
@@ -28,8 +35,8 @@ export function createWebhook(db: Db, projectId: string, url: string, events: st
 		createdBy: actorId,
 		createdAt: Date.now()
 	};
-	db.insert(webhooks).values(row).run();
-	audit(db, {
+	await db.insert(webhooks).values(row);
+	await audit(db, {
 		actorId,
 		projectId,
 		action: 'webhook.create',
@@ -40,9 +47,9 @@ export function createWebhook(db: Db, projectId: string, url: string, events: st
 	return row;
 }
 
-export function deleteWebhook(db: Db, hook: WebhookRow, actorId: string): void {
-	db.delete(webhooks).where(eq(webhooks.id, hook.id)).run();
-	audit(db, {
+export async function deleteWebhook(db: Db, hook: WebhookRow, actorId: string): Promise<void> {
+	await db.delete(webhooks).where(eq(webhooks.id, hook.id));
+	await audit(db, {
 		actorId,
 		projectId: hook.projectId,
 		action: 'webhook.delete',
@@ -52,48 +59,45 @@ export function deleteWebhook(db: Db, hook: WebhookRow, actorId: string): void {
 	});
 }
 
-export function getWebhook(db: Db, id: string): WebhookRow | undefined {
-	return db.select().from(webhooks).where(eq(webhooks.id, id)).get();
+export function getWebhook(db: Db, id: string): Promise<WebhookRow | undefined> {
+	return first(db.select().from(webhooks).where(eq(webhooks.id, id)).limit(1));
 }
 
-export function listWebhooks(db: Db, projectId: string): WebhookRow[] {
-	return db.select().from(webhooks).where(eq(webhooks.projectId, projectId)).orderBy(asc(webhooks.createdAt)).all();
+export function listWebhooks(db: Db, projectId: string): Promise<WebhookRow[]> {
+	return db.select().from(webhooks).where(eq(webhooks.projectId, projectId)).orderBy(asc(webhooks.createdAt));
 }
 
-export function subscribedWebhooks(db: Db, projectId: string, event: string): WebhookRow[] {
-	return listWebhooks(db, projectId).filter((w) => w.events.includes(event));
+export async function subscribedWebhooks(db: Db, projectId: string, event: string): Promise<WebhookRow[]> {
+	return (await listWebhooks(db, projectId)).filter((w) => w.events.includes(event));
 }
 
-export function enqueueDelivery(
+export async function enqueueDelivery(
 	db: Db,
 	d: { id: string; webhookId: string; event: string; body: string; now: number }
-): void {
-	db.insert(webhookDeliveries)
-		.values({
-			id: d.id,
-			webhookId: d.webhookId,
-			event: d.event,
-			body: d.body,
-			state: 'pending',
-			attempts: 0,
-			nextAttemptAt: d.now,
-			createdAt: d.now
-		})
-		.run();
+): Promise<void> {
+	await db.insert(webhookDeliveries).values({
+		id: d.id,
+		webhookId: d.webhookId,
+		event: d.event,
+		body: d.body,
+		state: 'pending',
+		attempts: 0,
+		nextAttemptAt: d.now,
+		createdAt: d.now
+	});
 }
 
-export function getDelivery(db: Db, id: string): DeliveryRow | undefined {
-	return db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)).get();
+export function getDelivery(db: Db, id: string): Promise<DeliveryRow | undefined> {
+	return first(db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)).limit(1));
 }
 
-/** Pending deliveries (to resume after a restart), earliest first. */
-export function pendingDeliveries(db: Db): DeliveryRow[] {
+/** Pending deliveries (to resume after a restart), earliest first (one without a time first, as SQLite orders). */
+export function pendingDeliveries(db: Db): Promise<DeliveryRow[]> {
 	return db
 		.select()
 		.from(webhookDeliveries)
 		.where(eq(webhookDeliveries.state, 'pending'))
-		.orderBy(asc(webhookDeliveries.nextAttemptAt))
-		.all();
+		.orderBy(sql`${webhookDeliveries.nextAttemptAt} asc nulls first`);
 }
 
 export interface AttemptOutcome {
@@ -105,12 +109,12 @@ export interface AttemptOutcome {
 	deliveredAt: number | null;
 }
 
-export function recordAttempt(db: Db, id: string, outcome: AttemptOutcome): void {
-	db.update(webhookDeliveries).set(outcome).where(eq(webhookDeliveries.id, id)).run();
+export async function recordAttempt(db: Db, id: string, outcome: AttemptOutcome): Promise<void> {
+	await db.update(webhookDeliveries).set(outcome).where(eq(webhookDeliveries.id, id));
 }
 
 /** The newest deliveries first (the body is left out: it can be large, and the receiver has it). */
-export function listDeliveries(db: Db, webhookId: string, limit = 100): WebhookDelivery[] {
+export function listDeliveries(db: Db, webhookId: string, limit = 100): Promise<WebhookDelivery[]> {
 	const d = webhookDeliveries;
 	return db
 		.select({
@@ -127,6 +131,5 @@ export function listDeliveries(db: Db, webhookId: string, limit = 100): WebhookD
 		.from(d)
 		.where(eq(d.webhookId, webhookId))
 		.orderBy(desc(d.createdAt), desc(d.id))
-		.limit(limit)
-		.all();
+		.limit(limit);
 }
