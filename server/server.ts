@@ -42,7 +42,8 @@ export async function startServer(
 	const deps = { db, database, config, logger, events, rooms: undefined as never } as import('./deps').AppDeps;
 	const swept = sweepTemp(config.dataDir);
 	if (swept > 0) logger.info({ files: swept }, 'removed temporary files left by an earlier run');
-	if (config.demo) await seedDemo(deps);
+	// Nodes starting together on one PostgreSQL seed one after the other: the second finds users and stops.
+	if (config.demo) await database.withLock('demo-seed', () => seedDemo(deps));
 	const collab = attachCollab(deps, options.collab, options.roomStore?.(database));
 	deps.rooms = collab.rooms;
 	registerFeatures(deps);

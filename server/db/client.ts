@@ -44,6 +44,11 @@ export interface OpenedDb {
 	pool: pg.Pool | null;
 	/** Runs a synchronous SQLite batch when no transaction holds the connection (SQLite only). */
 	exclusive<T>(fn: () => T): Promise<T>;
+	/**
+	 * Runs `fn` while holding a cluster-wide lock named `name` (a PostgreSQL session advisory lock): nodes that
+	 * start together seed or sweep one after the other. On SQLite there is one node; fn just runs.
+	 */
+	withLock<T>(name: string, fn: () => Promise<T>): Promise<T>;
 	/** True once close() has begun: background work (webhook deliveries) stops touching the record. */
 	readonly closed: boolean;
 	close(): Promise<void>;
@@ -146,6 +151,7 @@ function openSqlite(dataDir: string): OpenedDb {
 			if (!lock.inside) await lock.free();
 			return fn();
 		},
+		withLock: (_name, fn) => fn(),
 		get closed() {
 			return closed;
 		},
@@ -182,6 +188,19 @@ async function openPostgres(url: string): Promise<OpenedDb> {
 	} finally {
 		client.release();
 	}
+	const withLock = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+		const holder = await pool.connect();
+		try {
+			await holder.query('SELECT pg_advisory_lock(hashtext($1))', [`concord:${name}`]);
+			try {
+				return await fn();
+			} finally {
+				await holder.query('SELECT pg_advisory_unlock(hashtext($1))', [`concord:${name}`]);
+			}
+		} finally {
+			holder.release();
+		}
+	};
 	const db = drizzlePg(pool, { schema }) as unknown as Db;
 	let closed = false;
 	return {
@@ -190,6 +209,7 @@ async function openPostgres(url: string): Promise<OpenedDb> {
 		sqlite: null,
 		pool,
 		exclusive: () => Promise.reject(new Error('exclusive() is SQLite only')),
+		withLock,
 		get closed() {
 			return closed;
 		},
