@@ -18,27 +18,25 @@ export interface CandidateFilter {
 	limit: number;
 }
 
-export function calibrationCandidates(
+export async function calibrationCandidates(
 	db: Db,
 	projectId: string,
 	rubric: Rubric,
 	f: CandidateFilter
-): { items: CandidateItem[]; total: number } {
+): Promise<{ items: CandidateItem[]; total: number }> {
 	const conds: SQL[] = [eq(items.projectId, projectId)];
 	if (f.modality) conds.push(eq(items.modality, f.modality));
 	if (f.language) conds.push(eq(items.language, f.language));
-	const rows = db
+	const rows = await db
 		.select()
 		.from(items)
 		.where(and(...conds))
-		.orderBy(asc(items.createdAt), asc(items.id))
-		.all();
-	const evaluated = db
+		.orderBy(asc(items.createdAt), asc(items.id));
+	const evaluated = await db
 		.select({ itemId: evaluations.itemId, userId: evaluations.evaluatorId, scores: evaluations.scores })
 		.from(evaluations)
 		.innerJoin(items, eq(items.id, evaluations.itemId))
-		.where(and(eq(items.projectId, projectId), eq(evaluations.state, 'submitted')))
-		.all();
+		.where(and(eq(items.projectId, projectId), eq(evaluations.state, 'submitted')));
 	const count = new Map<string, number>();
 	for (const e of evaluated) count.set(e.itemId, (count.get(e.itemId) ?? 0) + 1);
 	const modality = new Map(rows.map((r) => [r.id, r.modality]));

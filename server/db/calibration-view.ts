@@ -46,37 +46,34 @@ export interface SessionFacts {
 	participants: { id: string; name: string }[];
 	rounds: RoundRow[];
 	sheets: CalibrationScore[];
-	consensus: ReturnType<typeof consensusOf>;
+	consensus: Awaited<ReturnType<typeof consensusOf>>;
 	threshold: number;
 	createdByName: string;
 }
 
-export function loadSession(db: Db, id: string): SessionFacts | null {
-	const row = getCalibration(db, id);
+export async function loadSession(db: Db, id: string): Promise<SessionFacts | null> {
+	const row = await getCalibration(db, id);
 	if (!row) return null;
-	const rubric = getRubric(db, row.rubricId);
+	const rubric = await getRubric(db, row.rubricId);
 	if (!rubric) return null;
-	const sessionItems = sessionItemRows(db, id);
+	const sessionItems = await sessionItemRows(db, id);
 	const ids = sessionItems.map((s) => s.itemId);
-	const byId = new Map(
-		db
-			.select()
-			.from(itemsTable)
-			.where(inArray(itemsTable.id, ids.length ? ids : ['']))
-			.all()
-			.map((r) => [r.id, r])
-	);
+	const found = await db
+		.select()
+		.from(itemsTable)
+		.where(inArray(itemsTable.id, ids.length ? ids : ['']));
+	const byId = new Map(found.map((r) => [r.id, r]));
 	return {
 		row,
 		rubric,
 		sessionItems,
 		itemRows: ids.map((i) => byId.get(i)!).filter(Boolean),
-		participants: participantsOf(db, id),
-		rounds: roundsOf(db, id),
-		sheets: sheetsOf(db, id),
-		consensus: consensusOf(db, id),
-		threshold: getProject(db, row.projectId)?.settings.agreementThreshold ?? 0.4,
-		createdByName: findUser(db, row.createdBy)?.name ?? ''
+		participants: await participantsOf(db, id),
+		rounds: await roundsOf(db, id),
+		sheets: await sheetsOf(db, id),
+		consensus: await consensusOf(db, id),
+		threshold: (await getProject(db, row.projectId))?.settings.agreementThreshold ?? 0.4,
+		createdByName: (await findUser(db, row.createdBy))?.name ?? ''
 	};
 }
 
@@ -167,30 +164,33 @@ export function calibrationView(f: SessionFacts, viewer: Viewer): CalibrationVie
 }
 
 /** Sessions of a project for one viewer: all of them, or (participants) only their own. */
-export function calibrationSummaries(db: Db, projectId: string, viewerId: string, all: boolean): CalibrationSummary[] {
-	const rows = calibrationsOfProject(db, projectId);
-	const people = participantsOfMany(
+export async function calibrationSummaries(
+	db: Db,
+	projectId: string,
+	viewerId: string,
+	all: boolean
+): Promise<CalibrationSummary[]> {
+	const rows = await calibrationsOfProject(db, projectId);
+	const people = await participantsOfMany(
 		db,
 		rows.map((r) => r.id)
 	);
 	const rubricNames = new Map(
-		db
-			.select({ id: rubrics.id, name: rubrics.name })
-			.from(rubrics)
-			.where(eq(rubrics.projectId, projectId))
-			.all()
-			.map((r) => [r.id, r.name])
+		(await db.select({ id: rubrics.id, name: rubrics.name }).from(rubrics).where(eq(rubrics.projectId, projectId))).map(
+			(r) => [r.id, r.name]
+		)
 	);
 	const out: CalibrationSummary[] = [];
 	for (const row of rows.reverse()) {
 		const participants = people.get(row.id) ?? [];
 		const isParticipant = participants.some((p) => p.id === viewerId);
 		if (!all && !isParticipant) continue;
-		const sessionItems = sessionItemRows(db, row.id);
+		const sessionItems = await sessionItemRows(db, row.id);
 		const active = sessionItems.filter((s) => s.activeRound === row.round);
 		const activeIds = new Set(active.map((s) => s.itemId));
-		const sent = submittersOf(db, row.id, row.round).filter((s) => activeIds.has(s.itemId));
-		const round = roundsOf(db, row.id).find((r) => r.round === row.round);
+		const sent = (await submittersOf(db, row.id, row.round)).filter((s) => activeIds.has(s.itemId));
+		const round = (await roundsOf(db, row.id)).find((r) => r.round === row.round);
+		const creator = await findUser(db, row.createdBy);
 		out.push({
 			id: row.id,
 			projectId: row.projectId,
@@ -198,7 +198,7 @@ export function calibrationSummaries(db: Db, projectId: string, viewerId: string
 			phase: row.phase,
 			round: row.round,
 			rubricName: rubricNames.get(row.rubricId) ?? '',
-			createdBy: { id: row.createdBy, name: findUser(db, row.createdBy)?.name ?? '' },
+			createdBy: { id: row.createdBy, name: creator?.name ?? '' },
 			createdAt: row.createdAt,
 			closedAt: row.closedAt,
 			roundStartedAt: round?.startedAt ?? row.createdAt,

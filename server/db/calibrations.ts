@@ -1,8 +1,11 @@
 // Calibration rows: sessions, their items, participants, rounds, blind sheets and consensus. Writes run in the
 // caller's transaction and audit themselves there; phase changes are conditional updates (the WHERE clause names
-// the phases a transition may start from), so of two racing leads exactly one moves the session.
+// the phases a transition may start from), so of two racing leads exactly one moves the session. A sheet is
+// written only while its round is still being scored, checked by a conditional update of the session in the same
+// transaction: of a sheet and a reveal racing on two nodes, either the sheet lands before the reveal or it is refused.
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from './client';
+import { first } from './client';
 import {
 	calibrationConsensus,
 	calibrationItems,
@@ -20,6 +23,7 @@ import type {
 	Person
 } from '#shared/calibration';
 import type { Scores, Span } from '#shared/evaluation';
+import { Conflict } from '../domain/errors';
 import { newId } from '../domain/ids';
 import { audit } from './audit';
 import { setGold } from './items';
@@ -28,17 +32,16 @@ export type CalibrationRow = typeof calibrations.$inferSelect;
 export type SessionItemRow = typeof calibrationItems.$inferSelect;
 export type RoundRow = typeof calibrationRounds.$inferSelect;
 
-export function getCalibration(db: Db, id: string): CalibrationRow | undefined {
-	return db.select().from(calibrations).where(eq(calibrations.id, id)).get();
+export function getCalibration(db: Db, id: string): Promise<CalibrationRow | undefined> {
+	return first(db.select().from(calibrations).where(eq(calibrations.id, id)).limit(1));
 }
 
-export function calibrationsOfProject(db: Db, projectId: string): CalibrationRow[] {
+export function calibrationsOfProject(db: Db, projectId: string): Promise<CalibrationRow[]> {
 	return db
 		.select()
 		.from(calibrations)
 		.where(eq(calibrations.projectId, projectId))
-		.orderBy(asc(calibrations.createdAt))
-		.all();
+		.orderBy(asc(calibrations.createdAt));
 }
 
 export interface NewCalibration {
@@ -50,9 +53,9 @@ export interface NewCalibration {
 	createdBy: string;
 }
 
-export function createCalibration(t: Db, input: NewCalibration): CalibrationRow {
+export async function createCalibration(t: Db, input: NewCalibration): Promise<CalibrationRow> {
 	const now = Date.now();
-	const row = t
+	const [row] = await t
 		.insert(calibrations)
 		.values({
 			id: newId(),
@@ -64,15 +67,13 @@ export function createCalibration(t: Db, input: NewCalibration): CalibrationRow 
 			createdBy: input.createdBy,
 			createdAt: now
 		})
-		.returning()
-		.get();
-	input.itemIds.forEach((itemId, position) =>
-		t.insert(calibrationItems).values({ calibrationId: row.id, itemId, position, activeRound: 1 }).run()
-	);
+		.returning();
+	for (const [position, itemId] of input.itemIds.entries())
+		await t.insert(calibrationItems).values({ calibrationId: row.id, itemId, position, activeRound: 1 });
 	for (const userId of input.participantIds)
-		t.insert(calibrationParticipants).values({ calibrationId: row.id, userId }).run();
-	t.insert(calibrationRounds).values({ calibrationId: row.id, round: 1, startedAt: now }).run();
-	audit(t, {
+		await t.insert(calibrationParticipants).values({ calibrationId: row.id, userId });
+	await t.insert(calibrationRounds).values({ calibrationId: row.id, round: 1, startedAt: now });
+	await audit(t, {
 		actorId: input.createdBy,
 		projectId: input.projectId,
 		action: 'calibration.create',
@@ -83,54 +84,52 @@ export function createCalibration(t: Db, input: NewCalibration): CalibrationRow 
 	return row;
 }
 
-export function sessionItemRows(db: Db, calibrationId: string): SessionItemRow[] {
+export function sessionItemRows(db: Db, calibrationId: string): Promise<SessionItemRow[]> {
 	return db
 		.select()
 		.from(calibrationItems)
 		.where(eq(calibrationItems.calibrationId, calibrationId))
-		.orderBy(asc(calibrationItems.position))
-		.all();
+		.orderBy(asc(calibrationItems.position));
 }
 
-export function sessionItemRow(db: Db, calibrationId: string, itemId: string): SessionItemRow | undefined {
-	return db
-		.select()
-		.from(calibrationItems)
-		.where(and(eq(calibrationItems.calibrationId, calibrationId), eq(calibrationItems.itemId, itemId)))
-		.get();
+export function sessionItemRow(db: Db, calibrationId: string, itemId: string): Promise<SessionItemRow | undefined> {
+	return first(
+		db
+			.select()
+			.from(calibrationItems)
+			.where(and(eq(calibrationItems.calibrationId, calibrationId), eq(calibrationItems.itemId, itemId)))
+			.limit(1)
+	);
 }
 
-export function participantsOf(db: Db, calibrationId: string): Person[] {
+export function participantsOf(db: Db, calibrationId: string): Promise<Person[]> {
 	return db
 		.select({ id: users.id, name: users.name })
 		.from(calibrationParticipants)
 		.innerJoin(users, eq(users.id, calibrationParticipants.userId))
 		.where(eq(calibrationParticipants.calibrationId, calibrationId))
-		.orderBy(asc(users.name))
-		.all();
+		.orderBy(asc(users.name));
 }
 
-export function participantsOfMany(db: Db, calibrationIds: string[]): Map<string, Person[]> {
+export async function participantsOfMany(db: Db, calibrationIds: string[]): Promise<Map<string, Person[]>> {
 	const out = new Map<string, Person[]>(calibrationIds.map((id) => [id, []]));
 	if (!calibrationIds.length) return out;
-	const rows = db
+	const rows = await db
 		.select({ calibrationId: calibrationParticipants.calibrationId, id: users.id, name: users.name })
 		.from(calibrationParticipants)
 		.innerJoin(users, eq(users.id, calibrationParticipants.userId))
 		.where(inArray(calibrationParticipants.calibrationId, calibrationIds))
-		.orderBy(asc(users.name))
-		.all();
+		.orderBy(asc(users.name));
 	for (const r of rows) out.get(r.calibrationId)?.push({ id: r.id, name: r.name });
 	return out;
 }
 
-export function roundsOf(db: Db, calibrationId: string): RoundRow[] {
+export function roundsOf(db: Db, calibrationId: string): Promise<RoundRow[]> {
 	return db
 		.select()
 		.from(calibrationRounds)
 		.where(eq(calibrationRounds.calibrationId, calibrationId))
-		.orderBy(asc(calibrationRounds.round))
-		.all();
+		.orderBy(asc(calibrationRounds.round));
 }
 
 type SheetRow = typeof calibrationScores.$inferSelect;
@@ -146,23 +145,25 @@ const toSheet = (r: SheetRow): CalibrationScore => ({
 });
 
 /** Every sheet of a session, oldest round first. Callers must filter them through visibleSheets before sending. */
-export function sheetsOf(db: Db, calibrationId: string): CalibrationScore[] {
-	return db
+export async function sheetsOf(db: Db, calibrationId: string): Promise<CalibrationScore[]> {
+	const found = await db
 		.select()
 		.from(calibrationScores)
 		.where(eq(calibrationScores.calibrationId, calibrationId))
-		.orderBy(asc(calibrationScores.round), asc(calibrationScores.submittedAt))
-		.all()
-		.map(toSheet);
+		.orderBy(asc(calibrationScores.round), asc(calibrationScores.submittedAt));
+	return found.map(toSheet);
 }
 
 /** Who submitted in a round (not what): pairs of item and user. */
-export function submittersOf(db: Db, calibrationId: string, round: number): { itemId: string; userId: string }[] {
+export function submittersOf(
+	db: Db,
+	calibrationId: string,
+	round: number
+): Promise<{ itemId: string; userId: string }[]> {
 	return db
 		.select({ itemId: calibrationScores.itemId, userId: calibrationScores.userId })
 		.from(calibrationScores)
-		.where(and(eq(calibrationScores.calibrationId, calibrationId), eq(calibrationScores.round, round)))
-		.all();
+		.where(and(eq(calibrationScores.calibrationId, calibrationId), eq(calibrationScores.round, round)));
 }
 
 export interface SheetWrite {
@@ -174,8 +175,20 @@ export interface SheetWrite {
 	input: CalibrationScoreInput;
 }
 
-/** Saves (or replaces, before the reveal) one participant's sheet for the current round. */
-export function saveSheet(t: Db, w: SheetWrite): CalibrationScore {
+/** Saves (or replaces, before the reveal) one participant's sheet for the current round. Fails with a conflict
+ * when the session is no longer scoring round `w.round` (a lead revealed, started a round or closed it meanwhile);
+ * until the transaction ends, no one else can move the session. */
+export async function saveSheet(t: Db, w: SheetWrite): Promise<CalibrationScore> {
+	// A no-op update that only matches while the round is being scored: it takes the session's row, so a phase
+	// change racing with this sheet waits for it (or this sheet sees the change and is refused).
+	const scoring = await t
+		.update(calibrations)
+		.set({ round: w.round })
+		.where(
+			and(eq(calibrations.id, w.calibrationId), eq(calibrations.phase, 'scoring'), eq(calibrations.round, w.round))
+		)
+		.returning({ id: calibrations.id });
+	if (!scoring.length) throw Conflict('This round is no longer being scored; reload the session', { round: w.round });
 	const now = Date.now();
 	const values = {
 		scores: w.input.scores,
@@ -184,7 +197,7 @@ export function saveSheet(t: Db, w: SheetWrite): CalibrationScore {
 		timeSpentMs: w.input.timeSpentMs,
 		submittedAt: now
 	};
-	const row = t
+	const [row] = await t
 		.insert(calibrationScores)
 		.values({
 			id: newId(),
@@ -203,10 +216,9 @@ export function saveSheet(t: Db, w: SheetWrite): CalibrationScore {
 			],
 			set: values
 		})
-		.returning()
-		.get();
+		.returning();
 	// The audit row records that a sheet was submitted, not its content: the trail must not unblind the round.
-	audit(t, {
+	await audit(t, {
 		actorId: w.userId,
 		projectId: w.projectId,
 		action: 'calibration.score',
@@ -227,15 +239,14 @@ export interface PhaseChange {
 }
 
 /** Moves a session to `to` only if it is still in one of `from`; undefined when someone else moved it first. */
-export function changePhase(t: Db, id: string, change: PhaseChange): CalibrationRow | undefined {
-	const row = t
+export async function changePhase(t: Db, id: string, change: PhaseChange): Promise<CalibrationRow | undefined> {
+	const [row] = await t
 		.update(calibrations)
 		.set({ ...change.set, phase: change.to })
 		.where(and(eq(calibrations.id, id), inArray(calibrations.phase, [...change.from])))
-		.returning()
-		.get();
+		.returning();
 	if (row)
-		audit(t, {
+		await audit(t, {
 			actorId: change.actorId,
 			projectId: row.projectId,
 			action: change.action,
@@ -246,20 +257,26 @@ export function changePhase(t: Db, id: string, change: PhaseChange): Calibration
 	return row;
 }
 
-export function markRoundRevealed(t: Db, calibrationId: string, round: number, at: number): void {
-	t.update(calibrationRounds)
+export async function markRoundRevealed(t: Db, calibrationId: string, round: number, at: number): Promise<void> {
+	await t
+		.update(calibrationRounds)
 		.set({ revealedAt: at })
-		.where(and(eq(calibrationRounds.calibrationId, calibrationId), eq(calibrationRounds.round, round)))
-		.run();
+		.where(and(eq(calibrationRounds.calibrationId, calibrationId), eq(calibrationRounds.round, round)));
 }
 
 /** Opens round `round` on the given items (they become active in it). */
-export function openRound(t: Db, calibrationId: string, round: number, itemIds: string[], at: number): void {
-	t.insert(calibrationRounds).values({ calibrationId, round, startedAt: at }).run();
-	t.update(calibrationItems)
+export async function openRound(
+	t: Db,
+	calibrationId: string,
+	round: number,
+	itemIds: string[],
+	at: number
+): Promise<void> {
+	await t.insert(calibrationRounds).values({ calibrationId, round, startedAt: at });
+	await t
+		.update(calibrationItems)
 		.set({ activeRound: round })
-		.where(and(eq(calibrationItems.calibrationId, calibrationId), inArray(calibrationItems.itemId, itemIds)))
-		.run();
+		.where(and(eq(calibrationItems.calibrationId, calibrationId), inArray(calibrationItems.itemId, itemIds)));
 }
 
 export interface ConsensusWrite {
@@ -273,14 +290,14 @@ export interface ConsensusWrite {
 }
 
 /** Records (or revises) the consensus on an item and makes it the item's gold answer. */
-export function saveConsensus(t: Db, w: ConsensusWrite): void {
+export async function saveConsensus(t: Db, w: ConsensusWrite): Promise<void> {
 	const now = Date.now();
 	const values = { scores: w.scores, note: w.note, decidedBy: w.decidedBy, decidedAt: now };
-	t.insert(calibrationConsensus)
+	await t
+		.insert(calibrationConsensus)
 		.values({ calibrationId: w.calibrationId, itemId: w.itemId, ...values })
-		.onConflictDoUpdate({ target: [calibrationConsensus.calibrationId, calibrationConsensus.itemId], set: values })
-		.run();
-	setGold(t, w.itemId, {
+		.onConflictDoUpdate({ target: [calibrationConsensus.calibrationId, calibrationConsensus.itemId], set: values });
+	await setGold(t, w.itemId, {
 		scores: w.scores,
 		note: w.note,
 		source: 'calibration',
@@ -289,7 +306,7 @@ export function saveConsensus(t: Db, w: ConsensusWrite): void {
 		decidedBy: w.decidedBy,
 		decidedAt: now
 	});
-	audit(t, {
+	await audit(t, {
 		actorId: w.decidedBy,
 		projectId: w.projectId,
 		action: 'calibration.consensus',
@@ -299,18 +316,18 @@ export function saveConsensus(t: Db, w: ConsensusWrite): void {
 	});
 }
 
-export function consensusOf(db: Db, calibrationId: string): CalibrationConsensus[] {
-	return db
+export async function consensusOf(db: Db, calibrationId: string): Promise<CalibrationConsensus[]> {
+	const found = await db
 		.select({ c: calibrationConsensus, name: users.name })
 		.from(calibrationConsensus)
 		.innerJoin(users, eq(users.id, calibrationConsensus.decidedBy))
 		.where(eq(calibrationConsensus.calibrationId, calibrationId))
-		.all()
-		.map((r) => ({
-			itemId: r.c.itemId,
-			scores: r.c.scores as Scores,
-			note: r.c.note,
-			decidedBy: { id: r.c.decidedBy, name: r.name },
-			decidedAt: r.c.decidedAt
-		}));
+		.orderBy(asc(calibrationConsensus.itemId));
+	return found.map((r) => ({
+		itemId: r.c.itemId,
+		scores: r.c.scores as Scores,
+		note: r.c.note,
+		decidedBy: { id: r.c.decidedBy, name: r.name },
+		decidedAt: r.c.decidedAt
+	}));
 }

@@ -4,13 +4,14 @@
 // or where calibration participants spread the most in the last revealed round).
 import { and, eq } from 'drizzle-orm';
 import type { Db } from './client';
-import { calibrationConsensus, calibrationItems, calibrations, items } from '../../drizzle/schema';
+import { first } from './client';
+import { calibrationConsensus, items } from '../../drizzle/schema';
 import type { ProposalCase, ProposalRef } from '#shared/guideline';
 import type { Scores } from '#shared/evaluation';
 import { getEscalationView, rubricForItem } from './escalations';
 import { evaluationsForItems } from './evaluations';
 import { getRubric } from './projects';
-import { roundsOf, sheetsOf } from './calibrations';
+import { getCalibration, roundsOf, sessionItemRow, sheetsOf } from './calibrations';
 import { visibleSheets } from '../domain/blind';
 import { itemExcerpt } from '#shared/item-excerpt';
 
@@ -56,16 +57,18 @@ function furthestFromVerdict(sheets: Scores[], verdict: Scores, dims: Dim[]): Di
 	return best;
 }
 
-export function proposalCase(db: Db, projectId: string, ref: ProposalRef): ProposalCase | null {
+const itemRow = (db: Db, id: string) => first(db.select().from(items).where(eq(items.id, id)).limit(1));
+
+export async function proposalCase(db: Db, projectId: string, ref: ProposalRef): Promise<ProposalCase | null> {
 	if (ref.kind === 'escalation') {
-		const e = getEscalationView(db, ref.id);
+		const e = await getEscalationView(db, ref.id);
 		if (!e || e.projectId !== projectId) return null;
-		const item = db.select().from(items).where(eq(items.id, e.itemId)).get();
+		const item = await itemRow(db, e.itemId);
 		if (!item) return null;
-		const dims = rubricForItem(db, item)?.dimensions ?? [];
+		const dims = (await rubricForItem(db, item))?.dimensions ?? [];
 		let dimension = labelled(e.dimension, dims);
 		if (!dimension && e.verdict) {
-			const sheets = evaluationsForItems(db, [item.id], { submittedOnly: true }).map((x) => x.scores);
+			const sheets = (await evaluationsForItems(db, [item.id], { submittedOnly: true })).map((x) => x.scores);
 			dimension = furthestFromVerdict(sheets, e.verdict.scores, dims);
 		}
 		return {
@@ -82,23 +85,27 @@ export function proposalCase(db: Db, projectId: string, ref: ProposalRef): Propo
 			escalationId: e.id
 		};
 	}
-	const session = db.select().from(calibrations).where(eq(calibrations.id, ref.id)).get();
+	const session = await getCalibration(db, ref.id);
 	if (!session || session.projectId !== projectId) return null;
-	const inSession = db
-		.select()
-		.from(calibrationItems)
-		.where(and(eq(calibrationItems.calibrationId, ref.id), eq(calibrationItems.itemId, ref.itemId)))
-		.get();
-	const item = inSession && db.select().from(items).where(eq(items.id, ref.itemId)).get();
+	const inSession = await sessionItemRow(db, ref.id, ref.itemId);
+	const item = inSession && (await itemRow(db, ref.itemId));
 	if (!item) return null;
-	const dims = getRubric(db, session.rubricId)?.dimensions ?? [];
-	const consensus = db
-		.select()
-		.from(calibrationConsensus)
-		.where(and(eq(calibrationConsensus.calibrationId, ref.id), eq(calibrationConsensus.itemId, ref.itemId)))
-		.get();
+	const dims = (await getRubric(db, session.rubricId))?.dimensions ?? [];
+	const consensus = await first(
+		db
+			.select()
+			.from(calibrationConsensus)
+			.where(and(eq(calibrationConsensus.calibrationId, ref.id), eq(calibrationConsensus.itemId, ref.itemId)))
+			.limit(1)
+	);
 	// Only revealed rounds count: a proposal drafted during blind scoring must not tell where the sheets disagree.
-	const { open } = visibleSheets(sheetsOf(db, session.id), roundsOf(db, session.id), session.phase, '', session.round);
+	const { open } = visibleSheets(
+		await sheetsOf(db, session.id),
+		await roundsOf(db, session.id),
+		session.phase,
+		'',
+		session.round
+	);
 	const sheets = open.filter((s) => s.itemId === item.id);
 	const lastRound = Math.max(0, ...sheets.map((s) => s.round));
 	return {

@@ -1,8 +1,11 @@
 // Guideline documents, their published versions (frozen content + Markdown, independent of the Yjs log),
 // the escalations a version resolves, acknowledgements, and the evaluations a version sends back for review.
-// Writes take the caller's transaction and write their audit row in it.
+// Writes take the caller's transaction and write their audit row in it. A write that must happen once (a version
+// number, an acknowledgement, a re-review request) is decided by the database (a unique key or a conditional
+// update), not by a read before it, so nodes writing at the same moment cannot both succeed.
 import { and, asc, desc, eq, inArray, isNull, max, or } from 'drizzle-orm';
 import type { Db } from './client';
+import { first } from './client';
 import {
 	escalations,
 	evaluations,
@@ -26,7 +29,7 @@ import type { Role } from '#shared/roles';
 import { can } from '../domain/permissions';
 import { touchedDimensions } from '../domain/guideline';
 import { newId } from '../domain/ids';
-import { Validation } from '../domain/errors';
+import { Conflict, Validation } from '../domain/errors';
 import { audit } from './audit';
 import { currentGuidelineVersion } from './evaluations';
 import { itemExcerpt } from '#shared/item-excerpt';
@@ -34,17 +37,21 @@ import { itemExcerpt } from '#shared/item-excerpt';
 export type GuidelineRow = typeof guidelines.$inferSelect;
 export type VersionRow = typeof guidelineVersions.$inferSelect;
 
-export function getGuideline(db: Db, id: string): GuidelineRow | undefined {
-	return db.select().from(guidelines).where(eq(guidelines.id, id)).get();
+export function getGuideline(db: Db, id: string): Promise<GuidelineRow | undefined> {
+	return first(db.select().from(guidelines).where(eq(guidelines.id, id)).limit(1));
 }
 
-export function createGuideline(db: Db, projectId: string, title: string, actorId: string): GuidelineRow {
-	const row = db
+export async function createGuideline(
+	db: Db,
+	projectId: string,
+	title: string,
+	actorId: string
+): Promise<GuidelineRow> {
+	const [row] = await db
 		.insert(guidelines)
 		.values({ id: newId(), projectId, title, createdBy: actorId, createdAt: Date.now() })
-		.returning()
-		.get();
-	audit(db, {
+		.returning();
+	await audit(db, {
 		actorId,
 		projectId,
 		action: 'guideline.create',
@@ -55,19 +62,25 @@ export function createGuideline(db: Db, projectId: string, title: string, actorI
 	return row;
 }
 
-export function latestVersion(db: Db, guidelineId: string): VersionRow | undefined {
-	return db
-		.select()
-		.from(guidelineVersions)
-		.where(eq(guidelineVersions.guidelineId, guidelineId))
-		.orderBy(desc(guidelineVersions.number))
-		.get();
+export function latestVersion(db: Db, guidelineId: string): Promise<VersionRow | undefined> {
+	return first(
+		db
+			.select()
+			.from(guidelineVersions)
+			.where(eq(guidelineVersions.guidelineId, guidelineId))
+			.orderBy(desc(guidelineVersions.number))
+			.limit(1)
+	);
 }
 
-function summaries(db: Db, rows: { v: VersionRow; name: string | null }[]): GuidelineVersionSummary[] {
+async function summaries(db: Db, rows: { v: VersionRow; name: string | null }[]): Promise<GuidelineVersionSummary[]> {
 	const ids = rows.map((r) => r.v.id);
 	const links = ids.length
-		? db.select().from(guidelineVersionEscalations).where(inArray(guidelineVersionEscalations.versionId, ids)).all()
+		? await db
+				.select()
+				.from(guidelineVersionEscalations)
+				.where(inArray(guidelineVersionEscalations.versionId, ids))
+				.orderBy(asc(guidelineVersionEscalations.versionId), asc(guidelineVersionEscalations.escalationId))
 		: [];
 	return rows.map(({ v, name }) => ({
 		id: v.id,
@@ -87,58 +100,67 @@ const versionsWithPublisher = (db: Db) =>
 		.leftJoin(users, eq(users.id, guidelineVersions.publishedBy));
 
 /** Every version of a guideline, newest first. */
-export function versionSummaries(db: Db, guidelineId: string): GuidelineVersionSummary[] {
+export async function versionSummaries(db: Db, guidelineId: string): Promise<GuidelineVersionSummary[]> {
 	return summaries(
 		db,
-		versionsWithPublisher(db)
+		await versionsWithPublisher(db)
 			.where(eq(guidelineVersions.guidelineId, guidelineId))
 			.orderBy(desc(guidelineVersions.number))
-			.all()
 	);
 }
 
-export function getVersionRow(db: Db, guidelineId: string, number: number): VersionRow | undefined {
-	return db
-		.select()
-		.from(guidelineVersions)
-		.where(and(eq(guidelineVersions.guidelineId, guidelineId), eq(guidelineVersions.number, number)))
-		.get();
+export function getVersionRow(db: Db, guidelineId: string, number: number): Promise<VersionRow | undefined> {
+	return first(
+		db
+			.select()
+			.from(guidelineVersions)
+			.where(and(eq(guidelineVersions.guidelineId, guidelineId), eq(guidelineVersions.number, number)))
+			.limit(1)
+	);
 }
 
-export function getVersion(db: Db, guidelineId: string, number: number): GuidelineVersionView | undefined {
-	const row = versionsWithPublisher(db)
-		.where(and(eq(guidelineVersions.guidelineId, guidelineId), eq(guidelineVersions.number, number)))
-		.get();
+export async function getVersion(
+	db: Db,
+	guidelineId: string,
+	number: number
+): Promise<GuidelineVersionView | undefined> {
+	const row = await first(
+		versionsWithPublisher(db)
+			.where(and(eq(guidelineVersions.guidelineId, guidelineId), eq(guidelineVersions.number, number)))
+			.limit(1)
+	);
 	if (!row) return undefined;
-	return { ...summaries(db, [row])[0], content: row.v.content as PmNode, markdown: row.v.markdown };
+	return { ...(await summaries(db, [row]))[0], content: row.v.content as PmNode, markdown: row.v.markdown };
 }
 
-function acknowledgedNumber(db: Db, guidelineId: string, userId: string): number | null {
-	return (
+async function acknowledgedNumber(db: Db, guidelineId: string, userId: string): Promise<number | null> {
+	const found = await first(
 		db
 			.select({ n: max(guidelineVersions.number) })
 			.from(guidelineAcks)
 			.innerJoin(guidelineVersions, eq(guidelineVersions.id, guidelineAcks.versionId))
 			.where(and(eq(guidelineVersions.guidelineId, guidelineId), eq(guidelineAcks.userId, userId)))
-			.get()?.n ?? null
+	);
+	return found?.n ?? null;
+}
+
+function ackOf(db: Db, versionId: string, userId: string): Promise<{ at: number } | undefined> {
+	return first(
+		db
+			.select({ at: guidelineAcks.at })
+			.from(guidelineAcks)
+			.where(and(eq(guidelineAcks.versionId, versionId), eq(guidelineAcks.userId, userId)))
+			.limit(1)
 	);
 }
 
-function hasAck(db: Db, versionId: string, userId: string): boolean {
-	return !!db
-		.select({ at: guidelineAcks.at })
-		.from(guidelineAcks)
-		.where(and(eq(guidelineAcks.versionId, versionId), eq(guidelineAcks.userId, userId)))
-		.get();
-}
-
 /** The guideline as the caller sees it in lists: current version, and whether they still have to acknowledge it. */
-export function guidelineSummary(
+export async function guidelineSummary(
 	db: Db,
 	g: GuidelineRow,
 	caller: { id: string; role: Role | null; isAdmin: boolean }
-): GuidelineSummary {
-	const versions = versionSummaries(db, g.id);
+): Promise<GuidelineSummary> {
+	const versions = await versionSummaries(db, g.id);
 	const current = versions[0] ?? null;
 	const canAcknowledge = can({ isAdmin: caller.isAdmin, role: caller.role }, 'guideline.acknowledge');
 	return {
@@ -148,22 +170,17 @@ export function guidelineSummary(
 		createdAt: g.createdAt,
 		current,
 		versionCount: versions.length,
-		gatesEvaluation: currentGuidelineVersion(db, g.projectId)?.guidelineId === g.id,
+		gatesEvaluation: (await currentGuidelineVersion(db, g.projectId))?.guidelineId === g.id,
 		ack: {
-			acknowledged: acknowledgedNumber(db, g.id, caller.id),
-			pending: !!current && canAcknowledge && !hasAck(db, current.id, caller.id),
+			acknowledged: await acknowledgedNumber(db, g.id, caller.id),
+			pending: !!current && canAcknowledge && !(await ackOf(db, current.id, caller.id)),
 			canAcknowledge
 		}
 	};
 }
 
-export function guidelinesOf(db: Db, projectId: string): GuidelineRow[] {
-	return db
-		.select()
-		.from(guidelines)
-		.where(eq(guidelines.projectId, projectId))
-		.orderBy(asc(guidelines.createdAt))
-		.all();
+export function guidelinesOf(db: Db, projectId: string): Promise<GuidelineRow[]> {
+	return db.select().from(guidelines).where(eq(guidelines.projectId, projectId)).orderBy(asc(guidelines.createdAt));
 }
 
 export interface Publication {
@@ -177,15 +194,16 @@ export interface Publication {
 	actorId: string;
 }
 
-/** Stores version n and links the escalations it resolves (they must belong to the guideline's project). */
-export function insertVersion(db: Db, p: Publication): VersionRow {
+/** Stores version n and links the escalations it resolves (they must belong to the guideline's project). When
+ * another publication took number n first (two nodes publishing at once), nothing is stored and it fails with a
+ * conflict. */
+export async function insertVersion(db: Db, p: Publication): Promise<VersionRow> {
 	const escalationIds = [...new Set(p.escalationIds)];
 	if (escalationIds.length) {
-		const found = db
+		const found = await db
 			.select({ id: escalations.id })
 			.from(escalations)
-			.where(and(inArray(escalations.id, escalationIds), eq(escalations.projectId, p.guideline.projectId)))
-			.all();
+			.where(and(inArray(escalations.id, escalationIds), eq(escalations.projectId, p.guideline.projectId)));
 		const missing = escalationIds.filter((id) => !found.some((f) => f.id === id));
 		if (missing.length)
 			throw Validation(
@@ -193,7 +211,7 @@ export function insertVersion(db: Db, p: Publication): VersionRow {
 				missing.map((id) => ({ path: 'escalationIds', message: `${id} is not an escalation of this project` }))
 			);
 	}
-	const version = db
+	const [version] = await db
 		.insert(guidelineVersions)
 		.values({
 			id: newId(),
@@ -206,13 +224,14 @@ export function insertVersion(db: Db, p: Publication): VersionRow {
 			publishedBy: p.actorId,
 			publishedAt: Date.now()
 		})
-		.returning()
-		.get();
+		.onConflictDoNothing({ target: [guidelineVersions.guidelineId, guidelineVersions.number] })
+		.returning();
+	if (!version) throw Conflict(`Version ${p.number} was published a moment ago; reload the guideline`);
 	for (const escalationId of escalationIds)
-		db.insert(guidelineVersionEscalations).values({ versionId: version.id, escalationId }).run();
+		await db.insert(guidelineVersionEscalations).values({ versionId: version.id, escalationId });
 	if (escalationIds.length)
-		db.update(escalations).set({ guidelineVersionId: version.id }).where(inArray(escalations.id, escalationIds)).run();
-	audit(db, {
+		await db.update(escalations).set({ guidelineVersionId: version.id }).where(inArray(escalations.id, escalationIds));
+	await audit(db, {
 		actorId: p.actorId,
 		projectId: p.guideline.projectId,
 		action: 'guideline.publish',
@@ -223,17 +242,19 @@ export function insertVersion(db: Db, p: Publication): VersionRow {
 	return version;
 }
 
-/** Records the caller's acknowledgement (idempotent: the first time is kept). */
-export function acknowledge(db: Db, version: VersionRow, projectId: string, userId: string): number {
-	const existing = db
-		.select({ at: guidelineAcks.at })
-		.from(guidelineAcks)
-		.where(and(eq(guidelineAcks.versionId, version.id), eq(guidelineAcks.userId, userId)))
-		.get();
-	if (existing) return existing.at;
-	const at = Date.now();
-	db.insert(guidelineAcks).values({ versionId: version.id, userId, at }).run();
-	audit(db, {
+/** Records the caller's acknowledgement (idempotent: the first time is kept, and audited once). */
+export async function acknowledge(db: Db, version: VersionRow, projectId: string, userId: string): Promise<number> {
+	const [inserted] = await db
+		.insert(guidelineAcks)
+		.values({ versionId: version.id, userId, at: Date.now() })
+		.onConflictDoNothing({ target: [guidelineAcks.versionId, guidelineAcks.userId] })
+		.returning({ at: guidelineAcks.at });
+	if (!inserted) {
+		const existing = await ackOf(db, version.id, userId);
+		if (!existing) throw new Error(`acknowledgement of ${version.id} by ${userId} vanished`);
+		return existing.at;
+	}
+	await audit(db, {
 		actorId: userId,
 		projectId,
 		action: 'guideline.acknowledge',
@@ -241,19 +262,18 @@ export function acknowledge(db: Db, version: VersionRow, projectId: string, user
 		entityId: version.id,
 		data: { guidelineId: version.guidelineId, number: version.number }
 	});
-	return at;
+	return inserted.at;
 }
 
 /** Members who acknowledge guidelines (evaluators and leads), with when they acknowledged this version. */
-export function versionAcks(db: Db, projectId: string, versionId: string): AckRow[] {
-	const members = db
+export async function versionAcks(db: Db, projectId: string, versionId: string): Promise<AckRow[]> {
+	const members = await db
 		.select({ userId: users.id, name: users.name, email: users.email, role: memberships.role, at: guidelineAcks.at })
 		.from(memberships)
 		.innerJoin(users, eq(users.id, memberships.userId))
 		.leftJoin(guidelineAcks, and(eq(guidelineAcks.userId, users.id), eq(guidelineAcks.versionId, versionId)))
 		.where(eq(memberships.projectId, projectId))
-		.orderBy(asc(users.name))
-		.all();
+		.orderBy(asc(users.name));
 	return members
 		.filter((m) => can({ isAdmin: false, role: m.role }, 'guideline.acknowledge'))
 		.map((m) => ({ ...m, at: m.at ?? null }));
@@ -261,19 +281,19 @@ export function versionAcks(db: Db, projectId: string, versionId: string): AckRo
 
 /** Submitted evaluations made under an older version of this guideline (or before any) that scored a dimension
  * the version touches, grouped by item. */
-export function affectedItems(db: Db, guideline: GuidelineRow, version: VersionRow): AffectedItem[] {
+export async function affectedItems(db: Db, guideline: GuidelineRow, version: VersionRow): Promise<AffectedItem[]> {
 	if (!version.dimensions.length) return [];
-	const older = db
-		.select({ id: guidelineVersions.id, number: guidelineVersions.number })
-		.from(guidelineVersions)
-		.where(eq(guidelineVersions.guidelineId, guideline.id))
-		.all()
-		.filter((v) => v.number < version.number);
+	const older = (
+		await db
+			.select({ id: guidelineVersions.id, number: guidelineVersions.number })
+			.from(guidelineVersions)
+			.where(eq(guidelineVersions.guidelineId, guideline.id))
+	).filter((v) => v.number < version.number);
 	const numberOf = new Map(older.map((v) => [v.id, v.number]));
 	const underOlder = older.length
 		? or(isNull(evaluations.guidelineVersionId), inArray(evaluations.guidelineVersionId, [...numberOf.keys()]))
 		: isNull(evaluations.guidelineVersionId);
-	const rows = db
+	const rows = await db
 		.select({
 			e: evaluations,
 			name: users.name,
@@ -285,8 +305,7 @@ export function affectedItems(db: Db, guideline: GuidelineRow, version: VersionR
 		.innerJoin(items, eq(items.id, evaluations.itemId))
 		.innerJoin(users, eq(users.id, evaluations.evaluatorId))
 		.where(and(eq(items.projectId, guideline.projectId), eq(evaluations.state, 'submitted'), underOlder))
-		.orderBy(asc(items.createdAt), asc(items.id), asc(users.name))
-		.all();
+		.orderBy(asc(items.createdAt), asc(items.id), asc(users.name));
 	const byItem = new Map<string, AffectedItem>();
 	for (const r of rows) {
 		const dims = touchedDimensions(version.dimensions, r.e.scores);
@@ -316,20 +335,19 @@ export function affectedItems(db: Db, guideline: GuidelineRow, version: VersionR
 }
 
 /** Marks evaluations for re-review (those not already waiting for one); returns the ones it changed. */
-export function requestRereview(
+export async function requestRereview(
 	db: Db,
 	evaluationIds: string[],
 	ctx: { projectId: string; guidelineId: string; number: number; actorId: string }
-): { id: string; evaluatorId: string; itemId: string }[] {
+): Promise<{ id: string; evaluatorId: string; itemId: string }[]> {
 	if (!evaluationIds.length) return [];
-	const changed = db
+	const changed = await db
 		.update(evaluations)
 		.set({ reviewRequestedAt: Date.now() })
 		.where(and(inArray(evaluations.id, evaluationIds), isNull(evaluations.reviewRequestedAt)))
-		.returning({ id: evaluations.id, evaluatorId: evaluations.evaluatorId, itemId: evaluations.itemId })
-		.all();
+		.returning({ id: evaluations.id, evaluatorId: evaluations.evaluatorId, itemId: evaluations.itemId });
 	if (changed.length) {
-		audit(db, {
+		await audit(db, {
 			actorId: ctx.actorId,
 			projectId: ctx.projectId,
 			action: 'guideline.rereview',
@@ -342,12 +360,13 @@ export function requestRereview(
 }
 
 /** Members who should hear about a new version (everyone who acknowledges guidelines). */
-export function acknowledgingMembers(db: Db, projectId: string): string[] {
-	return db
-		.select({ id: memberships.userId, role: memberships.role })
-		.from(memberships)
-		.where(eq(memberships.projectId, projectId))
-		.all()
+export async function acknowledgingMembers(db: Db, projectId: string): Promise<string[]> {
+	return (
+		await db
+			.select({ id: memberships.userId, role: memberships.role })
+			.from(memberships)
+			.where(eq(memberships.projectId, projectId))
+	)
 		.filter((m) => can({ isAdmin: false, role: m.role }, 'guideline.acknowledge'))
 		.map((m) => m.id);
 }
