@@ -256,12 +256,12 @@ describe('membership changes', () => {
 		const w = server.world;
 		const guideline = roomName('guideline', w.guidelineId);
 		const [chen, ben] = await joined(guideline, 'chen', 'ben');
-		removeMembership(server.deps.db, w.projectId, w.userId.chen, w.userId.lead);
-		server.deps.rooms.recheckUser(w.userId.chen);
+		await removeMembership(server.deps.db, w.projectId, w.userId.chen, w.userId.lead);
+		await server.deps.rooms.recheckUser(w.userId.chen);
 		expect((await within(chen.closed)).code).toBe(4403);
 
-		setMembership(server.deps.db, w.projectId, w.userId.ben, 'manager', w.userId.lead);
-		server.deps.events.emit('membership.changed', { projectId: w.projectId, userId: w.userId.ben });
+		await setMembership(server.deps.db, w.projectId, w.userId.ben, 'manager', w.userId.lead);
+		await server.deps.events.emit('membership.changed', { projectId: w.projectId, userId: w.userId.ben });
 		ben.doc.getArray('discussion').push(['written after the downgrade']);
 		ben.provider.awareness.setLocalStateField('user', { id: '', name: '', color: '#000000' });
 		const lead = open(guideline, 'lead');

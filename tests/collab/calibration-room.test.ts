@@ -7,7 +7,9 @@ import { highlightKey, type CalibrationAnchor } from '#shared/calibration';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
+import type { DbConfig } from '../../server/db/client';
 import { eventually, type TestServer } from '../fixtures/server';
+import { testDbConfig } from '../fixtures/test-database';
 import { createReviewWorkspace, type ReviewWorkspace } from '../fixtures/review-workspace';
 import {
 	createSession,
@@ -19,6 +21,7 @@ import {
 } from '../fixtures/calibration-session';
 
 const dataDir = mkdtempSync(joinPath(tmpdir(), 'concord-calibration-room-'));
+let record: Required<DbConfig>;
 let server: TestServer;
 let ws: ReviewWorkspace;
 let ids: Record<Person, string>;
@@ -32,7 +35,8 @@ const join = (p: Person) => {
 };
 
 beforeAll(async () => {
-	server = await startServerOn(dataDir);
+	record = await testDbConfig(dataDir);
+	server = await startServerOn(record);
 	ws = await createReviewWorkspace(server, { items: 3 });
 	ids = await memberIds(server, ws);
 	itemId = ws.itemIds[0];
@@ -147,7 +151,7 @@ describe('calibration room', () => {
 		const before = readDiscussion(reloaded.doc);
 		for (const c of clients.splice(0)) c.destroy();
 		await server.close();
-		server = await startServerOn(dataDir);
+		server = await startServerOn(record);
 		const again = join('ben');
 		await again.synced;
 		await eventually(() => readDiscussion(again.doc).length === 10, 5000, 'the discussion after a restart');

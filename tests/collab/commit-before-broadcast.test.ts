@@ -31,7 +31,7 @@ import {
 
 type Batch = readonly { room: string; update: Uint8Array }[];
 
-/** The real SQLite store, except that appendMany commits only when the test calls release(). */
+/** The real store, except that appendMany commits only when the test calls release(). */
 class GatedStore implements RoomStorage {
 	readonly held: { batch: Batch; resolve: (ids: number[]) => void; reject: (err: unknown) => void }[] = [];
 	/** Rooms of every batch committed so far, in order. */
@@ -41,29 +41,29 @@ class GatedStore implements RoomStorage {
 
 	constructor(private readonly real: RoomStore) {}
 
-	load(room: string): StoredRoom {
+	load(room: string): Promise<StoredRoom> {
 		return this.real.load(room);
 	}
 
-	saveSnapshot(room: string, state: Uint8Array, upTo: number): void {
-		this.real.saveSnapshot(room, state, upTo);
+	saveSnapshot(room: string, state: Uint8Array, upTo: number): Promise<void> {
+		return this.real.saveSnapshot(room, state, upTo);
 	}
 
-	appendMany(batch: Batch): number[] | Promise<number[]> {
+	appendMany(batch: Batch): Promise<number[]> {
 		if (this.#open) return this.real.appendMany(batch);
 		return new Promise((resolve, reject) => this.held.push({ batch, resolve, reject }));
 	}
 
-	open(): void {
+	async open(): Promise<void> {
 		this.#open = true;
-		this.release();
+		await this.release();
 	}
 
-	/** Commits every held batch to SQLite, then acknowledges it. */
-	release(): void {
+	/** Commits every held batch to the store, in order, then acknowledges it. */
+	async release(): Promise<void> {
 		for (const { batch, resolve, reject } of this.held.splice(0)) {
 			try {
-				const ids = this.real.appendMany(batch);
+				const ids = await this.real.appendMany(batch);
 				this.committed.push(...batch.map((e) => e.room));
 				resolve(ids);
 			} catch (err) {
@@ -113,14 +113,14 @@ const clients: Client[] = [];
 const raws: RawClient[] = [];
 
 beforeAll(async () => {
-	server = await startCollabServer({ roomStore: (db, sqlite) => (gate = new GatedStore(new RoomStore(db, sqlite))) });
+	server = await startCollabServer({ roomStore: (database) => (gate = new GatedStore(new RoomStore(database))) });
 });
 
 // A test that fails while a batch is held must not leave it held for the next one.
 afterEach(() => gate.release());
 
 afterAll(async () => {
-	gate?.open();
+	await gate?.open();
 	for (const c of clients) c.destroy();
 	for (const r of raws) r.ws.terminate();
 	await server?.close();
@@ -149,7 +149,7 @@ describe('a change is committed before anyone sees it', () => {
 		await roundTrip(ana);
 		expect(ana.messages.slice(from).some(carrying('held by the store', [SYNC_UPDATE, SYNC_STEP2]))).toBe(false);
 
-		gate.release();
+		await gate.release();
 		await within(ana.received(from, carrying('held by the store', [SYNC_UPDATE])), 5000, 'update after the commit');
 		expect(gate.committed).toEqual([room]);
 	});
@@ -164,7 +164,7 @@ describe('a change is committed before anyone sees it', () => {
 		await roundTrip(ana);
 		expect(ana.messages.slice(from).some((m) => carried(m, [SYNC_STEP2]) !== null)).toBe(false);
 
-		gate.release();
+		await gate.release();
 		await within(ana.received(from, carrying('not yet durable', [SYNC_STEP2])), 5000, 'step 2 after the commit');
 	});
 
@@ -181,7 +181,7 @@ describe('a change is committed before anyone sees it', () => {
 		expect(resolved).toBe(false);
 		expect(ana.messages.slice(from).some(carrying('revealed-while-held', [SYNC_UPDATE, SYNC_STEP2]))).toBe(false);
 
-		gate.release();
+		await gate.release();
 		await within(write, 5000, 'server write');
 		await within(ana.received(from, carrying('revealed-while-held', [SYNC_UPDATE])), 5000, 'update after the commit');
 	});

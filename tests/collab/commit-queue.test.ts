@@ -1,4 +1,4 @@
-// The commit queue over a store that commits asynchronously (the real SQLite store behind a gate): a batch is
+// The commit queue over a store that commits asynchronously (the real store behind a gate): a batch is
 // acknowledged only once its append settles, later updates wait until then and are committed in queue order, a
 // rejected append reports the error to each update, and idle() waits for the batch being written.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,6 +9,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CommitQueue } from '../../server/collab/commit-queue';
 import { RoomStore, type RoomStorage } from '../../server/collab/room-store';
 import { openDb, type OpenedDb } from '../../server/db/client';
+import { eventually } from '../fixtures/server';
+import { testDbConfig } from '../fixtures/test-database';
 
 type Batch = readonly { room: string; update: Uint8Array }[];
 
@@ -34,18 +36,18 @@ let store: HeldStore;
 let queue: CommitQueue;
 const logs: Record<string, unknown>[] = [];
 
-beforeEach(() => {
+beforeEach(async () => {
 	dir = mkdtempSync(join(tmpdir(), 'concord-commit-queue-'));
-	opened = openDb(dir);
-	store = new HeldStore(new RoomStore(opened.db, opened.sqlite));
+	opened = await openDb(await testDbConfig(dir));
+	store = new HeldStore(new RoomStore(opened));
 	queue = new CommitQueue(
 		store,
 		pino({ level: 'error' }, { write: (line: string) => void logs.push(JSON.parse(line)) })
 	);
 });
 
-afterEach(() => {
-	opened.close();
+afterEach(async () => {
+	await opened.close();
 	rmSync(dir, { recursive: true, force: true });
 });
 
@@ -67,7 +69,8 @@ describe('commit queue with an asynchronous store', () => {
 		let idle = false;
 		const settled = queue.idle().then(() => (idle = true));
 		store.held[0].commit();
-		await turn();
+		// The next batch reaches the store once the first is acknowledged (a network database takes a while).
+		await eventually(() => store.held.length === 2, 5000, 'the next batch');
 		expect(acks.map((a) => a.n)).toEqual([1, 2]);
 		expect(store.held).toHaveLength(2);
 		expect(idle).toBe(false);
@@ -76,7 +79,7 @@ describe('commit queue with an asynchronous store', () => {
 		expect(acks.map((a) => a.n)).toEqual([1, 2, 3]);
 		const ids = acks.map((a) => a.id!);
 		expect(ids).toEqual([...ids].sort((a, b) => a - b));
-		expect(new RoomStore(opened.db).load('r').updates.map((u) => u[0])).toEqual([1, 2, 3]);
+		expect((await new RoomStore(opened).load('r')).updates.map((u) => u[0])).toEqual([1, 2, 3]);
 	});
 
 	it('reports a rejected append to every update of the batch, and keeps committing later ones', async () => {

@@ -27,7 +27,7 @@ const clients: Client[] = [];
 beforeAll(async () => {
 	server = await startCollabServer();
 	room = roomName('item', server.world.plainItem);
-	setPasswordHash(server.deps.db, server.world.userId.lead, await hashPassword(PASSWORD));
+	await setPasswordHash(server.deps.db, server.world.userId.lead, await hashPassword(PASSWORD));
 });
 
 afterAll(async () => {
@@ -121,7 +121,7 @@ describe('sockets end with their credential', () => {
 		expect((await http('/api/auth/login', { body: { email: 'lead@collab.test', password: PASSWORD } })).status).toBe(
 			401
 		);
-		setPasswordHash(server.deps.db, server.world.userId.lead, await hashPassword(PASSWORD));
+		await setPasswordHash(server.deps.db, server.world.userId.lead, await hashPassword(PASSWORD));
 	});
 
 	it('signing out other sessions closes their sockets and keeps the current one', async () => {

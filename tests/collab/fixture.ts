@@ -1,7 +1,8 @@
-// Collaboration test fixture: the real server (startServer) on port 0 with a temporary DATA_DIR, collaboration
-// tunables suited to tests (short unload grace, fast pings), the seeded test world, and two kinds of clients:
-// y-websocket 3 WebsocketProviders (what the browser runs, over the `ws` package with auth headers) and raw
-// sockets for protocol-level abuse. Always close clients and the server in afterAll/finally.
+// Collaboration test fixture: the real server (startServer) on port 0 with a temporary DATA_DIR (and, in the `pg`
+// project, a PostgreSQL database of its own), collaboration tunables suited to tests (short unload grace, fast
+// pings), the seeded test world, and two kinds of clients: y-websocket 3 WebsocketProviders (what the browser runs,
+// over the `ws` package with auth headers) and raw sockets for protocol-level abuse. Always close clients and the
+// server in afterAll/finally.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import { createLogger } from '../../server/logger';
 import { startServer, type RunningServer, type ServerOptions } from '../../server/server';
 import type { CollabOptions } from '../../server/collab/options';
 import type { RoomRegistry } from '../../server/collab/room-registry';
+import { testDbConfig } from '../fixtures/test-database';
 import { seedWorld, type Person, type World } from './world';
 
 export { eventually } from '../fixtures/server';
@@ -40,6 +42,8 @@ process.setMaxListeners(100);
 export interface CollabServer extends RunningServer {
 	wsUrl: string;
 	dataDir: string;
+	/** The PostgreSQL database of this server; null on SQLite (the record is under dataDir). */
+	databaseUrl: string | null;
 	world: World;
 	rooms: RoomRegistry;
 	/** Structured log lines of the server (info and above). */
@@ -49,18 +53,22 @@ export interface CollabServer extends RunningServer {
 export async function startCollabServer(
 	opts: {
 		collab?: Partial<CollabOptions>;
+		/** With `world`: restart on the record of an earlier server (its dataDir and databaseUrl). */
 		dataDir?: string;
+		databaseUrl?: string | null;
 		world?: World;
 		roomStore?: ServerOptions['roomStore'];
 	} = {}
 ): Promise<CollabServer> {
 	const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'concord-collab-'));
+	const { databaseUrl } = opts.dataDir ? { databaseUrl: opts.databaseUrl ?? null } : await testDbConfig(dataDir);
 	const config = loadConfig({
 		PORT: '0',
 		HOST: '127.0.0.1',
 		DATA_DIR: dataDir,
 		CONCORD_DEMO: '0',
-		LOG_LEVEL: 'silent'
+		LOG_LEVEL: 'silent',
+		...(databaseUrl ? { DATABASE_URL: databaseUrl } : {})
 	});
 	const logs: Record<string, unknown>[] = [];
 	const logger = process.env.TEST_LOG_LEVEL
@@ -70,11 +78,12 @@ export async function startCollabServer(
 		collab: { unloadGraceMs: 150, pingIntervalMs: 5_000, awarenessFlushMs: 5, ...opts.collab },
 		roomStore: opts.roomStore
 	});
-	const world = opts.world ?? seedWorld(server.deps.db);
+	const world = opts.world ?? (await seedWorld(server.deps.db));
 	return {
 		...server,
 		wsUrl: server.url.replace('http', 'ws') + '/collab',
 		dataDir,
+		databaseUrl,
 		world,
 		rooms: server.deps.rooms as RoomRegistry,
 		logs

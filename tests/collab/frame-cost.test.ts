@@ -9,6 +9,7 @@
 // side of this process does not spend time masking 8 MiB.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { sql } from 'drizzle-orm';
 import { updateYFragment, yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
 import { roomName } from '#shared/rooms';
 import { guidelineSchema } from '#shared/guideline-schema';
@@ -26,6 +27,7 @@ import {
 	type CollabServer
 } from './fixture';
 import * as hostile from './hostile-frames';
+import { row } from '../../server/db/client';
 
 const MB = 1024 * 1024;
 const LAG_BOUND_MS = 50;
@@ -100,8 +102,8 @@ async function zeroMaskSocket() {
 	return { ws, closed };
 }
 
-const storedUpdates = () =>
-	(server.deps.sqlite.prepare('SELECT count(*) AS n FROM doc_updates WHERE room = ?').get(room) as { n: number }).n;
+const storedUpdates = async () =>
+	(await row<{ n: number }>(server.deps.db, sql`SELECT count(*) AS n FROM doc_updates WHERE room = ${room}`))!.n;
 
 async function serverStateVector(): Promise<string> {
 	let sv: Uint8Array = new Uint8Array();
@@ -116,14 +118,14 @@ async function refusedCheaply(frame: Uint8Array, code: number): Promise<Cost & {
 	const attempts: (Cost & { noiseMs: number })[] = [];
 	for (let attempt = 0; attempt < 3; attempt++) {
 		const raw = await zeroMaskSocket();
-		const [before, state] = [storedUpdates(), await serverStateVector()];
+		const [before, state] = [await storedUpdates(), await serverStateVector()];
 		const noise = await idleNoise();
 		const p = probe();
 		raw.ws.send(frame);
 		const closed = await within(raw.closed, 30_000, 'the server to close the socket');
 		const cost = { ...p.stop(), noiseMs: noise.lagMs };
 		expect(closed.code, closed.reason).toBe(code);
-		expect(storedUpdates()).toBe(before);
+		expect(await storedUpdates()).toBe(before);
 		expect(await serverStateVector()).toBe(state);
 		attempts.push(cost);
 		if (cost.lagMs <= noise.lagMs + LAG_BOUND_MS && cost.heapMB < MEMORY_BOUND_MB && cost.rssMB < MEMORY_BOUND_MB)

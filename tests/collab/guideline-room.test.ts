@@ -70,22 +70,19 @@ beforeAll(async () => {
 	server = await startCollabServer();
 	const w = server.world;
 	room = roomName('guideline', w.guidelineId);
-	setMembership(server.deps.db, w.projectId, w.userId.chen, 'lead', null);
+	await setMembership(server.deps.db, w.projectId, w.userId.chen, 'lead', null);
 	const content = markdownToDoc(SEED);
-	server.deps.db
-		.insert(guidelineVersions)
-		.values({
-			id: newId(),
-			guidelineId: w.guidelineId,
-			number: 1,
-			content,
-			markdown: docToMarkdown(content),
-			changelog: 'v1',
-			dimensions: [],
-			publishedBy: w.userId.lead,
-			publishedAt: Date.now()
-		})
-		.run();
+	await server.deps.db.insert(guidelineVersions).values({
+		id: newId(),
+		guidelineId: w.guidelineId,
+		number: 1,
+		content,
+		markdown: docToMarkdown(content),
+		changelog: 'v1',
+		dimensions: [],
+		publishedBy: w.userId.lead,
+		publishedAt: Date.now()
+	});
 });
 
 afterAll(async () => {

@@ -6,10 +6,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { roomName } from '#shared/rooms';
-import { openDb } from '../../server/db/client';
+import { sql } from 'drizzle-orm';
+import { exec, openDb } from '../../server/db/client';
 import { connect, eventually, removeDataDir, startCollabServer, within, type CollabServer } from './fixture';
 import { seedWorld } from './world';
 import { startChildServer, type ChildServer } from '../fixtures/child-server';
+import { childDbEnv, testDbConfig } from '../fixtures/test-database';
 
 const items = (doc: Y.Doc) => doc.getArray<number>('discussion').toArray();
 
@@ -28,7 +30,11 @@ describe('persistence', () => {
 		ana.destroy();
 		await first.close();
 
-		const second = await startCollabServer({ dataDir: first.dataDir, world: first.world });
+		const second = await startCollabServer({
+			dataDir: first.dataDir,
+			databaseUrl: first.databaseUrl,
+			world: first.world
+		});
 		try {
 			const again = connect(second, room, 'lead');
 			await within(again.synced);
@@ -44,14 +50,15 @@ describe('persistence', () => {
 
 	it('kill -9 of the server process loses no update that a client had received', async () => {
 		const dataDir = mkdtempSync(join(tmpdir(), 'concord-kill-'));
-		const opened = openDb(dataDir);
-		const world = seedWorld(opened.db);
-		opened.close();
+		const record = await testDbConfig(dataDir);
+		const opened = await openDb(record);
+		const world = await seedWorld(opened.db);
+		await opened.close();
 		const room = roomName('item', world.evaluatedItem);
 		let child: ChildServer | null = null;
 		const asServer = (url: string) => ({ wsUrl: url.replace('http', 'ws') + '/collab', world }) as CollabServer;
 		try {
-			const started = await within(startChildServer(dataDir), 60_000, 'child server');
+			const started = await within(startChildServer(dataDir, childDbEnv(record)), 60_000, 'child server');
 			child = started;
 			const writer = connect(asServer(started.url), room, 'lead');
 			const observer = connect(asServer(started.url), room, 'ana');
@@ -68,7 +75,7 @@ describe('persistence', () => {
 			writer.destroy();
 			observer.destroy();
 
-			const restarted = await within(startChildServer(dataDir), 60_000, 'restarted server');
+			const restarted = await within(startChildServer(dataDir, childDbEnv(record)), 60_000, 'restarted server');
 			child = restarted;
 			const reader = connect(asServer(restarted.url), room, 'lead');
 			await within(reader.synced, 10_000);
@@ -89,7 +96,7 @@ describe('persistence', () => {
 			const lead = connect(server, room, 'lead');
 			const chen = connect(server, room, 'chen');
 			await within(Promise.all([lead.synced, chen.synced]));
-			server.deps.sqlite.exec('ALTER TABLE doc_updates RENAME TO doc_updates_offline');
+			await exec(server.deps.db, sql`ALTER TABLE doc_updates RENAME TO doc_updates_offline`);
 			lead.doc.getArray('discussion').push(['written while the store is down']);
 			expect((await within(lead.closed)).code).toBe(4500);
 			await expect(server.deps.rooms.update(room, (d) => d.getMap('state').set('x', 1))).rejects.toThrow(
@@ -106,7 +113,7 @@ describe('persistence', () => {
 			);
 			expect(server.rooms.roomState(room)).toBe('draining');
 			expect(server.logs.some((l) => l.level === 50 && /could not store a room update/.test(String(l.msg)))).toBe(true);
-			server.deps.sqlite.exec('ALTER TABLE doc_updates_offline RENAME TO doc_updates');
+			await exec(server.deps.db, sql`ALTER TABLE doc_updates_offline RENAME TO doc_updates`);
 			await eventually(() => server.rooms.roomState(room) === 'unloaded', 5000, 'flushed and unloaded after recovery');
 			const reader = connect(server, room, 'chen');
 			await within(reader.synced);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { roomName } from '#shared/rooms';
 import { RoomStore } from '../../server/collab/room-store';
+import { first } from '../../server/db/client';
 import { newId } from '../../server/domain/ids';
 import { evaluations, rubrics } from '../../drizzle/schema';
 import {
@@ -63,24 +64,22 @@ describe('collaboration sync', () => {
 		const room = roomName('item', w.escalatedItem);
 		// Ben raised the escalation; he joins its room once he has submitted his own evaluation (the blind rule).
 		const now = Date.now();
-		server.deps.db
-			.insert(evaluations)
-			.values({
-				id: newId(),
-				itemId: w.escalatedItem,
-				evaluatorId: w.userId.ben,
-				rubricId: server.deps.db.select().from(rubrics).get()!.id,
-				rubricVersion: 1,
-				scores: {},
-				flags: [],
-				tags: [],
-				spans: [],
-				sources: [],
-				state: 'submitted',
-				createdAt: now,
-				updatedAt: now
-			})
-			.run();
+		const rubric = (await first(server.deps.db.select().from(rubrics).limit(1)))!;
+		await server.deps.db.insert(evaluations).values({
+			id: newId(),
+			itemId: w.escalatedItem,
+			evaluatorId: w.userId.ben,
+			rubricId: rubric.id,
+			rubricVersion: 1,
+			scores: {},
+			flags: [],
+			tags: [],
+			spans: [],
+			sources: [],
+			state: 'submitted',
+			createdAt: now,
+			updatedAt: now
+		});
 		const ben = open(server, room, 'ben');
 		await within(ben.synced);
 		ben.doc.getArray('discussion').push(['first', 'second']);
@@ -97,7 +96,7 @@ describe('collaboration sync', () => {
 		const ana = open(server, room, 'ana');
 		await within(ana.synced);
 		await server.deps.rooms.update(room, (doc) => doc.getMap('state').set('phase', 'revealed'));
-		const stored = new RoomStore(server.deps.db, server.deps.sqlite).load(room);
+		const stored = await new RoomStore(server.deps.database).load(room);
 		const copy = new Y.Doc();
 		if (stored.snapshot) Y.applyUpdate(copy, stored.snapshot);
 		for (const u of stored.updates) Y.applyUpdate(copy, u);
@@ -124,15 +123,15 @@ describe('collaboration sync', () => {
 		const before = server.rooms.stats();
 		const health = await (await fetch(`${server.url}/api/health`)).json();
 		expect(health.collab.connections).toBe(before.connections);
-		await eventually(() => {
-			const copy = new RoomStore(server.deps.db, server.deps.sqlite).load(room);
+		await eventually(async () => {
+			const copy = await new RoomStore(server.deps.database).load(room);
 			return copy.updates.length + (copy.snapshot ? 1 : 0) > 0;
 		});
 		lead.destroy();
 		await eventually(() => server.rooms.roomState(room) === 'draining', 5000, 'draining');
 		await eventually(() => server.rooms.roomState(room) === 'unloaded', 5000, 'unloaded');
 		expect(server.rooms.stats().rooms).toBeLessThan(before.rooms);
-		const stored = new RoomStore(server.deps.db, server.deps.sqlite).load(room);
+		const stored = await new RoomStore(server.deps.database).load(room);
 		expect(stored.updates).toHaveLength(0); // folded into the snapshot on unload
 		const again = open(server, room, 'lead', 'query');
 		await within(again.synced);
@@ -164,7 +163,7 @@ describe('collaboration sync', () => {
 			5000,
 			'converged'
 		);
-		const log = new RoomStore(server.deps.db, server.deps.sqlite).load(room);
+		const log = await new RoomStore(server.deps.database).load(room);
 		expect(log.snapshot).not.toBeNull(); // compactAfterUpdates: 40 was crossed several times
 		expect(log.updates.length).toBeLessThan(40);
 		const fromStore = new Y.Doc();

@@ -51,103 +51,93 @@ export interface World {
 	sessionId: string;
 }
 
-export function seedWorld(db: Db): World {
+export async function seedWorld(db: Db): Promise<World> {
 	const now = Date.now();
 	const userId = {} as Record<Person, string>;
 	const name = {} as Record<Person, string>;
 	for (const p of PEOPLE) {
 		userId[p] = newId();
 		name[p] = p[0].toUpperCase() + p.slice(1);
-		db.insert(users)
-			.values({ id: userId[p], email: `${p}@collab.test`, name: name[p], passwordHash: 'unused', createdAt: now })
-			.run();
+		await db
+			.insert(users)
+			.values({ id: userId[p], email: `${p}@collab.test`, name: name[p], passwordHash: 'unused', createdAt: now });
 	}
-	const project = createProject(db, { name: 'Collab project' }, userId.lead);
-	const other = createProject(db, { name: 'Other project' }, userId.outsider);
-	for (const p of PEOPLE) if (ROLE[p]) setMembership(db, project.id, userId[p], ROLE[p], null);
-	setMembership(db, other.id, userId.outsider, 'lead', null);
+	const project = await createProject(db, { name: 'Collab project' }, userId.lead);
+	const other = await createProject(db, { name: 'Other project' }, userId.outsider);
+	for (const p of PEOPLE) if (ROLE[p]) await setMembership(db, project.id, userId[p], ROLE[p], null);
+	await setMembership(db, other.id, userId.outsider, 'lead', null);
 
 	const rubricId = newId();
-	db.insert(rubrics)
-		.values({
-			id: rubricId,
-			projectId: project.id,
-			familyId: rubricId,
-			name: 'R',
-			version: 1,
-			definition: {} as never,
-			createdAt: now
-		})
-		.run();
-	const item = (projectId: string) => {
+	await db.insert(rubrics).values({
+		id: rubricId,
+		projectId: project.id,
+		familyId: rubricId,
+		name: 'R',
+		version: 1,
+		definition: {} as never,
+		createdAt: now
+	});
+	const item = async (projectId: string) => {
 		const id = newId();
-		db.insert(items)
-			.values({
-				id,
-				projectId,
-				modality: 'text',
-				payload: { prompt: 'p', response: 'r' },
-				metadata: {},
-				createdAt: now
-			})
-			.run();
+		await db.insert(items).values({
+			id,
+			projectId,
+			modality: 'text',
+			payload: { prompt: 'p', response: 'r' },
+			metadata: {},
+			createdAt: now
+		});
 		return id;
 	};
-	const evaluatedItem = item(project.id);
-	const escalatedItem = item(project.id);
-	const plainItem = item(project.id);
-	const otherItem = item(other.id);
-	db.insert(evaluations)
-		.values({
-			id: newId(),
-			itemId: evaluatedItem,
-			evaluatorId: userId.ana,
-			rubricId,
-			rubricVersion: 1,
-			scores: {},
-			flags: [],
-			tags: [],
-			spans: [],
-			sources: [],
-			state: 'submitted',
-			createdAt: now,
-			updatedAt: now
-		})
-		.run();
-	db.insert(escalations)
-		.values({
-			id: newId(),
-			projectId: project.id,
-			itemId: escalatedItem,
-			source: 'manual',
-			openedBy: userId.ben,
-			reason: 'unclear',
-			state: 'open',
-			createdAt: now
-		})
-		.run();
+	const evaluatedItem = await item(project.id);
+	const escalatedItem = await item(project.id);
+	const plainItem = await item(project.id);
+	const otherItem = await item(other.id);
+	await db.insert(evaluations).values({
+		id: newId(),
+		itemId: evaluatedItem,
+		evaluatorId: userId.ana,
+		rubricId,
+		rubricVersion: 1,
+		scores: {},
+		flags: [],
+		tags: [],
+		spans: [],
+		sources: [],
+		state: 'submitted',
+		createdAt: now,
+		updatedAt: now
+	});
+	await db.insert(escalations).values({
+		id: newId(),
+		projectId: project.id,
+		itemId: escalatedItem,
+		source: 'manual',
+		openedBy: userId.ben,
+		reason: 'unclear',
+		state: 'open',
+		createdAt: now
+	});
 	const guidelineId = newId();
-	db.insert(guidelines).values({ id: guidelineId, projectId: project.id, title: 'Guide', createdAt: now }).run();
+	await db.insert(guidelines).values({ id: guidelineId, projectId: project.id, title: 'Guide', createdAt: now });
 	const sessionId = newId();
-	db.insert(calibrations)
-		.values({
-			id: sessionId,
-			projectId: project.id,
-			title: 'Cal',
-			rubricId,
-			phase: 'scoring',
-			createdBy: userId.lead,
-			createdAt: now
-		})
-		.run();
+	await db.insert(calibrations).values({
+		id: sessionId,
+		projectId: project.id,
+		title: 'Cal',
+		rubricId,
+		phase: 'scoring',
+		createdBy: userId.lead,
+		createdAt: now
+	});
 	for (const p of ['ana', 'ben'] as const)
-		db.insert(calibrationParticipants).values({ calibrationId: sessionId, userId: userId[p] }).run();
+		await db.insert(calibrationParticipants).values({ calibrationId: sessionId, userId: userId[p] });
 
 	const token = {} as Record<Person, string>;
 	const cookie = {} as Record<Person, string>;
 	for (const p of PEOPLE) {
-		token[p] = createApiToken(db, userId[p], 'tests').token;
-		cookie[p] = `${SESSION_COOKIE}=${createSession(db, userId[p], 3600_000)}`;
+		token[p] = (await createApiToken(db, userId[p], 'tests')).token;
+		cookie[p] = `${SESSION_COOKIE}=${await createSession(db, userId[p], 3600_000)}`;
 	}
 	return {
 		projectId: project.id,

@@ -34,8 +34,9 @@ afterAll(async () => {
 
 /** Answers every choice dimension of the visible score sheet: `pick(dimension, options)` says which option. */
 async function fillSheet(page: Page, pick: (dim: string, options: number) => number) {
-	const sheet = page.locator('form.sheet');
-	for (const fieldset of await sheet.locator('fieldset[data-dim]').all()) {
+	const fieldsets = page.locator('form.sheet').locator('fieldset[data-dim]');
+	for (let i = 0, count = await fieldsets.count(); i < count; i++) {
+		const fieldset = fieldsets.nth(i);
 		const radios = fieldset.locator('[role="radio"]');
 		const n = await radios.count();
 		if (n === 0) continue;

@@ -64,7 +64,7 @@ describe('export page', () => {
 			.waitFor();
 		await hooks.getByText(`${receiverUrl}/e2e`, { exact: true }).first().waitFor();
 
-		server.deps.events.emit('escalation.opened', {
+		await server.deps.events.emit('escalation.opened', {
 			projectId: pid,
 			escalationId: 'esc-e2e',
 			itemId: 'item-e2e',

@@ -8,6 +8,7 @@ import { launchBrowser, personContext, failOnPageErrors } from '../fixtures/brow
 import { desc, eq } from 'drizzle-orm';
 import { dimensionsFor, type Rubric, type RubricDimension } from '../../src/lib/shared/rubric';
 import { guidelineVersions, guidelines } from '../../drizzle/schema';
+import { first } from '../../server/db/client';
 import { newId } from '../../server/domain/ids';
 import type { Scores } from '../../src/lib/shared/evaluation';
 import type { Item } from '../../src/lib/shared/items';
@@ -305,26 +306,28 @@ describe('evaluator workspace, keyboard only', () => {
 describe('guideline acknowledgement', () => {
 	it('shows a banner linking to the new guideline version when submitting is refused', async () => {
 		const { db } = server.deps;
-		const main = db.select().from(guidelines).where(eq(guidelines.projectId, pid)).orderBy(guidelines.createdAt).get()!;
-		const last = db
-			.select()
-			.from(guidelineVersions)
-			.where(eq(guidelineVersions.guidelineId, main.id))
-			.orderBy(desc(guidelineVersions.number))
-			.get();
+		const main = (await first(
+			db.select().from(guidelines).where(eq(guidelines.projectId, pid)).orderBy(guidelines.createdAt).limit(1)
+		))!;
+		const last = await first(
+			db
+				.select()
+				.from(guidelineVersions)
+				.where(eq(guidelineVersions.guidelineId, main.id))
+				.orderBy(desc(guidelineVersions.number))
+				.limit(1)
+		);
 		const number = (last?.number ?? 0) + 1;
-		db.insert(guidelineVersions)
-			.values({
-				id: newId(),
-				guidelineId: main.id,
-				number,
-				content: {},
-				markdown: '# New rule',
-				changelog: 'test',
-				dimensions: [],
-				publishedAt: Date.now()
-			})
-			.run();
+		await db.insert(guidelineVersions).values({
+			id: newId(),
+			guidelineId: main.id,
+			number,
+			content: {},
+			markdown: '# New rule',
+			changelog: 'test',
+			dimensions: [],
+			publishedAt: Date.now()
+		});
 		const chen = await server.login('chen@demo.test');
 		const queue = (await server.api(`/api/projects/${pid}/queue`, { headers: chen })).body.items;
 		const { context, page } = await personContext(browser, server.url, 'chen@demo.test');

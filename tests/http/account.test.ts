@@ -2,6 +2,8 @@
 // revoke, other users' tokens), and the sign-in cookie's Secure flag behind a proxy.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, startTestServer, type TestServer } from '../fixtures/server';
+import { sql } from 'drizzle-orm';
+import { exec, row } from '../../server/db/client';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -80,23 +82,22 @@ describe('API tokens', () => {
 	it('records lastUsedAt on use, at most once a minute per token', async () => {
 		const lead = await server.login('lead@demo.test');
 		const { id, token } = (await server.api('/api/tokens', { body: { name: 'last used' }, headers: lead })).body;
-		const lastUsed = () =>
-			(
-				server.deps.sqlite.prepare('select last_used_at as t from api_tokens where id = ?').get(id) as {
-					t: number | null;
-				}
-			).t;
-		expect(lastUsed()).toBeNull();
+		const lastUsed = async () =>
+			(await row<{ t: number | null }>(server.deps.db, sql`select last_used_at as t from api_tokens where id = ${id}`))!
+				.t;
+		const setLastUsed = (t: number) =>
+			exec(server.deps.db, sql`update api_tokens set last_used_at = ${t} where id = ${id}`);
+		expect(await lastUsed()).toBeNull();
 		expect((await server.api('/api/me', { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
-		const first = lastUsed();
+		const first = await lastUsed();
 		expect(first).toEqual(expect.any(Number));
 		// Pretend the first use was 30 s ago: a second use within the minute does not write again.
-		server.deps.sqlite.prepare('update api_tokens set last_used_at = ? where id = ?').run(first! - 30_000, id);
+		await setLastUsed(first! - 30_000);
 		await server.api('/api/me', { headers: { authorization: `Bearer ${token}` } });
-		expect(lastUsed()).toBe(first! - 30_000);
-		server.deps.sqlite.prepare('update api_tokens set last_used_at = ? where id = ?').run(first! - 61_000, id);
+		expect(await lastUsed()).toBe(first! - 30_000);
+		await setLastUsed(first! - 61_000);
 		await server.api('/api/me', { headers: { authorization: `Bearer ${token}` } });
-		expect(lastUsed()).toBeGreaterThanOrEqual(first!);
+		expect(await lastUsed()).toBeGreaterThanOrEqual(first!);
 	});
 
 	it('refuses an expired token', async () => {
@@ -106,7 +107,7 @@ describe('API tokens', () => {
 		).body;
 		const bearer = { authorization: `Bearer ${token}` };
 		expect((await server.api('/api/me', { headers: bearer })).status).toBe(200);
-		server.deps.sqlite.prepare('update api_tokens set expires_at = ? where id = ?').run(Date.now() - 1, id);
+		await exec(server.deps.db, sql`update api_tokens set expires_at = ${Date.now() - 1} where id = ${id}`);
 		const res = await server.api('/api/me', { headers: bearer });
 		expect(res.status).toBe(401);
 		expect(res.body.error.code).toBe('unauthenticated');

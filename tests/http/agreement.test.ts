@@ -1,10 +1,12 @@
 // The agreement dashboard API over the real server and the demo workspace: who may read it, that every figure
 // is a finite number or an explicit undefined with a reason, that a dimension's value is exactly what the engine
-// computes from the same ratings read straight from SQLite, per-evaluator drift (chen is the lenient one),
+// computes from the same ratings read straight from the database, per-evaluator drift (chen is the lenient one),
 // filters, the most-disagreed items, the pairwise matrix, the timeline, throughput, CSV and query validation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cohenKappa, krippendorffAlpha, type Rating } from '#shared/agreement/index';
 import { parse } from 'csv-parse/sync';
+import { sql } from 'drizzle-orm';
+import { exec, row, rows } from '../../server/db/client';
 import { startTestServer, type TestServer } from '../fixtures/server';
 
 let server: TestServer;
@@ -22,26 +24,29 @@ interface Row {
 	submitted_at: number;
 }
 
-function submittedRows(): Row[] {
-	return server.deps.sqlite
-		.prepare(
-			`select e.id, e.item_id, e.evaluator_id, u.email, e.scores, i.modality, i.language, e.submitted_at from evaluations e
-			 join items i on i.id = e.item_id join users u on u.id = e.evaluator_id where i.project_id = ? and e.state = 'submitted'`
-		)
-		.all(pid) as Row[];
+function submittedRows(): Promise<Row[]> {
+	return rows<Row>(
+		server.deps.db,
+		sql`select e.id, e.item_id, e.evaluator_id, u.email, e.scores, i.modality, i.language, e.submitted_at from evaluations e
+			join items i on i.id = e.item_id join users u on u.id = e.evaluator_id where i.project_id = ${pid} and e.state = 'submitted'`
+	);
 }
 
-function modalitiesOf(key: string): string[] {
-	const row = server.deps.sqlite
-		.prepare('select definition from rubrics where project_id = ? order by version desc limit 1')
-		.get(pid) as { definition: string };
-	return JSON.parse(row.definition).dimensions.find((d: { key: string }) => d.key === key).modalities;
+async function modalitiesOf(key: string): Promise<string[]> {
+	const rubric = await row<{ definition: string }>(
+		server.deps.db,
+		sql`select definition from rubrics where project_id = ${pid} order by version desc limit 1`
+	);
+	return JSON.parse(rubric!.definition).dimensions.find((d: { key: string }) => d.key === key).modalities;
 }
 
-/** Ratings of one dimension straight from SQLite, only where the dimension applies to the item's modality. */
-function ratingsOf(key: string, value: (v: unknown) => Rating['value'] = (v) => v as Rating['value']): Rating[] {
-	const applies = modalitiesOf(key);
-	return submittedRows()
+/** Ratings of one dimension straight from the database, only where the dimension applies to the item's modality. */
+async function ratingsOf(
+	key: string,
+	value: (v: unknown) => Rating['value'] = (v) => v as Rating['value']
+): Promise<Rating[]> {
+	const applies = await modalitiesOf(key);
+	return (await submittedRows())
 		.filter((r) => applies.includes(r.modality))
 		.map((r) => ({ item: r.item_id, rater: r.evaluator_id, value: value(JSON.parse(r.scores)[key]) }))
 		.filter((r) => r.value !== undefined && r.value !== null);
@@ -85,7 +90,7 @@ describe('access', () => {
 describe('GET /agreement', () => {
 	it('gives every applicable dimension a finite value or an explicit undefined with a reason', async () => {
 		const { body } = await get('/agreement');
-		expect(body.totals).toMatchObject({ evaluations: submittedRows().length, evaluators: 3, skipped: 0 });
+		expect(body.totals).toMatchObject({ evaluations: (await submittedRows()).length, evaluators: 3, skipped: 0 });
 		expect(body.dimensions.length).toBeGreaterThan(5);
 		expect(body.dimensions.map((d: { key: string }) => d.key)).not.toContain('ideal_response_note');
 		for (const d of body.dimensions) {
@@ -102,10 +107,10 @@ describe('GET /agreement', () => {
 		expect(body.options.languages).toEqual(['en', 'pt-BR']);
 	});
 
-	it('matches the engine run directly on the ratings in SQLite', async () => {
+	it('matches the engine run directly on the ratings in the database', async () => {
 		const { body } = await get('/agreement');
 		const correctness = dim(body, 'correctness');
-		const direct = krippendorffAlpha(ratingsOf('correctness'), { level: 'ordinal' });
+		const direct = krippendorffAlpha(await ratingsOf('correctness'), { level: 'ordinal' });
 		expect(direct.ok).toBe(true);
 		expect(correctness.level).toBe('ordinal');
 		expect(correctness.agreement.value).toBeCloseTo(direct.ok ? direct.value : NaN, 12);
@@ -124,7 +129,7 @@ describe('GET /agreement', () => {
 		);
 
 		const safety = krippendorffAlpha(
-			ratingsOf('safety', (v) => (v === true || v === 1 ? 1 : v === false || v === 0 ? 0 : null)),
+			await ratingsOf('safety', (v) => (v === true || v === 1 ? 1 : v === false || v === 0 ? 0 : null)),
 			{ level: 'nominal' }
 		);
 		expect(dim(body, 'safety').agreement.value).toBeCloseTo(safety.ok ? safety.value : NaN, 12);
@@ -132,22 +137,21 @@ describe('GET /agreement', () => {
 
 	it('treats a binary answer stored as 1/0 the same as true/false', async () => {
 		const before = dim((await get('/agreement?dimension=safety')).body, 'safety');
-		const rows = submittedRows()
-			.filter((r) => typeof JSON.parse(r.scores).safety === 'boolean')
-			.slice(0, 6);
-		const update = server.deps.sqlite.prepare('update evaluations set scores = ? where id = ?');
-		const restore = rows.map((r) => [r.scores, r.id]);
+		const binary = (await submittedRows()).filter((r) => typeof JSON.parse(r.scores).safety === 'boolean').slice(0, 6);
+		const update = (scores: string, id: string) =>
+			exec(server.deps.db, sql`update evaluations set scores = ${scores} where id = ${id}`);
+		const restore = binary.map((r) => [r.scores, r.id]);
 		try {
-			for (const r of rows) {
+			for (const r of binary) {
 				const scores = JSON.parse(r.scores);
 				scores.safety = scores.safety ? 1 : 0;
-				update.run(JSON.stringify(scores), r.id);
+				await update(JSON.stringify(scores), r.id);
 			}
 			const after = dim((await get('/agreement?dimension=safety')).body, 'safety');
 			expect(after.agreement.value).toBe(before.agreement.value);
 			expect(after.ratings).toBe(before.ratings);
 		} finally {
-			for (const [scores, id] of restore) update.run(scores, id);
+			for (const [scores, id] of restore) await update(scores, id);
 		}
 	});
 
@@ -184,7 +188,7 @@ describe('GET /agreement', () => {
 	});
 
 	it('narrows with modality, language, dimension and time filters', async () => {
-		const rows = submittedRows();
+		const rows = await submittedRows();
 		const all = (await get('/agreement')).body;
 		const text = (await get('/agreement?modality=text')).body;
 		expect(text.totals.evaluations).toBe(rows.filter((r) => r.modality === 'text').length);
@@ -303,7 +307,7 @@ describe('GET /agreement/matrix', () => {
 		expect(body.dimension).toMatchObject({ key: 'correctness', level: 'ordinal', weights: 'linear' });
 		expect(body.evaluators.length).toBe(3);
 		expect(body.cells.length).toBe(3);
-		const ratings = ratingsOf('correctness');
+		const ratings = await ratingsOf('correctness');
 		for (const cell of body.cells) {
 			const direct = cohenKappa(ratings, { level: 'ordinal', weights: 'linear', raters: [cell.a, cell.b] });
 			expect(cell.kappa.value).toBeCloseTo(direct.ok ? direct.value : NaN, 12);
@@ -321,7 +325,7 @@ describe('GET /agreement/timeline', () => {
 		const starts = body.points.map((p: { start: number }) => p.start);
 		expect(starts).toEqual([...starts].sort((a, b) => a - b));
 		for (const p of body.points) expect(new Date(p.start).getUTCDay()).toBe(1);
-		const items = new Set(ratingsOf('correctness').map((r) => r.item));
+		const items = new Set((await ratingsOf('correctness')).map((r) => r.item));
 		const counted = body.points.reduce(
 			(s: number, p: { dimensions: { items: number }[] }) => s + p.dimensions[0].items,
 			0
@@ -347,7 +351,7 @@ describe('GET /agreement/timeline', () => {
 
 describe('GET /throughput', () => {
 	it('counts evaluations per day and per evaluator, with median time per item', async () => {
-		const rows = submittedRows();
+		const rows = await submittedRows();
 		const { body } = await get('/throughput?bucket=day');
 		expect(body.totals.evaluations).toBe(rows.length);
 		expect(body.buckets.reduce((s: number, b: { evaluations: number }) => s + b.evaluations, 0)).toBe(rows.length);

@@ -1,6 +1,8 @@
 // Sign-in, sessions, tokens, CSRF and security headers against the real server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../fixtures/server';
+import { sql } from 'drizzle-orm';
+import { row } from '../../server/db/client';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -93,10 +95,11 @@ describe('auth', () => {
 		const token: string = res.body.token;
 		const me = await fetch(server.url + '/api/me', { headers: { authorization: `Bearer ${token}` } });
 		expect(me.status).toBe(200);
-		const row = server.deps.sqlite.prepare('select token_hash from api_tokens where name = ?').get('script') as {
-			token_hash: string;
-		};
-		expect(row.token_hash).not.toContain(token);
+		const stored = await row<{ token_hash: string }>(
+			server.deps.db,
+			sql`select token_hash from api_tokens where name = ${'script'}`
+		);
+		expect(stored!.token_hash).not.toContain(token);
 		const bad = await fetch(server.url + '/api/me', { headers: { authorization: 'Bearer nope' } });
 		expect(bad.status).toBe(401);
 	});

@@ -7,7 +7,7 @@ import { readDiscussion } from '#collab/room-doc';
 import { eventually, startTestServer, type TestServer } from '../fixtures/server';
 import { joinRoom } from '../fixtures/calibration-session';
 import { seedDemoCalibration } from '../../server/demo/calibration-seed';
-import { tx } from '../../server/db/client';
+import { first, tx } from '../../server/db/client';
 import { items, projects, rubrics, users } from '../../drizzle/schema';
 
 let server: TestServer;
@@ -17,27 +17,14 @@ let pid: string;
 beforeAll(async () => {
 	server = await startTestServer();
 	const db = server.deps.db;
-	pid = db.select().from(projects).all()[0].id;
+	pid = (await first(db.select().from(projects).limit(1)))!.id;
 	const ids = {
 		projectId: pid,
-		rubricId: db.select().from(rubrics).where(eq(rubrics.projectId, pid)).all()[0].id,
-		users: new Map(
-			db
-				.select()
-				.from(users)
-				.all()
-				.map((u) => [u.email, u.id])
-		),
-		items: new Map(
-			db
-				.select()
-				.from(items)
-				.where(eq(items.projectId, pid))
-				.all()
-				.map((i) => [i.externalId, i.id])
-		)
+		rubricId: (await first(db.select().from(rubrics).where(eq(rubrics.projectId, pid)).limit(1)))!.id,
+		users: new Map((await db.select().from(users)).map((u) => [u.email, u.id])),
+		items: new Map((await db.select().from(items).where(eq(items.projectId, pid))).map((i) => [i.externalId, i.id]))
 	};
-	sessionId = tx(db, (t) => seedDemoCalibration(t, ids))!;
+	sessionId = (await tx(db, (t) => seedDemoCalibration(t, ids)))!;
 });
 afterAll(() => server?.close());
 
@@ -71,12 +58,10 @@ describe('the demo calibration session', () => {
 		expect(body.participants.map((p: any) => p.deviation)).toEqual(expect.arrayContaining([expect.any(Number)]));
 	});
 
-	it("made the consensus the items' gold answer", () => {
-		const gold = server.deps.db
-			.select({ gold: items.gold })
-			.from(items)
-			.where(eq(items.externalId, 'atlas-text-006'))
-			.get()!.gold;
+	it("made the consensus the items' gold answer", async () => {
+		const { gold } = (await first(
+			server.deps.db.select({ gold: items.gold }).from(items).where(eq(items.externalId, 'atlas-text-006'))
+		))!;
 		expect(gold).toMatchObject({
 			source: 'calibration',
 			calibrationId: sessionId,

@@ -288,12 +288,13 @@ describe('reveal, re-score, consensus, report', () => {
 		expect((await post(`/api/calibrations/${sessionId}/close`, 'lead')).status).toBe(409);
 		expect((await post(`/api/calibrations/${sessionId}/rounds`, 'lead', {})).status).toBe(409);
 		expect((await score('ana', items[0], { correctness: 4, safe: true })).status).toBe(409);
-		const actions = server.deps.db
-			.select({ action: auditLog.action })
-			.from(auditLog)
-			.where(and(eq(auditLog.entityType, 'calibration'), eq(auditLog.entityId, sessionId)))
-			.orderBy(asc(auditLog.id))
-			.all()
+		const actions = (
+			await server.deps.db
+				.select({ action: auditLog.action })
+				.from(auditLog)
+				.where(and(eq(auditLog.entityType, 'calibration'), eq(auditLog.entityId, sessionId)))
+				.orderBy(asc(auditLog.id))
+		)
 			.map((r) => r.action)
 			.filter((a, i, all) => a !== 'calibration.score' || all[i - 1] !== 'calibration.score');
 		expect(actions).toEqual([
@@ -309,7 +310,7 @@ describe('reveal, re-score, consensus, report', () => {
 			'calibration.close'
 		]);
 		const audits = JSON.stringify(
-			server.deps.db.select().from(auditLog).where(eq(auditLog.action, 'calibration.score')).all()
+			await server.deps.db.select().from(auditLog).where(eq(auditLog.action, 'calibration.score'))
 		);
 		expect(audits).not.toContain(SECRET);
 	});

@@ -1,57 +1,60 @@
-// "Exactly one claimer", raced for real: two server processes on one SQLite database (same DATA_DIR, different
-// ports) receive claims for the same escalations at the same moment, from two leads, several times each. In one
-// process the claim is synchronous and cannot interleave; across processes the transactions really contend for
-// the database. Per escalation exactly one claim gets 200, every other one 409, and one audit row is written.
+// "Exactly one claimer", raced for real: two server processes on one database (the same DATA_DIR for SQLite, the
+// same DATABASE_URL in the `pg` project; different ports) receive claims for the same escalations at the same
+// moment, from two leads, several times each. Across processes the transactions really contend for the database
+// (on PostgreSQL, read-committed transactions of two nodes). Per escalation exactly one claim gets 200, every other
+// one 409, and one audit row is written.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, inArray } from 'drizzle-orm';
 import { auditLog, escalations, items, users } from '../../drizzle/schema';
-import { openDb } from '../../server/db/client';
+import { openDb, type DbConfig } from '../../server/db/client';
 import { openEscalation } from '../../server/db/escalations';
 import { setMembership } from '../../server/db/projects';
 import { createApiToken } from '../../server/db/users';
 import { newId } from '../../server/domain/ids';
 import { seedWorld } from '../collab/world';
 import { startChildServer, type ChildServer } from '../fixtures/child-server';
+import { childDbEnv, testDbConfig } from '../fixtures/test-database';
 
 const ESCALATIONS = 24;
 /** Claims per escalation per lead per server: 2 leads × 2 servers × 2 = 8 claimers for each escalation. */
 const REPEATS = 2;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'concord-claim-race-'));
+let record: DbConfig;
 let servers: ChildServer[] = [];
 let ids: string[] = [];
 let leads: { id: string; token: string }[] = [];
 
 beforeAll(async () => {
-	const opened = openDb(dataDir);
+	record = await testDbConfig(dataDir);
+	const opened = await openDb(record);
 	const { db } = opened;
-	const world = seedWorld(db);
+	const world = await seedWorld(db);
 	const now = Date.now();
 	const lead2 = newId();
-	db.insert(users)
-		.values({ id: lead2, email: 'lead2@race.test', name: 'Second lead', passwordHash: 'unused', createdAt: now })
-		.run();
-	setMembership(db, world.projectId, lead2, 'lead', null);
+	await db
+		.insert(users)
+		.values({ id: lead2, email: 'lead2@race.test', name: 'Second lead', passwordHash: 'unused', createdAt: now });
+	await setMembership(db, world.projectId, lead2, 'lead', null);
 	leads = [
 		{ id: world.userId.lead, token: world.token.lead },
-		{ id: lead2, token: createApiToken(db, lead2, 'race').token }
+		{ id: lead2, token: (await createApiToken(db, lead2, 'race')).token }
 	];
-	ids = Array.from({ length: ESCALATIONS }, (_, i) => {
+	ids = [];
+	for (let i = 0; i < ESCALATIONS; i++) {
 		const itemId = newId();
-		db.insert(items)
-			.values({
-				id: itemId,
-				projectId: world.projectId,
-				modality: 'text',
-				payload: { prompt: `p${i}`, response: 'r' },
-				metadata: {},
-				createdAt: now
-			})
-			.run();
-		return openEscalation(db, {
+		await db.insert(items).values({
+			id: itemId,
+			projectId: world.projectId,
+			modality: 'text',
+			payload: { prompt: `p${i}`, response: 'r' },
+			metadata: {},
+			createdAt: now
+		});
+		const escalation = await openEscalation(db, {
 			projectId: world.projectId,
 			itemId,
 			source: 'manual',
@@ -59,10 +62,12 @@ beforeAll(async () => {
 			reason: 'policy_safety',
 			note: `race ${i}`,
 			dimension: null
-		}).id;
-	});
-	opened.close();
-	servers = await Promise.all([startChildServer(dataDir), startChildServer(dataDir)]);
+		});
+		ids.push(escalation.id);
+	}
+	await opened.close();
+	const env = childDbEnv(record);
+	servers = await Promise.all([startChildServer(dataDir, env), startChildServer(dataDir, env)]);
 }, 60_000);
 
 afterAll(async () => {
@@ -103,14 +108,13 @@ describe('claiming an escalation from two processes at once', () => {
 			);
 		}
 
-		const opened = openDb(dataDir);
+		const opened = await openDb(record);
 		try {
-			const rows = opened.db.select().from(escalations).where(inArray(escalations.id, ids)).all();
-			const claims = opened.db
+			const rows = await opened.db.select().from(escalations).where(inArray(escalations.id, ids));
+			const claims = await opened.db
 				.select({ entityId: auditLog.entityId, actorId: auditLog.actorId })
 				.from(auditLog)
-				.where(and(eq(auditLog.action, 'escalation.claim'), inArray(auditLog.entityId, ids)))
-				.all();
+				.where(and(eq(auditLog.action, 'escalation.claim'), inArray(auditLog.entityId, ids)));
 			for (const id of ids) {
 				const mine = results.filter((r) => r.id === id);
 				const winners = mine.filter((r) => r.status === 200);
@@ -131,7 +135,7 @@ describe('claiming an escalation from two processes at once', () => {
 			// Both processes won some rounds: the claims raced between processes, not only inside one.
 			for (const server of servers) expect(results.some((r) => r.status === 200 && r.server === server)).toBe(true);
 		} finally {
-			opened.close();
+			await opened.close();
 		}
 	}, 30_000);
 });

@@ -7,6 +7,7 @@ import { readDiscussion, readState } from '#collab/room-doc';
 import { escalationStateKey } from '#shared/escalation';
 import { startTestServer, type TestServer } from '../fixtures/server';
 import { items, projects } from '../../drizzle/schema';
+import { first } from '../../server/db/client';
 
 let server: TestServer;
 let pid: string;
@@ -14,23 +15,23 @@ let list: any[];
 
 beforeAll(async () => {
 	server = await startTestServer();
-	pid = server.deps.db.select().from(projects).all()[0].id;
+	pid = (await first(server.deps.db.select().from(projects).limit(1)))!.id;
 	list = (await server.api(`/api/projects/${pid}/escalations`, { headers: await server.login('lead@demo.test') })).body
 		.escalations;
 });
 afterAll(() => server?.close());
 
-const itemOf = (externalId: string) =>
-	server.deps.db.select().from(items).where(eq(items.externalId, externalId)).get()!;
+const itemOf = async (externalId: string) =>
+	(await first(server.deps.db.select().from(items).where(eq(items.externalId, externalId)).limit(1)))!;
 
 describe('the demo escalation queue', () => {
-	it('holds automatic escalations in every state a lead works through, and one an evaluator raised', () => {
+	it('holds automatic escalations in every state a lead works through, and one an evaluator raised', async () => {
 		const auto = list.filter((e) => e.source === 'auto');
 		expect(auto.every((e) => e.reason === 'low_agreement')).toBe(true);
 		expect(auto.filter((e) => e.state === 'open').length).toBeGreaterThanOrEqual(3);
 		expect(auto.filter((e) => e.state === 'in_review')).toEqual([
 			expect.objectContaining({
-				itemId: itemOf('atlas-text-003').id,
+				itemId: (await itemOf('atlas-text-003')).id,
 				claimedBy: expect.objectContaining({ name: 'Lea Lima' })
 			})
 		]);
@@ -39,14 +40,14 @@ describe('the demo escalation queue', () => {
 				.filter((e) => e.state === 'resolved')
 				.map((e) => e.itemId)
 				.sort()
-		).toEqual([itemOf('atlas-edit-004').id, itemOf('atlas-video-002').id].sort());
+		).toEqual([(await itemOf('atlas-edit-004')).id, (await itemOf('atlas-video-002')).id].sort());
 		const manual = list.filter((e) => e.source === 'manual');
 		expect(manual).toEqual([
 			expect.objectContaining({
 				state: 'open',
 				reason: 'guideline_ambiguous',
 				openedBy: expect.objectContaining({ name: 'Ana Souza' }),
-				itemId: itemOf('atlas-caption-005').id
+				itemId: (await itemOf('atlas-caption-005')).id
 			})
 		]);
 		// The evaluator's escalation came first, so no automatic one was opened beside it.
@@ -57,7 +58,7 @@ describe('the demo escalation queue', () => {
 		const resolved = list.filter((e) => e.state === 'resolved');
 		expect(resolved).toHaveLength(2);
 		for (const e of resolved) {
-			const item = server.deps.db.select().from(items).where(eq(items.id, e.itemId)).get()!;
+			const item = (await first(server.deps.db.select().from(items).where(eq(items.id, e.itemId))))!;
 			expect(item.gold).toMatchObject({
 				source: 'verdict',
 				escalationId: e.id,

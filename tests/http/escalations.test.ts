@@ -18,7 +18,7 @@ const events: { name: string; payload: Record<string, unknown> }[] = [];
 beforeAll(async () => {
 	server = await startReviewServer();
 	for (const name of ['escalation.opened', 'escalation.resolved'] as const)
-		server.deps.events.on(name, (payload) => events.push({ name, payload: { ...payload } }));
+		server.deps.events.on(name, (payload) => void events.push({ name, payload: { ...payload } }));
 	ws = await createReviewWorkspace(server, { items: 12 });
 });
 afterAll(() => server?.close());
@@ -26,14 +26,14 @@ afterAll(() => server?.close());
 const post = (path: string, headers: Record<string, string>, body: unknown = {}) => server.api(path, { body, headers });
 const escalate = (itemId: string, headers: Record<string, string>, body: unknown) =>
 	post(`/api/items/${itemId}/escalations`, headers, body);
-const auditActions = (id: string) =>
-	server.deps.db
-		.select({ action: auditLog.action })
-		.from(auditLog)
-		.where(and(eq(auditLog.entityType, 'escalation'), eq(auditLog.entityId, id)))
-		.orderBy(auditLog.id)
-		.all()
-		.map((r) => r.action);
+const auditActions = async (id: string) =>
+	(
+		await server.deps.db
+			.select({ action: auditLog.action })
+			.from(auditLog)
+			.where(and(eq(auditLog.entityType, 'escalation'), eq(auditLog.entityId, id)))
+			.orderBy(auditLog.id)
+	).map((r) => r.action);
 
 describe('opening an escalation', () => {
 	it('validates the reason and requires a note for "other"', async () => {
@@ -58,7 +58,7 @@ describe('opening an escalation', () => {
 			reason: 'guideline_ambiguous',
 			openedBy: { name: 'Ana Souza' }
 		});
-		expect(auditActions(res.body.escalation.id)).toEqual(['escalation.open']);
+		expect(await auditActions(res.body.escalation.id)).toEqual(['escalation.open']);
 		expect((await escalate(item, ws.people.ana, { reason: 'broken_item' })).status).toBe(409);
 		const leadInbox = await server.api('/api/notifications', { headers: ws.people.lead });
 		expect(
@@ -204,7 +204,7 @@ describe('transitions', () => {
 				(x: any) => x.data.escalationId === id
 			)
 		).toBe(false);
-		expect(auditActions(id)).toEqual(['escalation.open', 'escalation.claim', 'escalation.verdict']);
+		expect(await auditActions(id)).toEqual(['escalation.open', 'escalation.claim', 'escalation.verdict']);
 	});
 
 	it('lets a recipient mark a notification read, and nobody else', async () => {
@@ -257,7 +257,7 @@ describe('transitions', () => {
 		expect(
 			benInbox.body.notifications.some((x: any) => x.kind === 'escalation.dismissed' && x.data.escalationId === id)
 		).toBe(true);
-		expect(auditActions(id)).toEqual([
+		expect(await auditActions(id)).toEqual([
 			'escalation.open',
 			'escalation.claim',
 			'escalation.verdict',
@@ -299,7 +299,7 @@ describe('concurrent claims', () => {
 			const winner = results.find((r) => r.status === 200)!.body.escalation.claimedBy.name;
 			const detail = await server.api(`/api/escalations/${id}`, { headers: ws.people.lead });
 			expect(detail.body.escalation.claimedBy.name).toBe(winner);
-			expect(auditActions(id).filter((a) => a === 'escalation.claim')).toHaveLength(1);
+			expect((await auditActions(id)).filter((a) => a === 'escalation.claim')).toHaveLength(1);
 		}
 	});
 });

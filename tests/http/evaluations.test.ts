@@ -188,26 +188,23 @@ describe('fact-check sources', () => {
 			{ url: 'https://ibge.gov.br/censo', note: 'ok' },
 			{ url: 'data:text/html,x', note: '' }
 		];
-		server.deps.db
-			.insert(evaluations)
-			.values({
-				id: newId(),
-				itemId: items['pair-1'],
-				evaluatorId: anaId,
-				rubricId,
-				rubricVersion: 1,
-				scores: { feasible: 'yes' },
-				flags: [],
-				tags: [],
-				spans: [],
-				sources,
-				rationale: 'legacy row',
-				state: 'submitted',
-				createdAt: now,
-				updatedAt: now,
-				submittedAt: now
-			})
-			.run();
+		await server.deps.db.insert(evaluations).values({
+			id: newId(),
+			itemId: items['pair-1'],
+			evaluatorId: anaId,
+			rubricId,
+			rubricVersion: 1,
+			scores: { feasible: 'yes' },
+			flags: [],
+			tags: [],
+			spans: [],
+			sources,
+			rationale: 'legacy row',
+			state: 'submitted',
+			createdAt: now,
+			updatedAt: now,
+			submittedAt: now
+		});
 		const read = await server.api(`/api/items/${items['pair-1']}/evaluations`, { headers: lead });
 		expect(read.body.evaluations.map((e: { sources: unknown }) => e.sources)).toEqual([
 			[{ url: 'https://ibge.gov.br/censo', note: 'ok' }]
@@ -308,11 +305,10 @@ describe('re-review', () => {
 		const mineOf = async () =>
 			(await server.api(`/api/items/${items['pair-1']}/evaluations`, { headers: ana })).body.evaluations[0];
 		expect((await mineOf()).reviewRequestedAt).toBeNull();
-		server.deps.db
+		await server.deps.db
 			.update(evaluations)
 			.set({ reviewRequestedAt: Date.now() })
-			.where(eq(evaluations.itemId, items['pair-1']))
-			.run();
+			.where(eq(evaluations.itemId, items['pair-1']));
 		expect((await mineOf()).reviewRequestedAt).toEqual(expect.any(Number));
 		const queue = (await server.api(`/api/projects/${pid}/queue`, { headers: ana })).body.items;
 		expect(queue[0]).toMatchObject({ id: items['pair-1'], reviewRequested: true, myState: 'submitted' });
@@ -333,19 +329,17 @@ describe('guideline acknowledgement', () => {
 		const { db } = server.deps;
 		const guidelineId = newId();
 		const versionId = newId();
-		db.insert(guidelines).values({ id: guidelineId, projectId: pid, title: 'Rules', createdAt: Date.now() }).run();
-		db.insert(guidelineVersions)
-			.values({
-				id: versionId,
-				guidelineId,
-				number: 1,
-				content: {},
-				markdown: '# Rules',
-				changelog: '',
-				dimensions: [],
-				publishedAt: Date.now()
-			})
-			.run();
+		await db.insert(guidelines).values({ id: guidelineId, projectId: pid, title: 'Rules', createdAt: Date.now() });
+		await db.insert(guidelineVersions).values({
+			id: versionId,
+			guidelineId,
+			number: 1,
+			content: {},
+			markdown: '# Rules',
+			changelog: '',
+			dimensions: [],
+			publishedAt: Date.now()
+		});
 		const scores = { feasible: 'yes', adherence: 2, preserved: false };
 		const draft = await post(ben, 'text-2', { scores, state: 'draft' });
 		expect(draft.status).toBe(201);
@@ -355,9 +349,9 @@ describe('guideline acknowledgement', () => {
 			code: 'acknowledgement_required',
 			details: { guidelineId, version: 1 }
 		});
-		db.insert(guidelineAcks)
-			.values({ versionId, userId: (await server.api('/api/me', { headers: ben })).body.user.id, at: Date.now() })
-			.run();
+		await db
+			.insert(guidelineAcks)
+			.values({ versionId, userId: (await server.api('/api/me', { headers: ben })).body.user.id, at: Date.now() });
 		const ok = await post(ben, 'text-2', { scores, state: 'submitted' });
 		expect(ok.status).toBe(201);
 		expect(ok.body.evaluation.guidelineVersionId).toBe(versionId);

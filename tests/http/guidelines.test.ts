@@ -5,6 +5,7 @@
 // not know still publishes, without it.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
+import { sql } from 'drizzle-orm';
 import { prosemirrorJSONToYXmlFragment, yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
 import { startTestServer, type TestServer } from '../fixtures/server';
 import { buildGuidelineWorld, submitEvaluation, type GuidelineWorld } from '../fixtures/guideline-world';
@@ -15,6 +16,7 @@ import { roomName } from '#shared/rooms';
 import type { DiffBlock } from '#shared/guideline-diff';
 import { guidelineVersions } from '../../drizzle/schema';
 import { newId } from '../../server/domain/ids';
+import { rows } from '../../server/db/client';
 
 let server: TestServer;
 let w: GuidelineWorld;
@@ -100,7 +102,7 @@ describe('guideline documents', () => {
 		expect((await publish('lead', { changelog: 'x', dimensions: ['no_such_dimension'] })).status).toBe(400);
 		const draft = await readDraft(gid);
 		const published: unknown[] = [];
-		server.deps.events.on('guideline.published', (e) => published.push(e));
+		server.deps.events.on('guideline.published', (e) => void published.push(e));
 		const res = await publish('lead', { changelog: 'First version', escalationIds: [] });
 		expect(res.status).toBe(201);
 		// Webhooks and other listeners hear about the publication once.
@@ -134,20 +136,17 @@ describe('guideline documents', () => {
 		});
 		const other = created.body.guideline.id as string;
 		const content = markdownToDoc('# Image edits\n\nKeep unedited areas **identical**.\n');
-		server.deps.db
-			.insert(guidelineVersions)
-			.values({
-				id: newId(),
-				guidelineId: other,
-				number: 1,
-				content,
-				markdown: docToMarkdown(content),
-				changelog: 'Imported',
-				dimensions: [],
-				publishedBy: w.ids.lead,
-				publishedAt: Date.now()
-			})
-			.run();
+		await server.deps.db.insert(guidelineVersions).values({
+			id: newId(),
+			guidelineId: other,
+			number: 1,
+			content,
+			markdown: docToMarkdown(content),
+			changelog: 'Imported',
+			dimensions: [],
+			publishedBy: w.ids.lead,
+			publishedAt: Date.now()
+		});
 		expect((await readDraft(other)).content ?? []).toEqual([]);
 		expect((await server.api(`/api/guidelines/${other}`, { headers: w.headers.ana })).status).toBe(200);
 		expect(docToMarkdown(await readDraft(other))).toBe('# Image edits\n\nKeep unedited areas **identical**.\n');
@@ -302,11 +301,12 @@ describe('traceability and re-review', () => {
 		).toBe(true);
 	});
 
-	it('records the publication, acknowledgements and re-review in the audit log', () => {
-		const rows = server.deps.sqlite
-			.prepare(`select action from audit_log where action like 'guideline.%' order by id`)
-			.all() as { action: string }[];
-		const actions = rows.map((r) => r.action);
+	it('records the publication, acknowledgements and re-review in the audit log', async () => {
+		const logged = await rows<{ action: string }>(
+			server.deps.db,
+			sql`select action from audit_log where action like 'guideline.%' order by id`
+		);
+		const actions = logged.map((r) => r.action);
 		expect(actions.filter((a) => a === 'guideline.publish')).toHaveLength(3);
 		expect(actions).toContain('guideline.acknowledge');
 		expect(actions).toContain('guideline.rereview');

@@ -1,6 +1,8 @@
 // Projects, rubrics, items and evaluations: what each role may see and do.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../fixtures/server';
+import { sql } from 'drizzle-orm';
+import { row } from '../../server/db/client';
 
 let server: TestServer;
 let pid: string;
@@ -221,11 +223,12 @@ describe('evaluations', () => {
 		expect(pmRes.status).toBe(403);
 	});
 
-	it('writes an audit row for each submission', () => {
-		const n = server.deps.sqlite
-			.prepare("select count(*) as n from audit_log where action = 'evaluation.submit'")
-			.get() as { n: number };
-		expect(n.n).toBeGreaterThan(0);
+	it('writes an audit row for each submission', async () => {
+		const n = await row<{ n: number }>(
+			server.deps.db,
+			sql`select count(*) as n from audit_log where action = 'evaluation.submit'`
+		);
+		expect(n!.n).toBeGreaterThan(0);
 	});
 });
 

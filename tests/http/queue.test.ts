@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { startTestServer, type TestServer } from '../fixtures/server';
+import { exec } from '../../server/db/client';
 
 let server: TestServer;
 let admin: Record<string, string>;
@@ -195,7 +196,8 @@ describe('skip, resume, expiry', () => {
 		const a = await queueOf('ana', p.pid);
 		expect(a.items).toHaveLength(2);
 		// Ana leaves for three hours: her reservations expire.
-		server.deps.db.run(
+		await exec(
+			server.deps.db,
 			sql`update assignments set reserved_at = reserved_at - ${3 * 3600_000} where item_id in (select id from items where project_id = ${p.pid})`
 		);
 		const b = await queueOf('ben', p.pid);
@@ -208,7 +210,8 @@ describe('skip, resume, expiry', () => {
 		const p = await makeProject(1, 1);
 		const [item] = (await queueOf('ana', p.pid)).items;
 		expect((await submit('ana', item.id, p.rubricId, 'draft')).status).toBe(201);
-		server.deps.db.run(
+		await exec(
+			server.deps.db,
 			sql`update assignments set reserved_at = reserved_at - ${3 * 3600_000} where item_id = ${item.id}`
 		);
 		expect((await queueOf('ben', p.pid)).items).toEqual([]);

@@ -97,7 +97,7 @@ describe('deliveries', () => {
 	it('posts the event signed with HMAC-SHA256 of the exact body, only to subscribers', async () => {
 		const hook = await createHook('/signed', ['escalation.opened']);
 		const other = await createHook('/other', ['calibration.closed']);
-		x.server.deps.events.emit('escalation.opened', {
+		await x.server.deps.events.emit('escalation.opened', {
 			projectId: pid,
 			escalationId: 'esc-1',
 			itemId: 'item-1',
@@ -135,7 +135,7 @@ describe('deliveries', () => {
 
 	it('retries with backoff until the receiver accepts, keeping the same body and delivery id', async () => {
 		const hook = await createHook('/flaky', ['guideline.published']);
-		x.server.deps.events.emit('guideline.published', {
+		await x.server.deps.events.emit('guideline.published', {
 			projectId: pid,
 			guidelineId: 'g-1',
 			versionId: 'v-2',
@@ -161,7 +161,7 @@ describe('deliveries', () => {
 
 	it('gives up after the bounded attempts and records the failure', async () => {
 		const hook = await createHook('/down', ['calibration.closed']);
-		x.server.deps.events.emit('calibration.closed', {
+		await x.server.deps.events.emit('calibration.closed', {
 			projectId: pid,
 			calibrationId: 'cal-1',
 			closedBy: x.userIds.lead
@@ -183,7 +183,7 @@ describe('deliveries', () => {
 			headers: x.as.lead,
 			body: { url, events: ['escalation.resolved'] }
 		});
-		x.server.deps.events.emit('escalation.resolved', {
+		await x.server.deps.events.emit('escalation.resolved', {
 			projectId: pid,
 			escalationId: 'esc-2',
 			itemId: 'item-2',
@@ -284,14 +284,14 @@ describe('private networks (the default)', () => {
 
 	it('checks the address it connects to at delivery, so a name that resolves privately reaches nothing', async () => {
 		// As if a public name had been re-pointed at this host after the webhook was created.
-		const hook = createWebhook(
+		const hook = await createWebhook(
 			guarded.server.deps.db,
 			gpid,
 			`http://localhost:${new URL(receiver.url).port}/rebound`,
 			['calibration.closed'],
 			guarded.userIds.lead
 		);
-		guarded.server.deps.events.emit('calibration.closed', {
+		await guarded.server.deps.events.emit('calibration.closed', {
 			projectId: gpid,
 			calibrationId: 'cal-9',
 			closedBy: guarded.userIds.lead

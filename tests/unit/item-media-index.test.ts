@@ -1,5 +1,7 @@
 // The item_media index against real SQLite: the migration backfills items that existed before it (every
 // /media/<sha256> `src` at any depth, as domain/media-refs finds them), and new items are indexed as inserted.
+// The backfill is a SQLite migration, so the record before it is written through drizzle's synchronous
+// better-sqlite3 driver (its builders are awaited like everywhere else); openDb then runs the remaining migrations.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +10,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as schema from '../../drizzle/schema';
+import { openDb, type Db } from '../../server/db/client';
 import { createItemWriter } from '../../server/db/items';
 import { DEFAULT_SETTINGS } from '../../server/db/projects';
 import { referencedMedia } from '../../server/domain/media-refs';
@@ -40,9 +43,9 @@ afterEach(() => {
 	dir = null;
 });
 
-function indexed(db: ReturnType<typeof drizzle<typeof schema>>): Record<string, string[]> {
+async function indexed(db: Db): Promise<Record<string, string[]>> {
 	const out: Record<string, string[]> = {};
-	for (const row of db.select().from(schema.itemMedia).all()) (out[row.itemId] ??= []).push(row.sha256);
+	for (const row of await db.select().from(schema.itemMedia)) (out[row.itemId] ??= []).push(row.sha256);
 	for (const list of Object.values(out)) list.sort();
 	return out;
 }
@@ -55,7 +58,7 @@ const expected = () =>
 	);
 
 describe('item_media', () => {
-	it('is backfilled by its migration for items that existed before it', () => {
+	it('is backfilled by its migration for items that existed before it', async () => {
 		dir = mkdtempSync(join(tmpdir(), 'concord-backfill-'));
 		const before = join(dir, 'migrations');
 		cpSync(migrations, before, { recursive: true });
@@ -66,44 +69,46 @@ describe('item_media', () => {
 		try {
 			const db = drizzle(sqlite, { schema });
 			migrate(db, { migrationsFolder: before });
-			db.insert(schema.projects).values({ id: 'p', name: 'P', settings: DEFAULT_SETTINGS, createdAt: 1 }).run();
+			await db.insert(schema.projects).values({ id: 'p', name: 'P', settings: DEFAULT_SETTINGS, createdAt: 1 });
 			for (const [id, payload] of Object.entries(PAYLOADS))
-				db.insert(schema.items)
-					.values({ id, projectId: 'p', modality: 'text', payload, metadata: {}, createdAt: 1 })
-					.run();
-			migrate(db, { migrationsFolder: migrations });
-			expect(indexed(db)).toEqual(expected());
-			expect(indexed(db).nested).toEqual([sha('a'), sha('d')]);
+				await db
+					.insert(schema.items)
+					.values({ id, projectId: 'p', modality: 'text', payload, metadata: {}, createdAt: 1 });
 		} finally {
 			sqlite.close();
 		}
+		const opened = await openDb({ dataDir: dir });
+		try {
+			expect(await indexed(opened.db)).toEqual(expected());
+			expect((await indexed(opened.db)).nested).toEqual([sha('a'), sha('d')]);
+		} finally {
+			await opened.close();
+		}
 	});
 
-	it('is written with each inserted item', () => {
+	it('is written with each inserted item', async () => {
 		dir = mkdtempSync(join(tmpdir(), 'concord-item-media-'));
-		const sqlite = new Database(join(dir, 'concord.db'));
+		const opened = await openDb({ dataDir: dir });
 		try {
-			const db = drizzle(sqlite, { schema });
-			migrate(db, { migrationsFolder: migrations });
-			db.insert(schema.projects).values({ id: 'p', name: 'P', settings: DEFAULT_SETTINGS, createdAt: 1 }).run();
+			const { db } = opened;
+			await db.insert(schema.projects).values({ id: 'p', name: 'P', settings: DEFAULT_SETTINGS, createdAt: 1 });
 			const writer = createItemWriter(db, 'p');
 			// Payloads of every shape under one modality: the writer indexes, it does not validate.
 			for (const [externalId, payload] of Object.entries(PAYLOADS))
-				writer.insert(
+				await writer.insert(
 					{ externalId, modality: 'text', payload, language: 'en', metadata: {} } as unknown as ItemInput,
 					1
 				);
 			const ids = Object.fromEntries(
-				db
-					.select({ id: schema.items.id, ext: schema.items.externalId })
-					.from(schema.items)
-					.all()
-					.map((r) => [r.id, r.ext!])
+				(await db.select({ id: schema.items.id, ext: schema.items.externalId }).from(schema.items)).map((r) => [
+					r.id,
+					r.ext!
+				])
 			);
-			const byExternal = Object.fromEntries(Object.entries(indexed(db)).map(([id, shas]) => [ids[id], shas]));
+			const byExternal = Object.fromEntries(Object.entries(await indexed(db)).map(([id, shas]) => [ids[id], shas]));
 			expect(byExternal).toEqual(expected());
 		} finally {
-			sqlite.close();
+			await opened.close();
 		}
 	});
 });
