@@ -1,6 +1,6 @@
-// Items: listing with filters, import (inserts in the caller's transaction, idempotent by external id) and the
-// item_media index of the media each item references.
-import { and, asc, count, eq, inArray, type SQL } from 'drizzle-orm';
+// Items: listing with filters, import (prepared inserts in the caller's transaction, idempotent by external id)
+// and the item_media index of the media each item references.
+import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
 import { first } from './client';
 import { itemMedia, items } from '../../drizzle/schema';
@@ -65,33 +65,50 @@ export function getItemRow(db: Db, id: string): Promise<ItemRow | undefined> {
 }
 
 /**
- * Inserts one project's items (pass the caller's transaction); an item whose external id already exists there is
- * skipped. Items without an external id get one derived from their content, so the same item is never inserted
- * twice.
+ * A prepared insert for one project's items (pass the caller's transaction); an item whose external id already
+ * exists there is skipped. Items without an external id get one derived from their content, so the same item is
+ * never inserted twice. Prepared because an import inserts up to hundreds of thousands of items and building a
+ * drizzle query costs more than running it (10,000 items on SQLite: about 1 s prepared, 3 s built one by one).
+ * `execute` runs a prepared query on both dialects (PostgreSQL receives it unnamed, like any other query).
  */
 export function createItemWriter(db: Db, projectId: string) {
+	const insert = db
+		.insert(items)
+		.values({
+			id: sql.placeholder('id'),
+			projectId,
+			externalId: sql.placeholder('externalId'),
+			modality: sql.placeholder('modality'),
+			payload: sql.placeholder('payload'),
+			language: sql.placeholder('language'),
+			metadata: sql.placeholder('metadata'),
+			// Raw, not JSON-encoded by drizzle: an item without gold must be SQL NULL, not the text 'null'.
+			gold: sql`${sql.placeholder('gold')}`,
+			createdAt: sql.placeholder('createdAt')
+		})
+		.onConflictDoNothing()
+		.returning({ id: items.id })
+		.prepare();
+	const link = db
+		.insert(itemMedia)
+		.values({ itemId: sql.placeholder('itemId'), sha256: sql.placeholder('sha256') })
+		.onConflictDoNothing()
+		.prepare();
 	return {
 		/** True when inserted, false when an item with this external id was already there. */
 		async insert(input: ItemInput, createdAt: number): Promise<boolean> {
-			const inserted = await db
-				.insert(items)
-				.values({
-					id: newId(),
-					projectId,
-					externalId: input.externalId ?? contentExternalId(input),
-					modality: input.modality,
-					payload: input.payload,
-					language: input.language,
-					metadata: input.metadata,
-					// An item without gold is SQL NULL (drizzle passes null through unencoded), never the text 'null'.
-					gold: input.gold ?? null,
-					createdAt
-				})
-				.onConflictDoNothing()
-				.returning({ id: items.id });
-			if (!inserted.length) return false;
-			const links = [...referencedMedia(input.payload)].map((sha256) => ({ itemId: inserted[0].id, sha256 }));
-			if (links.length) await db.insert(itemMedia).values(links).onConflictDoNothing();
+			const values = {
+				id: newId(),
+				externalId: input.externalId ?? contentExternalId(input),
+				modality: input.modality,
+				payload: input.payload,
+				language: input.language,
+				metadata: input.metadata,
+				gold: input.gold ? JSON.stringify(input.gold) : null,
+				createdAt
+			};
+			if (!(await insert.execute(values)).length) return false;
+			for (const sha256 of referencedMedia(input.payload)) await link.execute({ itemId: values.id, sha256 });
 			return true;
 		}
 	};
