@@ -13,7 +13,6 @@ export default defineConfig({
 		}
 	},
 	test: {
-		include: ['tests/**/*.test.ts'],
 		globalSetup: ['tests/fixtures/global-setup.ts'],
 		reporters: ['default', './tests/fixtures/summary-reporter.ts'],
 		testTimeout: 30_000,
@@ -21,7 +20,26 @@ export default defineConfig({
 		fileParallelism: true,
 		maxWorkers: 2,
 		projects: [
-			{ extends: true, test: { name: 'node', exclude: [...configDefaults.exclude, 'tests/**/*.svelte.test.ts'] } },
+			// A project that extends the root concatenates its include with the root's: so none at the root.
+			{
+				extends: true,
+				test: {
+					name: 'node',
+					include: ['tests/**/*.test.ts'],
+					exclude: [...configDefaults.exclude, 'tests/**/*.svelte.test.ts']
+				}
+			},
+			// The HTTP and collaboration suites again, on PostgreSQL: the global setup starts one PostgreSQL for the
+			// run and every test server gets a database of its own (tests/fixtures/postgres.ts). Same assertions.
+			{
+				extends: true,
+				test: {
+					name: 'pg',
+					include: ['tests/http/**/*.test.ts', 'tests/collab/**/*.test.ts'],
+					exclude: [...configDefaults.exclude, 'tests/**/*.svelte.test.ts'],
+					env: { CONCORD_TEST_DB: 'postgres' }
+				}
+			},
 			// State classes under runes: compiled for the browser so effects run; no server build, no DOM.
 			{
 				plugins: [sveltekit()],
