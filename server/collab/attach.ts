@@ -31,11 +31,11 @@ export interface Collab {
 	shutdown(): Promise<void>;
 }
 
-/** `store` replaces the SQLite room store (tests wrap it to hold commits back); production passes none. */
+/** `store` replaces the room store over the record (tests wrap it to hold commits back); production passes none. */
 export function attachCollab(
 	deps: AppDeps,
 	overrides: Partial<CollabOptions> = {},
-	store: RoomStorage = new RoomStore(deps.db, deps.sqlite)
+	store: RoomStorage = new RoomStore(deps.database)
 ): Collab {
 	const opts = collabOptions(overrides);
 	const logger = deps.logger.child({ module: 'collab' });
@@ -49,8 +49,8 @@ export function attachCollab(
 	wss.options.maxPayload = opts.maxMessageBytes;
 	upgrades.get(
 		'/collab/:room',
-		upgradeWebSocket((c) => {
-			const decision = decideUpgrade(c, deps);
+		upgradeWebSocket(async (c) => {
+			const decision = await decideUpgrade(c, deps);
 			// node-ws always passes its `ws` socket as `raw`.
 			return { onOpen: (_event, ws) => rooms.open(ws.raw!, decision) };
 		})

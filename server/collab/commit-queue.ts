@@ -1,8 +1,9 @@
 // Group commit for room updates: updates queued during one turn of the event loop are appended to the store in a
 // single transaction at the end of that turn (setImmediate), then each one's callback runs, in queue order, with
 // its log id or the store error. Nothing is acknowledged (broadcast) before its transaction has committed.
-// The SQLite store commits synchronously; a store that answers with a promise is awaited, and while its batch is
-// being written later updates wait in the queue, so batches commit and are acknowledged in queue order.
+// The record's store answers with a promise (on SQLite too: a batch waits while a drizzle transaction holds the
+// connection), which is awaited; while its batch is being written later updates wait in the queue, so batches
+// commit and are acknowledged in queue order. A store that answers synchronously is acknowledged at once.
 import type { Logger } from '../logger';
 import type { RoomStorage } from './room-store';
 

@@ -4,7 +4,7 @@
 //   item:<itemId>            → items.project_id; whether the caller submitted an evaluation (the blind rule)
 //   guideline:<guidelineId>  → guidelines.project_id
 import { and, eq } from 'drizzle-orm';
-import type { Db } from '../db/client';
+import { first, type Db } from '../db/client';
 import { roleIn } from '../db/users';
 import { moderatesDiscussion, roomAccess, writableKeys, type RoomAccess } from '../domain/permissions';
 import { calibrationParticipants, calibrations, guidelines, items } from '../../drizzle/schema';
@@ -28,7 +28,7 @@ export interface RoomPermission {
 }
 
 /** Accepts the name raw or percent-encoded ("session%3Aabc"); null for a malformed name or an unknown id. */
-export function findRoom(db: Db, rawName: string): RoomTarget | null {
+export async function findRoom(db: Db, rawName: string): Promise<RoomTarget | null> {
 	let name = rawName;
 	if (name.includes('%')) {
 		try {
@@ -39,32 +39,38 @@ export function findRoom(db: Db, rawName: string): RoomTarget | null {
 	}
 	const parsed = parseRoomName(name);
 	if (!parsed) return null;
-	const projectId = projectOf(db, parsed.kind, parsed.id);
+	const projectId = await projectOf(db, parsed.kind, parsed.id);
 	return projectId ? { name, kind: parsed.kind, id: parsed.id, projectId } : null;
 }
 
-function projectOf(db: Db, kind: RoomKind, id: string): string | undefined {
-	if (kind === 'session')
-		return db.select({ p: calibrations.projectId }).from(calibrations).where(eq(calibrations.id, id)).get()?.p;
-	if (kind === 'item') return db.select({ p: items.projectId }).from(items).where(eq(items.id, id)).get()?.p;
-	return db.select({ p: guidelines.projectId }).from(guidelines).where(eq(guidelines.id, id)).get()?.p;
+async function projectOf(db: Db, kind: RoomKind, id: string): Promise<string | undefined> {
+	const found =
+		kind === 'session'
+			? first(db.select({ p: calibrations.projectId }).from(calibrations).where(eq(calibrations.id, id)).limit(1))
+			: kind === 'item'
+				? first(db.select({ p: items.projectId }).from(items).where(eq(items.id, id)).limit(1))
+				: first(db.select({ p: guidelines.projectId }).from(guidelines).where(eq(guidelines.id, id)).limit(1));
+	return (await found)?.p;
 }
 
-function isParticipant(db: Db, calibrationId: string, userId: string): boolean {
-	return !!db
-		.select({ u: calibrationParticipants.userId })
-		.from(calibrationParticipants)
-		.where(and(eq(calibrationParticipants.calibrationId, calibrationId), eq(calibrationParticipants.userId, userId)))
-		.get();
+async function isParticipant(db: Db, calibrationId: string, userId: string): Promise<boolean> {
+	const found = await first(
+		db
+			.select({ u: calibrationParticipants.userId })
+			.from(calibrationParticipants)
+			.where(and(eq(calibrationParticipants.calibrationId, calibrationId), eq(calibrationParticipants.userId, userId)))
+			.limit(1)
+	);
+	return !!found;
 }
 
-export function permissionIn(db: Db, target: RoomTarget, userId: string): RoomPermission {
-	const role = roleIn(db, target.projectId, userId);
+export async function permissionIn(db: Db, target: RoomTarget, userId: string): Promise<RoomPermission> {
+	const role = await roleIn(db, target.projectId, userId);
 	// The facts matter only to evaluators in session and item rooms; skip the lookups otherwise.
 	const evaluator = role === 'evaluator';
 	const access = roomAccess(target.kind, role, {
-		participant: evaluator && target.kind === 'session' && isParticipant(db, target.id, userId),
-		submitted: evaluator && target.kind === 'item' && hasSubmitted(db, target.id, userId)
+		participant: evaluator && target.kind === 'session' && (await isParticipant(db, target.id, userId)),
+		submitted: evaluator && target.kind === 'item' && (await hasSubmitted(db, target.id, userId))
 	});
 	const writes = access === 'write' && role !== null;
 	return {

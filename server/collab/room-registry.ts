@@ -1,20 +1,21 @@
 // The rooms of this process and their connections; implements RoomWriter for the rest of the server.
 // Guarantees:
-// - a room is loaded once (loading → active), drains when its last client leaves and no server write is in
-//   flight, and unloads after the grace period only once its log is folded into a snapshot; a flush that fails
-//   keeps the room in memory and is retried;
+// - a room is loaded once (loading → active: everyone who needs it meanwhile waits for the same load), drains
+//   when its last client leaves and no server write is in flight, and unloads after the grace period only once
+//   its log is folded into a snapshot; a flush that fails keeps the room in memory and is retried. A client or
+//   write arriving while the room flushes for unloading cancels the unload (the room stays as it is);
+// - a connection that arrives while its room loads is greeted once the room is loaded; the frames it sends
+//   meanwhile are queued (their rate budgets are charged on arrival) and handled in arrival order before any
+//   later frame; if the load fails, every waiting connection is closed with 4500;
 // - rooms.update(name, fn) loads the room if needed, applies fn in one transaction, and resolves only after the
-//   change is committed to SQLite and broadcast (it rejects if the store refused it; the change stays in memory).
-//   Yjs transactions do not roll back: if fn throws, what it wrote before throwing is kept and committed;
+//   change is committed to the store and broadcast (it rejects if the store refused it; the change stays in
+//   memory). Yjs transactions do not roll back: if fn throws, what it wrote before throwing is kept and committed;
 // - rooms.read(name, fn) loads the room if needed and hands fn its document to read (no write);
-// - disconnect({ sessionId } | { tokenId } | { userId }) closes every matching connection at once with 4401 (its
-//   credential is gone); a closed connection is detached before the call returns, so nothing it sends afterwards
-//   is applied or broadcast;
-// - recheckUser re-evaluates a user's open connections: revoked ones close with 4403, the rest take the new
-//   read/write rights in place; renameUser gives a user's open connections their new display name (the name
-//   the write guard requires on new comments, replies, highlights and proposals);
+// - disconnect, recheckUser and renameUser act on a person's connections in every room (user-connections.ts); a
+//   closed connection is detached at once, so nothing it sends afterwards is applied or broadcast;
 // - one structured log line per connect, disconnect and reject (room, user, code, reason);
-// - shutdown stops accepting, closes sockets with 1012 and flushes every room.
+// - shutdown stops accepting, closes sockets with 1012, waits for loads and commits in progress and flushes every
+//   room.
 import type * as Y from 'yjs';
 import { AppError, Validation } from '../domain/errors';
 import type { CredentialFilter, RoomWriter } from '../domain/ports';
@@ -27,9 +28,9 @@ import type { CollabOptions } from './options';
 import { encodeSyncStep1 } from './protocol';
 import { CommitQueue } from './commit-queue';
 import { Room, ServerWrite } from './room';
-import type { RoomPermission, RoomTarget } from './room-access';
 import type { RoomStorage } from './room-store';
 import type { UpgradeDecision } from './upgrade';
+import { UserConnections, type PermissionLookup } from './user-connections';
 
 function toBytes(data: RawData): Uint8Array {
 	if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
@@ -40,7 +41,9 @@ function toBytes(data: RawData): Uint8Array {
 
 export class RoomRegistry implements RoomWriter {
 	readonly #rooms = new Map<string, Room>();
-	readonly #byUser = new Map<string, Set<Connection>>();
+	/** The load of each room still loading, shared by everyone who needs the room meanwhile. */
+	readonly #loads = new Map<Room, Promise<void>>();
+	readonly #users: UserConnections;
 	#accepting = true;
 	#closed = false;
 	readonly #pingTimer: ReturnType<typeof setInterval>;
@@ -50,8 +53,9 @@ export class RoomRegistry implements RoomWriter {
 		private readonly store: RoomStorage,
 		private readonly opts: CollabOptions,
 		private readonly logger: Logger,
-		private readonly permissionOf: (target: RoomTarget, userId: string) => RoomPermission
+		permissionOf: PermissionLookup
 	) {
+		this.#users = new UserConnections(logger, permissionOf);
 		this.#commits = new CommitQueue(store, logger);
 		this.#pingTimer = setInterval(() => this.#ping(), opts.pingIntervalMs);
 		this.#pingTimer.unref();
@@ -78,24 +82,36 @@ export class RoomRegistry implements RoomWriter {
 			ws.close(decision.code, decision.reason);
 			return;
 		}
-		let room: Room;
-		try {
-			room = this.#acquire(decision.target.name);
-		} catch (err) {
-			this.logger.error({ err, room: decision.target.name, user: decision.user.id }, 'could not load a room');
-			ws.close(CLOSE_CODES.internal, 'Could not load the room');
-			return;
-		}
+		const { room, loaded } = this.#acquire(decision.target.name);
 		const { access, writable, moderator } = decision.permission;
 		const conn = new Connection(ws, decision.user, decision.target, access ?? 'read', writable, this.opts, moderator);
 		conn.onClose = (c, code, reason) => this.#detach(room, c, code, reason);
 		room.conns.add(conn);
-		let mine = this.#byUser.get(conn.user.id);
-		if (!mine) this.#byUser.set(conn.user.id, (mine = new Set()));
-		mine.add(conn);
-		ws.on('message', (data, isBinary) => this.#onMessage(room, conn, data, isBinary));
+		this.#users.add(conn);
+		// Frames that arrive before the room is loaded wait here, in arrival order; null once the room is loaded.
+		let waiting: Uint8Array[] | null = [];
+		ws.on('message', (data, isBinary) => {
+			const frame = this.#admit(room, conn, data, isBinary);
+			if (frame === null) return;
+			if (waiting) waiting.push(frame);
+			else this.#handle(room, conn, frame);
+		});
 		ws.on('close', (code, reason) => conn.closedByPeer(code, reason.toString()));
 		ws.on('pong', () => (conn.alive = true));
+		const start = () => {
+			const queued = waiting ?? [];
+			waiting = null;
+			this.#greet(room, conn);
+			for (const frame of queued) this.#handle(room, conn, frame);
+		};
+		if (!this.#loads.has(room)) start();
+		// On failure #acquire has logged it and closed the room's connections, this one included.
+		else loaded.then(start, () => {});
+	}
+
+	/** Sends a joining connection the server's state vector and everyone's presence. */
+	#greet(room: Room, conn: Connection): void {
+		if (conn.closed) return;
 		conn.send(encodeSyncStep1(room.doc));
 		const states = room.awareness.encodeAll();
 		if (states) conn.send(states);
@@ -105,8 +121,9 @@ export class RoomRegistry implements RoomWriter {
 		);
 	}
 
-	#onMessage(room: Room, conn: Connection, data: RawData, isBinary: boolean): void {
-		if (conn.closed) return;
+	/** Accounts one incoming frame against the connection's budgets; null (and the connection closed) if refused. */
+	#admit(room: Room, conn: Connection, data: RawData, isBinary: boolean): Uint8Array | null {
+		if (conn.closed) return null;
 		conn.alive = true;
 		const frame = toBytes(data);
 		try {
@@ -114,24 +131,36 @@ export class RoomRegistry implements RoomWriter {
 			if (!conn.messageBudget.take() || !conn.byteBudget.take(frame.byteLength)) {
 				throw new AppError('rate_limited', 'Too many messages; slow down');
 			}
+			return frame;
+		} catch (err) {
+			this.#refuse(room, conn, err);
+			return null;
+		}
+	}
+
+	#handle(room: Room, conn: Connection, frame: Uint8Array): void {
+		if (conn.closed) return;
+		try {
 			handleFrame(room, conn, frame, this.opts, this.logger);
 		} catch (err) {
-			const { code, reason } = closeFor(err);
-			if (code === CLOSE_CODES.internal)
-				this.logger.error({ err, room: room.name, user: conn.user.id }, 'collab message failed');
-			this.logger.warn(
-				{ event: 'collab.reject', room: room.name, user: conn.user.id, code, reason, conn: conn.id },
-				'collab connection closed by the server'
-			);
-			conn.close(code, reason);
+			this.#refuse(room, conn, err);
 		}
+	}
+
+	#refuse(room: Room, conn: Connection, err: unknown): void {
+		const { code, reason } = closeFor(err);
+		if (code === CLOSE_CODES.internal)
+			this.logger.error({ err, room: room.name, user: conn.user.id }, 'collab message failed');
+		this.logger.warn(
+			{ event: 'collab.reject', room: room.name, user: conn.user.id, code, reason, conn: conn.id },
+			'collab connection closed by the server'
+		);
+		conn.close(code, reason);
 	}
 
 	#detach(room: Room, conn: Connection, code: number, reason: string): void {
 		room.conns.delete(conn);
-		const mine = this.#byUser.get(conn.user.id);
-		mine?.delete(conn);
-		if (mine?.size === 0) this.#byUser.delete(conn.user.id);
+		this.#users.delete(conn);
 		room.awareness.removeConnection(conn);
 		this.logger.info(
 			{
@@ -149,7 +178,12 @@ export class RoomRegistry implements RoomWriter {
 		this.#release(room);
 	}
 
-	#acquire(name: string): Room {
+	/**
+	 * The room of that name, loading it if it is not in memory; `loaded` settles once it is usable (rejects if
+	 * the load failed: then the room is dropped and its connections are closed with 4500). A draining room
+	 * (also one whose unload flush is being written) becomes active again.
+	 */
+	#acquire(name: string): { room: Room; loaded: Promise<void> } {
 		const existing = this.#rooms.get(name);
 		if (existing) {
 			if (existing.state === 'draining') {
@@ -157,18 +191,28 @@ export class RoomRegistry implements RoomWriter {
 				existing.graceTimer = null;
 				existing.state = 'active';
 			}
-			return existing;
+			return { room: existing, loaded: this.#loads.get(existing) ?? Promise.resolve() };
 		}
 		const room = new Room(name, this.store, this.#commits, this.opts, this.logger);
 		this.#rooms.set(name, room);
-		try {
-			room.load();
-		} catch (err) {
-			this.#rooms.delete(name);
-			room.destroy();
-			throw err;
-		}
-		return room;
+		const loaded = room.load().then(
+			() => {
+				this.#loads.delete(room);
+				// Everyone who waited for the room may have left meanwhile.
+				this.#release(room);
+			},
+			(err: unknown) => {
+				this.#loads.delete(room);
+				if (this.#rooms.get(name) === room) this.#rooms.delete(name);
+				const users = [...room.conns].map((c) => c.user.id);
+				this.logger.error({ err, room: name, users }, 'could not load a room');
+				for (const conn of [...room.conns]) conn.close(CLOSE_CODES.internal, 'Could not load the room');
+				room.destroy();
+				throw err;
+			}
+		);
+		this.#loads.set(room, loaded);
+		return { room, loaded };
 	}
 
 	/** An active room with no clients and no write in flight starts draining. */
@@ -179,13 +223,19 @@ export class RoomRegistry implements RoomWriter {
 	}
 
 	#scheduleUnload(room: Room, delayMs: number): void {
-		room.graceTimer = setTimeout(() => this.#tryUnload(room), delayMs);
+		room.graceTimer = setTimeout(() => {
+			room.graceTimer = null;
+			this.#tryUnload(room);
+		}, delayMs);
 		room.graceTimer.unref();
 	}
 
+	/**
+	 * Unloads a draining room once its pending commits and its flush are done. Does nothing when the room was
+	 * taken again meanwhile (it is active, or draining again with a grace timer of its own).
+	 */
 	#tryUnload(room: Room): void {
-		room.graceTimer = null;
-		if (room.state !== 'draining') return;
+		if (room.state !== 'draining' || room.graceTimer) return;
 		if (room.conns.size > 0 || room.pins > 0) {
 			room.state = 'active';
 			return;
@@ -195,109 +245,74 @@ export class RoomRegistry implements RoomWriter {
 			return;
 		}
 		if (room.dirty) {
-			try {
-				room.compact();
-			} catch (err) {
-				this.logger.error({ err, room: room.name }, 'could not flush a room; keeping it in memory and retrying');
-				this.#scheduleUnload(room, this.opts.storeRetryMs);
-				return;
-			}
+			room.compact().then(
+				() => this.#tryUnload(room),
+				(err: unknown) => {
+					this.logger.error({ err, room: room.name }, 'could not flush a room; keeping it in memory and retrying');
+					if (room.state === 'draining' && !room.graceTimer) this.#scheduleUnload(room, this.opts.storeRetryMs);
+				}
+			);
+			return;
 		}
-		this.#rooms.delete(room.name);
+		if (this.#rooms.get(room.name) === room) this.#rooms.delete(room.name);
 		room.destroy();
 		this.logger.debug({ room: room.name }, 'room unloaded');
 	}
 
 	async update(name: string, fn: (doc: Y.Doc) => void): Promise<void> {
-		if (this.#closed) throw new AppError('internal', 'Collaboration is shutting down');
-		if (!parseRoomName(name)) throw Validation(`"${name}" is not a room name`);
-		const room = this.#acquire(name);
-		room.pins++;
+		const room = await this.#pin(name);
 		try {
 			const write = new ServerWrite();
 			room.doc.transact(() => fn(room.doc), write);
 			await room.committed();
 			if (write.failure) throw new AppError('internal', `The change to room ${name} could not be stored`);
 		} finally {
-			room.pins--;
-			this.#release(room);
+			this.#unpin(room);
 		}
 	}
 
 	/** Reads a room's document (loading it if needed) without writing to it. */
-	read<T>(name: string, fn: (doc: Y.Doc) => T): T {
-		if (this.#closed) throw new AppError('internal', 'Collaboration is shutting down');
-		if (!parseRoomName(name)) throw Validation(`"${name}" is not a room name`);
-		const room = this.#acquire(name);
-		room.pins++;
+	async read<T>(name: string, fn: (doc: Y.Doc) => T): Promise<T> {
+		const room = await this.#pin(name);
 		try {
 			return fn(room.doc);
 		} finally {
-			room.pins--;
-			this.#release(room);
+			this.#unpin(room);
 		}
 	}
 
-	recheckUser(userId: string): void {
-		for (const conn of [...(this.#byUser.get(userId) ?? [])]) {
-			let permission: RoomPermission;
-			try {
-				permission = this.permissionOf(conn.target, userId);
-			} catch (err) {
-				this.logger.error({ err, room: conn.target.name, user: userId }, 'could not re-check room access');
-				continue;
-			}
-			if (permission.access === null) {
-				this.logger.info(
-					{
-						event: 'collab.reject',
-						room: conn.target.name,
-						user: userId,
-						code: CLOSE_CODES.forbidden,
-						reason: 'access revoked'
-					},
-					'collab access revoked'
-				);
-				conn.close(CLOSE_CODES.forbidden, 'Your access to this room was removed');
-				continue;
-			}
-			conn.access = permission.access;
-			conn.writable = permission.writable;
-			conn.moderator = permission.moderator;
+	/** The loaded room of that name, pinned in memory until #unpin. */
+	async #pin(name: string): Promise<Room> {
+		if (this.#closed) throw new AppError('internal', 'Collaboration is shutting down');
+		if (!parseRoomName(name)) throw Validation(`"${name}" is not a room name`);
+		const { room, loaded } = this.#acquire(name);
+		room.pins++;
+		try {
+			await loaded;
+			if (room.state === 'unloaded') throw new AppError('internal', 'Collaboration is shutting down');
+			return room;
+		} catch (err) {
+			this.#unpin(room);
+			throw err;
 		}
+	}
+
+	#unpin(room: Room): void {
+		room.pins--;
+		this.#release(room);
+	}
+
+	/** Re-checks the user's open connections (see user-connections.ts); resolves once revoked ones are closed. */
+	recheckUser(userId: string): Promise<void> {
+		return this.#users.recheck(userId);
 	}
 
 	renameUser(userId: string, name: string): void {
-		for (const conn of this.#byUser.get(userId) ?? []) conn.user = { ...conn.user, name };
+		this.#users.rename(userId, name);
 	}
 
 	disconnect(which: CredentialFilter): number {
-		const matches = (conn: Connection) =>
-			'sessionId' in which
-				? conn.user.sessionId === which.sessionId
-				: 'tokenId' in which
-					? conn.user.tokenId === which.tokenId
-					: conn.user.id === which.userId;
-		let closed = 0;
-		for (const conns of [...this.#byUser.values()]) {
-			for (const conn of [...conns]) {
-				if (!matches(conn)) continue;
-				this.logger.info(
-					{
-						event: 'collab.reject',
-						room: conn.target.name,
-						user: conn.user.id,
-						code: CLOSE_CODES.unauthenticated,
-						reason: 'credential ended',
-						conn: conn.id
-					},
-					'collab credential ended'
-				);
-				conn.close(CLOSE_CODES.unauthenticated, 'You were signed out');
-				closed++;
-			}
-		}
-		return closed;
+		return this.#users.disconnect(which);
 	}
 
 	stats(): { rooms: number; connections: number } {
@@ -340,21 +355,32 @@ export class RoomRegistry implements RoomWriter {
 		}, this.opts.closeTimeoutMs).unref();
 	}
 
-	/** Flushes every room to a snapshot and releases them. Call after closeSockets, before closing the database. */
+	/**
+	 * Flushes every room to a snapshot and releases them, after the loads and commits in progress. Call after
+	 * closeSockets, before closing the database.
+	 */
 	async shutdown(): Promise<void> {
 		this.closeSockets();
 		this.#closed = true;
 		clearInterval(this.#pingTimer);
+		await Promise.allSettled(this.#loads.values());
 		this.#commits.flush();
 		await this.#commits.idle();
-		for (const room of this.#rooms.values()) {
-			try {
-				if (room.dirty) room.compact();
-			} catch (err) {
-				this.logger.error({ err, room: room.name, unstored: room.unsent.length }, 'could not flush a room at shutdown');
-			}
-			room.destroy();
-		}
+		const rooms = [...this.#rooms.values()];
 		this.#rooms.clear();
+		await Promise.all(
+			rooms.map(async (room) => {
+				try {
+					await room.compacted();
+					if (room.dirty) await room.compact();
+				} catch (err) {
+					this.logger.error(
+						{ err, room: room.name, unstored: room.unsent.length },
+						'could not flush a room at shutdown'
+					);
+				}
+				room.destroy();
+			})
+		);
 	}
 }

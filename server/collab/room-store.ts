@@ -1,12 +1,13 @@
-// Durable storage of room documents in SQLite: an append-only update log per room (doc_updates) folded into one
-// snapshot per room (doc_snapshots). better-sqlite3 is synchronous, so an append has been committed to the WAL when
-// append() returns (journal_mode=WAL, synchronous=NORMAL: durable against a process crash). A snapshot replaces
+// Durable storage of room documents in the record (SQLite or PostgreSQL): an append-only update log per room
+// (doc_updates) folded into one snapshot per room (doc_snapshots). An append has been committed when its promise
+// resolves (SQLite: journal_mode=WAL, synchronous=NORMAL, durable against a process crash). A snapshot replaces
 // the log entries it covers in one transaction, so a crash at any point leaves either the old or the new state.
 // appendMany is the group commit: one transaction for every update that arrived in one turn of the event loop
-// (a commit per update costs 5–10× more, mostly in WAL writes and checkpoints).
-import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
+// (a commit per update costs 5–10× more, mostly in WAL writes and checkpoints). Its log ids come back in input
+// order, ascending.
+import { and, asc, eq, gt, lte } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
-import type { Db } from '../db/client';
+import { first, tx, type Db, type OpenedDb } from '../db/client';
 import { docSnapshots, docUpdates } from '../../drizzle/schema';
 
 export interface StoredRoom {
@@ -22,101 +23,127 @@ const asBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLe
 
 type AppendEntry = { room: string; update: Uint8Array };
 
+/** Rows per INSERT on PostgreSQL: three parameters a row stay far below its 65 535 parameters per statement. */
+const PG_ROWS_PER_INSERT = 1000;
+
 /**
- * What rooms need from their storage. appendMany may answer asynchronously (a store over a network database,
- * or a test holding commits back): the commit queue then acknowledges nothing until the promise settles.
+ * What rooms need from their storage. appendMany may answer synchronously (a test store) or with a promise: the
+ * commit queue then acknowledges nothing until the promise settles.
  */
 export interface RoomStorage {
-	load(room: string): StoredRoom;
+	load(room: string): Promise<StoredRoom>;
 	appendMany(entries: readonly AppendEntry[]): number[] | Promise<number[]>;
-	saveSnapshot(room: string, state: Uint8Array, upTo: number): void;
+	saveSnapshot(room: string, state: Uint8Array, upTo: number): Promise<void>;
+}
+
+/**
+ * Appends one update to a room's log and returns its id. Runs on `db` as given, so a caller inside a transaction
+ * (the demo seed) passes its transaction.
+ */
+export async function appendRoomUpdate(db: Db, room: string, update: Uint8Array): Promise<number> {
+	const [{ id }] = await db
+		.insert(docUpdates)
+		.values({ room, data: asBuffer(update), createdAt: Date.now() })
+		.returning({ id: docUpdates.id });
+	return id;
 }
 
 export class RoomStore implements RoomStorage {
 	readonly #db: Db;
-	readonly #insert;
-	readonly #snapshot;
-	readonly #log;
-	readonly #appendMany: (entries: readonly AppendEntry[], at: number) => number[];
+	readonly #appendMany: (entries: readonly AppendEntry[], at: number) => Promise<number[]>;
 
-	/** `sqlite` (the same database's raw handle) enables the fast group-commit path; without it drizzle is used. */
-	constructor(db: Db, sqlite?: Database.Database) {
-		this.#db = db;
-		this.#insert = db
-			.insert(docUpdates)
-			.values({ room: sql.placeholder('room'), data: sql.placeholder('data'), createdAt: sql.placeholder('at') })
-			.prepare();
-		// The hot path (every accepted update) uses one raw prepared statement inside one prebuilt better-sqlite3
-		// transaction: drizzle builds a transaction object per call, which costs about a third of a commit.
-		const insert = sqlite?.prepare('INSERT INTO doc_updates (room, data, created_at) VALUES (?, ?, ?)');
-		const raw =
-			sqlite && insert
-				? sqlite.transaction((entries: readonly AppendEntry[], at: number) =>
-						entries.map(({ room, update }) => Number(insert.run(room, asBuffer(update), at).lastInsertRowid))
-					)
-				: null;
-		this.#appendMany = raw
-			? (entries, at) => raw.immediate(entries, at)
-			: (entries, at) =>
-					db.transaction(
-						() =>
-							entries.map(({ room, update }) =>
-								Number(this.#insert.run({ room, data: asBuffer(update), at }).lastInsertRowid)
-							),
-						{ behavior: 'immediate' }
-					);
-		this.#snapshot = db
-			.select({ data: docSnapshots.data, lastUpdateId: docSnapshots.lastUpdateId })
-			.from(docSnapshots)
-			.where(eq(docSnapshots.room, sql.placeholder('room')))
-			.prepare();
-		this.#log = db
-			.select({ id: docUpdates.id, data: docUpdates.data })
-			.from(docUpdates)
-			.where(and(eq(docUpdates.room, sql.placeholder('room')), gt(docUpdates.id, sql.placeholder('after'))))
-			.orderBy(asc(docUpdates.id))
-			.prepare();
+	constructor(database: OpenedDb) {
+		this.#db = database.db;
+		this.#appendMany = database.sqlite ? sqliteAppend(database, database.sqlite) : (e, at) => pgAppend(this.#db, e, at);
 	}
 
-	load(room: string): StoredRoom {
-		const snap = this.#snapshot.get({ room });
-		const rows = this.#log.all({ room, after: snap?.lastUpdateId ?? 0 });
-		let logBytes = 0;
-		for (const r of rows) logBytes += r.data.byteLength;
-		return {
-			snapshot: snap ? new Uint8Array(snap.data) : null,
-			updates: rows.map((r) => new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength)),
-			lastUpdateId: rows.length > 0 ? rows[rows.length - 1].id : (snap?.lastUpdateId ?? 0),
-			logBytes
-		};
+	/**
+	 * The room's snapshot and the log after it. The two reads are not one transaction, so a compaction committing
+	 * between them (by another node) is detected (the snapshot moved) and the load is repeated.
+	 */
+	async load(room: string): Promise<StoredRoom> {
+		for (;;) {
+			const snap = await this.#snapshotOf(room);
+			const after = snap?.lastUpdateId ?? 0;
+			const log = await this.#db
+				.select({ id: docUpdates.id, data: docUpdates.data })
+				.from(docUpdates)
+				.where(and(eq(docUpdates.room, room), gt(docUpdates.id, after)))
+				.orderBy(asc(docUpdates.id));
+			if (((await this.#snapshotOf(room))?.lastUpdateId ?? 0) !== after) continue;
+			let logBytes = 0;
+			for (const r of log) logBytes += r.data.byteLength;
+			return {
+				snapshot: snap ? new Uint8Array(snap.data) : null,
+				updates: log.map((r) => new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength)),
+				lastUpdateId: log.length > 0 ? log[log.length - 1].id : after,
+				logBytes
+			};
+		}
 	}
 
-	/** Appends one update; committed when this returns. Returns its log id. */
-	append(room: string, update: Uint8Array): number {
-		const result = this.#insert.run({ room, data: asBuffer(update), at: Date.now() });
-		return Number(result.lastInsertRowid);
+	#snapshotOf(room: string) {
+		return first(
+			this.#db
+				.select({ data: docSnapshots.data, lastUpdateId: docSnapshots.lastUpdateId })
+				.from(docSnapshots)
+				.where(eq(docSnapshots.room, room))
+		);
 	}
 
-	/** Appends several updates (any rooms) in one transaction: all are committed when this returns, or none. */
-	appendMany(entries: readonly { room: string; update: Uint8Array }[]): number[] {
+	/** Appends several updates (any rooms) in one transaction: all are committed when this resolves, or none. */
+	appendMany(entries: readonly AppendEntry[]): Promise<number[]> {
 		return this.#appendMany(entries, Date.now());
 	}
 
 	/** Replaces the snapshot with `state` (covering log ids ≤ upTo) and drops those log entries, atomically. */
-	saveSnapshot(room: string, state: Uint8Array, upTo: number): void {
+	async saveSnapshot(room: string, state: Uint8Array, upTo: number): Promise<void> {
 		const data = asBuffer(state);
 		const now = Date.now();
-		this.#db.transaction(
-			(t) => {
-				t.insert(docSnapshots)
-					.values({ room, data, lastUpdateId: upTo, updatedAt: now })
-					.onConflictDoUpdate({ target: docSnapshots.room, set: { data, lastUpdateId: upTo, updatedAt: now } })
-					.run();
-				t.delete(docUpdates)
-					.where(and(eq(docUpdates.room, room), lte(docUpdates.id, upTo)))
-					.run();
-			},
-			{ behavior: 'immediate' }
-		);
+		await tx(this.#db, async (t) => {
+			await t
+				.insert(docSnapshots)
+				.values({ room, data, lastUpdateId: upTo, updatedAt: now })
+				.onConflictDoUpdate({ target: docSnapshots.room, set: { data, lastUpdateId: upTo, updatedAt: now } });
+			await t.delete(docUpdates).where(and(eq(docUpdates.room, room), lte(docUpdates.id, upTo)));
+		});
 	}
+}
+
+/**
+ * SQLite's hot path (every accepted update): one raw prepared statement inside one prebuilt better-sqlite3
+ * transaction (drizzle builds a transaction object per call, which costs about a third of a commit). It runs
+ * synchronously once no drizzle transaction holds the connection (`exclusive`).
+ */
+function sqliteAppend(database: OpenedDb, sqlite: Database.Database) {
+	const insert = sqlite.prepare('INSERT INTO doc_updates (room, data, created_at) VALUES (?, ?, ?)');
+	// better-sqlite3's own transaction, on purpose: `exclusive` runs it while no drizzle transaction is open.
+	// eslint-disable-next-line no-restricted-syntax
+	const batch = sqlite.transaction((entries: readonly AppendEntry[], at: number) =>
+		entries.map(({ room, update }) => Number(insert.run(room, asBuffer(update), at).lastInsertRowid))
+	);
+	return (entries: readonly AppendEntry[], at: number) => database.exclusive(() => batch.immediate(entries, at));
+}
+
+/**
+ * PostgreSQL: multi-row INSERTs returning the new ids. The ids of one statement are drawn from the identity in
+ * the order of its rows, and statements follow each other, so the sorted ids match the entries. One statement is
+ * atomic on its own; a larger batch takes a transaction.
+ */
+async function pgAppend(db: Db, entries: readonly AppendEntry[], at: number): Promise<number[]> {
+	if (entries.length === 0) return [];
+	const insert = async (t: Db, part: readonly AppendEntry[]) => {
+		const inserted = await t
+			.insert(docUpdates)
+			.values(part.map(({ room, update }) => ({ room, data: asBuffer(update), createdAt: at })))
+			.returning({ id: docUpdates.id });
+		return inserted.map((r) => r.id).sort((a, b) => a - b);
+	};
+	if (entries.length <= PG_ROWS_PER_INSERT) return insert(db, entries);
+	return tx(db, async (t) => {
+		const ids: number[] = [];
+		for (let i = 0; i < entries.length; i += PG_ROWS_PER_INSERT)
+			ids.push(...(await insert(t, entries.slice(i, i + PG_ROWS_PER_INSERT))));
+		return ids;
+	});
 }

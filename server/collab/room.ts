@@ -6,6 +6,8 @@
 //   told (a connection is closed with 4500, a server write rejects), and the room retries by writing a full
 //   snapshot; once that succeeds the held-back changes are broadcast. An unsaved room is never unloaded;
 // - the log is compacted into a snapshot after `compactAfterUpdates` updates or `compactAfterBytes` bytes.
+//   Compactions of a room run one after another; changes committed while one is being written stay in the log
+//   (and in the counts) for the next one.
 // Lifecycle (driven by the registry): loading → active → draining (no clients, grace timer) → unloaded.
 import * as Y from 'yjs';
 import type { Logger } from '../logger';
@@ -42,6 +44,8 @@ export class Room {
 	readonly unsent: Uint8Array[] = [];
 	#committedWaiters: (() => void)[] = [];
 	#compactScheduled = false;
+	/** The compaction being written (settles, never rejects); the next one starts after it. */
+	#compaction: Promise<void> = Promise.resolve();
 	#retryTimer: ReturnType<typeof setTimeout> | null = null;
 
 	constructor(
@@ -64,8 +68,9 @@ export class Room {
 	}
 
 	/** Rebuilds the document from snapshot + log, then starts persisting; compacts a long log soon after. */
-	load(): void {
-		const stored = this.store.load(this.name);
+	async load(): Promise<void> {
+		const stored = await this.store.load(this.name);
+		if (this.state !== 'loading') return;
 		this.doc.transact(() => {
 			if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot);
 			for (const update of stored.updates) Y.applyUpdate(this.doc, update);
@@ -79,19 +84,21 @@ export class Room {
 	}
 
 	#onUpdate = (update: Uint8Array, origin: unknown) => {
+		this.inflight++;
 		if (this.unsaved) {
 			// Earlier changes are still held back: keep the order, and try to persist everything as one snapshot.
+			// The change counts as in flight until that attempt ends, so a server write learns its outcome.
 			this.unsent.push(update);
-			const err = this.#trySnapshot();
-			if (err !== null) this.#fail(origin, err);
+			void this.#trySnapshot().then((err) => {
+				if (err !== null) this.#fail(origin, err);
+				this.#settled();
+			});
 			return;
 		}
-		this.inflight++;
 		this.commits.enqueue(this.name, update, (id, err) => this.#committed(update, origin, id, err));
 	};
 
 	#committed(update: Uint8Array, origin: unknown, id: number | null, err: unknown): void {
-		this.inflight--;
 		if (id === null || this.unsaved) {
 			this.unsent.push(update);
 			this.#fail(origin, err ?? new Error('an earlier change of this room is not stored yet'));
@@ -103,6 +110,12 @@ export class Room {
 			this.broadcast(encodeUpdate(update), origin instanceof Connection ? origin : null);
 			if (this.#logIsLong()) this.#compactSoon();
 		}
+		this.#settled();
+	}
+
+	/** One change in flight has been stored or given up on; wakes the waiters once none is left. */
+	#settled(): void {
+		this.inflight--;
 		if (this.inflight === 0) for (const resolve of this.#committedWaiters.splice(0)) resolve();
 	}
 
@@ -145,37 +158,53 @@ export class Room {
 		setImmediate(() => {
 			this.#compactScheduled = false;
 			if (this.state === 'unloaded' || !this.#logIsLong()) return;
-			try {
-				this.compact();
-			} catch (err) {
-				this.logger.error({ err, room: this.name }, 'room compaction failed; the update log is kept');
-			}
+			this.compact().catch((err: unknown) =>
+				this.logger.error({ err, room: this.name }, 'room compaction failed; the update log is kept')
+			);
 		});
 	}
 
-	/** Writes the whole document as the room's snapshot, dropping the log it covers. Throws on store failure. */
-	compact(): void {
+	/**
+	 * Writes the whole document as the room's snapshot, dropping the log it covers; rejects on store failure.
+	 * Starts after the compaction in progress, if any.
+	 */
+	compact(): Promise<void> {
+		const run = this.#compaction.then(() => this.#compactNow());
+		this.#compaction = run.catch(() => {});
+		return run;
+	}
+
+	/** Settles once the compaction in progress, if any, has been written or has failed. */
+	compacted(): Promise<void> {
+		return this.#compaction;
+	}
+
+	async #compactNow(): Promise<void> {
+		if (this.state === 'unloaded') return;
 		const started = performance.now();
 		const state = Y.encodeStateAsUpdate(this.doc);
-		this.store.saveSnapshot(this.name, state, this.lastUpdateId);
+		// What this snapshot covers; changes committed or held back while it is written are left for the next one.
 		const folded = this.logCount;
-		this.logCount = 0;
-		this.logBytes = 0;
+		const foldedBytes = this.logBytes;
+		const held = this.unsent.length;
+		await this.store.saveSnapshot(this.name, state, this.lastUpdateId);
+		this.logCount -= folded;
+		this.logBytes -= foldedBytes;
 		this.logger.debug(
 			{ room: this.name, folded, bytes: state.byteLength, ms: Math.round(performance.now() - started) },
 			'room compacted'
 		);
-		if (this.unsent.length > 0) {
-			const held = Y.mergeUpdates(this.unsent.splice(0));
+		if (held > 0) {
+			const merged = Y.mergeUpdates(this.unsent.splice(0, held));
 			this.logger.info({ room: this.name }, 'room store recovered; held-back changes sent');
-			this.broadcast(encodeUpdate(held), null);
+			this.broadcast(encodeUpdate(merged), null);
 		}
 	}
 
-	/** Tries to persist everything as a snapshot; returns the error, or null once the room is saved. */
-	#trySnapshot(): unknown {
+	/** Tries to persist everything as a snapshot; resolves to the error, or null once the room is saved. */
+	async #trySnapshot(): Promise<unknown> {
 		try {
-			this.compact();
+			await this.compact();
 			return null;
 		} catch (err) {
 			this.logger.error({ err, room: this.name, held: this.unsent.length }, 'room store still failing');
@@ -188,12 +217,15 @@ export class Room {
 		this.#retryTimer = setTimeout(() => {
 			this.#retryTimer = null;
 			if (this.state === 'unloaded' || !this.unsaved) return;
-			if (this.#trySnapshot() !== null) this.#scheduleRetry(Math.min(delayMs * 2, 30_000));
+			void this.#trySnapshot().then((err) => {
+				if (err !== null && this.state !== 'unloaded') this.#scheduleRetry(Math.min(delayMs * 2, 30_000));
+			});
 		}, delayMs);
 		this.#retryTimer.unref();
 	}
 
 	destroy(): void {
+		if (this.state === 'unloaded') return;
 		this.state = 'unloaded';
 		if (this.graceTimer) clearTimeout(this.graceTimer);
 		if (this.#retryTimer) clearTimeout(this.#retryTimer);

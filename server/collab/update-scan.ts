@@ -41,7 +41,7 @@ const tooLarge = (what: string) => new AppError('payload_too_large', `Update ${w
 
 /** Throws (4400/4413) unless `update` is a well-formed v1 update within `limits`. */
 export function scanUpdate(update: Uint8Array, limits: UpdateLimits): void {
-	new UpdateScan(new FrameReader(update), limits).run();
+	new UpdateScan(new FrameReader(update), limits).scan();
 }
 
 class UpdateScan {
@@ -53,7 +53,7 @@ class UpdateScan {
 		readonly limits: UpdateLimits
 	) {}
 
-	run(): void {
+	scan(): void {
 		const { r, limits } = this;
 		const clients = this.declared(3, 'client sections');
 		if (clients > limits.maxStructsPerUpdate)

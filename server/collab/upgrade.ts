@@ -17,15 +17,15 @@ export type UpgradeDecision =
 	| { ok: true; user: ConnectionUser; target: RoomTarget; permission: RoomPermission }
 	| { ok: false; code: number; reason: string; room: string; userId: string | null };
 
-export function decideUpgrade(c: Context, deps: AppDeps): UpgradeDecision {
+export async function decideUpgrade(c: Context, deps: AppDeps): Promise<UpgradeDecision> {
 	const room = c.req.param('room') ?? '';
 	let user: User | null = null;
 	try {
-		const caller = authenticate(c, deps);
+		const caller = await authenticate(c, deps);
 		user = caller.user;
-		const target = findRoom(deps.db, room);
+		const target = await findRoom(deps.db, room);
 		if (!target) throw NotFound(`There is no room "${room}"`);
-		const permission = permissionIn(deps.db, target, user.id);
+		const permission = await permissionIn(deps.db, target, user.id);
 		if (permission.access === null) throw Forbidden('You do not have access to this room');
 		return {
 			ok: true,
@@ -39,15 +39,15 @@ export function decideUpgrade(c: Context, deps: AppDeps): UpgradeDecision {
 	}
 }
 
-function authenticate(c: Context, deps: AppDeps): { user: User; sessionId?: string; tokenId?: string } {
+async function authenticate(c: Context, deps: AppDeps): Promise<{ user: User; sessionId?: string; tokenId?: string }> {
 	const token = bearerFrom(c.req.header('authorization')) ?? c.req.query('token') ?? null;
 	if (token) {
-		const found = tokenFor(deps.db, token);
+		const found = await tokenFor(deps.db, token);
 		if (!found) throw Unauthenticated('The API token is not valid (unknown, revoked or expired)');
 		return found;
 	}
 	const secret = getCookie(c, SESSION_COOKIE);
-	const found = secret ? sessionFor(deps.db, secret) : undefined;
+	const found = secret ? await sessionFor(deps.db, secret) : undefined;
 	if (!found) throw Unauthenticated('Sign in to join this room');
 	// Browsers attach cookies to cross-site WebSocket handshakes too; only our own pages may use them here.
 	const origin = c.req.header('origin');

@@ -57,7 +57,7 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array, limits: UpdateLimi
 		throw protocolError('not a Yjs update');
 	}
 	try {
-		const verdict = new Inspection(doc, decoded.structs, decoded.ds, author).run();
+		const verdict = new Inspection(doc, decoded.structs, decoded.ds, author).verdict();
 		return verdict.kind === 'ok' ? { ...verdict, update: own } : verdict;
 	} catch (err) {
 		if (err instanceof Invalid) return { kind: 'invalid', reason: err.message };
@@ -87,7 +87,7 @@ class Inspection implements Lookup {
 		this.store = doc.store;
 	}
 
-	run(): Exclude<UpdateVerdict, { kind: 'ok' }> | { kind: 'ok'; roots: Set<string>; empty: false } {
+	verdict(): Exclude<UpdateVerdict, { kind: 'ok' }> | { kind: 'ok'; roots: Set<string>; empty: false } {
 		for (const s of this.structs) {
 			const list = this.byClient.get(s.id.client);
 			if (list) list.push(s);
@@ -177,7 +177,7 @@ class Inspection implements Lookup {
 
 	keyOf(start: Y.Item): string | null {
 		let s: Y.Item = start;
-		// run() already refused origin cycles (resolve); the bound only keeps this loop finite regardless.
+		// verdict() already refused origin cycles (resolve); the bound only keeps this loop finite regardless.
 		for (let steps = 0; steps <= this.structs.length; steps++) {
 			if (s.parent !== null) return s.parentSub; // an explicit parent carries its key
 			const target = s.origin ? this.find(s.origin) : s.rightOrigin ? this.find(s.rightOrigin) : undefined;
