@@ -7,11 +7,11 @@ import { registerWebhooks } from './webhooks/register';
 
 export function registerFeatures(deps: AppDeps): void {
 	// Escalations: low agreement on a submitted item opens one escalation (once per item), mirrored into its room.
-	deps.events.on('evaluation.submitted', ({ itemId }) => {
-		const opened = autoEscalate(deps.db, itemId);
+	deps.events.on('evaluation.submitted', async ({ itemId }) => {
+		const opened = await autoEscalate(deps.db, itemId);
 		if (!opened) return;
-		void mirrorEscalation(deps.rooms, deps.logger, getEscalationView(deps.db, opened.id)!);
-		deps.events.emit('escalation.opened', {
+		void mirrorEscalation(deps.rooms, deps.logger, (await getEscalationView(deps.db, opened.id))!);
+		await deps.events.emit('escalation.opened', {
 			projectId: opened.projectId,
 			escalationId: opened.id,
 			itemId,

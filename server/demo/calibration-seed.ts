@@ -18,7 +18,7 @@ import {
 import { eq } from 'drizzle-orm';
 import { newId } from '../domain/ids';
 import { loadSession, publicState } from '../db/calibration-view';
-import { RoomStore } from '../collab/room-store';
+import { appendRoomUpdate } from '../collab/room-store';
 import { addComment, addReply, stateOf, toggleReaction } from '#collab/room-doc';
 import { CALIBRATION_STATE_KEY, type CalibrationAnchor } from '#shared/calibration';
 import { roomName } from '#shared/rooms';
@@ -35,7 +35,7 @@ export interface DemoCalibrationIds {
 
 const MIN = 60_000;
 
-export function seedDemoCalibration(t: Db, ids: DemoCalibrationIds): string | null {
+export async function seedDemoCalibration(t: Db, ids: DemoCalibrationIds): Promise<string | null> {
 	const lead = ids.users.get(SESSION.lead);
 	const people = SESSION.participants.map((email) => ids.users.get(email));
 	const itemIds = SESSION.items.map((i) => ids.items.get(i.externalId));
@@ -44,96 +44,100 @@ export function seedDemoCalibration(t: Db, ids: DemoCalibrationIds): string | nu
 	const base = Date.now() - 7 * 24 * 60 * MIN;
 	const at = (minutes: number) => base + minutes * MIN;
 	const id = newId();
-	const log = (minutes: number, actorId: string, action: string, data: Record<string, unknown>) =>
-		t
-			.insert(auditLog)
-			.values({
-				at: at(minutes),
-				actorId,
-				projectId: ids.projectId,
-				action,
-				entityType: 'calibration',
-				entityId: id,
-				data
-			})
-			.run();
-
-	t.insert(calibrations)
-		.values({
-			id,
+	const log = async (minutes: number, actorId: string, action: string, data: Record<string, unknown>) => {
+		await t.insert(auditLog).values({
+			at: at(minutes),
+			actorId,
 			projectId: ids.projectId,
-			title: SESSION.title,
-			rubricId: ids.rubricId,
-			phase: 'closed',
-			round: 2,
-			createdBy: lead,
-			createdAt: at(0),
-			closedAt: at(SESSION.closedAt)
-		})
-		.run();
-	log(0, lead, 'calibration.create', { title: SESSION.title, rubricId: ids.rubricId, itemIds, participantIds: people });
-	SESSION.items.forEach((item, position) =>
-		t
-			.insert(calibrationItems)
-			.values({ calibrationId: id, itemId: itemIds[position]!, position, activeRound: item.round2 ? 2 : 1 })
-			.run()
-	);
-	for (const userId of people) t.insert(calibrationParticipants).values({ calibrationId: id, userId: userId! }).run();
-	for (const r of SESSION.rounds)
-		t.insert(calibrationRounds)
-			.values({ calibrationId: id, round: r.round, startedAt: at(r.start), revealedAt: at(r.reveal) })
-			.run();
+			action,
+			entityType: 'calibration',
+			entityId: id,
+			data
+		});
+	};
 
-	SESSION.items.forEach((item, i) => {
+	await t.insert(calibrations).values({
+		id,
+		projectId: ids.projectId,
+		title: SESSION.title,
+		rubricId: ids.rubricId,
+		phase: 'closed',
+		round: 2,
+		createdBy: lead,
+		createdAt: at(0),
+		closedAt: at(SESSION.closedAt)
+	});
+	await log(0, lead, 'calibration.create', {
+		title: SESSION.title,
+		rubricId: ids.rubricId,
+		itemIds,
+		participantIds: people
+	});
+	await t.insert(calibrationItems).values(
+		SESSION.items.map((item, position) => ({
+			calibrationId: id,
+			itemId: itemIds[position]!,
+			position,
+			activeRound: item.round2 ? 2 : 1
+		}))
+	);
+	await t.insert(calibrationParticipants).values(people.map((userId) => ({ calibrationId: id, userId: userId! })));
+	await t.insert(calibrationRounds).values(
+		SESSION.rounds.map((r) => ({
+			calibrationId: id,
+			round: r.round,
+			startedAt: at(r.start),
+			revealedAt: at(r.reveal)
+		}))
+	);
+
+	for (const [i, item] of SESSION.items.entries()) {
 		for (const [round, sheets] of [
 			[1, item.round1],
 			[2, item.round2]
 		] as const) {
 			if (!sheets) continue;
-			sheets.forEach((sheet, j) => {
+			for (const [j, sheet] of sheets.entries()) {
 				const minute = SESSION.rounds[round - 1].start + 4 + i * 3 + j;
 				const sheetId = newId();
-				t.insert(calibrationScores)
-					.values({
-						id: sheetId,
-						calibrationId: id,
-						itemId: itemIds[i]!,
-						userId: userOf(sheet.who),
-						round,
-						scores: sheet.scores,
-						rationale: sheet.rationale,
-						spans: [],
-						timeSpentMs: (90 + i * 20 + j * 15) * 1000,
-						submittedAt: at(minute)
-					})
-					.run();
-				log(minute, userOf(sheet.who), 'calibration.score', { itemId: itemIds[i], round, sheetId });
-			});
+				await t.insert(calibrationScores).values({
+					id: sheetId,
+					calibrationId: id,
+					itemId: itemIds[i]!,
+					userId: userOf(sheet.who),
+					round,
+					scores: sheet.scores,
+					rationale: sheet.rationale,
+					spans: [],
+					timeSpentMs: (90 + i * 20 + j * 15) * 1000,
+					submittedAt: at(minute)
+				});
+				await log(minute, userOf(sheet.who), 'calibration.score', { itemId: itemIds[i], round, sheetId });
+			}
 		}
-	});
+	}
 	for (const r of SESSION.rounds) {
-		log(r.reveal, lead, 'calibration.reveal', { from: ['scoring'], to: 'revealed', round: r.round });
+		await log(r.reveal, lead, 'calibration.reveal', { from: ['scoring'], to: 'revealed', round: r.round });
 		if (r.round === 2) continue;
-		log(SESSION.rounds[1].start, lead, 'calibration.round', {
+		await log(SESSION.rounds[1].start, lead, 'calibration.round', {
 			from: ['revealed'],
 			to: 'scoring',
 			round: 2,
 			itemIds: SESSION.items.map((it, i) => (it.round2 ? itemIds[i] : null)).filter(Boolean)
 		});
 	}
-	SESSION.items.forEach((item, i) => {
+	for (const [i, item] of SESSION.items.entries()) {
 		const decidedAt = at(item.consensus.minute);
-		t.insert(calibrationConsensus)
-			.values({
-				calibrationId: id,
-				itemId: itemIds[i]!,
-				scores: item.consensus.scores,
-				note: item.consensus.note,
-				decidedBy: lead,
-				decidedAt
-			})
-			.run();
-		t.update(itemsTable)
+		await t.insert(calibrationConsensus).values({
+			calibrationId: id,
+			itemId: itemIds[i]!,
+			scores: item.consensus.scores,
+			note: item.consensus.note,
+			decidedBy: lead,
+			decidedAt
+		});
+		await t
+			.update(itemsTable)
 			.set({
 				gold: {
 					scores: item.consensus.scores,
@@ -145,30 +149,29 @@ export function seedDemoCalibration(t: Db, ids: DemoCalibrationIds): string | nu
 					decidedAt
 				}
 			})
-			.where(eq(itemsTable.id, itemIds[i]!))
-			.run();
-		log(item.consensus.minute, lead, 'calibration.consensus', {
+			.where(eq(itemsTable.id, itemIds[i]!));
+		await log(item.consensus.minute, lead, 'calibration.consensus', {
 			itemId: itemIds[i],
 			scores: item.consensus.scores,
 			note: item.consensus.note
 		});
-	});
-	log(SESSION.closedAt, lead, 'calibration.close', { from: ['scoring', 'revealed'], to: 'closed', round: 2 });
+	}
+	await log(SESSION.closedAt, lead, 'calibration.close', { from: ['scoring', 'revealed'], to: 'closed', round: 2 });
 
-	seedRoom(t, id, ids, itemIds as string[], at);
+	await seedRoom(t, id, ids, itemIds as string[], at);
 	return id;
 }
 
 /** The session's room: the server's mirror of the closed session, and the discussion held during the meeting. */
-function seedRoom(
+async function seedRoom(
 	t: Db,
 	id: string,
 	ids: DemoCalibrationIds,
 	itemIds: string[],
 	at: (minutes: number) => number
-): void {
+): Promise<void> {
 	const doc = new Y.Doc();
-	const facts = loadSession(t, id);
+	const facts = await loadSession(t, id);
 	if (facts) stateOf(doc).set(CALIBRATION_STATE_KEY, JSON.parse(JSON.stringify(publicState(facts))));
 	const person = (email: string) => ({ id: ids.users.get(email)!, name: SESSION.names[email] });
 	for (const c of SESSION.discussion) {
@@ -187,6 +190,6 @@ function seedRoom(
 		for (const r of c.replies ?? []) addReply(doc, commentId, person(r.who), r.text, at(c.minute + 1));
 		for (const who of c.agree ?? []) toggleReaction(doc, commentId, 'agree', person(who).id);
 	}
-	new RoomStore(t).append(roomName('session', id), Y.encodeStateAsUpdate(doc));
+	await appendRoomUpdate(t, roomName('session', id), Y.encodeStateAsUpdate(doc));
 	doc.destroy();
 }

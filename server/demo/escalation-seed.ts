@@ -4,9 +4,9 @@
 // lead has since settled two of those with a verdict (which becomes the item's gold and notifies the evaluators)
 // and claimed a third. Every escalated item's room carries the escalation's state, as mirrorEscalation leaves it.
 import * as Y from 'yjs';
-import { and, eq, max, sql } from 'drizzle-orm';
+import { eq, inArray, max } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { tx } from '../db/client';
+import { first, tx } from '../db/client';
 import { autoEscalate } from '../db/auto-escalation';
 import {
 	applyVerdict,
@@ -24,7 +24,7 @@ import { evaluationsForItems } from '../db/evaluations';
 import { getItemRow } from '../db/items';
 import { TRANSITIONS } from '../domain/escalation';
 import { escalations, evaluations, notifications } from '../../drizzle/schema';
-import { RoomStore } from '../collab/room-store';
+import { appendRoomUpdate } from '../collab/room-store';
 import { addComment, addReply, stateOf } from '#collab/room-doc';
 import { escalationStateKey, PROPOSALS_KEY, type VerdictReasonCode } from '#shared/escalation';
 import { ROOM_KEYS, roomName } from '#shared/rooms';
@@ -79,17 +79,17 @@ const VERDICTS: { item: string; follow: string; reasonCode: VerdictReasonCode; n
 ];
 const CLAIMED = 'atlas-text-003';
 
-export function seedDemoEscalations(db: Db, ids: DemoEscalationIds): void {
+export async function seedDemoEscalations(db: Db, ids: DemoEscalationIds): Promise<void> {
 	const lead = ids.users.get(LEAD);
 	if (!lead) return;
 	const person = (email: string) => ({ id: ids.users.get(email)!, name: ids.names.get(email) ?? email });
 	const escalated: string[] = [];
 	let manual: string | null = null;
 
-	tx(db, (t) => {
+	await tx(db, async (t) => {
 		const itemId = ids.items.get(MANUAL.item);
 		if (!itemId || !ids.users.has(MANUAL.by)) return;
-		const row = openManualEscalation(
+		const row = await openManualEscalation(
 			t,
 			{ id: itemId, projectId: ids.projectId },
 			person(MANUAL.by),
@@ -99,16 +99,19 @@ export function seedDemoEscalations(db: Db, ids: DemoEscalationIds): void {
 		manual = row.id;
 		escalated.push(row.id);
 	});
-	for (const itemId of ids.items.values()) {
-		const row = autoEscalate(db, itemId);
-		if (row) escalated.push(row.id);
-	}
+	// One transaction for the whole pass (each autoEscalate joins it).
+	await tx(db, async (t) => {
+		for (const itemId of ids.items.values()) {
+			const row = await autoEscalate(t, itemId);
+			if (row) escalated.push(row.id);
+		}
+	});
 
-	tx(db, (t) => {
+	await tx(db, async (t) => {
 		const now = Date.now();
-		const activeOn = (external: string) => {
+		const activeOn = async (external: string) => {
 			const itemId = ids.items.get(external);
-			return itemId ? escalationsOfItem(t, itemId).find((e) => e.state === 'open') : undefined;
+			return itemId ? (await escalationsOfItem(t, itemId)).find((e) => e.state === 'open') : undefined;
 		};
 		const step = (id: string, name: 'claim' | 'verdict', change: Pick<TransitionChange, 'set' | 'data'>) =>
 			transitionEscalation(t, id, TRANSITIONS[name].from, {
@@ -118,16 +121,17 @@ export function seedDemoEscalations(db: Db, ids: DemoEscalationIds): void {
 				action: `escalation.${name}`
 			});
 		const claim = (id: string) => step(id, 'claim', { set: { claimedBy: lead, claimedAt: now } });
-		const claimed = activeOn(CLAIMED);
-		if (claimed) claim(claimed.id);
+		const claimed = await activeOn(CLAIMED);
+		if (claimed) await claim(claimed.id);
 		for (const v of VERDICTS) {
-			const open = activeOn(v.item);
-			const item = open && getItemRow(t, open.itemId);
-			const rubric = item && rubricForItem(t, item);
-			const scores =
+			const open = await activeOn(v.item);
+			const item = open && (await getItemRow(t, open.itemId));
+			const rubric = item && (await rubricForItem(t, item));
+			const followed =
 				item &&
-				evaluationsForItems(t, [item.id], { evaluatorId: ids.users.get(v.follow), submittedOnly: true })[0]?.scores;
-			if (!open || !item || !rubric || !scores || !claim(open.id)) continue;
+				(await evaluationsForItems(t, [item.id], { evaluatorId: ids.users.get(v.follow), submittedOnly: true }));
+			const scores = followed?.[0]?.scores;
+			if (!open || !item || !rubric || !scores || !(await claim(open.id))) continue;
 			const verdict: Verdict = {
 				scores,
 				reasonCode: v.reasonCode,
@@ -135,16 +139,15 @@ export function seedDemoEscalations(db: Db, ids: DemoEscalationIds): void {
 				guidelineVersionId: null,
 				rubricId: rubric.id
 			};
-			const resolved = step(open.id, 'verdict', verdictChange(verdict, now));
-			if (resolved) applyVerdict(t, resolved, verdict, lead, now);
+			const resolved = await step(open.id, 'verdict', verdictChange(verdict, now));
+			if (resolved) await applyVerdict(t, resolved, verdict, lead, now);
 		}
 	});
 
-	backdate(db, escalated, manual);
+	await backdate(db, escalated, manual);
 
-	const store = new RoomStore(db);
 	for (const id of escalated) {
-		const view = getEscalationView(db, id);
+		const view = await getEscalationView(db, id);
 		if (!view) continue;
 		const doc = new Y.Doc();
 		doc.transact(() => {
@@ -159,7 +162,7 @@ export function seedDemoEscalations(db: Db, ids: DemoEscalationIds): void {
 			);
 			addReply(doc, commentIds[MANUAL.reply.to], person(MANUAL.reply.who), MANUAL.reply.text, at(95));
 		}
-		store.append(roomName('item', view.itemId), Y.encodeStateAsUpdate(doc));
+		await appendRoomUpdate(db, roomName('item', view.itemId), Y.encodeStateAsUpdate(doc));
 	}
 }
 
@@ -169,28 +172,39 @@ const HOUR = 3_600_000;
  * Gives the seeded escalations the times they would have had: an automatic one opens right after the item's last
  * submission, Ana's yesterday; claims and verdicts follow within hours. Their notifications move with them.
  */
-function backdate(db: Db, ids: string[], manual: string | null): void {
+async function backdate(db: Db, ids: string[], manual: string | null): Promise<void> {
 	const now = Date.now();
 	const past = (t: number) => Math.min(t, now - 5 * 60_000);
-	tx(db, (t) => {
+	await tx(db, async (t) => {
+		// The escalation a notification is about is in its JSON data: read and matched here, not in SQL.
+		const kinds = ['escalation.opened', 'escalation.resolved'];
+		const notes = await t
+			.select({ id: notifications.id, kind: notifications.kind, data: notifications.data })
+			.from(notifications)
+			.where(inArray(notifications.kind, kinds));
 		for (const id of ids) {
-			const row = getEscalation(t, id);
+			const row = await getEscalation(t, id);
 			if (!row) continue;
-			const lastScore = t
-				.select({ at: max(evaluations.submittedAt) })
-				.from(evaluations)
-				.where(eq(evaluations.itemId, row.itemId))
-				.get()?.at;
+			const lastScore = (
+				await first(
+					t
+						.select({ at: max(evaluations.submittedAt) })
+						.from(evaluations)
+						.where(eq(evaluations.itemId, row.itemId))
+				)
+			)?.at;
 			const createdAt = past(id === manual || !lastScore ? now - 26 * HOUR : lastScore + 2 * 60_000);
 			const claimedAt = row.claimedAt === null ? null : past(createdAt + 4 * HOUR);
 			const closedAt = row.closedAt === null || claimedAt === null ? null : past(claimedAt + 40 * 60_000);
-			t.update(escalations).set({ createdAt, claimedAt, closedAt }).where(eq(escalations.id, id)).run();
+			await t.update(escalations).set({ createdAt, claimedAt, closedAt }).where(eq(escalations.id, id));
 			const when = (kind: string) => (kind === 'escalation.opened' ? createdAt : (closedAt ?? createdAt));
-			for (const kind of ['escalation.opened', 'escalation.resolved']) {
-				t.update(notifications)
-					.set({ createdAt: when(kind) })
-					.where(and(eq(notifications.kind, kind), sql`json_extract(${notifications.data}, '$.escalationId') = ${id}`))
-					.run();
+			for (const kind of kinds) {
+				const about = notes.filter((n) => n.kind === kind && n.data.escalationId === id).map((n) => n.id);
+				if (about.length)
+					await t
+						.update(notifications)
+						.set({ createdAt: when(kind) })
+						.where(inArray(notifications.id, about));
 			}
 		}
 	});

@@ -1,6 +1,7 @@
 // Seeds the demo workspace on an empty database: six users (one per role), a project with a realistic rubric,
 // 30+ items of every modality with their media, prior evaluations with real disagreement, and a guideline.
-// Runs only when the database has no users, so it never touches real data.
+// Runs only when the database has no users, so it never touches real data; when several nodes start on one empty
+// database at once, one seeds and the others find its users and skip (the demo emails are unique).
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +10,7 @@ import type { AppDeps } from '../deps';
 import { evaluations, guidelineAcks, guidelineVersions, guidelines, items, users } from '../../drizzle/schema';
 import { hashPassword } from '../domain/passwords';
 import { newId, newSecret } from '../domain/ids';
-import { tx } from '../db/client';
+import { first, tx } from '../db/client';
 import { createProject, createRubric, setMembership } from '../db/projects';
 import { insertItems } from '../db/items';
 import { recordMedia } from '../db/media';
@@ -47,7 +48,7 @@ interface DemoEvaluation {
 
 export async function seedDemo(deps: AppDeps): Promise<void> {
 	const { db, logger, config } = deps;
-	if ((db.select({ n: count() }).from(users).get()?.n ?? 0) > 0) return;
+	if (((await first(db.select({ n: count() }).from(users)))?.n ?? 0) > 0) return;
 	const password = config.demoPassword ?? newSecret(9);
 	const passwordHash = await hashPassword(password);
 
@@ -64,26 +65,29 @@ export async function seedDemo(deps: AppDeps): Promise<void> {
 	const demoEvaluations = readJson<DemoEvaluation[]>('evaluations.json');
 	const guidelineMd = readFileSync(join(here, 'guideline.md'), 'utf8');
 
-	const seeded = tx(db, (t) => {
+	const seeded = await tx(db, async (t) => {
 		const now = Date.now();
-		const ids = new Map<string, string>();
-		for (const u of DEMO_USERS) {
-			const id = newId();
-			ids.set(u.email, id);
-			t.insert(users)
-				.values({
-					id,
+		const ids = new Map(DEMO_USERS.map((u) => [u.email, newId()]));
+		const inserted = await t
+			.insert(users)
+			.values(
+				DEMO_USERS.map((u) => ({
+					id: ids.get(u.email)!,
 					email: u.email,
 					name: u.name,
 					passwordHash,
 					isAdmin: u.role === 'admin',
 					locale: null,
 					createdAt: now
-				})
-				.run();
-		}
+				}))
+			)
+			.onConflictDoNothing({ target: users.email })
+			.returning({ id: users.id });
+		// Another node seeded meanwhile (its users committed first): leave its workspace as it is.
+		if (inserted.length === 0) return null;
+		if (inserted.length !== DEMO_USERS.length) throw new Error('some demo users exist already; not seeding');
 		const adminId = ids.get('admin@demo.test')!;
-		const project = createProject(
+		const project = await createProject(
 			t,
 			{
 				name: 'Atlas Assistant — Q4 quality review',
@@ -94,83 +98,78 @@ export async function seedDemo(deps: AppDeps): Promise<void> {
 			adminId
 		);
 		for (const u of DEMO_USERS)
-			if (u.role !== 'admin') setMembership(t, project.id, ids.get(u.email)!, u.role, adminId);
-		const rubric = createRubric(t, project.id, 'Atlas quality rubric', rubricDef, ids.get('lead@demo.test')!);
-		for (const [, m] of Object.entries(manifest)) recordMedia(t, m.sha256, m.mime, m.size);
-		insertItems(t, project.id, itemInputs, ids.get('lead@demo.test')!);
+			if (u.role !== 'admin') await setMembership(t, project.id, ids.get(u.email)!, u.role, adminId);
+		const rubric = await createRubric(t, project.id, 'Atlas quality rubric', rubricDef, ids.get('lead@demo.test')!);
+		for (const [, m] of Object.entries(manifest)) await recordMedia(t, m.sha256, m.mime, m.size);
+		await insertItems(t, project.id, itemInputs, ids.get('lead@demo.test')!);
 
 		const guidelineId = newId();
-		t.insert(guidelines)
-			.values({
-				id: guidelineId,
-				projectId: project.id,
-				title: 'Atlas evaluation guidelines',
-				createdBy: ids.get('lead@demo.test')!,
-				createdAt: now - 14 * 86400_000
-			})
-			.run();
+		await t.insert(guidelines).values({
+			id: guidelineId,
+			projectId: project.id,
+			title: 'Atlas evaluation guidelines',
+			createdBy: ids.get('lead@demo.test')!,
+			createdAt: now - 14 * 86400_000
+		});
 		const versionId = newId();
-		t.insert(guidelineVersions)
-			.values({
-				id: versionId,
-				guidelineId,
-				number: 1,
-				content: markdownToDoc(guidelineMd),
-				markdown: guidelineMd,
-				changelog: 'First published version',
-				dimensions: [],
-				publishedBy: ids.get('lead@demo.test')!,
-				publishedAt: now - 14 * 86400_000
-			})
-			.run();
-		for (const u of DEMO_USERS)
-			if (u.role !== 'admin')
-				t.insert(guidelineAcks)
-					.values({ versionId, userId: ids.get(u.email)!, at: now - 13 * 86400_000 })
-					.run();
-
-		const itemIds = new Map(
-			t
-				.select({ id: items.id, ext: items.externalId })
-				.from(items)
-				.where(eq(items.projectId, project.id))
-				.all()
-				.map((r) => [r.ext, r.id])
+		await t.insert(guidelineVersions).values({
+			id: versionId,
+			guidelineId,
+			number: 1,
+			content: markdownToDoc(guidelineMd),
+			markdown: guidelineMd,
+			changelog: 'First published version',
+			dimensions: [],
+			publishedBy: ids.get('lead@demo.test')!,
+			publishedAt: now - 14 * 86400_000
+		});
+		await t.insert(guidelineAcks).values(
+			DEMO_USERS.filter((u) => u.role !== 'admin').map((u) => ({
+				versionId,
+				userId: ids.get(u.email)!,
+				at: now - 13 * 86400_000
+			}))
 		);
-		demoEvaluations.forEach((e, i) => {
+
+		const itemRows = await t
+			.select({ id: items.id, ext: items.externalId })
+			.from(items)
+			.where(eq(items.projectId, project.id));
+		const itemIds = new Map(itemRows.map((r) => [r.ext, r.id]));
+		const submitted = demoEvaluations.map((e, i) => {
 			const itemId = itemIds.get(e.itemExternalId);
 			const evaluatorId = ids.get(e.evaluator);
 			if (!itemId || !evaluatorId) throw new Error(`demo evaluation ${i} refers to an unknown item or evaluator`);
 			// Spread submissions over the past two weeks so time-based charts have a shape.
 			const at = now - (14 - (i % 14)) * 86400_000 + i * 60_000;
-			t.insert(evaluations)
-				.values({
-					id: newId(),
-					itemId,
-					evaluatorId,
-					rubricId: rubric.id,
-					rubricVersion: rubric.version,
-					guidelineVersionId: versionId,
-					scores: e.scores,
-					flags: e.flags ?? [],
-					tags: e.tags ?? [],
-					spans: e.spans ?? [],
-					rationale: e.rationale ?? '',
-					sources: [],
-					timeSpentMs: e.timeSpentMs ?? 90_000,
-					state: 'submitted',
-					createdAt: at,
-					updatedAt: at,
-					submittedAt: at
-				})
-				.run();
-			markAssignment(t, itemId, evaluatorId, 'done');
+			return {
+				id: newId(),
+				itemId,
+				evaluatorId,
+				rubricId: rubric.id,
+				rubricVersion: rubric.version,
+				guidelineVersionId: versionId,
+				scores: e.scores,
+				flags: e.flags ?? [],
+				tags: e.tags ?? [],
+				spans: e.spans ?? [],
+				rationale: e.rationale ?? '',
+				sources: [],
+				timeSpentMs: e.timeSpentMs ?? 90_000,
+				state: 'submitted' as const,
+				createdAt: at,
+				updatedAt: at,
+				submittedAt: at
+			};
 		});
+		await t.insert(evaluations).values(submitted);
+		for (const e of submitted) await markAssignment(t, e.itemId, e.evaluatorId, 'done');
 		// A finished two-round calibration session, so the report and gold have data out of the box.
-		seedDemoCalibration(t, { projectId: project.id, rubricId: rubric.id, users: ids, items: itemIds });
+		await seedDemoCalibration(t, { projectId: project.id, rubricId: rubric.id, users: ids, items: itemIds });
 		return { projectId: project.id, users: ids, items: itemIds };
 	});
-	seedDemoEscalations(db, { ...seeded, names: new Map(DEMO_USERS.map((u) => [u.email, u.name])) });
+	if (!seeded) return;
+	await seedDemoEscalations(db, { ...seeded, names: new Map(DEMO_USERS.map((u) => [u.email, u.name])) });
 	logger.info({ users: DEMO_USERS.map((u) => u.email) }, 'seeded the demo workspace');
 	if (!config.demoPassword) {
 		console.log(

@@ -1,8 +1,10 @@
-// A small synchronous event bus for domain events. Listener errors are logged by the caller-provided handler,
-// never thrown into the request that emitted the event.
+// A small event bus for domain events. `emit` runs the listeners one after another, awaiting each (a listener
+// may write to the record, e.g. webhook deliveries or an automatic escalation), and settles once all have run,
+// so a request that awaits it answers after their effects. Listener errors are logged by the caller-provided
+// handler, never thrown into the request that emitted the event.
 import type { DomainEventMap, DomainEventName } from './ports';
 
-type Listener<K extends DomainEventName> = (payload: DomainEventMap[K]) => void;
+type Listener<K extends DomainEventName> = (payload: DomainEventMap[K]) => void | Promise<void>;
 
 export class DomainEvents {
 	#listeners = new Map<DomainEventName, Listener<never>[]>();
@@ -15,10 +17,11 @@ export class DomainEvents {
 		this.#listeners.set(event, list);
 	}
 
-	emit<K extends DomainEventName>(event: K, payload: DomainEventMap[K]): void {
+	/** Runs every listener of the event in registration order; never rejects. */
+	async emit<K extends DomainEventName>(event: K, payload: DomainEventMap[K]): Promise<void> {
 		for (const listener of this.#listeners.get(event) ?? []) {
 			try {
-				(listener as Listener<K>)(payload);
+				await (listener as Listener<K>)(payload);
 			} catch (err) {
 				this.onError(err, event);
 			}

@@ -4,10 +4,13 @@ import type * as Y from 'yjs';
 /** Server-side writes into collaboration rooms (REST decisions mirrored live). Works whether or not a room is loaded. */
 export interface RoomWriter {
 	update(room: string, fn: (doc: Y.Doc) => void): Promise<void>;
-	/** Reads a room's document, loaded if needed; fn must not write. */
-	read<T>(room: string, fn: (doc: Y.Doc) => T): T;
-	/** Closes the caller's connections in rooms of a project after a membership change (re-checks permissions). */
-	recheckUser(userId: string): void;
+	/** Reads a room's document, loaded if needed (so it resolves once the room is loaded); fn must not write. */
+	read<T>(room: string, fn: (doc: Y.Doc) => T): Promise<T>;
+	/**
+	 * Closes the caller's connections in rooms of a project after a membership change (re-checks permissions);
+	 * resolves once the answers are applied, never rejects.
+	 */
+	recheckUser(userId: string): Promise<void>;
 	/**
 	 * Closes at once (4401) every open connection made with the given credential: one sign-in session, one API
 	 * token, or all of a user's. Call it right after the credential is deleted, so nothing more is read or written.

@@ -18,9 +18,9 @@ export interface ProjectAccess {
 	role: Role | null;
 }
 
-export function requireProject(c: Context<AppEnv>, projectId: string, action: Action): ProjectAccess {
+export async function requireProject(c: Context<AppEnv>, projectId: string, action: Action): Promise<ProjectAccess> {
 	const user = requireUser(c);
-	const role = roleIn(c.var.deps.db, projectId, user.id);
+	const role = await roleIn(c.var.deps.db, projectId, user.id);
 	const actor = { isAdmin: user.isAdmin, role };
 	if (!can(actor, 'project.read')) throw NotFound('No such project');
 	if (!can(actor, action)) throw Forbidden();

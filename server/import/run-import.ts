@@ -8,9 +8,10 @@ import { readFileSync } from 'node:fs';
 import type { AppDeps } from '../deps';
 import { tx } from '../db/client';
 import { auditImport, createItemWriter } from '../db/items';
-import { getMedia, readableMediaLookup, recordMedia } from '../db/media';
+import { readableMediaLookup, recordMedia } from '../db/media';
 import { Validation } from '../domain/errors';
 import { ImportBatch, jsonlRecord, MAX_LISTED_PROBLEMS, type BatchOptions } from '../domain/item-import';
+import { referencedMedia } from '../domain/media-refs';
 import type { ItemInput } from '#shared/items';
 import type { Db } from '../db/client';
 import { csvLayout, csvRowToItem, labelStudioToItem, type CsvLayout } from '../domain/item-import-formats';
@@ -19,7 +20,7 @@ import { readLines } from './line-reader';
 import { prepareArchive, type PreparedArchive } from './archive';
 import { spoolBody, type TempPath } from './spool';
 import { ZipError } from './zip-archive';
-import type { MediaPublication } from '../db/media-store';
+import { settleFailedPublication, type MediaPublication } from '../db/media-store';
 import { IMPORT_FORMATS, type ImportFormat, type ImportResult } from '#shared/imports';
 
 export { IMPORT_FORMATS };
@@ -79,28 +80,47 @@ export interface Importer {
 	isAdmin: boolean;
 }
 
-function batchOptions(db: Db, actor: Importer, archive: PreparedArchive | null): BatchOptions {
+interface MediaCheck {
+	options: BatchOptions;
+	/** Looks up the stored media a raw record references, so the batch's synchronous check can answer. */
+	prefetch(raw: unknown): Promise<void>;
+}
+
+function mediaCheck(db: Db, actor: Importer, archive: PreparedArchive | null): MediaCheck {
 	const readable = readableMediaLookup(db, actor);
-	return { resolveMedia: archive?.resolveMedia, mediaExists: (sha) => archive?.has(sha) === true || readable(sha) };
+	const known = new Map<string, boolean>();
+	return {
+		// A reference not prefetched (it was not in the raw record) counts as missing: the check fails closed.
+		options: {
+			resolveMedia: archive?.resolveMedia,
+			mediaExists: (sha) => archive?.has(sha) === true || !!known.get(sha)
+		},
+		async prefetch(raw) {
+			const payload = typeof raw === 'object' && raw !== null ? (raw as { payload?: unknown }).payload : undefined;
+			for (const sha of referencedMedia(payload))
+				if (!known.has(sha) && archive?.has(sha) !== true) known.set(sha, await readable(sha));
+		}
+	};
 }
 
 /** Validates every record (and inserts the good ones while all are good); throws Validation listing bad lines. */
-function checkRecords(
+async function checkRecords(
 	format: ImportFormat,
 	path: string,
-	options: BatchOptions,
-	insert: (item: ItemInput, n: number) => boolean
+	media: MediaCheck,
+	insert: (item: ItemInput, n: number) => Promise<boolean>
 ) {
-	const batch = new ImportBatch(options);
+	const batch = new ImportBatch(media.options);
 	let imported = 0;
 	for (const record of records(format, path)) {
 		if ('problem' in record) {
 			batch.fail(record.line, record.problem);
 			continue;
 		}
+		await media.prefetch(record.value);
 		const item = batch.add(record.line, record.value);
 		// After the first bad record nothing will be kept; keep validating to report every bad line.
-		if (item && batch.ok && insert(item, batch.accepted)) imported++;
+		if (item && batch.ok && (await insert(item, batch.accepted))) imported++;
 	}
 	batch.finish();
 	if (!batch.ok) {
@@ -117,20 +137,20 @@ function insertAll(
 	format: ImportFormat,
 	path: string,
 	archive: PreparedArchive | null
-): ImportResult {
-	return tx(deps.db, (t) => {
+): Promise<ImportResult> {
+	return tx(deps.db, async (t) => {
 		const writer = createItemWriter(t, projectId);
 		const now = Date.now();
-		const { batch, imported } = checkRecords(format, path, batchOptions(t, actor, archive), (item, n) =>
+		const { batch, imported } = await checkRecords(format, path, mediaCheck(t, actor, archive), (item, n) =>
 			writer.insert(item, now + n)
 		);
-		for (const m of archive?.referenced() ?? []) recordMedia(t, m.sha256, m.mime, m.size);
+		for (const m of archive?.referenced() ?? []) await recordMedia(t, m.sha256, m.mime, m.size);
 		const result = {
 			imported,
 			skipped: batch.accepted - imported + batch.repeats,
 			total: batch.accepted + batch.repeats
 		};
-		auditImport(t, projectId, actor.id, { format, ...result });
+		await auditImport(t, projectId, actor.id, { format, ...result });
 		return result;
 	});
 }
@@ -163,16 +183,22 @@ export async function importItems(
 		if (format === 'zip') {
 			archive = await prepare(deps, upload.path);
 			// A dry run first: the media store stays untouched unless every record is good.
-			checkRecords(format, archive.itemsPath, batchOptions(deps.db, actor, archive), () => false);
+			await checkRecords(format, archive.itemsPath, mediaCheck(deps.db, actor, archive), () => Promise.resolve(false));
 			publication = archive.publish();
 		}
 		if (format === 'csv') csv = await csvRecordFile(upload.path, deps.config.dataDir);
 		const path = archive?.itemsPath ?? csv?.path ?? upload.path;
-		const result = insertAll(deps, projectId, actor, format, path, archive);
+		const result = await insertAll(deps, projectId, actor, format, path, archive);
 		publication?.settle(() => true);
 		return result;
 	} catch (err) {
-		publication?.settle((sha) => getMedia(deps.db, sha) !== undefined);
+		if (publication) {
+			try {
+				await settleFailedPublication(deps.db, publication);
+			} catch (settleErr) {
+				deps.logger.error({ err: settleErr }, 'could not settle the media of a failed import');
+			}
+		}
 		throw err;
 	} finally {
 		archive?.remove();

@@ -1,10 +1,9 @@
-// Webhook delivery. An event becomes one delivery row per subscribed webhook, written synchronously where the
-// event is emitted (so it commits or rolls back with the emitter's transaction); attempts then run in the
-// background: POST the exact stored body with `X-Concord-Signature: sha256=<HMAC-SHA256(secret, body)>`, a 2xx
+// Webhook delivery. An event becomes one delivery row per subscribed webhook, written while the event is emitted
+// (the emitter awaits it, so the rows exist before its request answers); attempts then run in the background: POST the exact stored body with `X-Concord-Signature: sha256=<HMAC-SHA256(secret, body)>`, a 2xx
 // answer delivers it, anything else (status, network error, timeout, redirect, a private target: see
 // outbound.ts) retries after retryBaseMs × 2^n until maxAttempts, then the delivery is marked failed. Pending
-// deliveries resume after a restart. Nothing here ever throws into the emitter; failures are logged and recorded
-// in the delivery log.
+// deliveries resume after a restart. Once the database is closing, no attempt starts or records anything. Nothing
+// here ever throws into the emitter; failures are logged and recorded in the delivery log.
 import { createHmac } from 'node:crypto';
 import { postOnce } from './outbound';
 import type { AppDeps } from '../deps';
@@ -24,7 +23,7 @@ function signature(secret: string, body: string): string {
 	return 'sha256=' + createHmac('sha256', secret).update(body).digest('hex');
 }
 
-type Deps = Pick<AppDeps, 'db' | 'sqlite' | 'config' | 'logger'>;
+type Deps = Pick<AppDeps, 'db' | 'database' | 'config' | 'logger'>;
 
 export class WebhookDispatcher {
 	#timers = new Set<NodeJS.Timeout>();
@@ -33,20 +32,21 @@ export class WebhookDispatcher {
 	constructor(private readonly deps: Deps) {}
 
 	/** Records one delivery per webhook subscribed to the event, and schedules the first attempts. */
-	enqueue(event: WebhookEvent, projectId: string, data: Record<string, unknown>): void {
+	async enqueue(event: WebhookEvent, projectId: string, data: Record<string, unknown>): Promise<void> {
 		const now = Date.now();
-		for (const hook of subscribedWebhooks(this.deps.db, projectId, event)) {
+		for (const hook of await subscribedWebhooks(this.deps.db, projectId, event)) {
 			const id = newId();
 			const body: WebhookBody = { id, event, projectId, occurredAt: new Date(now).toISOString(), data };
-			enqueueDelivery(this.deps.db, { id, webhookId: hook.id, event, body: JSON.stringify(body), now });
+			await enqueueDelivery(this.deps.db, { id, webhookId: hook.id, event, body: JSON.stringify(body), now });
 			this.#schedule(id, 0);
 		}
 	}
 
 	/** Picks up deliveries left pending by a previous run. */
-	resume(): void {
+	async resume(): Promise<void> {
 		const now = Date.now();
-		for (const d of pendingDeliveries(this.deps.db)) this.#schedule(d.id, Math.max(0, (d.nextAttemptAt ?? now) - now));
+		for (const d of await pendingDeliveries(this.deps.db))
+			this.#schedule(d.id, Math.max(0, (d.nextAttemptAt ?? now) - now));
 	}
 
 	stop(): void {
@@ -64,17 +64,18 @@ export class WebhookDispatcher {
 	}
 
 	async #attempt(id: string): Promise<void> {
-		if (!this.deps.sqlite.open || this.#inFlight.has(id)) return;
-		const delivery = getDelivery(this.deps.db, id);
-		const hook = delivery && getWebhook(this.deps.db, delivery.webhookId);
-		if (!delivery || !hook || delivery.state !== 'pending') return;
+		if (this.deps.database.closed || this.#inFlight.has(id)) return;
 		this.#inFlight.add(id);
 		try {
+			const delivery = await getDelivery(this.deps.db, id);
+			const hook = delivery && (await getWebhook(this.deps.db, delivery.webhookId));
+			if (!delivery || !hook || delivery.state !== 'pending') return;
 			const { status, error } = await this.#post(hook.url, hook.secret, delivery);
-			if (!this.deps.sqlite.open) return;
-			this.#record(delivery, status, error);
+			if (this.deps.database.closed) return;
+			await this.#record(delivery, status, error);
 		} catch (err) {
-			if (this.deps.sqlite.open) this.deps.logger.error({ err, deliveryId: id }, 'webhook delivery bookkeeping failed');
+			if (!this.deps.database.closed)
+				this.deps.logger.error({ err, deliveryId: id }, 'webhook delivery bookkeeping failed');
 		} finally {
 			this.#inFlight.delete(id);
 		}
@@ -104,12 +105,12 @@ export class WebhookDispatcher {
 		}
 	}
 
-	#record(d: DeliveryRow, status: number | null, error: string | null): void {
+	async #record(d: DeliveryRow, status: number | null, error: string | null): Promise<void> {
 		const { maxAttempts, retryBaseMs } = this.deps.config.webhooks;
 		const attempts = d.attempts + 1;
 		const now = Date.now();
 		if (error === null) {
-			recordAttempt(this.deps.db, d.id, {
+			await recordAttempt(this.deps.db, d.id, {
 				state: 'delivered',
 				attempts,
 				lastStatus: status,
@@ -121,7 +122,7 @@ export class WebhookDispatcher {
 		}
 		const retry = attempts < maxAttempts;
 		const delay = retryBaseMs * 2 ** (attempts - 1);
-		recordAttempt(this.deps.db, d.id, {
+		await recordAttempt(this.deps.db, d.id, {
 			state: retry ? 'pending' : 'failed',
 			attempts,
 			lastStatus: status,

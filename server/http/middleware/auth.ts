@@ -11,14 +11,14 @@ export const resolveCaller: MiddlewareHandler<AppEnv> = async (c, next) => {
 	const { db } = c.var.deps;
 	const token = bearerFrom(c.req.header('authorization'));
 	if (token) {
-		const found = tokenFor(db, token);
+		const found = await tokenFor(db, token);
 		if (!found) return errorResponse(c, 'unauthenticated', 'The API token is not valid (unknown, revoked or expired)');
 		c.set('user', found.user);
 		c.set('authVia', 'token');
 		c.set('credential', { userId: found.user.id, tokenId: found.tokenId });
 	} else {
 		const secret = getCookie(c, SESSION_COOKIE);
-		const found = secret ? sessionFor(db, secret) : undefined;
+		const found = secret ? await sessionFor(db, secret) : undefined;
 		c.set('user', found?.user ?? null);
 		c.set('authVia', found ? 'cookie' : null);
 		c.set('credential', found ? { userId: found.user.id, sessionId: found.sessionId } : null);

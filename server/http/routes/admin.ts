@@ -24,9 +24,10 @@ function requireAdmin(c: Parameters<typeof requireUser>[0]) {
 	return user;
 }
 
-app.get('/admin/users', doc('admin', 'All user accounts', 'admin'), (c) => {
+app.get('/admin/users', doc('admin', 'All user accounts', 'admin'), async (c) => {
 	requireAdmin(c);
-	return c.json({ users: c.var.deps.db.select().from(users).orderBy(asc(users.email)).all().map(toUser) });
+	const rows = await c.var.deps.db.select().from(users).orderBy(asc(users.email));
+	return c.json({ users: rows.map(toUser) });
 });
 
 app.post(
@@ -48,7 +49,7 @@ app.post(
 		assertPasswordAllowed(input.password, input, commonPasswords(), 'password');
 		const passwordHash = await hashPassword(input.password);
 		const { db } = c.var.deps;
-		if (findUserByEmail(db, input.email)) throw Conflict('A user with this email already exists');
+		if (await findUserByEmail(db, input.email)) throw Conflict('A user with this email already exists');
 		const row = {
 			id: newId(),
 			email: input.email,
@@ -58,9 +59,15 @@ app.post(
 			locale: null,
 			createdAt: Date.now()
 		};
-		tx(db, (t) => {
-			t.insert(users).values(row).run();
-			audit(t, {
+		await tx(db, async (t) => {
+			// The email is unique: of two requests creating the same account at once, the second gets the 409 too.
+			const inserted = await t
+				.insert(users)
+				.values(row)
+				.onConflictDoNothing({ target: users.email })
+				.returning({ id: users.id });
+			if (inserted.length === 0) throw Conflict('A user with this email already exists');
+			await audit(t, {
 				actorId: admin.id,
 				projectId: null,
 				action: 'user.create',

@@ -64,22 +64,22 @@ interface Scope {
 }
 
 /** Role check, filter validation that needs the project (dimension key, date order), and the rows in scope. */
-function openScope(c: Ctx, q: FilterQuery): Scope {
+async function openScope(c: Ctx, q: FilterQuery): Promise<Scope> {
 	const pid = c.req.param('pid')!;
-	requireProject(c, pid, 'agreement.read');
+	await requireProject(c, pid, 'agreement.read');
 	const from = q.from === undefined ? null : dateParamToMs(q.from, false);
 	const to = q.to === undefined ? null : dateParamToMs(q.to, true);
 	if (from !== null && to !== null && from >= to)
 		throw Validation('The date range is empty', [{ path: 'to', message: 'must be after from' }]);
 	const { db } = c.var.deps;
-	const projectRubrics = latestRubrics(db, pid);
-	const rows = submittedEvaluations(db, pid, {
+	const projectRubrics = await latestRubrics(db, pid);
+	const rows = await submittedEvaluations(db, pid, {
 		from: from ?? undefined,
 		to: to ?? undefined,
 		modality: q.modality,
 		language: q.language
 	});
-	const rubrics = rubricsOf(db, rows);
+	const rubrics = await rubricsOf(db, rows);
 	if (q.dimension && !dimensionPlans([...projectRubrics, ...rubrics]).some((p) => p.key === q.dimension)) {
 		throw Validation(`No scored dimension "${q.dimension}" in this project's rubrics`, [
 			{ path: 'dimension', message: 'unknown dimension' }
@@ -95,7 +95,7 @@ function openScope(c: Ctx, q: FilterQuery): Scope {
 	return { pid, filters, rows, rubrics, projectRubrics };
 }
 
-function people(c: Ctx, rows: readonly ScoredEvaluation[]) {
+function people(c: Ctx, rows: readonly ScoredEvaluation[]): ReturnType<typeof evaluatorsOf> {
 	return evaluatorsOf(
 		c.var.deps.db,
 		rows.map((r) => r.evaluatorId)
@@ -109,14 +109,14 @@ function csv(c: Ctx, name: string, body: string) {
 	});
 }
 
-function filterOptions(c: Ctx, s: Scope): FilterOptions {
+async function filterOptions(c: Ctx, s: Scope): Promise<FilterOptions> {
 	const dimensions = dimensionPlans(s.projectRubrics).map(({ key, label, scale, level }) => ({
 		key,
 		label,
 		scale,
 		level
 	}));
-	return { dimensions, ...scopeOptions(c.var.deps.db, s.pid) };
+	return { dimensions, ...(await scopeOptions(c.var.deps.db, s.pid)) };
 }
 
 const app = new Hono<AppEnv>();
@@ -128,24 +128,24 @@ app.get(
 		produces: FIGURES
 	}),
 	validate('query', agreementQuerySchema),
-	(c) => {
+	async (c) => {
 		const q = c.req.valid('query');
-		const s = openScope(c, q);
+		const s = await openScope(c, q);
 		const byEvaluator =
 			q.by === 'evaluator'
 				? {
-						gold: goldScoresOf(
+						gold: await goldScoresOf(
 							c.var.deps.db,
 							s.rows.map((r) => r.itemId)
 						),
-						people: people(c, s.rows)
+						people: await people(c, s.rows)
 					}
 				: undefined;
 		const report = agreementReport({
 			rows: s.rows,
 			rubrics: s.rubrics,
 			filters: s.filters,
-			options: filterOptions(c, s),
+			options: await filterOptions(c, s),
 			byEvaluator
 		});
 		if (q.format === 'csv')
@@ -160,20 +160,19 @@ app.get(
 	'/projects/:pid/agreement/items',
 	doc('agreement', 'The most-disagreed items', 'lead, manager', { produces: FIGURES }),
 	validate('query', disagreementQuerySchema),
-	(c) => {
+	async (c) => {
 		const q = c.req.valid('query');
-		const s = openScope(c, q);
+		const s = await openScope(c, q);
 		const { db } = c.var.deps;
 		// Items everyone agreed on are not "disagreed": the list holds only items with some disagreement.
-		const ranked = rankDisagreedItems(ratingSet(s.rows, s.rubrics, s.filters.dimension), people(c, s.rows)).filter(
-			(r) => r.disagreement > 0
-		);
+		const ratings = ratingSet(s.rows, s.rubrics, s.filters.dimension);
+		const ranked = rankDisagreedItems(ratings, await people(c, s.rows)).filter((r) => r.disagreement > 0);
 		const top = ranked.slice(0, q.limit);
-		const facts = itemFactsOf(
+		const facts = await itemFactsOf(
 			db,
 			top.map((r) => r.itemId)
 		);
-		const escalations = latestEscalationsOf(
+		const escalations = await latestEscalationsOf(
 			db,
 			top.map((r) => r.itemId)
 		);
@@ -197,10 +196,11 @@ app.get(
 	'/projects/:pid/agreement/matrix',
 	doc('agreement', 'Evaluator × evaluator agreement for one dimension', 'lead, manager', { produces: FIGURES }),
 	validate('query', agreementFilterSchema),
-	(c) => {
+	async (c) => {
 		const q = c.req.valid('query');
-		const s = openScope(c, q);
-		const matrix = agreementMatrix(ratingSet(s.rows, s.rubrics, s.filters.dimension), s.filters, people(c, s.rows));
+		const s = await openScope(c, q);
+		const ratings = ratingSet(s.rows, s.rubrics, s.filters.dimension);
+		const matrix = agreementMatrix(ratings, s.filters, await people(c, s.rows));
 		return q.format === 'csv' ? csv(c, `agreement-matrix-${s.pid}`, matrixCsv(matrix)) : c.json(matrix);
 	}
 );
@@ -209,9 +209,9 @@ app.get(
 	'/projects/:pid/agreement/timeline',
 	doc('agreement', 'Agreement per day or week', 'lead, manager', { produces: FIGURES }),
 	validate('query', timelineQuerySchema),
-	(c) => {
+	async (c) => {
 		const q = c.req.valid('query');
-		const s = openScope(c, q);
+		const s = await openScope(c, q);
 		// A point needs several completed items to say anything: daily points only when items complete that fast.
 		const density = { events: new Set(s.rows.map((r) => r.itemId)).size, minPerDay: 5 };
 		const bucket = chooseBucket(q.bucket, s.rows[0]?.submittedAt ?? null, s.rows.at(-1)?.submittedAt ?? null, density);
@@ -224,16 +224,16 @@ app.get(
 	'/projects/:pid/throughput',
 	doc('agreement', 'Evaluations per day or week, time per item, turnaround', 'lead, manager', { produces: FIGURES }),
 	validate('query', timelineQuerySchema),
-	(c) => {
+	async (c) => {
 		const q = c.req.valid('query');
-		const s = openScope(c, q);
+		const s = await openScope(c, q);
 		const bucket = chooseBucket(q.bucket, s.rows[0]?.submittedAt ?? null, s.rows.at(-1)?.submittedAt ?? null);
 		const report = throughputReport({
 			rows: s.rows,
 			filters: s.filters,
 			bucket,
-			people: people(c, s.rows),
-			overlap: projectOverlap(c.var.deps.db, s.pid)
+			people: await people(c, s.rows),
+			overlap: await projectOverlap(c.var.deps.db, s.pid)
 		});
 		return q.format === 'csv' ? csv(c, `throughput-${s.pid}`, throughputCsv(report)) : c.json(report);
 	}

@@ -36,7 +36,7 @@ export function authRoutes() {
 			if (perAddress.blocked(address) || perEmailAndAddress.blocked(pair)) {
 				throw new AppError('rate_limited', 'Too many failed sign-in attempts; wait a few minutes and try again');
 			}
-			const row = findUserByEmail(c.var.deps.db, email);
+			const row = await findUserByEmail(c.var.deps.db, email);
 			const ok = await verifyPassword(password, row?.passwordHash ?? DUMMY_HASH);
 			if (!row || !ok) {
 				perAddress.fail(address);
@@ -45,7 +45,7 @@ export function authRoutes() {
 			}
 			perEmailAndAddress.reset(pair);
 			const { config, db } = c.var.deps;
-			const secret = createSession(db, row.id, config.sessionTtlMs);
+			const secret = await createSession(db, row.id, config.sessionTtlMs);
 			setCookie(c, SESSION_COOKIE, secret, {
 				httpOnly: true,
 				sameSite: 'Lax',
@@ -53,13 +53,13 @@ export function authRoutes() {
 				secure: isHttps(c),
 				maxAge: Math.floor(config.sessionTtlMs / 1000)
 			});
-			return c.json({ user: toUser(row), memberships: membershipsOf(db, row.id) });
+			return c.json({ user: toUser(row), memberships: await membershipsOf(db, row.id) });
 		}
 	);
 
-	app.post('/logout', doc('auth', 'Sign out (ends the session of the cookie)', 'signed in'), (c) => {
+	app.post('/logout', doc('auth', 'Sign out (ends the session of the cookie)', 'signed in'), async (c) => {
 		const secret = getCookie(c, SESSION_COOKIE);
-		const sessionId = secret ? deleteSession(c.var.deps.db, secret) : null;
+		const sessionId = secret ? await deleteSession(c.var.deps.db, secret) : null;
 		if (sessionId) c.var.deps.rooms.disconnect({ sessionId });
 		deleteCookie(c, SESSION_COOKIE, { path: '/' });
 		return c.json({ ok: true });

@@ -66,10 +66,10 @@ interface Opened {
 }
 
 /** Loads a session the caller may open: its participants, and whoever may read every session (leads, managers). */
-function open(c: Ctx, id: string): Opened {
-	const f = loadSession(c.var.deps.db, id);
+async function open(c: Ctx, id: string): Promise<Opened> {
+	const f = await loadSession(c.var.deps.db, id);
 	if (!f) throw NotFound('No such calibration session');
-	const access = requireProject(c, f.row.projectId, 'project.read');
+	const access = await requireProject(c, f.row.projectId, 'project.read');
 	const isParticipant = f.participants.some((p) => p.id === access.user.id);
 	if (!isParticipant && !allowed(access, 'calibration.readAll'))
 		throw Forbidden('Only the participants, leads and managers can open this session');
@@ -91,26 +91,25 @@ function viewFor(o: Opened) {
 
 /** Re-reads the session after a change, mirrors its public state into the room, and answers with the caller's view. */
 async function respond(c: Ctx, id: string, status: 200 | 201 = 200) {
-	const o = open(c, id);
+	const o = await open(c, id);
 	await mirrorCalibration(c.var.deps.rooms, c.var.deps.logger, publicState(o.f));
 	return c.json(viewFor(o), status);
 }
 
-function requireDecider(c: Ctx, id: string) {
-	const row = getCalibration(c.var.deps.db, id);
+async function requireDecider(c: Ctx, id: string) {
+	const row = await getCalibration(c.var.deps.db, id);
 	if (!row) throw NotFound('No such calibration session');
-	return { row, access: requireProject(c, row.projectId, 'calibration.decide') };
+	return { row, access: await requireProject(c, row.projectId, 'calibration.decide') };
 }
 
 app.get(
 	'/projects/:pid/calibrations',
 	doc('calibrations', 'Calibration sessions (evaluators: the ones they take part in)', 'member'),
-	(c) => {
+	async (c) => {
 		const pid = c.req.param('pid');
-		const access = requireProject(c, pid, 'project.read');
-		return c.json({
-			calibrations: calibrationSummaries(c.var.deps.db, pid, access.user.id, allowed(access, 'calibration.readAll'))
-		});
+		const access = await requireProject(c, pid, 'project.read');
+		const all = allowed(access, 'calibration.readAll');
+		return c.json({ calibrations: await calibrationSummaries(c.var.deps.db, pid, access.user.id, all) });
 	}
 );
 
@@ -118,15 +117,15 @@ app.get(
 	'/projects/:pid/calibration-candidates',
 	doc('calibrations', 'Items worth calibrating on, with their disagreement', 'lead'),
 	validate('query', candidatesQuerySchema),
-	(c) => {
+	async (c) => {
 		const pid = c.req.param('pid');
-		requireProject(c, pid, 'calibration.create');
+		await requireProject(c, pid, 'calibration.create');
 		const q = c.req.valid('query');
 		const { db } = c.var.deps;
-		const rubric = q.rubricId ? getRubric(db, q.rubricId) : latestRubrics(db, pid)[0];
+		const rubric = q.rubricId ? await getRubric(db, q.rubricId) : (await latestRubrics(db, pid))[0];
 		if (!rubric || rubric.projectId !== pid)
 			throw Validation('Unknown rubric', [{ path: 'rubricId', message: 'is not a rubric of this project' }]);
-		return c.json({ rubricId: rubric.id, ...calibrationCandidates(db, pid, rubric, q) });
+		return c.json({ rubricId: rubric.id, ...(await calibrationCandidates(db, pid, rubric, q)) });
 	}
 );
 
@@ -136,25 +135,26 @@ app.post(
 	validate('json', createCalibrationSchema),
 	async (c) => {
 		const pid = c.req.param('pid');
-		const { user } = requireProject(c, pid, 'calibration.create');
+		const { user } = await requireProject(c, pid, 'calibration.create');
 		const input = c.req.valid('json');
 		const { db } = c.var.deps;
-		const rubric = getRubric(db, input.rubricId);
+		const rubric = await getRubric(db, input.rubricId);
 		if (!rubric || rubric.projectId !== pid)
 			throw Validation('Unknown rubric', [{ path: 'rubricId', message: 'is not a rubric of this project' }]);
-		const problems = input.itemIds.flatMap((id, i) => {
-			const item = getItemRow(db, id);
+		const items = await Promise.all(input.itemIds.map((id) => getItemRow(db, id)));
+		const problems = items.flatMap((item, i) => {
 			if (!item || item.projectId !== pid) return [{ path: `itemIds.${i}`, message: 'is not an item of this project' }];
 			return dimensionsFor(rubric, item.modality).length
 				? []
 				: [{ path: `itemIds.${i}`, message: `the rubric has no dimensions for ${item.modality} items` }];
 		});
 		if (problems.length) throw Validation('Some items cannot be calibrated with this rubric', problems);
-		assertParticipants(input.participantIds, new Map(input.participantIds.map((id) => [id, roleIn(db, pid, id)])));
-		const row = tx(db, (t) => {
-			const created = createCalibration(t, { ...input, projectId: pid, createdBy: user.id });
+		const roles = await Promise.all(input.participantIds.map(async (id) => [id, await roleIn(db, pid, id)] as const));
+		assertParticipants(input.participantIds, new Map(roles));
+		const row = await tx(db, async (t) => {
+			const created = await createCalibration(t, { ...input, projectId: pid, createdBy: user.id });
 			const invited = input.participantIds.filter((id) => id !== user.id);
-			notify(t, invited, {
+			await notify(t, invited, {
 				projectId: pid,
 				kind: 'calibration.invited',
 				data: {
@@ -173,7 +173,7 @@ app.post(
 app.get(
 	'/calibrations/:id',
 	doc('calibrations', 'A session; others’ scores only after reveal', 'participant, lead, manager'),
-	(c) => c.json(viewFor(open(c, c.req.param('id'))))
+	async (c) => c.json(viewFor(await open(c, c.req.param('id'))))
 );
 
 app.post(
@@ -183,41 +183,42 @@ app.post(
 	async (c) => {
 		const id = c.req.param('id');
 		const itemId = c.req.param('itemId');
-		const o = open(c, id);
+		const o = await open(c, id);
 		const input = c.req.valid('json');
 		const item = o.f.itemRows.find((i) => i.id === itemId);
 		const userId = o.access.user.id;
-		const score = tx(c.var.deps.db, (t) => {
+		const score = await tx(c.var.deps.db, async (t) => {
 			// Re-read inside the transaction: a reveal committed a moment ago must refuse this sheet.
-			const row = getCalibration(t, id)!;
+			const row = (await getCalibration(t, id))!;
 			assertMayScore({
 				phase: row.phase,
 				round: row.round,
 				isParticipant: o.isParticipant && o.access.role !== 'manager',
-				itemActiveRound: sessionItemRow(t, id, itemId)?.activeRound ?? null
+				itemActiveRound: (await sessionItemRow(t, id, itemId))?.activeRound ?? null
 			});
 			if (item) assertScoresFit(o.f.rubric, item.modality, input.scores, 'submitted');
 			return saveSheet(t, { calibrationId: id, projectId: row.projectId, itemId, userId, round: row.round, input });
 		});
-		await mirrorCalibration(c.var.deps.rooms, c.var.deps.logger, publicState(loadSession(c.var.deps.db, id)!));
+		const after = (await loadSession(c.var.deps.db, id))!;
+		await mirrorCalibration(c.var.deps.rooms, c.var.deps.logger, publicState(after));
 		return c.json({ score }, 201);
 	}
 );
 
 app.post('/calibrations/:id/reveal', doc('calibrations', 'Reveal the scores', 'lead'), async (c) => {
 	const id = c.req.param('id');
-	const { access } = requireDecider(c, id);
-	tx(c.var.deps.db, (t) => {
-		const row = getCalibration(t, id)!;
+	const { access } = await requireDecider(c, id);
+	await tx(c.var.deps.db, async (t) => {
+		const row = (await getCalibration(t, id))!;
 		assertTransition(row.phase, 'reveal');
-		const moved = changePhase(t, id, {
+		const moved = await changePhase(t, id, {
 			from: ['scoring'],
 			to: 'revealed',
 			actorId: access.user.id,
 			action: 'calibration.reveal'
 		});
 		if (!moved) throw Conflict('Someone else changed this session first; reload it');
-		markRoundRevealed(t, id, row.round, Date.now());
+		await markRoundRevealed(t, id, row.round, Date.now());
 	});
 	return respond(c, id);
 });
@@ -228,17 +229,17 @@ app.post(
 	validate('json', roundInputSchema),
 	async (c) => {
 		const id = c.req.param('id');
-		const { access } = requireDecider(c, id);
+		const { access } = await requireDecider(c, id);
 		const { itemIds } = c.req.valid('json');
-		tx(c.var.deps.db, (t) => {
-			const row = getCalibration(t, id)!;
+		await tx(c.var.deps.db, async (t) => {
+			const row = (await getCalibration(t, id))!;
 			assertTransition(row.phase, 'round');
 			const chosen = itemsForNewRound(
 				itemIds,
-				sessionItemRows(t, id).map((s) => s.itemId)
+				(await sessionItemRows(t, id)).map((s) => s.itemId)
 			);
 			const next = row.round + 1;
-			const moved = changePhase(t, id, {
+			const moved = await changePhase(t, id, {
 				from: ['revealed'],
 				to: 'scoring',
 				set: { round: next },
@@ -247,7 +248,7 @@ app.post(
 				data: { itemIds: chosen }
 			});
 			if (!moved) throw Conflict('Someone else changed this session first; reload it');
-			openRound(t, id, next, chosen, Date.now());
+			await openRound(t, id, next, chosen, Date.now());
 		});
 		return respond(c, id);
 	}
@@ -255,14 +256,14 @@ app.post(
 
 app.post('/calibrations/:id/close', doc('calibrations', 'Close the session', 'lead'), async (c) => {
 	const id = c.req.param('id');
-	const { access } = requireDecider(c, id);
+	const { access } = await requireDecider(c, id);
 	const now = Date.now();
-	const row = tx(c.var.deps.db, (t) => {
-		const current = getCalibration(t, id)!;
+	const row = await tx(c.var.deps.db, async (t) => {
+		const current = (await getCalibration(t, id))!;
 		assertTransition(current.phase, 'close');
 		// Closing opens everything: a round still being scored counts as revealed now.
-		if (current.phase === 'scoring') markRoundRevealed(t, id, current.round, now);
-		const moved = changePhase(t, id, {
+		if (current.phase === 'scoring') await markRoundRevealed(t, id, current.round, now);
+		const moved = await changePhase(t, id, {
 			from: ['scoring', 'revealed'],
 			to: 'closed',
 			set: { closedAt: now },
@@ -272,7 +273,7 @@ app.post('/calibrations/:id/close', doc('calibrations', 'Close the session', 'le
 		if (!moved) throw Conflict('Someone else changed this session first; reload it');
 		return moved;
 	});
-	c.var.deps.events.emit('calibration.closed', {
+	await c.var.deps.events.emit('calibration.closed', {
 		projectId: row.projectId,
 		calibrationId: id,
 		closedBy: access.user.id
@@ -287,16 +288,17 @@ app.post(
 	async (c) => {
 		const id = c.req.param('id');
 		const itemId = c.req.param('itemId');
-		const { row, access } = requireDecider(c, id);
+		const { row, access } = await requireDecider(c, id);
 		const { db } = c.var.deps;
-		const rubric = getRubric(db, row.rubricId)!;
-		const item = getItemRow(db, itemId);
+		const rubric = (await getRubric(db, row.rubricId))!;
+		const item = await getItemRow(db, itemId);
 		const input = c.req.valid('json');
-		tx(db, (t) => {
-			const current = getCalibration(t, id)!;
-			assertMayDecideConsensus(current.phase, current.round, sessionItemRow(t, id, itemId)?.activeRound ?? null);
+		await tx(db, async (t) => {
+			const current = (await getCalibration(t, id))!;
+			const itemActiveRound = (await sessionItemRow(t, id, itemId))?.activeRound ?? null;
+			assertMayDecideConsensus(current.phase, current.round, itemActiveRound);
 			assertScoresFit(rubric, item!.modality, input.scores, 'submitted');
-			saveConsensus(t, {
+			await saveConsensus(t, {
 				calibrationId: id,
 				projectId: current.projectId,
 				itemId,
@@ -313,11 +315,11 @@ app.post(
 app.get(
 	'/calibrations/:id/report',
 	doc('calibrations', 'Agreement per round and deviation per participant', 'lead, manager', { produces: REPORT_MEDIA }),
-	(c) => {
+	async (c) => {
 		const id = c.req.param('id');
-		const f = loadSession(c.var.deps.db, id);
+		const f = await loadSession(c.var.deps.db, id);
 		if (!f) throw NotFound('No such calibration session');
-		requireProject(c, f.row.projectId, 'calibration.readAll');
+		await requireProject(c, f.row.projectId, 'calibration.readAll');
 		const { open: sheets } = visibleSheets(f.sheets, f.rounds, f.row.phase, '', f.row.round);
 		const pub = publicState(f);
 		const report = buildReport({

@@ -1,6 +1,6 @@
 // Escalations: open one on an item, read them (queue, mine, per item, detail), and move them through
 // open → in_review → resolved | dismissed (and reopen). Each transition is role-checked, checked against the
-// state machine by a conditional UPDATE written with its audit row in one immediate transaction, then
+// state machine by a conditional UPDATE written with its audit row in one transaction, then
 // mirrored into the item's room. A verdict becomes the item's gold and notifies the evaluators involved.
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../env';
@@ -41,60 +41,61 @@ import { escalationInputSchema, queueQuerySchema, transitionNoteSchema, verdictI
 type Ctx = Context<AppEnv>;
 const app = new Hono<AppEnv>();
 
-function loadItem(c: Ctx, id: string) {
-	const item = getItemRow(c.var.deps.db, id);
+async function loadItem(c: Ctx, id: string) {
+	const item = await getItemRow(c.var.deps.db, id);
 	if (!item) throw NotFound('No such item');
 	return item;
 }
 
-function loadEscalation(c: Ctx, id: string): EscalationRow {
-	const row = getEscalation(c.var.deps.db, id);
+async function loadEscalation(c: Ctx, id: string): Promise<EscalationRow> {
+	const row = await getEscalation(c.var.deps.db, id);
 	if (!row) throw NotFound('No such escalation');
 	return row;
 }
 
-function involved(db: Db, userId: string, e: Pick<EscalationRow, 'openedBy' | 'itemId'>): boolean {
+async function involved(db: Db, userId: string, e: Pick<EscalationRow, 'openedBy' | 'itemId'>): Promise<boolean> {
 	return isInvolved(
 		userId,
 		e.openedBy,
-		submittedEvaluators(db, e.itemId).map((u) => u.id)
+		(await submittedEvaluators(db, e.itemId)).map((u) => u.id)
 	);
 }
 
 /** Writes the view back into the room and answers with it. */
 async function respond(c: Ctx, id: string, status: 200 | 201 = 200) {
-	const view = getEscalationView(c.var.deps.db, id)!;
+	const view = (await getEscalationView(c.var.deps.db, id))!;
 	await mirrorEscalation(c.var.deps.rooms, c.var.deps.logger, view);
 	return c.json({ escalation: view }, status);
 }
 
 /**
- * Runs one transition: role check, then in one immediate transaction the conditional update with its audit row and
- * `after`. The conditional update is the only decision (of racing callers, in this process or another, exactly
- * one changes the row); a refusal is explained by the state read in the same transaction, which BEGIN IMMEDIATE
- * makes current (a deferred one could read a stale state and then fail with SQLITE_BUSY instead of a 409).
+ * Runs one transition: role check, then in one transaction the conditional update with its audit row and `after`.
+ * The conditional update is the only decision (of racing callers, in this process or another node, exactly one
+ * changes the row). A refusal is explained by the state read again after the update failed: on SQLite the
+ * immediate transaction already makes the first read current; on PostgreSQL (read committed) the first read may
+ * predate the winner's commit, but a statement after the failed update sees it.
  */
-function transition(
+async function transition(
 	c: Ctx,
 	id: string,
 	name: Transition,
 	change: (row: EscalationRow, access: ProjectAccess) => Omit<TransitionChange, 'to' | 'action' | 'actorId'>,
-	after?: (t: Db, updated: EscalationRow, actorId: string) => void
-) {
+	after?: (t: Db, updated: EscalationRow, actorId: string) => Promise<void>
+): Promise<EscalationRow> {
 	const { db } = c.var.deps;
-	const existing = loadEscalation(c, id);
-	const access = requireProject(c, existing.projectId, 'escalation.decide');
+	const existing = await loadEscalation(c, id);
+	const access = await requireProject(c, existing.projectId, 'escalation.decide');
 	const { from, to } = TRANSITIONS[name];
-	return tx(db, (t) => {
-		const row = getEscalation(t, id)!;
-		const updated = transitionEscalation(t, id, from, {
+	return tx(db, async (t) => {
+		const row = (await getEscalation(t, id))!;
+		const updated = await transitionEscalation(t, id, from, {
 			...change(row, access),
 			to,
 			action: `escalation.${name}`,
 			actorId: access.user.id
 		});
-		if (!updated) throw transitionConflict(row.state, name);
-		after?.(t, updated, access.user.id);
+		if (!updated) throw transitionConflict((await getEscalation(t, id))!.state, name);
+		await after?.(t, updated, access.user.id);
 		return updated;
 	});
 }
@@ -104,18 +105,18 @@ app.post(
 	doc('escalations', 'Open an escalation', 'evaluator, lead', { status: 201 }),
 	validate('json', escalationInputSchema),
 	async (c) => {
-		const item = loadItem(c, c.req.param('id'));
-		const { user } = requireProject(c, item.projectId, 'escalation.create');
+		const item = await loadItem(c, c.req.param('id'));
+		const { user } = await requireProject(c, item.projectId, 'escalation.create');
 		const { reason, note } = c.req.valid('json');
-		const row = tx(c.var.deps.db, (t) => {
-			const mineActive = escalationViewsForItem(t, item.id).find(
+		const row = await tx(c.var.deps.db, async (t) => {
+			const mineActive = (await escalationViewsForItem(t, item.id)).find(
 				(e) => e.openedBy?.id === user.id && ACTIVE_STATES.includes(e.state)
 			);
 			if (mineActive)
 				throw Conflict('You already have an open escalation on this item', { escalationId: mineActive.id });
 			return openManualEscalation(t, item, user, reason, note);
 		});
-		c.var.deps.events.emit('escalation.opened', {
+		await c.var.deps.events.emit('escalation.opened', {
 			projectId: row.projectId,
 			escalationId: row.id,
 			itemId: row.itemId,
@@ -130,13 +131,13 @@ app.post(
 app.get(
 	'/items/:id/escalations',
 	doc('escalations', 'Escalations of an item (evaluators: those they are involved in)', 'member'),
-	(c) => {
-		const item = loadItem(c, c.req.param('id'));
-		const access = requireProject(c, item.projectId, 'item.read');
+	async (c) => {
+		const item = await loadItem(c, c.req.param('id'));
+		const access = await requireProject(c, item.projectId, 'item.read');
 		const { db } = c.var.deps;
-		let list = escalationViewsForItem(db, item.id);
+		let list = await escalationViewsForItem(db, item.id);
 		if (!allowed(access, 'escalation.readQueue')) {
-			const evaluatorIds = submittedEvaluators(db, item.id).map((u) => u.id);
+			const evaluatorIds = (await submittedEvaluators(db, item.id)).map((u) => u.id);
 			list = list.filter((e) => isInvolved(access.user.id, e.openedBy?.id ?? null, evaluatorIds));
 		}
 		return c.json({ escalations: list });
@@ -146,16 +147,17 @@ app.get(
 app.get(
 	'/escalations/:id',
 	doc('escalations', 'One escalation with its case', 'lead, manager, evaluators involved'),
-	(c) => {
-		const row = loadEscalation(c, c.req.param('id'));
-		const access = requireProject(c, row.projectId, 'project.read');
+	async (c) => {
+		const row = await loadEscalation(c, c.req.param('id'));
+		const access = await requireProject(c, row.projectId, 'project.read');
 		const { db, rooms } = c.var.deps;
 		const lead = allowed(access, 'escalation.readQueue');
-		const isInvolvedEvaluator = !lead && access.role === 'evaluator' && involved(db, access.user.id, row);
+		const isInvolvedEvaluator = !lead && access.role === 'evaluator' && (await involved(db, access.user.id, row));
 		if (!lead && !isInvolvedEvaluator)
 			throw Forbidden('Only leads, managers and the evaluators involved can open this escalation');
-		const blind = !seesOthersWork({ role: access.role, submitted: hasSubmitted(db, row.itemId, access.user.id) });
-		const detail = escalationDetail(db, getEscalationView(db, row.id)!, {
+		const submitted = await hasSubmitted(db, row.itemId, access.user.id);
+		const blind = !seesOthersWork({ role: access.role, submitted });
+		const detail = await escalationDetail(db, (await getEscalationView(db, row.id))!, {
 			withGold: allowed(access, 'item.readGold'),
 			blind,
 			can: { decide: allowed(access, 'escalation.decide'), discuss: access.role !== 'manager' && !blind }
@@ -163,7 +165,7 @@ app.get(
 		// A blind evaluator stays out of the item's room (it holds everyone's score proposals): she reads its
 		// discussion here instead.
 		if (!blind) return c.json(detail);
-		return c.json({ ...detail, discussion: rooms.read(roomName('item', row.itemId), readDiscussion) });
+		return c.json({ ...detail, discussion: await rooms.read(roomName('item', row.itemId), readDiscussion) });
 	}
 );
 
@@ -171,22 +173,22 @@ app.get(
 	'/projects/:pid/escalations',
 	doc('escalations', 'The escalation queue (mine=1: the caller’s own)', 'lead, manager (mine=1: any member)'),
 	validate('query', queueQuerySchema),
-	(c) => {
+	async (c) => {
 		const pid = c.req.param('pid');
 		const q = c.req.valid('query');
 		const { db } = c.var.deps;
 		if (q.mine === '1') {
-			const { user } = requireProject(c, pid, 'project.read');
-			return c.json({ escalations: myEscalations(db, pid, user.id, q) });
+			const { user } = await requireProject(c, pid, 'project.read');
+			return c.json({ escalations: await myEscalations(db, pid, user.id, q) });
 		}
-		requireProject(c, pid, 'escalation.readQueue');
-		return c.json(escalationQueue(db, pid, q));
+		await requireProject(c, pid, 'escalation.readQueue');
+		return c.json(await escalationQueue(db, pid, q));
 	}
 );
 
 app.post('/escalations/:id/claim', doc('escalations', 'Claim (open → in_review)', 'lead'), async (c) => {
 	const id = c.req.param('id');
-	transition(c, id, 'claim', (_row, access) => ({ set: { claimedBy: access.user.id, claimedAt: Date.now() } }));
+	await transition(c, id, 'claim', (_row, access) => ({ set: { claimedBy: access.user.id, claimedAt: Date.now() } }));
 	return respond(c, id);
 });
 
@@ -198,14 +200,14 @@ app.post(
 		const id = c.req.param('id');
 		const input = c.req.valid('json');
 		const { db } = c.var.deps;
-		const existing = loadEscalation(c, id);
-		requireProject(c, existing.projectId, 'escalation.decide');
-		const item = loadItem(c, existing.itemId);
-		const rubric = input.rubricId ? getRubric(db, input.rubricId) : rubricForItem(db, item);
+		const existing = await loadEscalation(c, id);
+		await requireProject(c, existing.projectId, 'escalation.decide');
+		const item = await loadItem(c, existing.itemId);
+		const rubric = input.rubricId ? await getRubric(db, input.rubricId) : await rubricForItem(db, item);
 		if (!rubric || rubric.projectId !== item.projectId)
 			throw Validation('No rubric to check the verdict against', [{ path: 'rubricId', message: 'unknown rubric' }]);
 		assertScoresFit(rubric, item.modality, input.scores, 'submitted');
-		if (input.guidelineVersionId && !guidelineVersionInProject(db, item.projectId, input.guidelineVersionId)) {
+		if (input.guidelineVersionId && !(await guidelineVersionInProject(db, item.projectId, input.guidelineVersionId))) {
 			throw Validation('Unknown guideline version', [
 				{ path: 'guidelineVersionId', message: 'is not a guideline version of this project' }
 			]);
@@ -218,14 +220,14 @@ app.post(
 			guidelineVersionId: input.guidelineVersionId ?? null,
 			rubricId: rubric.id
 		};
-		transition(
+		await transition(
 			c,
 			id,
 			'verdict',
 			() => verdictChange(verdict, now),
 			(t, updated, actorId) => applyVerdict(t, updated, verdict, actorId, now)
 		);
-		c.var.deps.events.emit('escalation.resolved', {
+		await c.var.deps.events.emit('escalation.resolved', {
 			projectId: item.projectId,
 			escalationId: id,
 			itemId: item.id,
@@ -244,14 +246,14 @@ app.post(
 	async (c) => {
 		const id = c.req.param('id');
 		const { note } = c.req.valid('json');
-		const dismissed = transition(
+		const dismissed = await transition(
 			c,
 			id,
 			'dismiss',
 			() => ({ set: { verdictNote: note, closedAt: Date.now() }, data: { note } }),
-			(t, updated, actorId) => {
+			async (t, updated, actorId) => {
 				if (updated.openedBy && updated.openedBy !== actorId) {
-					notify(t, [updated.openedBy], {
+					await notify(t, [updated.openedBy], {
 						projectId: updated.projectId,
 						kind: 'escalation.dismissed',
 						data: { escalationId: id, itemId: updated.itemId, note }
@@ -259,7 +261,7 @@ app.post(
 				}
 			}
 		);
-		c.var.deps.events.emit('escalation.resolved', {
+		await c.var.deps.events.emit('escalation.resolved', {
 			projectId: dismissed.projectId,
 			escalationId: id,
 			itemId: dismissed.itemId,
@@ -278,7 +280,7 @@ app.post(
 	async (c) => {
 		const id = c.req.param('id');
 		const { note } = c.req.valid('json');
-		transition(c, id, 'reopen', (row) => ({
+		await transition(c, id, 'reopen', (row) => ({
 			set: {
 				claimedBy: null,
 				claimedAt: null,

@@ -23,8 +23,8 @@ import { tx } from '../../db/client';
 
 const app = new Hono<AppEnv>();
 
-function loadItem(c: Parameters<typeof requireProject>[0], id: string) {
-	const item = getItemRow(c.var.deps.db, id);
+async function loadItem(c: Parameters<typeof requireProject>[0], id: string) {
+	const item = await getItemRow(c.var.deps.db, id);
 	if (!item) throw NotFound('No such item');
 	return item;
 }
@@ -33,12 +33,12 @@ app.post(
 	'/items/:id/evaluations',
 	doc('evaluations', 'Save a draft or submit an evaluation', 'evaluator, lead', { status: 201 }),
 	validate('json', evaluationInputSchema),
-	(c) => {
-		const item = loadItem(c, c.req.param('id'));
-		const { user } = requireProject(c, item.projectId, 'item.evaluate');
+	async (c) => {
+		const item = await loadItem(c, c.req.param('id'));
+		const { user } = await requireProject(c, item.projectId, 'item.evaluate');
 		const input = c.req.valid('json');
 		const { db, events } = c.var.deps;
-		const rubric = getRubric(db, input.rubricId);
+		const rubric = await getRubric(db, input.rubricId);
 		if (!rubric || rubric.projectId !== item.projectId)
 			throw Validation('The rubric does not belong to this project', [{ path: 'rubricId', message: 'unknown rubric' }]);
 		assertScoresFit(rubric, item.modality, input.scores, input.state);
@@ -48,8 +48,8 @@ app.post(
 				'Unknown flags',
 				unknownFlags.map((f) => ({ path: 'flags', message: `${f} is not a flag of this rubric` }))
 			);
-		const guideline = currentGuidelineVersion(db, item.projectId);
-		if (guideline && input.state === 'submitted' && !hasAcknowledged(db, guideline.id, user.id)) {
+		const guideline = await currentGuidelineVersion(db, item.projectId);
+		if (guideline && input.state === 'submitted' && !(await hasAcknowledged(db, guideline.id, user.id))) {
 			throw new AppError(
 				'acknowledgement_required',
 				`Guideline version ${guideline.number} changed; read and acknowledge it before evaluating`,
@@ -59,9 +59,9 @@ app.post(
 				}
 			);
 		}
-		const wasSubmitted = hasSubmitted(db, item.id, user.id);
-		const row = tx(db, (t) => {
-			const saved = saveEvaluation(t, {
+		const wasSubmitted = await hasSubmitted(db, item.id, user.id);
+		const row = await tx(db, async (t) => {
+			const saved = await saveEvaluation(t, {
 				itemId: item.id,
 				projectId: item.projectId,
 				evaluatorId: user.id,
@@ -69,13 +69,13 @@ app.post(
 				rubricVersion: rubric.version,
 				guidelineVersionId: guideline?.id ?? null
 			});
-			if (input.state === 'submitted') markAssignment(t, item.id, user.id, 'done');
+			if (input.state === 'submitted') await markAssignment(t, item.id, user.id, 'done');
 			return saved;
 		});
 		// Reopened as a draft (re-review): the blind rule applies again, so her item-room connection is re-checked.
-		if (wasSubmitted && input.state === 'draft') c.var.deps.rooms.recheckUser(user.id);
+		if (wasSubmitted && input.state === 'draft') await c.var.deps.rooms.recheckUser(user.id);
 		if (input.state === 'submitted') {
-			events.emit('evaluation.submitted', {
+			await events.emit('evaluation.submitted', {
 				projectId: item.projectId,
 				itemId: item.id,
 				evaluatorId: user.id,
@@ -89,13 +89,13 @@ app.post(
 app.get(
 	'/items/:id/evaluations',
 	doc('evaluations', 'Evaluations of an item (evaluators: their own)', 'member'),
-	(c) => {
-		const item = loadItem(c, c.req.param('id'));
-		const access = requireProject(c, item.projectId, 'item.read');
+	async (c) => {
+		const item = await loadItem(c, c.req.param('id'));
+		const access = await requireProject(c, item.projectId, 'item.read');
 		const all = allowed(access, 'evaluation.readAll');
-		const evaluations = evaluationsForItems(c.var.deps.db, [item.id], all ? {} : { evaluatorId: access.user.id });
+		const evaluations = await evaluationsForItems(c.var.deps.db, [item.id], all ? {} : { evaluatorId: access.user.id });
 		// Say which were sent back for re-review, so the workspace reopens them for editing.
-		const requested = reviewRequests(c.var.deps.db, item.id);
+		const requested = await reviewRequests(c.var.deps.db, item.id);
 		return c.json({ evaluations: evaluations.map((e) => ({ ...e, reviewRequestedAt: requested.get(e.id) ?? null })) });
 	}
 );

@@ -38,9 +38,9 @@ app.get(
 		{ produces: exportMediaTypes() }
 	),
 	validate('query', exportQuerySchema),
-	(c) => {
+	async (c) => {
 		const pid = c.req.param('pid');
-		requireProject(c, pid, 'export.read');
+		await requireProject(c, pid, 'export.read');
 		const q = c.req.valid('query');
 		const spec = formatSpec(q.format);
 		const unused = (['from', 'to', 'state', 'rubricVersion', 'guidelineVersionId'] as const).filter(
@@ -61,7 +61,7 @@ app.get(
 		if (from !== undefined && to !== undefined && from >= to)
 			throw Validation('The date range is empty', [{ path: 'to', message: 'must be after from' }]);
 		const { deps } = c.var;
-		const ctx = openExport(deps.sqlite, pid, {
+		const ctx = await openExport(deps.database, pid, {
 			from,
 			to,
 			state: stateFilter(spec, q.state),

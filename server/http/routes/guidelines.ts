@@ -54,17 +54,17 @@ import type { Action } from '../../domain/permissions';
 const app = new Hono<AppEnv>();
 type Ctx = Context<AppEnv>;
 
-function loadGuideline(c: Ctx, action: Action) {
-	const guideline = getGuideline(c.var.deps.db, c.req.param('id')!);
+async function loadGuideline(c: Ctx, action: Action) {
+	const guideline = await getGuideline(c.var.deps.db, c.req.param('id')!);
 	if (!guideline) throw NotFound('No such guideline');
-	const access = requireProject(c, guideline.projectId, action);
+	const access = await requireProject(c, guideline.projectId, action);
 	return { guideline, ...access };
 }
 
-function loadVersion(c: Ctx, guidelineId: string) {
+async function loadVersion(c: Ctx, guidelineId: string) {
 	const n = Number(c.req.param('n'));
 	if (!Number.isInteger(n) || n < 1) throw NotFound('No such version');
-	const version = getVersionRow(c.var.deps.db, guidelineId, n);
+	const version = await getVersionRow(c.var.deps.db, guidelineId, n);
 	if (!version) throw NotFound(`Version ${n} does not exist`);
 	return version;
 }
@@ -75,21 +75,23 @@ const summaryFor = (
 	a: { user: { id: string; isAdmin: boolean }; role: Parameters<typeof guidelineSummary>[2]['role'] }
 ) => guidelineSummary(c.var.deps.db, g, { id: a.user.id, isAdmin: a.user.isAdmin, role: a.role });
 
-app.get('/projects/:pid/guidelines', doc('guidelines', 'Guideline documents', 'member'), (c) => {
+app.get('/projects/:pid/guidelines', doc('guidelines', 'Guideline documents', 'member'), async (c) => {
 	const pid = c.req.param('pid');
-	const access = requireProject(c, pid, 'guideline.read');
-	return c.json({ guidelines: guidelinesOf(c.var.deps.db, pid).map((g) => summaryFor(c, g, access)) });
+	const access = await requireProject(c, pid, 'guideline.read');
+	const guidelines = [];
+	for (const g of await guidelinesOf(c.var.deps.db, pid)) guidelines.push(await summaryFor(c, g, access));
+	return c.json({ guidelines });
 });
 
 app.post(
 	'/projects/:pid/guidelines',
 	doc('guidelines', 'Create a guideline', 'lead', { status: 201 }),
 	validate('json', createGuidelineSchema),
-	(c) => {
+	async (c) => {
 		const pid = c.req.param('pid');
-		const access = requireProject(c, pid, 'guideline.edit');
-		const row = tx(c.var.deps.db, (t) => createGuideline(t, pid, c.req.valid('json').title, access.user.id));
-		return c.json({ guideline: summaryFor(c, row, access) }, 201);
+		const access = await requireProject(c, pid, 'guideline.edit');
+		const row = await tx(c.var.deps.db, (t) => createGuideline(t, pid, c.req.valid('json').title, access.user.id));
+		return c.json({ guideline: await summaryFor(c, row, access) }, 201);
 	}
 );
 
@@ -97,12 +99,12 @@ app.get(
 	'/guidelines/:id',
 	doc('guidelines', 'One guideline (seeds its live draft from the latest version)', 'member'),
 	async (c) => {
-		const { guideline, ...access } = loadGuideline(c, 'guideline.read');
+		const { guideline, ...access } = await loadGuideline(c, 'guideline.read');
 		const { db, rooms } = c.var.deps;
-		const latest = latestVersion(db, guideline.id);
+		const latest = await latestVersion(db, guideline.id);
 		// The draft starts as the latest published text; seeded once, before the page binds its editor to the room.
 		if (latest) await rooms.update(roomName('guideline', guideline.id), (doc) => void seedDraft(doc, latest));
-		return c.json({ guideline: summaryFor(c, guideline, access) });
+		return c.json({ guideline: await summaryFor(c, guideline, access) });
 	}
 );
 
@@ -111,15 +113,13 @@ app.post(
 	doc('guidelines', 'Freeze the live draft as version n+1', 'lead', { status: 201 }),
 	validate('json', publishInputSchema),
 	async (c) => {
-		const { guideline, user } = loadGuideline(c, 'guideline.edit');
+		const { guideline, user } = await loadGuideline(c, 'guideline.edit');
 		const input = c.req.valid('json');
 		const { db, rooms, logger, events } = c.var.deps;
 		const room = roomName('guideline', guideline.id);
 		if (input.dimensions.length) {
-			assertKnownDimensions(
-				input.dimensions,
-				new Set(latestRubrics(db, guideline.projectId).flatMap((r) => (r.dimensions ?? []).map((d) => d.key)))
-			);
+			const rubrics = await latestRubrics(db, guideline.projectId);
+			assertKnownDimensions(input.dimensions, new Set(rubrics.flatMap((r) => (r.dimensions ?? []).map((d) => d.key))));
 		}
 		let draft: FrozenDraft | null = null;
 		await rooms.update(room, (doc) => {
@@ -132,14 +132,14 @@ app.post(
 				{ guideline: guideline.id, dropped: frozen.dropped },
 				'published a guideline draft without content the schema does not know'
 			);
-		const version = tx(db, (t) => {
-			const latest = latestVersion(t, guideline.id);
+		const version = await tx(db, async (t) => {
+			const latest = await latestVersion(t, guideline.id);
 			// Compared as re-rendered from the stored content, so a version imported from hand-written Markdown counts too.
 			assertPublishable(
 				frozen,
 				latest ? { number: latest.number, markdown: docToMarkdown(latest.content as PmNode) } : null
 			);
-			const row = insertVersion(t, {
+			const row = await insertVersion(t, {
 				guideline,
 				number: nextVersionNumber(latest?.number ?? null),
 				content: frozen.content,
@@ -149,8 +149,8 @@ app.post(
 				escalationIds: input.escalationIds,
 				actorId: user.id
 			});
-			const audience = acknowledgingMembers(t, guideline.projectId).filter((id) => id !== user.id);
-			notify(t, audience, {
+			const audience = (await acknowledgingMembers(t, guideline.projectId)).filter((id) => id !== user.id);
+			await notify(t, audience, {
 				projectId: guideline.projectId,
 				kind: 'guideline.published',
 				data: {
@@ -162,7 +162,7 @@ app.post(
 			});
 			return row;
 		});
-		events.emit('guideline.published', {
+		await events.emit('guideline.published', {
 			projectId: guideline.projectId,
 			guidelineId: guideline.id,
 			versionId: version.id,
@@ -181,19 +181,19 @@ app.post(
 		} catch (err) {
 			logger.error({ err, room, version: version.number }, 'could not mirror the publication into the guideline room');
 		}
-		return c.json({ version: getVersion(db, guideline.id, version.number) }, 201);
+		return c.json({ version: await getVersion(db, guideline.id, version.number) }, 201);
 	}
 );
 
-app.get('/guidelines/:id/versions', doc('guidelines', 'Published versions', 'member'), (c) => {
-	const { guideline } = loadGuideline(c, 'guideline.read');
-	return c.json({ versions: versionSummaries(c.var.deps.db, guideline.id) });
+app.get('/guidelines/:id/versions', doc('guidelines', 'Published versions', 'member'), async (c) => {
+	const { guideline } = await loadGuideline(c, 'guideline.read');
+	return c.json({ versions: await versionSummaries(c.var.deps.db, guideline.id) });
 });
 
-app.get('/guidelines/:id/versions/:n', doc('guidelines', 'One published version', 'member'), (c) => {
-	const { guideline } = loadGuideline(c, 'guideline.read');
-	const v = loadVersion(c, guideline.id);
-	return c.json({ version: getVersion(c.var.deps.db, guideline.id, v.number) });
+app.get('/guidelines/:id/versions/:n', doc('guidelines', 'One published version', 'member'), async (c) => {
+	const { guideline } = await loadGuideline(c, 'guideline.read');
+	const v = await loadVersion(c, guideline.id);
+	return c.json({ version: await getVersion(c.var.deps.db, guideline.id, v.number) });
 });
 
 app.get(
@@ -201,9 +201,9 @@ app.get(
 	doc('guidelines', 'One published version as Markdown', 'member', {
 		produces: { 'text/markdown': 'the version, as a download' }
 	}),
-	(c) => {
-		const { guideline } = loadGuideline(c, 'guideline.read');
-		const v = loadVersion(c, guideline.id);
+	async (c) => {
+		const { guideline } = await loadGuideline(c, 'guideline.read');
+		const v = await loadVersion(c, guideline.id);
 		const slug =
 			guideline.title
 				.toLowerCase()
@@ -219,34 +219,39 @@ app.get(
 	'/guidelines/:id/diff',
 	doc('guidelines', 'Diff between two versions', 'member'),
 	validate('query', diffQuerySchema),
-	(c) => {
-		const { guideline } = loadGuideline(c, 'guideline.read');
+	async (c) => {
+		const { guideline } = await loadGuideline(c, 'guideline.read');
 		const { from, to } = c.req.valid('query');
 		const { db } = c.var.deps;
-		const doc = (n: number): PmNode | null => {
+		const doc = async (n: number): Promise<PmNode | null> => {
 			if (n === 0) return null;
-			const v = getVersion(db, guideline.id, n);
+			const v = await getVersion(db, guideline.id, n);
 			if (!v) throw NotFound(`Version ${n} does not exist`);
 			return v.content;
 		};
-		return c.json({ diff: { from, to, ...diffDocs(doc(from), doc(to)) } });
+		const before = await doc(from);
+		return c.json({ diff: { from, to, ...diffDocs(before, await doc(to)) } });
 	}
 );
 
-app.post('/guidelines/:id/versions/:n/ack', doc('guidelines', 'Acknowledge a version', 'evaluator, lead'), (c) => {
-	const { guideline, user } = loadGuideline(c, 'guideline.acknowledge');
-	const v = loadVersion(c, guideline.id);
-	const at = tx(c.var.deps.db, (t) => acknowledge(t, v, guideline.projectId, user.id));
-	return c.json({ ack: { number: v.number, at } });
-});
+app.post(
+	'/guidelines/:id/versions/:n/ack',
+	doc('guidelines', 'Acknowledge a version', 'evaluator, lead'),
+	async (c) => {
+		const { guideline, user } = await loadGuideline(c, 'guideline.acknowledge');
+		const v = await loadVersion(c, guideline.id);
+		const at = await tx(c.var.deps.db, (t) => acknowledge(t, v, guideline.projectId, user.id));
+		return c.json({ ack: { number: v.number, at } });
+	}
+);
 
 app.get(
 	'/guidelines/:id/versions/:n/acks',
 	doc('guidelines', 'Who acknowledged a version and who has not yet', 'lead, manager'),
-	(c) => {
-		const { guideline } = loadGuideline(c, 'guideline.oversee');
-		const v = loadVersion(c, guideline.id);
-		const acks = versionAcks(c.var.deps.db, guideline.projectId, v.id);
+	async (c) => {
+		const { guideline } = await loadGuideline(c, 'guideline.oversee');
+		const v = await loadVersion(c, guideline.id);
+		const acks = await versionAcks(c.var.deps.db, guideline.projectId, v.id);
 		return c.json({
 			acks,
 			acknowledged: acks.filter((a) => a.at !== null).length,
@@ -258,10 +263,10 @@ app.get(
 app.get(
 	'/guidelines/:id/versions/:n/affected',
 	doc('guidelines', 'Evaluations made under earlier versions that a version touches', 'lead, manager'),
-	(c) => {
-		const { guideline } = loadGuideline(c, 'guideline.oversee');
-		const v = loadVersion(c, guideline.id);
-		return c.json({ dimensions: v.dimensions, items: affectedItems(c.var.deps.db, guideline, v) });
+	async (c) => {
+		const { guideline } = await loadGuideline(c, 'guideline.oversee');
+		const v = await loadVersion(c, guideline.id);
+		return c.json({ dimensions: v.dimensions, items: await affectedItems(c.var.deps.db, guideline, v) });
 	}
 );
 
@@ -269,17 +274,17 @@ app.post(
 	'/guidelines/:id/versions/:n/rereview',
 	doc('guidelines', 'Send affected evaluations back for re-review', 'lead'),
 	validate('json', rereviewInputSchema),
-	(c) => {
-		const { guideline, user } = loadGuideline(c, 'guideline.edit');
-		const v = loadVersion(c, guideline.id);
+	async (c) => {
+		const { guideline, user } = await loadGuideline(c, 'guideline.edit');
+		const v = await loadVersion(c, guideline.id);
 		const { itemIds } = c.req.valid('json');
 		const { db } = c.var.deps;
-		const result = tx(db, (t) => {
+		const result = await tx(db, async (t) => {
 			const wanted = itemIds ? new Set(itemIds) : null;
-			const ids = affectedItems(t, guideline, v)
+			const ids = (await affectedItems(t, guideline, v))
 				.filter((i) => !wanted || wanted.has(i.itemId))
 				.flatMap((i) => i.evaluations.map((e) => e.evaluationId));
-			const changed = requestRereview(t, ids, {
+			const changed = await requestRereview(t, ids, {
 				projectId: guideline.projectId,
 				guidelineId: guideline.id,
 				number: v.number,
@@ -288,7 +293,7 @@ app.post(
 			const perEvaluator = new Map<string, number>();
 			for (const e of changed) perEvaluator.set(e.evaluatorId, (perEvaluator.get(e.evaluatorId) ?? 0) + 1);
 			for (const [evaluatorId, count] of perEvaluator) {
-				notify(t, [evaluatorId], {
+				await notify(t, [evaluatorId], {
 					projectId: guideline.projectId,
 					kind: 'guideline.rereview',
 					data: {
@@ -310,11 +315,11 @@ app.get(
 	'/guidelines/:id/proposal',
 	doc('guidelines', 'A case (escalation or calibration item) to propose a guideline change from', 'lead'),
 	validate('query', proposeQuerySchema),
-	(c) => {
-		const { guideline } = loadGuideline(c, 'guideline.edit');
+	async (c) => {
+		const { guideline } = await loadGuideline(c, 'guideline.edit');
 		const ref = parseProposalRef(c.req.valid('query').source);
 		if (!ref) throw Validation('source must be escalation:<id> or calibration:<id>:<itemId>');
-		const found = proposalCase(c.var.deps.db, guideline.projectId, ref);
+		const found = await proposalCase(c.var.deps.db, guideline.projectId, ref);
 		if (!found) throw NotFound('No such case in this project');
 		return c.json({ case: found });
 	}

@@ -40,15 +40,15 @@ export function itemRoutes(maxImportBytes: number, maxMediaBytes: number) {
 		'/projects/:pid/items',
 		doc('items', 'Items, paged and filtered, with evaluation counts', 'member'),
 		validate('query', listQuery),
-		(c) => {
+		async (c) => {
 			const pid = c.req.param('pid');
-			const access = requireProject(c, pid, 'item.read');
+			const access = await requireProject(c, pid, 'item.read');
 			const q = c.req.valid('query');
-			const { rows, total } = listItems(c.var.deps.db, pid, { ...q, ids: q.ids?.split(',') });
+			const { rows, total } = await listItems(c.var.deps.db, pid, { ...q, ids: q.ids?.split(',') });
 			const withGold = allowed(access, 'item.readGold');
 			const items = rows.map((r) => toItem(r, withGold));
 			// Per item, how many submitted evaluations exist and whether the caller has evaluated it.
-			const evals = evaluationsForItems(
+			const evals = await evaluationsForItems(
 				c.var.deps.db,
 				items.map((i) => i.id)
 			);
@@ -64,10 +64,10 @@ export function itemRoutes(maxImportBytes: number, maxMediaBytes: number) {
 		}
 	);
 
-	app.get('/items/:id', doc('items', 'One item (gold hidden from evaluators)', 'member'), (c) => {
-		const row = getItemRow(c.var.deps.db, c.req.param('id'));
+	app.get('/items/:id', doc('items', 'One item (gold hidden from evaluators)', 'member'), async (c) => {
+		const row = await getItemRow(c.var.deps.db, c.req.param('id'));
 		if (!row) throw NotFound('No such item');
-		const access = requireProject(c, row.projectId, 'item.read');
+		const access = await requireProject(c, row.projectId, 'item.read');
 		return c.json({ item: toItem(row, allowed(access, 'item.readGold')) });
 	});
 
@@ -81,7 +81,7 @@ export function itemRoutes(maxImportBytes: number, maxMediaBytes: number) {
 		validate('query', z.object({ format: z.enum(IMPORT_FORMATS).default('jsonl') })),
 		async (c) => {
 			const pid = c.req.param('pid');
-			const { user } = requireProject(c, pid, 'item.import');
+			const { user } = await requireProject(c, pid, 'item.import');
 			const result = await importItems(c.var.deps, pid, user, c.req.valid('query').format, c.req.raw.body);
 			return c.json(result, 201);
 		}
@@ -93,9 +93,9 @@ export function itemRoutes(maxImportBytes: number, maxMediaBytes: number) {
 		bodyLimit({ maxSize: maxMediaBytes, onError: tooLarge('The file', maxMediaBytes) }),
 		async (c) => {
 			const pid = c.req.param('pid');
-			const { user } = requireProject(c, pid, 'item.import');
+			const { user } = await requireProject(c, pid, 'item.import');
 			const bytes = new Uint8Array(await c.req.arrayBuffer());
-			const stored = storeMedia(c.var.deps, bytes, c.req.header('content-type') ?? '', user.id);
+			const stored = await storeMedia(c.var.deps, bytes, c.req.header('content-type') ?? '', user.id);
 			return c.json(stored, 201);
 		}
 	);

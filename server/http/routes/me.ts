@@ -19,9 +19,9 @@ import { changePasswordSchema } from '#shared/account';
 
 const app = new Hono<AppEnv>();
 
-app.get('/me', doc('auth', 'The caller and their project roles', 'signed in'), (c) => {
+app.get('/me', doc('auth', 'The caller and their project roles', 'signed in'), async (c) => {
 	const user = requireUser(c);
-	return c.json({ user, memberships: membershipsOf(c.var.deps.db, user.id) });
+	return c.json({ user, memberships: await membershipsOf(c.var.deps.db, user.id) });
 });
 
 app.patch(
@@ -34,20 +34,20 @@ app.patch(
 			locale: z.enum(['en', 'pt-BR']).nullable().optional()
 		})
 	),
-	(c) => {
+	async (c) => {
 		const user = requireUser(c);
 		const patch = c.req.valid('json');
-		c.var.deps.db.update(users).set(patch).where(eq(users.id, user.id)).run();
+		await c.var.deps.db.update(users).set(patch).where(eq(users.id, user.id));
 		// Open collaboration sockets take the new name: new comments must carry it (collab/authorship.ts).
 		if (patch.name !== undefined && patch.name !== user.name)
-			c.var.deps.events.emit('user.renamed', { userId: user.id, name: patch.name });
-		return c.json({ user: findUser(c.var.deps.db, user.id) });
+			await c.var.deps.events.emit('user.renamed', { userId: user.id, name: patch.name });
+		return c.json({ user: await findUser(c.var.deps.db, user.id) });
 	}
 );
 
 /** Ends the user's sessions other than `keepSessionId` and closes their sockets; returns how many ended. */
-function endOtherSessions(deps: AppDeps, userId: string, keepSessionId: string | null): number {
-	const ended = deleteOtherSessions(deps.db, userId, keepSessionId);
+async function endOtherSessions(deps: AppDeps, userId: string, keepSessionId: string | null): Promise<number> {
+	const ended = await deleteOtherSessions(deps.db, userId, keepSessionId);
 	for (const sessionId of ended) deps.rooms.disconnect({ sessionId });
 	return ended.length;
 }
@@ -60,17 +60,17 @@ app.post(
 		const user = requireUser(c);
 		const { currentPassword, newPassword } = c.req.valid('json');
 		const { db } = c.var.deps;
-		if (!(await verifyPassword(currentPassword, passwordHashOf(db, user.id) ?? ''))) {
+		if (!(await verifyPassword(currentPassword, (await passwordHashOf(db, user.id)) ?? ''))) {
 			throw Validation('The current password is not correct', [
 				{ path: 'currentPassword', message: 'The current password is not correct' }
 			]);
 		}
 		assertPasswordAllowed(newPassword, user, commonPasswords());
 		const hash = await hashPassword(newPassword);
-		setPasswordHash(db, user.id, hash);
+		await setPasswordHash(db, user.id, hash);
 		const keep = c.var.credential?.sessionId ?? null;
-		const endedSessions = endOtherSessions(c.var.deps, user.id, keep);
-		audit(db, {
+		const endedSessions = await endOtherSessions(c.var.deps, user.id, keep);
+		await audit(db, {
 			actorId: user.id,
 			projectId: null,
 			action: 'user.password_change',
@@ -85,10 +85,10 @@ app.post(
 app.post(
 	'/me/sessions/revoke-others',
 	doc('auth', 'Sign out my other sessions (and close their sockets)', 'signed in'),
-	(c) => {
+	async (c) => {
 		const user = requireUser(c);
-		const endedSessions = endOtherSessions(c.var.deps, user.id, c.var.credential?.sessionId ?? null);
-		audit(c.var.deps.db, {
+		const endedSessions = await endOtherSessions(c.var.deps, user.id, c.var.credential?.sessionId ?? null);
+		await audit(c.var.deps.db, {
 			actorId: user.id,
 			projectId: null,
 			action: 'user.sessions_revoke',

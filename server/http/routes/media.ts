@@ -33,13 +33,13 @@ app.get(
 		'member of a project whose items reference it, or its uploader',
 		{ produces: { 'application/octet-stream': 'the file (its detected media type)' } }
 	),
-	(c) => {
+	async (c) => {
 		const user = requireUser(c);
 		const { db, config } = c.var.deps;
 		const sha = c.req.param('sha');
 		if (!/^[a-f0-9]{64}$/.test(sha)) throw NotFound('No such file');
-		const meta = getMedia(db, sha);
-		if (!meta || !mayReadMedia(user.isAdmin, mediaReach(db, sha, user.id))) throw NotFound('No such file');
+		const meta = await getMedia(db, sha);
+		if (!meta || !mayReadMedia(user.isAdmin, await mediaReach(db, sha, user.id))) throw NotFound('No such file');
 		const path = mediaPath(config.dataDir, sha);
 		const size = fileSize(path);
 		if (size === null) throw NotFound('No such file');

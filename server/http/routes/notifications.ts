@@ -11,22 +11,22 @@ const app = new Hono<AppEnv>();
 app.get(
 	'/notifications',
 	doc('notifications', 'The caller’s notifications, newest first, with the unread count', 'signed in'),
-	(c) => {
+	async (c) => {
 		const user = requireUser(c);
-		return c.json(notificationsFor(c.var.deps.db, user.id));
+		return c.json(await notificationsFor(c.var.deps.db, user.id));
 	}
 );
 
-app.post('/notifications/read-all', doc('notifications', 'Mark every notification read', 'signed in'), (c) => {
+app.post('/notifications/read-all', doc('notifications', 'Mark every notification read', 'signed in'), async (c) => {
 	const user = requireUser(c);
-	markAllRead(c.var.deps.db, user.id);
-	return c.json(notificationsFor(c.var.deps.db, user.id));
+	await markAllRead(c.var.deps.db, user.id);
+	return c.json(await notificationsFor(c.var.deps.db, user.id));
 });
 
-app.post('/notifications/:id/read', doc('notifications', 'Mark one notification read', 'signed in'), (c) => {
+app.post('/notifications/:id/read', doc('notifications', 'Mark one notification read', 'signed in'), async (c) => {
 	const user = requireUser(c);
-	if (!markRead(c.var.deps.db, user.id, c.req.param('id'))) throw NotFound('No such notification');
-	return c.json(notificationsFor(c.var.deps.db, user.id));
+	if (!(await markRead(c.var.deps.db, user.id, c.req.param('id')))) throw NotFound('No such notification');
+	return c.json(await notificationsFor(c.var.deps.db, user.id));
 });
 
 export default app;

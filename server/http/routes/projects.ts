@@ -30,9 +30,9 @@ const settingsSchema = z.strictObject({
 
 const app = new Hono<AppEnv>();
 
-app.get('/', doc('projects', 'Projects the caller belongs to (admins: all)', 'signed in'), (c) => {
+app.get('/', doc('projects', 'Projects the caller belongs to (admins: all)', 'signed in'), async (c) => {
 	const user = requireUser(c);
-	return c.json({ projects: projectsFor(c.var.deps.db, user.id, user.isAdmin) });
+	return c.json({ projects: await projectsFor(c.var.deps.db, user.id, user.isAdmin) });
 });
 
 app.post(
@@ -46,58 +46,58 @@ app.post(
 			settings: settingsSchema.partial().optional()
 		})
 	),
-	(c) => {
+	async (c) => {
 		const user = requireUser(c);
 		if (!user.isAdmin) throw Forbidden('Only an admin can create projects');
-		const project = tx(c.var.deps.db, (t) => createProject(t, c.req.valid('json'), user.id));
+		const project = await tx(c.var.deps.db, (t) => createProject(t, c.req.valid('json'), user.id));
 		return c.json({ project }, 201);
 	}
 );
 
-app.get('/:pid', doc('projects', 'One project with the caller’s role', 'member'), (c) => {
+app.get('/:pid', doc('projects', 'One project with the caller’s role', 'member'), async (c) => {
 	const pid = c.req.param('pid');
-	const { role } = requireProject(c, pid, 'project.read');
-	const project = getProject(c.var.deps.db, pid);
+	const { role } = await requireProject(c, pid, 'project.read');
+	const project = await getProject(c.var.deps.db, pid);
 	if (!project) throw NotFound('No such project');
 	return c.json({ project: { ...project, role } });
 });
 
-app.get('/:pid/members', doc('projects', 'Project members and their roles', 'member'), (c) => {
+app.get('/:pid/members', doc('projects', 'Project members and their roles', 'member'), async (c) => {
 	const pid = c.req.param('pid');
-	requireProject(c, pid, 'project.read');
-	return c.json({ members: projectMembers(c.var.deps.db, pid) });
+	await requireProject(c, pid, 'project.read');
+	return c.json({ members: await projectMembers(c.var.deps.db, pid) });
 });
 
 app.put(
 	'/:pid/members',
 	doc('projects', 'Add a member or change their role', 'admin'),
 	validate('json', z.strictObject({ email: z.string().trim().toLowerCase().email(), role: z.enum(ROLES) })),
-	(c) => {
+	async (c) => {
 		const pid = c.req.param('pid');
-		const { user } = requireProject(c, pid, 'project.manage');
+		const { user } = await requireProject(c, pid, 'project.manage');
 		const { email, role } = c.req.valid('json');
-		const target = findUserByEmail(c.var.deps.db, email);
+		const target = await findUserByEmail(c.var.deps.db, email);
 		if (!target) throw NotFound('No user with that email');
-		tx(c.var.deps.db, (t) => setMembership(t, pid, target.id, role, user.id));
-		c.var.deps.events.emit('membership.changed', { projectId: pid, userId: target.id });
-		return c.json({ members: projectMembers(c.var.deps.db, pid) });
+		await tx(c.var.deps.db, (t) => setMembership(t, pid, target.id, role, user.id));
+		await c.var.deps.events.emit('membership.changed', { projectId: pid, userId: target.id });
+		return c.json({ members: await projectMembers(c.var.deps.db, pid) });
 	}
 );
 
-app.delete('/:pid/members/:uid', doc('projects', 'Remove a member', 'admin'), (c) => {
+app.delete('/:pid/members/:uid', doc('projects', 'Remove a member', 'admin'), async (c) => {
 	const { pid, uid } = c.req.param();
-	const { user } = requireProject(c, pid, 'project.manage');
-	if (!findUser(c.var.deps.db, uid)) throw NotFound('No such user');
-	tx(c.var.deps.db, (t) => removeMembership(t, pid, uid, user.id));
-	c.var.deps.events.emit('membership.changed', { projectId: pid, userId: uid });
-	c.var.deps.rooms.recheckUser(uid);
-	return c.json({ members: projectMembers(c.var.deps.db, pid) });
+	const { user } = await requireProject(c, pid, 'project.manage');
+	if (!(await findUser(c.var.deps.db, uid))) throw NotFound('No such user');
+	await tx(c.var.deps.db, (t) => removeMembership(t, pid, uid, user.id));
+	await c.var.deps.events.emit('membership.changed', { projectId: pid, userId: uid });
+	await c.var.deps.rooms.recheckUser(uid);
+	return c.json({ members: await projectMembers(c.var.deps.db, pid) });
 });
 
-app.get('/:pid/rubrics', doc('projects', 'Latest version of every rubric', 'member'), (c) => {
+app.get('/:pid/rubrics', doc('projects', 'Latest version of every rubric', 'member'), async (c) => {
 	const pid = c.req.param('pid');
-	requireProject(c, pid, 'project.read');
-	return c.json({ rubrics: latestRubrics(c.var.deps.db, pid) });
+	await requireProject(c, pid, 'project.read');
+	return c.json({ rubrics: await latestRubrics(c.var.deps.db, pid) });
 });
 
 app.post(
@@ -111,11 +111,11 @@ app.post(
 			definition: rubricDefinitionSchema
 		})
 	),
-	(c) => {
+	async (c) => {
 		const pid = c.req.param('pid');
-		const { user } = requireProject(c, pid, 'item.import');
+		const { user } = await requireProject(c, pid, 'item.import');
 		const { name, familyId, definition } = c.req.valid('json');
-		const rubric = tx(c.var.deps.db, (t) => createRubric(t, pid, name, definition, user.id, familyId));
+		const rubric = await tx(c.var.deps.db, (t) => createRubric(t, pid, name, definition, user.id, familyId));
 		return c.json({ rubric }, 201);
 	}
 );

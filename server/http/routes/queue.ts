@@ -20,23 +20,23 @@ app.get(
 	'/projects/:pid/queue',
 	doc('evaluations', 'Next items for the caller, with progress and filter values', 'evaluator, lead'),
 	validate('query', z.object({ modality: modalitySchema.optional(), language: z.string().max(20).optional() })),
-	(c) => {
+	async (c) => {
 		const pid = c.req.param('pid');
-		const access = requireProject(c, pid, 'item.evaluate');
-		const project = getProject(c.var.deps.db, pid);
+		const access = await requireProject(c, pid, 'item.evaluate');
+		const project = await getProject(c.var.deps.db, pid);
 		if (!project) throw NotFound('No such project');
 		const { db } = c.var.deps;
-		const state = nextItems(db, pid, access.user.id, project.settings.overlap, c.req.valid('query'));
-		const { rows } = listItems(db, pid, { ids: state.itemIds, limit: 500, offset: 0 });
+		const state = await nextItems(db, pid, access.user.id, project.settings.overlap, c.req.valid('query'));
+		const { rows } = await listItems(db, pid, { ids: state.itemIds, limit: 500, offset: 0 });
 		const byId = new Map(rows.map((r) => [r.id, toItem(r, allowed(access, 'item.readGold'))]));
 		// The caller's own state per item, so the queue can say "draft" and "sent back for re-review".
-		const mine = new Map(evaluationStates(db, state.itemIds, access.user.id).map((e) => [e.itemId, e]));
+		const mine = new Map((await evaluationStates(db, state.itemIds, access.user.id)).map((e) => [e.itemId, e]));
 		const items = state.itemIds.flatMap((id) => {
 			const item = byId.get(id);
 			const e = mine.get(id);
 			return item ? [{ ...item, myState: e?.state ?? null, reviewRequested: !!e?.reviewRequestedAt }] : [];
 		});
-		return c.json({ items, progress: { done: state.done, total: state.total }, facets: queueFacets(db, pid) });
+		return c.json({ items, progress: { done: state.done, total: state.total }, facets: await queueFacets(db, pid) });
 	}
 );
 
@@ -44,14 +44,14 @@ app.post(
 	'/items/:id/skip',
 	doc('evaluations', 'Skip an item, saying why', 'evaluator, lead'),
 	validate('json', z.strictObject({ reason: z.string().trim().min(1, 'say why you skip').max(500) })),
-	(c) => {
-		const item = getItemRow(c.var.deps.db, c.req.param('id'));
+	async (c) => {
+		const item = await getItemRow(c.var.deps.db, c.req.param('id'));
 		if (!item) throw NotFound('No such item');
-		const { user } = requireProject(c, item.projectId, 'item.evaluate');
+		const { user } = await requireProject(c, item.projectId, 'item.evaluate');
 		const { reason } = c.req.valid('json');
-		tx(c.var.deps.db, (t) => {
-			markAssignment(t, item.id, user.id, 'skipped', reason);
-			audit(t, {
+		await tx(c.var.deps.db, async (t) => {
+			await markAssignment(t, item.id, user.id, 'skipped', reason);
+			await audit(t, {
 				actorId: user.id,
 				projectId: item.projectId,
 				action: 'item.skip',

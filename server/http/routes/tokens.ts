@@ -12,21 +12,21 @@ import { createTokenSchema } from '#shared/account';
 
 const app = new Hono<AppEnv>();
 
-app.get('/tokens', doc('auth', 'My API tokens (never their secrets)', 'signed in'), (c) => {
+app.get('/tokens', doc('auth', 'My API tokens (never their secrets)', 'signed in'), async (c) => {
 	const user = requireUser(c);
-	return c.json({ tokens: tokensOf(c.var.deps.db, user.id) });
+	return c.json({ tokens: await tokensOf(c.var.deps.db, user.id) });
 });
 
 app.post(
 	'/tokens',
 	doc('auth', 'Create an API token (shown once)', 'signed in', { status: 201 }),
 	validate('json', createTokenSchema),
-	(c) => {
+	async (c) => {
 		const user = requireUser(c);
 		const { db } = c.var.deps;
 		const { name, expiresInDays } = c.req.valid('json');
-		const { token, id } = createApiToken(db, user.id, name, expiresInDays);
-		audit(db, {
+		const { token, id } = await createApiToken(db, user.id, name, expiresInDays);
+		await audit(db, {
 			actorId: user.id,
 			projectId: null,
 			action: 'token.create',
@@ -38,14 +38,14 @@ app.post(
 	}
 );
 
-app.delete('/tokens/:id', doc('auth', 'Revoke one of my API tokens (closes its sockets)', 'signed in'), (c) => {
+app.delete('/tokens/:id', doc('auth', 'Revoke one of my API tokens (closes its sockets)', 'signed in'), async (c) => {
 	const user = requireUser(c);
 	const { db, rooms } = c.var.deps;
 	const id = c.req.param('id');
 	// Another user's token answers like an unknown one: its existence is not disclosed.
-	if (!deleteApiToken(db, user.id, id)) throw NotFound('No such token');
+	if (!(await deleteApiToken(db, user.id, id))) throw NotFound('No such token');
 	rooms.disconnect({ tokenId: id });
-	audit(db, { actorId: user.id, projectId: null, action: 'token.revoke', entityType: 'token', entityId: id });
+	await audit(db, { actorId: user.id, projectId: null, action: 'token.revoke', entityType: 'token', entityId: id });
 	return c.json({ ok: true });
 });
 

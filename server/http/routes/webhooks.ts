@@ -20,43 +20,43 @@ import { webhookInputSchema } from '#shared/webhooks';
 
 const app = new Hono<AppEnv>();
 
-app.get('/projects/:pid/webhooks', doc('webhooks', 'Webhook subscriptions', 'lead'), (c) => {
+app.get('/projects/:pid/webhooks', doc('webhooks', 'Webhook subscriptions', 'lead'), async (c) => {
 	const pid = c.req.param('pid');
-	requireProject(c, pid, 'webhook.manage');
-	return c.json({ webhooks: listWebhooks(c.var.deps.db, pid).map(toWebhookView) });
+	await requireProject(c, pid, 'webhook.manage');
+	return c.json({ webhooks: (await listWebhooks(c.var.deps.db, pid)).map(toWebhookView) });
 });
 
 app.post(
 	'/projects/:pid/webhooks',
 	doc('webhooks', 'Subscribe a URL to events (secret shown once)', 'lead', { status: 201 }),
 	validate('json', webhookInputSchema),
-	(c) => {
+	async (c) => {
 		const pid = c.req.param('pid');
-		const { user } = requireProject(c, pid, 'webhook.manage');
+		const { user } = await requireProject(c, pid, 'webhook.manage');
 		const { url, events } = c.req.valid('json');
 		const blocked = c.var.deps.config.webhooks.allowPrivateNetworks ? null : privateTargetReason(url);
 		if (blocked)
 			throw Validation('This webhook URL points into a private network', [{ path: 'url', message: blocked }]);
-		const row = tx(c.var.deps.db, (t) => createWebhook(t, pid, url, [...new Set(events)], user.id));
+		const row = await tx(c.var.deps.db, (t) => createWebhook(t, pid, url, [...new Set(events)], user.id));
 		return c.json({ webhook: { ...toWebhookView(row), secret: row.secret } }, 201);
 	}
 );
 
-function loadWebhook(c: Parameters<typeof requireProject>[0], id: string) {
-	const hook = getWebhook(c.var.deps.db, id);
+async function loadWebhook(c: Parameters<typeof requireProject>[0], id: string) {
+	const hook = await getWebhook(c.var.deps.db, id);
 	if (!hook) throw NotFound('No such webhook');
-	return { hook, access: requireProject(c, hook.projectId, 'webhook.manage') };
+	return { hook, access: await requireProject(c, hook.projectId, 'webhook.manage') };
 }
 
-app.delete('/webhooks/:id', doc('webhooks', 'Delete a webhook and its log', 'lead'), (c) => {
-	const { hook, access } = loadWebhook(c, c.req.param('id'));
-	tx(c.var.deps.db, (t) => deleteWebhook(t, hook, access.user.id));
+app.delete('/webhooks/:id', doc('webhooks', 'Delete a webhook and its log', 'lead'), async (c) => {
+	const { hook, access } = await loadWebhook(c, c.req.param('id'));
+	await tx(c.var.deps.db, (t) => deleteWebhook(t, hook, access.user.id));
 	return c.json({ ok: true });
 });
 
-app.get('/webhooks/:id/deliveries', doc('webhooks', 'Delivery log (newest first)', 'lead'), (c) => {
-	const { hook } = loadWebhook(c, c.req.param('id'));
-	return c.json({ webhook: toWebhookView(hook), deliveries: listDeliveries(c.var.deps.db, hook.id) });
+app.get('/webhooks/:id/deliveries', doc('webhooks', 'Delivery log (newest first)', 'lead'), async (c) => {
+	const { hook } = await loadWebhook(c, c.req.param('id'));
+	return c.json({ webhook: toWebhookView(hook), deliveries: await listDeliveries(c.var.deps.db, hook.id) });
 });
 
 export default app;
