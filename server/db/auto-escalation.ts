@@ -1,6 +1,6 @@
 // Automatic escalation after a submission: when enough evaluators have scored an item and its agreement on a
 // dimension falls below the project's threshold, one escalation opens (filed under the worst dimension) and the
-// leads are notified. Check and insert share one immediate transaction, so it fires exactly once per item.
+// leads are notified. Check and insert share one transaction, so it fires exactly once per item.
 import type { Db } from './client';
 import { tx } from './client';
 import { getItemRow } from './items';
@@ -15,28 +15,28 @@ import { autoEscalationNote, markConflicts, mayAutoEscalate, worstConflict } fro
 import { itemAgreement } from '../domain/item-agreement';
 
 /** Per-dimension agreement among the item's submitted evaluations, with conflicts marked. */
-export function itemConflicts(
+export async function itemConflicts(
 	db: Db,
 	item: { id: string; projectId: string; modality: string },
 	settings: ProjectSettings
-): DimensionAgreement[] {
-	const rubric = rubricForItem(db, item);
+): Promise<DimensionAgreement[]> {
+	const rubric = await rubricForItem(db, item);
 	if (!rubric) return [];
-	const scores = evaluationsForItems(db, [item.id], { submittedOnly: true }).map((e) => e.scores);
+	const scores = (await evaluationsForItems(db, [item.id], { submittedOnly: true })).map((e) => e.scores);
 	return markConflicts(settings, itemAgreement(dimensionsFor(rubric, item.modality), scores));
 }
 
 /** Opens the item's automatic escalation if its agreement calls for one; returns it, or null. */
-export function autoEscalate(db: Db, itemId: string): EscalationRow | null {
-	return tx(db, (t) => {
-		const item = getItemRow(t, itemId);
-		const project = item && getProject(t, item.projectId);
+export function autoEscalate(db: Db, itemId: string): Promise<EscalationRow | null> {
+	return tx(db, async (t) => {
+		const item = await getItemRow(t, itemId);
+		const project = item && (await getProject(t, item.projectId));
 		if (!item || !project) return null;
-		if (!mayAutoEscalate(escalationsOfItem(t, itemId))) return null;
-		const agreement = itemConflicts(t, item, project.settings);
+		if (!mayAutoEscalate(await escalationsOfItem(t, itemId))) return null;
+		const agreement = await itemConflicts(t, item, project.settings);
 		const worst = worstConflict(agreement);
 		if (!worst) return null;
-		const row = openEscalation(t, {
+		const row = await openEscalation(t, {
 			projectId: item.projectId,
 			itemId,
 			source: 'auto',
@@ -45,7 +45,7 @@ export function autoEscalate(db: Db, itemId: string): EscalationRow | null {
 			note: autoEscalationNote(agreement),
 			dimension: worst.key
 		});
-		notify(t, projectLeadIds(t, item.projectId), {
+		await notify(t, await projectLeadIds(t, item.projectId), {
 			projectId: item.projectId,
 			kind: 'escalation.opened',
 			data: { escalationId: row.id, itemId, reason: AUTO_REASON }

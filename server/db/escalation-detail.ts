@@ -5,7 +5,7 @@
 // people's work nor anything derived from it: no evaluations, no agreement or conflicts, no automatic escalations
 // (their dimension says where people disagree), no guideline sections picked by the conflicts.
 import { eq } from 'drizzle-orm';
-import type { Db } from './client';
+import { first, type Db } from './client';
 import { guidelines, guidelineVersions } from '../../drizzle/schema';
 import type { EscalationDetail, EscalationView } from '#shared/escalation';
 import { getItemRow, toItem } from './items';
@@ -16,19 +16,19 @@ import { itemConflicts } from './auto-escalation';
 import { relevantSections } from '../domain/guideline-sections';
 import { NotFound } from '../domain/errors';
 
-function guidelineFor(db: Db, projectId: string, terms: string[]): EscalationDetail['guideline'] {
-	const current = currentGuidelineVersion(db, projectId);
+async function guidelineFor(db: Db, projectId: string, terms: string[]): Promise<EscalationDetail['guideline']> {
+	const current = await currentGuidelineVersion(db, projectId);
 	if (!current) return null;
-	const version = db
-		.select({ markdown: guidelineVersions.markdown })
-		.from(guidelineVersions)
-		.where(eq(guidelineVersions.id, current.id))
-		.get();
-	const guideline = db
-		.select({ title: guidelines.title })
-		.from(guidelines)
-		.where(eq(guidelines.id, current.guidelineId))
-		.get();
+	const version = await first(
+		db
+			.select({ markdown: guidelineVersions.markdown })
+			.from(guidelineVersions)
+			.where(eq(guidelineVersions.id, current.id))
+			.limit(1)
+	);
+	const guideline = await first(
+		db.select({ title: guidelines.title }).from(guidelines).where(eq(guidelines.id, current.guidelineId)).limit(1)
+	);
 	return {
 		id: current.guidelineId,
 		title: guideline?.title ?? '',
@@ -45,16 +45,20 @@ export interface DetailOptions {
 	can: EscalationDetail['can'];
 }
 
-export function escalationDetail(db: Db, escalation: EscalationView, opts: DetailOptions): EscalationDetail {
-	const row = getItemRow(db, escalation.itemId);
-	const project = getProject(db, escalation.projectId);
+export async function escalationDetail(
+	db: Db,
+	escalation: EscalationView,
+	opts: DetailOptions
+): Promise<EscalationDetail> {
+	const row = await getItemRow(db, escalation.itemId);
+	const project = await getProject(db, escalation.projectId);
 	if (!row || !project) throw NotFound('The escalated item no longer exists');
-	const rubric = rubricForItem(db, row);
-	const related = escalationViewsForItem(db, row.id).filter((e) => e.id !== escalation.id);
+	const rubric = await rubricForItem(db, row);
+	const related = (await escalationViewsForItem(db, row.id)).filter((e) => e.id !== escalation.id);
 	const { blind } = opts;
 	// Blind: no agreement (it is made of the others' scores), so the guideline is picked by the escalation's own
 	// dimension alone, and only her own manual escalations are listed beside it.
-	const agreement = blind ? [] : itemConflicts(db, row, project.settings);
+	const agreement = blind ? [] : await itemConflicts(db, row, project.settings);
 	const conflictKeys = agreement.filter((a) => a.conflict).map((a) => a.key);
 	if (escalation.dimension && !conflictKeys.includes(escalation.dimension)) conflictKeys.push(escalation.dimension);
 	const labels = conflictKeys.map((k) => rubric?.dimensions.find((d) => d.key === k)?.label ?? k);
@@ -65,9 +69,9 @@ export function escalationDetail(db: Db, escalation: EscalationView, opts: Detai
 			: related,
 		item: toItem(row, opts.withGold),
 		rubric,
-		evaluations: blind ? [] : evaluationsForItems(db, [row.id], { submittedOnly: true }),
+		evaluations: blind ? [] : await evaluationsForItems(db, [row.id], { submittedOnly: true }),
 		agreement,
-		guideline: guidelineFor(db, row.projectId, [...conflictKeys, ...labels]),
+		guideline: await guidelineFor(db, row.projectId, [...conflictKeys, ...labels]),
 		can: opts.can,
 		blind
 	};

@@ -19,18 +19,15 @@ import { itemExcerpt } from '#shared/item-excerpt';
 
 type Filter = Omit<QueueQuery, 'mine' | 'sort' | 'state'>;
 
-function summaries(db: Db, projectId: string, now: number, itemIds?: string[]): EscalationSummary[] {
+async function summaries(db: Db, projectId: string, now: number, itemIds?: string[]): Promise<EscalationSummary[]> {
 	const conds = [eq(escalations.projectId, projectId)];
 	if (itemIds) conds.push(inArray(escalations.itemId, itemIds.length ? itemIds : ['']));
-	const rows = selectViews(db)
-		.where(and(...conds))
-		.all();
+	const rows = await selectViews(db).where(and(...conds));
 	if (!rows.length) return [];
-	const itemRows = db
+	const itemRows = await db
 		.select({ id: items.id, modality: items.modality, language: items.language, payload: items.payload })
 		.from(items)
-		.where(inArray(items.id, [...new Set(rows.map((r) => r.e.itemId))]))
-		.all();
+		.where(inArray(items.id, [...new Set(rows.map((r) => r.e.itemId))]));
 	const byId = new Map(itemRows.map((i) => [i.id, i]));
 	return rows.map((r) => {
 		const item = byId.get(r.e.itemId)!;
@@ -65,8 +62,13 @@ function sortSummaries<T extends EscalationSummary>(list: T[], sort: QueueQuery[
 const distinct = (values: (string | null)[]) => [...new Set(values.filter((v): v is string => !!v))].sort();
 
 /** The lead's and manager's queue: every escalation of the project matching the filters. */
-export function escalationQueue(db: Db, projectId: string, q: QueueQuery, now = Date.now()): EscalationQueue {
-	const all = summaries(db, projectId, now);
+export async function escalationQueue(
+	db: Db,
+	projectId: string,
+	q: QueueQuery,
+	now = Date.now()
+): Promise<EscalationQueue> {
+	const all = await summaries(db, projectId, now);
 	const filtered = all.filter((s) => matches(s, q, now));
 	const counts = Object.fromEntries(ESCALATION_STATES.map((s) => [s, 0])) as Record<EscalationState, number>;
 	for (const s of filtered) counts[s.state]++;
@@ -91,27 +93,27 @@ export function escalationQueue(db: Db, projectId: string, q: QueueQuery, now = 
 }
 
 /** The caller's own escalations: ones they opened, and ones on items they submitted an evaluation of. */
-export function myEscalations(
+export async function myEscalations(
 	db: Db,
 	projectId: string,
 	userId: string,
 	q: QueueQuery,
 	now = Date.now()
-): MyEscalation[] {
-	const mine = db
+): Promise<MyEscalation[]> {
+	const mine = await db
 		.select({ itemId: evaluations.itemId, scores: evaluations.scores })
 		.from(evaluations)
 		.innerJoin(items, eq(items.id, evaluations.itemId))
-		.where(and(eq(items.projectId, projectId), eq(evaluations.evaluatorId, userId), eq(evaluations.state, 'submitted')))
-		.all();
+		.where(
+			and(eq(items.projectId, projectId), eq(evaluations.evaluatorId, userId), eq(evaluations.state, 'submitted'))
+		);
 	const myScores = new Map(mine.map((m) => [m.itemId, m.scores as Scores]));
-	const opened = db
+	const opened = await db
 		.select({ itemId: escalations.itemId })
 		.from(escalations)
-		.where(and(eq(escalations.projectId, projectId), eq(escalations.openedBy, userId)))
-		.all();
+		.where(and(eq(escalations.projectId, projectId), eq(escalations.openedBy, userId)));
 	const itemIds = [...new Set([...myScores.keys(), ...opened.map((o) => o.itemId)])];
-	const list = summaries(db, projectId, now, itemIds)
+	const list = (await summaries(db, projectId, now, itemIds))
 		.filter((s) => s.openedBy?.id === userId || myScores.has(s.itemId))
 		.filter((s) => matches(s, q, now) && (!q.state || s.state === q.state))
 		.map((s) => {

@@ -1,9 +1,8 @@
 // Escalation rows: opening (manual or automatic), state transitions as conditional updates (the WHERE clause
 // names the states the transition may start from, so of two racing callers exactly one changes the row),
 // lookups by item, and who is involved. Every write is audited by the caller's transaction.
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/sqlite-core';
-import type { Db } from './client';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { first, type Db } from './client';
 import { escalations, evaluations, guidelineVersions, guidelines, memberships, users } from '../../drizzle/schema';
 import type { EscalationState, EscalationVerdict, EscalationView, VerdictReasonCode } from '#shared/escalation';
 import { dimensionsFor, type Rubric } from '#shared/rubric';
@@ -14,9 +13,6 @@ import { setGold } from './items';
 import { notify } from './notifications';
 
 export type EscalationRow = typeof escalations.$inferSelect;
-
-const opener = alias(users, 'opener');
-const claimer = alias(users, 'claimer');
 
 function person(id: string | null, name: string | null) {
 	return id ? { id, name: name ?? '' } : null;
@@ -50,33 +46,37 @@ function toEscalationView(r: EscalationRow, openerName: string | null, claimerNa
 	};
 }
 
+/** The name of the user a column points at (a subquery: the two people of an escalation are both users). */
+const nameOf = (column: typeof escalations.openedBy | typeof escalations.claimedBy) =>
+	sql<string | null>`(select u.name from users u where u.id = ${column})`;
+
 /** Escalation rows with the names of who opened and who claimed them. */
 export function selectViews(db: Db) {
 	return db
-		.select({ e: escalations, openerName: opener.name, claimerName: claimer.name })
-		.from(escalations)
-		.leftJoin(opener, eq(opener.id, escalations.openedBy))
-		.leftJoin(claimer, eq(claimer.id, escalations.claimedBy));
+		.select({ e: escalations, openerName: nameOf(escalations.openedBy), claimerName: nameOf(escalations.claimedBy) })
+		.from(escalations);
 }
 
 export const rowToView = (r: { e: EscalationRow; openerName: string | null; claimerName: string | null }) =>
 	toEscalationView(r.e, r.openerName, r.claimerName);
 
-export function getEscalation(db: Db, id: string): EscalationRow | undefined {
-	return db.select().from(escalations).where(eq(escalations.id, id)).get();
+export function getEscalation(db: Db, id: string): Promise<EscalationRow | undefined> {
+	return first(db.select().from(escalations).where(eq(escalations.id, id)).limit(1));
 }
 
-export function getEscalationView(db: Db, id: string): EscalationView | undefined {
-	const row = selectViews(db).where(eq(escalations.id, id)).get();
+export async function getEscalationView(db: Db, id: string): Promise<EscalationView | undefined> {
+	const row = await first(selectViews(db).where(eq(escalations.id, id)).limit(1));
 	return row && rowToView(row);
 }
 
-export function escalationViewsForItem(db: Db, itemId: string): EscalationView[] {
-	return selectViews(db).where(eq(escalations.itemId, itemId)).orderBy(asc(escalations.createdAt)).all().map(rowToView);
+export async function escalationViewsForItem(db: Db, itemId: string): Promise<EscalationView[]> {
+	return (await selectViews(db).where(eq(escalations.itemId, itemId)).orderBy(asc(escalations.createdAt))).map(
+		rowToView
+	);
 }
 
-export function escalationsOfItem(db: Db, itemId: string): EscalationRow[] {
-	return db.select().from(escalations).where(eq(escalations.itemId, itemId)).all();
+export function escalationsOfItem(db: Db, itemId: string): Promise<EscalationRow[]> {
+	return db.select().from(escalations).where(eq(escalations.itemId, itemId));
 }
 
 export interface OpenEscalation {
@@ -89,13 +89,12 @@ export interface OpenEscalation {
 	dimension: string | null;
 }
 
-export function openEscalation(db: Db, input: OpenEscalation): EscalationRow {
-	const row = db
+export async function openEscalation(db: Db, input: OpenEscalation): Promise<EscalationRow> {
+	const [row] = await db
 		.insert(escalations)
 		.values({ id: newId(), ...input, state: 'open', createdAt: Date.now() })
-		.returning()
-		.get();
-	audit(db, {
+		.returning();
+	await audit(db, {
 		actorId: input.openedBy,
 		projectId: input.projectId,
 		action: 'escalation.open',
@@ -124,20 +123,21 @@ export interface TransitionChange {
  * Moves an escalation to `to` only if it is still in one of `from`; returns the updated row, or undefined when
  * another caller changed the state first. Audited in the caller's transaction.
  */
-export function transitionEscalation(
+export async function transitionEscalation(
 	db: Db,
 	id: string,
 	from: readonly EscalationState[],
 	change: TransitionChange
-): EscalationRow | undefined {
-	const row = db
-		.update(escalations)
-		.set({ ...change.set, state: change.to })
-		.where(and(eq(escalations.id, id), inArray(escalations.state, [...from])))
-		.returning()
-		.get();
+): Promise<EscalationRow | undefined> {
+	const row = await first(
+		db
+			.update(escalations)
+			.set({ ...change.set, state: change.to })
+			.where(and(eq(escalations.id, id), inArray(escalations.state, [...from])))
+			.returning()
+	);
 	if (row) {
-		audit(db, {
+		await audit(db, {
 			actorId: change.actorId,
 			projectId: row.projectId,
 			action: change.action,
@@ -150,14 +150,14 @@ export function transitionEscalation(
 }
 
 /** Opens an evaluator's (or lead's) escalation of an item and tells the project's other leads. */
-export function openManualEscalation(
+export async function openManualEscalation(
 	db: Db,
 	item: { id: string; projectId: string },
 	by: { id: string; name: string },
 	reason: string,
 	note: string
-): EscalationRow {
-	const opened = openEscalation(db, {
+): Promise<EscalationRow> {
+	const opened = await openEscalation(db, {
 		projectId: item.projectId,
 		itemId: item.id,
 		source: 'manual',
@@ -166,9 +166,9 @@ export function openManualEscalation(
 		note,
 		dimension: null
 	});
-	notify(
+	await notify(
 		db,
-		projectLeadIds(db, item.projectId).filter((id) => id !== by.id),
+		(await projectLeadIds(db, item.projectId)).filter((id) => id !== by.id),
 		{
 			projectId: item.projectId,
 			kind: 'escalation.opened',
@@ -198,8 +198,14 @@ export function verdictChange(v: Verdict, now: number): Pick<TransitionChange, '
 }
 
 /** What a verdict does beyond its escalation: it becomes the item's gold answer, and the people involved hear of it. */
-export function applyVerdict(db: Db, resolved: EscalationRow, v: Verdict, actorId: string, now: number): void {
-	setGold(db, resolved.itemId, {
+export async function applyVerdict(
+	db: Db,
+	resolved: EscalationRow,
+	v: Verdict,
+	actorId: string,
+	now: number
+): Promise<void> {
+	await setGold(db, resolved.itemId, {
 		scores: v.scores,
 		note: v.note,
 		source: 'verdict',
@@ -210,10 +216,10 @@ export function applyVerdict(db: Db, resolved: EscalationRow, v: Verdict, actorI
 		decidedAt: now
 	});
 	const recipients = [
-		...submittedEvaluators(db, resolved.itemId).map((u) => u.id),
+		...(await submittedEvaluators(db, resolved.itemId)).map((u) => u.id),
 		...(resolved.openedBy ? [resolved.openedBy] : [])
 	].filter((u) => u !== actorId);
-	notify(db, recipients, {
+	await notify(db, recipients, {
 		projectId: resolved.projectId,
 		kind: 'escalation.resolved',
 		data: { escalationId: resolved.id, itemId: resolved.itemId, reasonCode: v.reasonCode }
@@ -221,45 +227,50 @@ export function applyVerdict(db: Db, resolved: EscalationRow, v: Verdict, actorI
 }
 
 /** Evaluators who submitted an evaluation of the item, with their names. */
-export function submittedEvaluators(db: Db, itemId: string): { id: string; name: string }[] {
+export function submittedEvaluators(db: Db, itemId: string): Promise<{ id: string; name: string }[]> {
 	return db
 		.select({ id: users.id, name: users.name })
 		.from(evaluations)
 		.innerJoin(users, eq(users.id, evaluations.evaluatorId))
-		.where(and(eq(evaluations.itemId, itemId), eq(evaluations.state, 'submitted')))
-		.all();
+		.where(and(eq(evaluations.itemId, itemId), eq(evaluations.state, 'submitted')));
 }
 
 /**
  * The rubric an item is judged by: the one its newest submitted evaluation used, else the newest rubric of the
  * project that has dimensions for the item's modality.
  */
-export function rubricForItem(db: Db, item: { id: string; projectId: string; modality: string }): Rubric | null {
-	const used = db
-		.select({ rubricId: evaluations.rubricId })
-		.from(evaluations)
-		.where(and(eq(evaluations.itemId, item.id), eq(evaluations.state, 'submitted')))
-		.orderBy(desc(evaluations.submittedAt))
-		.get();
-	if (used) return getRubric(db, used.rubricId) ?? null;
-	return latestRubrics(db, item.projectId).find((r) => dimensionsFor(r, item.modality).length > 0) ?? null;
+export async function rubricForItem(
+	db: Db,
+	item: { id: string; projectId: string; modality: string }
+): Promise<Rubric | null> {
+	const used = await first(
+		db
+			.select({ rubricId: evaluations.rubricId })
+			.from(evaluations)
+			.where(and(eq(evaluations.itemId, item.id), eq(evaluations.state, 'submitted')))
+			.orderBy(sql`${evaluations.submittedAt} desc nulls last`)
+			.limit(1)
+	);
+	if (used) return (await getRubric(db, used.rubricId)) ?? null;
+	return (await latestRubrics(db, item.projectId)).find((r) => dimensionsFor(r, item.modality).length > 0) ?? null;
 }
 
 /** Ids of the project's leads (they hear about new escalations). */
-export function projectLeadIds(db: Db, projectId: string): string[] {
-	return db
+export async function projectLeadIds(db: Db, projectId: string): Promise<string[]> {
+	const leads = await db
 		.select({ id: memberships.userId })
 		.from(memberships)
-		.where(and(eq(memberships.projectId, projectId), eq(memberships.role, 'lead')))
-		.all()
-		.map((r) => r.id);
+		.where(and(eq(memberships.projectId, projectId), eq(memberships.role, 'lead')));
+	return leads.map((r) => r.id);
 }
 
-export function guidelineVersionInProject(db: Db, projectId: string, versionId: string): boolean {
-	return !!db
-		.select({ id: guidelineVersions.id })
-		.from(guidelineVersions)
-		.innerJoin(guidelines, eq(guidelines.id, guidelineVersions.guidelineId))
-		.where(and(eq(guidelineVersions.id, versionId), eq(guidelines.projectId, projectId)))
-		.get();
+export async function guidelineVersionInProject(db: Db, projectId: string, versionId: string): Promise<boolean> {
+	return !!(await first(
+		db
+			.select({ id: guidelineVersions.id })
+			.from(guidelineVersions)
+			.innerJoin(guidelines, eq(guidelines.id, guidelineVersions.guidelineId))
+			.where(and(eq(guidelineVersions.id, versionId), eq(guidelines.projectId, projectId)))
+			.limit(1)
+	));
 }

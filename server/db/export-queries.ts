@@ -1,7 +1,11 @@
-// Read queries for exports, run on an export's private snapshot connection (see server/export/snapshot.ts) and
-// consumed with statement.iterate(), so rows stream one at a time. Orders are deterministic (no random id decides
-// an order unless everything before it is equal). JSON columns come back as text; callers parse them.
-import type Database from 'better-sqlite3';
+// Read queries for exports, run on an export's private snapshot (see server/export/snapshot.ts): the long ones are
+// streamed (a statement iterator on SQLite, a cursor read in pages on PostgreSQL), so rows arrive a few at a time
+// whatever the export's size. Standard SQL, the same text on both dialects. Orders are deterministic (no random id
+// decides an order unless everything before it is equal) and text is ordered by its bytes on both dialects (SQLite's
+// BINARY; PostgreSQL's "C" collation), so both give the same file. JSON columns come back as text; callers parse
+// them.
+import { sql, type SQL } from 'drizzle-orm';
+import type { Snapshot } from '../export/snapshot';
 
 export interface ExportFilters {
 	/** Inclusive lower bound, ms since the epoch. */
@@ -50,98 +54,102 @@ export interface ItemRow {
 	created_at: number;
 }
 
-type Params = Record<string, string | number>;
-
-/** ` AND …` for each filter that is set (SQL per filter name), binding its value into `params`. */
-function conditions(f: ExportFilters, sqlFor: Partial<Record<keyof ExportFilters, string>>, params: Params): string {
-	let where = '';
-	for (const [key, condition] of Object.entries(sqlFor) as [keyof ExportFilters, string][]) {
+/** ` AND …` for each filter that is set, from the SQL condition of each filter name given its value. */
+function conditions(
+	f: ExportFilters,
+	sqlFor: Partial<Record<keyof ExportFilters, (value: string | number) => SQL>>
+): SQL {
+	const where: SQL[] = [];
+	for (const [key, condition] of Object.entries(sqlFor) as [keyof ExportFilters, (value: string | number) => SQL][]) {
 		const value = f[key];
 		if (value === undefined || value === '') continue;
-		params[key] = value;
-		where += ` AND ${condition}`;
+		where.push(sql` AND ${condition(value)}`);
 	}
-	return where;
+	return sql.join(where);
 }
 
-const EVALUATION_FILTERS = {
-	state: 'e.state = @state',
-	rubricVersion: 'e.rubric_version = @rubricVersion',
-	guidelineVersionId: 'e.guideline_version_id = @guidelineVersionId',
-	from: 'COALESCE(e.submitted_at, e.updated_at) >= @from',
-	to: 'COALESCE(e.submitted_at, e.updated_at) < @to'
-};
+/** A text column in ORDER BY, compared by its bytes as SQLite does (PostgreSQL would use the database's locale). */
+function byBytes(snap: Snapshot, column: string): SQL {
+	return sql.raw(snap.dialect === 'postgres' ? `${column} COLLATE "C"` : column);
+}
 
-const evaluationConditions = (f: ExportFilters, params: Params) => conditions(f, EVALUATION_FILTERS, params);
+const evaluationConditions = (f: ExportFilters) =>
+	conditions(f, {
+		state: (v) => sql`e.state = ${v}`,
+		rubricVersion: (v) => sql`e.rubric_version = ${v}`,
+		guidelineVersionId: (v) => sql`e.guideline_version_id = ${v}`,
+		from: (v) => sql`COALESCE(e.submitted_at, e.updated_at) >= ${v}`,
+		to: (v) => sql`COALESCE(e.submitted_at, e.updated_at) < ${v}`
+	});
 
-const EVALUATION_COLUMNS = `e.id, e.item_id, i.external_id AS item_external_id, i.modality, i.language, e.evaluator_id,
-	u.name AS evaluator_name, e.rubric_id, e.rubric_version, e.guideline_version_id, gv.number AS guideline_version, e.state,
-	e.scores, e.flags, e.tags, e.spans, e.rationale, e.sources, e.time_spent_ms, e.created_at, e.updated_at, e.submitted_at`;
-
-const EVALUATION_JOINS = `FROM evaluations e JOIN items i ON i.id = e.item_id JOIN users u ON u.id = e.evaluator_id
-	LEFT JOIN guideline_versions gv ON gv.id = e.guideline_version_id`;
+const EVALUATION_SELECT = sql.raw(`SELECT e.id, e.item_id, i.external_id AS item_external_id, i.modality, i.language,
+	e.evaluator_id, u.name AS evaluator_name, e.rubric_id, e.rubric_version, e.guideline_version_id,
+	gv.number AS guideline_version, e.state, e.scores, e.flags, e.tags, e.spans, e.rationale, e.sources, e.time_spent_ms,
+	e.created_at, e.updated_at, e.submitted_at
+	FROM evaluations e JOIN items i ON i.id = e.item_id JOIN users u ON u.id = e.evaluator_id
+	LEFT JOIN guideline_versions gv ON gv.id = e.guideline_version_id`);
 
 /** Every evaluation of the project matching the filters, by item (import order) then evaluator. */
-export function iterateEvaluations(
-	snap: Database.Database,
-	projectId: string,
-	f: ExportFilters
-): IterableIterator<EvaluationRow> {
-	const params: Params = { projectId };
-	const where = evaluationConditions(f, params);
-	return snap
-		.prepare(
-			`SELECT ${EVALUATION_COLUMNS} ${EVALUATION_JOINS} WHERE i.project_id = @projectId${where} ORDER BY i.created_at, i.id, u.email, e.id`
-		)
-		.iterate(params) as IterableIterator<EvaluationRow>;
+export function iterateEvaluations(snap: Snapshot, projectId: string, f: ExportFilters): AsyncGenerator<EvaluationRow> {
+	return snap.stream<EvaluationRow>(
+		sql`${EVALUATION_SELECT} WHERE i.project_id = ${projectId}${evaluationConditions(f)}
+			ORDER BY i.created_at, ${byBytes(snap, 'i.id')}, ${byBytes(snap, 'u.email')}, ${byBytes(snap, 'e.id')}`
+	);
 }
 
 /** A reusable lookup of one item's evaluations matching the filters. */
-export function evaluationsOfItem(snap: Database.Database, f: ExportFilters): (itemId: string) => EvaluationRow[] {
-	const params: Params = {};
-	const where = evaluationConditions(f, params);
-	const stmt = snap.prepare(
-		`SELECT ${EVALUATION_COLUMNS} ${EVALUATION_JOINS} WHERE e.item_id = @itemId${where} ORDER BY u.email, e.id`
-	);
-	return (itemId) => stmt.all({ ...params, itemId }) as EvaluationRow[];
+export function evaluationsOfItem(snap: Snapshot, f: ExportFilters): (itemId: string) => Promise<EvaluationRow[]> {
+	const where = evaluationConditions(f);
+	const order = sql`ORDER BY ${byBytes(snap, 'u.email')}, ${byBytes(snap, 'e.id')}`;
+	return (itemId) => snap.rows<EvaluationRow>(sql`${EVALUATION_SELECT} WHERE e.item_id = ${itemId}${where} ${order}`);
 }
 
 export function iterateItems(
-	snap: Database.Database,
+	snap: Snapshot,
 	projectId: string,
 	opts: { modality?: string } = {}
-): IterableIterator<ItemRow> {
-	const modality = opts.modality ? ' AND modality = @modality' : '';
-	return snap
-		.prepare(
-			`SELECT id, external_id, modality, payload, language, metadata, gold, created_at FROM items WHERE project_id = @projectId${modality} ORDER BY created_at, id`
-		)
-		.iterate({ projectId, ...(opts.modality ? { modality: opts.modality } : {}) }) as IterableIterator<ItemRow>;
+): AsyncGenerator<ItemRow> {
+	const modality = opts.modality ? sql` AND modality = ${opts.modality}` : sql``;
+	return snap.stream<ItemRow>(
+		sql`SELECT id, external_id, modality, payload, language, metadata, gold, created_at FROM items
+			WHERE project_id = ${projectId}${modality} ORDER BY created_at, ${byBytes(snap, 'id')}`
+	);
 }
 
 export interface GoldRow extends ItemRow {
-	/** JSON: the latest calibration consensus for the item, if any. */
-	consensus: string | null;
+	/** The latest calibration consensus for the item, if any (all four are null when there is none). */
+	consensus_calibration_id: string | null;
+	consensus_note: string | null;
+	consensus_decided_by: string | null;
+	consensus_decided_at: number | null;
 }
 
-export function iterateGold(snap: Database.Database, projectId: string): IterableIterator<GoldRow> {
-	return snap
-		.prepare(
-			`SELECT i.id, i.external_id, i.modality, i.payload, i.language, i.metadata, i.gold, i.created_at,
-				(SELECT json_object('calibrationId', cc.calibration_id, 'note', cc.note, 'decidedBy', u.name, 'decidedAt', cc.decided_at)
-					FROM calibration_consensus cc JOIN users u ON u.id = cc.decided_by
-					WHERE cc.item_id = i.id ORDER BY cc.decided_at DESC LIMIT 1) AS consensus
-			FROM items i WHERE i.project_id = ? AND i.gold IS NOT NULL ORDER BY i.created_at, i.id`
-		)
-		.iterate(projectId) as IterableIterator<GoldRow>;
+export function iterateGold(snap: Snapshot, projectId: string): AsyncGenerator<GoldRow> {
+	// The newest consensus of each item of the project (ties by calibration, so the pick is stable).
+	return snap.stream<GoldRow>(
+		sql`SELECT i.id, i.external_id, i.modality, i.payload, i.language, i.metadata, i.gold, i.created_at,
+				c.calibration_id AS consensus_calibration_id, c.note AS consensus_note,
+				c.decided_by_name AS consensus_decided_by, c.decided_at AS consensus_decided_at
+			FROM items i LEFT JOIN (
+				SELECT cc.item_id, cc.calibration_id, cc.note, u.name AS decided_by_name, cc.decided_at,
+					row_number() OVER (PARTITION BY cc.item_id ORDER BY cc.decided_at DESC, ${byBytes(snap, 'cc.calibration_id')}) AS newest
+				FROM calibration_consensus cc JOIN users u ON u.id = cc.decided_by
+				WHERE cc.item_id IN (SELECT id FROM items WHERE project_id = ${projectId})
+			) AS c ON c.item_id = i.id AND c.newest = 1
+			WHERE i.project_id = ${projectId} AND i.gold IS NOT NULL ORDER BY i.created_at, ${byBytes(snap, 'i.id')}`
+	);
 }
 
 /** The verdict scores of the latest resolved escalation of an item (JSON text), if any. */
-export function latestVerdict(snap: Database.Database): (itemId: string) => string | null {
-	const stmt = snap.prepare(
-		`SELECT verdict_scores AS scores FROM escalations WHERE item_id = ? AND state = 'resolved' AND verdict_scores IS NOT NULL ORDER BY closed_at DESC, id LIMIT 1`
-	);
-	return (itemId) => (stmt.get(itemId) as { scores: string } | undefined)?.scores ?? null;
+export function latestVerdict(snap: Snapshot): (itemId: string) => Promise<string | null> {
+	return async (itemId) => {
+		const [verdict] = await snap.rows<{ scores: string }>(
+			sql`SELECT verdict_scores AS scores FROM escalations
+				WHERE item_id = ${itemId} AND state = 'resolved' AND verdict_scores IS NOT NULL
+				ORDER BY closed_at DESC NULLS LAST, ${byBytes(snap, 'id')} LIMIT 1`
+		);
+		return verdict?.scores ?? null;
+	};
 }
 
 export interface EscalationRow {
@@ -164,32 +172,21 @@ export interface EscalationRow {
 	guideline_version_id: string | null;
 }
 
-export function iterateEscalations(
-	snap: Database.Database,
-	projectId: string,
-	f: ExportFilters
-): IterableIterator<EscalationRow> {
-	const params: Params = { projectId };
-	const where = conditions(
-		f,
-		{
-			state: 'e.state = @state',
-			guidelineVersionId: 'e.guideline_version_id = @guidelineVersionId',
-			from: 'e.created_at >= @from',
-			to: 'e.created_at < @to'
-		},
-		params
-	);
-	return snap
-		.prepare(
-			`SELECT e.id, e.item_id, i.external_id AS item_external_id, e.source, e.reason, e.note, e.dimension, e.state,
+export function iterateEscalations(snap: Snapshot, projectId: string, f: ExportFilters): AsyncGenerator<EscalationRow> {
+	const where = conditions(f, {
+		state: (v) => sql`e.state = ${v}`,
+		guidelineVersionId: (v) => sql`e.guideline_version_id = ${v}`,
+		from: (v) => sql`e.created_at >= ${v}`,
+		to: (v) => sql`e.created_at < ${v}`
+	});
+	return snap.stream<EscalationRow>(
+		sql`SELECT e.id, e.item_id, i.external_id AS item_external_id, e.source, e.reason, e.note, e.dimension, e.state,
 				o.name AS opened_by_name, c.name AS claimed_by_name, e.created_at, e.claimed_at, e.closed_at, e.verdict_scores,
 				e.reason_code, e.verdict_note, e.guideline_version_id
 			FROM escalations e JOIN items i ON i.id = e.item_id
 			LEFT JOIN users o ON o.id = e.opened_by LEFT JOIN users c ON c.id = e.claimed_by
-			WHERE e.project_id = @projectId${where} ORDER BY e.created_at, i.created_at, e.id`
-		)
-		.iterate(params) as IterableIterator<EscalationRow>;
+			WHERE e.project_id = ${projectId}${where} ORDER BY e.created_at, i.created_at, ${byBytes(snap, 'e.id')}`
+	);
 }
 
 export interface GuidelineVersionRow {
@@ -202,29 +199,35 @@ export interface GuidelineVersionRow {
 	dimensions: string;
 	published_by_name: string | null;
 	published_at: number;
-	escalation_ids: string | null;
 }
 
 export function iterateGuidelineVersions(
-	snap: Database.Database,
+	snap: Snapshot,
 	projectId: string,
 	f: ExportFilters
-): IterableIterator<GuidelineVersionRow> {
-	const params: Params = { projectId };
-	const where = conditions(
-		f,
-		{ guidelineVersionId: 'v.id = @guidelineVersionId', from: 'v.published_at >= @from', to: 'v.published_at < @to' },
-		params
-	);
-	return snap
-		.prepare(
-			`SELECT g.id AS guideline_id, g.title, v.id AS version_id, v.number, v.markdown, v.changelog, v.dimensions,
-				u.name AS published_by_name, v.published_at,
-				(SELECT group_concat(escalation_id, ',') FROM (SELECT escalation_id FROM guideline_version_escalations WHERE version_id = v.id ORDER BY escalation_id)) AS escalation_ids
+): AsyncGenerator<GuidelineVersionRow> {
+	const where = conditions(f, {
+		guidelineVersionId: (v) => sql`v.id = ${v}`,
+		from: (v) => sql`v.published_at >= ${v}`,
+		to: (v) => sql`v.published_at < ${v}`
+	});
+	return snap.stream<GuidelineVersionRow>(
+		sql`SELECT g.id AS guideline_id, g.title, v.id AS version_id, v.number, v.markdown, v.changelog, v.dimensions,
+				u.name AS published_by_name, v.published_at
 			FROM guideline_versions v JOIN guidelines g ON g.id = v.guideline_id LEFT JOIN users u ON u.id = v.published_by
-			WHERE g.project_id = @projectId${where} ORDER BY g.created_at, g.id, v.number`
-		)
-		.iterate(params) as IterableIterator<GuidelineVersionRow>;
+			WHERE g.project_id = ${projectId}${where} ORDER BY g.created_at, ${byBytes(snap, 'g.id')}, v.number`
+	);
+}
+
+/** The escalations a guideline version resolved, by id. */
+export function escalationsResolvedBy(snap: Snapshot): (versionId: string) => Promise<string[]> {
+	return async (versionId) =>
+		(
+			await snap.rows<{ id: string }>(
+				sql`SELECT escalation_id AS id FROM guideline_version_escalations WHERE version_id = ${versionId}
+					ORDER BY ${byBytes(snap, 'escalation_id')}`
+			)
+		).map((r) => r.id);
 }
 
 export interface RubricRow {
@@ -234,15 +237,14 @@ export interface RubricRow {
 	definition: string;
 }
 
-export function projectRubrics(snap: Database.Database, projectId: string): RubricRow[] {
-	return snap
-		.prepare('SELECT id, name, version, definition FROM rubrics WHERE project_id = ? ORDER BY created_at, version, id')
-		.all(projectId) as RubricRow[];
+export function projectRubrics(snap: Snapshot, projectId: string): Promise<RubricRow[]> {
+	return snap.rows<RubricRow>(
+		sql`SELECT id, name, version, definition FROM rubrics WHERE project_id = ${projectId}
+			ORDER BY created_at, version, ${byBytes(snap, 'id')}`
+	);
 }
 
-export function projectName(snap: Database.Database, projectId: string): string | null {
-	return (
-		(snap.prepare('SELECT name FROM projects WHERE id = ?').get(projectId) as { name: string } | undefined)?.name ??
-		null
-	);
+export async function projectName(snap: Snapshot, projectId: string): Promise<string | null> {
+	const [project] = await snap.rows<{ name: string }>(sql`SELECT name FROM projects WHERE id = ${projectId}`);
+	return project?.name ?? null;
 }

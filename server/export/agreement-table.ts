@@ -34,10 +34,10 @@ function ratingValue(dim: RubricDimension, value: unknown): Rating['value'] {
 
 const round = (n: number) => Math.round(n * 1e4) / 1e4;
 
-export function* agreementCsv(ctx: ExportContext): Generator<string> {
+export async function* agreementCsv(ctx: ExportContext): AsyncGenerator<string> {
 	const dims = dimensionsInScope(ctx);
 	const rows = new Map<string, Rating[]>(dims.map((d) => [d.key, []]));
-	for (const e of iterateEvaluations(ctx.snap, ctx.projectId, { ...ctx.filters, state: 'submitted' })) {
+	for await (const e of iterateEvaluations(ctx.snap, ctx.projectId, { ...ctx.filters, state: 'submitted' })) {
 		const scores = json<Record<string, unknown>>(e.scores) ?? {};
 		for (const d of dims) {
 			const value = ratingValue(d, scores[d.key]);

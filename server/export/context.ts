@@ -1,9 +1,9 @@
-// What every export format gets: the project, its rubrics, the filters, and a private snapshot connection
-// (released by the response stream when the download ends, fails or is abandoned).
-import type Database from 'better-sqlite3';
+// What every export format gets: the project, its rubrics, the filters, and a private read snapshot (released by
+// the response stream when the download ends, fails or is abandoned).
+import type { OpenedDb } from '../db/client';
 import type { RubricDefinition } from '#shared/rubric';
 import { projectName, projectRubrics, type ExportFilters } from '../db/export-queries';
-import { closeSnapshot, openSnapshot, type Snapshot } from './snapshot';
+import { openSnapshot, type Snapshot } from './snapshot';
 
 interface ExportRubric {
 	id: string;
@@ -20,13 +20,18 @@ export interface ExportContext {
 	/** Every rubric version of the project, oldest first. */
 	rubrics: ExportRubric[];
 	rubricById: Map<string, ExportRubric>;
-	release: () => void;
+	/** Ends the snapshot and gives its connection back. */
+	release: () => Promise<void>;
 }
 
-export function openExport(main: Database.Database, projectId: string, filters: ExportFilters): ExportContext {
-	const snap = openSnapshot(main);
+export async function openExport(
+	database: OpenedDb,
+	projectId: string,
+	filters: ExportFilters
+): Promise<ExportContext> {
+	const snap = await openSnapshot(database);
 	try {
-		const rubrics = projectRubrics(snap, projectId).map((r) => ({
+		const rubrics = (await projectRubrics(snap, projectId)).map((r) => ({
 			id: r.id,
 			name: r.name,
 			version: r.version,
@@ -35,14 +40,14 @@ export function openExport(main: Database.Database, projectId: string, filters: 
 		return {
 			snap,
 			projectId,
-			projectName: projectName(snap, projectId) ?? projectId,
+			projectName: (await projectName(snap, projectId)) ?? projectId,
 			filters,
 			rubrics,
 			rubricById: new Map(rubrics.map((r) => [r.id, r])),
-			release: () => closeSnapshot(snap)
+			release: () => snap.close()
 		};
 	} catch (err) {
-		closeSnapshot(snap);
+		await snap.close();
 		throw err;
 	}
 }

@@ -34,8 +34,8 @@ function evaluationRecord(r: EvaluationRow) {
 	};
 }
 
-export function* evaluationsJsonl(ctx: ExportContext): Generator<string> {
-	for (const r of iterateEvaluations(ctx.snap, ctx.projectId, ctx.filters)) yield line(evaluationRecord(r));
+export async function* evaluationsJsonl(ctx: ExportContext): AsyncGenerator<string> {
+	for await (const r of iterateEvaluations(ctx.snap, ctx.projectId, ctx.filters)) yield line(evaluationRecord(r));
 }
 
 const BASE_COLUMNS = [
@@ -87,9 +87,9 @@ function dimensionKeys(ctx: ExportContext, r: EvaluationRow, scores: Scores): st
 	return rubric ? dimensionsFor(rubric.definition, r.modality).map((d) => d.key) : Object.keys(scores);
 }
 
-export function* evaluationsCsvLong(ctx: ExportContext): Generator<string> {
+export async function* evaluationsCsvLong(ctx: ExportContext): AsyncGenerator<string> {
 	yield csvRow([...BASE_COLUMNS, 'dimension', 'value', ...TAIL_COLUMNS]);
-	for (const r of iterateEvaluations(ctx.snap, ctx.projectId, ctx.filters)) {
+	for await (const r of iterateEvaluations(ctx.snap, ctx.projectId, ctx.filters)) {
 		const scores = json<Scores>(r.scores) ?? {};
 		const base = baseCells(r);
 		const tail = tailCells(r);
@@ -107,12 +107,12 @@ function wideKeys(ctx: ExportContext): string[] {
 	return keys;
 }
 
-export function* evaluationsCsvWide(ctx: ExportContext): Generator<string> {
+export async function* evaluationsCsvWide(ctx: ExportContext): AsyncGenerator<string> {
 	const keys = wideKeys(ctx);
 	// A dimension is its own column, named by its key (prefixed only where it would clash with a fixed column).
 	const taken = new Set([...BASE_COLUMNS, ...TAIL_COLUMNS]);
 	yield csvRow([...BASE_COLUMNS, ...keys.map((k) => (taken.has(k) ? `score_${k}` : k)), ...TAIL_COLUMNS]);
-	for (const r of iterateEvaluations(ctx.snap, ctx.projectId, ctx.filters)) {
+	for await (const r of iterateEvaluations(ctx.snap, ctx.projectId, ctx.filters)) {
 		const scores = json<Scores>(r.scores) ?? {};
 		yield csvRow([...baseCells(r), ...keys.map((k) => scores[k] ?? null), ...tailCells(r)]);
 	}

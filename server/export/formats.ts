@@ -17,7 +17,7 @@ const CONTENT_TYPES: Record<ExportFormatInfo['extension'], string> = {
 	md: 'text/markdown; charset=utf-8'
 };
 
-const WRITERS: Record<ExportFormat, (ctx: ExportContext) => Generator<string>> = {
+const WRITERS: Record<ExportFormat, (ctx: ExportContext) => AsyncGenerator<string>> = {
 	jsonl: evaluationsJsonl,
 	csv: evaluationsCsvLong,
 	'csv-wide': evaluationsCsvWide,
@@ -32,7 +32,7 @@ const WRITERS: Record<ExportFormat, (ctx: ExportContext) => Generator<string>> =
 
 export interface FormatSpec extends ExportFormatInfo {
 	contentType: string;
-	write(ctx: ExportContext): Generator<string>;
+	write(ctx: ExportContext): AsyncGenerator<string>;
 }
 
 export function formatSpec(format: ExportFormat): FormatSpec {

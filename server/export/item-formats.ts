@@ -18,20 +18,28 @@ export function itemRecord(r: ItemRow) {
 	};
 }
 
-export function* itemsJsonl(ctx: ExportContext): Generator<string> {
-	for (const r of iterateItems(ctx.snap, ctx.projectId)) yield line(itemRecord(r));
+export async function* itemsJsonl(ctx: ExportContext): AsyncGenerator<string> {
+	for await (const r of iterateItems(ctx.snap, ctx.projectId)) yield line(itemRecord(r));
 }
 
-export function* goldJsonl(ctx: ExportContext): Generator<string> {
-	for (const r of iterateGold(ctx.snap, ctx.projectId)) {
-		const consensus = json<{ calibrationId: string; note: string; decidedBy: string; decidedAt: number }>(r.consensus);
+export async function* goldJsonl(ctx: ExportContext): AsyncGenerator<string> {
+	for await (const r of iterateGold(ctx.snap, ctx.projectId)) {
+		const consensus =
+			r.consensus_calibration_id === null
+				? null
+				: {
+						calibrationId: r.consensus_calibration_id,
+						note: r.consensus_note,
+						decidedBy: r.consensus_decided_by,
+						decidedAt: iso(r.consensus_decided_at)
+					};
 		yield line({
 			itemId: r.id,
 			externalId: r.external_id,
 			modality: r.modality,
 			language: r.language,
 			gold: json<Record<string, unknown>>(r.gold),
-			consensus: consensus ? { ...consensus, decidedAt: iso(consensus.decidedAt) } : null
+			consensus
 		});
 	}
 }
@@ -118,16 +126,16 @@ function convenienceFields(payload: Record<string, unknown>): Record<string, unk
 	return out;
 }
 
-export function* labelStudioJson(ctx: ExportContext): Generator<string> {
+export async function* labelStudioJson(ctx: ExportContext): AsyncGenerator<string> {
 	const evaluationsOf = evaluationsOfItem(ctx.snap, ctx.filters);
 	let task = 0;
 	let annotationId = 0;
 	yield '[';
-	for (const r of iterateItems(ctx.snap, ctx.projectId)) {
+	for await (const r of iterateItems(ctx.snap, ctx.projectId)) {
 		const item = itemRecord(r);
 		const payload = (item.payload ?? {}) as Record<string, unknown>;
 		const data = { ...convenienceFields(payload), ...item, itemId: r.id };
-		const annotations = evaluationsOf(r.id).map((e) => annotation(ctx, e, ++annotationId));
+		const annotations = (await evaluationsOf(r.id)).map((e) => annotation(ctx, e, ++annotationId));
 		yield (task++ ? ',\n' : '\n') + JSON.stringify({ id: task, data, annotations });
 	}
 	yield task ? '\n]\n' : ']\n';

@@ -13,7 +13,7 @@ import { json, line, type ExportContext } from './context';
 
 type Scores = Record<string, unknown>;
 
-export function* preferencePairs(ctx: ExportContext): Generator<string> {
+export async function* preferencePairs(ctx: ExportContext): AsyncGenerator<string> {
 	const keyByRubric = new Map<string, string>();
 	for (const r of ctx.rubrics) {
 		const dim = preferenceDimension(r.definition);
@@ -27,7 +27,7 @@ export function* preferencePairs(ctx: ExportContext): Generator<string> {
 		const key = scores ? keys.find((k) => scores[k] !== undefined && scores[k] !== null) : undefined;
 		return key === undefined ? undefined : readPreference(scores![key], ids);
 	};
-	for (const item of iterateItems(ctx.snap, ctx.projectId, { modality: 'pairwise' })) {
+	for await (const item of iterateItems(ctx.snap, ctx.projectId, { modality: 'pairwise' })) {
 		const payload = json<PairwisePayload>(item.payload)!;
 		const ids = payload.responses.map((r) => r.id);
 		const gold = json<Scores>(item.gold);
@@ -36,10 +36,10 @@ export function* preferencePairs(ctx: ExportContext): Generator<string> {
 		let winner = decided(gold && typeof gold.scores === 'object' ? (gold.scores as Scores) : gold, ids);
 		if (winner === undefined) {
 			source = 'verdict';
-			winner = decided(json<Scores>(verdictOf(item.id)), ids);
+			winner = decided(json<Scores>(await verdictOf(item.id)), ids);
 		}
 		const votes: string[] = [];
-		for (const e of evaluationsOf(item.id)) {
+		for (const e of await evaluationsOf(item.id)) {
 			const key = keyByRubric.get(e.rubric_id);
 			const vote = key ? readPreference((json<Scores>(e.scores) ?? {})[key], ids) : null;
 			if (vote) votes.push(vote);

@@ -1,10 +1,10 @@
 // Review records: `escalations` (JSONL, each with its verdict when resolved) and `guidelines` (every published
 // guideline version as Markdown, oldest first, with its changelog and the escalations it resolved).
-import { iterateEscalations, iterateGuidelineVersions } from '../db/export-queries';
+import { escalationsResolvedBy, iterateEscalations, iterateGuidelineVersions } from '../db/export-queries';
 import { iso, json, line, type ExportContext } from './context';
 
-export function* escalationsJsonl(ctx: ExportContext): Generator<string> {
-	for (const e of iterateEscalations(ctx.snap, ctx.projectId, ctx.filters)) {
+export async function* escalationsJsonl(ctx: ExportContext): AsyncGenerator<string> {
+	for await (const e of iterateEscalations(ctx.snap, ctx.projectId, ctx.filters)) {
 		const scores = json<Record<string, unknown>>(e.verdict_scores);
 		yield line({
 			id: e.id,
@@ -27,10 +27,11 @@ export function* escalationsJsonl(ctx: ExportContext): Generator<string> {
 	}
 }
 
-export function* guidelinesMarkdown(ctx: ExportContext): Generator<string> {
+export async function* guidelinesMarkdown(ctx: ExportContext): AsyncGenerator<string> {
 	yield `# ${ctx.projectName} — guideline versions\n`;
+	const resolvedBy = escalationsResolvedBy(ctx.snap);
 	let count = 0;
-	for (const v of iterateGuidelineVersions(ctx.snap, ctx.projectId, ctx.filters)) {
+	for await (const v of iterateGuidelineVersions(ctx.snap, ctx.projectId, ctx.filters)) {
 		count++;
 		const dims = json<string[]>(v.dimensions) ?? [];
 		const meta = [
@@ -38,7 +39,8 @@ export function* guidelinesMarkdown(ctx: ExportContext): Generator<string> {
 			`version id \`${v.version_id}\``
 		];
 		if (dims.length) meta.push(`dimensions: ${dims.join(', ')}`);
-		if (v.escalation_ids) meta.push(`resolves escalations: ${v.escalation_ids.split(',').join(', ')}`);
+		const resolved = await resolvedBy(v.version_id);
+		if (resolved.length) meta.push(`resolves escalations: ${resolved.join(', ')}`);
 		const changelog = v.changelog.trim() ? `**Changelog:** ${v.changelog.trim()}\n\n` : '';
 		yield `\n---\n\n## ${v.title} — version ${v.number}\n\n_${meta.join(' · ')}_\n\n${changelog}${v.markdown.trim()}\n`;
 	}

@@ -1,24 +1,125 @@
-// A private read-only connection for one export, holding one read transaction: the export sees a consistent
-// snapshot (WAL lets writers go on meanwhile) and its long-running statement iterators never block the shared
-// connection that every request writes through. Closing it ends the transaction.
+// A consistent read snapshot for one export, on a connection of its own: the whole download sees one state of the
+// record while writers go on, and its long-running reads never hold the connection(s) requests write through.
+// - SQLite: a private read-only connection holding one read transaction (WAL lets writers go on meanwhile); a
+//   streamed query is a statement iterator, one row at a time.
+// - PostgreSQL: one client of the pool holding a REPEATABLE READ, READ ONLY transaction; a streamed query is a
+//   cursor read PAGE rows at a time, so memory stays bounded whatever the export's size.
+// Queries are drizzle `sql` templates (standard SQL), rendered for the snapshot's dialect. `close` ends the
+// transaction and gives the connection back; it runs once, later calls do nothing.
 import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import type { SQL } from 'drizzle-orm';
+import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import type { Dialect, OpenedDb } from '../db/client';
 
-export type Snapshot = Database.Database;
+/** Rows fetched per round trip from a PostgreSQL cursor. */
+const PAGE = 1000;
 
-export function openSnapshot(main: Database.Database): Snapshot {
-	const snap = new Database(main.name, { readonly: true, fileMustExist: true });
-	try {
-		snap.pragma('busy_timeout = 5000');
-		snap.exec('BEGIN');
-		// The first read fixes the snapshot for the rest of the transaction.
-		snap.prepare('SELECT count(*) FROM sqlite_master').get();
-	} catch (err) {
-		snap.close();
-		throw err;
-	}
-	return snap;
+export interface Snapshot {
+	readonly dialect: Dialect;
+	/** The rows of a query as they are read; leaving the loop early closes the statement or cursor. */
+	stream<T>(query: SQL): AsyncGenerator<T>;
+	/** Every row of a (small) query. */
+	rows<T>(query: SQL): Promise<T[]>;
+	close(): Promise<void>;
 }
 
-export function closeSnapshot(snap: Snapshot): void {
-	if (snap.open) snap.close();
+export function openSnapshot(database: OpenedDb): Promise<Snapshot> {
+	if (database.pool) return openPostgresSnapshot(database.pool);
+	if (database.sqlite) return Promise.resolve(openSqliteSnapshot(database.sqlite));
+	throw new Error('openSnapshot needs an opened SQLite or PostgreSQL database');
+}
+
+const sqliteDialect = new SQLiteSyncDialect();
+const pgDialect = new PgDialect();
+
+function openSqliteSnapshot(main: Database.Database): Snapshot {
+	const conn = new Database(main.name, { readonly: true, fileMustExist: true });
+	try {
+		conn.pragma('busy_timeout = 5000');
+		conn.exec('BEGIN');
+		// The first read fixes the snapshot for the rest of the transaction.
+		conn.exec('SELECT count(*) FROM sqlite_master');
+	} catch (err) {
+		conn.close();
+		throw err;
+	}
+	// Per-item lookups run the same text once per item: prepare it once. (A streamed statement is prepared each
+	// time: one statement cannot iterate twice at once.)
+	const lookups = new Map<string, Database.Statement>();
+	return {
+		dialect: 'sqlite',
+		// eslint-disable-next-line @typescript-eslint/require-await -- better-sqlite3 reads synchronously; the interface is asynchronous for PostgreSQL
+		async *stream<T>(query: SQL) {
+			const { sql: text, params } = sqliteDialect.sqlToQuery(query);
+			yield* conn.prepare(text).iterate(...params) as IterableIterator<T>;
+		},
+		rows: <T>(query: SQL) => {
+			const { sql: text, params } = sqliteDialect.sqlToQuery(query);
+			let stmt = lookups.get(text);
+			if (!stmt) lookups.set(text, (stmt = conn.prepare(text)));
+			return Promise.resolve(stmt.all(...params) as T[]);
+		},
+		close: () => {
+			if (conn.open) conn.close();
+			return Promise.resolve();
+		}
+	};
+}
+
+async function openPostgresSnapshot(pool: pg.Pool): Promise<Snapshot> {
+	const client = await pool.connect();
+	try {
+		await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+		// The first query fixes the snapshot for the rest of the transaction.
+		await client.query('SELECT 1');
+	} catch (err) {
+		client.release(err as Error);
+		throw err;
+	}
+	let cursors = 0;
+	let closed = false;
+	// Per-item lookups run the same text once per item: a named (server-side prepared) statement each. The
+	// name is derived from the text, as the statement outlives this export on the pooled connection.
+	const statement = (query: SQL): pg.QueryConfig => {
+		const { sql: text, params } = pgDialect.sqlToQuery(query);
+		const name = `export_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+		return { name, text, values: params };
+	};
+	return {
+		dialect: 'postgres',
+		async *stream<T>(query: SQL) {
+			const { sql: text, params } = pgDialect.sqlToQuery(query);
+			const cursor = `export_rows_${++cursors}`;
+			await client.query(`DECLARE ${cursor} NO SCROLL CURSOR FOR ${text}`, params);
+			let failed = false;
+			try {
+				for (;;) {
+					const page = await client.query(`FETCH ${PAGE} FROM ${cursor}`).catch((err: unknown) => {
+						failed = true; // the transaction is aborted; close() rolls it back
+						throw err;
+					});
+					for (const row of page.rows) yield row as T;
+					if (page.rows.length < PAGE) return;
+				}
+			} finally {
+				if (!failed && !closed) await client.query(`CLOSE ${cursor}`);
+			}
+		},
+		rows: async <T>(query: SQL) => (await client.query(statement(query))).rows as T[],
+		close: async () => {
+			if (closed) return;
+			closed = true;
+			try {
+				// Read only: nothing to commit; a rollback also ends a transaction a failed statement aborted.
+				await client.query('ROLLBACK');
+			} catch (err) {
+				client.release(err as Error); // the connection is broken: the pool drops it
+				throw err;
+			}
+			client.release();
+		}
+	};
 }

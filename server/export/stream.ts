@@ -16,27 +16,31 @@ function contentDisposition(filename: string): string {
 }
 
 export function textStream(
-	chunks: Generator<string>,
+	chunks: AsyncGenerator<string>,
 	logger: Logger,
-	release: () => void = () => {}
+	release: () => Promise<void> | void = () => {}
 ): ReadableStream<Uint8Array> {
 	const encoder = new TextEncoder();
 	let released = false;
-	const done = () => {
+	const done = async () => {
 		if (released) return;
 		released = true;
-		release();
+		try {
+			await release();
+		} catch (err) {
+			logger.error({ err }, 'export snapshot release failed');
+		}
 	};
 	return new ReadableStream<Uint8Array>({
-		pull(controller) {
+		async pull(controller) {
 			try {
 				let text = '';
 				while (text.length < TARGET_CHUNK) {
-					const next = chunks.next();
+					const next = await chunks.next();
 					if (next.done) {
 						if (text) controller.enqueue(encoder.encode(text));
 						controller.close();
-						done();
+						await done();
 						return;
 					}
 					text += next.value;
@@ -45,24 +49,27 @@ export function textStream(
 			} catch (err) {
 				logger.error({ err }, 'export stream failed');
 				controller.error(err);
-				done();
+				await done();
 			}
 		},
-		cancel() {
+		async cancel() {
 			try {
-				chunks.return(undefined);
+				// Closes the statement or cursor the writer is reading (after the read in flight, if any).
+				await chunks.return(undefined);
+			} catch (err) {
+				logger.error({ err }, 'export stream failed while closing');
 			} finally {
-				done();
+				await done();
 			}
 		}
 	});
 }
 
 export function downloadResponse(
-	chunks: Generator<string>,
+	chunks: AsyncGenerator<string>,
 	download: Download,
 	logger: Logger,
-	release?: () => void
+	release?: () => Promise<void> | void
 ): Response {
 	return new Response(textStream(chunks, logger, release), {
 		status: 200,
