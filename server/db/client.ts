@@ -165,17 +165,13 @@ function openSqlite(dataDir: string): OpenedDb {
 
 // ------------------------------------------------------------------------------------------------ PostgreSQL
 
-/** Integers and numerics as numbers (times are milliseconds, counts are small), JSON as its text. */
-const pgTypes = {
-	getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-		if (oid === 20 || oid === 1700) return (v: string) => Number(v);
-		if (oid === 114 || oid === 3802) return (v: string) => v;
-		return pg.types.getTypeParser(oid, format) as (v: string) => unknown;
-	}) as typeof pg.types.getTypeParser
-};
+// Integers and numerics as numbers (times are milliseconds, counts are small). Set on the pg module itself: drizzle's
+// node-postgres session passes its own parsers with every query and falls back to these.
+pg.types.setTypeParser(pg.types.builtins.INT8, Number);
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, Number);
 
 async function openPostgres(url: string): Promise<OpenedDb> {
-	const pool = new pg.Pool({ connectionString: url, types: pgTypes, max: 10 });
+	const pool = new pg.Pool({ connectionString: url, max: 10 });
 	pool.on('error', () => {}); // an idle client's connection dropped; the pool replaces it on the next query
 	const client = await pool.connect();
 	try {
@@ -248,7 +244,13 @@ export async function tx<T>(db: Db, fn: (t: Db) => Promise<T>): Promise<T> {
 	const token = await lock.acquire();
 	try {
 		return await lock.context.run(token, () =>
-			db.transaction((t) => fn(t as unknown as Db), { behavior: 'immediate' })
+			db.transaction(
+				(t) => {
+					locks.set(t, lock); // a tx() given this handle joins the transaction
+					return fn(t as unknown as Db);
+				},
+				{ behavior: 'immediate' }
+			)
 		);
 	} finally {
 		lock.release();

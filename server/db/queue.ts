@@ -36,7 +36,7 @@ const heldByOthers = (userId: string, now: number) => sql`(
 		union
 		select e.evaluator_id from evaluations e where e.item_id = i.id and e.evaluator_id != ${userId}
 			and (e.state = 'submitted' or e.updated_at > ${now - RESERVATION_TTL_MS})
-	)
+	) as held
 )`;
 
 export function nextItems(
