@@ -1,12 +1,20 @@
 // Automatic escalation after a submission: when enough evaluators have scored an item and its agreement on a
 // dimension falls below the project's threshold, one escalation opens (filed under the worst dimension) and the
-// leads are notified. Check and insert share one transaction, so it fires exactly once per item.
+// leads are notified. Check and insert share one transaction that first holds the item's row (holdItem), so it
+// fires exactly once per item, also when submissions on several nodes finish at the same moment.
 import type { Db } from './client';
 import { tx } from './client';
 import { getItemRow } from './items';
 import { getProject } from './projects';
 import { evaluationsForItems } from './evaluations';
-import { escalationsOfItem, openEscalation, projectLeadIds, rubricForItem, type EscalationRow } from './escalations';
+import {
+	escalationsOfItem,
+	holdItem,
+	openEscalation,
+	projectLeadIds,
+	rubricForItem,
+	type EscalationRow
+} from './escalations';
 import { notify } from './notifications';
 import { dimensionsFor } from '#shared/rubric';
 import { AUTO_REASON, type DimensionAgreement } from '#shared/escalation';
@@ -29,6 +37,7 @@ export async function itemConflicts(
 /** Opens the item's automatic escalation if its agreement calls for one; returns it, or null. */
 export function autoEscalate(db: Db, itemId: string): Promise<EscalationRow | null> {
 	return tx(db, async (t) => {
+		await holdItem(t, itemId);
 		const item = await getItemRow(t, itemId);
 		const project = item && (await getProject(t, item.projectId));
 		if (!item || !project) return null;

@@ -3,7 +3,15 @@
 // lookups by item, and who is involved. Every write is audited by the caller's transaction.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { first, type Db } from './client';
-import { escalations, evaluations, guidelineVersions, guidelines, memberships, users } from '../../drizzle/schema';
+import {
+	escalations,
+	evaluations,
+	guidelineVersions,
+	guidelines,
+	items,
+	memberships,
+	users
+} from '../../drizzle/schema';
 import type { EscalationState, EscalationVerdict, EscalationView, VerdictReasonCode } from '#shared/escalation';
 import { dimensionsFor, type Rubric } from '#shared/rubric';
 import { newId } from '../domain/ids';
@@ -77,6 +85,19 @@ export async function escalationViewsForItem(db: Db, itemId: string): Promise<Es
 
 export function escalationsOfItem(db: Db, itemId: string): Promise<EscalationRow[]> {
 	return db.select().from(escalations).where(eq(escalations.itemId, itemId));
+}
+
+/**
+ * Takes the item's row until the transaction ends (a no-op update), so escalations of one item are opened one
+ * after the other on every node: on PostgreSQL (read committed) a second opening waits here for the first to
+ * commit, and its duplicate check then sees it; on SQLite the immediate transaction already serialises them.
+ * Call it first in the transaction, before reading the item's escalations.
+ */
+export async function holdItem(t: Db, itemId: string): Promise<void> {
+	await t
+		.update(items)
+		.set({ createdAt: sql`${items.createdAt}` })
+		.where(eq(items.id, itemId));
 }
 
 export interface OpenEscalation {
