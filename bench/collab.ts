@@ -15,7 +15,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import * as Y from 'yjs';
-import { openDb } from '../server/db/client';
+import { sql } from 'drizzle-orm';
+import { openDb, row } from '../server/db/client';
 import { createApiToken } from '../server/db/users';
 import { createProject, setMembership } from '../server/db/projects';
 import { newId } from '../server/domain/ids';
@@ -111,20 +112,27 @@ const stopper = (proc: ChildProcess) => () =>
 
 export async function startConcord(): Promise<Target> {
 	const dataDir = mkdtempSync(join(tmpdir(), 'concord-bench-'));
-	const { db, close } = openDb(dataDir);
+	const database = await openDb({ dataDir });
+	const { db } = database;
 	const userId = newId();
-	db.insert(users)
-		.values({ id: userId, email: 'bench@x.test', name: 'Bench', passwordHash: 'unused', createdAt: Date.now() })
-		.run();
-	const project = createProject(db, { name: 'bench' }, userId);
-	setMembership(db, project.id, userId, 'lead', null);
+	await db
+		.insert(users)
+		.values({ id: userId, email: 'bench@x.test', name: 'Bench', passwordHash: 'unused', createdAt: Date.now() });
+	const project = await createProject(db, { name: 'bench' }, userId);
+	await setMembership(db, project.id, userId, 'lead', null);
 	const itemIds = SIZES.flatMap(() => Array.from({ length: ROUNDS }, () => newId()));
-	for (const id of itemIds)
-		db.insert(items)
-			.values({ id, projectId: project.id, modality: 'text', payload: {}, metadata: {}, createdAt: Date.now() })
-			.run();
-	const { token } = createApiToken(db, userId, 'bench');
-	close();
+	await db.insert(items).values(
+		itemIds.map((id) => ({
+			id,
+			projectId: project.id,
+			modality: 'text',
+			payload: {},
+			metadata: {},
+			createdAt: Date.now()
+		}))
+	);
+	const { token } = await createApiToken(db, userId, 'bench');
+	await database.close();
 	const port = await freePort();
 	const { proc, memory } = await launch(
 		['--import', 'tsx', 'server/main.ts'],
@@ -318,13 +326,13 @@ export async function measure(target: Target, n: number, round: number): Promise
 type Workload = 'keystrokes' | 'scattered';
 
 /** Writes 50,000 logged updates for one room: eight people (the client id switches between transactions). */
-function writeLog(store: RoomStore, room: string, workload: Workload): Y.Doc {
+async function writeLog(store: RoomStore, room: string, workload: Workload): Promise<Y.Doc> {
 	const doc = new Y.Doc();
-	let batch: { room: string; update: Uint8Array }[] = [];
+	const batches: { room: string; update: Uint8Array }[][] = [[]];
 	let count = 0;
 	doc.on('update', (update: Uint8Array) => {
-		batch.push({ room, update });
-		if (++count % 1000 === 0) batch = (store.appendMany(batch), []);
+		batches[batches.length - 1].push({ room, update });
+		if (++count % 1000 === 0) batches.push([]);
 	});
 	const draft = doc.getText('draft');
 	let cursor = 0;
@@ -339,15 +347,18 @@ function writeLog(store: RoomStore, room: string, workload: Workload): Y.Doc {
 		else if (i % 30 === 28 && cursor > 3) draft.delete((cursor -= 2), 2);
 		else draft.insert(Math.min(cursor++, draft.length), 'abcdefghij'[i % 10]);
 	}
-	store.appendMany(batch);
+	for (const batch of batches) await store.appendMany(batch);
 	return doc;
 }
 
-/** Load time of a room whose log holds 50,000 updates, before and after compaction (wall and CPU time). */
-export function loadFigures(): void {
+/**
+ * Load time of a room whose log holds 50,000 updates, before and after compaction (wall and CPU time), from
+ * SQLite, or from PostgreSQL when BENCH_DATABASE_URL names an (empty) database.
+ */
+export async function loadFigures(): Promise<void> {
 	const dir = mkdtempSync(join(tmpdir(), 'concord-load-'));
-	const { db, sqlite, close } = openDb(dir);
-	const store = new RoomStore(db, sqlite);
+	const database = await openDb({ dataDir: dir, databaseUrl: process.env.BENCH_DATABASE_URL });
+	const store = new RoomStore(database);
 	const logger = createLogger('silent');
 	const opts = collabOptions({
 		compactAfterUpdates: Number.MAX_SAFE_INTEGER,
@@ -362,7 +373,7 @@ export function loadFigures(): void {
 			d.getArray('discussion').toJSON(),
 			sorted(d.getMap('annotations').toJSON())
 		]);
-	const timeLoad = (room: string, runs: number) => {
+	const timeLoad = async (room: string, runs: number) => {
 		const wall: number[] = [];
 		const cpu: number[] = [];
 		let loaded: Room | null = null;
@@ -371,7 +382,7 @@ export function loadFigures(): void {
 			const t = now();
 			const c = process.cpuUsage();
 			loaded = new Room(room, store, new CommitQueue(store, logger), opts, logger);
-			loaded.load();
+			await loaded.load();
 			const used = process.cpuUsage(c);
 			wall.push(now() - t);
 			cpu.push((used.user + used.system) / 1000);
@@ -380,24 +391,27 @@ export function loadFigures(): void {
 	};
 	for (const workload of ['keystrokes', 'scattered'] as const) {
 		const room = `guideline:${workload}`;
-		const expected = fingerprint(writeLog(store, room, workload));
-		const raw = timeLoad(room, 1);
+		const expected = fingerprint(await writeLog(store, room, workload));
+		const raw = await timeLoad(room, 1);
 		let same = fingerprint(raw.room.doc) === expected;
-		raw.room.compact();
+		await raw.room.compact();
 		raw.room.destroy();
-		const compacted = timeLoad(room, 5);
+		const compacted = await timeLoad(room, 5);
 		same &&= fingerprint(compacted.room.doc) === expected;
 		compacted.room.destroy();
-		const kb =
-			(sqlite.prepare('select length(data) n from doc_snapshots where room = ?').get(room) as { n: number }).n / 1024;
+		const snapshot = await row<{ n: number }>(
+			database.db,
+			sql`select length(data) as n from doc_snapshots where room = ${room}`
+		);
+		const kb = (snapshot?.n ?? 0) / 1024;
 		console.log(
-			`50,000-update room (${workload}): log load ${raw.wall.toFixed(0)} ms wall / ${raw.cpu.toFixed(0)} ms CPU; ` +
+			`50,000-update room (${workload}, ${database.dialect}): log load ${raw.wall.toFixed(0)} ms wall / ${raw.cpu.toFixed(0)} ms CPU; ` +
 				`compacted (${kb.toFixed(0)} KiB snapshot) ${compacted.wall.toFixed(1)} ms wall / ${compacted.cpu.toFixed(1)} ms CPU ` +
 				`${compacted.wall < 100 ? '(target < 100 ms met)' : compacted.cpu < 100 ? '(target < 100 ms met in CPU time; wall time inflated by machine load)' : '(target < 100 ms missed)'}` +
 				(same ? '' : ' — CONTENT DIFFERS')
 		);
 	}
-	close();
+	await database.close();
 	rmSync(dir, { recursive: true, force: true });
 }
 
@@ -455,7 +469,7 @@ export async function run(): Promise<void> {
 			);
 		}
 	}
-	loadFigures();
+	await loadFigures();
 	rmSync(dirname(PRELOAD), { recursive: true, force: true });
 	console.log(
 		`load average at end: ${loadavg()

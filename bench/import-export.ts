@@ -69,23 +69,25 @@ async function child(variant: Variant, n: number): Promise<Figures> {
 	const { itemInputSchema } = await import('#shared/items');
 	const schema = await import('../drizzle/schema');
 	const config = loadConfig({ DATA_DIR: dataDir, CONCORD_DEMO: '0' });
-	const { db, sqlite, close } = openDb(dataDir);
+	const database = await openDb({ dataDir });
+	const { db } = database;
 	const logger = createLogger('silent');
-	const deps = { db, sqlite, config: { ...config, maxImportBytes: 1024 ** 3 }, logger } as unknown as Parameters<
-		typeof importItems
-	>[0];
-	db.insert(schema.users)
-		.values({
-			id: 'u1',
-			email: 'b@bench.test',
-			name: 'Bench',
-			passwordHash: 'x',
-			isAdmin: true,
-			locale: null,
-			createdAt: Date.now()
-		})
-		.run();
-	const project = tx(db, (t) => createProject(t, { name: 'Bench' }, 'u1'));
+	const deps = {
+		db,
+		database,
+		config: { ...config, maxImportBytes: 1024 ** 3 },
+		logger
+	} as unknown as Parameters<typeof importItems>[0];
+	await db.insert(schema.users).values({
+		id: 'u1',
+		email: 'b@bench.test',
+		name: 'Bench',
+		passwordHash: 'x',
+		isAdmin: true,
+		locale: null,
+		createdAt: Date.now()
+	});
+	const project = await tx(db, (t) => createProject(t, { name: 'Bench' }, 'u1'));
 	global.gc?.();
 	const baselineRssMb = process.memoryUsage().rss / 1024 / 1024;
 
@@ -104,19 +106,19 @@ async function child(variant: Variant, n: number): Promise<Figures> {
 			.split('\n')
 			.filter((l) => l.trim())
 			.map((l) => itemInputSchema.parse(JSON.parse(l)));
-		tx(db, (t) => insertItems(t, project.id, parsed, 'u1'));
+		await tx(db, (t) => insertItems(t, project.id, parsed, 'u1'));
 	}
 	const importMs = performance.now() - t0;
 
 	t0 = performance.now();
 	let exportedLines = 0;
 	if (variant === 'streaming') {
-		const ctx = openExport(sqlite, project.id, {});
+		const ctx = await openExport(database, project.id, {});
 		const reader = textStream(itemsJsonl(ctx), logger, ctx.release).getReader();
 		for (let r = await reader.read(); !r.done; r = await reader.read())
 			for (const b of r.value) if (b === 10) exportedLines++;
 	} else {
-		const rows = db.select().from(schema.items).where(eq(schema.items.projectId, project.id)).all();
+		const rows = await db.select().from(schema.items).where(eq(schema.items.projectId, project.id));
 		const text =
 			rows
 				.map((r) =>
@@ -135,7 +137,7 @@ async function child(variant: Variant, n: number): Promise<Figures> {
 		exportedLines = text.split('\n').length - 1;
 	}
 	const exportMs = performance.now() - t0;
-	close();
+	await database.close();
 	rmSync(dataDir, { recursive: true, force: true });
 	return {
 		variant,

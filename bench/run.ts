@@ -10,11 +10,11 @@ const files = readdirSync(here).filter(
 );
 
 for (const file of files.sort()) {
-	const mod = (await import(pathToFileURL(join(here, file)).href)) as { run?: () => void | Promise<void> };
-	if (typeof mod.run !== 'function') continue;
+	const { run } = (await import(pathToFileURL(join(here, file)).href)) as { run?: () => void | Promise<void> };
+	if (typeof run !== 'function') continue;
 	console.log(`\n=== ${file.replace(/\.ts$/, '')} ===`);
 	const started = performance.now();
-	await mod.run();
+	await run();
 	console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
 }
 process.exit(0);
