@@ -2,8 +2,16 @@
 // same tables: queries are written against the SQLite tables and run unchanged on PostgreSQL, so a table, column,
 // key or index present in one and not the other is a bug on one dialect. Each table of each file is reduced to a
 // plain shape (SQL names, nullability, keys, defaults, foreign keys, uniques, indexes) and the shapes must be equal;
-// each PostgreSQL column type must also hold the values its SQLite column maps to and from.
+// each PostgreSQL column type must also hold the values its SQLite column maps to and from. And each migrations
+// folder must be up to date with its schema file (`npm run db:generate` was run after the last change).
+import { readFileSync } from 'node:fs';
 import { getTableName, is, SQL } from 'drizzle-orm';
+import {
+	generateDrizzleJson,
+	generateMigration,
+	generateSQLiteDrizzleJson,
+	generateSQLiteMigration
+} from 'drizzle-kit/api';
 import { getTableConfig as pgTableConfig, PgDialect, PgTable, type PgColumn } from 'drizzle-orm/pg-core';
 import {
 	getTableConfig as sqliteTableConfig,
@@ -131,5 +139,25 @@ describe('SQLite and PostgreSQL schemas', () => {
 			}
 		}
 		expect(mismatches).toEqual([]);
+	});
+});
+
+/** The snapshot drizzle-kit wrote with the newest migration of a folder. */
+function latestSnapshot<T>(folder: string): T {
+	const meta = new URL(`../../drizzle/${folder}/meta/`, import.meta.url);
+	const journal = JSON.parse(readFileSync(new URL('_journal.json', meta), 'utf8')) as { entries: { idx: number }[] };
+	const newest = String(journal.entries.at(-1)!.idx).padStart(4, '0');
+	return JSON.parse(readFileSync(new URL(`${newest}_snapshot.json`, meta), 'utf8')) as T;
+}
+
+describe('generated migrations', () => {
+	it('drizzle/migrations has every change of drizzle/schema.ts', async () => {
+		const current = await generateSQLiteDrizzleJson(sqliteSchema);
+		expect(await generateSQLiteMigration(latestSnapshot('migrations'), current)).toEqual([]);
+	});
+
+	it('drizzle/pg-migrations has every change of drizzle/pg-schema.ts', async () => {
+		const current = generateDrizzleJson(pgSchema);
+		expect(await generateMigration(latestSnapshot('pg-migrations'), current)).toEqual([]);
 	});
 });
