@@ -69,46 +69,89 @@ function openSqliteSnapshot(main: Database.Database): Snapshot {
 	};
 }
 
+/**
+ * Exports reading at once from one pool: each holds a connection for its whole download (as long as the client
+ * takes to read it), so a cap keeps the pool's other connections for requests; further exports wait their turn.
+ */
+const SNAPSHOTS_PER_POOL = 3;
+
+class Turns {
+	#free: number;
+	#waiting: (() => void)[] = [];
+	constructor(count: number) {
+		this.#free = count;
+	}
+	async take(): Promise<void> {
+		if (this.#free > 0) this.#free--;
+		else await new Promise<void>((r) => this.#waiting.push(r));
+	}
+	give(): void {
+		const next = this.#waiting.shift();
+		if (next) next();
+		else this.#free++;
+	}
+}
+
+const turns = new WeakMap<pg.Pool, Turns>();
+
 async function openPostgresSnapshot(pool: pg.Pool): Promise<Snapshot> {
-	const client = await pool.connect();
+	let poolTurns = turns.get(pool);
+	if (!poolTurns) turns.set(pool, (poolTurns = new Turns(SNAPSHOTS_PER_POOL)));
+	await poolTurns.take();
+	let client: pg.PoolClient;
 	try {
-		await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-		// The first query fixes the snapshot for the rest of the transaction.
-		await client.query('SELECT 1');
+		client = await pool.connect();
 	} catch (err) {
-		client.release(err as Error);
+		poolTurns.give();
+		throw err;
+	}
+	const release = (err?: Error) => {
+		client.release(err);
+		poolTurns.give();
+	};
+	// Set when a statement fails: the transaction is aborted, only the rollback of close() may follow.
+	let aborted = false;
+	const query = async (config: pg.QueryConfig) => {
+		try {
+			return await client.query(config);
+		} catch (err) {
+			aborted = true;
+			throw err;
+		}
+	};
+	try {
+		await query({ text: 'BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY' });
+		// The first query fixes the snapshot for the rest of the transaction.
+		await query({ text: 'SELECT 1' });
+	} catch (err) {
+		release(err as Error);
 		throw err;
 	}
 	let cursors = 0;
 	let closed = false;
-	// Per-item lookups run the same text once per item: a named (server-side prepared) statement each. The
-	// name is derived from the text, as the statement outlives this export on the pooled connection.
-	const statement = (query: SQL): pg.QueryConfig => {
-		const { sql: text, params } = pgDialect.sqlToQuery(query);
-		const name = `export_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
-		return { name, text, values: params };
-	};
 	return {
 		dialect: 'postgres',
-		async *stream<T>(query: SQL) {
-			const { sql: text, params } = pgDialect.sqlToQuery(query);
+		async *stream<T>(sqlQuery: SQL) {
+			const { sql: text, params } = pgDialect.sqlToQuery(sqlQuery);
 			const cursor = `export_rows_${++cursors}`;
-			await client.query(`DECLARE ${cursor} NO SCROLL CURSOR FOR ${text}`, params);
-			let failed = false;
+			await query({ text: `DECLARE ${cursor} NO SCROLL CURSOR FOR ${text}`, values: params });
 			try {
 				for (;;) {
-					const page = await client.query(`FETCH ${PAGE} FROM ${cursor}`).catch((err: unknown) => {
-						failed = true; // the transaction is aborted; close() rolls it back
-						throw err;
-					});
+					const page = await query({ text: `FETCH ${PAGE} FROM ${cursor}` });
 					for (const row of page.rows) yield row as T;
 					if (page.rows.length < PAGE) return;
 				}
 			} finally {
-				if (!failed && !closed) await client.query(`CLOSE ${cursor}`);
+				if (!aborted && !closed) await query({ text: `CLOSE ${cursor}` });
 			}
 		},
-		rows: async <T>(query: SQL) => (await client.query(statement(query))).rows as T[],
+		// Per-item lookups run the same text once per item: a named (server-side prepared) statement each. The
+		// name is derived from the text, as the statement outlives this export on the pooled connection.
+		rows: async <T>(sqlQuery: SQL) => {
+			const { sql: text, params } = pgDialect.sqlToQuery(sqlQuery);
+			const name = `export_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+			return (await query({ name, text, values: params })).rows as T[];
+		},
 		close: async () => {
 			if (closed) return;
 			closed = true;
@@ -116,10 +159,10 @@ async function openPostgresSnapshot(pool: pg.Pool): Promise<Snapshot> {
 				// Read only: nothing to commit; a rollback also ends a transaction a failed statement aborted.
 				await client.query('ROLLBACK');
 			} catch (err) {
-				client.release(err as Error); // the connection is broken: the pool drops it
+				release(err as Error); // the connection is broken: the pool drops it
 				throw err;
 			}
-			client.release();
+			release();
 		}
 	};
 }
