@@ -16,7 +16,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { is, type SQL } from 'drizzle-orm';
+import { is, sql, type SQL } from 'drizzle-orm';
 import { drizzle as drizzleSqliteSync } from 'drizzle-orm/better-sqlite3';
 import { migrate as migrateSqlite } from 'drizzle-orm/better-sqlite3/migrator';
 import { drizzle as drizzleProxy, type SqliteRemoteDatabase } from 'drizzle-orm/sqlite-proxy';
@@ -279,4 +279,13 @@ export async function row<T>(db: Db, query: SQL): Promise<T | undefined> {
 export async function exec(db: Db, query: SQL): Promise<void> {
 	if (dialectOf(db) === 'postgres') await (db as unknown as PgDatabase<PgQueryResultHKT>).execute(query);
 	else await db.run(query);
+}
+
+/**
+ * Inside a transaction: waits until no other transaction holds `key`, and holds it until this one ends. For
+ * read-then-write rules that no single conditional UPDATE expresses (the queue's overlap count). On SQLite the
+ * immediate transaction already excludes every other writer; on PostgreSQL it is a transaction advisory lock.
+ */
+export async function serialize(t: Db, key: string): Promise<void> {
+	if (dialectOf(t) === 'postgres') await exec(t, sql`SELECT pg_advisory_xact_lock(hashtext(${'concord:' + key}))`);
 }

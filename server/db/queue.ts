@@ -7,7 +7,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { assignments, evaluations, items } from '../../drizzle/schema';
-import { exec, rows, row, tx } from './client';
+import { exec, rows, row, serialize, tx } from './client';
 
 const RESERVATION_TTL_MS = 2 * 3600 * 1000;
 const BATCH = 3;
@@ -47,6 +47,8 @@ export function nextItems(
 	f: QueueFilter = {}
 ): Promise<QueueState> {
 	return tx(db, async (t) => {
+		// Counting an item's holders and then reserving it is one decision per project at a time.
+		await serialize(t, `queue:${projectId}`);
 		const now = Date.now();
 		const filter = filterSql(f);
 		// My reservations that expired while someone else filled the item: give them up.
