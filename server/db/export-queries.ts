@@ -1,6 +1,7 @@
 // Read queries for exports, run on an export's private snapshot (see server/export/snapshot.ts): the long ones are
 // streamed (a statement iterator on SQLite, a cursor read in pages on PostgreSQL), so rows arrive a few at a time
-// whatever the export's size. Standard SQL, the same text on both dialects. Orders are deterministic (no random id
+// whatever the export's size; what an export needs per item (evaluations, verdicts) streams alongside the items in
+// the same order rather than as one query per item. Standard SQL, the same text on both dialects. Orders are deterministic (no random id
 // decides an order unless everything before it is equal) and text is ordered by its bytes on both dialects (SQLite's
 // BINARY; PostgreSQL's "C" collation), so both give the same file. JSON columns come back as text; callers parse
 // them.
@@ -41,6 +42,7 @@ export interface EvaluationRow {
 	created_at: number;
 	updated_at: number;
 	submitted_at: number | null;
+	item_created_at: number;
 }
 
 export interface ItemRow {
@@ -85,7 +87,7 @@ const evaluationConditions = (f: ExportFilters) =>
 const EVALUATION_SELECT = sql.raw(`SELECT e.id, e.item_id, i.external_id AS item_external_id, i.modality, i.language,
 	e.evaluator_id, u.name AS evaluator_name, e.rubric_id, e.rubric_version, e.guideline_version_id,
 	gv.number AS guideline_version, e.state, e.scores, e.flags, e.tags, e.spans, e.rationale, e.sources, e.time_spent_ms,
-	e.created_at, e.updated_at, e.submitted_at
+	e.created_at, e.updated_at, e.submitted_at, i.created_at AS item_created_at
 	FROM evaluations e JOIN items i ON i.id = e.item_id JOIN users u ON u.id = e.evaluator_id
 	LEFT JOIN guideline_versions gv ON gv.id = e.guideline_version_id`);
 
@@ -97,11 +99,54 @@ export function iterateEvaluations(snap: Snapshot, projectId: string, f: ExportF
 	);
 }
 
-/** A reusable lookup of one item's evaluations matching the filters. */
-export function evaluationsOfItem(snap: Snapshot, f: ExportFilters): (itemId: string) => Promise<EvaluationRow[]> {
-	const where = evaluationConditions(f);
-	const order = sql`ORDER BY ${byBytes(snap, 'u.email')}, ${byBytes(snap, 'e.id')}`;
-	return (itemId) => snap.rows<EvaluationRow>(sql`${EVALUATION_SELECT} WHERE e.item_id = ${itemId}${where} ${order}`);
+/** Rows that belong to items, handed out item by item while the items are read in export order (iterateItems). */
+export interface RowsByItem<T> {
+	/** The rows of `item`; ask for the items in the order iterateItems gives them. */
+	of(item: Pick<ItemRow, 'id' | 'created_at'>): Promise<T[]>;
+	/** Ends the underlying query (the export may stop before the last item). */
+	close(): Promise<void>;
+}
+
+/**
+ * Reads a stream ordered like the items (item created_at, item id) alongside them: one query for the whole export
+ * instead of one per item. Rows of an item not asked for are passed by.
+ */
+function rowsByItem<T extends { item_id: string; item_created_at: number }>(rows: AsyncGenerator<T>): RowsByItem<T> {
+	let head: IteratorResult<T> | undefined;
+	// Item ids are ASCII (newId), so JavaScript's string order is the byte order the queries sort by.
+	const before = (r: T, item: Pick<ItemRow, 'id' | 'created_at'>) =>
+		r.item_created_at < item.created_at || (r.item_created_at === item.created_at && r.item_id < item.id);
+	return {
+		async of(item) {
+			head ??= await rows.next();
+			while (!head.done && before(head.value, item)) head = await rows.next();
+			const out: T[] = [];
+			while (!head.done && head.value.item_id === item.id) {
+				out.push(head.value);
+				head = await rows.next();
+			}
+			return out;
+		},
+		close: async () => {
+			await rows.return(undefined);
+		}
+	};
+}
+
+/** The evaluations matching the filters of each item (of one modality, if given), by evaluator as above. */
+export function evaluationsByItem(
+	snap: Snapshot,
+	projectId: string,
+	f: ExportFilters,
+	opts: { modality?: string } = {}
+): RowsByItem<EvaluationRow> {
+	const modality = opts.modality ? sql` AND i.modality = ${opts.modality}` : sql``;
+	return rowsByItem(
+		snap.stream<EvaluationRow>(
+			sql`${EVALUATION_SELECT} WHERE i.project_id = ${projectId}${modality}${evaluationConditions(f)}
+				ORDER BY i.created_at, ${byBytes(snap, 'i.id')}, ${byBytes(snap, 'u.email')}, ${byBytes(snap, 'e.id')}`
+		)
+	);
 }
 
 export function iterateItems(
@@ -140,16 +185,24 @@ export function iterateGold(snap: Snapshot, projectId: string): AsyncGenerator<G
 	);
 }
 
-/** The verdict scores of the latest resolved escalation of an item (JSON text), if any. */
-export function latestVerdict(snap: Snapshot): (itemId: string) => Promise<string | null> {
-	return async (itemId) => {
-		const [verdict] = await snap.rows<{ scores: string }>(
-			sql`SELECT verdict_scores AS scores FROM escalations
-				WHERE item_id = ${itemId} AND state = 'resolved' AND verdict_scores IS NOT NULL
-				ORDER BY closed_at DESC NULLS LAST, ${byBytes(snap, 'id')} LIMIT 1`
-		);
-		return verdict?.scores ?? null;
-	};
+/**
+ * The verdict scores (JSON text) of each item's resolved escalations (of items of one modality, if given), the
+ * latest first: the first of an item is its verdict.
+ */
+export function verdictsByItem(
+	snap: Snapshot,
+	projectId: string,
+	opts: { modality?: string } = {}
+): RowsByItem<{ scores: string }> {
+	const modality = opts.modality ? sql` AND i.modality = ${opts.modality}` : sql``;
+	return rowsByItem(
+		snap.stream<{ scores: string; item_id: string; item_created_at: number }>(
+			sql`SELECT e.verdict_scores AS scores, e.item_id, i.created_at AS item_created_at
+				FROM escalations e JOIN items i ON i.id = e.item_id
+				WHERE i.project_id = ${projectId}${modality} AND e.state = 'resolved' AND e.verdict_scores IS NOT NULL
+				ORDER BY i.created_at, ${byBytes(snap, 'i.id')}, e.closed_at DESC NULLS LAST, ${byBytes(snap, 'e.id')}`
+		)
+	);
 }
 
 export interface EscalationRow {

@@ -3,7 +3,7 @@
 // annotations; Concord re-imports it with ?format=labelstudio).
 import type { RubricDimension } from '#shared/rubric';
 import type { ScoreValue, Scores, Span } from '#shared/evaluation';
-import { evaluationsOfItem, iterateGold, iterateItems, type EvaluationRow, type ItemRow } from '../db/export-queries';
+import { evaluationsByItem, iterateGold, iterateItems, type EvaluationRow, type ItemRow } from '../db/export-queries';
 import { iso, json, line, type ExportContext } from './context';
 
 export function itemRecord(r: ItemRow) {
@@ -127,16 +127,20 @@ function convenienceFields(payload: Record<string, unknown>): Record<string, unk
 }
 
 export async function* labelStudioJson(ctx: ExportContext): AsyncGenerator<string> {
-	const evaluationsOf = evaluationsOfItem(ctx.snap, ctx.filters);
-	let task = 0;
-	let annotationId = 0;
-	yield '[';
-	for await (const r of iterateItems(ctx.snap, ctx.projectId)) {
-		const item = itemRecord(r);
-		const payload = (item.payload ?? {}) as Record<string, unknown>;
-		const data = { ...convenienceFields(payload), ...item, itemId: r.id };
-		const annotations = (await evaluationsOf(r.id)).map((e) => annotation(ctx, e, ++annotationId));
-		yield (task++ ? ',\n' : '\n') + JSON.stringify({ id: task, data, annotations });
+	const evaluations = evaluationsByItem(ctx.snap, ctx.projectId, ctx.filters);
+	try {
+		let task = 0;
+		let annotationId = 0;
+		yield '[';
+		for await (const r of iterateItems(ctx.snap, ctx.projectId)) {
+			const item = itemRecord(r);
+			const payload = (item.payload ?? {}) as Record<string, unknown>;
+			const data = { ...convenienceFields(payload), ...item, itemId: r.id };
+			const annotations = (await evaluations.of(r)).map((e) => annotation(ctx, e, ++annotationId));
+			yield (task++ ? ',\n' : '\n') + JSON.stringify({ id: task, data, annotations });
+		}
+		yield task ? '\n]\n' : ']\n';
+	} finally {
+		await evaluations.close();
 	}
-	yield task ? '\n]\n' : ']\n';
 }
