@@ -2,7 +2,7 @@
 // and evaluators (filtered by submission time, modality and language), the rubrics they were made with, gold
 // answers, open escalations, and what the filters can choose from. Read-only; no figures are computed here.
 import { and, asc, eq, gte, inArray, isNotNull, lt, sql, type SQL } from 'drizzle-orm';
-import { first, type Db } from './client';
+import { dialectOf, first, type Db } from './client';
 import { escalations, evaluations, items, users } from '../../drizzle/schema';
 import { getProject, getRubrics } from './projects';
 import type { Rubric } from '#shared/rubric';
@@ -24,7 +24,10 @@ export interface EvaluatorFacts {
 	email: string;
 }
 
-/** Submitted evaluations of the project in scope, oldest submission first (ties by id, so the order is stable). */
+/**
+ * Submitted evaluations of the project in scope, oldest submission first (ties by id, so the order is stable; ids
+ * compared by their bytes on both dialects, as PostgreSQL would otherwise follow the database's locale).
+ */
 export function submittedEvaluations(db: Db, projectId: string, scope: EvaluationScope): Promise<ScoredEvaluation[]> {
 	const submitted = sql<number>`coalesce(${evaluations.submittedAt}, ${evaluations.updatedAt})`;
 	const where: SQL[] = [eq(items.projectId, projectId), eq(evaluations.state, 'submitted')];
@@ -47,7 +50,7 @@ export function submittedEvaluations(db: Db, projectId: string, scope: Evaluatio
 		.from(evaluations)
 		.innerJoin(items, eq(items.id, evaluations.itemId))
 		.where(and(...where))
-		.orderBy(asc(submitted), asc(evaluations.id));
+		.orderBy(asc(submitted), dialectOf(db) === 'postgres' ? sql`${evaluations.id} collate "C"` : asc(evaluations.id));
 }
 
 /** The rubric versions the evaluations were made with. */
