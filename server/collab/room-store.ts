@@ -5,8 +5,13 @@
 // appendMany is the group commit: one transaction for every update that arrived in one turn of the event loop
 // (a commit per update costs 5–10× more, mostly in WAL writes and checkpoints). Its log ids come back in input
 // order, ascending.
+// The store never joins a caller's transaction: its work runs in the context the store was built in, so a room
+// write scheduled from inside a tx() (a commit, a compaction or an unload timer set up there) cannot end up on
+// that transaction's connection after it has ended. Hence, as for any query on the root database, awaiting a
+// room write inside tx() waits for that transaction on SQLite: call rooms.update/read outside transactions.
 import { and, asc, eq, gt, lte } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { first, tx, type Db, type OpenedDb } from '../db/client';
 import { docSnapshots, docUpdates } from '../../drizzle/schema';
 
@@ -51,6 +56,8 @@ export async function appendRoomUpdate(db: Db, room: string, update: Uint8Array)
 export class RoomStore implements RoomStorage {
 	readonly #db: Db;
 	readonly #appendMany: (entries: readonly AppendEntry[], at: number) => Promise<number[]>;
+	/** Runs a function in the context of the constructor, outside any transaction of whoever calls the store. */
+	readonly #detached = AsyncLocalStorage.snapshot();
 
 	constructor(database: OpenedDb) {
 		this.#db = database.db;
@@ -61,7 +68,11 @@ export class RoomStore implements RoomStorage {
 	 * The room's snapshot and the log after it. The two reads are not one transaction, so a compaction committing
 	 * between them (by another node) is detected (the snapshot moved) and the load is repeated.
 	 */
-	async load(room: string): Promise<StoredRoom> {
+	load(room: string): Promise<StoredRoom> {
+		return this.#detached(() => this.#load(room));
+	}
+
+	async #load(room: string): Promise<StoredRoom> {
 		for (;;) {
 			const snap = await this.#snapshotOf(room);
 			const after = snap?.lastUpdateId ?? 0;
@@ -93,11 +104,15 @@ export class RoomStore implements RoomStorage {
 
 	/** Appends several updates (any rooms) in one transaction: all are committed when this resolves, or none. */
 	appendMany(entries: readonly AppendEntry[]): Promise<number[]> {
-		return this.#appendMany(entries, Date.now());
+		return this.#detached(() => this.#appendMany(entries, Date.now()));
 	}
 
 	/** Replaces the snapshot with `state` (covering log ids ≤ upTo) and drops those log entries, atomically. */
-	async saveSnapshot(room: string, state: Uint8Array, upTo: number): Promise<void> {
+	saveSnapshot(room: string, state: Uint8Array, upTo: number): Promise<void> {
+		return this.#detached(() => this.#saveSnapshot(room, state, upTo));
+	}
+
+	async #saveSnapshot(room: string, state: Uint8Array, upTo: number): Promise<void> {
 		const data = asBuffer(state);
 		const now = Date.now();
 		await tx(this.#db, async (t) => {
