@@ -223,7 +223,9 @@ export function dialectOf(db: Db): Dialect {
 }
 
 /** Open PostgreSQL transactions, so a transaction begun inside one joins it instead of taking a second connection. */
-const pgTransaction = new AsyncLocalStorage<Db>();
+// Work scheduled inside a transaction (a timer, a promise settled later) keeps this context after the transaction
+// ended: `open` tells a later tx() not to join it.
+const pgTransaction = new AsyncLocalStorage<{ t: Db; open: boolean }>();
 
 /**
  * Runs `fn` in one transaction: on SQLite an immediate one that holds the connection (writers serialise), on
@@ -233,10 +235,15 @@ const pgTransaction = new AsyncLocalStorage<Db>();
 export async function tx<T>(db: Db, fn: (t: Db) => Promise<T>): Promise<T> {
 	if (dialectOf(db) === 'postgres') {
 		const outer = pgTransaction.getStore();
-		if (outer) return fn(outer);
-		return (db as unknown as PgDatabase<PgQueryResultHKT>).transaction((t) =>
-			pgTransaction.run(t as unknown as Db, () => fn(t as unknown as Db))
-		);
+		if (outer?.open) return fn(outer.t);
+		return (db as unknown as PgDatabase<PgQueryResultHKT>).transaction(async (t) => {
+			const current = { t: t as unknown as Db, open: true };
+			try {
+				return await pgTransaction.run(current, () => fn(current.t));
+			} finally {
+				current.open = false;
+			}
+		});
 	}
 	const lock = locks.get(db);
 	if (!lock) throw new Error('tx() needs the database from openDb');
