@@ -1,10 +1,14 @@
 // Webhook delivery. An event becomes one delivery row per subscribed webhook, written while the event is emitted
-// (the emitter awaits it, so the rows exist before its request answers); attempts then run in the background: POST the exact stored body with `X-Concord-Signature: sha256=<HMAC-SHA256(secret, body)>`, a 2xx
-// answer delivers it, anything else (status, network error, timeout, redirect, a private target: see
-// outbound.ts) retries after retryBaseMs × 2^n until maxAttempts, then the delivery is marked failed. Pending
-// deliveries resume after a restart. Once the database is closing, no attempt starts or records anything. Nothing
-// here ever throws into the emitter; failures are logged and recorded in the delivery log.
+// (the emitter awaits it, so the rows exist before its request answers); attempts then run in the background:
+// POST the exact stored body with `X-Concord-Signature: sha256=<HMAC-SHA256(secret, body)>`, a 2xx answer
+// delivers it, anything else (status, network error, timeout, redirect, a private target: see outbound.ts)
+// retries after retryBaseMs × 2^n until maxAttempts, then the delivery is marked failed. Pending deliveries
+// resume after a restart. With several nodes on one database, each try of a delivery is claimed first (a
+// conditional update that leases it), so only one node makes it. Once the database is closing, no attempt starts
+// or records anything. Nothing here ever throws into the emitter; failures are logged and recorded in the
+// delivery log.
 import { createHmac } from 'node:crypto';
+import { and, eq, isNull, lte, or } from 'drizzle-orm';
 import { postOnce } from './outbound';
 import type { AppDeps } from '../deps';
 import { newId } from '../domain/ids';
@@ -17,7 +21,13 @@ import {
 	subscribedWebhooks,
 	type DeliveryRow
 } from '../db/webhooks';
+import { webhookDeliveries } from '../../drizzle/schema';
 import type { WebhookBody, WebhookEvent } from '#shared/webhooks';
+
+/** A timer may fire a little before the due time another node's clock wrote. */
+const CLOCK_SLACK_MS = 1_000;
+/** How long past the request timeout a claimed try stays leased to its node (it records the outcome within it). */
+const LEASE_MARGIN_MS = 10_000;
 
 function signature(secret: string, body: string): string {
 	return 'sha256=' + createHmac('sha256', secret).update(body).digest('hex');
@@ -70,6 +80,7 @@ export class WebhookDispatcher {
 			const delivery = await getDelivery(this.deps.db, id);
 			const hook = delivery && (await getWebhook(this.deps.db, delivery.webhookId));
 			if (!delivery || !hook || delivery.state !== 'pending') return;
+			if (!(await this.#claim(delivery))) return;
 			const { status, error } = await this.#post(hook.url, hook.secret, delivery);
 			if (this.deps.database.closed) return;
 			await this.#record(delivery, status, error);
@@ -79,6 +90,28 @@ export class WebhookDispatcher {
 		} finally {
 			this.#inFlight.delete(id);
 		}
+	}
+
+	/**
+	 * Leases this try of the delivery to this node: only while it is still pending, at the same attempt count and
+	 * due (not leased by another node, not scheduled later). Of nodes racing for one try, exactly one gets it.
+	 */
+	async #claim(d: DeliveryRow): Promise<boolean> {
+		const now = Date.now();
+		const t = webhookDeliveries;
+		const claimed = await this.deps.db
+			.update(t)
+			.set({ nextAttemptAt: now + this.deps.config.webhooks.timeoutMs + LEASE_MARGIN_MS })
+			.where(
+				and(
+					eq(t.id, d.id),
+					eq(t.state, 'pending'),
+					eq(t.attempts, d.attempts),
+					or(isNull(t.nextAttemptAt), lte(t.nextAttemptAt, now + CLOCK_SLACK_MS))
+				)
+			)
+			.returning({ id: t.id });
+		return claimed.length > 0;
 	}
 
 	async #post(url: string, secret: string, d: DeliveryRow): Promise<{ status: number | null; error: string | null }> {
