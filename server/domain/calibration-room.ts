@@ -17,7 +17,7 @@ export async function mirrorCalibration(
 			doc.getMap(ROOM_KEYS.state).set(CALIBRATION_STATE_KEY, value);
 		});
 	} catch (err) {
-		// The decision is committed in SQLite; clients that miss the mirror catch up from the REST view.
+		// The decision is committed in the record; clients that miss the mirror catch up from the REST view.
 		logger.error({ err, calibrationId: state.calibration.id }, 'could not mirror the calibration into its room');
 	}
 }

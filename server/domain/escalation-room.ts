@@ -14,7 +14,7 @@ export async function mirrorEscalation(rooms: RoomWriter, logger: ErrorLog, view
 			if (!(annotations.get(PROPOSALS_KEY) instanceof Y.Map)) annotations.set(PROPOSALS_KEY, new Y.Map());
 		});
 	} catch (err) {
-		// The decision is already committed in SQLite; a room that cannot be written catches up from the REST view.
+		// The decision is already committed in the record; a room that cannot be written catches up from the REST view.
 		logger.error({ err, escalationId: view.id }, 'could not mirror the escalation into its room');
 	}
 }

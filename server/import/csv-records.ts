@@ -1,7 +1,7 @@
-// CSV imports are read by csv-parse, which is asynchronous, while an import's records are checked and inserted in
-// one synchronous SQLite transaction. So the upload is first turned into a file of records, one JSON line each
-// (`[line, fields]`, or `{ line, problem }` for a syntax error, which ends the file), and the transaction reads
-// that file back line by line: bounded memory both times, and every record keeps the line it starts on.
+// CSV imports are read by csv-parse, a stream, while an import pulls its records one at a time from a plain
+// (synchronous) generator inside its transaction. So the upload is first turned into a file of records, one JSON
+// line each (`[line, fields]`, or `{ line, problem }` for a syntax error, which ends the file), and the transaction
+// reads that file back line by line: bounded memory both times, and every record keeps the line it starts on.
 import { createReadStream, createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';

@@ -1,6 +1,6 @@
 // Synchronous, bounded-memory readers over a file: text chunks (UTF-8 decoded across chunk borders) and lines
-// with their 1-based numbers. Synchronous on purpose: imports read inside one SQLite transaction, which must not
-// yield to the event loop (other requests share the connection).
+// with their 1-based numbers. An import pulls its records from them one at a time, between the awaited inserts
+// of its one transaction: a plain generator, no stream to pause or to clean up when the import fails.
 import { closeSync, openSync, readSync } from 'node:fs';
 
 const CHUNK = 1 << 16;
