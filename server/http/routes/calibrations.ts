@@ -1,6 +1,6 @@
 // Calibration sessions: create (lead), list, read (participants, leads, managers), blind scoring (participants),
 // reveal / new round / close / consensus (lead), and the report (lead, manager; JSON or CSV). Every decision is
-// role-checked here, rule-checked by domain/calibration.ts inside one immediate transaction with its audit row,
+// role-checked here, rule-checked by domain/calibration.ts inside one transaction with its audit row,
 // then the session's public state is mirrored into its `session:<id>` room.
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../env';
