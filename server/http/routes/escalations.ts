@@ -3,7 +3,6 @@
 // state machine by a conditional UPDATE written with its audit row in one transaction, then
 // mirrored into the item's room. A verdict becomes the item's gold and notifies the evaluators involved.
 import { Hono, type Context } from 'hono';
-import { eq, sql } from 'drizzle-orm';
 import type { AppEnv } from '../env';
 import { allowed, requireProject, requireUser, type ProjectAccess } from '../access';
 import { validate } from '../validate';
@@ -17,6 +16,7 @@ import {
 	getEscalation,
 	getEscalationView,
 	guidelineVersionInProject,
+	holdItem,
 	openManualEscalation,
 	rubricForItem,
 	submittedEvaluators,
@@ -37,7 +37,6 @@ import { ACTIVE_STATES, isInvolved, transitionConflict, TRANSITIONS, type Transi
 import { mirrorEscalation } from '../../domain/escalation-room';
 import { Conflict, Forbidden, NotFound, Validation } from '../../domain/errors';
 import { assertScoresFit } from '../../domain/scores';
-import { items } from '../../../drizzle/schema';
 import { escalationInputSchema, queueQuerySchema, transitionNoteSchema, verdictInputSchema } from '#shared/escalation';
 
 type Ctx = Context<AppEnv>;
@@ -61,18 +60,6 @@ async function involved(db: Db, userId: string, e: Pick<EscalationRow, 'openedBy
 		e.openedBy,
 		(await submittedEvaluators(db, e.itemId)).map((u) => u.id)
 	);
-}
-
-/**
- * Takes the item's row until the transaction ends (a no-op update), so escalations of one item are opened one
- * after the other on every node: on PostgreSQL (read committed) a second opening waits here for the first to
- * commit and its duplicate check then sees it; on SQLite the immediate transaction already serialises them.
- */
-async function holdItem(t: Db, itemId: string): Promise<void> {
-	await t
-		.update(items)
-		.set({ createdAt: sql`${items.createdAt}` })
-		.where(eq(items.id, itemId));
 }
 
 /** Writes the view back into the room and answers with it. */
@@ -123,6 +110,7 @@ app.post(
 		const { user } = await requireProject(c, item.projectId, 'escalation.create');
 		const { reason, note } = c.req.valid('json');
 		const row = await tx(c.var.deps.db, async (t) => {
+			// Openings on one item one after the other (every node), so the duplicate check sees the other's commit.
 			await holdItem(t, item.id);
 			const mineActive = (await escalationViewsForItem(t, item.id)).find(
 				(e) => e.openedBy?.id === user.id && ACTIVE_STATES.includes(e.state)
