@@ -14,6 +14,7 @@ import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/logger';
 import { startServer, type RunningServer, type ServerOptions } from '../../server/server';
 import type { CollabOptions } from '../../server/collab/options';
+import type { DbConfig } from '../../server/db/client';
 import type { RoomRegistry } from '../../server/collab/room-registry';
 import { testDbConfig } from '../fixtures/test-database';
 import { seedWorld, type Person, type World } from './world';
@@ -42,8 +43,8 @@ process.setMaxListeners(100);
 export interface CollabServer extends RunningServer {
 	wsUrl: string;
 	dataDir: string;
-	/** The PostgreSQL database of this server; null on SQLite (the record is under dataDir). */
-	databaseUrl: string | null;
+	/** Where the server keeps its record (dataDir, and its PostgreSQL database in the `pg` project). */
+	record: Required<DbConfig>;
 	world: World;
 	rooms: RoomRegistry;
 	/** Structured log lines of the server (info and above). */
@@ -53,15 +54,14 @@ export interface CollabServer extends RunningServer {
 export async function startCollabServer(
 	opts: {
 		collab?: Partial<CollabOptions>;
-		/** With `world`: restart on the record of an earlier server (its dataDir and databaseUrl). */
-		dataDir?: string;
-		databaseUrl?: string | null;
+		/** With `world`: restart on the record of an earlier server. */
+		record?: Required<DbConfig>;
 		world?: World;
 		roomStore?: ServerOptions['roomStore'];
 	} = {}
 ): Promise<CollabServer> {
-	const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'concord-collab-'));
-	const { databaseUrl } = opts.dataDir ? { databaseUrl: opts.databaseUrl ?? null } : await testDbConfig(dataDir);
+	const record = opts.record ?? (await testDbConfig(mkdtempSync(join(tmpdir(), 'concord-collab-'))));
+	const { dataDir, databaseUrl } = record;
 	const config = loadConfig({
 		PORT: '0',
 		HOST: '127.0.0.1',
@@ -83,7 +83,7 @@ export async function startCollabServer(
 		...server,
 		wsUrl: server.url.replace('http', 'ws') + '/collab',
 		dataDir,
-		databaseUrl,
+		record,
 		world,
 		rooms: server.deps.rooms as RoomRegistry,
 		logs

@@ -30,11 +30,7 @@ describe('persistence', () => {
 		ana.destroy();
 		await first.close();
 
-		const second = await startCollabServer({
-			dataDir: first.dataDir,
-			databaseUrl: first.databaseUrl,
-			world: first.world
-		});
+		const second = await startCollabServer({ record: first.record, world: first.world });
 		try {
 			const again = connect(second, room, 'lead');
 			await within(again.synced);
