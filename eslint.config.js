@@ -86,12 +86,12 @@ export default ts.config(
 		// through rows/row/exec, transactions through tx(). The SQLite-only terminal methods and a driver's own
 		// transaction() would work on SQLite and break on PostgreSQL (or break SQLite's transaction isolation).
 		files: ['server/**/*.ts', 'tests/**/*.ts', 'bench/**/*.ts'],
-		ignores: ['server/db/client.ts'],
+		ignores: ['server/db/client.ts', 'tests/e2e/**'],
 		rules: {
 			'no-restricted-syntax': [
 				'error',
 				{
-					selector: "CallExpression[arguments.length=0][callee.property.name=/^(all|get|run)$/]",
+					selector: 'CallExpression[arguments.length=0][callee.property.name=/^(all|get|run)$/]',
 					message: 'SQLite-only: await the query builder (first() for one row); raw SQL goes through rows/row/exec.'
 				},
 				{
@@ -99,7 +99,8 @@ export default ts.config(
 					message: 'Use tx() from server/db/client: it isolates SQLite transactions and joins open ones.'
 				},
 				{
-					selector: "CallExpression[callee.property.name=/^(all|get|run|values)$/] > TaggedTemplateExpression[tag.name='sql']",
+					selector:
+						"CallExpression[callee.property.name=/^(all|get|run|values)$/] > TaggedTemplateExpression[tag.name='sql']",
 					message: 'Raw SQL goes through rows/row/exec from server/db/client (one path for both dialects).'
 				}
 			]
