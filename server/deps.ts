@@ -5,6 +5,7 @@ import type { Db, OpenedDb } from './db/client';
 import type { DomainEvents } from './domain/events';
 import type { RoomWriter } from './domain/ports';
 import type { Logger } from './logger';
+import type { ClusterBus } from './cluster/bus';
 
 export interface AppDeps {
 	db: Db;
@@ -14,4 +15,8 @@ export interface AppDeps {
 	logger: Logger;
 	rooms: RoomWriter;
 	events: DomainEvents;
+	/** How this node reaches the others (Redis), or a bus that carries nothing when it is alone. */
+	bus: ClusterBus;
+	/** This node's lifecycle: draining once SIGTERM (or close) began; /api/ready answers 503 then. */
+	node: { draining: boolean };
 }

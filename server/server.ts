@@ -13,13 +13,16 @@ import type { CollabOptions } from './collab/options';
 import type { RoomStorage } from './collab/room-store';
 import { registerFeatures } from './features';
 import { sweepTemp } from './import/spool';
+import { localBus } from './cluster/bus';
+import { connectRedisBus } from './cluster/redis-bus';
+import type { AppDeps } from './deps';
 
 export interface RunningServer {
 	url: string;
 	port: number;
 	/** Stops accepting, flushes collaboration rooms, closes sockets (1012) and the database. */
 	close(): Promise<void>;
-	deps: import('./deps').AppDeps;
+	deps: AppDeps;
 	/** The Hono app being served (tests walk its routes). */
 	app: ReturnType<typeof createApp>;
 }
@@ -39,7 +42,19 @@ export async function startServer(
 	const database = await openDb(config);
 	const { db } = database;
 	const events = new DomainEvents((err, event) => logger.error({ err, event }, 'domain event listener failed'));
-	const deps = { db, database, config, logger, events, rooms: undefined as never } as import('./deps').AppDeps;
+	const bus = config.redisUrl
+		? await connectRedisBus(config.redisUrl, (err) => logger.error({ err }, 'redis error'))
+		: localBus();
+	const deps: AppDeps = {
+		db,
+		database,
+		config,
+		logger,
+		events,
+		bus,
+		node: { draining: false },
+		rooms: undefined as never
+	};
 	const swept = sweepTemp(config.dataDir);
 	if (swept > 0) logger.info({ files: swept }, 'removed temporary files left by an earlier run');
 	// Nodes starting together on one PostgreSQL seed one after the other: the second finds users and stops.
@@ -68,6 +83,7 @@ export async function startServer(
 					collab.closeSockets();
 				});
 				await collab.shutdown();
+				await bus.close();
 				await database.close();
 			})())
 	};

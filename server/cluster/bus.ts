@@ -27,12 +27,15 @@ export interface ClusterBus {
 	 * that subscribes before loading the room from the store misses nothing published in between.
 	 */
 	subscribeRoom(room: string, listener: RoomListener): Promise<void>;
-	unsubscribeRoom(room: string): Promise<void>;
+	/** Stops `listener` (a later subscription of the same room with another listener is kept). */
+	unsubscribeRoom(room: string, listener: RoomListener): Promise<void>;
 	/** Sends accepted room traffic to the other nodes serving the room. */
 	publishRoom(room: string, kind: RoomTraffic, payload: Uint8Array): void;
 	/** Receives control messages from other nodes (not the ones this node sent). */
 	onControl(listener: (message: ControlMessage) => void): void;
 	publishControl(message: ControlMessage): void;
+	/** Runs after the bus came back from an outage: what was published meanwhile is lost, catch up from the store. */
+	onReconnect(listener: () => void): void;
 	/** Reports whether the bus is reachable (health). */
 	ping(): Promise<boolean>;
 	close(): Promise<void>;
@@ -48,6 +51,7 @@ export function localBus(): ClusterBus {
 		publishRoom: () => {},
 		onControl: () => {},
 		publishControl: () => {},
+		onReconnect: () => {},
 		ping: () => Promise.resolve(true),
 		close: () => Promise.resolve()
 	};

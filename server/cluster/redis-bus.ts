@@ -16,8 +16,6 @@ const ID_BYTES = 16;
 export interface RedisBus extends ClusterBus {
 	/** The command connection, for other cluster state kept in Redis (failure counters). */
 	readonly redis: Redis;
-	/** Runs after the subscription connection came back from an outage (not at the first connect). */
-	onReconnect(listener: () => void): void;
 }
 
 export async function connectRedisBus(url: string, onError: (err: unknown) => void): Promise<RedisBus> {
@@ -31,6 +29,21 @@ export async function connectRedisBus(url: string, onError: (err: unknown) => vo
 	await Promise.all([pub.connect(), sub.connect()]);
 
 	const rooms = new Map<string, RoomListener>();
+	// SUBSCRIBE/UNSUBSCRIBE of one room run one after the other, and an unsubscribe that finds a newer listener
+	// (the room was loaded again meanwhile) leaves the subscription in place.
+	const pending = new Map<string, Promise<unknown>>();
+	const inTurn = (room: string, op: () => Promise<unknown>): Promise<void> => {
+		const run = (pending.get(room) ?? Promise.resolve()).then(op, op);
+		const settled = run.then(
+			() => {},
+			() => {}
+		);
+		pending.set(room, settled);
+		void settled.then(() => {
+			if (pending.get(room) === settled) pending.delete(room);
+		});
+		return run.then(() => {});
+	};
 	const controls: ((m: ControlMessage) => void)[] = [];
 	const reconnects: (() => void)[] = [];
 	// Registered after the first connect: 'ready' now means the connection came back (ioredis re-subscribed).
@@ -66,13 +79,16 @@ export async function connectRedisBus(url: string, onError: (err: unknown) => vo
 		nodeId,
 		shared: true,
 		redis: pub,
-		async subscribeRoom(room, listener) {
+		subscribeRoom(room, listener) {
 			rooms.set(room, listener);
-			await sub.subscribe(ROOM_PREFIX + room);
+			return inTurn(room, () => sub.subscribe(ROOM_PREFIX + room));
 		},
-		async unsubscribeRoom(room) {
+		unsubscribeRoom(room, listener) {
+			if (rooms.get(room) !== listener) return Promise.resolve();
 			rooms.delete(room);
-			await sub.unsubscribe(ROOM_PREFIX + room);
+			return inTurn(room, async () => {
+				if (!rooms.has(room)) await sub.unsubscribe(ROOM_PREFIX + room);
+			});
 		},
 		publishRoom(room, kind, payload) {
 			const message = Buffer.allocUnsafe(1 + ID_BYTES + payload.byteLength);

@@ -39,7 +39,13 @@ export function attachCollab(
 ): Collab {
 	const opts = collabOptions(overrides);
 	const logger = deps.logger.child({ module: 'collab' });
-	const rooms = new RoomRegistry(store, opts, logger, (target, userId) => permissionIn(deps.db, target, userId));
+	const rooms = new RoomRegistry(
+		store,
+		opts,
+		logger,
+		(target, userId) => permissionIn(deps.db, target, userId),
+		deps.bus
+	);
 	deps.events.on('membership.changed', ({ userId }) => rooms.recheckUser(userId));
 	deps.events.on('user.renamed', ({ userId, name }) => rooms.renameUser(userId, name));
 

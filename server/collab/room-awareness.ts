@@ -6,6 +6,9 @@
 // coalesced and broadcast once per flush to all connections, the sender included (y-websocket clients treat
 // their own echo as a sign of life). Entries for ids a connection does not own — y-websocket clients echo every
 // peer's state back — are dropped. When a connection leaves, the states it owned are removed and broadcast.
+// Across nodes: the changes made by this node's connections are handed to `relay` once per flush (the states of
+// the ids that changed); states relayed from other nodes are applied with the RELAYED origin, broadcast to this
+// node's connections, and never relayed again. A dead node's states expire after y-protocols' 30 s timeout.
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import {
@@ -27,10 +30,17 @@ function stampIdentity(state: unknown, conn: Connection): unknown {
 	return { ...state, user: { ...user, id: conn.user.id, name: conn.user.name } };
 }
 
+/** Origin of presence that another node relayed. */
+export const RELAYED = Symbol('relayed');
+
 export class RoomAwareness {
 	readonly awareness: Awareness;
+	/** Hands this node's presence changes to the other nodes (set by the registry with a shared bus). */
+	relay: ((update: Uint8Array) => void) | null = null;
 	readonly #owners = new Map<number, Connection>();
 	readonly #changed = new Set<number>();
+	/** Ids whose state this node's connections changed since the last flush, for `relay`. */
+	readonly #outbound = new Set<number>();
 	readonly #deferred = new Set<Connection>();
 	#timer: ReturnType<typeof setTimeout> | ReturnType<typeof setImmediate> | null = null;
 
@@ -41,12 +51,19 @@ export class RoomAwareness {
 	) {
 		this.awareness = new Awareness(doc);
 		this.awareness.setLocalState(null);
-		this.awareness.on('update', ({ added, updated, removed }: Record<'added' | 'updated' | 'removed', number[]>) => {
-			for (const id of added) this.#changed.add(id);
-			for (const id of updated) this.#changed.add(id);
-			for (const id of removed) this.#changed.add(id);
-			this.#schedule();
-		});
+		this.awareness.on(
+			'update',
+			({ added, updated, removed }: Record<'added' | 'updated' | 'removed', number[]>, origin: unknown) => {
+				// 'timeout': y-protocols dropped a state nobody renewed; every node does that on its own.
+				const local = origin !== RELAYED && origin !== 'timeout';
+				for (const ids of [added, updated, removed])
+					for (const id of ids) {
+						this.#changed.add(id);
+						if (local) this.#outbound.add(id);
+					}
+				this.#schedule();
+			}
+		);
 	}
 
 	/** Applies the entries this connection may set; throws (→ 4400/4413) on malformed or oversized messages. */
@@ -129,10 +146,20 @@ export class RoomAwareness {
 			if (entries.length > 0) applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(entries), conn);
 		}
 		this.#deferred.clear();
+		if (this.#outbound.size > 0) {
+			const mine = [...this.#outbound].filter((id) => this.awareness.meta.has(id));
+			this.#outbound.clear();
+			if (this.relay && mine.length > 0) this.relay(encodeAwarenessUpdate(this.awareness, mine));
+		}
 		if (this.#changed.size === 0) return;
 		const ids = [...this.#changed].filter((id) => this.awareness.meta.has(id));
 		this.#changed.clear();
 		if (ids.length > 0) this.broadcast(encodeAwareness(encodeAwarenessUpdate(this.awareness, ids)));
+	}
+
+	/** Applies presence relayed by another node (already checked there); broadcast at the next flush. */
+	applyRelayed(update: Uint8Array): void {
+		applyAwarenessUpdate(this.awareness, update, RELAYED);
 	}
 
 	destroy(): void {

@@ -15,7 +15,11 @@
 //   closed connection is detached at once, so nothing it sends afterwards is applied or broadcast;
 // - one structured log line per connect, disconnect and reject (room, user, code, reason);
 // - shutdown stops accepting, closes sockets with 1012, waits for loads and commits in progress and flushes every
-//   room.
+//   room;
+// - with a shared bus (Redis), a room is subscribed to before it is loaded from the store (nothing published in
+//   between is missed), its committed changes and presence are relayed to the other nodes serving it, and the
+//   person-wide orders (disconnect, recheck, rename) reach every node's connections. After a bus outage every
+//   loaded room catches up from the store.
 import type * as Y from 'yjs';
 import { AppError, Validation } from '../domain/errors';
 import type { CredentialFilter, RoomWriter } from '../domain/ports';
@@ -31,6 +35,7 @@ import { Room, ServerWrite } from './room';
 import type { RoomStorage } from './room-store';
 import type { UpgradeDecision } from './upgrade';
 import { UserConnections, type PermissionLookup } from './user-connections';
+import { localBus, type ClusterBus, type ControlMessage, type RoomListener } from '../cluster/bus';
 
 function toBytes(data: RawData): Uint8Array {
 	if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
@@ -43,6 +48,8 @@ export class RoomRegistry implements RoomWriter {
 	readonly #rooms = new Map<string, Room>();
 	/** The load of each room still loading, shared by everyone who needs the room meanwhile. */
 	readonly #loads = new Map<Room, Promise<void>>();
+	/** Each loaded room's subscription to other nodes' traffic. */
+	readonly #listeners = new Map<Room, RoomListener>();
 	readonly #users: UserConnections;
 	#accepting = true;
 	#closed = false;
@@ -53,9 +60,15 @@ export class RoomRegistry implements RoomWriter {
 		private readonly store: RoomStorage,
 		private readonly opts: CollabOptions,
 		private readonly logger: Logger,
-		permissionOf: PermissionLookup
+		permissionOf: PermissionLookup,
+		private readonly bus: ClusterBus = localBus()
 	) {
 		this.#users = new UserConnections(logger, permissionOf);
+		bus.onControl((m) => this.#obey(m));
+		bus.onReconnect(() => {
+			for (const room of this.#rooms.values())
+				room.catchUp().catch((err: unknown) => logger.error({ err, room: room.name }, 'room catch-up failed'));
+		});
 		this.#commits = new CommitQueue(store, logger);
 		this.#pingTimer = setInterval(() => this.#ping(), opts.pingIntervalMs);
 		this.#pingTimer.unref();
@@ -195,24 +208,47 @@ export class RoomRegistry implements RoomWriter {
 		}
 		const room = new Room(name, this.store, this.#commits, this.opts, this.logger);
 		this.#rooms.set(name, room);
-		const loaded = room.load().then(
-			() => {
-				this.#loads.delete(room);
-				// Everyone who waited for the room may have left meanwhile.
-				this.#release(room);
-			},
-			(err: unknown) => {
-				this.#loads.delete(room);
-				if (this.#rooms.get(name) === room) this.#rooms.delete(name);
-				const users = [...room.conns].map((c) => c.user.id);
-				this.logger.error({ err, room: name, users }, 'could not load a room');
-				for (const conn of [...room.conns]) conn.close(CLOSE_CODES.internal, 'Could not load the room');
-				room.destroy();
-				throw err;
+		const listener: RoomListener = (kind, payload) => {
+			try {
+				room.receiveRelayed(kind, payload);
+			} catch (err) {
+				this.logger.error({ err, room: name, kind }, 'could not apply a relayed room message');
 			}
-		);
+		};
+		this.#listeners.set(room, listener);
+		if (this.bus.shared) room.relay = (kind, payload) => this.bus.publishRoom(name, kind, payload);
+		const loaded = this.bus
+			.subscribeRoom(name, listener)
+			.then(() => room.load())
+			.then(
+				() => {
+					this.#loads.delete(room);
+					// Everyone who waited for the room may have left meanwhile.
+					this.#release(room);
+				},
+				(err: unknown) => {
+					this.#loads.delete(room);
+					if (this.#rooms.get(name) === room) this.#rooms.delete(name);
+					const users = [...room.conns].map((c) => c.user.id);
+					this.logger.error({ err, room: name, users }, 'could not load a room');
+					for (const conn of [...room.conns]) conn.close(CLOSE_CODES.internal, 'Could not load the room');
+					this.#destroy(room);
+					throw err;
+				}
+			);
 		this.#loads.set(room, loaded);
 		return { room, loaded };
+	}
+
+	/** Releases a room's memory and its subscription to other nodes. */
+	#destroy(room: Room): void {
+		room.destroy();
+		const listener = this.#listeners.get(room);
+		this.#listeners.delete(room);
+		if (listener)
+			this.bus
+				.unsubscribeRoom(room.name, listener)
+				.catch((err: unknown) => this.logger.error({ err, room: room.name }, 'could not unsubscribe a room'));
 	}
 
 	/** An active room with no clients and no write in flight starts draining. */
@@ -255,7 +291,7 @@ export class RoomRegistry implements RoomWriter {
 			return;
 		}
 		if (this.#rooms.get(room.name) === room) this.#rooms.delete(room.name);
-		room.destroy();
+		this.#destroy(room);
 		this.logger.debug({ room: room.name }, 'room unloaded');
 	}
 
@@ -302,17 +338,31 @@ export class RoomRegistry implements RoomWriter {
 		this.#release(room);
 	}
 
-	/** Re-checks the user's open connections (see user-connections.ts); resolves once revoked ones are closed. */
+	/**
+	 * Re-checks the user's open connections (see user-connections.ts) on every node; resolves once this node's
+	 * revoked ones are closed.
+	 */
 	recheckUser(userId: string): Promise<void> {
+		this.bus.publishControl({ type: 'recheck', userId });
 		return this.#users.recheck(userId);
 	}
 
 	renameUser(userId: string, name: string): void {
+		this.bus.publishControl({ type: 'rename', userId, name });
 		this.#users.rename(userId, name);
 	}
 
+	/** Closes the matching connections on every node; returns how many this node closed. */
 	disconnect(which: CredentialFilter): number {
+		this.bus.publishControl({ type: 'disconnect', filter: which });
 		return this.#users.disconnect(which);
+	}
+
+	/** An order another node published for its own connections and everyone else's. */
+	#obey(m: ControlMessage): void {
+		if (m.type === 'disconnect') this.#users.disconnect(m.filter);
+		else if (m.type === 'rename') this.#users.rename(m.userId, m.name);
+		else void this.#users.recheck(m.userId);
 	}
 
 	stats(): { rooms: number; connections: number } {
@@ -379,7 +429,7 @@ export class RoomRegistry implements RoomWriter {
 						'could not flush a room at shutdown'
 					);
 				}
-				room.destroy();
+				this.#destroy(room);
 			})
 		);
 	}

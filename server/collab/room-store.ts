@@ -1,7 +1,13 @@
 // Durable storage of room documents in the record (SQLite or PostgreSQL): an append-only update log per room
 // (doc_updates) folded into one snapshot per room (doc_snapshots). An append has been committed when its promise
-// resolves (SQLite: journal_mode=WAL, synchronous=NORMAL, durable against a process crash). A snapshot replaces
-// the log entries it covers in one transaction, so a crash at any point leaves either the old or the new state.
+// resolves (SQLite: journal_mode=WAL, synchronous=NORMAL, durable against a process crash). A room's state is its
+// snapshot plus every log entry left for it; it is read in one statement, so it is consistent however other nodes
+// append or compact meanwhile.
+// Compaction is safe with several nodes writing one room: it runs under a lock of that room (one compaction at a
+// time across the cluster), merges the stored snapshot, every log entry it reads and the compacting node's own
+// state into the new snapshot, and deletes exactly the entries it merged. An update another node appends
+// meanwhile (even one whose id is lower, committed later, as PostgreSQL allows) stays in the log. A crash at any
+// point leaves either the old or the new state.
 // appendMany is the group commit: one transaction for every update that arrived in one turn of the event loop
 // (a commit per update costs 5–10× more, mostly in WAL writes and checkpoints). Its log ids come back in input
 // order, ascending.
@@ -9,10 +15,11 @@
 // write scheduled from inside a tx() (a commit, a compaction or an unload timer set up there) cannot end up on
 // that transaction's connection after it has ended. Hence, as for any query on the root database, awaiting a
 // room write inside tx() waits for that transaction on SQLite: call rooms.update/read outside transactions.
-import { and, asc, eq, gt, lte } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import * as Y from 'yjs';
 import type Database from 'better-sqlite3';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { first, tx, type Db, type OpenedDb } from '../db/client';
+import { rows, serialize, tx, type Db, type OpenedDb } from '../db/client';
 import { docSnapshots, docUpdates } from '../../drizzle/schema';
 
 export interface StoredRoom {
@@ -30,6 +37,8 @@ type AppendEntry = { room: string; update: Uint8Array };
 
 /** Rows per INSERT on PostgreSQL: three parameters a row stay far below its 65 535 parameters per statement. */
 const PG_ROWS_PER_INSERT = 1000;
+/** Log ids per DELETE of merged entries (SQLite allows 32 766 parameters, PostgreSQL 65 535). */
+const DELETE_CHUNK = 5000;
 
 /**
  * What rooms need from their storage. appendMany may answer synchronously (a test store) or with a promise: the
@@ -38,7 +47,8 @@ const PG_ROWS_PER_INSERT = 1000;
 export interface RoomStorage {
 	load(room: string): Promise<StoredRoom>;
 	appendMany(entries: readonly AppendEntry[]): number[] | Promise<number[]>;
-	saveSnapshot(room: string, state: Uint8Array, upTo: number): Promise<void>;
+	/** Folds `state`, the stored snapshot and the room's log into a new snapshot (see the header). */
+	saveSnapshot(room: string, state: Uint8Array): Promise<void>;
 }
 
 /**
@@ -64,42 +74,28 @@ export class RoomStore implements RoomStorage {
 		this.#appendMany = database.sqlite ? sqliteAppend(database, database.sqlite) : (e, at) => pgAppend(this.#db, e, at);
 	}
 
-	/**
-	 * The room's snapshot and the log after it. The two reads are not one transaction, so a compaction committing
-	 * between them (by another node) is detected (the snapshot moved) and the load is repeated.
-	 */
+	/** The room's snapshot and every log entry left for it, read in one statement. */
 	load(room: string): Promise<StoredRoom> {
 		return this.#detached(() => this.#load(room));
 	}
 
 	async #load(room: string): Promise<StoredRoom> {
-		for (;;) {
-			const snap = await this.#snapshotOf(room);
-			const after = snap?.lastUpdateId ?? 0;
-			const log = await this.#db
-				.select({ id: docUpdates.id, data: docUpdates.data })
-				.from(docUpdates)
-				.where(and(eq(docUpdates.room, room), gt(docUpdates.id, after)))
-				.orderBy(asc(docUpdates.id));
-			if (((await this.#snapshotOf(room))?.lastUpdateId ?? 0) !== after) continue;
-			let logBytes = 0;
-			for (const r of log) logBytes += r.data.byteLength;
-			return {
-				snapshot: snap ? new Uint8Array(snap.data) : null,
-				updates: log.map((r) => new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength)),
-				lastUpdateId: log.length > 0 ? log[log.length - 1].id : after,
-				logBytes
-			};
-		}
-	}
-
-	#snapshotOf(room: string) {
-		return first(
-			this.#db
-				.select({ data: docSnapshots.data, lastUpdateId: docSnapshots.lastUpdateId })
-				.from(docSnapshots)
-				.where(eq(docSnapshots.room, room))
+		const parts = await rows<{ part: number; id: number; data: Buffer }>(
+			this.#db,
+			sql`select 0 as part, last_update_id as id, data from doc_snapshots where room = ${room}
+				union all select 1 as part, id, data from doc_updates where room = ${room}
+				order by part, id`
 		);
+		const snap = parts[0]?.part === 0 ? parts[0] : null;
+		const log = snap ? parts.slice(1) : parts;
+		let logBytes = 0;
+		for (const r of log) logBytes += r.data.byteLength;
+		return {
+			snapshot: snap ? new Uint8Array(snap.data) : null,
+			updates: log.map((r) => new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength)),
+			lastUpdateId: log.reduce((max, r) => Math.max(max, r.id), snap?.id ?? 0),
+			logBytes
+		};
 	}
 
 	/** Appends several updates (any rooms) in one transaction: all are committed when this resolves, or none. */
@@ -107,20 +103,35 @@ export class RoomStore implements RoomStorage {
 		return this.#detached(() => this.#appendMany(entries, Date.now()));
 	}
 
-	/** Replaces the snapshot with `state` (covering log ids ≤ upTo) and drops those log entries, atomically. */
-	saveSnapshot(room: string, state: Uint8Array, upTo: number): Promise<void> {
-		return this.#detached(() => this.#saveSnapshot(room, state, upTo));
+	saveSnapshot(room: string, state: Uint8Array): Promise<void> {
+		return this.#detached(() => this.#saveSnapshot(room, state));
 	}
 
-	async #saveSnapshot(room: string, state: Uint8Array, upTo: number): Promise<void> {
-		const data = asBuffer(state);
-		const now = Date.now();
+	async #saveSnapshot(room: string, state: Uint8Array): Promise<void> {
 		await tx(this.#db, async (t) => {
+			await serialize(t, `room:${room}`);
+			const parts = await rows<{ part: number; id: number; data: Buffer }>(
+				t,
+				sql`select 0 as part, last_update_id as id, data from doc_snapshots where room = ${room}
+					union all select 1 as part, id, data from doc_updates where room = ${room}
+					order by part, id`
+			);
+			const doc = new Y.Doc({ gc: true });
+			for (const p of parts) Y.applyUpdate(doc, p.data);
+			Y.applyUpdate(doc, state);
+			const data = asBuffer(Y.encodeStateAsUpdate(doc));
+			doc.destroy();
+			const merged = parts.filter((p) => p.part === 1).map((p) => p.id);
+			const upTo = parts.reduce((max, p) => Math.max(max, p.id), 0);
+			const now = Date.now();
 			await t
 				.insert(docSnapshots)
 				.values({ room, data, lastUpdateId: upTo, updatedAt: now })
 				.onConflictDoUpdate({ target: docSnapshots.room, set: { data, lastUpdateId: upTo, updatedAt: now } });
-			await t.delete(docUpdates).where(and(eq(docUpdates.room, room), lte(docUpdates.id, upTo)));
+			for (let i = 0; i < merged.length; i += DELETE_CHUNK)
+				await t
+					.delete(docUpdates)
+					.where(and(eq(docUpdates.room, room), inArray(docUpdates.id, merged.slice(i, i + DELETE_CHUNK))));
 		});
 	}
 }

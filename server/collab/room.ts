@@ -8,6 +8,9 @@
 // - the log is compacted into a snapshot after `compactAfterUpdates` updates or `compactAfterBytes` bytes.
 //   Compactions of a room run one after another; changes committed while one is being written stay in the log
 //   (and in the counts) for the next one.
+// - across nodes: a change this node committed is handed to `relay` after the commit (with its broadcast); a change
+//   another node committed and relayed is applied with the RELAYED origin and broadcast here, never stored or
+//   relayed again. One that arrives while the room loads is applied before the stored state (CRDT updates commute).
 // Lifecycle (driven by the registry): loading → active → draining (no clients, grace timer) → unloaded.
 import * as Y from 'yjs';
 import type { Logger } from '../logger';
@@ -15,7 +18,8 @@ import type { CollabOptions } from './options';
 import type { RoomStorage } from './room-store';
 import type { CommitQueue } from './commit-queue';
 import { Connection } from './connection';
-import { RoomAwareness } from './room-awareness';
+import { RELAYED, RoomAwareness } from './room-awareness';
+import type { RoomTraffic } from '../cluster/bus';
 import { encodeUpdate } from './protocol';
 import { CLOSE_CODES } from './close-codes';
 import { wireFrame } from './wire-frame';
@@ -40,6 +44,8 @@ export class Room {
 	lastUpdateId = 0;
 	logCount = 0;
 	logBytes = 0;
+	/** Hands committed changes and presence to the other nodes serving this room (null: this node alone). */
+	relay: ((kind: RoomTraffic, payload: Uint8Array) => void) | null = null;
 	/** Changes applied in memory that the store has not accepted, held back from clients until it does. */
 	readonly unsent: Uint8Array[] = [];
 	#committedWaiters: (() => void)[] = [];
@@ -56,6 +62,7 @@ export class Room {
 		private readonly logger: Logger
 	) {
 		this.awareness = new RoomAwareness(this.doc, opts, (frame) => this.broadcast(frame, null));
+		this.awareness.relay = (update) => this.relay?.('awareness', update);
 	}
 
 	get unsaved(): boolean {
@@ -83,7 +90,32 @@ export class Room {
 		if (this.#logIsLong()) this.#compactSoon();
 	}
 
+	/**
+	 * Applies what the store holds that this node has not seen (after the bus lost messages during an outage);
+	 * the difference is broadcast like a relayed change.
+	 */
+	async catchUp(): Promise<void> {
+		if (this.state !== 'active' && this.state !== 'draining') return;
+		const stored = await this.store.load(this.name);
+		if ((this.state as RoomState) === 'unloaded') return;
+		this.doc.transact(() => {
+			if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot);
+			for (const update of stored.updates) Y.applyUpdate(this.doc, update);
+		}, RELAYED);
+	}
+
+	/** A change or presence another node accepted (and, for a change, committed). */
+	receiveRelayed(kind: RoomTraffic, payload: Uint8Array): void {
+		if (this.state === 'unloaded') return;
+		if (kind === 'awareness') this.awareness.applyRelayed(payload);
+		else Y.applyUpdate(this.doc, payload, RELAYED);
+	}
+
 	#onUpdate = (update: Uint8Array, origin: unknown) => {
+		if (origin === RELAYED) {
+			this.broadcast(encodeUpdate(update), null);
+			return;
+		}
 		this.inflight++;
 		if (this.unsaved) {
 			// Earlier changes are still held back: keep the order, and try to persist everything as one snapshot.
@@ -108,6 +140,7 @@ export class Room {
 			this.logCount++;
 			this.logBytes += update.byteLength;
 			this.broadcast(encodeUpdate(update), origin instanceof Connection ? origin : null);
+			this.relay?.('update', update);
 			if (this.#logIsLong()) this.#compactSoon();
 		}
 		this.#settled();
@@ -187,7 +220,7 @@ export class Room {
 		const folded = this.logCount;
 		const foldedBytes = this.logBytes;
 		const held = this.unsent.length;
-		await this.store.saveSnapshot(this.name, state, this.lastUpdateId);
+		await this.store.saveSnapshot(this.name, state);
 		this.logCount -= folded;
 		this.logBytes -= foldedBytes;
 		this.logger.debug(
@@ -198,6 +231,7 @@ export class Room {
 			const merged = Y.mergeUpdates(this.unsent.splice(0, held));
 			this.logger.info({ room: this.name }, 'room store recovered; held-back changes sent');
 			this.broadcast(encodeUpdate(merged), null);
+			this.relay?.('update', merged);
 		}
 	}
 

@@ -45,8 +45,8 @@ class GatedStore implements RoomStorage {
 		return this.real.load(room);
 	}
 
-	saveSnapshot(room: string, state: Uint8Array, upTo: number): Promise<void> {
-		return this.real.saveSnapshot(room, state, upTo);
+	saveSnapshot(room: string, state: Uint8Array): Promise<void> {
+		return this.real.saveSnapshot(room, state);
 	}
 
 	appendMany(batch: Batch): Promise<number[]> {

@@ -19,7 +19,7 @@ class HeldStore implements RoomStorage {
 	readonly held: { batch: Batch; commit: () => void; fail: (err: Error) => void }[] = [];
 	constructor(private readonly real: RoomStore) {}
 	load = (room: string) => this.real.load(room);
-	saveSnapshot = (room: string, state: Uint8Array, upTo: number) => this.real.saveSnapshot(room, state, upTo);
+	saveSnapshot = (room: string, state: Uint8Array) => this.real.saveSnapshot(room, state);
 	appendMany(batch: Batch): Promise<number[]> {
 		return new Promise((resolve, reject) =>
 			this.held.push({ batch, commit: () => resolve(this.real.appendMany(batch)), fail: reject })

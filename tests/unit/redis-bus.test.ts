@@ -62,7 +62,7 @@ describe('Redis cluster bus', () => {
 		a.publishRoom('item:x', 'update', new Uint8Array([6]));
 		await onB.until(1);
 		expect(onB.got).toEqual([{ kind: 'update', bytes: [6] }]);
-		await b.unsubscribeRoom('item:x');
+		await b.unsubscribeRoom('item:x', onB.listener);
 		a.publishRoom('item:x', 'update', new Uint8Array([8]));
 		// A round trip through Redis on the same connection order: a control message published after the update
 		// arrives after it would have.
