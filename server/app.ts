@@ -51,8 +51,8 @@ export function createApp(deps: AppDeps) {
 	const limitBody: MiddlewareHandler<AppEnv> = (c, next) =>
 		/\/(items\/import|media)$/.test(c.req.path) ? next() : jsonBodyLimit(c, next);
 	api.use('*', limitBody);
-	api.route('/health', health);
-	api.route('/auth', authRoutes());
+	api.route('/', health);
+	api.route('/auth', authRoutes(deps));
 	api.route('/', me);
 	api.route('/', tokens);
 	api.route('/projects', projects);

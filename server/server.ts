@@ -2,6 +2,7 @@
 // Used by main.ts and by tests (port 0, temporary DATA_DIR).
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
+import type { Server as HttpServer } from 'node:http';
 import type { Config } from './config';
 import { openDb, type OpenedDb } from './db/client';
 import { createApp } from './app';
@@ -16,6 +17,9 @@ import { sweepTemp } from './import/spool';
 import { localBus } from './cluster/bus';
 import { connectRedisBus } from './cluster/redis-bus';
 import type { AppDeps } from './deps';
+
+/** How long requests in progress may take to finish once the node drains. */
+const DRAIN_MS = 5_000;
 
 export interface RunningServer {
 	url: string;
@@ -77,9 +81,19 @@ export async function startServer(
 		app,
 		close: () =>
 			(closing ??= (async () => {
+				// Drain: /api/ready answers 503, no new connection is taken, requests in progress may finish (for
+				// DRAIN_MS at most), sockets are closed with 1012 so their clients reconnect, through the proxy, to
+				// another node; then the rooms' commits are flushed and the record closed.
+				deps.node.draining = true;
 				await new Promise<void>((res) => {
-					server.close(() => res());
-					(server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+					const http = server as HttpServer;
+					const late = setTimeout(() => http.closeAllConnections(), DRAIN_MS);
+					late.unref();
+					server.close(() => {
+						clearTimeout(late);
+						res();
+					});
+					http.closeIdleConnections();
 					collab.closeSockets();
 				});
 				await collab.shutdown();

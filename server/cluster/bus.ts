@@ -6,6 +6,8 @@
 // broadcasts it to its own clients, never back to the bus (no echo, no loops). Updates are CRDT updates, so
 // applying one twice (relayed and also loaded from the store) is harmless.
 
+import { memoryCounter, type FailureCounter, type WindowLimit } from './failure-counter';
+
 /** Kinds of room traffic between nodes. */
 export type RoomTraffic = 'update' | 'awareness';
 
@@ -36,6 +38,8 @@ export interface ClusterBus {
 	publishControl(message: ControlMessage): void;
 	/** Runs after the bus came back from an outage: what was published meanwhile is lost, catch up from the store. */
 	onReconnect(listener: () => void): void;
+	/** Failure counters (sign-in throttles) that count across every node sharing the bus. */
+	counter(name: string, limit: WindowLimit): FailureCounter;
 	/** Reports whether the bus is reachable (health). */
 	ping(): Promise<boolean>;
 	close(): Promise<void>;
@@ -52,6 +56,7 @@ export function localBus(): ClusterBus {
 		onControl: () => {},
 		publishControl: () => {},
 		onReconnect: () => {},
+		counter: (_name, limit) => memoryCounter(limit),
 		ping: () => Promise.resolve(true),
 		close: () => Promise.resolve()
 	};

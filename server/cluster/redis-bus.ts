@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { ClusterBus, ControlMessage, RoomListener, RoomTraffic } from './bus';
+import { redisCounter } from './failure-counter';
 
 const KINDS: RoomTraffic[] = ['update', 'awareness'];
 const ROOM_PREFIX = 'concord:room:';
@@ -106,6 +107,7 @@ export async function connectRedisBus(url: string, onError: (err: unknown) => vo
 		onReconnect(listener) {
 			reconnects.push(listener);
 		},
+		counter: (name, limit) => redisCounter(pub, name, limit),
 		async ping() {
 			try {
 				return (await pub.ping()) === 'PONG';

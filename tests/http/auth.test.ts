@@ -11,10 +11,29 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 describe('auth', () => {
-	it('reports health', async () => {
+	it('reports health: version, the record it answers from, no Redis when none is configured', async () => {
 		const res = await server.api('/api/health');
 		expect(res.status).toBe(200);
-		expect(res.body).toMatchObject({ ok: true, version: expect.any(String) });
+		expect(res.body).toMatchObject({
+			ok: true,
+			version: expect.any(String),
+			database: { dialect: process.env.CONCORD_TEST_DB === 'postgres' ? 'postgres' : 'sqlite', ok: true },
+			draining: false
+		});
+		expect(res.body.redis).toBeUndefined();
+	});
+
+	it('is ready while it takes traffic and answers 503 while it drains', async () => {
+		expect((await server.api('/api/ready')).status).toBe(200);
+		server.deps.node.draining = true;
+		try {
+			const res = await server.api('/api/ready');
+			expect(res.status).toBe(503);
+			expect(res.body).toEqual({ ready: false, reason: 'draining' });
+		} finally {
+			server.deps.node.draining = false;
+		}
+		expect((await server.api('/api/ready')).status).toBe(200);
 	});
 
 	it('signs in the demo lead with an HttpOnly SameSite cookie and answers /api/me', async () => {

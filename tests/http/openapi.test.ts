@@ -163,7 +163,13 @@ describe('GET /api/openapi.json', () => {
 		const open = documented()
 			.filter((o) => o.op.security?.length === 0)
 			.map((o) => o.key);
-		expect(open.sort()).toEqual(['get /api/docs', 'get /api/health', 'get /api/openapi.json', 'post /api/auth/login']);
+		expect(open.sort()).toEqual([
+			'get /api/docs',
+			'get /api/health',
+			'get /api/openapi.json',
+			'get /api/ready',
+			'post /api/auth/login'
+		]);
 	});
 });
 

@@ -1,6 +1,7 @@
 // Sign-in and sign-out. Unknown email and wrong password get the same answer in the same time. Failed attempts
 // are limited per (email, client address) and per client address, never per email alone: someone hammering an
-// account from one address is stopped without locking its owner out from another. Signing out ends the session
+// account from one address is stopped without locking its owner out from another. The counts are shared by every
+// node when Redis is configured (deps.bus). Signing out ends the session
 // and closes its open sockets at once (4401).
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
@@ -12,7 +13,7 @@ import { createSession, deleteSession, findUserByEmail, membershipsOf, toUser } 
 import { DUMMY_HASH, verifyPassword } from '../../domain/passwords';
 import { AppError } from '../../domain/errors';
 import { SESSION_COOKIE } from '../../domain/credentials';
-import { RateLimiter } from '../rate-limit';
+import type { AppDeps } from '../../deps';
 import { clientAddress, isHttps } from '../client';
 
 const loginSchema = z.strictObject({
@@ -20,9 +21,9 @@ const loginSchema = z.strictObject({
 	password: z.string().min(1).max(1000)
 });
 
-export function authRoutes() {
-	const perEmailAndAddress = new RateLimiter({ windowMs: 15 * 60_000, max: 10 });
-	const perAddress = new RateLimiter({ windowMs: 15 * 60_000, max: 100 });
+export function authRoutes(deps: AppDeps) {
+	const perEmailAndAddress = deps.bus.counter('login-pair', { windowMs: 15 * 60_000, max: 10 });
+	const perAddress = deps.bus.counter('login-address', { windowMs: 15 * 60_000, max: 100 });
 	const app = new Hono<AppEnv>();
 
 	app.post(
@@ -33,17 +34,16 @@ export function authRoutes() {
 			const { email, password } = c.req.valid('json');
 			const address = clientAddress(c);
 			const pair = JSON.stringify([email, address]);
-			if (perAddress.blocked(address) || perEmailAndAddress.blocked(pair)) {
+			if ((await perAddress.blocked(address)) || (await perEmailAndAddress.blocked(pair))) {
 				throw new AppError('rate_limited', 'Too many failed sign-in attempts; wait a few minutes and try again');
 			}
 			const row = await findUserByEmail(c.var.deps.db, email);
 			const ok = await verifyPassword(password, row?.passwordHash ?? DUMMY_HASH);
 			if (!row || !ok) {
-				perAddress.fail(address);
-				perEmailAndAddress.fail(pair);
+				await Promise.all([perAddress.fail(address), perEmailAndAddress.fail(pair)]);
 				throw new AppError('invalid_credentials', 'Email or password is not correct');
 			}
-			perEmailAndAddress.reset(pair);
+			await perEmailAndAddress.reset(pair);
 			const { config, db } = c.var.deps;
 			const secret = await createSession(db, row.id, config.sessionTtlMs);
 			setCookie(c, SESSION_COOKIE, secret, {
