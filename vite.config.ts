@@ -26,16 +26,17 @@ export default defineConfig({
 				test: {
 					name: 'node',
 					include: ['tests/**/*.test.ts'],
-					exclude: [...configDefaults.exclude, 'tests/**/*.svelte.test.ts']
+					exclude: [...configDefaults.exclude, 'tests/**/*.svelte.test.ts', 'tests/cluster/**']
 				}
 			},
 			// The HTTP and collaboration suites again, on PostgreSQL: the global setup starts one PostgreSQL for the
 			// run and every test server gets a database of its own (tests/fixtures/postgres.ts). Same assertions.
+			// The cluster suite (two nodes, PostgreSQL and Redis) runs here only.
 			{
 				extends: true,
 				test: {
 					name: 'pg',
-					include: ['tests/http/**/*.test.ts', 'tests/collab/**/*.test.ts'],
+					include: ['tests/http/**/*.test.ts', 'tests/collab/**/*.test.ts', 'tests/cluster/**/*.test.ts'],
 					exclude: [...configDefaults.exclude, 'tests/**/*.svelte.test.ts'],
 					env: { CONCORD_TEST_DB: 'postgres' }
 				}
