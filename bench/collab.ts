@@ -39,14 +39,14 @@ const SIZES = [10, 100, 500];
 const ROUNDS = 5;
 const now = () => performance.now();
 
-interface Target {
+export interface Target {
 	name: string;
 	url: (n: number, round: number) => string;
 	memory: () => Promise<number>;
 	stop: () => Promise<void>;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
 	return new Promise((resolve) => {
 		const s = createServer().listen(0, '127.0.0.1', () => {
 			const port = (s.address() as { port: number }).port;
@@ -69,7 +69,11 @@ interface Launched {
 	memory: () => Promise<number>;
 }
 
-function launch(args: string[], env: Record<string, string>, ready: (out: string) => boolean): Promise<Launched> {
+export function launch(
+	args: string[],
+	env: Record<string, string>,
+	ready: (out: string) => boolean
+): Promise<Launched> {
 	return new Promise((resolve, reject) => {
 		const proc = spawn(process.execPath, ['--expose-gc', '--require', PRELOAD, ...args], {
 			cwd: root,
@@ -104,7 +108,7 @@ function launch(args: string[], env: Record<string, string>, ready: (out: string
 	});
 }
 
-const stopper = (proc: ChildProcess) => () =>
+export const stopper = (proc: ChildProcess) => () =>
 	new Promise<void>((res) => {
 		proc.once('exit', () => res());
 		proc.kill('SIGKILL');

@@ -181,8 +181,13 @@ describe('two nodes on one PostgreSQL and one Redis', () => {
 		expect(paragraphs(a.doc)).toEqual(paragraphs(b.doc));
 		// Presence set on node A shows on node B, with the identity the server stamped.
 		a.provider.awareness.setLocalStateField('cursor', { at: 3 });
+		// The state shows up once the cursor set on node A has crossed (an earlier state of A may arrive first).
 		const seen = await eventually(
-			() => b.provider.awareness.getStates().get(a.doc.clientID) as { cursor?: unknown; user?: { id: string } },
+			() => {
+				const state = b.provider.awareness.getStates().get(a.doc.clientID) as
+					{ cursor?: unknown; user?: { id: string } } | undefined;
+				return state?.cursor ? state : undefined;
+			},
 			5_000,
 			'presence from the other node'
 		);
