@@ -110,6 +110,7 @@ export function launch(
 
 export const stopper = (proc: ChildProcess) => () =>
 	new Promise<void>((res) => {
+		if (proc.exitCode !== null || proc.signalCode !== null) return res();
 		proc.once('exit', () => res());
 		proc.kill('SIGKILL');
 	});

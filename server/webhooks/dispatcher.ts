@@ -36,7 +36,8 @@ function signature(secret: string, body: string): string {
 type Deps = Pick<AppDeps, 'db' | 'database' | 'config' | 'logger'>;
 
 export class WebhookDispatcher {
-	#timers = new Set<NodeJS.Timeout>();
+	/** One timer per delivery this node means to try. */
+	#timers = new Map<string, NodeJS.Timeout>();
 	#inFlight = new Set<string>();
 
 	constructor(private readonly deps: Deps) {}
@@ -52,7 +53,10 @@ export class WebhookDispatcher {
 		}
 	}
 
-	/** Picks up deliveries left pending by a previous run. */
+	/**
+	 * Picks up pending deliveries: those a previous run left, and (called periodically) those another node
+	 * scheduled and never tried because it died. Each try is still claimed, so a live node's try is not repeated.
+	 */
 	async resume(): Promise<void> {
 		const now = Date.now();
 		for (const d of await pendingDeliveries(this.deps.db))
@@ -60,17 +64,18 @@ export class WebhookDispatcher {
 	}
 
 	stop(): void {
-		for (const t of this.#timers) clearTimeout(t);
+		for (const t of this.#timers.values()) clearTimeout(t);
 		this.#timers.clear();
 	}
 
 	#schedule(id: string, delayMs: number): void {
+		if (this.#timers.has(id)) return;
 		const timer = setTimeout(() => {
-			this.#timers.delete(timer);
+			this.#timers.delete(id);
 			void this.#attempt(id);
 		}, delayMs);
 		timer.unref();
-		this.#timers.add(timer);
+		this.#timers.set(id, timer);
 	}
 
 	async #attempt(id: string): Promise<void> {
