@@ -90,10 +90,7 @@ describe('room compaction across nodes', () => {
 			Y.applyUpdate(docB, ub);
 			work.push(a.appendMany([{ room, update: ua }]), b.appendMany([{ room, update: ub }]));
 			if (i % 10 === 9)
-				work.push(
-					a.saveSnapshot(room, Y.encodeStateAsUpdate(docA)),
-					b.saveSnapshot(room, Y.encodeStateAsUpdate(docB))
-				);
+				work.push(a.saveSnapshot(room, Y.encodeStateAsUpdate(docA)), b.saveSnapshot(room, Y.encodeStateAsUpdate(docB)));
 		}
 		await Promise.all(work);
 		expect(await wordsIn(a, room)).toEqual(expected.sort());
