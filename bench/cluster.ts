@@ -17,7 +17,8 @@ import { openDb, type OpenedDb } from '../server/db/client';
 import { RoomStore } from '../server/collab/room-store';
 import { startPostgres } from '../tests/fixtures/postgres';
 import { startRedis } from '../tests/fixtures/redis';
-import { freePort, launch, measure, stopper, type Target } from './collab';
+import { launch, measure, stopper, type Target } from './collab';
+import { freePort } from '../tests/fixtures/free-port';
 
 const PASSWORD = 'bench-pass-123';
 const CLIENTS = 200;

@@ -9,7 +9,7 @@
 // so the figures move with its load (printed at start and end).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../tests/fixtures/free-port';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -44,15 +44,6 @@ export interface Target {
 	url: (n: number, round: number) => string;
 	memory: () => Promise<number>;
 	stop: () => Promise<void>;
-}
-
-export function freePort(): Promise<number> {
-	return new Promise((resolve) => {
-		const s = createServer().listen(0, '127.0.0.1', () => {
-			const port = (s.address() as { port: number }).port;
-			s.close(() => resolve(port));
-		});
-	});
 }
 
 // Loaded into both servers: on SIGUSR2, collect garbage and print heap + external memory, so memory per
