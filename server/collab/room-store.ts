@@ -25,8 +25,6 @@ import { docSnapshots, docUpdates } from '../../drizzle/schema';
 export interface StoredRoom {
 	snapshot: Uint8Array | null;
 	updates: Uint8Array[];
-	/** Highest log id the loaded state covers. */
-	lastUpdateId: number;
 	/** Bytes in the log after the snapshot. */
 	logBytes: number;
 }
@@ -63,6 +61,19 @@ export async function appendRoomUpdate(db: Db, room: string, update: Uint8Array)
 	return id;
 }
 
+/**
+ * A room's stored state in one statement (one consistent read on either dialect): its snapshot first (part 0,
+ * with the highest log id it folded), then every log entry left for it (part 1), in id order.
+ */
+function storedParts(db: Db, room: string) {
+	return rows<{ part: 0 | 1; id: number; data: Buffer }>(
+		db,
+		sql`select 0 as part, last_update_id as id, data from doc_snapshots where room = ${room}
+			union all select 1 as part, id, data from doc_updates where room = ${room}
+			order by part, id`
+	);
+}
+
 export class RoomStore implements RoomStorage {
 	readonly #db: Db;
 	readonly #appendMany: (entries: readonly AppendEntry[], at: number) => Promise<number[]>;
@@ -80,12 +91,7 @@ export class RoomStore implements RoomStorage {
 	}
 
 	async #load(room: string): Promise<StoredRoom> {
-		const parts = await rows<{ part: number; id: number; data: Buffer }>(
-			this.#db,
-			sql`select 0 as part, last_update_id as id, data from doc_snapshots where room = ${room}
-				union all select 1 as part, id, data from doc_updates where room = ${room}
-				order by part, id`
-		);
+		const parts = await storedParts(this.#db, room);
 		const snap = parts[0]?.part === 0 ? parts[0] : null;
 		const log = snap ? parts.slice(1) : parts;
 		let logBytes = 0;
@@ -93,7 +99,6 @@ export class RoomStore implements RoomStorage {
 		return {
 			snapshot: snap ? new Uint8Array(snap.data) : null,
 			updates: log.map((r) => new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength)),
-			lastUpdateId: log.reduce((max, r) => Math.max(max, r.id), snap?.id ?? 0),
 			logBytes
 		};
 	}
@@ -110,12 +115,7 @@ export class RoomStore implements RoomStorage {
 	async #saveSnapshot(room: string, state: Uint8Array): Promise<void> {
 		await tx(this.#db, async (t) => {
 			await serialize(t, `room:${room}`);
-			const parts = await rows<{ part: number; id: number; data: Buffer }>(
-				t,
-				sql`select 0 as part, last_update_id as id, data from doc_snapshots where room = ${room}
-					union all select 1 as part, id, data from doc_updates where room = ${room}
-					order by part, id`
-			);
+			const parts = await storedParts(t, room);
 			const doc = new Y.Doc({ gc: true });
 			for (const p of parts) Y.applyUpdate(doc, p.data);
 			Y.applyUpdate(doc, state);

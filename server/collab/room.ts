@@ -41,7 +41,6 @@ export class Room {
 	/** Changes applied in memory and queued for commit; the room does not unload while > 0. */
 	inflight = 0;
 	graceTimer: ReturnType<typeof setTimeout> | null = null;
-	lastUpdateId = 0;
 	logCount = 0;
 	logBytes = 0;
 	/** Hands committed changes and presence to the other nodes serving this room (null: this node alone). */
@@ -82,7 +81,6 @@ export class Room {
 			if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot);
 			for (const update of stored.updates) Y.applyUpdate(this.doc, update);
 		}, 'load');
-		this.lastUpdateId = stored.lastUpdateId;
 		this.logCount = stored.updates.length;
 		this.logBytes = stored.logBytes;
 		this.doc.on('update', this.#onUpdate);
@@ -136,7 +134,6 @@ export class Room {
 			this.#fail(origin, err ?? new Error('an earlier change of this room is not stored yet'));
 			this.#scheduleRetry(this.opts.storeRetryMs);
 		} else {
-			this.lastUpdateId = id;
 			this.logCount++;
 			this.logBytes += update.byteLength;
 			this.broadcast(encodeUpdate(update), origin instanceof Connection ? origin : null);

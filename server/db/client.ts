@@ -32,8 +32,6 @@ export type Dialect = 'sqlite' | 'postgres';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
 const MIGRATIONS = { sqlite: join(root, 'migrations'), postgres: join(root, 'pg-migrations') };
-/** pg_advisory_lock key held while migrating, so nodes starting together migrate one after the other. */
-const MIGRATION_LOCK = 7_120_431_015;
 
 export interface OpenedDb {
 	db: Db;
@@ -173,17 +171,6 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, Number);
 async function openPostgres(url: string): Promise<OpenedDb> {
 	const pool = new pg.Pool({ connectionString: url, max: 10 });
 	pool.on('error', () => {}); // an idle client's connection dropped; the pool replaces it on the next query
-	const client = await pool.connect();
-	try {
-		await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-		try {
-			await migratePg(drizzlePg(client), { migrationsFolder: MIGRATIONS.postgres });
-		} finally {
-			await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
-		}
-	} finally {
-		client.release();
-	}
 	const withLock = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
 		const holder = await pool.connect();
 		try {
@@ -197,6 +184,8 @@ async function openPostgres(url: string): Promise<OpenedDb> {
 			holder.release();
 		}
 	};
+	// Nodes starting together migrate one after the other; the later ones find nothing left to apply.
+	await withLock('migrations', () => migratePg(drizzlePg(pool), { migrationsFolder: MIGRATIONS.postgres }));
 	const db = drizzlePg(pool, { schema }) as unknown as Db;
 	let closed = false;
 	return {
