@@ -6,7 +6,8 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../fixtures/server';
-import { createWebhook } from '../../server/db/webhooks';
+import { createWebhook, enqueueDelivery } from '../../server/db/webhooks';
+import { WebhookDispatcher } from '../../server/webhooks/dispatcher';
 import { isPrivateAddress } from '../../server/webhooks/outbound';
 import { createProject, importRaw, jsonl, startExchangeServer, type ExchangeServer } from '../fixtures/exchange';
 
@@ -242,6 +243,29 @@ describe('deliveries', () => {
 			expect(r.headers['x-concord-signature']).toBe(
 				'sha256=' + createHmac('sha256', secret).update(r.body).digest('hex')
 			);
+	});
+
+	it('sends a pending delivery once when several nodes pick it up at the same moment', async () => {
+		const hook = await createHook('/once', ['guideline.published']);
+		const id = `once-${Date.now()}`;
+		await enqueueDelivery(x.server.deps.db, {
+			id,
+			webhookId: hook.id,
+			event: 'guideline.published',
+			body: JSON.stringify({ id, event: 'guideline.published' }),
+			now: Date.now()
+		});
+		// Three dispatchers on one record stand for three nodes resuming pending deliveries together.
+		const nodes = [1, 2, 3].map(() => new WebhookDispatcher(x.server.deps));
+		try {
+			await Promise.all(nodes.map((n) => n.resume()));
+			await eventually(async () => (await deliveries(hook.id))[0]?.state === 'delivered', 5000, 'delivered');
+			await new Promise((r) => setTimeout(r, 300));
+			expect(receiver.received.filter((r) => r.path === '/once')).toHaveLength(1);
+			expect((await deliveries(hook.id))[0]).toMatchObject({ state: 'delivered', attempts: 1 });
+		} finally {
+			for (const n of nodes) n.stop();
+		}
 	});
 });
 
