@@ -9,15 +9,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { items, users } from '../../drizzle/schema';
 import { openDb } from '../../server/db/client';
-import { openEscalation } from '../../server/db/escalations';
-import { setMembership } from '../../server/db/projects';
-import { createApiToken } from '../../server/db/users';
-import { newId } from '../../server/domain/ids';
 import { escalationStateKey } from '#shared/escalation';
 import { roomName } from '#shared/rooms';
-import { seedWorld, type World } from '../collab/world';
+import { addSecondLead, openEscalations, seedWorld, type World } from '../collab/world';
 import { WS } from '../collab/fixture';
 import { startChildServer, type ChildServer } from '../fixtures/child-server';
 import { createTestDatabase } from '../fixtures/postgres';
@@ -31,7 +26,7 @@ let nodes: ChildServer[] = [];
 let proxy: TcpProxy;
 let world: World;
 let lead2: { id: string; token: string };
-const raceIds: string[] = [];
+let raceIds: string[] = [];
 const clients: Client[] = [];
 const webhookHits: string[] = [];
 let receiver: Server;
@@ -42,34 +37,8 @@ beforeAll(async () => {
 	const opened = await openDb({ dataDir, databaseUrl });
 	try {
 		world = await seedWorld(opened.db);
-		const now = Date.now();
-		const id = newId();
-		await opened.db
-			.insert(users)
-			.values({ id, email: 'lead2@cluster.test', name: 'Second lead', passwordHash: 'unused', createdAt: now });
-		await setMembership(opened.db, world.projectId, id, 'lead', null);
-		lead2 = { id, token: (await createApiToken(opened.db, id, 'cluster')).token };
-		for (let i = 0; i < 6; i++) {
-			const itemId = newId();
-			await opened.db.insert(items).values({
-				id: itemId,
-				projectId: world.projectId,
-				modality: 'text',
-				payload: { prompt: `p${i}`, response: 'r' },
-				metadata: {},
-				createdAt: now
-			});
-			const row = await openEscalation(opened.db, {
-				projectId: world.projectId,
-				itemId,
-				source: 'manual',
-				openedBy: world.userId.ana,
-				reason: 'policy_safety',
-				note: `race ${i}`,
-				dimension: null
-			});
-			raceIds.push(row.id);
-		}
+		lead2 = await addSecondLead(opened.db, world, 'lead2@cluster.test');
+		raceIds = await openEscalations(opened.db, world, 6);
 	} finally {
 		await opened.close();
 	}

@@ -4,6 +4,7 @@
 import type { Db } from '../../server/db/client';
 import { createApiToken, createSession } from '../../server/db/users';
 import { createProject, setMembership } from '../../server/db/projects';
+import { openEscalation } from '../../server/db/escalations';
 import { SESSION_COOKIE } from '../../server/domain/credentials';
 import { newId } from '../../server/domain/ids';
 import {
@@ -153,4 +154,39 @@ export async function seedWorld(db: Db): Promise<World> {
 		guidelineId,
 		sessionId
 	};
+}
+
+/** A second lead of the world's project with an API token, for races between two leads. */
+export async function addSecondLead(db: Db, world: World, email: string): Promise<{ id: string; token: string }> {
+	const id = newId();
+	await db.insert(users).values({ id, email, name: 'Second lead', passwordHash: 'unused', createdAt: Date.now() });
+	await setMembership(db, world.projectId, id, 'lead', null);
+	return { id, token: (await createApiToken(db, id, 'second lead')).token };
+}
+
+/** `count` new text items of the world's project, each with an open manual escalation by Ana; the escalation ids. */
+export async function openEscalations(db: Db, world: World, count: number): Promise<string[]> {
+	const ids: string[] = [];
+	for (let i = 0; i < count; i++) {
+		const itemId = newId();
+		await db.insert(items).values({
+			id: itemId,
+			projectId: world.projectId,
+			modality: 'text',
+			payload: { prompt: `p${i}`, response: 'r' },
+			metadata: {},
+			createdAt: Date.now()
+		});
+		const escalation = await openEscalation(db, {
+			projectId: world.projectId,
+			itemId,
+			source: 'manual',
+			openedBy: world.userId.ana,
+			reason: 'policy_safety',
+			note: `race ${i}`,
+			dimension: null
+		});
+		ids.push(escalation.id);
+	}
+	return ids;
 }

@@ -8,13 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, inArray } from 'drizzle-orm';
-import { auditLog, escalations, items, users } from '../../drizzle/schema';
+import { auditLog, escalations } from '../../drizzle/schema';
 import { openDb, type DbConfig } from '../../server/db/client';
-import { openEscalation } from '../../server/db/escalations';
-import { setMembership } from '../../server/db/projects';
-import { createApiToken } from '../../server/db/users';
-import { newId } from '../../server/domain/ids';
-import { seedWorld } from '../collab/world';
+import { addSecondLead, openEscalations, seedWorld } from '../collab/world';
 import { startChildServer, type ChildServer } from '../fixtures/child-server';
 import { childDbEnv, testDbConfig } from '../fixtures/test-database';
 
@@ -33,38 +29,9 @@ beforeAll(async () => {
 	const opened = await openDb(record);
 	const { db } = opened;
 	const world = await seedWorld(db);
-	const now = Date.now();
-	const lead2 = newId();
-	await db
-		.insert(users)
-		.values({ id: lead2, email: 'lead2@race.test', name: 'Second lead', passwordHash: 'unused', createdAt: now });
-	await setMembership(db, world.projectId, lead2, 'lead', null);
-	leads = [
-		{ id: world.userId.lead, token: world.token.lead },
-		{ id: lead2, token: (await createApiToken(db, lead2, 'race')).token }
-	];
-	ids = [];
-	for (let i = 0; i < ESCALATIONS; i++) {
-		const itemId = newId();
-		await db.insert(items).values({
-			id: itemId,
-			projectId: world.projectId,
-			modality: 'text',
-			payload: { prompt: `p${i}`, response: 'r' },
-			metadata: {},
-			createdAt: now
-		});
-		const escalation = await openEscalation(db, {
-			projectId: world.projectId,
-			itemId,
-			source: 'manual',
-			openedBy: world.userId.ana,
-			reason: 'policy_safety',
-			note: `race ${i}`,
-			dimension: null
-		});
-		ids.push(escalation.id);
-	}
+	const lead2 = await addSecondLead(db, world, 'lead2@race.test');
+	leads = [{ id: world.userId.lead, token: world.token.lead }, lead2];
+	ids = await openEscalations(db, world, ESCALATIONS);
 	await opened.close();
 	const env = childDbEnv(record);
 	servers = await Promise.all([startChildServer(dataDir, env), startChildServer(dataDir, env)]);
