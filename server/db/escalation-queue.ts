@@ -1,6 +1,9 @@
-// The escalation queue of a project: filters, sorting, counts per state, SLA age and turnaround medians, and
-// "my escalations" (opened by the caller or on items the caller evaluated) with how their scores compare.
-import { and, eq, inArray } from 'drizzle-orm';
+// The escalation queue of a project, one page at a time: filters and sort in SQL (modality and language through
+// a join with the item), keyset pages (server/db/paging.ts), counts per state and turnaround medians as SQL
+// aggregates over the filtered set, facets as SQL `distinct` over the project. "My escalations" (opened by the
+// caller or on an item the caller submitted an evaluation of) page the same way, each with how the caller's
+// scores compare with the verdict; and one item's escalations. No query takes a list that grows with the data.
+import { and, count, eq, isNotNull, lte, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from './client';
 import { escalations, evaluations, items } from '../../drizzle/schema';
 import {
@@ -9,120 +12,214 @@ import {
 	type EscalationQueue,
 	type EscalationState,
 	type EscalationSummary,
-	type MyEscalation,
+	type ItemEscalationPage,
+	type MyEscalationPage,
 	type QueueQuery
 } from '#shared/escalation';
+import type { PageRequest } from '#shared/paging';
 import type { Scores } from '#shared/evaluation';
 import { escalationAge, median } from '../domain/escalation';
-import { rowToView, selectViews } from './escalations';
+import { rowToView, viewColumns } from './escalations';
 import { itemExcerpt } from '#shared/item-excerpt';
+import { keysetPage, ordered, type Keyset } from './paging';
 
-type Filter = Omit<QueueQuery, 'mine' | 'sort' | 'state'>;
+type ViewRow = Parameters<typeof rowToView>[0];
+type SummaryRow = ViewRow & { item: { modality: string; language: string; payload: unknown } };
 
-async function summaries(db: Db, projectId: string, now: number, itemIds?: string[]): Promise<EscalationSummary[]> {
-	const conds = [eq(escalations.projectId, projectId)];
-	if (itemIds) conds.push(inArray(escalations.itemId, itemIds.length ? itemIds : ['']));
-	const rows = await selectViews(db).where(and(...conds));
-	if (!rows.length) return [];
-	const itemRows = await db
-		.select({ id: items.id, modality: items.modality, language: items.language, payload: items.payload })
-		.from(items)
-		.where(inArray(items.id, [...new Set(rows.map((r) => r.e.itemId))]));
-	const byId = new Map(itemRows.map((i) => [i.id, i]));
-	return rows.map((r) => {
-		const item = byId.get(r.e.itemId)!;
-		return {
-			...rowToView(r),
-			modality: item.modality,
-			language: item.language,
-			excerpt: itemExcerpt({ modality: item.modality as never, payload: item.payload }, 120),
-			ageMs: escalationAge(r.e, now)
-		};
-	});
+/** The queue's order of states (the order they are declared in): the `state` sort, then oldest first. */
+const stateRank = sql<number>`case ${escalations.state} ${sql.raw(
+	ESCALATION_STATES.map((s, i) => `when '${s}' then ${i}`).join(' ')
+)} end`;
+const rankOf = (state: EscalationState) => ESCALATION_STATES.indexOf(state);
+
+const createdAt = { expr: escalations.createdAt, type: 'number' as const, of: (r: ViewRow) => r.e.createdAt };
+const byId = { expr: escalations.id, type: 'text' as const, of: (r: ViewRow) => r.e.id };
+const SORTS: Record<QueueQuery['sort'], Keyset<ViewRow>> = {
+	oldest: ordered('escalations:oldest', 'asc', createdAt, byId),
+	newest: ordered('escalations:newest', 'desc', createdAt, byId),
+	state: {
+		name: 'escalations:state',
+		keys: [
+			{ expr: stateRank, type: 'number', dir: 'asc', of: (r) => rankOf(r.e.state) },
+			{ ...createdAt, dir: 'asc' },
+			{ ...byId, dir: 'asc' }
+		]
+	}
+};
+
+/** The filters other than state, as SQL over escalations joined with their items. */
+function filterConditions(projectId: string, q: QueueQuery, now: number): SQL[] {
+	const conds: SQL[] = [eq(escalations.projectId, projectId)];
+	if (q.reason) conds.push(eq(escalations.reason, q.reason));
+	if (q.dimension) conds.push(eq(escalations.dimension, q.dimension));
+	if (q.modality) conds.push(eq(items.modality, q.modality));
+	if (q.language) conds.push(eq(items.language, q.language));
+	if (q.age !== undefined) conds.push(lte(escalations.createdAt, now - q.age * 3600_000));
+	return conds;
 }
 
-function matches(s: EscalationSummary, f: Filter, now: number): boolean {
-	if (f.reason && s.reason !== f.reason) return false;
-	if (f.modality && s.modality !== f.modality) return false;
-	if (f.language && s.language !== f.language) return false;
-	if (f.dimension && s.dimension !== f.dimension) return false;
-	if (f.age !== undefined && now - s.createdAt < f.age * 3600_000) return false;
-	return true;
+function toSummary(r: SummaryRow, now: number): EscalationSummary {
+	return {
+		...rowToView(r),
+		modality: r.item.modality,
+		language: r.item.language,
+		excerpt: itemExcerpt({ modality: r.item.modality as never, payload: r.item.payload }, 120),
+		ageMs: escalationAge(r.e, now)
+	};
 }
 
-const STATE_ORDER: Record<EscalationState, number> = { open: 0, in_review: 1, resolved: 2, dismissed: 3 };
+const itemColumns = { modality: items.modality, language: items.language, payload: items.payload };
 
-function sortSummaries<T extends EscalationSummary>(list: T[], sort: QueueQuery['sort']): T[] {
-	const byAge = (a: T, b: T) => a.createdAt - b.createdAt;
-	if (sort === 'newest') return list.sort((a, b) => byAge(b, a));
-	if (sort === 'state') return list.sort((a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] || byAge(a, b));
-	return list.sort(byAge);
+/** The median of `span` over the rows matching `where` where it is not null (`n` of them): the middle one or two. */
+async function medianOf(db: Db, span: SQLWrapper, where: SQL | undefined, n: number): Promise<number | null> {
+	if (!n) return null;
+	const middle = await db
+		.select({ v: sql<number>`${span}` })
+		.from(escalations)
+		.innerJoin(items, eq(items.id, escalations.itemId))
+		.where(where)
+		.orderBy(sql`${span} asc nulls last`)
+		.limit(n % 2 ? 1 : 2)
+		.offset((n - 1) >> 1);
+	return median(middle.map((m) => Number(m.v)));
 }
 
-const distinct = (values: (string | null)[]) => [...new Set(values.filter((v): v is string => !!v))].sort();
+async function distinctOf(db: Db, projectId: string, column: SQLWrapper, join: boolean): Promise<string[]> {
+	const base = db.selectDistinct({ v: sql<string | null>`${column}` }).from(escalations);
+	const found = await (join ? base.innerJoin(items, eq(items.id, escalations.itemId)) : base).where(
+		eq(escalations.projectId, projectId)
+	);
+	return found
+		.map((f) => f.v)
+		.filter((v): v is string => !!v)
+		.sort();
+}
 
-/** The lead's and manager's queue: every escalation of the project matching the filters. */
+/** The lead's and manager's queue: one page of the escalations matching the filters, with counts and facets. */
 export async function escalationQueue(
 	db: Db,
 	projectId: string,
 	q: QueueQuery,
 	now = Date.now()
 ): Promise<EscalationQueue> {
-	const all = await summaries(db, projectId, now);
-	const filtered = all.filter((s) => matches(s, q, now));
+	const filters = filterConditions(projectId, q, now);
+	const keyset = keysetPage(db, SORTS[q.sort], q);
+	const found = await db
+		.select({ ...viewColumns, item: itemColumns })
+		.from(escalations)
+		.innerJoin(items, eq(items.id, escalations.itemId))
+		.where(and(...filters, q.state ? eq(escalations.state, q.state) : undefined, keyset.after))
+		.orderBy(...keyset.orderBy)
+		.limit(keyset.limit);
+	const page = keyset.finish(found);
+
+	const perState = await db
+		.select({
+			state: escalations.state,
+			n: count(),
+			claimed: count(escalations.claimedAt),
+			closed: count(escalations.closedAt)
+		})
+		.from(escalations)
+		.innerJoin(items, eq(items.id, escalations.itemId))
+		.where(and(...filters))
+		.groupBy(escalations.state);
 	const counts = Object.fromEntries(ESCALATION_STATES.map((s) => [s, 0])) as Record<EscalationState, number>;
-	for (const s of filtered) counts[s.state]++;
-	const claimed = filtered.filter((s) => s.claimedAt !== null).map((s) => s.claimedAt! - s.createdAt);
-	const closed = filtered.filter((s) => s.closedAt !== null).map((s) => s.closedAt! - s.createdAt);
+	let claimed = 0;
+	let closed = 0;
+	for (const s of perState) {
+		counts[s.state] = Number(s.n);
+		claimed += Number(s.claimed);
+		closed += Number(s.closed);
+	}
+	const claimSpan = sql`${escalations.claimedAt} - ${escalations.createdAt}`;
+	const closeSpan = sql`${escalations.closedAt} - ${escalations.createdAt}`;
 	return {
-		escalations: sortSummaries(q.state ? filtered.filter((s) => s.state === q.state) : filtered, q.sort),
+		escalations: page.rows.map((r) => toSummary(r, now)),
+		nextCursor: page.nextCursor,
 		counts,
 		turnaround: {
-			medianClaimMs: median(claimed),
-			medianResolveMs: median(closed),
-			claimed: claimed.length,
-			closed: closed.length
+			medianClaimMs: await medianOf(db, claimSpan, and(...filters, isNotNull(escalations.claimedAt)), claimed),
+			medianResolveMs: await medianOf(db, closeSpan, and(...filters, isNotNull(escalations.closedAt)), closed),
+			claimed,
+			closed
 		},
 		facets: {
-			reasons: distinct(all.map((s) => s.reason)),
-			modalities: distinct(all.map((s) => s.modality)),
-			languages: distinct(all.map((s) => s.language)),
-			dimensions: distinct(all.map((s) => s.dimension))
+			reasons: await distinctOf(db, projectId, escalations.reason, false),
+			modalities: await distinctOf(db, projectId, items.modality, true),
+			languages: await distinctOf(db, projectId, items.language, true),
+			dimensions: await distinctOf(db, projectId, escalations.dimension, false)
 		}
 	};
 }
 
-/** The caller's own escalations: ones they opened, and ones on items they submitted an evaluation of. */
+/** The caller's own escalations, a page at a time: ones they opened, and ones on items they submitted. */
 export async function myEscalations(
 	db: Db,
 	projectId: string,
 	userId: string,
 	q: QueueQuery,
 	now = Date.now()
-): Promise<MyEscalation[]> {
-	const mine = await db
-		.select({ itemId: evaluations.itemId, scores: evaluations.scores })
-		.from(evaluations)
-		.innerJoin(items, eq(items.id, evaluations.itemId))
-		.where(
-			and(eq(items.projectId, projectId), eq(evaluations.evaluatorId, userId), eq(evaluations.state, 'submitted'))
-		);
-	const myScores = new Map(mine.map((m) => [m.itemId, m.scores as Scores]));
-	const opened = await db
-		.select({ itemId: escalations.itemId })
+): Promise<MyEscalationPage> {
+	const keyset = keysetPage(db, SORTS[q.sort], q);
+	// The caller's submitted evaluation of the escalated item (at most one: one evaluation per item and evaluator).
+	const mine = and(
+		eq(evaluations.itemId, escalations.itemId),
+		eq(evaluations.evaluatorId, userId),
+		eq(evaluations.state, 'submitted')
+	);
+	const found = await db
+		.select({ ...viewColumns, item: itemColumns, myScores: evaluations.scores })
 		.from(escalations)
-		.where(and(eq(escalations.projectId, projectId), eq(escalations.openedBy, userId)));
-	const itemIds = [...new Set([...myScores.keys(), ...opened.map((o) => o.itemId)])];
-	const list = (await summaries(db, projectId, now, itemIds))
-		.filter((s) => s.openedBy?.id === userId || myScores.has(s.itemId))
-		.filter((s) => matches(s, q, now) && (!q.state || s.state === q.state))
-		.map((s) => {
-			const scores = myScores.get(s.itemId);
+		.innerJoin(items, eq(items.id, escalations.itemId))
+		.leftJoin(evaluations, mine)
+		.where(
+			and(
+				...filterConditions(projectId, q, now),
+				or(eq(escalations.openedBy, userId), isNotNull(evaluations.id)),
+				q.state ? eq(escalations.state, q.state) : undefined,
+				keyset.after
+			)
+		)
+		.orderBy(...keyset.orderBy)
+		.limit(keyset.limit);
+	const page = keyset.finish(found);
+	return {
+		escalations: page.rows.map((r) => {
+			const s = toSummary(r, now);
+			const scores = r.myScores as Scores | null;
 			return {
 				...s,
 				involvement: s.openedBy?.id === userId ? ('opened' as const) : ('evaluated' as const),
 				comparison: s.verdict && scores ? compareWithVerdict(scores, s.verdict.scores) : []
 			};
-		});
-	return sortSummaries(list, q.sort);
+		}),
+		nextCursor: page.nextCursor
+	};
+}
+
+const itemOrder = ordered('item-escalations', 'asc', createdAt, byId);
+
+/** One item's escalations, oldest first, a page at a time; `openedBy`: only those this user opened. */
+export async function itemEscalationPage(
+	db: Db,
+	itemId: string,
+	only: { openedBy?: string },
+	page: PageRequest
+): Promise<ItemEscalationPage> {
+	const keyset = keysetPage(db, itemOrder, page);
+	const found = await db
+		.select(viewColumns)
+		.from(escalations)
+		.where(
+			and(
+				eq(escalations.itemId, itemId),
+				only.openedBy ? eq(escalations.openedBy, only.openedBy) : undefined,
+				keyset.after
+			)
+		)
+		.orderBy(...keyset.orderBy)
+		.limit(keyset.limit);
+	const { rows, nextCursor } = keyset.finish(found);
+	return { escalations: rows.map(rowToView), nextCursor };
 }

@@ -58,11 +58,16 @@ function toEscalationView(r: EscalationRow, openerName: string | null, claimerNa
 const nameOf = (column: typeof escalations.openedBy | typeof escalations.claimedBy) =>
 	sql<string | null>`(select u.name from users u where u.id = ${column})`;
 
+/** The columns of an escalation's view: its row and the names of who opened and who claimed it. */
+export const viewColumns = {
+	e: escalations,
+	openerName: nameOf(escalations.openedBy),
+	claimerName: nameOf(escalations.claimedBy)
+};
+
 /** Escalation rows with the names of who opened and who claimed them. */
 export function selectViews(db: Db) {
-	return db
-		.select({ e: escalations, openerName: nameOf(escalations.openedBy), claimerName: nameOf(escalations.claimedBy) })
-		.from(escalations);
+	return db.select(viewColumns).from(escalations);
 }
 
 export const rowToView = (r: { e: EscalationRow; openerName: string | null; claimerName: string | null }) =>

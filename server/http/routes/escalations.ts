@@ -26,7 +26,7 @@ import {
 	type TransitionChange,
 	type Verdict
 } from '../../db/escalations';
-import { escalationQueue, myEscalations } from '../../db/escalation-queue';
+import { escalationQueue, itemEscalationPage, myEscalations } from '../../db/escalation-queue';
 import { escalationDetail } from '../../db/escalation-detail';
 import { hasSubmitted } from '../../db/evaluations';
 import { seesOthersWork } from '../../domain/blind';
@@ -37,7 +37,13 @@ import { ACTIVE_STATES, isInvolved, transitionConflict, TRANSITIONS, type Transi
 import { mirrorEscalation } from '../../domain/escalation-room';
 import { Conflict, Forbidden, NotFound, Validation } from '../../domain/errors';
 import { assertScoresFit } from '../../domain/scores';
-import { escalationInputSchema, queueQuerySchema, transitionNoteSchema, verdictInputSchema } from '#shared/escalation';
+import {
+	escalationInputSchema,
+	itemEscalationsQuerySchema,
+	queueQuerySchema,
+	transitionNoteSchema,
+	verdictInputSchema
+} from '#shared/escalation';
 
 type Ctx = Context<AppEnv>;
 const app = new Hono<AppEnv>();
@@ -133,17 +139,23 @@ app.post(
 
 app.get(
 	'/items/:id/escalations',
-	doc('escalations', 'Escalations of an item (evaluators: those they are involved in)', 'member'),
+	doc('escalations', 'Escalations of an item, oldest first, paged (evaluators: those they are involved in)', 'member'),
+	validate('query', itemEscalationsQuerySchema),
 	async (c) => {
 		const item = await loadItem(c, c.req.param('id'));
 		const access = await requireProject(c, item.projectId, 'item.read');
 		const { db } = c.var.deps;
-		let list = await escalationViewsForItem(db, item.id);
-		if (!allowed(access, 'escalation.readQueue')) {
-			const evaluatorIds = (await submittedEvaluators(db, item.id)).map((u) => u.id);
-			list = list.filter((e) => isInvolved(access.user.id, e.openedBy?.id ?? null, evaluatorIds));
-		}
-		return c.json({ escalations: list });
+		// Whoever is not involved in every escalation of the item (having submitted an evaluation of it) is
+		// involved only in those they opened.
+		const all =
+			allowed(access, 'escalation.readQueue') ||
+			isInvolved(
+				access.user.id,
+				null,
+				(await submittedEvaluators(db, item.id)).map((u) => u.id)
+			);
+		const only = all ? {} : { openedBy: access.user.id };
+		return c.json(await itemEscalationPage(db, item.id, only, c.req.valid('query')));
 	}
 );
 
@@ -174,7 +186,11 @@ app.get(
 
 app.get(
 	'/projects/:pid/escalations',
-	doc('escalations', 'The escalation queue (mine=1: the caller’s own)', 'lead, manager (mine=1: any member)'),
+	doc(
+		'escalations',
+		'The escalation queue, filtered, sorted and paged by cursor (mine=1: the caller’s own)',
+		'lead, manager (mine=1: any member)'
+	),
 	validate('query', queueQuerySchema),
 	async (c) => {
 		const pid = c.req.param('pid');
@@ -182,7 +198,7 @@ app.get(
 		const { db } = c.var.deps;
 		if (q.mine === '1') {
 			const { user } = await requireProject(c, pid, 'project.read');
-			return c.json({ escalations: await myEscalations(db, pid, user.id, q) });
+			return c.json(await myEscalations(db, pid, user.id, q));
 		}
 		await requireProject(c, pid, 'escalation.readQueue');
 		return c.json(await escalationQueue(db, pid, q));

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { scoresSchema, type Scores, type Evaluation } from './evaluation';
 import type { Item } from './items';
 import type { Rubric } from './rubric';
+import { pageQuery, type Paged } from './paging';
 
 export const ESCALATION_REASONS = [
 	'guideline_ambiguous',
@@ -54,7 +55,9 @@ export const verdictInputSchema = z.strictObject({
 export const transitionNoteSchema = z.strictObject({ note: note.min(1, 'A note is required') });
 
 export const QUEUE_SORTS = ['oldest', 'newest', 'state'] as const;
-export const queueQuerySchema = z.object({
+/** The queue's filters, sort and page (`mine=1`: the caller's own escalations); all applied by the server. */
+export const queueQuerySchema = z.strictObject({
+	...pageQuery,
 	state: z.enum(ESCALATION_STATES).optional(),
 	reason: z.string().max(40).optional(),
 	modality: z.string().max(40).optional(),
@@ -70,6 +73,8 @@ export const queueQuerySchema = z.object({
 	mine: z.enum(['0', '1']).optional()
 });
 export type QueueQuery = z.infer<typeof queueQuerySchema>;
+/** One item's escalations, a page at a time. */
+export const itemEscalationsQuerySchema = z.strictObject(pageQuery);
 
 export interface EscalationVerdict {
 	scores: Scores;
@@ -115,7 +120,11 @@ interface Turnaround {
 	closed: number;
 }
 
-export interface EscalationQueue {
+/**
+ * One page of the queue. Counts and turnaround cover every escalation the filters other than `state` match (not
+ * only the page); facets cover the whole project.
+ */
+export interface EscalationQueue extends Paged {
 	escalations: EscalationSummary[];
 	counts: Record<EscalationState, number>;
 	turnaround: Turnaround;
@@ -135,6 +144,16 @@ export interface MyEscalation extends EscalationSummary {
 	involvement: 'opened' | 'evaluated';
 	/** Per dimension, the caller's submitted score against the verdict (resolved escalations only). */
 	comparison: ScoreComparison[];
+}
+
+/** One page of the caller's own escalations (`mine=1`). */
+export interface MyEscalationPage extends Paged {
+	escalations: MyEscalation[];
+}
+
+/** One page of an item's escalations. */
+export interface ItemEscalationPage extends Paged {
+	escalations: EscalationView[];
 }
 
 export interface DimensionAgreement {
