@@ -71,6 +71,7 @@ export const projects = pgTable('projects', {
 	name: text('name').notNull(),
 	description: text('description').notNull().default(''),
 	settings: json('settings').notNull(),
+	evaluationSeq: int8('evaluation_seq').notNull().default(0),
 	createdAt: createdAt()
 });
 
@@ -118,12 +119,28 @@ export const items = pgTable(
 		language: text('language').notNull().default('en'),
 		metadata: json('metadata').notNull(),
 		gold: json('gold'),
+		submittedCount: integer('submitted_count').notNull().default(0),
+		wanted: boolean('wanted').notNull().default(true),
 		createdAt: createdAt()
 	},
 	(t) => [
 		uniqueIndex('items_project_external').on(t.projectId, t.externalId),
-		index('items_project').on(t.projectId, t.createdAt)
+		index('items_project').on(t.projectId, t.createdAt),
+		index('items_wanted').on(t.projectId, t.wanted, t.createdAt, t.id)
 	]
+);
+
+export const projectFacets = pgTable(
+	'project_facets',
+	{
+		projectId: text('project_id')
+			.notNull()
+			.references(() => projects.id, { onDelete: 'cascade' }),
+		modality: text('modality').notNull(),
+		language: text('language').notNull(),
+		items: integer('items').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.projectId, t.modality, t.language] })]
 );
 
 export const media = pgTable('media', {
@@ -177,6 +194,9 @@ export const evaluations = pgTable(
 	'evaluations',
 	{
 		id: id(),
+		projectId: text('project_id')
+			.notNull()
+			.references(() => projects.id, { onDelete: 'cascade' }),
 		itemId: text('item_id')
 			.notNull()
 			.references(() => items.id, { onDelete: 'cascade' }),
@@ -203,7 +223,12 @@ export const evaluations = pgTable(
 	},
 	(t) => [
 		uniqueIndex('evaluations_item_evaluator').on(t.itemId, t.evaluatorId),
-		index('evaluations_evaluator').on(t.evaluatorId)
+		index('evaluations_evaluator').on(t.evaluatorId),
+		index('evaluations_project_evaluator').on(t.projectId, t.evaluatorId, t.state, t.reviewRequestedAt),
+		index('evaluations_project_submitted').on(t.projectId, t.state, t.submittedAt),
+		index('evaluations_review')
+			.on(t.evaluatorId, t.projectId)
+			.where(sql`review_requested_at is not null`)
 	]
 );
 
@@ -352,7 +377,11 @@ export const escalations = pgTable(
 		guidelineVersionId: text('guideline_version_id'),
 		createdAt: createdAt()
 	},
-	(t) => [index('escalations_project_state').on(t.projectId, t.state), index('escalations_item').on(t.itemId)]
+	(t) => [
+		index('escalations_project_state').on(t.projectId, t.state),
+		index('escalations_project_created').on(t.projectId, t.createdAt, t.id),
+		index('escalations_item').on(t.itemId)
+	]
 );
 
 export const notifications = pgTable(

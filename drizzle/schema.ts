@@ -60,6 +60,12 @@ export const projects = sqliteTable('projects', {
 	name: text('name').notNull(),
 	description: text('description').notNull().default(''),
 	settings: json<ProjectSettings>('settings').notNull(),
+	/**
+	 * Bumped in the transaction of every change to what the project's evaluations add up to (a submission, a
+	 * reopened or re-scored evaluation, a re-review request, a skip, an overlap change): figures computed from them
+	 * (queue progress, agreement) are cached under it and stay valid while it does not move.
+	 */
+	evaluationSeq: integer('evaluation_seq').notNull().default(0),
 	createdAt: createdAt()
 });
 
@@ -108,12 +114,31 @@ export const items = sqliteTable(
 		language: text('language').notNull().default('en'),
 		metadata: json<Record<string, unknown>>('metadata').notNull(),
 		gold: json<Record<string, unknown> | null>('gold'),
+		/** How many evaluators submitted an evaluation of the item (kept with each save). */
+		submittedCount: integer('submitted_count').notNull().default(0),
+		/** Whether the item still wants evaluations: submitted_count below the project's overlap. */
+		wanted: integer('wanted', { mode: 'boolean' }).notNull().default(true),
 		createdAt: createdAt()
 	},
 	(t) => [
 		uniqueIndex('items_project_external').on(t.projectId, t.externalId),
-		index('items_project').on(t.projectId, t.createdAt)
+		index('items_project').on(t.projectId, t.createdAt),
+		index('items_wanted').on(t.projectId, t.wanted, t.createdAt, t.id)
 	]
+);
+
+/** The modality and language pairs a project's items have, with how many items each: filter menus read this. */
+export const projectFacets = sqliteTable(
+	'project_facets',
+	{
+		projectId: text('project_id')
+			.notNull()
+			.references(() => projects.id, { onDelete: 'cascade' }),
+		modality: text('modality').notNull(),
+		language: text('language').notNull(),
+		items: integer('items').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.projectId, t.modality, t.language] })]
 );
 
 export const media = sqliteTable('media', {
@@ -173,6 +198,10 @@ export const evaluations = sqliteTable(
 	'evaluations',
 	{
 		id: id(),
+		/** The item's project (copied from the item, so per-project reads need no join). */
+		projectId: text('project_id')
+			.notNull()
+			.references(() => projects.id, { onDelete: 'cascade' }),
 		itemId: text('item_id')
 			.notNull()
 			.references(() => items.id, { onDelete: 'cascade' }),
@@ -200,7 +229,12 @@ export const evaluations = sqliteTable(
 	},
 	(t) => [
 		uniqueIndex('evaluations_item_evaluator').on(t.itemId, t.evaluatorId),
-		index('evaluations_evaluator').on(t.evaluatorId)
+		index('evaluations_evaluator').on(t.evaluatorId),
+		index('evaluations_project_evaluator').on(t.projectId, t.evaluatorId, t.state, t.reviewRequestedAt),
+		index('evaluations_project_submitted').on(t.projectId, t.state, t.submittedAt),
+		index('evaluations_review')
+			.on(t.evaluatorId, t.projectId)
+			.where(sql`review_requested_at is not null`)
 	]
 );
 
@@ -351,7 +385,11 @@ export const escalations = sqliteTable(
 		guidelineVersionId: text('guideline_version_id'),
 		createdAt: createdAt()
 	},
-	(t) => [index('escalations_project_state').on(t.projectId, t.state), index('escalations_item').on(t.itemId)]
+	(t) => [
+		index('escalations_project_state').on(t.projectId, t.state),
+		index('escalations_project_created').on(t.projectId, t.createdAt, t.id),
+		index('escalations_item').on(t.itemId)
+	]
 );
 
 export const notifications = sqliteTable(

@@ -1,7 +1,9 @@
 // Evaluations (one per item and evaluator; a draft until submitted) and the guideline version they are made under.
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from './client';
-import { first } from './client';
+import { first, tx } from './client';
+import { bumpEvaluationSeq, countSubmission } from './project-counts';
+import { markAssignment } from './queue';
 import { evaluations, guidelineAcks, guidelineVersions, guidelines, users } from '../../drizzle/schema';
 import { webSources, type Evaluation, type EvaluationInput } from '#shared/evaluation';
 import { newId } from '../domain/ids';
@@ -69,55 +71,78 @@ export interface SaveEvaluation {
 	guidelineVersionId: string | null;
 }
 
+export interface SavedEvaluation {
+	row: EvaluationRow;
+	/** Whether the evaluation was submitted before this save (reopening one re-applies the blind rule). */
+	wasSubmitted: boolean;
+}
+
 /**
- * Creates or replaces the caller's evaluation of an item; audited. One upsert on (item, evaluator), so two saves
- * racing on different nodes end as one row (the later save wins) instead of a duplicate-key failure.
+ * Creates or replaces the caller's evaluation of an item, in a transaction; audited. One upsert on (item,
+ * evaluator), so two saves racing on different nodes end as one row (the later save wins) instead of a
+ * duplicate-key failure. A submission also marks the queue assignment done. When what the project's evaluations
+ * add up to changes (a submission, a submitted one reopened), the item's count and the project's seq move with
+ * it (project-counts.ts); a draft of a draft touches nothing else.
  */
-export async function saveEvaluation(db: Db, s: SaveEvaluation): Promise<EvaluationRow> {
-	const now = Date.now();
-	const submitted = s.input.state === 'submitted';
-	const values = {
-		rubricId: s.input.rubricId,
-		rubricVersion: s.rubricVersion,
-		guidelineVersionId: s.guidelineVersionId,
-		scores: s.input.scores,
-		flags: s.input.flags,
-		tags: s.input.tags,
-		spans: s.input.spans,
-		rationale: s.input.rationale,
-		sources: s.input.sources,
-		timeSpentMs: s.input.timeSpentMs,
-		state: s.input.state,
-		updatedAt: now,
-		submittedAt: submitted ? now : null
-	};
-	const [row] = await db
-		.insert(evaluations)
-		.values({
-			id: newId(),
-			itemId: s.itemId,
-			evaluatorId: s.evaluatorId,
-			createdAt: now,
-			...values,
-			reviewRequestedAt: null
-		})
-		.onConflictDoUpdate({
-			target: [evaluations.itemId, evaluations.evaluatorId],
-			// Submitting answers a re-review request; a draft keeps it open.
-			set: { ...values, reviewRequestedAt: submitted ? null : sql`${evaluations.reviewRequestedAt}` }
-		})
-		.returning();
-	if (submitted) {
-		await audit(db, {
-			actorId: s.evaluatorId,
-			projectId: s.projectId,
-			action: 'evaluation.submit',
-			entityType: 'evaluation',
-			entityId: row.id,
-			data: { itemId: s.itemId, scores: s.input.scores }
-		});
-	}
-	return row;
+export function saveEvaluation(db: Db, s: SaveEvaluation): Promise<SavedEvaluation> {
+	return tx(db, async (t) => {
+		const now = Date.now();
+		const submitted = s.input.state === 'submitted';
+		const before = await first(
+			t
+				.select({ state: evaluations.state })
+				.from(evaluations)
+				.where(and(eq(evaluations.itemId, s.itemId), eq(evaluations.evaluatorId, s.evaluatorId)))
+				.limit(1)
+		);
+		const wasSubmitted = before?.state === 'submitted';
+		const values = {
+			rubricId: s.input.rubricId,
+			rubricVersion: s.rubricVersion,
+			guidelineVersionId: s.guidelineVersionId,
+			scores: s.input.scores,
+			flags: s.input.flags,
+			tags: s.input.tags,
+			spans: s.input.spans,
+			rationale: s.input.rationale,
+			sources: s.input.sources,
+			timeSpentMs: s.input.timeSpentMs,
+			state: s.input.state,
+			updatedAt: now,
+			submittedAt: submitted ? now : null
+		};
+		const [row] = await t
+			.insert(evaluations)
+			.values({
+				id: newId(),
+				projectId: s.projectId,
+				itemId: s.itemId,
+				evaluatorId: s.evaluatorId,
+				createdAt: now,
+				...values,
+				reviewRequestedAt: null
+			})
+			.onConflictDoUpdate({
+				target: [evaluations.itemId, evaluations.evaluatorId],
+				// Submitting answers a re-review request; a draft keeps it open.
+				set: { ...values, reviewRequestedAt: submitted ? null : sql`${evaluations.reviewRequestedAt}` }
+			})
+			.returning();
+		if (submitted !== wasSubmitted) await countSubmission(t, s.projectId, s.itemId, submitted ? 1 : -1);
+		else if (submitted) await bumpEvaluationSeq(t, s.projectId);
+		if (submitted) {
+			await markAssignment(t, s.itemId, s.evaluatorId, 'done');
+			await audit(t, {
+				actorId: s.evaluatorId,
+				projectId: s.projectId,
+				action: 'evaluation.submit',
+				entityType: 'evaluation',
+				entityId: row.id,
+				data: { itemId: s.itemId, scores: s.input.scores }
+			});
+		}
+		return { row, wasSubmitted };
+	});
 }
 
 export async function evaluationsForItems(

@@ -30,6 +30,7 @@ import { can } from '../domain/permissions';
 import { touchedDimensions } from '../domain/guideline';
 import { newId } from '../domain/ids';
 import { Conflict, Validation } from '../domain/errors';
+import { bumpEvaluationSeq } from './project-counts';
 import { audit } from './audit';
 import { currentGuidelineVersion } from './evaluations';
 import { itemExcerpt } from '#shared/item-excerpt';
@@ -341,12 +342,20 @@ export async function requestRereview(
 	ctx: { projectId: string; guidelineId: string; number: number; actorId: string }
 ): Promise<{ id: string; evaluatorId: string; itemId: string }[]> {
 	if (!evaluationIds.length) return [];
-	const changed = await db
-		.update(evaluations)
-		.set({ reviewRequestedAt: Date.now() })
-		.where(and(inArray(evaluations.id, evaluationIds), isNull(evaluations.reviewRequestedAt)))
-		.returning({ id: evaluations.id, evaluatorId: evaluations.evaluatorId, itemId: evaluations.itemId });
+	const changed: { id: string; evaluatorId: string; itemId: string }[] = [];
+	const now = Date.now();
+	// In slices: a list of ids as SQL parameters stays far below SQLite's limit however many were affected.
+	for (let i = 0; i < evaluationIds.length; i += 500) {
+		changed.push(
+			...(await db
+				.update(evaluations)
+				.set({ reviewRequestedAt: now })
+				.where(and(inArray(evaluations.id, evaluationIds.slice(i, i + 500)), isNull(evaluations.reviewRequestedAt)))
+				.returning({ id: evaluations.id, evaluatorId: evaluations.evaluatorId, itemId: evaluations.itemId }))
+		);
+	}
 	if (changed.length) {
+		await bumpEvaluationSeq(db, ctx.projectId);
 		await audit(db, {
 			actorId: ctx.actorId,
 			projectId: ctx.projectId,

@@ -4,12 +4,23 @@
 // draft) not touched within RESERVATION_TTL_MS frees its slot; when its owner comes back and the slot has been
 // taken meanwhile, the stale reservation is dropped instead of pushing the item over its overlap.
 // The caller's own list comes first: items sent back for re-review, then drafts, then reservations.
+//
+// At 100,000 items every query starts from the caller's own rows or from the project's wanted items
+// (items.wanted, kept by project-counts.ts), through indexes; none scans the project. A request that changes
+// nothing (the caller's list is full and was refreshed recently) writes nothing. Progress is cached per caller and
+// filter under the project's evaluation seq, so it is recounted after a change that can move it, and at least
+// every PROGRESS_TTL_MS for what moves without one (other people's reservations and drafts coming and going).
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from './client';
-import { assignments, evaluations, items } from '../../drizzle/schema';
+import { assignments, evaluations } from '../../drizzle/schema';
 import { exec, rows, row, serialize, tx } from './client';
+import { bumpEvaluationSeq } from './project-counts';
+import { audit } from './audit';
 
 const RESERVATION_TTL_MS = 2 * 3600 * 1000;
+/** Reservations shown again are refreshed when older than this, so they do not expire while someone works. */
+const REFRESH_AFTER_MS = 5 * 60 * 1000;
+const PROGRESS_TTL_MS = 15_000;
 const BATCH = 3;
 
 export interface QueueFilter {
@@ -39,44 +50,85 @@ const heldByOthers = (userId: string, now: number) => sql`(
 	) as held
 )`;
 
-export function nextItems(
+/** The caller's own open items in the project (sent back for re-review, drafts, then reservations), each with
+ * when its reservation was last refreshed (null: none). */
+function myItems(db: Db, projectId: string, userId: string, f: QueueFilter) {
+	return rows<{ id: string; reservedAt: number | null }>(
+		db,
+		sql`
+		select i.id, (select r.reserved_at from assignments r where r.item_id = i.id and r.user_id = ${userId}
+			and r.state = 'reserved') as "reservedAt"
+		from (
+			select e.item_id, 0 as rank from evaluations e
+				where e.evaluator_id = ${userId} and e.project_id = ${projectId} and e.review_requested_at is not null
+			union all
+			select e.item_id, 1 from evaluations e
+				where e.project_id = ${projectId} and e.evaluator_id = ${userId} and e.state = 'draft' and e.review_requested_at is null
+			union all
+			select a.item_id, 2 from assignments a
+				where a.user_id = ${userId} and a.state = 'reserved'
+					and not exists (select 1 from evaluations e where e.item_id = a.item_id and e.evaluator_id = ${userId})
+		) m
+		join items i on i.id = m.item_id
+		where i.project_id = ${projectId} ${filterSql(f)}
+			and not exists (select 1 from assignments s where s.item_id = i.id and s.user_id = ${userId} and s.state = 'skipped')
+		order by m.rank, i.created_at, i.id`
+	);
+}
+
+/** Whether the caller holds a reservation in the project that expired (its slot may have been taken). */
+async function hasExpiredReservation(db: Db, projectId: string, userId: string, now: number): Promise<boolean> {
+	const found = await row<{ n: number }>(
+		db,
+		sql`select count(*) as n from assignments a join items i on i.id = a.item_id
+			where a.user_id = ${userId} and a.state = 'reserved' and a.reserved_at <= ${now - RESERVATION_TTL_MS}
+				and i.project_id = ${projectId}`
+	);
+	return (found?.n ?? 0) > 0;
+}
+
+export async function nextItems(
 	db: Db,
 	projectId: string,
 	userId: string,
 	overlap: number,
-	f: QueueFilter = {}
+	f: QueueFilter = {},
+	seq?: number
 ): Promise<QueueState> {
+	const now = Date.now();
+	let shown = await myItems(db, projectId, userId, f);
+	const settled =
+		shown.length >= BATCH &&
+		shown.every((m) => m.reservedAt === null || m.reservedAt > now - REFRESH_AFTER_MS) &&
+		!(await hasExpiredReservation(db, projectId, userId, now));
+	if (!settled) shown = await reserve(db, projectId, userId, overlap, f, now);
+	const itemIds = shown.map((m) => m.id);
+	return { itemIds, ...(await progress(db, projectId, userId, overlap, f, seq)) };
+}
+
+/** Gives up lost reservations, reserves fresh items up to the batch and refreshes the ones shown. */
+function reserve(db: Db, projectId: string, userId: string, overlap: number, f: QueueFilter, now: number) {
 	return tx(db, async (t) => {
 		// Counting an item's holders and then reserving it is one decision per project at a time.
 		await serialize(t, `queue:${projectId}`);
-		const now = Date.now();
 		const filter = filterSql(f);
 		// My reservations that expired while someone else filled the item: give them up.
 		await exec(
 			t,
 			sql`
 			delete from assignments where user_id = ${userId} and state = 'reserved' and reserved_at <= ${now - RESERVATION_TTL_MS}
-				and item_id in (select i.id from items i where i.project_id = ${projectId} and ${heldByOthers(userId, now)} >= ${overlap})
+				and exists (select 1 from items i where i.id = assignments.item_id and i.project_id = ${projectId}
+					and ${heldByOthers(userId, now)} >= ${overlap})
 				and not exists (select 1 from evaluations e where e.item_id = assignments.item_id and e.evaluator_id = ${userId})`
 		);
-		const mine = await rows<{ id: string }>(
-			t,
-			sql`
-			select i.id from items i
-			left join evaluations e on e.item_id = i.id and e.evaluator_id = ${userId}
-			left join assignments a on a.item_id = i.id and a.user_id = ${userId}
-			where i.project_id = ${projectId} ${filter}
-				and (a.state is null or a.state != 'skipped')
-				and (e.review_requested_at is not null or e.state = 'draft' or (e.id is null and a.state = 'reserved'))
-			order by case when e.review_requested_at is not null then 0 when e.state = 'draft' then 1 else 2 end, i.created_at, i.id`
-		);
+		const mine = await myItems(t, projectId, userId, f);
 		const need = Math.max(0, BATCH - mine.length);
 		const fresh = need
 			? await rows<{ id: string }>(
 					t,
 					sql`
 				select i.id from items i
-				where i.project_id = ${projectId} ${filter}
+				where i.project_id = ${projectId} and i.wanted = true ${filter}
 					and not exists (select 1 from assignments a where a.item_id = i.id and a.user_id = ${userId})
 					and not exists (select 1 from evaluations e where e.item_id = i.id and e.evaluator_id = ${userId})
 					and ${heldByOthers(userId, now)} < ${overlap}
@@ -93,7 +145,7 @@ export function nextItems(
 				});
 		}
 		// Refresh the reservations I am shown so they do not expire while I work through them.
-		const shown = [...mine, ...fresh].map((r) => r.id);
+		const shown = [...mine.map((m) => m.id), ...fresh.map((r) => r.id)];
 		if (shown.length) {
 			await t
 				.update(assignments)
@@ -102,20 +154,97 @@ export function nextItems(
 					and(eq(assignments.userId, userId), eq(assignments.state, 'reserved'), inArray(assignments.itemId, shown))
 				);
 		}
-		const counts = await row<{ done: number; open: number }>(
-			t,
-			sql`
-			select
-				(select count(*) from evaluations e join items i on i.id = e.item_id
-					where i.project_id = ${projectId} ${filter} and e.evaluator_id = ${userId} and e.state = 'submitted' and e.review_requested_at is null) as done,
-				(select count(*) from items i where i.project_id = ${projectId} ${filter}
-					and not exists (select 1 from evaluations e where e.item_id = i.id and e.evaluator_id = ${userId} and e.state = 'submitted' and e.review_requested_at is null)
-					and not exists (select 1 from assignments a where a.item_id = i.id and a.user_id = ${userId} and a.state = 'skipped')
-					and (exists (select 1 from assignments a where a.item_id = i.id and a.user_id = ${userId})
-						or exists (select 1 from evaluations e where e.item_id = i.id and e.evaluator_id = ${userId})
-						or ${heldByOthers(userId, now)} < ${overlap})) as open`
-		);
-		return { itemIds: shown, done: counts?.done ?? 0, total: (counts?.done ?? 0) + (counts?.open ?? 0) };
+		return shown.map((id) => ({ id, reservedAt: now }));
+	});
+}
+
+interface Progress {
+	done: number;
+	total: number;
+}
+
+/** Progress cached per database, project, caller and filter, with the seq it was counted under. */
+type Counted = Progress & { seq: number; at: number };
+const progressCache = new WeakMap<Db, Map<string, Counted>>();
+const PROGRESS_CACHE_SIZE = 10_000;
+
+/**
+ * How many items the caller finished, and how many they finished or can still take (items they are involved in,
+ * or with a slot free), in the filter. Counted under the project's seq when the caller passes it (cached while
+ * the seq stands, up to PROGRESS_TTL_MS); counted afresh otherwise.
+ */
+async function progress(
+	db: Db,
+	projectId: string,
+	userId: string,
+	overlap: number,
+	f: QueueFilter,
+	seq: number | undefined
+): Promise<Progress> {
+	let cache = progressCache.get(db);
+	if (!cache) progressCache.set(db, (cache = new Map<string, Counted>()));
+	const key = `${projectId}\u0000${userId}\u0000${f.modality ?? ''}\u0000${f.language ?? ''}`;
+	const now = Date.now();
+	const hit = cache.get(key);
+	if (seq !== undefined && hit && hit.seq === seq && hit.at > now - PROGRESS_TTL_MS) return hit;
+	const counted = await countProgress(db, projectId, userId, overlap, f, now);
+	if (seq !== undefined) {
+		cache.delete(key);
+		if (cache.size >= PROGRESS_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+		cache.set(key, { ...counted, seq, at: now });
+	}
+	return counted;
+}
+
+async function countProgress(
+	db: Db,
+	projectId: string,
+	userId: string,
+	overlap: number,
+	f: QueueFilter,
+	now: number
+): Promise<Progress> {
+	const filter = filterSql(f);
+	const notDoneOrSkipped = sql`
+		not exists (select 1 from evaluations e where e.item_id = i.id and e.evaluator_id = ${userId} and e.state = 'submitted' and e.review_requested_at is null)
+		and not exists (select 1 from assignments a where a.item_id = i.id and a.user_id = ${userId} and a.state = 'skipped')`;
+	const counts = await row<{ done: number; wanted: number; full: number }>(
+		db,
+		sql`
+		select
+			(select count(*) from evaluations e ${f.modality || f.language ? sql`join items i on i.id = e.item_id` : sql``}
+				where e.project_id = ${projectId} and e.evaluator_id = ${userId} and e.state = 'submitted'
+					and e.review_requested_at is null ${filter}) as done,
+			(select count(*) from items i where i.project_id = ${projectId} and i.wanted = true ${filter}
+				and ${notDoneOrSkipped}
+				and (exists (select 1 from assignments a where a.item_id = i.id and a.user_id = ${userId})
+					or exists (select 1 from evaluations e where e.item_id = i.id and e.evaluator_id = ${userId})
+					or ${heldByOthers(userId, now)} < ${overlap})) as wanted,
+			(select count(*) from items i where i.project_id = ${projectId} and i.wanted = false ${filter}
+				and ${notDoneOrSkipped}
+				and i.id in (
+					select a.item_id from assignments a where a.user_id = ${userId} and a.state != 'skipped'
+					union
+					select e.item_id from evaluations e where e.evaluator_id = ${userId} and e.project_id = ${projectId}
+						and (e.state = 'draft' or e.review_requested_at is not null))) as full`
+	);
+	const done = counts?.done ?? 0;
+	return { done, total: done + (counts?.wanted ?? 0) + (counts?.full ?? 0) };
+}
+
+/** The caller skips an item, saying why: it leaves their queue and frees its slot; audited. */
+export function skipItem(db: Db, item: { id: string; projectId: string }, userId: string, reason: string) {
+	return tx(db, async (t) => {
+		await markAssignment(t, item.id, userId, 'skipped', reason);
+		await bumpEvaluationSeq(t, item.projectId);
+		await audit(t, {
+			actorId: userId,
+			projectId: item.projectId,
+			action: 'item.skip',
+			entityType: 'item',
+			entityId: item.id,
+			data: { reason }
+		});
 	});
 }
 
@@ -143,18 +272,6 @@ export async function evaluationStates(db: Db, itemIds: string[], userId: string
 		.select({ itemId: evaluations.itemId, state: evaluations.state, reviewRequestedAt: evaluations.reviewRequestedAt })
 		.from(evaluations)
 		.where(and(eq(evaluations.evaluatorId, userId), inArray(evaluations.itemId, itemIds)));
-}
-
-/** The modalities and languages a project's items have, for the queue's filter menus. */
-export async function queueFacets(db: Db, projectId: string): Promise<{ modalities: string[]; languages: string[] }> {
-	const found = await db
-		.selectDistinct({ modality: items.modality, language: items.language })
-		.from(items)
-		.where(eq(items.projectId, projectId));
-	return {
-		modalities: [...new Set(found.map((r) => r.modality))].sort(),
-		languages: [...new Set(found.map((r) => r.language))].sort()
-	};
 }
 
 /** When a lead sent each evaluation of an item back for re-review (null when not), by evaluation id. */

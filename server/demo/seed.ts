@@ -16,6 +16,7 @@ import { insertItems } from '../db/items';
 import { recordMedia } from '../db/media';
 import { mediaDir } from '../db/media-store';
 import { markAssignment } from '../db/queue';
+import { recountProject } from '../db/project-counts';
 import { rubricDefinitionSchema } from '#shared/rubric';
 import { itemInputSchema } from '#shared/items';
 import { markdownToDoc } from '#shared/markdown-doc';
@@ -144,6 +145,7 @@ export async function seedDemo(deps: AppDeps): Promise<void> {
 			const at = now - (14 - (i % 14)) * 86400_000 + i * 60_000;
 			return {
 				id: newId(),
+				projectId: project.id,
 				itemId,
 				evaluatorId,
 				rubricId: rubric.id,
@@ -164,6 +166,7 @@ export async function seedDemo(deps: AppDeps): Promise<void> {
 		});
 		await t.insert(evaluations).values(submitted);
 		for (const e of submitted) await markAssignment(t, e.itemId, e.evaluatorId, 'done');
+		await recountProject(t, project.id);
 		// A finished two-round calibration session, so the report and gold have data out of the box.
 		await seedDemoCalibration(t, { projectId: project.id, rubricId: rubric.id, users: ids, items: itemIds });
 		return { projectId: project.id, users: ids, items: itemIds };

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { AppDeps } from '../deps';
 import { tx } from '../db/client';
-import { auditImport, createItemWriter } from '../db/items';
+import { createItemWriter, finishImport } from '../db/items';
 import { readableMediaLookup, recordMedia } from '../db/media';
 import { Validation } from '../domain/errors';
 import { ImportBatch, jsonlRecord, MAX_LISTED_PROBLEMS, type BatchOptions } from '../domain/item-import';
@@ -150,7 +150,7 @@ function insertAll(
 			skipped: batch.accepted - imported + batch.repeats,
 			total: batch.accepted + batch.repeats
 		};
-		await auditImport(t, projectId, actor.id, { format, ...result });
+		await finishImport(t, projectId, actor.id, { format, ...result });
 		return result;
 	});
 }

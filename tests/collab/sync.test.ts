@@ -67,6 +67,7 @@ describe('collaboration sync', () => {
 		const rubric = (await first(server.deps.db.select().from(rubrics).limit(1)))!;
 		await server.deps.db.insert(evaluations).values({
 			id: newId(),
+			projectId: w.projectId,
 			itemId: w.escalatedItem,
 			evaluatorId: w.userId.ben,
 			rubricId: rubric.id,

@@ -96,6 +96,7 @@ export async function seedWorld(db: Db): Promise<World> {
 	const otherItem = await item(other.id);
 	await db.insert(evaluations).values({
 		id: newId(),
+		projectId: project.id,
 		itemId: evaluatedItem,
 		evaluatorId: userId.ana,
 		rubricId,

@@ -190,6 +190,7 @@ describe('fact-check sources', () => {
 		];
 		await server.deps.db.insert(evaluations).values({
 			id: newId(),
+			projectId: pid,
 			itemId: items['pair-1'],
 			evaluatorId: anaId,
 			rubricId,

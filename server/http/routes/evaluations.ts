@@ -12,14 +12,12 @@ import {
 	currentGuidelineVersion,
 	evaluationsForItems,
 	hasAcknowledged,
-	hasSubmitted,
 	saveEvaluation,
 	toEvaluation
 } from '../../db/evaluations';
-import { markAssignment, reviewRequests } from '../../db/queue';
+import { reviewRequests } from '../../db/queue';
 import { AppError, NotFound, Validation } from '../../domain/errors';
 import { assertScoresFit } from '../../domain/scores';
-import { tx } from '../../db/client';
 
 const app = new Hono<AppEnv>();
 
@@ -59,18 +57,13 @@ app.post(
 				}
 			);
 		}
-		const wasSubmitted = await hasSubmitted(db, item.id, user.id);
-		const row = await tx(db, async (t) => {
-			const saved = await saveEvaluation(t, {
-				itemId: item.id,
-				projectId: item.projectId,
-				evaluatorId: user.id,
-				input,
-				rubricVersion: rubric.version,
-				guidelineVersionId: guideline?.id ?? null
-			});
-			if (input.state === 'submitted') await markAssignment(t, item.id, user.id, 'done');
-			return saved;
+		const { row, wasSubmitted } = await saveEvaluation(db, {
+			itemId: item.id,
+			projectId: item.projectId,
+			evaluatorId: user.id,
+			input,
+			rubricVersion: rubric.version,
+			guidelineVersionId: guideline?.id ?? null
 		});
 		// Reopened as a draft (re-review): the blind rule applies again, so her item-room connection is re-checked.
 		if (wasSubmitted && input.state === 'draft') await c.var.deps.rooms.recheckUser(user.id);
