@@ -122,7 +122,7 @@ export const items = sqliteTable(
 	},
 	(t) => [
 		uniqueIndex('items_project_external').on(t.projectId, t.externalId),
-		index('items_project').on(t.projectId, t.createdAt),
+		index('items_project').on(t.projectId, t.createdAt, t.id),
 		index('items_wanted').on(t.projectId, t.wanted, t.createdAt, t.id)
 	]
 );
@@ -386,7 +386,8 @@ export const escalations = sqliteTable(
 		createdAt: createdAt()
 	},
 	(t) => [
-		index('escalations_project_state').on(t.projectId, t.state),
+		index('escalations_project_state').on(t.projectId, t.state, t.createdAt, t.id),
+		index('escalations_project_opener').on(t.projectId, t.openedBy),
 		index('escalations_project_created').on(t.projectId, t.createdAt, t.id),
 		index('escalations_item').on(t.itemId)
 	]
@@ -405,7 +406,10 @@ export const notifications = sqliteTable(
 		createdAt: createdAt(),
 		readAt: integer('read_at')
 	},
-	(t) => [index('notifications_user').on(t.userId, t.readAt)]
+	(t) => [
+		index('notifications_user').on(t.userId, t.readAt),
+		index('notifications_user_created').on(t.userId, t.createdAt, t.id)
+	]
 );
 
 // ---- Guidelines ------------------------------------------------------------------------------------------
@@ -531,7 +535,7 @@ export const webhookDeliveries = sqliteTable(
 		deliveredAt: integer('delivered_at')
 	},
 	(t) => [
-		index('webhook_deliveries_webhook').on(t.webhookId, t.createdAt),
+		index('webhook_deliveries_webhook').on(t.webhookId, t.createdAt, t.id),
 		index('webhook_deliveries_pending').on(t.state, t.nextAttemptAt)
 	]
 );
