@@ -1,14 +1,17 @@
-// Items: listing with filters, import (prepared inserts in the caller's transaction, idempotent by external id)
+// Items: listing with filters (keyset pages, server/db/paging.ts), lookup by id, import (prepared inserts in the caller's transaction, idempotent by external id)
 // and the item_media index of the media each item references.
-import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { first } from './client';
-import { itemMedia, items } from '../../drizzle/schema';
+import { evaluations, itemMedia, items, projectFacets } from '../../drizzle/schema';
+import type { PageRequest } from '#shared/paging';
+import { keysetPage, ordered } from './paging';
 import type { Item, ItemInput, Modality } from '#shared/items';
 import { newId } from '../domain/ids';
 import { contentExternalId } from '../domain/item-import';
 import { referencedMedia } from '../domain/media-refs';
 import { audit } from './audit';
+import { recountFacets } from './project-counts';
 
 type ItemRow = typeof items.$inferSelect;
 
@@ -38,26 +41,69 @@ export function toItem(r: ItemRow, withGold: boolean): Item {
 export interface ItemFilter {
 	modality?: string;
 	language?: string;
-	ids?: string[];
-	limit: number;
-	offset: number;
 }
 
-export async function listItems(db: Db, projectId: string, f: ItemFilter): Promise<{ rows: ItemRow[]; total: number }> {
-	const conds: SQL[] = [eq(items.projectId, projectId)];
-	if (f.modality) conds.push(eq(items.modality, f.modality));
-	if (f.language) conds.push(eq(items.language, f.language));
-	if (f.ids) conds.push(inArray(items.id, f.ids.length ? f.ids : ['']));
-	const where = and(...conds);
-	const rows = await db
+/** An item row as the list shows it: with the viewer's own evaluation state. */
+export interface ItemListRow {
+	item: ItemRow;
+	myState: 'draft' | 'submitted' | null;
+}
+
+const itemOrder = ordered<ItemListRow>(
+	'items',
+	'asc',
+	{ expr: items.createdAt, type: 'number', of: (r) => r.item.createdAt },
+	{ expr: items.id, type: 'text', of: (r) => r.item.id }
+);
+
+/**
+ * One page of a project's items in import order, with the viewer's own evaluation state, and how many items match
+ * the filters (from the project's facet counts, kept up to date on import: no count over the items).
+ */
+export async function listItems(
+	db: Db,
+	projectId: string,
+	viewerId: string,
+	f: ItemFilter & PageRequest
+): Promise<{ rows: ItemListRow[]; nextCursor: string | null; total: number }> {
+	const keyset = keysetPage(db, itemOrder, f);
+	const found = await db
+		.select({ item: items, myState: evaluations.state })
+		.from(items)
+		.leftJoin(evaluations, and(eq(evaluations.itemId, items.id), eq(evaluations.evaluatorId, viewerId)))
+		.where(
+			and(
+				eq(items.projectId, projectId),
+				f.modality ? eq(items.modality, f.modality) : undefined,
+				f.language ? eq(items.language, f.language) : undefined,
+				keyset.after
+			)
+		)
+		.orderBy(...keyset.orderBy)
+		.limit(keyset.limit);
+	const { rows, nextCursor } = keyset.finish(found);
+	const counted = await first(
+		db
+			.select({ n: sql<number>`coalesce(sum(${projectFacets.items}), 0)` })
+			.from(projectFacets)
+			.where(
+				and(
+					eq(projectFacets.projectId, projectId),
+					f.modality ? eq(projectFacets.modality, f.modality) : undefined,
+					f.language ? eq(projectFacets.language, f.language) : undefined
+				)
+			)
+	);
+	return { rows, nextCursor, total: Number(counted?.n ?? 0) };
+}
+
+/** A few items by id (a page's worth, e.g. the evaluator queue's next items); unknown ids are left out. */
+export function itemsByIds(db: Db, ids: readonly string[]): Promise<ItemRow[]> {
+	if (!ids.length) return Promise.resolve([]);
+	return db
 		.select()
 		.from(items)
-		.where(where)
-		.orderBy(asc(items.createdAt), asc(items.id))
-		.limit(f.limit)
-		.offset(f.offset);
-	const total = (await first(db.select({ n: count() }).from(items).where(where)))?.n ?? 0;
-	return { rows, total };
+		.where(inArray(items.id, [...ids]));
 }
 
 export function getItemRow(db: Db, id: string): Promise<ItemRow | undefined> {
@@ -121,16 +167,18 @@ export async function insertItems(db: Db, projectId: string, inputs: ItemInput[]
 	const now = Date.now();
 	for (const [i, input] of inputs.entries()) if (await writer.insert(input, now + i)) imported++;
 	const skipped = inputs.length - imported;
-	await auditImport(db, projectId, actorId, { imported, skipped });
+	await finishImport(db, projectId, actorId, { imported, skipped });
 	return { imported, skipped };
 }
 
-export async function auditImport(
+/** Closes an import in its transaction: the project's facets and seq count the new items; audited. */
+export async function finishImport(
 	db: Db,
 	projectId: string,
 	actorId: string | null,
 	data: Record<string, unknown>
 ): Promise<void> {
+	await recountFacets(db, projectId);
 	await audit(db, { actorId, projectId, action: 'items.import', entityType: 'project', entityId: projectId, data });
 }
 

@@ -48,7 +48,7 @@ interface OpenItem {
 /** Three items of different modalities Ana has not submitted: one with text to highlight, an image edit when
  * there is one (its pre-check gate is exercised), and a third one. */
 async function pickItems(): Promise<[OpenItem, OpenItem, OpenItem]> {
-	const all: OpenItem[] = (await server.api(`/api/projects/${pid}/items?limit=500`, { headers: ana })).body.items;
+	const all: OpenItem[] = (await server.api(`/api/projects/${pid}/items?limit=100`, { headers: ana })).body.items;
 	const open = all.filter((i) => i.myState !== 'submitted');
 	const byModality = (m: string) => open.find((i) => i.modality === m);
 	const textual = ['text', 'chat', 'caption', 'multimodal', 'video', 'pairwise'].map(byModality).find(Boolean);
@@ -240,7 +240,7 @@ describe('evaluator workspace, keyboard only', () => {
 	});
 
 	it('keeps a score given just before the tab is closed', async () => {
-		const items: OpenItem[] = (await server.api(`/api/projects/${pid}/items?limit=500`, { headers: ana })).body.items;
+		const items: OpenItem[] = (await server.api(`/api/projects/${pid}/items?limit=100`, { headers: ana })).body.items;
 		// An item Ana has not touched, whose first dimension is a 1–5 scale.
 		const untouched = items
 			.filter((i) => !i.myState && ['text', 'chat', 'caption', 'video', 'multimodal'].includes(i.modality))
@@ -260,7 +260,7 @@ describe('evaluator workspace, keyboard only', () => {
 	});
 
 	it('draws a box on an image from the keyboard alone', async () => {
-		const items: OpenItem[] = (await server.api(`/api/projects/${pid}/items?limit=500`, { headers: ana })).body.items;
+		const items: OpenItem[] = (await server.api(`/api/projects/${pid}/items?limit=100`, { headers: ana })).body.items;
 		const image = items.find((i) => i.modality === 'caption' && !i.myState && !isSensitive(i.metadata))!;
 		const { context, page } = await personContext(browser, server.url, 'ana@demo.test');
 		await page.goto(`/projects/${pid}/items/${image.id}`);
@@ -287,7 +287,7 @@ describe('evaluator workspace, keyboard only', () => {
 
 	it('shows the shortcuts with ? and the guideline with g, and reopens a submitted item read-only', async () => {
 		// A demo item Ana submitted earlier: reopening it shows her evaluation read-only.
-		const items: OpenItem[] = (await server.api(`/api/projects/${pid}/items?limit=500`, { headers: ana })).body.items;
+		const items: OpenItem[] = (await server.api(`/api/projects/${pid}/items?limit=100`, { headers: ana })).body.items;
 		const done = items.find((i) => i.myState === 'submitted')!;
 		const { context, page } = await personContext(browser, server.url, 'ana@demo.test');
 		await page.goto(`/projects/${pid}/items/${done.id}`);
@@ -357,7 +357,7 @@ describe('untrusted model output', () => {
 			headers: lead
 		});
 		expect(imported.status).toBe(201);
-		const item = (await server.api(`/api/projects/${pid}/items?limit=500`, { headers: lead })).body.items.find(
+		const item = (await server.api(`/api/projects/${pid}/items?limit=100`, { headers: lead })).body.items.find(
 			(i: { externalId: string }) => i.externalId === 'xss-1'
 		);
 		const { context, page } = await personContext(browser, server.url, 'lead@demo.test');

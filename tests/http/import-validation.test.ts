@@ -54,7 +54,7 @@ describe('JSONL', () => {
 		expect(first.body).toEqual({ imported: 3, skipped: 1, total: 4 });
 		const again = await importRaw(x, pid, body.split('\n').reverse().join('\n'));
 		expect(again.body).toEqual({ imported: 0, skipped: 4, total: 4 });
-		const list = (await x.server.api(`/api/projects/${pid}/items?limit=500`, { headers: x.as.lead })).body.items;
+		const list = (await x.server.api(`/api/projects/${pid}/items?limit=100`, { headers: x.as.lead })).body.items;
 		const derived = list.find((i: { payload: { prompt: string } }) => i.payload.prompt === 'q2');
 		expect(derived.externalId).toMatch(/^sha256:[a-f0-9]{32}$/);
 	});

@@ -59,8 +59,8 @@ describe('projects and rubrics', () => {
 
 describe('items', () => {
 	it('covers every modality and hides gold from evaluators only', async () => {
-		const asLead = await server.api(`/api/projects/${pid}/items?limit=500`, { headers: lead });
-		const asAna = await server.api(`/api/projects/${pid}/items?limit=500`, { headers: ana });
+		const asLead = await server.api(`/api/projects/${pid}/items?limit=100`, { headers: lead });
+		const asAna = await server.api(`/api/projects/${pid}/items?limit=100`, { headers: ana });
 		const modalities = new Set(asLead.body.items.map((i: { modality: string }) => i.modality));
 		expect([...modalities].sort()).toEqual([
 			'caption',
@@ -80,7 +80,7 @@ describe('items', () => {
 	});
 
 	it('keeps lead-only metadata (planted errors, ambiguity notes) from evaluators', async () => {
-		const asLead = (await server.api(`/api/projects/${pid}/items?limit=500`, { headers: lead })).body.items;
+		const asLead = (await server.api(`/api/projects/${pid}/items?limit=100`, { headers: lead })).body.items;
 		const planted = asLead.find((i: { metadata: Record<string, unknown> }) => i.metadata.planted);
 		expect(planted).toBeTruthy();
 		const asAna = (await server.api(`/api/items/${planted.id}`, { headers: ana })).body.item;

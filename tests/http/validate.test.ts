@@ -50,6 +50,6 @@ describe('validate()', () => {
 		});
 		const good = await x.server.api(`/api/projects/${pid}/items?limit=5`, { headers: x.as.lead });
 		expect(good.status).toBe(200);
-		expect(good.body).toEqual({ items: [], total: 0 });
+		expect(good.body).toEqual({ items: [], nextCursor: null, total: 0 });
 	});
 });

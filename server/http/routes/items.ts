@@ -1,4 +1,4 @@
-// Items: list, read (gold hidden from evaluators), import (JSONL, CSV, Label Studio or a zip with media; all or
+// Items: list (paged by cursor), read (gold hidden from evaluators), import (JSONL, CSV, Label Studio or a zip with media; all or
 // nothing, streamed to disk first), media upload.
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -11,15 +11,13 @@ import { getItemRow, listItems, toItem } from '../../db/items';
 import { IMPORT_FORMATS, importItems } from '../../import/run-import';
 import { AppError, NotFound } from '../../domain/errors';
 import { modalitySchema } from '#shared/items';
-import { evaluationsForItems } from '../../db/evaluations';
+import { pageQuery } from '#shared/paging';
 import { storeMedia } from '../../db/media-store';
 
-const listQuery = z.object({
+const listQuery = z.strictObject({
+	...pageQuery,
 	modality: modalitySchema.optional(),
-	language: z.string().max(20).optional(),
-	ids: z.string().max(20_000).optional(),
-	limit: z.coerce.number().int().min(1).max(500).default(100),
-	offset: z.coerce.number().int().min(0).default(0)
+	language: z.string().max(20).optional()
 });
 
 const IMPORT_BODIES = {
@@ -38,29 +36,20 @@ export function itemRoutes(maxImportBytes: number, maxMediaBytes: number) {
 
 	app.get(
 		'/projects/:pid/items',
-		doc('items', 'Items, paged and filtered, with evaluation counts', 'member'),
+		doc('items', 'Items in import order, paged by cursor and filtered, with evaluation counts', 'member'),
 		validate('query', listQuery),
 		async (c) => {
 			const pid = c.req.param('pid');
 			const access = await requireProject(c, pid, 'item.read');
-			const q = c.req.valid('query');
-			const { rows, total } = await listItems(c.var.deps.db, pid, { ...q, ids: q.ids?.split(',') });
+			const page = await listItems(c.var.deps.db, pid, access.user.id, c.req.valid('query'));
 			const withGold = allowed(access, 'item.readGold');
-			const items = rows.map((r) => toItem(r, withGold));
-			// Per item, how many submitted evaluations exist and whether the caller has evaluated it.
-			const evals = await evaluationsForItems(
-				c.var.deps.db,
-				items.map((i) => i.id)
-			);
-			const summary = items.map((i) => {
-				const mine = evals.find((e) => e.itemId === i.id && e.evaluatorId === access.user.id);
-				return {
-					...i,
-					evaluationCount: evals.filter((e) => e.itemId === i.id && e.state === 'submitted').length,
-					myState: mine?.state ?? null
-				};
-			});
-			return c.json({ items: summary, total });
+			// Per item, how many evaluators submitted it and the caller's own state.
+			const items = page.rows.map((r) => ({
+				...toItem(r.item, withGold),
+				evaluationCount: r.item.submittedCount,
+				myState: r.myState
+			}));
+			return c.json({ items, nextCursor: page.nextCursor, total: page.total });
 		}
 	);
 

@@ -6,12 +6,11 @@ import type { AppEnv } from '../env';
 import { allowed, requireProject } from '../access';
 import { validate } from '../validate';
 import { doc } from '../openapi';
-import { evaluationStates, markAssignment, nextItems, queueFacets } from '../../db/queue';
+import { evaluationStates, nextItems, skipItem } from '../../db/queue';
+import { projectFacetValues } from '../../db/project-counts';
 import { getProject } from '../../db/projects';
-import { getItemRow, listItems, toItem } from '../../db/items';
+import { getItemRow, itemsByIds, toItem } from '../../db/items';
 import { NotFound } from '../../domain/errors';
-import { audit } from '../../db/audit';
-import { tx } from '../../db/client';
 import { modalitySchema } from '#shared/items';
 
 const app = new Hono<AppEnv>();
@@ -26,8 +25,9 @@ app.get(
 		const project = await getProject(c.var.deps.db, pid);
 		if (!project) throw NotFound('No such project');
 		const { db } = c.var.deps;
-		const state = await nextItems(db, pid, access.user.id, project.settings.overlap, c.req.valid('query'));
-		const { rows } = await listItems(db, pid, { ids: state.itemIds, limit: 500, offset: 0 });
+		const { overlap } = project.settings;
+		const state = await nextItems(db, pid, access.user.id, overlap, c.req.valid('query'), project.evaluationSeq);
+		const rows = await itemsByIds(db, state.itemIds);
 		const byId = new Map(rows.map((r) => [r.id, toItem(r, allowed(access, 'item.readGold'))]));
 		// The caller's own state per item, so the queue can say "draft" and "sent back for re-review".
 		const mine = new Map((await evaluationStates(db, state.itemIds, access.user.id)).map((e) => [e.itemId, e]));
@@ -36,7 +36,11 @@ app.get(
 			const e = mine.get(id);
 			return item ? [{ ...item, myState: e?.state ?? null, reviewRequested: !!e?.reviewRequestedAt }] : [];
 		});
-		return c.json({ items, progress: { done: state.done, total: state.total }, facets: await queueFacets(db, pid) });
+		return c.json({
+			items,
+			progress: { done: state.done, total: state.total },
+			facets: await projectFacetValues(db, pid)
+		});
 	}
 );
 
@@ -49,17 +53,7 @@ app.post(
 		if (!item) throw NotFound('No such item');
 		const { user } = await requireProject(c, item.projectId, 'item.evaluate');
 		const { reason } = c.req.valid('json');
-		await tx(c.var.deps.db, async (t) => {
-			await markAssignment(t, item.id, user.id, 'skipped', reason);
-			await audit(t, {
-				actorId: user.id,
-				projectId: item.projectId,
-				action: 'item.skip',
-				entityType: 'item',
-				entityId: item.id,
-				data: { reason }
-			});
-		});
+		await skipItem(c.var.deps.db, item, user.id, reason);
 		return c.json({ ok: true });
 	}
 );
