@@ -1,5 +1,6 @@
 // Audit trail: every state change that matters writes one row, inside the same transaction as the change.
-import type { Db } from './client';
+import { sql } from 'drizzle-orm';
+import { prepared, type Db } from './client';
 import { auditLog } from '../../drizzle/schema';
 
 export interface AuditEntry {
@@ -13,5 +14,22 @@ export interface AuditEntry {
 
 /** Writes one audit row; pass the transaction of the change (`t` inside `tx`) so both commit or neither. */
 export async function audit(db: Db, entry: AuditEntry): Promise<void> {
-	await db.insert(auditLog).values({ ...entry, data: entry.data ?? null, at: Date.now() });
+	// Encoded here: no data is SQL NULL, not the text 'null' a JSON column would make of it.
+	const data = entry.data === undefined || entry.data === null ? null : JSON.stringify(entry.data);
+	await insertAudit(db, { ...entry, data, at: Date.now() });
 }
+
+const insertAudit = prepared((db) =>
+	db
+		.insert(auditLog)
+		.values({
+			actorId: sql.placeholder('actorId'),
+			projectId: sql.placeholder('projectId'),
+			action: sql.placeholder('action'),
+			entityType: sql.placeholder('entityType'),
+			entityId: sql.placeholder('entityId'),
+			data: sql`${sql.placeholder('data')}`,
+			at: sql.placeholder('at')
+		})
+		.prepare()
+);

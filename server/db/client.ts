@@ -253,6 +253,26 @@ export async function tx<T>(db: Db, fn: (t: Db) => Promise<T>): Promise<T> {
 	}
 }
 
+/**
+ * A query built once and run many times with new values (drizzle's `prepare()`; values by `sql.placeholder`): for
+ * the hot paths (a draft save, the queue, a session lookup), where building a drizzle query costs more than running
+ * it. On SQLite one prepared query serves the connection and every transaction on it (transactions are told apart
+ * by context, not by handle). On PostgreSQL a transaction is its own connection, so the query is prepared on the
+ * handle it is given, each time (the round trip dominates there anyway).
+ */
+export function prepared<P extends Record<string, unknown>, R>(
+	build: (db: Db) => { execute(values: P): Promise<R> }
+): (db: Db, values: P) => Promise<R> {
+	const built = new WeakMap<ConnectionLock, { execute(values: P): Promise<R> }>();
+	return (db, values) => {
+		const lock = locks.get(db);
+		if (!lock) return build(db).execute(values);
+		let query = built.get(lock);
+		if (!query) built.set(lock, (query = build(db)));
+		return query.execute(values);
+	};
+}
+
 /** The first row a query returns, or undefined. */
 export async function first<T>(query: PromiseLike<T[]>): Promise<T | undefined> {
 	return (await query)[0];

@@ -1,7 +1,7 @@
 // Evaluations (one per item and evaluator; a draft until submitted) and the guideline version they are made under.
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from './client';
-import { first, tx } from './client';
+import { first, prepared, tx } from './client';
 import { bumpEvaluationSeq, countSubmission } from './project-counts';
 import { markAssignment } from './queue';
 import { evaluations, guidelineAcks, guidelineVersions, guidelines, users } from '../../drizzle/schema';
@@ -35,32 +35,42 @@ export function toEvaluation(r: EvaluationRow, evaluatorName?: string): Evaluati
 }
 
 /** The newest published version of the project's guidelines (the first guideline is the project's main one). */
-export function currentGuidelineVersion(db: Db, projectId: string) {
-	return first(
-		db
-			.select({
-				id: guidelineVersions.id,
-				number: guidelineVersions.number,
-				guidelineId: guidelineVersions.guidelineId
-			})
-			.from(guidelineVersions)
-			.innerJoin(guidelines, eq(guidelines.id, guidelineVersions.guidelineId))
-			.where(eq(guidelines.projectId, projectId))
-			.orderBy(asc(guidelines.createdAt), desc(guidelineVersions.number))
-			.limit(1)
-	);
+export async function currentGuidelineVersion(db: Db, projectId: string) {
+	return (await currentVersionQuery(db, { projectId }))[0];
 }
 
+const currentVersionQuery = prepared((db) =>
+	db
+		.select({
+			id: guidelineVersions.id,
+			number: guidelineVersions.number,
+			guidelineId: guidelineVersions.guidelineId
+		})
+		.from(guidelineVersions)
+		.innerJoin(guidelines, eq(guidelines.id, guidelineVersions.guidelineId))
+		.where(eq(guidelines.projectId, sql.placeholder('projectId')))
+		.orderBy(asc(guidelines.createdAt), desc(guidelineVersions.number))
+		.limit(1)
+		.prepare()
+);
+
 export async function hasAcknowledged(db: Db, versionId: string, userId: string): Promise<boolean> {
-	const ack = await first(
-		db
-			.select({ v: guidelineAcks.versionId })
-			.from(guidelineAcks)
-			.where(and(eq(guidelineAcks.versionId, versionId), eq(guidelineAcks.userId, userId)))
-			.limit(1)
-	);
-	return ack !== undefined;
+	return (await ackQuery(db, { versionId, userId })).length > 0;
 }
+
+const ackQuery = prepared((db) =>
+	db
+		.select({ v: guidelineAcks.versionId })
+		.from(guidelineAcks)
+		.where(
+			and(
+				eq(guidelineAcks.versionId, sql.placeholder('versionId')),
+				eq(guidelineAcks.userId, sql.placeholder('userId'))
+			)
+		)
+		.limit(1)
+		.prepare()
+);
 
 export interface SaveEvaluation {
 	itemId: string;
@@ -88,15 +98,13 @@ export function saveEvaluation(db: Db, s: SaveEvaluation): Promise<SavedEvaluati
 	return tx(db, async (t) => {
 		const now = Date.now();
 		const submitted = s.input.state === 'submitted';
-		const before = await first(
-			t
-				.select({ state: evaluations.state })
-				.from(evaluations)
-				.where(and(eq(evaluations.itemId, s.itemId), eq(evaluations.evaluatorId, s.evaluatorId)))
-				.limit(1)
-		);
+		const [before] = await stateQuery(t, { itemId: s.itemId, evaluatorId: s.evaluatorId });
 		const wasSubmitted = before?.state === 'submitted';
-		const values = {
+		const [row] = await (submitted ? upsertSubmitted : upsertDraft)(t, {
+			id: newId(),
+			projectId: s.projectId,
+			itemId: s.itemId,
+			evaluatorId: s.evaluatorId,
 			rubricId: s.input.rubricId,
 			rubricVersion: s.rubricVersion,
 			guidelineVersionId: s.guidelineVersionId,
@@ -107,27 +115,10 @@ export function saveEvaluation(db: Db, s: SaveEvaluation): Promise<SavedEvaluati
 			rationale: s.input.rationale,
 			sources: s.input.sources,
 			timeSpentMs: s.input.timeSpentMs,
-			state: s.input.state,
+			createdAt: now,
 			updatedAt: now,
 			submittedAt: submitted ? now : null
-		};
-		const [row] = await t
-			.insert(evaluations)
-			.values({
-				id: newId(),
-				projectId: s.projectId,
-				itemId: s.itemId,
-				evaluatorId: s.evaluatorId,
-				createdAt: now,
-				...values,
-				reviewRequestedAt: null
-			})
-			.onConflictDoUpdate({
-				target: [evaluations.itemId, evaluations.evaluatorId],
-				// Submitting answers a re-review request; a draft keeps it open.
-				set: { ...values, reviewRequestedAt: submitted ? null : sql`${evaluations.reviewRequestedAt}` }
-			})
-			.returning();
+		});
 		if (submitted !== wasSubmitted) await countSubmission(t, s.projectId, s.itemId, submitted ? 1 : -1);
 		else if (submitted) await bumpEvaluationSeq(t, s.projectId);
 		if (submitted) {
@@ -144,6 +135,75 @@ export function saveEvaluation(db: Db, s: SaveEvaluation): Promise<SavedEvaluati
 		return { row, wasSubmitted };
 	});
 }
+
+const stateQuery = prepared((db) =>
+	db
+		.select({ state: evaluations.state })
+		.from(evaluations)
+		.where(
+			and(
+				eq(evaluations.itemId, sql.placeholder('itemId')),
+				eq(evaluations.evaluatorId, sql.placeholder('evaluatorId'))
+			)
+		)
+		.limit(1)
+		.prepare()
+);
+
+/** The save's one upsert, prepared once per state: the values of the row to insert replace the existing one's. */
+function upsert(state: 'draft' | 'submitted') {
+	const ph = (name: string) => sql.placeholder(name);
+	const excluded = (column: string) => sql.raw(`excluded.${column}`);
+	return prepared((db) =>
+		db
+			.insert(evaluations)
+			.values({
+				id: ph('id'),
+				projectId: ph('projectId'),
+				itemId: ph('itemId'),
+				evaluatorId: ph('evaluatorId'),
+				rubricId: ph('rubricId'),
+				rubricVersion: ph('rubricVersion'),
+				guidelineVersionId: ph('guidelineVersionId'),
+				scores: ph('scores'),
+				flags: ph('flags'),
+				tags: ph('tags'),
+				spans: ph('spans'),
+				rationale: ph('rationale'),
+				sources: ph('sources'),
+				timeSpentMs: ph('timeSpentMs'),
+				state,
+				reviewRequestedAt: null,
+				createdAt: ph('createdAt'),
+				updatedAt: ph('updatedAt'),
+				submittedAt: ph('submittedAt')
+			})
+			.onConflictDoUpdate({
+				target: [evaluations.itemId, evaluations.evaluatorId],
+				set: {
+					rubricId: excluded('rubric_id'),
+					rubricVersion: excluded('rubric_version'),
+					guidelineVersionId: excluded('guideline_version_id'),
+					scores: excluded('scores'),
+					flags: excluded('flags'),
+					tags: excluded('tags'),
+					spans: excluded('spans'),
+					rationale: excluded('rationale'),
+					sources: excluded('sources'),
+					timeSpentMs: excluded('time_spent_ms'),
+					state: excluded('state'),
+					updatedAt: excluded('updated_at'),
+					submittedAt: excluded('submitted_at'),
+					// Submitting answers a re-review request; a draft keeps it open.
+					...(state === 'submitted' ? { reviewRequestedAt: null } : {})
+				}
+			})
+			.returning()
+			.prepare()
+	);
+}
+const upsertDraft = upsert('draft');
+const upsertSubmitted = upsert('submitted');
 
 export async function evaluationsForItems(
 	db: Db,

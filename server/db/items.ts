@@ -2,7 +2,7 @@
 // and the item_media index of the media each item references.
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from './client';
-import { first } from './client';
+import { first, prepared } from './client';
 import { evaluations, itemMedia, items, projectFacets } from '../../drizzle/schema';
 import type { PageRequest } from '#shared/paging';
 import { keysetPage, ordered } from './paging';
@@ -106,8 +106,17 @@ export function itemsByIds(db: Db, ids: readonly string[]): Promise<ItemRow[]> {
 		.where(inArray(items.id, [...ids]));
 }
 
-export function getItemRow(db: Db, id: string): Promise<ItemRow | undefined> {
-	return first(db.select().from(items).where(eq(items.id, id)).limit(1));
+const itemQuery = prepared((db) =>
+	db
+		.select()
+		.from(items)
+		.where(eq(items.id, sql.placeholder('id')))
+		.limit(1)
+		.prepare()
+);
+
+export async function getItemRow(db: Db, id: string): Promise<ItemRow | undefined> {
+	return (await itemQuery(db, { id }))[0];
 }
 
 /**

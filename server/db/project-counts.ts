@@ -7,7 +7,7 @@
 //   overlap): the queue looks for work among wanted items only, through an index.
 // - `project_facets`: the modality/language pairs of a project's items with their counts, for filter menus.
 import { and, eq, sql } from 'drizzle-orm';
-import { exec, first, type Db } from './client';
+import { exec, first, prepared, type Db } from './client';
 import { items, projectFacets, projects, type ProjectSettings } from '../../drizzle/schema';
 
 /** The project's evaluation seq (0 for an unknown project). */
@@ -20,13 +20,17 @@ export async function evaluationSeq(db: Db, projectId: string): Promise<number> 
 
 /** Moves the project's evaluation seq (call inside the transaction of the change); returns its settings. */
 export async function bumpEvaluationSeq(db: Db, projectId: string): Promise<ProjectSettings | undefined> {
-	const [found] = await db
+	return (await bumpQuery(db, { projectId }))[0]?.settings;
+}
+
+const bumpQuery = prepared((db) =>
+	db
 		.update(projects)
 		.set({ evaluationSeq: sql`${projects.evaluationSeq} + 1` })
-		.where(eq(projects.id, projectId))
-		.returning({ settings: projects.settings });
-	return found?.settings;
-}
+		.where(eq(projects.id, sql.placeholder('projectId')))
+		.returning({ settings: projects.settings })
+		.prepare()
+);
 
 /**
  * An evaluation of the item became submitted (+1) or stopped being submitted (-1): moves its count and whether
@@ -34,15 +38,19 @@ export async function bumpEvaluationSeq(db: Db, projectId: string): Promise<Proj
  */
 export async function countSubmission(db: Db, projectId: string, itemId: string, delta: 1 | -1): Promise<void> {
 	const settings = await bumpEvaluationSeq(db, projectId);
-	const overlap = settings?.overlap ?? 1;
-	await db
+	await countQuery(db, { itemId, projectId, delta, overlap: settings?.overlap ?? 1 });
+}
+
+const countQuery = prepared((db) =>
+	db
 		.update(items)
 		.set({
-			submittedCount: sql`${items.submittedCount} + ${delta}`,
-			wanted: sql`(${items.submittedCount} + ${delta} < ${overlap})`
+			submittedCount: sql`${items.submittedCount} + ${sql.placeholder('delta')}`,
+			wanted: sql`(${items.submittedCount} + ${sql.placeholder('delta')} < ${sql.placeholder('overlap')})`
 		})
-		.where(and(eq(items.id, itemId), eq(items.projectId, projectId)));
-}
+		.where(and(eq(items.id, sql.placeholder('itemId')), eq(items.projectId, sql.placeholder('projectId'))))
+		.prepare()
+);
 
 /** Rebuilds the project's facets from its items and moves the seq: after an import added items. */
 export async function recountFacets(db: Db, projectId: string): Promise<void> {

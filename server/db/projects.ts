@@ -1,8 +1,8 @@
 // Projects, memberships and rubrics. A rubric's versions are numbered 1, 2, … per family without gaps or
 // duplicates, also when two nodes add a version of the same rubric at the same moment.
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from './client';
-import { first } from './client';
+import { first, prepared } from './client';
 import { memberships, projects, rubrics, users, type ProjectSettings } from '../../drizzle/schema';
 import type { Rubric, RubricDefinition } from '#shared/rubric';
 import type { Role } from '#shared/roles';
@@ -43,8 +43,17 @@ export async function projectsFor(db: Db, userId: string, isAdmin: boolean): Pro
 	return [...mine, ...others.map((p) => ({ ...p, role: null }))];
 }
 
-export function getProject(db: Db, id: string) {
-	return first(db.select().from(projects).where(eq(projects.id, id)).limit(1));
+const projectQuery = prepared((db) =>
+	db
+		.select()
+		.from(projects)
+		.where(eq(projects.id, sql.placeholder('id')))
+		.limit(1)
+		.prepare()
+);
+
+export async function getProject(db: Db, id: string) {
+	return (await projectQuery(db, { id }))[0];
 }
 
 export async function createProject(
@@ -127,9 +136,28 @@ export async function latestRubrics(db: Db, projectId: string): Promise<Rubric[]
 	return found.filter((r) => !seen.has(r.familyId) && seen.add(r.familyId)).map(toRubric);
 }
 
+/** Rubric versions are never changed once written (a change is a new version), so each is read once. */
+const rubricCache = new Map<string, Rubric>();
+const RUBRIC_CACHE_SIZE = 1000;
+
+const rubricQuery = prepared((db) =>
+	db
+		.select()
+		.from(rubrics)
+		.where(eq(rubrics.id, sql.placeholder('id')))
+		.limit(1)
+		.prepare()
+);
+
 export async function getRubric(db: Db, id: string): Promise<Rubric | undefined> {
-	const row = await first(db.select().from(rubrics).where(eq(rubrics.id, id)).limit(1));
-	return row && toRubric(row);
+	const cached = rubricCache.get(id);
+	if (cached) return cached;
+	const [row] = await rubricQuery(db, { id });
+	if (!row) return undefined;
+	const rubric = toRubric(row);
+	if (rubricCache.size >= RUBRIC_CACHE_SIZE) rubricCache.delete(rubricCache.keys().next().value as string);
+	rubricCache.set(id, rubric);
+	return rubric;
 }
 
 export async function getRubrics(db: Db, ids: string[]): Promise<Rubric[]> {

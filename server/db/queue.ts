@@ -13,7 +13,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { assignments, evaluations } from '../../drizzle/schema';
-import { exec, rows, row, serialize, tx } from './client';
+import { exec, prepared, rows, row, serialize, tx } from './client';
 import { bumpEvaluationSeq } from './project-counts';
 import { audit } from './audit';
 
@@ -255,15 +255,30 @@ export async function markAssignment(
 	state: 'done' | 'skipped',
 	skipReason?: string
 ): Promise<void> {
-	const now = Date.now();
-	await db
+	await upsertAssignment(db, { itemId, userId, state, skipReason: skipReason ?? null, now: Date.now() });
+}
+
+const upsertAssignment = prepared((db) =>
+	db
 		.insert(assignments)
-		.values({ itemId, userId, state, skipReason: skipReason ?? null, reservedAt: now, updatedAt: now })
+		.values({
+			itemId: sql.placeholder('itemId'),
+			userId: sql.placeholder('userId'),
+			state: sql.placeholder('state'),
+			skipReason: sql.placeholder('skipReason'),
+			reservedAt: sql.placeholder('now'),
+			updatedAt: sql.placeholder('now')
+		})
 		.onConflictDoUpdate({
 			target: [assignments.itemId, assignments.userId],
-			set: { state, skipReason: skipReason ?? null, updatedAt: now }
-		});
-}
+			set: {
+				state: sql.raw('excluded.state'),
+				skipReason: sql.raw('excluded.skip_reason'),
+				updatedAt: sql.raw('excluded.updated_at')
+			}
+		})
+		.prepare()
+);
 
 /** The caller's evaluation state on each of `itemIds` (only items they have an evaluation of). */
 export async function evaluationStates(db: Db, itemIds: string[], userId: string) {

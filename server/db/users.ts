@@ -1,8 +1,8 @@
 // Users, sign-in sessions and API tokens. Secrets are stored only as sha256 hashes.
-import { and, desc, eq, gt, isNull, ne, or } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, ne, or, sql } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import type { Db } from './client';
-import { first } from './client';
+import { first, prepared } from './client';
 import { apiTokens, authSessions, memberships, users } from '../../drizzle/schema';
 import type { Membership, User } from '#shared/roles';
 import { newId, newSecret } from '../domain/ids';
@@ -39,16 +39,19 @@ const sessionIdOf = (secret: string) => sha256(secret);
 
 /** Who a session cookie belongs to, while the session exists and has not expired. */
 export async function sessionFor(db: Db, secret: string): Promise<{ user: User; sessionId: string } | undefined> {
-	const row = await first(
-		db
-			.select({ user: users, id: authSessions.id })
-			.from(authSessions)
-			.innerJoin(users, eq(users.id, authSessions.userId))
-			.where(and(eq(authSessions.id, sessionIdOf(secret)), gt(authSessions.expiresAt, Date.now())))
-			.limit(1)
-	);
+	const [row] = await sessionQuery(db, { id: sessionIdOf(secret), now: Date.now() });
 	return row && { user: toUser(row.user), sessionId: row.id };
 }
+
+const sessionQuery = prepared((db) =>
+	db
+		.select({ user: users, id: authSessions.id })
+		.from(authSessions)
+		.innerJoin(users, eq(users.id, authSessions.userId))
+		.where(and(eq(authSessions.id, sql.placeholder('id')), gt(authSessions.expiresAt, sql.placeholder('now'))))
+		.limit(1)
+		.prepare()
+);
 
 /** Ends one session; returns its id (for closing its sockets), or null when there was none. */
 export async function deleteSession(db: Db, secret: string): Promise<string | null> {
@@ -88,20 +91,28 @@ export async function tokenFor(
 	token: string,
 	now = Date.now()
 ): Promise<{ user: User; tokenId: string } | undefined> {
-	const row = await first(
-		db
-			.select({ user: users, id: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
-			.from(apiTokens)
-			.innerJoin(users, eq(users.id, apiTokens.userId))
-			.where(and(eq(apiTokens.tokenHash, sha256(token)), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now))))
-			.limit(1)
-	);
+	const [row] = await tokenQuery(db, { hash: sha256(token), now });
 	if (!row) return undefined;
 	if (row.lastUsedAt === null || now - row.lastUsedAt >= LAST_USED_RESOLUTION_MS) {
 		await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id));
 	}
 	return { user: toUser(row.user), tokenId: row.id };
 }
+
+const tokenQuery = prepared((db) =>
+	db
+		.select({ user: users, id: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
+		.from(apiTokens)
+		.innerJoin(users, eq(users.id, apiTokens.userId))
+		.where(
+			and(
+				eq(apiTokens.tokenHash, sql.placeholder('hash')),
+				or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, sql.placeholder('now')))
+			)
+		)
+		.limit(1)
+		.prepare()
+);
 
 export interface ApiTokenSummary {
 	id: string;
@@ -152,12 +163,15 @@ export function membershipsOf(db: Db, userId: string): Promise<Membership[]> {
 }
 
 export async function roleIn(db: Db, projectId: string, userId: string): Promise<Membership['role'] | null> {
-	const row = await first(
-		db
-			.select({ role: memberships.role })
-			.from(memberships)
-			.where(and(eq(memberships.projectId, projectId), eq(memberships.userId, userId)))
-			.limit(1)
-	);
+	const [row] = await roleQuery(db, { projectId, userId });
 	return row?.role ?? null;
 }
+
+const roleQuery = prepared((db) =>
+	db
+		.select({ role: memberships.role })
+		.from(memberships)
+		.where(and(eq(memberships.projectId, sql.placeholder('projectId')), eq(memberships.userId, sql.placeholder('userId'))))
+		.limit(1)
+		.prepare()
+);
