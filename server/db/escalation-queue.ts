@@ -7,8 +7,10 @@ import { and, count, eq, isNotNull, lte, or, sql, type SQL, type SQLWrapper } fr
 import type { Db } from './client';
 import { escalations, evaluations, items } from '../../drizzle/schema';
 import {
+	ACTIVE_STATES,
 	compareWithVerdict,
 	ESCALATION_STATES,
+	isActiveState,
 	type EscalationQueue,
 	type EscalationState,
 	type EscalationSummary,
@@ -118,7 +120,8 @@ export async function escalationQueue(
 			state: escalations.state,
 			n: count(),
 			claimed: count(escalations.claimedAt),
-			closed: count(escalations.closedAt)
+			closed: count(escalations.closedAt),
+			oldest: sql<number | null>`min(${escalations.createdAt})`
 		})
 		.from(escalations)
 		.innerJoin(items, eq(items.id, escalations.itemId))
@@ -127,10 +130,13 @@ export async function escalationQueue(
 	const counts = Object.fromEntries(ESCALATION_STATES.map((s) => [s, 0])) as Record<EscalationState, number>;
 	let claimed = 0;
 	let closed = 0;
+	let oldestWaiting: number | null = null;
 	for (const s of perState) {
 		counts[s.state] = Number(s.n);
 		claimed += Number(s.claimed);
 		closed += Number(s.closed);
+		if (isActiveState(s.state) && s.oldest !== null)
+			oldestWaiting = Math.min(oldestWaiting ?? Infinity, Number(s.oldest));
 	}
 	const claimSpan = sql`${escalations.claimedAt} - ${escalations.createdAt}`;
 	const closeSpan = sql`${escalations.closedAt} - ${escalations.createdAt}`;
@@ -142,7 +148,9 @@ export async function escalationQueue(
 			medianClaimMs: await medianOf(db, claimSpan, and(...filters, isNotNull(escalations.claimedAt)), claimed),
 			medianResolveMs: await medianOf(db, closeSpan, and(...filters, isNotNull(escalations.closedAt)), closed),
 			claimed,
-			closed
+			closed,
+			waiting: ACTIVE_STATES.reduce((n, state) => n + counts[state], 0),
+			oldestWaitingMs: oldestWaiting === null ? null : now - oldestWaiting
 		},
 		facets: {
 			reasons: await distinctOf(db, projectId, escalations.reason, false),

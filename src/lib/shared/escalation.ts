@@ -118,6 +118,10 @@ interface Turnaround {
 	medianResolveMs: number | null;
 	claimed: number;
 	closed: number;
+	/** Escalations still waiting for a decision (open or in review). */
+	waiting: number;
+	/** How long the oldest of them has waited; null when none waits. */
+	oldestWaitingMs: number | null;
 }
 
 /**

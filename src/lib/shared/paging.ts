@@ -29,3 +29,6 @@ export interface PageRequest {
 export interface Paged {
 	nextCursor: string | null;
 }
+
+/** The query of a list that has no filters: only its page. */
+export const pageOnlyQuerySchema = z.strictObject(pageQuery);

@@ -1,16 +1,19 @@
 // Escalations outside the live room: a project's queue (filtered), the caller's own escalations, one item's
 // escalations with opening a new one, and the lead's decisions (claim, dismiss, reopen, verdict). Reads are
-// Queries (create them while a component initialises; they reload, aborting the last request, when what they
-// read changes). Decisions go through the REST API and resolve with the server's view of the escalation; they
+// PagedLists (create them while a component initialises; they start again from the first page, aborting the
+// last request, when what they read changes). Decisions go through the REST API and resolve with the server's view of the escalation; they
 // reject with ApiError (a 409 means someone else acted first) for the caller to show.
 import { api, type ApiError } from './api';
-import { Query } from './query.svelte';
+import { PagedList } from './paged-list.svelte';
 import {
 	isActiveState,
 	type EscalationQueue,
 	type EscalationReason,
+	type EscalationSummary,
 	type EscalationView,
+	type ItemEscalationPage,
 	type MyEscalation,
+	type MyEscalationPage,
 	type VerdictInput
 } from '$lib/shared/escalation';
 
@@ -24,43 +27,53 @@ export interface EscalationQueueFilters {
 	sort: string;
 }
 
-/** A project's escalation queue (one state or all) with counts, facets and turnaround; reloads on a filter change. */
+/**
+ * A project's escalation queue (one state or all), a page at a time, with counts, facets and turnaround (on
+ * `first`); starts again from the first page on a filter change.
+ */
 export function escalationQueue(
 	projectId: () => string,
 	filters: () => Partial<EscalationQueueFilters> & { state?: string }
-): Query<EscalationQueue> {
-	return new Query((signal) => api.get<EscalationQueue>(`/api/projects/${projectId()}/escalations`, filters(), signal));
-}
-
-/** The escalations the caller opened or whose item they evaluated, newest first. */
-export function myEscalations(projectId: () => string): Query<{ escalations: MyEscalation[] }> {
-	return new Query((signal) =>
-		api.get<{ escalations: MyEscalation[] }>(
-			`/api/projects/${projectId()}/escalations`,
-			{ mine: 1, sort: 'newest' },
-			signal
-		)
+): PagedList<EscalationQueue, EscalationSummary> {
+	return new PagedList(
+		(cursor, signal) =>
+			api.get<EscalationQueue>(`/api/projects/${projectId()}/escalations`, { ...filters(), cursor }, signal),
+		(page) => page.escalations
 	);
 }
 
-/** One item's escalations (re-read when the item changes), and opening a new one on it. */
+/** The escalations the caller opened or whose item they evaluated, newest first, a page at a time. */
+export function myEscalations(projectId: () => string): PagedList<MyEscalationPage, MyEscalation> {
+	return new PagedList(
+		(cursor, signal) =>
+			api.get<MyEscalationPage>(
+				`/api/projects/${projectId()}/escalations`,
+				{ mine: 1, sort: 'newest', cursor },
+				signal
+			),
+		(page) => page.escalations
+	);
+}
+
+/** One item's escalations, oldest first, a page at a time (re-read when the item changes), and opening a new one. */
 export class ItemEscalationList {
-	readonly #query: Query<{ escalations: EscalationView[] }>;
+	readonly pages: PagedList<ItemEscalationPage, EscalationView>;
 	readonly #itemId: () => string;
 
 	constructor(itemId: () => string) {
 		this.#itemId = itemId;
-		this.#query = new Query((signal) =>
-			api.get<{ escalations: EscalationView[] }>(`/api/items/${itemId()}/escalations`, undefined, signal)
+		this.pages = new PagedList(
+			(cursor, signal) => api.get<ItemEscalationPage>(`/api/items/${itemId()}/escalations`, { cursor }, signal),
+			(page) => page.escalations
 		);
 	}
 
 	get list(): EscalationView[] {
-		return this.#query.data?.escalations ?? [];
+		return this.pages.rows;
 	}
 
 	get error(): ApiError | null {
-		return this.#query.error;
+		return this.pages.error;
 	}
 
 	/** The open or in-review escalation, if any. */
@@ -74,7 +87,7 @@ export class ItemEscalationList {
 			reason,
 			note
 		});
-		await this.#query.reload();
+		await this.pages.reload();
 		return escalation;
 	}
 }

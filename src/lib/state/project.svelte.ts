@@ -5,6 +5,8 @@ import type { ItemSummary, ProjectView } from '$lib/shared/api-types';
 import type { Rubric } from '$lib/shared/rubric';
 import type { Role } from '$lib/shared/roles';
 import { Query } from './query.svelte';
+import { PagedList } from './paged-list.svelte';
+import type { Paged } from '$lib/shared/paging';
 
 export interface ProjectContext {
 	project: ProjectView;
@@ -30,19 +32,21 @@ export function projectQuery(pid: () => string | null | undefined): Query<Projec
 	});
 }
 
-export interface ItemPage {
+export interface ItemPage extends Paged {
 	items: ItemSummary[];
+	/** How many items match the filter (all pages). */
 	total: number;
 }
 
-/** One page of a project's items, filtered by modality; reloads (aborting the last request) when an argument changes. */
-export function projectItemsQuery(
-	args: () => { pid: string; modality: string; limit: number; offset: number }
-): Query<ItemPage> {
-	return new Query((signal) => {
-		const { pid, ...query } = args();
-		return api.get<ItemPage>(`/api/projects/${pid}/items`, query, signal);
-	});
+/** A project's items in import order, filtered by modality, a page at a time; starts again when an argument changes. */
+export function projectItems(args: () => { pid: string; modality: string }): PagedList<ItemPage, ItemSummary> {
+	return new PagedList(
+		(cursor, signal) => {
+			const { pid, ...query } = args();
+			return api.get<ItemPage>(`/api/projects/${pid}/items`, { ...query, cursor }, signal);
+		},
+		(page) => page.items
+	);
 }
 
 /** A project as the project list shows it, with the caller's role (null for an admin who is not a member). */

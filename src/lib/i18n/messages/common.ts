@@ -39,6 +39,9 @@ export default {
 		'common.no': 'No',
 		'common.search': 'Search',
 		'common.all': 'All',
+		'common.loadMore': 'Load more',
+		'common.shown': 'Showing {shown}',
+		'common.shownOf': 'Showing {shown} of {total}',
 		'common.downloadCsv': 'Download CSV',
 		'common.print': 'Print',
 		'error.title': 'Something went wrong',
@@ -87,10 +90,7 @@ export default {
 		'level.ratio': 'ratio',
 		'home.flags': 'Flags',
 		'home.spanLabels': 'Span labels',
-		'home.gold': 'Gold',
-		'home.prev': 'Previous',
-		'home.next': 'Next',
-		'home.pageOf': '{from}–{to} of {total}'
+		'home.gold': 'Gold'
 	},
 	'pt-BR': {
 		'app.name': 'Concord',
@@ -132,6 +132,9 @@ export default {
 		'common.no': 'Não',
 		'common.search': 'Buscar',
 		'common.all': 'Todos',
+		'common.loadMore': 'Carregar mais',
+		'common.shown': 'Mostrando {shown}',
+		'common.shownOf': 'Mostrando {shown} de {total}',
 		'common.downloadCsv': 'Baixar CSV',
 		'common.print': 'Imprimir',
 		'error.title': 'Algo deu errado',
@@ -180,9 +183,6 @@ export default {
 		'level.ratio': 'de razão',
 		'home.flags': 'Sinalizações',
 		'home.spanLabels': 'Rótulos de trecho',
-		'home.gold': 'Gabarito',
-		'home.prev': 'Anterior',
-		'home.next': 'Próxima',
-		'home.pageOf': '{from}–{to} de {total}'
+		'home.gold': 'Gabarito'
 	}
 };
