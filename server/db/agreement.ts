@@ -1,22 +1,14 @@
-// Read queries behind the agreement dashboard: a project's submitted evaluations with the facts of their items
-// and evaluators (filtered by submission time, modality and language), the rubrics they were made with, gold
-// answers, open escalations, and what the filters can choose from. Read-only; no figures are computed here.
-import { and, asc, eq, gte, inArray, isNotNull, lt, sql, type SQL } from 'drizzle-orm';
-import { dialectOf, first, type Db } from './client';
-import { escalations, evaluations, items, users } from '../../drizzle/schema';
+// Read queries behind the agreement dashboard: a project's submitted evaluations folded into columns (read in
+// keyset pages), its rubric versions, gold answers, the facts of evaluators and listed items, and their
+// escalations. Read-only; no figures are computed here.
+import { and, asc, eq, gte, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+import type { Db } from './client';
+import { escalations, evaluations, items, rubrics, users } from '../../drizzle/schema';
 import { getProject, getRubrics } from './projects';
+import { keysetPage, ordered } from './paging';
 import type { Rubric } from '#shared/rubric';
-import type { ScoredEvaluation } from '../domain/agreement-ratings';
+import { ColumnsBuilder, type EvaluationColumns } from '../domain/agreement-columns';
 import { isActiveState } from '#shared/escalation';
-
-export type { ScoredEvaluation };
-
-export interface EvaluationScope {
-	from?: number;
-	to?: number;
-	modality?: string;
-	language?: string;
-}
 
 export interface EvaluatorFacts {
 	id: string;
@@ -24,38 +16,94 @@ export interface EvaluatorFacts {
 	email: string;
 }
 
+/** Rows per page of the columns' read: a page's row objects are folded and dropped before the next is read. */
+const LOAD_PAGE = 5000;
+
+const loadOrder = ordered<{ submittedAt: number; id: string }>(
+	'agreement-columns',
+	'asc',
+	{ expr: evaluations.submittedAt, type: 'number', of: (r) => r.submittedAt },
+	{ expr: evaluations.id, type: 'text', of: (r) => r.id }
+);
+
 /**
- * Submitted evaluations of the project in scope, oldest submission first (ties by id, so the order is stable; ids
- * compared by their bytes on both dialects, as PostgreSQL would otherwise follow the database's locale).
+ * The project's submitted evaluations folded into columns, read in keyset pages of (submitted_at, id) through the
+ * index evaluations_project_submitted (project_id, state, submitted_at): only the columns the figures need, never
+ * more than one page of row objects at a time, no other project's rows. Evaluations submitted before submission
+ * times were recorded count at their last update, as everywhere else.
  */
-export function submittedEvaluations(db: Db, projectId: string, scope: EvaluationScope): Promise<ScoredEvaluation[]> {
-	const submitted = sql<number>`coalesce(${evaluations.submittedAt}, ${evaluations.updatedAt})`;
-	const where: SQL[] = [eq(items.projectId, projectId), eq(evaluations.state, 'submitted')];
-	if (scope.from !== undefined) where.push(gte(submitted, scope.from));
-	if (scope.to !== undefined) where.push(lt(submitted, scope.to));
-	if (scope.modality) where.push(eq(items.modality, scope.modality));
-	if (scope.language) where.push(eq(items.language, scope.language));
-	return db
-		.select({
-			id: evaluations.id,
-			itemId: evaluations.itemId,
-			evaluatorId: evaluations.evaluatorId,
-			rubricId: evaluations.rubricId,
-			scores: evaluations.scores,
-			timeSpentMs: evaluations.timeSpentMs,
-			submittedAt: submitted,
-			modality: items.modality,
-			language: items.language
-		})
+export async function loadEvaluationColumns(
+	db: Db,
+	projectId: string,
+	rubrics: readonly Rubric[]
+): Promise<EvaluationColumns> {
+	const builder = new ColumnsBuilder(rubrics);
+	const columns = (submittedAt: SQL<number>) => ({
+		id: evaluations.id,
+		itemId: evaluations.itemId,
+		evaluatorId: evaluations.evaluatorId,
+		rubricId: evaluations.rubricId,
+		scores: evaluations.scores,
+		timeSpentMs: evaluations.timeSpentMs,
+		submittedAt,
+		modality: items.modality,
+		language: items.language
+	});
+	const base = and(eq(evaluations.projectId, projectId), eq(evaluations.state, 'submitted'));
+	const legacy = await db
+		.select(columns(sql<number>`${evaluations.updatedAt}`))
 		.from(evaluations)
 		.innerJoin(items, eq(items.id, evaluations.itemId))
-		.where(and(...where))
-		.orderBy(asc(submitted), dialectOf(db) === 'postgres' ? sql`${evaluations.id} collate "C"` : asc(evaluations.id));
+		.where(and(base, isNull(evaluations.submittedAt)));
+	for (const r of legacy) builder.add(r);
+	let cursor: string | undefined;
+	let from: number | undefined;
+	do {
+		const page = keysetPage(db, loadOrder, { cursor, limit: LOAD_PAGE });
+		// `submitted_at >= the last one read` repeats what the cursor implies, so the index is read as a range.
+		const rows = await db
+			.select(columns(sql<number>`${evaluations.submittedAt}`))
+			.from(evaluations)
+			.innerJoin(items, eq(items.id, evaluations.itemId))
+			.where(
+				and(
+					base,
+					isNotNull(evaluations.submittedAt),
+					from === undefined ? undefined : gte(evaluations.submittedAt, from),
+					page.after
+				)
+			)
+			.orderBy(...page.orderBy)
+			.limit(page.limit);
+		const done = page.finish(rows);
+		for (const r of done.rows) builder.add(r);
+		cursor = done.nextCursor ?? undefined;
+		from = done.rows.at(-1)?.submittedAt;
+	} while (cursor);
+	return builder.finish();
 }
 
-/** The rubric versions the evaluations were made with. */
-export function rubricsOf(db: Db, rows: readonly { rubricId: string }[]): Promise<Rubric[]> {
-	return getRubrics(db, [...new Set(rows.map((r) => r.rubricId))]);
+/** Every rubric version of the project (the evaluations were made with some of them). */
+export async function projectRubricVersions(db: Db, projectId: string): Promise<Rubric[]> {
+	const ids = await db.select({ id: rubrics.id }).from(rubrics).where(eq(rubrics.projectId, projectId));
+	return getRubrics(
+		db,
+		ids.map((r) => r.id)
+	);
+}
+
+/** Gold scores (`items.gold.scores`) of the project's items that have them. */
+export async function projectGoldScores(db: Db, projectId: string): Promise<Map<string, Record<string, unknown>>> {
+	const rows = await db
+		.select({ id: items.id, gold: items.gold })
+		.from(items)
+		.where(and(eq(items.projectId, projectId), isNotNull(items.gold)));
+	const out = new Map<string, Record<string, unknown>>();
+	for (const r of rows) {
+		const scores = (r.gold as { scores?: unknown } | null)?.scores;
+		if (scores && typeof scores === 'object') out.set(r.id, scores as Record<string, unknown>);
+	}
+	return out;
 }
 
 export async function evaluatorsOf(db: Db, ids: readonly string[]): Promise<Map<string, EvaluatorFacts>> {
@@ -65,23 +113,6 @@ export async function evaluatorsOf(db: Db, ids: readonly string[]): Promise<Map<
 		.from(users)
 		.where(inArray(users.id, [...new Set(ids)]));
 	return new Map(rows.map((r) => [r.id, r]));
-}
-
-/** Gold scores (`items.gold.scores`) of the listed items that have them. */
-export async function goldScoresOf(db: Db, itemIds: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
-	const out = new Map<string, Record<string, unknown>>();
-	const unique = [...new Set(itemIds)];
-	for (let i = 0; i < unique.length; i += 500) {
-		const rows = await db
-			.select({ id: items.id, gold: items.gold })
-			.from(items)
-			.where(and(inArray(items.id, unique.slice(i, i + 500)), isNotNull(items.gold)));
-		for (const r of rows) {
-			const scores = (r.gold as { scores?: unknown } | null)?.scores;
-			if (scores && typeof scores === 'object') out.set(r.id, scores as Record<string, unknown>);
-		}
-	}
-	return out;
 }
 
 export interface ItemFacts {
@@ -127,39 +158,6 @@ export async function latestEscalationsOf(
 		if (!held || isActiveState(r.state) || !isActiveState(held.state)) out.set(r.itemId, { id: r.id, state: r.state });
 	}
 	return out;
-}
-
-/** Modalities and languages of the project's evaluated items, and its first and last submission. */
-export async function scopeOptions(
-	db: Db,
-	projectId: string
-): Promise<{ modalities: string[]; languages: string[]; first: number | null; last: number | null }> {
-	const base = and(eq(items.projectId, projectId), eq(evaluations.state, 'submitted'));
-	const submitted = sql<number>`coalesce(${evaluations.submittedAt}, ${evaluations.updatedAt})`;
-	// Sorted here rather than by the database, whose text order depends on its collation on PostgreSQL.
-	const pick = async (column: typeof items.modality | typeof items.language) =>
-		(
-			await db
-				.selectDistinct({ v: column })
-				.from(evaluations)
-				.innerJoin(items, eq(items.id, evaluations.itemId))
-				.where(base)
-		)
-			.map((r) => r.v)
-			.sort();
-	const range = await first(
-		db
-			.select({ first: sql<number | null>`min(${submitted})`, last: sql<number | null>`max(${submitted})` })
-			.from(evaluations)
-			.innerJoin(items, eq(items.id, evaluations.itemId))
-			.where(base)
-	);
-	return {
-		modalities: await pick(items.modality),
-		languages: await pick(items.language),
-		first: range?.first ?? null,
-		last: range?.last ?? null
-	};
 }
 
 /** How many evaluators score each item in the regular queue (an item with that many is complete). */

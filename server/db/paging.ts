@@ -51,7 +51,11 @@ const badCursor = () =>
 		{ path: 'cursor', message: 'is malformed, or was given out by another list or sort' }
 	]);
 
-function decode<R>(keyset: Keyset<R>, cursor: string): KeyValue[] {
+/** What a cursor records of a keyset: its name and the types of its keys (also for lists ordered in memory). */
+export type CursorShape<R> = Pick<Keyset<R>, 'name'> & { keys: Pick<SortKey<R>, 'type' | 'of'>[] };
+
+/** The key values a cursor of the keyset carries; a validation error for any other string. */
+export function decode<R>(keyset: CursorShape<R>, cursor: string): KeyValue[] {
 	const schema = z.tuple([
 		z.literal(keyset.name),
 		...keyset.keys.map((k) => (k.type === 'number' ? z.number().finite() : z.string().max(256)))
@@ -67,7 +71,8 @@ function decode<R>(keyset: Keyset<R>, cursor: string): KeyValue[] {
 	return checked.data.slice(1);
 }
 
-function encode<R>(keyset: Keyset<R>, row: R): string {
+/** The cursor of the page after `row`. */
+export function encode<R>(keyset: CursorShape<R>, row: R): string {
 	return Buffer.from(JSON.stringify([keyset.name, ...keyset.keys.map((k) => k.of(row))]), 'utf8').toString('base64url');
 }
 

@@ -3,7 +3,7 @@
 // ratio) it is the median of the others' values; on nominal scales their majority value (no majority: the item is
 // not counted). A positive mean difference means the evaluator scores higher (more lenient on "higher is better"
 // scales) than the others do on the same items. Descriptive statistics only; coefficients come from the engine.
-import type { Level, Rating } from '#shared/agreement/index';
+import { asTable, type Level, type RatingInput } from '#shared/agreement/index';
 
 export interface ConsensusDrift {
 	items: number;
@@ -36,20 +36,35 @@ function majority(values: readonly (string | number)[]): string | number | null 
 	return best && !tie ? best.value : null;
 }
 
-/** Drift per rater over the ratings of one dimension (values already normalised: numbers on ordered scales). */
-export function consensusDrift(ratings: readonly Rating[], level: Level): Map<string, ConsensusDrift> {
+/**
+ * Drift per rater over the ratings of one dimension (values already normalised: numbers on ordered scales), as long
+ * rows or the engine's table (category codes stand for their labels).
+ */
+export function consensusDrift(input: RatingInput, level: Level): Map<string, ConsensusDrift> {
 	const ordered = level !== 'nominal';
-	const byItem = new Map<string, { rater: string; value: string | number }[]>();
-	for (const r of ratings) {
-		if (r.value === null || r.value === undefined || typeof r.value === 'boolean') continue;
-		const list = byItem.get(String(r.item));
-		const entry = { rater: String(r.rater), value: r.value };
-		if (list) list.push(entry);
-		else byItem.set(String(r.item), [entry]);
-	}
+	const t = asTable(input);
+	const valueOf = (i: number): string | number => (t.categories ? t.categories[t.values[i]] : t.values[i]);
+	// Ratings grouped by item (a counting sort over the table's item indices).
+	const itemCount = t.itemCount ?? t.itemIndex.reduce((m, x) => Math.max(m, x + 1), 0);
+	const offsets = new Int32Array(itemCount + 1);
+	for (let i = 0; i < t.itemIndex.length; i++) if (!Number.isNaN(t.values[i])) offsets[t.itemIndex[i] + 1]++;
+	for (let u = 0; u < itemCount; u++) offsets[u + 1] += offsets[u];
+	const at = offsets.slice(0, itemCount);
+	const grouped = new Int32Array(offsets[itemCount]);
+	for (let i = 0; i < t.itemIndex.length; i++) if (!Number.isNaN(t.values[i])) grouped[at[t.itemIndex[i]]++] = i;
+	const byItem = function* () {
+		for (let u = 0; u < itemCount; u++) {
+			if (offsets[u + 1] - offsets[u] < 2) continue;
+			const list: { rater: string; value: string | number }[] = [];
+			for (let j = offsets[u]; j < offsets[u + 1]; j++) {
+				const i = grouped[j];
+				list.push({ rater: String(t.raterIds ? t.raterIds[t.raterIndex[i]] : t.raterIndex[i]), value: valueOf(i) });
+			}
+			yield list;
+		}
+	};
 	const acc = new Map<string, { items: number; matches: number; diff: number; abs: number; numeric: number }>();
-	for (const list of byItem.values()) {
-		if (list.length < 2) continue;
+	for (const list of byItem()) {
 		for (const mine of list) {
 			const others = list.filter((o) => o !== mine).map((o) => o.value);
 			const a = acc.get(mine.rater) ?? { items: 0, matches: 0, diff: 0, abs: 0, numeric: 0 };

@@ -2,11 +2,15 @@
 // Per dimension the engine's itemDisagreement scores each item rated by two or more evaluators (0 = everyone
 // agreed, about 1 = as much disagreement as chance pairing, above 1 worse than chance; comparable across
 // dimensions because each is scaled by its dimension's expected disagreement). An item's score is the mean over
-// its dimensions; its worst dimension is shown with every evaluator's value. Most disagreed first; ties by id.
-import { itemDisagreement, type Rating } from '#shared/agreement/index';
+// its dimensions; its worst dimension is shown with every evaluator's value. Most disagreed first; ties by the
+// worst dimension's score, then by id (bytewise), so the order is total and a page continues after a key.
+// Ranking costs typed arrays per dimension; the details of an item (values, evaluators) are built only for the
+// items of the page asked for.
+import { itemDisagreement } from '#shared/agreement/index';
+import { prepare, type Units } from '#shared/agreement/units';
 import type { DisagreedItemView } from '#shared/agreement-report';
-import { displayValue, type RatingSet } from './agreement-ratings';
-import { tableOf, type Person } from './agreement-report';
+import { displayValue, type DimensionRatings, type RatingSet } from './agreement-ratings';
+import type { Person } from './agreement-report';
 
 export interface RankedItem {
 	itemId: string;
@@ -16,56 +20,155 @@ export interface RankedItem {
 	worst: DisagreedItemView['worst'];
 }
 
-export function rankDisagreedItems(set: RatingSet, people: ReadonlyMap<string, Person>): RankedItem[] {
-	const perItem = new Map<string, { key: string; disagreement: number }[]>();
-	for (const d of set.dimensions) {
-		const result = itemDisagreement(tableOf(d), { level: d.plan.level });
+/** Where an item stands in the ranking: a page starts after such a key. */
+export interface DisagreementKey {
+	disagreement: number;
+	worst: number;
+	itemId: string;
+}
+
+interface Entry extends DisagreementKey {
+	/** Per dimension of the set: the item's score there (a hole where it has none). */
+	scores: number[];
+	worstDimension: number;
+}
+
+const byRank = (a: DisagreementKey, b: DisagreementKey) =>
+	b.disagreement - a.disagreement || b.worst - a.worst || (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0);
+
+function rank(set: RatingSet): Entry[] {
+	const entries = new Map<string, Entry>();
+	set.dimensions.forEach((d, di) => {
+		const result = itemDisagreement(d.table, { level: d.plan.level });
 		// A dimension with no spread at all says nothing about which items are contested.
-		if (!result.ok || result.expected === 0) continue;
+		if (!result.ok || result.expected === 0) return;
 		for (const it of result.items) {
 			const id = String(it.item);
-			const list = perItem.get(id) ?? [];
-			list.push({ key: d.plan.key, disagreement: it.disagreement });
-			perItem.set(id, list);
+			let e = entries.get(id);
+			if (!e) {
+				e = { itemId: id, disagreement: 0, worst: -Infinity, worstDimension: -1, scores: [] };
+				entries.set(id, e);
+			}
+			e.scores[di] = it.disagreement;
+			if (it.disagreement > e.worst) {
+				e.worst = it.disagreement;
+				e.worstDimension = di;
+			}
 		}
-	}
-	const raters = new Map<string, Set<string>>();
-	const ratingsOf = new Map<string, Map<string, Rating[]>>();
-	for (const d of set.dimensions) {
-		const byItem = new Map<string, Rating[]>();
-		ratingsOf.set(d.plan.key, byItem);
-		for (const r of d.ratings) {
-			const item = String(r.item);
-			raters.set(item, (raters.get(item) ?? new Set()).add(String(r.rater)));
-			const list = byItem.get(item);
-			if (list) list.push(r);
-			else byItem.set(item, [r]);
+	});
+	const out = [...entries.values()];
+	for (const e of out) {
+		let sum = 0;
+		let n = 0;
+		for (const s of e.scores) {
+			if (s === undefined) continue;
+			sum += s;
+			n++;
 		}
+		e.disagreement = sum / n;
 	}
-	const byKey = new Map(set.dimensions.map((d) => [d.plan.key, d]));
-	const ranked: RankedItem[] = [];
-	for (const [itemId, dims] of perItem) {
-		const worst = dims.reduce((a, b) => (b.disagreement > a.disagreement ? b : a));
-		const d = byKey.get(worst.key)!;
-		const values = (ratingsOf.get(worst.key)?.get(itemId) ?? [])
-			.map((r) => ({
-				evaluatorId: String(r.rater),
-				name: people.get(String(r.rater))?.name ?? String(r.rater),
-				value: displayValue(d.plan, r.value as string | number)
-			}))
-			.sort((a, b) => a.name.localeCompare(b.name));
-		ranked.push({
-			itemId,
-			disagreement: dims.reduce((s, x) => s + x.disagreement, 0) / dims.length,
-			evaluators: raters.get(itemId)?.size ?? 0,
-			dimensions: dims,
-			worst: { key: worst.key, label: d.plan.label, disagreement: worst.disagreement, values }
-		});
+	return out.sort(byRank);
+}
+
+/** The grouped ratings of each dimension and where each item id sits in them. */
+function lookup(set: RatingSet): { units: Units | null; at: Map<string, number> }[] {
+	return set.dimensions.map((d: DimensionRatings) => {
+		const prepared = prepare(d.table);
+		const at = new Map<string, number>();
+		d.table.itemIds?.forEach((id, i) => at.set(String(id), i));
+		return { units: prepared.ok ? prepared.units : null, at };
+	});
+}
+
+function detail(
+	set: RatingSet,
+	groups: ReturnType<typeof lookup>,
+	e: Entry,
+	people: ReadonlyMap<string, Person>
+): RankedItem {
+	const raters = new Set<string>();
+	let worstValues: DisagreedItemView['worst']['values'] = [];
+	set.dimensions.forEach((d, di) => {
+		const { units, at } = groups[di];
+		const u = at.get(e.itemId);
+		if (!units || u === undefined) return;
+		const ids = d.table.raterIds!;
+		const values: DisagreedItemView['worst']['values'] = [];
+		for (let j = units.offsets[u]; j < units.offsets[u + 1]; j++) {
+			const id = String(ids[units.raters[j]]);
+			raters.add(id);
+			if (di !== e.worstDimension) continue;
+			const v = d.table.categories ? d.table.categories[units.values[j]] : units.values[j];
+			values.push({ evaluatorId: id, name: people.get(id)?.name ?? id, value: displayValue(d.plan, v) });
+		}
+		if (di === e.worstDimension) worstValues = values.sort((a, b) => a.name.localeCompare(b.name));
+	});
+	const d = set.dimensions[e.worstDimension];
+	return {
+		itemId: e.itemId,
+		disagreement: e.disagreement,
+		evaluators: raters.size,
+		dimensions: set.dimensions.flatMap((x, di) =>
+			e.scores[di] === undefined ? [] : [{ key: x.plan.key, disagreement: e.scores[di] }]
+		),
+		worst: { key: d.plan.key, label: d.plan.label, disagreement: e.worst, values: worstValues }
+	};
+}
+
+/** Every item rated by two or more evaluators on a dimension with spread, most disagreed first. */
+export function rankDisagreedItems(set: RatingSet, people: ReadonlyMap<string, Person>): RankedItem[] {
+	const groups = lookup(set);
+	return rank(set).map((e) => detail(set, groups, e, people));
+}
+
+/** The ranking of the items with some disagreement (everyone agreeing is not "disagreed"), ready to page. */
+export interface DisagreementRanking {
+	set: RatingSet;
+	entries: Entry[];
+	groups: ReturnType<typeof lookup> | null;
+}
+
+export function disagreementRanking(set: RatingSet): DisagreementRanking {
+	return { set, entries: rank(set).filter((e) => e.disagreement > 0), groups: null };
+}
+
+export interface DisagreementPage {
+	/** Items with some disagreement, in all pages. */
+	total: number;
+	items: RankedItem[];
+	/** The key of the last item when more follow, else null. */
+	next: DisagreementKey | null;
+}
+
+/** `limit` items of the ranking after the key `after` (from the start without one). */
+export function disagreementPage(
+	ranking: DisagreementRanking,
+	people: ReadonlyMap<string, Person>,
+	page: { after?: DisagreementKey; limit: number }
+): DisagreementPage {
+	const ranked = ranking.entries;
+	let start = 0;
+	if (page.after) {
+		const after = page.after;
+		// The first entry ranked after the key (binary search: the ranking is sorted by byRank).
+		let lo = 0;
+		let hi = ranked.length;
+		while (lo < hi) {
+			const mid = (lo + hi) >> 1;
+			if (byRank(ranked[mid], after) <= 0) lo = mid + 1;
+			else hi = mid;
+		}
+		start = lo;
 	}
-	return ranked.sort(
-		(a, b) =>
-			b.disagreement - a.disagreement ||
-			b.worst.disagreement - a.worst.disagreement ||
-			(a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0)
-	);
+	const slice = ranked.slice(start, start + page.limit);
+	const groups = (ranking.groups ??= lookup(ranking.set));
+	const last = slice.at(-1);
+	return {
+		total: ranked.length,
+		items: slice.map((e) => detail(ranking.set, groups, e, people)),
+		next:
+			start + page.limit < ranked.length && last
+				? { disagreement: last.disagreement, worst: last.worst, itemId: last.itemId }
+				: null
+	};
 }

@@ -1,23 +1,16 @@
-// Turns submitted evaluations into the agreement engine's long-format ratings, one dimension at a time. Pure.
-// Guarantees: only a rubric's dimensions that apply to the item's modality count (free-text dimensions never do);
+// Turns submitted evaluations (folded into columns, ./agreement-columns.ts) into the agreement engine's ratings, one
+// dimension at a time, as columnar tables. Pure. Guarantees: only a rubric's dimensions that apply to the item's modality count (free-text dimensions never do);
 // binary answers stored as true/false, 1/0, "true"/"false" or "yes"/"no" are the same category; pairwise preferences become
 // ordinal codes in the rubric's option order; a value outside the dimension's scale is left out and counted as
 // skipped rather than making the whole dimension undefined. Gold answers are normalised the same way.
-import type { DimensionSpec, GoldValue, Rating } from '#shared/agreement/index';
+import { sortLabels, type DimensionSpec, type GoldValue, type Rating, type RatingTable } from '#shared/agreement/index';
 import { dimensionsFor, type Rubric, type RubricDimension } from '#shared/rubric';
 import type { DimensionRef } from '#shared/agreement-report';
+import { columnsOf, type EvaluationColumns, type EvaluationFacts, type Scope } from './agreement-columns';
 
 /** One submitted evaluation with what agreement needs from its item. */
-export interface ScoredEvaluation {
+export interface ScoredEvaluation extends EvaluationFacts {
 	id: string;
-	itemId: string;
-	evaluatorId: string;
-	rubricId: string;
-	scores: Record<string, unknown>;
-	timeSpentMs: number;
-	submittedAt: number;
-	modality: string;
-	language: string;
 }
 
 export type RatingValue = string | number;
@@ -31,9 +24,12 @@ export interface DimensionPlan extends DimensionRef {
 
 export interface DimensionRatings {
 	plan: DimensionPlan;
-	ratings: Rating[];
+	/** The ratings as the engine's columnar table: items and raters in first-seen order, values coded as toTable does. */
+	table: RatingTable;
 	/** Evaluations the dimension applies to (whether or not they scored it). */
 	applicable: number;
+	/** The same ratings as long rows, built on demand (small sets and tests; the figures read `table`). */
+	readonly ratings: Rating[];
 }
 
 export interface RatingSet {
@@ -111,42 +107,195 @@ export function dimensionPlans(rubrics: readonly Rubric[]): DimensionPlan[] {
 	return [...plans.values()];
 }
 
+/** The ratings of a table as long rows (category codes back to their labels). */
+function longRows(t: RatingTable): Rating[] {
+	const out: Rating[] = [];
+	for (let i = 0; i < t.values.length; i++)
+		out.push({
+			item: t.itemIds![t.itemIndex[i]],
+			rater: t.raterIds![t.raterIndex[i]],
+			value: t.categories ? t.categories[t.values[i]] : t.values[i]
+		});
+	return out;
+}
+
+function dimensionRatings(plan: DimensionPlan, table: RatingTable, applicable: number): DimensionRatings {
+	let rows: Rating[] | undefined;
+	return {
+		plan,
+		table,
+		applicable,
+		get ratings() {
+			return (rows ??= longRows(table));
+		}
+	};
+}
+
+const labelOf = (v: RatingValue) => String(v);
+
 /**
- * Ratings per dimension from the evaluations. Dimensions that apply to none of them are dropped, so a modality
- * filter shows only its own dimensions; `only` keeps a single dimension.
+ * The engine's table of the kept ratings, coded as toTable codes long rows: categories given by the plan, else
+ * labels sorted (sortLabels) as soon as one value is not a number, else the numbers themselves. Items and raters
+ * get dense indices in first-seen order. `value[k]` is the normalised value of rating k.
  */
-export function ratingSet(
-	rows: readonly ScoredEvaluation[],
+function ratingTable(
+	plan: DimensionPlan,
+	itemOf: Int32Array,
+	raterOf: Int32Array,
+	value: readonly RatingValue[],
+	itemIds: readonly string[],
+	raterIds: readonly string[]
+): RatingTable {
+	const n = value.length;
+	const itemIndex = new Int32Array(n);
+	const raterIndex = new Int32Array(n);
+	const values = new Float64Array(n);
+	const itemMap = new Int32Array(itemIds.length).fill(-1);
+	const raterMap = new Int32Array(raterIds.length).fill(-1);
+	const tableItems: string[] = [];
+	const tableRaters: string[] = [];
+	for (let k = 0; k < n; k++) {
+		if (itemMap[itemOf[k]] < 0) itemMap[itemOf[k]] = tableItems.push(itemIds[itemOf[k]]) - 1;
+		if (raterMap[raterOf[k]] < 0) raterMap[raterOf[k]] = tableRaters.push(raterIds[raterOf[k]]) - 1;
+		itemIndex[k] = itemMap[itemOf[k]];
+		raterIndex[k] = raterMap[raterOf[k]];
+	}
+	const base: RatingTable = {
+		itemIndex,
+		raterIndex,
+		values,
+		itemCount: tableItems.length,
+		raterCount: tableRaters.length,
+		itemIds: tableItems,
+		raterIds: tableRaters
+	};
+	const labelled = plan.spec.categories !== undefined || value.some((v) => typeof v !== 'number');
+	if (!labelled) {
+		for (let k = 0; k < n; k++) values[k] = value[k] as number;
+		const bad = value.findIndex((v) => !Number.isFinite(v));
+		return bad < 0
+			? base
+			: { ...base, invalid: `item ${base.itemIds![itemIndex[bad]]}: value ${value[bad]} is not a finite number` };
+	}
+	const categories = plan.spec.categories ?? sortLabels(new Set(value.map(labelOf)));
+	const code = new Map(categories.map((c, i) => [labelOf(c), i]));
+	for (let k = 0; k < n; k++) {
+		const c = code.get(labelOf(value[k]));
+		if (c === undefined)
+			return {
+				...base,
+				categories,
+				invalid: `item ${base.itemIds![itemIndex[k]]}: value "${labelOf(value[k])}" is not one of the categories`
+			};
+		values[k] = c;
+	}
+	return { ...base, categories };
+}
+
+/**
+ * Ratings per dimension from the evaluations of the scope (every evaluation of the columns when null). Dimensions
+ * that apply to none of them are dropped, so a modality filter shows only its own dimensions; `only` keeps a
+ * single dimension.
+ */
+export function columnRatingSet(
+	c: EvaluationColumns,
+	scope: Scope | null,
 	rubrics: readonly Rubric[],
 	only?: string | null
 ): RatingSet {
 	const plans = dimensionPlans(rubrics).filter((p) => !only || p.key === only);
 	const rubricById = new Map(rubrics.map((r) => [r.id, r]));
-	const byKey = new Map<string, DimensionRatings>(
-		plans.map((plan) => [plan.key, { plan, ratings: [], applicable: 0 }])
-	);
-	const applies = new Map<string, Set<string>>();
+	const M = c.modalities.length;
+	// The dimension keys each (rubric version, modality) pair applies, as the rubric says (text dimensions too).
+	const applies = Array.from({ length: c.rubricIds.length * M }, (_, k) => {
+		const rubric = rubricById.get(c.rubricIds[Math.floor(k / M)]);
+		return rubric ? new Set(dimensionsFor(rubric, c.modalities[k % M]).map((d) => d.key)) : null;
+	});
+	const size = scope ? scope.length : c.size;
 	let skipped = 0;
-	for (const e of rows) {
-		const rubric = rubricById.get(e.rubricId);
-		if (!rubric) continue;
-		const cacheKey = `${e.rubricId}\u0000${e.modality}`;
-		let keys = applies.get(cacheKey);
-		if (!keys) applies.set(cacheKey, (keys = new Set(dimensionsFor(rubric, e.modality).map((d) => d.key))));
-		for (const key of keys) {
-			const target = byKey.get(key);
-			if (!target) continue;
-			target.applicable++;
-			const raw = e.scores[key];
-			const value = target.plan.normalize(raw);
-			if (value === null) {
-				if (!isMissing(raw)) skipped++;
+	const dimensions: DimensionRatings[] = [];
+	for (const plan of plans) {
+		const column = c.scores.get(plan.key);
+		const normalized = column ? column.values.map(plan.normalize) : [];
+		const applying = applies.map((keys) => !!keys?.has(plan.key));
+		const itemOf = new Int32Array(size);
+		const raterOf = new Int32Array(size);
+		const value: RatingValue[] = [];
+		let applicable = 0;
+		for (let k = 0; k < size; k++) {
+			const e = scope ? scope[k] : k;
+			if (!applying[c.rubric[e] * M + c.itemModality[c.item[e]]]) continue;
+			applicable++;
+			const code = column ? column.codes[e] : -1;
+			if (code < 0) continue;
+			const v = normalized[code];
+			if (v === null) {
+				if (!isMissing(column!.values[code])) skipped++;
 				continue;
 			}
-			target.ratings.push({ item: e.itemId, rater: e.evaluatorId, value });
+			itemOf[value.length] = c.item[e];
+			raterOf[value.length] = c.rater[e];
+			value.push(v);
 		}
+		if (!applicable) continue;
+		const n = value.length;
+		const table = ratingTable(plan, itemOf.subarray(0, n), raterOf.subarray(0, n), value, c.itemIds, c.raterIds);
+		dimensions.push(dimensionRatings(plan, table, applicable));
 	}
-	return { dimensions: [...byKey.values()].filter((d) => d.applicable > 0), skipped };
+	return { dimensions, skipped };
+}
+
+/** Ratings per dimension from evaluations in memory (see columnRatingSet). */
+export function ratingSet(
+	rows: readonly EvaluationFacts[],
+	rubrics: readonly Rubric[],
+	only?: string | null
+): RatingSet {
+	return columnRatingSet(columnsOf(rows, rubrics), null, rubrics, only);
+}
+
+/**
+ * The ratings at the given positions of a dimension's table as a table of their own (dense indices; labels sorted
+ * from the data are recoded to the labels the positions use, as toTable would code those ratings alone).
+ */
+export function pickRatings(d: DimensionRatings, positions: ArrayLike<number>): RatingTable {
+	const t = d.table;
+	const n = positions.length;
+	const itemIndex = new Int32Array(n);
+	const raterIndex = new Int32Array(n);
+	const values = new Float64Array(n);
+	const itemMap = new Map<number, number>();
+	const raterMap = new Map<number, number>();
+	const itemIds: (string | number)[] = [];
+	const raterIds: (string | number)[] = [];
+	for (let k = 0; k < n; k++) {
+		const p = positions[k];
+		let i = itemMap.get(t.itemIndex[p]);
+		if (i === undefined) itemMap.set(t.itemIndex[p], (i = itemIds.push(t.itemIds![t.itemIndex[p]]) - 1));
+		let r = raterMap.get(t.raterIndex[p]);
+		if (r === undefined) raterMap.set(t.raterIndex[p], (r = raterIds.push(t.raterIds![t.raterIndex[p]]) - 1));
+		itemIndex[k] = i;
+		raterIndex[k] = r;
+		values[k] = t.values[p];
+	}
+	const out: RatingTable = {
+		itemIndex,
+		raterIndex,
+		values,
+		itemCount: itemIds.length,
+		raterCount: raterIds.length,
+		itemIds,
+		raterIds
+	};
+	if (t.invalid) out.invalid = t.invalid;
+	if (!t.categories) return out;
+	if (d.plan.spec.categories) return { ...out, categories: t.categories };
+	const used = new Int32Array(t.categories.length).fill(-1);
+	for (let k = 0; k < n; k++) used[values[k]] = 0;
+	const categories: (string | number)[] = [];
+	for (let c = 0; c < used.length; c++) if (used[c] === 0) used[c] = categories.push(t.categories[c]) - 1;
+	for (let k = 0; k < n; k++) values[k] = used[values[k]];
+	return { ...out, categories };
 }
 
 /** Gold values for one dimension, normalised like the ratings (items whose gold lacks the key are left out). */

@@ -1,4 +1,5 @@
-// Assembles the agreement report from submitted evaluations. Pure: the route reads the rows, this computes.
+// Assembles the agreement report from submitted evaluations (as columns, ./agreement-columns.ts). Pure: the route
+// reads, this computes.
 // Per rubric dimension: the coefficient matched to the dimension's measurement level (levelToMetric, computed by
 // the shared engine) with its interpretation band and counts, and percent agreement alongside. Per evaluator
 // (by=evaluator): agreement with the other evaluators (engine: raterAgreement), drift from the others' consensus,
@@ -9,7 +10,6 @@ import {
 	levelToMetric,
 	percentAgreement,
 	raterAgreement,
-	toTable,
 	type AgreementResult,
 	type RatingTable
 } from '#shared/agreement/index';
@@ -24,14 +24,16 @@ import type {
 } from '#shared/agreement-report';
 import type { Rubric } from '#shared/rubric';
 import { consensusDrift } from './agreement-drift';
+import { columnRatingSet, dimensionRef, goldValues, type DimensionRatings, type RatingSet } from './agreement-ratings';
 import {
-	dimensionRef,
-	goldValues,
-	ratingSet,
-	type DimensionRatings,
-	type RatingSet,
-	type ScoredEvaluation
-} from './agreement-ratings';
+	columnsOf,
+	perEvaluator,
+	scopeTotals,
+	wholeScope,
+	type EvaluationColumns,
+	type EvaluationFacts,
+	type Scope
+} from './agreement-columns';
 
 export interface Person {
 	id: string;
@@ -45,16 +47,7 @@ export function figure(result: AgreementResult): Figure {
 		: { value: null, code: result.code, reason: result.reason };
 }
 
-const tables = new WeakMap<DimensionRatings, RatingTable>();
-
-/** The engine's columnar table of one dimension's ratings, built once per rating set. */
-export function tableOf(d: DimensionRatings): RatingTable {
-	let table = tables.get(d);
-	if (!table) tables.set(d, (table = toTable(d.ratings, { categories: d.plan.spec.categories })));
-	return table;
-}
-
-export function dimensionView(d: DimensionRatings, table: RatingTable = tableOf(d)): DimensionAgreementView {
+export function dimensionView(d: DimensionRatings, table: RatingTable = d.table): DimensionAgreementView {
 	const choice = levelToMetric(d.plan.level);
 	const main = agreement(table, { metric: choice.metric, level: choice.level });
 	return {
@@ -80,10 +73,11 @@ function evaluatorDimension(
 ): Map<string, EvaluatorDimensionView> {
 	const goldList = goldValues(d.plan, gold);
 	const result = raterAgreement(table, { level: d.plan.level, gold: goldList.length ? goldList : undefined });
-	const drift = consensusDrift(d.ratings, d.plan.level);
+	const drift = consensusDrift(table, d.plan.level);
 	const out = new Map<string, EvaluatorDimensionView>();
-	const ratingsOf = new Map<string, number>();
-	for (const r of d.ratings) ratingsOf.set(String(r.rater), (ratingsOf.get(String(r.rater)) ?? 0) + 1);
+	const counts = new Float64Array(table.raterIds!.length);
+	for (let i = 0; i < table.raterIndex.length; i++) counts[table.raterIndex[i]]++;
+	const ratingsOf = new Map(table.raterIds!.map((id, r) => [String(id), counts[r]]));
 	const byRater = new Map(result.ok ? result.raters.map((r) => [String(r.rater), r]) : []);
 	for (const [rater, ratings] of ratingsOf) {
 		const r = byRater.get(rater);
@@ -112,16 +106,18 @@ function evaluatorDimension(
 
 function evaluatorViews(
 	set: RatingSet,
-	rows: readonly ScoredEvaluation[],
+	{ columns: c, scope }: EvaluationsInScope,
 	gold: ReadonlyMap<string, Record<string, unknown>>,
 	people: ReadonlyMap<string, Person>
 ): EvaluatorAgreementView[] {
-	const perDimension = set.dimensions.map((d) => evaluatorDimension(d, tableOf(d), gold));
-	const evaluations = new Map<string, number>();
-	const goldItems = new Map<string, Set<string>>();
-	for (const e of rows) {
-		evaluations.set(e.evaluatorId, (evaluations.get(e.evaluatorId) ?? 0) + 1);
-		if (gold.has(e.itemId)) goldItems.set(e.evaluatorId, (goldItems.get(e.evaluatorId) ?? new Set()).add(e.itemId));
+	const perDimension = set.dimensions.map((d) => evaluatorDimension(d, d.table, gold));
+	const evaluations = perEvaluator(c, scope);
+	const goldItems = new Map<string, Set<number>>();
+	for (let k = 0; k < scope.length; k++) {
+		const e = scope[k];
+		if (!gold.has(c.itemIds[c.item[e]])) continue;
+		const rater = c.raterIds[c.rater[e]];
+		goldItems.set(rater, (goldItems.get(rater) ?? new Set()).add(c.item[e]));
 	}
 	return [...evaluations.keys()]
 		.map((id) => {
@@ -146,9 +142,17 @@ function evaluatorViews(
 		.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
 }
 
+/** Evaluations as columns with the scope of the filters. */
+export interface EvaluationsInScope {
+	columns: EvaluationColumns;
+	scope: Scope;
+}
+
 export interface ReportInput {
-	rows: readonly ScoredEvaluation[];
-	/** Rubric versions the rows were made with. */
+	/** The evaluations in scope: columns with a scope, or rows in memory (small sets). */
+	evaluations?: EvaluationsInScope;
+	rows?: readonly EvaluationFacts[];
+	/** Rubric versions the evaluations were made with. */
 	rubrics: readonly Rubric[];
 	filters: AgreementFilters;
 	options: FilterOptions;
@@ -156,19 +160,21 @@ export interface ReportInput {
 }
 
 export function agreementReport(input: ReportInput): AgreementReport {
-	const set = ratingSet(input.rows, input.rubrics, input.filters.dimension);
+	const evaluations = input.evaluations ?? inMemory(input.rows ?? [], input.rubrics);
+	const set = columnRatingSet(evaluations.columns, evaluations.scope, input.rubrics, input.filters.dimension);
 	const report: AgreementReport = {
 		filters: input.filters,
-		totals: {
-			evaluations: input.rows.length,
-			items: new Set(input.rows.map((r) => r.itemId)).size,
-			evaluators: new Set(input.rows.map((r) => r.evaluatorId)).size,
-			skipped: set.skipped
-		},
+		totals: { ...scopeTotals(evaluations.columns, evaluations.scope), skipped: set.skipped },
 		dimensions: set.dimensions.map((d) => dimensionView(d)),
 		options: input.options
 	};
 	if (input.byEvaluator)
-		report.evaluators = evaluatorViews(set, input.rows, input.byEvaluator.gold, input.byEvaluator.people);
+		report.evaluators = evaluatorViews(set, evaluations, input.byEvaluator.gold, input.byEvaluator.people);
 	return report;
+}
+
+/** Rows in memory as columns, every one in scope. */
+export function inMemory(rows: readonly EvaluationFacts[], rubrics: readonly Rubric[]): EvaluationsInScope {
+	const columns = columnsOf(rows, rubrics);
+	return { columns, scope: wholeScope(columns) };
 }

@@ -5,19 +5,18 @@
 // different items. The series runs from the first to the last completion in scope; buckets in between with no
 // completed items are present with undefined figures (the chart shows a gap).
 import type { AgreementFilters, AgreementTimeline, Bucket, TimelinePoint } from '#shared/agreement-report';
-import { levelToMetric, type Rating } from '#shared/agreement/index';
-import type { RatingSet, ScoredEvaluation } from './agreement-ratings';
+import { levelToMetric } from '#shared/agreement/index';
+import { pickRatings, type RatingSet } from './agreement-ratings';
 import { dimensionView } from './agreement-report';
 import { bucketEnd, bucketRange, bucketStart } from './time-buckets';
 
+/** `completed`: each item's last submission in scope (agreement-columns itemCompletions). */
 export function agreementTimeline(
 	set: RatingSet,
-	rows: readonly ScoredEvaluation[],
+	completed: ReadonlyMap<string, number>,
 	filters: AgreementFilters,
 	bucket: Bucket
 ): AgreementTimeline {
-	const completed = new Map<string, number>();
-	for (const e of rows) completed.set(e.itemId, Math.max(completed.get(e.itemId) ?? 0, e.submittedAt));
 	const dimensions = set.dimensions.map((d) => ({
 		key: d.plan.key,
 		label: d.plan.label,
@@ -48,14 +47,16 @@ export function agreementTimeline(
 	}));
 	for (const i of itemBucket.values()) points[i].items++;
 	for (const d of set.dimensions) {
-		const split: Rating[][] = starts.map(() => []);
-		for (const r of d.ratings) {
-			const i = itemBucket.get(String(r.item));
-			if (i !== undefined) split[i].push(r);
+		const t = d.table;
+		const bucketOfItem = Int32Array.from(t.itemIds!, (id) => itemBucket.get(String(id)) ?? -1);
+		const split: number[][] = starts.map(() => []);
+		for (let k = 0; k < t.values.length; k++) {
+			const i = bucketOfItem[t.itemIndex[k]];
+			if (i >= 0) split[i].push(k);
 		}
-		split.forEach((ratings, i) => {
-			const view = dimensionView({ ...d, ratings });
-			points[i].ratings += ratings.length;
+		split.forEach((positions, i) => {
+			const view = dimensionView(d, pickRatings(d, positions));
+			points[i].ratings += positions.length;
 			points[i].dimensions.push({ key: d.plan.key, agreement: view.agreement, items: view.itemsUsed });
 		});
 	}

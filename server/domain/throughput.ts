@@ -3,7 +3,7 @@
 // time per item (evaluations without a recorded time are left out of time figures), and item turnaround: the
 // time from an item's first submitted evaluation to the one that completed it (the project's overlap).
 import type { AgreementFilters, Bucket, ThroughputEvaluator, ThroughputReport } from '#shared/agreement-report';
-import type { ScoredEvaluation } from './agreement-ratings';
+import type { SubmissionFacts as ScoredEvaluation } from './agreement-columns';
 import type { Person } from './agreement-report';
 import { bucketEnd, bucketRange, bucketStart, DAY_MS, median, percentile } from './time-buckets';
 

@@ -1,31 +1,34 @@
 // Agreement dashboard API for leads and managers ('agreement.read'), computed from submitted evaluations:
 //   GET /projects/:pid/agreement            per dimension (by=evaluator adds each evaluator vs the others, consensus, gold)
-//   GET /projects/:pid/agreement/items      the most-disagreed items (to open an adjudication)
+//   GET /projects/:pid/agreement/items      the most-disagreed items (to open an adjudication), paged by cursor
 //   GET /projects/:pid/agreement/matrix     evaluator × evaluator kappa and percent agreement for one dimension
 //   GET /projects/:pid/agreement/timeline   agreement per day or week
 //   GET /projects/:pid/throughput           evaluations per day or week, time per item, item turnaround
 // Every query is zod-validated and takes from/to/modality/language/dimension; `format=csv` returns the same table
-// as CSV. Reads happen here (server/db/agreement.ts); figures are assembled by pure domain modules.
+// as CSV. The evaluations come from the project's figures snapshot (server/db/agreement-figures.ts: columns kept
+// per project, rebuilt after each change; JSON answers carry `computedAt` and `stale`); figures are computed by
+// pure domain modules once per snapshot and query.
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../env';
+import type { AppDeps } from '../../deps';
 import { requireProject } from '../access';
 import { validate } from '../validate';
 import { doc } from '../openapi';
 import { Validation } from '../../domain/errors';
 import { latestRubrics } from '../../db/projects';
+import { projectFacetValues } from '../../db/project-counts';
+import { decode, encode, type CursorShape } from '../../db/paging';
+import { evaluatorsOf, itemFactsOf, latestEscalationsOf, projectGoldScores, projectOverlap } from '../../db/agreement';
+import { AgreementFigures, memoised, type FiguresSnapshot, type Freshness } from '../../db/agreement-figures';
 import {
-	latestEscalationsOf,
-	evaluatorsOf,
-	goldScoresOf,
-	itemFactsOf,
-	projectOverlap,
-	rubricsOf,
-	scopeOptions,
-	submittedEvaluations
-} from '../../db/agreement';
-import { dimensionPlans, ratingSet, type ScoredEvaluation } from '../../domain/agreement-ratings';
-import { agreementReport } from '../../domain/agreement-report';
-import { rankDisagreedItems } from '../../domain/agreement-items';
+	selectScope,
+	itemCompletions,
+	submissionsOf,
+	type Scope as EvaluationScope
+} from '../../domain/agreement-columns';
+import { columnRatingSet, dimensionPlans, type RatingSet } from '../../domain/agreement-ratings';
+import { agreementReport, type EvaluationsInScope, type Person } from '../../domain/agreement-report';
+import { disagreementPage, disagreementRanking, type DisagreementKey } from '../../domain/agreement-items';
 import { agreementMatrix } from '../../domain/agreement-matrix';
 import { agreementTimeline } from '../../domain/agreement-timeline';
 import { throughputReport } from '../../domain/throughput';
@@ -48,6 +51,7 @@ import {
 	type DisagreedItemView,
 	type FilterOptions
 } from '#shared/agreement-report';
+import { PAGE_MAX } from '#shared/paging';
 import type { Rubric } from '#shared/rubric';
 import type { Modality } from '#shared/items';
 import { itemExcerpt } from '#shared/item-excerpt';
@@ -55,15 +59,44 @@ import { itemExcerpt } from '#shared/item-excerpt';
 type Ctx = Context<AppEnv>;
 type FilterQuery = { from?: string; to?: string; modality?: string; language?: string; dimension?: string };
 
+/** One figures cache per running app (each test server has its own). */
+const figuresByApp = new WeakMap<AppDeps, AgreementFigures>();
+
+function figuresOf(deps: AppDeps): AgreementFigures {
+	let figures = figuresByApp.get(deps);
+	if (!figures) {
+		figures = new AgreementFigures(
+			deps.db,
+			(err, projectId) => deps.logger.error({ err, projectId }, 'agreement figures rebuild failed'),
+			deps.events
+		);
+		figuresByApp.set(deps, figures);
+	}
+	return figures;
+}
+
 interface Scope {
 	pid: string;
 	filters: AgreementFilters;
-	rows: ScoredEvaluation[];
+	snapshot: FiguresSnapshot;
+	freshness: Freshness;
+	evaluations: EvaluationsInScope;
+	/** Rubric versions the evaluations in scope were made with. */
 	rubrics: Rubric[];
 	projectRubrics: Rubric[];
+	/** Names the memoised figures of this scope: route, then the filters. */
+	key: string;
 }
 
-/** Role check, filter validation that needs the project (dimension key, date order), and the rows in scope. */
+function rubricsInScope(snapshot: FiguresSnapshot, scope: EvaluationScope): Rubric[] {
+	const c = snapshot.columns;
+	const used = new Uint8Array(c.rubricIds.length);
+	for (let k = 0; k < scope.length; k++) used[c.rubric[scope[k]]] = 1;
+	const ids = new Set(c.rubricIds.filter((_, r) => used[r]));
+	return snapshot.rubrics.filter((r) => ids.has(r.id));
+}
+
+/** Role check, filter validation that needs the project (dimension key, date order), and the evaluations in scope. */
 async function openScope(c: Ctx, q: FilterQuery): Promise<Scope> {
 	const pid = c.req.param('pid')!;
 	await requireProject(c, pid, 'agreement.read');
@@ -73,18 +106,7 @@ async function openScope(c: Ctx, q: FilterQuery): Promise<Scope> {
 		throw Validation('The date range is empty', [{ path: 'to', message: 'must be after from' }]);
 	const { db } = c.var.deps;
 	const projectRubrics = await latestRubrics(db, pid);
-	const rows = await submittedEvaluations(db, pid, {
-		from: from ?? undefined,
-		to: to ?? undefined,
-		modality: q.modality,
-		language: q.language
-	});
-	const rubrics = await rubricsOf(db, rows);
-	if (q.dimension && !dimensionPlans([...projectRubrics, ...rubrics]).some((p) => p.key === q.dimension)) {
-		throw Validation(`No scored dimension "${q.dimension}" in this project's rubrics`, [
-			{ path: 'dimension', message: 'unknown dimension' }
-		]);
-	}
+	const { snapshot, freshness } = await figuresOf(c.var.deps).snapshot(pid);
 	const filters: AgreementFilters = {
 		from,
 		to,
@@ -92,15 +114,42 @@ async function openScope(c: Ctx, q: FilterQuery): Promise<Scope> {
 		language: q.language ?? null,
 		dimension: q.dimension ?? null
 	};
-	return { pid, filters, rows, rubrics, projectRubrics };
+	const scopeKey = JSON.stringify([from, to, filters.modality, filters.language]);
+	const scope = memoised(snapshot, `scope ${scopeKey}`, () => selectScope(snapshot.columns, filters));
+	const rubrics = rubricsInScope(snapshot, scope);
+	if (q.dimension && !dimensionPlans([...projectRubrics, ...rubrics]).some((p) => p.key === q.dimension)) {
+		throw Validation(`No scored dimension "${q.dimension}" in this project's rubrics`, [
+			{ path: 'dimension', message: 'unknown dimension' }
+		]);
+	}
+	const key = `${c.req.routePath} ${JSON.stringify(filters)}`;
+	return {
+		pid,
+		filters,
+		snapshot,
+		freshness,
+		evaluations: { columns: snapshot.columns, scope },
+		rubrics,
+		projectRubrics,
+		key
+	};
 }
 
-function people(c: Ctx, rows: readonly ScoredEvaluation[]): ReturnType<typeof evaluatorsOf> {
-	return evaluatorsOf(
-		c.var.deps.db,
-		rows.map((r) => r.evaluatorId)
+/** The rating set of the scope (the dimension filter applied), computed once per snapshot. */
+function ratingsOf(s: Scope): RatingSet {
+	return memoised(s.snapshot, `ratings ${JSON.stringify(s.filters)}`, () =>
+		columnRatingSet(s.evaluations.columns, s.evaluations.scope, s.rubrics, s.filters.dimension)
 	);
 }
+
+/** Names of the project's evaluators, read on each request (a rename shows at once). */
+function people(c: Ctx, s: Scope): Promise<Map<string, Person>> {
+	return evaluatorsOf(c.var.deps.db, s.snapshot.columns.raterIds);
+}
+
+/** The memo key of figures that also show names (and gold): changed names or gold are new figures. */
+const withFacts = (s: Scope, ...facts: unknown[]) =>
+	`${s.key} ${JSON.stringify(facts, (_, v: unknown) => (v instanceof Map ? [...v] : v))}`;
 
 function csv(c: Ctx, name: string, body: string) {
 	return c.body(body, 200, {
@@ -116,8 +165,19 @@ async function filterOptions(c: Ctx, s: Scope): Promise<FilterOptions> {
 		scale,
 		level
 	}));
-	return { dimensions, ...(await scopeOptions(c.var.deps.db, s.pid)) };
+	const facets = await projectFacetValues(c.var.deps.db, s.pid);
+	return { dimensions, ...facets, first: s.snapshot.first, last: s.snapshot.last };
 }
+
+/** Cursors of the most-disagreed list: the ranking key of the last item shown. */
+const disagreementCursor: CursorShape<DisagreementKey> = {
+	name: 'agreement-items',
+	keys: [
+		{ type: 'number', of: (k) => k.disagreement },
+		{ type: 'number', of: (k) => k.worst },
+		{ type: 'text', of: (k) => k.itemId }
+	]
+};
 
 const app = new Hono<AppEnv>();
 const FIGURES = { 'application/json': 'the figures (default)', 'text/csv': 'the same table with format=csv' };
@@ -133,50 +193,40 @@ app.get(
 		const s = await openScope(c, q);
 		const byEvaluator =
 			q.by === 'evaluator'
-				? {
-						gold: await goldScoresOf(
-							c.var.deps.db,
-							s.rows.map((r) => r.itemId)
-						),
-						people: await people(c, s.rows)
-					}
+				? { gold: await projectGoldScores(c.var.deps.db, s.pid), people: await people(c, s) }
 				: undefined;
-		const report = agreementReport({
-			rows: s.rows,
-			rubrics: s.rubrics,
-			filters: s.filters,
-			options: await filterOptions(c, s),
-			byEvaluator
-		});
+		const options = await filterOptions(c, s);
+		const report = memoised(s.snapshot, withFacts(s, q.by ?? null, byEvaluator, options), () =>
+			agreementReport({ evaluations: s.evaluations, rubrics: s.rubrics, filters: s.filters, options, byEvaluator })
+		);
 		if (q.format === 'csv')
 			return q.by === 'evaluator'
 				? csv(c, `agreement-by-evaluator-${s.pid}`, evaluatorsCsv(report))
 				: csv(c, `agreement-${s.pid}`, dimensionsCsv(report));
-		return c.json(report);
+		return c.json({ ...report, ...s.freshness });
 	}
 );
 
 app.get(
 	'/projects/:pid/agreement/items',
-	doc('agreement', 'The most-disagreed items', 'lead, manager', { produces: FIGURES }),
+	doc('agreement', 'The most-disagreed items, paged by cursor', 'lead, manager', { produces: FIGURES }),
 	validate('query', disagreementQuerySchema),
 	async (c) => {
 		const q = c.req.valid('query');
 		const s = await openScope(c, q);
 		const { db } = c.var.deps;
-		// Items everyone agreed on are not "disagreed": the list holds only items with some disagreement.
-		const ratings = ratingSet(s.rows, s.rubrics, s.filters.dimension);
-		const ranked = rankDisagreedItems(ratings, await people(c, s.rows)).filter((r) => r.disagreement > 0);
-		const top = ranked.slice(0, q.limit);
-		const facts = await itemFactsOf(
-			db,
-			top.map((r) => r.itemId)
-		);
-		const escalations = await latestEscalationsOf(
-			db,
-			top.map((r) => r.itemId)
-		);
-		const items: DisagreedItemView[] = top.map((r) => {
+		const limit = q.format === 'csv' ? q.limit : Math.min(q.limit, PAGE_MAX);
+		let after: DisagreementKey | undefined;
+		if (q.cursor !== undefined) {
+			const [disagreement, worst, itemId] = decode(disagreementCursor, q.cursor);
+			after = { disagreement: disagreement as number, worst: worst as number, itemId: itemId as string };
+		}
+		const ranking = memoised(s.snapshot, `ranking ${s.key}`, () => disagreementRanking(ratingsOf(s)));
+		const page = disagreementPage(ranking, await people(c, s), { after, limit });
+		const ids = page.items.map((r) => r.itemId);
+		const facts = await itemFactsOf(db, ids);
+		const escalations = await latestEscalationsOf(db, ids);
+		const items: DisagreedItemView[] = page.items.map((r) => {
 			const f = facts.get(r.itemId);
 			return {
 				...r,
@@ -187,8 +237,11 @@ app.get(
 				escalation: escalations.get(r.itemId) ?? null
 			};
 		});
-		const list = { filters: s.filters, total: ranked.length, items };
-		return q.format === 'csv' ? csv(c, `most-disagreed-items-${s.pid}`, disagreementCsv(list)) : c.json(list);
+		const nextCursor = page.next ? encode(disagreementCursor, page.next) : null;
+		const list = { filters: s.filters, total: page.total, items, nextCursor };
+		return q.format === 'csv'
+			? csv(c, `most-disagreed-items-${s.pid}`, disagreementCsv(list))
+			: c.json({ ...list, ...s.freshness });
 	}
 );
 
@@ -199,11 +252,26 @@ app.get(
 	async (c) => {
 		const q = c.req.valid('query');
 		const s = await openScope(c, q);
-		const ratings = ratingSet(s.rows, s.rubrics, s.filters.dimension);
-		const matrix = agreementMatrix(ratings, s.filters, await people(c, s.rows));
-		return q.format === 'csv' ? csv(c, `agreement-matrix-${s.pid}`, matrixCsv(matrix)) : c.json(matrix);
+		const named = await people(c, s);
+		const matrix = memoised(s.snapshot, withFacts(s, named), () => agreementMatrix(ratingsOf(s), s.filters, named));
+		return q.format === 'csv'
+			? csv(c, `agreement-matrix-${s.pid}`, matrixCsv(matrix))
+			: c.json({ ...matrix, ...s.freshness });
 	}
 );
+
+/** First and last submission in scope. */
+function span(s: Scope): { first: number | null; last: number | null } {
+	const { columns, scope } = s.evaluations;
+	let first = Infinity;
+	let last = -Infinity;
+	for (let k = 0; k < scope.length; k++) {
+		const at = columns.submittedAt[scope[k]];
+		if (at < first) first = at;
+		if (at > last) last = at;
+	}
+	return scope.length ? { first, last } : { first: null, last: null };
+}
 
 app.get(
 	'/projects/:pid/agreement/timeline',
@@ -212,11 +280,17 @@ app.get(
 	async (c) => {
 		const q = c.req.valid('query');
 		const s = await openScope(c, q);
-		// A point needs several completed items to say anything: daily points only when items complete that fast.
-		const density = { events: new Set(s.rows.map((r) => r.itemId)).size, minPerDay: 5 };
-		const bucket = chooseBucket(q.bucket, s.rows[0]?.submittedAt ?? null, s.rows.at(-1)?.submittedAt ?? null, density);
-		const timeline = agreementTimeline(ratingSet(s.rows, s.rubrics, s.filters.dimension), s.rows, s.filters, bucket);
-		return q.format === 'csv' ? csv(c, `agreement-timeline-${s.pid}`, timelineCsv(timeline)) : c.json(timeline);
+		const timeline = memoised(s.snapshot, `${s.key} ${q.bucket}`, () => {
+			const completed = itemCompletions(s.evaluations.columns, s.evaluations.scope);
+			// A point needs several completed items to say anything: daily points only when items complete that fast.
+			const density = { events: completed.size, minPerDay: 5 };
+			const { first, last } = span(s);
+			const bucket = chooseBucket(q.bucket, first, last, density);
+			return agreementTimeline(ratingsOf(s), completed, s.filters, bucket);
+		});
+		return q.format === 'csv'
+			? csv(c, `agreement-timeline-${s.pid}`, timelineCsv(timeline))
+			: c.json({ ...timeline, ...s.freshness });
 	}
 );
 
@@ -227,15 +301,17 @@ app.get(
 	async (c) => {
 		const q = c.req.valid('query');
 		const s = await openScope(c, q);
-		const bucket = chooseBucket(q.bucket, s.rows[0]?.submittedAt ?? null, s.rows.at(-1)?.submittedAt ?? null);
-		const report = throughputReport({
-			rows: s.rows,
-			filters: s.filters,
-			bucket,
-			people: await people(c, s.rows),
-			overlap: await projectOverlap(c.var.deps.db, s.pid)
+		const named = await people(c, s);
+		const overlap = await projectOverlap(c.var.deps.db, s.pid);
+		const report = memoised(s.snapshot, withFacts(s, q.bucket, named, overlap), () => {
+			const { first, last } = span(s);
+			const bucket = chooseBucket(q.bucket, first, last);
+			const rows = submissionsOf(s.evaluations.columns, s.evaluations.scope);
+			return throughputReport({ rows, filters: s.filters, bucket, people: named, overlap });
 		});
-		return q.format === 'csv' ? csv(c, `throughput-${s.pid}`, throughputCsv(report)) : c.json(report);
+		return q.format === 'csv'
+			? csv(c, `throughput-${s.pid}`, throughputCsv(report))
+			: c.json({ ...report, ...s.freshness });
 	}
 );
 

@@ -3,6 +3,7 @@
 // (./agreement/); a coefficient the data cannot define is `value: null` with the engine's reason, never NaN.
 import { z } from 'zod';
 import { MODALITIES } from './items';
+import { pageQuery } from './paging';
 import type { Band, InterpretationScheme, Metric, UndefinedCode, Weights } from './agreement/index';
 import type { Level, Scale } from './rubric';
 
@@ -28,7 +29,7 @@ export function dateParamToMs(value: string, end: boolean): number {
 const dimensionKey = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a rubric dimension key');
 
 /** Filters every agreement endpoint takes: submission time range, item modality and language, one dimension. */
-export const agreementFilterSchema = z.object({
+export const agreementFilterSchema = z.strictObject({
 	/** Inclusive start of `submittedAt`. */
 	from: dateParam.optional(),
 	/** Exclusive end; a plain date includes that whole day (UTC). */
@@ -43,8 +44,13 @@ export const agreementFilterSchema = z.object({
 });
 
 export const agreementQuerySchema = agreementFilterSchema.extend({ by: z.enum(['evaluator']).optional() });
+/**
+ * The most-disagreed items, paged by cursor (./paging.ts): a JSON page holds at most PAGE_MAX items, whatever
+ * `limit` says; the CSV file holds up to 500 from the cursor on.
+ */
 export const disagreementQuerySchema = agreementFilterSchema.extend({
-	limit: z.coerce.number().int().min(1).max(500).default(20)
+	limit: z.coerce.number().int().min(1).max(500).default(20),
+	cursor: pageQuery.cursor
 });
 const BUCKETS = ['auto', 'day', 'week'] as const;
 /** The query of the series over time: the timeline and the throughput chart. */
@@ -142,7 +148,17 @@ export interface EvaluatorAgreementView {
 	dimensions: EvaluatorDimensionView[];
 }
 
-export interface AgreementReport {
+/**
+ * How current an answer is: figures are kept per project and rebuilt after each change; while a rebuild runs the
+ * previous figures are served with `stale: true`, never more than a few seconds after the change they lack.
+ */
+export interface Freshness {
+	/** When the evaluations behind the figures were read (epoch ms). */
+	computedAt: number;
+	stale: boolean;
+}
+
+export interface AgreementReport extends Partial<Freshness> {
 	filters: AgreementFilters;
 	totals: AgreementTotals;
 	dimensions: DimensionAgreementView[];
@@ -171,11 +187,13 @@ export interface DisagreedItemView {
 	escalation: { id: string; state: string } | null;
 }
 
-export interface DisagreementList {
+export interface DisagreementList extends Partial<Freshness> {
 	filters: AgreementFilters;
-	/** Items rated by two or more evaluators who did not all agree (the list shows the first `limit`). */
+	/** Items rated by two or more evaluators who did not all agree, in all pages. */
 	total: number;
 	items: DisagreedItemView[];
+	/** The cursor of the next page (`?cursor=`), null on the last; absent from answers of older servers. */
+	nextCursor?: string | null;
 }
 
 export interface MatrixCell {
@@ -187,7 +205,7 @@ export interface MatrixCell {
 	percent: Figure;
 }
 
-export interface AgreementMatrix {
+export interface AgreementMatrix extends Partial<Freshness> {
 	filters: AgreementFilters;
 	dimension: (DimensionRef & { weights: Weights }) | null;
 	evaluators: { id: string; name: string }[];
@@ -204,7 +222,7 @@ export interface TimelinePoint {
 	dimensions: { key: string; agreement: Figure; items: number }[];
 }
 
-export interface AgreementTimeline {
+export interface AgreementTimeline extends Partial<Freshness> {
 	filters: AgreementFilters;
 	bucket: Bucket;
 	dimensions: (DimensionRef & { metric: Metric })[];
@@ -220,7 +238,7 @@ export interface ThroughputEvaluator {
 	activeDays: number;
 }
 
-export interface ThroughputReport {
+export interface ThroughputReport extends Partial<Freshness> {
 	filters: AgreementFilters;
 	bucket: Bucket;
 	buckets: {

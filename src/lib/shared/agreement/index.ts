@@ -7,12 +7,13 @@ export type {
 	Level,
 	Metric,
 	Rating,
+	RatingInput,
 	RatingTable,
 	UndefinedCode,
 	Weights
 } from './types';
 export { METRICS, WEIGHTS } from './types';
-export { toTable, sortLabels } from './table';
+export { asTable, toTable, sortLabels } from './table';
 export { krippendorffAlpha } from './alpha';
 export { cohenKappa } from './cohen';
 export { fleissKappa, gwetAC1, percentAgreement } from './multi-rater';
