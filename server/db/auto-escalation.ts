@@ -6,7 +6,7 @@ import type { Db } from './client';
 import { tx } from './client';
 import { getItemRow } from './items';
 import { getProject } from './projects';
-import { evaluationsForItems } from './evaluations';
+import { submittedScores } from './evaluations';
 import {
 	escalationsOfItem,
 	holdItem,
@@ -30,12 +30,16 @@ export async function itemConflicts(
 ): Promise<DimensionAgreement[]> {
 	const rubric = await rubricForItem(db, item);
 	if (!rubric) return [];
-	const scores = (await evaluationsForItems(db, [item.id], { submittedOnly: true })).map((e) => e.scores);
+	const scores = await submittedScores(db, item.id);
 	return markConflicts(settings, itemAgreement(dimensionsFor(rubric, item.modality), scores));
 }
 
 /** Opens the item's automatic escalation if its agreement calls for one; returns it, or null. */
-export function autoEscalate(db: Db, itemId: string): Promise<EscalationRow | null> {
+export async function autoEscalate(db: Db, itemId: string): Promise<EscalationRow | null> {
+	// Fewer submissions than the project asks for cannot conflict (markConflicts): no need to hold the item.
+	const seen = await getItemRow(db, itemId);
+	const settings = seen && (await getProject(db, seen.projectId))?.settings;
+	if (!seen || !settings || seen.submittedCount < settings.minEvaluations) return null;
 	return tx(db, async (t) => {
 		await holdItem(t, itemId);
 		const item = await getItemRow(t, itemId);

@@ -2,7 +2,7 @@
 // names the states the transition may start from, so of two racing callers exactly one changes the row),
 // lookups by item, and who is involved. Every write is audited by the caller's transaction.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { first, type Db } from './client';
+import { first, prepared, type Db } from './client';
 import {
 	escalations,
 	evaluations,
@@ -89,8 +89,16 @@ export async function escalationViewsForItem(db: Db, itemId: string): Promise<Es
 }
 
 export function escalationsOfItem(db: Db, itemId: string): Promise<EscalationRow[]> {
-	return db.select().from(escalations).where(eq(escalations.itemId, itemId));
+	return escalationsOfItemQuery(db, { itemId });
 }
+
+const escalationsOfItemQuery = prepared((db) =>
+	db
+		.select()
+		.from(escalations)
+		.where(eq(escalations.itemId, sql.placeholder('itemId')))
+		.prepare()
+);
 
 /**
  * Takes the item's row until the transaction ends (a no-op update), so escalations of one item are opened one
@@ -99,11 +107,16 @@ export function escalationsOfItem(db: Db, itemId: string): Promise<EscalationRow
  * Call it first in the transaction, before reading the item's escalations.
  */
 export async function holdItem(t: Db, itemId: string): Promise<void> {
-	await t
+	await holdQuery(t, { itemId });
+}
+
+const holdQuery = prepared((db) =>
+	db
 		.update(items)
 		.set({ createdAt: sql`${items.createdAt}` })
-		.where(eq(items.id, itemId));
-}
+		.where(eq(items.id, sql.placeholder('itemId')))
+		.prepare()
+);
 
 export interface OpenEscalation {
 	projectId: string;
@@ -269,17 +282,20 @@ export async function rubricForItem(
 	db: Db,
 	item: { id: string; projectId: string; modality: string }
 ): Promise<Rubric | null> {
-	const used = await first(
-		db
-			.select({ rubricId: evaluations.rubricId })
-			.from(evaluations)
-			.where(and(eq(evaluations.itemId, item.id), eq(evaluations.state, 'submitted')))
-			.orderBy(sql`${evaluations.submittedAt} desc nulls last`)
-			.limit(1)
-	);
+	const [used] = await usedRubricQuery(db, { itemId: item.id });
 	if (used) return (await getRubric(db, used.rubricId)) ?? null;
 	return (await latestRubrics(db, item.projectId)).find((r) => dimensionsFor(r, item.modality).length > 0) ?? null;
 }
+
+const usedRubricQuery = prepared((db) =>
+	db
+		.select({ rubricId: evaluations.rubricId })
+		.from(evaluations)
+		.where(and(eq(evaluations.itemId, sql.placeholder('itemId')), eq(evaluations.state, 'submitted')))
+		.orderBy(sql`${evaluations.submittedAt} desc nulls last`)
+		.limit(1)
+		.prepare()
+);
 
 /** Ids of the project's leads (they hear about new escalations). */
 export async function projectLeadIds(db: Db, projectId: string): Promise<string[]> {

@@ -5,7 +5,7 @@ import { first, prepared, tx } from './client';
 import { bumpEvaluationSeq, countSubmission } from './project-counts';
 import { markAssignment } from './queue';
 import { evaluations, guidelineAcks, guidelineVersions, guidelines, users } from '../../drizzle/schema';
-import { webSources, type Evaluation, type EvaluationInput } from '#shared/evaluation';
+import { webSources, type Evaluation, type EvaluationInput, type Scores } from '#shared/evaluation';
 import { newId } from '../domain/ids';
 import { audit } from './audit';
 
@@ -204,6 +204,20 @@ function upsert(state: 'draft' | 'submitted') {
 }
 const upsertDraft = upsert('draft');
 const upsertSubmitted = upsert('submitted');
+
+/** The scores of the item's submitted evaluations, oldest first (what its agreement is computed from). */
+export async function submittedScores(db: Db, itemId: string): Promise<Scores[]> {
+	return (await submittedScoresQuery(db, { itemId })).map((r) => r.scores as Scores);
+}
+
+const submittedScoresQuery = prepared((db) =>
+	db
+		.select({ scores: evaluations.scores })
+		.from(evaluations)
+		.where(and(eq(evaluations.itemId, sql.placeholder('itemId')), eq(evaluations.state, 'submitted')))
+		.orderBy(asc(evaluations.createdAt))
+		.prepare()
+);
 
 export async function evaluationsForItems(
 	db: Db,

@@ -58,20 +58,34 @@ function itemLine(i: number): string {
 	});
 }
 
-/** Scores for one evaluator: the item's latent quality plus the evaluator's bias and noise, per dimension. */
-function scoresFor(rubric: RubricDefinition, next: () => number, quality: number, bias: number): EvaluationInput['scores'] {
+/** What an item really is: a quality (1..5), whether it is unsafe, and which error it has (0: none). */
+interface Truth {
+	quality: number;
+	unsafe: boolean;
+	error: number;
+}
+
+function truthOf(next: () => number): Truth {
+	const quality = 1 + next() * 4;
+	return { quality, unsafe: next() < 0.05, error: quality >= 3.5 ? 0 : 1 + Math.floor(next() * 3) };
+}
+
+/**
+ * One evaluator's scores: the truth seen through their bias and noise. Tuned so that about a quarter of the items
+ * disagree on a nominal dimension (safety, error type), which is what the automatic escalation rule reacts to.
+ */
+function scoresFor(rubric: RubricDefinition, next: () => number, truth: Truth, bias: number): EvaluationInput['scores'] {
 	const scores: EvaluationInput['scores'] = {};
 	for (const d of dimensionsFor(rubric, 'text')) {
 		if (d.scale === 'likert') {
-			const noisy = quality + bias + (next() < 0.25 ? (next() < 0.5 ? -1 : 1) : 0) + (next() < 0.04 ? -2 : 0);
+			const noisy = truth.quality + bias + (next() < 0.3 ? (next() < 0.5 ? -1 : 1) : 0);
 			scores[d.key] = Math.min(d.max ?? 5, Math.max(d.min ?? 1, Math.round(noisy)));
 		} else if (d.scale === 'binary') {
-			const unsafe = quality <= 1.5 ? next() < 0.6 : next() < 0.02;
-			scores[d.key] = unsafe ? 0 : 1;
+			scores[d.key] = truth.unsafe !== next() < 0.015 ? 0 : 1;
 		} else if (d.scale === 'categorical' && d.options?.length) {
 			const values = d.options.map((o) => o.value);
-			// Good answers are mostly "none"; weak ones get an error type the evaluators do not always agree on.
-			scores[d.key] = quality >= 4 && next() < 0.85 ? values[0] : values[1 + Math.floor(next() * 3)];
+			const seen = next() < 0.93 ? truth.error : Math.floor(next() * 4);
+			scores[d.key] = values[Math.min(seen, values.length - 1)];
 		}
 	}
 	return scores;
@@ -135,14 +149,13 @@ export async function seedScale(
 	let evaluations = 0;
 	for (let from = 0; from < evaluated; from += BATCH) {
 		const batch = ids.slice(from, Math.min(evaluated, from + BATCH));
-		const submitted: { itemId: string; evaluatorId: string; evaluationId: string }[] = [];
 		await tx(db, async (t) => {
 			for (const itemId of batch) {
-				const quality = 1 + next() * 4;
+				const truth = truthOf(next);
 				for (const { user, bias } of evaluators) {
 					const input: EvaluationInput = {
 						rubricId: rubric.id,
-						scores: scoresFor(rubric, next, quality, bias),
+						scores: scoresFor(rubric, next, truth, bias),
 						flags: [],
 						tags: [],
 						spans: [],
@@ -159,13 +172,17 @@ export async function seedScale(
 						rubricVersion: rubric.version,
 						guidelineVersionId: null
 					});
-					submitted.push({ itemId, evaluatorId: user.id, evaluationId: row.id });
+					// As the route does after its save: listeners (automatic escalation, webhooks) see each submission.
+					await deps.events.emit('evaluation.submitted', {
+						projectId: project.id,
+						itemId,
+						evaluatorId: user.id,
+						evaluationId: row.id
+					});
+					evaluations++;
 				}
 			}
 		});
-		// As the route does after its save commits: listeners (automatic escalation, webhooks) see each submission.
-		for (const s of submitted) await deps.events.emit('evaluation.submitted', { projectId: project.id, ...s });
-		evaluations += submitted.length;
 		progress(from + batch.length, ids.length);
 	}
 	progress(ids.length, ids.length);
