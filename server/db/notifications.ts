@@ -1,11 +1,15 @@
 // In-app notifications: one row per recipient, written in the same transaction as the decision they report;
-// a recipient reads only their own and marks them read.
-import { and, count, desc, eq, isNull, sql } from 'drizzle-orm';
+// a recipient reads only their own (newest first, a page at a time) and marks them read.
+import { and, count, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { first } from './client';
 import { notifications } from '../../drizzle/schema';
 import { newId } from '../domain/ids';
 import type { NotificationView } from '#shared/api-types';
+import { FIRST_PAGE, type PageRequest } from '#shared/paging';
+import { keysetPage, ordered } from './paging';
+
+type NotificationRow = typeof notifications.$inferSelect;
 
 export async function notify(
 	db: Db,
@@ -27,17 +31,27 @@ export async function notify(
 	);
 }
 
+const newestFirst = ordered<NotificationRow>(
+	'notifications',
+	'desc',
+	{ expr: notifications.createdAt, type: 'number', of: (r) => r.createdAt },
+	{ expr: notifications.id, type: 'text', of: (r) => r.id }
+);
+
+/** One page of the user's notifications, newest first, with how many are unread in all. */
 export async function notificationsFor(
 	db: Db,
 	userId: string,
-	limit = 50
-): Promise<{ notifications: NotificationView[]; unread: number }> {
-	const rows = await db
+	page: PageRequest = FIRST_PAGE
+): Promise<{ notifications: NotificationView[]; unread: number; nextCursor: string | null }> {
+	const keyset = keysetPage(db, newestFirst, page);
+	const found = await db
 		.select()
 		.from(notifications)
-		.where(eq(notifications.userId, userId))
-		.orderBy(desc(notifications.createdAt), desc(notifications.id))
-		.limit(limit);
+		.where(and(eq(notifications.userId, userId), keyset.after))
+		.orderBy(...keyset.orderBy)
+		.limit(keyset.limit);
+	const { rows, nextCursor } = keyset.finish(found);
 	const unread =
 		(
 			await first(
@@ -56,7 +70,8 @@ export async function notificationsFor(
 			createdAt: r.createdAt,
 			readAt: r.readAt
 		})),
-		unread
+		unread,
+		nextCursor
 	};
 }
 

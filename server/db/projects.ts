@@ -1,6 +1,6 @@
 // Projects, memberships and rubrics. A rubric's versions are numbered 1, 2, … per family without gaps or
 // duplicates, also when two nodes add a version of the same rubric at the same moment.
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { first, prepared } from './client';
 import { memberships, projects, rubrics, users, type ProjectSettings } from '../../drizzle/schema';
@@ -9,6 +9,8 @@ import type { Role } from '#shared/roles';
 import { Conflict } from '../domain/errors';
 import { newId } from '../domain/ids';
 import { audit } from './audit';
+import type { PageRequest } from '#shared/paging';
+import { keysetPage, ordered } from './paging';
 
 export const DEFAULT_SETTINGS: ProjectSettings = { overlap: 3, agreementThreshold: 0.4, minEvaluations: 3 };
 
@@ -21,26 +23,39 @@ export interface ProjectView {
 	role: Role | null;
 }
 
-/**
- * Orders by name code unit by code unit, as SQLite's default collation does. Sorting here rather than in SQL
- * keeps one order on both dialects: PostgreSQL would order by its locale (ignoring case, for one).
- */
-const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+type ProjectRow = typeof projects.$inferSelect;
+type ProjectListRow = { p: ProjectRow; role: Role | null };
 
-export async function projectsFor(db: Db, userId: string, isAdmin: boolean): Promise<ProjectView[]> {
-	const mine = (
-		await db
-			.select({ p: projects, role: memberships.role })
-			.from(memberships)
-			.innerJoin(projects, eq(projects.id, memberships.projectId))
-			.where(eq(memberships.userId, userId))
-	)
-		.map((r) => ({ ...r.p, role: r.role }))
-		.sort(byName);
-	if (!isAdmin) return mine;
-	const seen = new Set(mine.map((p) => p.id));
-	const others = (await db.select().from(projects)).filter((p) => !seen.has(p.id)).sort(byName);
-	return [...mine, ...others.map((p) => ({ ...p, role: null }))];
+/** 0 for the caller's own projects, 1 for the others an admin sees: the caller's come first. */
+const notMine = sql<number>`case when ${memberships.role} is null then 1 else 0 end`;
+const projectOrder = ordered<ProjectListRow>(
+	'projects',
+	'asc',
+	{ expr: notMine, type: 'number', of: (r) => (r.role === null ? 1 : 0) },
+	{ expr: projects.name, type: 'text', of: (r) => r.p.name },
+	{ expr: projects.id, type: 'text', of: (r) => r.p.id }
+);
+
+/**
+ * One page of the projects the caller belongs to by name (names compared bytewise on both dialects), then, for an
+ * admin, every other project by name with no role.
+ */
+export async function projectsFor(
+	db: Db,
+	userId: string,
+	isAdmin: boolean,
+	page: PageRequest
+): Promise<{ projects: ProjectView[]; nextCursor: string | null }> {
+	const keyset = keysetPage(db, projectOrder, page);
+	const found = await db
+		.select({ p: projects, role: memberships.role })
+		.from(projects)
+		.leftJoin(memberships, and(eq(memberships.projectId, projects.id), eq(memberships.userId, userId)))
+		.where(and(isAdmin ? undefined : isNotNull(memberships.role), keyset.after))
+		.orderBy(...keyset.orderBy)
+		.limit(keyset.limit);
+	const { rows, nextCursor } = keyset.finish(found);
+	return { projects: rows.map((r) => ({ ...r.p, role: r.role })), nextCursor };
 }
 
 const projectQuery = prepared((db) =>
@@ -106,13 +121,36 @@ export async function removeMembership(db: Db, projectId: string, userId: string
 	await audit(db, { actorId, projectId, action: 'membership.remove', entityType: 'user', entityId: userId });
 }
 
-export async function projectMembers(db: Db, projectId: string) {
-	const members = await db
+export interface MemberRow {
+	id: string;
+	name: string;
+	email: string;
+	role: Role;
+}
+
+const membersByName = ordered<MemberRow>(
+	'members',
+	'asc',
+	{ expr: users.name, type: 'text', of: (m) => m.name },
+	{ expr: users.id, type: 'text', of: (m) => m.id }
+);
+
+/** One page of a project's members by name (compared bytewise on both dialects). */
+export async function projectMembers(
+	db: Db,
+	projectId: string,
+	page: PageRequest
+): Promise<{ members: MemberRow[]; nextCursor: string | null }> {
+	const keyset = keysetPage(db, membersByName, page);
+	const found = await db
 		.select({ id: users.id, name: users.name, email: users.email, role: memberships.role })
 		.from(memberships)
 		.innerJoin(users, eq(users.id, memberships.userId))
-		.where(eq(memberships.projectId, projectId));
-	return members.sort(byName);
+		.where(and(eq(memberships.projectId, projectId), keyset.after))
+		.orderBy(...keyset.orderBy)
+		.limit(keyset.limit);
+	const { rows, nextCursor } = keyset.finish(found);
+	return { members: rows, nextCursor };
 }
 
 type RubricRow = typeof rubrics.$inferSelect;

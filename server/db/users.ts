@@ -1,11 +1,13 @@
 // Users, sign-in sessions and API tokens. Secrets are stored only as sha256 hashes.
-import { and, desc, eq, gt, isNull, ne, or, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, ne, or, sql } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import type { Db } from './client';
 import { first, prepared } from './client';
 import { apiTokens, authSessions, memberships, users } from '../../drizzle/schema';
 import type { Membership, User } from '#shared/roles';
 import { newId, newSecret } from '../domain/ids';
+import type { PageRequest } from '#shared/paging';
+import { keysetPage, ordered } from './paging';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -122,9 +124,21 @@ export interface ApiTokenSummary {
 	expiresAt: number | null;
 }
 
-/** A user's tokens, newest first; never the secret or its hash. */
-export function tokensOf(db: Db, userId: string): Promise<ApiTokenSummary[]> {
-	return db
+const tokensNewestFirst = ordered<ApiTokenSummary>(
+	'tokens',
+	'desc',
+	{ expr: apiTokens.createdAt, type: 'number', of: (t) => t.createdAt },
+	{ expr: apiTokens.id, type: 'text', of: (t) => t.id }
+);
+
+/** One page of a user's tokens, newest first; never the secret or its hash. */
+export async function tokensOf(
+	db: Db,
+	userId: string,
+	page: PageRequest
+): Promise<{ tokens: ApiTokenSummary[]; nextCursor: string | null }> {
+	const keyset = keysetPage(db, tokensNewestFirst, page);
+	const found = await db
 		.select({
 			id: apiTokens.id,
 			name: apiTokens.name,
@@ -133,8 +147,31 @@ export function tokensOf(db: Db, userId: string): Promise<ApiTokenSummary[]> {
 			expiresAt: apiTokens.expiresAt
 		})
 		.from(apiTokens)
-		.where(eq(apiTokens.userId, userId))
-		.orderBy(desc(apiTokens.createdAt));
+		.where(and(eq(apiTokens.userId, userId), keyset.after))
+		.orderBy(...keyset.orderBy)
+		.limit(keyset.limit);
+	const { rows, nextCursor } = keyset.finish(found);
+	return { tokens: rows, nextCursor };
+}
+
+const usersByEmail = ordered<UserRow>(
+	'users',
+	'asc',
+	{ expr: users.email, type: 'text', of: (u) => u.email },
+	{ expr: users.id, type: 'text', of: (u) => u.id }
+);
+
+/** One page of every user account, by email. */
+export async function listUsers(db: Db, page: PageRequest): Promise<{ users: User[]; nextCursor: string | null }> {
+	const keyset = keysetPage(db, usersByEmail, page);
+	const found = await db
+		.select()
+		.from(users)
+		.where(keyset.after)
+		.orderBy(...keyset.orderBy)
+		.limit(keyset.limit);
+	const { rows, nextCursor } = keyset.finish(found);
+	return { users: rows.map(toUser), nextCursor };
 }
 
 /** Deletes one of the user's own tokens; false when the user has no token with that id. */
@@ -171,7 +208,9 @@ const roleQuery = prepared((db) =>
 	db
 		.select({ role: memberships.role })
 		.from(memberships)
-		.where(and(eq(memberships.projectId, sql.placeholder('projectId')), eq(memberships.userId, sql.placeholder('userId'))))
+		.where(
+			and(eq(memberships.projectId, sql.placeholder('projectId')), eq(memberships.userId, sql.placeholder('userId')))
+		)
 		.limit(1)
 		.prepare()
 );

@@ -1,12 +1,14 @@
 // Webhooks and their delivery log. Creation and deletion are audited by the caller's transaction; delivery rows
 // move pending → delivered | failed, with attempts, the last HTTP status or error, and when to try again.
-import { asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { first } from './client';
 import { webhookDeliveries, webhooks } from '../../drizzle/schema';
 import { newId, newSecret } from '../domain/ids';
 import { audit } from './audit';
 import type { WebhookDelivery, WebhookView } from '#shared/webhooks';
+import type { PageRequest } from '#shared/paging';
+import { keysetPage, ordered } from './paging';
 
 type WebhookRow = typeof webhooks.$inferSelect;
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
@@ -67,6 +69,29 @@ export function listWebhooks(db: Db, projectId: string): Promise<WebhookRow[]> {
 	return db.select().from(webhooks).where(eq(webhooks.projectId, projectId)).orderBy(asc(webhooks.createdAt));
 }
 
+const webhooksOldestFirst = ordered<WebhookRow>(
+	'webhooks',
+	'asc',
+	{ expr: webhooks.createdAt, type: 'number', of: (w) => w.createdAt },
+	{ expr: webhooks.id, type: 'text', of: (w) => w.id }
+);
+
+/** One page of the project's webhooks, oldest first. */
+export async function webhookPage(
+	db: Db,
+	projectId: string,
+	page: PageRequest
+): Promise<{ rows: WebhookRow[]; nextCursor: string | null }> {
+	const keyset = keysetPage(db, webhooksOldestFirst, page);
+	const found = await db
+		.select()
+		.from(webhooks)
+		.where(and(eq(webhooks.projectId, projectId), keyset.after))
+		.orderBy(...keyset.orderBy)
+		.limit(keyset.limit);
+	return keyset.finish(found);
+}
+
 export async function subscribedWebhooks(db: Db, projectId: string, event: string): Promise<WebhookRow[]> {
 	return (await listWebhooks(db, projectId)).filter((w) => w.events.includes(event));
 }
@@ -113,10 +138,22 @@ export async function recordAttempt(db: Db, id: string, outcome: AttemptOutcome)
 	await db.update(webhookDeliveries).set(outcome).where(eq(webhookDeliveries.id, id));
 }
 
-/** The newest deliveries first (the body is left out: it can be large, and the receiver has it). */
-export function listDeliveries(db: Db, webhookId: string, limit = 100): Promise<WebhookDelivery[]> {
+const deliveriesNewestFirst = ordered<WebhookDelivery>(
+	'webhook-deliveries',
+	'desc',
+	{ expr: webhookDeliveries.createdAt, type: 'number', of: (d) => d.createdAt },
+	{ expr: webhookDeliveries.id, type: 'text', of: (d) => d.id }
+);
+
+/** One page of a webhook's deliveries, newest first (the body is left out: it can be large, and the receiver has it). */
+export async function listDeliveries(
+	db: Db,
+	webhookId: string,
+	page: PageRequest
+): Promise<{ deliveries: WebhookDelivery[]; nextCursor: string | null }> {
 	const d = webhookDeliveries;
-	return db
+	const keyset = keysetPage(db, deliveriesNewestFirst, page);
+	const found = await db
 		.select({
 			id: d.id,
 			event: d.event,
@@ -129,7 +166,9 @@ export function listDeliveries(db: Db, webhookId: string, limit = 100): Promise<
 			deliveredAt: d.deliveredAt
 		})
 		.from(d)
-		.where(eq(d.webhookId, webhookId))
-		.orderBy(desc(d.createdAt), desc(d.id))
-		.limit(limit);
+		.where(and(eq(d.webhookId, webhookId), keyset.after))
+		.orderBy(...keyset.orderBy)
+		.limit(keyset.limit);
+	const { rows, nextCursor } = keyset.finish(found);
+	return { deliveries: rows, nextCursor };
 }

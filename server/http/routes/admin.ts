@@ -1,6 +1,5 @@
 // Admin: user accounts (list, create). Project membership is managed under /api/projects/:pid/members.
 import { Hono } from 'hono';
-import { asc } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppEnv } from '../env';
 import { requireUser } from '../access';
@@ -8,7 +7,8 @@ import { validate } from '../validate';
 import { doc } from '../openapi';
 import { Conflict, Forbidden } from '../../domain/errors';
 import { users } from '../../../drizzle/schema';
-import { findUserByEmail, toUser } from '../../db/users';
+import { findUserByEmail, listUsers, toUser } from '../../db/users';
+import { pageOnlyQuerySchema } from '#shared/paging';
 import { hashPassword } from '../../domain/passwords';
 import { assertPasswordAllowed } from '../../domain/password-policy';
 import { commonPasswords } from '../../db/common-passwords';
@@ -24,11 +24,15 @@ function requireAdmin(c: Parameters<typeof requireUser>[0]) {
 	return user;
 }
 
-app.get('/admin/users', doc('admin', 'All user accounts', 'admin'), async (c) => {
-	requireAdmin(c);
-	const rows = await c.var.deps.db.select().from(users).orderBy(asc(users.email));
-	return c.json({ users: rows.map(toUser) });
-});
+app.get(
+	'/admin/users',
+	doc('admin', 'All user accounts, by email, paged', 'admin'),
+	validate('query', pageOnlyQuerySchema),
+	async (c) => {
+		requireAdmin(c);
+		return c.json(await listUsers(c.var.deps.db, c.req.valid('query')));
+	}
+);
 
 app.post(
 	'/admin/users',

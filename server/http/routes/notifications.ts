@@ -1,8 +1,11 @@
-// The caller's in-app notifications (newest first, with the unread count) and marking them read.
+// The caller's in-app notifications (newest first, paged, with the unread count) and marking them read (answered
+// with the first page).
 import { Hono } from 'hono';
 import type { AppEnv } from '../env';
 import { requireUser } from '../access';
 import { doc } from '../openapi';
+import { validate } from '../validate';
+import { pageOnlyQuerySchema } from '#shared/paging';
 import { markAllRead, markRead, notificationsFor } from '../../db/notifications';
 import { NotFound } from '../../domain/errors';
 
@@ -10,10 +13,11 @@ const app = new Hono<AppEnv>();
 
 app.get(
 	'/notifications',
-	doc('notifications', 'The caller’s notifications, newest first, with the unread count', 'signed in'),
+	doc('notifications', 'The caller’s notifications, newest first, paged, with the unread count', 'signed in'),
+	validate('query', pageOnlyQuerySchema),
 	async (c) => {
 		const user = requireUser(c);
-		return c.json(await notificationsFor(c.var.deps.db, user.id));
+		return c.json(await notificationsFor(c.var.deps.db, user.id, c.req.valid('query')));
 	}
 );
 

@@ -1,4 +1,5 @@
-// Projects, their members and their rubrics.
+// Projects, their members and their rubrics. The project and member lists are paged by cursor; a change to the
+// members answers with their first page.
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../env';
@@ -19,6 +20,7 @@ import {
 import { findUser, findUserByEmail } from '../../db/users';
 import { rubricDefinitionSchema } from '#shared/rubric';
 import { ROLES } from '#shared/roles';
+import { FIRST_PAGE, pageOnlyQuerySchema } from '#shared/paging';
 import { tx } from '../../db/client';
 
 const settingsSchema = z.strictObject({
@@ -30,10 +32,15 @@ const settingsSchema = z.strictObject({
 
 const app = new Hono<AppEnv>();
 
-app.get('/', doc('projects', 'Projects the caller belongs to (admins: all)', 'signed in'), async (c) => {
-	const user = requireUser(c);
-	return c.json({ projects: await projectsFor(c.var.deps.db, user.id, user.isAdmin) });
-});
+app.get(
+	'/',
+	doc('projects', 'Projects the caller belongs to by name, paged (admins: then every other)', 'signed in'),
+	validate('query', pageOnlyQuerySchema),
+	async (c) => {
+		const user = requireUser(c);
+		return c.json(await projectsFor(c.var.deps.db, user.id, user.isAdmin, c.req.valid('query')));
+	}
+);
 
 app.post(
 	'/',
@@ -62,11 +69,16 @@ app.get('/:pid', doc('projects', 'One project with the caller’s role', 'member
 	return c.json({ project: { ...project, role } });
 });
 
-app.get('/:pid/members', doc('projects', 'Project members and their roles', 'member'), async (c) => {
-	const pid = c.req.param('pid');
-	await requireProject(c, pid, 'project.read');
-	return c.json({ members: await projectMembers(c.var.deps.db, pid) });
-});
+app.get(
+	'/:pid/members',
+	doc('projects', 'Project members and their roles, by name, paged', 'member'),
+	validate('query', pageOnlyQuerySchema),
+	async (c) => {
+		const pid = c.req.param('pid');
+		await requireProject(c, pid, 'project.read');
+		return c.json(await projectMembers(c.var.deps.db, pid, c.req.valid('query')));
+	}
+);
 
 app.put(
 	'/:pid/members',
@@ -80,7 +92,7 @@ app.put(
 		if (!target) throw NotFound('No user with that email');
 		await tx(c.var.deps.db, (t) => setMembership(t, pid, target.id, role, user.id));
 		await c.var.deps.events.emit('membership.changed', { projectId: pid, userId: target.id });
-		return c.json({ members: await projectMembers(c.var.deps.db, pid) });
+		return c.json(await projectMembers(c.var.deps.db, pid, FIRST_PAGE));
 	}
 );
 
@@ -91,7 +103,7 @@ app.delete('/:pid/members/:uid', doc('projects', 'Remove a member', 'admin'), as
 	await tx(c.var.deps.db, (t) => removeMembership(t, pid, uid, user.id));
 	await c.var.deps.events.emit('membership.changed', { projectId: pid, userId: uid });
 	await c.var.deps.rooms.recheckUser(uid);
-	return c.json({ members: await projectMembers(c.var.deps.db, pid) });
+	return c.json(await projectMembers(c.var.deps.db, pid, FIRST_PAGE));
 });
 
 app.get('/:pid/rubrics', doc('projects', 'Latest version of every rubric', 'member'), async (c) => {

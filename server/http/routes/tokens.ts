@@ -9,13 +9,19 @@ import { createApiToken, deleteApiToken, tokensOf } from '../../db/users';
 import { audit } from '../../db/audit';
 import { NotFound } from '../../domain/errors';
 import { createTokenSchema } from '#shared/account';
+import { pageOnlyQuerySchema } from '#shared/paging';
 
 const app = new Hono<AppEnv>();
 
-app.get('/tokens', doc('auth', 'My API tokens (never their secrets)', 'signed in'), async (c) => {
-	const user = requireUser(c);
-	return c.json({ tokens: await tokensOf(c.var.deps.db, user.id) });
-});
+app.get(
+	'/tokens',
+	doc('auth', 'My API tokens, newest first, paged (never their secrets)', 'signed in'),
+	validate('query', pageOnlyQuerySchema),
+	async (c) => {
+		const user = requireUser(c);
+		return c.json(await tokensOf(c.var.deps.db, user.id, c.req.valid('query')));
+	}
+);
 
 app.post(
 	'/tokens',

@@ -13,18 +13,25 @@ import {
 	deleteWebhook,
 	getWebhook,
 	listDeliveries,
-	listWebhooks,
+	webhookPage,
 	toWebhookView
 } from '../../db/webhooks';
 import { webhookInputSchema } from '#shared/webhooks';
+import { pageOnlyQuerySchema } from '#shared/paging';
 
 const app = new Hono<AppEnv>();
 
-app.get('/projects/:pid/webhooks', doc('webhooks', 'Webhook subscriptions', 'lead'), async (c) => {
-	const pid = c.req.param('pid');
-	await requireProject(c, pid, 'webhook.manage');
-	return c.json({ webhooks: (await listWebhooks(c.var.deps.db, pid)).map(toWebhookView) });
-});
+app.get(
+	'/projects/:pid/webhooks',
+	doc('webhooks', 'Webhook subscriptions, oldest first, paged', 'lead'),
+	validate('query', pageOnlyQuerySchema),
+	async (c) => {
+		const pid = c.req.param('pid');
+		await requireProject(c, pid, 'webhook.manage');
+		const { rows, nextCursor } = await webhookPage(c.var.deps.db, pid, c.req.valid('query'));
+		return c.json({ webhooks: rows.map(toWebhookView), nextCursor });
+	}
+);
 
 app.post(
 	'/projects/:pid/webhooks',
@@ -54,9 +61,15 @@ app.delete('/webhooks/:id', doc('webhooks', 'Delete a webhook and its log', 'lea
 	return c.json({ ok: true });
 });
 
-app.get('/webhooks/:id/deliveries', doc('webhooks', 'Delivery log (newest first)', 'lead'), async (c) => {
-	const { hook } = await loadWebhook(c, c.req.param('id'));
-	return c.json({ webhook: toWebhookView(hook), deliveries: await listDeliveries(c.var.deps.db, hook.id) });
-});
+app.get(
+	'/webhooks/:id/deliveries',
+	doc('webhooks', 'Delivery log (newest first), paged', 'lead'),
+	validate('query', pageOnlyQuerySchema),
+	async (c) => {
+		const { hook } = await loadWebhook(c, c.req.param('id'));
+		const page = await listDeliveries(c.var.deps.db, hook.id, c.req.valid('query'));
+		return c.json({ webhook: toWebhookView(hook), ...page });
+	}
+);
 
 export default app;

@@ -25,6 +25,9 @@ export interface PageRequest {
 	limit: number;
 }
 
+/** The first page at the default size (what a write answers with when it returns its list). */
+export const FIRST_PAGE: PageRequest = { limit: PAGE_DEFAULT };
+
 /** The paging part of a list's answer. */
 export interface Paged {
 	nextCursor: string | null;
