@@ -184,10 +184,12 @@ describe('most-disagreed items by cursor', () => {
 		let cursor: string | null = null;
 		let pages = 0;
 		do {
-			const page = (await get(`/agreement/items?limit=2${cursor ? `&cursor=${cursor}` : ''}`)).body;
+			const page: { total: number; items: { itemId: string }[]; nextCursor: string | null } = (
+				await get(`/agreement/items?limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+			).body;
 			expect(page.total).toBe(whole.total);
 			expect(page.items.length).toBeLessThanOrEqual(2);
-			walked.push(...page.items.map((i: { itemId: string }) => i.itemId));
+			walked.push(...page.items.map((i) => i.itemId));
 			cursor = page.nextCursor;
 			pages++;
 		} while (cursor);
