@@ -156,12 +156,15 @@ export interface ReportInput {
 	rubrics: readonly Rubric[];
 	filters: AgreementFilters;
 	options: FilterOptions;
+	/** The rating set of the evaluations (with the dimension filter), when the caller already has it. */
+	ratings?: RatingSet;
 	byEvaluator?: { gold: ReadonlyMap<string, Record<string, unknown>>; people: ReadonlyMap<string, Person> };
 }
 
 export function agreementReport(input: ReportInput): AgreementReport {
 	const evaluations = input.evaluations ?? inMemory(input.rows ?? [], input.rubrics);
-	const set = columnRatingSet(evaluations.columns, evaluations.scope, input.rubrics, input.filters.dimension);
+	const set =
+		input.ratings ?? columnRatingSet(evaluations.columns, evaluations.scope, input.rubrics, input.filters.dimension);
 	const report: AgreementReport = {
 		filters: input.filters,
 		totals: { ...scopeTotals(evaluations.columns, evaluations.scope), skipped: set.skipped },

@@ -5,7 +5,8 @@
 // query parameters are refused and change nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { exec, row } from '../../server/db/client';
+import { exec, row, rows } from '../../server/db/client';
+import { krippendorffAlpha, toTable } from '#shared/agreement/index';
 import { bumpEvaluationSeq } from '../../server/db/project-counts';
 import { AgreementFigures, STALE_MS } from '../../server/db/agreement-figures';
 import { startTestServer, type TestServer } from '../fixtures/server';
@@ -171,6 +172,48 @@ describe('figures kept per project', () => {
 		expect(names).toContain('Ana Renamed');
 		const matrix = (await get('/agreement/matrix')).body.evaluators.map((e: { name: string }) => e.name);
 		expect(matrix).toContain('Ana Renamed');
+	});
+});
+
+describe('bootstrap intervals', () => {
+	const interval = async () => {
+		const body = (await get('/agreement')).body;
+		return { body, interval: quality(body).interval as Record<string, number | boolean | null> };
+	};
+
+	it('are computed in the background on the current figures, and refresh after a submission', async () => {
+		const first = await eventually(20_000, async () => {
+			const found = await interval();
+			return found.interval.refreshing ? undefined : found;
+		});
+		expect(first.interval).toMatchObject({ level: 0.95, computedAt: first.body.computedAt });
+		// The same bootstrap the engine runs (1,000 replicates, seed 1, items in the order they were submitted).
+		const ordered = await rows<{ item_id: string; evaluator_id: string; scores: string }>(
+			server.deps.db,
+			sql`select item_id, evaluator_id, scores from evaluations where project_id = ${pid} and state = 'submitted'
+				order by submitted_at, id`
+		);
+		const table = toTable(
+			ordered.map((r) => ({ item: r.item_id, rater: r.evaluator_id, value: JSON.parse(r.scores).quality as number })),
+			{ categories: [1, 2, 3, 4, 5] }
+		);
+		const direct = krippendorffAlpha(table, { level: 'ordinal', ci: true });
+		expect(direct.ok && direct.ci).toMatchObject({ low: first.interval.low, high: first.interval.high });
+		await submit('chen', 13, 1);
+		await submit('ben', 13, 5);
+		const moved = await eventually(STALE_MS + 2000, async () => {
+			const found = await interval();
+			return found.body.totals.evaluations > first.body.totals.evaluations && !found.body.stale ? found : undefined;
+		});
+		// Figures moved, interval not yet recomputed: the previous bounds, marked refreshing.
+		if (moved.interval.refreshing)
+			expect(moved.interval).toMatchObject({ low: first.interval.low, computedAt: first.body.computedAt });
+		const refreshed = await eventually(20_000, async () => {
+			const found = await interval();
+			return found.interval.refreshing ? undefined : found;
+		});
+		expect(refreshed.interval.computedAt).toBe(refreshed.body.computedAt);
+		expect(refreshed.interval.computedAt).toBeGreaterThan(first.interval.computedAt as number);
 	});
 });
 

@@ -20,6 +20,7 @@ import { projectFacetValues } from '../../db/project-counts';
 import { decode, encode, type CursorShape } from '../../db/paging';
 import { evaluatorsOf, itemFactsOf, latestEscalationsOf, projectGoldScores, projectOverlap } from '../../db/agreement';
 import { AgreementFigures, memoised, type FiguresSnapshot, type Freshness } from '../../db/agreement-figures';
+import { AgreementIntervals } from '../../domain/agreement-intervals';
 import {
 	selectScope,
 	itemCompletions,
@@ -59,20 +60,25 @@ import { itemExcerpt } from '#shared/item-excerpt';
 type Ctx = Context<AppEnv>;
 type FilterQuery = { from?: string; to?: string; modality?: string; language?: string; dimension?: string };
 
-/** One figures cache per running app (each test server has its own). */
-const figuresByApp = new WeakMap<AppDeps, AgreementFigures>();
+/** One figures cache and one interval cache per running app (each test server has its own). */
+const keptByApp = new WeakMap<AppDeps, { figures: AgreementFigures; intervals: AgreementIntervals }>();
 
-function figuresOf(deps: AppDeps): AgreementFigures {
-	let figures = figuresByApp.get(deps);
-	if (!figures) {
-		figures = new AgreementFigures(
-			deps.db,
-			(err, projectId) => deps.logger.error({ err, projectId }, 'agreement figures rebuild failed'),
-			deps.events
-		);
-		figuresByApp.set(deps, figures);
+function keptFor(deps: AppDeps): { figures: AgreementFigures; intervals: AgreementIntervals } {
+	let kept = keptByApp.get(deps);
+	if (!kept) {
+		kept = {
+			figures: new AgreementFigures(
+				deps.db,
+				(err, projectId) => deps.logger.error({ err, projectId }, 'agreement figures rebuild failed'),
+				deps.events
+			),
+			intervals: new AgreementIntervals((err, key) =>
+				deps.logger.error({ err, key }, 'agreement bootstrap interval failed')
+			)
+		};
+		keptByApp.set(deps, kept);
 	}
-	return figures;
+	return kept;
 }
 
 interface Scope {
@@ -106,7 +112,7 @@ async function openScope(c: Ctx, q: FilterQuery): Promise<Scope> {
 		throw Validation('The date range is empty', [{ path: 'to', message: 'must be after from' }]);
 	const { db } = c.var.deps;
 	const projectRubrics = await latestRubrics(db, pid);
-	const { snapshot, freshness } = await figuresOf(c.var.deps).snapshot(pid);
+	const { snapshot, freshness } = await keptFor(c.var.deps).figures.snapshot(pid);
 	const filters: AgreementFilters = {
 		from,
 		to,
@@ -196,14 +202,33 @@ app.get(
 				? { gold: await projectGoldScores(c.var.deps.db, s.pid), people: await people(c, s) }
 				: undefined;
 		const options = await filterOptions(c, s);
+		const ratings = ratingsOf(s);
 		const report = memoised(s.snapshot, withFacts(s, q.by ?? null, byEvaluator, options), () =>
-			agreementReport({ evaluations: s.evaluations, rubrics: s.rubrics, filters: s.filters, options, byEvaluator })
+			agreementReport({
+				evaluations: s.evaluations,
+				rubrics: s.rubrics,
+				filters: s.filters,
+				options,
+				ratings,
+				byEvaluator
+			})
 		);
 		if (q.format === 'csv')
 			return q.by === 'evaluator'
 				? csv(c, `agreement-by-evaluator-${s.pid}`, evaluatorsCsv(report))
 				: csv(c, `agreement-${s.pid}`, dimensionsCsv(report));
-		return c.json({ ...report, ...s.freshness });
+		const { intervals } = keptFor(c.var.deps);
+		const scopeKey = JSON.stringify([s.pid, s.filters.from, s.filters.to, s.filters.modality, s.filters.language]);
+		const dimensions = report.dimensions.map((d) => {
+			const rated = ratings.dimensions.find((r) => r.plan.key === d.key);
+			if (d.metric !== 'alpha' || d.agreement.value === null || !rated) return d;
+			const interval = intervals.view(`${scopeKey} ${d.key}`, s.snapshot.seq, s.snapshot.computedAt, () => ({
+				table: rated.table,
+				level: d.level
+			}));
+			return { ...d, interval };
+		});
+		return c.json({ ...report, dimensions, ...s.freshness });
 	}
 );
 

@@ -80,12 +80,31 @@ export interface Figure {
 	reason: string | null;
 }
 
+/**
+ * A bootstrap confidence interval of a coefficient, computed in the background on the current figures and cached:
+ * `refreshing` while the figures moved since it was computed (the bounds shown are then the previous ones, or null
+ * before the first computation).
+ */
+export interface IntervalView {
+	low: number | null;
+	high: number | null;
+	/** Coverage, e.g. 0.95. */
+	level: number;
+	/** Bootstrap replicates that produced a value. */
+	samples: number;
+	/** When the evaluations it was computed on were read (epoch ms); null before the first computation. */
+	computedAt: number | null;
+	refreshing: boolean;
+}
+
 export interface DimensionAgreementView extends DimensionRef {
 	/** The coefficient matched to the dimension's level (levelToMetric): Krippendorff's alpha at that level. */
 	metric: Metric;
 	/** Weights a kappa would use at this level (shown in the pairwise matrix). */
 	weights: Weights;
 	agreement: Figure;
+	/** The bootstrap interval of `agreement` (JSON answers, when the coefficient has a value). */
+	interval?: IntervalView;
 	interpretation: { scheme: InterpretationScheme; band: Band; label: string } | null;
 	percent: Figure;
 	items: number;

@@ -23,8 +23,15 @@ function quantile(sorted: Float64Array, p: number): number {
 	return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
 }
 
-/** The interval, or null when fewer than two replicates produced a value. */
-export function bootstrapAlpha(parts: AlphaParts, options: BootstrapOptions = {}): ConfidenceInterval | null {
+/**
+ * The bootstrap as steps: yields after each replicate and returns the interval (null when fewer than two
+ * replicates produced a value). A caller that must not hold the thread for the whole bootstrap (a server computing
+ * it for 100,000 items) runs a few steps at a time; bootstrapAlpha runs them all at once.
+ */
+export function* bootstrapSteps(
+	parts: AlphaParts,
+	options: BootstrapOptions = {}
+): Generator<void, ConfidenceInterval | null, void> {
 	const samples = Math.max(1, Math.floor(options.samples ?? 1000));
 	const level = options.level ?? 0.95;
 	const seed = options.seed ?? 1;
@@ -37,11 +44,20 @@ export function bootstrapAlpha(parts: AlphaParts, options: BootstrapOptions = {}
 		weight.fill(0);
 		for (let i = 0; i < U; i++) weight[Math.floor(random() * U)]++;
 		const sums = alphaSums(parts, weight);
-		if (sums.n < 2 || noSpread(parts, sums)) continue;
-		found[k++] = 1 - sums.observed / sums.expected;
+		if (sums.n >= 2 && !noSpread(parts, sums)) found[k++] = 1 - sums.observed / sums.expected;
+		yield;
 	}
 	if (k < 2) return null;
 	const sorted = found.subarray(0, k).sort();
 	const tail = (1 - level) / 2;
 	return { low: quantile(sorted, tail), high: quantile(sorted, 1 - tail), level, samples: k, seed };
+}
+
+/** The interval, or null when fewer than two replicates produced a value. */
+export function bootstrapAlpha(parts: AlphaParts, options: BootstrapOptions = {}): ConfidenceInterval | null {
+	const steps = bootstrapSteps(parts, options);
+	for (;;) {
+		const step = steps.next();
+		if (step.done) return step.value;
+	}
 }
