@@ -1,8 +1,9 @@
 // The signed-in user's own account: their API tokens (list, create, revoke), their password, and their other
-// sessions. ApiTokens holds the list as a Query and reloads it after every change, so the table always shows
+// sessions. ApiTokens holds the list (paged, newest first) and reloads it after every change, so the table always shows
 // what the server has; the secret of a new token is returned once and never stored here.
 import { api } from './api';
-import { Query } from './query.svelte';
+import { PagedList } from './paged-list.svelte';
+import type { Paged } from '$lib/shared/paging';
 import type { ApiToken } from '$lib/shared/account';
 
 export interface NewToken {
@@ -12,7 +13,10 @@ export interface NewToken {
 }
 
 export class ApiTokens {
-	readonly list = new Query((signal) => api.get<{ tokens: ApiToken[] }>('/api/tokens', undefined, signal));
+	readonly list = new PagedList(
+		(cursor, signal) => api.get<{ tokens: ApiToken[] } & Paged>('/api/tokens', { cursor }, signal),
+		(page) => page.tokens
+	);
 
 	/** Creates a token and returns its secret (shown to the user once). */
 	async create(input: NewToken): Promise<string> {

@@ -1,7 +1,8 @@
-// The admin page's directory: every user and every project, as Queries, and the two things an admin creates
+// The admin page's directory: every user and every project, as paged lists, and the two things an admin creates
 // (a user, a project); each creation reloads its list so the page shows what the server has.
 import { api } from './api';
-import { Query } from './query.svelte';
+import { PagedList } from './paged-list.svelte';
+import type { Paged } from '$lib/shared/paging';
 import type { User } from '$lib/shared/roles';
 import { projectList } from './project.svelte';
 
@@ -18,7 +19,10 @@ export interface NewProject {
 }
 
 export class AdminDirectory {
-	readonly users = new Query((signal) => api.get<{ users: User[] }>('/api/admin/users', undefined, signal));
+	readonly users = new PagedList(
+		(cursor, signal) => api.get<{ users: User[] } & Paged>('/api/admin/users', { cursor }, signal),
+		(page) => page.users
+	);
 	readonly projects = projectList();
 
 	async createUser(input: NewUser): Promise<User> {

@@ -1,17 +1,25 @@
-// Who is in a project and with which role. ProjectMembership is what an admin edits: the list as a Query plus
+// Who is in a project and with which role. ProjectMembership is what an admin edits: the list (paged) plus
 // add (or change a role, by email) and remove, each followed by a reload so the table shows what the server has.
 import { api } from './api';
-import { Query } from './query.svelte';
+import { PagedList } from './paged-list.svelte';
+import type { Paged } from '$lib/shared/paging';
 import type { Member } from '$lib/shared/api-types';
 import type { Role } from '$lib/shared/roles';
 
-/** A project's members; reloads when `pid()` changes. */
-export function projectMembers(pid: () => string): Query<{ members: Member[] }> {
-	return new Query((signal) => api.get<{ members: Member[] }>(`/api/projects/${pid()}/members`, undefined, signal));
+export interface MemberPage extends Paged {
+	members: Member[];
+}
+
+/** A project's members by name, a page at a time; starts again when `pid()` changes. */
+export function projectMembers(pid: () => string): PagedList<MemberPage, Member> {
+	return new PagedList(
+		(cursor, signal) => api.get<MemberPage>(`/api/projects/${pid()}/members`, { cursor }, signal),
+		(page) => page.members
+	);
 }
 
 export class ProjectMembership {
-	readonly members: Query<{ members: Member[] }>;
+	readonly members: PagedList<MemberPage, Member>;
 	#pid: () => string;
 
 	constructor(pid: () => string) {

@@ -5,14 +5,16 @@
 import { api } from './api';
 import type { NotificationView } from '$lib/shared/api-types';
 import { Query } from './query.svelte';
+import type { Paged } from '$lib/shared/paging';
 import { refreshEvery } from './refresh.svelte';
 
-export interface Inbox {
+/** The newest page of notifications (the bell shows recent ones only) and the unread count over all of them. */
+export interface Inbox extends Paged {
 	notifications: NotificationView[];
 	unread: number;
 }
 
-const EMPTY: Inbox = { notifications: [], unread: 0 };
+const EMPTY: Inbox = { notifications: [], unread: 0, nextCursor: null };
 
 export class NotificationInbox {
 	#tick = refreshEvery(30_000);

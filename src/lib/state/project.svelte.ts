@@ -57,7 +57,14 @@ export interface ProjectListEntry {
 	role: Role | null;
 }
 
-/** The projects the caller can open. */
-export function projectList(): Query<{ projects: ProjectListEntry[] }> {
-	return new Query((signal) => api.get<{ projects: ProjectListEntry[] }>('/api/projects', undefined, signal));
+export interface ProjectListPage extends Paged {
+	projects: ProjectListEntry[];
+}
+
+/** The projects the caller can open, by name, a page at a time. */
+export function projectList(): PagedList<ProjectListPage, ProjectListEntry> {
+	return new PagedList(
+		(cursor, signal) => api.get<ProjectListPage>('/api/projects', { cursor }, signal),
+		(page) => page.projects
+	);
 }
