@@ -9,6 +9,7 @@ import { exec, row, rows } from '../../server/db/client';
 import { krippendorffAlpha, toTable } from '#shared/agreement/index';
 import { bumpEvaluationSeq } from '../../server/db/project-counts';
 import { AgreementFigures, STALE_MS } from '../../server/db/agreement-figures';
+import type { AgreementReport } from '#shared/agreement-report';
 import { startTestServer, type TestServer } from '../fixtures/server';
 
 let server: TestServer;
@@ -30,8 +31,7 @@ const submit = (who: string, item: number, quality: number, safe = true) =>
 		body: { rubricId, scores: { quality, safe }, state: 'submitted', timeSpentMs: 1000 },
 		headers: as[who]
 	});
-const quality = (body: { dimensions: { key: string; itemsUsed: number; agreement: { value: number | null } }[] }) =>
-	body.dimensions.find((d) => d.key === 'quality')!;
+const quality = (body: AgreementReport) => body.dimensions.find((d) => d.key === 'quality')!;
 
 /** Retries `probe` until it returns a value (not undefined) or `ms` pass; the figures settle later, not at once. */
 async function eventually<T>(ms: number, probe: () => Promise<T | undefined>): Promise<T> {
@@ -178,7 +178,7 @@ describe('figures kept per project', () => {
 describe('bootstrap intervals', () => {
 	const interval = async () => {
 		const body = (await get('/agreement')).body;
-		return { body, interval: quality(body).interval as Record<string, number | boolean | null> };
+		return { body, interval: quality(body).interval! };
 	};
 
 	it('are computed in the background on the current figures, and refresh after a submission', async () => {
