@@ -1,65 +1,110 @@
 // Items a lead can put into a calibration session, filtered by modality and language, ranked by how much their
 // existing submitted evaluations disagree (the agreement engine's per-item disagreement, averaged over the
-// rubric's dimensions; or newest first). Only items the rubric has dimensions for qualify.
-import { and, asc, eq, type SQL } from 'drizzle-orm';
+// rubric's dimensions; or newest first), a page at a time. Only items the rubric has dimensions for qualify.
+import { and, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
 import { evaluations, items } from '../../drizzle/schema';
 import type { CandidateItem } from '#shared/calibration';
 import type { Scores } from '#shared/evaluation';
 import { dimensionsFor, type Rubric } from '#shared/rubric';
-import type { Modality } from '#shared/items';
+import { MODALITIES, type Modality } from '#shared/items';
+import type { PageRequest } from '#shared/paging';
+import { itemsByIds } from './items';
+import { pageInMemory, type MemoryKeyset } from './paging';
 import { rankDisagreement } from '../domain/calibration-agreement';
 import { itemExcerpt } from '#shared/item-excerpt';
 
-export interface CandidateFilter {
+export interface CandidateFilter extends PageRequest {
 	modality?: string;
 	language?: string;
 	sort: 'disagreement' | 'recent';
-	limit: number;
 }
 
+/** What ranks a candidate: its disagreement (none: below every value), then evaluations, then import order. */
+interface Ranked {
+	id: string;
+	createdAt: number;
+	evaluations: number;
+	disagreement: number | null;
+}
+
+const byId = { type: 'text' as const, of: (r: Ranked) => r.id };
+const createdAt = { type: 'number' as const, of: (r: Ranked) => r.createdAt };
+const ORDERS: Record<CandidateFilter['sort'], MemoryKeyset<Ranked>> = {
+	disagreement: {
+		name: 'candidates:disagreement',
+		keys: [
+			{ type: 'number', dir: 'desc', of: (r) => r.disagreement ?? -1 },
+			{ type: 'number', dir: 'desc', of: (r) => r.evaluations },
+			{ ...createdAt, dir: 'asc' },
+			{ ...byId, dir: 'asc' }
+		]
+	},
+	recent: {
+		name: 'candidates:recent',
+		keys: [
+			{ ...createdAt, dir: 'desc' },
+			{ ...byId, dir: 'desc' }
+		]
+	}
+};
+
+/**
+ * One page of the items a lead may calibrate on, with how many items qualify. The ranking needs every submitted
+ * evaluation of the project (disagreement is relative to the whole set), so it is computed over them; only the
+ * page's items are then read whole.
+ */
 export async function calibrationCandidates(
 	db: Db,
 	projectId: string,
 	rubric: Rubric,
 	f: CandidateFilter
-): Promise<{ items: CandidateItem[]; total: number }> {
-	const conds: SQL[] = [eq(items.projectId, projectId)];
+): Promise<{ items: CandidateItem[]; total: number; nextCursor: string | null }> {
+	const modalities = MODALITIES.filter((m) => dimensionsFor(rubric, m).length > 0);
+	const conds: SQL[] = [eq(items.projectId, projectId), inArray(items.modality, modalities.length ? modalities : [''])];
 	if (f.modality) conds.push(eq(items.modality, f.modality));
 	if (f.language) conds.push(eq(items.language, f.language));
-	const rows = await db
-		.select()
+	const qualifying = await db
+		.select({ id: items.id, modality: items.modality, createdAt: items.createdAt, evaluations: items.submittedCount })
 		.from(items)
-		.where(and(...conds))
-		.orderBy(asc(items.createdAt), asc(items.id));
+		.where(and(...conds));
+	const modality = new Map(qualifying.map((r) => [r.id, r.modality]));
 	const evaluated = await db
 		.select({ itemId: evaluations.itemId, userId: evaluations.evaluatorId, scores: evaluations.scores })
 		.from(evaluations)
-		.innerJoin(items, eq(items.id, evaluations.itemId))
-		.where(and(eq(items.projectId, projectId), eq(evaluations.state, 'submitted')));
-	const count = new Map<string, number>();
-	for (const e of evaluated) count.set(e.itemId, (count.get(e.itemId) ?? 0) + 1);
-	const modality = new Map(rows.map((r) => [r.id, r.modality]));
+		.where(and(eq(evaluations.projectId, projectId), eq(evaluations.state, 'submitted')));
 	const ranked = rankDisagreement(
 		(id) => dimensionsFor(rubric, modality.get(id) ?? ''),
 		evaluated.filter((e) => modality.has(e.itemId)).map((e) => ({ ...e, scores: e.scores as Scores }))
 	);
-	const out: CandidateItem[] = [];
-	for (const r of rows) {
-		if (!dimensionsFor(rubric, r.modality).length) continue;
-		out.push({
-			id: r.id,
-			externalId: r.externalId,
-			modality: r.modality,
-			language: r.language,
-			excerpt: itemExcerpt({ modality: r.modality as Modality, payload: r.payload }, 160),
-			evaluations: count.get(r.id) ?? 0,
-			disagreement: ranked.get(r.id) ?? null,
-			hasGold: r.gold !== null
-		});
-	}
-	if (f.sort === 'disagreement')
-		out.sort((a, b) => (b.disagreement ?? -1) - (a.disagreement ?? -1) || b.evaluations - a.evaluations);
-	else out.reverse();
-	return { items: out.slice(0, f.limit), total: out.length };
+	const page = pageInMemory(
+		ORDERS[f.sort],
+		qualifying.map((r) => ({ ...r, disagreement: ranked.get(r.id) ?? null })),
+		f
+	);
+	const rows = new Map(
+		(
+			await itemsByIds(
+				db,
+				page.rows.map((r) => r.id)
+			)
+		).map((r) => [r.id, r])
+	);
+	return {
+		items: page.rows.map((c) => {
+			const r = rows.get(c.id)!;
+			return {
+				id: r.id,
+				externalId: r.externalId,
+				modality: r.modality,
+				language: r.language,
+				excerpt: itemExcerpt({ modality: r.modality as Modality, payload: r.payload }, 160),
+				evaluations: c.evaluations,
+				disagreement: c.disagreement,
+				hasGold: r.gold !== null
+			};
+		}),
+		total: qualifying.length,
+		nextCursor: page.nextCursor
+	};
 }

@@ -15,6 +15,7 @@ import type {
 } from '#shared/calibration';
 import { dimensionsFor, type Rubric } from '#shared/rubric';
 import type { Item } from '#shared/items';
+import type { PageRequest } from '#shared/paging';
 import { roundItemIds } from '../domain/calibration';
 import { roundIsOpen, visibleSheets } from '../domain/blind';
 import { itemFigures, pooledFigures, SESSION_METRIC } from '../domain/calibration-agreement';
@@ -163,14 +164,21 @@ export function calibrationView(f: SessionFacts, viewer: Viewer): CalibrationVie
 	};
 }
 
-/** Sessions of a project for one viewer: all of them, or (participants) only their own. */
+/**
+ * One page of a project's sessions for one viewer, newest first: all of them, or (participants) only their own;
+ * `live`: only those not closed.
+ */
 export async function calibrationSummaries(
 	db: Db,
 	projectId: string,
 	viewerId: string,
-	all: boolean
-): Promise<CalibrationSummary[]> {
-	const rows = await calibrationsOfProject(db, projectId);
+	all: boolean,
+	page: PageRequest & { live?: boolean }
+): Promise<{ calibrations: CalibrationSummary[]; nextCursor: string | null }> {
+	const { rows, nextCursor } = await calibrationsOfProject(db, projectId, {
+		...page,
+		participantId: all ? undefined : viewerId
+	});
 	const people = await participantsOfMany(
 		db,
 		rows.map((r) => r.id)
@@ -181,10 +189,9 @@ export async function calibrationSummaries(
 		)
 	);
 	const out: CalibrationSummary[] = [];
-	for (const row of rows.reverse()) {
+	for (const row of rows) {
 		const participants = people.get(row.id) ?? [];
 		const isParticipant = participants.some((p) => p.id === viewerId);
-		if (!all && !isParticipant) continue;
 		const sessionItems = await sessionItemRows(db, row.id);
 		const active = sessionItems.filter((s) => s.activeRound === row.round);
 		const activeIds = new Set(active.map((s) => s.itemId));
@@ -210,5 +217,5 @@ export async function calibrationSummaries(
 				isParticipant && row.phase === 'scoring' ? active.length - sent.filter((s) => s.userId === viewerId).length : 0
 		});
 	}
-	return out;
+	return { calibrations: out, nextCursor };
 }

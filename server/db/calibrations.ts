@@ -3,7 +3,7 @@
 // the phases a transition may start from), so of two racing leads exactly one moves the session. A sheet is
 // written only while its round is still being scored, checked by a conditional update of the session in the same
 // transaction: of a sheet and a reveal racing on two nodes, either the sheet lands before the reveal or it is refused.
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, exists, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { first } from './client';
 import {
@@ -27,6 +27,8 @@ import { Conflict } from '../domain/errors';
 import { newId } from '../domain/ids';
 import { audit } from './audit';
 import { setGold } from './items';
+import type { PageRequest } from '#shared/paging';
+import { keysetPage, ordered } from './paging';
 
 export type CalibrationRow = typeof calibrations.$inferSelect;
 export type SessionItemRow = typeof calibrationItems.$inferSelect;
@@ -36,12 +38,46 @@ export function getCalibration(db: Db, id: string): Promise<CalibrationRow | und
 	return first(db.select().from(calibrations).where(eq(calibrations.id, id)).limit(1));
 }
 
-export function calibrationsOfProject(db: Db, projectId: string): Promise<CalibrationRow[]> {
-	return db
+const sessionsNewestFirst = ordered<CalibrationRow>(
+	'calibrations',
+	'desc',
+	{ expr: calibrations.createdAt, type: 'number', of: (r) => r.createdAt },
+	{ expr: calibrations.id, type: 'text', of: (r) => r.id }
+);
+
+/**
+ * One page of a project's sessions, newest first; `participantId`: only the sessions that person takes part in;
+ * `live`: only the sessions not closed.
+ */
+export async function calibrationsOfProject(
+	db: Db,
+	projectId: string,
+	f: PageRequest & { participantId?: string; live?: boolean }
+): Promise<{ rows: CalibrationRow[]; nextCursor: string | null }> {
+	const keyset = keysetPage(db, sessionsNewestFirst, f);
+	const takesPart = (userId: string) =>
+		exists(
+			db
+				.select({ one: sql`1` })
+				.from(calibrationParticipants)
+				.where(
+					and(eq(calibrationParticipants.calibrationId, calibrations.id), eq(calibrationParticipants.userId, userId))
+				)
+		);
+	const found = await db
 		.select()
 		.from(calibrations)
-		.where(eq(calibrations.projectId, projectId))
-		.orderBy(asc(calibrations.createdAt));
+		.where(
+			and(
+				eq(calibrations.projectId, projectId),
+				f.participantId ? takesPart(f.participantId) : undefined,
+				f.live ? ne(calibrations.phase, 'closed') : undefined,
+				keyset.after
+			)
+		)
+		.orderBy(...keyset.orderBy)
+		.limit(keyset.limit);
+	return keyset.finish(found);
 }
 
 export interface NewCalibration {

@@ -108,3 +108,33 @@ export function keysetPage<R>(db: Db, keyset: Keyset<R>, page: PageRequest): Key
 export function ordered<R>(name: string, dir: SortKey<R>['dir'], ...keys: Omit<SortKey<R>, 'dir'>[]): Keyset<R> {
 	return { name, keys: keys.map((k) => ({ ...k, dir })) };
 }
+
+/** A keyset for rows ordered in memory (a ranking computed in JavaScript): the keys without their SQL. */
+export type MemoryKeyset<R> = Pick<Keyset<R>, 'name'> & { keys: Omit<SortKey<R>, 'expr'>[] };
+
+/**
+ * One page of rows ordered in memory by `keyset` (text by code unit: bytewise for ids, as in SQL): sorts a copy,
+ * then keeps the rows after the cursor's key values. For lists whose order is computed in JavaScript; prefer
+ * keysetPage.
+ */
+export function pageInMemory<R>(
+	keyset: MemoryKeyset<R>,
+	rows: readonly R[],
+	page: PageRequest
+): { rows: R[]; nextCursor: string | null } {
+	const compare = (a: readonly KeyValue[], b: readonly KeyValue[]) => {
+		for (const [i, k] of keyset.keys.entries()) {
+			const order = a[i] < b[i] ? -1 : a[i] > b[i] ? 1 : 0;
+			if (order) return k.dir === 'asc' ? order : -order;
+		}
+		return 0;
+	};
+	const keyed = rows.map((row) => ({ row, key: keyset.keys.map((k) => k.of(row)) }));
+	keyed.sort((a, b) => compare(a.key, b.key));
+	const after = page.cursor === undefined ? null : decode(keyset, page.cursor);
+	const start = after ? keyed.findIndex((r) => compare(r.key, after) > 0) : 0;
+	const rest = start < 0 ? [] : keyed.slice(start);
+	const kept = rest.slice(0, page.limit).map((r) => r.row);
+	const more = rest.length > page.limit;
+	return { rows: kept, nextCursor: more ? encode(keyset, kept[kept.length - 1]) : null };
+}

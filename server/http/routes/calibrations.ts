@@ -46,6 +46,7 @@ import { Conflict, Forbidden, NotFound, Validation } from '../../domain/errors';
 import { assertScoresFit } from '../../domain/scores';
 import {
 	calibrationScoreInputSchema,
+	calibrationsQuerySchema,
 	candidatesQuerySchema,
 	consensusInputSchema,
 	createCalibrationSchema,
@@ -104,12 +105,14 @@ async function requireDecider(c: Ctx, id: string) {
 
 app.get(
 	'/projects/:pid/calibrations',
-	doc('calibrations', 'Calibration sessions (evaluators: the ones they take part in)', 'member'),
+	doc('calibrations', 'Calibration sessions, newest first, paged (evaluators: the ones they take part in)', 'member'),
+	validate('query', calibrationsQuerySchema),
 	async (c) => {
 		const pid = c.req.param('pid');
 		const access = await requireProject(c, pid, 'project.read');
 		const all = allowed(access, 'calibration.readAll');
-		return c.json({ calibrations: await calibrationSummaries(c.var.deps.db, pid, access.user.id, all) });
+		const { live, ...page } = c.req.valid('query');
+		return c.json(await calibrationSummaries(c.var.deps.db, pid, access.user.id, all, { ...page, live: live === '1' }));
 	}
 );
 

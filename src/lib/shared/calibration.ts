@@ -2,6 +2,7 @@
 // part the server mirrors into the `session:<id>` room (never a score before its round is revealed), the
 // report, and what clients write into the room: comment anchors (`discussion`) and live highlights (`annotations`).
 import { z } from 'zod';
+import { pageQuery } from './paging';
 import { scoresSchema, spanSchema, type Scores, type Span } from './evaluation';
 import type { Item } from './items';
 import type { Rubric } from './rubric';
@@ -41,13 +42,16 @@ export const consensusInputSchema = z.strictObject({
 });
 export type ConsensusInput = z.infer<typeof consensusInputSchema>;
 
-export const candidatesQuerySchema = z.object({
+export const candidatesQuerySchema = z.strictObject({
+	...pageQuery,
 	rubricId: z.string().max(64).optional(),
 	modality: z.string().max(40).optional(),
 	language: z.string().max(20).optional(),
-	sort: z.enum(['disagreement', 'recent']).default('disagreement'),
-	limit: z.coerce.number().int().min(1).max(500).default(200)
+	sort: z.enum(['disagreement', 'recent']).default('disagreement')
 });
+
+/** Sessions of a project, newest first, a page at a time; `live=1`: only those not closed. */
+export const calibrationsQuerySchema = z.strictObject({ ...pageQuery, live: z.enum(['0', '1']).optional() });
 
 export interface Person {
 	id: string;
