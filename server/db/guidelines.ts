@@ -1,9 +1,10 @@
 // Guideline documents, their published versions (frozen content + Markdown, independent of the Yjs log),
-// the escalations a version resolves, acknowledgements, and the evaluations a version sends back for review.
+// the escalations a version resolves, acknowledgements, and sending evaluations back for review (which ones a
+// version touches: guideline-affected.ts). The lists (guidelines, versions, acknowledgements) page by cursor.
 // Writes take the caller's transaction and write their audit row in it. A write that must happen once (a version
 // number, an acknowledgement, a re-review request) is decided by the database (a unique key or a conditional
 // update), not by a read before it, so nodes writing at the same moment cannot both succeed.
-import { and, asc, desc, eq, inArray, isNull, max, or } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, max } from 'drizzle-orm';
 import type { Db } from './client';
 import { first } from './client';
 import {
@@ -13,27 +14,25 @@ import {
 	guidelineVersionEscalations,
 	guidelineVersions,
 	guidelines,
-	items,
 	memberships,
 	users
 } from '../../drizzle/schema';
 import type {
 	AckRow,
-	AffectedItem,
 	GuidelineSummary,
 	GuidelineVersionSummary,
 	GuidelineVersionView
 } from '#shared/guideline';
 import type { PmNode } from '#shared/markdown-doc';
-import type { Role } from '#shared/roles';
+import { ROLES, type Role } from '#shared/roles';
+import type { PageRequest } from '#shared/paging';
+import { keysetPage, ordered } from './paging';
 import { can } from '../domain/permissions';
-import { touchedDimensions } from '../domain/guideline';
 import { newId } from '../domain/ids';
 import { Conflict, Validation } from '../domain/errors';
 import { bumpEvaluationSeq } from './project-counts';
 import { audit } from './audit';
 import { currentGuidelineVersion } from './evaluations';
-import { itemExcerpt } from '#shared/item-excerpt';
 
 export type GuidelineRow = typeof guidelines.$inferSelect;
 export type VersionRow = typeof guidelineVersions.$inferSelect;
@@ -100,14 +99,26 @@ const versionsWithPublisher = (db: Db) =>
 		.from(guidelineVersions)
 		.leftJoin(users, eq(users.id, guidelineVersions.publishedBy));
 
-/** Every version of a guideline, newest first. */
-export async function versionSummaries(db: Db, guidelineId: string): Promise<GuidelineVersionSummary[]> {
-	return summaries(
-		db,
-		await versionsWithPublisher(db)
-			.where(eq(guidelineVersions.guidelineId, guidelineId))
-			.orderBy(desc(guidelineVersions.number))
-	);
+/** Versions newest first: the number is unique within a guideline. */
+const newestVersionFirst = ordered<{ v: VersionRow }>('guideline-versions', 'desc', {
+	expr: guidelineVersions.number,
+	type: 'number',
+	of: (r) => r.v.number
+});
+
+/** One page of a guideline's versions, newest first. */
+export async function versionSummaries(
+	db: Db,
+	guidelineId: string,
+	page: PageRequest
+): Promise<{ versions: GuidelineVersionSummary[]; nextCursor: string | null }> {
+	const keyset = keysetPage(db, newestVersionFirst, page);
+	const found = await versionsWithPublisher(db)
+		.where(and(eq(guidelineVersions.guidelineId, guidelineId), keyset.after))
+		.orderBy(...keyset.orderBy)
+		.limit(keyset.limit);
+	const { rows, nextCursor } = keyset.finish(found);
+	return { versions: await summaries(db, rows), nextCursor };
 }
 
 export function getVersionRow(db: Db, guidelineId: string, number: number): Promise<VersionRow | undefined> {
@@ -161,8 +172,10 @@ export async function guidelineSummary(
 	g: GuidelineRow,
 	caller: { id: string; role: Role | null; isAdmin: boolean }
 ): Promise<GuidelineSummary> {
-	const versions = await versionSummaries(db, g.id);
-	const current = versions[0] ?? null;
+	const current = (await versionSummaries(db, g.id, { limit: 1 })).versions[0] ?? null;
+	const versionCount = await first(
+		db.select({ n: count() }).from(guidelineVersions).where(eq(guidelineVersions.guidelineId, g.id))
+	);
 	const canAcknowledge = can({ isAdmin: caller.isAdmin, role: caller.role }, 'guideline.acknowledge');
 	return {
 		id: g.id,
@@ -170,7 +183,7 @@ export async function guidelineSummary(
 		title: g.title,
 		createdAt: g.createdAt,
 		current,
-		versionCount: versions.length,
+		versionCount: Number(versionCount?.n ?? 0),
 		gatesEvaluation: (await currentGuidelineVersion(db, g.projectId))?.guidelineId === g.id,
 		ack: {
 			acknowledged: await acknowledgedNumber(db, g.id, caller.id),
@@ -180,8 +193,27 @@ export async function guidelineSummary(
 	};
 }
 
-export function guidelinesOf(db: Db, projectId: string): Promise<GuidelineRow[]> {
-	return db.select().from(guidelines).where(eq(guidelines.projectId, projectId)).orderBy(asc(guidelines.createdAt));
+const guidelinesOldestFirst = ordered<GuidelineRow>(
+	'guidelines',
+	'asc',
+	{ expr: guidelines.createdAt, type: 'number', of: (g) => g.createdAt },
+	{ expr: guidelines.id, type: 'text', of: (g) => g.id }
+);
+
+/** One page of a project's guidelines, oldest first. */
+export async function guidelinesOf(
+	db: Db,
+	projectId: string,
+	page: PageRequest
+): Promise<{ rows: GuidelineRow[]; nextCursor: string | null }> {
+	const keyset = keysetPage(db, guidelinesOldestFirst, page);
+	const found = await db
+		.select()
+		.from(guidelines)
+		.where(and(eq(guidelines.projectId, projectId), keyset.after))
+		.orderBy(...keyset.orderBy)
+		.limit(keyset.limit);
+	return keyset.finish(found);
 }
 
 export interface Publication {
@@ -266,73 +298,48 @@ export async function acknowledge(db: Db, version: VersionRow, projectId: string
 	return inserted.at;
 }
 
-/** Members who acknowledge guidelines (evaluators and leads), with when they acknowledged this version. */
-export async function versionAcks(db: Db, projectId: string, versionId: string): Promise<AckRow[]> {
-	const members = await db
+/** The roles that acknowledge guidelines (from the permission table). */
+const ACKNOWLEDGING_ROLES = ROLES.filter((role) => can({ isAdmin: false, role }, 'guideline.acknowledge'));
+
+const acksByName = ordered<AckRow>(
+	'version-acks',
+	'asc',
+	{ expr: users.name, type: 'text', of: (a) => a.name },
+	{ expr: users.id, type: 'text', of: (a) => a.userId }
+);
+
+/**
+ * One page of the members who acknowledge guidelines (evaluators and leads) by name, with when they acknowledged
+ * this version, and how many of them in all have and have not.
+ */
+export async function versionAcks(
+	db: Db,
+	projectId: string,
+	versionId: string,
+	page: PageRequest
+): Promise<{ acks: AckRow[]; acknowledged: number; pending: number; nextCursor: string | null }> {
+	const acknowledging = and(eq(memberships.projectId, projectId), inArray(memberships.role, [...ACKNOWLEDGING_ROLES]));
+	const ackOfMember = and(eq(guidelineAcks.userId, users.id), eq(guidelineAcks.versionId, versionId));
+	const keyset = keysetPage(db, acksByName, page);
+	const found = await db
 		.select({ userId: users.id, name: users.name, email: users.email, role: memberships.role, at: guidelineAcks.at })
 		.from(memberships)
 		.innerJoin(users, eq(users.id, memberships.userId))
-		.leftJoin(guidelineAcks, and(eq(guidelineAcks.userId, users.id), eq(guidelineAcks.versionId, versionId)))
-		.where(eq(memberships.projectId, projectId))
-		.orderBy(asc(users.name));
-	return members
-		.filter((m) => can({ isAdmin: false, role: m.role }, 'guideline.acknowledge'))
-		.map((m) => ({ ...m, at: m.at ?? null }));
-}
-
-/** Submitted evaluations made under an older version of this guideline (or before any) that scored a dimension
- * the version touches, grouped by item. */
-export async function affectedItems(db: Db, guideline: GuidelineRow, version: VersionRow): Promise<AffectedItem[]> {
-	if (!version.dimensions.length) return [];
-	const older = (
-		await db
-			.select({ id: guidelineVersions.id, number: guidelineVersions.number })
-			.from(guidelineVersions)
-			.where(eq(guidelineVersions.guidelineId, guideline.id))
-	).filter((v) => v.number < version.number);
-	const numberOf = new Map(older.map((v) => [v.id, v.number]));
-	const underOlder = older.length
-		? or(isNull(evaluations.guidelineVersionId), inArray(evaluations.guidelineVersionId, [...numberOf.keys()]))
-		: isNull(evaluations.guidelineVersionId);
-	const rows = await db
-		.select({
-			e: evaluations,
-			name: users.name,
-			modality: items.modality,
-			language: items.language,
-			payload: items.payload
-		})
-		.from(evaluations)
-		.innerJoin(items, eq(items.id, evaluations.itemId))
-		.innerJoin(users, eq(users.id, evaluations.evaluatorId))
-		.where(and(eq(items.projectId, guideline.projectId), eq(evaluations.state, 'submitted'), underOlder))
-		.orderBy(asc(items.createdAt), asc(items.id), asc(users.name));
-	const byItem = new Map<string, AffectedItem>();
-	for (const r of rows) {
-		const dims = touchedDimensions(version.dimensions, r.e.scores);
-		if (!dims.length) continue;
-		let entry = byItem.get(r.e.itemId);
-		if (!entry) {
-			entry = {
-				itemId: r.e.itemId,
-				modality: r.modality,
-				language: r.language,
-				excerpt: itemExcerpt({ modality: r.modality as never, payload: r.payload }, 120),
-				evaluations: []
-			};
-			byItem.set(r.e.itemId, entry);
-		}
-		entry.evaluations.push({
-			evaluationId: r.e.id,
-			evaluatorId: r.e.evaluatorId,
-			evaluatorName: r.name,
-			versionNumber: r.e.guidelineVersionId ? (numberOf.get(r.e.guidelineVersionId) ?? null) : null,
-			dimensions: dims,
-			submittedAt: r.e.submittedAt,
-			reviewRequestedAt: r.e.reviewRequestedAt
-		});
-	}
-	return [...byItem.values()];
+		.leftJoin(guidelineAcks, ackOfMember)
+		.where(and(acknowledging, keyset.after))
+		.orderBy(...keyset.orderBy)
+		.limit(keyset.limit);
+	const { rows, nextCursor } = keyset.finish(found.map((m) => ({ ...m, at: m.at ?? null })));
+	const totals = await first(
+		db
+			.select({ all: count(), acknowledged: count(guidelineAcks.at) })
+			.from(memberships)
+			.innerJoin(users, eq(users.id, memberships.userId))
+			.leftJoin(guidelineAcks, ackOfMember)
+			.where(acknowledging)
+	);
+	const acknowledged = Number(totals?.acknowledged ?? 0);
+	return { acks: rows, acknowledged, pending: Number(totals?.all ?? 0) - acknowledged, nextCursor };
 }
 
 /** Marks evaluations for re-review (those not already waiting for one); returns the ones it changed. */
@@ -372,10 +379,8 @@ export async function requestRereview(
 export async function acknowledgingMembers(db: Db, projectId: string): Promise<string[]> {
 	return (
 		await db
-			.select({ id: memberships.userId, role: memberships.role })
+			.select({ id: memberships.userId })
 			.from(memberships)
-			.where(eq(memberships.projectId, projectId))
-	)
-		.filter((m) => can({ isAdmin: false, role: m.role }, 'guideline.acknowledge'))
-		.map((m) => m.id);
+			.where(and(eq(memberships.projectId, projectId), inArray(memberships.role, [...ACKNOWLEDGING_ROLES])))
+	).map((m) => m.id);
 }

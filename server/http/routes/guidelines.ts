@@ -20,7 +20,6 @@ import {
 import {
 	acknowledge,
 	acknowledgingMembers,
-	affectedItems,
 	createGuideline,
 	getGuideline,
 	getVersion,
@@ -34,6 +33,8 @@ import {
 	versionSummaries
 } from '../../db/guidelines';
 import { proposalCase } from '../../db/guideline-proposals';
+import { affectedItems, affectedItemsPage } from '../../db/guideline-affected';
+import { pageOnlyQuerySchema } from '#shared/paging';
 import { latestRubrics } from '../../db/projects';
 import { notify } from '../../db/notifications';
 import {
@@ -75,13 +76,19 @@ const summaryFor = (
 	a: { user: { id: string; isAdmin: boolean }; role: Parameters<typeof guidelineSummary>[2]['role'] }
 ) => guidelineSummary(c.var.deps.db, g, { id: a.user.id, isAdmin: a.user.isAdmin, role: a.role });
 
-app.get('/projects/:pid/guidelines', doc('guidelines', 'Guideline documents', 'member'), async (c) => {
-	const pid = c.req.param('pid');
-	const access = await requireProject(c, pid, 'guideline.read');
-	const guidelines = [];
-	for (const g of await guidelinesOf(c.var.deps.db, pid)) guidelines.push(await summaryFor(c, g, access));
-	return c.json({ guidelines });
-});
+app.get(
+	'/projects/:pid/guidelines',
+	doc('guidelines', 'Guideline documents, oldest first, paged', 'member'),
+	validate('query', pageOnlyQuerySchema),
+	async (c) => {
+		const pid = c.req.param('pid');
+		const access = await requireProject(c, pid, 'guideline.read');
+		const { rows, nextCursor } = await guidelinesOf(c.var.deps.db, pid, c.req.valid('query'));
+		const guidelines = [];
+		for (const g of rows) guidelines.push(await summaryFor(c, g, access));
+		return c.json({ guidelines, nextCursor });
+	}
+);
 
 app.post(
 	'/projects/:pid/guidelines',
@@ -185,10 +192,15 @@ app.post(
 	}
 );
 
-app.get('/guidelines/:id/versions', doc('guidelines', 'Published versions', 'member'), async (c) => {
-	const { guideline } = await loadGuideline(c, 'guideline.read');
-	return c.json({ versions: await versionSummaries(c.var.deps.db, guideline.id) });
-});
+app.get(
+	'/guidelines/:id/versions',
+	doc('guidelines', 'Published versions, newest first, paged', 'member'),
+	validate('query', pageOnlyQuerySchema),
+	async (c) => {
+		const { guideline } = await loadGuideline(c, 'guideline.read');
+		return c.json(await versionSummaries(c.var.deps.db, guideline.id, c.req.valid('query')));
+	}
+);
 
 app.get('/guidelines/:id/versions/:n', doc('guidelines', 'One published version', 'member'), async (c) => {
 	const { guideline } = await loadGuideline(c, 'guideline.read');
@@ -247,26 +259,24 @@ app.post(
 
 app.get(
 	'/guidelines/:id/versions/:n/acks',
-	doc('guidelines', 'Who acknowledged a version and who has not yet', 'lead, manager'),
+	doc('guidelines', 'Who acknowledged a version and who has not yet, by name, paged, with counts', 'lead, manager'),
+	validate('query', pageOnlyQuerySchema),
 	async (c) => {
 		const { guideline } = await loadGuideline(c, 'guideline.oversee');
 		const v = await loadVersion(c, guideline.id);
-		const acks = await versionAcks(c.var.deps.db, guideline.projectId, v.id);
-		return c.json({
-			acks,
-			acknowledged: acks.filter((a) => a.at !== null).length,
-			pending: acks.filter((a) => a.at === null).length
-		});
+		return c.json(await versionAcks(c.var.deps.db, guideline.projectId, v.id, c.req.valid('query')));
 	}
 );
 
 app.get(
 	'/guidelines/:id/versions/:n/affected',
-	doc('guidelines', 'Evaluations made under earlier versions that a version touches', 'lead, manager'),
+	doc('guidelines', 'Evaluations made under earlier versions that a version touches, by item, paged', 'lead, manager'),
+	validate('query', pageOnlyQuerySchema),
 	async (c) => {
 		const { guideline } = await loadGuideline(c, 'guideline.oversee');
 		const v = await loadVersion(c, guideline.id);
-		return c.json({ dimensions: v.dimensions, items: await affectedItems(c.var.deps.db, guideline, v) });
+		const page = await affectedItemsPage(c.var.deps.db, guideline, v, c.req.valid('query'));
+		return c.json({ dimensions: v.dimensions, ...page });
 	}
 );
 

@@ -3,7 +3,8 @@
 // under older versions that scored a touched dimension back for re-review. Writes resolve with the server's answer
 // and reject with ApiError for the caller to show; the read is a Query (create it while a component initialises).
 import { api } from './api';
-import { Query } from './query.svelte';
+import { PagedList } from './paged-list.svelte';
+import type { Paged } from '$lib/shared/paging';
 import type { AffectedItem, GuidelineVersionView, PublishInput, RereviewResult } from '$lib/shared/guideline';
 
 /** Publishes the guideline's live draft as its next version. */
@@ -17,16 +18,18 @@ export async function acknowledgeVersion(guidelineId: string, number: number): P
 	await api.post(`/api/guidelines/${guidelineId}/versions/${number}/ack`);
 }
 
-export interface AffectedItems {
+export interface AffectedItems extends Paged {
 	/** The rubric dimensions the version touches. */
 	dimensions: string[];
 	items: AffectedItem[];
 }
 
-/** Items evaluated under older versions that scored a dimension this version touches. */
-export function affectedItems(guidelineId: () => string, number: () => number): Query<AffectedItems> {
-	return new Query((signal) =>
-		api.get<AffectedItems>(`/api/guidelines/${guidelineId()}/versions/${number()}/affected`, undefined, signal)
+/** Items evaluated under older versions that scored a dimension this version touches, a page at a time. */
+export function affectedItems(guidelineId: () => string, number: () => number): PagedList<AffectedItems, AffectedItem> {
+	return new PagedList(
+		(cursor, signal) =>
+			api.get<AffectedItems>(`/api/guidelines/${guidelineId()}/versions/${number()}/affected`, { cursor }, signal),
+		(page) => page.items
 	);
 }
 

@@ -7,6 +7,8 @@ import { untrack } from 'svelte';
 import { api, ApiError } from './api';
 import { CollabRoom } from './room.svelte';
 import { Query } from './query.svelte';
+import { PagedList } from './paged-list.svelte';
+import { PAGE_MAX, type Paged } from '$lib/shared/paging';
 import type { Rubric } from '$lib/shared/rubric';
 import { session } from './session.svelte';
 import { roomName } from '$lib/shared/rooms';
@@ -81,9 +83,10 @@ export class GuidelineDocument {
 		const { signal } = controller;
 		try {
 			const { guideline } = await api.get<{ guideline: GuidelineSummary }>(`/api/guidelines/${id}`, undefined, signal);
+			// The newest hundred versions: the history and the diff pickers list these.
 			const { versions } = await api.get<{ versions: GuidelineVersionSummary[] }>(
 				`/api/guidelines/${id}/versions`,
-				undefined,
+				{ limit: PAGE_MAX },
 				signal
 			);
 			const latest = versions[0]
@@ -126,10 +129,15 @@ export async function uploadGuidelineImage(projectId: string, file: File): Promi
 	return stored.src;
 }
 
-/** The guidelines of a project (reloads when the project id changes). */
-export function guidelineList(pid: () => string): Query<{ guidelines: GuidelineSummary[] }> {
-	return new Query((signal) =>
-		api.get<{ guidelines: GuidelineSummary[] }>(`/api/projects/${pid()}/guidelines`, undefined, signal)
+export interface GuidelinePage extends Paged {
+	guidelines: GuidelineSummary[];
+}
+
+/** The guidelines of a project, oldest first, a page at a time (starts again when the project id changes). */
+export function guidelineList(pid: () => string): PagedList<GuidelinePage, GuidelineSummary> {
+	return new PagedList(
+		(cursor, signal) => api.get<GuidelinePage>(`/api/projects/${pid()}/guidelines`, { cursor }, signal),
+		(page) => page.guidelines
 	);
 }
 
@@ -189,15 +197,17 @@ export function guidelineDiff(
 	});
 }
 
-export interface VersionAcks {
+export interface VersionAcks extends Paged {
 	acks: AckRow[];
+	/** Over every member who acknowledges guidelines, not only the page. */
 	acknowledged: number;
 	pending: number;
 }
 
-/** Who acknowledged one version (leads, managers). */
-export function versionAcks(id: () => string, number: () => number): Query<VersionAcks> {
-	return new Query((signal) =>
-		api.get<VersionAcks>(`/api/guidelines/${id()}/versions/${number()}/acks`, undefined, signal)
+/** Who acknowledged one version (leads, managers), by name, a page at a time. */
+export function versionAcks(id: () => string, number: () => number): PagedList<VersionAcks, AckRow> {
+	return new PagedList(
+		(cursor, signal) => api.get<VersionAcks>(`/api/guidelines/${id()}/versions/${number()}/acks`, { cursor }, signal),
+		(page) => page.acks
 	);
 }

@@ -2,6 +2,7 @@
 // evaluation, else the first with a published version) at its current version, and whether a new version waits
 // for the caller's acknowledgement. A Query underneath: it loads when created (create it while the workspace
 // initialises) and reloads, aborting the request in flight, when the project changes.
+import { PAGE_MAX } from '$lib/shared/paging';
 import { api, type ApiError } from './api';
 import { Query } from './query.svelte';
 import type { GuidelineSummary, GuidelineVersionView } from '$lib/shared/guideline';
@@ -22,9 +23,10 @@ interface MainGuideline {
 const currentNumber = (g: GuidelineListEntry | null) => g?.current?.number ?? g?.currentVersion?.number ?? null;
 
 async function loadMainGuideline(projectId: string, signal: AbortSignal): Promise<MainGuideline> {
+	// The project's first hundred guidelines: the one that gates evaluation is among them in any real project.
 	const { guidelines } = await api.get<{ guidelines: GuidelineListEntry[] }>(
 		`/api/projects/${projectId}/guidelines`,
-		undefined,
+		{ limit: PAGE_MAX },
 		signal
 	);
 	const guideline =
