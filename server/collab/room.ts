@@ -1,7 +1,10 @@
 // One loaded room: its Y.Doc, presence, connections and persistence. Guarantees:
 // - every change to the document (client or server) is committed to the store (group commit, see
-//   commit-queue.ts) before it is broadcast, and is broadcast once (encoded once) to every connection except the
-//   one it came from; sync replies wait for pending commits, so nobody sees a change that is not yet durable;
+//   commit-queue.ts) before it is broadcast, and is broadcast once to every connection except the one it came
+//   from; sync replies wait for pending commits, so nobody sees a change that is not yet durable;
+// - what a turn of the event loop commits (or receives relayed) goes out together once that turn's commits are
+//   done: merged per recipient into at most one frame per connection (outgoing-updates.ts), so a burst from many
+//   writers costs one merge and one frame per socket, not one frame per change per socket;
 // - a change that cannot be stored stays in memory and is not broadcast; the room becomes unsaved, its author is
 //   told (a connection is closed with 4500, a server write rejects), and the room retries by writing a full
 //   snapshot; once that succeeds the held-back changes are broadcast. An unsaved room is never unloaded;
@@ -22,7 +25,8 @@ import { RELAYED, RoomAwareness } from './room-awareness';
 import type { RoomTraffic } from '../cluster/bus';
 import { encodeUpdate } from './protocol';
 import { CLOSE_CODES } from './close-codes';
-import { wireFrame } from './wire-frame';
+import { wireFrame, type WireFrame } from './wire-frame';
+import { mergeTurn, type OutgoingUpdate } from './outgoing-updates';
 
 export type RoomState = 'loading' | 'active' | 'draining' | 'unloaded';
 
@@ -48,6 +52,8 @@ export class Room {
 	/** Changes applied in memory that the store has not accepted, held back from clients until it does. */
 	readonly unsent: Uint8Array[] = [];
 	#committedWaiters: (() => void)[] = [];
+	/** Changes committed (or relayed) in this turn, sent together once its commits are done (see #sendTurn). */
+	#outgoing: OutgoingUpdate<Connection>[] = [];
 	#compactScheduled = false;
 	/** The compaction being written (settles, never rejects); the next one starts after it. */
 	#compaction: Promise<void> = Promise.resolve();
@@ -111,7 +117,7 @@ export class Room {
 
 	#onUpdate = (update: Uint8Array, origin: unknown) => {
 		if (origin === RELAYED) {
-			this.broadcast(encodeUpdate(update), null);
+			this.#send(update, null);
 			return;
 		}
 		this.inflight++;
@@ -136,7 +142,7 @@ export class Room {
 		} else {
 			this.logCount++;
 			this.logBytes += update.byteLength;
-			this.broadcast(encodeUpdate(update), origin instanceof Connection ? origin : null);
+			this.#send(update, origin instanceof Connection ? origin : null);
 			this.relay?.('update', update);
 			if (this.#logIsLong()) this.#compactSoon();
 		}
@@ -177,6 +183,33 @@ export class Room {
 		const frame = wireFrame(message);
 		for (const conn of this.conns) if (conn !== except) conn.sendFrame(frame);
 	}
+
+	/**
+	 * Queues a durable change for this turn's broadcast. The commit queue acknowledges a whole batch synchronously,
+	 * so a microtask runs once every change of the batch is queued, without waiting for another turn.
+	 */
+	#send(update: Uint8Array, author: Connection | null): void {
+		this.#outgoing.push({ update, author });
+		if (this.#outgoing.length === 1) queueMicrotask(this.#sendTurn);
+	}
+
+	/** Sends this turn's changes: one merged frame per connection, nobody's own change back to them. */
+	#sendTurn = () => {
+		const turn = this.#outgoing;
+		this.#outgoing = [];
+		if (this.state === 'unloaded' || this.conns.size === 0) return;
+		// An author that has left is an author no more: its changes go to everybody.
+		for (const entry of turn) if (entry.author && !this.conns.has(entry.author)) entry.author = null;
+		const { all, without } = mergeTurn(turn);
+		let shared: WireFrame | null = null;
+		for (const conn of this.conns) {
+			if (!without.has(conn)) conn.sendFrame((shared ??= wireFrame(encodeUpdate(all))));
+			else {
+				const others = without.get(conn);
+				if (others) conn.send(encodeUpdate(others));
+			}
+		}
+	};
 
 	#logIsLong(): boolean {
 		return this.logCount >= this.opts.compactAfterUpdates || this.logBytes >= this.opts.compactAfterBytes;
@@ -227,7 +260,7 @@ export class Room {
 		if (held > 0) {
 			const merged = Y.mergeUpdates(this.unsent.splice(0, held));
 			this.logger.info({ room: this.name }, 'room store recovered; held-back changes sent');
-			this.broadcast(encodeUpdate(merged), null);
+			this.#send(merged, null);
 			this.relay?.('update', merged);
 		}
 	}
@@ -263,6 +296,7 @@ export class Room {
 		this.graceTimer = null;
 		this.#retryTimer = null;
 		this.doc.off('update', this.#onUpdate);
+		this.#outgoing = [];
 		this.awareness.destroy();
 		this.doc.destroy();
 	}

@@ -8,19 +8,15 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { roomName } from '#shared/rooms';
-import { RoomStore, type RoomStorage, type StoredRoom } from '../../server/collab/room-store';
-import {
-	MESSAGE_AWARENESS,
-	MESSAGE_QUERY_AWARENESS,
-	MESSAGE_SYNC,
-	SYNC_STEP1,
-	SYNC_STEP2,
-	SYNC_UPDATE
-} from '../../server/collab/protocol';
+import { RoomStore } from '../../server/collab/room-store';
+import { GatedStore } from './gated-store';
+import { MESSAGE_SYNC, SYNC_STEP1, SYNC_STEP2, SYNC_UPDATE } from '../../server/collab/protocol';
 import {
 	connect,
 	eventually,
+	isAwareness,
 	rawClient,
+	roundTrip,
 	removeDataDir,
 	startCollabServer,
 	within,
@@ -28,50 +24,6 @@ import {
 	type CollabServer,
 	type RawClient
 } from './fixture';
-
-type Batch = readonly { room: string; update: Uint8Array }[];
-
-/** The real store, except that appendMany commits only when the test calls release(). */
-class GatedStore implements RoomStorage {
-	readonly held: { batch: Batch; resolve: (ids: number[]) => void; reject: (err: unknown) => void }[] = [];
-	/** Rooms of every batch committed so far, in order. */
-	readonly committed: string[] = [];
-	/** Once open (at teardown), appends commit at once. */
-	#open = false;
-
-	constructor(private readonly real: RoomStore) {}
-
-	load(room: string): Promise<StoredRoom> {
-		return this.real.load(room);
-	}
-
-	saveSnapshot(room: string, state: Uint8Array): Promise<void> {
-		return this.real.saveSnapshot(room, state);
-	}
-
-	appendMany(batch: Batch): Promise<number[]> {
-		if (this.#open) return this.real.appendMany(batch);
-		return new Promise((resolve, reject) => this.held.push({ batch, resolve, reject }));
-	}
-
-	async open(): Promise<void> {
-		this.#open = true;
-		await this.release();
-	}
-
-	/** Commits every held batch to the store, in order, then acknowledges it. */
-	async release(): Promise<void> {
-		for (const { batch, resolve, reject } of this.held.splice(0)) {
-			try {
-				const ids = await this.real.appendMany(batch);
-				this.committed.push(...batch.map((e) => e.room));
-				resolve(ids);
-			} catch (err) {
-				reject(err);
-			}
-		}
-	}
-}
 
 const frame = (write: (e: encoding.Encoder) => void) => {
 	const e = encoding.createEncoder();
@@ -86,8 +38,6 @@ const syncStep1 = (doc: Y.Doc) =>
 			encoding.writeVarUint8Array(e, Y.encodeStateVector(doc))
 		)
 	);
-const queryAwareness = frame((e) => encoding.writeVarUint(e, MESSAGE_QUERY_AWARENESS));
-const isAwareness = (m: Uint8Array) => m[0] === MESSAGE_AWARENESS;
 
 /** The discussion and state a sync message (step 2 or update) of `kinds` carries, as JSON; null for other messages. */
 function carried(message: Uint8Array, kinds: number[]): string | null {
@@ -99,13 +49,6 @@ function carried(message: Uint8Array, kinds: number[]): string | null {
 	return JSON.stringify({ discussion: content.discussion.toJSON(), state: content.state.toJSON() });
 }
 const carrying = (text: string, kinds: number[]) => (m: Uint8Array) => carried(m, kinds)?.includes(text) ?? false;
-
-/** Resolves once every frame the server sent this client before answering a new query has arrived. */
-async function roundTrip(client: RawClient): Promise<void> {
-	const from = client.messages.length;
-	client.ws.send(queryAwareness);
-	await within(client.received(from, isAwareness), 5000, 'awareness reply');
-}
 
 let server: CollabServer;
 let gate: GatedStore;

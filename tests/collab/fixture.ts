@@ -16,6 +16,7 @@ import { startServer, type RunningServer, type ServerOptions } from '../../serve
 import type { CollabOptions } from '../../server/collab/options';
 import type { DbConfig } from '../../server/db/client';
 import type { RoomRegistry } from '../../server/collab/room-registry';
+import { MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS } from '../../server/collab/protocol';
 import { testDbConfig } from '../fixtures/test-database';
 import { seedWorld, type Person, type World } from './world';
 
@@ -201,6 +202,19 @@ export function rawClient(
 		ws.once('close', (code: number, reason: Buffer) => resolve({ code, reason: reason.toString() }))
 	);
 	return { ws, opened, closed, messages, received };
+}
+
+export const isAwareness = (m: Uint8Array) => m[0] === MESSAGE_AWARENESS;
+const queryAwareness = Uint8Array.of(MESSAGE_QUERY_AWARENESS);
+
+/**
+ * Resolves once every frame the server sent this client before answering a new query has arrived (frames on one
+ * socket arrive in order). Needs someone with presence in the room: the reply lists everyone present.
+ */
+export async function roundTrip(client: RawClient): Promise<void> {
+	const from = client.messages.length;
+	client.ws.send(queryAwareness);
+	await within(client.received(from, isAwareness), 5000, 'awareness reply');
 }
 
 /** Resolves with the close, or rejects if it does not come within the timeout. */
