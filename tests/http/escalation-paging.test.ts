@@ -125,8 +125,10 @@ describe('the escalation queue, paged', () => {
 				}
 			}
 		}
-		const old = await walkPages(server, withQuery(path, { age: 24 * 20 }), 'escalations', ws.people.lead, 9);
-		const cutoff = Date.now() - 20 * DAY;
+		const old = await walkPages(server, withQuery(path, { age: 24 * 27 - 12 }), 'escalations', ws.people.lead, 9);
+		const cutoff = Date.now() - 26.5 * DAY;
+		expect(old.rows.length).toBeGreaterThan(0);
+		expect(old.rows.length).toBeLessThan(all.length);
 		expect(uniqueIds(old.rows)).toEqual(
 			all
 				.filter((e) => e.createdAt <= cutoff)

@@ -82,14 +82,16 @@ beforeAll(async () => {
 			createdAt: at(i)
 		}))
 	);
-	await db.insert(projects).values(
-		Array.from({ length: 11 }, (_, i) => ({
-			id: newId(),
-			name: i % 2 ? 'Twin' : `project ${i}`,
-			settings: DEFAULT_SETTINGS,
-			createdAt: at(i)
-		}))
-	);
+	const extra = Array.from({ length: 11 }, (_, i) => ({
+		id: newId(),
+		name: i % 2 ? 'Twin' : `project ${i}`,
+		settings: DEFAULT_SETTINGS,
+		createdAt: at(i)
+	}));
+	await db.insert(projects).values(extra);
+	// The admin belongs to the project whose name sorts last: it still comes first in her list.
+	const adminId = (await db.select().from(users).where(eq(users.email, 'admin@demo.test')))[0].id;
+	await db.insert(memberships).values({ projectId: extra[10].id, userId: adminId, role: 'lead', createdAt: T0 });
 	const hooks = Array.from({ length: 9 }, (_, i) => ({
 		id: newId(),
 		projectId: pid,
