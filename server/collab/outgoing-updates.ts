@@ -1,13 +1,20 @@
 // What one room sends in one turn of the event loop: the changes committed (or relayed) in that turn, merged into
-// one update per recipient with Y.mergeUpdates, so each socket gets at most one frame per turn however many people
-// wrote. Nobody receives their own change back: a connection that authored none of the turn's changes gets the
-// merge of all of them (built once, framed once, shared by all such connections), and each author gets the merge
-// of everyone else's (nothing at all if the turn holds only its own). Changes without an author (server writes,
-// relayed ones) reach everybody.
-// The per-author merges share their work: the authors' changes are split in halves recursively, each half merged
-// once, and an author's update is the merge of the O(log k) halves that do not contain it (plus the changes
-// without an author), instead of a merge of all k-1 other authors' changes for each of the k authors.
+// one update per recipient, so each socket gets at most one frame per turn however many people wrote. Nobody
+// receives their own change back: a connection that authored none of the turn's changes gets the merge of all of
+// them (built once, framed once, shared by all such connections), and each author gets the merge of everyone
+// else's (nothing at all if the turn holds only its own). Changes without an author (server writes, relayed
+// ones) reach everybody.
+// How: each author's changes are first merged into one (Y.mergeUpdates, only for an author with several). When no
+// Yjs client id appears in two of the resulting parts — the normal case, as every connection writes with its own
+// client id — a merge is spliced from the parts' bytes: their client sections, ordered by client id (descending,
+// as Yjs writes them), and their delete-set entries, which is what Y.mergeUpdates would produce for parts that
+// share no client, without decoding a struct. Each recipient's update then costs a copy of the bytes it receives.
+// Otherwise (a client id in two parts, e.g. a sync step 2 carrying someone else's structs) every merge goes
+// through Y.mergeUpdates, the per-author ones sharing their work: the authors are split in halves recursively,
+// each half merged once, and an author's update is the merge of the O(log k) halves that do not contain it.
+import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
+import { updateLayout, type UpdateLayout } from './update-scan';
 
 /** One committed change and the connection (or other author key) it came from; null: from nobody here. */
 export interface OutgoingUpdate<A> {
@@ -39,8 +46,48 @@ export function mergeTurn<A>(turn: readonly OutgoingUpdate<A>[]): MergedTurn<A> 
 	const authors = [...byAuthor.keys()];
 	const own = authors.map((a) => merge(byAuthor.get(a)!));
 	const without = new Map<A, Uint8Array | null>();
+	const layouts = disjointLayouts([...anonymous, ...own]);
+	if (layouts) {
+		const outside = layouts.slice(0, anonymous.length);
+		const mine = layouts.slice(anonymous.length);
+		authors.forEach((author, i) => {
+			const others = [...outside, ...mine.slice(0, i), ...mine.slice(i + 1)];
+			without.set(author, others.length ? splice(others) : null);
+		});
+		return { all: turn.length === 1 ? turn[0].update : splice(layouts), without };
+	}
 	exclusions(authors, own, anonymous, without);
 	return { all: merge([...anonymous, ...own]), without };
+}
+
+/** The layouts of `parts` if no client id has sections in two of them (else null: they cannot be spliced). */
+function disjointLayouts(parts: Uint8Array[]): (UpdateLayout & { update: Uint8Array })[] | null {
+	const seen = new Set<number>();
+	const layouts = [];
+	for (const update of parts) {
+		const layout = updateLayout(update);
+		for (const { client } of layout.sections) {
+			if (seen.has(client)) return null;
+			seen.add(client);
+		}
+		layouts.push({ ...layout, update });
+	}
+	return layouts;
+}
+
+/** The merge of updates that share no client id, from their bytes (see the header). */
+function splice(parts: (UpdateLayout & { update: Uint8Array })[]): Uint8Array {
+	if (parts.length === 1) return parts[0].update;
+	const sections = parts.flatMap((p) => p.sections).sort((a, b) => b.client - a.client);
+	const e = encoding.createEncoder();
+	encoding.writeVarUint(e, sections.length);
+	for (const s of sections) encoding.writeUint8Array(e, s.bytes);
+	encoding.writeVarUint(
+		e,
+		parts.reduce((n, p) => n + p.deleteClients, 0)
+	);
+	for (const p of parts) encoding.writeUint8Array(e, p.deletes);
+	return encoding.toUint8Array(e);
 }
 
 /** Sets, for each author in `authors` (whose merged changes are `own`), the merge of `outside` and the others'. */

@@ -44,6 +44,42 @@ export function scanUpdate(update: Uint8Array, limits: UpdateLimits): void {
 	new UpdateScan(new FrameReader(update), limits).scan();
 }
 
+/** Where the parts of a v1 update lie: each client section (with its client id), and the delete set's entries. */
+export interface UpdateLayout {
+	/** Each client section's bytes (numStructs, client, clock, structs), as views into the update. */
+	sections: { client: number; bytes: Uint8Array }[];
+	/** How many client entries the delete set has, and their bytes (after the count), as a view. */
+	deleteClients: number;
+	deletes: Uint8Array;
+}
+
+const UNLIMITED: UpdateLimits = { maxStructsPerUpdate: Infinity, maxDeleteRangesPerUpdate: Infinity };
+
+/** The layout of a well-formed v1 update (one Yjs encoded); throws like scanUpdate on a malformed one. */
+export function updateLayout(update: Uint8Array): UpdateLayout {
+	const r = new FrameReader(update);
+	const scan = new UpdateScan(r, UNLIMITED);
+	const sections: UpdateLayout['sections'] = [];
+	const count = r.varUint();
+	for (let c = 0; c < count; c++) {
+		const start = r.pos;
+		const structs = r.varUint();
+		const client = r.varUint();
+		r.varUint(); // clock
+		for (let i = 0; i < structs; i++) scan.struct();
+		sections.push({ client, bytes: update.subarray(start, r.pos) });
+	}
+	const deleteClients = r.varUint();
+	const deletesAt = r.pos;
+	for (let c = 0; c < deleteClients; c++) {
+		r.varUint(); // client
+		const n = r.varUint();
+		for (let i = 0; i < 2 * n; i++) r.varUint();
+	}
+	r.end();
+	return { sections, deleteClients, deletes: update.subarray(deletesAt) };
+}
+
 class UpdateScan {
 	/** Structs plus values of JSON/any content: each becomes at least one object when decoded. */
 	values = 0;

@@ -1,8 +1,13 @@
 // mergeTurn: one turn's changes merged per recipient. Every author gets exactly everyone else's changes (its own
-// never), recipients who wrote nothing get all of them; checked for turns of 0..9 authors, some with several changes.
+// never), recipients who wrote nothing get all of them; checked for turns of 0..9 authors, some with several changes,
+// on both paths (spliced bytes when no client id is in two parts; Y.mergeUpdates when the server's changes share
+// one), and the spliced merges are updates that Yjs merges and applies like its own (deletions included).
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { mergeTurn, type OutgoingUpdate } from '../../server/collab/outgoing-updates';
+
+/** An update with nothing in it: merging with it makes Y.mergeUpdates read the other update (one alone is returned). */
+const EMPTY = new Uint8Array([0, 0]);
 
 /** The discussion an update (or nothing) holds, sorted: content only, order is the merge's business. */
 function texts(update: Uint8Array | null | undefined): string[] {
@@ -41,6 +46,7 @@ describe('mergeTurn', () => {
 			const { turn, everything } = turnOf(authors, perAuthor, anonymous);
 			const { all, without } = mergeTurn(turn);
 			expect(texts(all)).toEqual(everything);
+			expect(texts(Y.mergeUpdates([all, EMPTY]))).toEqual(everything);
 			expect([...without.keys()].sort()).toEqual(Array.from({ length: authors }, (_, a) => `a${a}`).sort());
 			for (const [author, others] of without) {
 				const expected = everything.filter((t) => !t.startsWith(`${author}.`));
@@ -48,4 +54,26 @@ describe('mergeTurn', () => {
 				if (expected.length === 0) expect(others).toBeNull();
 			}
 		});
+
+	it('splices deletions and keeps what a merge of the spliced update gives', () => {
+		const base = new Y.Doc();
+		base.getArray('discussion').push(['kept', 'deleted']);
+		const [ana, ben] = [new Y.Doc(), new Y.Doc()];
+		for (const d of [ana, ben]) Y.applyUpdate(d, Y.encodeStateAsUpdate(base));
+		const turn: OutgoingUpdate<string>[] = [];
+		ana.once('update', (update: Uint8Array) => turn.push({ update, author: 'ana' }));
+		ana.getArray('discussion').delete(1, 1);
+		ben.once('update', (update: Uint8Array) => turn.push({ update, author: 'ben' }));
+		ben.getArray('discussion').push(['added']);
+		const { all, without } = mergeTurn(turn);
+		const after = (update: Uint8Array | null | undefined) => {
+			const doc = new Y.Doc();
+			Y.applyUpdate(doc, Y.encodeStateAsUpdate(base));
+			if (update) Y.applyUpdate(doc, Y.mergeUpdates([update, EMPTY]));
+			return doc.getArray('discussion').toArray();
+		};
+		expect(after(all)).toEqual(['kept', 'added']);
+		expect(after(without.get('ana'))).toEqual(['kept', 'deleted', 'added']);
+		expect(after(without.get('ben'))).toEqual(['kept']);
+	});
 });
