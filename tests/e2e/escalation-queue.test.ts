@@ -2,7 +2,8 @@
 // into the URL and reload the list, a claim from the queue table opens the room, and a verdict that blames the
 // guideline leads to the project's guideline with the case beside the editor (`?propose=`), which the lead can
 // dismiss (the case leaves the URL and the page). A version that touches a rubric dimension lists the items
-// evaluated before it, and the lead sends them back for re-review from that list.
+// evaluated before it, and the lead sends them back for re-review from that list. The queue pages: "Load more"
+// (keyboard) appends pages and announces the count; a filter change starts again from the first page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { TestServer } from '../fixtures/server';
@@ -12,6 +13,8 @@ import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap';
 import { guidelineSchema } from '#shared/guideline-schema';
 import { markdownToDoc } from '#shared/markdown-doc';
 import { roomName } from '#shared/rooms';
+import { escalations } from '../../drizzle/schema';
+import { newId } from '../../server/domain/ids';
 
 failOnPageErrors();
 
@@ -128,6 +131,51 @@ describe('escalation queue and guideline proposals', () => {
 			await lead.page.getByText(/Back in the evaluators’ queues/).waitFor();
 			// The list reloads: the item now waits for its re-review.
 			await table.getByText(/sent back/).waitFor();
+		} finally {
+			await lead.context.close();
+		}
+	});
+
+	it('pages the queue: "Load more" from the keyboard appends the next page, a filter starts again', async () => {
+		const base = Date.now() - 3600_000;
+		await server.deps.db.insert(escalations).values(
+			Array.from({ length: 110 }, (_, i) => ({
+				id: newId(),
+				projectId: ws.pid,
+				itemId: ws.itemIds[i % ws.itemIds.length],
+				source: 'manual' as const,
+				openedBy: null,
+				reason: i % 2 ? 'broken_item' : 'other',
+				note: `bulk ${i}`,
+				dimension: null,
+				state: 'open' as const,
+				createdAt: base + i
+			}))
+		);
+		const all = await server.api(`/api/projects/${ws.pid}/escalations?limit=1`, { headers: ws.people.lead });
+		const total = Object.values(all.body.counts as Record<string, number>).reduce((a, b) => a + b, 0);
+		expect(total).toBeGreaterThan(100);
+		const lead = await personContext(browser, server.url, 'lead@demo.test');
+		try {
+			await lead.page.goto(`/projects/${ws.pid}/escalations`);
+			const shown = lead.page.getByTestId('rows-shown');
+			await shown.filter({ hasText: `Showing 50 of ${total}` }).waitFor();
+			const rows = lead.page.locator('tbody tr');
+			expect(await rows.count()).toBe(50);
+			// Keyboard only: focus the button and press Enter until every page is in.
+			const more = lead.page.getByRole('button', { name: 'Load more' });
+			while (await more.isVisible()) {
+				await more.focus();
+				await lead.page.keyboard.press('Enter');
+				await lead.page.waitForFunction(() => !document.querySelector('button[disabled]'));
+			}
+			await shown.filter({ hasText: `Showing ${total} of ${total}` }).waitFor();
+			expect(await rows.count()).toBe(total);
+			// A filter starts again from its first page.
+			await lead.page.locator('[data-count-state="open"]').click();
+			await lead.page.waitForURL(/[?&]state=open/);
+			const open = all.body.counts.open as number;
+			await shown.filter({ hasText: `Showing ${Math.min(50, open)} of ${open}` }).waitFor();
 		} finally {
 			await lead.context.close();
 		}
