@@ -66,7 +66,7 @@ export const viewColumns = {
 };
 
 /** Escalation rows with the names of who opened and who claimed them. */
-export function selectViews(db: Db) {
+function selectViews(db: Db) {
 	return db.select(viewColumns).from(escalations);
 }
 

@@ -65,7 +65,7 @@ export function getWebhook(db: Db, id: string): Promise<WebhookRow | undefined> 
 	return first(db.select().from(webhooks).where(eq(webhooks.id, id)).limit(1));
 }
 
-export function listWebhooks(db: Db, projectId: string): Promise<WebhookRow[]> {
+function listWebhooks(db: Db, projectId: string): Promise<WebhookRow[]> {
 	return db.select().from(webhooks).where(eq(webhooks.projectId, projectId)).orderBy(asc(webhooks.createdAt));
 }
 

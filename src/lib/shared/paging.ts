@@ -8,10 +8,10 @@
 import { z } from 'zod';
 
 /** The page size when none is asked for, and the largest a caller may ask for. */
-export const PAGE_DEFAULT = 50;
+const PAGE_DEFAULT = 50;
 export const PAGE_MAX = 100;
 /** Cursors are short (a few sort-key values); anything longer is not one of ours. */
-export const CURSOR_MAX_LENGTH = 512;
+const CURSOR_MAX_LENGTH = 512;
 
 /** The paging part of a list's query schema: spread it into the list's `z.strictObject({...})`. */
 export const pageQuery = {
