@@ -47,8 +47,8 @@ export class Connection {
 	/** Client updates dropped because the connection is read-only. */
 	droppedUpdates = 0;
 	lastResyncAt = 0;
-	readonly awarenessIds = new Set<number>();
-	readonly deferredAwareness = new Map<number, AwarenessEntry>();
+	#awarenessIds: Set<number> | null = null;
+	#deferredAwareness: Map<number, AwarenessEntry> | null = null;
 	readonly messageBudget: TokenBucket;
 	readonly byteBudget: TokenBucket;
 	readonly awarenessBudget: TokenBucket;
@@ -70,6 +70,16 @@ export class Connection {
 		this.byteBudget = new TokenBucket(opts.bytesPerSecond, opts.byteBurst);
 		this.awarenessBudget = new TokenBucket(opts.awarenessPerSecond, opts.awarenessBurst);
 		this.syncBudget = new TokenBucket(opts.syncPerSecond, opts.syncBurst);
+	}
+
+	/** The awareness client ids this connection owns (allocated on first use: idle sockets stay small). */
+	get awarenessIds(): Set<number> {
+		return (this.#awarenessIds ??= new Set());
+	}
+
+	/** Awareness entries held back by the connection's budget until the next flush (allocated on first use). */
+	get deferredAwareness(): Map<number, AwarenessEntry> {
+		return (this.#deferredAwareness ??= new Map());
 	}
 
 	/** Queues a message; false when the socket is gone or was just closed as a slow consumer. */

@@ -64,6 +64,17 @@ async function isParticipant(db: Db, calibrationId: string, userId: string): Pro
 	return !!found;
 }
 
+/** One set of writable keys per room kind and role, shared by every connection that has them. */
+const writableSets = new Map<string, ReadonlySet<string>>();
+const NOTHING: ReadonlySet<string> = new Set();
+
+function sharedWritableKeys(kind: RoomKind, role: Role): ReadonlySet<string> {
+	const key = `${kind}:${role}`;
+	let keys = writableSets.get(key);
+	if (!keys) writableSets.set(key, (keys = writableKeys(kind, role)));
+	return keys;
+}
+
 export async function permissionIn(db: Db, target: RoomTarget, userId: string): Promise<RoomPermission> {
 	const role = await roleIn(db, target.projectId, userId);
 	// The facts matter only to evaluators in session and item rooms; skip the lookups otherwise.
@@ -76,7 +87,7 @@ export async function permissionIn(db: Db, target: RoomTarget, userId: string): 
 	return {
 		role,
 		access,
-		writable: writes ? writableKeys(target.kind, role) : new Set(),
+		writable: writes ? sharedWritableKeys(target.kind, role) : NOTHING,
 		moderator: writes && moderatesDiscussion(role)
 	};
 }
