@@ -1,8 +1,9 @@
 // The escalation queue of a project, one page at a time: filters and sort in SQL (modality and language through
 // a join with the item), keyset pages (server/db/paging.ts), counts per state and turnaround medians as SQL
-// aggregates over the filtered set, facets as SQL `distinct` over the project. "My escalations" (opened by the
-// caller or on an item the caller submitted an evaluation of) page the same way, each with how the caller's
-// scores compare with the verdict; and one item's escalations. No query takes a list that grows with the data.
+// aggregates over the filtered set (joined with items only when a filter needs them), facets as SQL `distinct`
+// over the project's escalations and from its facet counts. "My escalations" (opened by the caller or on an item
+// the caller submitted an evaluation of) page the same way, each with how the caller's scores compare with the
+// verdict; and one item's escalations. No query takes a list that grows with the data.
 import { and, count, eq, isNotNull, lte, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from './client';
 import { escalations, evaluations, items } from '../../drizzle/schema';
@@ -24,6 +25,8 @@ import { escalationAge, median } from '../domain/escalation';
 import { rowToView, viewColumns } from './escalations';
 import { itemExcerpt } from '#shared/item-excerpt';
 import { keysetPage, ordered, type Keyset } from './paging';
+import { projectFacetValues } from './project-counts';
+import type { SQLiteSelect } from 'drizzle-orm/sqlite-core';
 
 type ViewRow = Parameters<typeof rowToView>[0];
 type SummaryRow = ViewRow & { item: { modality: string; language: string; payload: unknown } };
@@ -72,13 +75,25 @@ function toSummary(r: SummaryRow, now: number): EscalationSummary {
 
 const itemColumns = { modality: items.modality, language: items.language, payload: items.payload };
 
+/**
+ * An aggregate over escalations, joined with their items only when a filter reads the item (modality, language):
+ * the join costs a lookup of every escalation's item.
+ */
+function joinedIfFiltered<T extends SQLiteSelect>(query: T, q: QueueQuery): T {
+	// A dynamic query keeps its type through a join (drizzle's types do not say so).
+	return q.modality || q.language ? (query.innerJoin(items, eq(items.id, escalations.itemId)) as unknown as T) : query;
+}
+
 /** The median of `span` over the rows matching `where` where it is not null (`n` of them): the middle one or two. */
-async function medianOf(db: Db, span: SQLWrapper, where: SQL | undefined, n: number): Promise<number | null> {
+async function medianOf(db: Db, q: QueueQuery, span: SQLWrapper, where: SQL | undefined, n: number) {
 	if (!n) return null;
-	const middle = await db
-		.select({ v: sql<number>`${span}` })
-		.from(escalations)
-		.innerJoin(items, eq(items.id, escalations.itemId))
+	const middle = await joinedIfFiltered(
+		db
+			.select({ v: sql<number>`${span}` })
+			.from(escalations)
+			.$dynamic(),
+		q
+	)
 		.where(where)
 		.orderBy(sql`${span} asc nulls last`)
 		.limit(n % 2 ? 1 : 2)
@@ -86,15 +101,25 @@ async function medianOf(db: Db, span: SQLWrapper, where: SQL | undefined, n: num
 	return median(middle.map((m) => Number(m.v)));
 }
 
-async function distinctOf(db: Db, projectId: string, column: SQLWrapper, join: boolean): Promise<string[]> {
-	const base = db.selectDistinct({ v: sql<string | null>`${column}` }).from(escalations);
-	const found = await (join ? base.innerJoin(items, eq(items.id, escalations.itemId)) : base).where(
-		eq(escalations.projectId, projectId)
-	);
-	return found
-		.map((f) => f.v)
-		.filter((v): v is string => !!v)
-		.sort();
+const sortedValues = (values: (string | null)[]) => [...new Set(values.filter((v): v is string => !!v))].sort();
+
+/**
+ * Filter values: reasons and dimensions present among the project's escalations (SQL distinct); modalities and
+ * languages from the project's facet counts (every value its items have, kept up to date on import), which spares
+ * looking up the item of every escalation.
+ */
+async function queueFacets(db: Db, projectId: string): Promise<EscalationQueue['facets']> {
+	const found = await db
+		.selectDistinct({ reason: escalations.reason, dimension: escalations.dimension })
+		.from(escalations)
+		.where(eq(escalations.projectId, projectId));
+	const { modalities, languages } = await projectFacetValues(db, projectId);
+	return {
+		reasons: sortedValues(found.map((f) => f.reason)),
+		modalities,
+		languages,
+		dimensions: sortedValues(found.map((f) => f.dimension))
+	};
 }
 
 /** The lead's and manager's queue: one page of the escalations matching the filters, with counts and facets. */
@@ -115,16 +140,19 @@ export async function escalationQueue(
 		.limit(keyset.limit);
 	const page = keyset.finish(found);
 
-	const perState = await db
-		.select({
-			state: escalations.state,
-			n: count(),
-			claimed: count(escalations.claimedAt),
-			closed: count(escalations.closedAt),
-			oldest: sql<number | null>`min(${escalations.createdAt})`
-		})
-		.from(escalations)
-		.innerJoin(items, eq(items.id, escalations.itemId))
+	const perState = await joinedIfFiltered(
+		db
+			.select({
+				state: escalations.state,
+				n: count(),
+				claimed: count(escalations.claimedAt),
+				closed: count(escalations.closedAt),
+				oldest: sql<number | null>`min(${escalations.createdAt})`
+			})
+			.from(escalations)
+			.$dynamic(),
+		q
+	)
 		.where(and(...filters))
 		.groupBy(escalations.state);
 	const counts = Object.fromEntries(ESCALATION_STATES.map((s) => [s, 0])) as Record<EscalationState, number>;
@@ -145,19 +173,14 @@ export async function escalationQueue(
 		nextCursor: page.nextCursor,
 		counts,
 		turnaround: {
-			medianClaimMs: await medianOf(db, claimSpan, and(...filters, isNotNull(escalations.claimedAt)), claimed),
-			medianResolveMs: await medianOf(db, closeSpan, and(...filters, isNotNull(escalations.closedAt)), closed),
+			medianClaimMs: await medianOf(db, q, claimSpan, and(...filters, isNotNull(escalations.claimedAt)), claimed),
+			medianResolveMs: await medianOf(db, q, closeSpan, and(...filters, isNotNull(escalations.closedAt)), closed),
 			claimed,
 			closed,
 			waiting: ACTIVE_STATES.reduce((n, state) => n + counts[state], 0),
 			oldestWaitingMs: oldestWaiting === null ? null : now - oldestWaiting
 		},
-		facets: {
-			reasons: await distinctOf(db, projectId, escalations.reason, false),
-			modalities: await distinctOf(db, projectId, items.modality, true),
-			languages: await distinctOf(db, projectId, items.language, true),
-			dimensions: await distinctOf(db, projectId, escalations.dimension, false)
-		}
+		facets: await queueFacets(db, projectId)
 	};
 }
 
