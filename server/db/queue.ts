@@ -163,8 +163,13 @@ interface Progress {
 	total: number;
 }
 
+/** A count under a seq, shared by the requests that ask while it runs (one count, not fifty). */
+interface Counted {
+	seq: number;
+	at: number;
+	value: Promise<Progress>;
+}
 /** Progress cached per database, project, caller and filter, with the seq it was counted under. */
-type Counted = Progress & { seq: number; at: number };
 const progressCache = new WeakMap<Db, Map<string, Counted>>();
 const PROGRESS_CACHE_SIZE = 10_000;
 
@@ -173,7 +178,7 @@ const PROGRESS_CACHE_SIZE = 10_000;
  * or with a slot free), in the filter. Counted under the project's seq when the caller passes it (cached while
  * the seq stands, up to PROGRESS_TTL_MS); counted afresh otherwise.
  */
-async function progress(
+function progress(
 	db: Db,
 	projectId: string,
 	userId: string,
@@ -181,19 +186,21 @@ async function progress(
 	f: QueueFilter,
 	seq: number | undefined
 ): Promise<Progress> {
+	const now = Date.now();
+	if (seq === undefined) return countProgress(db, projectId, userId, overlap, f, now);
 	let cache = progressCache.get(db);
 	if (!cache) progressCache.set(db, (cache = new Map<string, Counted>()));
 	const key = `${projectId}\u0000${userId}\u0000${f.modality ?? ''}\u0000${f.language ?? ''}`;
-	const now = Date.now();
 	const hit = cache.get(key);
-	if (seq !== undefined && hit && hit.seq === seq && hit.at > now - PROGRESS_TTL_MS) return hit;
-	const counted = await countProgress(db, projectId, userId, overlap, f, now);
-	if (seq !== undefined) {
-		cache.delete(key);
-		if (cache.size >= PROGRESS_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-		cache.set(key, { ...counted, seq, at: now });
-	}
-	return counted;
+	if (hit && hit.seq === seq && hit.at > now - PROGRESS_TTL_MS) return hit.value;
+	const entry: Counted = { seq, at: now, value: countProgress(db, projectId, userId, overlap, f, now) };
+	cache.delete(key);
+	if (cache.size >= PROGRESS_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+	cache.set(key, entry);
+	entry.value.catch(() => {
+		if (cache.get(key) === entry) cache.delete(key);
+	});
+	return entry.value;
 }
 
 async function countProgress(
@@ -223,7 +230,7 @@ async function countProgress(
 			(select count(*) from items i where i.project_id = ${projectId} and i.wanted = false ${filter}
 				and ${notDoneOrSkipped}
 				and i.id in (
-					select a.item_id from assignments a where a.user_id = ${userId} and a.state != 'skipped'
+					select a.item_id from assignments a where a.user_id = ${userId} and a.state = 'reserved'
 					union
 					select e.item_id from evaluations e where e.evaluator_id = ${userId} and e.project_id = ${projectId}
 						and (e.state = 'draft' or e.review_requested_at is not null))) as full`

@@ -1,0 +1,288 @@
+// Scale benchmark (`npm run bench -- scale`): Concord on a record of 100,000 items and about 270,000 submitted
+// evaluations (`npm run seed:scale`), measured through HTTP against a server started from it, each figure printed
+// beside the target of issue 19. References measured in the same run: `GET /api/health` (what the HTTP stack alone
+// answers) and the demo project's queue in a record that holds only the demo workspace (the small-project ratio).
+// The server, the load generator and SQLite share this machine's cores: read ratios rather than absolute figures.
+// SCALE_ITEMS=N changes the size; SCALE_DATA_DIR=dir reuses (or keeps) a data set built before (with SCALE_PASSWORD,
+// the demo password it was built with).
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launch, stopper } from './collab';
+import { freePort } from '../tests/fixtures/free-port';
+
+/** The demo password the data set was built with (SCALE_PASSWORD when reusing one built by hand). */
+const PASSWORD = process.env.SCALE_PASSWORD ?? 'bench-pass-123';
+const ITEMS = Number(process.env.SCALE_ITEMS ?? 100_000);
+const CONNECTIONS = 50;
+const SECONDS = 4;
+const now = () => performance.now();
+
+interface Server {
+	url: string;
+	pid: number;
+	startMs: number;
+	stop: () => Promise<void>;
+}
+
+/** Builds the data set in `dataDir` with the product's own generator (a child process, as a user runs it). */
+function seedScale(dataDir: string): Promise<number> {
+	const started = now();
+	return new Promise((resolve, reject) => {
+		const proc = spawn(process.execPath, ['--import', 'tsx', 'scripts/seed-scale.ts', '--items', String(ITEMS)], {
+			env: { ...process.env, DATA_DIR: dataDir, CONCORD_DEMO_PASSWORD: PASSWORD, LOG_LEVEL: 'warn' },
+			stdio: ['ignore', 'inherit', 'inherit']
+		});
+		proc.once('exit', (code) =>
+			code === 0 ? resolve(now() - started) : reject(new Error(`seed:scale exited with ${code}`))
+		);
+	});
+}
+
+async function startServer(dataDir: string): Promise<Server> {
+	const port = await freePort();
+	const started = now();
+	const { proc } = await launch(
+		['--import', 'tsx', 'server/main.ts'],
+		{
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			DATA_DIR: dataDir,
+			CONCORD_DEMO: '1',
+			CONCORD_DEMO_PASSWORD: PASSWORD,
+			LOG_LEVEL: 'info'
+		},
+		(o) => o.includes('Concord is running')
+	);
+	return { url: `http://127.0.0.1:${port}`, pid: proc.pid!, startMs: now() - started, stop: stopper(proc) };
+}
+
+/** The server process's resident memory now and at its peak, in MiB (Linux /proc). */
+function rss(pid: number): { now: number; peak: number } {
+	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+	const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+	return { now: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+/** Signs in and makes an API token (one request each; a session per bench user). */
+async function tokenFor(url: string, email: string): Promise<string> {
+	const login = await fetch(`${url}/api/auth/login`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', origin: url },
+		body: JSON.stringify({ email, password: PASSWORD })
+	});
+	const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+	const res = await fetch(`${url}/api/tokens`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', origin: url, cookie },
+		body: JSON.stringify({ name: 'bench' })
+	});
+	return ((await res.json()) as { token: string }).token;
+}
+
+function client(url: string, token: string) {
+	const headers = { authorization: `Bearer ${token}` };
+	return {
+		async get<T>(path: string): Promise<T> {
+			const res = await fetch(url + path, { headers });
+			if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
+			return (await res.json()) as T;
+		},
+		request: (path: string, init: RequestInit = {}) =>
+			fetch(url + path, { ...init, headers: { ...headers, 'content-type': 'application/json' } })
+	};
+}
+type Client = ReturnType<typeof client>;
+
+interface Load {
+	rps: number;
+	p50: number;
+	p99: number;
+	failed: number;
+}
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+
+/** `connections` loops sending `send(loop, i)` for SECONDS; throughput and latency of the answered requests. */
+async function load(
+	send: (loop: number, i: number) => Promise<Response>,
+	connections = CONNECTIONS,
+	seconds = SECONDS
+): Promise<Load> {
+	const times: number[] = [];
+	let failed = 0;
+	const end = now() + seconds * 1000;
+	await Promise.all(
+		Array.from({ length: connections }, async (_, loop) => {
+			for (let i = 0; now() < end; i++) {
+				const started = now();
+				try {
+					const res = await send(loop, i);
+					await res.arrayBuffer();
+					if (res.ok) times.push(now() - started);
+					else failed++;
+				} catch {
+					failed++; // a keep-alive socket the server closed while idle: counted, not fatal
+				}
+			}
+		})
+	);
+	times.sort((a, b) => a - b);
+	return { rps: times.length / seconds, p50: quantile(times, 0.5), p99: quantile(times, 0.99), failed };
+}
+
+/** Latency of `count` requests one after another (a person clicking, not a crowd). */
+async function sequential(send: () => Promise<Response>, count: number): Promise<{ p50: number; p99: number }> {
+	const times: number[] = [];
+	for (let i = 0; i < count; i++) {
+		const started = now();
+		const res = await send();
+		await res.arrayBuffer();
+		if (!res.ok) throw new Error(`${res.status}`);
+		times.push(now() - started);
+	}
+	times.sort((a, b) => a - b);
+	return { p50: quantile(times, 0.5), p99: quantile(times, 0.99) };
+}
+
+const ms = (v: number) => `${v < 10 ? v.toFixed(1) : v.toFixed(0)} ms`;
+const row = (what: string, figure: string, target: string, met: boolean | null) =>
+	console.log(`  ${what.padEnd(34)} ${figure.padEnd(40)} ${target.padEnd(26)} ${met === null ? '' : met ? 'met' : 'MISSED'}`);
+
+interface Workspace {
+	lead: Client;
+	ana: Client;
+	scale: string;
+	demo: string;
+}
+
+async function workspace(url: string): Promise<Workspace> {
+	const lead = client(url, await tokenFor(url, 'lead@demo.test'));
+	const ana = client(url, await tokenFor(url, 'ana@demo.test'));
+	const { projects } = await lead.get<{ projects: { id: string; name: string }[] }>('/api/projects');
+	const scale = projects.find((p) => p.name === 'Scale')?.id ?? '';
+	const demo = projects.find((p) => p.name !== 'Scale')!.id;
+	return { lead, ana, scale, demo };
+}
+
+/** The demo project's queue for Ana, p50 of sequential requests (the small-project reference). */
+const demoQueue = (ws: Workspace) => sequential(() => ws.ana.request(`/api/projects/${ws.demo}/queue`), 200);
+
+export async function run(): Promise<void> {
+	console.log(`machine: ${cpus().length} cores, load ${loadavg()[0].toFixed(2)}; ${CONNECTIONS} connections`);
+	// The small-project reference: a record that holds only the demo workspace.
+	const smallDir = mkdtempSync(join(tmpdir(), 'concord-small-'));
+	const small = await startServer(smallDir);
+	const smallQueue = await demoQueue(await workspace(small.url));
+	await small.stop();
+	rmSync(smallDir, { recursive: true, force: true });
+
+	const keep = process.env.SCALE_DATA_DIR;
+	const dataDir = keep ?? mkdtempSync(join(tmpdir(), 'concord-scale-'));
+	if (!existsSync(join(dataDir, 'concord.db'))) {
+		const built = await seedScale(dataDir);
+		console.log(`  data set: ${ITEMS} items built by seed:scale in ${(built / 1000).toFixed(1)} s`);
+	}
+	const server = await startServer(dataDir);
+	const started = rss(server.pid);
+	try {
+		const ws = await workspace(server.url);
+		if (!ws.scale) throw new Error('no Scale project in this data directory');
+		// First agreement request after start, before anything else warms a cache.
+		const firstStarted = now();
+		await ws.lead.get(`/api/projects/${ws.scale}/agreement`);
+		const agreementFirst = now() - firstStarted;
+		const agreementPeak = rss(server.pid).peak;
+
+		const health = await load(() => fetch(`${server.url}/api/health`));
+		const queue = await load(() => ws.ana.request(`/api/projects/${ws.scale}/queue`));
+		const { items } = await ws.ana.get<{ items: { id: string }[] }>(`/api/projects/${ws.scale}/items?limit=100`);
+		const item = await load((loop, i) => ws.ana.request(`/api/items/${items[(loop + i) % items.length].id}`));
+		const agreementWarm = await sequential(() => ws.lead.request(`/api/projects/${ws.scale}/agreement`), 100);
+		const escalations = await sequential(() => ws.lead.request(`/api/projects/${ws.scale}/escalations`), 100);
+		const escalationPage = await ws.lead.get<{ escalations: unknown[]; nextCursor: string | null }>(
+			`/api/projects/${ws.scale}/escalations`
+		);
+		const bigQueue = await demoQueue(ws);
+		// Draft saves: the lead (who evaluates too, and has no evaluation in this project) autosaving drafts of the
+		// first 2,000 items, each connection on its own items; the first save of an item inserts, later ones update.
+		const rubricId = (await ws.lead.get<{ rubrics: { id: string }[] }>(`/api/projects/${ws.scale}/rubrics`)).rubrics[0]
+			.id;
+		const drafted: string[] = [];
+		let cursor: string | null = null;
+		do {
+			const page: { items: { id: string }[]; nextCursor: string | null } = await ws.lead.get(
+				`/api/projects/${ws.scale}/items?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`
+			);
+			drafted.push(...page.items.map((i) => i.id));
+			cursor = page.nextCursor;
+		} while (cursor && drafted.length < 2000);
+		const perLoop = Math.floor(drafted.length / CONNECTIONS);
+		const saves = await load((loop, i) =>
+			ws.lead.request(`/api/items/${drafted[loop * perLoop + (i % perLoop)]}/evaluations`, {
+				method: 'POST',
+				body: JSON.stringify({ rubricId, rationale: `draft ${i}`, timeSpentMs: i, state: 'draft' })
+			})
+		);
+		const exportStarted = now();
+		const exported = await ws.lead.request(`/api/projects/${ws.scale}/export?format=jsonl`);
+		const exportBytes = (await exported.arrayBuffer()).byteLength;
+		const exportMs = now() - exportStarted;
+		const end = rss(server.pid);
+
+		console.log(
+			`\n  ${'what'.padEnd(34)} ${'figure'.padEnd(40)} ${'target'.padEnd(26)}\n  ${'-'.repeat(34)} ${'-'.repeat(40)} ${'-'.repeat(26)}`
+		);
+		row('GET /api/health (reference)', `${health.rps.toFixed(0)} req/s, p99 ${ms(health.p99)}`, '', null);
+		row(
+			'evaluator queue',
+			`p50 ${ms(queue.p50)}, p99 ${ms(queue.p99)}, ${queue.rps.toFixed(0)} req/s`,
+			'p99 ≤ 50 ms, ≥ 2,000 req/s',
+			queue.p99 <= 50 && queue.rps >= 2000
+		);
+		row('  queue / health throughput', `${(queue.rps / health.rps).toFixed(2)}×`, '', null);
+		row(
+			'small project queue (big / alone)',
+			`${ms(bigQueue.p50)} / ${ms(smallQueue.p50)} = ${(bigQueue.p50 / smallQueue.p50).toFixed(2)}×`,
+			'≤ 1.5×',
+			bigQueue.p50 / smallQueue.p50 <= 1.5
+		);
+		row('one item', `p50 ${ms(item.p50)}, p99 ${ms(item.p99)}, ${item.rps.toFixed(0)} req/s`, '', null);
+		row('agreement, first after start', ms(agreementFirst), '≤ 2 s', agreementFirst <= 2000);
+		row(
+			'agreement, warm',
+			`p50 ${ms(agreementWarm.p50)}, p99 ${ms(agreementWarm.p99)}`,
+			'p99 ≤ 200 ms',
+			agreementWarm.p99 <= 200
+		);
+		row('RSS after the first agreement', `${agreementPeak.toFixed(0)} MiB peak`, '< 400 MiB', agreementPeak < 400);
+		row(
+			'escalation queue, first page',
+			`p50 ${ms(escalations.p50)}, p99 ${ms(escalations.p99)} (${escalationPage.escalations.length} rows)`,
+			'paged, ≤ 100 rows',
+			escalationPage.escalations.length <= 100 && escalationPage.nextCursor !== null
+		);
+		row(
+			'draft saves',
+			`${saves.rps.toFixed(0)} req/s, p50 ${ms(saves.p50)}, p99 ${ms(saves.p99)}`,
+			'≥ 2,000 req/s',
+			saves.rps >= 2000
+		);
+		row('  saves / health throughput', `${(saves.rps / health.rps).toFixed(2)}×`, '', null);
+		row(
+			'JSONL export',
+			`${(exportMs / 1000).toFixed(1)} s, ${(exportBytes / 1024 / 1024).toFixed(0)} MiB`,
+			'streaming (6.4 s before)',
+			null
+		);
+		row('start-up', ms(server.startMs), '< 3 s', server.startMs < 3000);
+		row('RSS after start', `${started.now.toFixed(0)} MiB`, '< 200 MiB', started.now < 200);
+		row('RSS at the end', `${end.now.toFixed(0)} MiB (peak ${end.peak.toFixed(0)} MiB)`, '', null);
+		const failed = queue.failed + item.failed + saves.failed + health.failed;
+		if (failed) console.log(`  (${failed} requests failed)`);
+	} finally {
+		await server.stop();
+		if (!keep) rmSync(dataDir, { recursive: true, force: true });
+	}
+}
