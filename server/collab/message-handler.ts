@@ -12,7 +12,7 @@ import { AppError, Forbidden } from '../domain/errors';
 import type { Logger } from '../logger';
 import type { Connection } from './connection';
 import type { CollabOptions } from './options';
-import { encodeSyncStep1, encodeSyncStep2, parseClientMessage, protocolError } from './protocol';
+import { encodeSyncStep1, parseClientMessage, protocolError } from './protocol';
 import type { Room } from './room';
 import { inspectUpdate } from './write-guard';
 
@@ -36,7 +36,7 @@ export function handleFrame(
 				throw protocolError('invalid state vector');
 			}
 			// Reply once pending changes are committed: a client never receives what is not yet durable.
-			room.afterCommit(() => conn.send(encodeSyncStep2(room.doc, stateVector)));
+			room.afterCommit(() => conn.send(room.syncStep2(stateVector)));
 			return;
 		}
 		case 'syncStep2':

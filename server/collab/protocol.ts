@@ -130,12 +130,19 @@ export function encodeSyncStep2(doc: Y.Doc, stateVector: Uint8Array): Uint8Array
 	} catch {
 		throw protocolError('invalid state vector');
 	}
-	return frame((e) => {
+	return syncStep2Of(diff);
+}
+
+/** A sync step 2 carrying an update already encoded (e.g. the whole document, cached). */
+export const syncStep2Of = (update: Uint8Array) =>
+	frame((e) => {
 		encoding.writeVarUint(e, MESSAGE_SYNC);
 		encoding.writeVarUint(e, SYNC_STEP2);
-		encoding.writeVarUint8Array(e, diff);
+		encoding.writeVarUint8Array(e, update);
 	});
-}
+
+/** The state vector of a client that has nothing (a varUint 0: no clients), the usual first sync. */
+export const isEmptyStateVector = (stateVector: Uint8Array) => stateVector.length === 1 && stateVector[0] === 0;
 
 export const encodeUpdate = (update: Uint8Array) =>
 	frame((e) => {

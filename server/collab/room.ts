@@ -23,7 +23,7 @@ import type { CommitQueue } from './commit-queue';
 import { Connection } from './connection';
 import { RELAYED, RoomAwareness } from './room-awareness';
 import type { RoomTraffic } from '../cluster/bus';
-import { encodeUpdate } from './protocol';
+import { encodeSyncStep2, encodeUpdate, isEmptyStateVector, syncStep2Of } from './protocol';
 import { CLOSE_CODES } from './close-codes';
 import { wireFrame, type WireFrame } from './wire-frame';
 import { mergeTurn, type OutgoingUpdate } from './outgoing-updates';
@@ -52,6 +52,12 @@ export class Room {
 	/** Changes applied in memory that the store has not accepted, held back from clients until it does. */
 	readonly unsent: Uint8Array[] = [];
 	#committedWaiters: (() => void)[] = [];
+	/**
+	 * The whole document as one update while it has not changed: the answer to a client that has nothing (every
+	 * first sync), encoded once instead of once per joining client. A room loaded from a snapshot alone starts
+	 * with the snapshot's bytes, which are that update (room-store.ts writes Y.encodeStateAsUpdate).
+	 */
+	#wholeState: Uint8Array | null = null;
 	/** Changes committed (or relayed) in this turn, sent together once its commits are done (see #sendTurn). */
 	#outgoing: OutgoingUpdate<Connection>[] = [];
 	#compactScheduled = false;
@@ -89,6 +95,7 @@ export class Room {
 		}, 'load');
 		this.logCount = stored.updates.length;
 		this.logBytes = stored.logBytes;
+		if (stored.updates.length === 0) this.#wholeState = stored.snapshot;
 		this.doc.on('update', this.#onUpdate);
 		this.state = 'active';
 		if (this.#logIsLong()) this.#compactSoon();
@@ -116,6 +123,7 @@ export class Room {
 	}
 
 	#onUpdate = (update: Uint8Array, origin: unknown) => {
+		this.#wholeState = null;
 		if (origin === RELAYED) {
 			this.#send(update, null);
 			return;
@@ -175,6 +183,12 @@ export class Room {
 
 	committed(): Promise<void> {
 		return new Promise((resolve) => this.afterCommit(resolve));
+	}
+
+	/** The sync step 2 for a client with this state vector (throws → 4400 when it is malformed). */
+	syncStep2(stateVector: Uint8Array): Uint8Array {
+		if (!isEmptyStateVector(stateVector)) return encodeSyncStep2(this.doc, stateVector);
+		return syncStep2Of((this.#wholeState ??= Y.encodeStateAsUpdate(this.doc)));
 	}
 
 	/** Sends one message to every connection but `except`, framed once for all of them. */
