@@ -19,7 +19,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import * as Y from 'yjs';
 import { sql } from 'drizzle-orm';
-import { openDb, row } from '../server/db/client';
+import { openDb, row, type OpenedDb } from '../server/db/client';
 import { createApiToken } from '../server/db/users';
 import { createProject, setMembership } from '../server/db/projects';
 import { newId } from '../server/domain/ids';
@@ -111,7 +111,13 @@ export const stopper = (proc: ChildProcess) => () =>
 		proc.kill('SIGKILL');
 	});
 
-export async function startConcord(): Promise<Target> {
+/**
+ * Concord as deployed, on a fresh record with one item room per size and round; `prepare` may write room state
+ * (rooms named as `roomUrl` numbers them) before the server starts.
+ */
+export async function startConcord(
+	prepare?: (database: OpenedDb, rooms: string[]) => Promise<void>
+): Promise<Target & { roomUrl: (i: number) => string }> {
 	const dataDir = mkdtempSync(join(tmpdir(), 'concord-bench-'));
 	const database = await openDb({ dataDir });
 	const { db } = database;
@@ -133,6 +139,10 @@ export async function startConcord(): Promise<Target> {
 		}))
 	);
 	const { token } = await createApiToken(db, userId, 'bench');
+	await prepare?.(
+		database,
+		itemIds.map((id) => `item:${id}`)
+	);
 	await database.close();
 	const port = await freePort();
 	const { proc, memory } = await launch(
@@ -146,6 +156,7 @@ export async function startConcord(): Promise<Target> {
 		memory,
 		url: (n, round) =>
 			`ws://127.0.0.1:${port}/collab/item:${itemIds[SIZES.indexOf(n) * ROUNDS + round]}?token=${token}`,
+		roomUrl: (i) => `ws://127.0.0.1:${port}/collab/item:${itemIds[i]}?token=${token}`,
 		stop: async () => {
 			await stop();
 			rmSync(dataDir, { recursive: true, force: true });
@@ -395,6 +406,72 @@ async function writeLog(store: RoomStore, room: string, workload: Workload): Pro
 	return doc;
 }
 
+// Map key order follows integration order, which differs between a log replay and a snapshot: compare sorted.
+const sorted = (o: Record<string, unknown>) =>
+	Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+const fingerprint = (d: Y.Doc) =>
+	JSON.stringify([
+		d.getText('draft').toJSON(),
+		d.getArray('discussion').toJSON(),
+		sorted(d.getMap('annotations').toJSON())
+	]);
+
+/** Connects, asks for the whole document (sync step 1 with an empty state vector) and applies the answer. */
+function openRoom(url: string): Promise<{ ms: number; doc: Y.Doc }> {
+	const started = now();
+	const ws = new WS(url);
+	return new Promise((resolve, reject) => {
+		ws.on('error', reject);
+		ws.on('open', () => ws.send(Uint8Array.of(0, 0, 1, 0)));
+		ws.on('message', (data: Buffer) => {
+			const at = { pos: 0 };
+			if (varUint(data, at) !== 0 || varUint(data, at) !== 1) return;
+			const length = varUint(data, at);
+			const doc = new Y.Doc();
+			Y.applyUpdate(doc, data.subarray(at.pos, at.pos + length));
+			const ms = now() - started;
+			ws.close();
+			resolve({ ms, doc });
+		});
+	});
+}
+
+/**
+ * Opening a room whose log holds 50,000 updates end to end, as a client sees it: connect to the running server,
+ * ask for the document, apply it. The room is not loaded yet (the server loads it from the store for this
+ * client). From the log once; compacted (the same document as a snapshot) in five rooms, median.
+ */
+export async function openFigures(): Promise<void> {
+	for (const workload of ['keystrokes', 'scattered'] as const) {
+		let expected = '';
+		const server = await startConcord(async (database, rooms) => {
+			const store = new RoomStore(database);
+			const doc = await writeLog(store, rooms[0], workload);
+			expected = fingerprint(doc);
+			const state = Y.encodeStateAsUpdate(doc);
+			for (let i = 1; i <= 5; i++) await store.saveSnapshot(rooms[i], state);
+		});
+		try {
+			const log = await openRoom(server.roomUrl(0));
+			const compacted: number[] = [];
+			let same = fingerprint(log.doc) === expected;
+			for (let i = 1; i <= 5; i++) {
+				const opened = await openRoom(server.roomUrl(i));
+				compacted.push(opened.ms);
+				same &&= fingerprint(opened.doc) === expected;
+			}
+			const ms = median(compacted);
+			console.log(
+				`opening a 50,000-update room end to end (${workload}): from the log ${log.ms.toFixed(0)} ms, ` +
+					`compacted ${ms.toFixed(1)} ms (goal ≤ 100 ms: ${ms <= 100 ? 'met' : 'MISSED'})` +
+					(same ? '' : ' — CONTENT DIFFERS')
+			);
+		} finally {
+			await server.stop();
+		}
+	}
+}
+
 /**
  * Load time of a room whose log holds 50,000 updates, before and after compaction (wall and CPU time), from
  * SQLite, or from PostgreSQL when BENCH_DATABASE_URL names an (empty) database.
@@ -408,15 +485,6 @@ export async function loadFigures(): Promise<void> {
 		compactAfterUpdates: Number.MAX_SAFE_INTEGER,
 		compactAfterBytes: Number.MAX_SAFE_INTEGER
 	});
-	// Map key order follows integration order, which differs between a log replay and a snapshot: compare sorted.
-	const sorted = (o: Record<string, unknown>) =>
-		Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
-	const fingerprint = (d: Y.Doc) =>
-		JSON.stringify([
-			d.getText('draft').toJSON(),
-			d.getArray('discussion').toJSON(),
-			sorted(d.getMap('annotations').toJSON())
-		]);
 	const timeLoad = async (room: string, runs: number) => {
 		const wall: number[] = [];
 		const cpu: number[] = [];
@@ -532,6 +600,7 @@ export async function run(): Promise<void> {
 		}
 	}
 	await loadFigures();
+	await openFigures();
 	rmSync(dirname(PRELOAD), { recursive: true, force: true });
 	console.log(
 		`load average at end: ${loadavg()
