@@ -272,11 +272,16 @@ describe('traceability and re-review', () => {
 		expect(
 			(await server.api(`/api/guidelines/${gid}/versions/3/rereview`, { headers: w.headers.pm, body: {} })).status
 		).toBe(403);
+		const progressOf = async (who: 'ana' | 'ben') =>
+			(await server.api(`/api/projects/${w.projectId}/queue`, { headers: w.headers[who] })).body.progress.done;
+		expect(await progressOf('ben')).toBe(1);
 		const sent = await server.api(`/api/guidelines/${gid}/versions/3/rereview`, {
 			headers: w.headers.lead,
 			body: { itemIds: [w.itemIds[1]] }
 		});
 		expect(sent.body.result).toEqual({ items: 1, evaluations: 2 });
+		// Sent back, the evaluation no longer counts as done (queue progress is cached under the project's seq).
+		expect(await progressOf('ben')).toBe(0);
 
 		await server.api(`/api/guidelines/${gid}/versions/3/ack`, { method: 'POST', headers: w.headers.ben });
 		const queue = await server.api(`/api/projects/${w.projectId}/queue`, { headers: w.headers.ben });

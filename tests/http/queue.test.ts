@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { startTestServer, type TestServer } from '../fixtures/server';
-import { exec } from '../../server/db/client';
+import { exec, row, rows, tx } from '../../server/db/client';
+import { recountProject } from '../../server/db/project-counts';
 
 let server: TestServer;
 let admin: Record<string, string>;
@@ -246,5 +247,74 @@ describe('filters and progress', () => {
 		});
 		expect((await server.api(`/api/projects/${p.pid}/queue`, { headers: pm })).status).toBe(403);
 		expect((await server.api(`/api/projects/${p.pid}/queue`, { headers: lead })).status).toBe(200);
+	});
+});
+
+describe('counts kept with each write', () => {
+	interface Counts {
+		items: { id: string; submitted: number; wanted: boolean }[];
+		facets: { modality: string; language: string; items: number }[];
+		seq: number;
+	}
+	const countsOf = async (pid: string): Promise<Counts> => ({
+		items: (
+			await rows<{ id: string; submitted: number; wanted: number | boolean }>(
+				server.deps.db,
+				sql`select id, submitted_count as submitted, wanted from items where project_id = ${pid} order by id`
+			)
+		).map((r) => ({ ...r, wanted: r.wanted === true || r.wanted === 1 })),
+		facets: await rows(
+			server.deps.db,
+			sql`select modality, language, items from project_facets where project_id = ${pid} order by modality, language`
+		),
+		seq: (await row<{ seq: number }>(
+			server.deps.db,
+			sql`select evaluation_seq as seq from projects where id = ${pid}`
+		))!.seq
+	});
+
+	it('match a recount from the record after any mix of submissions, reopened drafts and skips', async () => {
+		const p = await makeProject(2, 5, (i) => ({ modality: i % 2 ? 'chat' : 'text', language: i < 2 ? 'es' : 'en' }));
+		let seed = 7;
+		const pick = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) >>> 8) % n;
+		const ids = (await countsOf(p.pid)).items.map((i) => i.id);
+		for (let step = 0; step < 40; step++) {
+			const who = EVALUATORS[pick(3)];
+			const item = ids[pick(ids.length)];
+			const op = pick(5);
+			const before = (await countsOf(p.pid)).seq;
+			if (op < 3) expect((await submit(who, item, p.rubricId)).status).toBe(201);
+			else if (op < 4) expect((await submit(who, item, p.rubricId, 'draft')).status).toBe(201);
+			else await server.api(`/api/items/${item}/skip`, { body: { reason: 'not mine' }, headers: people[who] });
+			const after = await countsOf(p.pid);
+			// A submission, a reopened evaluation and a skip move the seq; a draft of a draft leaves it.
+			if (op !== 3) expect(after.seq).toBeGreaterThan(before);
+		}
+		const kept = await countsOf(p.pid);
+		await tx(server.deps.db, (t) => recountProject(t, p.pid));
+		const recounted = await countsOf(p.pid);
+		expect(kept.items).toEqual(recounted.items);
+		expect(kept.items.some((i) => i.submitted === 2 && !i.wanted)).toBe(true);
+		expect(kept.items.some((i) => i.wanted)).toBe(true);
+		expect(kept.facets).toEqual(recounted.facets);
+		expect(kept.facets).toEqual([
+			{ modality: 'chat', language: 'en', items: 1 },
+			{ modality: 'chat', language: 'es', items: 1 },
+			{ modality: 'text', language: 'en', items: 2 },
+			{ modality: 'text', language: 'es', items: 1 }
+		]);
+	});
+
+	it('a draft of a draft moves nothing; reopening a submitted one gives its slot back', async () => {
+		const p = await makeProject(1, 1);
+		const [item] = (await countsOf(p.pid)).items;
+		expect((await submit('ana', item.id, p.rubricId, 'draft')).status).toBe(201);
+		const drafted = await countsOf(p.pid);
+		expect((await submit('ana', item.id, p.rubricId, 'draft')).status).toBe(201);
+		expect(await countsOf(p.pid)).toEqual(drafted);
+		expect((await submit('ana', item.id, p.rubricId)).status).toBe(201);
+		expect((await countsOf(p.pid)).items).toEqual([{ id: item.id, submitted: 1, wanted: false }]);
+		expect((await submit('ana', item.id, p.rubricId, 'draft')).status).toBe(201);
+		expect((await countsOf(p.pid)).items).toEqual([{ id: item.id, submitted: 0, wanted: true }]);
 	});
 });
