@@ -24,33 +24,71 @@ import type { Scores } from '#shared/evaluation';
 import { escalationAge, median } from '../domain/escalation';
 import { rowToView, viewColumns } from './escalations';
 import { itemExcerpt } from '#shared/item-excerpt';
-import { keysetPage, ordered, type Keyset } from './paging';
+import { decode, encode, keysetPage, ordered, type CursorShape, type Keyset } from './paging';
 import { projectFacetValues } from './project-counts';
 import type { SQLiteSelect } from 'drizzle-orm/sqlite-core';
 
 type ViewRow = Parameters<typeof rowToView>[0];
 type SummaryRow = ViewRow & { item: { modality: string; language: string; payload: unknown } };
 
-/** The queue's order of states (the order they are declared in): the `state` sort, then oldest first. */
-const stateRank = sql<number>`case ${escalations.state} ${sql.raw(
-	ESCALATION_STATES.map((s, i) => `when '${s}' then ${i}`).join(' ')
-)} end`;
-const rankOf = (state: EscalationState) => ESCALATION_STATES.indexOf(state);
-
 const createdAt = { expr: escalations.createdAt, type: 'number' as const, of: (r: ViewRow) => r.e.createdAt };
 const byId = { expr: escalations.id, type: 'text' as const, of: (r: ViewRow) => r.e.id };
-const SORTS: Record<QueueQuery['sort'], Keyset<ViewRow>> = {
+const BY_TIME: Record<'oldest' | 'newest', Keyset<ViewRow>> = {
 	oldest: ordered('escalations:oldest', 'asc', createdAt, byId),
-	newest: ordered('escalations:newest', 'desc', createdAt, byId),
-	state: {
-		name: 'escalations:state',
-		keys: [
-			{ expr: stateRank, type: 'number', dir: 'asc', of: (r) => rankOf(r.e.state) },
-			{ ...createdAt, dir: 'asc' },
-			{ ...byId, dir: 'asc' }
-		]
-	}
+	newest: ordered('escalations:newest', 'desc', createdAt, byId)
 };
+/** The `state` sort: states in the order they are declared (open first), each oldest first. */
+const BY_STATE: CursorShape<ViewRow> = {
+	name: 'escalations:state',
+	keys: [
+		{ type: 'number', of: (r) => ESCALATION_STATES.indexOf(r.e.state) },
+		{ type: 'number', of: (r) => r.e.createdAt },
+		{ type: 'text', of: (r) => r.e.id }
+	]
+};
+/** Within one state of the `state` sort: oldest first. */
+const WITHIN_STATE = ordered<{ createdAt: number; id: string }>(
+	'escalations:within-state',
+	'asc',
+	{ expr: escalations.createdAt, type: 'number', of: (r) => r.createdAt },
+	{ expr: escalations.id, type: 'text', of: (r) => r.id }
+);
+
+/** Runs a page query: the extra WHERE, the ORDER BY and the LIMIT to apply. */
+type PageQuery<R> = (where: SQL | undefined, orderBy: SQL[], limit: number) => Promise<R[]>;
+
+/**
+ * One page in the queue's order (`state` filter included). Oldest and newest are one keyset query. The state sort
+ * walks the states in order, each oldest first through the (project, state, created, id) index, instead of
+ * sorting every matching escalation by a computed rank; its cursor carries the state's rank.
+ */
+async function queuePage<R extends ViewRow>(
+	db: Db,
+	q: QueueQuery,
+	run: PageQuery<R>
+): Promise<{ rows: R[]; nextCursor: string | null }> {
+	const onlyState = q.state ? eq(escalations.state, q.state) : undefined;
+	if (q.sort !== 'state') {
+		const keyset = keysetPage(db, BY_TIME[q.sort], q);
+		return keyset.finish(await run(and(onlyState, keyset.after), keyset.orderBy, keyset.limit));
+	}
+	const from = q.cursor === undefined ? null : decode(BY_STATE, q.cursor);
+	const fromRank = from ? Math.max(0, Math.ceil(from[0] as number)) : 0;
+	const rows: R[] = [];
+	for (let rank = fromRank; rank < ESCALATION_STATES.length && rows.length <= q.limit; rank++) {
+		const state = ESCALATION_STATES[rank];
+		if (q.state && q.state !== state) continue;
+		// In the cursor's own state, after its row; in the states after it, from their first.
+		const after =
+			from && from[0] === rank
+				? encode(WITHIN_STATE, { createdAt: from[1] as number, id: from[2] as string })
+				: undefined;
+		const keyset = keysetPage(db, WITHIN_STATE, { cursor: after, limit: q.limit - rows.length });
+		rows.push(...(await run(and(eq(escalations.state, state), keyset.after), keyset.orderBy, keyset.limit)));
+	}
+	const kept = rows.slice(0, q.limit);
+	return { rows: kept, nextCursor: rows.length > q.limit ? encode(BY_STATE, kept[kept.length - 1]) : null };
+}
 
 /** The filters other than state, as SQL over escalations joined with their items. */
 function filterConditions(projectId: string, q: QueueQuery, now: number): SQL[] {
@@ -130,15 +168,15 @@ export async function escalationQueue(
 	now = Date.now()
 ): Promise<EscalationQueue> {
 	const filters = filterConditions(projectId, q, now);
-	const keyset = keysetPage(db, SORTS[q.sort], q);
-	const found = await db
-		.select({ ...viewColumns, item: itemColumns })
-		.from(escalations)
-		.innerJoin(items, eq(items.id, escalations.itemId))
-		.where(and(...filters, q.state ? eq(escalations.state, q.state) : undefined, keyset.after))
-		.orderBy(...keyset.orderBy)
-		.limit(keyset.limit);
-	const page = keyset.finish(found);
+	const page = await queuePage(db, q, (where, orderBy, limit) =>
+		db
+			.select({ ...viewColumns, item: itemColumns })
+			.from(escalations)
+			.innerJoin(items, eq(items.id, escalations.itemId))
+			.where(and(...filters, where))
+			.orderBy(...orderBy)
+			.limit(limit)
+	);
 
 	const perState = await joinedIfFiltered(
 		db
@@ -192,29 +230,28 @@ export async function myEscalations(
 	q: QueueQuery,
 	now = Date.now()
 ): Promise<MyEscalationPage> {
-	const keyset = keysetPage(db, SORTS[q.sort], q);
 	// The caller's submitted evaluation of the escalated item (at most one: one evaluation per item and evaluator).
 	const mine = and(
 		eq(evaluations.itemId, escalations.itemId),
 		eq(evaluations.evaluatorId, userId),
 		eq(evaluations.state, 'submitted')
 	);
-	const found = await db
-		.select({ ...viewColumns, item: itemColumns, myScores: evaluations.scores })
-		.from(escalations)
-		.innerJoin(items, eq(items.id, escalations.itemId))
-		.leftJoin(evaluations, mine)
-		.where(
-			and(
-				...filterConditions(projectId, q, now),
-				or(eq(escalations.openedBy, userId), isNotNull(evaluations.id)),
-				q.state ? eq(escalations.state, q.state) : undefined,
-				keyset.after
+	const page = await queuePage(db, q, (where, orderBy, limit) =>
+		db
+			.select({ ...viewColumns, item: itemColumns, myScores: evaluations.scores })
+			.from(escalations)
+			.innerJoin(items, eq(items.id, escalations.itemId))
+			.leftJoin(evaluations, mine)
+			.where(
+				and(
+					...filterConditions(projectId, q, now),
+					or(eq(escalations.openedBy, userId), isNotNull(evaluations.id)),
+					where
+				)
 			)
-		)
-		.orderBy(...keyset.orderBy)
-		.limit(keyset.limit);
-	const page = keyset.finish(found);
+			.orderBy(...orderBy)
+			.limit(limit)
+	);
 	return {
 		escalations: page.rows.map((r) => {
 			const s = toSummary(r, now);

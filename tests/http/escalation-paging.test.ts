@@ -96,7 +96,7 @@ describe('the escalation queue, paged', () => {
 		for (const reason of ['guideline_ambiguous', 'policy_safety']) {
 			for (const state of [undefined, 'in_review'] as const) {
 				const filtered = all.filter((e) => match(e) && e.reason === reason);
-				const expected = filtered.filter((e) => !state || e.state === state).sort(ORDERS.newest);
+				const wanted = filtered.filter((e) => !state || e.state === state);
 				const { rows, pages } = await walkPages(
 					server,
 					withQuery(path, { language: 'pt-BR', reason, state, sort: 'newest' }),
@@ -104,7 +104,15 @@ describe('the escalation queue, paged', () => {
 					ws.people.lead,
 					4
 				);
-				expect(uniqueIds(rows)).toEqual(expected.map((e) => e.id));
+				expect(uniqueIds(rows)).toEqual([...wanted].sort(ORDERS.newest).map((e) => e.id));
+				const byState = await walkPages(
+					server,
+					withQuery(path, { language: 'pt-BR', reason, state, sort: 'state' }),
+					'escalations',
+					ws.people.lead,
+					3
+				);
+				expect(uniqueIds(byState.rows)).toEqual([...wanted].sort(ORDERS.state).map((e) => e.id));
 				const counts = Object.fromEntries(
 					ESCALATION_STATES.map((s) => [s, filtered.filter((e) => e.state === s).length])
 				) as Record<EscalationState, number>;
