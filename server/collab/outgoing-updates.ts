@@ -12,7 +12,6 @@
 // Otherwise (a client id in two parts, e.g. a sync step 2 carrying someone else's structs) every merge goes
 // through Y.mergeUpdates, the per-author ones sharing their work: the authors are split in halves recursively,
 // each half merged once, and an author's update is the merge of the O(log k) halves that do not contain it.
-import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { updateLayout, type UpdateLayout } from './update-scan';
 
@@ -48,20 +47,19 @@ export function mergeTurn<A>(turn: readonly OutgoingUpdate<A>[]): MergedTurn<A> 
 	const without = new Map<A, Uint8Array | null>();
 	const layouts = disjointLayouts([...anonymous, ...own]);
 	if (layouts) {
-		const outside = layouts.slice(0, anonymous.length);
-		const mine = layouts.slice(anonymous.length);
+		const splice = splicer(layouts);
 		authors.forEach((author, i) => {
-			const others = [...outside, ...mine.slice(0, i), ...mine.slice(i + 1)];
-			without.set(author, others.length ? splice(others) : null);
+			const alone = anonymous.length === 0 && authors.length === 1;
+			without.set(author, alone ? null : splice(anonymous.length + i));
 		});
-		return { all: turn.length === 1 ? turn[0].update : splice(layouts), without };
+		return { all: turn.length === 1 ? turn[0].update : splice(null), without };
 	}
 	exclusions(authors, own, anonymous, without);
 	return { all: merge([...anonymous, ...own]), without };
 }
 
 /** The layouts of `parts` if no client id has sections in two of them (else null: they cannot be spliced). */
-function disjointLayouts(parts: Uint8Array[]): (UpdateLayout & { update: Uint8Array })[] | null {
+function disjointLayouts(parts: Uint8Array[]): UpdateLayout[] | null {
 	const seen = new Set<number>();
 	const layouts = [];
 	for (const update of parts) {
@@ -70,24 +68,59 @@ function disjointLayouts(parts: Uint8Array[]): (UpdateLayout & { update: Uint8Ar
 			if (seen.has(client)) return null;
 			seen.add(client);
 		}
-		layouts.push({ ...layout, update });
+		layouts.push(layout);
 	}
 	return layouts;
 }
 
-/** The merge of updates that share no client id, from their bytes (see the header). */
-function splice(parts: (UpdateLayout & { update: Uint8Array })[]): Uint8Array {
-	if (parts.length === 1) return parts[0].update;
-	const sections = parts.flatMap((p) => p.sections).sort((a, b) => b.client - a.client);
-	const e = encoding.createEncoder();
-	encoding.writeVarUint(e, sections.length);
-	for (const s of sections) encoding.writeUint8Array(e, s.bytes);
-	encoding.writeVarUint(
-		e,
-		parts.reduce((n, p) => n + p.deleteClients, 0)
-	);
-	for (const p of parts) encoding.writeUint8Array(e, p.deletes);
-	return encoding.toUint8Array(e);
+const varUintLength = (n: number) => (n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5);
+
+function writeVarUint(out: Uint8Array, at: number, n: number): number {
+	while (n >= 0x80) {
+		out[at++] = (n & 0x7f) | 0x80;
+		n = Math.floor(n / 128);
+	}
+	out[at++] = n;
+	return at;
+}
+
+/**
+ * Splices merges of parts that share no client id (see the header): the returned function builds the merge of
+ * every part but the `skip`th (null: of all), in one buffer of the exact size. Sections are sorted once.
+ */
+function splicer(parts: UpdateLayout[]): (skip: number | null) => Uint8Array {
+	const sections = parts
+		.flatMap((p, part) => p.sections.map((s) => ({ ...s, part })))
+		.sort((a, b) => b.client - a.client);
+	return (skip) => {
+		let count = 0;
+		let size = 0;
+		let deleteClients = 0;
+		for (const s of sections) {
+			if (s.part === skip) continue;
+			count++;
+			size += s.bytes.length;
+		}
+		for (let i = 0; i < parts.length; i++) {
+			if (i === skip) continue;
+			deleteClients += parts[i].deleteClients;
+			size += parts[i].deletes.length;
+		}
+		const out = new Uint8Array(varUintLength(count) + varUintLength(deleteClients) + size);
+		let at = writeVarUint(out, 0, count);
+		for (const s of sections) {
+			if (s.part === skip) continue;
+			out.set(s.bytes, at);
+			at += s.bytes.length;
+		}
+		at = writeVarUint(out, at, deleteClients);
+		for (let i = 0; i < parts.length; i++) {
+			if (i === skip) continue;
+			out.set(parts[i].deletes, at);
+			at += parts[i].deletes.length;
+		}
+		return out;
+	};
 }
 
 /** Sets, for each author in `authors` (whose merged changes are `own`), the merge of `outside` and the others'. */
