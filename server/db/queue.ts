@@ -51,7 +51,8 @@ const heldByOthers = (userId: string, now: number) => sql`(
 )`;
 
 /** The caller's own open items in the project (sent back for re-review, drafts, then reservations), each with
- * when its reservation was last refreshed (null: none). */
+ * when its reservation was last refreshed (null: none). Starts from the caller's rows: the cross join keeps
+ * SQLite from starting at the project's items instead. */
 function myItems(db: Db, projectId: string, userId: string, f: QueueFilter) {
 	return rows<{ id: string; reservedAt: number | null }>(
 		db,
@@ -69,8 +70,8 @@ function myItems(db: Db, projectId: string, userId: string, f: QueueFilter) {
 				where a.user_id = ${userId} and a.state = 'reserved'
 					and not exists (select 1 from evaluations e where e.item_id = a.item_id and e.evaluator_id = ${userId})
 		) m
-		join items i on i.id = m.item_id
-		where i.project_id = ${projectId} ${filterSql(f)}
+		cross join items i
+		where i.id = m.item_id and i.project_id = ${projectId} ${filterSql(f)}
 			and not exists (select 1 from assignments s where s.item_id = i.id and s.user_id = ${userId} and s.state = 'skipped')
 		order by m.rank, i.created_at, i.id`
 	);
