@@ -2,8 +2,16 @@
 // raters), again with 10 % of the ratings missing, and Fleiss' kappa on 100,000 items × 10 raters, against the naive reference implementations
 // in agreement-reference.ts measured in the same run on the same data. Prints the median ms of several runs and the
 // ratio ours / reference, and checks that both give the same value. `npx tsx bench/agreement.ts`.
+// With SCALE_DATA_DIR=<a copy of a seed:scale data set>, also the agreement dashboard at that size through HTTP
+// (a server started from the copy): the first request after start, warm p50/p99 of each dashboard endpoint, the
+// request that finds another node's change (it waits for the rebuild), the background bootstrap intervals, and the
+// server's resident memory, beside the targets of issue 19 and against `GET /api/health` in the same run.
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
+import { launch, stopper } from './collab';
+import { freePort } from '../tests/fixtures/free-port';
 import {
 	fleissKappa,
 	krippendorffAlpha,
@@ -98,7 +106,8 @@ function report(label: string, ours: Timing<number>, fromRows: Timing<number>, r
 	);
 }
 
-export function run(): void {
+export async function run(): Promise<void> {
+	if (process.env.SCALE_DATA_DIR) await runAtScale(process.env.SCALE_DATA_DIR);
 	console.log(
 		`medians of wall-clock and process CPU time; 1-minute load average ${loadavg()[0].toFixed(1)} (wall time inflates on a busy machine)`
 	);
@@ -133,4 +142,132 @@ export function run(): void {
 	);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) run();
+const now = () => performance.now();
+const PASSWORD = process.env.SCALE_PASSWORD ?? 'demo-pass-123';
+
+/** The process's resident memory now and at its peak (VmHWM), in MiB. */
+function rss(pid: number): { now: number; peak: number } {
+	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+	const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+	return { now: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+async function signIn(url: string, email: string): Promise<(path: string) => Promise<Response>> {
+	const login = await fetch(`${url}/api/auth/login`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', origin: url },
+		body: JSON.stringify({ email, password: PASSWORD })
+	});
+	if (!login.ok) throw new Error(`sign-in: ${login.status}`);
+	const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+	return (path) => fetch(url + path, { headers: { cookie, origin: url } });
+}
+
+async function timed(send: () => Promise<Response>): Promise<{ ms: number; body: unknown }> {
+	const started = now();
+	const res = await send();
+	const body: unknown = await res.json();
+	if (!res.ok) throw new Error(`${res.status} ${JSON.stringify(body).slice(0, 200)}`);
+	return { ms: now() - started, body };
+}
+
+async function sequential(send: () => Promise<Response>, count: number): Promise<{ p50: number; p99: number }> {
+	const times: number[] = [];
+	for (let i = 0; i < count; i++) times.push((await timed(send)).ms);
+	times.sort((a, b) => a - b);
+	return { p50: median(times), p99: times[Math.min(times.length - 1, Math.floor(0.99 * times.length))] };
+}
+
+const ms = (v: number) => `${v < 10 ? v.toFixed(1) : v.toFixed(0)} ms`;
+const line = (what: string, figure: string, target = '', met: boolean | null = null) =>
+	console.log(`  ${what.padEnd(46)} ${figure.padEnd(30)} ${target}${met === null ? '' : met ? '  ✓' : '  ✗'}`);
+
+interface DimensionBody {
+	key: string;
+	interval?: { refreshing: boolean };
+}
+
+/** The agreement dashboard at the size of the data set in `dataDir` (see the header). */
+export async function runAtScale(dataDir: string): Promise<void> {
+	const record = new Database(`${dataDir}/concord.db`);
+	const scale = record.prepare(`select id from projects where name = 'Scale'`).get() as { id: string } | undefined;
+	const counts = record
+		.prepare(`select count(*) as n from evaluations where project_id = ? and state = 'submitted'`)
+		.get(scale?.id) as { n: number };
+	if (!scale) throw new Error(`no Scale project in ${dataDir}`);
+	const port = await freePort();
+	const { proc } = await launch(
+		['--import', 'tsx', 'server/main.ts'],
+		{ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, CONCORD_DEMO: '0', LOG_LEVEL: 'info' },
+		(o) => o.includes('Concord is running')
+	);
+	const url = `http://127.0.0.1:${port}`;
+	const stop = stopper(proc);
+	try {
+		const lead = await signIn(url, 'lead@demo.test');
+		const path = (p: string) => `/api/projects/${scale.id}${p}`;
+		console.log(`\nAgreement dashboard at scale: ${counts.n.toLocaleString('en')} submitted evaluations in "Scale"`);
+		const before = rss(proc.pid!);
+		const first = await timed(() => lead(path('/agreement')));
+		const afterFirst = rss(proc.pid!);
+		line('first /agreement after start', ms(first.ms), '≤ 2 s', first.ms <= 2000);
+		line(
+			'  RSS: at start → peak after it',
+			`${before.now.toFixed(0)} → ${afterFirst.peak.toFixed(0)} MiB`,
+			'< 400 MiB',
+			afterFirst.peak < 400
+		);
+		const endpoints = [
+			'/agreement?by=evaluator',
+			'/agreement/items',
+			'/agreement/matrix',
+			'/agreement/timeline',
+			'/throughput'
+		];
+		for (const e of endpoints) line(`first ${e}`, ms((await timed(() => lead(path(e)))).ms));
+		const health = await sequential(() => fetch(`${url}/api/health`), 200);
+		line('reference: /api/health', `p50 ${ms(health.p50)}, p99 ${ms(health.p99)}`);
+		for (const e of ['/agreement', ...endpoints]) {
+			const warm = await sequential(() => lead(path(e)), 200);
+			line(
+				`warm ${e}`,
+				`p50 ${ms(warm.p50)}, p99 ${ms(warm.p99)}`,
+				`p99 ≤ 200 ms (${(warm.p99 / health.p99).toFixed(1)}× health)`,
+				warm.p99 <= 200
+			);
+		}
+		// Another node's change: the seq moves without an announcement here, so the next request waits for the rebuild.
+		record.prepare(`update projects set evaluation_seq = evaluation_seq + 1 where id = ?`).run(scale.id);
+		const rebuilt = await timed(() => lead(path('/agreement')));
+		line('request after another node’s change (rebuild)', ms(rebuilt.ms), '≤ 2 s', rebuilt.ms <= 2000);
+		// Bootstrap intervals run in the background: how long until all are computed, and what requests see meanwhile.
+		const started = now();
+		const during: number[] = [];
+		for (;;) {
+			const { body } = await timed(() => lead(path('/agreement')));
+			const dims = (body as { dimensions: DimensionBody[] }).dimensions;
+			const t = now();
+			await (await fetch(`${url}/api/health`)).arrayBuffer();
+			during.push(now() - t);
+			if (dims.every((d) => !d.interval?.refreshing) || now() - started > 120_000) break;
+			await new Promise((r) => setTimeout(r, 100));
+		}
+		during.sort((a, b) => a - b);
+		line('bootstrap intervals, all dimensions', `${((now() - started) / 1000).toFixed(1)} s in the background`);
+		line('  /api/health meanwhile', `p50 ${ms(median(during))}, max ${ms(during.at(-1)!)}`);
+		line(
+			'RSS at the end: now, peak',
+			`${rss(proc.pid!).now.toFixed(0)}, ${rss(proc.pid!).peak.toFixed(0)} MiB`,
+			'< 400 MiB',
+			rss(proc.pid!).peak < 400
+		);
+	} finally {
+		record.close();
+		await stop();
+	}
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+	if (process.env.SCALE_DATA_DIR) await runAtScale(process.env.SCALE_DATA_DIR);
+	else run();
+}

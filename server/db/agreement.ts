@@ -5,9 +5,9 @@ import { and, asc, eq, gte, inArray, isNotNull, isNull, sql, type SQL } from 'dr
 import type { Db } from './client';
 import { escalations, evaluations, items, rubrics, users } from '../../drizzle/schema';
 import { getProject, getRubrics } from './projects';
-import { keysetPage, ordered } from './paging';
+import { keysetPage, ordered, type KeysetPage } from './paging';
 import type { Rubric } from '#shared/rubric';
-import { ColumnsBuilder, type EvaluationColumns } from '../domain/agreement-columns';
+import { ColumnsBuilder, type EvaluationColumns, type EvaluationFacts } from '../domain/agreement-columns';
 import { isActiveState } from '#shared/escalation';
 
 export interface EvaluatorFacts {
@@ -17,20 +17,29 @@ export interface EvaluatorFacts {
 }
 
 /** Rows per page of the columns' read: a page's row objects are folded and dropped before the next is read. */
-const LOAD_PAGE = 5000;
+const LOAD_PAGE = 10_000;
 
-const loadOrder = ordered<{ submittedAt: number; id: string }>(
+type Key = { id: string } & Record<string, unknown>;
+const itemOrder = ordered<Key>(
+	'agreement-item-facts',
+	'asc',
+	{ expr: items.createdAt, type: 'number', of: (r) => r.createdAt as number },
+	{ expr: items.id, type: 'text', of: (r) => r.id }
+);
+const evaluationOrder = ordered<Key>(
 	'agreement-columns',
 	'asc',
-	{ expr: evaluations.submittedAt, type: 'number', of: (r) => r.submittedAt },
+	{ expr: evaluations.submittedAt, type: 'number', of: (r) => r.submittedAt as number },
 	{ expr: evaluations.id, type: 'text', of: (r) => r.id }
 );
 
 /**
- * The project's submitted evaluations folded into columns, read in keyset pages of (submitted_at, id) through the
- * index evaluations_project_submitted (project_id, state, submitted_at): only the columns the figures need, never
- * more than one page of row objects at a time, no other project's rows. Evaluations submitted before submission
- * times were recorded count at their last update, as everywhere else.
+ * The project's submitted evaluations folded into columns. Read in keyset pages, never more than one page of row
+ * objects at a time and no other project's rows: first the facts of the project's items (modality, language)
+ * through items_project (project_id, created_at, id), then the evaluations' needed columns in (submitted_at, id)
+ * order through evaluations_project_submitted (project_id, state, submitted_at), without a join. An evaluation
+ * of an item added after the first read has its item's facts read on its own. Evaluations submitted before
+ * submission times were recorded count at their last update, as everywhere else.
  */
 export async function loadEvaluationColumns(
 	db: Db,
@@ -38,6 +47,20 @@ export async function loadEvaluationColumns(
 	rubrics: readonly Rubric[]
 ): Promise<EvaluationColumns> {
 	const builder = new ColumnsBuilder(rubrics);
+	let cursor: string | undefined;
+	do {
+		const page = keysetPage(db, itemOrder, { cursor, limit: LOAD_PAGE });
+		const rows = await db
+			.select({ id: items.id, createdAt: items.createdAt, modality: items.modality, language: items.language })
+			.from(items)
+			.where(and(eq(items.projectId, projectId), page.after))
+			.orderBy(...page.orderBy)
+			.limit(page.limit);
+		const done = page.finish(rows);
+		for (const r of done.rows) builder.addItem(r.id, r.modality, r.language);
+		cursor = done.nextCursor ?? undefined;
+	} while (cursor);
+
 	const columns = (submittedAt: SQL<number>) => ({
 		id: evaluations.id,
 		itemId: evaluations.itemId,
@@ -45,26 +68,29 @@ export async function loadEvaluationColumns(
 		rubricId: evaluations.rubricId,
 		scores: evaluations.scores,
 		timeSpentMs: evaluations.timeSpentMs,
-		submittedAt,
-		modality: items.modality,
-		language: items.language
+		submittedAt
 	});
+	const fold = async (rows: (Omit<EvaluationFacts, 'modality' | 'language'> & { id: string })[]) => {
+		const missing = [...new Set(rows.filter((r) => !builder.hasItem(r.itemId)).map((r) => r.itemId))];
+		if (missing.length)
+			for (const f of (await itemFactsOf(db, missing)).values()) builder.addItem(f.id, f.modality, f.language);
+		for (const r of rows) builder.addScored(r);
+	};
 	const base = and(eq(evaluations.projectId, projectId), eq(evaluations.state, 'submitted'));
-	const legacy = await db
-		.select(columns(sql<number>`${evaluations.updatedAt}`))
-		.from(evaluations)
-		.innerJoin(items, eq(items.id, evaluations.itemId))
-		.where(and(base, isNull(evaluations.submittedAt)));
-	for (const r of legacy) builder.add(r);
-	let cursor: string | undefined;
+	await fold(
+		await db
+			.select(columns(sql<number>`${evaluations.updatedAt}`))
+			.from(evaluations)
+			.where(and(base, isNull(evaluations.submittedAt)))
+	);
 	let from: number | undefined;
+	cursor = undefined;
 	do {
-		const page = keysetPage(db, loadOrder, { cursor, limit: LOAD_PAGE });
+		const page: KeysetPage<Key> = keysetPage(db, evaluationOrder, { cursor, limit: LOAD_PAGE });
 		// `submitted_at >= the last one read` repeats what the cursor implies, so the index is read as a range.
 		const rows = await db
 			.select(columns(sql<number>`${evaluations.submittedAt}`))
 			.from(evaluations)
-			.innerJoin(items, eq(items.id, evaluations.itemId))
 			.where(
 				and(
 					base,
@@ -76,7 +102,7 @@ export async function loadEvaluationColumns(
 			.orderBy(...page.orderBy)
 			.limit(page.limit);
 		const done = page.finish(rows);
-		for (const r of done.rows) builder.add(r);
+		await fold(done.rows);
 		cursor = done.nextCursor ?? undefined;
 		from = done.rows.at(-1)?.submittedAt;
 	} while (cursor);

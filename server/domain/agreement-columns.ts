@@ -60,6 +60,10 @@ export interface ScopeFilter {
 class Dictionary<K> {
 	readonly ids: K[] = [];
 	readonly #index = new Map<K, number>();
+	has(key: K): boolean {
+		return this.#index.has(key);
+	}
+
 	of(key: K): number {
 		let i = this.#index.get(key);
 		if (i === undefined) {
@@ -79,10 +83,6 @@ function grown<T extends Int32Array | Float64Array>(a: T, need: number, fill?: n
 	return next;
 }
 
-/** Distinct values are told apart by type and text (1 and "1" differ, as the rubric normalisation may treat them differently). */
-const valueKey = (v: unknown) =>
-	typeof v === 'object' && v !== null ? `o${JSON.stringify(v)}` : `${typeof v}:${String(v)}`;
-
 export class ColumnsBuilder {
 	#size = 0;
 	#item = new Int32Array(1024);
@@ -97,7 +97,7 @@ export class ColumnsBuilder {
 	#languages = new Dictionary<string>();
 	#raters = new Dictionary<string>();
 	#rubrics = new Dictionary<string>();
-	#scores = new Map<string, { codes: Int32Array; values: Dictionary<string>; raw: unknown[] }>();
+	#scores = new Map<string, { codes: Int32Array; values: Map<unknown, number>; raw: unknown[] }>();
 	/** Scored keys per rubric id and modality. */
 	#keys = new Map<string, string[]>();
 	readonly #rubricById: ReadonlyMap<string, Rubric>;
@@ -121,7 +121,30 @@ export class ColumnsBuilder {
 		return keys;
 	}
 
+	/** Registers an item's facts (no-op when known). */
+	addItem(id: string, modality: string, language: string): void {
+		const before = this.#items.ids.length;
+		const item = this.#items.of(id);
+		if (item !== before) return;
+		this.#itemModality = grown(this.#itemModality, item + 1);
+		this.#itemLanguage = grown(this.#itemLanguage, item + 1);
+		this.#itemModality[item] = this.#modalities.of(modality);
+		this.#itemLanguage[item] = this.#languages.of(language);
+	}
+
+	hasItem(id: string): boolean {
+		return this.#items.has(id);
+	}
+
 	add(e: EvaluationFacts): void {
+		this.addItem(e.itemId, e.modality, e.language);
+		this.addScored(e);
+	}
+
+	/** Folds an evaluation whose item was registered with addItem. */
+	addScored(e: Omit<EvaluationFacts, 'modality' | 'language'>): void {
+		const item = this.#items.of(e.itemId);
+		const modality = this.#modalities.ids[this.#itemModality[item]];
 		const i = this.#size++;
 		const n = this.#size;
 		this.#item = grown(this.#item, n);
@@ -129,29 +152,24 @@ export class ColumnsBuilder {
 		this.#rubric = grown(this.#rubric, n);
 		this.#submittedAt = grown(this.#submittedAt, n);
 		this.#timeSpentMs = grown(this.#timeSpentMs, n);
-		const before = this.#items.ids.length;
-		const item = this.#items.of(e.itemId);
-		if (item === before) {
-			this.#itemModality = grown(this.#itemModality, item + 1);
-			this.#itemLanguage = grown(this.#itemLanguage, item + 1);
-			this.#itemModality[item] = this.#modalities.of(e.modality);
-			this.#itemLanguage[item] = this.#languages.of(e.language);
-		}
 		this.#item[i] = item;
 		this.#rater[i] = this.#raters.of(e.evaluatorId);
 		this.#rubric[i] = this.#rubrics.of(e.rubricId);
 		this.#submittedAt[i] = e.submittedAt;
 		this.#timeSpentMs[i] = e.timeSpentMs;
-		for (const key of this.#keysOf(e.rubricId, e.modality)) {
+		for (const key of this.#keysOf(e.rubricId, modality)) {
 			if (!(key in e.scores)) continue;
 			let column = this.#scores.get(key);
-			if (!column)
-				this.#scores.set(key, (column = { codes: new Int32Array(n).fill(-1), values: new Dictionary(), raw: [] }));
+			if (!column) this.#scores.set(key, (column = { codes: new Int32Array(n).fill(-1), values: new Map(), raw: [] }));
 			column.codes = grown(column.codes, n, -1);
 			const v = e.scores[key];
-			const before = column.values.ids.length;
-			const code = column.values.of(valueKey(v));
-			if (code === before) column.raw.push(v);
+			// Primitives are their own key (1 and "1" differ); objects are told apart by their JSON.
+			const k = typeof v === 'object' && v !== null ? `\u0000${JSON.stringify(v)}` : v;
+			let code = column.values.get(k);
+			if (code === undefined) {
+				code = column.raw.push(v) - 1;
+				column.values.set(k, code);
+			}
 			column.codes[i] = code;
 		}
 	}

@@ -12,85 +12,110 @@ export interface ConsensusDrift {
 	meanAbsDifference: number | null;
 }
 
-function median(sorted: readonly number[]): number {
-	const m = sorted.length >> 1;
-	return sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+/** The median of `values[0..length)`, sorting them in place (insertion sort: a handful of raters per item). */
+function median(values: Float64Array, length: number): number {
+	for (let i = 1; i < length; i++) {
+		const x = values[i];
+		let j = i - 1;
+		while (j >= 0 && values[j] > x) {
+			values[j + 1] = values[j];
+			j--;
+		}
+		values[j + 1] = x;
+	}
+	const sorted = values;
+	const m = length >> 1;
+	return length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
 }
 
-function majority(values: readonly (string | number)[]): string | number | null {
-	const counts = new Map<string, { value: string | number; n: number }>();
-	for (const v of values) {
-		const k = String(v);
-		const c = counts.get(k);
-		if (c) c.n++;
-		else counts.set(k, { value: v, n: 1 });
-	}
-	let best: { value: string | number; n: number } | null = null;
+/** The most frequent of `keys[0..length)` when one value is more frequent than every other, else NaN. */
+function majority(keys: Float64Array, length: number): number {
+	let best = NaN;
+	let bestCount = 0;
 	let tie = false;
-	for (const c of counts.values()) {
-		if (!best || c.n > best.n) {
-			best = c;
+	for (let i = 0; i < length; i++) {
+		let count = 0;
+		for (let j = 0; j < length; j++) if (keys[j] === keys[i]) count++;
+		if (count > bestCount) {
+			best = keys[i];
+			bestCount = count;
 			tie = false;
-		} else if (c.n === best.n) tie = true;
+		} else if (count === bestCount && keys[i] !== best) tie = true;
 	}
-	return best && !tie ? best.value : null;
+	return tie ? NaN : best;
 }
 
 /**
  * Drift per rater over the ratings of one dimension (values already normalised: numbers on ordered scales), as long
- * rows or the engine's table (category codes stand for their labels).
+ * rows or the engine's table (category codes stand for their labels; two ratings agree when their codes do).
  */
 export function consensusDrift(input: RatingInput, level: Level): Map<string, ConsensusDrift> {
 	const ordered = level !== 'nominal';
 	const t = asTable(input);
-	const valueOf = (i: number): string | number => (t.categories ? t.categories[t.values[i]] : t.values[i]);
-	// Ratings grouped by item (a counting sort over the table's item indices).
+	const n = t.values.length;
+	// Each rating's number (NaN when its label is not one) and its key: its category code, or its number.
+	const number = new Float64Array(n);
+	for (let i = 0; i < n; i++) {
+		const v = t.categories ? t.categories[t.values[i]] : t.values[i];
+		number[i] = typeof v === 'number' ? v : NaN;
+	}
+	// Ratings grouped by item (a counting sort over the table's item indices; missing values left out).
 	const itemCount = t.itemCount ?? t.itemIndex.reduce((m, x) => Math.max(m, x + 1), 0);
 	const offsets = new Int32Array(itemCount + 1);
-	for (let i = 0; i < t.itemIndex.length; i++) if (!Number.isNaN(t.values[i])) offsets[t.itemIndex[i] + 1]++;
+	for (let i = 0; i < n; i++) if (!Number.isNaN(t.values[i])) offsets[t.itemIndex[i] + 1]++;
 	for (let u = 0; u < itemCount; u++) offsets[u + 1] += offsets[u];
 	const at = offsets.slice(0, itemCount);
 	const grouped = new Int32Array(offsets[itemCount]);
-	for (let i = 0; i < t.itemIndex.length; i++) if (!Number.isNaN(t.values[i])) grouped[at[t.itemIndex[i]]++] = i;
-	const byItem = function* () {
-		for (let u = 0; u < itemCount; u++) {
-			if (offsets[u + 1] - offsets[u] < 2) continue;
-			const list: { rater: string; value: string | number }[] = [];
-			for (let j = offsets[u]; j < offsets[u + 1]; j++) {
-				const i = grouped[j];
-				list.push({ rater: String(t.raterIds ? t.raterIds[t.raterIndex[i]] : t.raterIndex[i]), value: valueOf(i) });
+	for (let i = 0; i < n; i++) if (!Number.isNaN(t.values[i])) grouped[at[t.itemIndex[i]]++] = i;
+	const R = t.raterCount ?? t.raterIndex.reduce((m, x) => Math.max(m, x + 1), 0);
+	const seen = new Uint8Array(R);
+	const items = new Float64Array(R);
+	const matches = new Float64Array(R);
+	const diff = new Float64Array(R);
+	const abs = new Float64Array(R);
+	const numeric = new Float64Array(R);
+	let others = new Float64Array(8);
+	for (let u = 0; u < itemCount; u++) {
+		const a = offsets[u];
+		const b = offsets[u + 1];
+		if (b - a < 2) continue;
+		if (others.length < b - a) others = new Float64Array(b - a);
+		for (let i = a; i < b; i++) {
+			const mine = grouped[i];
+			const r = t.raterIndex[mine];
+			seen[r] = 1;
+			let k = 0;
+			let allNumbers = !Number.isNaN(number[mine]);
+			for (let j = a; j < b; j++) {
+				if (j === i) continue;
+				if (Number.isNaN(number[grouped[j]])) allNumbers = false;
+				others[k++] = number[grouped[j]];
 			}
-			yield list;
-		}
-	};
-	const acc = new Map<string, { items: number; matches: number; diff: number; abs: number; numeric: number }>();
-	for (const list of byItem()) {
-		for (const mine of list) {
-			const others = list.filter((o) => o !== mine).map((o) => o.value);
-			const a = acc.get(mine.rater) ?? { items: 0, matches: 0, diff: 0, abs: 0, numeric: 0 };
-			acc.set(mine.rater, a);
-			if (ordered && typeof mine.value === 'number' && others.every((v) => typeof v === 'number')) {
-				const consensus = median(others.slice().sort((x, y) => x - y));
-				a.items++;
-				a.numeric++;
-				a.diff += mine.value - consensus;
-				a.abs += Math.abs(mine.value - consensus);
-				if (mine.value === consensus) a.matches++;
+			if (ordered && allNumbers) {
+				const consensus = median(others, k);
+				items[r]++;
+				numeric[r]++;
+				diff[r] += number[mine] - consensus;
+				abs[r] += Math.abs(number[mine] - consensus);
+				if (number[mine] === consensus) matches[r]++;
 				continue;
 			}
-			const consensus = majority(others);
-			if (consensus === null) continue;
-			a.items++;
-			if (String(consensus) === String(mine.value)) a.matches++;
+			k = 0;
+			for (let j = a; j < b; j++) if (j !== i) others[k++] = t.values[grouped[j]];
+			const consensus = majority(others, k);
+			if (Number.isNaN(consensus)) continue;
+			items[r]++;
+			if (consensus === t.values[mine]) matches[r]++;
 		}
 	}
 	const out = new Map<string, ConsensusDrift>();
-	for (const [rater, a] of acc) {
-		out.set(rater, {
-			items: a.items,
-			matchRate: a.items ? a.matches / a.items : null,
-			meanDifference: a.numeric ? a.diff / a.numeric : null,
-			meanAbsDifference: a.numeric ? a.abs / a.numeric : null
+	for (let r = 0; r < R; r++) {
+		if (!seen[r]) continue;
+		out.set(String(t.raterIds ? t.raterIds[r] : r), {
+			items: items[r],
+			matchRate: items[r] ? matches[r] / items[r] : null,
+			meanDifference: numeric[r] ? diff[r] / numeric[r] : null,
+			meanAbsDifference: numeric[r] ? abs[r] / numeric[r] : null
 		});
 	}
 	return out;
