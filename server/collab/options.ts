@@ -21,6 +21,11 @@ export interface CollabOptions {
 	compactAfterUpdates: number;
 	/** … or after this many appended bytes. */
 	compactAfterBytes: number;
+	/**
+	 * How long after the log passes those limits the compaction starts. It costs a decode of the whole document,
+	 * so a burst of writes is not interrupted by it (and compacts once, not every few hundred updates).
+	 */
+	compactDelayMs: number;
 	/** Largest JSON awareness state one client may publish. */
 	maxAwarenessStateBytes: number;
 	/**
@@ -59,6 +64,7 @@ export const DEFAULT_COLLAB_OPTIONS: CollabOptions = {
 	pingIntervalMs: 30_000,
 	compactAfterUpdates: 500,
 	compactAfterBytes: 1 * MiB,
+	compactDelayMs: 1000,
 	maxAwarenessStateBytes: 16 * 1024,
 	maxAwarenessEntries: 10_000,
 	awarenessFlushMs: 25,

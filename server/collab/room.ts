@@ -8,7 +8,8 @@
 // - a change that cannot be stored stays in memory and is not broadcast; the room becomes unsaved, its author is
 //   told (a connection is closed with 4500, a server write rejects), and the room retries by writing a full
 //   snapshot; once that succeeds the held-back changes are broadcast. An unsaved room is never unloaded;
-// - the log is compacted into a snapshot after `compactAfterUpdates` updates or `compactAfterBytes` bytes.
+// - the log is compacted into a snapshot in the background, `compactDelayMs` after it passes `compactAfterUpdates`
+//   updates or `compactAfterBytes` bytes.
 //   Compactions of a room run one after another; changes committed while one is being written stay in the log
 //   (and in the counts) for the next one.
 // - across nodes: a change this node committed is handed to `relay` after the commit (with its broadcast); a change
@@ -60,7 +61,7 @@ export class Room {
 	#wholeState: Uint8Array | null = null;
 	/** Changes committed (or relayed) in this turn, sent together once its commits are done (see #sendTurn). */
 	#outgoing: OutgoingUpdate<Connection>[] = [];
-	#compactScheduled = false;
+	#compactTimer: ReturnType<typeof setTimeout> | null = null;
 	/** The compaction being written (settles, never rejects); the next one starts after it. */
 	#compaction: Promise<void> = Promise.resolve();
 	#retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -230,15 +231,15 @@ export class Room {
 	}
 
 	#compactSoon(): void {
-		if (this.#compactScheduled) return;
-		this.#compactScheduled = true;
-		setImmediate(() => {
-			this.#compactScheduled = false;
+		if (this.#compactTimer) return;
+		this.#compactTimer = setTimeout(() => {
+			this.#compactTimer = null;
 			if (this.state === 'unloaded' || !this.#logIsLong()) return;
 			this.compact().catch((err: unknown) =>
 				this.logger.error({ err, room: this.name }, 'room compaction failed; the update log is kept')
 			);
-		});
+		}, this.opts.compactDelayMs);
+		this.#compactTimer.unref();
 	}
 
 	/**
@@ -307,6 +308,8 @@ export class Room {
 		this.state = 'unloaded';
 		if (this.graceTimer) clearTimeout(this.graceTimer);
 		if (this.#retryTimer) clearTimeout(this.#retryTimer);
+		if (this.#compactTimer) clearTimeout(this.#compactTimer);
+		this.#compactTimer = null;
 		this.graceTimer = null;
 		this.#retryTimer = null;
 		this.doc.off('update', this.#onUpdate);
