@@ -9,7 +9,9 @@
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import Database from 'better-sqlite3';
+import { sql } from 'drizzle-orm';
+import { openDb, row } from '../server/db/client';
+import { bumpEvaluationSeq } from '../server/db/project-counts';
 import { launch, stopper } from './collab';
 import { freePort } from '../tests/fixtures/free-port';
 import {
@@ -189,12 +191,14 @@ interface DimensionBody {
 
 /** The agreement dashboard at the size of the data set in `dataDir` (see the header). */
 export async function runAtScale(dataDir: string): Promise<void> {
-	const record = new Database(`${dataDir}/concord.db`);
-	const scale = record.prepare(`select id from projects where name = 'Scale'`).get() as { id: string } | undefined;
-	const counts = record
-		.prepare(`select count(*) as n from evaluations where project_id = ? and state = 'submitted'`)
-		.get(scale?.id) as { n: number };
+	// The record opened beside the server, as another node would: to find the project and to move its seq.
+	const record = await openDb({ dataDir });
+	const scale = await row<{ id: string }>(record.db, sql`select id from projects where name = 'Scale'`);
 	if (!scale) throw new Error(`no Scale project in ${dataDir}`);
+	const counts = (await row<{ n: number }>(
+		record.db,
+		sql`select count(*) as n from evaluations where project_id = ${scale.id} and state = 'submitted'`
+	))!;
 	const port = await freePort();
 	const { proc } = await launch(
 		['--import', 'tsx', 'server/main.ts'],
@@ -237,7 +241,7 @@ export async function runAtScale(dataDir: string): Promise<void> {
 			);
 		}
 		// Another node's change: the seq moves without an announcement here, so the next request waits for the rebuild.
-		record.prepare(`update projects set evaluation_seq = evaluation_seq + 1 where id = ?`).run(scale.id);
+		await bumpEvaluationSeq(record.db, scale.id);
 		const rebuilt = await timed(() => lead(path('/agreement')));
 		line('request after another node’s change (rebuild)', ms(rebuilt.ms), '≤ 2 s', rebuilt.ms <= 2000);
 		// Bootstrap intervals run in the background: how long until all are computed, and what requests see meanwhile.
@@ -262,12 +266,12 @@ export async function runAtScale(dataDir: string): Promise<void> {
 			rss(proc.pid!).peak < 400
 		);
 	} finally {
-		record.close();
+		await record.close();
 		await stop();
 	}
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
 	if (process.env.SCALE_DATA_DIR) await runAtScale(process.env.SCALE_DATA_DIR);
-	else run();
+	else await run();
 }
