@@ -79,11 +79,12 @@ function myItems(db: Db, projectId: string, userId: string, f: QueueFilter) {
 
 /** Whether the caller holds a reservation in the project that expired (its slot may have been taken). */
 async function hasExpiredReservation(db: Db, projectId: string, userId: string, now: number): Promise<boolean> {
+	// From the caller's reservations (an exists, not a join: SQLite would start from the project's items).
 	const found = await row<{ n: number }>(
 		db,
-		sql`select count(*) as n from assignments a join items i on i.id = a.item_id
+		sql`select count(*) as n from assignments a
 			where a.user_id = ${userId} and a.state = 'reserved' and a.reserved_at <= ${now - RESERVATION_TTL_MS}
-				and i.project_id = ${projectId}`
+				and exists (select 1 from items i where i.id = a.item_id and i.project_id = ${projectId})`
 	);
 	return (found?.n ?? 0) > 0;
 }
