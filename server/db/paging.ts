@@ -3,11 +3,13 @@
 // A list declares its order as a Keyset: sort keys (an SQL expression, a direction, a type and how to read the
 // key from a returned row), the last one unique (the row's id), so the order is total. A page is then
 //   WHERE <filters> AND (rows after the cursor's key values, in that order) ORDER BY <keys> LIMIT limit + 1
-// and the extra row only tells whether there is a next page. Rows after the cursor are written as the expanded
-// lexicographic comparison (k1 > a) OR (k1 = a AND k2 > b) OR …, which allows a different direction per key and
-// runs on SQLite and PostgreSQL alike; text keys are compared bytewise on both (SQLite's default collation;
-// `collate "C"` on PostgreSQL), so the order and the comparison agree. No OFFSET: a page costs the same at the
-// start and at the end of the list, and rows inserted meanwhile never shift a row into a second page.
+// and the extra row only tells whether there is a next page. Rows after the cursor are a row-value comparison
+// (k1, k2) > (a, b) when every key runs one way: both SQLite and PostgreSQL seek it in an index on the keys (the
+// expanded form below makes SQLite read and sort every later row). Keys in mixed directions fall back to the
+// lexicographic (k1 > a) OR (k1 = a AND k2 < b) OR …. Text keys are compared bytewise on both (SQLite's default
+// collation; `collate "C"` on PostgreSQL), so the order and the comparison agree. Keys are never NULL, so ORDER BY
+// names no NULLS placement (one would keep SQLite from reading the index in order). No OFFSET: a page costs the
+// same at the start and at the end of the list, and rows inserted meanwhile never shift a row into a second page.
 //
 // The cursor is base64url of a JSON array: the keyset's name, then the last row's key values. It is checked with
 // zod on the way in; a malformed one, or one that another list or sort gave out, is a validation error (400).
@@ -80,17 +82,21 @@ export function encode<R>(keyset: CursorShape<R>, row: R): string {
 export function keysetPage<R>(db: Db, keyset: Keyset<R>, page: PageRequest): KeysetPage<R> {
 	const bytewise = dialectOf(db) === 'postgres';
 	const exprs = keyset.keys.map((k) => (k.type === 'text' && bytewise ? sql`${k.expr} collate "C"` : sql`${k.expr}`));
-	const orderBy = keyset.keys.map((k, i) =>
-		k.dir === 'asc' ? sql`${exprs[i]} asc nulls last` : sql`${exprs[i]} desc nulls last`
-	);
+	const orderBy = keyset.keys.map((k, i) => (k.dir === 'asc' ? sql`${exprs[i]} asc` : sql`${exprs[i]} desc`));
 	let after: SQL | undefined;
 	if (page.cursor !== undefined) {
 		const values = decode(keyset, page.cursor);
-		after = or(
-			...keyset.keys.map((k, i) =>
-				and(...exprs.slice(0, i).map((e, j) => eq(e, values[j])), (k.dir === 'asc' ? gt : lt)(exprs[i], values[i]))
-			)
-		);
+		const dir = keyset.keys[0].dir;
+		if (keyset.keys.every((k) => k.dir === dir)) {
+			const row = (parts: SQL[]) => sql`(${sql.join(parts, sql`, `)})`;
+			after = sql`${row(exprs)} ${sql.raw(dir === 'asc' ? '>' : '<')} ${row(values.map((v) => sql`${v}`))}`;
+		} else {
+			after = or(
+				...keyset.keys.map((k, i) =>
+					and(...exprs.slice(0, i).map((e, j) => eq(e, values[j])), (k.dir === 'asc' ? gt : lt)(exprs[i], values[i]))
+				)
+			);
+		}
 	}
 	return {
 		after,

@@ -37,7 +37,9 @@ describe('keysetPage', () => {
 	it('orders and compares text keys with collate "C" on PostgreSQL, and not on SQLite', () => {
 		const text = sqlOf(pgDb, cursorAfter({ id: 'b', at: 5 }));
 		expect(text.match(/"id" collate "C"/g)?.length).toBe(2); // the comparison after the cursor, ORDER BY
-		expect(text).toMatch(/"id" collate "C" asc nulls last/);
+		expect(text).toMatch(/"id" collate "C" asc/);
+		// One row-value comparison, which both databases seek in an index on the keys.
+		expect(text).toMatch(/\("escalations"\."created_at", "escalations"\."id" collate "C"\) > \(\$\d+, \$\d+\)/);
 		expect(sqlOf(sqliteDb, cursorAfter({ id: 'b', at: 5 }))).not.toContain('collate');
 	});
 
