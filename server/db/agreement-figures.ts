@@ -24,8 +24,11 @@ import { evaluationSeq } from './project-counts';
 export const STALE_MS = 5_000;
 /** Submissions arriving within this window are folded by one rebuild. */
 export const DEBOUNCE_MS = 250;
-/** Memoised figures per snapshot (routes × queries); the oldest are dropped beyond it. */
-const MEMO_SIZE = 200;
+/**
+ * Memoised figures per snapshot: answers (small) and the rating sets and rankings behind them (tens of MB at
+ * 300,000 evaluations, so only a few scopes are kept); the oldest of a kind are dropped beyond its limit.
+ */
+const MEMO_LIMIT = { answer: 200, heavy: 9 };
 
 export interface FiguresSnapshot {
 	projectId: string;
@@ -38,7 +41,7 @@ export interface FiguresSnapshot {
 	/** First and last submission (epoch ms), null without evaluations. */
 	first: number | null;
 	last: number | null;
-	memo: Map<string, unknown>;
+	memo: Record<keyof typeof MEMO_LIMIT, Map<string, unknown>>;
 }
 
 export interface Freshness {
@@ -113,7 +116,15 @@ export class AgreementFigures {
 			const computedAt = Date.now();
 			const rubrics = await projectRubricVersions(this.db, projectId);
 			const columns = await loadEvaluationColumns(this.db, projectId, rubrics);
-			return { projectId, seq, computedAt, columns, rubrics, ...timeRange(columns), memo: new Map() };
+			return {
+				projectId,
+				seq,
+				computedAt,
+				columns,
+				rubrics,
+				...timeRange(columns),
+				memo: { answer: new Map(), heavy: new Map() }
+			};
 		})();
 		s.building = build;
 		build.then(
@@ -151,11 +162,17 @@ export class AgreementFigures {
 	}
 }
 
-/** Figures computed once per snapshot and key (the route and its query). */
-export function memoised<T>(snapshot: FiguresSnapshot, key: string, compute: () => T): T {
-	if (snapshot.memo.has(key)) return snapshot.memo.get(key) as T;
+/** Figures computed once per snapshot and key (the route and its query); `heavy` for rating sets and rankings. */
+export function memoised<T>(
+	snapshot: FiguresSnapshot,
+	key: string,
+	compute: () => T,
+	kind: keyof typeof MEMO_LIMIT = 'answer'
+): T {
+	const memo = snapshot.memo[kind];
+	if (memo.has(key)) return memo.get(key) as T;
 	const value = compute();
-	if (snapshot.memo.size >= MEMO_SIZE) snapshot.memo.delete(snapshot.memo.keys().next().value!);
-	snapshot.memo.set(key, value);
+	if (memo.size >= MEMO_LIMIT[kind]) memo.delete(memo.keys().next().value!);
+	memo.set(key, value);
 	return value;
 }

@@ -70,12 +70,14 @@ function rank(set: RatingSet): Entry[] {
 	return out.sort(byRank);
 }
 
-/** The grouped ratings of each dimension and where each item id sits in them. */
-function lookup(set: RatingSet): { units: Units | null; at: Map<string, number> }[] {
+/** The grouped ratings of each dimension and where the listed items sit in them (a scan per dimension, no index). */
+function lookup(set: RatingSet, ids: ReadonlySet<string>): { units: Units | null; at: Map<string, number> }[] {
 	return set.dimensions.map((d: DimensionRatings) => {
 		const prepared = prepare(d.table);
 		const at = new Map<string, number>();
-		d.table.itemIds?.forEach((id, i) => at.set(String(id), i));
+		d.table.itemIds?.forEach((id, i) => {
+			if (ids.has(String(id))) at.set(String(id), i);
+		});
 		return { units: prepared.ok ? prepared.units : null, at };
 	});
 }
@@ -117,19 +119,19 @@ function detail(
 
 /** Every item rated by two or more evaluators on a dimension with spread, most disagreed first. */
 export function rankDisagreedItems(set: RatingSet, people: ReadonlyMap<string, Person>): RankedItem[] {
-	const groups = lookup(set);
-	return rank(set).map((e) => detail(set, groups, e, people));
+	const ranked = rank(set);
+	const groups = lookup(set, new Set(ranked.map((e) => e.itemId)));
+	return ranked.map((e) => detail(set, groups, e, people));
 }
 
 /** The ranking of the items with some disagreement (everyone agreeing is not "disagreed"), ready to page. */
 export interface DisagreementRanking {
 	set: RatingSet;
 	entries: Entry[];
-	groups: ReturnType<typeof lookup> | null;
 }
 
 export function disagreementRanking(set: RatingSet): DisagreementRanking {
-	return { set, entries: rank(set).filter((e) => e.disagreement > 0), groups: null };
+	return { set, entries: rank(set).filter((e) => e.disagreement > 0) };
 }
 
 export interface DisagreementPage {
@@ -161,7 +163,7 @@ export function disagreementPage(
 		start = lo;
 	}
 	const slice = ranked.slice(start, start + page.limit);
-	const groups = (ranking.groups ??= lookup(ranking.set));
+	const groups = lookup(ranking.set, new Set(slice.map((e) => e.itemId)));
 	const last = slice.at(-1);
 	return {
 		total: ranked.length,

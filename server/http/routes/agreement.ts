@@ -121,7 +121,7 @@ async function openScope(c: Ctx, q: FilterQuery): Promise<Scope> {
 		dimension: q.dimension ?? null
 	};
 	const scopeKey = JSON.stringify([from, to, filters.modality, filters.language]);
-	const scope = memoised(snapshot, `scope ${scopeKey}`, () => selectScope(snapshot.columns, filters));
+	const scope = memoised(snapshot, `scope ${scopeKey}`, () => selectScope(snapshot.columns, filters), 'heavy');
 	const rubrics = rubricsInScope(snapshot, scope);
 	if (q.dimension && !dimensionPlans([...projectRubrics, ...rubrics]).some((p) => p.key === q.dimension)) {
 		throw Validation(`No scored dimension "${q.dimension}" in this project's rubrics`, [
@@ -143,8 +143,11 @@ async function openScope(c: Ctx, q: FilterQuery): Promise<Scope> {
 
 /** The rating set of the scope (the dimension filter applied), computed once per snapshot. */
 function ratingsOf(s: Scope): RatingSet {
-	return memoised(s.snapshot, `ratings ${JSON.stringify(s.filters)}`, () =>
-		columnRatingSet(s.evaluations.columns, s.evaluations.scope, s.rubrics, s.filters.dimension)
+	return memoised(
+		s.snapshot,
+		`ratings ${JSON.stringify(s.filters)}`,
+		() => columnRatingSet(s.evaluations.columns, s.evaluations.scope, s.rubrics, s.filters.dimension),
+		'heavy'
 	);
 }
 
@@ -246,7 +249,7 @@ app.get(
 			const [disagreement, worst, itemId] = decode(disagreementCursor, q.cursor);
 			after = { disagreement: disagreement as number, worst: worst as number, itemId: itemId as string };
 		}
-		const ranking = memoised(s.snapshot, `ranking ${s.key}`, () => disagreementRanking(ratingsOf(s)));
+		const ranking = memoised(s.snapshot, `ranking ${s.key}`, () => disagreementRanking(ratingsOf(s)), 'heavy');
 		const page = disagreementPage(ranking, await people(c, s), { after, limit });
 		const ids = page.items.map((r) => r.itemId);
 		const facts = await itemFactsOf(db, ids);

@@ -211,8 +211,8 @@ export interface DisagreementList extends Partial<Freshness> {
 	/** Items rated by two or more evaluators who did not all agree, in all pages. */
 	total: number;
 	items: DisagreedItemView[];
-	/** The cursor of the next page (`?cursor=`), null on the last; absent from answers of older servers. */
-	nextCursor?: string | null;
+	/** The cursor of the next page (`?cursor=`), null on the last. */
+	nextCursor: string | null;
 }
 
 export interface MatrixCell {

@@ -1,13 +1,15 @@
 // Reads for the agreement dashboard, one Query per card: the report, the most-disagreed items, agreement over
-// time, the evaluator × evaluator matrix and throughput. Each takes the project and the card's query parameters
+// time, the evaluator × evaluator matrix and throughput (the most-disagreed items page by cursor). Each takes the project and the card's query parameters
 // (filters already in API form) as a function, so a filter change aborts the card's request and loads again while
 // the last answer stays on screen. Plus the one write the dashboard makes: opening an escalation on an item.
 import { api, ApiError } from './api';
 import { Query } from './query.svelte';
+import { PagedList } from './paged-list.svelte';
 import type {
 	AgreementMatrix,
 	AgreementReport,
 	AgreementTimeline,
+	DisagreedItemView,
 	DisagreementList,
 	ThroughputReport
 } from '$lib/shared/agreement-report';
@@ -26,7 +28,15 @@ function scoped<T>(path: string, scope: () => AgreementScope): Query<T> {
 }
 
 export const agreementReport = (scope: () => AgreementScope) => scoped<AgreementReport>('/agreement', scope);
-export const disagreedItems = (scope: () => AgreementScope) => scoped<DisagreementList>('/agreement/items', scope);
+/** The most-disagreed items a page at a time (`first` holds the total); starts again on a filter change. */
+export const disagreedItems = (scope: () => AgreementScope) =>
+	new PagedList<DisagreementList, DisagreedItemView>(
+		(cursor, signal) => {
+			const { pid, query } = scope();
+			return api.get<DisagreementList>(`/api/projects/${pid}/agreement/items`, { ...query, cursor }, signal);
+		},
+		(page) => page.items
+	);
 export const agreementTimeline = (scope: () => AgreementScope) =>
 	scoped<AgreementTimeline>('/agreement/timeline', scope);
 export const agreementMatrix = (scope: () => AgreementScope) => scoped<AgreementMatrix>('/agreement/matrix', scope);
