@@ -11,6 +11,7 @@ import { MODALITIES, type Modality } from '#shared/items';
 import type { PageRequest } from '#shared/paging';
 import { itemsByIds } from './items';
 import { pageInMemory, type MemoryKeyset } from './paging';
+import { evaluationSeq } from './project-counts';
 import { rankDisagreement } from '../domain/calibration-agreement';
 import { itemExcerpt } from '#shared/item-excerpt';
 
@@ -50,16 +51,27 @@ const ORDERS: Record<CandidateFilter['sort'], MemoryKeyset<Ranked>> = {
 };
 
 /**
- * One page of the items a lead may calibrate on, with how many items qualify. The ranking needs every submitted
- * evaluation of the project (disagreement is relative to the whole set), so it is computed over them; only the
- * page's items are then read whole.
+ * Rankings computed lately, by project, rubric and filter, each valid while the project's evaluation seq stays
+ * where it was (it moves with every change to its submitted evaluations and with imports, on every node): the
+ * next pages of a list, and other leads opening the picker, reuse it. A few at most.
  */
-export async function calibrationCandidates(
-	db: Db,
-	projectId: string,
-	rubric: Rubric,
-	f: CandidateFilter
-): Promise<{ items: CandidateItem[]; total: number; nextCursor: string | null }> {
+const recent = new Map<string, { seq: number; ranked: Ranked[] }>();
+const RECENT_MAX = 8;
+
+async function rankedCandidates(db: Db, projectId: string, rubric: Rubric, f: CandidateFilter): Promise<Ranked[]> {
+	const key = JSON.stringify([projectId, rubric.id, f.modality ?? '', f.language ?? '']);
+	const seq = await evaluationSeq(db, projectId);
+	const hit = recent.get(key);
+	if (hit?.seq === seq) return hit.ranked;
+	const ranked = await rankCandidates(db, projectId, rubric, f);
+	recent.delete(key);
+	recent.set(key, { seq, ranked });
+	if (recent.size > RECENT_MAX) recent.delete(recent.keys().next().value!);
+	return ranked;
+}
+
+/** Every qualifying item with its disagreement over all the project's submitted evaluations. */
+async function rankCandidates(db: Db, projectId: string, rubric: Rubric, f: CandidateFilter): Promise<Ranked[]> {
 	const modalities = MODALITIES.filter((m) => dimensionsFor(rubric, m).length > 0);
 	const conds: SQL[] = [eq(items.projectId, projectId), inArray(items.modality, modalities.length ? modalities : [''])];
 	if (f.modality) conds.push(eq(items.modality, f.modality));
@@ -77,11 +89,27 @@ export async function calibrationCandidates(
 		(id) => dimensionsFor(rubric, modality.get(id) ?? ''),
 		evaluated.filter((e) => modality.has(e.itemId)).map((e) => ({ ...e, scores: e.scores as Scores }))
 	);
-	const page = pageInMemory(
-		ORDERS[f.sort],
-		qualifying.map((r) => ({ ...r, disagreement: ranked.get(r.id) ?? null })),
-		f
-	);
+	return qualifying.map((r) => ({
+		id: r.id,
+		createdAt: r.createdAt,
+		evaluations: r.evaluations,
+		disagreement: ranked.get(r.id) ?? null
+	}));
+}
+
+/**
+ * One page of the items a lead may calibrate on, with how many items qualify. The ranking needs every submitted
+ * evaluation of the project (disagreement is relative to the whole set), so it is computed over them and kept
+ * until they change; only the page's items are read whole.
+ */
+export async function calibrationCandidates(
+	db: Db,
+	projectId: string,
+	rubric: Rubric,
+	f: CandidateFilter
+): Promise<{ items: CandidateItem[]; total: number; nextCursor: string | null }> {
+	const candidates = await rankedCandidates(db, projectId, rubric, f);
+	const page = pageInMemory(ORDERS[f.sort], candidates, f);
 	const rows = new Map(
 		(
 			await itemsByIds(
@@ -104,7 +132,7 @@ export async function calibrationCandidates(
 				hasGold: r.gold !== null
 			};
 		}),
-		total: qualifying.length,
+		total: candidates.length,
 		nextCursor: page.nextCursor
 	};
 }

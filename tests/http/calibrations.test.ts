@@ -330,5 +330,12 @@ describe('candidates', () => {
 		expect(res.body.items[0].disagreement).toBeGreaterThan(0.5);
 		expect(res.body.items.find((i: any) => i.id === calm).disagreement).toBe(0);
 		expect(order.indexOf(calm)).toBeLessThan(order.indexOf(ws.itemIds[4]));
+		// The ranking is kept between requests only until the project's evaluations change.
+		const late = ws.itemIds[5];
+		expect(res.body.items.find((i: any) => i.id === late).disagreement).toBeNull();
+		await ws.submit(as('ana'), late, { correctness: 1, safe: false });
+		await ws.submit(as('ben'), late, { correctness: 5, safe: true });
+		const again = await get(`/api/projects/${ws.pid}/calibration-candidates?rubricId=${ws.rubricId}`, 'lead');
+		expect(again.body.items.find((i: any) => i.id === late).disagreement).toBeGreaterThan(0.5);
 	});
 });
