@@ -1,6 +1,10 @@
 // A room store for tests of what happens while a commit is pending: the real store, except that every append waits
-// until the test calls release() (or open(), after which appends commit at once).
+// until the test calls release() (or open(), after which appends commit at once); and gatedServer(), which gives a
+// test file a collaboration server over such a store, releasing what a failed test left held and closing the
+// clients it opened.
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { RoomStore, type RoomStorage, type StoredRoom } from '../../server/collab/room-store';
+import { removeDataDir, startCollabServer, type Client, type CollabServer, type RawClient } from './fixture';
 
 type Batch = readonly { room: string; update: Uint8Array }[];
 
@@ -44,4 +48,32 @@ export class GatedStore implements RoomStorage {
 			}
 		}
 	}
+}
+
+export interface GatedServer {
+	server: CollabServer;
+	gate: GatedStore;
+	/** Clients the tests opened, closed after the file's last test. */
+	clients: Client[];
+	raws: RawClient[];
+}
+
+/** Registers the hooks of a test file that runs one collaboration server over a gated store. */
+export function gatedServer(): GatedServer {
+	const gated = { clients: [], raws: [] } as unknown as GatedServer;
+	beforeAll(async () => {
+		gated.server = await startCollabServer({
+			roomStore: (database) => (gated.gate = new GatedStore(new RoomStore(database)))
+		});
+	});
+	// A test that fails while a batch is held must not leave it held for the next one.
+	afterEach(() => gated.gate.release());
+	afterAll(async () => {
+		await gated.gate?.open();
+		for (const c of gated.clients) c.destroy();
+		for (const r of gated.raws) r.ws.terminate();
+		await gated.server?.close();
+		if (gated.server) removeDataDir(gated.server);
+	});
+	return gated;
 }

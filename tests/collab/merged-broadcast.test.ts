@@ -2,14 +2,12 @@
 // their own change back; everyone (raw sockets applying what they receive, browser providers) ends with the
 // server's document. The store is gated (gated-store.ts), so the test decides which changes commit in one batch:
 // while a first change is held, the next ones queue behind it and are committed together by the next release.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { roomName } from '#shared/rooms';
-import { RoomStore } from '../../server/collab/room-store';
-import { MESSAGE_SYNC, SYNC_STEP2, SYNC_UPDATE } from '../../server/collab/protocol';
-import { GatedStore } from './gated-store';
+import { MESSAGE_SYNC, SYNC_STEP2, SYNC_UPDATE, encodeUpdate } from '../../server/collab/protocol';
+import { gatedServer } from './gated-store';
 import {
 	connect,
 	eventually,
@@ -19,7 +17,6 @@ import {
 	roundTrip,
 	startCollabServer,
 	within,
-	type Client,
 	type CollabServer,
 	type RawClient
 } from './fixture';
@@ -27,14 +24,6 @@ import type { Person } from './world';
 
 /** Raw writing sockets; the same person twice is two authors (two tabs). */
 const WRITERS: Person[] = ['lead', 'ana', 'ben', 'chen', 'ana', 'ben'];
-
-const updateFrame = (update: Uint8Array) => {
-	const e = encoding.createEncoder();
-	encoding.writeVarUint(e, MESSAGE_SYNC);
-	encoding.writeVarUint(e, SYNC_UPDATE);
-	encoding.writeVarUint8Array(e, update);
-	return encoding.toUint8Array(e);
-};
 
 /** The document update a sync message carries (step 2 or update), or null for any other message. */
 function syncPayload(message: Uint8Array, kinds = [SYNC_UPDATE, SYNC_STEP2]): Uint8Array | null {
@@ -58,46 +47,29 @@ function push(doc: Y.Doc, text: string): Uint8Array {
 	return update!;
 }
 
-let server: CollabServer;
-let gate: GatedStore;
-const clients: Client[] = [];
-const raws: RawClient[] = [];
-
-beforeAll(async () => {
-	server = await startCollabServer({ roomStore: (database) => (gate = new GatedStore(new RoomStore(database))) });
-});
-
-afterEach(() => gate.release());
-
-afterAll(async () => {
-	await gate?.open();
-	for (const c of clients) c.destroy();
-	for (const r of raws) r.ws.terminate();
-	await server?.close();
-	if (server) removeDataDir(server);
-});
+const gated = gatedServer();
 
 describe('per-turn merged broadcast', () => {
 	it('sends each socket one merged frame per commit batch, without its own change, and all converge', async () => {
-		const room = roomName('guideline', server.world.guidelineId);
+		const room = roomName('guideline', gated.server.world.guidelineId);
 		// A browser client that only reads: it has presence, so every raw socket's round trip gets an answer.
-		const reader = connect(server, room, 'pm');
-		clients.push(reader);
-		const writers = WRITERS.map((person) => rawClient(server, room, person));
-		raws.push(...writers);
+		const reader = connect(gated.server, room, 'pm');
+		gated.clients.push(reader);
+		const writers = WRITERS.map((person) => rawClient(gated.server, room, person));
+		gated.raws.push(...writers);
 		await within(Promise.all([reader.synced, ...writers.map((w) => w.opened)]), 5000, 'joined');
 		await within(Promise.all(writers.map((w) => w.received(0, isAwareness))), 5000, 'presence');
 		const docs = writers.map(() => new Y.Doc());
 
 		// The first writer's change is held by the store; the others' queue behind its commit.
-		writers[0].ws.send(updateFrame(push(docs[0], 'first')));
-		await eventually(() => gate.held.length === 1, 5000, 'first append held');
-		for (let i = 1; i < writers.length; i++) writers[i].ws.send(updateFrame(push(docs[i], `from ${i}`)));
+		writers[0].ws.send(encodeUpdate(push(docs[0], 'first')));
+		await eventually(() => gated.gate.held.length === 1, 5000, 'first append held');
+		for (let i = 1; i < writers.length; i++) writers[i].ws.send(encodeUpdate(push(docs[i], `from ${i}`)));
 		await Promise.all(writers.map((w) => roundTrip(w)));
-		await gate.release();
-		await eventually(() => gate.held[0]?.batch.length === writers.length - 1, 5000, 'second batch held');
+		await gated.gate.release();
+		await eventually(() => gated.gate.held[0]?.batch.length === writers.length - 1, 5000, 'second batch held');
 		const from = writers.map((w) => w.messages.length);
-		await gate.release();
+		await gated.gate.release();
 
 		const everyone = writers.slice(1).map((_, i) => `from ${i + 1}`);
 		await eventually(() => reader.doc.getArray('discussion').length === writers.length, 5000, 'reader has all');
@@ -112,7 +84,7 @@ describe('per-turn merged broadcast', () => {
 		});
 
 		// Everyone applies what they received and ends with the server's document.
-		const expected = await server.rooms.read(room, (d) => d.getArray('discussion').toJSON());
+		const expected = await gated.server.rooms.read(room, (d) => d.getArray('discussion').toJSON());
 		expect(expected).toHaveLength(writers.length);
 		writers.forEach((w, i) => {
 			for (const m of w.messages) {
@@ -125,25 +97,25 @@ describe('per-turn merged broadcast', () => {
 	});
 
 	it('never sends a socket its own change back, whoever else writes in the same batch', async () => {
-		const room = roomName('session', server.world.sessionId);
-		const reader = connect(server, room, 'lead');
-		clients.push(reader);
-		const ana = rawClient(server, room, 'ana');
-		const ben = rawClient(server, room, 'ben');
-		raws.push(ana, ben);
+		const room = roomName('session', gated.server.world.sessionId);
+		const reader = connect(gated.server, room, 'lead');
+		gated.clients.push(reader);
+		const ana = rawClient(gated.server, room, 'ana');
+		const ben = rawClient(gated.server, room, 'ben');
+		gated.raws.push(ana, ben);
 		await within(Promise.all([reader.synced, ana.opened, ben.opened]), 5000, 'joined');
 		await within(Promise.all([ana.received(0, isAwareness), ben.received(0, isAwareness)]), 5000, 'presence');
 		const anaDoc = new Y.Doc();
 		const from = [ana.messages.length, ben.messages.length];
 		// ana's first change is committed alone, her next two together; ben gets one frame per batch, ana none.
-		ana.ws.send(updateFrame(push(anaDoc, 'ana 1')));
-		await eventually(() => gate.held.length === 1, 5000, 'first append held');
-		ana.ws.send(updateFrame(push(anaDoc, 'ana 2')));
-		ana.ws.send(updateFrame(push(anaDoc, 'ana 3')));
+		ana.ws.send(encodeUpdate(push(anaDoc, 'ana 1')));
+		await eventually(() => gated.gate.held.length === 1, 5000, 'first append held');
+		ana.ws.send(encodeUpdate(push(anaDoc, 'ana 2')));
+		ana.ws.send(encodeUpdate(push(anaDoc, 'ana 3')));
 		await roundTrip(ana);
-		await gate.release();
-		await eventually(() => gate.held[0]?.batch.length === 2, 5000, 'second batch held');
-		await gate.release();
+		await gated.gate.release();
+		await eventually(() => gated.gate.held[0]?.batch.length === 2, 5000, 'second batch held');
+		await gated.gate.release();
 		await eventually(() => reader.doc.getArray('discussion').length === 3, 5000, 'reader has all');
 		await Promise.all([roundTrip(ana), roundTrip(ben)]);
 
@@ -172,7 +144,7 @@ describe('many writers at once', () => {
 		const room = roomName('guideline', free.world.guidelineId);
 		const people: Person[] = ['lead', 'ana', 'ben', 'chen', 'lead', 'ana', 'ben', 'chen'];
 		const writers = people.map((p) => connect(free, room, p));
-		clients.push(...writers);
+		gated.clients.push(...writers);
 		await within(Promise.all(writers.map((w) => w.synced)), 5000, 'synced');
 		for (let round = 0; round < 20; round++) {
 			writers.forEach((w, i) => {
