@@ -10,7 +10,7 @@ import { dimensionsFor, type Rubric } from '#shared/rubric';
 import { MODALITIES, type Modality } from '#shared/items';
 import type { PageRequest } from '#shared/paging';
 import { itemsByIds } from './items';
-import { pageInMemory, type MemoryKeyset } from './paging';
+import { pageInMemory, sortInMemory, type MemoryKeyset } from './paging';
 import { evaluationSeq } from './project-counts';
 import { rankDisagreement } from '../domain/calibration-agreement';
 import { itemExcerpt } from '#shared/item-excerpt';
@@ -55,19 +55,25 @@ const ORDERS: Record<CandidateFilter['sort'], MemoryKeyset<Ranked>> = {
  * where it was (it moves with every change to its submitted evaluations and with imports, on every node): the
  * next pages of a list, and other leads opening the picker, reuse it. A few at most.
  */
-const recent = new Map<string, { seq: number; ranked: Ranked[] }>();
+const recent = new Map<string, { seq: number; sorted: Map<CandidateFilter['sort'], Ranked[]> }>();
 const RECENT_MAX = 8;
 
+/** The qualifying items in the filter's sort order. */
 async function rankedCandidates(db: Db, projectId: string, rubric: Rubric, f: CandidateFilter): Promise<Ranked[]> {
 	const key = JSON.stringify([projectId, rubric.id, f.modality ?? '', f.language ?? '']);
 	const seq = await evaluationSeq(db, projectId);
-	const hit = recent.get(key);
-	if (hit?.seq === seq) return hit.ranked;
-	const ranked = await rankCandidates(db, projectId, rubric, f);
+	let entry = recent.get(key);
+	if (entry?.seq !== seq) {
+		const ranked = await rankCandidates(db, projectId, rubric, f);
+		entry = { seq, sorted: new Map([[f.sort, sortInMemory(ORDERS[f.sort], ranked)]]) };
+	} else if (!entry.sorted.has(f.sort)) {
+		const any = entry.sorted.values().next().value!;
+		entry.sorted.set(f.sort, sortInMemory(ORDERS[f.sort], any));
+	}
 	recent.delete(key);
-	recent.set(key, { seq, ranked });
+	recent.set(key, entry);
 	if (recent.size > RECENT_MAX) recent.delete(recent.keys().next().value!);
-	return ranked;
+	return entry.sorted.get(f.sort)!;
 }
 
 /** Every qualifying item with its disagreement over all the project's submitted evaluations. */

@@ -118,29 +118,42 @@ export function ordered<R>(name: string, dir: SortKey<R>['dir'], ...keys: Omit<S
 /** A keyset for rows ordered in memory (a ranking computed in JavaScript): the keys without their SQL. */
 export type MemoryKeyset<R> = Pick<Keyset<R>, 'name'> & { keys: Omit<SortKey<R>, 'expr'>[] };
 
+function compareKeys<R>(keyset: MemoryKeyset<R>, a: readonly KeyValue[], b: readonly KeyValue[]): number {
+	for (const [i, k] of keyset.keys.entries()) {
+		const order = a[i] < b[i] ? -1 : a[i] > b[i] ? 1 : 0;
+		if (order) return k.dir === 'asc' ? order : -order;
+	}
+	return 0;
+}
+
+/** A copy of `rows` in the keyset's order (text by code unit: bytewise for ids, as in SQL). */
+export function sortInMemory<R>(keyset: MemoryKeyset<R>, rows: readonly R[]): R[] {
+	const keyed = rows.map((row) => ({ row, key: keyset.keys.map((k) => k.of(row)) }));
+	keyed.sort((a, b) => compareKeys(keyset, a.key, b.key));
+	return keyed.map((r) => r.row);
+}
+
 /**
- * One page of rows ordered in memory by `keyset` (text by code unit: bytewise for ids, as in SQL): sorts a copy,
- * then keeps the rows after the cursor's key values. For lists whose order is computed in JavaScript; prefer
- * keysetPage.
+ * One page of rows already in the keyset's order (sortInMemory): the rows after the cursor's key values, found by
+ * binary search. For lists whose order is computed in JavaScript; prefer keysetPage.
  */
 export function pageInMemory<R>(
 	keyset: MemoryKeyset<R>,
-	rows: readonly R[],
+	sorted: readonly R[],
 	page: PageRequest
 ): { rows: R[]; nextCursor: string | null } {
-	const compare = (a: readonly KeyValue[], b: readonly KeyValue[]) => {
-		for (const [i, k] of keyset.keys.entries()) {
-			const order = a[i] < b[i] ? -1 : a[i] > b[i] ? 1 : 0;
-			if (order) return k.dir === 'asc' ? order : -order;
+	let start = 0;
+	if (page.cursor !== undefined) {
+		const after = decode(keyset, page.cursor);
+		let end = sorted.length;
+		while (start < end) {
+			const mid = (start + end) >> 1;
+			const key = keyset.keys.map((k) => k.of(sorted[mid]));
+			if (compareKeys(keyset, key, after) > 0) end = mid;
+			else start = mid + 1;
 		}
-		return 0;
-	};
-	const keyed = rows.map((row) => ({ row, key: keyset.keys.map((k) => k.of(row)) }));
-	keyed.sort((a, b) => compare(a.key, b.key));
-	const after = page.cursor === undefined ? null : decode(keyset, page.cursor);
-	const start = after ? keyed.findIndex((r) => compare(r.key, after) > 0) : 0;
-	const rest = start < 0 ? [] : keyed.slice(start);
-	const kept = rest.slice(0, page.limit).map((r) => r.row);
-	const more = rest.length > page.limit;
+	}
+	const kept = sorted.slice(start, start + page.limit);
+	const more = sorted.length > start + page.limit;
 	return { rows: kept, nextCursor: more ? encode(keyset, kept[kept.length - 1]) : null };
 }

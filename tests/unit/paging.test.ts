@@ -7,7 +7,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzleSqlite } from 'drizzle-orm/sqlite-proxy';
 import { and, eq } from 'drizzle-orm';
 import { escalations } from '../../drizzle/schema';
-import { keysetPage, ordered, pageInMemory, type MemoryKeyset } from '../../server/db/paging';
+import { keysetPage, ordered, pageInMemory, sortInMemory, type MemoryKeyset } from '../../server/db/paging';
 import type { Db } from '../../server/db/client';
 import { AppError } from '../../server/domain/errors';
 
@@ -85,7 +85,10 @@ describe('pageInMemory', () => {
 	};
 
 	it('walks every row once in the keyset order, ties by id bytewise', () => {
-		const rows = Array.from({ length: 23 }, (_, i) => ({ id: `${i % 2 ? 'a' : 'B'}${i}`, at: i % 4 }));
+		const rows = sortInMemory(
+			ranked,
+			Array.from({ length: 23 }, (_, i) => ({ id: `${i % 2 ? 'a' : 'B'}${i}`, at: i % 4 }))
+		);
 		const seen: Row[] = [];
 		let cursor: string | undefined;
 		do {
