@@ -40,6 +40,10 @@ export async function autoEscalate(db: Db, itemId: string): Promise<EscalationRo
 	const seen = await getItemRow(db, itemId);
 	const settings = seen && (await getProject(db, seen.projectId))?.settings;
 	if (!seen || !settings || seen.submittedCount < settings.minEvaluations) return null;
+	// Most submissions leave agreement above the threshold, or find the item escalated already: learn that without
+	// a write transaction. The decision itself is taken again below, while holding the item.
+	if (!mayAutoEscalate(await escalationsOfItem(db, itemId))) return null;
+	if (!worstConflict(await itemConflicts(db, seen, settings))) return null;
 	return tx(db, async (t) => {
 		await holdItem(t, itemId);
 		const item = await getItemRow(t, itemId);

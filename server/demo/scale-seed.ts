@@ -7,7 +7,7 @@
 // - the last tenth wait in everyone's queue.
 // Scores follow a latent quality per item with per-evaluator noise and bias, so agreement is realistic (neither
 // perfect nor random) and some items disagree enough to escalate. The random source is seeded: the same N gives
-// the same data. Evaluations are saved in transactions of BATCH items (a save joins the open transaction).
+// the same data. Saves commit in transactions of BATCH items; the events follow each commit.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -74,7 +74,12 @@ function truthOf(next: () => number): Truth {
  * One evaluator's scores: the truth seen through their bias and noise. Tuned so that about a quarter of the items
  * disagree on a nominal dimension (safety, error type), which is what the automatic escalation rule reacts to.
  */
-function scoresFor(rubric: RubricDefinition, next: () => number, truth: Truth, bias: number): EvaluationInput['scores'] {
+function scoresFor(
+	rubric: RubricDefinition,
+	next: () => number,
+	truth: Truth,
+	bias: number
+): EvaluationInput['scores'] {
 	const scores: EvaluationInput['scores'] = {};
 	for (const d of dimensionsFor(rubric, 'text')) {
 		if (d.scale === 'likert') {
@@ -112,10 +117,7 @@ export async function seedScale(
 	if (await first(db.select({ id: projects.id }).from(projects).where(eq(projects.name, SCALE_PROJECT)).limit(1)))
 		throw new Error(`A project named "${SCALE_PROJECT}" already exists in this data directory`);
 	const people = new Map(
-		(await db.select({ id: users.id, email: users.email, isAdmin: users.isAdmin }).from(users)).map((u) => [
-			u.email,
-			u
-		])
+		(await db.select({ id: users.id, email: users.email, isAdmin: users.isAdmin }).from(users)).map((u) => [u.email, u])
 	);
 	const person = (email: string) => {
 		const found = people.get(email);
@@ -149,7 +151,10 @@ export async function seedScale(
 	let evaluations = 0;
 	for (let from = 0; from < evaluated; from += BATCH) {
 		const batch = ids.slice(from, Math.min(evaluated, from + BATCH));
-		await tx(db, async (t) => {
+		// A batch of items' saves commits together; then, as after the route's save, listeners (automatic
+		// escalation, webhooks) hear of each submission, in order.
+		const saved = await tx(db, async (t) => {
+			const done: { itemId: string; evaluatorId: string; evaluationId: string }[] = [];
 			for (const itemId of batch) {
 				const truth = truthOf(next);
 				for (const { user, bias } of evaluators) {
@@ -172,17 +177,13 @@ export async function seedScale(
 						rubricVersion: rubric.version,
 						guidelineVersionId: null
 					});
-					// As the route does after its save: listeners (automatic escalation, webhooks) see each submission.
-					await deps.events.emit('evaluation.submitted', {
-						projectId: project.id,
-						itemId,
-						evaluatorId: user.id,
-						evaluationId: row.id
-					});
-					evaluations++;
+					done.push({ itemId, evaluatorId: user.id, evaluationId: row.id });
 				}
 			}
+			return done;
 		});
+		for (const s of saved) await deps.events.emit('evaluation.submitted', { projectId: project.id, ...s });
+		evaluations += saved.length;
 		progress(from + batch.length, ids.length);
 	}
 	progress(ids.length, ids.length);
