@@ -86,38 +86,57 @@ function writeVarUint(out: Uint8Array, at: number, n: number): number {
 
 /**
  * Splices merges of parts that share no client id (see the header): the returned function builds the merge of
- * every part but the `skip`th (null: of all), in one buffer of the exact size. Sections are sorted once.
+ * every part but the `skip`th (null: of all), in one buffer of the exact size. The sections of all parts are
+ * sorted and laid end to end once, and so are their delete-set entries; leaving a part out copies the runs
+ * around its own bytes (a few copies per recipient, however many parts the turn has).
  */
 function splicer(parts: UpdateLayout[]): (skip: number | null) => Uint8Array {
 	const sections = parts
-		.flatMap((p, part) => p.sections.map((s) => ({ ...s, part })))
+		.flatMap((p, part) => p.sections.map((s) => ({ bytes: s.bytes, client: s.client, part })))
 		.sort((a, b) => b.client - a.client);
+	/** Byte ranges of each part's sections within `structs`, in order. */
+	const ranges: [number, number][][] = parts.map(() => []);
+	let size = 0;
+	for (const s of sections) size += s.bytes.length;
+	const structs = new Uint8Array(size);
+	let at = 0;
+	for (const s of sections) {
+		structs.set(s.bytes, at);
+		ranges[s.part].push([at, (at += s.bytes.length)]);
+	}
+	const deleteAt: number[] = [];
+	let deleteSize = 0;
+	for (const p of parts) {
+		deleteAt.push(deleteSize);
+		deleteSize += p.deletes.length;
+	}
+	const deletes = new Uint8Array(deleteSize);
+	parts.forEach((p, i) => deletes.set(p.deletes, deleteAt[i]));
+	const deleteClients = parts.reduce((n, p) => n + p.deleteClients, 0);
+
 	return (skip) => {
-		let count = 0;
-		let size = 0;
-		let deleteClients = 0;
-		for (const s of sections) {
-			if (s.part === skip) continue;
-			count++;
-			size += s.bytes.length;
-		}
-		for (let i = 0; i < parts.length; i++) {
-			if (i === skip) continue;
-			deleteClients += parts[i].deleteClients;
-			size += parts[i].deletes.length;
-		}
-		const out = new Uint8Array(varUintLength(count) + varUintLength(deleteClients) + size);
+		const own = skip === null ? [] : ranges[skip];
+		const ownBytes = own.reduce((n, [from, to]) => n + to - from, 0);
+		const ownDeletes = skip === null ? 0 : parts[skip].deletes.length;
+		const count = sections.length - own.length;
+		const dsCount = deleteClients - (skip === null ? 0 : parts[skip].deleteClients);
+		const out = new Uint8Array(
+			varUintLength(count) + size - ownBytes + varUintLength(dsCount) + deleteSize - ownDeletes
+		);
 		let at = writeVarUint(out, 0, count);
-		for (const s of sections) {
-			if (s.part === skip) continue;
-			out.set(s.bytes, at);
-			at += s.bytes.length;
+		let from = 0;
+		for (const [start, end] of own) {
+			out.set(structs.subarray(from, start), at);
+			at += start - from;
+			from = end;
 		}
-		at = writeVarUint(out, at, deleteClients);
-		for (let i = 0; i < parts.length; i++) {
-			if (i === skip) continue;
-			out.set(parts[i].deletes, at);
-			at += parts[i].deletes.length;
+		out.set(structs.subarray(from), at);
+		at += size - from;
+		at = writeVarUint(out, at, dsCount);
+		if (skip === null) out.set(deletes, at);
+		else {
+			out.set(deletes.subarray(0, deleteAt[skip]), at);
+			out.set(deletes.subarray(deleteAt[skip] + ownDeletes), at + deleteAt[skip]);
 		}
 		return out;
 	};

@@ -76,4 +76,21 @@ describe('mergeTurn', () => {
 		expect(after(without.get('ana'))).toEqual(['kept', 'deleted', 'added']);
 		expect(after(without.get('ben'))).toEqual(['kept']);
 	});
+
+	it('leaves out every section of an author whose change carries several clients (a sync step 2)', () => {
+		const docs = Array.from({ length: 6 }, () => new Y.Doc());
+		const turn: OutgoingUpdate<string>[] = docs.slice(0, 4).map((doc, i) => {
+			doc.getArray('discussion').push([`d${i}`]);
+			return { update: Y.encodeStateAsUpdate(doc), author: `a${i}` };
+		});
+		// The last author's change holds two more clients' structs: its own and one learned from a fifth document.
+		docs[4].getArray('discussion').push(['relayed']);
+		Y.applyUpdate(docs[5], Y.encodeStateAsUpdate(docs[4]));
+		docs[5].getArray('discussion').push(['own']);
+		turn.push({ update: Y.encodeStateAsUpdate(docs[5]), author: 'two clients' });
+		const { all, without } = mergeTurn(turn);
+		expect(texts(Y.mergeUpdates([all, EMPTY]))).toEqual(['d0', 'd1', 'd2', 'd3', 'own', 'relayed']);
+		expect(texts(without.get('two clients'))).toEqual(['d0', 'd1', 'd2', 'd3']);
+		expect(texts(Y.mergeUpdates([without.get('a1')!, EMPTY]))).toEqual(['d0', 'd2', 'd3', 'own', 'relayed']);
+	});
 });
