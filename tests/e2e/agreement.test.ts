@@ -1,9 +1,10 @@
 // End to end in Chromium on the demo workspace: the lead opens the agreement dashboard, sees the per-dimension
 // chart and the most-disagreed items, switches the chart to its table (same numbers as the API), focuses a
-// dimension (the filter goes to the URL), and opens an adjudication from the list in one click. A manager sees
+// dimension (the filter goes to the URL), pages through the most-disagreed items, sees each bootstrap interval once
+// computed, and opens an adjudication from the list in one click. A manager sees
 // the dashboard read-only; an evaluator is told it is not for them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../fixtures/server';
 import { launchBrowser, personContext, failOnPageErrors } from '../fixtures/browser';
 
@@ -24,6 +25,27 @@ afterAll(async () => {
 	await server?.close();
 });
 
+/** Loads every page of the most-disagreed list (the foot loads one as it scrolls into view, or on "Load more"). */
+async function loadWholeList(page: Page, total: number): Promise<Locator> {
+	const list = page.getByTestId('most-disagreed-list');
+	await list.waitFor();
+	const more = page.getByTestId('most-disagreed').getByRole('button', { name: 'Load more' });
+	await expect
+		.poll(
+			async () => {
+				if ((await more.isVisible()) && (await more.isEnabled())) await more.click({ timeout: 2000 });
+				return list.locator('li').count();
+			},
+			{ timeout: 15_000 }
+		)
+		.toBe(total);
+	return list;
+}
+
+const disagreedTotal = async () =>
+	(await server.api(`/api/projects/${pid}/agreement/items`, { headers: await server.login('lead@demo.test') })).body
+		.total as number;
+
 describe('agreement dashboard', () => {
 	it('shows the lead the per-dimension chart, the most-disagreed items and the numbers as a table', async () => {
 		const { context, page } = await personContext(browser, server.url, 'lead@demo.test');
@@ -35,8 +57,7 @@ describe('agreement dashboard', () => {
 			const canvas = dimensions.locator('canvas');
 			expect((await canvas.boundingBox())!.height).toBeGreaterThan(100);
 
-			const list = page.getByTestId('most-disagreed-list');
-			await list.waitFor();
+			const list = await loadWholeList(page, await disagreedTotal());
 			const rows = await list.locator('li').count();
 			expect(rows).toBeGreaterThanOrEqual(3);
 			// Every row leads into adjudication: its active escalation's room, the verdict that settled it, or a
@@ -75,6 +96,35 @@ describe('agreement dashboard', () => {
 			await page.waitForURL(/dimension=correctness/);
 			await page.locator('tr[data-dimension]').first().waitFor();
 			await expect.poll(() => page.locator('tr[data-dimension]').count()).toBe(1);
+		} finally {
+			await context.close();
+		}
+	});
+
+	it('pages through the most-disagreed items and shows each interval once computed, without a refresh marker', async () => {
+		const { context, page } = await personContext(browser, server.url, 'lead@demo.test');
+		try {
+			const headers = await server.login('lead@demo.test');
+			const whole = (await server.api(`/api/projects/${pid}/agreement/items?limit=100`, { headers })).body;
+			expect(whole.total).toBeGreaterThan(12);
+			await page.goto(`/projects/${pid}/agreement`);
+			// A dozen first; the rest a page at a time.
+			const list = await loadWholeList(page, whole.total);
+			const shown = await list.locator('li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-item')));
+			expect(shown).toEqual(whole.items.map((i: { itemId: string }) => i.itemId));
+
+			const dimensions = page.getByTestId('agreement-by-dimension');
+			await dimensions.getByRole('button', { name: 'Table' }).click();
+			const row = page.getByTestId('agreement-dimension-table').locator('tr[data-dimension="correctness"]');
+			// The interval is computed in the background; the page asks again until it is in.
+			await expect
+				.poll(() => row.getByTestId('interval').textContent(), { timeout: 20_000 })
+				.toMatch(/\d\.\d{3} – \d\.\d{3}/);
+			expect(await row.getByTestId('interval-refreshing').count()).toBe(0);
+			const api = (await server.api(`/api/projects/${pid}/agreement`, { headers })).body;
+			const correctness = api.dimensions.find((d: { key: string }) => d.key === 'correctness');
+			expect(correctness.interval.refreshing).toBe(false);
+			expect(await row.getByTestId('interval').textContent()).toContain(correctness.interval.low.toFixed(3));
 		} finally {
 			await context.close();
 		}
