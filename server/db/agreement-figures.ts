@@ -13,6 +13,7 @@
 // STALE_MS old; past that (or when the change was not announced on this node, so its age is unknown) the request
 // waits for the rebuild. So no answer is older than the last submission by more than STALE_MS (5 s), and a
 // figure served stale says so. One rebuild per project at a time; changes during a rebuild cause one more after it.
+import type { Freshness } from '#shared/agreement-report';
 import type { Rubric } from '#shared/rubric';
 import type { Db } from './client';
 import type { DomainEvents } from '../domain/events';
@@ -23,7 +24,7 @@ import { evaluationSeq } from './project-counts';
 /** How long a change may be missing from an answer served stale. */
 export const STALE_MS = 5_000;
 /** Submissions arriving within this window are folded by one rebuild. */
-export const DEBOUNCE_MS = 250;
+const DEBOUNCE_MS = 250;
 /**
  * Memoised figures per snapshot: answers (small) and the rating sets and rankings behind them (tens of MB at
  * 300,000 evaluations, so only a few scopes are kept); the oldest of a kind are dropped beyond its limit.
@@ -42,13 +43,6 @@ export interface FiguresSnapshot {
 	first: number | null;
 	last: number | null;
 	memo: Record<keyof typeof MEMO_LIMIT, Map<string, unknown>>;
-}
-
-export interface Freshness {
-	/** When the figures' evaluations were read (epoch ms). */
-	computedAt: number;
-	/** True while a newer change is being folded in (the figures lack it). */
-	stale: boolean;
 }
 
 interface ProjectState {

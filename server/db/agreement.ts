@@ -17,7 +17,7 @@ export interface EvaluatorFacts {
 }
 
 /** Rows per page of the columns' read: a page's row objects are folded and dropped before the next is read. */
-const LOAD_PAGE = 10_000;
+const LOAD_PAGE = 5000;
 
 type Key = { id: string } & Record<string, unknown>;
 const itemOrder = ordered<Key>(

@@ -22,7 +22,7 @@ export interface EvaluationFacts {
 /** What throughput figures read of a submission. */
 export type SubmissionFacts = Pick<EvaluationFacts, 'itemId' | 'evaluatorId' | 'timeSpentMs' | 'submittedAt'>;
 
-export interface ScoreColumn {
+interface ScoreColumn {
 	/** Per evaluation: index into `values`, -1 when absent. */
 	codes: Int32Array;
 	/** The distinct stored values, in first-seen order. */

@@ -1,6 +1,6 @@
 // Bootstrap confidence intervals of the agreement coefficients (percentile bootstrap over items, 1,000 replicates,
 // seed 1: the engine's bootstrapSteps), kept like the figures they belong to. An interval is computed on the
-// current figures in the background, never while a request waits: a few milliseconds of the thread at a time, one
+// current figures in the background, never while a request waits: 2 ms of the thread at a time, one
 // computation per node at a time, the newest figures first. Cached per key (project, scope, dimension) with the
 // figures' version it was computed on; asked for with a newer version, the held interval is served with
 // `refreshing: true` (or none yet, also `refreshing: true`) while the recomputation runs.
@@ -9,8 +9,11 @@ import { bootstrapSteps } from '#shared/agreement/bootstrap';
 import type { Level, RatingTable } from '#shared/agreement/index';
 import type { IntervalView } from '#shared/agreement-report';
 
-/** Thread time a computation takes before letting other work run. */
-const SLICE_MS = 8;
+/**
+ * Thread time a computation takes before letting other work run, and the pause after it: requests interleave at
+ * this grain, and a computation takes at most about two thirds of an idle thread.
+ */
+const SLICE_MS = 2;
 /** Intervals held per node; the oldest are dropped beyond it. */
 const HELD_MAX = 500;
 
@@ -20,7 +23,7 @@ interface Job {
 	input: () => { table: RatingTable; level: Level };
 }
 
-const yieldThread = () => new Promise<void>((resolve) => setImmediate(resolve));
+const yieldThread = () => new Promise<void>((resolve) => setTimeout(resolve, 1));
 
 export class AgreementIntervals {
 	readonly #held = new Map<string, { version: number; view: IntervalView }>();

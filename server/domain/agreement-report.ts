@@ -177,7 +177,7 @@ export function agreementReport(input: ReportInput): AgreementReport {
 }
 
 /** Rows in memory as columns, every one in scope. */
-export function inMemory(rows: readonly EvaluationFacts[], rubrics: readonly Rubric[]): EvaluationsInScope {
+function inMemory(rows: readonly EvaluationFacts[], rubrics: readonly Rubric[]): EvaluationsInScope {
 	const columns = columnsOf(rows, rubrics);
 	return { columns, scope: wholeScope(columns) };
 }

@@ -19,7 +19,7 @@ import { latestRubrics } from '../../db/projects';
 import { projectFacetValues } from '../../db/project-counts';
 import { decode, encode, type CursorShape } from '../../db/paging';
 import { evaluatorsOf, itemFactsOf, latestEscalationsOf, projectGoldScores, projectOverlap } from '../../db/agreement';
-import { AgreementFigures, memoised, type FiguresSnapshot, type Freshness } from '../../db/agreement-figures';
+import { AgreementFigures, memoised, type FiguresSnapshot } from '../../db/agreement-figures';
 import { AgreementIntervals } from '../../domain/agreement-intervals';
 import {
 	selectScope,
@@ -50,7 +50,8 @@ import {
 	timelineQuerySchema,
 	type AgreementFilters,
 	type DisagreedItemView,
-	type FilterOptions
+	type FilterOptions,
+	type Freshness
 } from '#shared/agreement-report';
 import { PAGE_MAX } from '#shared/paging';
 import type { Rubric } from '#shared/rubric';
