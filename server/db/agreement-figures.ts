@@ -105,6 +105,9 @@ export class AgreementFigures {
 		s.timer = null;
 		s.buildingSince = s.dirtySince;
 		s.dirtySince = null;
+		// The previous rating sets and rankings are not needed for the answers already kept (served while stale);
+		// dropping them keeps the memory of a rebuild to the new columns beside the old ones.
+		s.snapshot?.memo.heavy.clear();
 		const build = (async () => {
 			const seq = await evaluationSeq(this.db, projectId);
 			const computedAt = Date.now();
