@@ -40,6 +40,8 @@ type Ws = {
 const WS = createRequire(import.meta.url)('ws') as new (url: string) => Ws;
 const SIZES = [10, 100, 500];
 const ROUNDS = 5;
+/** Idle time after each round (see measure()). */
+const SETTLE_MS = 2500;
 const now = () => performance.now();
 
 export interface Target {
@@ -375,6 +377,10 @@ export async function measure(target: Target, n: number, round: number): Promise
 	const updatesPerSec = done / ((now() - burstStart) / 1000);
 	if (pending.size > 0) console.log(`  ${target.name} @${n}: ${pending.size} updates never reached every client`);
 	for (const c of clients) c.ws.close();
+	// Every server persists a burst in the background afterwards (Concord compacts 1 s after the log passes its
+	// limits, Hocuspocus stores 2 s after the last change): let that finish before the next server's round, so
+	// one server's background work does not land in another's latency window.
+	await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
 	return { p50: pct(latencies, 50), p99: pct(latencies, 99), updatesPerSec, kbPerConn };
 }
 
