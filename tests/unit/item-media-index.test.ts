@@ -58,7 +58,7 @@ const expected = () =>
 	);
 
 describe('item_media', () => {
-	it('is backfilled by its migration for items that existed before it', async () => {
+	it('is backfilled by its migration for items that existed before it, as the later migrations backfill theirs', async () => {
 		dir = mkdtempSync(join(tmpdir(), 'concord-backfill-'));
 		const before = join(dir, 'migrations');
 		cpSync(migrations, before, { recursive: true });
@@ -67,13 +67,27 @@ describe('item_media', () => {
 		writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, 1) }));
 		const sqlite = new Database(join(dir, 'concord.db'));
 		try {
-			const db = drizzle(sqlite, { schema });
-			migrate(db, { migrationsFolder: before });
-			await db.insert(schema.projects).values({ id: 'p', name: 'P', settings: DEFAULT_SETTINGS, createdAt: 1 });
+			migrate(drizzle(sqlite, { schema }), { migrationsFolder: before });
+			// The record as the first migration left it (raw SQL: today's tables have columns it did not have yet).
+			const insert = (sql: string, ...values: unknown[]) => sqlite.prepare(sql).run(...values);
+			insert(
+				`insert into projects (id, name, settings, created_at) values ('p', 'P', ?, 1)`,
+				JSON.stringify(DEFAULT_SETTINGS)
+			);
 			for (const [id, payload] of Object.entries(PAYLOADS))
-				await db
-					.insert(schema.items)
-					.values({ id, projectId: 'p', modality: 'text', payload, metadata: {}, createdAt: 1 });
+				insert(
+					`insert into items (id, project_id, modality, payload, metadata, created_at) values (?, 'p', 'text', ?, '{}', 1)`,
+					id,
+					JSON.stringify(payload)
+				);
+			insert(`insert into users (id, email, name, password_hash, created_at) values ('u', 'u@x.test', 'U', 'x', 1)`);
+			insert(
+				`insert into rubrics (id, project_id, family_id, name, version, definition, created_at) values ('r', 'p', 'r', 'R', 1, '{}', 1)`
+			);
+			insert(
+				`insert into evaluations (id, item_id, evaluator_id, rubric_id, rubric_version, scores, flags, tags, spans, sources, state, created_at, updated_at)
+				values ('e', 'text', 'u', 'r', 1, '{}', '[]', '[]', '[]', '[]', 'submitted', 1, 1)`
+			);
 		} finally {
 			sqlite.close();
 		}
@@ -81,6 +95,17 @@ describe('item_media', () => {
 		try {
 			expect(await indexed(opened.db)).toEqual(expected());
 			expect((await indexed(opened.db)).nested).toEqual([sha('a'), sha('d')]);
+			// The later migrations backfill what they add: an evaluation's project, items' counts, the facets.
+			const [evaluation] = await opened.db.select().from(schema.evaluations);
+			expect(evaluation.projectId).toBe('p');
+			const counts = await opened.db
+				.select({ id: schema.items.id, submitted: schema.items.submittedCount, wanted: schema.items.wanted })
+				.from(schema.items);
+			expect(counts.find((c) => c.id === 'text')).toEqual({ id: 'text', submitted: 1, wanted: true });
+			expect(counts.filter((c) => c.submitted === 0 && c.wanted)).toHaveLength(4);
+			expect(await opened.db.select().from(schema.projectFacets)).toEqual([
+				{ projectId: 'p', modality: 'text', language: 'en', items: 5 }
+			]);
 		} finally {
 			await opened.close();
 		}
