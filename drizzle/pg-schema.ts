@@ -126,7 +126,13 @@ export const items = pgTable(
 	(t) => [
 		uniqueIndex('items_project_external').on(t.projectId, t.externalId),
 		index('items_project').on(t.projectId, t.createdAt, t.id),
-		index('items_wanted').on(t.projectId, t.wanted, t.createdAt, t.id)
+		index('items_wanted').on(t.projectId, t.wanted, t.createdAt, t.id),
+		// The queue's and escalation list's modality/language filters read no item rows.
+		index('items_facets').on(t.id, t.modality, t.language),
+		// A project's gold answers (agreement by evaluator) without walking its items.
+		index('items_project_gold')
+			.on(t.projectId)
+			.where(sql`gold is not null`)
 	]
 );
 
