@@ -228,7 +228,10 @@ export async function runAtScale(dataDir: string): Promise<void> {
 			'/agreement/timeline',
 			'/throughput'
 		];
-		for (const e of endpoints) line(`first ${e}`, ms((await timed(() => lead(path(e)))).ms));
+		for (const e of endpoints) {
+			const { ms: took } = await timed(() => lead(path(e)));
+			line(`first ${e}`, ms(took), `RSS peak so far ${rss(proc.pid!).peak.toFixed(0)} MiB`);
+		}
 		const health = await sequential(() => fetch(`${url}/api/health`), 200);
 		line('reference: /api/health', `p50 ${ms(health.p50)}, p99 ${ms(health.p99)}`);
 		const warm = async (when: string) => {

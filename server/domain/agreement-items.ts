@@ -1,15 +1,15 @@
 // The items evaluators disagree on most, for opening an adjudication. Pure.
-// Per dimension the engine's itemDisagreement scores each item rated by two or more evaluators (0 = everyone
+// Per dimension the engine's item disagreement scores each item rated by two or more evaluators (0 = everyone
 // agreed, about 1 = as much disagreement as chance pairing, above 1 worse than chance; comparable across
 // dimensions because each is scaled by its dimension's expected disagreement). An item's score is the mean over
 // its dimensions; its worst dimension is shown with every evaluator's value. Most disagreed first; ties by the
 // worst dimension's score, then by id (bytewise), so the order is total and a page continues after a key.
-// Ranking costs typed arrays per dimension; the details of an item (values, evaluators) are built only for the
-// items of the page asked for.
-import { itemDisagreement } from '#shared/agreement/index';
-import { prepare, type Units } from '#shared/agreement/units';
+// The ranking is kept in typed arrays indexed by item; the details of an item (values, evaluators) are built only
+// for the items of the page asked for.
+import { itemDisagreementScores } from '#shared/agreement/index';
+import { prepare } from '#shared/agreement/units';
 import type { DisagreedItemView } from '#shared/agreement-report';
-import { displayValue, type DimensionRatings, type RatingSet } from './agreement-ratings';
+import { displayValue, type RatingSet } from './agreement-ratings';
 import type { Person } from './agreement-report';
 
 export interface RankedItem {
@@ -27,150 +27,148 @@ export interface DisagreementKey {
 	itemId: string;
 }
 
-interface Entry extends DisagreementKey {
-	/** Per dimension of the set: the item's score there (a hole where it has none). */
-	scores: number[];
-	worstDimension: number;
+/** The ranking of the set's items (indices into `set.itemIds`), with the scores behind it. */
+export interface DisagreementRanking {
+	set: RatingSet;
+	/** Items rated by two or more evaluators on a dimension with spread, most disagreed first. */
+	order: Int32Array;
+	/** Per item: mean score, worst dimension's score and index; per dimension × item: the score (NaN: none). */
+	mean: Float64Array;
+	worst: Float64Array;
+	worstDimension: Int32Array;
+	scores: Float64Array;
 }
 
-const byRank = (a: DisagreementKey, b: DisagreementKey) =>
+const byKey = (a: DisagreementKey, b: DisagreementKey) =>
 	b.disagreement - a.disagreement || b.worst - a.worst || (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0);
 
-function rank(set: RatingSet): Entry[] {
-	const entries = new Map<string, Entry>();
+function keyOf(r: DisagreementRanking, item: number): DisagreementKey {
+	return { disagreement: r.mean[item], worst: r.worst[item], itemId: r.set.itemIds[item] };
+}
+
+export function disagreementRanking(set: RatingSet): DisagreementRanking {
+	const I = set.itemIds.length;
+	const sum = new Float64Array(I);
+	const count = new Int32Array(I);
+	const worst = new Float64Array(I).fill(-Infinity);
+	const worstDimension = new Int32Array(I).fill(-1);
+	const scores = new Float64Array(set.dimensions.length * I).fill(NaN);
 	set.dimensions.forEach((d, di) => {
-		const result = itemDisagreement(d.table, { level: d.plan.level });
+		const result = itemDisagreementScores(d.table, { level: d.plan.level });
 		// A dimension with no spread at all says nothing about which items are contested.
 		if (!result.ok || result.expected === 0) return;
-		for (const it of result.items) {
-			const id = String(it.item);
-			let e = entries.get(id);
-			if (!e) {
-				e = { itemId: id, disagreement: 0, worst: -Infinity, worstDimension: -1, scores: [] };
-				entries.set(id, e);
-			}
-			e.scores[di] = it.disagreement;
-			if (it.disagreement > e.worst) {
-				e.worst = it.disagreement;
-				e.worstDimension = di;
+		for (let k = 0; k < result.index.length; k++) {
+			const item = d.itemColumn[result.index[k]];
+			const v = result.disagreement[k];
+			scores[di * I + item] = v;
+			sum[item] += v;
+			count[item]++;
+			if (v > worst[item]) {
+				worst[item] = v;
+				worstDimension[item] = di;
 			}
 		}
 	});
-	const out = [...entries.values()];
-	for (const e of out) {
-		let sum = 0;
-		let n = 0;
-		for (const s of e.scores) {
-			if (s === undefined) continue;
-			sum += s;
-			n++;
-		}
-		e.disagreement = sum / n;
+	const mean = new Float64Array(I);
+	let n = 0;
+	for (let i = 0; i < I; i++) if (count[i]) n++;
+	const order = new Int32Array(n);
+	for (let i = 0, k = 0; i < I; i++) {
+		if (!count[i]) continue;
+		mean[i] = sum[i] / count[i];
+		order[k++] = i;
 	}
-	return out.sort(byRank);
+	const ids = set.itemIds;
+	order.sort((a, b) => mean[b] - mean[a] || worst[b] - worst[a] || (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
+	return { set, order, mean, worst, worstDimension, scores };
 }
 
-/** The grouped ratings of each dimension and where the listed items sit in them (a scan per dimension, no index). */
-function lookup(set: RatingSet, ids: ReadonlySet<string>): { units: Units | null; at: Map<string, number> }[] {
-	return set.dimensions.map((d: DimensionRatings) => {
-		const prepared = prepare(d.table);
-		const at = new Map<string, number>();
-		d.table.itemIds?.forEach((id, i) => {
-			if (ids.has(String(id))) at.set(String(id), i);
-		});
-		return { units: prepared.ok ? prepared.units : null, at };
-	});
-}
-
-function detail(
-	set: RatingSet,
-	groups: ReturnType<typeof lookup>,
-	e: Entry,
-	people: ReadonlyMap<string, Person>
-): RankedItem {
-	const raters = new Set<string>();
-	let worstValues: DisagreedItemView['worst']['values'] = [];
+/** The details of the listed items: their worst dimension's values and who rated them. */
+function details(r: DisagreementRanking, items: ArrayLike<number>, people: ReadonlyMap<string, Person>): RankedItem[] {
+	const { set } = r;
+	const I = set.itemIds.length;
+	const wanted = new Set(Array.from(items));
+	const raters = new Map<number, Set<string>>();
+	const values = new Map<number, DisagreedItemView['worst']['values']>();
 	set.dimensions.forEach((d, di) => {
-		const { units, at } = groups[di];
-		const u = at.get(e.itemId);
-		if (!units || u === undefined) return;
+		const prepared = prepare(d.table);
+		if (!prepared.ok) return;
+		const { offsets, raters: raterOf, values: valueOf } = prepared.units;
 		const ids = d.table.raterIds!;
-		const values: DisagreedItemView['worst']['values'] = [];
-		for (let j = units.offsets[u]; j < units.offsets[u + 1]; j++) {
-			const id = String(ids[units.raters[j]]);
-			raters.add(id);
-			if (di !== e.worstDimension) continue;
-			const v = d.table.categories ? d.table.categories[units.values[j]] : units.values[j];
-			values.push({ evaluatorId: id, name: people.get(id)?.name ?? id, value: displayValue(d.plan, v) });
+		for (let u = 0; u < d.itemColumn.length; u++) {
+			const item = d.itemColumn[u];
+			if (!wanted.has(item)) continue;
+			const who = raters.get(item) ?? new Set<string>();
+			raters.set(item, who);
+			const shown: DisagreedItemView['worst']['values'] = [];
+			for (let j = offsets[u]; j < offsets[u + 1]; j++) {
+				const id = String(ids[raterOf[j]]);
+				who.add(id);
+				if (r.worstDimension[item] !== di) continue;
+				const v = d.table.categories ? d.table.categories[valueOf[j]] : valueOf[j];
+				shown.push({ evaluatorId: id, name: people.get(id)?.name ?? id, value: displayValue(d.plan, v) });
+			}
+			if (r.worstDimension[item] === di)
+				values.set(
+					item,
+					shown.sort((a, b) => a.name.localeCompare(b.name))
+				);
 		}
-		if (di === e.worstDimension) worstValues = values.sort((a, b) => a.name.localeCompare(b.name));
 	});
-	const d = set.dimensions[e.worstDimension];
-	return {
-		itemId: e.itemId,
-		disagreement: e.disagreement,
-		evaluators: raters.size,
-		dimensions: set.dimensions.flatMap((x, di) =>
-			e.scores[di] === undefined ? [] : [{ key: x.plan.key, disagreement: e.scores[di] }]
-		),
-		worst: { key: d.plan.key, label: d.plan.label, disagreement: e.worst, values: worstValues }
-	};
+	return Array.from(items, (item) => {
+		const d = set.dimensions[r.worstDimension[item]];
+		return {
+			itemId: set.itemIds[item],
+			disagreement: r.mean[item],
+			evaluators: raters.get(item)?.size ?? 0,
+			dimensions: set.dimensions.flatMap((x, di) => {
+				const v = r.scores[di * I + item];
+				return Number.isNaN(v) ? [] : [{ key: x.plan.key, disagreement: v }];
+			}),
+			worst: { key: d.plan.key, label: d.plan.label, disagreement: r.worst[item], values: values.get(item) ?? [] }
+		};
+	});
 }
 
 /** Every item rated by two or more evaluators on a dimension with spread, most disagreed first. */
 export function rankDisagreedItems(set: RatingSet, people: ReadonlyMap<string, Person>): RankedItem[] {
-	const ranked = rank(set);
-	const groups = lookup(set, new Set(ranked.map((e) => e.itemId)));
-	return ranked.map((e) => detail(set, groups, e, people));
-}
-
-/** The ranking of the items with some disagreement (everyone agreeing is not "disagreed"), ready to page. */
-export interface DisagreementRanking {
-	set: RatingSet;
-	entries: Entry[];
-}
-
-export function disagreementRanking(set: RatingSet): DisagreementRanking {
-	return { set, entries: rank(set).filter((e) => e.disagreement > 0) };
+	const ranking = disagreementRanking(set);
+	return details(ranking, ranking.order, people);
 }
 
 export interface DisagreementPage {
-	/** Items with some disagreement, in all pages. */
+	/** Items with some disagreement (everyone agreeing is not "disagreed"), in all pages. */
 	total: number;
 	items: RankedItem[];
 	/** The key of the last item when more follow, else null. */
 	next: DisagreementKey | null;
 }
 
-/** `limit` items of the ranking after the key `after` (from the start without one). */
+/** `limit` items with some disagreement, after the key `after` (from the start without one). */
 export function disagreementPage(
 	ranking: DisagreementRanking,
 	people: ReadonlyMap<string, Person>,
 	page: { after?: DisagreementKey; limit: number }
 ): DisagreementPage {
-	const ranked = ranking.entries;
+	const { order, mean } = ranking;
+	// Disagreement is the first key, so the items with some form a prefix of the order.
+	let total = 0;
+	while (total < order.length && mean[order[total]] > 0) total++;
 	let start = 0;
 	if (page.after) {
-		const after = page.after;
-		// The first entry ranked after the key (binary search: the ranking is sorted by byRank).
-		let lo = 0;
-		let hi = ranked.length;
-		while (lo < hi) {
-			const mid = (lo + hi) >> 1;
-			if (byRank(ranked[mid], after) <= 0) lo = mid + 1;
+		// The first item ranked after the key (binary search over the sorted order).
+		let hi = total;
+		while (start < hi) {
+			const mid = (start + hi) >> 1;
+			if (byKey(keyOf(ranking, order[mid]), page.after) <= 0) start = mid + 1;
 			else hi = mid;
 		}
-		start = lo;
 	}
-	const slice = ranked.slice(start, start + page.limit);
-	const groups = lookup(ranking.set, new Set(slice.map((e) => e.itemId)));
-	const last = slice.at(-1);
+	const slice = order.subarray(start, Math.min(total, start + page.limit));
+	const last = slice.length ? slice[slice.length - 1] : -1;
 	return {
-		total: ranked.length,
-		items: slice.map((e) => detail(ranking.set, groups, e, people)),
-		next:
-			start + page.limit < ranked.length && last
-				? { disagreement: last.disagreement, worst: last.worst, itemId: last.itemId }
-				: null
+		total,
+		items: details(ranking, slice, people),
+		next: start + page.limit < total && last >= 0 ? keyOf(ranking, last) : null
 	};
 }

@@ -28,12 +28,16 @@ export interface DimensionRatings {
 	table: RatingTable;
 	/** Evaluations the dimension applies to (whether or not they scored it). */
 	applicable: number;
+	/** Per item of the table: its index in the set's `itemIds`. */
+	itemColumn: Int32Array;
 	/** The same ratings as long rows, built on demand (small sets and tests; the figures read `table`). */
 	readonly ratings: Rating[];
 }
 
 export interface RatingSet {
 	dimensions: DimensionRatings[];
+	/** Every item the evaluations name (the columns' items): what `itemColumn` indexes. */
+	itemIds: readonly string[];
 	/** Scores left out because they are not a value of the scale. */
 	skipped: number;
 }
@@ -119,12 +123,17 @@ function longRows(t: RatingTable): Rating[] {
 	return out;
 }
 
-function dimensionRatings(plan: DimensionPlan, table: RatingTable, applicable: number): DimensionRatings {
+function dimensionRatings(
+	plan: DimensionPlan,
+	{ table, itemColumn }: { table: RatingTable; itemColumn: Int32Array },
+	applicable: number
+): DimensionRatings {
 	let rows: Rating[] | undefined;
 	return {
 		plan,
 		table,
 		applicable,
+		itemColumn,
 		get ratings() {
 			return (rows ??= longRows(table));
 		}
@@ -145,7 +154,7 @@ function ratingTable(
 	value: readonly RatingValue[],
 	itemIds: readonly string[],
 	raterIds: readonly string[]
-): RatingTable {
+): { table: RatingTable; itemColumn: Int32Array } {
 	const n = value.length;
 	const itemIndex = new Int32Array(n);
 	const raterIndex = new Int32Array(n);
@@ -160,6 +169,8 @@ function ratingTable(
 		itemIndex[k] = itemMap[itemOf[k]];
 		raterIndex[k] = raterMap[raterOf[k]];
 	}
+	const itemColumn = new Int32Array(tableItems.length);
+	for (let c = 0; c < itemMap.length; c++) if (itemMap[c] >= 0) itemColumn[itemMap[c]] = c;
 	const base: RatingTable = {
 		itemIndex,
 		raterIndex,
@@ -173,23 +184,23 @@ function ratingTable(
 	if (!labelled) {
 		for (let k = 0; k < n; k++) values[k] = value[k] as number;
 		const bad = value.findIndex((v) => !Number.isFinite(v));
-		return bad < 0
-			? base
-			: { ...base, invalid: `item ${base.itemIds![itemIndex[bad]]}: value ${value[bad]} is not a finite number` };
+		const table =
+			bad < 0
+				? base
+				: { ...base, invalid: `item ${base.itemIds![itemIndex[bad]]}: value ${value[bad]} is not a finite number` };
+		return { table, itemColumn };
 	}
 	const categories = plan.spec.categories ?? sortLabels(new Set(value.map(labelOf)));
 	const code = new Map(categories.map((c, i) => [labelOf(c), i]));
 	for (let k = 0; k < n; k++) {
 		const c = code.get(labelOf(value[k]));
-		if (c === undefined)
-			return {
-				...base,
-				categories,
-				invalid: `item ${base.itemIds![itemIndex[k]]}: value "${labelOf(value[k])}" is not one of the categories`
-			};
+		if (c === undefined) {
+			const invalid = `item ${base.itemIds![itemIndex[k]]}: value "${labelOf(value[k])}" is not one of the categories`;
+			return { table: { ...base, categories, invalid }, itemColumn };
+		}
 		values[k] = c;
 	}
-	return { ...base, categories };
+	return { table: { ...base, categories }, itemColumn };
 }
 
 /**
@@ -242,7 +253,7 @@ export function columnRatingSet(
 		const table = ratingTable(plan, itemOf.subarray(0, n), raterOf.subarray(0, n), value, c.itemIds, c.raterIds);
 		dimensions.push(dimensionRatings(plan, table, applicable));
 	}
-	return { dimensions, skipped };
+	return { dimensions, itemIds: c.itemIds, skipped };
 }
 
 /** Ratings per dimension from evaluations in memory (see columnRatingSet). */

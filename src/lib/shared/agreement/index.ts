@@ -18,7 +18,7 @@ export { krippendorffAlpha } from './alpha';
 export { cohenKappa } from './cohen';
 export { fleissKappa, gwetAC1, percentAgreement } from './multi-rater';
 export { agreement, agreementByDimension, type DimensionRating, type DimensionSpec } from './agreement';
-export { itemDisagreement } from './items';
+export { itemDisagreement, itemDisagreementScores } from './items';
 export { raterAgreement, type GoldValue } from './raters';
 export { mulberry32 } from './bootstrap';
 export { interpretation, levelToMetric, type Band, type InterpretationScheme } from './interpret';

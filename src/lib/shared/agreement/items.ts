@@ -5,7 +5,7 @@
 import { alphaInput } from './alpha';
 import { alphaSums, codedMarginals, distanceFn, noSpread, unitPairSum, type AlphaParts } from './alpha-parts';
 import { NO_PAIRS } from './result';
-import type { Level, RatingInput, UndefinedCode } from './types';
+import type { Level, RatingInput, RatingTable, UndefinedCode } from './types';
 
 interface ItemDisagreement {
 	item: string | number;
@@ -34,8 +34,22 @@ function pairMeans(parts: AlphaParts): Float64Array {
 	return out;
 }
 
-/** Items rated by two or more raters, most disagreed-on first. */
-export function itemDisagreement(input: RatingInput, options: { level?: Level } = {}): ItemDisagreementResult {
+/** Per pairable item (in table order): its table index and its disagreement score, as typed arrays (large tables). */
+export type ItemScoresResult =
+	| {
+			ok: true;
+			level: Level;
+			expected: number;
+			/** The table the input became (its itemIds name the items). */
+			table: RatingTable;
+			index: Int32Array;
+			ratings: Float64Array;
+			observed: Float64Array;
+			disagreement: Float64Array;
+	  }
+	| { ok: false; level: Level; code: UndefinedCode; reason: string };
+
+export function itemDisagreementScores(input: RatingInput, options: { level?: Level } = {}): ItemScoresResult {
 	const level = options.level ?? 'nominal';
 	const prepared = alphaInput(input, level);
 	if (!prepared.ok) return { ok: false, level, code: prepared.code, reason: prepared.reason };
@@ -43,19 +57,28 @@ export function itemDisagreement(input: RatingInput, options: { level?: Level } 
 	if (parts.m.length === 0) return { ok: false, level, ...NO_PAIRS };
 	const sums = alphaSums(parts);
 	const expected = noSpread(parts, sums) ? 0 : sums.expected;
-	const means = pairMeans(parts);
+	const observed = expected > 0 ? pairMeans(parts) : new Float64Array(parts.m.length);
+	const disagreement = new Float64Array(parts.m.length);
+	if (expected > 0) for (let k = 0; k < observed.length; k++) disagreement[k] = observed[k] / expected;
+	return { ok: true, level, expected, table, index: parts.unitItem, ratings: parts.m, observed, disagreement };
+}
+
+/** Items rated by two or more raters, most disagreed-on first. */
+export function itemDisagreement(input: RatingInput, options: { level?: Level } = {}): ItemDisagreementResult {
+	const scores = itemDisagreementScores(input, options);
+	if (!scores.ok) return scores;
+	const { table } = scores;
 	const items: ItemDisagreement[] = [];
-	for (let k = 0; k < parts.m.length; k++) {
-		const index = parts.unitItem[k];
-		const observed = expected > 0 ? means[k] : 0;
+	for (let k = 0; k < scores.index.length; k++) {
+		const index = scores.index[k];
 		items.push({
 			item: table.itemIds?.[index] ?? index,
 			index,
-			ratings: parts.m[k],
-			observed,
-			disagreement: expected > 0 ? observed / expected : 0
+			ratings: scores.ratings[k],
+			observed: scores.observed[k],
+			disagreement: scores.disagreement[k]
 		});
 	}
 	items.sort((x, y) => y.disagreement - x.disagreement || x.index - y.index);
-	return { ok: true, level, expected, items };
+	return { ok: true, level: scores.level, expected: scores.expected, items };
 }
