@@ -49,11 +49,20 @@ export function agreementTimeline(
 	for (const d of set.dimensions) {
 		const t = d.table;
 		const bucketOfItem = Int32Array.from(t.itemIds!, (id) => itemBucket.get(String(id)) ?? -1);
-		const split: number[][] = starts.map(() => []);
+		// The table's positions grouped by bucket (a counting sort): bucket i's are at start[i] .. start[i + 1] - 1.
+		const start = new Int32Array(starts.length + 1);
 		for (let k = 0; k < t.values.length; k++) {
 			const i = bucketOfItem[t.itemIndex[k]];
-			if (i >= 0) split[i].push(k);
+			if (i >= 0) start[i + 1]++;
 		}
+		for (let i = 0; i < starts.length; i++) start[i + 1] += start[i];
+		const at = start.slice(0, starts.length);
+		const grouped = new Int32Array(start[starts.length]);
+		for (let k = 0; k < t.values.length; k++) {
+			const i = bucketOfItem[t.itemIndex[k]];
+			if (i >= 0) grouped[at[i]++] = k;
+		}
+		const split = starts.map((_, i) => grouped.subarray(start[i], start[i + 1]));
 		split.forEach((positions, i) => {
 			const view = dimensionView(d, pickRatings(d, positions));
 			points[i].ratings += positions.length;
