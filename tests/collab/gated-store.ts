@@ -9,7 +9,7 @@ import { removeDataDir, startCollabServer, type Client, type CollabServer, type 
 type Batch = readonly { room: string; update: Uint8Array }[];
 
 /** The real store, except that appendMany commits only when the test calls release(). */
-export class GatedStore implements RoomStorage {
+class GatedStore implements RoomStorage {
 	readonly held: { batch: Batch; resolve: (ids: number[]) => void; reject: (err: unknown) => void }[] = [];
 	/** Rooms of every batch committed so far, in order. */
 	readonly committed: string[] = [];
