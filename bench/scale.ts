@@ -148,7 +148,9 @@ async function sequential(send: () => Promise<Response>, count: number): Promise
 
 const ms = (v: number) => `${v < 10 ? v.toFixed(1) : v.toFixed(0)} ms`;
 const row = (what: string, figure: string, target: string, met: boolean | null) =>
-	console.log(`  ${what.padEnd(34)} ${figure.padEnd(40)} ${target.padEnd(26)} ${met === null ? '' : met ? 'met' : 'MISSED'}`);
+	console.log(
+		`  ${what.padEnd(34)} ${figure.padEnd(40)} ${target.padEnd(26)} ${met === null ? '' : met ? 'met' : 'MISSED'}`
+	);
 
 interface Workspace {
 	lead: Client;

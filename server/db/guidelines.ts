@@ -17,12 +17,7 @@ import {
 	memberships,
 	users
 } from '../../drizzle/schema';
-import type {
-	AckRow,
-	GuidelineSummary,
-	GuidelineVersionSummary,
-	GuidelineVersionView
-} from '#shared/guideline';
+import type { AckRow, GuidelineSummary, GuidelineVersionSummary, GuidelineVersionView } from '#shared/guideline';
 import type { PmNode } from '#shared/markdown-doc';
 import { ROLES, type Role } from '#shared/roles';
 import type { PageRequest } from '#shared/paging';

@@ -36,8 +36,10 @@ describe('seed:scale', () => {
 		);
 		expect(perItem.filter((r) => r.n === 0)).toHaveLength(6);
 		expect(perItem.filter((r) => r.n === 3 && r.evaluators === 3)).toHaveLength(54);
-		const members = (await server.api(`/api/projects/${result.projectId}/members`, { headers: lead })).body
-			.members as { email: string; role: string }[];
+		const members = (await server.api(`/api/projects/${result.projectId}/members`, { headers: lead })).body.members as {
+			email: string;
+			role: string;
+		}[];
 		expect(members.map((m) => `${m.email}:${m.role}`).sort()).toEqual([
 			'ana@demo.test:evaluator',
 			'ben@demo.test:evaluator',
