@@ -22,7 +22,7 @@ import { saveEvaluation } from '../db/evaluations';
 import { dimensionsFor, rubricDefinitionSchema, type RubricDefinition } from '#shared/rubric';
 import type { EvaluationInput } from '#shared/evaluation';
 
-export const SCALE_PROJECT = 'Scale';
+const SCALE_PROJECT = 'Scale';
 const EVALUATORS = ['ana@demo.test', 'ben@demo.test', 'chen@demo.test'];
 const IMPORT_CHUNK = 25_000;
 const BATCH = 200;
