@@ -21,6 +21,7 @@ import { importItems } from '../import/run-import';
 import { saveEvaluation } from '../db/evaluations';
 import { dimensionsFor, rubricDefinitionSchema, type RubricDefinition } from '#shared/rubric';
 import type { EvaluationInput } from '#shared/evaluation';
+import { mulberry32 } from '#shared/agreement/bootstrap';
 
 const SCALE_PROJECT = 'Scale';
 const EVALUATORS = ['ana@demo.test', 'ben@demo.test', 'chen@demo.test'];
@@ -28,18 +29,6 @@ const IMPORT_CHUNK = 25_000;
 const BATCH = 200;
 
 const here = dirname(fileURLToPath(import.meta.url));
-
-/** A small seeded random source (mulberry32): the same seed gives the same data set. */
-function random(seed: number) {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 const TOPICS = ['tax', 'travel', 'health', 'law', 'cooking', 'finance', 'history', 'code', 'science', 'sport'];
 const LANGUAGES = ['en', 'en', 'en', 'pt-BR', 'es'];
@@ -147,7 +136,7 @@ export async function seedScale(
 
 	const evaluated = Math.floor((ids.length * 9) / 10);
 	const evaluators = EVALUATORS.map((email, n) => ({ user: person(email), bias: [0, 0.35, -0.3][n] }));
-	const next = random(count);
+	const next = mulberry32(count);
 	let evaluations = 0;
 	for (let from = 0; from < evaluated; from += BATCH) {
 		const batch = ids.slice(from, Math.min(evaluated, from + BATCH));
