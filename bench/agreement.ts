@@ -6,14 +6,12 @@
 // (a server started from the copy): the first request after start, warm p50/p99 of each dashboard endpoint, the
 // request that finds another node's change (it waits for the rebuild), the background bootstrap intervals, and the
 // server's resident memory, beside the targets of issue 19 and against `GET /api/health` in the same run.
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { openDb, row } from '../server/db/client';
 import { bumpEvaluationSeq } from '../server/db/project-counts';
-import { launch, stopper } from './collab';
-import { freePort } from '../tests/fixtures/free-port';
+import { rss, sequential, startNode } from './http';
 import {
 	fleissKappa,
 	krippendorffAlpha,
@@ -147,13 +145,6 @@ export async function run(): Promise<void> {
 const now = () => performance.now();
 const PASSWORD = process.env.SCALE_PASSWORD ?? 'demo-pass-123';
 
-/** The process's resident memory now and at its peak (VmHWM), in MiB. */
-function rss(pid: number): { now: number; peak: number } {
-	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-	const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-	return { now: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
-}
-
 async function signIn(url: string, email: string): Promise<(path: string) => Promise<Response>> {
 	const login = await fetch(`${url}/api/auth/login`, {
 		method: 'POST',
@@ -171,13 +162,6 @@ async function timed(send: () => Promise<Response>): Promise<{ ms: number; body:
 	const body: unknown = await res.json();
 	if (!res.ok) throw new Error(`${res.status} ${JSON.stringify(body).slice(0, 200)}`);
 	return { ms: now() - started, body };
-}
-
-async function sequential(send: () => Promise<Response>, count: number): Promise<{ p50: number; p99: number }> {
-	const times: number[] = [];
-	for (let i = 0; i < count; i++) times.push((await timed(send)).ms);
-	times.sort((a, b) => a - b);
-	return { p50: median(times), p99: times[Math.min(times.length - 1, Math.floor(0.99 * times.length))] };
 }
 
 const ms = (v: number) => `${v < 10 ? v.toFixed(1) : v.toFixed(0)} ms`;
@@ -199,21 +183,14 @@ export async function runAtScale(dataDir: string): Promise<void> {
 		record.db,
 		sql`select count(*) as n from evaluations where project_id = ${scale.id} and state = 'submitted'`
 	))!;
-	const port = await freePort();
-	const { proc } = await launch(
-		['--import', 'tsx', 'server/main.ts'],
-		{ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, CONCORD_DEMO: '0', LOG_LEVEL: 'info' },
-		(o) => o.includes('Concord is running')
-	);
-	const url = `http://127.0.0.1:${port}`;
-	const stop = stopper(proc);
+	const { url, pid, stop } = await startNode(dataDir, { CONCORD_DEMO: '0' });
 	try {
 		const lead = await signIn(url, 'lead@demo.test');
 		const path = (p: string) => `/api/projects/${scale.id}${p}`;
 		console.log(`\nAgreement dashboard at scale: ${counts.n.toLocaleString('en')} submitted evaluations in "Scale"`);
-		const before = rss(proc.pid!);
+		const before = rss(pid);
 		const first = await timed(() => lead(path('/agreement')));
-		const afterFirst = rss(proc.pid!);
+		const afterFirst = rss(pid);
 		line('first /agreement after start', ms(first.ms), '≤ 2 s', first.ms <= 2000);
 		line(
 			'  RSS: at start → peak after it',
@@ -230,7 +207,7 @@ export async function runAtScale(dataDir: string): Promise<void> {
 		];
 		for (const e of endpoints) {
 			const { ms: took } = await timed(() => lead(path(e)));
-			line(`first ${e}`, ms(took), `RSS peak so far ${rss(proc.pid!).peak.toFixed(0)} MiB`);
+			line(`first ${e}`, ms(took), `RSS peak so far ${rss(pid).peak.toFixed(0)} MiB`);
 		}
 		const health = await sequential(() => fetch(`${url}/api/health`), 200);
 		line('reference: /api/health', `p50 ${ms(health.p50)}, p99 ${ms(health.p99)}`);
@@ -256,19 +233,16 @@ export async function runAtScale(dataDir: string): Promise<void> {
 		}
 		line('bootstrap intervals, all dimensions', `${((now() - started) / 1000).toFixed(1)} s more in the background`);
 		await warm(', settled');
-		line(
-			'RSS before the rebuild: now, peak',
-			`${rss(proc.pid!).now.toFixed(0)}, ${rss(proc.pid!).peak.toFixed(0)} MiB`
-		);
+		line('RSS before the rebuild: now, peak', `${rss(pid).now.toFixed(0)}, ${rss(pid).peak.toFixed(0)} MiB`);
 		// Another node's change: the seq moves without an announcement here, so the next request waits for the rebuild.
 		await bumpEvaluationSeq(record.db, scale.id);
 		const rebuilt = await timed(() => lead(path('/agreement')));
 		line('request after another node’s change (rebuild)', ms(rebuilt.ms), '≤ 2 s', rebuilt.ms <= 2000);
 		line(
 			'RSS at the end: now, peak',
-			`${rss(proc.pid!).now.toFixed(0)}, ${rss(proc.pid!).peak.toFixed(0)} MiB`,
+			`${rss(pid).now.toFixed(0)}, ${rss(pid).peak.toFixed(0)} MiB`,
 			'< 400 MiB',
-			rss(proc.pid!).peak < 400
+			rss(pid).peak < 400
 		);
 	} finally {
 		await record.close();

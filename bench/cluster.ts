@@ -17,8 +17,8 @@ import { openDb, type OpenedDb } from '../server/db/client';
 import { RoomStore } from '../server/collab/room-store';
 import { startPostgres } from '../tests/fixtures/postgres';
 import { startRedis } from '../tests/fixtures/redis';
-import { launch, measure, stopper, type Target } from './collab';
-import { freePort } from '../tests/fixtures/free-port';
+import { measure, type Target } from './collab';
+import { startNode, type Node } from './http';
 
 const PASSWORD = 'bench-pass-123';
 const CLIENTS = 200;
@@ -26,28 +26,9 @@ const WRITERS = 50;
 const WRITE_SECONDS = 4;
 const now = () => performance.now();
 
-interface Node {
-	url: string;
-	stop: () => Promise<void>;
-}
-
-async function startNode(dataDir: string, env: Record<string, string>): Promise<Node> {
-	const port = await freePort();
-	const { proc } = await launch(
-		['--import', 'tsx', 'server/main.ts'],
-		{
-			PORT: String(port),
-			HOST: '127.0.0.1',
-			DATA_DIR: dataDir,
-			CONCORD_DEMO: '1',
-			CONCORD_DEMO_PASSWORD: PASSWORD,
-			LOG_LEVEL: 'info',
-			...env
-		},
-		(o) => o.includes('Concord is running')
-	);
-	return { url: `http://127.0.0.1:${port}`, stop: stopper(proc) };
-}
+/** A Concord node with the demo workspace, on SQLite under `dataDir` or on DATABASE_URL/REDIS_URL from `env`. */
+const startConcord = (dataDir: string, env: Record<string, string>): Promise<Node> =>
+	startNode(dataDir, { CONCORD_DEMO: '1', CONCORD_DEMO_PASSWORD: PASSWORD, ...env });
 
 interface Workspace {
 	token: string;
@@ -172,7 +153,7 @@ export async function run(): Promise<void> {
 		await sqliteLoad.close();
 
 		// One SQLite node.
-		const sqliteNode = await startNode(dir(), {});
+		const sqliteNode = await startConcord(dir(), {});
 		nodes.push(sqliteNode);
 		const sqliteWs = await workspace(sqliteNode.url);
 		const writesSqlite = await writeThroughput([sqliteNode.url], sqliteWs);
@@ -181,12 +162,12 @@ export async function run(): Promise<void> {
 		// Two PostgreSQL nodes with Redis; the first also serves the one-node figures.
 		const env = { DATABASE_URL: await createDatabase(postgres.adminUrl, 'bench_cluster'), REDIS_URL: redis.url };
 		const shared = dir();
-		const a = await startNode(shared, env);
+		const a = await startConcord(shared, env);
 		nodes.push(a);
 		const ws = await workspace(a.url);
 		const writesPg1 = await writeThroughput([a.url], ws);
 		const one = await measure(fanoutTarget([a.url], ws), CLIENTS, 0);
-		const b = await startNode(shared, env);
+		const b = await startConcord(shared, env);
 		nodes.push(b);
 		const writesPg2 = await writeThroughput([a.url, b.url], ws);
 		const two = await measure(fanoutTarget([a.url, b.url], ws), CLIENTS, 0);

@@ -5,12 +5,11 @@
 // The server, the load generator and SQLite share this machine's cores: read ratios rather than absolute figures.
 // SCALE_ITEMS=N changes the size; SCALE_DATA_DIR=dir reuses (or keeps) a data set built before (with SCALE_PASSWORD,
 // the demo password it was built with).
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, stopper } from './collab';
-import { freePort } from '../tests/fixtures/free-port';
+import { rss, sequential, startNode } from './http';
 
 /** The demo password the data set was built with (SCALE_PASSWORD when reusing one built by hand). */
 const PASSWORD = process.env.SCALE_PASSWORD ?? 'bench-pass-123';
@@ -18,13 +17,6 @@ const ITEMS = Number(process.env.SCALE_ITEMS ?? 100_000);
 const CONNECTIONS = 50;
 const SECONDS = 4;
 const now = () => performance.now();
-
-interface Server {
-	url: string;
-	pid: number;
-	startMs: number;
-	stop: () => Promise<void>;
-}
 
 /** Builds the data set in `dataDir` with the product's own generator (a child process, as a user runs it). */
 function seedScale(dataDir: string): Promise<number> {
@@ -40,30 +32,8 @@ function seedScale(dataDir: string): Promise<number> {
 	});
 }
 
-async function startServer(dataDir: string): Promise<Server> {
-	const port = await freePort();
-	const started = now();
-	const { proc } = await launch(
-		['--import', 'tsx', 'server/main.ts'],
-		{
-			PORT: String(port),
-			HOST: '127.0.0.1',
-			DATA_DIR: dataDir,
-			CONCORD_DEMO: '1',
-			CONCORD_DEMO_PASSWORD: PASSWORD,
-			LOG_LEVEL: 'info'
-		},
-		(o) => o.includes('Concord is running')
-	);
-	return { url: `http://127.0.0.1:${port}`, pid: proc.pid!, startMs: now() - started, stop: stopper(proc) };
-}
-
-/** The server process's resident memory now and at its peak, in MiB (Linux /proc). */
-function rss(pid: number): { now: number; peak: number } {
-	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-	const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-	return { now: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
-}
+/** Concord over `dataDir`, with the demo workspace (seeded on an empty record). */
+const startServer = (dataDir: string) => startNode(dataDir, { CONCORD_DEMO: '1', CONCORD_DEMO_PASSWORD: PASSWORD });
 
 /** Signs in and makes an API token (one request each; a session per bench user). */
 async function tokenFor(url: string, email: string): Promise<string> {
@@ -130,20 +100,6 @@ async function load(
 	);
 	times.sort((a, b) => a - b);
 	return { rps: times.length / seconds, p50: quantile(times, 0.5), p99: quantile(times, 0.99), failed };
-}
-
-/** Latency of `count` requests one after another (a person clicking, not a crowd). */
-async function sequential(send: () => Promise<Response>, count: number): Promise<{ p50: number; p99: number }> {
-	const times: number[] = [];
-	for (let i = 0; i < count; i++) {
-		const started = now();
-		const res = await send();
-		await res.arrayBuffer();
-		if (!res.ok) throw new Error(`${res.status}`);
-		times.push(now() - started);
-	}
-	times.sort((a, b) => a - b);
-	return { p50: quantile(times, 0.5), p99: quantile(times, 0.99) };
 }
 
 const ms = (v: number) => `${v < 10 ? v.toFixed(1) : v.toFixed(0)} ms`;

@@ -1,0 +1,52 @@
+// What the HTTP benchmarks share: a Concord server started as deployed (a child process running server/main.ts),
+// its memory from /proc, and latency of requests sent one after another. No run(): bench/run.ts skips this file.
+import { readFileSync } from 'node:fs';
+import { launch, stopper } from './collab';
+import { freePort } from '../tests/fixtures/free-port';
+
+export interface Node {
+	url: string;
+	pid: number;
+	/** From spawning the process to its "Concord is running" line. */
+	startMs: number;
+	stop: () => Promise<void>;
+}
+
+/** Starts Concord on a free loopback port over `dataDir` (plus `env`: DATABASE_URL, REDIS_URL, demo settings). */
+export async function startNode(dataDir: string, env: Record<string, string> = {}): Promise<Node> {
+	const port = await freePort();
+	const started = performance.now();
+	const { proc } = await launch(
+		['--import', 'tsx', 'server/main.ts'],
+		{ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
+		(o) => o.includes('Concord is running')
+	);
+	return {
+		url: `http://127.0.0.1:${port}`,
+		pid: proc.pid!,
+		startMs: performance.now() - started,
+		stop: stopper(proc)
+	};
+}
+
+/** A process's resident memory now and at its peak (VmHWM), in MiB (Linux). */
+export function rss(pid: number): { now: number; peak: number } {
+	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+	const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+	return { now: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+/** p50 and p99 of `count` requests sent one after another (a person clicking, not a crowd); any failure throws. */
+export async function sequential(send: () => Promise<Response>, count: number): Promise<{ p50: number; p99: number }> {
+	const times: number[] = [];
+	for (let i = 0; i < count; i++) {
+		const started = performance.now();
+		const res = await send();
+		const body = await res.text();
+		if (!res.ok) throw new Error(`${res.status} ${body.slice(0, 200)}`);
+		times.push(performance.now() - started);
+	}
+	times.sort((a, b) => a - b);
+	const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
+	return { p50: at(0.5), p99: at(0.99) };
+}
