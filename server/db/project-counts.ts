@@ -82,11 +82,32 @@ export async function recountProject(db: Db, projectId: string): Promise<void> {
 	await recountFacets(db, projectId);
 }
 
-/** The modalities and languages of the project's items (sorted), from the facets table. */
-export async function projectFacetValues(
-	db: Db,
-	projectId: string
-): Promise<{ modalities: string[]; languages: string[] }> {
+interface FacetValues {
+	modalities: string[];
+	languages: string[];
+}
+
+/** Facet values read lately, per database and project, with the seq they were read under (imports move it). */
+const facetCache = new WeakMap<Db, Map<string, { seq: number; values: FacetValues }>>();
+
+/**
+ * The modalities and languages of the project's items (sorted), from the facets table; with the project's seq
+ * (read by the caller anyway), kept while it stands.
+ */
+export async function projectFacetValues(db: Db, projectId: string, seq?: number): Promise<FacetValues> {
+	let cache = facetCache.get(db);
+	if (!cache) facetCache.set(db, (cache = new Map<string, { seq: number; values: FacetValues }>()));
+	const hit = cache.get(projectId);
+	if (seq !== undefined && hit?.seq === seq) return hit.values;
+	const values = await readFacetValues(db, projectId);
+	if (seq !== undefined) {
+		if (cache.size >= 1000) cache.delete(cache.keys().next().value as string);
+		cache.set(projectId, { seq, values });
+	}
+	return values;
+}
+
+async function readFacetValues(db: Db, projectId: string): Promise<FacetValues> {
 	const found = await db
 		.select({ modality: projectFacets.modality, language: projectFacets.language })
 		.from(projectFacets)

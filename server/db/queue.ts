@@ -28,8 +28,17 @@ export interface QueueFilter {
 	language?: string;
 }
 
+/** An item of the caller's list, with their own evaluation's state ("draft", "sent back for re-review"). */
+export interface QueueItem {
+	id: string;
+	myState: 'draft' | 'submitted' | null;
+	reviewRequested: boolean;
+	/** When its reservation was last refreshed (null: held by an evaluation, not a reservation). */
+	reservedAt: number | null;
+}
+
 export interface QueueState {
-	itemIds: string[];
+	items: QueueItem[];
 	done: number;
 	total: number;
 }
@@ -53,20 +62,20 @@ const heldByOthers = (userId: string, now: number) => sql`(
 /** The caller's own open items in the project (sent back for re-review, drafts, then reservations), each with
  * when its reservation was last refreshed (null: none). Starts from the caller's rows: the cross join keeps
  * SQLite from starting at the project's items instead. */
-function myItems(db: Db, projectId: string, userId: string, f: QueueFilter) {
-	return rows<{ id: string; reservedAt: number | null }>(
+async function myItems(db: Db, projectId: string, userId: string, f: QueueFilter): Promise<QueueItem[]> {
+	const found = await rows<{ id: string; reservedAt: number | null; myState: QueueItem['myState']; rank: number }>(
 		db,
 		sql`
-		select i.id, (select r.reserved_at from assignments r where r.item_id = i.id and r.user_id = ${userId}
-			and r.state = 'reserved') as "reservedAt"
+		select i.id, m.state as "myState", m.rank, (select r.reserved_at from assignments r where r.item_id = i.id
+			and r.user_id = ${userId} and r.state = 'reserved') as "reservedAt"
 		from (
-			select e.item_id, 0 as rank from evaluations e
+			select e.item_id, 0 as rank, e.state from evaluations e
 				where e.evaluator_id = ${userId} and e.project_id = ${projectId} and e.review_requested_at is not null
 			union all
-			select e.item_id, 1 from evaluations e
+			select e.item_id, 1, e.state from evaluations e
 				where e.project_id = ${projectId} and e.evaluator_id = ${userId} and e.state = 'draft' and e.review_requested_at is null
 			union all
-			select a.item_id, 2 from assignments a
+			select a.item_id, 2, null from assignments a
 				where a.user_id = ${userId} and a.state = 'reserved'
 					and not exists (select 1 from evaluations e where e.item_id = a.item_id and e.evaluator_id = ${userId})
 		) m
@@ -75,18 +84,12 @@ function myItems(db: Db, projectId: string, userId: string, f: QueueFilter) {
 			and not exists (select 1 from assignments s where s.item_id = i.id and s.user_id = ${userId} and s.state = 'skipped')
 		order by m.rank, i.created_at, i.id`
 	);
-}
-
-/** Whether the caller holds a reservation in the project that expired (its slot may have been taken). */
-async function hasExpiredReservation(db: Db, projectId: string, userId: string, now: number): Promise<boolean> {
-	// From the caller's reservations (an exists, not a join: SQLite would start from the project's items).
-	const found = await row<{ n: number }>(
-		db,
-		sql`select count(*) as n from assignments a
-			where a.user_id = ${userId} and a.state = 'reserved' and a.reserved_at <= ${now - RESERVATION_TTL_MS}
-				and exists (select 1 from items i where i.id = a.item_id and i.project_id = ${projectId})`
-	);
-	return (found?.n ?? 0) > 0;
+	return found.map((r) => ({
+		id: r.id,
+		myState: r.myState,
+		reviewRequested: r.rank === 0,
+		reservedAt: r.reservedAt
+	}));
 }
 
 export async function nextItems(
@@ -98,14 +101,13 @@ export async function nextItems(
 	seq?: number
 ): Promise<QueueState> {
 	const now = Date.now();
-	let shown = await myItems(db, projectId, userId, f);
+	let items = await myItems(db, projectId, userId, f);
+	// Nothing to change (a full list, every reservation shown refreshed lately, so none expired): no write. An
+	// expired reservation outside the filter is given up the next time the queue reserves.
 	const settled =
-		shown.length >= BATCH &&
-		shown.every((m) => m.reservedAt === null || m.reservedAt > now - REFRESH_AFTER_MS) &&
-		!(await hasExpiredReservation(db, projectId, userId, now));
-	if (!settled) shown = await reserve(db, projectId, userId, overlap, f, now);
-	const itemIds = shown.map((m) => m.id);
-	return { itemIds, ...(await progress(db, projectId, userId, overlap, f, seq)) };
+		items.length >= BATCH && items.every((m) => m.reservedAt === null || m.reservedAt > now - REFRESH_AFTER_MS);
+	if (!settled) items = await reserve(db, projectId, userId, overlap, f, now);
+	return { items, ...(await progress(db, projectId, userId, overlap, f, seq)) };
 }
 
 /** Gives up lost reservations, reserves fresh items up to the batch and refreshes the ones shown. */
@@ -147,16 +149,26 @@ function reserve(db: Db, projectId: string, userId: string, overlap: number, f: 
 				});
 		}
 		// Refresh the reservations I am shown so they do not expire while I work through them.
-		const shown = [...mine.map((m) => m.id), ...fresh.map((r) => r.id)];
+		const shown = [
+			...mine,
+			...fresh.map((r) => ({ id: r.id, myState: null, reviewRequested: false, reservedAt: now }))
+		];
 		if (shown.length) {
 			await t
 				.update(assignments)
 				.set({ reservedAt: now })
 				.where(
-					and(eq(assignments.userId, userId), eq(assignments.state, 'reserved'), inArray(assignments.itemId, shown))
+					and(
+						eq(assignments.userId, userId),
+						eq(assignments.state, 'reserved'),
+						inArray(
+							assignments.itemId,
+							shown.map((m) => m.id)
+						)
+					)
 				);
 		}
-		return shown.map((id) => ({ id, reservedAt: now }));
+		return shown.map((m) => ({ ...m, reservedAt: m.reservedAt === null ? null : now }));
 	});
 }
 
@@ -288,15 +300,6 @@ const upsertAssignment = prepared((db) =>
 		})
 		.prepare()
 );
-
-/** The caller's evaluation state on each of `itemIds` (only items they have an evaluation of). */
-export async function evaluationStates(db: Db, itemIds: string[], userId: string) {
-	if (!itemIds.length) return [];
-	return db
-		.select({ itemId: evaluations.itemId, state: evaluations.state, reviewRequestedAt: evaluations.reviewRequestedAt })
-		.from(evaluations)
-		.where(and(eq(evaluations.evaluatorId, userId), inArray(evaluations.itemId, itemIds)));
-}
 
 /** When a lead sent each evaluation of an item back for re-review (null when not), by evaluation id. */
 export async function reviewRequests(db: Db, itemId: string): Promise<Map<string, number | null>> {

@@ -233,6 +233,19 @@ describe('filters and progress', () => {
 			['text', 'pt-BR']
 		]);
 		expect(chat.facets).toEqual({ modalities: ['chat', 'text'], languages: ['en', 'pt-BR'] });
+		// A later import's values show at once (the facets are kept under the project's seq, which it moves).
+		const more = await server.api(`/api/projects/${p.pid}/items/import`, {
+			method: 'POST',
+			raw: JSON.stringify({
+				externalId: 'q-es',
+				modality: 'text',
+				language: 'es',
+				payload: { prompt: 'p', response: 'r' }
+			}),
+			headers: { ...lead, 'content-type': 'application/x-ndjson' }
+		});
+		expect(more.status).toBe(201);
+		expect((await queueOf('ana', p.pid)).facets.languages).toEqual(['en', 'es', 'pt-BR']);
 		expect((await server.api(`/api/projects/${p.pid}/queue?modality=bogus`, { headers: people.ana })).status).toBe(400);
 	});
 

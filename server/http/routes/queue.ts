@@ -6,7 +6,7 @@ import type { AppEnv } from '../env';
 import { allowed, requireProject } from '../access';
 import { validate } from '../validate';
 import { doc } from '../openapi';
-import { evaluationStates, nextItems, skipItem } from '../../db/queue';
+import { nextItems, skipItem } from '../../db/queue';
 import { projectFacetValues } from '../../db/project-counts';
 import { getProject } from '../../db/projects';
 import { getItemRow, itemsByIds, toItem } from '../../db/items';
@@ -27,19 +27,20 @@ app.get(
 		const { db } = c.var.deps;
 		const { overlap } = project.settings;
 		const state = await nextItems(db, pid, access.user.id, overlap, c.req.valid('query'), project.evaluationSeq);
-		const rows = await itemsByIds(db, state.itemIds);
+		const rows = await itemsByIds(
+			db,
+			state.items.map((m) => m.id)
+		);
 		const byId = new Map(rows.map((r) => [r.id, toItem(r, allowed(access, 'item.readGold'))]));
-		// The caller's own state per item, so the queue can say "draft" and "sent back for re-review".
-		const mine = new Map((await evaluationStates(db, state.itemIds, access.user.id)).map((e) => [e.itemId, e]));
-		const items = state.itemIds.flatMap((id) => {
+		// With the caller's own state per item, so the queue can say "draft" and "sent back for re-review".
+		const items = state.items.flatMap(({ id, myState, reviewRequested }) => {
 			const item = byId.get(id);
-			const e = mine.get(id);
-			return item ? [{ ...item, myState: e?.state ?? null, reviewRequested: !!e?.reviewRequestedAt }] : [];
+			return item ? [{ ...item, myState, reviewRequested }] : [];
 		});
 		return c.json({
 			items,
 			progress: { done: state.done, total: state.total },
-			facets: await projectFacetValues(db, pid)
+			facets: await projectFacetValues(db, pid, project.evaluationSeq)
 		});
 	}
 );
