@@ -7,7 +7,7 @@
 // - the last tenth wait in everyone's queue.
 // Scores follow a latent quality per item with per-evaluator noise and bias, so agreement is realistic (neither
 // perfect nor random) and some items disagree enough to escalate. The random source is seeded: the same N gives
-// the same data. Saves commit in transactions of BATCH items; the events follow each commit.
+// the same data. Saves commit in transactions of BATCH items.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -138,10 +138,15 @@ export async function seedScale(
 	const evaluators = EVALUATORS.map((email, n) => ({ user: person(email), bias: [0, 0.35, -0.3][n] }));
 	const next = mulberry32(count);
 	let evaluations = 0;
+	// Listeners (automatic escalation, webhooks) hear of each submission, in order, as after the route's save. On
+	// SQLite, right after each save, inside the batch's transaction: there is one connection, so they read what it
+	// wrote, and an item's first two submissions are answered at once (too few to conflict). On PostgreSQL they
+	// read through other connections, so they hear of a batch once it has committed.
+	const announce = (s: { itemId: string; evaluatorId: string; evaluationId: string }) =>
+		deps.events.emit('evaluation.submitted', { projectId: project.id, ...s });
+	const inside = deps.database.dialect === 'sqlite';
 	for (let from = 0; from < evaluated; from += BATCH) {
 		const batch = ids.slice(from, Math.min(evaluated, from + BATCH));
-		// A batch of items' saves commits together; then, as after the route's save, listeners (automatic
-		// escalation, webhooks) hear of each submission, in order.
 		const saved = await tx(db, async (t) => {
 			const done: { itemId: string; evaluatorId: string; evaluationId: string }[] = [];
 			for (const itemId of batch) {
@@ -166,13 +171,15 @@ export async function seedScale(
 						rubricVersion: rubric.version,
 						guidelineVersionId: null
 					});
-					done.push({ itemId, evaluatorId: user.id, evaluationId: row.id });
+					const submission = { itemId, evaluatorId: user.id, evaluationId: row.id };
+					if (inside) await announce(submission);
+					else done.push(submission);
+					evaluations++;
 				}
 			}
 			return done;
 		});
-		for (const s of saved) await deps.events.emit('evaluation.submitted', { projectId: project.id, ...s });
-		evaluations += saved.length;
+		for (const s of saved) await announce(s);
 		progress(from + batch.length, ids.length);
 	}
 	progress(ids.length, ids.length);
