@@ -48,6 +48,8 @@ export class RoomRegistry implements RoomWriter {
 	readonly #rooms = new Map<string, Room>();
 	/** The load of each room still loading, shared by everyone who needs the room meanwhile. */
 	readonly #loads = new Map<Room, Promise<void>>();
+	/** Server writes in progress (rooms.update), for settled(). */
+	readonly #writes = new Set<Promise<void>>();
 	/** Each loaded room's subscription to other nodes' traffic. */
 	readonly #listeners = new Map<Room, RoomListener>();
 	readonly #users: UserConnections;
@@ -295,7 +297,20 @@ export class RoomRegistry implements RoomWriter {
 		this.logger.debug({ room: room.name }, 'room unloaded');
 	}
 
-	async update(name: string, fn: (doc: Y.Doc) => void): Promise<void> {
+	update(name: string, fn: (doc: Y.Doc) => void): Promise<void> {
+		const write = this.#update(name, fn);
+		this.#writes.add(write);
+		const done = () => this.#writes.delete(write);
+		write.then(done, done);
+		return write;
+	}
+
+	/** Resolves once every server write begun so far (and any begun meanwhile) has settled. */
+	async settled(): Promise<void> {
+		while (this.#writes.size) await Promise.allSettled([...this.#writes]);
+	}
+
+	async #update(name: string, fn: (doc: Y.Doc) => void): Promise<void> {
 		const room = await this.#pin(name);
 		try {
 			const write = new ServerWrite();

@@ -180,6 +180,9 @@ export async function seedScale(
 			return done;
 		});
 		for (const s of saved) await announce(s);
+		// Listeners mirror what they open into rooms without waiting; let those writes finish before the next
+		// batch, or they queue up behind it by the thousand.
+		await deps.rooms.settled();
 		progress(from + batch.length, ids.length);
 	}
 	progress(ids.length, ids.length);

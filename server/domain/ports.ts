@@ -4,6 +4,11 @@ import type * as Y from 'yjs';
 /** Server-side writes into collaboration rooms (REST decisions mirrored live). Works whether or not a room is loaded. */
 export interface RoomWriter {
 	update(room: string, fn: (doc: Y.Doc) => void): Promise<void>;
+	/**
+	 * Resolves once every write begun with update() has settled (also those fired and forgotten by listeners, such
+	 * as an escalation's mirror): bulk writers wait for it so rooms keep up with them.
+	 */
+	settled(): Promise<void>;
 	/** Reads a room's document, loaded if needed (so it resolves once the room is loaded); fn must not write. */
 	read<T>(room: string, fn: (doc: Y.Doc) => T): Promise<T>;
 	/**
