@@ -16,7 +16,9 @@
 import type { Freshness } from '#shared/agreement-report';
 import type { Rubric } from '#shared/rubric';
 import type { Db } from './client';
+import type { AppDeps } from '../deps';
 import type { DomainEvents } from '../domain/events';
+import { AgreementIntervals } from '../domain/agreement-intervals';
 import type { EvaluationColumns } from '../domain/agreement-columns';
 import { loadEvaluationColumns, projectRubricVersions } from './agreement';
 import { evaluationSeq } from './project-counts';
@@ -140,8 +142,14 @@ export class AgreementFigures {
 		return build;
 	}
 
-	/** The project's current figures, or the previous ones marked stale while a rebuild runs (see the header). */
-	async snapshot(projectId: string): Promise<{ snapshot: FiguresSnapshot; freshness: Freshness }> {
+	/**
+	 * The project's current figures, or the previous ones marked stale while a rebuild runs (see the header);
+	 * with `current`, never stale: waits for the rebuild (for answers that must show every change at once).
+	 */
+	async snapshot(
+		projectId: string,
+		{ current = false }: { current?: boolean } = {}
+	): Promise<{ snapshot: FiguresSnapshot; freshness: Freshness }> {
 		const s = this.#state(projectId);
 		const seq = await evaluationSeq(this.db, projectId);
 		const held = s.snapshot;
@@ -150,7 +158,7 @@ export class AgreementFigures {
 		// node's, or a change that reached no listener) is of unknown age and is never served stale.
 		const since = Math.min(s.dirtySince ?? Infinity, s.buildingSince ?? Infinity);
 		const build = this.#rebuild(projectId, s);
-		if (held && since !== Infinity && Date.now() - since <= STALE_MS)
+		if (!current && held && since !== Infinity && Date.now() - since <= STALE_MS)
 			return { snapshot: held, freshness: { computedAt: held.computedAt, stale: true } };
 		let fresh = await build;
 		// A rebuild that began before this request's seq was read may lack its change: one more.
@@ -172,4 +180,26 @@ export function memoised<T>(
 	if (memo.size >= MEMO_LIMIT[kind]) memo.delete(memo.keys().next().value!);
 	memo.set(key, value);
 	return value;
+}
+
+/** One figures cache and one interval cache per running app (each test server has its own). */
+const keptByApp = new WeakMap<AppDeps, { figures: AgreementFigures; intervals: AgreementIntervals }>();
+
+/** The app's figures cache (shared by the agreement dashboard and calibration candidates) and interval cache. */
+export function agreementFiguresFor(deps: AppDeps): { figures: AgreementFigures; intervals: AgreementIntervals } {
+	let kept = keptByApp.get(deps);
+	if (!kept) {
+		kept = {
+			figures: new AgreementFigures(
+				deps.db,
+				(err, projectId) => deps.logger.error({ err, projectId }, 'agreement figures rebuild failed'),
+				deps.events
+			),
+			intervals: new AgreementIntervals((err, key) =>
+				deps.logger.error({ err, key }, 'agreement bootstrap interval failed')
+			)
+		};
+		keptByApp.set(deps, kept);
+	}
+	return kept;
 }

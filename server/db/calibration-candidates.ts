@@ -1,18 +1,21 @@
 // Items a lead can put into a calibration session, filtered by modality and language, ranked by how much their
-// existing submitted evaluations disagree (the agreement engine's per-item disagreement, averaged over the
-// rubric's dimensions; or newest first), a page at a time. Only items the rubric has dimensions for qualify.
+// existing submitted evaluations disagree (or newest first), a page at a time. Only items the rubric has
+// dimensions for qualify. Disagreement is the agreement dashboard's (server/domain/agreement-items.ts
+// disagreementRanking: the engine's per-item disagreement averaged over the item's scored dimensions), computed
+// on the project's figures snapshot (server/db/agreement-figures.ts) and memoised there, so the dashboard and
+// the candidates share one ranking and one copy of the evaluations.
 import { and, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
-import { evaluations, items } from '../../drizzle/schema';
+import { items } from '../../drizzle/schema';
 import type { CandidateItem } from '#shared/calibration';
-import type { Scores } from '#shared/evaluation';
 import { dimensionsFor, type Rubric } from '#shared/rubric';
 import { MODALITIES, type Modality } from '#shared/items';
 import type { PageRequest } from '#shared/paging';
 import { itemsByIds } from './items';
 import { pageInMemory, sortInMemory, type MemoryKeyset } from './paging';
-import { evaluationSeq } from './project-counts';
-import { rankDisagreement } from '../domain/calibration-agreement';
+import { memoised, type AgreementFigures, type FiguresSnapshot } from './agreement-figures';
+import { columnRatingSet } from '../domain/agreement-ratings';
+import { disagreementRanking } from '../domain/agreement-items';
 import { itemExcerpt } from '#shared/item-excerpt';
 
 export interface CandidateFilter extends PageRequest {
@@ -59,12 +62,20 @@ const recent = new Map<string, { seq: number; sorted: Map<CandidateFilter['sort'
 const RECENT_MAX = 8;
 
 /** The qualifying items in the filter's sort order. */
-async function rankedCandidates(db: Db, projectId: string, rubric: Rubric, f: CandidateFilter): Promise<Ranked[]> {
+async function rankedCandidates(
+	db: Db,
+	figures: AgreementFigures,
+	projectId: string,
+	rubric: Rubric,
+	f: CandidateFilter
+): Promise<Ranked[]> {
 	const key = JSON.stringify([projectId, rubric.id, f.modality ?? '', f.language ?? '']);
-	const seq = await evaluationSeq(db, projectId);
+	// Never stale: a lead picking items right after a submission sees it (the snapshot waits for its rebuild).
+	const { snapshot } = await figures.snapshot(projectId, { current: true });
+	const seq = snapshot.seq;
 	let entry = recent.get(key);
 	if (entry?.seq !== seq) {
-		const ranked = await rankCandidates(db, projectId, rubric, f);
+		const ranked = await rankCandidates(db, snapshot, projectId, rubric, f);
 		entry = { seq, sorted: new Map([[f.sort, sortInMemory(ORDERS[f.sort], ranked)]]) };
 	} else if (!entry.sorted.has(f.sort)) {
 		const any = entry.sorted.values().next().value!;
@@ -76,8 +87,27 @@ async function rankedCandidates(db: Db, projectId: string, rubric: Rubric, f: Ca
 	return entry.sorted.get(f.sort)!;
 }
 
+/** Each item's disagreement over all the project's submitted evaluations (items not ranked are absent). */
+function disagreementByItem(snapshot: FiguresSnapshot): Map<string, number> {
+	return memoised(
+		snapshot,
+		'candidates disagreement',
+		() => {
+			const { set, order, mean } = disagreementRanking(columnRatingSet(snapshot.columns, null, snapshot.rubrics));
+			return new Map(Array.from(order, (i) => [set.itemIds[i], mean[i]]));
+		},
+		'heavy'
+	);
+}
+
 /** Every qualifying item with its disagreement over all the project's submitted evaluations. */
-async function rankCandidates(db: Db, projectId: string, rubric: Rubric, f: CandidateFilter): Promise<Ranked[]> {
+async function rankCandidates(
+	db: Db,
+	snapshot: FiguresSnapshot,
+	projectId: string,
+	rubric: Rubric,
+	f: CandidateFilter
+): Promise<Ranked[]> {
 	const modalities = MODALITIES.filter((m) => dimensionsFor(rubric, m).length > 0);
 	const conds: SQL[] = [eq(items.projectId, projectId), inArray(items.modality, modalities.length ? modalities : [''])];
 	if (f.modality) conds.push(eq(items.modality, f.modality));
@@ -86,15 +116,7 @@ async function rankCandidates(db: Db, projectId: string, rubric: Rubric, f: Cand
 		.select({ id: items.id, modality: items.modality, createdAt: items.createdAt, evaluations: items.submittedCount })
 		.from(items)
 		.where(and(...conds));
-	const modality = new Map(qualifying.map((r) => [r.id, r.modality]));
-	const evaluated = await db
-		.select({ itemId: evaluations.itemId, userId: evaluations.evaluatorId, scores: evaluations.scores })
-		.from(evaluations)
-		.where(and(eq(evaluations.projectId, projectId), eq(evaluations.state, 'submitted')));
-	const ranked = rankDisagreement(
-		(id) => dimensionsFor(rubric, modality.get(id) ?? ''),
-		evaluated.filter((e) => modality.has(e.itemId)).map((e) => ({ ...e, scores: e.scores as Scores }))
-	);
+	const ranked = disagreementByItem(snapshot);
 	return qualifying.map((r) => ({
 		id: r.id,
 		createdAt: r.createdAt,
@@ -110,11 +132,12 @@ async function rankCandidates(db: Db, projectId: string, rubric: Rubric, f: Cand
  */
 export async function calibrationCandidates(
 	db: Db,
+	figures: AgreementFigures,
 	projectId: string,
 	rubric: Rubric,
 	f: CandidateFilter
 ): Promise<{ items: CandidateItem[]; total: number; nextCursor: string | null }> {
-	const candidates = await rankedCandidates(db, projectId, rubric, f);
+	const candidates = await rankedCandidates(db, figures, projectId, rubric, f);
 	const page = pageInMemory(ORDERS[f.sort], candidates, f);
 	const rows = new Map(
 		(

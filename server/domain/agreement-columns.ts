@@ -19,9 +19,6 @@ export interface EvaluationFacts {
 	language: string;
 }
 
-/** What throughput figures read of a submission. */
-export type SubmissionFacts = Pick<EvaluationFacts, 'itemId' | 'evaluatorId' | 'timeSpentMs' | 'submittedAt'>;
-
 interface ScoreColumn {
 	/** Per evaluation: index into `values`, -1 when absent. */
 	codes: Int32Array;
@@ -276,14 +273,4 @@ export function itemCompletions(c: EvaluationColumns, scope: Scope): Map<string,
 	const out = new Map<string, number>();
 	for (let i = 0; i < last.length; i++) if (last[i] !== -Infinity) out.set(c.itemIds[i], last[i]);
 	return out;
-}
-
-/** The scope's submissions as small rows (ids shared with the dictionaries), for the throughput figures. */
-export function submissionsOf(c: EvaluationColumns, scope: Scope): SubmissionFacts[] {
-	return Array.from(scope, (e) => ({
-		itemId: c.itemIds[c.item[e]],
-		evaluatorId: c.raterIds[c.rater[e]],
-		timeSpentMs: c.timeSpentMs[e],
-		submittedAt: c.submittedAt[e]
-	}));
 }

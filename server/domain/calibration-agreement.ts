@@ -3,13 +3,14 @@
 // corrected coefficients undefined (a round where everyone agrees has no variation): per item, the measure
 // automatic escalation uses (server/domain/item-agreement.ts: share of agreeing pairs for nominal dimensions,
 // one minus the mean pairwise distance over the scale's range for ordered ones), pooled over items by their
-// number of rater pairs. "Most disagreed" ranking and the report's Krippendorff's alpha per round come from the
-// agreement engine (src/lib/shared/agreement/).
+// number of rater pairs. The report's Krippendorff's alpha per round comes from the agreement engine
+// (src/lib/shared/agreement/); the candidates' "most disagreed" ranking is the agreement dashboard's
+// (server/domain/agreement-items.ts).
 // Free-text dimensions are never compared.
 import type { RubricDimension } from '#shared/rubric';
 import type { Scores, ScoreValue } from '#shared/evaluation';
 import type { AgreementMetric, AlphaFigure, DimensionFigure } from '#shared/calibration';
-import { itemDisagreement as engineItemDisagreement, krippendorffAlpha, toTable } from '#shared/agreement/index';
+import { krippendorffAlpha, toTable } from '#shared/agreement/index';
 import { dimensionAgreement } from './item-agreement';
 
 export const SESSION_METRIC: AgreementMetric = 'pairwise';
@@ -70,36 +71,6 @@ function ratingTable(dim: RubricDimension, rows: readonly { item: string; rater:
 		}));
 	const labelled = ratings.some((r) => typeof r.value === 'string');
 	return toTable(ratings, labelled && dim.options?.length ? { categories: dim.options.map((o) => o.value) } : {});
-}
-
-/**
- * "Most disagreed": per item, the engine's per-item disagreement (observed disagreement within the item over
- * alpha's expected disagreement, per dimension at its level; 0 = agreement, about 1 = chance), averaged over the
- * item's dimensions. Items with fewer than two sheets are absent from the map.
- */
-export function rankDisagreement(
-	dimsOf: (itemId: string) => readonly RubricDimension[],
-	sheets: readonly { itemId: string; userId: string; scores: Scores }[]
-): Map<string, number> {
-	const byDim = new Map<string, { dim: RubricDimension; rows: { item: string; rater: string; value: unknown }[] }>();
-	for (const s of sheets) {
-		for (const dim of dimsOf(s.itemId)) {
-			if (dim.scale === 'text') continue;
-			let entry = byDim.get(dim.key);
-			if (!entry) byDim.set(dim.key, (entry = { dim, rows: [] }));
-			entry.rows.push({ item: s.itemId, rater: s.userId, value: s.scores[dim.key] });
-		}
-	}
-	const sums = new Map<string, { total: number; n: number }>();
-	for (const { dim, rows } of byDim.values()) {
-		const result = engineItemDisagreement(ratingTable(dim, rows), { level: dim.level });
-		if (!result.ok) continue;
-		for (const it of result.items) {
-			const acc = sums.get(String(it.item)) ?? { total: 0, n: 0 };
-			sums.set(String(it.item), { total: acc.total + it.disagreement, n: acc.n + 1 });
-		}
-	}
-	return new Map([...sums].map(([item, { total, n }]) => [item, total / n]));
 }
 
 function position(dim: RubricDimension, v: ScoreValue): number | null {

@@ -9,7 +9,7 @@ import {
 	roundItemIds
 } from '../../server/domain/calibration';
 import { visibleSheets } from '../../server/domain/blind';
-import { itemFigures, pooledFigures, rankDisagreement, scoreDistance } from '../../server/domain/calibration-agreement';
+import { itemFigures, pooledFigures, scoreDistance } from '../../server/domain/calibration-agreement';
 import { cellConflicts, distribution } from '../../src/lib/components/calibration/room-view';
 import type { CalibrationScore } from '#shared/calibration';
 import type { RubricDimension } from '#shared/rubric';
@@ -159,20 +159,6 @@ describe('agreement figures', () => {
 		expect(scoreDistance(likert, 2, 3)).toBe(0.25);
 		expect(scoreDistance(category, 'none', 'date')).toBe(1);
 		expect(scoreDistance(binary, true, undefined)).toBeNull();
-	});
-
-	it("ranks items by the engine's per-item disagreement", () => {
-		const sheets = [
-			{ itemId: 'calm', userId: 'a', scores: { correctness: 4 } },
-			{ itemId: 'calm', userId: 'b', scores: { correctness: 4 } },
-			{ itemId: 'split', userId: 'a', scores: { correctness: 1 } },
-			{ itemId: 'split', userId: 'b', scores: { correctness: 5 } },
-			{ itemId: 'alone', userId: 'a', scores: { correctness: 3 } }
-		];
-		const ranked = rankDisagreement(() => [likert], sheets);
-		expect(ranked.get('calm')).toBe(0);
-		expect(ranked.get('split')).toBeGreaterThan(1);
-		expect(ranked.has('alone')).toBe(false);
 	});
 });
 

@@ -10,7 +10,6 @@
 // pure domain modules once per snapshot and query.
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../env';
-import type { AppDeps } from '../../deps';
 import { requireProject } from '../access';
 import { validate } from '../validate';
 import { doc } from '../openapi';
@@ -19,14 +18,8 @@ import { latestRubrics } from '../../db/projects';
 import { projectFacetValues } from '../../db/project-counts';
 import { decode, encode, type CursorShape } from '../../db/paging';
 import { evaluatorsOf, itemFactsOf, latestEscalationsOf, projectGoldScores, projectOverlap } from '../../db/agreement';
-import { AgreementFigures, memoised, type FiguresSnapshot } from '../../db/agreement-figures';
-import { AgreementIntervals } from '../../domain/agreement-intervals';
-import {
-	selectScope,
-	itemCompletions,
-	submissionsOf,
-	type Scope as EvaluationScope
-} from '../../domain/agreement-columns';
+import { agreementFiguresFor, memoised, type FiguresSnapshot } from '../../db/agreement-figures';
+import { selectScope, itemCompletions, type Scope as EvaluationScope } from '../../domain/agreement-columns';
 import { columnRatingSet, dimensionPlans, type RatingSet } from '../../domain/agreement-ratings';
 import { agreementReport, type EvaluationsInScope, type Person } from '../../domain/agreement-report';
 import { disagreementPage, disagreementRanking, type DisagreementKey } from '../../domain/agreement-items';
@@ -61,27 +54,6 @@ import { itemExcerpt } from '#shared/item-excerpt';
 type Ctx = Context<AppEnv>;
 type FilterQuery = { from?: string; to?: string; modality?: string; language?: string; dimension?: string };
 
-/** One figures cache and one interval cache per running app (each test server has its own). */
-const keptByApp = new WeakMap<AppDeps, { figures: AgreementFigures; intervals: AgreementIntervals }>();
-
-function keptFor(deps: AppDeps): { figures: AgreementFigures; intervals: AgreementIntervals } {
-	let kept = keptByApp.get(deps);
-	if (!kept) {
-		kept = {
-			figures: new AgreementFigures(
-				deps.db,
-				(err, projectId) => deps.logger.error({ err, projectId }, 'agreement figures rebuild failed'),
-				deps.events
-			),
-			intervals: new AgreementIntervals((err, key) =>
-				deps.logger.error({ err, key }, 'agreement bootstrap interval failed')
-			)
-		};
-		keptByApp.set(deps, kept);
-	}
-	return kept;
-}
-
 interface Scope {
 	pid: string;
 	filters: AgreementFilters;
@@ -113,7 +85,7 @@ async function openScope(c: Ctx, q: FilterQuery): Promise<Scope> {
 		throw Validation('The date range is empty', [{ path: 'to', message: 'must be after from' }]);
 	const { db } = c.var.deps;
 	const projectRubrics = await latestRubrics(db, pid);
-	const { snapshot, freshness } = await keptFor(c.var.deps).figures.snapshot(pid);
+	const { snapshot, freshness } = await agreementFiguresFor(c.var.deps).figures.snapshot(pid);
 	const filters: AgreementFilters = {
 		from,
 		to,
@@ -221,7 +193,7 @@ app.get(
 			return q.by === 'evaluator'
 				? csv(c, `agreement-by-evaluator-${s.pid}`, evaluatorsCsv(report))
 				: csv(c, `agreement-${s.pid}`, dimensionsCsv(report));
-		const { intervals } = keptFor(c.var.deps);
+		const { intervals } = agreementFiguresFor(c.var.deps);
 		const scopeKey = JSON.stringify([s.pid, s.filters.from, s.filters.to, s.filters.modality, s.filters.language]);
 		const dimensions = report.dimensions.map((d) => {
 			const rated = ratings.dimensions.find((r) => r.plan.key === d.key);
@@ -335,8 +307,8 @@ app.get(
 		const report = memoised(s.snapshot, withFacts(s, q.bucket, named, overlap), () => {
 			const { first, last } = span(s);
 			const bucket = chooseBucket(q.bucket, first, last);
-			const rows = submissionsOf(s.evaluations.columns, s.evaluations.scope);
-			return throughputReport({ rows, filters: s.filters, bucket, people: named, overlap });
+			const { columns, scope } = s.evaluations;
+			return throughputReport({ columns, scope, filters: s.filters, bucket, people: named, overlap });
 		});
 		return q.format === 'csv'
 			? csv(c, `throughput-${s.pid}`, throughputCsv(report))

@@ -31,6 +31,7 @@ import {
 	type SessionFacts
 } from '../../db/calibration-view';
 import { calibrationCandidates } from '../../db/calibration-candidates';
+import { agreementFiguresFor } from '../../db/agreement-figures';
 import {
 	assertMayDecideConsensus,
 	assertMayScore,
@@ -128,7 +129,10 @@ app.get(
 		const rubric = q.rubricId ? await getRubric(db, q.rubricId) : (await latestRubrics(db, pid))[0];
 		if (!rubric || rubric.projectId !== pid)
 			throw Validation('Unknown rubric', [{ path: 'rubricId', message: 'is not a rubric of this project' }]);
-		return c.json({ rubricId: rubric.id, ...(await calibrationCandidates(db, pid, rubric, q)) });
+		return c.json({
+			rubricId: rubric.id,
+			...(await calibrationCandidates(db, agreementFiguresFor(c.var.deps).figures, pid, rubric, q))
+		});
 	}
 );
 
