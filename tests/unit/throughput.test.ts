@@ -9,7 +9,9 @@ import { DAY_MS } from '../../server/domain/time-buckets';
 const H = 3_600_000;
 const D0 = 10 * DAY_MS;
 const filters = { from: null, to: null, modality: null, language: null, dimension: null };
-const people = new Map(['ana', 'ben', 'chen'].map((id) => [id, { id, name: id[0].toUpperCase() + id.slice(1) }]));
+const people = new Map(
+	['ana', 'ben', 'chen'].map((id) => [id, { id, name: id[0].toUpperCase() + id.slice(1), email: `${id}@demo.test` }])
+);
 
 function sub(itemId: string, evaluatorId: string, submittedAt: number, timeSpentMs: number): EvaluationFacts {
 	return {
