@@ -10,6 +10,38 @@ import { and, eq, sql } from 'drizzle-orm';
 import { exec, first, prepared, type Db } from './client';
 import { items, projectFacets, projects, type ProjectSettings } from '../../drizzle/schema';
 
+/**
+ * Values computed from what a project's evaluations add up to (queue progress, filter values), kept per database
+ * and key while the project's evaluation seq stands, and no longer than `maxAgeMs` for what moves without it.
+ * Callers asking while a value is computed share that computation; a failed one is forgotten. At most `limit`
+ * entries, the oldest dropped first.
+ */
+export class SeqCache<T> {
+	readonly #byDb = new WeakMap<Db, Map<string, { seq: number; at: number; value: Promise<T> }>>();
+
+	constructor(
+		private readonly limit: number,
+		private readonly maxAgeMs = Infinity
+	) {}
+
+	get(db: Db, key: string, seq: number, compute: () => Promise<T>): Promise<T> {
+		let kept = this.#byDb.get(db);
+		if (!kept) this.#byDb.set(db, (kept = new Map<string, { seq: number; at: number; value: Promise<T> }>()));
+		const now = Date.now();
+		const hit = kept.get(key);
+		if (hit && hit.seq === seq && now - hit.at < this.maxAgeMs) return hit.value;
+		const entry = { seq, at: now, value: compute() };
+		kept.delete(key);
+		if (kept.size >= this.limit) kept.delete(kept.keys().next().value as string);
+		kept.set(key, entry);
+		const entries = kept;
+		entry.value.catch(() => {
+			if (entries.get(key) === entry) entries.delete(key);
+		});
+		return entry.value;
+	}
+}
+
 /** The project's evaluation seq (0 for an unknown project). */
 export async function evaluationSeq(db: Db, projectId: string): Promise<number> {
 	const found = await first(
@@ -55,6 +87,10 @@ const countQuery = prepared((db) =>
 /** Rebuilds the project's facets from its items and moves the seq: after an import added items. */
 export async function recountFacets(db: Db, projectId: string): Promise<void> {
 	await bumpEvaluationSeq(db, projectId);
+	await rebuildFacets(db, projectId);
+}
+
+async function rebuildFacets(db: Db, projectId: string): Promise<void> {
 	await db.delete(projectFacets).where(eq(projectFacets.projectId, projectId));
 	await exec(
 		db,
@@ -79,7 +115,7 @@ export async function recountProject(db: Db, projectId: string): Promise<void> {
 		.update(items)
 		.set({ wanted: sql`(${items.submittedCount} < ${settings?.overlap ?? 1})` })
 		.where(eq(items.projectId, projectId));
-	await recountFacets(db, projectId);
+	await rebuildFacets(db, projectId);
 }
 
 interface FacetValues {
@@ -87,24 +123,16 @@ interface FacetValues {
 	languages: string[];
 }
 
-/** Facet values read lately, per database and project, with the seq they were read under (imports move it). */
-const facetCache = new WeakMap<Db, Map<string, { seq: number; values: FacetValues }>>();
+/** Facet values read lately, per project; imports move the seq. */
+const facetCache = new SeqCache<FacetValues>(1000);
 
 /**
  * The modalities and languages of the project's items (sorted), from the facets table; with the project's seq
  * (read by the caller anyway), kept while it stands.
  */
-export async function projectFacetValues(db: Db, projectId: string, seq?: number): Promise<FacetValues> {
-	let cache = facetCache.get(db);
-	if (!cache) facetCache.set(db, (cache = new Map<string, { seq: number; values: FacetValues }>()));
-	const hit = cache.get(projectId);
-	if (seq !== undefined && hit?.seq === seq) return hit.values;
-	const values = await readFacetValues(db, projectId);
-	if (seq !== undefined) {
-		if (cache.size >= 1000) cache.delete(cache.keys().next().value as string);
-		cache.set(projectId, { seq, values });
-	}
-	return values;
+export function projectFacetValues(db: Db, projectId: string, seq?: number): Promise<FacetValues> {
+	if (seq === undefined) return readFacetValues(db, projectId);
+	return facetCache.get(db, projectId, seq, () => readFacetValues(db, projectId));
 }
 
 async function readFacetValues(db: Db, projectId: string): Promise<FacetValues> {

@@ -14,7 +14,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { assignments, evaluations } from '../../drizzle/schema';
 import { exec, prepared, rows, row, serialize, tx } from './client';
-import { bumpEvaluationSeq } from './project-counts';
+import { bumpEvaluationSeq, SeqCache } from './project-counts';
 import { audit } from './audit';
 
 const RESERVATION_TTL_MS = 2 * 3600 * 1000;
@@ -177,15 +177,8 @@ interface Progress {
 	total: number;
 }
 
-/** A count under a seq, shared by the requests that ask while it runs (one count, not fifty). */
-interface Counted {
-	seq: number;
-	at: number;
-	value: Promise<Progress>;
-}
-/** Progress cached per database, project, caller and filter, with the seq it was counted under. */
-const progressCache = new WeakMap<Db, Map<string, Counted>>();
-const PROGRESS_CACHE_SIZE = 10_000;
+/** Progress per caller and filter, counted once under the project's seq (concurrent askers share the count). */
+const progressCache = new SeqCache<Progress>(10_000, PROGRESS_TTL_MS);
 
 /**
  * How many items the caller finished, and how many they finished or can still take (items they are involved in,
@@ -200,21 +193,14 @@ function progress(
 	f: QueueFilter,
 	seq: number | undefined
 ): Promise<Progress> {
-	const now = Date.now();
-	if (seq === undefined) return countProgress(db, projectId, userId, overlap, f, now);
-	let cache = progressCache.get(db);
-	if (!cache) progressCache.set(db, (cache = new Map<string, Counted>()));
-	const key = `${projectId}\u0000${userId}\u0000${f.modality ?? ''}\u0000${f.language ?? ''}`;
-	const hit = cache.get(key);
-	if (hit && hit.seq === seq && hit.at > now - PROGRESS_TTL_MS) return hit.value;
-	const entry: Counted = { seq, at: now, value: countProgress(db, projectId, userId, overlap, f, now) };
-	cache.delete(key);
-	if (cache.size >= PROGRESS_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-	cache.set(key, entry);
-	entry.value.catch(() => {
-		if (cache.get(key) === entry) cache.delete(key);
-	});
-	return entry.value;
+	const count = () => countProgress(db, projectId, userId, overlap, f, Date.now());
+	if (seq === undefined) return count();
+	return progressCache.get(
+		db,
+		`${projectId}\u0000${userId}\u0000${f.modality ?? ''}\u0000${f.language ?? ''}`,
+		seq,
+		count
+	);
 }
 
 async function countProgress(
