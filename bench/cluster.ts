@@ -18,7 +18,7 @@ import { RoomStore } from '../server/collab/room-store';
 import { startPostgres } from '../tests/fixtures/postgres';
 import { startRedis } from '../tests/fixtures/redis';
 import { measure, type Target } from './collab';
-import { startNode, type Node } from './http';
+import { apiToken, startNode, type Node } from './http';
 
 const PASSWORD = 'bench-pass-123';
 const CLIENTS = 200;
@@ -38,18 +38,7 @@ interface Workspace {
 
 /** Signs in the demo lead, makes an API token and finds the demo project's rubric and items. */
 async function workspace(url: string): Promise<Workspace> {
-	const login = await fetch(`${url}/api/auth/login`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', origin: url },
-		body: JSON.stringify({ email: 'lead@demo.test', password: PASSWORD })
-	});
-	const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
-	const tokenRes = await fetch(`${url}/api/tokens`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', origin: url, cookie },
-		body: JSON.stringify({ name: 'bench' })
-	});
-	const { token } = (await tokenRes.json()) as { token: string };
+	const token = await apiToken(url, 'lead@demo.test', PASSWORD);
 	const get = async <T>(path: string) =>
 		(await (await fetch(url + path, { headers: { authorization: `Bearer ${token}` } })).json()) as T;
 	const { projects } = await get<{ projects: { id: string }[] }>('/api/projects');

@@ -50,3 +50,20 @@ export async function sequential(send: () => Promise<Response>, count: number): 
 	const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
 	return { p50: at(0.5), p99: at(0.99) };
 }
+
+/** Signs `email` in and makes an API token for the benchmark's requests (Bearer). */
+export async function apiToken(url: string, email: string, password: string): Promise<string> {
+	const login = await fetch(`${url}/api/auth/login`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', origin: url },
+		body: JSON.stringify({ email, password })
+	});
+	if (!login.ok) throw new Error(`sign-in of ${email}: ${login.status}`);
+	const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+	const res = await fetch(`${url}/api/tokens`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', origin: url, cookie },
+		body: JSON.stringify({ name: 'bench' })
+	});
+	return ((await res.json()) as { token: string }).token;
+}

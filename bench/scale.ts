@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { rss, sequential, startNode } from './http';
+import { apiToken, rss, sequential, startNode } from './http';
 
 /** The demo password the data set was built with (SCALE_PASSWORD when reusing one built by hand). */
 const PASSWORD = process.env.SCALE_PASSWORD ?? 'bench-pass-123';
@@ -34,22 +34,6 @@ function seedScale(dataDir: string): Promise<number> {
 
 /** Concord over `dataDir`, with the demo workspace (seeded on an empty record). */
 const startServer = (dataDir: string) => startNode(dataDir, { CONCORD_DEMO: '1', CONCORD_DEMO_PASSWORD: PASSWORD });
-
-/** Signs in and makes an API token (one request each; a session per bench user). */
-async function tokenFor(url: string, email: string): Promise<string> {
-	const login = await fetch(`${url}/api/auth/login`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', origin: url },
-		body: JSON.stringify({ email, password: PASSWORD })
-	});
-	const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
-	const res = await fetch(`${url}/api/tokens`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', origin: url, cookie },
-		body: JSON.stringify({ name: 'bench' })
-	});
-	return ((await res.json()) as { token: string }).token;
-}
 
 function client(url: string, token: string) {
 	const headers = { authorization: `Bearer ${token}` };
@@ -116,8 +100,8 @@ interface Workspace {
 }
 
 async function workspace(url: string): Promise<Workspace> {
-	const lead = client(url, await tokenFor(url, 'lead@demo.test'));
-	const ana = client(url, await tokenFor(url, 'ana@demo.test'));
+	const lead = client(url, await apiToken(url, 'lead@demo.test', PASSWORD));
+	const ana = client(url, await apiToken(url, 'ana@demo.test', PASSWORD));
 	const { projects } = await lead.get<{ projects: { id: string; name: string }[] }>('/api/projects');
 	const scale = projects.find((p) => p.name === 'Scale')?.id ?? '';
 	const demo = projects.find((p) => p.name !== 'Scale')!.id;
