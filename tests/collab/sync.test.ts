@@ -5,8 +5,8 @@ import * as Y from 'yjs';
 import { roomName } from '#shared/rooms';
 import { RoomStore } from '../../server/collab/room-store';
 import { first } from '../../server/db/client';
-import { newId } from '../../server/domain/ids';
-import { evaluations, rubrics } from '../../drizzle/schema';
+import { rubrics } from '../../drizzle/schema';
+import { insertSubmitted } from './world';
 import {
 	connect,
 	eventually,
@@ -63,23 +63,12 @@ describe('collaboration sync', () => {
 		const w = server.world;
 		const room = roomName('item', w.escalatedItem);
 		// Ben raised the escalation; he joins its room once he has submitted his own evaluation (the blind rule).
-		const now = Date.now();
 		const rubric = (await first(server.deps.db.select().from(rubrics).limit(1)))!;
-		await server.deps.db.insert(evaluations).values({
-			id: newId(),
+		await insertSubmitted(server.deps.db, {
 			projectId: w.projectId,
 			itemId: w.escalatedItem,
 			evaluatorId: w.userId.ben,
-			rubricId: rubric.id,
-			rubricVersion: 1,
-			scores: {},
-			flags: [],
-			tags: [],
-			spans: [],
-			sources: [],
-			state: 'submitted',
-			createdAt: now,
-			updatedAt: now
+			rubricId: rubric.id
 		});
 		const ben = open(server, room, 'ben');
 		await within(ben.synced);

@@ -94,22 +94,7 @@ export async function seedWorld(db: Db): Promise<World> {
 	const escalatedItem = await item(project.id);
 	const plainItem = await item(project.id);
 	const otherItem = await item(other.id);
-	await db.insert(evaluations).values({
-		id: newId(),
-		projectId: project.id,
-		itemId: evaluatedItem,
-		evaluatorId: userId.ana,
-		rubricId,
-		rubricVersion: 1,
-		scores: {},
-		flags: [],
-		tags: [],
-		spans: [],
-		sources: [],
-		state: 'submitted',
-		createdAt: now,
-		updatedAt: now
-	});
+	await insertSubmitted(db, { projectId: project.id, itemId: evaluatedItem, evaluatorId: userId.ana, rubricId });
 	await db.insert(escalations).values({
 		id: newId(),
 		projectId: project.id,
@@ -190,4 +175,25 @@ export async function openEscalations(db: Db, world: World, count: number): Prom
 		ids.push(escalation.id);
 	}
 	return ids;
+}
+
+/** A submitted evaluation with empty scores, written straight to the record (what the blind rule turns on). */
+export async function insertSubmitted(
+	db: Db,
+	v: { projectId: string; itemId: string; evaluatorId: string; rubricId: string }
+): Promise<void> {
+	const now = Date.now();
+	await db.insert(evaluations).values({
+		id: newId(),
+		...v,
+		rubricVersion: 1,
+		scores: {},
+		flags: [],
+		tags: [],
+		spans: [],
+		sources: [],
+		state: 'submitted',
+		createdAt: now,
+		updatedAt: now
+	});
 }
