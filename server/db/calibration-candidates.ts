@@ -6,6 +6,7 @@
 // the candidates share one ranking and one copy of the evaluations.
 import { and, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
+import { SeqCache } from './project-counts';
 import { items } from '../../drizzle/schema';
 import type { CandidateItem } from '#shared/calibration';
 import { dimensionsFor, type Rubric } from '#shared/rubric';
@@ -58,8 +59,7 @@ const ORDERS: Record<CandidateFilter['sort'], MemoryKeyset<Ranked>> = {
  * where it was (it moves with every change to its submitted evaluations and with imports, on every node): the
  * next pages of a list, and other leads opening the picker, reuse it. A few at most.
  */
-const recent = new Map<string, { seq: number; sorted: Map<CandidateFilter['sort'], Ranked[]> }>();
-const RECENT_MAX = 8;
+const recent = new SeqCache<Map<CandidateFilter['sort'], Ranked[]>>(8);
 
 /** The qualifying items in the filter's sort order. */
 async function rankedCandidates(
@@ -72,19 +72,15 @@ async function rankedCandidates(
 	const key = JSON.stringify([projectId, rubric.id, f.modality ?? '', f.language ?? '']);
 	// Never stale: a lead picking items right after a submission sees it (the snapshot waits for its rebuild).
 	const { snapshot } = await figures.snapshot(projectId, { current: true });
-	const seq = snapshot.seq;
-	let entry = recent.get(key);
-	if (entry?.seq !== seq) {
-		const ranked = await rankCandidates(db, snapshot, projectId, rubric, f);
-		entry = { seq, sorted: new Map([[f.sort, sortInMemory(ORDERS[f.sort], ranked)]]) };
-	} else if (!entry.sorted.has(f.sort)) {
-		const any = entry.sorted.values().next().value!;
-		entry.sorted.set(f.sort, sortInMemory(ORDERS[f.sort], any));
-	}
-	recent.delete(key);
-	recent.set(key, entry);
-	if (recent.size > RECENT_MAX) recent.delete(recent.keys().next().value!);
-	return entry.sorted.get(f.sort)!;
+	const sorted = await recent.get(
+		db,
+		key,
+		snapshot.seq,
+		async () =>
+			new Map([[f.sort, sortInMemory(ORDERS[f.sort], await rankCandidates(db, snapshot, projectId, rubric, f))]])
+	);
+	if (!sorted.has(f.sort)) sorted.set(f.sort, sortInMemory(ORDERS[f.sort], sorted.values().next().value!));
+	return sorted.get(f.sort)!;
 }
 
 /** Each item's disagreement over all the project's submitted evaluations (items not ranked are absent). */
