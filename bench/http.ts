@@ -1,6 +1,7 @@
 // What the HTTP benchmarks share: a Concord server started as deployed (a child process running server/main.ts),
 // its memory from /proc, and latency of requests sent one after another. No run(): bench/run.ts skips this file.
 import { readFileSync } from 'node:fs';
+import autocannon from 'autocannon';
 import { launch, stopper } from './collab';
 import { freePort } from '../tests/fixtures/free-port';
 
@@ -49,6 +50,51 @@ export async function sequential(send: () => Promise<Response>, count: number): 
 	times.sort((a, b) => a - b);
 	const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
 	return { p50: at(0.5), p99: at(0.99) };
+}
+
+/** Throughput and latency of a crowd's answered requests (ms). */
+export interface Crowd {
+	rps: number;
+	p50: number;
+	p99: number;
+	failed: number;
+}
+
+/** One request of a crowd: a GET of `path` unless a method and JSON body are given. */
+export interface CrowdRequest {
+	path: string;
+	method?: 'GET' | 'POST';
+	body?: string;
+}
+
+/**
+ * `connections` keep-alive connections sending requests back to back for `seconds` after a one-second warm-up,
+ * `next(i)` giving the i-th request (a Bearer `token` on each). The generator is autocannon, light enough that
+ * the server, not the generator, is what saturates: Node's own fetch() spent a core of its own answering 1,700
+ * health checks a second on the machine where autocannon sends 7,000.
+ */
+export async function crowd(
+	url: string,
+	next: (i: number) => CrowdRequest,
+	{ token, connections = 50, seconds = 4 }: { token?: string; connections?: number; seconds?: number } = {}
+): Promise<Crowd> {
+	let i = 0;
+	const run = (duration: number) =>
+		autocannon({
+			url,
+			connections,
+			duration,
+			headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
+			requests: [{ setupRequest: (req) => ({ ...req, method: 'GET', ...next(i++) }) }]
+		});
+	await run(1); // warm-up: connections opened, code paths compiled
+	const result = await run(seconds);
+	return {
+		rps: result.requests.total / seconds,
+		p50: result.latency.p50,
+		p99: result.latency.p99,
+		failed: result.non2xx + result.errors + result.timeouts
+	};
 }
 
 /** Signs `email` in and makes an API token for the benchmark's requests (Bearer). */

@@ -9,13 +9,12 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { apiToken, rss, sequential, startNode } from './http';
+import { apiToken, crowd, rss, sequential, startNode } from './http';
 
 /** The demo password the data set was built with (SCALE_PASSWORD when reusing one built by hand). */
 const PASSWORD = process.env.SCALE_PASSWORD ?? 'bench-pass-123';
 const ITEMS = Number(process.env.SCALE_ITEMS ?? 100_000);
 const CONNECTIONS = 50;
-const SECONDS = 4;
 const now = () => performance.now();
 
 /** Builds the data set in `dataDir` with the product's own generator (a child process, as a user runs it). */
@@ -38,6 +37,7 @@ const startServer = (dataDir: string) => startNode(dataDir, { CONCORD_DEMO: '1',
 function client(url: string, token: string) {
 	const headers = { authorization: `Bearer ${token}` };
 	return {
+		token,
 		async get<T>(path: string): Promise<T> {
 			const res = await fetch(url + path, { headers });
 			if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
@@ -48,43 +48,6 @@ function client(url: string, token: string) {
 	};
 }
 type Client = ReturnType<typeof client>;
-
-interface Load {
-	rps: number;
-	p50: number;
-	p99: number;
-	failed: number;
-}
-
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-
-/** `connections` loops sending `send(loop, i)` for SECONDS; throughput and latency of the answered requests. */
-async function load(
-	send: (loop: number, i: number) => Promise<Response>,
-	connections = CONNECTIONS,
-	seconds = SECONDS
-): Promise<Load> {
-	const times: number[] = [];
-	let failed = 0;
-	const end = now() + seconds * 1000;
-	await Promise.all(
-		Array.from({ length: connections }, async (_, loop) => {
-			for (let i = 0; now() < end; i++) {
-				const started = now();
-				try {
-					const res = await send(loop, i);
-					await res.arrayBuffer();
-					if (res.ok) times.push(now() - started);
-					else failed++;
-				} catch {
-					failed++; // a keep-alive socket the server closed while idle: counted, not fatal
-				}
-			}
-		})
-	);
-	times.sort((a, b) => a - b);
-	return { rps: times.length / seconds, p50: quantile(times, 0.5), p99: quantile(times, 0.99), failed };
-}
 
 const ms = (v: number) => `${v < 10 ? v.toFixed(1) : v.toFixed(0)} ms`;
 const row = (what: string, figure: string, target: string, met: boolean | null) =>
@@ -133,17 +96,18 @@ export async function run(): Promise<void> {
 		if (!ws.scale) throw new Error('no Scale project in this data directory');
 		// The crowd figures first: the agreement's first answer starts its bootstrap intervals in the background
 		// (seconds of CPU in small slices), which would share the cores with them.
-		const health = await load(() => fetch(`${server.url}/api/health`));
-		const queue = await load(() => ws.ana.request(`/api/projects/${ws.scale}/queue`));
+		const health = await crowd(server.url, () => ({ path: '/api/health' }));
+		const asAna = { token: ws.ana.token };
+		const queue = await crowd(server.url, () => ({ path: `/api/projects/${ws.scale}/queue` }), asAna);
 		const { items } = await ws.ana.get<{ items: { id: string }[] }>(`/api/projects/${ws.scale}/items?limit=100`);
-		const item = await load((loop, i) => ws.ana.request(`/api/items/${items[(loop + i) % items.length].id}`));
+		const item = await crowd(server.url, (i) => ({ path: `/api/items/${items[i % items.length].id}` }), asAna);
 		const escalations = await sequential(() => ws.lead.request(`/api/projects/${ws.scale}/escalations`), 100);
 		const escalationPage = await ws.lead.get<{ escalations: unknown[]; nextCursor: string | null }>(
 			`/api/projects/${ws.scale}/escalations`
 		);
 		const bigQueue = await demoQueue(ws);
 		// Draft saves: the lead (who evaluates too, and has no evaluation in this project) autosaving drafts of the
-		// first 2,000 items, each connection on its own items; the first save of an item inserts, later ones update.
+		// first 2,000 items in turn; the first save of an item inserts, later ones update.
 		const rubricId = (await ws.lead.get<{ rubrics: { id: string }[] }>(`/api/projects/${ws.scale}/rubrics`)).rubrics[0]
 			.id;
 		const drafted: string[] = [];
@@ -155,12 +119,14 @@ export async function run(): Promise<void> {
 			drafted.push(...page.items.map((i) => i.id));
 			cursor = page.nextCursor;
 		} while (cursor && drafted.length < 2000);
-		const perLoop = Math.floor(drafted.length / CONNECTIONS);
-		const saves = await load((loop, i) =>
-			ws.lead.request(`/api/items/${drafted[loop * perLoop + (i % perLoop)]}/evaluations`, {
+		const saves = await crowd(
+			server.url,
+			(i) => ({
+				path: `/api/items/${drafted[i % drafted.length]}/evaluations`,
 				method: 'POST',
 				body: JSON.stringify({ rubricId, rationale: `draft ${i}`, timeSpentMs: i, state: 'draft' })
-			})
+			}),
+			{ token: ws.lead.token }
 		);
 		// The agreement's first request after start (nothing asked for agreement before), then warm.
 		const firstStarted = now();

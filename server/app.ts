@@ -30,6 +30,8 @@ import admin from './http/routes/admin';
 
 export type { AppDeps };
 
+const NO_BODY = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 export function createApp(deps: AppDeps) {
 	const app = new Hono<AppEnv>();
 	app.onError(errorHandler(deps.logger));
@@ -49,7 +51,7 @@ export function createApp(deps: AppDeps) {
 	});
 	// Large bodies are allowed only on the upload routes, which set their own limits.
 	const limitBody: MiddlewareHandler<AppEnv> = (c, next) =>
-		/\/(items\/import|media)$/.test(c.req.path) ? next() : jsonBodyLimit(c, next);
+		NO_BODY.has(c.req.method) || /\/(items\/import|media)$/.test(c.req.path) ? next() : jsonBodyLimit(c, next);
 	api.use('*', limitBody);
 	api.route('/', health);
 	api.route('/auth', authRoutes(deps));
