@@ -1,14 +1,13 @@
 // createApp(deps): the whole HTTP surface. One sub-app per resource under /api, media under /media, and the
 // built web app for everything else. Errors are mapped in one place (http/errors.ts).
 import { Hono, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { AppDeps } from './deps';
 import type { AppEnv } from './http/env';
 import { errorHandler, errorResponse } from './http/errors';
 import { originGuard, resolveCaller } from './http/middleware/auth';
 import { securityHeaders } from './http/middleware/security-headers';
+import { bodyLimit } from './http/middleware/body-limit';
 import { staticApp } from './http/static-app';
-import { AppError } from './domain/errors';
 import health from './http/routes/health';
 import { authRoutes } from './http/routes/auth';
 import me from './http/routes/me';
@@ -30,8 +29,6 @@ import admin from './http/routes/admin';
 
 export type { AppDeps };
 
-const NO_BODY = new Set(['GET', 'HEAD', 'OPTIONS']);
-
 export function createApp(deps: AppDeps) {
 	const app = new Hono<AppEnv>();
 	app.onError(errorHandler(deps.logger));
@@ -43,15 +40,10 @@ export function createApp(deps: AppDeps) {
 
 	const api = new Hono<AppEnv>();
 	api.use('*', resolveCaller, originGuard);
-	const jsonBodyLimit = bodyLimit({
-		maxSize: deps.config.maxJsonBytes,
-		onError: () => {
-			throw new AppError('payload_too_large', 'The request body is larger than 1 MiB');
-		}
-	});
-	// Large bodies are allowed only on the upload routes, which set their own limits.
+	const jsonBodyLimit = bodyLimit(deps.config.maxJsonBytes);
+	// Large bodies are allowed only on the upload routes, which set their own limits (and read the stream).
 	const limitBody: MiddlewareHandler<AppEnv> = (c, next) =>
-		NO_BODY.has(c.req.method) || /\/(items\/import|media)$/.test(c.req.path) ? next() : jsonBodyLimit(c, next);
+		/\/(items\/import|media)$/.test(c.req.path) ? next() : jsonBodyLimit(c, next);
 	api.use('*', limitBody);
 	api.route('/', health);
 	api.route('/auth', authRoutes(deps));
