@@ -83,6 +83,7 @@ beforeAll(async () => {
 			payload: { prompt: 'Quando foi promulgada a Constituição?', response: 'Em 5 de outubro de 1988.' }
 		},
 		{ externalId: 'text-2', modality: 'text', payload: { prompt: 'p', response: 'r' } },
+		{ externalId: 'text-3', modality: 'text', payload: { prompt: 'p', response: 'r' } },
 		{
 			externalId: 'pair-1',
 			modality: 'pairwise',
@@ -129,6 +130,35 @@ describe('drafts', () => {
 			scores: { feasible: 'yes' }
 		});
 		expect(res.body.evaluation.spans[0]).toMatchObject({ field: 'response', start: 3, end: 24 });
+	});
+
+	it('saved over a draft, keep its identity, creation time and re-review request, with the newest content', async () => {
+		const first = (
+			await post(ana, 'text-3', { scores: { feasible: 'yes' }, rationale: 'first', timeSpentMs: 1000, state: 'draft' })
+		).body.evaluation;
+		// Sent back for re-review while it is a draft again: autosaves must keep the request open.
+		await server.deps.db.update(evaluations).set({ reviewRequestedAt: 1234 }).where(eq(evaluations.id, first.id));
+		const second = await post(ana, 'text-3', {
+			scores: { feasible: 'yes', adherence: 2 },
+			flags: ['unsafe'],
+			rationale: 'second',
+			timeSpentMs: 2500,
+			state: 'draft'
+		});
+		expect(second.status).toBe(201);
+		expect(second.body.evaluation).toMatchObject({
+			id: first.id,
+			createdAt: first.createdAt,
+			state: 'draft',
+			rationale: 'second',
+			timeSpentMs: 2500,
+			flags: ['unsafe'],
+			scores: { feasible: 'yes', adherence: 2 }
+		});
+		const stored = (await server.api(`/api/items/${items['text-3']}/evaluations`, { headers: ana })).body.evaluations;
+		expect(stored).toHaveLength(1);
+		expect(stored[0]).toMatchObject({ id: first.id, rationale: 'second', reviewRequestedAt: 1234, state: 'draft' });
+		await server.deps.db.update(evaluations).set({ reviewRequestedAt: null }).where(eq(evaluations.id, first.id));
 	});
 
 	it('still refuse values that do not fit and dimensions the rubric does not have', async () => {
