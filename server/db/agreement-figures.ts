@@ -15,7 +15,7 @@
 // figure served stale says so. One rebuild per project at a time; changes during a rebuild cause one more after it.
 import type { Freshness } from '#shared/agreement-report';
 import type { Rubric } from '#shared/rubric';
-import type { Db } from './client';
+import type { Db, OpenedDb } from './client';
 import type { AppDeps } from '../deps';
 import type { DomainEvents } from '../domain/events';
 import { AgreementIntervals } from '../domain/agreement-intervals';
@@ -71,11 +71,17 @@ function timeRange(c: EvaluationColumns): { first: number | null; last: number |
 export class AgreementFigures {
 	readonly #projects = new Map<string, ProjectState>();
 
+	readonly #db: Db;
+	readonly #sqlite: OpenedDb['sqlite'];
+
+	/** `database`: the record, with its SQLite connection when there is one (the fold then reads beside it). */
 	constructor(
-		private readonly db: Db,
+		database: Pick<OpenedDb, 'db' | 'sqlite'>,
 		private readonly onError: (err: unknown, projectId: string) => void,
 		events?: DomainEvents
 	) {
+		this.#db = database.db;
+		this.#sqlite = database.sqlite;
 		events?.on('evaluation.submitted', ({ projectId }) => this.changed(projectId));
 	}
 
@@ -111,10 +117,10 @@ export class AgreementFigures {
 		// dropping them keeps the memory of a rebuild to the new columns beside the old ones.
 		s.snapshot?.memo.heavy.clear();
 		const build = (async () => {
-			const seq = await evaluationSeq(this.db, projectId);
+			const seq = await evaluationSeq(this.#db, projectId);
 			const computedAt = Date.now();
-			const rubrics = await projectRubricVersions(this.db, projectId);
-			const columns = await loadEvaluationColumns(this.db, projectId, rubrics);
+			const rubrics = await projectRubricVersions(this.#db, projectId);
+			const columns = await loadEvaluationColumns(this.#db, projectId, rubrics, this.#sqlite);
 			return {
 				projectId,
 				seq,
@@ -151,7 +157,7 @@ export class AgreementFigures {
 		{ current = false }: { current?: boolean } = {}
 	): Promise<{ snapshot: FiguresSnapshot; freshness: Freshness }> {
 		const s = this.#state(projectId);
-		const seq = await evaluationSeq(this.db, projectId);
+		const seq = await evaluationSeq(this.#db, projectId);
 		const held = s.snapshot;
 		if (held && held.seq >= seq) return { snapshot: held, freshness: { computedAt: held.computedAt, stale: false } };
 		// The oldest change the answer would lack: announced ones carry their time; an unannounced one (another
@@ -191,7 +197,7 @@ export function agreementFiguresFor(deps: AppDeps): { figures: AgreementFigures;
 	if (!kept) {
 		kept = {
 			figures: new AgreementFigures(
-				deps.db,
+				deps.database,
 				(err, projectId) => deps.logger.error({ err, projectId }, 'agreement figures rebuild failed'),
 				deps.events
 			),

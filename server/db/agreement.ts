@@ -1,11 +1,13 @@
 // Read queries behind the agreement dashboard: a project's submitted evaluations folded into columns (read in
 // keyset pages), its rubric versions, gold answers, the facts of evaluators and listed items, and their
 // escalations. Read-only; no figures are computed here.
+import Database from 'better-sqlite3';
 import { and, asc, eq, gte, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
 import { escalations, evaluations, items, rubrics, users } from '../../drizzle/schema';
 import { getProject, getRubrics } from './projects';
-import { keysetPage, ordered, type KeysetPage } from './paging';
+import { keysetPage, ordered, type Keyset, type KeysetPage } from './paging';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Rubric } from '#shared/rubric';
 import { ColumnsBuilder, type EvaluationColumns, type EvaluationFacts } from '../domain/agreement-columns';
 import { isActiveState } from '#shared/escalation';
@@ -26,6 +28,13 @@ const itemOrder = ordered<Key>(
 	{ expr: items.createdAt, type: 'number', of: (r) => r.createdAt as number },
 	{ expr: items.id, type: 'text', of: (r) => r.id }
 );
+/** Evaluations submitted before submission times were recorded count at their last update. */
+const legacyOrder = ordered<Key>(
+	'agreement-columns-legacy',
+	'asc',
+	{ expr: evaluations.updatedAt, type: 'number', of: (r) => r.submittedAt as number },
+	{ expr: evaluations.id, type: 'text', of: (r) => r.id }
+);
 const evaluationOrder = ordered<Key>(
 	'agreement-columns',
 	'asc',
@@ -33,20 +42,122 @@ const evaluationOrder = ordered<Key>(
 	{ expr: evaluations.id, type: 'text', of: (r) => r.id }
 );
 
+/** Rows folded between two yields to the event loop while a private SQLite connection is read. */
+const READ_CHUNK = 5000;
+
 /**
- * The project's submitted evaluations folded into columns. Read in keyset pages, never more than one page of row
- * objects at a time and no other project's rows: first the facts of the project's items (modality, language)
- * through items_project (project_id, created_at, id), then the evaluations' needed columns in (submitted_at, id)
- * order through evaluations_project_submitted (project_id, state, submitted_at), without a join. An evaluation
- * of an item added after the first read has its item's facts read on its own. Evaluations submitted before
- * submission times were recorded count at their last update, as everywhere else.
+ * The project's submitted evaluations folded into columns: first the facts of the project's items (modality,
+ * language) in (created_at, id) order, then the evaluations' needed columns, those without a submission time
+ * first in (updated_at, id) order (they count at their last update, as everywhere else), then the others in
+ * (submitted_at, id) order (ids compared bytewise on both dialects). An evaluation of an item added after the
+ * items were read has its item's facts read on its own.
+ * On SQLite with a file (`sqlite` given): read on a private read-only connection in one read transaction (a
+ * consistent state; writers go on meanwhile), rows as raw arrays from statement iterators, yielding to the event
+ * loop every READ_CHUNK rows; scores stay JSON text, decoded once per distinct text by the builder. Otherwise
+ * (PostgreSQL): keyset pages through drizzle, never more than one page of row objects at a time.
  */
 export async function loadEvaluationColumns(
 	db: Db,
 	projectId: string,
+	rubrics: readonly Rubric[],
+	sqlite?: Database.Database | null
+): Promise<EvaluationColumns> {
+	if (sqlite && !sqlite.memory) return foldFromSqlite(sqlite, projectId, rubrics);
+	const builder = new ColumnsBuilder(rubrics);
+	await foldFromPages(db, projectId, builder);
+	return builder.finish();
+}
+
+type ItemRow = [id: string, modality: string, language: string];
+/** Evaluator and rubric version as codes into the lists the query names (or the id itself when not among them). */
+type EvaluationRow = [
+	itemId: string,
+	rater: string | number,
+	rubric: string | number,
+	scores: string,
+	timeSpentMs: number,
+	at: number
+];
+/** Ids a CASE maps to codes at most (parameters of one statement). */
+const CODED_MAX = 500;
+
+const yieldThread = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function eachRow<R>(statement: Database.Statement, params: unknown[], fold: (row: R) => void): Promise<void> {
+	let n = 0;
+	for (const row of statement.raw(true).iterate(...params) as IterableIterator<R>) {
+		fold(row);
+		if (++n % READ_CHUNK === 0) await yieldThread();
+	}
+}
+
+async function foldFromSqlite(
+	main: Database.Database,
+	projectId: string,
 	rubrics: readonly Rubric[]
 ): Promise<EvaluationColumns> {
-	const builder = new ColumnsBuilder(rubrics);
+	const conn = new Database(main.name, { readonly: true, fileMustExist: true });
+	try {
+		conn.pragma('busy_timeout = 5000');
+		conn.exec('BEGIN');
+		const submitted = "from evaluations where project_id = ? and state = 'submitted'";
+		const count = conn.prepare(`select count(*) ${submitted}`).pluck().get(projectId) as number;
+		const builder = new ColumnsBuilder(rubrics, count);
+		await eachRow<ItemRow>(
+			conn.prepare('select id, modality, language from items where project_id = ? order by created_at, id'),
+			[projectId],
+			([id, modality, language]) => builder.addItem(id, modality, language)
+		);
+		const itemFacts = conn.prepare('select id, modality, language from items where id = ?');
+		// Evaluators and rubric versions come back as codes into these lists (SQLite maps them: no string per row);
+		// an id outside them (not expected) comes back as itself.
+		const raterIds = conn.prepare(`select distinct evaluator_id ${submitted}`).pluck().all(projectId) as string[];
+		const rubricIds = rubrics.map((r) => r.id);
+		const coded = (column: string, ids: string[]) =>
+			ids.length && ids.length <= CODED_MAX
+				? `case ${column} ${ids.map((_, i) => `when ? then ${i}`).join(' ')} else ${column} end`
+				: column;
+		const indexOf = (ids: string[], of: (id: string) => number) => {
+			const index = new Int32Array(ids.length).fill(-1);
+			return (v: string | number) =>
+				typeof v === 'string' ? of(v) : index[v] >= 0 ? index[v] : (index[v] = of(ids[v]));
+		};
+		const raterOf = indexOf(raterIds, (id) => builder.raterOf(id));
+		const rubricOf = indexOf(rubricIds, (id) => builder.rubricOf(id));
+		const fold = ([itemId, rater, rubric, scores, timeSpentMs, at]: EvaluationRow) => {
+			let item = builder.itemOf(itemId);
+			if (item < 0) {
+				const facts = itemFacts.raw(true).get(itemId) as ItemRow | undefined;
+				builder.addItem(itemId, facts?.[1] ?? '', facts?.[2] ?? '');
+				item = builder.itemOf(itemId);
+			}
+			builder.addIndexed(item, raterOf(rater), rubricOf(rubric), scores, timeSpentMs, at);
+		};
+		const params = [
+			...(raterIds.length <= CODED_MAX ? raterIds : []),
+			...(rubricIds.length <= CODED_MAX ? rubricIds : []),
+			projectId
+		];
+		const columns = `item_id, ${coded('evaluator_id', raterIds)}, ${coded('rubric_id', rubricIds)}, scores, time_spent_ms`;
+		await eachRow(
+			conn.prepare(`select ${columns}, updated_at ${submitted} and submitted_at is null order by updated_at, id`),
+			params,
+			fold
+		);
+		await eachRow(
+			conn.prepare(
+				`select ${columns}, submitted_at ${submitted} and submitted_at is not null order by submitted_at, id`
+			),
+			params,
+			fold
+		);
+		return builder.finish();
+	} finally {
+		conn.close();
+	}
+}
+
+async function foldFromPages(db: Db, projectId: string, builder: ColumnsBuilder): Promise<void> {
 	let cursor: string | undefined;
 	do {
 		const page = keysetPage(db, itemOrder, { cursor, limit: LOAD_PAGE });
@@ -74,39 +185,30 @@ export async function loadEvaluationColumns(
 		const missing = [...new Set(rows.filter((r) => !builder.hasItem(r.itemId)).map((r) => r.itemId))];
 		if (missing.length)
 			for (const f of (await itemFactsOf(db, missing)).values()) builder.addItem(f.id, f.modality, f.language);
-		for (const r of rows) builder.addScored(r);
+		for (const r of rows)
+			builder.addScored(r.itemId, r.evaluatorId, r.rubricId, r.scores, r.timeSpentMs, r.submittedAt);
 	};
 	const base = and(eq(evaluations.projectId, projectId), eq(evaluations.state, 'submitted'));
-	await fold(
-		await db
-			.select(columns(sql<number>`${evaluations.updatedAt}`))
-			.from(evaluations)
-			.where(and(base, isNull(evaluations.submittedAt)))
-	);
-	let from: number | undefined;
-	cursor = undefined;
-	do {
-		const page: KeysetPage<Key> = keysetPage(db, evaluationOrder, { cursor, limit: LOAD_PAGE });
-		// `submitted_at >= the last one read` repeats what the cursor implies, so the index is read as a range.
-		const rows = await db
-			.select(columns(sql<number>`${evaluations.submittedAt}`))
-			.from(evaluations)
-			.where(
-				and(
-					base,
-					isNotNull(evaluations.submittedAt),
-					from === undefined ? undefined : gte(evaluations.submittedAt, from),
-					page.after
-				)
-			)
-			.orderBy(...page.orderBy)
-			.limit(page.limit);
-		const done = page.finish(rows);
-		await fold(done.rows);
-		cursor = done.nextCursor ?? undefined;
-		from = done.rows.at(-1)?.submittedAt;
-	} while (cursor);
-	return builder.finish();
+	const pages = async (order: Keyset<Key>, at: SQLiteColumn, where: SQL | undefined) => {
+		let from: number | undefined;
+		let cursor: string | undefined;
+		do {
+			const page: KeysetPage<Key> = keysetPage(db, order, { cursor, limit: LOAD_PAGE });
+			// `at >= the last one read` repeats what the cursor implies, so an index on it is read as a range.
+			const rows = await db
+				.select(columns(sql<number>`${at}`))
+				.from(evaluations)
+				.where(and(base, where, from === undefined ? undefined : gte(at, from), page.after))
+				.orderBy(...page.orderBy)
+				.limit(page.limit);
+			const done = page.finish(rows);
+			await fold(done.rows);
+			cursor = done.nextCursor ?? undefined;
+			from = done.rows.at(-1)?.submittedAt;
+		} while (cursor);
+	};
+	await pages(legacyOrder, evaluations.updatedAt, isNull(evaluations.submittedAt));
+	await pages(evaluationOrder, evaluations.submittedAt, isNotNull(evaluations.submittedAt));
 }
 
 /** Every rubric version of the project (the evaluations were made with some of them). */

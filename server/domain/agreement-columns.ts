@@ -1,6 +1,7 @@
 // A project's submitted evaluations folded into compact columns (typed arrays and small dictionaries), the form
 // every agreement figure is computed from. Pure: the database read (server/db/agreement.ts) feeds rows to a
-// ColumnsBuilder page by page, so 300,000 evaluations never exist as row objects at once.
+// ColumnsBuilder one at a time, so 300,000 evaluations never exist as row objects at once; scores may come as the
+// stored JSON text, decoded once per distinct text (a project repeats a few thousand texts).
 // Per evaluation: item, evaluator and rubric (indices into dictionaries), submission time and time spent; per item:
 // modality and language; per scored dimension key: a code into that key's dictionary of distinct stored values
 // (-1: the evaluation has no value for the key). Only the keys of the dimensions that the evaluation's own rubric
@@ -61,6 +62,11 @@ class Dictionary<K> {
 		return this.#index.has(key);
 	}
 
+	/** The key's index, -1 when unknown. */
+	find(key: K): number {
+		return this.#index.get(key) ?? -1;
+	}
+
 	of(key: K): number {
 		let i = this.#index.get(key);
 		if (i === undefined) {
@@ -72,21 +78,44 @@ class Dictionary<K> {
 	}
 }
 
-function grown<T extends Int32Array | Float64Array>(a: T, need: number, fill?: number): T {
-	if (need <= a.length) return a;
-	const next = new (a.constructor as new (n: number) => T)(Math.max(need, a.length * 2));
-	next.set(a);
-	if (fill !== undefined) next.fill(fill, a.length);
+function grown<T extends Int32Array | Float64Array>(a: T, size: number, capacity: number, fill?: number): T {
+	const next = new (a.constructor as new (n: number) => T)(capacity);
+	next.set(a.subarray(0, size));
+	if (fill !== undefined) next.fill(fill, size);
 	return next;
 }
 
+/** One scored key: per evaluation, a code into the key's distinct values (-1: absent). */
+interface ScoreColumnBuilder {
+	codes: Int32Array;
+	index: Map<unknown, number>;
+	values: unknown[];
+}
+
+/**
+ * What an evaluation of one rubric version on an item of one modality keeps: its scored keys' columns, and the
+ * codes of the scores texts seen so far (a project's evaluations repeat a few thousand distinct texts; parsing
+ * each once is most of the fold's saving). The text cache is bounded: cleared when it grows past SCORES_CACHE.
+ */
+interface KeySet {
+	keys: string[];
+	columns: ScoreColumnBuilder[];
+	codesOf: Map<string, Int32Array>;
+}
+const SCORES_CACHE = 20_000;
+
+/**
+ * Folds evaluations into columns. Items are registered first (addItem), then each evaluation is added with its
+ * scores as stored (JSON text, decoded once per distinct text) or already decoded.
+ */
 export class ColumnsBuilder {
 	#size = 0;
-	#item = new Int32Array(1024);
-	#rater = new Int32Array(1024);
-	#rubric = new Int32Array(1024);
-	#submittedAt = new Float64Array(1024);
-	#timeSpentMs = new Float64Array(1024);
+	#capacity: number;
+	#item: Int32Array;
+	#rater: Int32Array;
+	#rubric: Int32Array;
+	#submittedAt: Float64Array;
+	#timeSpentMs: Float64Array;
 	#items = new Dictionary<string>();
 	#itemModality = new Int32Array(1024);
 	#itemLanguage = new Int32Array(1024);
@@ -94,28 +123,47 @@ export class ColumnsBuilder {
 	#languages = new Dictionary<string>();
 	#raters = new Dictionary<string>();
 	#rubrics = new Dictionary<string>();
-	#scores = new Map<string, { codes: Int32Array; values: Map<unknown, number>; raw: unknown[] }>();
-	/** Scored keys per rubric id and modality. */
-	#keys = new Map<string, string[]>();
+	#scores = new Map<string, ScoreColumnBuilder>();
+	/** Per rubric index, per modality index. */
+	#keySets: (KeySet | undefined)[][] = [];
 	readonly #rubricById: ReadonlyMap<string, Rubric>;
 
-	constructor(rubrics: readonly Rubric[]) {
+	/**
+	 * `expected`: how many evaluations will be added, when known. Columns are then allocated once at that size
+	 * and handed out without a copy (fresh large typed arrays cost more than their size suggests: every page is
+	 * touched once), otherwise they double as needed.
+	 */
+	constructor(rubrics: readonly Rubric[], expected = 0) {
 		this.#rubricById = new Map(rubrics.map((r) => [r.id, r]));
+		const capacity = (this.#capacity = Math.max(expected, 1024));
+		this.#item = new Int32Array(capacity);
+		this.#rater = new Int32Array(capacity);
+		this.#rubric = new Int32Array(capacity);
+		this.#submittedAt = new Float64Array(capacity);
+		this.#timeSpentMs = new Float64Array(capacity);
 	}
 
-	#keysOf(rubricId: string, modality: string): string[] {
-		const cacheKey = `${rubricId}\u0000${modality}`;
-		let keys = this.#keys.get(cacheKey);
-		if (!keys) {
-			const rubric = this.#rubricById.get(rubricId);
-			keys = rubric
-				? dimensionsFor(rubric, modality)
+	#keySet(rubric: number, modality: number): KeySet {
+		const byModality = (this.#keySets[rubric] ??= []);
+		let set = byModality[modality];
+		if (!set) {
+			const found = this.#rubricById.get(this.#rubrics.ids[rubric]);
+			const keys = found
+				? dimensionsFor(found, this.#modalities.ids[modality])
 						.filter((d) => d.scale !== 'text')
 						.map((d) => d.key)
 				: [];
-			this.#keys.set(cacheKey, keys);
+			const columns = keys.map((key) => {
+				let column = this.#scores.get(key);
+				if (!column) {
+					column = { codes: new Int32Array(this.#capacity).fill(-1), index: new Map(), values: [] };
+					this.#scores.set(key, column);
+				}
+				return column;
+			});
+			set = byModality[modality] = { keys, columns, codesOf: new Map() };
 		}
-		return keys;
+		return set;
 	}
 
 	/** Registers an item's facts (no-op when known). */
@@ -123,8 +171,10 @@ export class ColumnsBuilder {
 		const before = this.#items.ids.length;
 		const item = this.#items.of(id);
 		if (item !== before) return;
-		this.#itemModality = grown(this.#itemModality, item + 1);
-		this.#itemLanguage = grown(this.#itemLanguage, item + 1);
+		if (item >= this.#itemModality.length) {
+			this.#itemModality = grown(this.#itemModality, item, item * 2);
+			this.#itemLanguage = grown(this.#itemLanguage, item, item * 2);
+		}
 		this.#itemModality[item] = this.#modalities.of(modality);
 		this.#itemLanguage[item] = this.#languages.of(language);
 	}
@@ -133,60 +183,116 @@ export class ColumnsBuilder {
 		return this.#items.has(id);
 	}
 
-	add(e: EvaluationFacts): void {
-		this.addItem(e.itemId, e.modality, e.language);
-		this.addScored(e);
+	/** The index of a registered item, -1 when it was not registered. */
+	itemOf(id: string): number {
+		return this.#items.find(id);
 	}
 
-	/** Folds an evaluation whose item was registered with addItem. */
-	addScored(e: Omit<EvaluationFacts, 'modality' | 'language'>): void {
-		const item = this.#items.of(e.itemId);
-		const modality = this.#modalities.ids[this.#itemModality[item]];
+	/** The index of an evaluator (registered on first sight). */
+	raterOf(id: string): number {
+		return this.#raters.of(id);
+	}
+
+	/** The index of a rubric version (registered on first sight). */
+	rubricOf(id: string): number {
+		return this.#rubrics.of(id);
+	}
+
+	add(e: EvaluationFacts): void {
+		this.addItem(e.itemId, e.modality, e.language);
+		this.addScored(e.itemId, e.evaluatorId, e.rubricId, e.scores, e.timeSpentMs, e.submittedAt);
+	}
+
+	/** Folds an evaluation whose item was registered with addItem; `scores` as stored (JSON text) or decoded. */
+	addScored(
+		itemId: string,
+		evaluatorId: string,
+		rubricId: string,
+		scores: string | Record<string, unknown>,
+		timeSpentMs: number,
+		submittedAt: number
+	): void {
+		const item = this.#items.of(itemId);
+		this.addIndexed(item, this.#raters.of(evaluatorId), this.#rubrics.of(rubricId), scores, timeSpentMs, submittedAt);
+	}
+
+	/** addScored with the indices of the item (itemOf), evaluator (raterOf) and rubric version (rubricOf). */
+	addIndexed(
+		item: number,
+		rater: number,
+		rubric: number,
+		scores: string | Record<string, unknown>,
+		timeSpentMs: number,
+		submittedAt: number
+	): void {
 		const i = this.#size++;
-		const n = this.#size;
-		this.#item = grown(this.#item, n);
-		this.#rater = grown(this.#rater, n);
-		this.#rubric = grown(this.#rubric, n);
-		this.#submittedAt = grown(this.#submittedAt, n);
-		this.#timeSpentMs = grown(this.#timeSpentMs, n);
+		if (i === this.#capacity) this.#grow();
 		this.#item[i] = item;
-		this.#rater[i] = this.#raters.of(e.evaluatorId);
-		this.#rubric[i] = this.#rubrics.of(e.rubricId);
-		this.#submittedAt[i] = e.submittedAt;
-		this.#timeSpentMs[i] = e.timeSpentMs;
-		for (const key of this.#keysOf(e.rubricId, modality)) {
-			if (!(key in e.scores)) continue;
-			let column = this.#scores.get(key);
-			if (!column) this.#scores.set(key, (column = { codes: new Int32Array(n).fill(-1), values: new Map(), raw: [] }));
-			column.codes = grown(column.codes, n, -1);
-			const v = e.scores[key];
-			// Primitives are their own key (1 and "1" differ); objects are told apart by their JSON.
-			const k = typeof v === 'object' && v !== null ? `\u0000${JSON.stringify(v)}` : v;
-			let code = column.values.get(k);
-			if (code === undefined) {
-				code = column.raw.push(v) - 1;
-				column.values.set(k, code);
+		this.#rater[i] = rater;
+		this.#rubric[i] = rubric;
+		this.#submittedAt[i] = submittedAt;
+		this.#timeSpentMs[i] = timeSpentMs;
+		const set = this.#keySet(rubric, this.#itemModality[item]);
+		if (!set.keys.length) return;
+		let codes = typeof scores === 'string' ? set.codesOf.get(scores) : undefined;
+		if (!codes) {
+			const decoded: unknown = typeof scores === 'string' ? JSON.parse(scores) : scores;
+			codes = this.#codes(
+				set,
+				typeof decoded === 'object' && decoded !== null ? (decoded as Record<string, unknown>) : {}
+			);
+			if (typeof scores === 'string') {
+				if (set.codesOf.size >= SCORES_CACHE) set.codesOf.clear();
+				set.codesOf.set(scores, codes);
 			}
-			column.codes[i] = code;
 		}
+		for (let k = 0; k < codes.length; k++) set.columns[k].codes[i] = codes[k];
+	}
+
+	/** The codes of one evaluation's scores under its key set (new values get the next code of their key). */
+	#codes(set: KeySet, scores: Record<string, unknown>): Int32Array {
+		const codes = new Int32Array(set.keys.length).fill(-1);
+		for (let k = 0; k < set.keys.length; k++) {
+			if (!(set.keys[k] in scores)) continue;
+			const column = set.columns[k];
+			const v = scores[set.keys[k]];
+			// Primitives are their own key (1 and "1" differ); objects are told apart by their JSON.
+			const key = typeof v === 'object' && v !== null ? `\u0000${JSON.stringify(v)}` : v;
+			let code = column.index.get(key);
+			if (code === undefined) {
+				code = column.values.push(v) - 1;
+				column.index.set(key, code);
+			}
+			codes[k] = code;
+		}
+		return codes;
+	}
+
+	#grow(): void {
+		const n = this.#size - 1;
+		const capacity = this.#capacity * 2;
+		this.#item = grown(this.#item, n, capacity);
+		this.#rater = grown(this.#rater, n, capacity);
+		this.#rubric = grown(this.#rubric, n, capacity);
+		this.#submittedAt = grown(this.#submittedAt, n, capacity);
+		this.#timeSpentMs = grown(this.#timeSpentMs, n, capacity);
+		for (const column of this.#scores.values()) column.codes = grown(column.codes, n, capacity, -1);
+		this.#capacity = capacity;
 	}
 
 	finish(): EvaluationColumns {
 		const n = this.#size;
 		const items = this.#items.ids.length;
+		const fit = <T extends Int32Array | Float64Array>(a: T) => (a.length === n ? a : (a.slice(0, n) as T));
 		const scores = new Map<string, ScoreColumn>();
-		for (const [key, c] of this.#scores) {
-			const codes = new Int32Array(n).fill(-1);
-			codes.set(c.codes.subarray(0, Math.min(n, c.codes.length)));
-			scores.set(key, { codes, values: c.raw });
-		}
+		for (const [key, c] of this.#scores) scores.set(key, { codes: fit(c.codes), values: c.values });
 		return {
 			size: n,
-			item: this.#item.slice(0, n),
-			rater: this.#rater.slice(0, n),
-			rubric: this.#rubric.slice(0, n),
-			submittedAt: this.#submittedAt.slice(0, n),
-			timeSpentMs: this.#timeSpentMs.slice(0, n),
+			item: fit(this.#item),
+			rater: fit(this.#rater),
+			rubric: fit(this.#rubric),
+			submittedAt: fit(this.#submittedAt),
+			timeSpentMs: fit(this.#timeSpentMs),
 			itemIds: this.#items.ids,
 			itemModality: this.#itemModality.slice(0, items),
 			itemLanguage: this.#itemLanguage.slice(0, items),

@@ -144,7 +144,7 @@ describe('figures kept per project', () => {
 	});
 
 	it('serve the previous figures marked stale while an announced change is folded in, then the new ones', async () => {
-		const figures = new AgreementFigures(server.deps.db, (err) => {
+		const figures = new AgreementFigures(server.deps.database, (err) => {
 			throw err;
 		});
 		const first = await figures.snapshot(pid);
