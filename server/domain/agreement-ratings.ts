@@ -6,7 +6,7 @@
 import { sortLabels, type DimensionSpec, type GoldValue, type Rating, type RatingTable } from '#shared/agreement/index';
 import { dimensionsFor, type Rubric, type RubricDimension } from '#shared/rubric';
 import type { DimensionRef } from '#shared/agreement-report';
-import { columnsOf, type EvaluationColumns, type EvaluationFacts, type Scope } from './agreement-columns';
+import { columnsOf, wholeScope, type EvaluationColumns, type EvaluationFacts, type Scope } from './agreement-columns';
 
 /** One submitted evaluation with what agreement needs from its item. */
 export interface ScoredEvaluation extends EvaluationFacts {
@@ -143,70 +143,44 @@ function dimensionRatings(
 const labelOf = (v: RatingValue) => String(v);
 
 /**
- * The engine's table of the kept ratings, coded as toTable codes long rows: categories given by the plan, else
- * labels sorted (sortLabels) as soon as one value is not a number, else the numbers themselves. Items and raters
- * get dense indices in first-seen order. `value[k]` is the normalised value of rating k.
+ * How a dimension's stored values (the column's distinct values, normalised: `normalized[c]`, null when left
+ * out) are coded in the engine's table, as toTable codes long rows: categories given by the plan, else labels
+ * sorted (sortLabels) as soon as one kept value is not a number, else the numbers themselves. Decided once per
+ * distinct value from the values the kept ratings use (`used[c]`), never per rating.
  */
-function ratingTable(
+function valueCoding(
 	plan: DimensionPlan,
-	itemOf: Int32Array,
-	raterOf: Int32Array,
-	value: readonly RatingValue[],
-	itemIds: readonly string[],
-	raterIds: readonly string[]
-): { table: RatingTable; itemColumn: Int32Array } {
-	const n = value.length;
-	const itemIndex = new Int32Array(n);
-	const raterIndex = new Int32Array(n);
-	const values = new Float64Array(n);
-	const itemMap = new Int32Array(itemIds.length).fill(-1);
-	const raterMap = new Int32Array(raterIds.length).fill(-1);
-	const tableItems: string[] = [];
-	const tableRaters: string[] = [];
-	for (let k = 0; k < n; k++) {
-		if (itemMap[itemOf[k]] < 0) itemMap[itemOf[k]] = tableItems.push(itemIds[itemOf[k]]) - 1;
-		if (raterMap[raterOf[k]] < 0) raterMap[raterOf[k]] = tableRaters.push(raterIds[raterOf[k]]) - 1;
-		itemIndex[k] = itemMap[itemOf[k]];
-		raterIndex[k] = raterMap[raterOf[k]];
-	}
-	const itemColumn = new Int32Array(tableItems.length);
-	for (let c = 0; c < itemMap.length; c++) if (itemMap[c] >= 0) itemColumn[itemMap[c]] = c;
-	const base: RatingTable = {
-		itemIndex,
-		raterIndex,
-		values,
-		itemCount: tableItems.length,
-		raterCount: tableRaters.length,
-		itemIds: tableItems,
-		raterIds: tableRaters
-	};
-	const labelled = plan.spec.categories !== undefined || value.some((v) => typeof v !== 'number');
+	normalized: readonly (RatingValue | null)[],
+	used: Uint8Array
+): { code: Float64Array; categories?: RatingValue[]; known: Uint8Array } {
+	const code = new Float64Array(normalized.length);
+	const known = new Uint8Array(normalized.length).fill(1);
+	let labelled = plan.spec.categories !== undefined;
+	for (let c = 0; c < normalized.length && !labelled; c++)
+		if (used[c] && typeof normalized[c] !== 'number') labelled = true;
 	if (!labelled) {
-		for (let k = 0; k < n; k++) values[k] = value[k] as number;
-		const bad = value.findIndex((v) => !Number.isFinite(v));
-		const table =
-			bad < 0
-				? base
-				: { ...base, invalid: `item ${base.itemIds![itemIndex[bad]]}: value ${value[bad]} is not a finite number` };
-		return { table, itemColumn };
+		for (let c = 0; c < normalized.length; c++) if (used[c]) code[c] = normalized[c] as number;
+		return { code, known };
 	}
-	const categories = plan.spec.categories ?? sortLabels(new Set(value.map(labelOf)));
-	const code = new Map(categories.map((c, i) => [labelOf(c), i]));
-	for (let k = 0; k < n; k++) {
-		const c = code.get(labelOf(value[k]));
-		if (c === undefined) {
-			const invalid = `item ${base.itemIds![itemIndex[k]]}: value "${labelOf(value[k])}" is not one of the categories`;
-			return { table: { ...base, categories, invalid }, itemColumn };
-		}
-		values[k] = c;
+	const labels = new Set<string>();
+	for (let c = 0; c < normalized.length; c++) if (used[c]) labels.add(labelOf(normalized[c]!));
+	const categories = (plan.spec.categories as RatingValue[] | undefined) ?? sortLabels(labels);
+	const index = new Map(categories.map((v, i) => [labelOf(v), i]));
+	for (let c = 0; c < normalized.length; c++) {
+		if (!used[c]) continue;
+		const i = index.get(labelOf(normalized[c]!));
+		if (i === undefined) known[c] = 0;
+		else code[c] = i;
 	}
-	return { table: { ...base, categories }, itemColumn };
+	return { code, categories, known };
 }
 
 /**
  * Ratings per dimension from the evaluations of the scope (every evaluation of the columns when null). Dimensions
  * that apply to none of them are dropped, so a modality filter shows only its own dimensions; `only` keeps a
- * single dimension.
+ * single dimension. Per dimension, two passes over the scope: one counts the kept ratings and the values they
+ * use, the other writes the engine's table (items and raters get dense indices in first-seen order) at its
+ * exact size.
  */
 export function columnRatingSet(
 	c: EvaluationColumns,
@@ -222,38 +196,151 @@ export function columnRatingSet(
 		const rubric = rubricById.get(c.rubricIds[Math.floor(k / M)]);
 		return rubric ? new Set(dimensionsFor(rubric, c.modalities[k % M]).map((d) => d.key)) : null;
 	});
-	const size = scope ? scope.length : c.size;
+	const at = scope ?? wholeScope(c);
+	// Per evaluation in scope: its (rubric version, modality) pair, which says the dimensions that apply to it.
+	const pair = new Int32Array(at.length);
+	for (let k = 0; k < at.length; k++) pair[k] = c.rubric[at[k]] * M + c.itemModality[c.item[at[k]]];
+	const kept = new Int32Array(at.length);
+	let previous: Dense | null = null;
 	let skipped = 0;
 	const dimensions: DimensionRatings[] = [];
 	for (const plan of plans) {
 		const column = c.scores.get(plan.key);
+		const applying = Uint8Array.from(applies, (keys) => (keys?.has(plan.key) ? 1 : 0));
 		const normalized = column ? column.values.map(plan.normalize) : [];
-		const applying = applies.map((keys) => !!keys?.has(plan.key));
-		const itemOf = new Int32Array(size);
-		const raterOf = new Int32Array(size);
-		const value: RatingValue[] = [];
-		let applicable = 0;
-		for (let k = 0; k < size; k++) {
-			const e = scope ? scope[k] : k;
-			if (!applying[c.rubric[e] * M + c.itemModality[c.item[e]]]) continue;
-			applicable++;
-			const code = column ? column.codes[e] : -1;
-			if (code < 0) continue;
-			const v = normalized[code];
-			if (v === null) {
-				if (!isMissing(column!.values[code])) skipped++;
-				continue;
-			}
-			itemOf[value.length] = c.item[e];
-			raterOf[value.length] = c.rater[e];
-			value.push(v);
+		// Per distinct value: 1 when it is kept, 2 when it is left out as not a value of the scale, 0 when missing.
+		const use = new Uint8Array(normalized.length);
+		for (let v = 0; v < normalized.length; v++)
+			use[v] = normalized[v] !== null ? 1 : isMissing(column!.values[v]) ? 0 : 2;
+		// Nobody scored the key: every evaluation lacks it (the dimension still shows when it applies).
+		const codes = column?.codes ?? new Int32Array(c.size).fill(-1);
+		const used = new Uint8Array(normalized.length);
+		const counted = keep(at, pair, applying, codes, use, used, kept);
+		skipped += counted.skipped;
+		if (!counted.applicable) continue;
+		const n = counted.kept;
+		const ratings = kept.subarray(0, n);
+		// Dimensions scored by the same evaluations (the usual case) share their items' and raters' indices.
+		const dense: Dense = previous && sameRatings(previous.ratings, ratings) ? previous : denseIndices(c, ratings);
+		previous = dense;
+		const coding = valueCoding(plan, normalized, used);
+		const { values, invalidAt } = codedValues(ratings, codes, coding);
+		const table: RatingTable = {
+			itemIndex: dense.itemIndex,
+			raterIndex: dense.raterIndex,
+			values,
+			itemCount: dense.itemIds.length,
+			raterCount: dense.raterIds.length,
+			itemIds: dense.itemIds,
+			raterIds: dense.raterIds
+		};
+		if (coding.categories) table.categories = coding.categories;
+		if (invalidAt >= 0) {
+			const e = ratings[invalidAt];
+			const value = normalized[codes[e]]!;
+			table.invalid = coding.categories
+				? `item ${c.itemIds[c.item[e]]}: value "${labelOf(value)}" is not one of the categories`
+				: `item ${c.itemIds[c.item[e]]}: value ${value} is not a finite number`;
 		}
-		if (!applicable) continue;
-		const n = value.length;
-		const table = ratingTable(plan, itemOf.subarray(0, n), raterOf.subarray(0, n), value, c.itemIds, c.raterIds);
-		dimensions.push(dimensionRatings(plan, table, applicable));
+		dimensions.push(dimensionRatings(plan, { table, itemColumn: dense.itemColumn }, counted.applicable));
 	}
 	return { dimensions, itemIds: c.itemIds, skipped };
+}
+
+/**
+ * The evaluations in scope (`at`) a dimension applies to (`applying` per pair), and among them those whose value
+ * is kept (written to `kept`, marking their values in `used`) or left out as not a value of the scale.
+ */
+function keep(
+	at: Int32Array,
+	pair: Int32Array,
+	applying: Uint8Array,
+	codes: Int32Array,
+	use: Uint8Array,
+	used: Uint8Array,
+	kept: Int32Array
+): { applicable: number; kept: number; skipped: number } {
+	let applicable = 0;
+	let n = 0;
+	let skipped = 0;
+	for (let k = 0; k < at.length; k++) {
+		if (!applying[pair[k]]) continue;
+		applicable++;
+		const e = at[k];
+		const code = codes[e];
+		if (code < 0) continue;
+		if (use[code] === 1) {
+			used[code] = 1;
+			kept[n++] = e;
+		} else if (use[code] === 2) skipped++;
+	}
+	return { applicable, kept: n, skipped };
+}
+
+/** Dense indices of the items and raters of a list of ratings (evaluation indices), in first-seen order. */
+interface Dense {
+	ratings: Int32Array;
+	itemIndex: Int32Array;
+	raterIndex: Int32Array;
+	itemIds: string[];
+	raterIds: string[];
+	/** Per dense item: its index in the columns' items. */
+	itemColumn: Int32Array;
+}
+
+function denseIndices(c: EvaluationColumns, ratings: Int32Array): Dense {
+	const n = ratings.length;
+	const itemIndex = new Int32Array(n);
+	const raterIndex = new Int32Array(n);
+	const itemMap = new Int32Array(c.itemIds.length).fill(-1);
+	const raterMap = new Int32Array(c.raterIds.length).fill(-1);
+	const itemIds: string[] = [];
+	const raterIds: string[] = [];
+	for (let k = 0; k < n; k++) {
+		const item = c.item[ratings[k]];
+		const rater = c.rater[ratings[k]];
+		if (itemMap[item] < 0) itemMap[item] = itemIds.push(c.itemIds[item]) - 1;
+		if (raterMap[rater] < 0) raterMap[rater] = raterIds.push(c.raterIds[rater]) - 1;
+		itemIndex[k] = itemMap[item];
+		raterIndex[k] = raterMap[rater];
+	}
+	const itemColumn = new Int32Array(itemIds.length);
+	for (let i = 0; i < itemMap.length; i++) if (itemMap[i] >= 0) itemColumn[itemMap[i]] = i;
+	return { ratings: ratings.slice(), itemIndex, raterIndex, itemIds, raterIds, itemColumn };
+}
+
+function sameRatings(a: Int32Array, b: Int32Array): boolean {
+	if (a.length !== b.length) return false;
+	for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+	return true;
+}
+
+/**
+ * The table's values of the kept ratings, and the first rating (index) whose value the coding cannot take:
+ * a value outside the categories (toTable stops coding there) or a number that is not finite (kept).
+ */
+function codedValues(
+	ratings: Int32Array,
+	codes: Int32Array,
+	coding: { code: Float64Array; categories?: RatingValue[]; known: Uint8Array }
+): { values: Float64Array; invalidAt: number } {
+	const values = new Float64Array(ratings.length);
+	const { code, known } = coding;
+	if (coding.categories) {
+		for (let k = 0; k < ratings.length; k++) {
+			const v = codes[ratings[k]];
+			if (!known[v]) return { values, invalidAt: k };
+			values[k] = code[v];
+		}
+		return { values, invalidAt: -1 };
+	}
+	let invalidAt = -1;
+	for (let k = 0; k < ratings.length; k++) {
+		const v = code[codes[ratings[k]]];
+		values[k] = v;
+		if (invalidAt < 0 && !Number.isFinite(v)) invalidAt = k;
+	}
+	return { values, invalidAt };
 }
 
 /** Ratings per dimension from evaluations in memory (see columnRatingSet). */
