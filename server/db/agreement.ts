@@ -69,12 +69,15 @@ export async function loadEvaluationColumns(
 }
 
 type ItemRow = [id: string, modality: string, language: string];
-/** Evaluator and rubric version as codes into the lists the query names (or the id itself when not among them). */
+/**
+ * The scores and the item id in one text (`scores \x1f item_id`: one string per row instead of two; JSON text
+ * never holds a raw control character, so the first \x1f is the separator), then the evaluator and rubric version
+ * as codes into the lists the query names (or the id itself when not among them).
+ */
 type EvaluationRow = [
-	itemId: string,
+	scoresAndItem: string,
 	rater: string | number,
 	rubric: string | number,
-	scores: string,
 	timeSpentMs: number,
 	at: number
 ];
@@ -124,7 +127,10 @@ async function foldFromSqlite(
 		};
 		const raterOf = indexOf(raterIds, (id) => builder.raterOf(id));
 		const rubricOf = indexOf(rubricIds, (id) => builder.rubricOf(id));
-		const fold = ([itemId, rater, rubric, scores, timeSpentMs, at]: EvaluationRow) => {
+		const fold = ([scoresAndItem, rater, rubric, timeSpentMs, at]: EvaluationRow) => {
+			const cut = scoresAndItem.indexOf('\x1f');
+			const scores = scoresAndItem.slice(0, cut);
+			const itemId = scoresAndItem.slice(cut + 1);
 			let item = builder.itemOf(itemId);
 			if (item < 0) {
 				const facts = itemFacts.raw(true).get(itemId) as ItemRow | undefined;
@@ -138,7 +144,7 @@ async function foldFromSqlite(
 			...(rubricIds.length <= CODED_MAX ? rubricIds : []),
 			projectId
 		];
-		const columns = `item_id, ${coded('evaluator_id', raterIds)}, ${coded('rubric_id', rubricIds)}, scores, time_spent_ms`;
+		const columns = `scores || char(31) || item_id, ${coded('evaluator_id', raterIds)}, ${coded('rubric_id', rubricIds)}, time_spent_ms`;
 		await eachRow(
 			conn.prepare(`select ${columns}, updated_at ${submitted} and submitted_at is null order by updated_at, id`),
 			params,
