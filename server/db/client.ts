@@ -16,7 +16,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { is, sql, type SQL } from 'drizzle-orm';
+import { getTableColumns, is, sql, type SQL, type Table } from 'drizzle-orm';
 import { drizzle as drizzleSqliteSync } from 'drizzle-orm/better-sqlite3';
 import { migrate as migrateSqlite } from 'drizzle-orm/better-sqlite3/migrator';
 import { drizzle as drizzleProxy, type SqliteRemoteDatabase } from 'drizzle-orm/sqlite-proxy';
@@ -322,6 +322,19 @@ export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
 		return ((await (db as unknown as PgDatabase<PgQueryResultHKT>).execute(query)) as { rows: T[] }).rows;
 	// A drizzle query runs when awaited, so the await must happen inside the context.
 	return objectRows.run(true, async () => await db.all<T>(query));
+}
+
+/**
+ * A table's row out of raw SQL that selected its columns under their own names (`i.*`): each value decoded by its
+ * column (JSON text, booleans), as the query builder decodes it.
+ */
+export function decodeRow<T extends Table>(table: T, raw: Record<string, unknown>): T['$inferSelect'] {
+	const row: Record<string, unknown> = {};
+	for (const [key, column] of Object.entries(getTableColumns(table))) {
+		const value = raw[column.name];
+		row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+	}
+	return row;
 }
 
 /** Raw SQL that returns at most one row of interest. */

@@ -13,7 +13,7 @@ import { referencedMedia } from '../domain/media-refs';
 import { audit } from './audit';
 import { recountFacets } from './project-counts';
 
-type ItemRow = typeof items.$inferSelect;
+export type ItemRow = typeof items.$inferSelect;
 
 /** Metadata meant for leads (planted errors, why an item is ambiguous); evaluators never receive it. */
 const LEAD_ONLY_METADATA = ['planted', 'note', 'ambiguous'];

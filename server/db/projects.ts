@@ -23,7 +23,7 @@ export interface ProjectView {
 	role: Role | null;
 }
 
-type ProjectRow = typeof projects.$inferSelect;
+export type ProjectRow = typeof projects.$inferSelect;
 type ProjectListRow = { p: ProjectRow; role: Role | null };
 
 /** 0 for the caller's own projects, 1 for the others an admin sees: the caller's come first. */
@@ -67,9 +67,31 @@ const projectQuery = prepared((db) =>
 		.prepare()
 );
 
-export async function getProject(db: Db, id: string) {
+export async function getProject(db: Db, id: string): Promise<ProjectRow | undefined> {
 	return (await projectQuery(db, { id }))[0];
 }
+
+/** The project and the user's role in it (null: not a member), in one query; undefined when there is no project. */
+export async function projectWithRole(
+	db: Db,
+	projectId: string,
+	userId: string
+): Promise<{ project: ProjectRow; role: Role | null } | undefined> {
+	return (await projectWithRoleQuery(db, { projectId, userId }))[0];
+}
+
+const projectWithRoleQuery = prepared((db) =>
+	db
+		.select({ project: projects, role: memberships.role })
+		.from(projects)
+		.leftJoin(
+			memberships,
+			and(eq(memberships.projectId, projects.id), eq(memberships.userId, sql.placeholder('userId')))
+		)
+		.where(eq(projects.id, sql.placeholder('projectId')))
+		.limit(1)
+		.prepare()
+);
 
 export async function createProject(
 	db: Db,

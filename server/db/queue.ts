@@ -12,8 +12,9 @@
 // every PROGRESS_TTL_MS for what moves without one (other people's reservations and drafts coming and going).
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from './client';
-import { assignments, evaluations } from '../../drizzle/schema';
-import { exec, prepared, rows, row, serialize, tx } from './client';
+import type { ItemRow } from './items';
+import { assignments, evaluations, items } from '../../drizzle/schema';
+import { decodeRow, exec, prepared, rows, row, serialize, tx } from './client';
 import { bumpEvaluationSeq, SeqCache } from './project-counts';
 import { audit } from './audit';
 
@@ -31,6 +32,7 @@ export interface QueueFilter {
 /** An item of the caller's list, with their own evaluation's state ("draft", "sent back for re-review"). */
 export interface QueueItem {
 	id: string;
+	item: ItemRow;
 	myState: 'draft' | 'submitted' | null;
 	reviewRequested: boolean;
 	/** When its reservation was last refreshed (null: held by an evaluation, not a reservation). */
@@ -60,13 +62,14 @@ const heldByOthers = (userId: string, now: number) => sql`(
 )`;
 
 /** The caller's own open items in the project (sent back for re-review, drafts, then reservations), each with
- * when its reservation was last refreshed (null: none). Starts from the caller's rows: the cross join keeps
- * SQLite from starting at the project's items instead. */
+ * the item itself and when its reservation was last refreshed (null: none). Starts from the caller's rows: the
+ * cross join keeps SQLite from starting at the project's items instead. */
 async function myItems(db: Db, projectId: string, userId: string, f: QueueFilter): Promise<QueueItem[]> {
-	const found = await rows<{ id: string; reservedAt: number | null; myState: QueueItem['myState']; rank: number }>(
+	type Found = Record<string, unknown> & { reservedAt: number | null; myState: QueueItem['myState']; rank: number };
+	const found = await rows<Found>(
 		db,
 		sql`
-		select i.id, m.state as "myState", m.rank, (select r.reserved_at from assignments r where r.item_id = i.id
+		select i.*, m.state as "myState", m.rank, (select r.reserved_at from assignments r where r.item_id = i.id
 			and r.user_id = ${userId} and r.state = 'reserved') as "reservedAt"
 		from (
 			select e.item_id, 0 as rank, e.state from evaluations e
@@ -85,7 +88,8 @@ async function myItems(db: Db, projectId: string, userId: string, f: QueueFilter
 		order by m.rank, i.created_at, i.id`
 	);
 	return found.map((r) => ({
-		id: r.id,
+		id: r.id as string,
+		item: decodeRow(items, r),
 		myState: r.myState,
 		reviewRequested: r.rank === 0,
 		reservedAt: r.reservedAt
@@ -101,17 +105,27 @@ export async function nextItems(
 	seq?: number
 ): Promise<QueueState> {
 	const now = Date.now();
-	let items = await myItems(db, projectId, userId, f);
+	let mine = await myItems(db, projectId, userId, f);
 	// Nothing to change (a full list, every reservation shown refreshed lately, so none expired): no write. An
 	// expired reservation outside the filter is given up the next time the queue reserves.
 	const settled =
-		items.length >= BATCH && items.every((m) => m.reservedAt === null || m.reservedAt > now - REFRESH_AFTER_MS);
-	if (!settled) items = await reserve(db, projectId, userId, overlap, f, now);
-	return { items, ...(await progress(db, projectId, userId, overlap, f, seq)) };
+		mine.length >= BATCH && mine.every((m) => m.reservedAt === null || m.reservedAt > now - REFRESH_AFTER_MS);
+	if (!settled) {
+		await reserve(db, projectId, userId, overlap, f, now);
+		mine = await myItems(db, projectId, userId, f);
+	}
+	return { items: mine, ...(await progress(db, projectId, userId, overlap, f, seq)) };
 }
 
 /** Gives up lost reservations, reserves fresh items up to the batch and refreshes the ones shown. */
-function reserve(db: Db, projectId: string, userId: string, overlap: number, f: QueueFilter, now: number) {
+function reserve(
+	db: Db,
+	projectId: string,
+	userId: string,
+	overlap: number,
+	f: QueueFilter,
+	now: number
+): Promise<void> {
 	return tx(db, async (t) => {
 		// Counting an item's holders and then reserving it is one decision per project at a time.
 		await serialize(t, `queue:${projectId}`);
@@ -149,10 +163,7 @@ function reserve(db: Db, projectId: string, userId: string, overlap: number, f: 
 				});
 		}
 		// Refresh the reservations I am shown so they do not expire while I work through them.
-		const shown = [
-			...mine,
-			...fresh.map((r) => ({ id: r.id, myState: null, reviewRequested: false, reservedAt: now }))
-		];
+		const shown = [...mine, ...fresh];
 		if (shown.length) {
 			await t
 				.update(assignments)
@@ -168,7 +179,6 @@ function reserve(db: Db, projectId: string, userId: string, overlap: number, f: 
 					)
 				);
 		}
-		return shown.map((m) => ({ ...m, reservedAt: m.reservedAt === null ? null : now }));
 	});
 }
 

@@ -5,6 +5,7 @@ import type { AppEnv } from './env';
 import { can, type Action } from '../domain/permissions';
 import { Forbidden, NotFound, Unauthenticated } from '../domain/errors';
 import { roleIn } from '../db/users';
+import { projectWithRole, type ProjectRow } from '../db/projects';
 import type { Role, User } from '#shared/roles';
 
 export function requireUser(c: Context<AppEnv>): User {
@@ -18,13 +19,29 @@ export interface ProjectAccess {
 	role: Role | null;
 }
 
-export async function requireProject(c: Context<AppEnv>, projectId: string, action: Action): Promise<ProjectAccess> {
-	const user = requireUser(c);
-	const role = await roleIn(c.var.deps.db, projectId, user.id);
+/** Non-members get 404 (the project's existence is not disclosed), members without the permission 403. */
+function admit(user: User, role: Role | null, action: Action): ProjectAccess {
 	const actor = { isAdmin: user.isAdmin, role };
 	if (!can(actor, 'project.read')) throw NotFound('No such project');
 	if (!can(actor, action)) throw Forbidden();
 	return { user, role };
+}
+
+export async function requireProject(c: Context<AppEnv>, projectId: string, action: Action): Promise<ProjectAccess> {
+	const user = requireUser(c);
+	return admit(user, await roleIn(c.var.deps.db, projectId, user.id), action);
+}
+
+/** requireProject, with the project's row read in the same query as the caller's role. */
+export async function requireProjectRow(
+	c: Context<AppEnv>,
+	projectId: string,
+	action: Action
+): Promise<ProjectAccess & { project: ProjectRow }> {
+	const user = requireUser(c);
+	const found = await projectWithRole(c.var.deps.db, projectId, user.id);
+	if (!found) throw NotFound('No such project');
+	return { ...admit(user, found.role, action), project: found.project };
 }
 
 export function allowed(access: ProjectAccess, action: Action): boolean {

@@ -3,14 +3,13 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../env';
-import { requireProject, requireUser } from '../access';
+import { requireProject, requireProjectRow, requireUser } from '../access';
 import { validate } from '../validate';
 import { doc } from '../openapi';
 import { Forbidden, NotFound } from '../../domain/errors';
 import {
 	createProject,
 	createRubric,
-	getProject,
 	latestRubrics,
 	projectMembers,
 	projectsFor,
@@ -63,9 +62,7 @@ app.post(
 
 app.get('/:pid', doc('projects', 'One project with the caller’s role', 'member'), async (c) => {
 	const pid = c.req.param('pid');
-	const { role } = await requireProject(c, pid, 'project.read');
-	const project = await getProject(c.var.deps.db, pid);
-	if (!project) throw NotFound('No such project');
+	const { role, project } = await requireProjectRow(c, pid, 'project.read');
 	return c.json({ project: { ...project, role } });
 });
 

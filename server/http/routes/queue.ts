@@ -3,13 +3,12 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../env';
-import { allowed, requireProject } from '../access';
+import { allowed, requireProject, requireProjectRow } from '../access';
 import { validate } from '../validate';
 import { doc } from '../openapi';
 import { nextItems, skipItem } from '../../db/queue';
 import { projectFacetValues } from '../../db/project-counts';
-import { getProject } from '../../db/projects';
-import { getItemRow, itemsByIds, toItem } from '../../db/items';
+import { getItemRow, toItem } from '../../db/items';
 import { NotFound } from '../../domain/errors';
 import { modalitySchema } from '#shared/items';
 
@@ -21,22 +20,17 @@ app.get(
 	validate('query', z.object({ modality: modalitySchema.optional(), language: z.string().max(20).optional() })),
 	async (c) => {
 		const pid = c.req.param('pid');
-		const access = await requireProject(c, pid, 'item.evaluate');
-		const project = await getProject(c.var.deps.db, pid);
-		if (!project) throw NotFound('No such project');
+		const { project, ...access } = await requireProjectRow(c, pid, 'item.evaluate');
 		const { db } = c.var.deps;
 		const { overlap } = project.settings;
 		const state = await nextItems(db, pid, access.user.id, overlap, c.req.valid('query'), project.evaluationSeq);
-		const rows = await itemsByIds(
-			db,
-			state.items.map((m) => m.id)
-		);
-		const byId = new Map(rows.map((r) => [r.id, toItem(r, allowed(access, 'item.readGold'))]));
+		const withGold = allowed(access, 'item.readGold');
 		// With the caller's own state per item, so the queue can say "draft" and "sent back for re-review".
-		const items = state.items.flatMap(({ id, myState, reviewRequested }) => {
-			const item = byId.get(id);
-			return item ? [{ ...item, myState, reviewRequested }] : [];
-		});
+		const items = state.items.map(({ item, myState, reviewRequested }) => ({
+			...toItem(item, withGold),
+			myState,
+			reviewRequested
+		}));
 		return c.json({
 			items,
 			progress: { done: state.done, total: state.total },
