@@ -59,6 +59,9 @@ export class AgreementIntervals {
 		if (this.#running) return;
 		this.#running = true;
 		try {
+			// Not inside the request that asked: its answer goes out first (preparing a bootstrap over 270,000
+			// ratings takes tens of milliseconds before the first slice ends).
+			await yieldThread();
 			for (;;) {
 				// The most recently asked first: what the dashboard shows now.
 				const key = [...this.#queued.keys()].at(-1);
