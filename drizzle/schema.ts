@@ -118,12 +118,17 @@ export const items = sqliteTable(
 		submittedCount: integer('submitted_count').notNull().default(0),
 		/** Whether the item still wants evaluations: submitted_count below the project's overlap. */
 		wanted: integer('wanted', { mode: 'boolean' }).notNull().default(true),
+		/** Whether anyone ever reserved, skipped or evaluated the item (set once): queue progress counts the
+		 * wanted items nobody touched from an index, and works out the others one by one. */
+		touched: integer('touched', { mode: 'boolean' }).notNull().default(false),
 		createdAt: createdAt()
 	},
 	(t) => [
 		uniqueIndex('items_project_external').on(t.projectId, t.externalId),
 		index('items_project').on(t.projectId, t.createdAt, t.id),
 		index('items_wanted').on(t.projectId, t.wanted, t.createdAt, t.id),
+		// Queue progress: wanted items nobody touched, counted per filter from the index alone.
+		index('items_untouched').on(t.projectId, t.wanted, t.touched, t.modality, t.language),
 		// The queue's and escalation list's modality/language filters read no item rows.
 		index('items_facets').on(t.id, t.modality, t.language),
 		// A project's gold answers (agreement by evaluator) without walking its items.
@@ -236,7 +241,7 @@ export const evaluations = sqliteTable(
 	(t) => [
 		uniqueIndex('evaluations_item_evaluator').on(t.itemId, t.evaluatorId),
 		index('evaluations_evaluator').on(t.evaluatorId),
-		index('evaluations_project_evaluator').on(t.projectId, t.evaluatorId, t.state, t.reviewRequestedAt),
+		index('evaluations_project_evaluator').on(t.projectId, t.evaluatorId, t.state, t.reviewRequestedAt, t.itemId),
 		index('evaluations_project_submitted').on(t.projectId, t.state, t.submittedAt),
 		index('evaluations_review')
 			.on(t.evaluatorId, t.projectId)

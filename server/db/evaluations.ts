@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { first, prepared, tx } from './client';
-import { bumpEvaluationSeq, countSubmission } from './project-counts';
+import { bumpEvaluationSeq, countSubmission, touchItem } from './project-counts';
 import { markAssignment } from './queue';
 import { evaluations, guidelineAcks, guidelineVersions, guidelines, users } from '../../drizzle/schema';
 import { webSources, type Evaluation, type EvaluationInput, type Scores } from '#shared/evaluation';
@@ -122,6 +122,7 @@ export function saveEvaluation(db: Db, s: SaveEvaluation): Promise<SavedEvaluati
 		// A draft saved over a draft (an autosave) changes only what was written: no indexed column moves.
 		let [row] = before?.state === 'draft' && !submitted ? await updateDraft(t, values) : [];
 		row ??= (await (submitted ? upsertSubmitted : upsertDraft)(t, values))[0];
+		if (!before) await touchItem(t, s.itemId);
 		if (submitted !== wasSubmitted) await countSubmission(t, s.projectId, s.itemId, submitted ? 1 : -1);
 		else if (submitted) await bumpEvaluationSeq(t, s.projectId);
 		if (submitted) {

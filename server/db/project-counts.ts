@@ -4,7 +4,8 @@
 //   to. Figures computed from evaluations (queue progress, agreement) are cached under it: a cached figure is
 //   current exactly while the seq it was computed under is the project's seq, on every node.
 // - `items.submitted_count` (evaluators who submitted the item) and `items.wanted` (still below the project's
-//   overlap): the queue looks for work among wanted items only, through an index.
+//   overlap): the queue looks for work among wanted items only, through an index. `items.touched` (anyone ever
+//   reserved, skipped or evaluated it) lets queue progress count the untouched wanted items from an index.
 // - `project_facets`: the modality/language pairs of a project's items with their counts, for filter menus.
 import { and, eq, sql } from 'drizzle-orm';
 import { exec, first, prepared, type Db } from './client';
@@ -84,6 +85,19 @@ const countQuery = prepared((db) =>
 		.prepare()
 );
 
+/** Someone reserved, skipped or evaluated the item: marks it touched, once (inside the writing transaction). */
+export async function touchItem(db: Db, itemId: string): Promise<void> {
+	await touchQuery(db, { itemId });
+}
+
+const touchQuery = prepared((db) =>
+	db
+		.update(items)
+		.set({ touched: true })
+		.where(and(eq(items.id, sql.placeholder('itemId')), eq(items.touched, false)))
+		.prepare()
+);
+
 /** Rebuilds the project's facets from its items and moves the seq: after an import added items. */
 export async function recountFacets(db: Db, projectId: string): Promise<void> {
 	await bumpEvaluationSeq(db, projectId);
@@ -101,8 +115,8 @@ async function rebuildFacets(db: Db, projectId: string): Promise<void> {
 }
 
 /**
- * Recounts the project's items from the record (submissions per item, whether each still wants evaluations), its
- * facets and seq: for writes that bypass the per-save counting (the demo seed, the scale generator).
+ * Recounts the project's items from the record (submissions per item, whether each still wants evaluations and
+ * whether anyone touched it), its facets and seq: for writes that bypass the per-save counting (the demo seed, the scale generator).
  */
 export async function recountProject(db: Db, projectId: string): Promise<void> {
 	const settings = await bumpEvaluationSeq(db, projectId);
@@ -115,6 +129,12 @@ export async function recountProject(db: Db, projectId: string): Promise<void> {
 		.update(items)
 		.set({ wanted: sql`(${items.submittedCount} < ${settings?.overlap ?? 1})` })
 		.where(eq(items.projectId, projectId));
+	await exec(
+		db,
+		sql`update items set touched = true where project_id = ${projectId} and touched = false
+			and (exists (select 1 from assignments a where a.item_id = items.id)
+				or exists (select 1 from evaluations e where e.item_id = items.id))`
+	);
 	await rebuildFacets(db, projectId);
 }
 

@@ -15,7 +15,7 @@ import type { Db } from './client';
 import type { ItemRow } from './items';
 import { assignments, evaluations, items } from '../../drizzle/schema';
 import { decodeRow, exec, prepared, rows, row, serialize, tx } from './client';
-import { bumpEvaluationSeq, SeqCache } from './project-counts';
+import { bumpEvaluationSeq, SeqCache, touchItem } from './project-counts';
 import { audit } from './audit';
 
 const RESERVATION_TTL_MS = 2 * 3600 * 1000;
@@ -163,6 +163,7 @@ function reserve(
 				)
 			: [];
 		for (const { id } of fresh) {
+			await touchItem(t, id);
 			await t
 				.insert(assignments)
 				.values({ itemId: id, userId, state: 'reserved', reservedAt: now, updatedAt: now })
@@ -234,14 +235,16 @@ async function countProgress(
 	const notDoneOrSkipped = sql`
 		not exists (select 1 from evaluations e where e.item_id = i.id and e.evaluator_id = ${userId} and e.state = 'submitted' and e.review_requested_at is null)
 		and not exists (select 1 from assignments a where a.item_id = i.id and a.user_id = ${userId} and a.state = 'skipped')`;
-	const counts = await row<{ done: number; wanted: number; full: number }>(
+	const counts = await row<{ done: number; untouched: number; wanted: number; full: number }>(
 		db,
 		sql`
 		select
 			(select count(*) from evaluations e ${f.modality || f.language ? sql`join items i on i.id = e.item_id` : sql``}
 				where e.project_id = ${projectId} and e.evaluator_id = ${userId} and e.state = 'submitted'
 					and e.review_requested_at is null ${filter}) as done,
-			(select count(*) from items i where i.project_id = ${projectId} and i.wanted = true ${filter}
+			(select count(*) from items i where i.project_id = ${projectId} and i.wanted = true and i.touched = false
+				${filter}) as untouched,
+			(select count(*) from items i where i.project_id = ${projectId} and i.wanted = true and i.touched = true ${filter}
 				and ${notDoneOrSkipped}
 				and (exists (select 1 from assignments a where a.item_id = i.id and a.user_id = ${userId})
 					or exists (select 1 from evaluations e where e.item_id = i.id and e.evaluator_id = ${userId})
@@ -259,7 +262,7 @@ async function countProgress(
 					and ${notDoneOrSkipped}) as full`
 	);
 	const done = counts?.done ?? 0;
-	return { done, total: done + (counts?.wanted ?? 0) + (counts?.full ?? 0) };
+	return { done, total: done + (counts?.untouched ?? 0) + (counts?.wanted ?? 0) + (counts?.full ?? 0) };
 }
 
 /** The caller skips an item, saying why: it leaves their queue and frees its slot; audited. */
@@ -286,6 +289,7 @@ export async function markAssignment(
 	skipReason?: string
 ): Promise<void> {
 	await upsertAssignment(db, { itemId, userId, state, skipReason: skipReason ?? null, now: Date.now() });
+	await touchItem(db, itemId);
 }
 
 const upsertAssignment = prepared((db) =>

@@ -221,6 +221,22 @@ describe('skip, resume, expiry', () => {
 });
 
 describe('filters and progress', () => {
+	it('counts only the items the caller can still take: slots others hold are not theirs, a freed one is', async () => {
+		const p = await makeProject(1, 5);
+		const ben = await queueOf('ben', p.pid);
+		expect(ben.items).toHaveLength(3);
+		const ana = await queueOf('ana', p.pid);
+		expect(ana.items).toHaveLength(2);
+		expect(ana.progress).toEqual({ done: 0, total: 2 });
+		// Ben skips one of his: its only slot is free, and Ana can take it.
+		const skip = await server.api(`/api/items/${ben.items[0].id}/skip`, {
+			body: { reason: 'Not my language' },
+			headers: people.ben
+		});
+		expect(skip.status).toBe(200);
+		expect((await queueOf('ana', p.pid)).progress).toEqual({ done: 0, total: 3 });
+	});
+
 	it('filters by modality and language and lists the values the project has', async () => {
 		const p = await makeProject(3, 6, (i) => ({ modality: i % 2 ? 'chat' : 'text', language: i < 3 ? 'pt-BR' : 'en' }));
 		const chat = await queueOf('ana', p.pid, '?modality=chat');
