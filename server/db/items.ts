@@ -119,6 +119,23 @@ export async function getItemRow(db: Db, id: string): Promise<ItemRow | undefine
 	return (await itemQuery(db, { id }))[0];
 }
 
+/** What a write about an item needs of it (its project and modality), without reading and decoding its content. */
+export async function getItemHeader(
+	db: Db,
+	id: string
+): Promise<{ id: string; projectId: string; modality: string } | undefined> {
+	return (await itemHeaderQuery(db, { id }))[0];
+}
+
+const itemHeaderQuery = prepared((db) =>
+	db
+		.select({ id: items.id, projectId: items.projectId, modality: items.modality })
+		.from(items)
+		.where(eq(items.id, sql.placeholder('id')))
+		.limit(1)
+		.prepare()
+);
+
 /**
  * A prepared insert for one project's items (pass the caller's transaction); an item whose external id already
  * exists there is skipped. Items without an external id get one derived from their content, so the same item is

@@ -6,7 +6,7 @@ import { allowed, requireProject } from '../access';
 import { validate } from '../validate';
 import { doc } from '../openapi';
 import { evaluationInputSchema } from '#shared/evaluation';
-import { getItemRow } from '../../db/items';
+import { getItemHeader } from '../../db/items';
 import { getRubric } from '../../db/projects';
 import {
 	currentGuidelineVersion,
@@ -22,7 +22,7 @@ import { assertScoresFit } from '../../domain/scores';
 const app = new Hono<AppEnv>();
 
 async function loadItem(c: Parameters<typeof requireProject>[0], id: string) {
-	const item = await getItemRow(c.var.deps.db, id);
+	const item = await getItemHeader(c.var.deps.db, id);
 	if (!item) throw NotFound('No such item');
 	return item;
 }

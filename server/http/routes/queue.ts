@@ -8,7 +8,7 @@ import { validate } from '../validate';
 import { doc } from '../openapi';
 import { nextItems, skipItem } from '../../db/queue';
 import { projectFacetValues } from '../../db/project-counts';
-import { getItemRow, toItem } from '../../db/items';
+import { getItemHeader, toItem } from '../../db/items';
 import { NotFound } from '../../domain/errors';
 import { modalitySchema } from '#shared/items';
 
@@ -44,7 +44,7 @@ app.post(
 	doc('evaluations', 'Skip an item, saying why', 'evaluator, lead'),
 	validate('json', z.strictObject({ reason: z.string().trim().min(1, 'say why you skip').max(500) })),
 	async (c) => {
-		const item = await getItemRow(c.var.deps.db, c.req.param('id'));
+		const item = await getItemHeader(c.var.deps.db, c.req.param('id'));
 		if (!item) throw NotFound('No such item');
 		const { user } = await requireProject(c, item.projectId, 'item.evaluate');
 		const { reason } = c.req.valid('json');
