@@ -98,8 +98,6 @@ export function saveEvaluation(db: Db, s: SaveEvaluation): Promise<SavedEvaluati
 	return tx(db, async (t) => {
 		const now = Date.now();
 		const submitted = s.input.state === 'submitted';
-		const [before] = await stateQuery(t, { itemId: s.itemId, evaluatorId: s.evaluatorId });
-		const wasSubmitted = before?.state === 'submitted';
 		const values = {
 			id: newId(),
 			projectId: s.projectId,
@@ -119,10 +117,16 @@ export function saveEvaluation(db: Db, s: SaveEvaluation): Promise<SavedEvaluati
 			updatedAt: now,
 			submittedAt: submitted ? now : null
 		};
-		// A draft saved over a draft (an autosave) changes only what was written: no indexed column moves.
-		let [row] = before?.state === 'draft' && !submitted ? await updateDraft(t, values) : [];
-		row ??= (await (submitted ? upsertSubmitted : upsertDraft)(t, values))[0];
-		if (!before) await touchItem(t, s.itemId);
+		// A draft saved over a draft (an autosave, the common save) changes only what was written: no indexed
+		// column moves, and the update itself says whether there was a draft.
+		let [row] = submitted ? [] : await updateDraft(t, values);
+		let before: { state: string } | undefined = row && { state: 'draft' };
+		if (!row) {
+			[before] = await stateQuery(t, { itemId: s.itemId, evaluatorId: s.evaluatorId });
+			[row] = await (submitted ? upsertSubmitted : upsertDraft)(t, values);
+			if (!before) await touchItem(t, s.itemId);
+		}
+		const wasSubmitted = before?.state === 'submitted';
 		if (submitted !== wasSubmitted) await countSubmission(t, s.projectId, s.itemId, submitted ? 1 : -1);
 		else if (submitted) await bumpEvaluationSeq(t, s.projectId);
 		if (submitted) {
