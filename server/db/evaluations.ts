@@ -158,9 +158,24 @@ const stateQuery = prepared((db) =>
 		.prepare()
 );
 
+const ph = (name: string) => sql.placeholder(name);
+
+/** What a save writes of an evaluation's content, as placeholders named after its fields. */
+const contentValues = {
+	rubricId: ph('rubricId'),
+	rubricVersion: ph('rubricVersion'),
+	guidelineVersionId: ph('guidelineVersionId'),
+	scores: ph('scores'),
+	flags: ph('flags'),
+	tags: ph('tags'),
+	spans: ph('spans'),
+	rationale: ph('rationale'),
+	sources: ph('sources'),
+	timeSpentMs: ph('timeSpentMs')
+};
+
 /** The save's one upsert, prepared once per state: the values of the row to insert replace the existing one's. */
 function upsert(state: 'draft' | 'submitted') {
-	const ph = (name: string) => sql.placeholder(name);
 	const excluded = (column: string) => sql.raw(`excluded.${column}`);
 	return prepared((db) =>
 		db
@@ -170,16 +185,7 @@ function upsert(state: 'draft' | 'submitted') {
 				projectId: ph('projectId'),
 				itemId: ph('itemId'),
 				evaluatorId: ph('evaluatorId'),
-				rubricId: ph('rubricId'),
-				rubricVersion: ph('rubricVersion'),
-				guidelineVersionId: ph('guidelineVersionId'),
-				scores: ph('scores'),
-				flags: ph('flags'),
-				tags: ph('tags'),
-				spans: ph('spans'),
-				rationale: ph('rationale'),
-				sources: ph('sources'),
-				timeSpentMs: ph('timeSpentMs'),
+				...contentValues,
 				state,
 				reviewRequestedAt: null,
 				createdAt: ph('createdAt'),
@@ -215,24 +221,11 @@ const upsertSubmitted = upsert('submitted');
 
 /** An autosave of a draft: its content and time, nothing that an index holds (state, submission, re-review), so
  * the save rewrites the row alone (a third cheaper than the upsert, which rewrites every index entry it sets). */
-const updateDraft = prepared((db) => {
-	const ph = (name: string) => sql.placeholder(name);
-	return db
+const updateDraft = prepared((db) =>
+	db
 		.update(evaluations)
-		.set({
-			rubricId: ph('rubricId'),
-			rubricVersion: ph('rubricVersion'),
-			guidelineVersionId: ph('guidelineVersionId'),
-			scores: ph('scores'),
-			flags: ph('flags'),
-			tags: ph('tags'),
-			spans: ph('spans'),
-			rationale: ph('rationale'),
-			sources: ph('sources'),
-			timeSpentMs: ph('timeSpentMs'),
-			updatedAt: ph('updatedAt')
-			// drizzle encodes a placeholder in SET with its column (JSON as text), as in VALUES; only its types say no
-		} as unknown as Partial<typeof evaluations.$inferInsert>)
+		// drizzle encodes a placeholder in SET with its column (JSON as text), as in VALUES; only its types say no
+		.set({ ...contentValues, updatedAt: ph('updatedAt') } as unknown as Partial<typeof evaluations.$inferInsert>)
 		.where(
 			and(
 				eq(evaluations.itemId, ph('itemId')),
@@ -241,8 +234,8 @@ const updateDraft = prepared((db) => {
 			)
 		)
 		.returning()
-		.prepare();
-});
+		.prepare()
+);
 
 /** The scores of the item's submitted evaluations, oldest first (what its agreement is computed from). */
 export async function submittedScores(db: Db, itemId: string): Promise<Scores[]> {
