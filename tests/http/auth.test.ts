@@ -130,24 +130,31 @@ describe('auth', () => {
 		expect(res.body.error.code).toBe('payload_too_large');
 	});
 
-	it('refuses a chunked body (no Content-Length) once it passes the limit, and creates nothing', async () => {
-		const headers = await server.login('lead@demo.test');
-		const before = (await server.api('/api/tokens', { headers })).body.tokens.length;
-		const chunk = new TextEncoder().encode('x'.repeat(256 * 1024));
-		let sent = 0;
+	/** POSTs the pieces as a chunked body (no Content-Length), one piece per read. */
+	const postInPieces = (path: string, headers: Record<string, string>, pieces: Uint8Array[]) => {
 		const body = new ReadableStream<Uint8Array>({
 			pull(controller) {
-				if (sent === 0) controller.enqueue(new TextEncoder().encode('{"name":"'));
-				if (sent++ < 8) controller.enqueue(chunk);
+				const piece = pieces.shift();
+				if (piece) controller.enqueue(piece);
 				else controller.close();
 			}
 		});
-		const res = await fetch(server.url + '/api/tokens', {
+		return fetch(server.url + path, {
 			method: 'POST',
 			headers: { ...headers, 'content-type': 'application/json' },
 			body,
 			duplex: 'half'
 		} as RequestInit);
+	};
+
+	it('refuses a chunked body (no Content-Length) once it passes the limit, and creates nothing', async () => {
+		const headers = await server.login('lead@demo.test');
+		const before = (await server.api('/api/tokens', { headers })).body.tokens.length;
+		const encode = (text: string) => new TextEncoder().encode(text);
+		const res = await postInPieces('/api/tokens', headers, [
+			encode('{"name":"'),
+			...Array.from({ length: 8 }, () => encode('x'.repeat(256 * 1024)))
+		]);
 		expect(res.status).toBe(413);
 		expect(((await res.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
 		expect((await server.api('/api/tokens', { headers })).body.tokens).toHaveLength(before);
@@ -156,19 +163,11 @@ describe('auth', () => {
 	it('reads a body sent in pieces that split its characters', async () => {
 		const headers = await server.login('lead@demo.test');
 		const bytes = new TextEncoder().encode(JSON.stringify({ name: 'Avaliação — 評価 ✓' }));
-		let at = 0;
-		const body = new ReadableStream<Uint8Array>({
-			pull(controller) {
-				if (at < bytes.length) controller.enqueue(bytes.slice(at, (at += 1)));
-				else controller.close();
-			}
-		});
-		const res = await fetch(server.url + '/api/tokens', {
-			method: 'POST',
-			headers: { ...headers, 'content-type': 'application/json' },
-			body,
-			duplex: 'half'
-		} as RequestInit);
+		const res = await postInPieces(
+			'/api/tokens',
+			headers,
+			Array.from(bytes, (b) => Uint8Array.of(b))
+		);
 		expect(res.status).toBe(201);
 		const { tokens } = (await server.api('/api/tokens', { headers })).body;
 		expect(tokens.map((t: { name: string }) => t.name)).toContain('Avaliação — 評価 ✓');
