@@ -3,14 +3,14 @@
 // connection with evaluators and rubric versions coded by SQLite and scores decoded once per distinct text) gives
 // exactly the columns of the plain rows folded one by one, in (submission time, id) order, an evaluation without a
 // submission time first; and a dimension scored by fewer evaluations than another gets a table of its own items
-// and raters (dimensions share their indices only when the same evaluations score them).
+// and raters (dimensions share their indices only when the same evaluations score them), its rows grouped by item.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { exec, rows } from '../../server/db/client';
 import { loadEvaluationColumns, projectRubricVersions } from '../../server/db/agreement';
 import { columnsOf, type EvaluationFacts } from '../../server/domain/agreement-columns';
 import { columnRatingSet } from '../../server/domain/agreement-ratings';
-import { krippendorffAlpha, toTable } from '#shared/agreement/index';
+import { krippendorffAlpha, toTable, type RatingTable } from '#shared/agreement/index';
 import { startTestServer, type TestServer } from '../fixtures/server';
 
 let server: TestServer;
@@ -81,8 +81,9 @@ beforeAll(async () => {
 			headers: as[who]
 		});
 	// Items 0–5 with the first version (many identical score texts); 6–9 with the second, tone by two of three.
-	for (let i = 0; i < 6; i++)
-		for (const [k, who] of ['ana', 'ben', 'chen'].entries())
+	// Each evaluator works through the items in turn: an item's ratings are not next to each other in submission order.
+	for (const [k, who] of ['ana', 'ben', 'chen'].entries())
+		for (let i = 0; i < 6; i++)
 			expect((await submit(who, i, v1.id, { quality: 1 + ((i + k) % 2), safe: true })).status).toBeLessThan(300);
 	const v2 = (
 		await server.api(`/api/projects/${pid}/rubrics`, {
@@ -184,9 +185,12 @@ describe('the figures’ columns', () => {
 			const reference = toTable(long, { categories: d.plan.spec.categories });
 			expect(d.table.itemIds).toEqual(reference.itemIds);
 			expect(d.table.raterIds).toEqual(reference.raterIds);
-			expect([...d.table.itemIndex]).toEqual([...reference.itemIndex]);
-			expect([...d.table.raterIndex]).toEqual([...reference.raterIndex]);
-			expect([...d.table.values]).toEqual([...reference.values]);
+			// The same ratings, grouped by item (each item's in submission order), as the engine reads them.
+			const triples = (t: RatingTable) => Array.from(t.values, (v, k) => `${t.itemIndex[k]} ${t.raterIndex[k]} ${v}`);
+			const grouped = Array.from(reference.values.keys()).sort(
+				(a, b) => reference.itemIndex[a] - reference.itemIndex[b] || a - b
+			);
+			expect(triples(d.table)).toEqual(grouped.map((k) => triples(reference)[k]));
 			const alpha = krippendorffAlpha(d.table, { level: d.plan.level });
 			expect(alpha).toEqual(krippendorffAlpha(reference, { level: d.plan.level }));
 		}
