@@ -89,7 +89,7 @@ function applyClientUpdate(
 		if (!conn.writable.has(root)) throw Forbidden(`This connection may not write "${root}" in this room`);
 	}
 	try {
-		Y.applyUpdate(room.doc, verdict.update, conn);
+		room.applyClientUpdate(verdict.update, conn, verdict.fresh);
 	} catch (err) {
 		logger.error({ err, room: room.name, user: conn.user.id }, 'a checked update failed to apply');
 		throw protocolError('the update could not be applied');

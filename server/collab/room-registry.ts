@@ -314,7 +314,7 @@ export class RoomRegistry implements RoomWriter {
 		const room = await this.#pin(name);
 		try {
 			const write = new ServerWrite();
-			room.doc.transact(() => fn(room.doc), write);
+			room.write(() => fn(room.doc), write);
 			await room.committed();
 			if (write.failure) throw new AppError('internal', `The change to room ${name} could not be stored`);
 		} finally {
@@ -326,7 +326,10 @@ export class RoomRegistry implements RoomWriter {
 	async read<T>(name: string, fn: (doc: Y.Doc) => T): Promise<T> {
 		const room = await this.#pin(name);
 		try {
-			return fn(room.doc);
+			// Through room.write all the same: whatever fn changes by mistake is committed and broadcast, not lost.
+			let result: T | undefined;
+			room.write(() => (result = fn(room.doc)), null);
+			return result as T;
 		} finally {
 			this.#unpin(room);
 		}

@@ -62,6 +62,8 @@ export class Room {
 	/** Changes committed (or relayed) in this turn, sent together once its commits are done (see #sendTurn). */
 	#outgoing: OutgoingUpdate<Connection>[] = [];
 	#compactTimer: ReturnType<typeof setTimeout> | null = null;
+	/** Depth of write() calls in progress (the update listener is registered while > 0). */
+	#writes = 0;
 	/** The compaction being written (settles, never rejects); the next one starts after it. */
 	#compaction: Promise<void> = Promise.resolve();
 	#retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -97,7 +99,6 @@ export class Room {
 		this.logCount = stored.updates.length;
 		this.logBytes = stored.logBytes;
 		if (stored.updates.length === 0) this.#wholeState = stored.snapshot;
-		this.doc.on('update', this.#onUpdate);
 		this.state = 'active';
 		if (this.#logIsLong()) this.#compactSoon();
 	}
@@ -110,7 +111,7 @@ export class Room {
 		if (this.state !== 'active' && this.state !== 'draining') return;
 		const stored = await this.store.load(this.name);
 		if ((this.state as RoomState) === 'unloaded') return;
-		this.doc.transact(() => {
+		this.write(() => {
 			if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot);
 			for (const update of stored.updates) Y.applyUpdate(this.doc, update);
 		}, RELAYED);
@@ -120,7 +121,38 @@ export class Room {
 	receiveRelayed(kind: RoomTraffic, payload: Uint8Array): void {
 		if (this.state === 'unloaded') return;
 		if (kind === 'awareness') this.awareness.applyRelayed(payload);
-		else Y.applyUpdate(this.doc, payload, RELAYED);
+		else this.write(() => Y.applyUpdate(this.doc, payload), RELAYED);
+	}
+
+	/**
+	 * Changes the document in one transaction (a server write, a relayed change, or anything else than a client
+	 * update): Yjs encodes what the transaction changed, which is committed (unless relayed) and broadcast. Only
+	 * during such a write does the document have an update listener: Yjs encodes every transaction's update (three
+	 * passes over the state vector, a walk of its structs) whenever one is registered, and a client update needs
+	 * none of that (see applyClientUpdate).
+	 */
+	write(fn: () => void, origin: unknown): void {
+		// Nested writes join the outer transaction, whose update Yjs emits when the outer one ends.
+		if (this.#writes++ === 0) this.doc.on('update', this.#onUpdate);
+		try {
+			this.doc.transact(fn, origin);
+		} finally {
+			if (--this.#writes === 0) this.doc.off('update', this.#onUpdate);
+		}
+	}
+
+	/**
+	 * Applies a client update the write guard has checked (nothing in it stays pending) and commits and broadcasts
+	 * it as received, when it changed the document: it carries new structs (`fresh`, from the guard) or deleted
+	 * something. Bytes the document already had may ride along; applying them again is a no-op for everyone.
+	 */
+	applyClientUpdate(update: Uint8Array, author: Connection, fresh: boolean): void {
+		let changed = fresh;
+		this.doc.transact((tr) => {
+			Y.applyUpdate(this.doc, update, author);
+			changed ||= tr.deleteSet.clients.size > 0;
+		}, author);
+		if (changed) this.#onUpdate(update, author);
 	}
 
 	#onUpdate = (update: Uint8Array, origin: unknown) => {
@@ -312,7 +344,6 @@ export class Room {
 		this.#compactTimer = null;
 		this.graceTimer = null;
 		this.#retryTimer = null;
-		this.doc.off('update', this.#onUpdate);
 		this.#outgoing = [];
 		this.awareness.destroy();
 		this.doc.destroy();

@@ -24,8 +24,11 @@ import { scanUpdate, type UpdateLimits } from './update-scan';
 import { ROOM_KEYS } from '#shared/rooms';
 
 export type UpdateVerdict =
-	/** `update`: the checked update in its own buffer; apply exactly this. */
-	| { kind: 'ok'; roots: Set<string>; empty: boolean; update: Uint8Array }
+	/**
+	 * `update`: the checked update in its own buffer; apply exactly this. `fresh`: it holds structs the document
+	 * does not have yet (false: at most deletions, which may all be of deleted items already).
+	 */
+	| { kind: 'ok'; roots: Set<string>; empty: boolean; fresh: boolean; update: Uint8Array }
 	| { kind: 'incomplete' }
 	| { kind: 'invalid'; reason: string }
 	| { kind: 'forbidden'; reason: string };
@@ -46,7 +49,7 @@ class Invalid extends Error {}
  */
 export function inspectUpdate(doc: Y.Doc, update: Uint8Array, limits: UpdateLimits, author?: Author): UpdateVerdict {
 	if (update.length === 2 && update[0] === 0 && update[1] === 0)
-		return { kind: 'ok', roots: new Set(), empty: true, update };
+		return { kind: 'ok', roots: new Set(), empty: true, fresh: false, update };
 	scanUpdate(update, limits);
 	// Yjs reads lengths without checking them against a view's end: it decodes (and later applies) its own copy.
 	const own = update.slice();
@@ -87,7 +90,7 @@ class Inspection implements Lookup {
 		this.store = doc.store;
 	}
 
-	verdict(): Exclude<UpdateVerdict, { kind: 'ok' }> | { kind: 'ok'; roots: Set<string>; empty: false } {
+	verdict(): Exclude<UpdateVerdict, { kind: 'ok' }> | { kind: 'ok'; roots: Set<string>; empty: false; fresh: boolean } {
 		for (const s of this.structs) {
 			const list = this.byClient.get(s.id.client);
 			if (list) list.push(s);
@@ -104,10 +107,12 @@ class Inspection implements Lookup {
 			this.stateAfter.set(client, expected);
 		}
 		const roots = new Set<string>();
+		let fresh = false;
 		for (const s of this.structs) {
 			if (s instanceof Y.Skip) continue;
 			const known = Y.getState(this.store, s.id.client);
 			if (s.id.clock + s.length <= known) continue; // Yjs skips what it already has
+			fresh = true;
 			if (s instanceof Y.Item && s.content instanceof Y.ContentDoc) throw new Invalid('subdocuments are not supported');
 			const root = s.id.clock < known ? this.overlapRoot(s, known) : this.resolve(s);
 			if (root === INCOMPLETE) return { kind: 'incomplete' };
@@ -138,7 +143,7 @@ class Inspection implements Lookup {
 				if (reason) return { kind: 'forbidden', reason };
 			}
 		}
-		return { kind: 'ok', roots, empty: false };
+		return { kind: 'ok', roots, empty: false, fresh };
 	}
 
 	/** The container of a struct of the update, resolved like its root (see step). */

@@ -137,6 +137,20 @@ describe('write guard', () => {
 		});
 	});
 
+	it('tells whether an update brings structs the document lacks (a repeat or a deletion alone does not)', () => {
+		const server = new Y.Doc();
+		const client = new Y.Doc();
+		const updates: Uint8Array[] = [];
+		client.on('update', (u: Uint8Array) => updates.push(u));
+		client.getArray('discussion').push(['first']);
+		client.getArray('discussion').delete(0, 1);
+		expect(inspectUpdate(server, updates[0], DEFAULT_COLLAB_OPTIONS)).toMatchObject({ kind: 'ok', fresh: true });
+		Y.applyUpdate(server, updates[0]);
+		// The room commits and broadcasts a client update only when it changed something (room.ts).
+		expect(inspectUpdate(server, updates[0], DEFAULT_COLLAB_OPTIONS)).toMatchObject({ kind: 'ok', fresh: false });
+		expect(inspectUpdate(server, updates[1], DEFAULT_COLLAB_OPTIONS)).toMatchObject({ kind: 'ok', fresh: false });
+	});
+
 	it('sees through origins: an item placed after a state item touches state even without naming it', () => {
 		const server = new Y.Doc();
 		server.getArray('state').push(['server fact']);
