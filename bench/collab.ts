@@ -7,7 +7,7 @@
 // auth message first) and finds every update a frame carries, as servers that merge send several in one frame.
 // Reported per N (median of five alternating rounds): fan-out latency p50/p99 (send → every other client), burst
 // throughput (updates/s delivered to every client), memory per connection (heap + external after a forced GC in
-// the server), and Concord/reference ratios. Then: time to load a room whose log holds 50,000 updates, before and
+// the server; the first round's, in a cold process, beside it), and Concord/reference ratios. Then: time to load a room whose log holds 50,000 updates, before and
 // after compaction. Run: `npx tsx bench/collab.ts` (or via bench/run.ts). Servers and clients share the machine,
 // so the figures move with its load (printed at start and end).
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -38,7 +38,8 @@ type Ws = {
 	on(e: string, f: (...a: any[]) => void): void;
 };
 const WS = createRequire(import.meta.url)('ws') as new (url: string) => Ws;
-const SIZES = [10, 100, 500];
+/** Clients per room; BENCH_CLIENTS=100,500 measures only those sizes (quicker, for work on one of them). */
+const SIZES = process.env.BENCH_CLIENTS?.split(',').map(Number) ?? [10, 100, 500];
 const ROUNDS = 5;
 /** Idle time after each round (see measure()). */
 const SETTLE_MS = 2500;
@@ -102,12 +103,24 @@ export function launch(
 		};
 		proc.stdout.on('data', onData);
 		proc.stderr.on('data', onData);
-		proc.once('exit', (code) => reject(new Error(`server exited (${code}): ${out.slice(-400)}`)));
+		proc.once('exit', (code, signal) => {
+			const err = new Error(`server ${args.at(-1)} exited (${code ?? signal}): ${out.slice(-400)}`);
+			if (!started) reject(err);
+			// A server that dies mid-run would leave the bench waiting for its memory reply (or its clients) forever.
+			else if (!stopping.has(proc)) {
+				console.error(err.message);
+				process.exit(1);
+			}
+		});
 	});
 }
 
+/** Servers being stopped on purpose (their exit is not a failure). */
+const stopping = new WeakSet<ChildProcess>();
+
 export const stopper = (proc: ChildProcess) => () =>
 	new Promise<void>((res) => {
+		stopping.add(proc);
 		if (proc.exitCode !== null || proc.signalCode !== null) return res();
 		proc.once('exit', () => res());
 		proc.kill('SIGKILL');
@@ -129,7 +142,8 @@ export async function startConcord(
 		.values({ id: userId, email: 'bench@x.test', name: 'Bench', passwordHash: 'unused', createdAt: Date.now() });
 	const project = await createProject(db, { name: 'bench' }, userId);
 	await setMembership(db, project.id, userId, 'lead', null);
-	const itemIds = SIZES.flatMap(() => Array.from({ length: ROUNDS }, () => newId()));
+	// One room per size and round, and at least the six openFigures() uses.
+	const itemIds = Array.from({ length: Math.max(SIZES.length * ROUNDS, 6) }, () => newId());
 	await db.insert(items).values(
 		itemIds.map((id) => ({
 			id,
@@ -147,8 +161,10 @@ export async function startConcord(
 	);
 	await database.close();
 	const port = await freePort();
+	// BENCH_CONCORD_NODE_ARGS: extra node flags for the Concord server (e.g. --cpu-prof, to profile it as benched).
+	const nodeArgs = process.env.BENCH_CONCORD_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
 	const { proc, memory } = await launch(
-		['--import', 'tsx', 'server/main.ts'],
+		[...nodeArgs, '--import', 'tsx', 'server/main.ts'],
 		{ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, CONCORD_DEMO: '0', LOG_LEVEL: 'info' },
 		(o) => o.includes('Concord is running')
 	);
@@ -304,6 +320,9 @@ interface Figures {
 	p99: number;
 	updatesPerSec: number;
 	kbPerConn: number;
+	/** Memory per connection in the first round only: a cold process, whose first room and first sockets also
+	 * pay one-time costs (code compiled on first use, caches), which are not a per-connection cost. */
+	coldKbPerConn?: number;
 }
 
 export async function measure(target: Target, n: number, round: number): Promise<Figures> {
@@ -561,7 +580,8 @@ export async function run(): Promise<void> {
 				}
 			}
 			for (const [server, fs] of perRound) {
-				// Memory per connection from the first round (a fresh room in a fresh process); timings averaged over rounds.
+				// Every figure is the median over the rounds (each a fresh room), memory too: the first round alone runs
+				// in a cold process, where what is compiled or cached on first use counts as if each socket cost it.
 				rows.push({
 					n,
 					server,
@@ -569,7 +589,8 @@ export async function run(): Promise<void> {
 						p50: median(fs.map((f) => f.p50)),
 						p99: median(fs.map((f) => f.p99)),
 						updatesPerSec: median(fs.map((f) => f.updatesPerSec)),
-						kbPerConn: fs[0].kbPerConn
+						kbPerConn: median(fs.map((f) => f.kbPerConn)),
+						coldKbPerConn: fs[0].kbPerConn
 					}
 				});
 			}
@@ -578,10 +599,12 @@ export async function run(): Promise<void> {
 		}
 	}
 	console.log(`fan-out, one room, median of ${ROUNDS} alternating rounds`);
-	console.log('clients  server                     p50 ms   p99 ms   updates/s   KiB/conn (heap+external after GC)');
+	console.log(
+		'clients  server                     p50 ms   p99 ms   updates/s   KiB/conn (heap+external after GC; first round)'
+	);
 	for (const r of rows)
 		console.log(
-			`${String(r.n).padStart(7)}  ${r.server.padEnd(25)} ${fmt(r.f.p50).padStart(7)}  ${fmt(r.f.p99).padStart(7)}  ${fmt(r.f.updatesPerSec, 0).padStart(10)}  ${fmt(r.f.kbPerConn).padStart(9)}`
+			`${String(r.n).padStart(7)}  ${r.server.padEnd(25)} ${fmt(r.f.p50).padStart(7)}  ${fmt(r.f.p99).padStart(7)}  ${fmt(r.f.updatesPerSec, 0).padStart(10)}  ${fmt(r.f.kbPerConn).padStart(9)} (${fmt(r.f.coldKbPerConn ?? NaN)})`
 		);
 	// The goals of issue 19: p99 within 1.0× of the y-websocket reference at 10 and 100 clients, burst throughput at
 	// least Hocuspocus's at 100 and 500, memory per idle connection within 1.5× of the reference.
@@ -600,7 +623,7 @@ export async function run(): Promise<void> {
 					(reference && n <= 100 ? goal(p99 <= 1, '≤ 1.0') : '') +
 					`, updates/s ${fmt(perSec, 2)}` +
 					(hocuspocus && n >= 100 ? goal(perSec >= 1, '≥ 1.0') : '') +
-					`, memory/conn ${fmt(memory, 2)}` +
+					`, memory/conn ${fmt(memory, 2)} (first round ${fmt((c.coldKbPerConn ?? NaN) / (f.coldKbPerConn ?? NaN), 2)})` +
 					(reference ? goal(memory <= 1.5, '≤ 1.5') : '')
 			);
 		}
