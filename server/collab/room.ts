@@ -24,9 +24,9 @@ import type { CommitQueue } from './commit-queue';
 import { Connection } from './connection';
 import { RELAYED, RoomAwareness } from './room-awareness';
 import type { RoomTraffic } from '../cluster/bus';
-import { encodeSyncStep2, encodeUpdate, isEmptyStateVector, syncStep2Of } from './protocol';
+import { encodeSyncStep2, isEmptyStateVector, syncStep2Of } from './protocol';
 import { CLOSE_CODES } from './close-codes';
-import { wireFrame, type WireFrame } from './wire-frame';
+import { updateFrame, wireFrame, type WireFrame } from './wire-frame';
 import { mergeTurn, type OutgoingUpdate } from './outgoing-updates';
 
 export type RoomState = 'loading' | 'active' | 'draining' | 'unloaded';
@@ -250,10 +250,10 @@ export class Room {
 		const { all, without } = mergeTurn(turn);
 		let shared: WireFrame | null = null;
 		for (const conn of this.conns) {
-			if (!without.has(conn)) conn.sendFrame((shared ??= wireFrame(encodeUpdate(all))));
+			if (!without.has(conn)) conn.sendFrame((shared ??= updateFrame(all)));
 			else {
 				const others = without.get(conn);
-				if (others) conn.send(encodeUpdate(others));
+				if (others) conn.sendFrame(updateFrame(others));
 			}
 		}
 	};
