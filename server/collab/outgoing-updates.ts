@@ -4,7 +4,8 @@
 // them (built once, framed once, shared by all such connections), and each author gets the merge of everyone
 // else's (nothing at all if the turn holds only its own). Changes without an author (server writes, relayed
 // ones) reach everybody.
-// How: each author's changes are first merged into one (Y.mergeUpdates, only for an author with several). When no
+// How: each author's changes are first merged into one (for an author with several: laid end to end when they are
+// successive changes of one client, as they normally are, else Y.mergeUpdates). When no
 // Yjs client id appears in two of the resulting parts — the normal case, as every connection writes with its own
 // client id — a merge is spliced from the parts' bytes: their client sections, ordered by client id (descending,
 // as Yjs writes them), and their delete-set entries, which is what Y.mergeUpdates would produce for parts that
@@ -30,6 +31,54 @@ export interface MergedTurn<A> {
 
 const merge = (updates: Uint8Array[]) => (updates.length === 1 ? updates[0] : Y.mergeUpdates(updates));
 
+/**
+ * One author's changes merged: when each is one section of the same client and each starts where the previous
+ * one ended (an author's successive changes, the normal case), their structs are laid end to end in one section
+ * and their delete sets one after the other, without decoding a struct; otherwise Y.mergeUpdates.
+ */
+function mergeOwn(updates: Uint8Array[]): Uint8Array {
+	if (updates.length === 1) return updates[0];
+	const layouts = updates.map(updateLayout);
+	const first = layouts[0].sections[0];
+	let end = first?.clock;
+	let structs = 0;
+	let size = 0;
+	let deleteClients = 0;
+	let deleteSize = 0;
+	for (const { sections, deletes, deleteClients: clients } of layouts) {
+		const section = sections[0];
+		if (sections.length !== 1 || section.client !== first.client || section.clock !== end) return merge(updates);
+		end = section.end;
+		structs += section.structs;
+		size += section.body.length;
+		deleteClients += clients;
+		deleteSize += deletes.length;
+	}
+	const out = new Uint8Array(
+		1 +
+			varUintLength(structs) +
+			varUintLength(first.client) +
+			varUintLength(first.clock) +
+			size +
+			varUintLength(deleteClients) +
+			deleteSize
+	);
+	let at = writeVarUint(out, 0, 1);
+	at = writeVarUint(out, at, structs);
+	at = writeVarUint(out, at, first.client);
+	at = writeVarUint(out, at, first.clock);
+	for (const { sections } of layouts) {
+		out.set(sections[0].body, at);
+		at += sections[0].body.length;
+	}
+	at = writeVarUint(out, at, deleteClients);
+	for (const { deletes } of layouts) {
+		out.set(deletes, at);
+		at += deletes.length;
+	}
+	return out;
+}
+
 /** Merges one turn's changes per recipient (see the header); `turn` is not empty. */
 export function mergeTurn<A>(turn: readonly OutgoingUpdate<A>[]): MergedTurn<A> {
 	const anonymous: Uint8Array[] = [];
@@ -43,7 +92,7 @@ export function mergeTurn<A>(turn: readonly OutgoingUpdate<A>[]): MergedTurn<A> 
 		}
 	}
 	const authors = [...byAuthor.keys()];
-	const own = authors.map((a) => merge(byAuthor.get(a)!));
+	const own = authors.map((a) => mergeOwn(byAuthor.get(a)!));
 	const without = new Map<A, Uint8Array | null>();
 	const layouts = disjointLayouts([...anonymous, ...own]);
 	if (layouts) {

@@ -12,6 +12,7 @@
 //                    [info&128: origin id] [info&64: right origin id]
 //                    [neither: varUint (1: varString key | else: id), info&32: varString parentSub] content
 //   deleteSet     := varUint numClients, numClients × (varUint client, varUint numRanges, numRanges × (clock, len))
+import { isUtf8 } from 'node:buffer';
 import { AppError } from '../domain/errors';
 import type { CollabOptions } from './options';
 import { FrameReader, protocolError } from './protocol';
@@ -46,8 +47,12 @@ export function scanUpdate(update: Uint8Array, limits: UpdateLimits): void {
 
 /** Where the parts of a v1 update lie: each client section (with its client id), and the delete set's entries. */
 export interface UpdateLayout {
-	/** Each client section's bytes (numStructs, client, clock, structs), as views into the update. */
-	sections: { client: number; bytes: Uint8Array }[];
+	/**
+	 * Each client section's bytes (numStructs, client, clock, structs), as views into the update; with its struct
+	 * count, its first clock and the clock after its last struct (NaN when a string in it is not valid UTF-8), and
+	 * its structs' bytes alone (`body`).
+	 */
+	sections: { client: number; bytes: Uint8Array; structs: number; clock: number; end: number; body: Uint8Array }[];
 	/** How many client entries the delete set has, and their bytes (after the count), as a view. */
 	deleteClients: number;
 	deletes: Uint8Array;
@@ -58,16 +63,25 @@ const UNLIMITED: UpdateLimits = { maxStructsPerUpdate: Infinity, maxDeleteRanges
 /** The layout of a well-formed v1 update (one Yjs encoded); throws like scanUpdate on a malformed one. */
 export function updateLayout(update: Uint8Array): UpdateLayout {
 	const r = new FrameReader(update);
-	const scan = new UpdateScan(r, UNLIMITED);
+	const scan = new UpdateScan(r, UNLIMITED, true);
 	const sections: UpdateLayout['sections'] = [];
 	const count = r.varUint();
 	for (let c = 0; c < count; c++) {
 		const start = r.pos;
 		const structs = r.varUint();
 		const client = r.varUint();
-		r.varUint(); // clock
-		for (let i = 0; i < structs; i++) scan.struct();
-		sections.push({ client, bytes: update.subarray(start, r.pos) });
+		const clock = r.varUint();
+		const bodyAt = r.pos;
+		let end = clock;
+		for (let i = 0; i < structs; i++) end += scan.struct();
+		sections.push({
+			client,
+			bytes: update.subarray(start, r.pos),
+			structs,
+			clock,
+			end,
+			body: update.subarray(bodyAt, r.pos)
+		});
 	}
 	const deleteClients = r.varUint();
 	const deletesAt = r.pos;
@@ -80,13 +94,29 @@ export function updateLayout(update: Uint8Array): UpdateLayout {
 	return { sections, deleteClients, deletes: update.subarray(deletesAt) };
 }
 
+/**
+ * The UTF-16 length (Yjs' clock length of a string) of UTF-8 text: a unit per character, two past U+FFFF. NaN for
+ * text that is not valid UTF-8 (Yjs would decode it with replacement characters, of another length).
+ */
+function utf16Length(utf8: Uint8Array): number {
+	if (!isUtf8(utf8)) return NaN;
+	let n = 0;
+	for (let i = 0; i < utf8.length; i++) {
+		const b = utf8[i];
+		if ((b & 0xc0) !== 0x80) n += b >= 0xf0 ? 2 : 1;
+	}
+	return n;
+}
+
 class UpdateScan {
 	/** Structs plus values of JSON/any content: each becomes at least one object when decoded. */
 	values = 0;
 
 	constructor(
 		readonly r: FrameReader,
-		readonly limits: UpdateLimits
+		readonly limits: UpdateLimits,
+		/** Strings count their exact length in clock units (UTF-16 code units) instead of their UTF-8 bytes. */
+		readonly exact = false
 	) {}
 
 	scan(): void {
@@ -159,7 +189,7 @@ class UpdateScan {
 				r.view();
 				return 1;
 			case STRING:
-				return r.view().length;
+				return this.exact ? utf16Length(r.view()) : r.view().length;
 			case EMBED:
 				this.json(r.view(), true);
 				return 1;

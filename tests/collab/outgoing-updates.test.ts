@@ -77,6 +77,35 @@ describe('mergeTurn', () => {
 		expect(after(without.get('ben'))).toEqual(['kept']);
 	});
 
+	it("lays an author's successive changes end to end: text of any width, deletions, and a gap Yjs must see", () => {
+		const ana = new Y.Doc();
+		const text = ana.getText('draft');
+		const changes: Uint8Array[] = [];
+		ana.on('update', (update: Uint8Array) => changes.push(update));
+		for (const piece of ['abc', 'é😀ß', '日本', 'x']) text.insert(text.length, piece);
+		text.delete(1, 3);
+		const turn = (updates: Uint8Array[]): OutgoingUpdate<string>[] => [
+			...updates.map((update) => ({ update, author: 'ana' })),
+			{ update: Y.encodeStateAsUpdate(new Y.Doc()), author: 'ben' }
+		];
+		const textOf = (update: Uint8Array | null | undefined) => {
+			const doc = new Y.Doc();
+			if (update) Y.applyUpdate(doc, update);
+			return doc.getText('draft').toJSON();
+		};
+		const forBen = mergeTurn(turn(changes)).without.get('ben');
+		expect(textOf(forBen)).toBe(text.toJSON());
+		// Laid end to end, the merge keeps the clocks: applying it where the first change already is changes nothing.
+		expect(textOf(Y.mergeUpdates([changes[0], forBen!]))).toBe(text.toJSON());
+		// Without the second change, the third does not start where the first ended: Yjs must hold it back.
+		const gapped = mergeTurn(turn([changes[0], changes[2]])).without.get('ben');
+		const doc = new Y.Doc();
+		Y.applyUpdate(doc, gapped!);
+		expect(doc.getText('draft').toJSON()).toBe('abc');
+		Y.applyUpdate(doc, changes[1]);
+		expect(doc.getText('draft').toJSON()).toBe('abcé😀ß日本');
+	});
+
 	it('leaves out every section of an author whose change carries several clients (a sync step 2)', () => {
 		const docs = Array.from({ length: 6 }, () => new Y.Doc());
 		const turn: OutgoingUpdate<string>[] = docs.slice(0, 4).map((doc, i) => {
