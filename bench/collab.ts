@@ -8,8 +8,9 @@
 // Reported per N (median of five alternating rounds): fan-out latency p50/p99 (send → every other client), burst
 // throughput (updates/s delivered to every client), memory per connection (heap + external after a forced GC in
 // the server, in the first round; the later rounds', in a warm process, beside it), and Concord/reference
-// ratios. Then: time to load a room whose log holds 50,000 updates, before and after compaction. Run: `npx tsx bench/collab.ts` (or via bench/run.ts). Servers and clients share the machine,
-// so the figures move with its load (printed at start and end).
+// ratios. Then: time to load a room whose log holds 50,000 updates, before and after compaction. Run:
+// `npx tsx bench/collab.ts` (or via bench/run.ts). Servers and clients share the machine, so the figures move with
+// its load (printed at start and end).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { freePort } from '../tests/fixtures/free-port';
