@@ -1,9 +1,9 @@
 // Read queries behind the agreement dashboard: a project's submitted evaluations folded into columns (read in
 // keyset pages), its rubric versions, gold answers, the facts of evaluators and listed items, and their
 // escalations. Read-only; no figures are computed here.
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { and, asc, eq, gte, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
-import type { Db } from './client';
+import { openSqliteReader, type Db } from './client';
 import { escalations, evaluations, items, rubrics, users } from '../../drizzle/schema';
 import { getProject, getRubrics } from './projects';
 import { keysetPage, ordered, type Keyset, type KeysetPage } from './paging';
@@ -99,10 +99,8 @@ async function foldFromSqlite(
 	projectId: string,
 	rubrics: readonly Rubric[]
 ): Promise<EvaluationColumns> {
-	const conn = new Database(main.name, { readonly: true, fileMustExist: true });
+	const conn = openSqliteReader(main);
 	try {
-		conn.pragma('busy_timeout = 5000');
-		conn.exec('BEGIN');
 		const submitted = "from evaluations where project_id = ? and state = 'submitted'";
 		const count = conn.prepare(`select count(*) ${submitted}`).pluck().get(projectId) as number;
 		const builder = new ColumnsBuilder(rubrics, count);

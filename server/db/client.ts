@@ -194,6 +194,24 @@ function openSqlite(dataDir: string): OpenedDb {
 	};
 }
 
+/**
+ * A private read-only connection to the SQLite record, holding one read transaction from its first read on: long
+ * reads (an export, the agreement figures) see one state of the record while writers go on (WAL), and never hold
+ * the connection that requests write through. The caller closes it.
+ */
+export function openSqliteReader(main: Database.Database): Database.Database {
+	const conn = new Database(main.name, { readonly: true, fileMustExist: true });
+	try {
+		conn.pragma('busy_timeout = 5000');
+		conn.exec('BEGIN');
+		conn.exec('SELECT count(*) FROM sqlite_master'); // the first read fixes the snapshot
+		return conn;
+	} catch (err) {
+		conn.close();
+		throw err;
+	}
+}
+
 // ------------------------------------------------------------------------------------------------ PostgreSQL
 
 // Integers and numerics as numbers (times are milliseconds, counts are small). Set on the pg module itself: drizzle's

@@ -6,13 +6,13 @@
 //   cursor read PAGE rows at a time, so memory stays bounded whatever the export's size.
 // Queries are drizzle `sql` templates (standard SQL), rendered for the snapshot's dialect. `close` ends the
 // transaction and gives the connection back; it runs once, later calls do nothing.
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { SQL } from 'drizzle-orm';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import type { Dialect, OpenedDb } from '../db/client';
+import { openSqliteReader, type Dialect, type OpenedDb } from '../db/client';
 
 /** Rows fetched per round trip from a PostgreSQL cursor. */
 const PAGE = 1000;
@@ -36,16 +36,7 @@ const sqliteDialect = new SQLiteSyncDialect();
 const pgDialect = new PgDialect();
 
 function openSqliteSnapshot(main: Database.Database): Snapshot {
-	const conn = new Database(main.name, { readonly: true, fileMustExist: true });
-	try {
-		conn.pragma('busy_timeout = 5000');
-		conn.exec('BEGIN');
-		// The first read fixes the snapshot for the rest of the transaction.
-		conn.exec('SELECT count(*) FROM sqlite_master');
-	} catch (err) {
-		conn.close();
-		throw err;
-	}
+	const conn = openSqliteReader(main);
 	// Per-item lookups run the same text once per item: prepare it once. (A streamed statement is prepared each
 	// time: one statement cannot iterate twice at once.)
 	const lookups = new Map<string, Database.Statement>();
