@@ -99,7 +99,6 @@ export function saveEvaluation(db: Db, s: SaveEvaluation): Promise<SavedEvaluati
 		const now = Date.now();
 		const submitted = s.input.state === 'submitted';
 		const values = {
-			id: newId(),
 			projectId: s.projectId,
 			itemId: s.itemId,
 			evaluatorId: s.evaluatorId,
@@ -123,7 +122,7 @@ export function saveEvaluation(db: Db, s: SaveEvaluation): Promise<SavedEvaluati
 		let before: { state: string } | undefined = row && { state: 'draft' };
 		if (!row) {
 			[before] = await stateQuery(t, { itemId: s.itemId, evaluatorId: s.evaluatorId });
-			[row] = await (submitted ? upsertSubmitted : upsertDraft)(t, values);
+			[row] = await (submitted ? upsertSubmitted : upsertDraft)(t, { ...values, id: newId() });
 			if (!before) await touchItem(t, s.itemId);
 		}
 		const wasSubmitted = before?.state === 'submitted';

@@ -3,10 +3,11 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { first, prepared } from './client';
-import { evaluations, itemMedia, items, projectFacets } from '../../drizzle/schema';
+import { evaluations, itemMedia, items, memberships, projectFacets } from '../../drizzle/schema';
 import type { PageRequest } from '#shared/paging';
 import { keysetPage, ordered } from './paging';
 import type { Item, ItemInput, Modality } from '#shared/items';
+import type { Role } from '#shared/roles';
 import { newId } from '../domain/ids';
 import { contentExternalId } from '../domain/item-import';
 import { referencedMedia } from '../domain/media-refs';
@@ -119,19 +120,34 @@ export async function getItemRow(db: Db, id: string): Promise<ItemRow | undefine
 	return (await itemQuery(db, { id }))[0];
 }
 
-/** What a write about an item needs of it (its project and modality), without reading and decoding its content. */
-export async function getItemHeader(
+/** What a write about an item needs of it: its project and modality, not its content. */
+export interface ItemHeader {
+	id: string;
+	projectId: string;
+	modality: string;
+}
+
+/** The item's header and the user's role in its project (null: not a member), in one query; undefined: no item. */
+export async function itemHeaderWithRole(
 	db: Db,
-	id: string
-): Promise<{ id: string; projectId: string; modality: string } | undefined> {
-	return (await itemHeaderQuery(db, { id }))[0];
+	itemId: string,
+	userId: string
+): Promise<{ item: ItemHeader; role: Role | null } | undefined> {
+	return (await itemHeaderQuery(db, { itemId, userId }))[0];
 }
 
 const itemHeaderQuery = prepared((db) =>
 	db
-		.select({ id: items.id, projectId: items.projectId, modality: items.modality })
+		.select({
+			item: { id: items.id, projectId: items.projectId, modality: items.modality },
+			role: memberships.role
+		})
 		.from(items)
-		.where(eq(items.id, sql.placeholder('id')))
+		.leftJoin(
+			memberships,
+			and(eq(memberships.projectId, items.projectId), eq(memberships.userId, sql.placeholder('userId')))
+		)
+		.where(eq(items.id, sql.placeholder('itemId')))
 		.limit(1)
 		.prepare()
 );

@@ -6,6 +6,7 @@ import { can, type Action } from '../domain/permissions';
 import { Forbidden, NotFound, Unauthenticated } from '../domain/errors';
 import { roleIn } from '../db/users';
 import { projectWithRole, type ProjectRow } from '../db/projects';
+import { itemHeaderWithRole, type ItemHeader } from '../db/items';
 import type { Role, User } from '#shared/roles';
 
 export function requireUser(c: Context<AppEnv>): User {
@@ -30,6 +31,18 @@ function admit(user: User, role: Role | null, action: Action): ProjectAccess {
 export async function requireProject(c: Context<AppEnv>, projectId: string, action: Action): Promise<ProjectAccess> {
 	const user = requireUser(c);
 	return admit(user, await roleIn(c.var.deps.db, projectId, user.id), action);
+}
+
+/** The item (404 when there is none) with requireProject's answer for its project, read in one query. */
+export async function requireItem(
+	c: Context<AppEnv>,
+	itemId: string,
+	action: Action
+): Promise<ProjectAccess & { item: ItemHeader }> {
+	const user = requireUser(c);
+	const found = await itemHeaderWithRole(c.var.deps.db, itemId, user.id);
+	if (!found) throw NotFound('No such item');
+	return { ...admit(user, found.role, action), item: found.item };
 }
 
 /** requireProject, with the project's row read in the same query as the caller's role. */

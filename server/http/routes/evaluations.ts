@@ -2,11 +2,10 @@
 // and read them (evaluators only their own; leads and managers all), each with when it was sent back for re-review.
 import { Hono } from 'hono';
 import type { AppEnv } from '../env';
-import { allowed, requireProject } from '../access';
+import { allowed, requireItem } from '../access';
 import { validate } from '../validate';
 import { doc } from '../openapi';
 import { evaluationInputSchema } from '#shared/evaluation';
-import { getItemHeader } from '../../db/items';
 import { getRubric } from '../../db/projects';
 import {
 	currentGuidelineVersion,
@@ -16,24 +15,17 @@ import {
 	toEvaluation
 } from '../../db/evaluations';
 import { reviewRequests } from '../../db/queue';
-import { AppError, NotFound, Validation } from '../../domain/errors';
+import { AppError, Validation } from '../../domain/errors';
 import { assertScoresFit } from '../../domain/scores';
 
 const app = new Hono<AppEnv>();
-
-async function loadItem(c: Parameters<typeof requireProject>[0], id: string) {
-	const item = await getItemHeader(c.var.deps.db, id);
-	if (!item) throw NotFound('No such item');
-	return item;
-}
 
 app.post(
 	'/items/:id/evaluations',
 	doc('evaluations', 'Save a draft or submit an evaluation', 'evaluator, lead', { status: 201 }),
 	validate('json', evaluationInputSchema),
 	async (c) => {
-		const item = await loadItem(c, c.req.param('id'));
-		const { user } = await requireProject(c, item.projectId, 'item.evaluate');
+		const { item, user } = await requireItem(c, c.req.param('id'), 'item.evaluate');
 		const input = c.req.valid('json');
 		const { db, events } = c.var.deps;
 		const rubric = await getRubric(db, input.rubricId);
@@ -83,8 +75,7 @@ app.get(
 	'/items/:id/evaluations',
 	doc('evaluations', 'Evaluations of an item (evaluators: their own)', 'member'),
 	async (c) => {
-		const item = await loadItem(c, c.req.param('id'));
-		const access = await requireProject(c, item.projectId, 'item.read');
+		const { item, ...access } = await requireItem(c, c.req.param('id'), 'item.read');
 		const all = allowed(access, 'evaluation.readAll');
 		const evaluations = await evaluationsForItems(c.var.deps.db, [item.id], all ? {} : { evaluatorId: access.user.id });
 		// Say which were sent back for re-review, so the workspace reopens them for editing.

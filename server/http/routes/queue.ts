@@ -3,13 +3,12 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../env';
-import { allowed, requireProject, requireProjectRow } from '../access';
+import { allowed, requireItem, requireProjectRow } from '../access';
 import { validate } from '../validate';
 import { doc } from '../openapi';
 import { nextItems, skipItem } from '../../db/queue';
 import { projectFacetValues } from '../../db/project-counts';
-import { getItemHeader, toItem } from '../../db/items';
-import { NotFound } from '../../domain/errors';
+import { toItem } from '../../db/items';
 import { modalitySchema } from '#shared/items';
 
 const app = new Hono<AppEnv>();
@@ -44,9 +43,7 @@ app.post(
 	doc('evaluations', 'Skip an item, saying why', 'evaluator, lead'),
 	validate('json', z.strictObject({ reason: z.string().trim().min(1, 'say why you skip').max(500) })),
 	async (c) => {
-		const item = await getItemHeader(c.var.deps.db, c.req.param('id'));
-		if (!item) throw NotFound('No such item');
-		const { user } = await requireProject(c, item.projectId, 'item.evaluate');
+		const { item, user } = await requireItem(c, c.req.param('id'), 'item.evaluate');
 		const { reason } = c.req.valid('json');
 		await skipItem(c.var.deps.db, item, user.id, reason);
 		return c.json({ ok: true });
