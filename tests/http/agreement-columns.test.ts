@@ -11,11 +11,11 @@ import { loadEvaluationColumns, projectRubricVersions } from '../../server/db/ag
 import { columnsOf, type EvaluationFacts } from '../../server/domain/agreement-columns';
 import { columnRatingSet } from '../../server/domain/agreement-ratings';
 import { krippendorffAlpha, toTable, type RatingTable } from '#shared/agreement/index';
-import { startTestServer, type TestServer } from '../fixtures/server';
+import { startTestServer, teamProject, type TestServer } from '../fixtures/server';
 
 let server: TestServer;
 let pid: string;
-const as: Record<string, Record<string, string>> = {};
+let as: Record<string, Record<string, string>>;
 const items: string[] = [];
 
 const first = {
@@ -44,19 +44,7 @@ const second = {
 
 beforeAll(async () => {
 	server = await startTestServer();
-	for (const who of ['admin', 'lead', 'ana', 'ben', 'chen']) as[who] = await server.login(`${who}@demo.test`);
-	pid = (await server.api('/api/projects', { body: { name: 'Columns' }, headers: as.admin })).body.project.id;
-	for (const [who, role] of [
-		['lead', 'lead'],
-		['ana', 'evaluator'],
-		['ben', 'evaluator'],
-		['chen', 'evaluator']
-	])
-		await server.api(`/api/projects/${pid}/members`, {
-			method: 'PUT',
-			body: { email: `${who}@demo.test`, role },
-			headers: as.admin
-		});
+	({ as, pid } = await teamProject(server, 'Columns'));
 	const v1 = (
 		await server.api(`/api/projects/${pid}/rubrics`, { body: { name: 'R', definition: first }, headers: as.lead })
 	).body.rubric;

@@ -10,12 +10,12 @@ import { krippendorffAlpha, toTable } from '#shared/agreement/index';
 import { bumpEvaluationSeq } from '../../server/db/project-counts';
 import { AgreementFigures, STALE_MS } from '../../server/db/agreement-figures';
 import type { AgreementReport } from '#shared/agreement-report';
-import { startTestServer, type TestServer } from '../fixtures/server';
+import { startTestServer, teamProject, type TestServer } from '../fixtures/server';
 
 let server: TestServer;
 let pid: string;
 let rubricId: string;
-const as: Record<string, Record<string, string>> = {};
+let as: Record<string, Record<string, string>>;
 const items: string[] = [];
 
 const definition = {
@@ -46,19 +46,7 @@ async function eventually<T>(ms: number, probe: () => Promise<T | undefined>): P
 
 beforeAll(async () => {
 	server = await startTestServer();
-	for (const who of ['admin', 'lead', 'ana', 'ben', 'chen']) as[who] = await server.login(`${who}@demo.test`);
-	pid = (await server.api('/api/projects', { body: { name: 'Figures' }, headers: as.admin })).body.project.id;
-	for (const [who, role] of [
-		['lead', 'lead'],
-		['ana', 'evaluator'],
-		['ben', 'evaluator'],
-		['chen', 'evaluator']
-	])
-		await server.api(`/api/projects/${pid}/members`, {
-			method: 'PUT',
-			body: { email: `${who}@demo.test`, role },
-			headers: as.admin
-		});
+	({ as, pid } = await teamProject(server, 'Figures'));
 	rubricId = (await server.api(`/api/projects/${pid}/rubrics`, { body: { name: 'R', definition }, headers: as.lead }))
 		.body.rubric.id;
 	const lines = Array.from({ length: 16 }, (_, i) => ({
