@@ -31,7 +31,6 @@ export interface QueueFilter {
 
 /** An item of the caller's list, with their own evaluation's state ("draft", "sent back for re-review"). */
 export interface QueueItem {
-	id: string;
 	item: ItemRow;
 	myState: 'draft' | 'submitted' | null;
 	reviewRequested: boolean;
@@ -97,7 +96,6 @@ async function myItems(db: Db, projectId: string, userId: string, f: QueueFilter
 		order by m.rank, i.created_at, i.id`
 	);
 	return found.map((r) => ({
-		id: r.id as string,
 		item: decodeRow(items, r),
 		myState: r.myState,
 		reviewRequested: r.rank === 0,
@@ -172,9 +170,9 @@ function reserve(
 					set: { state: 'reserved', reservedAt: now, updatedAt: now }
 				});
 		}
-		// Refresh the reservations I am shown so they do not expire while I work through them.
-		const shown = [...mine, ...fresh];
-		if (shown.length) {
+		// Refresh the reservations I am shown so they do not expire while I work through them (the fresh ones were
+		// just made).
+		if (mine.length) {
 			await t
 				.update(assignments)
 				.set({ reservedAt: now })
@@ -184,7 +182,7 @@ function reserve(
 						eq(assignments.state, 'reserved'),
 						inArray(
 							assignments.itemId,
-							shown.map((m) => m.id)
+							mine.map((m) => m.item.id)
 						)
 					)
 				);
@@ -269,6 +267,7 @@ async function countProgress(
 export function skipItem(db: Db, item: { id: string; projectId: string }, userId: string, reason: string) {
 	return tx(db, async (t) => {
 		await markAssignment(t, item.id, userId, 'skipped', reason);
+		await touchItem(t, item.id);
 		await bumpEvaluationSeq(t, item.projectId);
 		await audit(t, {
 			actorId: userId,
@@ -289,7 +288,6 @@ export async function markAssignment(
 	skipReason?: string
 ): Promise<void> {
 	await upsertAssignment(db, { itemId, userId, state, skipReason: skipReason ?? null, now: Date.now() });
-	await touchItem(db, itemId);
 }
 
 const upsertAssignment = prepared((db) =>

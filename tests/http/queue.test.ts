@@ -207,6 +207,20 @@ describe('skip, resume, expiry', () => {
 		expect((await queueOf('chen', p.pid)).items).toEqual([]);
 	});
 
+	it('refreshes the reservations it shows again, so they do not expire while their evaluator works', async () => {
+		const p = await makeProject(1, 3);
+		const a = await queueOf('ana', p.pid);
+		const age = (ms: number) =>
+			exec(
+				server.deps.db,
+				sql`update assignments set reserved_at = reserved_at - ${ms} where item_id in (select id from items where project_id = ${p.pid})`
+			);
+		await age(90 * 60_000); // an hour and a half: still hers, and old enough to be refreshed when shown
+		expect((await queueOf('ana', p.pid)).items.map((i) => i.id)).toEqual(a.items.map((i) => i.id));
+		await age(90 * 60_000); // three hours after she took them, an hour and a half after she saw them
+		expect((await queueOf('ben', p.pid)).items).toEqual([]);
+	});
+
 	it('keeps a recent draft’s slot even when its reservation expired', async () => {
 		const p = await makeProject(1, 1);
 		const [item] = (await queueOf('ana', p.pid)).items;
@@ -221,6 +235,20 @@ describe('skip, resume, expiry', () => {
 });
 
 describe('filters and progress', () => {
+	it('leaves an item skipped straight from its id out of the skipper’s progress', async () => {
+		const p = await makeProject(1, 4);
+		const listed = (await server.api(`/api/projects/${p.pid}/items`, { headers: lead })).body.items as {
+			id: string;
+		}[];
+		const last = listed[listed.length - 1].id;
+		const skip = await server.api(`/api/items/${last}/skip`, {
+			body: { reason: 'Seen elsewhere' },
+			headers: people.ana
+		});
+		expect(skip.status).toBe(200);
+		expect((await queueOf('ana', p.pid)).progress).toEqual({ done: 0, total: 3 });
+	});
+
 	it('counts only the items the caller can still take: slots others hold are not theirs, a freed one is', async () => {
 		const p = await makeProject(1, 5);
 		const ben = await queueOf('ben', p.pid);
