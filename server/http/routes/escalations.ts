@@ -4,7 +4,7 @@
 // mirrored into the item's room. A verdict becomes the item's gold and notifies the evaluators involved.
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../env';
-import { allowed, requireProject, requireUser, type ProjectAccess } from '../access';
+import { allowed, requireItem, requireProject, requireUser, type ProjectAccess } from '../access';
 import { validate } from '../validate';
 import { doc } from '../openapi';
 import { tx, type Db } from '../../db/client';
@@ -112,8 +112,7 @@ app.post(
 	doc('escalations', 'Open an escalation', 'evaluator, lead', { status: 201 }),
 	validate('json', escalationInputSchema),
 	async (c) => {
-		const item = await loadItem(c, c.req.param('id'));
-		const { user } = await requireProject(c, item.projectId, 'escalation.create');
+		const { item, user } = await requireItem(c, c.req.param('id'), 'escalation.create');
 		const { reason, note } = c.req.valid('json');
 		const row = await tx(c.var.deps.db, async (t) => {
 			// Openings on one item one after the other (every node), so the duplicate check sees the other's commit.
@@ -142,8 +141,7 @@ app.get(
 	doc('escalations', 'Escalations of an item, oldest first, paged (evaluators: those they are involved in)', 'member'),
 	validate('query', itemEscalationsQuerySchema),
 	async (c) => {
-		const item = await loadItem(c, c.req.param('id'));
-		const access = await requireProject(c, item.projectId, 'item.read');
+		const { item, ...access } = await requireItem(c, c.req.param('id'), 'item.read');
 		const { db } = c.var.deps;
 		// Whoever is not involved in every escalation of the item (having submitted an evaluation of it) is
 		// involved only in those they opened.
