@@ -19,7 +19,7 @@
 import * as Y from 'yjs';
 import type { Logger } from '../logger';
 import type { CollabOptions } from './options';
-import type { RoomStorage } from './room-store';
+import { serverDoc, type RoomStorage } from './room-store';
 import type { CommitQueue } from './commit-queue';
 import { Connection } from './connection';
 import { RELAYED, RoomAwareness } from './room-awareness';
@@ -38,7 +38,7 @@ export class ServerWrite {
 
 export class Room {
 	state: RoomState = 'loading';
-	readonly doc = new Y.Doc({ gc: true });
+	readonly doc = serverDoc();
 	readonly conns = new Set<Connection>();
 	readonly awareness: RoomAwareness;
 	/** Server writes in progress; the room does not unload while > 0. */

@@ -4,7 +4,7 @@
 // fires exactly once per item, also when submissions on several nodes finish at the same moment.
 import type { Db } from './client';
 import { tx } from './client';
-import { getItemRow } from './items';
+import { getItemRow, itemCountWithSettings } from './items';
 import { getProject } from './projects';
 import { submittedScores } from './evaluations';
 import {
@@ -37,13 +37,13 @@ export async function itemConflicts(
 /** Opens the item's automatic escalation if its agreement calls for one; returns it, or null. */
 export async function autoEscalate(db: Db, itemId: string): Promise<EscalationRow | null> {
 	// Fewer submissions than the project asks for cannot conflict (markConflicts): no need to hold the item.
-	const seen = await getItemRow(db, itemId);
-	const settings = seen && (await getProject(db, seen.projectId))?.settings;
-	if (!seen || !settings || seen.submittedCount < settings.minEvaluations) return null;
+	// (A look at the count and settings only: this runs after every submission.)
+	const seen = await itemCountWithSettings(db, itemId);
+	if (!seen || seen.submittedCount < seen.settings.minEvaluations) return null;
 	// Most submissions leave agreement above the threshold, or find the item escalated already: learn that without
 	// a write transaction. The decision itself is taken again below, while holding the item.
 	if (!mayAutoEscalate(await escalationsOfItem(db, itemId))) return null;
-	if (!worstConflict(await itemConflicts(db, seen, settings))) return null;
+	if (!worstConflict(await itemConflicts(db, seen.item, seen.settings))) return null;
 	return tx(db, async (t) => {
 		await holdItem(t, itemId);
 		const item = await getItemRow(t, itemId);

@@ -3,7 +3,8 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { first, prepared } from './client';
-import { evaluations, itemMedia, items, memberships, projectFacets } from '../../drizzle/schema';
+import { evaluations, itemMedia, items, memberships, projectFacets, projects } from '../../drizzle/schema';
+import type { ProjectSettings } from '../../drizzle/schema';
 import type { PageRequest } from '#shared/paging';
 import { keysetPage, ordered } from './paging';
 import type { Item, ItemInput, Modality } from '#shared/items';
@@ -135,6 +136,28 @@ export async function itemHeaderWithRole(
 ): Promise<{ item: ItemHeader; role: Role | null } | undefined> {
 	return (await itemHeaderQuery(db, { itemId, userId }))[0];
 }
+
+/** The item's header, its submission count and its project's settings, in one query (not its content). */
+export async function itemCountWithSettings(
+	db: Db,
+	itemId: string
+): Promise<{ item: ItemHeader; submittedCount: number; settings: ProjectSettings } | undefined> {
+	return (await itemCountQuery(db, { itemId }))[0];
+}
+
+const itemCountQuery = prepared((db) =>
+	db
+		.select({
+			item: { id: items.id, projectId: items.projectId, modality: items.modality },
+			submittedCount: items.submittedCount,
+			settings: projects.settings
+		})
+		.from(items)
+		.innerJoin(projects, eq(projects.id, items.projectId))
+		.where(eq(items.id, sql.placeholder('itemId')))
+		.limit(1)
+		.prepare()
+);
 
 const itemHeaderQuery = prepared((db) =>
 	db
