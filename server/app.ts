@@ -7,6 +7,7 @@ import { errorHandler, errorResponse } from './http/errors';
 import { originGuard, resolveCaller } from './http/middleware/auth';
 import { securityHeaders } from './http/middleware/security-headers';
 import { bodyLimit } from './http/middleware/body-limit';
+import { compress } from './http/middleware/compress';
 import { staticApp } from './http/static-app';
 import health from './http/routes/health';
 import { authRoutes } from './http/routes/auth';
@@ -32,6 +33,8 @@ export type { AppDeps };
 export function createApp(deps: AppDeps) {
 	const app = new Hono<AppEnv>();
 	app.onError(errorHandler(deps.logger));
+	// Outermost, so it compresses the answer with every header the rest set (middleware/compress.ts).
+	app.use('*', compress);
 	app.use('*', securityHeaders);
 	app.use('*', async (c, next) => {
 		c.set('deps', deps);

@@ -46,7 +46,8 @@ export function staticApp(appDir: string) {
 		if (c.req.path.startsWith('/_app/immutable/'))
 			c.res.headers.set('Cache-Control', 'public, max-age=31536000, immutable');
 	});
-	app.use('*', serveStatic({ root }));
+	// The brotli or gzip copy the build wrote beside each asset, when the browser accepts it.
+	app.use('*', serveStatic({ root, precompressed: true }));
 	app.get('*', (c) => c.html(html, 200, { 'Cache-Control': 'no-cache' }));
 	return app;
 }
