@@ -20,6 +20,24 @@ afterAll(async () => {
 });
 
 describe('sign-in', () => {
+	it('greets a signed-out visitor without a single console message of error, and names every demo account', async () => {
+		// The watched contexts ignore failed loads (tests provoke 4xx on purpose); this one counts them too: a
+		// visitor who is not signed in is not an error (the app used to log a 401 from /api/me on every visit).
+		const context = await watchedContext(browser, { baseURL: server.url });
+		const page = await context.newPage();
+		const errors: string[] = [];
+		page.on('console', (msg) => {
+			if (msg.type() === 'error') errors.push(msg.text());
+		});
+		await page.goto('/projects');
+		await page.waitForURL(/\/login/);
+		const hint = await page.getByText(/^Demo workspace:/).textContent();
+		for (const who of ['lead', 'pm', 'ana', 'ben', 'chen', 'admin']) expect(hint).toContain(`${who}@demo.test`);
+		await page.getByLabel('Email').fill('lead@demo.test');
+		expect(errors).toEqual([]);
+		await context.close();
+	});
+
 	it('shows an error for a wrong password and stays on the sign-in page', async () => {
 		const context = await watchedContext(browser, { baseURL: server.url });
 		const page = await context.newPage();

@@ -95,6 +95,22 @@ describe('auth', () => {
 		expect((await server.api('/api/me', { headers })).status).toBe(200);
 		expect((await server.api('/api/auth/logout', { method: 'POST', headers })).status).toBe(200);
 		expect((await server.api('/api/me', { headers })).status).toBe(401);
+		// What the web app asks on load: signed out is an answer, not an error.
+		expect(await server.api('/api/auth/session', { headers })).toMatchObject({
+			status: 200,
+			body: { user: null, memberships: [] }
+		});
+	});
+
+	it('tells the web app who is signed in, with their roles, and nobody for a visitor', async () => {
+		expect(await server.api('/api/auth/session')).toMatchObject({ status: 200, body: { user: null, memberships: [] } });
+		const headers = await server.login('ana@demo.test');
+		const session = await server.api('/api/auth/session', { headers });
+		const me = await server.api('/api/me', { headers });
+		expect(session.status).toBe(200);
+		expect(session.body.user.email).toBe('ana@demo.test');
+		expect(session.body.memberships.length).toBeGreaterThan(0);
+		expect(session.body).toEqual(me.body);
 	});
 
 	it('refuses cookie-authenticated writes from another origin (CSRF)', async () => {

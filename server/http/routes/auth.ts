@@ -2,7 +2,7 @@
 // are limited per (email, client address) and per client address, never per email alone: someone hammering an
 // account from one address is stopped without locking its owner out from another. The counts are shared by every
 // node when Redis is configured (deps.bus). Signing out ends the session
-// and closes its open sockets at once (4401).
+// and closes its open sockets at once (4401). GET /session tells the web app who is signed in, if anyone.
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
@@ -54,6 +54,18 @@ export function authRoutes(deps: AppDeps) {
 				maxAge: Math.floor(config.sessionTtlMs / 1000)
 			});
 			return c.json({ user: toUser(row), memberships: await membershipsOf(db, row.id) });
+		}
+	);
+
+	// What the web app asks on every page load: a signed-out visitor is an answer here, not an error (GET /api/me,
+	// for API clients, still answers 401).
+	app.get(
+		'/session',
+		doc('auth', 'The caller and their project roles, or a null user when signed out', 'anyone'),
+		async (c) => {
+			const user = c.var.user;
+			if (!user) return c.json({ user: null, memberships: [] });
+			return c.json({ user, memberships: await membershipsOf(c.var.deps.db, user.id) });
 		}
 	);
 

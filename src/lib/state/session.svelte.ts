@@ -1,5 +1,5 @@
 // The signed-in user and their project roles, loaded once and shared by every page.
-import { api, ApiError } from './api';
+import { api } from './api';
 import type { Membership, Role, User } from '$lib/shared/roles';
 import { i18n, type Locale, LOCALES } from '$lib/i18n/index.svelte';
 
@@ -9,17 +9,12 @@ class Session {
 	loaded = $state(false);
 
 	async load(): Promise<User | null> {
-		try {
-			const me = await api.get<{ user: User; memberships: Membership[] }>('/api/me');
-			this.user = me.user;
-			this.memberships = me.memberships;
-			if (me.user.locale && (LOCALES as readonly string[]).includes(me.user.locale) && me.user.locale !== i18n.locale)
-				i18n.set(me.user.locale as Locale);
-		} catch (err) {
-			if (!(err instanceof ApiError) || err.status !== 401) throw err;
-			this.user = null;
-			this.memberships = [];
-		}
+		// Signed out is an answer ({ user: null }), not a 401: nothing is logged in the console for a visitor.
+		const me = await api.get<{ user: User | null; memberships: Membership[] }>('/api/auth/session');
+		this.user = me.user;
+		this.memberships = me.memberships;
+		const locale = me.user?.locale;
+		if (locale && (LOCALES as readonly string[]).includes(locale) && locale !== i18n.locale) i18n.set(locale as Locale);
 		this.loaded = true;
 		return this.user;
 	}

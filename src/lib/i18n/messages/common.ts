@@ -20,7 +20,7 @@ export default {
 		'login.submit': 'Sign in',
 		'login.working': 'Signing in…',
 		'login.demoHint':
-			'Demo workspace: sign in as lead@demo.test, pm@demo.test, ana@demo.test, ben@demo.test or chen@demo.test with the demo password printed when the server first started.',
+			'Demo workspace: sign in as lead@demo.test, pm@demo.test, ana@demo.test, ben@demo.test, chen@demo.test or admin@demo.test with the demo password printed when the server first started.',
 		'projects.title': 'Your projects',
 		'projects.empty': 'You are not a member of any project yet. Ask your quality lead or an admin to add you.',
 		'projects.open': 'Open',
@@ -112,7 +112,7 @@ export default {
 		'login.submit': 'Entrar',
 		'login.working': 'Entrando…',
 		'login.demoHint':
-			'Espaço de demonstração: entre como lead@demo.test, pm@demo.test, ana@demo.test, ben@demo.test ou chen@demo.test com a senha de demonstração exibida na primeira inicialização do servidor.',
+			'Espaço de demonstração: entre como lead@demo.test, pm@demo.test, ana@demo.test, ben@demo.test, chen@demo.test ou admin@demo.test com a senha de demonstração exibida na primeira inicialização do servidor.',
 		'projects.title': 'Seus projetos',
 		'projects.empty':
 			'Você ainda não participa de nenhum projeto. Peça ao seu líder de qualidade ou a um administrador para adicioná-lo.',
