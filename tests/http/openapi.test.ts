@@ -164,6 +164,7 @@ describe('GET /api/openapi.json', () => {
 			.filter((o) => o.op.security?.length === 0)
 			.map((o) => o.key);
 		expect(open.sort()).toEqual([
+			'get /api/auth/session',
 			'get /api/docs',
 			'get /api/health',
 			'get /api/openapi.json',
