@@ -1,0 +1,97 @@
+// Phones, at 390 × 844 (an ordinary phone): in the evaluator workspace, the progress and Submit stay on screen
+// while the item is read, and scale labels wrap between words, never inside one (there and on a desktop screen).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startTestServer, type TestServer } from '../fixtures/server';
+import { failOnPageErrors, launchBrowser, personContext, watchedContext } from '../fixtures/browser';
+import { appPages, EMAILS, type AppPage, type Person } from '../fixtures/app-pages';
+
+failOnPageErrors();
+
+const PHONE = { width: 390, height: 844 };
+
+let server: TestServer;
+let browser: Browser;
+let pages: AppPage[];
+const contexts = new Map<Person, BrowserContext>();
+
+beforeAll(async () => {
+	server = await startTestServer();
+	browser = await launchBrowser();
+	pages = await appPages(server);
+	for (const who of ['ana'] as const) {
+		// The person on a phone: a context of that size with the session of one that signed in.
+		const signedIn = await personContext(browser, server.url, EMAILS[who]);
+		const state = await signedIn.context.storageState();
+		await signedIn.context.close();
+		contexts.set(
+			who,
+			await watchedContext(browser, { baseURL: server.url, viewport: PHONE, storageState: state }, who)
+		);
+	}
+});
+afterAll(async () => {
+	await browser?.close();
+	await server?.close();
+});
+
+async function open(p: AppPage): Promise<Page> {
+	const page = await contexts.get(p.who)!.newPage();
+	await page.goto(p.path, { waitUntil: 'networkidle' });
+	return page;
+}
+
+describe('at 390 px', () => {
+	it('the workspace keeps progress and Submit on screen while the item is read', async () => {
+		// An item Ana has still to evaluate: the next one her queue offers.
+		const workspace = pages.find((p) => p.route === '/projects/[pid]/items/[itemId]')!;
+		const pid = workspace.path.split('/')[2];
+		const queue = await server.api(`/api/projects/${pid}/queue`, { headers: await server.login(EMAILS.ana) });
+		const next = (queue.body.items as { id: string }[])[0].id;
+		const page = await open({ ...workspace, path: `/projects/${pid}/items/${next}` });
+		const submit = page.getByRole('button', { name: /^Submit/ });
+		await submit.waitFor();
+		for (const y of [0, 600, 1200]) {
+			await page.evaluate((top) => window.scrollTo(0, top), y);
+			for (const box of [await submit.boundingBox(), await page.locator('#ws-progress').boundingBox()]) {
+				expect(box, `at scroll ${y}`).not.toBeNull();
+				expect(box!.y, `at scroll ${y}`).toBeGreaterThanOrEqual(0);
+				expect(box!.y + box!.height, `at scroll ${y}`).toBeLessThanOrEqual(PHONE.height);
+			}
+		}
+		await page.close();
+	});
+});
+
+/** Words of scale labels that a line break cuts in two. */
+async function brokenWords(page: Page): Promise<string[]> {
+	return page.evaluate(() => {
+		const broken: string[] = [];
+		for (const el of document.querySelectorAll('[role="radiogroup"] [role="radio"]')) {
+			const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+			for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+				const text = node.textContent ?? '';
+				for (const m of text.matchAll(/\S+/g)) {
+					const range = document.createRange();
+					range.setStart(node, m.index);
+					range.setEnd(node, m.index + m[0].length);
+					const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+					if (lines.size > 1) broken.push(m[0]);
+				}
+			}
+		}
+		return broken;
+	});
+}
+
+describe('scale labels', () => {
+	it('wrap between words on a phone and on a desktop screen', async () => {
+		const workspace = pages.find((p) => p.route === '/projects/[pid]/items/[itemId]')!;
+		const page = await open(workspace);
+		await page.getByRole('radiogroup').first().waitFor();
+		expect(await brokenWords(page)).toEqual([]);
+		await page.setViewportSize({ width: 1440, height: 900 });
+		expect(await brokenWords(page)).toEqual([]);
+		await page.close();
+	});
+});
