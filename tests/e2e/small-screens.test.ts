@@ -1,5 +1,6 @@
-// Phones, at 390 × 844 (an ordinary phone): in the evaluator workspace, the progress and Submit stay on screen
-// while the item is read, and scale labels wrap between words, never inside one (there and on a desktop screen).
+// Phones: every page of the app at 390 × 844 (an ordinary phone), as the person who uses it, without horizontal
+// scrolling; in the evaluator workspace, the progress and Submit stay on screen while the item is read, and scale
+// labels wrap between words, never inside one (there and on a desktop screen).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../fixtures/server';
@@ -19,7 +20,8 @@ beforeAll(async () => {
 	server = await startTestServer();
 	browser = await launchBrowser();
 	pages = await appPages(server);
-	for (const who of ['ana'] as const) {
+	contexts.set('anonymous', await watchedContext(browser, { baseURL: server.url, viewport: PHONE }));
+	for (const who of Object.keys(EMAILS) as (keyof typeof EMAILS)[]) {
 		// The person on a phone: a context of that size with the session of one that signed in.
 		const signedIn = await personContext(browser, server.url, EMAILS[who]);
 		const state = await signedIn.context.storageState();
@@ -35,6 +37,28 @@ afterAll(async () => {
 	await server?.close();
 });
 
+/** The page's overflow past the viewport's right edge, and the outermost elements that cause it. */
+async function overflow(page: Page): Promise<{ extra: number; culprits: string[] }> {
+	return page.evaluate(() => {
+		const width = document.documentElement.clientWidth;
+		const extra = document.documentElement.scrollWidth - width;
+		const culprits: string[] = [];
+		const scrolls = (el: Element) => ['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(el).overflowX);
+		for (const el of document.body.querySelectorAll('*')) {
+			const r = el.getBoundingClientRect();
+			if (r.width === 0 || r.right <= width + 1) continue;
+			// Inside a box that scrolls or clips on its own: not the page's overflow.
+			let inner = false;
+			for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) if (scrolls(p)) inner = true;
+			// Only the outermost culprit: its parent fits.
+			const parent = el.parentElement?.getBoundingClientRect();
+			if (!inner && parent && parent.right <= width + 1)
+				culprits.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} (${Math.round(r.width)} px)`);
+		}
+		return { extra, culprits: culprits.slice(0, 5) };
+	});
+}
+
 async function open(p: AppPage): Promise<Page> {
 	const page = await contexts.get(p.who)!.newPage();
 	await page.goto(p.path, { waitUntil: 'networkidle' });
@@ -42,6 +66,17 @@ async function open(p: AppPage): Promise<Page> {
 }
 
 describe('at 390 px', () => {
+	it('no page scrolls sideways', async () => {
+		const wide: string[] = [];
+		for (const p of pages) {
+			const page = await open(p);
+			const { extra, culprits } = await overflow(page);
+			if (extra > 0) wide.push(`${p.route}: ${extra} px too wide: ${culprits.join(', ')}`);
+			await page.close();
+		}
+		expect(wide).toEqual([]);
+	}, 240_000);
+
 	it('the workspace keeps progress and Submit on screen while the item is read', async () => {
 		// An item Ana has still to evaluate: the next one her queue offers.
 		const workspace = pages.find((p) => p.route === '/projects/[pid]/items/[itemId]')!;
