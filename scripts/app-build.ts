@@ -10,14 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { dirname, join } from 'node:path';
 
 /** What the built app depends on, relative to the project root. */
-export const BUILD_INPUTS = [
-	'src',
-	'static',
-	'svelte.config.js',
-	'vite.config.ts',
-	'tsconfig.json',
-	'package-lock.json'
-];
+const BUILD_INPUTS = ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'tsconfig.json', 'package-lock.json'];
 /** The file whose presence says a build finished (the SPA fallback, written last by the static adapter). */
 const BUILT = 'build/200.html';
 /** Beside SvelteKit's own output for this checkout (never served, ignored by git). */
@@ -49,10 +42,10 @@ export function sourceHash(root: string): string {
 	return hash.digest('hex');
 }
 
-/** True when the app was built and nothing it is built from has changed since. */
-export function appIsCurrent(root: string): boolean {
+/** True when the app was built and nothing it is built from has changed since (`hash`: the sources' now). */
+export function appIsCurrent(root: string, hash = sourceHash(root)): boolean {
 	const stamp = join(root, STAMP);
-	return existsSync(join(root, BUILT)) && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === sourceHash(root);
+	return existsSync(join(root, BUILT)) && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === hash;
 }
 
 const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -79,12 +72,12 @@ function takeLock(root: string): void {
  * built. `say` receives the one line announcing a build and the one reporting its time.
  */
 export function buildAppIfChanged(root: string, say: (line: string) => void = () => {}): boolean {
-	if (appIsCurrent(root)) return false;
+	const hash = sourceHash(root);
+	if (appIsCurrent(root, hash)) return false;
 	takeLock(root);
 	try {
 		// Another process may have built it while this one waited.
-		if (appIsCurrent(root)) return false;
-		const hash = sourceHash(root);
+		if (appIsCurrent(root, hash)) return false;
 		say('Building the web app (its sources changed since the last build, or it was never built)…');
 		const started = performance.now();
 		const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');

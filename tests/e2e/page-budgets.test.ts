@@ -6,8 +6,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startTestServer, type TestServer } from '../fixtures/server';
-import { failOnPageErrors, launchBrowser, personContext, watchedContext } from '../fixtures/browser';
-import { appPages, EMAILS, routesWithPages, type AppPage, type Person } from '../fixtures/app-pages';
+import { failOnPageErrors, launchBrowser, watchedContext } from '../fixtures/browser';
+import {
+	appPages,
+	routesWithPages,
+	signedInStates,
+	type AppPage,
+	type Person,
+	type SessionState
+} from '../fixtures/app-pages';
 
 failOnPageErrors();
 
@@ -20,17 +27,13 @@ let server: TestServer;
 let browser: Browser;
 let pages: AppPage[];
 /** Signed-in cookies per person, to open cold contexts with. */
-const states = new Map<Person, Awaited<ReturnType<import('playwright-core').BrowserContext['storageState']>>>();
+let states: Map<Person, SessionState | undefined>;
 
 beforeAll(async () => {
 	server = await startTestServer();
 	browser = await launchBrowser();
 	pages = await appPages(server);
-	for (const who of Object.keys(EMAILS) as (keyof typeof EMAILS)[]) {
-		const { context } = await personContext(browser, server.url, EMAILS[who]);
-		states.set(who, await context.storageState());
-		await context.close();
-	}
+	states = await signedInStates(browser, server.url);
 });
 afterAll(async () => {
 	await browser?.close();
@@ -45,11 +48,7 @@ interface Weight {
 }
 
 async function weigh(p: AppPage): Promise<Weight> {
-	const context = await watchedContext(
-		browser,
-		{ baseURL: server.url, storageState: p.who === 'anonymous' ? undefined : states.get(p.who) },
-		p.who
-	);
+	const context = await watchedContext(browser, { baseURL: server.url, storageState: states.get(p.who) }, p.who);
 	const page = await context.newPage();
 	await page.goto(p.path, { waitUntil: 'networkidle' });
 	const entries = await page.evaluate(() =>

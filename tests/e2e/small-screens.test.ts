@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../fixtures/server';
-import { failOnPageErrors, launchBrowser, personContext, watchedContext } from '../fixtures/browser';
-import { appPages, EMAILS, type AppPage, type Person } from '../fixtures/app-pages';
+import { failOnPageErrors, launchBrowser, watchedContext } from '../fixtures/browser';
+import { appPages, EMAILS, signedInStates, type AppPage, type Person } from '../fixtures/app-pages';
 
 failOnPageErrors();
 
@@ -20,17 +20,12 @@ beforeAll(async () => {
 	server = await startTestServer();
 	browser = await launchBrowser();
 	pages = await appPages(server);
-	contexts.set('anonymous', await watchedContext(browser, { baseURL: server.url, viewport: PHONE }));
-	for (const who of Object.keys(EMAILS) as (keyof typeof EMAILS)[]) {
-		// The person on a phone: a context of that size with the session of one that signed in.
-		const signedIn = await personContext(browser, server.url, EMAILS[who]);
-		const state = await signedIn.context.storageState();
-		await signedIn.context.close();
+	// Each person on a phone: a context of that size with the session of one that signed in.
+	for (const [who, state] of await signedInStates(browser, server.url))
 		contexts.set(
 			who,
 			await watchedContext(browser, { baseURL: server.url, viewport: PHONE, storageState: state }, who)
 		);
-	}
 });
 afterAll(async () => {
 	await browser?.close();
