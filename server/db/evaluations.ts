@@ -123,7 +123,8 @@ export function saveEvaluation(db: Db, s: SaveEvaluation): Promise<SavedEvaluati
 		if (!row) {
 			[before] = await stateQuery(t, { itemId: s.itemId, evaluatorId: s.evaluatorId });
 			[row] = await (submitted ? upsertSubmitted : upsertDraft)(t, { ...values, id: newId() });
-			if (!before) await touchItem(t, s.itemId);
+			// A first save that submits is marked touched by countSubmission below.
+			if (!before && !submitted) await touchItem(t, s.itemId);
 		}
 		const wasSubmitted = before?.state === 'submitted';
 		if (submitted !== wasSubmitted) await countSubmission(t, s.projectId, s.itemId, submitted ? 1 : -1);

@@ -67,7 +67,8 @@ const bumpQuery = prepared((db) =>
 
 /**
  * An evaluation of the item became submitted (+1) or stopped being submitted (-1): moves its count and whether
- * it still wants evaluations under the project's overlap, and the project's seq. Inside the save's transaction.
+ * it still wants evaluations under the project's overlap, and the project's seq; a submission also marks the item
+ * touched (in the same statement, so a first save that submits needs no touchItem). Inside the save's transaction.
  */
 export async function countSubmission(db: Db, projectId: string, itemId: string, delta: 1 | -1): Promise<void> {
 	const settings = await bumpEvaluationSeq(db, projectId);
@@ -79,7 +80,8 @@ const countQuery = prepared((db) =>
 		.update(items)
 		.set({
 			submittedCount: sql`${items.submittedCount} + ${sql.placeholder('delta')}`,
-			wanted: sql`(${items.submittedCount} + ${sql.placeholder('delta')} < ${sql.placeholder('overlap')})`
+			wanted: sql`(${items.submittedCount} + ${sql.placeholder('delta')} < ${sql.placeholder('overlap')})`,
+			touched: true
 		})
 		.where(and(eq(items.id, sql.placeholder('itemId')), eq(items.projectId, sql.placeholder('projectId'))))
 		.prepare()

@@ -309,17 +309,21 @@ describe('filters and progress', () => {
 
 describe('counts kept with each write', () => {
 	interface Counts {
-		items: { id: string; submitted: number; wanted: boolean }[];
+		items: { id: string; submitted: number; wanted: boolean; touched: boolean }[];
 		facets: { modality: string; language: string; items: number }[];
 		seq: number;
 	}
 	const countsOf = async (pid: string): Promise<Counts> => ({
 		items: (
-			await rows<{ id: string; submitted: number; wanted: number | boolean }>(
+			await rows<{ id: string; submitted: number; wanted: number | boolean; touched: number | boolean }>(
 				server.deps.db,
-				sql`select id, submitted_count as submitted, wanted from items where project_id = ${pid} order by id`
+				sql`select id, submitted_count as submitted, wanted, touched from items where project_id = ${pid} order by id`
 			)
-		).map((r) => ({ ...r, wanted: r.wanted === true || r.wanted === 1 })),
+		).map((r) => ({
+			...r,
+			wanted: r.wanted === true || r.wanted === 1,
+			touched: r.touched === true || r.touched === 1
+		})),
 		facets: await rows(
 			server.deps.db,
 			sql`select modality, language, items from project_facets where project_id = ${pid} order by modality, language`
@@ -362,6 +366,18 @@ describe('counts kept with each write', () => {
 		]);
 	});
 
+	it('an item submitted straight from its id, never reserved, counts as touched, as a recount finds it', async () => {
+		const p = await makeProject(3, 2);
+		const [item, other] = (await countsOf(p.pid)).items;
+		expect((await submit('ana', item.id, p.rubricId)).status).toBe(201);
+		expect((await countsOf(p.pid)).items).toEqual([
+			{ id: item.id, submitted: 1, wanted: true, touched: true },
+			{ ...other, touched: false }
+		]);
+		// Ana's progress counts it once: done, not also among the untouched items still open to her.
+		expect((await queueOf('ana', p.pid)).progress).toEqual({ done: 1, total: 2 });
+	});
+
 	it('a draft of a draft moves nothing; reopening a submitted one gives its slot back', async () => {
 		const p = await makeProject(1, 1);
 		const [item] = (await countsOf(p.pid)).items;
@@ -370,8 +386,8 @@ describe('counts kept with each write', () => {
 		expect((await submit('ana', item.id, p.rubricId, 'draft')).status).toBe(201);
 		expect(await countsOf(p.pid)).toEqual(drafted);
 		expect((await submit('ana', item.id, p.rubricId)).status).toBe(201);
-		expect((await countsOf(p.pid)).items).toEqual([{ id: item.id, submitted: 1, wanted: false }]);
+		expect((await countsOf(p.pid)).items).toEqual([{ id: item.id, submitted: 1, wanted: false, touched: true }]);
 		expect((await submit('ana', item.id, p.rubricId, 'draft')).status).toBe(201);
-		expect((await countsOf(p.pid)).items).toEqual([{ id: item.id, submitted: 0, wanted: true }]);
+		expect((await countsOf(p.pid)).items).toEqual([{ id: item.id, submitted: 0, wanted: true, touched: true }]);
 	});
 });
