@@ -3,7 +3,7 @@
 // toggle, at desktop width and at 390 px; "Reply" in an adjudication room and in a calibration discussion puts the
 // caret in the reply box.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { TestServer } from '../fixtures/server';
 import { launchBrowser, personContext, failOnPageErrors } from '../fixtures/browser';
 import { createReviewWorkspace, startReviewServer, type ReviewWorkspace } from '../fixtures/review-workspace';
@@ -13,16 +13,38 @@ failOnPageErrors();
 let server: TestServer;
 let browser: Browser;
 let ws: ReviewWorkspace;
+let sensitiveId: string;
 
 beforeAll(async () => {
 	server = await startReviewServer();
 	ws = await createReviewWorkspace(server, { items: 3 });
+	const line = JSON.stringify({
+		externalId: 'rev-sensitive',
+		modality: 'text',
+		language: 'en',
+		metadata: { sensitive: true, contentWarnings: ['romance'] },
+		payload: { prompt: 'Write a short love letter.', response: 'My dear, **every** morning I think of you.' }
+	});
+	const imported = await server.api(`/api/projects/${ws.pid}/items/import`, {
+		raw: line,
+		headers: { ...ws.people.lead, 'content-type': 'application/x-ndjson' }
+	});
+	expect(imported.status).toBe(201);
+	const items = (await server.api(`/api/projects/${ws.pid}/items?limit=100`, { headers: ws.people.lead })).body.items;
+	sensitiveId = items.find((i: { externalId: string }) => i.externalId === 'rev-sensitive').id;
 	browser = await launchBrowser();
 });
 afterAll(async () => {
 	await browser?.close();
 	await server?.close();
 });
+
+/** Whether two elements' boxes on the page share any area. */
+async function overlap(page: Page, a: string, b: string): Promise<boolean> {
+	const [ra, rb] = await Promise.all([page.locator(a).boundingBox(), page.locator(b).boundingBox()]);
+	if (!ra || !rb) throw new Error(`no box for ${!ra ? a : b}`);
+	return ra.x < rb.x + rb.width && rb.x < ra.x + ra.width && ra.y < rb.y + rb.height && rb.y < ra.y + ra.height;
+}
 
 describe('details of the review pages', () => {
 	it("leads a manager's item breadcrumb to a page she may open", async () => {
@@ -44,6 +66,37 @@ describe('details of the review pages', () => {
 		try {
 			await ana.page.goto(`/projects/${ws.pid}/items/${ws.itemIds[0]}`);
 			await ana.page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: 'Queue' }).waitFor();
+		} finally {
+			await ana.context.close();
+		}
+	});
+
+	it('keeps "Hide again" clear of the Formatted/Source toggle, on a desktop and on a phone', async () => {
+		const ana = await personContext(browser, server.url, 'ana@demo.test');
+		try {
+			for (const viewport of [
+				{ width: 1400, height: 900 },
+				{ width: 390, height: 844 }
+			]) {
+				await ana.page.setViewportSize(viewport);
+				await ana.page.goto(`/projects/${ws.pid}/items/${sensitiveId}`);
+				await ana.page.getByRole('button', { name: /^Reveal/ }).click();
+				const hide = ana.page.getByRole('button', { name: 'Hide again' });
+				await hide.waitFor();
+				const toggle = '[role=group][aria-label="Text view"]';
+				for (const button of ['Formatted', 'Source'])
+					expect(
+						await overlap(ana.page, 'button:text-is("Hide again")', `${toggle} button:has-text("${button}")`),
+						`${button} at ${viewport.width}px`
+					).toBe(false);
+				// Both stay usable: the toggle switches the view, Hide again hides.
+				await ana.page
+					.locator(toggle)
+					.getByRole('button', { name: /Source/ })
+					.click();
+				await hide.click();
+				await ana.page.getByRole('button', { name: /^Reveal/ }).waitFor();
+			}
 		} finally {
 			await ana.context.close();
 		}
