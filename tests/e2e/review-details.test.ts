@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { TestServer } from '../fixtures/server';
 import { launchBrowser, personContext, failOnPageErrors } from '../fixtures/browser';
 import { createReviewWorkspace, startReviewServer, type ReviewWorkspace } from '../fixtures/review-workspace';
+import { createSession, memberIds } from '../fixtures/calibration-session';
 
 failOnPageErrors();
 
@@ -99,6 +100,59 @@ describe('details of the review pages', () => {
 			}
 		} finally {
 			await ana.context.close();
+		}
+	});
+
+	it('puts the caret in the reply box after Reply, in an adjudication room and in a calibration', async () => {
+		const opened = await server.api(`/api/items/${ws.itemIds[1]}/escalations`, {
+			body: { reason: 'guideline_ambiguous', note: 'Is the weekday needed?' },
+			headers: ws.people.ana
+		});
+		expect(opened.status).toBe(201);
+		const escalationId = opened.body.escalation.id as string;
+		expect(
+			(await server.api(`/api/escalations/${escalationId}/claim`, { method: 'POST', headers: ws.people.lead })).status
+		).toBe(200);
+
+		const ids = await memberIds(server, ws);
+		const { calibration } = await createSession(server, ws, {
+			itemIds: [ws.itemIds[2]],
+			participantIds: [ids.ana, ids.ben]
+		});
+		for (const who of [ws.people.ana, ws.people.ben]) {
+			const scored = await server.api(`/api/calibrations/${calibration.id}/items/${ws.itemIds[2]}/scores`, {
+				body: { scores: { correctness: 3, safe: true }, rationale: 'Fine.' },
+				headers: who
+			});
+			expect(scored.status).toBe(201);
+		}
+		const revealed = await server.api(`/api/calibrations/${calibration.id}/reveal`, {
+			method: 'POST',
+			headers: ws.people.lead
+		});
+		expect(revealed.status).toBe(200);
+
+		const lead = await personContext(browser, server.url, 'lead@demo.test');
+		try {
+			await lead.page.goto(`/projects/${ws.pid}/escalations/${escalationId}`);
+			await lead.page.getByRole('textbox', { name: 'Write a comment…' }).fill('The weekday does not matter.');
+			await lead.page.getByRole('button', { name: 'Comment', exact: true }).click();
+			const thread = lead.page.locator('li', { hasText: 'The weekday does not matter.' }).last();
+			await thread.getByRole('button', { name: 'Reply' }).click();
+			await expect
+				.poll(() => lead.page.evaluate(() => document.activeElement?.getAttribute('aria-label')))
+				.toBe('Write a reply…');
+
+			await lead.page.goto(`/projects/${ws.pid}/calibrations/${calibration.id}`);
+			await lead.page.getByPlaceholder('Say what you see…').fill('Both of you gave a 3: good.');
+			await lead.page.getByRole('button', { name: 'Comment', exact: true }).click();
+			const comment = lead.page.locator('[data-testid=discussion] li.thread', { hasText: 'Both of you gave a 3' });
+			await comment.getByRole('button', { name: 'Reply' }).click();
+			await expect
+				.poll(() => lead.page.evaluate(() => document.activeElement?.getAttribute('aria-label')))
+				.toBe('Reply to Lea Lima');
+		} finally {
+			await lead.context.close();
 		}
 	});
 });
