@@ -1,7 +1,8 @@
 // End to end in Chromium on the demo workspace: two leads (lead@ and pm@, made a lead through the members API)
 // type into the same guideline at once and each sees the other's text and named caret; one publishes version 2
 // and the other sees it arrive live; an evaluator is blocked from evaluating until they acknowledge, reads what
-// changed (as <ins>), comments on selected text, and acknowledges. Set E2E_SHOTS=dir to keep screenshots.
+// changed (as <ins>), comments on selected text, and acknowledges; the workspace panel renders example boxes. Set
+// E2E_SHOTS=dir to keep screenshots.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -104,6 +105,12 @@ describe('guidelines in the browser', () => {
 		await lea.page.getByText('Version 2 is published').waitFor();
 		await paulo.page.getByText('Lea Lima just published version 2.').waitFor();
 
+		// Lea published it herself: she is not asked to acknowledge it (Paulo, who did not publish, is).
+		await lea.page.reload();
+		await editor(lea.page).getByText('Lea was here.', { exact: false }).waitFor();
+		expect(await lea.page.getByTestId('ack-banner').count()).toBe(0);
+		await paulo.page.getByTestId('ack-banner').waitFor();
+
 		const v2 = await server.api(`/api/guidelines/${gid}/versions/2`, { headers: await server.login('ana@demo.test') });
 		expect(v2.body.version.markdown).toContain('Lea was here.');
 		expect(v2.body.version.markdown).toContain('Paulo adds a rule.');
@@ -169,8 +176,28 @@ describe('guidelines in the browser', () => {
 		// The comment is live for the lead too.
 		const lea = await personContext(browser, server.url, 'lead@demo.test');
 		await lea.page.goto(`/projects/${pid}/guidelines/${gid}`);
-		await lea.page.getByTestId('guideline-comment').filter({ hasText: 'Which rule does this replace?' }).waitFor();
+		const comment = lea.page.getByTestId('guideline-comment').filter({ hasText: 'Which rule does this replace?' });
+		await comment.getByRole('button', { name: 'Reply' }).click();
+		await expect
+			.poll(() => lea.page.evaluate(() => document.activeElement?.getAttribute('placeholder')))
+			.toBe('Write a reply…');
 		await lea.context.close();
+		await ana.context.close();
+	}, 60_000);
+
+	it('renders good and bad examples in the workspace’s guideline panel as on the guideline page', async () => {
+		const ana = await personContext(browser, server.url, 'ana@demo.test');
+		const item = (await (await ana.page.request.get(`/api/projects/${pid}/items?modality=text`)).json()).items[0];
+		await ana.page.goto(`/projects/${pid}/items/${item.id}`);
+		await ana.page
+			.getByRole('button', { name: /Guideline/ })
+			.first()
+			.waitFor();
+		await ana.page.keyboard.press('g');
+		const panel = ana.page.locator('aside[aria-labelledby=guide-title]');
+		await panel.locator('.guideline-example.bad').first().waitFor();
+		expect(await panel.locator('.guideline-example.good').count()).toBeGreaterThan(0);
+		expect(await panel.textContent()).not.toMatch(/\[!(BAD|GOOD)\]/);
 		await ana.context.close();
 	});
 });
