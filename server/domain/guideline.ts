@@ -13,6 +13,7 @@ import { docToMarkdown, nodeText } from '#shared/doc-markdown';
 import type { PmNode } from '#shared/markdown-doc';
 import { GUIDELINE_STATE } from '#shared/guideline';
 import { Conflict, Validation } from './errors';
+import { can, type Actor } from './permissions';
 
 export interface FrozenDraft {
 	content: PmNode;
@@ -103,6 +104,12 @@ export function assertPublishable(draft: FrozenDraft, latest: { number: number; 
 		throw Validation('The draft is empty; write the guideline before publishing');
 	if (latest && latest.markdown === draft.markdown)
 		throw Conflict(`The draft is the same as version ${latest.number}; change it before publishing`);
+}
+
+/** Whether publishing also records the publisher's acknowledgement of the new version: she wrote and read what she
+ * publishes, so she is never asked to acknowledge it (nor notified of it). Only roles that acknowledge at all do. */
+export function publisherAcknowledges(publisher: Actor): boolean {
+	return can(publisher, 'guideline.acknowledge');
 }
 
 export function nextVersionNumber(latest: number | null): number {

@@ -1,7 +1,9 @@
 // End to end in Chromium on the demo workspace: two leads (lead@ and pm@, made a lead through the members API)
 // type into the same guideline at once and each sees the other's text and named caret; one publishes version 2
 // and the other sees it arrive live; an evaluator is blocked from evaluating until they acknowledge, reads what
-// changed (as <ins>), comments on selected text, and acknowledges. Set E2E_SHOTS=dir to keep screenshots.
+// changed (as <ins>), comments on selected text, and acknowledges. Evaluators read the published version unless
+// they turn on the labelled draft toggle; the workspace panel renders example boxes. Set E2E_SHOTS=dir to keep
+// screenshots.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -104,6 +106,12 @@ describe('guidelines in the browser', () => {
 		await lea.page.getByText('Version 2 is published').waitFor();
 		await paulo.page.getByText('Lea Lima just published version 2.').waitFor();
 
+		// Lea published it herself: she is not asked to acknowledge it (Paulo, who did not publish, is).
+		await lea.page.reload();
+		await editor(lea.page).getByText('Lea was here.', { exact: false }).waitFor();
+		expect(await lea.page.getByTestId('ack-banner').count()).toBe(0);
+		await paulo.page.getByTestId('ack-banner').waitFor();
+
 		const v2 = await server.api(`/api/guidelines/${gid}/versions/2`, { headers: await server.login('ana@demo.test') });
 		expect(v2.body.version.markdown).toContain('Lea was here.');
 		expect(v2.body.version.markdown).toContain('Paulo adds a rule.');
@@ -136,6 +144,9 @@ describe('guidelines in the browser', () => {
 		await ana.page.goto(`/projects/${pid}/guidelines/${gid}`);
 		const banner = ana.page.getByTestId('ack-banner');
 		await banner.locator('ins', { hasText: 'Lea was here.' }).waitFor();
+		// She reads the published version; comments are made on the draft, behind the labelled toggle.
+		await ana.page.getByTestId('guideline-published').getByText('Paulo adds a rule.', { exact: false }).waitFor();
+		await ana.page.getByRole('switch', { name: /draft in progress/ }).check();
 		await editor(ana.page).getByText('Paulo adds a rule.', { exact: false }).waitFor();
 		expect(await editor(ana.page).getAttribute('contenteditable')).toBe('false');
 
@@ -169,8 +180,63 @@ describe('guidelines in the browser', () => {
 		// The comment is live for the lead too.
 		const lea = await personContext(browser, server.url, 'lead@demo.test');
 		await lea.page.goto(`/projects/${pid}/guidelines/${gid}`);
-		await lea.page.getByTestId('guideline-comment').filter({ hasText: 'Which rule does this replace?' }).waitFor();
+		const comment = lea.page.getByTestId('guideline-comment').filter({ hasText: 'Which rule does this replace?' });
+		await comment.getByRole('button', { name: 'Reply' }).click();
+		await expect
+			.poll(() => lea.page.evaluate(() => document.activeElement?.getAttribute('placeholder')))
+			.toBe('Write a reply…');
 		await lea.context.close();
+		await ana.context.close();
+	}, 60_000);
+
+	it('shows evaluators the published text, not a lead’s unpublished edit, until they turn on the draft', async () => {
+		const lea = await personContext(browser, server.url, 'lead@demo.test');
+		const paulo = await personContext(browser, server.url, 'pm@demo.test');
+		const ana = await personContext(browser, server.url, 'ana@demo.test');
+		const url = `/projects/${pid}/guidelines/${gid}`;
+		await Promise.all([lea.page.goto(url), paulo.page.goto(url)]);
+		await editor(lea.page).getByText('Atlas evaluation guidelines').waitFor();
+		await typeAtEndOf(lea.page, 0, ' Unpublished idea.');
+		// Another lead sees the edit live: it has reached the server.
+		await editor(paulo.page).getByText('Unpublished idea.', { exact: false }).waitFor();
+
+		await ana.page.goto(url);
+		const published = ana.page.getByTestId('guideline-published');
+		await published.getByText('Lea was here.', { exact: false }).waitFor();
+		expect(await published.textContent()).not.toContain('Unpublished idea.');
+		expect(await editor(ana.page).count()).toBe(0);
+		await ana.page.getByRole('switch', { name: /draft in progress/ }).check();
+		await ana.page.getByTestId('draft-notice').waitFor();
+		await editor(ana.page).getByText('Unpublished idea.', { exact: false }).waitFor();
+		await shot(ana.page, 'evaluator-draft-peek');
+
+		// A guideline with nothing published says so and offers the draft.
+		const lead = await server.login('lead@demo.test');
+		const fresh = await server.api(`/api/projects/${pid}/guidelines`, {
+			headers: lead,
+			body: { title: 'Style notes' }
+		});
+		expect(fresh.status).toBe(201);
+		await ana.page.goto(`/projects/${pid}/guidelines/${fresh.body.guideline.id}`);
+		await ana.page.getByText('Nothing is published yet').waitFor();
+		await ana.page.getByRole('switch', { name: /draft in progress/ }).check();
+		await editor(ana.page).waitFor();
+		for (const person of [lea, paulo, ana]) await person.context.close();
+	}, 60_000);
+
+	it('renders good and bad examples in the workspace’s guideline panel as on the guideline page', async () => {
+		const ana = await personContext(browser, server.url, 'ana@demo.test');
+		const item = (await (await ana.page.request.get(`/api/projects/${pid}/items?modality=text`)).json()).items[0];
+		await ana.page.goto(`/projects/${pid}/items/${item.id}`);
+		await ana.page
+			.getByRole('button', { name: /Guideline/ })
+			.first()
+			.waitFor();
+		await ana.page.keyboard.press('g');
+		const panel = ana.page.locator('aside[aria-labelledby=guide-title]');
+		await panel.locator('.guideline-example.bad').first().waitFor();
+		expect(await panel.locator('.guideline-example.good').count()).toBeGreaterThan(0);
+		expect(await panel.textContent()).not.toMatch(/\[!(BAD|GOOD)\]/);
 		await ana.context.close();
 	});
 });

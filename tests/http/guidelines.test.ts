@@ -122,6 +122,17 @@ describe('guideline documents', () => {
 		expect(md.body).toContain(V1);
 	});
 
+	it("records the publisher's own acknowledgement of the version she published", async () => {
+		const mine = await server.api(`/api/guidelines/${gid}`, { headers: w.headers.lead });
+		expect(mine.body.guideline.ack).toEqual({ acknowledged: 1, pending: false, canAcknowledge: true });
+		const acks = await server.api(`/api/guidelines/${gid}/versions/1/acks`, { headers: w.headers.lead });
+		const byName = Object.fromEntries(acks.body.acks.map((a: { name: string; at: number | null }) => [a.name, a.at]));
+		expect(byName['Lea Lima']).toEqual(expect.any(Number));
+		// Only the publisher: the other lead and the evaluators still have to read it.
+		expect(byName['Luís Prado']).toBeNull();
+		expect(byName['Ana Souza']).toBeNull();
+	});
+
 	it('refuses to publish a draft identical to the latest version', async () => {
 		await setDraft(gid, V1);
 		const res = await publish('lead', { changelog: 'Nothing changed' });

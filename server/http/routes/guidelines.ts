@@ -13,6 +13,7 @@ import {
 	assertKnownDimensions,
 	assertPublishable,
 	nextVersionNumber,
+	publisherAcknowledges,
 	readDraft,
 	seedDraft,
 	type FrozenDraft
@@ -120,7 +121,7 @@ app.post(
 	doc('guidelines', 'Freeze the live draft as version n+1', 'lead', { status: 201 }),
 	validate('json', publishInputSchema),
 	async (c) => {
-		const { guideline, user } = await loadGuideline(c, 'guideline.edit');
+		const { guideline, user, role } = await loadGuideline(c, 'guideline.edit');
 		const input = c.req.valid('json');
 		const { db, rooms, logger, events } = c.var.deps;
 		const room = roomName('guideline', guideline.id);
@@ -156,6 +157,8 @@ app.post(
 				escalationIds: input.escalationIds,
 				actorId: user.id
 			});
+			if (publisherAcknowledges({ isAdmin: user.isAdmin, role }))
+				await acknowledge(t, row, guideline.projectId, user.id);
 			const audience = (await acknowledgingMembers(t, guideline.projectId)).filter((id) => id !== user.id);
 			await notify(t, audience, {
 				projectId: guideline.projectId,

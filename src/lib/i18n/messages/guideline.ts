@@ -159,7 +159,13 @@ export default {
 		'guideline.panel.open': 'Open in full ↗',
 		'notification.guideline.published': 'Version {number} of “{title}” is out — read and acknowledge it',
 		'notification.guideline.rereview':
-			'After version {number} of “{title}”, {count} of your evaluations are back in your queue for re-review'
+			'After version {number} of “{title}”, {count} of your evaluations are back in your queue for re-review',
+		'guideline.tab.read': 'Guideline',
+		'guideline.read.peek': 'Show the leads’ draft in progress (not published)',
+		'guideline.read.draftNotice':
+			'You are reading the draft the leads are still writing. It may change at any moment; the published version is the one in force.',
+		'guideline.read.nothingPublished':
+			'Nothing is published yet: the leads are still writing the first version. You can peek at their draft below.'
 	},
 	'pt-BR': {
 		'guideline.list.title': 'Diretrizes',
@@ -323,6 +329,12 @@ export default {
 		'guideline.panel.open': 'Abrir completa ↗',
 		'notification.guideline.published': 'Saiu a versão {number} de “{title}” — leia e confirme a leitura',
 		'notification.guideline.rereview':
-			'Depois da versão {number} de “{title}”, {count} avaliações suas voltaram para a sua fila para revisão'
+			'Depois da versão {number} de “{title}”, {count} avaliações suas voltaram para a sua fila para revisão',
+		'guideline.tab.read': 'Diretriz',
+		'guideline.read.peek': 'Mostrar o rascunho que os líderes estão escrevendo (não publicado)',
+		'guideline.read.draftNotice':
+			'Você está lendo o rascunho que os líderes ainda estão escrevendo. Ele pode mudar a qualquer momento; a versão publicada é a que vale.',
+		'guideline.read.nothingPublished':
+			'Nada publicado ainda: os líderes ainda estão escrevendo a primeira versão. Você pode espiar o rascunho abaixo.'
 	}
 };
