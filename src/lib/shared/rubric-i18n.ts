@@ -201,3 +201,20 @@ export function dimensionTerms(rubric: TranslatableRubric, key: string): string[
 	const translated = LOCALES.map((l) => translationOf(rubric, l, { kind: 'dimension', key, field: 'label' }));
 	return [...new Set([key, own, ...translated].filter((s): s is string => !!s))];
 }
+
+/** One locale's translations built from texts by reference (blank texts left out): what an editor saves. */
+export function localeTranslations(texts: readonly { ref: RubricTextRef; text: string }[]): LocaleTranslations {
+	const out: LocaleTranslations = {};
+	for (const { ref, text } of texts) {
+		const value = text.trim();
+		if (!value) continue;
+		if (ref.kind === 'flag') (out.flags ??= {})[ref.key] = value;
+		else if (ref.kind === 'spanLabel') (out.spanLabels ??= {})[ref.key] = value;
+		else {
+			const dim = ((out.dimensions ??= {})[ref.key] ??= {});
+			if (ref.kind === 'dimension') dim[ref.field] = value;
+			else ((dim.options ??= {})[String(ref.value)] ??= {})[ref.field] = value;
+		}
+	}
+	return out;
+}
