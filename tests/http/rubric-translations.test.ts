@@ -3,6 +3,8 @@
 // and the rubric's own labels whatever translations the rubric carries.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../fixtures/server';
+import { EXPORT_FORMATS } from '../../src/lib/shared/exports';
+import type { Rubric } from '../../src/lib/shared/rubric';
 
 let server: TestServer;
 let pid: string;
@@ -63,5 +65,49 @@ describe('rubric translations through the API', () => {
 
 		const stale = await put(before.id, {});
 		expect(stale.status).toBe(409);
+	});
+});
+
+describe('exports of a translated rubric', () => {
+	/** Every export format of the project, as a lead downloads it (raw text). */
+	async function exportAll(headers: Record<string, string>) {
+		const out: Record<string, string> = {};
+		for (const format of EXPORT_FORMATS) {
+			const res = await fetch(`${server.url}/api/projects/${pid}/export?format=${format}`, { headers });
+			expect(res.status, format).toBe(200);
+			out[format] = await res.text();
+		}
+		return out;
+	}
+
+	it('keep keys and values, not translated labels: the same bytes with and without pt-BR translations', async () => {
+		const untranslated = await put((await rubrics())[0].id, {});
+		expect(untranslated.status).toBe(200);
+		const rubric: Rubric = untranslated.body.rubric;
+		const without = await exportAll(lead);
+		// Every dimension name, option label, flag and span label translated (a marker no export may contain).
+		const translations = {
+			'pt-BR': {
+				dimensions: Object.fromEntries(
+					rubric.dimensions.map((d) => [
+						d.key,
+						{
+							label: `PTBR ${d.label}`,
+							options: Object.fromEntries((d.options ?? []).map((o) => [String(o.value), { label: `PTBR ${o.label}` }]))
+						}
+					])
+				),
+				flags: Object.fromEntries(rubric.flags.map((f) => [f.key, `PTBR ${f.label}`])),
+				spanLabels: Object.fromEntries(rubric.spanLabels.map((s) => [s.key, `PTBR ${s.label}`]))
+			}
+		};
+		expect((await put(rubric.id, translations)).status).toBe(200);
+		const withPt = await exportAll({ ...lead, 'accept-language': 'pt-BR' });
+		for (const format of EXPORT_FORMATS) {
+			expect(withPt[format], format).toBe(without[format]);
+			expect(withPt[format], format).not.toContain('PTBR');
+		}
+		// Not vacuous: the exports do carry the rubric's keys.
+		expect(without.jsonl).toContain('"correctness"');
 	});
 });
