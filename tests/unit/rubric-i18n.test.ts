@@ -2,6 +2,8 @@
 // localized for a view, the missing-translation count a lead sees, and the validation that keeps translations
 // pointing at keys the rubric has.
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { rubricDefinitionSchema, type RubricDefinition } from '../../src/lib/shared/rubric';
 import { localizeRubric, missingTranslations, rubricText } from '../../src/lib/shared/rubric-i18n';
 
@@ -134,5 +136,14 @@ describe('rubric translation validation', () => {
 	it('rejects empty texts and unknown fields', () => {
 		expect(problems({ 'pt-BR': { flags: { pii: '  ' } } })).toHaveLength(1);
 		expect(problems({ 'pt-BR': { dimensions: { tone: { title: 'Tom' } } } })).toHaveLength(1);
+	});
+});
+
+describe('the demo rubric', () => {
+	it('ships every text translated into Brazilian Portuguese', () => {
+		const demo = rubricDefinitionSchema.parse(
+			JSON.parse(readFileSync(join(import.meta.dirname, '../../server/demo/rubric.json'), 'utf8'))
+		);
+		expect(missingTranslations(demo)).toEqual({ 'pt-BR': [] });
 	});
 });
