@@ -14,6 +14,7 @@ import { currentGuidelineVersion, evaluationsForItems } from './evaluations';
 import { escalationViewsForItem, rubricForItem } from './escalations';
 import { itemConflicts } from './auto-escalation';
 import { relevantSections } from '../domain/guideline-sections';
+import { dimensionTerms } from '#shared/rubric-i18n';
 import { NotFound } from '../domain/errors';
 
 async function guidelineFor(db: Db, projectId: string, terms: string[]): Promise<EscalationDetail['guideline']> {
@@ -61,7 +62,8 @@ export async function escalationDetail(
 	const agreement = blind ? [] : await itemConflicts(db, row, project.settings);
 	const conflictKeys = agreement.filter((a) => a.conflict).map((a) => a.key);
 	if (escalation.dimension && !conflictKeys.includes(escalation.dimension)) conflictKeys.push(escalation.dimension);
-	const labels = conflictKeys.map((k) => rubric?.dimensions.find((d) => d.key === k)?.label ?? k);
+	// Sections are found by any name of the dimension, so a guideline written in Portuguese matches too.
+	const terms = conflictKeys.flatMap((k) => (rubric ? dimensionTerms(rubric, k) : [k]));
 	return {
 		escalation,
 		related: blind
@@ -71,7 +73,7 @@ export async function escalationDetail(
 		rubric,
 		evaluations: blind ? [] : await evaluationsForItems(db, [row.id], { submittedOnly: true }),
 		agreement,
-		guideline: await guidelineFor(db, row.projectId, [...conflictKeys, ...labels]),
+		guideline: await guidelineFor(db, row.projectId, terms),
 		can: opts.can,
 		blind
 	};

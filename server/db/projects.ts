@@ -225,6 +225,22 @@ export async function getRubrics(db: Db, ids: string[]): Promise<Rubric[]> {
 	return (await db.select().from(rubrics).where(inArray(rubrics.id, ids))).map(toRubric);
 }
 
+/** The family a rubric version belongs to, and whether it is that family's newest version. */
+export async function rubricFamily(db: Db, id: string): Promise<{ familyId: string; newest: boolean } | undefined> {
+	const row = await first(
+		db.select({ familyId: rubrics.familyId, version: rubrics.version }).from(rubrics).where(eq(rubrics.id, id)).limit(1)
+	);
+	if (!row) return undefined;
+	const newer = await first(
+		db
+			.select({ id: rubrics.id })
+			.from(rubrics)
+			.where(and(eq(rubrics.familyId, row.familyId), sql`${rubrics.version} > ${row.version}`))
+			.limit(1)
+	);
+	return { familyId: row.familyId, newest: !newer };
+}
+
 /** How often a new version is numbered again after losing its number to a concurrent one. */
 const MAX_VERSION_ATTEMPTS = 5;
 

@@ -136,7 +136,10 @@ export function buildReport(r: ReportInput): CalibrationReport {
 		rubric: {
 			id: r.rubric.id,
 			name: r.rubric.name,
-			dimensions: r.rubric.dimensions.filter((d) => d.scale !== 'text').map((d) => ({ key: d.key, label: d.label }))
+			dimensions: r.rubric.dimensions.filter((d) => d.scale !== 'text').map((d) => ({ key: d.key, label: d.label })),
+			// So the report reads in each viewer's language (the browser picks the text; keys stay the record).
+			locale: r.rubric.locale,
+			translations: r.rubric.translations
 		},
 		metric: SESSION_METRIC,
 		threshold: r.threshold,

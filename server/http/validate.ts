@@ -19,7 +19,8 @@ interface Issue {
 	readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }>;
 }
 
-function issueDetails(issues: readonly Issue[]): IssueDetail[] {
+/** Issues as `details` of the common error body (also for checks a route makes after the body's shape). */
+export function issueDetails(issues: readonly Issue[]): IssueDetail[] {
 	return issues.map((i) => ({
 		path: (i.path ?? []).map((p) => String(typeof p === 'object' ? p.key : p)).join('.'),
 		message: i.message

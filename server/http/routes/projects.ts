@@ -4,20 +4,23 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../env';
 import { requireProject, requireProjectRow, requireUser } from '../access';
-import { validate } from '../validate';
+import { issueDetails, validate } from '../validate';
 import { doc } from '../openapi';
-import { Forbidden, NotFound } from '../../domain/errors';
+import { Conflict, Forbidden, NotFound, Validation } from '../../domain/errors';
 import {
 	createProject,
 	createRubric,
+	getRubric,
 	latestRubrics,
 	projectMembers,
 	projectsFor,
 	removeMembership,
+	rubricFamily,
 	setMembership
 } from '../../db/projects';
 import { findUser, findUserByEmail } from '../../db/users';
 import { rubricDefinitionSchema } from '#shared/rubric';
+import { rubricTranslationsSchema } from '#shared/rubric-i18n';
 import { ROLES } from '#shared/roles';
 import { FIRST_PAGE, pageOnlyQuerySchema } from '#shared/paging';
 import { tx } from '../../db/client';
@@ -126,6 +129,32 @@ app.post(
 		const { name, familyId, definition } = c.req.valid('json');
 		const rubric = await tx(c.var.deps.db, (t) => createRubric(t, pid, name, definition, user.id, familyId));
 		return c.json({ rubric }, 201);
+	}
+);
+
+app.put(
+	'/:pid/rubrics/:rid/translations',
+	doc(
+		'projects',
+		"Replace a rubric's translations: adds the next version with the same keys and texts (answers with it)",
+		'lead'
+	),
+	validate('json', z.strictObject({ translations: rubricTranslationsSchema })),
+	async (c) => {
+		const pid = c.req.param('pid');
+		const { user } = await requireProject(c, pid, 'item.import');
+		const db = c.var.deps.db;
+		const current = await getRubric(db, c.req.param('rid'));
+		const family = current && current.projectId === pid ? await rubricFamily(db, current.id) : undefined;
+		if (!current || !family) throw NotFound('No such rubric in this project');
+		// Translations made against an older version could name keys the newest no longer has: reload first.
+		if (!family.newest) throw Conflict('A newer version of this rubric exists; reload and translate that one');
+		const { id: _id, projectId: _p, name, version: _v, createdAt: _c, ...definition } = current;
+		const checked = rubricDefinitionSchema.safeParse({ ...definition, translations: c.req.valid('json').translations });
+		if (!checked.success)
+			throw Validation('The translations do not fit this rubric', issueDetails(checked.error.issues));
+		const rubric = await tx(db, (t) => createRubric(t, pid, name, checked.data, user.id, family.familyId));
+		return c.json({ rubric });
 	}
 );
 

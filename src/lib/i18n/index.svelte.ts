@@ -2,12 +2,14 @@
 // { en: {...}, 'pt-BR': {...} }; the locale comes from the user's choice, else the browser, else English.
 // (Paraglide JS 2 was considered: its inlang project loads plugins from a CDN at build time, which this
 // project's offline builds cannot do, so a small typed layer does the same job here.)
+import { LOCALES, type Locale } from '$lib/shared/locales';
+
+export { LOCALES, type Locale };
+
 const modules = import.meta.glob<{ default: Record<Locale, Record<string, string>> }>('./messages/*.ts', {
 	eager: true
 });
 
-export const LOCALES = ['en', 'pt-BR'] as const;
-export type Locale = (typeof LOCALES)[number];
 export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', 'pt-BR': 'Português (Brasil)' };
 
 const dictionaries: Record<Locale, Record<string, string>> = { en: {}, 'pt-BR': {} };

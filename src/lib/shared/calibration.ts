@@ -225,7 +225,7 @@ export interface ReportContested {
 
 export interface CalibrationReport {
 	calibration: CalibrationHeader;
-	rubric: { id: string; name: string; dimensions: { key: string; label: string }[] };
+	rubric: Pick<Rubric, 'id' | 'name' | 'locale' | 'translations'> & { dimensions: { key: string; label: string }[] };
 	metric: AgreementMetric;
 	threshold: number;
 	rounds: ReportRound[];

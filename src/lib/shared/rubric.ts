@@ -1,5 +1,8 @@
-// Rubric contracts: dimensions with a scale and a measurement level (the level picks the agreement metric).
+// Rubric contracts: dimensions with a scale and a measurement level (the level picks the agreement metric), and
+// optional translations of the rubric's texts per locale (see rubric-i18n.ts; keys never change).
 import { z } from 'zod';
+import { LOCALES } from './locales';
+import { checkTranslations, rubricTranslationsSchema } from './rubric-i18n';
 
 const SCALES = ['likert', 'binary', 'categorical', 'pairwise', 'text'] as const;
 export const LEVELS = ['nominal', 'ordinal', 'interval', 'ratio'] as const;
@@ -30,24 +33,29 @@ const rubricDimensionSchema = z.strictObject({
 });
 export type RubricDimension = z.infer<typeof rubricDimensionSchema>;
 
-export const rubricDefinitionSchema = z.strictObject({
-	dimensions: z.array(rubricDimensionSchema).min(1).max(50),
-	flags: z
-		.array(z.strictObject({ key: z.string().min(1).max(64), label: z.string().min(1).max(200) }))
-		.max(50)
-		.default([]),
-	tags: z.array(z.string().min(1).max(64)).max(200).default([]),
-	spanLabels: z
-		.array(
-			z.strictObject({
-				key: z.string().min(1).max(64),
-				label: z.string().min(1).max(200),
-				color: z.string().max(20).optional()
-			})
-		)
-		.max(50)
-		.default([])
-});
+export const rubricDefinitionSchema = z
+	.strictObject({
+		/** The language of the rubric's own texts (English when absent). */
+		locale: z.enum(LOCALES).optional(),
+		dimensions: z.array(rubricDimensionSchema).min(1).max(50),
+		flags: z
+			.array(z.strictObject({ key: z.string().min(1).max(64), label: z.string().min(1).max(200) }))
+			.max(50)
+			.default([]),
+		tags: z.array(z.string().min(1).max(64)).max(200).default([]),
+		spanLabels: z
+			.array(
+				z.strictObject({
+					key: z.string().min(1).max(64),
+					label: z.string().min(1).max(200),
+					color: z.string().max(20).optional()
+				})
+			)
+			.max(50)
+			.default([]),
+		translations: rubricTranslationsSchema.optional()
+	})
+	.superRefine(checkTranslations);
 export type RubricDefinition = z.infer<typeof rubricDefinitionSchema>;
 
 export interface Rubric extends RubricDefinition {

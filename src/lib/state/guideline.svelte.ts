@@ -10,6 +10,8 @@ import { Query } from './query.svelte';
 import { PagedList } from './paged-list.svelte';
 import { PAGE_MAX, type Paged } from '$lib/shared/paging';
 import type { Rubric } from '$lib/shared/rubric';
+import { dimensionNames } from '$lib/shared/rubric-i18n';
+import { i18n } from '$lib/i18n/index.svelte';
 import { session } from './session.svelte';
 import { roomName } from '$lib/shared/rooms';
 import type { Loader } from './query.svelte';
@@ -166,7 +168,7 @@ export function printableGuideline(id: () => string, number: () => number | null
 		return {
 			title: guideline.title,
 			version,
-			labels: Object.fromEntries(rubrics.flatMap((r) => r.dimensions.map((d) => [d.key, d.label])))
+			labels: Object.fromEntries(dimensionNames(rubrics, i18n.locale))
 		};
 	};
 	return new Query(load);

@@ -68,3 +68,15 @@ export function projectList(): PagedList<ProjectListPage, ProjectListEntry> {
 		(page) => page.projects
 	);
 }
+
+/** Replaces a rubric's translations; the server answers with the rubric's next version (same keys). */
+export async function saveRubricTranslations(
+	projectId: string,
+	rubricId: string,
+	translations: NonNullable<Rubric['translations']>
+): Promise<Rubric> {
+	const res = await api.put<{ rubric: Rubric }>(`/api/projects/${projectId}/rubrics/${rubricId}/translations`, {
+		translations
+	});
+	return res.rubric;
+}

@@ -5,6 +5,8 @@ import { api, ApiError } from './api';
 import type { Item } from '$lib/shared/items';
 import type { Rubric } from '$lib/shared/rubric';
 import { dimensionsFor } from '$lib/shared/rubric';
+import { localizeRubric } from '$lib/shared/rubric-i18n';
+import { i18n } from '$lib/i18n/index.svelte';
 import type { Evaluation } from '$lib/shared/evaluation';
 import { session } from './session.svelte';
 import { splitProblems } from '$lib/components/rubric/rubric-form';
@@ -39,6 +41,8 @@ function pickRubric(rubrics: Rubric[], modality: string, mine: Evaluation | unde
 export class Workspace {
 	item = $state<Item | null>(null);
 	rubric = $state<Rubric | null>(null);
+	/** The rubric as the evaluator reads it: its texts in her UI language where translated (keys unchanged). */
+	readonly shownRubric = $derived(this.rubric && localizeRubric(this.rubric, i18n.locale));
 	/** The caller's saved evaluation as the server last returned it. */
 	saved = $state<Evaluation | null>(null);
 	draft = $state<EvaluationDraft>(emptyDraft());

@@ -102,6 +102,14 @@ export function valueLabel(dim: RubricDimension | undefined, value: string | num
 	return String(value);
 }
 
+/** Server figures with each dimension's name as the reader sees it (`names` from dimensionNames). */
+export function withNames<T extends { key: string; label: string }>(
+	list: readonly T[],
+	names: Map<string, string>
+): T[] {
+	return list.map((d) => ({ ...d, label: names.get(d.key) ?? d.label }));
+}
+
 /** The input value (YYYY-MM-DD) of a date `days` before today, UTC. */
 export function daysAgo(days: number): string {
 	return new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
