@@ -39,24 +39,24 @@ describe('notification bell', () => {
 		const first = await invite('Morning calibration');
 		const { context, page } = await personContext(browser, server.url, 'ana@demo.test');
 		await page.goto(`/projects/${ws.pid}`);
-		const bell = page.getByRole('button', { name: /^Notifications \(\d+ unread\)$/ });
-		await page.getByRole('button', { name: 'Notifications (1 unread)' }).waitFor();
+		const bell = page.getByRole('button', { name: /^Notifications: \d+ unread$/ });
+		await page.getByRole('button', { name: 'Notifications: 1 unread' }).waitFor();
 
 		// A new invitation arrives while the page is open; the bell asks again when the window regains focus.
 		await invite('Afternoon calibration');
 		await page.evaluate(() => window.dispatchEvent(new Event('focus')));
 		// Well inside the 30 s poll: only the focus event can have brought it.
-		await page.getByRole('button', { name: 'Notifications (2 unread)' }).waitFor({ timeout: 5000 });
+		await page.getByRole('button', { name: 'Notifications: 2 unread' }).waitFor({ timeout: 5000 });
 
 		await bell.click();
 		const panel = page.getByRole('region', { name: 'Notifications' });
 		await panel.getByRole('button', { name: /invited you to the calibration session “Morning calibration”/ }).click();
 		await page.waitForURL(new RegExp(`/projects/${ws.pid}/calibrations/${first}$`));
-		await page.getByRole('button', { name: 'Notifications (1 unread)' }).waitFor();
+		await page.getByRole('button', { name: 'Notifications: 1 unread' }).waitFor();
 
 		await bell.click();
 		await panel.getByRole('button', { name: 'Mark all read' }).click();
-		await page.getByRole('button', { name: 'Notifications (0 unread)' }).waitFor();
+		await page.getByRole('button', { name: 'Notifications: 0 unread' }).waitFor();
 		const ana = await server.login('ana@demo.test');
 		await eventually(
 			async () => (await server.api('/api/notifications', { headers: ana })).body.unread === 0,
