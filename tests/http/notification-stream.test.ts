@@ -5,19 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../fixtures/server';
 import { eventually } from '../fixtures/server';
 import { createReviewWorkspace, startReviewServer, type ReviewWorkspace } from '../fixtures/review-workspace';
-import type { NotificationView } from '#shared/api-types';
-
-interface Inbox {
-	notifications: NotificationView[];
-	unread: number;
-}
-
-interface Stream {
-	status: number;
-	contentType: string | null;
-	inboxes: Inbox[];
-	close(): void;
-}
+import { openStream, type Stream } from '../fixtures/notification-stream';
 
 let server: TestServer;
 let ws: ReviewWorkspace;
@@ -27,45 +15,15 @@ beforeAll(async () => {
 	server = await startReviewServer();
 	ws = await createReviewWorkspace(server, { items: 3 });
 });
+const track = async (opening: Promise<Stream>) => {
+	const stream = await opening;
+	streams.push(stream);
+	return stream;
+};
 afterAll(async () => {
 	for (const s of streams) s.close();
 	await server?.close();
 });
-
-/** Opens the stream as `headers` and collects its `inbox` events as they arrive. */
-async function openStream(headers: Record<string, string>): Promise<Stream> {
-	const controller = new AbortController();
-	const res = await fetch(`${server.url}/api/notifications/stream`, { headers, signal: controller.signal });
-	const stream: Stream = {
-		status: res.status,
-		contentType: res.headers.get('content-type'),
-		inboxes: [],
-		close: () => controller.abort()
-	};
-	streams.push(stream);
-	if (res.status !== 200 || !res.body) return stream;
-	const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-	void (async () => {
-		let buffer = '';
-		try {
-			for (;;) {
-				const { value, done } = await reader.read();
-				if (done) return;
-				buffer += value;
-				for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-					const lines = buffer.slice(0, end).split('\n');
-					buffer = buffer.slice(end + 2);
-					if (!lines.includes('event: inbox')) continue;
-					const data = lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6));
-					stream.inboxes.push(JSON.parse(data.join('\n')) as Inbox);
-				}
-			}
-		} catch {
-			// aborted by close()
-		}
-	})();
-	return stream;
-}
 
 describe('notification stream', () => {
 	it('refuses a caller who is not signed in', async () => {
@@ -75,8 +33,8 @@ describe('notification stream', () => {
 	});
 
 	it('pushes a notification caused by someone else at once, naming item and project, to its recipient only', async () => {
-		const lead = await openStream(ws.people.lead);
-		const ben = await openStream(ws.people.ben);
+		const lead = await track(openStream(server.url, ws.people.lead));
+		const ben = await track(openStream(server.url, ws.people.ben));
 		expect(lead.status).toBe(200);
 		expect(lead.contentType).toMatch(/^text\/event-stream/);
 		// The current first page arrives as soon as the stream opens.
