@@ -1,6 +1,6 @@
 // The live notification stream over the real server, read by a real HTTP client: it refuses strangers, sends the
 // caller's first page at once, pushes a notification another person caused within moments (naming the item and
-// the project), and never carries anyone else's notifications.
+// the project), never carries anyone else's notifications, and ends when its session does.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../fixtures/server';
 import { eventually } from '../fixtures/server';
@@ -62,5 +62,20 @@ describe('notification stream', () => {
 		// The same names come with the inbox the bell polls.
 		const polled = await server.api('/api/notifications', { headers: ws.people.lead });
 		expect(polled.body.notifications[0]).toMatchObject({ itemName: 'rev-1', projectName: project.name });
+	});
+
+	it('ends when the session it was opened with ends', async () => {
+		const cookie = await server.login('lead@demo.test');
+		const lead = await track(openStream(server.url, cookie));
+		await eventually(() => lead.inboxes.length === 1, 5000, 'the first page');
+		const out = await server.api('/api/auth/logout', { method: 'POST', headers: cookie });
+		expect(out.status).toBeLessThan(300);
+		const opened = await server.api(`/api/items/${ws.itemIds[2]}/escalations`, {
+			body: { reason: 'guideline_ambiguous', note: 'After sign-out' },
+			headers: ws.people.ana
+		});
+		expect(opened.status).toBe(201);
+		await eventually(() => lead.ended, 5000, 'the stream to end');
+		expect(lead.inboxes).toHaveLength(1);
 	});
 });
