@@ -17,7 +17,7 @@ export interface NotificationGroup {
 /** Data fields that say which thing a notification is about, not what happened: repeats differ only in these. */
 const SUBJECT_FIELDS = new Set(['itemId', 'escalationId', 'calibrationId', 'href', 'note', 'by']);
 
-export function groupKey(n: NotificationView): string {
+function groupKey(n: NotificationView): string {
 	const sameness = Object.entries(n.data)
 		.filter(([field]) => !SUBJECT_FIELDS.has(field))
 		.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
