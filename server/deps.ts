@@ -6,6 +6,7 @@ import type { DomainEvents } from './domain/events';
 import type { RoomWriter } from './domain/ports';
 import type { Logger } from './logger';
 import type { ClusterBus } from './cluster/bus';
+import type { InboxSignal } from './cluster/inbox-signal';
 
 export interface AppDeps {
 	db: Db;
@@ -17,6 +18,8 @@ export interface AppDeps {
 	events: DomainEvents;
 	/** How this node reaches the others (Redis), or a bus that carries nothing when it is alone. */
 	bus: ClusterBus;
+	/** Pushes "your notifications changed" to a user's open pages on every node. */
+	inbox: InboxSignal;
 	/** This node's lifecycle: draining once SIGTERM (or close) began; /api/ready answers 503 then. */
 	node: { draining: boolean };
 }

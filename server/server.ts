@@ -16,6 +16,8 @@ import { registerFeatures } from './features';
 import { sweepTemp } from './import/spool';
 import { localBus } from './cluster/bus';
 import { connectRedisBus } from './cluster/redis-bus';
+import { InboxSignal } from './cluster/inbox-signal';
+import { onNotified } from './db/notifications';
 import type { AppDeps } from './deps';
 
 /** How long requests in progress may take to finish once the node drains. */
@@ -56,9 +58,11 @@ export async function startServer(
 		logger,
 		events,
 		bus,
+		inbox: new InboxSignal(bus),
 		node: { draining: false },
 		rooms: undefined as never
 	};
+	onNotified(db, (userIds) => deps.inbox.announce(userIds));
 	const swept = sweepTemp(config.dataDir);
 	if (swept > 0) logger.info({ files: swept }, 'removed temporary files left by an earlier run');
 	// Nodes starting together on one PostgreSQL seed one after the other: the second finds users and stops.
@@ -85,6 +89,8 @@ export async function startServer(
 				// DRAIN_MS at most), sockets are closed with 1012 so their clients reconnect, through the proxy, to
 				// another node; then the rooms' commits are flushed and the record closed.
 				deps.node.draining = true;
+				// Notification streams end now (their pages fall back to polling and reconnect elsewhere).
+				deps.inbox.close();
 				await new Promise<void>((res) => {
 					const http = server as HttpServer;
 					const late = setTimeout(() => http.closeAllConnections(), DRAIN_MS);

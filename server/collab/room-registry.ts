@@ -380,7 +380,7 @@ export class RoomRegistry implements RoomWriter {
 	#obey(m: ControlMessage): void {
 		if (m.type === 'disconnect') this.#users.disconnect(m.filter);
 		else if (m.type === 'rename') this.#users.rename(m.userId, m.name);
-		else void this.#users.recheck(m.userId);
+		else if (m.type === 'recheck') void this.#users.recheck(m.userId);
 	}
 
 	stats(): { rooms: number; connections: number } {

@@ -265,7 +265,29 @@ export function dialectOf(db: Db): Dialect {
 /** Open PostgreSQL transactions, so a transaction begun inside one joins it instead of taking a second connection. */
 // Work scheduled inside a transaction (a timer, a promise settled later) keeps this context after the transaction
 // ended: `open` tells a later tx() not to join it.
-const pgTransaction = new AsyncLocalStorage<{ t: Db; open: boolean }>();
+const pgTransaction = new AsyncLocalStorage<{ t: Db; open: boolean; root: Db; after: AfterCommit[] }>();
+
+/** Work that must not be seen before the data it announces can be read (e.g. telling a browser to fetch it). */
+type AfterCommit = (root: Db) => void;
+/** Work waiting for each open SQLite transaction (by the lock's token) to commit. */
+const sqliteAfterCommit = new Map<symbol, AfterCommit[]>();
+
+/**
+ * Runs `fn` once the transaction the caller is in has committed, with the root database (never if it rolls back);
+ * outside a transaction, at once. `fn` must not throw.
+ */
+export function afterCommit(db: Db, fn: AfterCommit): void {
+	if (dialectOf(db) === 'postgres') {
+		const current = pgTransaction.getStore();
+		if (current?.open) current.after.push(fn);
+		else fn(db);
+		return;
+	}
+	const token = sqliteTransactions.get(db)?.lock.context.getStore();
+	const waiting = token && sqliteTransactions.get(db)!.lock.inside ? sqliteAfterCommit.get(token) : undefined;
+	if (waiting) waiting.push(fn);
+	else fn(db);
+}
 
 /**
  * Runs `fn` in one transaction: on SQLite an immediate one that holds the connection (writers serialise), on
@@ -276,14 +298,17 @@ export async function tx<T>(db: Db, fn: (t: Db) => Promise<T>): Promise<T> {
 	if (dialectOf(db) === 'postgres') {
 		const outer = pgTransaction.getStore();
 		if (outer?.open) return fn(outer.t);
-		return (db as unknown as PgDatabase<PgQueryResultHKT>).transaction(async (t) => {
-			const current = { t: t as unknown as Db, open: true };
+		const after: AfterCommit[] = [];
+		const result = await (db as unknown as PgDatabase<PgQueryResultHKT>).transaction(async (t) => {
+			const current = { t: t as unknown as Db, open: true, root: db, after };
 			try {
 				return await pgTransaction.run(current, () => fn(current.t));
 			} finally {
 				current.open = false;
 			}
 		});
+		for (const run of after) run(db);
+		return result;
 	}
 	const sqlite = sqliteTransactions.get(db);
 	if (!sqlite) throw new Error('tx() needs the database from openDb');
@@ -294,11 +319,15 @@ export async function tx<T>(db: Db, fn: (t: Db) => Promise<T>): Promise<T> {
 		// The transaction's queries go through the same handle; the lock's context lets them in and keeps every
 		// other query waiting. BEGIN and COMMIT run on the connection directly (drizzle's transaction object
 		// added a third of a draft save's database time).
+		const after: AfterCommit[] = [];
+		sqliteAfterCommit.set(token, after);
 		return await lock.context.run(token, async () => {
 			sqlite.begin.run();
 			try {
 				const result = await fn(db);
 				sqlite.commit.run();
+				sqliteAfterCommit.delete(token);
+				for (const run of after) run(db);
 				return result;
 			} catch (err) {
 				if (sqlite.connection.inTransaction) sqlite.rollback.run(); // some failures end it themselves
@@ -306,6 +335,7 @@ export async function tx<T>(db: Db, fn: (t: Db) => Promise<T>): Promise<T> {
 			}
 		});
 	} finally {
+		sqliteAfterCommit.delete(token);
 		lock.release();
 	}
 }

@@ -1,15 +1,25 @@
 // In-app notifications: one row per recipient, written in the same transaction as the decision they report;
-// a recipient reads only their own (newest first, a page at a time) and marks them read.
-import { and, count, eq, isNull, sql } from 'drizzle-orm';
+// a recipient reads only their own (newest first, a page at a time, each naming its project and item) and marks
+// them read. Once the transaction commits, the recipients are announced to whoever listens for this database
+// (the server's inbox signal, which pushes them to open pages on every node).
+import { and, count, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from './client';
-import { first } from './client';
-import { notifications } from '../../drizzle/schema';
+import { afterCommit, first } from './client';
+import { items, notifications, projects } from '../../drizzle/schema';
 import { newId } from '../domain/ids';
 import type { NotificationView } from '#shared/api-types';
 import { FIRST_PAGE, type PageRequest } from '#shared/paging';
 import { keysetPage, ordered } from './paging';
 
 type NotificationRow = typeof notifications.$inferSelect;
+
+type NotifiedListener = (userIds: readonly string[]) => void;
+const listeners = new WeakMap<object, NotifiedListener>();
+
+/** Calls `listener` with the recipients of every notification written on `db`, after its transaction commits. */
+export function onNotified(db: Db, listener: NotifiedListener): void {
+	listeners.set(db, listener);
+}
 
 export async function notify(
 	db: Db,
@@ -29,6 +39,25 @@ export async function notify(
 			createdAt: now
 		}))
 	);
+	afterCommit(db, (root) => listeners.get(root)?.(recipients));
+}
+
+/** The names a page of notifications mentions: projects by id, items by id (external id when it has one). */
+async function namesFor(db: Db, rows: NotificationRow[]) {
+	const projectIds = [...new Set(rows.map((r) => r.projectId).filter((id): id is string => !!id))];
+	const itemIds = [...new Set(rows.map((r) => r.data.itemId).filter((id): id is string => typeof id === 'string'))];
+	const [projectRows, itemRows] = await Promise.all([
+		projectIds.length
+			? db.select({ id: projects.id, name: projects.name }).from(projects).where(inArray(projects.id, projectIds))
+			: [],
+		itemIds.length
+			? db.select({ id: items.id, externalId: items.externalId }).from(items).where(inArray(items.id, itemIds))
+			: []
+	]);
+	return {
+		project: new Map(projectRows.map((p) => [p.id, p.name])),
+		item: new Map(itemRows.map((i) => [i.id, i.externalId ?? i.id]))
+	};
 }
 
 const newestFirst = ordered<NotificationRow>(
@@ -61,10 +90,13 @@ export async function notificationsFor(
 					.where(and(eq(notifications.userId, userId), isNull(notifications.readAt)))
 			)
 		)?.n ?? 0;
+	const names = await namesFor(db, rows);
 	return {
 		notifications: rows.map((r) => ({
 			id: r.id,
 			projectId: r.projectId,
+			projectName: r.projectId ? (names.project.get(r.projectId) ?? null) : null,
+			itemName: typeof r.data.itemId === 'string' ? (names.item.get(r.data.itemId) ?? null) : null,
 			kind: r.kind,
 			data: r.data,
 			createdAt: r.createdAt,

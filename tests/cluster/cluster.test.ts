@@ -1,7 +1,8 @@
 // Two Concord nodes (real processes) on one PostgreSQL and one Redis, behind a round-robin TCP proxy with no
 // stickiness: what one node accepts reaches the clients of the other, decisions taken through one node show live
 // in rooms served by the other, orders about sockets cross nodes, work that must happen once happens once, sign-in
-// throttles count across nodes, and losing a node (kill -9) loses no update any client had received.
+// throttles count across nodes, notifications reach their recipient's open stream on the other node (and nobody
+// else's), and losing a node (kill -9) loses no update any client had received.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,7 @@ import { createTestDatabase } from '../fixtures/postgres';
 import { startRedis, type TestRedis } from '../fixtures/redis';
 import { eventually } from '../fixtures/server';
 import { startTcpProxy, type TcpProxy } from '../fixtures/tcp-proxy';
+import { openStream } from '../fixtures/notification-stream';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'concord-cluster-'));
 let redis: TestRedis;
@@ -182,6 +184,31 @@ describe('two nodes on one PostgreSQL and one Redis', () => {
 		);
 		expect(mirrored!.state).toBe('in_review');
 		watcher.destroy();
+	});
+
+	it('pushes a notification written through node B to its recipient’s stream on node A, and to no one else', async () => {
+		const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+		const [lead, outsider] = await Promise.all([
+			openStream(nodes[0].url, bearer(world.token.lead)),
+			openStream(nodes[0].url, bearer(world.token.outsider))
+		]);
+		try {
+			await eventually(() => lead.inboxes.length === 1 && outsider.inboxes.length === 1, 5_000, 'first pages');
+			const opened = await call(nodes[1].url, `/api/items/${world.evaluatedItem}/escalations`, world.token.ana, {
+				reason: 'guideline_ambiguous',
+				note: 'Across nodes'
+			});
+			expect(opened.status).toBe(201);
+			const pushed = await eventually(() => lead.inboxes[1], 5_000, 'the push on node A');
+			expect(pushed.notifications[0]).toMatchObject({
+				kind: 'escalation.opened',
+				data: { escalationId: opened.body.escalation.id }
+			});
+			expect(outsider.inboxes).toHaveLength(1);
+		} finally {
+			lead.close();
+			outsider.close();
+		}
 	});
 
 	it('closes a socket on node B when its token is revoked through node A', async () => {

@@ -1,6 +1,8 @@
 // End to end in Chromium: the notification bell. An evaluator invited to a calibration session sees the unread
 // count; a second invitation shows up when the window regains focus (no reload); following a notification marks
-// it read and opens the session; "Mark all read" clears the rest.
+// it read and opens the session; "Mark all read" clears the rest. Notifications another person causes appear in an
+// open page's bell by themselves within moments (pushed, not polled), name their item and project, and repeats
+// are one entry with a count; someone else's page gets none of them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { eventually, type TestServer } from '../fixtures/server';
@@ -65,5 +67,43 @@ describe('notification bell', () => {
 		);
 		expect((await server.api('/api/notifications', { headers: ana })).body.notifications).toHaveLength(2);
 		await context.close();
+	});
+
+	it('pushes notifications live into an open page, naming item and project, with repeats grouped', async () => {
+		const lead = await personContext(browser, server.url, 'lead@demo.test');
+		const ben = await personContext(browser, server.url, 'ben@demo.test');
+		await Promise.all([lead.page.goto(`/projects/${ws.pid}`), ben.page.goto(`/projects/${ws.pid}`)]);
+		const leadBell = lead.page.getByRole('button', { name: /^Notifications \(\d+ unread\)$/ });
+		const benBell = ben.page.getByRole('button', { name: /^Notifications \(\d+ unread\)$/ });
+		await lead.page.getByRole('button', { name: 'Notifications (0 unread)' }).waitFor();
+		const benBefore = await benBell.getAttribute('aria-label');
+
+		for (const itemId of ws.itemIds.slice(0, 3)) {
+			const opened = await server.api(`/api/items/${itemId}/escalations`, {
+				body: { reason: 'guideline_ambiguous', note: 'Which date counts?' },
+				headers: ws.people.ana
+			});
+			expect(opened.status).toBe(201);
+		}
+		// No reload, no focus event, well inside the 30 s poll: the server pushed them.
+		await lead.page.getByRole('button', { name: 'Notifications (3 unread)' }).waitFor({ timeout: 5000 });
+
+		await leadBell.click();
+		const entries = lead.page.getByRole('region', { name: 'Notifications' }).getByTestId('notification');
+		await expect.poll(() => entries.count()).toBe(1);
+		const project = (await server.api(`/api/projects/${ws.pid}`, { headers: ws.people.lead })).body.project;
+		const text = await entries.first().textContent();
+		expect(text).toContain('New escalation: Guideline ambiguous');
+		expect(text).toContain('×3');
+		for (const name of ['rev-0', 'rev-1', 'rev-2', project.name]) expect(text).toContain(name);
+
+		// Following the group opens the escalation queue and marks all three read.
+		await entries.first().getByRole('button').click();
+		await lead.page.waitForURL(new RegExp(`/projects/${ws.pid}/escalations$`));
+		await lead.page.getByRole('button', { name: 'Notifications (0 unread)' }).waitFor();
+		// Ben's page never heard of them.
+		expect(await benBell.getAttribute('aria-label')).toBe(benBefore);
+		await lead.context.close();
+		await ben.context.close();
 	});
 });

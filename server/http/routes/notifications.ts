@@ -1,6 +1,12 @@
-// The caller's in-app notifications (newest first, paged, with the unread count) and marking them read (answered
-// with the first page).
+// The caller's in-app notifications (newest first, paged, with the unread count), marking them read (answered
+// with the first page), and a live stream of the first page: Server-Sent Events that send it at once and again
+// whenever the caller's notifications change on any node (deps.inbox). The stream reads the inbox with the
+// caller's own identity, so it carries nobody else's notifications, and ends as soon as the credential it was
+// opened with no longer signs them in (signed out, session ended, token revoked, account deactivated).
 import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { getCookie } from 'hono/cookie';
+import type { Context } from 'hono';
 import type { AppEnv } from '../env';
 import { requireUser } from '../access';
 import { doc } from '../openapi';
@@ -8,6 +14,8 @@ import { validate } from '../validate';
 import { pageOnlyQuerySchema } from '#shared/paging';
 import { markAllRead, markRead, notificationsFor } from '../../db/notifications';
 import { NotFound } from '../../domain/errors';
+import { sessionFor, tokenFor } from '../../db/users';
+import { SESSION_COOKIE, bearerFrom } from '../../domain/credentials';
 
 const app = new Hono<AppEnv>();
 
@@ -18,6 +26,64 @@ app.get(
 	async (c) => {
 		const user = requireUser(c);
 		return c.json(await notificationsFor(c.var.deps.db, user.id, c.req.valid('query')));
+	}
+);
+
+/** Whether the cookie or token this request came with still signs `userId` in (checked again before each event). */
+function stillSignedIn(c: Context<AppEnv>, userId: string): () => Promise<boolean> {
+	const { db } = c.var.deps;
+	const token = bearerFrom(c.req.header('authorization'));
+	const secret = getCookie(c, SESSION_COOKIE);
+	return async () => {
+		const found = token ? await tokenFor(db, token) : secret ? await sessionFor(db, secret) : undefined;
+		return found?.user.id === userId;
+	};
+}
+
+/** A comment line this often keeps proxies from closing an idle stream. */
+const KEEPALIVE_MS = 25_000;
+
+app.get(
+	'/notifications/stream',
+	doc('notifications', 'The caller’s first page of notifications, live (Server-Sent Events `inbox`)', 'signed in', {
+		produces: { 'text/event-stream': 'an `inbox` event with the first page now and at every change' }
+	}),
+	(c) => {
+		const user = requireUser(c);
+		const { db, inbox, logger } = c.var.deps;
+		// Not compressed or cached on the way: each event must reach the page when it is written.
+		c.header('Cache-Control', 'no-cache, no-transform');
+		c.header('X-Accel-Buffering', 'no');
+		const signedIn = stillSignedIn(c, user.id);
+		return streamSSE(c, async (stream) => {
+			let changed = true;
+			let ended = false;
+			let wake = () => {};
+			const unsubscribe = inbox.subscribe(user.id, {
+				poke: () => ((changed = true), wake()),
+				close: () => ((ended = true), wake())
+			});
+			stream.onAbort(() => ((ended = true), wake()));
+			try {
+				while (!ended && !stream.aborted) {
+					if (!(await signedIn())) break;
+					if (changed) {
+						changed = false;
+						await stream.writeSSE({ event: 'inbox', data: JSON.stringify(await notificationsFor(db, user.id)) });
+						continue; // a poke while it was read or written: read again
+					}
+					const poked = await new Promise<boolean>((resolve) => {
+						const timer = setTimeout(() => resolve(false), KEEPALIVE_MS);
+						wake = () => (clearTimeout(timer), resolve(true));
+					});
+					if (!poked) await stream.write(': keepalive\n\n');
+				}
+			} catch (err) {
+				logger.warn({ err, user: user.id }, 'notification stream ended with an error');
+			} finally {
+				unsubscribe();
+			}
+		});
 	}
 );
 

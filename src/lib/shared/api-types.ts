@@ -34,6 +34,10 @@ export interface Member {
 export interface NotificationView {
 	id: string;
 	projectId: string | null;
+	/** The project's name, so an entry says where it happened. */
+	projectName: string | null;
+	/** The item it is about (its external id when it has one), when it is about an item. */
+	itemName: string | null;
 	kind: string;
 	data: Record<string, unknown>;
 	createdAt: number;

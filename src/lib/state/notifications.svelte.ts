@@ -1,5 +1,7 @@
-// The signed-in user's notification inbox: the recent notifications and the unread count, polled every 30 s and
-// whenever the window regains focus (only while a component shows it). Marking read answers with the new inbox,
+// The signed-in user's notification inbox: the recent notifications and the unread count, pushed by the server
+// as they change (an EventSource on /api/notifications/stream, which reconnects by itself) and, as a fallback
+// while the stream is down, polled every 30 s and whenever the window regains focus (only while a component
+// shows it). Marking read answers with the new inbox,
 // which replaces the shown one at once; a poll still in flight then is dropped so it cannot bring back an
 // unread mark. A failed poll keeps the last inbox (Query keeps data on error) and the next tick tries again.
 import { api } from './api';
@@ -26,6 +28,12 @@ export class NotificationInbox {
 	constructor() {
 		$effect(() => {
 			if (this.#query.error) console.warn('notifications: refresh failed', this.#query.error);
+		});
+		$effect(() => {
+			if (typeof EventSource === 'undefined') return;
+			const stream = new EventSource('/api/notifications/stream');
+			stream.addEventListener('inbox', (e) => this.#query.set(JSON.parse((e as MessageEvent<string>).data) as Inbox));
+			return () => stream.close();
 		});
 	}
 
