@@ -130,4 +130,45 @@ describe('the demo rubric in the evaluator’s language', () => {
 			await pt.context().close();
 		}
 	});
+
+	it('shows a Portuguese lead dimension names in Portuguese in the calibration report, adjudication room and agreement', async () => {
+		const [rubric]: Rubric[] = (await server.api(`/api/projects/${pid}/rubrics`, { headers: lead })).body.rubrics;
+		const pt = (key: string) => rubric.translations!['pt-BR'].dimensions![key].label!;
+		const own = (key: string) => rubric.dimensions.find((d) => d.key === key)!.label;
+
+		const sessions: { id: string; phase: string }[] = (
+			await server.api(`/api/projects/${pid}/calibrations`, { headers: lead })
+		).body.calibrations;
+		const closed = sessions.find((s) => s.phase === 'closed')!;
+		const report = (await server.api(`/api/calibrations/${closed.id}/report`, { headers: lead })).body;
+		const reportKey: string = report.rounds[0].dimensions[0].key;
+
+		const escalations: { id: string }[] = (await server.api(`/api/projects/${pid}/escalations`, { headers: lead })).body
+			.escalations;
+		const detail = (await server.api(`/api/escalations/${escalations[0].id}`, { headers: lead })).body;
+		const gridKey: string = detail.agreement[0].key;
+
+		const { context, page } = await personContext(browser, server.url, 'lead@demo.test');
+		try {
+			await page.evaluate(() => localStorage.setItem('concord.locale', 'pt-BR'));
+
+			await page.goto(`/projects/${pid}/calibrations/${closed.id}/report`);
+			const shown = page.getByTestId('calibration-report');
+			await shown
+				.getByRole('rowheader', { name: pt(reportKey), exact: true })
+				.first()
+				.waitFor();
+			expect(await shown.getByText(own(reportKey), { exact: true }).count()).toBe(0);
+
+			await page.goto(`/projects/${pid}/escalations/${escalations[0].id}`);
+			await page.locator(`table.grid tr[data-dimension="${gridKey}"] th`).getByText(pt(gridKey)).waitFor();
+
+			await page.goto(`/projects/${pid}/agreement`);
+			await page.getByTestId('agreement-by-dimension').getByRole('button', { name: 'Tabela' }).click();
+			const row = page.getByTestId('agreement-dimension-table').locator('tr[data-dimension="correctness"]');
+			expect((await row.getByRole('rowheader').textContent())?.trim()).toBe(pt('correctness'));
+		} finally {
+			await context.close();
+		}
+	});
 });

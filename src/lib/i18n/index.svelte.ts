@@ -1,8 +1,10 @@
 // The i18n layer: every UI string goes through t(). Messages live per feature in ./messages/<feature>.ts as
 // { en: {...}, 'pt-BR': {...} }; the locale comes from the user's choice, else the browser, else English.
+// Count-bearing messages use plural forms chosen by Intl.PluralRules ({count, plural, one {…} other {…}}).
 // (Paraglide JS 2 was considered: its inlang project loads plugins from a CDN at build time, which this
 // project's offline builds cannot do, so a small typed layer does the same job here.)
 import { LOCALES, type Locale } from '$lib/shared/locales';
+import { formatMessage, type MessageParams } from './plural';
 
 export { LOCALES, type Locale };
 
@@ -40,10 +42,15 @@ class I18n {
 
 export const i18n = new I18n();
 
-/** Translates `key`, replacing {name} placeholders. Falls back to English, then to the key itself. */
-export function t(key: string, params: Record<string, string | number> = {}): string {
-	const text = dictionaries[i18n.locale][key] ?? dictionaries.en[key] ?? key;
-	return text.replace(/\{(\w+)\}/g, (_, name: string) => (name in params ? String(params[name]) : `{${name}}`));
+/**
+ * Translates `key`, replacing {name} placeholders and choosing plural forms ({count, plural, one {…} other {…}})
+ * by the language's plural rules (see plural.ts). Falls back to English, then to the key itself.
+ */
+export function t(key: string, params: MessageParams = {}): string {
+	const own = dictionaries[i18n.locale][key];
+	// An English fallback is pluralised by English rules.
+	const locale = own === undefined ? 'en' : i18n.locale;
+	return formatMessage(locale, own ?? dictionaries.en[key] ?? key, params);
 }
 
 export function formatNumber(n: number, digits = 2): string {

@@ -10,12 +10,12 @@ export default {
 		'account.password.confirm': 'Repeat the new password',
 		'account.password.policy':
 			'At least {min} characters. Not one of the most common passwords, and not your email or name. A long phrase of a few unrelated words is easy to remember and hard to guess.',
-		'account.password.count': '{count} characters (at least {min})',
+		'account.password.count': '{count, plural, one {# character} other {# characters}} (at least {min})',
 		'account.password.mismatch': 'The two new passwords are not the same.',
 		'account.password.submit': 'Change password',
 		'account.password.done': 'Password changed. Your other sessions were signed out ({count}).',
 		'account.password.wrongCurrent': 'The current password is not correct.',
-		'account.password.rule.too_short': 'Use at least {min} characters.',
+		'account.password.rule.too_short': 'Use at least {min, plural, one {# character} other {# characters}}.',
 		'account.password.rule.too_long': 'This password is too long.',
 		'account.password.rule.common': 'This is one of the most common passwords. Choose another.',
 		'account.password.rule.personal': 'Do not use your email or name as your password.',
@@ -25,7 +25,7 @@ export default {
 		'account.tokens.name': 'Token name',
 		'account.tokens.namePlaceholder': 'e.g. nightly export',
 		'account.tokens.expires': 'Expires',
-		'account.tokens.days': 'in {days} days',
+		'account.tokens.days': 'in {days, plural, one {# day} other {# days}}',
 		'account.tokens.never': 'Never',
 		'account.tokens.create': 'Create token',
 		'account.tokens.created': 'Token "{name}" created. Copy it now: it is shown only once.',
@@ -48,7 +48,7 @@ export default {
 		'account.sessions.intro':
 			'Signed in on another computer or browser you no longer use? Sign out everywhere else; this session stays signed in.',
 		'account.sessions.revoke': 'Sign out other sessions',
-		'account.sessions.done': 'Signed out {count} other sessions.'
+		'account.sessions.done': '{count, plural, one {Signed out # other session.} other {Signed out # other sessions.}}'
 	},
 	'pt-BR': {
 		'account.nav': 'Conta',
@@ -60,12 +60,12 @@ export default {
 		'account.password.confirm': 'Repita a nova senha',
 		'account.password.policy':
 			'Pelo menos {min} caracteres. Não pode ser uma das senhas mais comuns, nem seu e-mail ou nome. Uma frase longa com algumas palavras sem relação é fácil de lembrar e difícil de adivinhar.',
-		'account.password.count': '{count} caracteres (pelo menos {min})',
+		'account.password.count': '{count, plural, one {# caractere} other {# caracteres}} (pelo menos {min})',
 		'account.password.mismatch': 'As duas novas senhas não são iguais.',
 		'account.password.submit': 'Alterar senha',
 		'account.password.done': 'Senha alterada. Suas outras sessões foram encerradas ({count}).',
 		'account.password.wrongCurrent': 'A senha atual não está correta.',
-		'account.password.rule.too_short': 'Use pelo menos {min} caracteres.',
+		'account.password.rule.too_short': 'Use pelo menos {min, plural, one {# caractere} other {# caracteres}}.',
 		'account.password.rule.too_long': 'Esta senha é longa demais.',
 		'account.password.rule.common': 'Esta é uma das senhas mais comuns. Escolha outra.',
 		'account.password.rule.personal': 'Não use seu e-mail ou nome como senha.',
@@ -75,7 +75,7 @@ export default {
 		'account.tokens.name': 'Nome do token',
 		'account.tokens.namePlaceholder': 'ex.: exportação noturna',
 		'account.tokens.expires': 'Expira',
-		'account.tokens.days': 'em {days} dias',
+		'account.tokens.days': 'em {days, plural, one {# dia} other {# dias}}',
 		'account.tokens.never': 'Nunca',
 		'account.tokens.create': 'Criar token',
 		'account.tokens.created': 'Token "{name}" criado. Copie agora: ele só é mostrado uma vez.',
@@ -98,6 +98,6 @@ export default {
 		'account.sessions.intro':
 			'Conectado(a) em outro computador ou navegador que não usa mais? Saia de todos os outros lugares; esta sessão continua conectada.',
 		'account.sessions.revoke': 'Sair das outras sessões',
-		'account.sessions.done': '{count} outras sessões encerradas.'
+		'account.sessions.done': '{count, plural, one {# outra sessão encerrada.} other {# outras sessões encerradas.}}'
 	}
 };

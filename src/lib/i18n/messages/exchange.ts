@@ -24,10 +24,13 @@ export default {
 		'exchange.import.cancel': 'Cancel upload',
 		'exchange.import.uploading': 'Uploading… {percent}% ({loaded} of {total})',
 		'exchange.import.processing': 'Uploaded {total}. Checking every line and importing…',
-		'exchange.import.done': 'Imported {imported} item(s). {skipped} were already in the project.',
+		'exchange.import.done':
+			'{imported, plural, one {Imported # item.} other {Imported # items.}} {skipped, plural, one {# was already in the project.} other {# were already in the project.}}',
 		'exchange.import.nothing': 'Nothing was imported.',
-		'exchange.import.problems': '{count} problem(s). Fix them and import the file again.',
-		'exchange.import.moreProblems': 'Only the first {count} problems are listed.',
+		'exchange.import.problems':
+			'{count, plural, one {# problem. Fix it and import the file again.} other {# problems. Fix them and import the file again.}}',
+		'exchange.import.moreProblems':
+			'{count, plural, one {Only the first problem is listed.} other {Only the first # problems are listed.}}',
 		'exchange.import.line': 'Line',
 		'exchange.import.problem': 'Problem',
 		'exchange.import.wholeFile': 'file',
@@ -129,10 +132,13 @@ export default {
 		'exchange.import.cancel': 'Cancelar envio',
 		'exchange.import.uploading': 'Enviando… {percent}% ({loaded} de {total})',
 		'exchange.import.processing': '{total} enviados. Verificando cada linha e importando…',
-		'exchange.import.done': '{imported} item(ns) importado(s). {skipped} já estavam no projeto.',
+		'exchange.import.done':
+			'{imported, plural, one {# item importado.} other {# itens importados.}} {skipped, plural, one {# já estava no projeto.} other {# já estavam no projeto.}}',
 		'exchange.import.nothing': 'Nada foi importado.',
-		'exchange.import.problems': '{count} problema(s). Corrija e importe o arquivo de novo.',
-		'exchange.import.moreProblems': 'Só os primeiros {count} problemas aparecem na lista.',
+		'exchange.import.problems':
+			'{count, plural, one {# problema. Corrija e importe o arquivo de novo.} other {# problemas. Corrija e importe o arquivo de novo.}}',
+		'exchange.import.moreProblems':
+			'{count, plural, one {Só o primeiro problema aparece na lista.} other {Só os primeiros # problemas aparecem na lista.}}',
 		'exchange.import.line': 'Linha',
 		'exchange.import.problem': 'Problema',
 		'exchange.import.wholeFile': 'arquivo',

@@ -159,7 +159,7 @@ export default {
 		'guideline.panel.open': 'Open in full ↗',
 		'notification.guideline.published': 'Version {number} of “{title}” is out — read and acknowledge it',
 		'notification.guideline.rereview':
-			'After version {number} of “{title}”, {count} of your evaluations are back in your queue for re-review',
+			'After version {number} of “{title}”, {count, plural, one {# of your evaluations is back in your queue for re-review} other {# of your evaluations are back in your queue for re-review}}',
 		'guideline.tab.read': 'Guideline',
 		'guideline.read.peek': 'Show the leads’ draft in progress (not published)',
 		'guideline.read.draftNotice':
@@ -329,7 +329,7 @@ export default {
 		'guideline.panel.open': 'Abrir completa ↗',
 		'notification.guideline.published': 'Saiu a versão {number} de “{title}” — leia e confirme a leitura',
 		'notification.guideline.rereview':
-			'Depois da versão {number} de “{title}”, {count} avaliações suas voltaram para a sua fila para revisão',
+			'Depois da versão {number} de “{title}”, {count, plural, one {# avaliação sua voltou para a sua fila para revisão} other {# avaliações suas voltaram para a sua fila para revisão}}',
 		'guideline.tab.read': 'Diretriz',
 		'guideline.read.peek': 'Mostrar o rascunho que os líderes estão escrevendo (não publicado)',
 		'guideline.read.draftNotice':
