@@ -25,7 +25,7 @@ describe('account page', () => {
 		const { context, page } = await personContext(browser, server.url, 'ben@demo.test');
 		await page.goto('/projects');
 		await page.getByRole('button', { name: 'Account menu' }).click();
-		await page.getByRole('menuitem', { name: 'Account' }).click();
+		await page.locator('#account-menu').getByRole('link', { name: 'Account' }).click();
 		await page.getByRole('heading', { name: 'Your account' }).waitFor();
 		await page.getByText(/At least 12 characters/).waitFor();
 
