@@ -1,6 +1,6 @@
 // Calibration sessions: create (lead), list, read (participants, leads, managers), blind scoring (participants),
-// reveal / new round / close / consensus (lead), and the report (lead, manager; JSON or CSV). Every decision is
-// role-checked here, rule-checked by domain/calibration.ts inside one transaction with its audit row,
+// reveal / new round / close / cancel / consensus (lead), and the report (lead, manager; JSON or CSV). Every
+// decision is role-checked here, rule-checked by domain/calibration.ts inside one transaction with its audit row,
 // then the session's public state is mirrored into its `session:<id>` room.
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../env';
@@ -37,7 +37,8 @@ import {
 	assertMayScore,
 	assertParticipants,
 	assertTransition,
-	itemsForNewRound
+	itemsForNewRound,
+	sessionIsReadOnly
 } from '../../domain/calibration';
 import { visibleSheets } from '../../domain/blind';
 import { mirrorCalibration } from '../../domain/calibration-room';
@@ -80,13 +81,14 @@ async function open(c: Ctx, id: string): Promise<Opened> {
 
 function viewFor(o: Opened) {
 	const { access, isParticipant } = o;
+	const open = !sessionIsReadOnly(o.f.row.phase);
 	return calibrationView(o.f, {
 		id: access.user.id,
 		withGold: allowed(access, 'item.readGold'),
 		can: {
 			decide: allowed(access, 'calibration.decide'),
-			score: isParticipant && access.role !== 'manager',
-			discuss: access.role === 'lead' || (isParticipant && access.role === 'evaluator')
+			score: open && isParticipant && access.role !== 'manager',
+			discuss: open && (access.role === 'lead' || (isParticipant && access.role === 'evaluator'))
 		}
 	});
 }
@@ -287,6 +289,29 @@ app.post('/calibrations/:id/close', doc('calibrations', 'Close the session', 'le
 	});
 	return respond(c, id);
 });
+
+app.post(
+	'/calibrations/:id/cancel',
+	doc('calibrations', 'Cancel the session without revealing anything; submitted sheets are kept', 'lead'),
+	async (c) => {
+		const id = c.req.param('id');
+		const { access } = await requireDecider(c, id);
+		await tx(c.var.deps.db, async (t) => {
+			const current = (await getCalibration(t, id))!;
+			assertTransition(current.phase, 'cancel');
+			// Unlike close, no round is marked revealed: a round being scored stays blind (blind.ts).
+			const moved = await changePhase(t, id, {
+				from: ['scoring', 'revealed'],
+				to: 'cancelled',
+				set: { closedAt: Date.now() },
+				actorId: access.user.id,
+				action: 'calibration.cancel'
+			});
+			if (!moved) throw Conflict('Someone else changed this session first; reload it');
+		});
+		return respond(c, id);
+	}
+);
 
 app.post(
 	'/calibrations/:id/items/:itemId/consensus',
