@@ -15,6 +15,7 @@ export type RoomTraffic = 'update' | 'awareness';
 export type ControlMessage =
 	| { type: 'disconnect'; filter: { sessionId: string } | { tokenId: string } | { userId: string } }
 	| { type: 'recheck'; userId: string }
+	| { type: 'recheckRoom'; room: string }
 	| { type: 'rename'; userId: string; name: string };
 
 export type RoomListener = (kind: RoomTraffic, payload: Uint8Array) => void;

@@ -1,13 +1,21 @@
 // Cancelling a calibration session over the real server: the lead may call off a session that is still being
 // scored blind (evaluators and managers may not); cancelling reveals nothing — the sheets already submitted are
 // kept as each author's own evaluations, visible to their author only, never in the lead's view, the room, the
-// report or its CSV — and the session is read-only afterwards (every write refused with a clear error), audited,
-// and no longer listed as live.
+// report or its CSV — and the session is read-only afterwards (every write refused with a clear error, sockets
+// already open in its room read-only), audited, and no longer listed as live.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { eventually, type TestServer } from '../fixtures/server';
 import { createReviewWorkspace, startReviewServer, type ReviewWorkspace } from '../fixtures/review-workspace';
-import { createSession, joinRoom, memberIds, type Person, type RoomClient } from '../fixtures/calibration-session';
+import {
+	createSession,
+	joinRoom,
+	memberIds,
+	writeAndSettle,
+	type Person,
+	type RoomClient
+} from '../fixtures/calibration-session';
+import { readDiscussion } from '#collab/room-doc';
 import { auditLog, calibrationScores } from '../../drizzle/schema';
 
 let server: TestServer;
@@ -58,8 +66,9 @@ describe('cancelling a session in blind scoring', () => {
 
 	it('ends the session without revealing a sheet; each author keeps her own', async () => {
 		const room = joinRoom(server, sessionId, as('chen'));
-		rooms.push(room);
-		await room.synced;
+		const lead = joinRoom(server, sessionId, as('lead'));
+		rooms.push(room, lead);
+		await Promise.all([room.synced, lead.synced]);
 		const res = await post(`/api/calibrations/${sessionId}/cancel`, 'lead');
 		expect(res.status).toBe(200);
 		expect(res.body.calibration.phase).toBe('cancelled');
@@ -79,6 +88,10 @@ describe('cancelling a session in blind scoring', () => {
 			expect(text).not.toContain(ANA_SECRET);
 			expect(text).not.toContain(BEN_SECRET);
 		}
+		// Chen's socket, open before the cancel, is read-only now: what she writes is dropped.
+		await writeAndSettle(room, lead, { id: ids.chen, name: 'Chen Wei' }, itemId, 'after the cancel');
+		expect(await server.deps.rooms.read(`session:${sessionId}`, (doc) => readDiscussion(doc))).toEqual([]);
+
 		const chen = (await get(`/api/calibrations/${sessionId}`, 'chen')).body;
 		expect(chen.revealed).toEqual([]);
 		expect(JSON.stringify(chen)).not.toContain(ANA_SECRET);

@@ -1,7 +1,8 @@
 // Calibration sessions: create (lead), list, read (participants, leads, managers), blind scoring (participants),
 // reveal / new round / close / cancel / consensus (lead), and the report (lead, manager; JSON or CSV). Every
 // decision is role-checked here, rule-checked by domain/calibration.ts inside one transaction with its audit row,
-// then the session's public state is mirrored into its `session:<id>` room.
+// then the session's public state is mirrored into its `session:<id>` room. Ending a session (close, cancel)
+// re-checks the room's open connections before answering, so they are read-only by then.
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../env';
 import { allowed, requireProject, type ProjectAccess } from '../access';
@@ -57,6 +58,7 @@ import {
 import { dimensionsFor } from '#shared/rubric';
 import type { Modality } from '#shared/items';
 import { itemExcerpt } from '#shared/item-excerpt';
+import { roomName } from '#shared/rooms';
 
 type Ctx = Context<AppEnv>;
 const app = new Hono<AppEnv>();
@@ -282,6 +284,7 @@ app.post('/calibrations/:id/close', doc('calibrations', 'Close the session', 'le
 		if (!moved) throw Conflict('Someone else changed this session first; reload it');
 		return moved;
 	});
+	await c.var.deps.rooms.recheckRoom(roomName('session', id));
 	await c.var.deps.events.emit('calibration.closed', {
 		projectId: row.projectId,
 		calibrationId: id,
@@ -309,6 +312,7 @@ app.post(
 			});
 			if (!moved) throw Conflict('Someone else changed this session first; reload it');
 		});
+		await c.var.deps.rooms.recheckRoom(roomName('session', id));
 		return respond(c, id);
 	}
 );
