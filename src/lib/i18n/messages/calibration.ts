@@ -189,8 +189,7 @@ export default {
 		'cal.feed.empty': 'No comments in this session yet.',
 		'cal.feed.entry': 'Item {n} · {author} · {when}',
 		'cal.feed.new': 'New',
-		'cal.feed.replies': '{count} replies',
-		'cal.nav.unread': '{count} new comments'
+		'cal.nav.unread': 'New comments: {count}'
 	},
 	'pt-BR': {
 		'cal.list.title': 'Sessões de calibração',
@@ -384,7 +383,6 @@ export default {
 		'cal.feed.empty': 'Ainda não há comentários nesta sessão.',
 		'cal.feed.entry': 'Item {n} · {author} · {when}',
 		'cal.feed.new': 'Novo',
-		'cal.feed.replies': '{count} respostas',
-		'cal.nav.unread': '{count} comentários novos'
+		'cal.nav.unread': 'Comentários novos: {count}'
 	}
 } satisfies Record<'en' | 'pt-BR', Record<string, string>>;
