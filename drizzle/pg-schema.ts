@@ -267,7 +267,7 @@ export const calibrations = pgTable('calibrations', {
 	rubricId: text('rubric_id')
 		.notNull()
 		.references(() => rubrics.id),
-	phase: text('phase', { enum: ['scoring', 'revealed', 'closed'] }).notNull(),
+	phase: text('phase', { enum: ['scoring', 'revealed', 'closed', 'cancelled'] }).notNull(),
 	round: integer('round').notNull().default(1),
 	createdBy: text('created_by')
 		.notNull()

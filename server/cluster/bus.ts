@@ -15,6 +15,7 @@ export type RoomTraffic = 'update' | 'awareness';
 export type ControlMessage =
 	| { type: 'disconnect'; filter: { sessionId: string } | { tokenId: string } | { userId: string } }
 	| { type: 'recheck'; userId: string }
+	| { type: 'recheckRoom'; room: string }
 	| { type: 'rename'; userId: string; name: string }
 	/** These people have new notifications: nodes push them to the users' open pages (inbox-signal.ts). */
 	| { type: 'notified'; userIds: string[] };

@@ -1,6 +1,7 @@
 // Resolves a room name to its project and decides what a user may do there. The rules themselves live in
 // domain/permissions.ts (roomAccess, writableKeys); this module only looks up the facts they need:
-//   session:<calibrationId>  → calibrations.project_id; whether the caller is a participant
+//   session:<calibrationId>  → calibrations.project_id; whether the caller is a participant; the session's phase
+//                              (a session that is over is read-only)
 //   item:<itemId>            → items.project_id; whether the caller submitted an evaluation (the blind rule)
 //   guideline:<guidelineId>  → guidelines.project_id
 import { and, eq } from 'drizzle-orm';
@@ -11,6 +12,7 @@ import { calibrationParticipants, calibrations, guidelines, items } from '../../
 import { hasSubmitted } from '../db/evaluations';
 import { parseRoomName, type RoomKind } from '#shared/rooms';
 import type { Role } from '#shared/roles';
+import type { CalibrationPhase } from '#shared/calibration';
 
 export interface RoomTarget {
 	name: string;
@@ -53,6 +55,13 @@ async function projectOf(db: Db, kind: RoomKind, id: string): Promise<string | u
 	return (await found)?.p;
 }
 
+async function sessionPhase(db: Db, calibrationId: string): Promise<CalibrationPhase | null> {
+	const found = await first(
+		db.select({ phase: calibrations.phase }).from(calibrations).where(eq(calibrations.id, calibrationId)).limit(1)
+	);
+	return found?.phase ?? null;
+}
+
 async function isParticipant(db: Db, calibrationId: string, userId: string): Promise<boolean> {
 	const found = await first(
 		db
@@ -81,7 +90,8 @@ export async function permissionIn(db: Db, target: RoomTarget, userId: string): 
 	const evaluator = role === 'evaluator';
 	const access = roomAccess(target.kind, role, {
 		participant: evaluator && target.kind === 'session' && (await isParticipant(db, target.id, userId)),
-		submitted: evaluator && target.kind === 'item' && (await hasSubmitted(db, target.id, userId))
+		submitted: evaluator && target.kind === 'item' && (await hasSubmitted(db, target.id, userId)),
+		sessionPhase: role !== null && target.kind === 'session' ? await sessionPhase(db, target.id) : null
 	});
 	const writes = access === 'write' && role !== null;
 	return {

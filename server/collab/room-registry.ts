@@ -12,7 +12,8 @@
 //   memory). Yjs transactions do not roll back: if fn throws, what it wrote before throwing is kept and committed;
 // - rooms.read(name, fn) loads the room if needed and hands fn its document to read (no write);
 // - disconnect, recheckUser and renameUser act on a person's connections in every room (user-connections.ts); a
-//   closed connection is detached at once, so nothing it sends afterwards is applied or broadcast;
+//   closed connection is detached at once, so nothing it sends afterwards is applied or broadcast; recheckRoom
+//   re-checks the people in one room the same way (a calibration session that closed makes its room read-only);
 // - one structured log line per connect, disconnect and reject (room, user, code, reason);
 // - shutdown stops accepting, closes sockets with 1012, waits for loads and commits in progress and flushes every
 //   room;
@@ -365,6 +366,22 @@ export class RoomRegistry implements RoomWriter {
 		return this.#users.recheck(userId);
 	}
 
+	/**
+	 * Re-checks the connections of everyone in a room on every node (see recheckUser); resolves once this node's
+	 * answers are applied.
+	 */
+	recheckRoom(name: string): Promise<void> {
+		this.bus.publishControl({ type: 'recheckRoom', room: name });
+		return this.#recheckRoom(name);
+	}
+
+	async #recheckRoom(name: string): Promise<void> {
+		const room = this.#rooms.get(name);
+		if (!room) return;
+		const people = new Set([...room.conns].map((c) => c.user.id));
+		await Promise.all([...people].map((userId) => this.#users.recheck(userId)));
+	}
+
 	renameUser(userId: string, name: string): void {
 		this.bus.publishControl({ type: 'rename', userId, name });
 		this.#users.rename(userId, name);
@@ -381,6 +398,7 @@ export class RoomRegistry implements RoomWriter {
 		if (m.type === 'disconnect') this.#users.disconnect(m.filter);
 		else if (m.type === 'rename') this.#users.rename(m.userId, m.name);
 		else if (m.type === 'recheck') void this.#users.recheck(m.userId);
+		else if (m.type === 'recheckRoom') void this.#recheckRoom(m.room);
 	}
 
 	stats(): { rooms: number; connections: number } {

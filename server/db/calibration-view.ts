@@ -18,6 +18,7 @@ import type { Item } from '#shared/items';
 import type { PageRequest } from '#shared/paging';
 import { roundItemIds } from '../domain/calibration';
 import { roundIsOpen, visibleSheets } from '../domain/blind';
+import { sessionIsReadOnly } from '../domain/calibration';
 import { itemFigures, pooledFigures, SESSION_METRIC } from '../domain/calibration-agreement';
 import {
 	calibrationsOfProject,
@@ -139,7 +140,7 @@ export function publicState(f: SessionFacts): CalibrationPublicState {
 		},
 		participants: f.participants,
 		rounds: infos,
-		activeItemIds: f.row.phase === 'closed' ? [] : activeItemIds,
+		activeItemIds: sessionIsReadOnly(f.row.phase) ? [] : activeItemIds,
 		submitted,
 		revealed: revealedRounds(f, infos, open),
 		consensus: Object.fromEntries(f.consensus.map((c) => [c.itemId, c])),
@@ -160,7 +161,8 @@ export function calibrationView(f: SessionFacts, viewer: Viewer): CalibrationVie
 		rubric: f.rubric,
 		items: f.itemRows.map((r): Item => toItem(r, viewer.withGold)),
 		mine: Object.fromEntries(mine.map((s) => [s.itemId, s])),
-		can: viewer.can
+		can: viewer.can,
+		readOnly: sessionIsReadOnly(f.row.phase)
 	};
 }
 
@@ -214,7 +216,8 @@ export async function calibrationSummaries(
 			isParticipant,
 			progress: { submitted: sent.length, expected: active.length * participants.length },
 			myRemaining:
-				isParticipant && row.phase === 'scoring' ? active.length - sent.filter((s) => s.userId === viewerId).length : 0
+				isParticipant && row.phase === 'scoring' ? active.length - sent.filter((s) => s.userId === viewerId).length : 0,
+			readOnly: sessionIsReadOnly(row.phase)
 		});
 	}
 	return { calibrations: out, nextCursor };

@@ -3,7 +3,7 @@
 // the phases a transition may start from), so of two racing leads exactly one moves the session. A sheet is
 // written only while its round is still being scored, checked by a conditional update of the session in the same
 // transaction: of a sheet and a reveal racing on two nodes, either the sheet lands before the reveal or it is refused.
-import { and, asc, eq, exists, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, exists, inArray, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { first } from './client';
 import {
@@ -25,6 +25,7 @@ import type {
 import type { Scores, Span } from '#shared/evaluation';
 import { Conflict } from '../domain/errors';
 import { newId } from '../domain/ids';
+import { OPEN_PHASES } from '../domain/calibration';
 import { audit } from './audit';
 import { setGold } from './items';
 import type { PageRequest } from '#shared/paging';
@@ -71,7 +72,7 @@ export async function calibrationsOfProject(
 			and(
 				eq(calibrations.projectId, projectId),
 				f.participantId ? takesPart(f.participantId) : undefined,
-				f.live ? ne(calibrations.phase, 'closed') : undefined,
+				f.live ? inArray(calibrations.phase, [...OPEN_PHASES]) : undefined,
 				keyset.after
 			)
 		)

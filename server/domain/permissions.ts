@@ -2,7 +2,9 @@
 // Pure: callers pass the caller's admin flag and project role; nothing is looked up.
 import type { Role } from '#shared/roles';
 import type { RoomKind } from '#shared/rooms';
+import type { CalibrationPhase } from '#shared/calibration';
 import { seesOthersWork } from './blind';
+import { sessionIsReadOnly } from './calibration';
 
 export type Action =
 	| 'project.read'
@@ -94,9 +96,19 @@ export interface RoomContext {
 	participant: boolean;
 	/** item rooms: the caller has submitted an evaluation of the item (drafts do not count). */
 	submitted: boolean;
+	/** session rooms: the session's phase (null elsewhere). */
+	sessionPhase: CalibrationPhase | null;
 }
 
 export function roomAccess(kind: RoomKind, role: Role | null, ctx: RoomContext): RoomAccess {
+	const access = memberAccess(kind, role, ctx);
+	// A session that is over is a record: whoever may join its room still reads it, nobody writes (calibration.ts).
+	if (access === 'write' && kind === 'session' && ctx.sessionPhase !== null && sessionIsReadOnly(ctx.sessionPhase))
+		return 'read';
+	return access;
+}
+
+function memberAccess(kind: RoomKind, role: Role | null, ctx: RoomContext): RoomAccess {
 	if (role === null) return null;
 	if (role === 'manager') return 'read';
 	if (role === 'lead') return 'write';

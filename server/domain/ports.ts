@@ -17,6 +17,12 @@ export interface RoomWriter {
 	 */
 	recheckUser(userId: string): Promise<void>;
 	/**
+	 * Re-checks every open connection of one room (on every node) after a change to the room's own rules, such as
+	 * a calibration session that closed: they take their new rights in place. Resolves once this node's
+	 * connections have them, never rejects.
+	 */
+	recheckRoom(room: string): Promise<void>;
+	/**
 	 * Closes at once (4401) every open connection made with the given credential: one sign-in session, one API
 	 * token, or all of a user's. Call it right after the credential is deleted, so nothing more is read or written.
 	 */

@@ -6,7 +6,8 @@ import {
 	assertMayScore,
 	assertTransition,
 	itemsForNewRound,
-	roundItemIds
+	roundItemIds,
+	sessionIsReadOnly
 } from '../../server/domain/calibration';
 import { visibleSheets } from '../../server/domain/blind';
 import { itemFigures, pooledFigures, scoreDistance } from '../../server/domain/calibration-agreement';
@@ -62,6 +63,29 @@ describe('phases', () => {
 				expect.objectContaining({ code: 'conflict' })
 			);
 		}
+	});
+
+	it('cancels from either open phase; a closed or cancelled session is read-only and refuses every change', () => {
+		expect(() => assertTransition('scoring', 'cancel')).not.toThrow();
+		expect(() => assertTransition('revealed', 'cancel')).not.toThrow();
+		expect([sessionIsReadOnly('scoring'), sessionIsReadOnly('revealed')]).toEqual([false, false]);
+		for (const phase of ['closed', 'cancelled'] as const) {
+			expect(sessionIsReadOnly(phase)).toBe(true);
+			for (const name of ['reveal', 'round', 'close', 'cancel'] as const)
+				expect(() => assertTransition(phase, name), `${phase} ${name}`).toThrow(
+					expect.objectContaining({ code: 'conflict', details: { phase } })
+				);
+			expect(() => assertMayScore({ phase, round: 1, isParticipant: true, itemActiveRound: 1 })).toThrow(
+				expect.objectContaining({ message: expect.stringContaining('read-only') })
+			);
+		}
+	});
+
+	it('keeps the sheets of a round that was never revealed blind after a cancel', () => {
+		const sheets = [sheet('ana', 1, 5), sheet('ben', 1, 2)];
+		const rounds = [{ round: 1, revealedAt: null }];
+		expect(visibleSheets(sheets, rounds, 'cancelled', '', 1).open).toEqual([]);
+		expect(visibleSheets(sheets, rounds, 'cancelled', 'ana', 1).mine.map((s) => s.userId)).toEqual(['ana']);
 	});
 
 	it('accepts sheets only from participants, on items of the current round, while it is scored', () => {

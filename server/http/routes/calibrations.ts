@@ -1,7 +1,8 @@
 // Calibration sessions: create (lead), list, read (participants, leads, managers), blind scoring (participants),
-// reveal / new round / close / consensus (lead), and the report (lead, manager; JSON or CSV). Every decision is
-// role-checked here, rule-checked by domain/calibration.ts inside one transaction with its audit row,
-// then the session's public state is mirrored into its `session:<id>` room.
+// reveal / new round / close / cancel / consensus (lead), and the report (lead, manager; JSON or CSV). Every
+// decision is role-checked here, rule-checked by domain/calibration.ts inside one transaction with its audit row,
+// then the session's public state is mirrored into its `session:<id>` room. Ending a session (close, cancel)
+// re-checks the room's open connections before answering, so they are read-only by then.
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../env';
 import { allowed, requireProject, type ProjectAccess } from '../access';
@@ -37,7 +38,8 @@ import {
 	assertMayScore,
 	assertParticipants,
 	assertTransition,
-	itemsForNewRound
+	itemsForNewRound,
+	sessionIsReadOnly
 } from '../../domain/calibration';
 import { visibleSheets } from '../../domain/blind';
 import { mirrorCalibration } from '../../domain/calibration-room';
@@ -56,6 +58,7 @@ import {
 import { dimensionsFor } from '#shared/rubric';
 import type { Modality } from '#shared/items';
 import { itemExcerpt } from '#shared/item-excerpt';
+import { roomName } from '#shared/rooms';
 
 type Ctx = Context<AppEnv>;
 const app = new Hono<AppEnv>();
@@ -80,13 +83,14 @@ async function open(c: Ctx, id: string): Promise<Opened> {
 
 function viewFor(o: Opened) {
 	const { access, isParticipant } = o;
+	const open = !sessionIsReadOnly(o.f.row.phase);
 	return calibrationView(o.f, {
 		id: access.user.id,
 		withGold: allowed(access, 'item.readGold'),
 		can: {
 			decide: allowed(access, 'calibration.decide'),
-			score: isParticipant && access.role !== 'manager',
-			discuss: access.role === 'lead' || (isParticipant && access.role === 'evaluator')
+			score: open && isParticipant && access.role !== 'manager',
+			discuss: open && (access.role === 'lead' || (isParticipant && access.role === 'evaluator'))
 		}
 	});
 }
@@ -280,6 +284,7 @@ app.post('/calibrations/:id/close', doc('calibrations', 'Close the session', 'le
 		if (!moved) throw Conflict('Someone else changed this session first; reload it');
 		return moved;
 	});
+	await c.var.deps.rooms.recheckRoom(roomName('session', id));
 	await c.var.deps.events.emit('calibration.closed', {
 		projectId: row.projectId,
 		calibrationId: id,
@@ -287,6 +292,30 @@ app.post('/calibrations/:id/close', doc('calibrations', 'Close the session', 'le
 	});
 	return respond(c, id);
 });
+
+app.post(
+	'/calibrations/:id/cancel',
+	doc('calibrations', 'Cancel the session without revealing anything; submitted sheets are kept', 'lead'),
+	async (c) => {
+		const id = c.req.param('id');
+		const { access } = await requireDecider(c, id);
+		await tx(c.var.deps.db, async (t) => {
+			const current = (await getCalibration(t, id))!;
+			assertTransition(current.phase, 'cancel');
+			// Unlike close, no round is marked revealed: a round being scored stays blind (blind.ts).
+			const moved = await changePhase(t, id, {
+				from: ['scoring', 'revealed'],
+				to: 'cancelled',
+				set: { closedAt: Date.now() },
+				actorId: access.user.id,
+				action: 'calibration.cancel'
+			});
+			if (!moved) throw Conflict('Someone else changed this session first; reload it');
+		});
+		await c.var.deps.rooms.recheckRoom(roomName('session', id));
+		return respond(c, id);
+	}
+);
 
 app.post(
 	'/calibrations/:id/items/:itemId/consensus',

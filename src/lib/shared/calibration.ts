@@ -7,7 +7,8 @@ import { scoresSchema, spanSchema, type Scores, type Span } from './evaluation';
 import type { Item } from './items';
 import type { Rubric } from './rubric';
 
-export type CalibrationPhase = 'scoring' | 'revealed' | 'closed';
+/** `closed` and `cancelled` are the ends of a session; a cancelled one never revealed its last round. */
+export type CalibrationPhase = 'scoring' | 'revealed' | 'closed' | 'cancelled';
 
 const ids = (max: number) =>
 	z
@@ -50,7 +51,7 @@ export const candidatesQuerySchema = z.strictObject({
 	sort: z.enum(['disagreement', 'recent']).default('disagreement')
 });
 
-/** Sessions of a project, newest first, a page at a time; `live=1`: only those not closed. */
+/** Sessions of a project, newest first, a page at a time; `live=1`: only those not over (closed or cancelled). */
 export const calibrationsQuerySchema = z.strictObject({ ...pageQuery, live: z.enum(['0', '1']).optional() });
 
 export interface Person {
@@ -144,6 +145,8 @@ export interface CalibrationView extends CalibrationPublicState {
 	/** The caller's own sheets in the current round, by item id. */
 	mine: Record<string, CalibrationScore>;
 	can: { decide: boolean; score: boolean; discuss: boolean };
+	/** The session is over (closed or cancelled): its record and its room are read-only for everyone. */
+	readOnly: boolean;
 }
 
 export interface CalibrationSummary {
@@ -164,6 +167,8 @@ export interface CalibrationSummary {
 	progress: { submitted: number; expected: number };
 	/** The caller's own sheets still to submit in the current round (participants only). */
 	myRemaining: number;
+	/** The session is over (closed or cancelled) and read-only. */
+	readOnly: boolean;
 }
 
 export interface CandidateItem {

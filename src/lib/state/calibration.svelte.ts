@@ -14,7 +14,7 @@ const asApiError = (err: unknown) => (err instanceof ApiError ? err : new ApiErr
 export class CalibrationSession {
 	view = $state<CalibrationView | null>(null);
 	error = $state<ApiError | null>(null);
-	/** The decision in flight ('reveal', 'round', 'close', 'consensus', 'score'), for disabling buttons. */
+	/** The decision in flight ('reveal', 'round', 'close', 'cancel', 'consensus', 'score'), for disabling buttons. */
 	busy = $state<string | null>(null);
 	actionError = $state<ApiError | null>(null);
 	readonly room: CollabRoom;
@@ -73,6 +73,7 @@ export class CalibrationSession {
 	reveal = () => this.#decide('reveal', '/reveal');
 	newRound = (itemIds?: string[]) => this.#decide('round', '/rounds', itemIds ? { itemIds } : {});
 	close = () => this.#decide('close', '/close');
+	cancel = () => this.#decide('cancel', '/cancel');
 	consensus = (itemId: string, input: ConsensusInput) => this.#decide('consensus', `/items/${itemId}/consensus`, input);
 
 	/** Submits the caller's blind sheet; on a validation error returns the server's problems by dimension. */

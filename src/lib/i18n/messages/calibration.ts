@@ -171,7 +171,26 @@ export default {
 		'cal.report.noContested': 'None: every item either has a consensus or was scored unanimously.',
 		'cal.report.metric':
 			'Agreement is mean pairwise agreement: nominal dimensions count identical answers, ordered ones one minus the distance over the scale’s range.',
-		'notification.calibration.invited': '{by} invited you to the calibration session “{title}”'
+		'notification.calibration.invited': '{by} invited you to the calibration session “{title}”',
+		'cal.phase.cancelled': 'Cancelled',
+		'cal.list.cancelledAt': 'Cancelled {date}',
+		'cal.action.cancel': 'Cancel session…',
+		'cal.cancel.title': 'Cancel this session?',
+		'cal.cancel.text':
+			'Nobody will score, reveal or comment in it any more. Scores already submitted are kept as each person’s evaluations, and a round still being scored stays blind: cancelling reveals nothing.',
+		'cal.cancel.confirm': 'Cancel session',
+		'cal.cancel.keep': 'Keep the session',
+		'cal.readOnly.closed': 'This session is closed: it is read-only. The discussion and the scores stay as they were.',
+		'cal.readOnly.cancelled':
+			'This session was cancelled: it is read-only. Scores of a round that was not revealed stay blind.',
+		'cal.feed.tabItem': 'This item',
+		'cal.feed.tabAll': 'All items',
+		'cal.feed.tabs': 'Discussion view',
+		'cal.feed.title': 'Discussion across all items',
+		'cal.feed.empty': 'No comments in this session yet.',
+		'cal.feed.entry': 'Item {n} · {author} · {when}',
+		'cal.feed.new': 'New',
+		'cal.nav.unread': 'New comments: {count}'
 	},
 	'pt-BR': {
 		'cal.list.title': 'Sessões de calibração',
@@ -346,6 +365,26 @@ export default {
 		'cal.report.noContested': 'Nenhum: todo item tem consenso ou foi avaliado por unanimidade.',
 		'cal.report.metric':
 			'A concordância é a média por pares: dimensões nominais contam respostas idênticas; as ordenadas, um menos a distância sobre a amplitude da escala.',
-		'notification.calibration.invited': '{by} convidou você para a sessão de calibração “{title}”'
+		'notification.calibration.invited': '{by} convidou você para a sessão de calibração “{title}”',
+		'cal.phase.cancelled': 'Cancelada',
+		'cal.list.cancelledAt': 'Cancelada em {date}',
+		'cal.action.cancel': 'Cancelar sessão…',
+		'cal.cancel.title': 'Cancelar esta sessão?',
+		'cal.cancel.text':
+			'Ninguém mais poderá avaliar, revelar ou comentar nela. As notas já enviadas ficam guardadas como avaliações de cada pessoa, e uma rodada ainda em avaliação continua às cegas: cancelar não revela nada.',
+		'cal.cancel.confirm': 'Cancelar sessão',
+		'cal.cancel.keep': 'Manter a sessão',
+		'cal.readOnly.closed':
+			'Esta sessão foi encerrada: agora é somente leitura. A discussão e as notas ficam como estavam.',
+		'cal.readOnly.cancelled':
+			'Esta sessão foi cancelada: agora é somente leitura. As notas de uma rodada não revelada continuam às cegas.',
+		'cal.feed.tabItem': 'Este item',
+		'cal.feed.tabAll': 'Todos os itens',
+		'cal.feed.tabs': 'Visão da discussão',
+		'cal.feed.title': 'Discussão em todos os itens',
+		'cal.feed.empty': 'Ainda não há comentários nesta sessão.',
+		'cal.feed.entry': 'Item {n} · {author} · {when}',
+		'cal.feed.new': 'Novo',
+		'cal.nav.unread': 'Comentários novos: {count}'
 	}
 } satisfies Record<'en' | 'pt-BR', Record<string, string>>;
