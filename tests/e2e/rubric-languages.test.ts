@@ -131,7 +131,7 @@ describe('the demo rubric in the evaluator’s language', () => {
 		}
 	});
 
-	it('shows a Portuguese lead dimension names in Portuguese in the calibration report, adjudication room and agreement', async () => {
+	it('shows a Portuguese lead dimension names in Portuguese in the calibration report and room, adjudication room and agreement', async () => {
 		const [rubric]: Rubric[] = (await server.api(`/api/projects/${pid}/rubrics`, { headers: lead })).body.rubrics;
 		const pt = (key: string) => rubric.translations!['pt-BR'].dimensions![key].label!;
 		const own = (key: string) => rubric.dimensions.find((d) => d.key === key)!.label;
@@ -159,6 +159,10 @@ describe('the demo rubric in the evaluator’s language', () => {
 				.first()
 				.waitFor();
 			expect(await shown.getByText(own(reportKey), { exact: true }).count()).toBe(0);
+
+			// The session's room: the revealed scores' grid names its columns in Portuguese too.
+			await page.goto(`/projects/${pid}/calibrations/${closed.id}`);
+			await page.getByTestId('reveal-grid').locator('.dlabel').getByText(pt(reportKey), { exact: true }).waitFor();
 
 			await page.goto(`/projects/${pid}/escalations/${escalations[0].id}`);
 			await page.locator(`table.grid tr[data-dimension="${gridKey}"] th`).getByText(pt(gridKey)).waitFor();

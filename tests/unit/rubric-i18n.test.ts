@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rubricDefinitionSchema, type RubricDefinition } from '../../src/lib/shared/rubric';
-import { localizeRubric, missingTranslations, rubricText } from '../../src/lib/shared/rubric-i18n';
+import { dimensionTerms, localizeRubric, missingTranslations, rubricText } from '../../src/lib/shared/rubric-i18n';
+import { relevantSections } from '../../server/domain/guideline-sections';
 
 function rubric(extra: Record<string, unknown> = {}): RubricDefinition {
 	return rubricDefinitionSchema.parse({
@@ -145,5 +146,18 @@ describe('the demo rubric', () => {
 			JSON.parse(readFileSync(join(import.meta.dirname, '../../server/demo/rubric.json'), 'utf8'))
 		);
 		expect(missingTranslations(demo)).toEqual({ 'pt-BR': [] });
+	});
+});
+
+describe('guideline sections by any name of a dimension', () => {
+	it('finds the section of a Portuguese guideline titled with the dimension’s pt-BR name', () => {
+		const translated = rubric({ translations: { 'pt-BR': ptBR } });
+		expect(dimensionTerms(translated, 'correctness')).toEqual(['correctness', 'Correctness', 'Correção']);
+		const guideline = '# Tom\n\nSeja cordial.\n\n# Correção\n\nConfira datas, valores e fontes.\n';
+		expect(relevantSections(guideline, dimensionTerms(translated, 'correctness')).map((s) => s.heading)).toEqual([
+			'Correção'
+		]);
+		// Without the translation nothing in that guideline names the dimension.
+		expect(relevantSections(guideline, dimensionTerms(rubric(), 'correctness'))).toEqual([]);
 	});
 });
