@@ -38,7 +38,7 @@ export function sessionIsReadOnly(phase: CalibrationPhase): boolean {
 }
 
 /** Throws the one clear refusal for any write to a session that is over. */
-export function assertSessionWritable(phase: CalibrationPhase): void {
+function assertSessionWritable(phase: CalibrationPhase): void {
 	if (!sessionIsReadOnly(phase)) return;
 	throw Conflict(
 		phase === 'cancelled'
