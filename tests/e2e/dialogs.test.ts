@@ -139,16 +139,18 @@ describe('header popovers', () => {
 	it("stay inside a phone's screen", async () => {
 		const page = await open('/projects/[pid]');
 		await page.setViewportSize({ width: 390, height: 844 });
-		for (const [button, panel] of [
-			[page.getByRole('button', { name: /^Notifications/ }), page.locator('#notifications-panel')],
-			[page.getByRole('button', { name: /Account menu/ }), page.locator('#account-menu')]
-		]) {
+		const bell = page.getByRole('button', { name: /^Notifications/ });
+		const account = page.getByRole('button', { name: /Account menu/ });
+		for (const [button, id] of [
+			[bell, 'notifications-panel'],
+			[account, 'account-menu']
+		] as const) {
 			await button.click();
-			const box = (await panel.boundingBox())!;
-			expect(box.x, await panel.getAttribute('id')).toBeGreaterThanOrEqual(0);
-			expect(box.x + box.width, await panel.getAttribute('id')).toBeLessThanOrEqual(390);
+			const box = (await page.locator(`#${id}`).boundingBox())!;
+			expect(box.x, id).toBeGreaterThanOrEqual(0);
+			expect(box.x + box.width, id).toBeLessThanOrEqual(390);
 			// Wide enough to read: nearly the screen's width, not squeezed beside its button.
-			expect(box.width, await panel.getAttribute('id')).toBeGreaterThan(300);
+			expect(box.width, id).toBeGreaterThan(300);
 		}
 		await page.close();
 	});
