@@ -2,7 +2,8 @@
 // publish dialog) keep Tab and Shift+Tab inside, close on Escape and give focus back to the button that opened
 // them. The header's popovers (the account menu, the notifications panel) close on Escape and on a click outside,
 // give focus back to their button, never show together, and stay inside a phone's screen. The workspace's
-// guideline panel (g) closes on Escape and gives focus back to where it was.
+// guideline panel (g) closes on Escape and gives focus back to where it was; dismissing the case proposed beside
+// the guideline draft moves focus on to the draft.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../fixtures/server';
@@ -139,16 +140,18 @@ describe('header popovers', () => {
 	it("stay inside a phone's screen", async () => {
 		const page = await open('/projects/[pid]');
 		await page.setViewportSize({ width: 390, height: 844 });
-		for (const [button, panel] of [
-			[page.getByRole('button', { name: /^Notifications/ }), page.locator('#notifications-panel')],
-			[page.getByRole('button', { name: /Account menu/ }), page.locator('#account-menu')]
-		]) {
+		const bell = page.getByRole('button', { name: /^Notifications/ });
+		const account = page.getByRole('button', { name: /Account menu/ });
+		for (const [button, id] of [
+			[bell, 'notifications-panel'],
+			[account, 'account-menu']
+		] as const) {
 			await button.click();
-			const box = (await panel.boundingBox())!;
-			expect(box.x, await panel.getAttribute('id')).toBeGreaterThanOrEqual(0);
-			expect(box.x + box.width, await panel.getAttribute('id')).toBeLessThanOrEqual(390);
+			const box = (await page.locator(`#${id}`).boundingBox())!;
+			expect(box.x, id).toBeGreaterThanOrEqual(0);
+			expect(box.x + box.width, id).toBeLessThanOrEqual(390);
 			// Wide enough to read: nearly the screen's width, not squeezed beside its button.
-			expect(box.width, await panel.getAttribute('id')).toBeGreaterThan(300);
+			expect(box.width, id).toBeGreaterThan(300);
 		}
 		await page.close();
 	});
@@ -166,6 +169,24 @@ describe('the workspace guideline panel', () => {
 		await page.keyboard.press('Escape');
 		await panel.waitFor({ state: 'hidden' });
 		expect(await hasFocus(button)).toBe(true);
+		await page.close();
+	});
+});
+
+describe('the proposed case beside the guideline draft', () => {
+	it('moves focus on to the draft when it is dismissed', async () => {
+		const guideline = pages.find((p) => p.route === '/projects/[pid]/guidelines/[id]')!.path;
+		const escalation = pages
+			.find((p) => p.route === '/projects/[pid]/escalations/[id]')!
+			.path.split('/')
+			.pop();
+		const page = await open('/projects/[pid]/guidelines/[id]', `${guideline}?propose=escalation:${escalation}`);
+		const panel = page.getByTestId('proposal-panel');
+		await page.locator('.ProseMirror[contenteditable="true"]').waitFor();
+		await panel.getByRole('button', { name: 'Close' }).focus();
+		await page.keyboard.press('Enter');
+		await panel.waitFor({ state: 'detached' });
+		expect(await page.evaluate(() => !!document.activeElement?.closest('.ProseMirror'))).toBe(true);
 		await page.close();
 	});
 });
