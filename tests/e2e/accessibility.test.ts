@@ -3,11 +3,11 @@
 // critical, serious or moderate is allowed (moderate holds the page's structure: heading order, one top-level main
 // landmark); each one is reported with its page, scheme, rule, help text and first targets with axe's finding.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../fixtures/server';
-import { failOnPageErrors, launchBrowser, watchedContext } from '../fixtures/browser';
-import { appPages, signedInStates, type AppPage, type Person } from '../fixtures/app-pages';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { failOnPageErrors } from '../fixtures/browser';
+import { walkAppPages } from '../fixtures/app-walk';
+import { type AppPage } from '../fixtures/app-pages';
 
 failOnPageErrors();
 
@@ -15,30 +15,12 @@ const AXE = readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
 const SCHEMES = ['light', 'dark'] as const;
 type Scheme = (typeof SCHEMES)[number];
 
-let server: TestServer;
-let browser: Browser;
-let pages: AppPage[];
-const contexts = new Map<Person, BrowserContext>();
-
-beforeAll(async () => {
-	server = await startTestServer();
-	browser = await launchBrowser();
-	pages = await appPages(server);
-	for (const [who, state] of await signedInStates(browser, server.url))
-		contexts.set(
-			who,
-			// The app sends a Content-Security-Policy that forbids inline scripts: axe is injected as one.
-			await watchedContext(browser, { baseURL: server.url, storageState: state, bypassCSP: true }, who)
-		);
-});
-afterAll(async () => {
-	await browser?.close();
-	await server?.close();
-});
+// The app sends a Content-Security-Policy that forbids inline scripts: axe is injected as one.
+const walk = walkAppPages({ bypassCSP: true });
 
 /** Opens a page and waits until it shows its content: network quiet, no loading indicator, nothing busy. */
 async function openSettled(p: AppPage): Promise<Page> {
-	const page = await contexts.get(p.who)!.newPage();
+	const page = await walk.tabFor(p);
 	await page.goto(p.path, { waitUntil: 'networkidle' });
 	await page.waitForFunction(
 		() => !document.querySelector('.loading, [aria-busy="true"]') && !!document.querySelector('main h1, main h2')
@@ -89,7 +71,7 @@ async function violations(page: Page): Promise<Violation[]> {
 describe('axe-core', () => {
 	it('finds no critical, serious or moderate violation on any page, in light or dark', async () => {
 		const found: string[] = [];
-		for (const p of pages) {
+		for (const p of walk.pages) {
 			const page = await openSettled(p);
 			for (const scheme of SCHEMES) {
 				// The scheme really applies: a light page on a light background, a dark one on a dark background.

@@ -4,42 +4,27 @@
 // give focus back to their button, never show together, and stay inside a phone's screen. The workspace's
 // guideline panel (g) closes on Escape and gives focus back to where it was; dismissing the case proposed beside
 // the guideline draft moves focus on to the draft.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../fixtures/server';
-import { failOnPageErrors, launchBrowser, watchedContext } from '../fixtures/browser';
-import { appPages, EMAILS, signedInStates, type AppPage, type Person } from '../fixtures/app-pages';
+import { describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { failOnPageErrors } from '../fixtures/browser';
+import { walkAppPages } from '../fixtures/app-walk';
+import { EMAILS } from '../fixtures/app-pages';
 
 failOnPageErrors();
 
-let server: TestServer;
-let browser: Browser;
-let pages: AppPage[];
-const contexts = new Map<Person, BrowserContext>();
-
-beforeAll(async () => {
-	server = await startTestServer();
-	browser = await launchBrowser();
-	pages = await appPages(server);
-	for (const [who, state] of await signedInStates(browser, server.url))
-		contexts.set(who, await watchedContext(browser, { baseURL: server.url, storageState: state }, who));
-});
-afterAll(async () => {
-	await browser?.close();
-	await server?.close();
-});
+const walk = walkAppPages();
 
 async function open(route: string, path?: string): Promise<Page> {
-	const p = pages.find((x) => x.route === route)!;
-	const page = await contexts.get(p.who)!.newPage();
+	const p = walk.page(route);
+	const page = await walk.tabFor(p);
 	await page.goto(path ?? p.path, { waitUntil: 'networkidle' });
 	return page;
 }
 
 /** An item Ana has still to evaluate (the next one of her queue): its workspace offers Skip. */
 async function anasNextItem(): Promise<string> {
-	const pid = pages.find((p) => p.route === '/projects/[pid]')!.path.split('/')[2];
-	const queue = await server.api(`/api/projects/${pid}/queue`, { headers: await server.login(EMAILS.ana) });
+	const pid = walk.page('/projects/[pid]').path.split('/')[2];
+	const queue = await walk.server.api(`/api/projects/${pid}/queue`, { headers: await walk.server.login(EMAILS.ana) });
 	return `/projects/${pid}/items/${(queue.body.items as { id: string }[])[0].id}`;
 }
 
@@ -175,11 +160,8 @@ describe('the workspace guideline panel', () => {
 
 describe('the proposed case beside the guideline draft', () => {
 	it('moves focus on to the draft when it is dismissed', async () => {
-		const guideline = pages.find((p) => p.route === '/projects/[pid]/guidelines/[id]')!.path;
-		const escalation = pages
-			.find((p) => p.route === '/projects/[pid]/escalations/[id]')!
-			.path.split('/')
-			.pop();
+		const guideline = walk.page('/projects/[pid]/guidelines/[id]').path;
+		const escalation = walk.page('/projects/[pid]/escalations/[id]').path.split('/').pop();
 		const page = await open('/projects/[pid]/guidelines/[id]', `${guideline}?propose=escalation:${escalation}`);
 		const panel = page.getByTestId('proposal-panel');
 		await page.locator('.ProseMirror[contenteditable="true"]').waitFor();

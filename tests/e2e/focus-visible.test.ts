@@ -2,11 +2,10 @@
 // evaluator workspace with its scales and fields, the agreement dashboard with its text-like buttons), Tab walks
 // every control of the page in light and in dark, and each one, once focused, shows a focus indicator (an outline
 // or a box-shadow) whose colour stands out at least 3:1 from the background behind it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../fixtures/server';
-import { failOnPageErrors, launchBrowser, watchedContext } from '../fixtures/browser';
-import { appPages, signedInStates, type AppPage, type Person } from '../fixtures/app-pages';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { failOnPageErrors } from '../fixtures/browser';
+import { walkAppPages } from '../fixtures/app-walk';
 
 failOnPageErrors();
 
@@ -14,22 +13,7 @@ const ROUTES = ['/projects/[pid]', '/projects/[pid]/items/[itemId]', '/projects/
 /** More than any of these pages has controls: the walk stops earlier, when focus comes back round. */
 const MAX_TABS = 150;
 
-let server: TestServer;
-let browser: Browser;
-let pages: AppPage[];
-const contexts = new Map<Person, BrowserContext>();
-
-beforeAll(async () => {
-	server = await startTestServer();
-	browser = await launchBrowser();
-	pages = (await appPages(server)).filter((p) => ROUTES.includes(p.route));
-	for (const [who, state] of await signedInStates(browser, server.url))
-		contexts.set(who, await watchedContext(browser, { baseURL: server.url, storageState: state }, who));
-});
-afterAll(async () => {
-	await browser?.close();
-	await server?.close();
-});
+const walk = walkAppPages();
 
 interface Focused {
 	/** Tag, id and classes of the focused element, to name it in a failure. */
@@ -87,9 +71,9 @@ function describeFocus(page: Page): Promise<Focused | null> {
 describe('keyboard focus', () => {
 	it('is visible on every control of representative pages, in light and dark', async () => {
 		const problems: string[] = [];
-		for (const p of pages)
+		for (const p of ROUTES.map((route) => walk.page(route)))
 			for (const scheme of ['light', 'dark'] as const) {
-				const page = await contexts.get(p.who)!.newPage();
+				const page = await walk.tabFor(p);
 				await page.emulateMedia({ colorScheme: scheme });
 				await page.goto(p.path, { waitUntil: 'networkidle' });
 				await page.waitForFunction(() => !document.querySelector('.loading, [aria-busy="true"]'));

@@ -1,36 +1,18 @@
 // Phones: every page of the app at 390 × 844 (an ordinary phone), as the person who uses it, without horizontal
 // scrolling; in the evaluator workspace, the progress and Submit stay on screen while the item is read, and scale
 // labels wrap between words, never inside one (there and on a desktop screen).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../fixtures/server';
-import { failOnPageErrors, launchBrowser, watchedContext } from '../fixtures/browser';
-import { appPages, EMAILS, signedInStates, type AppPage, type Person } from '../fixtures/app-pages';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { failOnPageErrors } from '../fixtures/browser';
+import { walkAppPages } from '../fixtures/app-walk';
+import { EMAILS, type AppPage } from '../fixtures/app-pages';
 
 failOnPageErrors();
 
 const PHONE = { width: 390, height: 844 };
 
-let server: TestServer;
-let browser: Browser;
-let pages: AppPage[];
-const contexts = new Map<Person, BrowserContext>();
-
-beforeAll(async () => {
-	server = await startTestServer();
-	browser = await launchBrowser();
-	pages = await appPages(server);
-	// Each person on a phone: a context of that size with the session of one that signed in.
-	for (const [who, state] of await signedInStates(browser, server.url))
-		contexts.set(
-			who,
-			await watchedContext(browser, { baseURL: server.url, viewport: PHONE, storageState: state }, who)
-		);
-});
-afterAll(async () => {
-	await browser?.close();
-	await server?.close();
-});
+// Each person on a phone: a context of that size.
+const walk = walkAppPages({ viewport: PHONE });
 
 /** The page's overflow past the viewport's right edge, and the outermost elements that cause it. */
 async function overflow(page: Page): Promise<{ extra: number; culprits: string[] }> {
@@ -55,7 +37,7 @@ async function overflow(page: Page): Promise<{ extra: number; culprits: string[]
 }
 
 async function open(p: AppPage): Promise<Page> {
-	const page = await contexts.get(p.who)!.newPage();
+	const page = await walk.tabFor(p);
 	await page.goto(p.path, { waitUntil: 'networkidle' });
 	return page;
 }
@@ -63,7 +45,7 @@ async function open(p: AppPage): Promise<Page> {
 describe('at 390 px', () => {
 	it('no page scrolls sideways', async () => {
 		const wide: string[] = [];
-		for (const p of pages) {
+		for (const p of walk.pages) {
 			const page = await open(p);
 			const { extra, culprits } = await overflow(page);
 			if (extra > 0) wide.push(`${p.route}: ${extra} px too wide: ${culprits.join(', ')}`);
@@ -74,9 +56,9 @@ describe('at 390 px', () => {
 
 	it('the workspace keeps progress and Submit on screen while the item is read', async () => {
 		// An item Ana has still to evaluate: the next one her queue offers.
-		const workspace = pages.find((p) => p.route === '/projects/[pid]/items/[itemId]')!;
+		const workspace = walk.page('/projects/[pid]/items/[itemId]');
 		const pid = workspace.path.split('/')[2];
-		const queue = await server.api(`/api/projects/${pid}/queue`, { headers: await server.login(EMAILS.ana) });
+		const queue = await walk.server.api(`/api/projects/${pid}/queue`, { headers: await walk.server.login(EMAILS.ana) });
 		const next = (queue.body.items as { id: string }[])[0].id;
 		const page = await open({ ...workspace, path: `/projects/${pid}/items/${next}` });
 		const submit = page.getByRole('button', { name: /^Submit/ });
@@ -116,7 +98,7 @@ async function brokenWords(page: Page): Promise<string[]> {
 
 describe('scale labels', () => {
 	it('wrap between words on a phone and on a desktop screen', async () => {
-		const workspace = pages.find((p) => p.route === '/projects/[pid]/items/[itemId]')!;
+		const workspace = walk.page('/projects/[pid]/items/[itemId]');
 		const page = await open(workspace);
 		await page.getByRole('radiogroup').first().waitFor();
 		expect(await brokenWords(page)).toEqual([]);
