@@ -73,9 +73,9 @@ describe('notification bell', () => {
 		const lead = await personContext(browser, server.url, 'lead@demo.test');
 		const ben = await personContext(browser, server.url, 'ben@demo.test');
 		await Promise.all([lead.page.goto(`/projects/${ws.pid}`), ben.page.goto(`/projects/${ws.pid}`)]);
-		const leadBell = lead.page.getByRole('button', { name: /^Notifications \(\d+ unread\)$/ });
-		const benBell = ben.page.getByRole('button', { name: /^Notifications \(\d+ unread\)$/ });
-		await lead.page.getByRole('button', { name: 'Notifications (0 unread)' }).waitFor();
+		const leadBell = lead.page.getByRole('button', { name: /^Notifications: \d+ unread$/ });
+		const benBell = ben.page.getByRole('button', { name: /^Notifications: \d+ unread$/ });
+		await lead.page.getByRole('button', { name: 'Notifications: 0 unread' }).waitFor();
 		const benBefore = await benBell.getAttribute('aria-label');
 
 		for (const itemId of ws.itemIds.slice(0, 3)) {
@@ -86,7 +86,7 @@ describe('notification bell', () => {
 			expect(opened.status).toBe(201);
 		}
 		// No reload, no focus event, well inside the 30 s poll: the server pushed them.
-		await lead.page.getByRole('button', { name: 'Notifications (3 unread)' }).waitFor({ timeout: 5000 });
+		await lead.page.getByRole('button', { name: 'Notifications: 3 unread' }).waitFor({ timeout: 5000 });
 
 		await leadBell.click();
 		const entries = lead.page.getByRole('region', { name: 'Notifications' }).getByTestId('notification');
@@ -100,7 +100,7 @@ describe('notification bell', () => {
 		// Following the group opens the escalation queue and marks all three read.
 		await entries.first().getByRole('button').click();
 		await lead.page.waitForURL(new RegExp(`/projects/${ws.pid}/escalations$`));
-		await lead.page.getByRole('button', { name: 'Notifications (0 unread)' }).waitFor();
+		await lead.page.getByRole('button', { name: 'Notifications: 0 unread' }).waitFor();
 		// Ben's page never heard of them.
 		expect(await benBell.getAttribute('aria-label')).toBe(benBefore);
 		await lead.context.close();
