@@ -63,7 +63,13 @@ export function csvLayout(header: string[], line: number): { layout: CsvLayout }
 	const names = header.map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, '') : h).trim());
 	const lower = names.map((n) => n.toLowerCase());
 	const missing = ['prompt', 'response'].filter((n) => !lower.includes(n));
-	if (missing.length) return { problem: { line, message: `the header needs the column(s) ${missing.join(', ')}` } };
+	if (missing.length)
+		return {
+			problem: {
+				line,
+				message: `the header needs the ${missing.length === 1 ? 'column' : 'columns'} ${missing.join(', ')}`
+			}
+		};
 	const repeated = lower.find((n, i) => lower.indexOf(n) !== i);
 	if (repeated !== undefined)
 		return { problem: { line, message: `the column "${repeated}" appears twice in the header` } };

@@ -125,7 +125,10 @@ async function checkRecords(
 	batch.finish();
 	if (!batch.ok) {
 		const listed = batch.badLines > MAX_LISTED_PROBLEMS ? ` (the first ${MAX_LISTED_PROBLEMS} are listed)` : '';
-		throw Validation(`The import has ${batch.badLines} bad line(s)${listed}; nothing was imported`, batch.problems);
+		throw Validation(
+			`The import has ${batch.badLines} bad ${batch.badLines === 1 ? 'line' : 'lines'}${listed}; nothing was imported`,
+			batch.problems
+		);
 	}
 	return { batch, imported };
 }

@@ -38,7 +38,7 @@ describe('JSONL', () => {
 		const res = await importRaw(x, pid, body);
 		expect(res.status).toBe(400);
 		expect(res.body.error.code).toBe('validation_failed');
-		expect(res.body.error.message).toContain('4 bad line(s)');
+		expect(res.body.error.message).toContain('4 bad lines');
 		const lines = res.body.error.details.map((d: { line: number }) => d.line);
 		expect(lines).toEqual([2, 3, 5, 6]);
 		expect(res.body.error.details[1].message).toContain('payload.response');
