@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { rubricDefinitionSchema, type RubricDefinition } from '../../src/lib/shared/rubric';
 import { dimensionTerms, localizeRubric, missingTranslations, rubricText } from '../../src/lib/shared/rubric-i18n';
 import { relevantSections } from '../../server/domain/guideline-sections';
+import { sectionFor } from '../../src/lib/shared/guideline';
 
 function rubric(extra: Record<string, unknown> = {}): RubricDefinition {
 	return rubricDefinitionSchema.parse({
@@ -159,5 +160,14 @@ describe('guideline sections by any name of a dimension', () => {
 		]);
 		// Without the translation nothing in that guideline names the dimension.
 		expect(relevantSections(guideline, dimensionTerms(rubric(), 'correctness'))).toEqual([]);
+	});
+
+	it('finds the section a proposed change jumps to in the live draft by the dimension’s pt-BR name', () => {
+		const translated = rubric({ translations: { 'pt-BR': ptBR } });
+		const heading = (text: string) => ({ type: 'heading', content: [{ type: 'text', text }] });
+		const draft = { type: 'doc', content: [heading('Tom'), heading('Correção (1–5)')] };
+		const dimension = { key: 'correctness', label: 'Correctness' };
+		expect(sectionFor(draft, dimension, dimensionTerms(translated, 'correctness'))).toBe('Correção (1–5)');
+		expect(sectionFor(draft, dimension)).toBeNull();
 	});
 });

@@ -136,9 +136,16 @@ export const GUIDELINE_STATE = {
 	seededFrom: 'seededFrom'
 } as const;
 
-/** The text of the first heading that names a dimension (by label or key), for "propose a change" deep links. */
-export function sectionFor(doc: PmNode, dimension: { key: string; label: string }): string | null {
-	const wanted = [dimension.label, dimension.key, dimension.key.replace(/_/g, ' ')]
+/**
+ * The text of the first heading that names a dimension (by label, key or any of `names`: its label in every language
+ * its rubrics speak, rubric-i18n dimensionTerms), for "propose a change" deep links.
+ */
+export function sectionFor(
+	doc: PmNode,
+	dimension: { key: string; label: string },
+	names: readonly string[] = []
+): string | null {
+	const wanted = [dimension.label, dimension.key, dimension.key.replace(/_/g, ' '), ...names]
 		.map((s) => s.toLowerCase())
 		.filter(Boolean);
 	for (const n of doc.content ?? []) {
