@@ -4,11 +4,11 @@
 // than just dropped from the page); on top of that, Tab and Shift+Tab wrap round inside the dialog instead of
 // leaving for the browser's toolbar.
 
-/** What Tab stops on, before the checks for disabled, hidden and out-of-order elements. */
-const TABBABLE = 'a[href], button, input, select, textarea, summary, [tabindex], [contenteditable="true"]';
+/** What can take focus (Tab stops on these, before the checks for disabled, hidden and out-of-order ones). */
+export const FOCUSABLE = 'a[href], button, input, select, textarea, summary, [tabindex], [contenteditable="true"]';
 
 function tabbables(root: HTMLElement): HTMLElement[] {
-	return [...root.querySelectorAll<HTMLElement>(TABBABLE)].filter(
+	return [...root.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
 		(el) => el.tabIndex >= 0 && !(el as HTMLButtonElement).disabled && el.getClientRects().length > 0
 	);
 }

@@ -9,8 +9,7 @@
 // - hiding it from inside (a choice made) puts focus back on the button with close().
 // Create it while a component initialises (its listeners live as long as the component).
 
-/** What a click can put focus on. */
-const FOCUSABLE = 'a[href], button, input, select, textarea, summary, [tabindex], [contenteditable="true"]';
+import { FOCUSABLE } from './modal';
 
 export class Popover {
 	open = $state(false);
