@@ -43,8 +43,8 @@ function branches(body: string): Map<string, string> {
 function plural(locale: string, name: string, body: string, params: MessageParams): string {
 	const raw = params[name];
 	const n = typeof raw === 'number' ? raw : Number(raw);
-	const options = branches(body);
 	if (!(name in params) || Number.isNaN(n)) return `{${name}}`;
+	const options = branches(body);
 	const chosen = options.get(`=${n}`) ?? options.get(pluralCategory(locale, n)) ?? options.get('other') ?? '';
 	return formatMessage(locale, chosen.replace(/#/g, String(raw)), params);
 }
