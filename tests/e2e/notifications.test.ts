@@ -69,6 +69,23 @@ describe('notification bell', () => {
 		await context.close();
 	});
 
+	it('claims no count before the inbox has loaded', async () => {
+		const { context, page } = await personContext(browser, server.url, 'ana@demo.test');
+		// Hold the inbox and its stream back: until either answers, the bell cannot know the count.
+		let release!: () => void;
+		const held = new Promise<void>((r) => (release = r));
+		await page.route(/\/api\/notifications(\/stream)?$/, async (route) => {
+			await held;
+			await route.continue();
+		});
+		await page.goto(`/projects/${ws.pid}`);
+		await page.getByRole('button', { name: 'Notifications', exact: true }).waitFor();
+		expect(await page.getByRole('button', { name: /unread/ }).count()).toBe(0);
+		release();
+		await page.getByRole('button', { name: /^Notifications: \d+ unread$/ }).waitFor();
+		await context.close();
+	});
+
 	it('pushes notifications live into an open page, naming item and project, with repeats grouped', async () => {
 		const lead = await personContext(browser, server.url, 'lead@demo.test');
 		const ben = await personContext(browser, server.url, 'ben@demo.test');
@@ -76,7 +93,10 @@ describe('notification bell', () => {
 		const leadBell = lead.page.getByRole('button', { name: /^Notifications: \d+ unread$/ });
 		const benBell = ben.page.getByRole('button', { name: /^Notifications: \d+ unread$/ });
 		await lead.page.getByRole('button', { name: 'Notifications: 0 unread' }).waitFor();
+		// The bell names no count until its inbox has loaded, so this waits for Ben's real count (not an
+		// early "0 unread" that would then change under us).
 		const benBefore = await benBell.getAttribute('aria-label');
+		expect(benBefore).toMatch(/^Notifications: \d+ unread$/);
 
 		for (const itemId of ws.itemIds.slice(0, 3)) {
 			const opened = await server.api(`/api/items/${itemId}/escalations`, {

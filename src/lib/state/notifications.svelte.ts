@@ -41,6 +41,11 @@ export class NotificationInbox {
 		return this.#query.data ?? EMPTY;
 	}
 
+	/** Whether the inbox has been heard from yet: before that its count is unknown, not zero. */
+	get known(): boolean {
+		return this.#query.data !== null;
+	}
+
 	async markRead(id: string): Promise<void> {
 		this.#query.set(await api.post<Inbox>(`/api/notifications/${id}/read`));
 	}
