@@ -38,8 +38,52 @@ export const users = pgTable('users', {
 	passwordHash: text('password_hash').notNull(),
 	isAdmin: boolean('is_admin').notNull().default(false),
 	locale: text('locale'),
-	createdAt: createdAt()
+	createdAt: createdAt(),
+	deactivatedAt: int8('deactivated_at'),
+	lastSignInAt: int8('last_sign_in_at')
 });
+
+export const userIdentities = pgTable(
+	'user_identities',
+	{
+		id: id(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		issuer: text('issuer').notNull(),
+		subject: text('subject').notNull(),
+		email: text('email').notNull(),
+		createdAt: createdAt(),
+		lastSignInAt: int8('last_sign_in_at')
+	},
+	(t) => [uniqueIndex('user_identities_subject').on(t.issuer, t.subject), index('user_identities_user').on(t.userId)]
+);
+
+export const oidcLogins = pgTable('oidc_logins', {
+	id: id(),
+	nonce: text('nonce').notNull(),
+	codeVerifier: text('code_verifier').notNull(),
+	invitationTokenHash: text('invitation_token_hash'),
+	returnTo: text('return_to'),
+	createdAt: createdAt(),
+	expiresAt: int8('expires_at').notNull()
+});
+
+export const passwordResets = pgTable(
+	'password_resets',
+	{
+		id: id(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		tokenHash: text('token_hash').notNull().unique(),
+		createdBy: text('created_by'),
+		createdAt: createdAt(),
+		expiresAt: int8('expires_at').notNull(),
+		usedAt: int8('used_at')
+	},
+	(t) => [index('password_resets_user').on(t.userId)]
+);
 
 export const authSessions = pgTable(
 	'auth_sessions',
@@ -88,6 +132,26 @@ export const memberships = pgTable(
 		createdAt: createdAt()
 	},
 	(t) => [primaryKey({ columns: [t.projectId, t.userId] }), index('memberships_user').on(t.userId)]
+);
+
+export const invitations = pgTable(
+	'invitations',
+	{
+		id: id(),
+		projectId: text('project_id')
+			.notNull()
+			.references(() => projects.id, { onDelete: 'cascade' }),
+		email: text('email').notNull(),
+		role: text('role', { enum: ['evaluator', 'lead', 'manager'] }).notNull(),
+		tokenHash: text('token_hash').notNull().unique(),
+		invitedBy: text('invited_by'),
+		createdAt: createdAt(),
+		expiresAt: int8('expires_at').notNull(),
+		acceptedAt: int8('accepted_at'),
+		acceptedBy: text('accepted_by'),
+		revokedAt: int8('revoked_at')
+	},
+	(t) => [index('invitations_project').on(t.projectId, t.createdAt)]
 );
 
 export const rubrics = pgTable(
@@ -253,7 +317,12 @@ export const auditLog = pgTable(
 		entityId: text('entity_id').notNull(),
 		data: json('data')
 	},
-	(t) => [index('audit_entity').on(t.entityType, t.entityId), index('audit_project').on(t.projectId, t.at)]
+	(t) => [
+		index('audit_entity').on(t.entityType, t.entityId),
+		index('audit_project').on(t.projectId, t.at),
+		index('audit_at').on(t.at),
+		index('audit_actor').on(t.actorId, t.at)
+	]
 );
 
 // ---- Calibration -----------------------------------------------------------------------------------------

@@ -14,8 +14,57 @@ export const users = sqliteTable('users', {
 	passwordHash: text('password_hash').notNull(),
 	isAdmin: integer('is_admin', { mode: 'boolean' }).notNull().default(false),
 	locale: text('locale'),
-	createdAt: createdAt()
+	createdAt: createdAt(),
+	/** Set while an admin has deactivated the account: it cannot sign in, and no session or token of it counts. */
+	deactivatedAt: integer('deactivated_at'),
+	lastSignInAt: integer('last_sign_in_at')
 });
+
+/** Accounts at an OpenID Connect provider linked to a user: (issuer, subject) names one person for good. */
+export const userIdentities = sqliteTable(
+	'user_identities',
+	{
+		id: id(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		issuer: text('issuer').notNull(),
+		subject: text('subject').notNull(),
+		email: text('email').notNull(),
+		createdAt: createdAt(),
+		lastSignInAt: integer('last_sign_in_at')
+	},
+	(t) => [uniqueIndex('user_identities_subject').on(t.issuer, t.subject), index('user_identities_user').on(t.userId)]
+);
+
+/** A sign-in through the provider in progress: what the callback must find again (looked up by the state's hash). */
+export const oidcLogins = sqliteTable('oidc_logins', {
+	id: id(),
+	nonce: text('nonce').notNull(),
+	codeVerifier: text('code_verifier').notNull(),
+	/** The invitation being accepted through this sign-in, if any (its token's hash). */
+	invitationTokenHash: text('invitation_token_hash'),
+	returnTo: text('return_to'),
+	createdAt: createdAt(),
+	expiresAt: integer('expires_at').notNull()
+});
+
+/** A single-use link that sets a user's password (from an admin's reset). Stored as the token's hash. */
+export const passwordResets = sqliteTable(
+	'password_resets',
+	{
+		id: id(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		tokenHash: text('token_hash').notNull().unique(),
+		createdBy: text('created_by'),
+		createdAt: createdAt(),
+		expiresAt: integer('expires_at').notNull(),
+		usedAt: integer('used_at')
+	},
+	(t) => [index('password_resets_user').on(t.userId)]
+);
 
 export const authSessions = sqliteTable(
 	'auth_sessions',
@@ -82,6 +131,27 @@ export const memberships = sqliteTable(
 		createdAt: createdAt()
 	},
 	(t) => [primaryKey({ columns: [t.projectId, t.userId] }), index('memberships_user').on(t.userId)]
+);
+
+/** A single-use, expiring link that makes its holder a member of a project with a role. Stored as the token's hash. */
+export const invitations = sqliteTable(
+	'invitations',
+	{
+		id: id(),
+		projectId: text('project_id')
+			.notNull()
+			.references(() => projects.id, { onDelete: 'cascade' }),
+		email: text('email').notNull(),
+		role: text('role', { enum: ['evaluator', 'lead', 'manager'] }).notNull(),
+		tokenHash: text('token_hash').notNull().unique(),
+		invitedBy: text('invited_by'),
+		createdAt: createdAt(),
+		expiresAt: integer('expires_at').notNull(),
+		acceptedAt: integer('accepted_at'),
+		acceptedBy: text('accepted_by'),
+		revokedAt: integer('revoked_at')
+	},
+	(t) => [index('invitations_project').on(t.projectId, t.createdAt)]
 );
 
 export const rubrics = sqliteTable(
@@ -261,7 +331,12 @@ export const auditLog = sqliteTable(
 		entityId: text('entity_id').notNull(),
 		data: json<unknown>('data')
 	},
-	(t) => [index('audit_entity').on(t.entityType, t.entityId), index('audit_project').on(t.projectId, t.at)]
+	(t) => [
+		index('audit_entity').on(t.entityType, t.entityId),
+		index('audit_project').on(t.projectId, t.at),
+		index('audit_at').on(t.at),
+		index('audit_actor').on(t.actorId, t.at)
+	]
 );
 
 // ---- Calibration -----------------------------------------------------------------------------------------

@@ -3,10 +3,10 @@
 // our own origin) → 4401; the room exists → 4404; the user may join it → 4403. The socket is accepted either way
 // and then closed with that code, because a close code (unlike an HTTP status) reaches browser code.
 import type { Context } from 'hono';
-import { getCookie } from 'hono/cookie';
 import type { AppDeps } from '../deps';
-import { SESSION_COOKIE, bearerFrom, sameOrigin } from '../domain/credentials';
-import { sessionFor, tokenFor } from '../db/users';
+import { sameOrigin } from '../domain/credentials';
+import { callerFor, type Caller } from '../db/users';
+import { INVALID_TOKEN, credentialsOf } from '../request-credentials';
 import { AppError, Forbidden, NotFound, Unauthenticated } from '../domain/errors';
 import type { User } from '#shared/roles';
 import { closeFor } from './close-codes';
@@ -39,19 +39,14 @@ export async function decideUpgrade(c: Context, deps: AppDeps): Promise<UpgradeD
 	}
 }
 
-async function authenticate(c: Context, deps: AppDeps): Promise<{ user: User; sessionId?: string; tokenId?: string }> {
-	const token = bearerFrom(c.req.header('authorization')) ?? c.req.query('token') ?? null;
-	if (token) {
-		const found = await tokenFor(deps.db, token);
-		if (!found) throw Unauthenticated('The API token is not valid (unknown, revoked or expired)');
-		return found;
-	}
-	const secret = getCookie(c, SESSION_COOKIE);
-	const found = secret ? await sessionFor(deps.db, secret) : undefined;
+async function authenticate(c: Context, deps: AppDeps): Promise<Caller> {
+	const credentials = credentialsOf(c, { queryToken: true });
+	const found = await callerFor(deps.db, credentials);
+	if (found === 'invalid') throw Unauthenticated(INVALID_TOKEN);
 	if (!found) throw Unauthenticated('Sign in to join this room');
 	// Browsers attach cookies to cross-site WebSocket handshakes too; only our own pages may use them here.
 	const origin = c.req.header('origin');
-	if (origin && !sameOrigin(c.req.url, c.req.header('host'), origin, deps.config.allowedOrigins)) {
+	if (found.sessionId && origin && !sameOrigin(c.req.url, c.req.header('host'), origin, deps.config.allowedOrigins)) {
 		throw Forbidden('Cross-site connection refused (Origin does not match this server)');
 	}
 	return found;

@@ -5,6 +5,7 @@ import type { Db } from './client';
 import { first, prepared } from './client';
 import { apiTokens, authSessions, memberships, users } from '../../drizzle/schema';
 import type { Membership, User } from '#shared/roles';
+import type { Credential } from '../domain/ports';
 import { newId, newSecret } from '../domain/ids';
 import type { PageRequest } from '#shared/paging';
 import { keysetPage, ordered } from './paging';
@@ -12,6 +13,7 @@ import { keysetPage, ordered } from './paging';
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 type UserRow = typeof users.$inferSelect;
+export type { UserRow };
 export const toUser = (u: UserRow): User => ({
 	id: u.id,
 	email: u.email,
@@ -39,7 +41,30 @@ export async function createSession(db: Db, userId: string, ttlMs: number): Prom
 /** A session's id is the hash of its cookie: what the database and the socket registry know it by. */
 const sessionIdOf = (secret: string) => sha256(secret);
 
-/** Who a session cookie belongs to, while the session exists and has not expired. */
+/** A caller found from their credential: the user, and the session (cookie) or token (Bearer) they used. */
+export type Caller =
+	{ user: User; sessionId: string; tokenId?: undefined } | { user: User; tokenId: string; sessionId?: undefined };
+
+/** The credential part of a caller, as requests and sockets carry it. */
+export const credentialOf = (caller: Caller): Credential =>
+	caller.tokenId === undefined
+		? { userId: caller.user.id, sessionId: caller.sessionId }
+		: { userId: caller.user.id, tokenId: caller.tokenId };
+
+/**
+ * Who presents these credentials. One rule for REST, WebSocket upgrades and event streams: a Bearer token, when
+ * given, decides alone (an invalid one is 'invalid', never a fallback to the cookie); else the session cookie.
+ * Only an active account's unexpired session or token counts.
+ */
+export async function callerFor(
+	db: Db,
+	credentials: { token: string | null; secret: string | undefined }
+): Promise<Caller | 'invalid' | null> {
+	if (credentials.token) return (await tokenFor(db, credentials.token)) ?? 'invalid';
+	return credentials.secret ? ((await sessionFor(db, credentials.secret)) ?? null) : null;
+}
+
+/** Who a session cookie belongs to, while the session exists, has not expired and the account is active. */
 export async function sessionFor(db: Db, secret: string): Promise<{ user: User; sessionId: string } | undefined> {
 	const [row] = await sessionQuery(db, { id: sessionIdOf(secret), now: Date.now() });
 	return row && { user: toUser(row.user), sessionId: row.id };
@@ -50,7 +75,13 @@ const sessionQuery = prepared((db) =>
 		.select({ user: users, id: authSessions.id })
 		.from(authSessions)
 		.innerJoin(users, eq(users.id, authSessions.userId))
-		.where(and(eq(authSessions.id, sql.placeholder('id')), gt(authSessions.expiresAt, sql.placeholder('now'))))
+		.where(
+			and(
+				eq(authSessions.id, sql.placeholder('id')),
+				gt(authSessions.expiresAt, sql.placeholder('now')),
+				isNull(users.deactivatedAt)
+			)
+		)
 		.limit(1)
 		.prepare()
 );
@@ -87,7 +118,7 @@ export async function createApiToken(
 	return { token, id };
 }
 
-/** Who a Bearer token belongs to, unless it is unknown or expired; records when it was last used. */
+/** Who a Bearer token belongs to, unless it is unknown, expired or its account deactivated; records its last use. */
 export async function tokenFor(
 	db: Db,
 	token: string,
@@ -109,7 +140,8 @@ const tokenQuery = prepared((db) =>
 		.where(
 			and(
 				eq(apiTokens.tokenHash, sql.placeholder('hash')),
-				or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, sql.placeholder('now')))
+				or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, sql.placeholder('now'))),
+				isNull(users.deactivatedAt)
 			)
 		)
 		.limit(1)

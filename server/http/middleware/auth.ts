@@ -1,28 +1,18 @@
 // Resolves the caller from the session cookie or a Bearer token, and guards cookie-authenticated writes
 // against cross-site requests by checking Origin (or Sec-Fetch-Site) against our own origin.
 import type { MiddlewareHandler } from 'hono';
-import { getCookie } from 'hono/cookie';
 import type { AppEnv } from '../env';
-import { sessionFor, tokenFor } from '../../db/users';
+import { callerFor, credentialOf } from '../../db/users';
 import { errorResponse } from '../errors';
-import { SESSION_COOKIE, bearerFrom, sameOrigin } from '../../domain/credentials';
+import { sameOrigin } from '../../domain/credentials';
+import { INVALID_TOKEN, credentialsOf } from '../../request-credentials';
 
 export const resolveCaller: MiddlewareHandler<AppEnv> = async (c, next) => {
-	const { db } = c.var.deps;
-	const token = bearerFrom(c.req.header('authorization'));
-	if (token) {
-		const found = await tokenFor(db, token);
-		if (!found) return errorResponse(c, 'unauthenticated', 'The API token is not valid (unknown, revoked or expired)');
-		c.set('user', found.user);
-		c.set('authVia', 'token');
-		c.set('credential', { userId: found.user.id, tokenId: found.tokenId });
-	} else {
-		const secret = getCookie(c, SESSION_COOKIE);
-		const found = secret ? await sessionFor(db, secret) : undefined;
-		c.set('user', found?.user ?? null);
-		c.set('authVia', found ? 'cookie' : null);
-		c.set('credential', found ? { userId: found.user.id, sessionId: found.sessionId } : null);
-	}
+	const found = await callerFor(c.var.deps.db, credentialsOf(c));
+	if (found === 'invalid') return errorResponse(c, 'unauthenticated', INVALID_TOKEN);
+	c.set('user', found?.user ?? null);
+	c.set('authVia', found ? (found.tokenId === undefined ? 'cookie' : 'token') : null);
+	c.set('credential', found && credentialOf(found));
 	await next();
 };
 

@@ -61,7 +61,9 @@ app.post(
 			passwordHash,
 			isAdmin: input.isAdmin,
 			locale: null,
-			createdAt: Date.now()
+			createdAt: Date.now(),
+			deactivatedAt: null,
+			lastSignInAt: null
 		};
 		await tx(db, async (t) => {
 			// The email is unique: of two requests creating the same account at once, the second gets the 409 too.

@@ -4,17 +4,18 @@
 // node when Redis is configured (deps.bus). Signing out ends the session
 // and closes its open sockets at once (4401). GET /session tells the web app who is signed in, if anyone.
 import { Hono } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, getCookie } from 'hono/cookie';
 import { z } from 'zod';
 import type { AppEnv } from '../env';
 import { validate } from '../validate';
 import { doc } from '../openapi';
-import { createSession, deleteSession, findUserByEmail, membershipsOf, toUser } from '../../db/users';
+import { deleteSession, findUserByEmail, membershipsOf } from '../../db/users';
 import { DUMMY_HASH, verifyPassword } from '../../domain/passwords';
-import { AppError } from '../../domain/errors';
+import { AppError, Forbidden } from '../../domain/errors';
 import { SESSION_COOKIE } from '../../domain/credentials';
 import type { AppDeps } from '../../deps';
-import { clientAddress, isHttps } from '../client';
+import { clientAddress } from '../client';
+import { signIn, signInFailed } from '../sign-in';
 
 const loginSchema = z.strictObject({
 	email: z.string().trim().toLowerCase().email().max(320),
@@ -38,22 +39,19 @@ export function authRoutes(deps: AppDeps) {
 				throw new AppError('rate_limited', 'Too many failed sign-in attempts; wait a few minutes and try again');
 			}
 			const row = await findUserByEmail(c.var.deps.db, email);
-			const ok = await verifyPassword(password, row?.passwordHash ?? DUMMY_HASH);
+			// An account without a password (made by single sign-on) is checked against the dummy hash: same time.
+			const ok = await verifyPassword(password, row?.passwordHash || DUMMY_HASH);
 			if (!row || !ok) {
 				await Promise.all([perAddress.fail(address), perEmailAndAddress.fail(pair)]);
+				await signInFailed(c, { userId: row?.id, tried: email, method: 'password', reason: 'credentials' });
 				throw new AppError('invalid_credentials', 'Email or password is not correct');
 			}
 			await perEmailAndAddress.reset(pair);
-			const { config, db } = c.var.deps;
-			const secret = await createSession(db, row.id, config.sessionTtlMs);
-			setCookie(c, SESSION_COOKIE, secret, {
-				httpOnly: true,
-				sameSite: 'Lax',
-				path: '/',
-				secure: isHttps(c),
-				maxAge: Math.floor(config.sessionTtlMs / 1000)
-			});
-			return c.json({ user: toUser(row), memberships: await membershipsOf(db, row.id) });
+			if (row.deactivatedAt !== null) {
+				await signInFailed(c, { userId: row.id, tried: email, method: 'password', reason: 'deactivated' });
+				throw Forbidden('This account has been deactivated; ask an admin of Concord to reactivate it');
+			}
+			return c.json(await signIn(c, row, 'password'));
 		}
 	);
 

@@ -5,7 +5,6 @@
 // opened with no longer signs them in (signed out, session ended, token revoked, account deactivated).
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { getCookie } from 'hono/cookie';
 import type { Context } from 'hono';
 import type { AppEnv } from '../env';
 import { requireUser } from '../access';
@@ -14,8 +13,8 @@ import { validate } from '../validate';
 import { pageOnlyQuerySchema } from '#shared/paging';
 import { markAllRead, markRead, notificationsFor } from '../../db/notifications';
 import { NotFound } from '../../domain/errors';
-import { sessionFor, tokenFor } from '../../db/users';
-import { SESSION_COOKIE, bearerFrom } from '../../domain/credentials';
+import { callerFor } from '../../db/users';
+import { credentialsOf } from '../../request-credentials';
 
 const app = new Hono<AppEnv>();
 
@@ -32,11 +31,10 @@ app.get(
 /** Whether the cookie or token this request came with still signs `userId` in (checked again before each event). */
 function stillSignedIn(c: Context<AppEnv>, userId: string): () => Promise<boolean> {
 	const { db } = c.var.deps;
-	const token = bearerFrom(c.req.header('authorization'));
-	const secret = getCookie(c, SESSION_COOKIE);
+	const credentials = credentialsOf(c);
 	return async () => {
-		const found = token ? await tokenFor(db, token) : secret ? await sessionFor(db, secret) : undefined;
-		return found?.user.id === userId;
+		const found = await callerFor(db, credentials);
+		return found !== null && found !== 'invalid' && found.user.id === userId;
 	};
 }
 
