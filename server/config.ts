@@ -24,7 +24,28 @@ const envSchema = z.object({
 	REDIS_URL: z
 		.string()
 		.regex(/^rediss?:\/\//, 'REDIS_URL must be a redis:// URL')
-		.optional()
+		.optional(),
+	/** The address people reach Concord at (links in invitation and reset mails, the OIDC redirect URI). */
+	PUBLIC_URL: z.url().optional(),
+	/** OpenID Connect single sign-on: all three turn it on. */
+	OIDC_ISSUER: z.url().optional(),
+	OIDC_CLIENT_ID: z.string().min(1).optional(),
+	OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+	/** What the sign-in button says ("Sign in with {name}"). */
+	OIDC_NAME: z.string().min(1).max(60).default('single sign-on'),
+	/** Comma-separated email domains whose people may create an account by signing in; empty: invited people only. */
+	OIDC_ALLOWED_DOMAINS: z.string().default(''),
+	/** A claim of the ID token whose values map to Concord roles through OIDC_ROLE_MAP. */
+	OIDC_ROLE_CLAIM: z.string().min(1).optional(),
+	OIDC_ROLE_MAP: z.string().default(''),
+	/** '0' turns password sign-in off (single sign-on only). */
+	PASSWORD_SIGN_IN: z.enum(['0', '1']).default('1'),
+	/** smtp://user:pass@host:port (or smtps://): invitations and reset links go by mail; without it they are shown to copy. */
+	SMTP_URL: z
+		.string()
+		.regex(/^smtps?:\/\//, 'SMTP_URL must be an smtp:// or smtps:// URL')
+		.optional(),
+	MAIL_FROM: z.string().default('Concord <concord@localhost>')
 });
 
 export interface Config {
@@ -57,7 +78,32 @@ export interface Config {
 	 * and whether targets on loopback and private networks are allowed.
 	 */
 	webhooks: { maxAttempts: number; retryBaseMs: number; timeoutMs: number; allowPrivateNetworks: boolean };
+	/** Where people reach this server; null: the origin of each request. */
+	publicUrl: string | null;
+	identity: {
+		passwordSignIn: boolean;
+		/** Single sign-on through an OpenID Connect provider; null when not configured. */
+		oidc: {
+			issuer: string;
+			clientId: string;
+			clientSecret: string;
+			name: string;
+			allowedDomains: string[];
+			roleClaim: string | null;
+			/** OIDC_ROLE_MAP as written; parsed where roles are applied. */
+			roleMap: string;
+		} | null;
+		invitationTtlMs: number;
+		passwordResetTtlMs: number;
+	};
+	mail: { smtpUrl: string | null; from: string };
 }
+
+const list = (s: string) =>
+	s
+		.split(',')
+		.map((x) => x.trim())
+		.filter(Boolean);
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 	const e = envSchema.parse(env);
@@ -70,9 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		demo: e.CONCORD_DEMO !== '0',
 		demoPassword: e.CONCORD_DEMO_PASSWORD,
 		logLevel: e.LOG_LEVEL,
-		allowedOrigins: e.ALLOWED_ORIGINS.split(',')
-			.map((s) => s.trim())
-			.filter(Boolean),
+		allowedOrigins: list(e.ALLOWED_ORIGINS),
 		trustProxy: e.TRUST_PROXY === '1',
 		appDir: resolve('build'),
 		sessionTtlMs: 14 * 24 * 3600 * 1000,
@@ -85,6 +129,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 			retryBaseMs: 5_000,
 			timeoutMs: 10_000,
 			allowPrivateNetworks: e.CONCORD_WEBHOOKS_ALLOW_PRIVATE === '1'
-		}
+		},
+		publicUrl: e.PUBLIC_URL?.replace(/\/+$/, '') ?? null,
+		identity: {
+			passwordSignIn: e.PASSWORD_SIGN_IN === '1',
+			oidc:
+				e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
+					? {
+							issuer: e.OIDC_ISSUER,
+							clientId: e.OIDC_CLIENT_ID,
+							clientSecret: e.OIDC_CLIENT_SECRET,
+							name: e.OIDC_NAME,
+							allowedDomains: list(e.OIDC_ALLOWED_DOMAINS).map((d) => d.toLowerCase()),
+							roleClaim: e.OIDC_ROLE_CLAIM ?? null,
+							roleMap: e.OIDC_ROLE_MAP
+						}
+					: null,
+			invitationTtlMs: 7 * 24 * 3600 * 1000,
+			passwordResetTtlMs: 24 * 3600 * 1000
+		},
+		mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM }
 	};
 }

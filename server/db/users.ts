@@ -1,16 +1,15 @@
 // Users, sign-in sessions and API tokens. Secrets are stored only as sha256 hashes.
 import { and, eq, gt, isNull, ne, or, sql } from 'drizzle-orm';
-import { createHash } from 'node:crypto';
 import type { Db } from './client';
 import { first, prepared } from './client';
 import { apiTokens, authSessions, memberships, users } from '../../drizzle/schema';
 import type { Membership, User } from '#shared/roles';
 import type { Credential } from '../domain/ports';
-import { newId, newSecret } from '../domain/ids';
+import { newId, newSecret, secretHash } from '../domain/ids';
 import type { PageRequest } from '#shared/paging';
 import { keysetPage, ordered } from './paging';
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const sha256 = secretHash;
 
 type UserRow = typeof users.$inferSelect;
 export type { UserRow };

@@ -32,6 +32,9 @@ export function authRoutes(deps: AppDeps) {
 		doc('auth', 'Sign in; sets the session cookie', 'anyone'),
 		validate('json', loginSchema),
 		async (c) => {
+			if (!c.var.deps.config.identity.passwordSignIn) {
+				throw Forbidden('Password sign-in is turned off here; use single sign-on');
+			}
 			const { email, password } = c.req.valid('json');
 			const address = clientAddress(c);
 			const pair = JSON.stringify([email, address]);
@@ -66,6 +69,15 @@ export function authRoutes(deps: AppDeps) {
 			return c.json({ user, memberships: await membershipsOf(c.var.deps.db, user.id) });
 		}
 	);
+
+	// What the sign-in and invitation pages offer: the password form and/or the single sign-on button.
+	app.get('/methods', doc('auth', 'How one can sign in here: password, single sign-on', 'anyone'), (c) => {
+		const { identity } = c.var.deps.config;
+		return c.json({
+			password: identity.passwordSignIn,
+			oidc: identity.oidc ? { name: identity.oidc.name, start: '/api/auth/oidc/start' } : null
+		});
+	});
 
 	app.post('/logout', doc('auth', 'Sign out (ends the session of the cookie)', 'signed in'), async (c) => {
 		const secret = getCookie(c, SESSION_COOKIE);
