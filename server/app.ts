@@ -11,6 +11,7 @@ import { compress } from './http/middleware/compress';
 import { staticApp } from './http/static-app';
 import health from './http/routes/health';
 import { authRoutes } from './http/routes/auth';
+import { oidcRoutes } from './http/routes/oidc';
 import me from './http/routes/me';
 import tokens from './http/routes/tokens';
 import projects from './http/routes/projects';
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps) {
 	api.use('*', limitBody);
 	api.route('/', health);
 	api.route('/auth', authRoutes(deps));
+	api.route('/auth/oidc', oidcRoutes(deps));
 	api.route('/', me);
 	api.route('/', tokens);
 	api.route('/projects', projects);
