@@ -1,6 +1,6 @@
 // Concord as a client of the OpenID Connect provider, through openid-client (which verifies the ID token's
-// signature, issuer, audience, expiry and nonce, the state, and sends the PKCE verifier; nothing here checks a
-// token by hand). The provider's metadata is discovered once per process and kept; a failed discovery is not kept,
+// signature against the provider's published keys, its issuer, audience, expiry and nonce, the state, and sends
+// the PKCE verifier; nothing here checks a token by hand). The provider's metadata is discovered once per process and kept; a failed discovery is not kept,
 // so the next sign-in tries again. The client authenticates with its secret the way the provider's metadata allows
 // (client_secret_basic, the standard default, else client_secret_post). Plain http is accepted only for a provider
 // on loopback (local development and the tests).
@@ -45,6 +45,9 @@ async function discover(oidc: OidcSettings): Promise<client.Configuration> {
 	if (!auth) throw new Error(`The provider accepts neither client_secret_basic nor client_secret_post (${methods.join(', ')})`);
 	const configuration = new client.Configuration(metadata, oidc.clientId, oidc.clientSecret, auth);
 	if (insecure) client.allowInsecureRequests(configuration);
+	// Without this the library trusts an ID token from the token endpoint on TLS alone (OIDC Core 3.1.3.7 allows
+	// it) and does not check its signature: with it, the signature is verified against the provider's JWKS.
+	client.enableNonRepudiationChecks(configuration);
 	return configuration;
 }
 
