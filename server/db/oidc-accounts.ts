@@ -141,11 +141,7 @@ async function redeem(t: Db, tokenHash: string, user: UserRow, email: string): P
 }
 
 /** Makes the admin flag and the roles in the map's projects what the map says (projects that do not exist are skipped). */
-async function applyRoleMap(
-	t: Db,
-	user: UserRow,
-	target: ReturnType<typeof mappedRoles>
-): Promise<string[]> {
+async function applyRoleMap(t: Db, user: UserRow, target: ReturnType<typeof mappedRoles>): Promise<string[]> {
 	if (target.admin !== null && target.admin !== user.isAdmin) {
 		await t.update(users).set({ isAdmin: target.admin }).where(eq(users.id, user.id));
 		await audit(t, {

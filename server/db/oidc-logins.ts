@@ -13,7 +13,13 @@ export const OIDC_LOGIN_TTL_MS = 10 * 60_000;
 
 export async function createOidcLogin(
 	db: Db,
-	attempt: { state: string; nonce: string; codeVerifier: string; invitationTokenHash: string | null; returnTo: string | null },
+	attempt: {
+		state: string;
+		nonce: string;
+		codeVerifier: string;
+		invitationTokenHash: string | null;
+		returnTo: string | null;
+	},
 	now = Date.now()
 ): Promise<void> {
 	// Lapsed attempts go as new ones come: the table holds at most ten minutes of starts.
@@ -31,6 +37,9 @@ export async function createOidcLogin(
 
 /** Removes the attempt named by `state` and returns it, unless there was none or it has lapsed. */
 export async function takeOidcLogin(db: Db, state: string, now = Date.now()): Promise<OidcLoginRow | undefined> {
-	const [row] = await db.delete(oidcLogins).where(eq(oidcLogins.id, secretHash(state))).returning();
+	const [row] = await db
+		.delete(oidcLogins)
+		.where(eq(oidcLogins.id, secretHash(state)))
+		.returning();
 	return row && row.expiresAt > now ? row : undefined;
 }

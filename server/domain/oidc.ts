@@ -37,7 +37,8 @@ export const emailDomain = (email: string) => email.slice(email.lastIndexOf('@')
 export const domainAllowed = (email: string, allowedDomains: readonly string[]) =>
 	email.includes('@') && allowedDomains.includes(emailDomain(email));
 
-export type RoleMapEntry = { value: string; admin: true } | { value: string; admin?: false; projectId: string; role: Role };
+export type RoleMapEntry =
+	{ value: string; admin: true } | { value: string; admin?: false; projectId: string; role: Role };
 
 /** Parses OIDC_ROLE_MAP; throws an Error naming the first malformed entry (the server refuses to start). */
 export function parseRoleMap(text: string): RoleMapEntry[] {

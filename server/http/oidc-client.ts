@@ -42,7 +42,8 @@ async function discover(oidc: OidcSettings): Promise<client.Configuration> {
 		: methods.includes('client_secret_post')
 			? client.ClientSecretPost(oidc.clientSecret)
 			: null;
-	if (!auth) throw new Error(`The provider accepts neither client_secret_basic nor client_secret_post (${methods.join(', ')})`);
+	if (!auth)
+		throw new Error(`The provider accepts neither client_secret_basic nor client_secret_post (${methods.join(', ')})`);
 	const configuration = new client.Configuration(metadata, oidc.clientId, oidc.clientSecret, auth);
 	if (insecure) client.allowInsecureRequests(configuration);
 	// Without this the library trusts an ID token from the token endpoint on TLS alone (OIDC Core 3.1.3.7 allows

@@ -113,7 +113,10 @@ describe('roles from the provider (OIDC_ROLE_MAP)', () => {
 
 	it('audits every change it makes', async () => {
 		const rosa = await userByEmail(server, 'rosa@demo.test');
-		const rows = await server.deps.db.select().from(auditLog).where(and(eq(auditLog.entityId, rosa.id)));
+		const rows = await server.deps.db
+			.select()
+			.from(auditLog)
+			.where(and(eq(auditLog.entityId, rosa.id)));
 		const changes = rows
 			.filter((r) => r.action !== 'auth.sign_in' && r.actorId === null)
 			.map((r) => [r.action, r.projectId, r.data]);

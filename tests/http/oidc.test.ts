@@ -43,7 +43,9 @@ describe('signing in through the provider', () => {
 		expect(row).toMatchObject({ name: 'Nadia Lima', passwordHash: '' });
 		expect(row.lastSignInAt).not.toBeNull();
 		// No password was ever set: password sign-in answers as for a wrong password.
-		const login = await server.api('/api/auth/login', { body: { email: 'nadia@acme.test', password: 'anything-at-all' } });
+		const login = await server.api('/api/auth/login', {
+			body: { email: 'nadia@acme.test', password: 'anything-at-all' }
+		});
 		expect(login.status).toBe(401);
 		const signIns = await server.deps.db
 			.select()
@@ -109,7 +111,10 @@ describe('refusing a sign-in', () => {
 
 	it.each([
 		['another audience', { claims: { aud: 'someone-else' } }],
-		['an expired ID token', { claims: { exp: Math.floor(Date.now() / 1000) - 3600, iat: Math.floor(Date.now() / 1000) - 7200 } }],
+		[
+			'an expired ID token',
+			{ claims: { exp: Math.floor(Date.now() / 1000) - 3600, iat: Math.floor(Date.now() / 1000) - 7200 } }
+		],
 		['another nonce', { claims: { nonce: 'not-the-one-sent' } }],
 		['another issuer', { claims: { iss: 'http://127.0.0.1:1/' } }],
 		['a key the provider never published', { key: 'foreign' as const }]
