@@ -9,7 +9,7 @@ import { secretHash } from '../domain/ids';
 export type OidcLoginRow = typeof oidcLogins.$inferSelect;
 
 /** How long a person has at the provider before the attempt lapses. */
-export const OIDC_LOGIN_TTL_MS = 10 * 60_000;
+const OIDC_LOGIN_TTL_MS = 10 * 60_000;
 
 export async function createOidcLogin(
 	db: Db,

@@ -19,7 +19,7 @@ const PROJECT_RANK: Record<Role, number> = { evaluator: 0, manager: 1, lead: 2 }
  */
 export function safeReturnTo(value: string | undefined | null): string | null {
 	if (!value || value.length > 2000 || !value.startsWith('/')) return null;
-	if (value.startsWith('//') || value.startsWith('/\\') || /[\u0000-\u001f\u007f]/.test(value)) return null;
+	if (value.startsWith('//') || value.startsWith('/\\') || hasControlCharacter(value)) return null;
 	const base = 'http://concord.invalid';
 	let url: URL;
 	try {
@@ -30,8 +30,16 @@ export function safeReturnTo(value: string | undefined | null): string | null {
 	return url.origin === base ? url.pathname + url.search + url.hash : null;
 }
 
+function hasControlCharacter(value: string): boolean {
+	for (let i = 0; i < value.length; i++) {
+		const code = value.charCodeAt(i);
+		if (code < 0x20 || code === 0x7f) return true;
+	}
+	return false;
+}
+
 /** The lower-cased domain of an email address ('' when it has none). */
-export const emailDomain = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+const emailDomain = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLowerCase();
 
 /** Whether signing in with this (verified) email may create an account without an invitation. */
 export const domainAllowed = (email: string, allowedDomains: readonly string[]) =>
