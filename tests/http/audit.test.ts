@@ -98,6 +98,9 @@ describe('filters', () => {
 		expect(await entries({ actor: ids.ana, action: 'calibration.*' })).toHaveLength(SYNTHETIC / 4);
 		// The family is the prefix up to a dot: `calibration.*` does not match a `calibrations.x` or `calibrationx`.
 		expect(await entries({ action: 'calibration.rev.*' })).toHaveLength(0);
+		// `_` is a letter here, not LIKE's wildcard: `item_.*` is not the family of `items.import`.
+		expect(await entries({ action: 'items.*' })).toHaveLength(1);
+		expect(await entries({ action: 'item_.*' })).toHaveLength(0);
 	});
 
 	it('from and to include their bounds; a plain `to` date counts to the last millisecond of that day', async () => {
@@ -199,16 +202,14 @@ describe('CSV download', () => {
 
 	it('a cell a spreadsheet would run as a formula starts with an apostrophe', async () => {
 		await server.deps.db.update(users).set({ name: '=cmd|calc' }).where(eq(users.id, ids.chen));
-		await server.deps.db
-			.insert(auditLog)
-			.values({
-				at: DAY0,
-				actorId: ids.chen,
-				projectId: ws.pid,
-				action: 'item.skip',
-				entityType: 'item',
-				entityId: '+1'
-			});
+		await server.deps.db.insert(auditLog).values({
+			at: DAY0,
+			actorId: ids.chen,
+			projectId: ws.pid,
+			action: 'item.skip',
+			entityType: 'item',
+			entityId: '+1'
+		});
 		const text = await (
 			await fetch(`${server.url}${path}?format=csv&actor=${ids.chen}`, { headers: ws.people.lead })
 		).text();
