@@ -89,7 +89,7 @@ describe('the audit trail page', () => {
 				page.getByRole('link', { name: 'Download CSV' }).click()
 			]);
 			expect(download.suggestedFilename()).toMatch(/^concord-review-[a-z0-9]+-audit-\d{4}-\d{2}-\d{2}\.csv$/);
-			const lines = readFileSync((await download.path()), 'utf8')
+			const lines = readFileSync(await download.path(), 'utf8')
 				.trim()
 				.split('\r\n');
 			expect(lines[0]).toBe('at,actor_name,actor_email,action,entity_type,entity_id,detail,link');
