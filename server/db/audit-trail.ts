@@ -22,7 +22,7 @@ export interface AuditFilters {
 }
 
 /** The WHERE of a trail (undefined: every row). */
-export function auditWhere(f: AuditFilters): SQL | undefined {
+function auditWhere(f: AuditFilters): SQL | undefined {
 	const conds: (SQL | undefined)[] = [
 		f.projectId === undefined
 			? undefined

@@ -5,7 +5,7 @@ import { csvRow } from '../domain/csv';
 import { auditStreamQuery, toAuditEntry, type AuditFilters, type AuditRow } from '../db/audit-trail';
 import type { Snapshot } from './snapshot';
 
-export const AUDIT_CSV_COLUMNS = [
+const AUDIT_CSV_COLUMNS = [
 	'at',
 	'actor_name',
 	'actor_email',

@@ -76,7 +76,6 @@ export const adminAuditQuerySchema = z.strictObject({
 	...filterShape,
 	project: z.string().min(1).max(64).optional()
 });
-export type AdminAuditQuery = z.output<typeof adminAuditQuerySchema>;
 
 export interface AuditActor {
 	id: string;
