@@ -28,6 +28,7 @@ import webhooks from './http/routes/webhooks';
 import { docRoutes } from './http/routes/docs';
 import notifications from './http/routes/notifications';
 import admin from './http/routes/admin';
+import auditTrail from './http/routes/audit';
 
 export type { AppDeps };
 
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps) {
 	);
 	api.route('/', notifications);
 	api.route('/', admin);
+	api.route('/', auditTrail);
 	api.all('*', (c) => errorResponse(c, 'not_found', `No API route ${c.req.method} ${c.req.path}`));
 
 	app.route('/api', api);

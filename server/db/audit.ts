@@ -2,6 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { prepared, type Db } from './client';
 import { auditLog } from '../../drizzle/schema';
+import { assertNoSecrets } from '../domain/audit-data';
 
 export interface AuditEntry {
 	actorId: string | null;
@@ -12,8 +13,10 @@ export interface AuditEntry {
 	data?: unknown;
 }
 
-/** Writes one audit row; pass the transaction of the change (`t` inside `tx`) so both commit or neither. */
+/** Writes one audit row (its data never a secret: refused otherwise); pass the transaction of the change (`t` inside `tx`) so both commit or neither. */
 export async function audit(db: Db, entry: AuditEntry): Promise<void> {
+	// The trail is read and downloaded by people: a credential in it is a leak (domain/audit-data.ts).
+	assertNoSecrets(entry.action, entry.data);
 	// Encoded here: no data is SQL NULL, not the text 'null' a JSON column would make of it.
 	const data = entry.data === undefined || entry.data === null ? null : JSON.stringify(entry.data);
 	await insertAudit(db, { ...entry, data, at: Date.now() });

@@ -6,6 +6,7 @@ import { first } from './client';
 import { webhookDeliveries, webhooks } from '../../drizzle/schema';
 import { newId, newSecret } from '../domain/ids';
 import { audit } from './audit';
+import { redactedUrl } from '../domain/audit-data';
 import type { WebhookDelivery, WebhookView } from '#shared/webhooks';
 import type { PageRequest } from '#shared/paging';
 import { keysetPage, ordered } from './paging';
@@ -44,7 +45,7 @@ export async function createWebhook(
 		action: 'webhook.create',
 		entityType: 'webhook',
 		entityId: row.id,
-		data: { url, events }
+		data: { url: redactedUrl(url), events }
 	});
 	return row;
 }
@@ -57,7 +58,7 @@ export async function deleteWebhook(db: Db, hook: WebhookRow, actorId: string): 
 		action: 'webhook.delete',
 		entityType: 'webhook',
 		entityId: hook.id,
-		data: { url: hook.url }
+		data: { url: redactedUrl(hook.url) }
 	});
 }
 

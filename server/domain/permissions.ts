@@ -28,7 +28,9 @@ export type Action =
 	| 'guideline.oversee'
 	| 'agreement.read'
 	| 'export.read'
-	| 'webhook.manage';
+	| 'webhook.manage'
+	/** Read the project's audit trail (and download it). */
+	| 'audit.read';
 
 const MATRIX: Record<Role, ReadonlySet<Action>> = {
 	evaluator: new Set<Action>([
@@ -60,7 +62,8 @@ const MATRIX: Record<Role, ReadonlySet<Action>> = {
 		'guideline.oversee',
 		'agreement.read',
 		'export.read',
-		'webhook.manage'
+		'webhook.manage',
+		'audit.read'
 	]),
 	manager: new Set<Action>([
 		'project.read',
@@ -72,7 +75,8 @@ const MATRIX: Record<Role, ReadonlySet<Action>> = {
 		'guideline.read',
 		'guideline.oversee',
 		'agreement.read',
-		'export.read'
+		'export.read',
+		'audit.read'
 	])
 };
 
@@ -85,6 +89,7 @@ export interface Actor {
 /** Admins manage projects and members but do not score; everything else follows the role. */
 export function can(actor: Actor, action: Action): boolean {
 	if (actor.isAdmin && (action === 'project.manage' || action === 'project.read')) return true;
+	if (actor.isAdmin && action === 'audit.read') return true;
 	return actor.role !== null && MATRIX[actor.role].has(action);
 }
 

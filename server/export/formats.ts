@@ -53,14 +53,20 @@ export function stateFilter(spec: ExportFormatInfo, requested: string | undefine
 	return state === 'all' || state === 'any' ? undefined : state;
 }
 
-export function exportFilename(projectName: string, format: ExportFormat, now = new Date()): string {
-	const slug =
+/** A project's name as a file name part: ASCII, lower case, dashes (`project` when nothing is left). */
+export function projectSlug(projectName: string): string {
+	return (
 		projectName
 			.normalize('NFKD')
 			.replace(/[^\w\s-]/g, '')
 			.trim()
 			.toLowerCase()
 			.replace(/[\s_-]+/g, '-')
-			.slice(0, 60) || 'project';
+			.slice(0, 60) || 'project'
+	);
+}
+
+export function exportFilename(projectName: string, format: ExportFormat, now = new Date()): string {
+	const slug = projectSlug(projectName);
 	return `concord-${slug}-${format}-${now.toISOString().slice(0, 10)}.${EXPORT_FORMAT_INFO[format].extension}`;
 }

@@ -24,6 +24,7 @@ export const TAGS = [
 	'exports',
 	'webhooks',
 	'notifications',
+	'audit',
 	'admin'
 ] as const;
 export type Tag = (typeof TAGS)[number];

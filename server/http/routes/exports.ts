@@ -11,12 +11,16 @@ import { openExport } from '../../export/context';
 import { downloadResponse } from '../../export/stream';
 import { EXPORT_FORMATS, exportFilename, exportMediaTypes, formatSpec, stateFilter } from '../../export/formats';
 import { agreementFilterSchema, dateParamToMs } from '#shared/agreement-report';
+import { audit } from '../../db/audit';
+
+const definedOnly = (o: Record<string, unknown>) =>
+	Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
 // The same date parameters as the agreement API: a date, an ISO date-time or epoch ms; a plain `to` date
 // includes that whole day (UTC).
 const { from: fromParam, to: toParam } = agreementFilterSchema.shape;
 
-const exportQuerySchema = z.object({
+const exportQuerySchema = z.strictObject({
 	format: z.enum(EXPORT_FORMATS).default('jsonl'),
 	/** Inclusive start. */
 	from: fromParam,
@@ -40,7 +44,7 @@ app.get(
 	validate('query', exportQuerySchema),
 	async (c) => {
 		const pid = c.req.param('pid');
-		await requireProject(c, pid, 'export.read');
+		const { user } = await requireProject(c, pid, 'export.read');
 		const q = c.req.valid('query');
 		const spec = formatSpec(q.format);
 		const unused = (['from', 'to', 'state', 'rubricVersion', 'guidelineVersionId'] as const).filter(
@@ -61,6 +65,24 @@ app.get(
 		if (from !== undefined && to !== undefined && from >= to)
 			throw Validation('The date range is empty', [{ path: 'to', message: 'must be after from' }]);
 		const { deps } = c.var;
+		// Who took which data out, with the filters as asked (a download is a decision about the data).
+		await audit(deps.db, {
+			actorId: user.id,
+			projectId: pid,
+			action: 'export.download',
+			entityType: 'project',
+			entityId: pid,
+			data: {
+				format: q.format,
+				filters: definedOnly({
+					from: q.from,
+					to: q.to,
+					state: q.state,
+					rubricVersion: q.rubricVersion,
+					guidelineVersionId: q.guidelineVersionId
+				})
+			}
+		});
 		const ctx = await openExport(deps.database, pid, {
 			from,
 			to,

@@ -1,0 +1,51 @@
+// An audit entry in the reader's words: `audit.action.<action>` filled from the entry's detail (a role in words, a
+// count of evaluations), or the action key itself when no message knows it (actions added later stay readable).
+// Also how long ago, in the reader's language, for the table's "When" column.
+import { i18n, t } from '$lib/i18n/index.svelte';
+import type { AuditEntry } from '$lib/shared/audit';
+
+const ROLES = new Set(['evaluator', 'lead', 'manager', 'admin']);
+
+function params(entry: AuditEntry): Record<string, string | number> {
+	const detail = typeof entry.detail === 'object' && entry.detail !== null ? entry.detail : {};
+	const out: Record<string, string | number> = {};
+	for (const [key, value] of Object.entries(detail as Record<string, unknown>)) {
+		if (typeof value === 'string' || typeof value === 'number') out[key] = value;
+		else if (Array.isArray(value)) out[`${key}Count`] = value.length;
+	}
+	if (typeof out.role === 'string' && ROLES.has(out.role)) out.role = t(`role.${out.role}`);
+	if (typeof out.evaluationIdsCount === 'number') out.count = out.evaluationIdsCount;
+	return out;
+}
+
+export function describeEntry(entry: AuditEntry): string {
+	const key = `audit.action.${entry.action}`;
+	const text = t(key, params(entry));
+	// Unknown action, or a row that lacks a field its message names (an older writer): the key says what it was.
+	return text === key || /\{\w+\}/.test(text) ? entry.action : text;
+}
+
+/** The option label of an action family (`calibration.*`): "All calibration", or the family key. */
+export function familyLabel(family: string): string {
+	const name = family.slice(0, -2);
+	const key = `audit.family.${name}`;
+	const word = t(key);
+	return t('audit.filter.family', { family: word === key ? name : word });
+}
+
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+	['year', 365 * 86_400_000],
+	['month', 30 * 86_400_000],
+	['week', 7 * 86_400_000],
+	['day', 86_400_000],
+	['hour', 3_600_000],
+	['minute', 60_000]
+];
+
+/** "3 hours ago", "yesterday", in the reader's language; "just now" under a minute. */
+export function timeAgo(at: number, now = Date.now()): string {
+	const elapsed = now - at;
+	const format = new Intl.RelativeTimeFormat(i18n.locale, { numeric: 'auto' });
+	for (const [unit, ms] of UNITS) if (Math.abs(elapsed) >= ms) return format.format(-Math.round(elapsed / ms), unit);
+	return t('audit.ago.now');
+}
