@@ -27,6 +27,8 @@ import webhooks from './http/routes/webhooks';
 import { docRoutes } from './http/routes/docs';
 import notifications from './http/routes/notifications';
 import admin from './http/routes/admin';
+import invitations from './http/routes/invitations';
+import { invitationAcceptRoutes } from './http/routes/invitation-accept';
 
 export type { AppDeps };
 
@@ -69,6 +71,8 @@ export function createApp(deps: AppDeps) {
 	);
 	api.route('/', notifications);
 	api.route('/', admin);
+	api.route('/', invitations);
+	api.route('/', invitationAcceptRoutes(deps));
 	api.all('*', (c) => errorResponse(c, 'not_found', `No API route ${c.req.method} ${c.req.path}`));
 
 	app.route('/api', api);
