@@ -7,9 +7,13 @@ import type { Browser } from 'playwright-core';
 import { sql } from 'drizzle-orm';
 import { exec } from '../../server/db/client';
 import { startTestServer, type TestServer } from '../fixtures/server';
+import { readFileSync } from 'node:fs';
 import { failOnPageErrors, launchBrowser, personContext, watchedContext } from '../fixtures/browser';
+import { DEMO_PASSWORD } from '../fixtures/server';
 
 failOnPageErrors();
+
+const AXE = readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
 
 let server: TestServer;
 let browser: Browser;
@@ -113,4 +117,49 @@ describe('invitations in the browser', () => {
 		await page.getByText('This invitation link is not valid.').waitFor();
 		await context.close();
 	});
+
+	it('the invite dialog works from the keyboard on a phone, with no axe violation in light or dark', async () => {
+		// The app's CSP forbids inline scripts: axe is injected as one.
+		const context = await watchedContext(
+			browser,
+			{ baseURL: server.url, bypassCSP: true, viewport: { width: 390, height: 800 }, locale: 'en-US' },
+			'lead'
+		);
+		const page = await context.newPage();
+		page.setDefaultTimeout(10_000);
+		await page.goto('/login');
+		await page.getByLabel('Email').fill('lead@demo.test');
+		await page.getByLabel('Password').fill(DEMO_PASSWORD);
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+		await page.goto(`/projects/${pid}`);
+		const opener = page.getByRole('button', { name: 'Invite people' });
+		await opener.focus();
+		await page.keyboard.press('Enter');
+		const dialog = page.getByRole('dialog', { name: 'Invite people' });
+		await dialog.waitFor();
+		await page.keyboard.type('pia@example.com\nlead@demo.test');
+		await page.keyboard.press('Tab');
+		await page.keyboard.press('Tab');
+		await page.keyboard.press('Enter');
+		await dialog.getByLabel('Link for pia@example.com').waitFor();
+		for (const scheme of ['light', 'dark'] as const) {
+			await page.emulateMedia({ colorScheme: scheme });
+			if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE });
+			const found = await page.evaluate(async () => {
+				const axe = (window as unknown as { axe: typeof import('axe-core') }).axe;
+				const result = await axe.run('dialog', { resultTypes: ['violations'] });
+				return result.violations
+					.filter((v) => v.impact === 'critical' || v.impact === 'serious' || v.impact === 'moderate')
+					.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+			});
+			expect(found, scheme).toEqual([]);
+		}
+		// Nothing sticks out sideways on a phone.
+		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+		await page.keyboard.press('Escape');
+		await dialog.waitFor({ state: 'hidden' });
+		expect(await opener.evaluate((el) => el === document.activeElement)).toBe(true);
+		await context.close();
+	}, 60_000);
 });
