@@ -70,9 +70,16 @@ function header(raw: string, name: string): string {
 		);
 }
 
-/** The whole message with quoted-printable soft breaks and escapes undone (enough to read the text part). */
-function decodedBody(raw: string): string {
-	const qp = raw.replace(/=\r?\n/g, '');
+/** The body of the message's MIME part of `type` (text/plain or text/html), its transfer encoding undone. */
+function part(raw: string, type: string): string {
+	const found = raw
+		.split(/\r?\n--[^\r\n]+\r?\n/)
+		.find((p) => new RegExp(`^content-type: ${type}`, 'im').test(p.split(/\r?\n\r?\n/)[0]));
+	if (!found) throw new Error(`no ${type} part in the mail`);
+	const [head, ...rest] = found.split(/\r?\n\r?\n/);
+	const body = rest.join('\n\n');
+	if (/transfer-encoding: base64/i.test(head)) return Buffer.from(body, 'base64').toString('utf8');
+	const qp = body.replace(/=\r?\n/g, '');
 	return Buffer.from(
 		qp.replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
 		'latin1'
@@ -92,10 +99,11 @@ describe('invitation mail', () => {
 		expect(mail.to).toEqual(['mia@example.com']);
 		expect(header(mail.raw, 'From')).toContain('concord@example.org');
 		expect(header(mail.raw, 'Subject')).toBe('Lea Lima invited you to Mailed invitations on Concord');
-		const body = decodedBody(mail.raw);
-		expect(body).toContain('join the project "Mailed invitations" on Concord as evaluator');
-		const link = body.match(/https:\/\/concord\.example\.org\/invite\/[A-Za-z0-9_-]+/)?.[0];
+		const text = part(mail.raw, 'text/plain');
+		expect(text).toContain('join the project "Mailed invitations" on Concord as evaluator');
+		const link = text.match(/https:\/\/concord\.example\.org\/invite\/[A-Za-z0-9_-]+/)?.[0];
 		expect(link).toBe(res.body.invitation.url);
+		expect(part(mail.raw, 'text/html')).toContain(`href="${link}"`);
 		const token = link!.split('/invite/')[1];
 		expect((await server.api(`/api/invitations/${token}`)).body).toMatchObject({
 			email: 'mia@example.com',
@@ -117,7 +125,7 @@ describe('invitation mail', () => {
 		expect(res.body.mailed).toBe(true);
 		const mail = await mailTo('joao@example.com.br');
 		expect(header(mail.raw, 'Subject')).toBe('Ada Admin convidou você para Mailed invitations no Concord');
-		expect(decodedBody(mail.raw)).toContain('como líder de qualidade');
+		expect(part(mail.raw, 'text/plain')).toContain('como líder de qualidade');
 	});
 });
 
