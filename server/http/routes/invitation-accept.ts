@@ -16,7 +16,13 @@ import { invitationState } from '../../domain/invitation';
 import { hashPassword } from '../../domain/passwords';
 import { assertPasswordAllowed } from '../../domain/password-policy';
 import { commonPasswords } from '../../db/common-passwords';
-import { invitationByHash, invitationProblem, redeemInvitation, type InvitationRow } from '../../db/invitations';
+import {
+	invitationByHash,
+	invitationByToken,
+	invitationProblem,
+	redeemInvitation,
+	type InvitationRow
+} from '../../db/invitations';
 import { createAccountByInvitation } from '../../db/invitation-accept';
 import { getProject } from '../../db/projects';
 import { findUser, findUserByEmail, membershipsOf } from '../../db/users';
@@ -55,7 +61,7 @@ export function invitationAcceptRoutes(deps: AppDeps) {
 				throw new AppError('rate_limited', 'Too many attempts with invitation links; wait a few minutes and try again');
 			}
 			const { db, config } = c.var.deps;
-			const row = await invitationByHash(db, secretHash(c.req.valid('param').token));
+			const row = await invitationByToken(db, c.req.valid('param').token);
 			if (!row) {
 				await failures.fail(address);
 				throw NotFound(INVALID_LINK);
