@@ -1,7 +1,7 @@
 // End to end in Chromium: a lead invites a new person from the project home (no mail configured, so the link is
 // shown once and copied), that person opens the link in a fresh browser, creates their account and lands in the
-// project as an evaluator; the lead revokes another invitation from the pending list; an expired link says so
-// and what to do.
+// project as an evaluator; the lead resends and then revokes another invitation from the pending list; an expired
+// link says so and what to do; the dialog works from the keyboard on a phone without axe violations.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { sql } from 'drizzle-orm';
@@ -79,21 +79,34 @@ describe('invitations in the browser', () => {
 		await context.close();
 	}, 90_000);
 
-	it('revokes a pending invitation after a confirmation', async () => {
+	it('resends an invitation with a new link, then revokes it after a confirmation', async () => {
 		const { context, page } = await personContext(browser, server.url, 'lead@demo.test');
 		page.setDefaultTimeout(10_000);
 		const lead = await server.login('lead@demo.test');
-		await server.api(`/api/projects/${pid}/invitations`, {
+		const first = await server.api(`/api/projects/${pid}/invitations`, {
 			body: { email: 'otto@example.com', role: 'manager' },
 			headers: lead
 		});
 		await page.goto(`/projects/${pid}`);
+		await page.getByRole('button', { name: /^Resend the invitation to otto@example\.com/ }).click();
+		const dialog = page.getByRole('dialog', { name: 'Invite people' });
+		expect(await dialog.getByLabel('Email addresses').inputValue()).toBe('otto@example.com');
+		expect(await dialog.getByLabel('Role').inputValue()).toBe('manager');
+		await dialog.getByRole('button', { name: 'Send invitation' }).click();
+		const url = await dialog.getByLabel('Link for otto@example.com').inputValue();
+		expect(url).not.toBe(first.body.invitation.url);
+		// The old link was replaced.
+		const old = await server.api(`/api/invitations/${first.body.invitation.url.split('/invite/')[1]}`);
+		expect(old.body.state).toBe('revoked');
+		await dialog.getByRole('button', { name: 'Done' }).click();
+
 		page.once('dialog', (d) => void d.accept());
 		await page.getByRole('button', { name: 'Revoke the invitation for otto@example.com' }).click();
 		await page.getByText('The invitation for otto@example.com was revoked.').waitFor();
 		await page.getByText('No pending invitations.').waitFor();
+		expect((await server.api(`/api/invitations/${url.split('/invite/')[1]}`)).body.state).toBe('revoked');
 		await context.close();
-	});
+	}, 60_000);
 
 	it('explains an expired link and what to do', async () => {
 		const lead = await server.login('lead@demo.test');
