@@ -29,6 +29,8 @@ import { docRoutes } from './http/routes/docs';
 import notifications from './http/routes/notifications';
 import admin from './http/routes/admin';
 import auditTrail from './http/routes/audit';
+import invitations from './http/routes/invitations';
+import { invitationAcceptRoutes } from './http/routes/invitation-accept';
 
 export type { AppDeps };
 
@@ -73,6 +75,8 @@ export function createApp(deps: AppDeps) {
 	api.route('/', notifications);
 	api.route('/', admin);
 	api.route('/', auditTrail);
+	api.route('/', invitations);
+	api.route('/', invitationAcceptRoutes(deps));
 	api.all('*', (c) => errorResponse(c, 'not_found', `No API route ${c.req.method} ${c.req.path}`));
 
 	app.route('/api', api);

@@ -13,11 +13,9 @@ import { secretHash } from '../domain/ids';
 import { audit } from './audit';
 import { setMembership } from './projects';
 import type { Role } from '#shared/roles';
+import { roleAfterInvitation } from '../domain/invitation';
 
 export type InvitationRow = typeof invitations.$inferSelect;
-
-/** Project roles from least to most: a redeemed invitation only ever raises a role. */
-const RANK: Record<Role, number> = { evaluator: 0, manager: 1, lead: 2 };
 
 /** Why a link no longer works, in words for the person holding it. */
 export function invitationProblem(row: InvitationRow | undefined, now = Date.now()): string | null {
@@ -75,7 +73,7 @@ export async function redeemInvitation(
 			.where(and(eq(memberships.projectId, row.projectId), eq(memberships.userId, user.id)))
 			.limit(1)
 	);
-	const role = current && RANK[current.role] >= RANK[row.role] ? current.role : row.role;
+	const role = roleAfterInvitation(current?.role ?? null, row.role);
 	if (role !== current?.role) await setMembership(t, row.projectId, user.id, role, row.invitedBy);
 	await audit(t, {
 		actorId: user.id,

@@ -9,6 +9,8 @@ import { sessionIsReadOnly } from './calibration';
 export type Action =
 	| 'project.read'
 	| 'project.manage'
+	/** Invite people into the project by link (and see and withdraw its invitations). */
+	| 'member.invite'
 	| 'item.read'
 	| 'item.readGold'
 	| 'item.import'
@@ -63,7 +65,8 @@ const MATRIX: Record<Role, ReadonlySet<Action>> = {
 		'agreement.read',
 		'export.read',
 		'webhook.manage',
-		'audit.read'
+		'audit.read',
+		'member.invite'
 	]),
 	manager: new Set<Action>([
 		'project.read',
@@ -86,10 +89,17 @@ export interface Actor {
 	role: Role | null;
 }
 
+/** What an admin may do in any project, member or not: manage it and its people, never score. */
+const ADMIN_ACTIONS: ReadonlySet<Action> = new Set<Action>([
+	'project.manage',
+	'project.read',
+	'member.invite',
+	'audit.read'
+]);
+
 /** Admins manage projects and members but do not score; everything else follows the role. */
 export function can(actor: Actor, action: Action): boolean {
-	if (actor.isAdmin && (action === 'project.manage' || action === 'project.read')) return true;
-	if (actor.isAdmin && action === 'audit.read') return true;
+	if (actor.isAdmin && ADMIN_ACTIONS.has(action)) return true;
 	return actor.role !== null && MATRIX[actor.role].has(action);
 }
 

@@ -171,9 +171,11 @@ describe('GET /api/openapi.json', () => {
 			'get /api/auth/session',
 			'get /api/docs',
 			'get /api/health',
+			'get /api/invitations/{token}',
 			'get /api/openapi.json',
 			'get /api/ready',
-			'post /api/auth/login'
+			'post /api/auth/login',
+			'post /api/invitations/accept'
 		]);
 	});
 });
