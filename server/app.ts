@@ -27,6 +27,7 @@ import webhooks from './http/routes/webhooks';
 import { docRoutes } from './http/routes/docs';
 import notifications from './http/routes/notifications';
 import admin from './http/routes/admin';
+import userLifecycle from './http/routes/user-lifecycle';
 
 export type { AppDeps };
 
@@ -69,6 +70,7 @@ export function createApp(deps: AppDeps) {
 	);
 	api.route('/', notifications);
 	api.route('/', admin);
+	api.route('/', userLifecycle);
 	api.all('*', (c) => errorResponse(c, 'not_found', `No API route ${c.req.method} ${c.req.path}`));
 
 	app.route('/api', api);

@@ -164,12 +164,15 @@ describe('GET /api/openapi.json', () => {
 			.filter((o) => o.op.security?.length === 0)
 			.map((o) => o.key);
 		expect(open.sort()).toEqual([
+			'get /api/auth/methods',
 			'get /api/auth/session',
 			'get /api/docs',
 			'get /api/health',
 			'get /api/openapi.json',
+			'get /api/password-resets/{token}',
 			'get /api/ready',
-			'post /api/auth/login'
+			'post /api/auth/login',
+			'post /api/password-resets/accept'
 		]);
 	});
 });
