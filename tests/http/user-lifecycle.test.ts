@@ -158,10 +158,7 @@ describe('changing an account', () => {
 	it('of two admins demoting each other at once, one stays: Concord keeps an active admin', async () => {
 		await patch(ids.chen, { role: 'admin' });
 		const chen = await server.login('chen@demo.test');
-		const [a, b] = await Promise.all([
-			patch(ids.chen, { role: 'user' }),
-			patch(ids.admin, { active: false }, chen)
-		]);
+		const [a, b] = await Promise.all([patch(ids.chen, { role: 'user' }), patch(ids.admin, { active: false }, chen)]);
 		// The loser is refused by the last-admin guard, or, when the other change committed before its request was
 		// even read, as no longer an admin.
 		expect([a.status, b.status].filter((s) => s === 200)).toHaveLength(1);
