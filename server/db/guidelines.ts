@@ -19,7 +19,7 @@ import {
 } from '../../drizzle/schema';
 import type { AckRow, GuidelineSummary, GuidelineVersionSummary, GuidelineVersionView } from '#shared/guideline';
 import type { PmNode } from '#shared/markdown-doc';
-import { ROLES, type ProjectRole, type Role } from '#shared/roles';
+import { ROLES, type ProjectRole } from '#shared/roles';
 import type { PageRequest } from '#shared/paging';
 import { keysetPage, ordered } from './paging';
 import { can } from '../domain/permissions';

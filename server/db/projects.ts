@@ -120,7 +120,7 @@ export async function createProject(
 }
 
 /** What the last lead guard says, wherever a membership change would leave a project without a lead. */
-export const LAST_LEAD =
+const LAST_LEAD =
 	'A project needs a quality lead: this person is its only one. Make someone else lead first, then try again';
 
 /**
@@ -129,7 +129,7 @@ export const LAST_LEAD =
  * first (PostgreSQL; SQLite's transactions already exclude each other), so of two leads demoting or removing each
  * other at once, the second sees the first's change and is refused.
  */
-export async function assertLeadRemains(t: Db, projectId: string, userId: string, next: Role | null): Promise<void> {
+async function assertLeadRemains(t: Db, projectId: string, userId: string, next: Role | null): Promise<void> {
 	if (next === 'lead') return;
 	await serialize(t, `leads:${projectId}`);
 	const leads = await t

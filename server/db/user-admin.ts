@@ -89,7 +89,7 @@ export async function userDirectory(
 	};
 }
 
-export interface AccountChangeResult {
+interface AccountChangeResult {
 	user: UserRow;
 	/** The audit actions written (empty: nothing changed). */
 	changed: string[];

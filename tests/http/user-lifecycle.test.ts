@@ -4,7 +4,7 @@
 // an admin can neither deactivate nor demote themselves, and Concord keeps one active admin even when two admins
 // demote each other at once. Every change leaves an audit row naming the actor.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WS from 'ws';
+import { WS } from '../collab/fixture';
 import { and, eq } from 'drizzle-orm';
 import { DEMO_PASSWORD, eventually, type TestServer } from '../fixtures/server';
 import { createReviewWorkspace, startReviewServer, type ReviewWorkspace } from '../fixtures/review-workspace';
@@ -41,7 +41,7 @@ const auditOf = (action: string, entityId: string) =>
 
 /** A bare socket to a room with these headers; resolves its close code. */
 function socket(room: string, headers: Record<string, string>) {
-	const socket = new WS(`${server.url.replace('http', 'ws')}/collab/${room}`, { headers });
+	const socket = new WS(`${server.url.replace('http', 'ws')}/collab/${room}`, [], { headers });
 	const opened = new Promise<void>((resolve) => socket.once('open', () => resolve()));
 	const closed = new Promise<number>((resolve) => socket.once('close', (code: number) => resolve(code)));
 	return { opened, closed };

@@ -8,6 +8,16 @@ export type Role = (typeof ROLES)[number];
  */
 export type ProjectRole = Role | 'admin';
 
+/** Who scores items in a project: evaluators and leads (what the pages offer; the server decides). */
+export const evaluates = (role: ProjectRole | null): boolean => role === 'evaluator' || role === 'lead';
+
+/** Who reads the team's work (agreement, exports, the escalation queue, reports): leads, managers and admins. */
+export const overseesTeam = (role: ProjectRole | null): boolean =>
+	role === 'lead' || role === 'manager' || role === 'admin';
+
+/** Who reads a project without taking part in it: managers and admins. */
+export const readsOnly = (role: ProjectRole | null): boolean => role === 'manager' || role === 'admin';
+
 export interface Membership {
 	projectId: string;
 	role: Role;
