@@ -242,7 +242,8 @@ describe('channel: exports and agreement', () => {
 describe('the rule itself', () => {
 	it.each(table)('%s', async (_, { viewer, sees }) => {
 		const { seesOthersWork } = await import('../../server/domain/blind');
-		const role = viewer.who === 'ana' ? 'evaluator' : viewer.who === 'lead' ? 'lead' : viewer.who === 'pm' ? 'manager' : 'admin';
+		const role =
+			viewer.who === 'ana' ? 'evaluator' : viewer.who === 'lead' ? 'lead' : viewer.who === 'pm' ? 'manager' : 'admin';
 		expect(seesOthersWork({ role, submitted: viewer.own === 'submitted' })).toBe(sees);
 	});
 	it('non-members see nothing', async () => {
