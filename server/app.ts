@@ -31,6 +31,7 @@ import admin from './http/routes/admin';
 import auditTrail from './http/routes/audit';
 import invitations from './http/routes/invitations';
 import { invitationAcceptRoutes } from './http/routes/invitation-accept';
+import userLifecycle from './http/routes/user-lifecycle';
 
 export type { AppDeps };
 
@@ -77,6 +78,7 @@ export function createApp(deps: AppDeps) {
 	api.route('/', auditTrail);
 	api.route('/', invitations);
 	api.route('/', invitationAcceptRoutes(deps));
+	api.route('/', userLifecycle);
 	api.all('*', (c) => errorResponse(c, 'not_found', `No API route ${c.req.method} ${c.req.path}`));
 
 	app.route('/api', api);

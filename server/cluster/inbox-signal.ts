@@ -38,6 +38,15 @@ export class InboxSignal {
 		if (this.bus.shared) this.bus.publishControl({ type: 'notified', userIds: [...userIds] });
 	}
 
+	/**
+	 * These users' credentials ended (an account deactivated): their streams on every node end. A poke makes a
+	 * stream check its credential before it reads again (routes/notifications.ts), and one that no longer signs
+	 * anyone in ends; the same message as a notification carries the poke to the other nodes.
+	 */
+	signedOut(userIds: readonly string[]): void {
+		this.announce(userIds);
+	}
+
 	/** Ends every subscription (the node drains: open streams must not hold it up). */
 	close(): void {
 		for (const set of this.#byUser.values()) for (const s of set) s.close();

@@ -1,17 +1,17 @@
 // Resolves a room name to its project and decides what a user may do there. The rules themselves live in
-// domain/permissions.ts (roomAccess, writableKeys); this module only looks up the facts they need:
+// domain/permissions.ts (roomAccess, writableKeys); this module only looks up the facts they need (the caller's
+// project role, 'admin' for an admin who is not a member, who then reads every room like a manager):
 //   session:<calibrationId>  → calibrations.project_id; whether the caller is a participant; the session's phase
 //                              (a session that is over is read-only)
 //   item:<itemId>            → items.project_id; whether the caller submitted an evaluation (the blind rule)
 //   guideline:<guidelineId>  → guidelines.project_id
 import { and, eq } from 'drizzle-orm';
 import { first, type Db } from '../db/client';
-import { roleIn } from '../db/users';
-import { moderatesDiscussion, roomAccess, writableKeys, type RoomAccess } from '../domain/permissions';
-import { calibrationParticipants, calibrations, guidelines, items } from '../../drizzle/schema';
+import { moderatesDiscussion, projectRole, roomAccess, writableKeys, type RoomAccess } from '../domain/permissions';
+import { calibrationParticipants, calibrations, guidelines, items, memberships, users } from '../../drizzle/schema';
 import { hasSubmitted } from '../db/evaluations';
 import { parseRoomName, type RoomKind } from '#shared/rooms';
-import type { Role } from '#shared/roles';
+import type { ProjectRole } from '#shared/roles';
 import type { CalibrationPhase } from '#shared/calibration';
 
 export interface RoomTarget {
@@ -22,7 +22,8 @@ export interface RoomTarget {
 }
 
 export interface RoomPermission {
-	role: Role | null;
+	/** The role the caller acts with in the room's project (permissions.projectRole). */
+	role: ProjectRole | null;
 	access: RoomAccess;
 	writable: ReadonlySet<string>;
 	/** May delete other people's comments (see moderatesDiscussion). */
@@ -77,15 +78,30 @@ async function isParticipant(db: Db, calibrationId: string, userId: string): Pro
 const writableSets = new Map<string, ReadonlySet<string>>();
 const NOTHING: ReadonlySet<string> = new Set();
 
-function sharedWritableKeys(kind: RoomKind, role: Role): ReadonlySet<string> {
+function sharedWritableKeys(kind: RoomKind, role: ProjectRole): ReadonlySet<string> {
 	const key = `${kind}:${role}`;
 	let keys = writableSets.get(key);
 	if (!keys) writableSets.set(key, (keys = writableKeys(kind, role)));
 	return keys;
 }
 
+/** The role `userId` acts with in a project: their membership, or 'admin' for an admin who is not a member. */
+async function roleOf(db: Db, projectId: string, userId: string): Promise<ProjectRole | null> {
+	const found = await first(
+		db
+			.select({ isAdmin: users.isAdmin, role: memberships.role })
+			.from(users)
+			.leftJoin(memberships, and(eq(memberships.projectId, projectId), eq(memberships.userId, users.id)))
+			.where(eq(users.id, userId))
+			.limit(1)
+	);
+	return found ? projectRole(found.isAdmin, found.role) : null;
+}
+
+/** What `userId` may do in the room; an admin who is not a member of its project reads it like a manager. */
 export async function permissionIn(db: Db, target: RoomTarget, userId: string): Promise<RoomPermission> {
-	const role = await roleIn(db, target.projectId, userId);
+	// Looked up each time (also on a re-check): an admin whose admin role is removed loses the rooms it opened.
+	const role = await roleOf(db, target.projectId, userId);
 	// The facts matter only to evaluators in session and item rooms; skip the lookups otherwise.
 	const evaluator = role === 'evaluator';
 	const access = roomAccess(target.kind, role, {

@@ -19,7 +19,7 @@ import {
 } from '../../drizzle/schema';
 import type { AckRow, GuidelineSummary, GuidelineVersionSummary, GuidelineVersionView } from '#shared/guideline';
 import type { PmNode } from '#shared/markdown-doc';
-import { ROLES, type Role } from '#shared/roles';
+import { ROLES, type ProjectRole } from '#shared/roles';
 import type { PageRequest } from '#shared/paging';
 import { keysetPage, ordered } from './paging';
 import { can } from '../domain/permissions';
@@ -165,7 +165,7 @@ function ackOf(db: Db, versionId: string, userId: string): Promise<{ at: number 
 export async function guidelineSummary(
 	db: Db,
 	g: GuidelineRow,
-	caller: { id: string; role: Role | null; isAdmin: boolean }
+	caller: { id: string; role: ProjectRole | null; isAdmin: boolean }
 ): Promise<GuidelineSummary> {
 	const current = (await versionSummaries(db, g.id, { limit: 1 })).versions[0] ?? null;
 	const versionCount = await first(

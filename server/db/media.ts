@@ -40,7 +40,8 @@ export async function recordUpload(db: Db, sha256: string, userId: string): Prom
 }
 
 /**
- * What decides whether `userId` may fetch a file: their roles in the projects whose items reference it, and
+ * What decides whether `userId` may fetch a file: their roles in the projects whose items reference it (null for
+ * a project they are not a member of: an admin reads it there), and
  * whether they uploaded it. Two indexed lookups (item_media by sha256, memberships by project and user).
  */
 export async function mediaReach(db: Db, sha256: string, userId: string): Promise<MediaReach> {
@@ -48,7 +49,7 @@ export async function mediaReach(db: Db, sha256: string, userId: string): Promis
 		.selectDistinct({ role: memberships.role })
 		.from(itemMedia)
 		.innerJoin(items, eq(items.id, itemMedia.itemId))
-		.innerJoin(memberships, and(eq(memberships.projectId, items.projectId), eq(memberships.userId, userId)))
+		.leftJoin(memberships, and(eq(memberships.projectId, items.projectId), eq(memberships.userId, userId)))
 		.where(eq(itemMedia.sha256, sha256));
 	const upload = await first(
 		db

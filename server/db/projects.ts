@@ -2,11 +2,12 @@
 // duplicates, also when two nodes add a version of the same rubric at the same moment.
 import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from './client';
-import { first, prepared } from './client';
+import { first, prepared, serialize } from './client';
 import { memberships, projects, rubrics, users, type ProjectSettings } from '../../drizzle/schema';
 import type { Rubric, RubricDefinition } from '#shared/rubric';
-import type { Role } from '#shared/roles';
+import type { ProjectRole, Role } from '#shared/roles';
 import { Conflict } from '../domain/errors';
+import { projectRole } from '../domain/permissions';
 import { newId } from '../domain/ids';
 import { audit } from './audit';
 import type { PageRequest } from '#shared/paging';
@@ -20,7 +21,8 @@ export interface ProjectView {
 	description: string;
 	settings: ProjectSettings;
 	createdAt: number;
-	role: Role | null;
+	/** The caller's role: their membership's, or 'admin' in a project an admin is not a member of. */
+	role: ProjectRole | null;
 }
 
 export type ProjectRow = typeof projects.$inferSelect;
@@ -55,7 +57,7 @@ export async function projectsFor(
 		.orderBy(...keyset.orderBy)
 		.limit(keyset.limit);
 	const { rows, nextCursor } = keyset.finish(found);
-	return { projects: rows.map((r) => ({ ...r.p, role: r.role })), nextCursor };
+	return { projects: rows.map((r) => ({ ...r.p, role: projectRole(isAdmin, r.role) })), nextCursor };
 }
 
 const projectQuery = prepared((db) =>
@@ -117,6 +119,27 @@ export async function createProject(
 	return row;
 }
 
+/** What the last lead guard says, wherever a membership change would leave a project without a lead. */
+const LAST_LEAD =
+	'A project needs a quality lead: this person is its only one. Make someone else lead first, then try again';
+
+/**
+ * The one rule for every change of a membership (leave, removal, role change): a project's last lead can neither
+ * leave, be removed nor be demoted (409). Call inside the change's transaction: it takes the project's lead lock
+ * first (PostgreSQL; SQLite's transactions already exclude each other), so of two leads demoting or removing each
+ * other at once, the second sees the first's change and is refused.
+ */
+async function assertLeadRemains(t: Db, projectId: string, userId: string, next: Role | null): Promise<void> {
+	if (next === 'lead') return;
+	await serialize(t, `leads:${projectId}`);
+	const leads = await t
+		.select({ userId: memberships.userId })
+		.from(memberships)
+		.where(and(eq(memberships.projectId, projectId), eq(memberships.role, 'lead')));
+	if (leads.length === 1 && leads[0].userId === userId) throw Conflict(LAST_LEAD);
+}
+
+/** Adds a member or changes their role (never the project's last lead away from lead); audited. */
 export async function setMembership(
 	db: Db,
 	projectId: string,
@@ -124,6 +147,7 @@ export async function setMembership(
 	role: Role,
 	actorId: string | null
 ): Promise<void> {
+	await assertLeadRemains(db, projectId, userId, role);
 	await db
 		.insert(memberships)
 		.values({ projectId, userId, role, createdAt: Date.now() })
@@ -138,9 +162,20 @@ export async function setMembership(
 	});
 }
 
-export async function removeMembership(db: Db, projectId: string, userId: string, actorId: string): Promise<void> {
-	await db.delete(memberships).where(and(eq(memberships.projectId, projectId), eq(memberships.userId, userId)));
-	await audit(db, { actorId, projectId, action: 'membership.remove', entityType: 'user', entityId: userId });
+/**
+ * Ends a membership (never the project's last lead's); audited as `membership.leave` when the member leaves,
+ * `membership.remove` when someone removes them. False when the user was not a member.
+ */
+export async function removeMembership(db: Db, projectId: string, userId: string, actorId: string): Promise<boolean> {
+	await assertLeadRemains(db, projectId, userId, null);
+	const removed = await db
+		.delete(memberships)
+		.where(and(eq(memberships.projectId, projectId), eq(memberships.userId, userId)))
+		.returning({ userId: memberships.userId });
+	if (removed.length === 0) return false;
+	const action = actorId === userId ? 'membership.leave' : 'membership.remove';
+	await audit(db, { actorId, projectId, action, entityType: 'user', entityId: userId });
+	return true;
 }
 
 export interface MemberRow {

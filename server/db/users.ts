@@ -185,26 +185,6 @@ export async function tokensOf(
 	return { tokens: rows, nextCursor };
 }
 
-const usersByEmail = ordered<UserRow>(
-	'users',
-	'asc',
-	{ expr: users.email, type: 'text', of: (u) => u.email },
-	{ expr: users.id, type: 'text', of: (u) => u.id }
-);
-
-/** One page of every user account, by email. */
-export async function listUsers(db: Db, page: PageRequest): Promise<{ users: User[]; nextCursor: string | null }> {
-	const keyset = keysetPage(db, usersByEmail, page);
-	const found = await db
-		.select()
-		.from(users)
-		.where(keyset.after)
-		.orderBy(...keyset.orderBy)
-		.limit(keyset.limit);
-	const { rows, nextCursor } = keyset.finish(found);
-	return { users: rows.map(toUser), nextCursor };
-}
-
 /** Deletes one of the user's own tokens; false when the user has no token with that id. */
 export async function deleteApiToken(db: Db, userId: string, tokenId: string): Promise<boolean> {
 	const deleted = await db

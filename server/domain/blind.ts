@@ -1,24 +1,24 @@
 // The blind rule, in one place for REST, rooms, exports and notifications. Agreement means something only when
 // people score without seeing each other's answers first, so:
 // - on an item, an evaluator sees other people's scores, rationales, spans, sources and score proposals only after
-//   she has submitted her own evaluation of that item (a draft does not count). Leads and managers oversee the
-//   team's submitted work; anyone else sees nothing.
+//   she has submitted her own evaluation of that item (a draft does not count). Leads, managers and admins (who
+//   never evaluate: permissions.ts) oversee the team's submitted work; anyone else sees nothing.
 // - in a calibration session, a round's sheets stay blind to everyone but their author, the lead included, until
 //   the round is revealed or the session closed (visibleSheets).
 // Pure: callers look up the facts (role, whether the viewer submitted) and ask here.
 import type { CalibrationPhase, CalibrationScore } from '#shared/calibration';
-import type { Role } from '#shared/roles';
+import type { ProjectRole } from '#shared/roles';
 
 export interface ItemViewer {
-	/** The viewer's role in the item's project; null when not a member. */
-	role: Role | null;
+	/** The viewer's role in the item's project (permissions.projectRole); null when they have none. */
+	role: ProjectRole | null;
 	/** The viewer has a submitted evaluation of the item. */
 	submitted: boolean;
 }
 
 /** May the viewer see other people's work (scores, rationales, spans, sources, proposals) on an item? */
 export function seesOthersWork(viewer: ItemViewer): boolean {
-	if (viewer.role === 'lead' || viewer.role === 'manager') return true;
+	if (viewer.role === 'lead' || viewer.role === 'manager' || viewer.role === 'admin') return true;
 	return viewer.role === 'evaluator' && viewer.submitted;
 }
 

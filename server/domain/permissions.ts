@@ -1,6 +1,15 @@
 // The one place that decides who may do what. Every REST route and every collaboration room asks here.
 // Pure: callers pass the caller's admin flag and project role; nothing is looked up.
-import type { Role } from '#shared/roles';
+//
+// An admin who is not a member of a project acts in it with the role 'admin' (projectRole): they open every
+// project as a reader and manager, not as a hidden lead. They read what a project manager reads (items, gold, all
+// submitted evaluations, the escalation queue, agreement, calibration reports, exports: admins do not evaluate, so
+// seeing submitted work breaks no blind rule) and manage the project (members, invitations, settings). They never
+// score, decide an escalation or a calibration, or edit a guideline. An admin who is also a member acts with their
+// membership's role, plus project.manage.
+import type { ProjectRole, Role } from '#shared/roles';
+
+export type { ProjectRole };
 import type { RoomKind } from '#shared/rooms';
 import type { CalibrationPhase } from '#shared/calibration';
 import { seesOthersWork } from './blind';
@@ -34,7 +43,20 @@ export type Action =
 	/** Read the project's audit trail (and download it). */
 	| 'audit.read';
 
-const MATRIX: Record<Role, ReadonlySet<Action>> = {
+/** Every project role, in the order the README's permission table lists them. */
+export const PROJECT_ROLES: readonly ProjectRole[] = ['evaluator', 'lead', 'manager', 'admin'];
+
+/** The role `isAdmin` with this membership (null: none) acts with in a project; null: no access. */
+export function projectRole(isAdmin: boolean, membership: Role | null): ProjectRole | null {
+	return membership ?? (isAdmin ? 'admin' : null);
+}
+
+/** Readers who oversee a project without taking part: they read everything submitted and write nothing. */
+export function overseesOnly(role: ProjectRole | null): boolean {
+	return role === 'manager' || role === 'admin';
+}
+
+export const MATRIX: Record<ProjectRole, ReadonlySet<Action>> = {
 	evaluator: new Set<Action>([
 		'project.read',
 		'item.read',
@@ -80,16 +102,31 @@ const MATRIX: Record<Role, ReadonlySet<Action>> = {
 		'agreement.read',
 		'export.read',
 		'audit.read'
+	]),
+	admin: new Set<Action>([
+		'project.read',
+		'project.manage',
+		'item.read',
+		'item.readGold',
+		'evaluation.readAll',
+		'escalation.readQueue',
+		'calibration.readAll',
+		'guideline.read',
+		'guideline.oversee',
+		'agreement.read',
+		'export.read',
+		'audit.read',
+		'member.invite'
 	])
 };
 
 export interface Actor {
 	isAdmin: boolean;
-	/** The caller's role in the project in question, or null when not a member. */
-	role: Role | null;
+	/** The caller's membership role in the project in question ('admin' once resolved by projectRole), or null. */
+	role: ProjectRole | null;
 }
 
-/** What an admin may do in any project, member or not: manage it and its people, never score. */
+/** What an admin may do in every project, also one they are a member of: manage it and its people. */
 const ADMIN_ACTIONS: ReadonlySet<Action> = new Set<Action>([
 	'project.manage',
 	'project.read',
@@ -97,10 +134,11 @@ const ADMIN_ACTIONS: ReadonlySet<Action> = new Set<Action>([
 	'audit.read'
 ]);
 
-/** Admins manage projects and members but do not score; everything else follows the role. */
+/** Admins manage every project (also one they are a member of); everything else follows the project role. */
 export function can(actor: Actor, action: Action): boolean {
 	if (actor.isAdmin && ADMIN_ACTIONS.has(action)) return true;
-	return actor.role !== null && MATRIX[actor.role].has(action);
+	const role = actor.role ?? projectRole(actor.isAdmin, null);
+	return role !== null && MATRIX[role].has(action);
 }
 
 /** What a connection may do in a room: write (server-allowed keys), read only, or nothing. */
@@ -115,7 +153,7 @@ export interface RoomContext {
 	sessionPhase: CalibrationPhase | null;
 }
 
-export function roomAccess(kind: RoomKind, role: Role | null, ctx: RoomContext): RoomAccess {
+export function roomAccess(kind: RoomKind, role: ProjectRole | null, ctx: RoomContext): RoomAccess {
 	const access = memberAccess(kind, role, ctx);
 	// A session that is over is a record: whoever may join its room still reads it, nobody writes (calibration.ts).
 	if (access === 'write' && kind === 'session' && ctx.sessionPhase !== null && sessionIsReadOnly(ctx.sessionPhase))
@@ -123,9 +161,9 @@ export function roomAccess(kind: RoomKind, role: Role | null, ctx: RoomContext):
 	return access;
 }
 
-function memberAccess(kind: RoomKind, role: Role | null, ctx: RoomContext): RoomAccess {
+function memberAccess(kind: RoomKind, role: ProjectRole | null, ctx: RoomContext): RoomAccess {
 	if (role === null) return null;
-	if (role === 'manager') return 'read';
+	if (overseesOnly(role)) return 'read';
 	if (role === 'lead') return 'write';
 	// Evaluators: guideline rooms are open to comment in; session rooms to participants. An item room holds
 	// everyone's score proposals, so it follows the blind rule: only after submitting one's own evaluation.
@@ -135,13 +173,13 @@ function memberAccess(kind: RoomKind, role: Role | null, ctx: RoomContext): Room
 }
 
 /** Leads moderate a room's discussion: they may delete anyone's comment (never edit it or speak for others). */
-export function moderatesDiscussion(role: Role | null): boolean {
+export function moderatesDiscussion(role: ProjectRole | null): boolean {
 	return role === 'lead';
 }
 
 /** Top-level document keys each role may write in a room kind; `state` is the server's alone. */
-export function writableKeys(kind: RoomKind, role: Role): ReadonlySet<string> {
-	if (role === 'manager') return new Set();
+export function writableKeys(kind: RoomKind, role: ProjectRole): ReadonlySet<string> {
+	if (overseesOnly(role)) return new Set();
 	if (kind === 'guideline') {
 		return role === 'lead' ? new Set(['content', 'discussion', 'annotations']) : new Set(['discussion', 'annotations']);
 	}

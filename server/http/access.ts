@@ -1,13 +1,14 @@
 // Route helpers that turn the permission module's answers into errors: non-members get 404 (a project's
-// existence is not disclosed), members without the permission get 403.
+// existence is not disclosed), members without the permission get 403. The role they hand on is the one the
+// caller acts with (permissions.projectRole): an admin who is not a member acts as 'admin'.
 import type { Context } from 'hono';
 import type { AppEnv } from './env';
-import { can, type Action } from '../domain/permissions';
+import { can, projectRole, type Action } from '../domain/permissions';
 import { Forbidden, NotFound, Unauthenticated } from '../domain/errors';
 import { roleIn } from '../db/users';
 import { projectWithRole, type ProjectRow } from '../db/projects';
 import { itemHeaderWithRole, type ItemHeader } from '../db/items';
-import type { Role, User } from '#shared/roles';
+import type { ProjectRole, Role, User } from '#shared/roles';
 
 export function requireUser(c: Context<AppEnv>): User {
 	const user = c.var.user;
@@ -15,13 +16,21 @@ export function requireUser(c: Context<AppEnv>): User {
 	return user;
 }
 
+/** The caller, when they are an admin of Concord (403 otherwise). */
+export function requireAdmin(c: Context<AppEnv>): User {
+	const user = requireUser(c);
+	if (!user.isAdmin) throw Forbidden('Only an admin can manage users');
+	return user;
+}
+
 export interface ProjectAccess {
 	user: User;
-	role: Role | null;
+	role: ProjectRole | null;
 }
 
 /** Non-members get 404 (the project's existence is not disclosed), members without the permission 403. */
-function admit(user: User, role: Role | null, action: Action): ProjectAccess {
+function admit(user: User, membership: Role | null, action: Action): ProjectAccess {
+	const role = projectRole(user.isAdmin, membership);
 	const actor = { isAdmin: user.isAdmin, role };
 	if (!can(actor, 'project.read')) throw NotFound('No such project');
 	if (!can(actor, action)) throw Forbidden();

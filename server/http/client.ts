@@ -34,3 +34,11 @@ export function isHttps(c: Context<AppEnv>): boolean {
 	}
 	return new URL(c.req.url).protocol === 'https:';
 }
+
+/** Where people reach this server, for links handed to them: PUBLIC_URL, else the origin this request came to. */
+export function publicOrigin(c: Context<AppEnv>): string {
+	const configured = c.var.deps.config.publicUrl;
+	if (configured) return configured;
+	const url = new URL(c.req.url);
+	return `${isHttps(c) ? 'https' : 'http'}://${url.host}`;
+}

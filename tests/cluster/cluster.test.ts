@@ -1,8 +1,9 @@
 // Two Concord nodes (real processes) on one PostgreSQL and one Redis, behind a round-robin TCP proxy with no
 // stickiness: what one node accepts reaches the clients of the other, decisions taken through one node show live
-// in rooms served by the other, orders about sockets cross nodes, work that must happen once happens once, sign-in
-// throttles count across nodes, notifications reach their recipient's open stream on the other node (and nobody
-// else's), and losing a node (kill -9) loses no update any client had received.
+// in rooms served by the other, orders about sockets cross nodes (a revoked token, a deactivated account), work
+// that must happen once happens once, sign-in throttles count across nodes, notifications reach their recipient's
+// open stream on the other node (and nobody else's), and losing a node (kill -9) loses no update any client had
+// received.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,7 @@ import { WebsocketProvider } from 'y-websocket';
 import { openDb } from '../../server/db/client';
 import { escalationStateKey } from '#shared/escalation';
 import { roomName } from '#shared/rooms';
-import { addSecondLead, openEscalations, seedWorld, type World } from '../collab/world';
+import { addAdmin, addSecondLead, openEscalations, seedWorld, type World } from '../collab/world';
 import { WS } from '../collab/fixture';
 import { startChildServer, type ChildServer } from '../fixtures/child-server';
 import { createTestDatabase } from '../fixtures/postgres';
@@ -28,6 +29,7 @@ let nodes: ChildServer[] = [];
 let proxy: TcpProxy;
 let world: World;
 let lead2: { id: string; token: string };
+let admin: { id: string; token: string };
 let raceIds: string[] = [];
 const clients: Client[] = [];
 const webhookHits: string[] = [];
@@ -40,6 +42,7 @@ beforeAll(async () => {
 	try {
 		world = await seedWorld(opened.db);
 		lead2 = await addSecondLead(opened.db, world, 'lead2@cluster.test');
+		admin = await addAdmin(opened.db, 'admin@cluster.test');
 		raceIds = await openEscalations(opened.db, world, 6);
 	} finally {
 		await opened.close();
@@ -267,6 +270,26 @@ describe('two nodes on one PostgreSQL and one Redis', () => {
 		for (let i = 0; i < 10; i++) expect(await attempt(nodes[i % 2], 'wrong-password')).toBe(401);
 		expect(await attempt(nodes[0], 'wrong-password')).toBe(429);
 		expect(await attempt(nodes[1], 'wrong-password')).toBe(429);
+	});
+
+	it('deactivating an account through node A closes its socket and ends its stream on node B', async () => {
+		const chen = connect(nodes[1].url, roomName('guideline', world.guidelineId), world.token.chen);
+		await chen.synced;
+		const stream = await openStream(nodes[1].url, { authorization: `Bearer ${world.token.chen}` });
+		try {
+			await eventually(() => stream.inboxes.length === 1, 5_000, 'the first page');
+			const res = await fetch(`${nodes[0].url}/api/admin/users/${world.userId.chen}`, {
+				method: 'PATCH',
+				headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
+				body: JSON.stringify({ active: false })
+			});
+			expect(res.status).toBe(200);
+			expect((await chen.closed).code).toBe(4401);
+			await eventually(() => stream.ended, 5_000, 'the stream on node B to end');
+		} finally {
+			stream.close();
+			chen.destroy();
+		}
 	});
 
 	it('loses no update any client had received when a node is killed while clients type', async () => {

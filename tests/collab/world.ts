@@ -150,6 +150,15 @@ export async function addSecondLead(db: Db, world: World, email: string): Promis
 	return { id, token: (await createApiToken(db, id, 'second lead')).token };
 }
 
+/** An admin of Concord (a member of no project) with an API token. */
+export async function addAdmin(db: Db, email: string): Promise<{ id: string; token: string }> {
+	const id = newId();
+	await db
+		.insert(users)
+		.values({ id, email, name: 'Admin', passwordHash: 'unused', isAdmin: true, createdAt: Date.now() });
+	return { id, token: (await createApiToken(db, id, 'admin')).token };
+}
+
 /** `count` new text items of the world's project, each with an open manual escalation by Ana; the escalation ids. */
 export async function openEscalations(db: Db, world: World, count: number): Promise<string[]> {
 	const ids: string[] = [];

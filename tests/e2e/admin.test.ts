@@ -1,6 +1,6 @@
 // End to end in Chromium: the admin page. The admin creates a user and a project, adds the user to the project
 // (an unknown address is refused and stays in the field to be corrected), changes the member's role and removes
-// them; the new user signs in and finds the project on their project list.
+// them (refused while they are the project's only lead); the new user signs in and finds the project on their list.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { eventually, startTestServer, type TestServer } from '../fixtures/server';
@@ -30,7 +30,7 @@ async function membersOf(pid: string): Promise<{ email: string; role: string }[]
 describe('admin page', () => {
 	it('creates a user and a project and manages who is in it with which role', async () => {
 		const { context, page } = await personContext(browser, server.url, 'admin@demo.test');
-		await page.getByRole('link', { name: 'Admin' }).click();
+		await page.getByRole('link', { name: 'Admin', exact: true }).click();
 		await page.getByRole('heading', { name: 'Administration' }).waitFor();
 
 		const newUser = page.locator('form', { has: page.getByRole('heading', { name: 'New user' }) });
@@ -83,9 +83,19 @@ describe('admin page', () => {
 		await doraPage.waitForURL(new RegExp(`/projects/${pid}$`));
 		await doraContext.close();
 
+		// Dora is the project's only lead: removing her is refused in the server's words, and she stays.
 		await row.getByRole('button', { name: 'Remove' }).click();
-		await members.getByText('No members yet.', { exact: false }).waitFor();
-		expect(await membersOf(pid)).toEqual([]);
+		await members.getByRole('alert').filter({ hasText: 'Make someone else lead first' }).waitFor();
+		expect(await membersOf(pid)).toEqual([expect.objectContaining({ email: 'dora@demo.test', role: 'lead' })]);
+
+		// With another lead, she can be removed.
+		await email.fill('lead@demo.test');
+		await members.getByRole('combobox', { name: 'Role' }).last().selectOption('lead');
+		await members.getByRole('button', { name: 'Add member' }).click();
+		await members.getByRole('row', { name: /Lea Lima/ }).waitFor();
+		await row.getByRole('button', { name: 'Remove' }).click();
+		await row.waitFor({ state: 'detached' });
+		expect(await membersOf(pid)).toEqual([expect.objectContaining({ email: 'lead@demo.test', role: 'lead' })]);
 		await context.close();
 	});
 });

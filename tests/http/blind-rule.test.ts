@@ -9,7 +9,8 @@ import { createReviewWorkspace, startReviewServer, type ReviewWorkspace } from '
 import { joinNamedRoom, memberIds, type Person, type RoomClient } from '../fixtures/calibration-session';
 
 type Own = 'none' | 'draft' | 'submitted';
-type Viewer = { who: Person; own: Own };
+/** The members, and an admin who is not a member of the project (reads it like a manager; never evaluates). */
+type Viewer = { who: Person | 'admin'; own: Own };
 
 let server: TestServer;
 let ws: ReviewWorkspace;
@@ -21,11 +22,11 @@ const escalationOf = {} as Record<Own, string>;
 const rooms: RoomClient[] = [];
 
 const secret = (own: Own, what: string) => `secret-${what}-${own}`;
-const as = (p: Person) => ws.people[p];
-const get = (path: string, p: Person) => server.api(path, { headers: as(p) });
+const as = (p: Person | 'admin') => ws.people[p];
+const get = (path: string, p: Person | 'admin') => server.api(path, { headers: as(p) });
 const post = (path: string, p: Person, body: unknown) => server.api(path, { headers: as(p), body });
 
-function joined(name: string, p: Person): RoomClient {
+function joined(name: string, p: Person | 'admin'): RoomClient {
 	const room = joinNamedRoom(server, name, as(p));
 	rooms.push(room);
 	return room;
@@ -103,7 +104,8 @@ const viewers: { viewer: Viewer; sees: boolean }[] = [
 	{ viewer: { who: 'ana', own: 'draft' }, sees: false },
 	{ viewer: { who: 'ana', own: 'submitted' }, sees: true },
 	{ viewer: { who: 'lead', own: 'none' }, sees: true },
-	{ viewer: { who: 'pm', own: 'none' }, sees: true }
+	{ viewer: { who: 'pm', own: 'none' }, sees: true },
+	{ viewer: { who: 'admin', own: 'none' }, sees: true }
 ];
 const table = viewers.map(
 	(v) =>
@@ -149,7 +151,9 @@ describe('channel: GET /api/items/:id/evaluations', () => {
 	it.each(table)('%s', async (_, { viewer }) => {
 		const res = await get(`/api/items/${itemOf[viewer.own]}/evaluations`, viewer.who);
 		expect(res.status).toBe(200);
-		const others = res.body.evaluations.filter((e: { evaluatorId: string }) => e.evaluatorId !== ids[viewer.who]);
+		const others = res.body.evaluations.filter(
+			(e: { evaluatorId: string }) => e.evaluatorId !== (viewer.who === 'admin' ? '' : ids[viewer.who])
+		);
 		// This list is the evaluator's own work only, whatever her state; leads and managers read everything.
 		if (viewer.who === 'ana') expect(others).toEqual([]);
 		else expect(others.length).toBeGreaterThanOrEqual(2);
@@ -238,7 +242,8 @@ describe('channel: exports and agreement', () => {
 describe('the rule itself', () => {
 	it.each(table)('%s', async (_, { viewer, sees }) => {
 		const { seesOthersWork } = await import('../../server/domain/blind');
-		const role = viewer.who === 'ana' ? 'evaluator' : viewer.who === 'lead' ? 'lead' : 'manager';
+		const role =
+			viewer.who === 'ana' ? 'evaluator' : viewer.who === 'lead' ? 'lead' : viewer.who === 'pm' ? 'manager' : 'admin';
 		expect(seesOthersWork({ role, submitted: viewer.own === 'submitted' })).toBe(sees);
 	});
 	it('non-members see nothing', async () => {

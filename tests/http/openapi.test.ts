@@ -173,9 +173,11 @@ describe('GET /api/openapi.json', () => {
 			'get /api/health',
 			'get /api/invitations/{token}',
 			'get /api/openapi.json',
+			'get /api/password-resets/{token}',
 			'get /api/ready',
 			'post /api/auth/login',
-			'post /api/invitations/accept'
+			'post /api/invitations/accept',
+			'post /api/password-resets/accept'
 		]);
 	});
 });

@@ -1,14 +1,16 @@
-// Admin: user accounts (list, create). Project membership is managed under /api/projects/:pid/members.
+// Admin: user accounts (the directory, create). Project membership is managed under /api/projects/:pid/members;
+// an account's standing and reset links in user-lifecycle.ts.
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../env';
-import { requireUser } from '../access';
+import { requireAdmin } from '../access';
 import { validate } from '../validate';
 import { doc } from '../openapi';
-import { Conflict, Forbidden } from '../../domain/errors';
+import { Conflict } from '../../domain/errors';
 import { users } from '../../../drizzle/schema';
-import { findUserByEmail, listUsers, toUser } from '../../db/users';
-import { pageOnlyQuerySchema } from '#shared/paging';
+import { findUserByEmail, toUser } from '../../db/users';
+import { userDirectory } from '../../db/user-admin';
+import { userDirectoryQuerySchema } from '#shared/user-admin';
 import { hashPassword } from '../../domain/passwords';
 import { assertPasswordAllowed } from '../../domain/password-policy';
 import { commonPasswords } from '../../db/common-passwords';
@@ -18,19 +20,14 @@ import { tx } from '../../db/client';
 
 const app = new Hono<AppEnv>();
 
-function requireAdmin(c: Parameters<typeof requireUser>[0]) {
-	const user = requireUser(c);
-	if (!user.isAdmin) throw Forbidden('Only an admin can manage users');
-	return user;
-}
-
 app.get(
 	'/admin/users',
-	doc('admin', 'All user accounts, by email, paged', 'admin'),
-	validate('query', pageOnlyQuerySchema),
+	doc('admin', 'User accounts by email with status, last sign-in, SSO and projects; filtered, paged', 'admin'),
+	validate('query', userDirectoryQuerySchema),
 	async (c) => {
 		requireAdmin(c);
-		return c.json(await listUsers(c.var.deps.db, c.req.valid('query')));
+		const { q, status, cursor, limit } = c.req.valid('query');
+		return c.json(await userDirectory(c.var.deps.db, { q: q || undefined, status }, { cursor, limit }));
 	}
 );
 

@@ -41,6 +41,7 @@ import {
 	itemsForNewRound,
 	sessionIsReadOnly
 } from '../../domain/calibration';
+import { overseesOnly } from '../../domain/permissions';
 import { visibleSheets } from '../../domain/blind';
 import { mirrorCalibration } from '../../domain/calibration-room';
 import { buildReport } from '../../domain/calibration-report';
@@ -89,7 +90,7 @@ function viewFor(o: Opened) {
 		withGold: allowed(access, 'item.readGold'),
 		can: {
 			decide: allowed(access, 'calibration.decide'),
-			score: open && isParticipant && access.role !== 'manager',
+			score: open && isParticipant && !overseesOnly(access.role),
 			discuss: open && (access.role === 'lead' || (isParticipant && access.role === 'evaluator'))
 		}
 	});
@@ -204,7 +205,7 @@ app.post(
 			assertMayScore({
 				phase: row.phase,
 				round: row.round,
-				isParticipant: o.isParticipant && o.access.role !== 'manager',
+				isParticipant: o.isParticipant && !overseesOnly(o.access.role),
 				itemActiveRound: (await sessionItemRow(t, id, itemId))?.activeRound ?? null
 			});
 			if (item) assertScoresFit(o.f.rubric, item.modality, input.scores, 'submitted');

@@ -30,6 +30,7 @@ import { escalationQueue, itemEscalationPage, myEscalations } from '../../db/esc
 import { escalationDetail } from '../../db/escalation-detail';
 import { hasSubmitted } from '../../db/evaluations';
 import { seesOthersWork } from '../../domain/blind';
+import { overseesOnly } from '../../domain/permissions';
 import { readDiscussion } from '#collab/room-doc';
 import { roomName } from '#shared/rooms';
 import { notify } from '../../db/notifications';
@@ -159,7 +160,7 @@ app.get(
 
 app.get(
 	'/escalations/:id',
-	doc('escalations', 'One escalation with its case', 'lead, manager, evaluators involved'),
+	doc('escalations', 'One escalation with its case', 'lead, manager, admin, evaluators involved'),
 	async (c) => {
 		const row = await loadEscalation(c, c.req.param('id'));
 		const access = await requireProject(c, row.projectId, 'project.read');
@@ -173,7 +174,7 @@ app.get(
 		const detail = await escalationDetail(db, (await getEscalationView(db, row.id))!, {
 			withGold: allowed(access, 'item.readGold'),
 			blind,
-			can: { decide: allowed(access, 'escalation.decide'), discuss: access.role !== 'manager' && !blind }
+			can: { decide: allowed(access, 'escalation.decide'), discuss: !overseesOnly(access.role) && !blind }
 		});
 		// A blind evaluator stays out of the item's room (it holds everyone's score proposals): she reads its
 		// discussion here instead.

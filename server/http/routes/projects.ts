@@ -1,5 +1,6 @@
 // Projects, their members and their rubrics. The project and member lists are paged by cursor; a change to the
-// members answers with their first page.
+// members answers with their first page. Any member may leave a project; no change (leaving, removal, a new role)
+// may take a project's last quality lead away (db/projects.ts assertLeadRemains).
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../env';
@@ -82,7 +83,7 @@ app.get(
 
 app.put(
 	'/:pid/members',
-	doc('projects', 'Add a member or change their role', 'admin'),
+	doc('projects', 'Add a member or change their role (the last lead stays lead: 409)', 'admin'),
 	validate('json', z.strictObject({ email: z.string().trim().toLowerCase().email(), role: z.enum(ROLES) })),
 	async (c) => {
 		const pid = c.req.param('pid');
@@ -96,7 +97,21 @@ app.put(
 	}
 );
 
-app.delete('/:pid/members/:uid', doc('projects', 'Remove a member', 'admin'), async (c) => {
+app.delete(
+	'/:pid/members/me',
+	doc('projects', 'Leave the project (refused, 409, to its last quality lead)', 'member'),
+	async (c) => {
+		const pid = c.req.param('pid');
+		const { user } = await requireProject(c, pid, 'project.read');
+		const left = await tx(c.var.deps.db, (t) => removeMembership(t, pid, user.id, user.id));
+		if (!left) throw NotFound('You are not a member of this project');
+		await c.var.deps.events.emit('membership.changed', { projectId: pid, userId: user.id });
+		await c.var.deps.rooms.recheckUser(user.id);
+		return c.json({ ok: true });
+	}
+);
+
+app.delete('/:pid/members/:uid', doc('projects', 'Remove a member (not the last lead: 409)', 'admin'), async (c) => {
 	const { pid, uid } = c.req.param();
 	const { user } = await requireProject(c, pid, 'project.manage');
 	if (!(await findUser(c.var.deps.db, uid))) throw NotFound('No such user');

@@ -1,6 +1,6 @@
 // Response shapes of the REST API as the browser sees them (the server builds them from the same types).
 import type { Item } from './items';
-import type { Role } from './roles';
+import type { ProjectRole, Role } from './roles';
 
 interface ProjectSettingsView {
 	overlap: number;
@@ -15,7 +15,8 @@ export interface ProjectView {
 	description: string;
 	settings: ProjectSettingsView;
 	createdAt: number;
-	role: Role | null;
+	/** The caller's role: their membership's, or 'admin' in a project an admin is not a member of. */
+	role: ProjectRole | null;
 }
 
 export interface ItemSummary extends Item {

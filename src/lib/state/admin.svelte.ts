@@ -1,8 +1,6 @@
-// The admin page's directory: every user and every project, as paged lists, and the two things an admin creates
-// (a user, a project); each creation reloads its list so the page shows what the server has.
+// The admin page's directory of projects (a paged list) and the two things an admin creates (a user, a project);
+// a project's creation reloads the list. The people are in user-directory.svelte.ts.
 import { api } from './api';
-import { PagedList } from './paged-list.svelte';
-import type { Paged } from '$lib/shared/paging';
 import type { User } from '$lib/shared/roles';
 import { projectList } from './project.svelte';
 
@@ -19,15 +17,10 @@ export interface NewProject {
 }
 
 export class AdminDirectory {
-	readonly users = new PagedList(
-		(cursor, signal) => api.get<{ users: User[] } & Paged>('/api/admin/users', { cursor }, signal),
-		(page) => page.users
-	);
 	readonly projects = projectList();
 
 	async createUser(input: NewUser): Promise<User> {
 		const { user } = await api.post<{ user: User }>('/api/admin/users', input);
-		await this.users.reload();
 		return user;
 	}
 

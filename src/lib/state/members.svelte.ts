@@ -1,6 +1,7 @@
 // Who is in a project and with which role. ProjectMembership is what an admin edits: the list (paged) plus
 // add (or change a role, by email) and remove, each followed by a reload so the table shows what the server has.
 import { api } from './api';
+import { session } from './session.svelte';
 import { PagedList } from './paged-list.svelte';
 import type { Paged } from '$lib/shared/paging';
 import type { Member } from '$lib/shared/api-types';
@@ -37,4 +38,10 @@ export class ProjectMembership {
 		await api.delete(`/api/projects/${this.#pid()}/members/${userId}`);
 		await this.members.reload();
 	}
+}
+
+/** The caller leaves the project (refused, 409, to its last quality lead); their session's roles are loaded again. */
+export async function leaveProject(projectId: string): Promise<void> {
+	await api.delete(`/api/projects/${projectId}/members/me`);
+	await session.load();
 }

@@ -1,6 +1,6 @@
 // The signed-in user and their project roles, loaded once and shared by every page.
 import { api } from './api';
-import type { Membership, Role, User } from '$lib/shared/roles';
+import type { Membership, ProjectRole, User } from '$lib/shared/roles';
 import { i18n, type Locale, LOCALES } from '$lib/i18n/index.svelte';
 
 class Session {
@@ -25,8 +25,14 @@ class Session {
 		return this.load();
 	}
 
-	roleIn(projectId: string): Role | null {
-		return this.memberships.find((m) => m.projectId === projectId)?.role ?? null;
+	/** The role the user acts with in a project: their membership's, else 'admin' for an admin, else null. */
+	roleIn(projectId: string): ProjectRole | null {
+		return this.memberships.find((m) => m.projectId === projectId)?.role ?? (this.user?.isAdmin ? 'admin' : null);
+	}
+
+	/** Whether the user is a member of the project (an admin may open it without being one). */
+	isMember(projectId: string): boolean {
+		return this.memberships.some((m) => m.projectId === projectId);
 	}
 
 	async setLocale(locale: Locale) {

@@ -1,6 +1,7 @@
 // One evaluator's workspace on one item: loads the item, the rubric and the caller's own evaluation; keeps the
 // working draft as runes; autosaves drafts (debounced, never over a submitted evaluation); submits and turns the
 // server's answer into per-dimension problems or the guideline-acknowledgement banner; tracks time spent.
+import { evaluates } from '$lib/shared/roles';
 import { api, ApiError } from './api';
 import type { Item } from '$lib/shared/items';
 import type { Rubric } from '$lib/shared/rubric';
@@ -86,7 +87,7 @@ export class Workspace {
 			!!this.rubric &&
 			!this.submitting &&
 			(!this.submitted || this.editing) &&
-			session.roleIn(this.projectId) !== 'manager'
+			evaluates(session.roleIn(this.projectId))
 		);
 	}
 

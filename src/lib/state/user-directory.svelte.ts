@@ -1,0 +1,58 @@
+// The admin's user directory: every account, a page at a time, filtered by a search text and a status (changing
+// either starts again from the first page), and what an admin does to an account: deactivate or reactivate it,
+// grant or remove the admin role, make a password reset link. Each change reloads the list so the table shows what
+// the server has.
+import { api } from './api';
+import { PagedList } from './paged-list.svelte';
+import type { Paged } from '$lib/shared/paging';
+import type { DirectoryUser, UserStatus } from '$lib/shared/user-admin';
+
+interface AccountChanged {
+	endedSessions: number;
+}
+
+export class UserDirectory {
+	q = $state('');
+	status = $state<UserStatus>('all');
+	readonly users = new PagedList(
+		(cursor, signal) =>
+			api.get<{ users: DirectoryUser[] } & Paged>(
+				'/api/admin/users',
+				{ cursor, q: this.q.trim(), status: this.status },
+				signal
+			),
+		(page) => page.users
+	);
+
+	async setActive(user: DirectoryUser, active: boolean): Promise<AccountChanged> {
+		const changed = await api.patch<AccountChanged>(`/api/admin/users/${user.id}`, { active });
+		await this.users.reload();
+		return changed;
+	}
+
+	async setAdmin(user: DirectoryUser, admin: boolean): Promise<void> {
+		await api.patch(`/api/admin/users/${user.id}`, { role: admin ? 'admin' : 'user' });
+		await this.users.reload();
+	}
+
+	/** A new single-use reset link for the account (replaces its unused ones). */
+	resetLink(user: DirectoryUser): Promise<{ url: string; expiresAt: number }> {
+		return api.post(`/api/admin/users/${user.id}/password-reset`);
+	}
+}
+
+/** "3 hours ago", "in 2 days": a moment relative to now, in the reader's language. */
+export function relativeTime(ms: number, locale: string, now = Date.now()): string {
+	const seconds = Math.round((ms - now) / 1000);
+	const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+	const steps: [Intl.RelativeTimeFormatUnit, number][] = [
+		['year', 365 * 86400],
+		['month', 30 * 86400],
+		['day', 86400],
+		['hour', 3600],
+		['minute', 60]
+	];
+	for (const [unit, size] of steps)
+		if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
+	return format.format(0, 'second');
+}
