@@ -118,9 +118,9 @@ describe('an admin who is not a member', () => {
 });
 
 describe('the permission table', () => {
-	it('gives the admin role every manager permission plus project.manage, and nothing that decides or scores', () => {
+	it('gives the admin role every manager permission plus managing the project and its people, and nothing that decides or scores', () => {
 		const extra = [...MATRIX.admin].filter((a) => !MATRIX.manager.has(a));
-		expect(extra).toEqual(['project.manage']);
+		expect(extra.sort()).toEqual(['member.invite', 'project.manage']);
 		for (const a of ['item.evaluate', 'escalation.decide', 'calibration.decide', 'guideline.edit'] as const)
 			expect(can({ isAdmin: true, role: null }, a)).toBe(false);
 		expect(PROJECT_ROLES).toEqual(['evaluator', 'lead', 'manager', 'admin']);
