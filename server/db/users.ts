@@ -64,7 +64,7 @@ export async function callerFor(
 }
 
 /** Who a session cookie belongs to, while the session exists, has not expired and the account is active. */
-export async function sessionFor(db: Db, secret: string): Promise<{ user: User; sessionId: string } | undefined> {
+async function sessionFor(db: Db, secret: string): Promise<{ user: User; sessionId: string } | undefined> {
 	const [row] = await sessionQuery(db, { id: sessionIdOf(secret), now: Date.now() });
 	return row && { user: toUser(row.user), sessionId: row.id };
 }
@@ -118,7 +118,7 @@ export async function createApiToken(
 }
 
 /** Who a Bearer token belongs to, unless it is unknown, expired or its account deactivated; records its last use. */
-export async function tokenFor(
+async function tokenFor(
 	db: Db,
 	token: string,
 	now = Date.now()
