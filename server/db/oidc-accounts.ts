@@ -38,6 +38,8 @@ export interface SsoAccount {
 	user: UserRow;
 	/** Projects whose membership of this person changed (announced once committed: open rooms re-check access). */
 	changedProjects: string[];
+	/** The project an invitation accepted through this sign-in let them into (where they land), else null. */
+	invitedTo: string | null;
 }
 
 export async function ssoAccount(t: Db, person: ProvenPerson, rules: SsoAccountRules): Promise<SsoAccount> {
@@ -51,9 +53,10 @@ export async function ssoAccount(t: Db, person: ProvenPerson, rules: SsoAccountR
 	const changed = new Set<string>();
 	if (person.roleValues !== null)
 		for (const p of await applyRoleMap(t, user, mappedRoles(rules.roleMap, person.roleValues))) changed.add(p);
-	if (rules.invitationTokenHash) changed.add(await redeem(t, rules.invitationTokenHash, user, person.email));
+	const invitedTo = rules.invitationTokenHash ? await redeem(t, rules.invitationTokenHash, user, person.email) : null;
+	if (invitedTo) changed.add(invitedTo);
 	const fresh = await first(t.select().from(users).where(eq(users.id, user.id)).limit(1));
-	return { user: fresh ?? user, changedProjects: [...changed] };
+	return { user: fresh ?? user, changedProjects: [...changed], invitedTo };
 }
 
 function refuseDeactivated(user: UserRow): void {

@@ -47,11 +47,12 @@ afterAll(async () => {
 });
 
 describe('an invitation accepted through single sign-on', () => {
-	it('makes the account of the invited email, even outside the allowed domains, and grants the membership', async () => {
+	it('makes the account of the invited email, even outside the allowed domains, grants the membership and lands in the project', async () => {
 		const token = await inviteDirectly(server, { projectId: other, email: 'ivy@partner.test', role: 'manager' });
 		provider.setAccount('ivy', { email: 'ivy@partner.test', email_verified: true });
 		const landed = await signInAs(server, provider, 'ivy', `?invitation=${token}`);
-		expect(landed.location).toBe('/');
+		// They land in the project the invitation let them into.
+		expect(landed.location).toBe(`/projects/${other}`);
 		const me = await whoIs(server, landed.cookie);
 		expect(me.user?.email).toBe('ivy@partner.test');
 		expect(me.memberships).toEqual([{ projectId: other, role: 'manager' }]);

@@ -160,7 +160,9 @@ export function oidcRoutes(deps: AppDeps) {
 			for (const projectId of account.changedProjects)
 				await c.var.deps.events.emit('membership.changed', { projectId, userId: account.user.id });
 			await signIn(c, account.user, 'oidc');
-			return c.redirect(attempt.returnTo ?? '/', 302);
+			// Someone accepting an invitation lands in the project it let them into.
+			const landing = attempt.returnTo ?? (account.invitedTo ? `/projects/${account.invitedTo}` : '/');
+			return c.redirect(landing, 302);
 		}
 	);
 
