@@ -15,6 +15,14 @@ function params(entry: AuditEntry): Record<string, string | number> {
 	}
 	if (typeof out.role === 'string' && ROLES.has(out.role)) out.role = t(`role.${out.role}`);
 	if (typeof out.evaluationIdsCount === 'number') out.count = out.evaluationIdsCount;
+	// How someone signed in, and why a sign-in was refused, in words when a message knows them.
+	for (const field of ['method', 'reason'] as const) {
+		const value = out[field];
+		if (typeof value !== 'string') continue;
+		const key = `audit.${field}.${value}`;
+		const word = t(key);
+		if (word !== key) out[field] = word;
+	}
 	return out;
 }
 
