@@ -56,6 +56,21 @@ export function overseesOnly(role: ProjectRole | null): boolean {
 	return role === 'manager' || role === 'admin';
 }
 
+/** Managers oversee: they read everything submitted and decide nothing. */
+const MANAGER_ACTIONS: readonly Action[] = [
+	'project.read',
+	'item.read',
+	'item.readGold',
+	'evaluation.readAll',
+	'escalation.readQueue',
+	'calibration.readAll',
+	'guideline.read',
+	'guideline.oversee',
+	'agreement.read',
+	'export.read',
+	'audit.read'
+];
+
 export const MATRIX: Record<ProjectRole, ReadonlySet<Action>> = {
 	evaluator: new Set<Action>([
 		'project.read',
@@ -90,34 +105,9 @@ export const MATRIX: Record<ProjectRole, ReadonlySet<Action>> = {
 		'audit.read',
 		'member.invite'
 	]),
-	manager: new Set<Action>([
-		'project.read',
-		'item.read',
-		'item.readGold',
-		'evaluation.readAll',
-		'escalation.readQueue',
-		'calibration.readAll',
-		'guideline.read',
-		'guideline.oversee',
-		'agreement.read',
-		'export.read',
-		'audit.read'
-	]),
-	admin: new Set<Action>([
-		'project.read',
-		'project.manage',
-		'item.read',
-		'item.readGold',
-		'evaluation.readAll',
-		'escalation.readQueue',
-		'calibration.readAll',
-		'guideline.read',
-		'guideline.oversee',
-		'agreement.read',
-		'export.read',
-		'audit.read',
-		'member.invite'
-	])
+	manager: new Set<Action>(MANAGER_ACTIONS),
+	// An admin outside the project: what a manager reads, plus managing the project and its people.
+	admin: new Set<Action>([...MANAGER_ACTIONS, 'project.manage', 'member.invite'])
 };
 
 export interface Actor {
