@@ -81,7 +81,8 @@ describe('the audit trail page', () => {
 			await table.getByRole('row').filter({ hasText: 'Escalated an item' }).waitFor({ state: 'detached' });
 			await table.getByRole('row').filter({ hasText: 'Submitted blind scores (round 1)' }).first().waitFor();
 			await page.reload();
-			await expect(page.getByLabel('Action').inputValue()).resolves.toBe('calibration.*');
+			// The choice comes back with the page (the options load after it: wait for them, not for a fixed time).
+			await expect.poll(() => page.getByLabel('Action').inputValue()).toBe('calibration.*');
 
 			// The CSV holds exactly the filtered entries.
 			const [download] = await Promise.all([
