@@ -19,7 +19,7 @@ type ResetRow = typeof passwordResets.$inferSelect;
 export function createPasswordReset(
 	db: Db,
 	input: { userId: string; createdBy: string; ttlMs: number }
-): Promise<{ token: string; expiresAt: number; email: string }> {
+): Promise<{ token: string; expiresAt: number; user: UserRow }> {
 	return tx(db, async (t) => {
 		const user = await first(t.select().from(users).where(eq(users.id, input.userId)).limit(1));
 		if (!user) throw NotFound('No such user');
@@ -48,7 +48,7 @@ export function createPasswordReset(
 			entityId: user.id,
 			data: { email: user.email, expiresAt, replaced: replaced.length }
 		});
-		return { token, expiresAt, email: user.email };
+		return { token, expiresAt, user };
 	});
 }
 

@@ -3,7 +3,7 @@
 // else English): an inviter usually shares a language with the people they invite. Pure: text in, text out.
 import type { Locale } from '#shared/locales';
 import type { Role } from '#shared/roles';
-import type { MailMessage } from './mail-message';
+import { linkMail, utcDateTime, type MailMessage } from './mail-message';
 
 export interface InvitationMailFacts {
 	to: string;
@@ -49,23 +49,16 @@ function words(locale: Locale, f: InvitationMailFacts, until: string): Words {
 	};
 }
 
-const escapeHtml = (s: string) =>
-	s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
-
-/** The mail for one invitation, in `locale`; the expiry is written with its time zone (UTC) so it is unambiguous. */
+/** The mail for one invitation, in `locale`. */
 export function invitationMail(facts: InvitationMailFacts, locale: Locale): MailMessage {
-	const until = new Intl.DateTimeFormat(locale, {
-		dateStyle: 'long',
-		timeStyle: 'short',
-		timeZone: 'UTC'
-	}).format(facts.expiresAt);
-	const w = words(locale, facts, `${until} UTC`);
+	const w = words(locale, facts, utcDateTime(locale, facts.expiresAt));
 	const [invited, validity, ignore] = w.lines;
-	const text = [invited, '', `${w.button}: ${facts.url}`, '', validity, ignore, ''].join('\n');
-	const html = [
-		`<p>${escapeHtml(invited)}</p>`,
-		`<p><a href="${escapeHtml(facts.url)}">${escapeHtml(w.button)}</a></p>`,
-		`<p>${escapeHtml(validity)}<br>${escapeHtml(ignore)}</p>`
-	].join('\n');
-	return { to: facts.to, subject: w.subject, text, html };
+	return linkMail({
+		to: facts.to,
+		subject: w.subject,
+		lead: invited,
+		button: w.button,
+		url: facts.url,
+		after: [validity, ignore]
+	});
 }

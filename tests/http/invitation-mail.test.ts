@@ -1,90 +1,30 @@
-// Invitation mail through a real SMTP server started here (smtp-server on a free port, no auth, no TLS): the
-// invited person receives it, in the inviter's language, with a link (built on PUBLIC_URL) that works. A mail
-// server that is not there costs nothing but the mail: the invitation is created, answered and usable.
+// Invitation mail through a real SMTP server started here (tests/fixtures/mail-catcher.ts): the invited person
+// receives it, in the inviter's language, with a link (built on PUBLIC_URL) that works. A mail server that is not
+// there costs nothing but the mail: the invitation is created, answered and usable.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SMTPServer } from 'smtp-server';
-import { startTestServer, teamProject, eventually, type TestServer } from '../fixtures/server';
+import { startTestServer, teamProject, type TestServer } from '../fixtures/server';
 import { freePort } from '../fixtures/free-port';
+import { header, part, startMailCatcher, type MailCatcher } from '../fixtures/mail-catcher';
 
-interface Received {
-	to: string[];
-	raw: string;
-}
-
-const received: Received[] = [];
-let smtp: SMTPServer;
+let catcher: MailCatcher;
 let server: TestServer;
 let as: Record<string, Record<string, string>>;
 let pid: string;
 const PUBLIC_URL = 'https://concord.example.org';
 
 beforeAll(async () => {
-	smtp = new SMTPServer({
-		authOptional: true,
-		disabledCommands: ['STARTTLS', 'AUTH'],
-		logger: false,
-		onData(stream, session, callback) {
-			const chunks: Buffer[] = [];
-			stream.on('data', (c: Buffer) => chunks.push(c));
-			stream.on('end', () => {
-				received.push({
-					to: session.envelope.rcptTo.map((r) => r.address),
-					raw: Buffer.concat(chunks).toString('utf8')
-				});
-				callback();
-			});
-		}
-	});
-	const port = await freePort();
-	await new Promise<void>((resolve) => smtp.listen(port, '127.0.0.1', resolve));
+	catcher = await startMailCatcher();
 	server = await startTestServer({
-		env: { SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: 'Concord <concord@example.org>', PUBLIC_URL }
+		env: { SMTP_URL: catcher.url, MAIL_FROM: 'Concord <concord@example.org>', PUBLIC_URL }
 	});
 	({ as, pid } = await teamProject(server, 'Mailed invitations'));
 });
 afterAll(async () => {
 	await server.close();
-	await new Promise<void>((resolve) => smtp.close(() => resolve()));
+	await catcher.close();
 });
 
-/** The first mail received for `address` (waits for it). */
-const mailTo = (address: string) =>
-	eventually(() => received.find((m) => m.to.includes(address)), 5000, `the mail to ${address}`) as Promise<Received>;
-
-/** A header's value, with RFC 2047 encoded words (=?UTF-8?Q?…?= / ?B?) decoded. */
-function header(raw: string, name: string): string {
-	const head = raw.split(/\r?\n\r?\n/)[0].replace(/\r?\n[ \t]+/g, ' ');
-	const line = head.split(/\r?\n/).find((l) => l.toLowerCase().startsWith(name.toLowerCase() + ':')) ?? '';
-	return line
-		.slice(name.length + 1)
-		.trim()
-		.replace(/=\?utf-8\?([qb])\?([^?]*)\?=\s*/gi, (_, enc: string, text: string) =>
-			enc.toLowerCase() === 'b'
-				? Buffer.from(text, 'base64').toString('utf8')
-				: Buffer.from(
-						text
-							.replace(/_/g, ' ')
-							.replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
-						'latin1'
-					).toString('utf8')
-		);
-}
-
-/** The body of the message's MIME part of `type` (text/plain or text/html), its transfer encoding undone. */
-function part(raw: string, type: string): string {
-	const found = raw
-		.split(/\r?\n--[^\r\n]+\r?\n/)
-		.find((p) => new RegExp(`^content-type: ${type}`, 'im').test(p.split(/\r?\n\r?\n/)[0]));
-	if (!found) throw new Error(`no ${type} part in the mail`);
-	const [head, ...rest] = found.split(/\r?\n\r?\n/);
-	const body = rest.join('\n\n');
-	if (/transfer-encoding: base64/i.test(head)) return Buffer.from(body, 'base64').toString('utf8');
-	const qp = body.replace(/=\r?\n/g, '');
-	return Buffer.from(
-		qp.replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
-		'latin1'
-	).toString('utf8');
-}
+const mailTo = (address: string) => catcher.mailTo(address);
 
 describe('invitation mail', () => {
 	it('mails the invited person a link that works, built on PUBLIC_URL', async () => {

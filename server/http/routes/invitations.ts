@@ -1,11 +1,12 @@
 // A project's invitations, managed by its leads and by admins: issue one (the link is answered once and, with
 // SMTP_URL, mailed in the inviter's language), list them by state a page at a time (never with a link: only its
 // hash is stored), revoke a pending one. The link's holder previews and accepts it in invitation-accept.ts.
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import type { AppEnv } from '../env';
 import { requireProject, requireProjectRow } from '../access';
 import { validate } from '../validate';
 import { doc } from '../openapi';
+import { publicOrigin } from '../client';
 import { NotFound } from '../../domain/errors';
 import { invitationMail } from '../../domain/invitation-mail';
 import { createInvitation, invitationById, listInvitations, revokeInvitation } from '../../db/project-invitations';
@@ -14,11 +15,6 @@ import { createInvitationSchema, invitationListQuerySchema, type CreatedInvitati
 import { isLocale } from '#shared/locales';
 
 const app = new Hono<AppEnv>();
-
-/** Where people reach this server: PUBLIC_URL, else the origin this request came to. */
-function publicBase(c: Context<AppEnv>): string {
-	return c.var.deps.config.publicUrl ?? new URL(c.req.url).origin;
-}
 
 app.post(
 	'/projects/:pid/invitations',
@@ -39,7 +35,7 @@ app.post(
 			{ projectId: pid, email, role, ttlMs: config.identity.invitationTtlMs },
 			user
 		);
-		const url = `${publicBase(c)}/invite/${created.token}`;
+		const url = `${publicOrigin(c)}/invite/${created.token}`;
 		const answer: CreatedInvitation = { invitation: { ...created.invitation, url }, mailed: false, mailProblem: null };
 		const facts = {
 			to: email,

@@ -24,6 +24,9 @@ import { findUser } from '../../db/users';
 import { hashPassword } from '../../domain/passwords';
 import { assertPasswordAllowed } from '../../domain/password-policy';
 import { Conflict } from '../../domain/errors';
+import { passwordResetMail } from '../../domain/password-reset-mail';
+import { sendMail } from '../../mail';
+import { isLocale } from '#shared/locales';
 import { accountChangeSchema, resetAcceptSchema, resetTokenParamSchema } from '#shared/user-admin';
 
 const app = new Hono<AppEnv>();
@@ -59,20 +62,35 @@ app.patch(
 
 app.post(
 	'/admin/users/:id/password-reset',
-	doc('admin', 'A single-use password reset link for an account (replaces its unused ones)', 'admin', {
-		status: 201
-	}),
+	doc(
+		'admin',
+		'A single-use password reset link for an account (replaces its unused ones; mailed to it when SMTP_URL is set)',
+		'admin',
+		{
+			status: 201
+		}
+	),
 	validate('param', userParam),
 	async (c) => {
 		const admin = requireAdmin(c);
-		const { config, db } = c.var.deps;
+		const { config, db, logger } = c.var.deps;
 		if (!config.identity.passwordSignIn) throw Conflict(PASSWORDS_OFF);
-		const { token, expiresAt } = await createPasswordReset(db, {
+		const { token, expiresAt, user } = await createPasswordReset(db, {
 			userId: c.req.valid('param').id,
 			createdBy: admin.id,
 			ttlMs: config.identity.passwordResetTtlMs
 		});
-		return c.json({ url: `${publicOrigin(c)}/reset-password/${token}`, expiresAt }, 201);
+		const url = `${publicOrigin(c)}/reset-password/${token}`;
+		// With a mail server the link also goes to the account's own address; the admin sees it either way.
+		const facts = { to: user.email, name: user.name, adminName: admin.name, expiresAt, url };
+		const locale = user.locale && isLocale(user.locale) ? user.locale : 'en';
+		let mailed = false;
+		try {
+			mailed = await sendMail(config.mail, passwordResetMail(facts, locale));
+		} catch (err) {
+			logger.warn({ err, userId: user.id }, 'password reset mail not sent');
+		}
+		return c.json({ url, expiresAt, mailed }, 201);
 	}
 );
 

@@ -36,7 +36,8 @@ export class UserDirectory {
 	}
 
 	/** A new single-use reset link for the account (replaces its unused ones). */
-	resetLink(user: DirectoryUser): Promise<{ url: string; expiresAt: number }> {
+	/** A new reset link; `mailed` when it also went to the account's address (SMTP_URL set). */
+	resetLink(user: DirectoryUser): Promise<{ url: string; expiresAt: number; mailed: boolean }> {
 		return api.post(`/api/admin/users/${user.id}/password-reset`);
 	}
 }

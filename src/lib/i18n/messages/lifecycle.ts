@@ -42,6 +42,8 @@ export default {
 		'users.removedAdmin': '{name} is no longer an admin.',
 		'users.resetLink.title': 'Password reset link for {name}',
 		'users.resetLink.body': 'Send this link to {name} yourself. It works once, until {when}; a newer link replaces it.',
+		'users.resetLink.mailed':
+			'Sent by mail to {email}. You can also copy it here. It works once, until {when}; a newer link replaces it.',
 		'users.resetLink.label': 'Reset link',
 		'users.resetLink.copy': 'Copy link',
 		'users.resetLink.copied': 'Copied.',
@@ -111,6 +113,8 @@ export default {
 		'users.resetLink.title': 'Link de redefinição de senha para {name}',
 		'users.resetLink.body':
 			'Envie você mesmo(a) este link para {name}. Ele funciona uma vez, até {when}; um link mais novo o substitui.',
+		'users.resetLink.mailed':
+			'Enviado por email para {email}. Você também pode copiá-lo aqui. Funciona uma vez, até {when}; um link mais novo o substitui.',
 		'users.resetLink.label': 'Link de redefinição',
 		'users.resetLink.copy': 'Copiar link',
 		'users.resetLink.copied': 'Copiado.',
