@@ -119,7 +119,10 @@ describe('a new person, from invitation to deactivation', () => {
 		const row = (what: string, who: string) =>
 			trail.getByRole('row').filter({ hasText: what }).filter({ hasText: who }).first().waitFor();
 		await row('Invited nina@partner.test as Evaluator', 'Lea Lima');
-		await row('Deactivated an account', 'Ada Admin');
+		await row('Deactivated nina@partner.test', 'Ada Admin');
+		// The action filter names the action in words, its details left out.
+		const actions = await admin.page.getByLabel('Action').locator('option').allTextContents();
+		expect(actions).toContain('Deactivated …');
 		await admin.context.close();
 	}, 90_000);
 });

@@ -33,6 +33,17 @@ export function describeEntry(entry: AuditEntry): string {
 	return text === key || /\{\w+\}/.test(text) ? entry.action : text;
 }
 
+/** Every detail an action's message may name, unknown: "…". */
+const UNKNOWN_DETAILS = new Proxy({} as Record<string, string>, { has: () => true, get: () => '…' });
+
+/** An action in words without any entry's details (the filter menu): "Deactivated …"; the key when its words need a
+ * count (a plural cannot be written without one). */
+export function describeAction(action: string): string {
+	const key = `audit.action.${action}`;
+	const text = t(key, UNKNOWN_DETAILS);
+	return text === key || /\{\w+\}/.test(text) ? action : text;
+}
+
 /** The option label of an action family (`calibration.*`): "All calibration", or the family key. */
 export function familyLabel(family: string): string {
 	const name = family.slice(0, -2);
