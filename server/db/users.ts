@@ -118,11 +118,7 @@ export async function createApiToken(
 }
 
 /** Who a Bearer token belongs to, unless it is unknown, expired or its account deactivated; records its last use. */
-async function tokenFor(
-	db: Db,
-	token: string,
-	now = Date.now()
-): Promise<{ user: User; tokenId: string } | undefined> {
+async function tokenFor(db: Db, token: string, now = Date.now()): Promise<{ user: User; tokenId: string } | undefined> {
 	const [row] = await tokenQuery(db, { hash: sha256(token), now });
 	if (!row) return undefined;
 	if (row.lastUsedAt === null || now - row.lastUsedAt >= LAST_USED_RESOLUTION_MS) {

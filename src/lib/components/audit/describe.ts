@@ -34,7 +34,7 @@ export function describeEntry(entry: AuditEntry): string {
 }
 
 /** Every detail an action's message may name, unknown: "…". */
-const UNKNOWN_DETAILS = new Proxy({} as Record<string, string>, { has: () => true, get: () => '…' });
+const UNKNOWN_DETAILS = new Proxy({}, { has: () => true, get: () => '…' });
 
 /** An action in words without any entry's details (the filter menu): "Deactivated …"; the key when its words need a
  * count (a plural cannot be written without one). */
