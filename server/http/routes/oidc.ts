@@ -10,7 +10,7 @@ import type { AppEnv } from '../env';
 import type { AppDeps } from '../../deps';
 import { validate } from '../validate';
 import { doc } from '../openapi';
-import { clientAddress, isHttps } from '../client';
+import { clientAddress, publicOrigin } from '../client';
 import { signIn, signInFailed } from '../sign-in';
 import { authorizationRequest, providerConfiguration, verifiedClaims, type OidcSettings } from '../oidc-client';
 import { createOidcLogin, takeOidcLogin } from '../../db/oidc-logins';
@@ -57,8 +57,7 @@ function settings(c: Context<AppEnv>): OidcSettings {
 
 /** Where the provider sends the person back: PUBLIC_URL when set, else this request's own origin. */
 function redirectUri(c: Context<AppEnv>): string {
-	const base = c.var.deps.config.publicUrl ?? `${isHttps(c) ? 'https' : 'http'}://${new URL(c.req.url).host}`;
-	return `${base}/api/auth/oidc/callback`;
+	return `${publicOrigin(c)}/api/auth/oidc/callback`;
 }
 
 export function oidcRoutes(deps: AppDeps) {
