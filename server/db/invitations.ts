@@ -4,7 +4,7 @@
 // accepted, revoked or expired), single sign-on must prove the invited email, and the membership it grants never
 // lowers a role the person already has in the project. Redeeming marks it accepted in the same transaction as
 // the membership, so two redemptions of one link cannot both succeed.
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNotNull, isNull, lte, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
 import { first } from './client';
 import { invitations, memberships } from '../../drizzle/schema';
@@ -13,17 +13,38 @@ import { secretHash } from '../domain/ids';
 import { audit } from './audit';
 import { setMembership } from './projects';
 import type { Role } from '#shared/roles';
-import { roleAfterInvitation } from '../domain/invitation';
+import { invitationState, roleAfterInvitation } from '../domain/invitation';
+import type { InvitationState } from '#shared/invitations';
 
 export type InvitationRow = typeof invitations.$inferSelect;
 
+const PROBLEMS: Record<InvitationState, string | null> = {
+	pending: null,
+	revoked: 'This invitation was withdrawn; ask the person who invited you for a new one',
+	accepted: 'This invitation has already been used; sign in instead',
+	expired: 'This invitation has expired; ask the person who invited you for a new one'
+};
+
 /** Why a link no longer works, in words for the person holding it. */
 export function invitationProblem(row: InvitationRow | undefined, now = Date.now()): string | null {
-	if (!row) return 'This invitation link is not valid';
-	if (row.revokedAt !== null) return 'This invitation was withdrawn; ask the person who invited you for a new one';
-	if (row.acceptedAt !== null) return 'This invitation has already been used; sign in instead';
-	if (row.expiresAt <= now) return 'This invitation has expired; ask the person who invited you for a new one';
-	return null;
+	return row ? PROBLEMS[invitationState(row, now)] : 'This invitation link is not valid';
+}
+
+/** The rows in one state as of `now`: the SQL twin of domain/invitation.ts invitationState. */
+export function invitationsIn(state: InvitationState | 'all', now: number): SQL | undefined {
+	const open = and(isNull(invitations.acceptedAt), isNull(invitations.revokedAt));
+	switch (state) {
+		case 'pending':
+			return and(open, gt(invitations.expiresAt, now));
+		case 'expired':
+			return and(open, lte(invitations.expiresAt, now));
+		case 'accepted':
+			return isNotNull(invitations.acceptedAt);
+		case 'revoked':
+			return and(isNull(invitations.acceptedAt), isNotNull(invitations.revokedAt));
+		case 'all':
+			return undefined;
+	}
 }
 
 /** The invitation a link's token names, whatever its state. */
@@ -56,14 +77,7 @@ export async function redeemInvitation(
 	const taken = await t
 		.update(invitations)
 		.set({ acceptedAt: now, acceptedBy: user.id })
-		.where(
-			and(
-				eq(invitations.id, row.id),
-				isNull(invitations.acceptedAt),
-				isNull(invitations.revokedAt),
-				gt(invitations.expiresAt, now)
-			)
-		)
+		.where(and(eq(invitations.id, row.id), invitationsIn('pending', now)))
 		.returning({ id: invitations.id });
 	if (taken.length === 0) throw new AppError('conflict', 'This invitation has already been used; sign in instead');
 	const current = await first(

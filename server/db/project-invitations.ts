@@ -1,7 +1,7 @@
 // A project's invitations as its leads manage them: issue one (replacing a pending one to the same address, so a
 // "resend" never leaves two live links), withdraw one, and list them by state a page at a time. Redeeming a link is
 // invitations.ts's one rule. Every change writes its audit row in the same transaction.
-import { and, eq, gt, isNotNull, isNull, lte, type SQL } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Db } from './client';
 import { first, tx } from './client';
 import { invitations, memberships, users } from '../../drizzle/schema';
@@ -13,24 +13,7 @@ import { assertInvitationRaisesRole, invitationState } from '../domain/invitatio
 import type { Role } from '#shared/roles';
 import type { InvitationState, InvitationView } from '#shared/invitations';
 import type { PageRequest } from '#shared/paging';
-import type { InvitationRow } from './invitations';
-
-/** The rows of one state, as of `now` (the SQL twin of domain/invitation.ts invitationState). */
-function inState(state: InvitationState | 'all', now: number): SQL | undefined {
-	const open = and(isNull(invitations.acceptedAt), isNull(invitations.revokedAt));
-	switch (state) {
-		case 'pending':
-			return and(open, gt(invitations.expiresAt, now));
-		case 'expired':
-			return and(open, lte(invitations.expiresAt, now));
-		case 'accepted':
-			return isNotNull(invitations.acceptedAt);
-		case 'revoked':
-			return and(isNull(invitations.acceptedAt), isNotNull(invitations.revokedAt));
-		case 'all':
-			return undefined;
-	}
-}
+import { invitationsIn, type InvitationRow } from './invitations';
 
 function toView(row: InvitationRow, inviterName: string | null, now = Date.now()): InvitationView {
 	return {
@@ -67,7 +50,7 @@ export async function listInvitations(
 		.select({ invitation: invitations, inviterName: users.name })
 		.from(invitations)
 		.leftJoin(users, eq(users.id, invitations.invitedBy))
-		.where(and(eq(invitations.projectId, projectId), inState(state, now), keyset.after))
+		.where(and(eq(invitations.projectId, projectId), invitationsIn(state, now), keyset.after))
 		.orderBy(...keyset.orderBy)
 		.limit(keyset.limit);
 	const { rows, nextCursor } = keyset.finish(found);
@@ -112,7 +95,9 @@ export async function createInvitation(
 		const replaced = await t
 			.update(invitations)
 			.set({ revokedAt: now })
-			.where(and(eq(invitations.projectId, row.projectId), eq(invitations.email, row.email), inState('pending', now)))
+			.where(
+				and(eq(invitations.projectId, row.projectId), eq(invitations.email, row.email), invitationsIn('pending', now))
+			)
 			.returning({ id: invitations.id });
 		for (const old of replaced) {
 			await audit(t, {
@@ -151,7 +136,7 @@ export async function revokeInvitation(db: Db, id: string, actorId: string): Pro
 		const withdrawn = await t
 			.update(invitations)
 			.set({ revokedAt: now })
-			.where(and(eq(invitations.id, id), inState('pending', now)))
+			.where(and(eq(invitations.id, id), invitationsIn('pending', now)))
 			.returning({ id: invitations.id });
 		if (withdrawn.length === 0) {
 			throw Conflict(`This invitation is ${invitationState(row, now)}; only a pending invitation can be revoked`);
