@@ -9,7 +9,7 @@ import type { Db } from './client';
 import { first } from './client';
 import { memberships, projects, userIdentities, users } from '../../drizzle/schema';
 import { audit } from './audit';
-import { findUserByEmail, type UserRow } from './users';
+import { createUser, findUserByEmail, userRowById, type UserRow } from './users';
 import { redeemInvitation } from './invitations';
 import { setMembership } from './projects';
 import { AppError } from '../domain/errors';
@@ -55,7 +55,7 @@ export async function ssoAccount(t: Db, person: ProvenPerson, rules: SsoAccountR
 		for (const p of await applyRoleMap(t, user, mappedRoles(rules.roleMap, person.roleValues))) changed.add(p);
 	const invitedTo = rules.invitationTokenHash ? await redeem(t, rules.invitationTokenHash, user, person.email) : null;
 	if (invitedTo) changed.add(invitedTo);
-	const fresh = await first(t.select().from(users).where(eq(users.id, user.id)).limit(1));
+	const fresh = await userRowById(t, user.id);
 	return { user: fresh ?? user, changedProjects: [...changed], invitedTo };
 }
 
@@ -108,27 +108,14 @@ async function link(t: Db, user: UserRow, person: ProvenPerson, created = false)
 async function create(t: Db, person: ProvenPerson, rules: SsoAccountRules): Promise<UserRow> {
 	if (!rules.invitationTokenHash && !domainAllowed(person.email, rules.allowedDomains))
 		throw new SsoRefusal('sso_domain_not_allowed', `No account for ${person.email}, and its domain may not create one`);
-	const row: UserRow = {
-		id: newId(),
-		email: person.email,
-		name: person.name,
-		// No password: password sign-in fails for this account as for a wrong password (routes/auth.ts).
-		passwordHash: '',
-		isAdmin: false,
-		locale: null,
-		createdAt: Date.now(),
-		deactivatedAt: null,
-		lastSignInAt: null
-	};
-	await t.insert(users).values(row);
-	await audit(t, {
-		actorId: row.id,
-		projectId: null,
-		action: 'user.create',
-		entityType: 'user',
-		entityId: row.id,
-		data: { email: row.email, via: 'oidc', issuer: person.issuer, subject: person.subject }
-	});
+	// No password: password sign-in fails for this account as for a wrong password (routes/auth.ts).
+	const row = await createUser(
+		t,
+		{ email: person.email, name: person.name, passwordHash: '' },
+		{ createdBy: null, detail: { via: 'oidc', issuer: person.issuer, subject: person.subject } }
+	);
+	// The email was looked up in this transaction and had no account.
+	if (!row) throw new Error(`an account for ${person.email} appeared during its own sign-in`);
 	return link(t, row, person, true);
 }
 

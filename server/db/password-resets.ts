@@ -6,12 +6,12 @@
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { Db } from './client';
 import { first, tx } from './client';
-import { authSessions, passwordResets, users } from '../../drizzle/schema';
+import { passwordResets, users } from '../../drizzle/schema';
 import { Conflict, NotFound } from '../domain/errors';
 import { newId, newSecret, secretHash } from '../domain/ids';
 import type { ResetProblem } from '#shared/user-admin';
 import { audit } from './audit';
-import type { UserRow } from './users';
+import { deleteOtherSessions, userRowById, type UserRow } from './users';
 
 type ResetRow = typeof passwordResets.$inferSelect;
 
@@ -21,7 +21,7 @@ export function createPasswordReset(
 	input: { userId: string; createdBy: string; ttlMs: number }
 ): Promise<{ token: string; expiresAt: number; user: UserRow }> {
 	return tx(db, async (t) => {
-		const user = await first(t.select().from(users).where(eq(users.id, input.userId)).limit(1));
+		const user = await userRowById(t, input.userId);
 		if (!user) throw NotFound('No such user');
 		if (user.deactivatedAt !== null) throw Conflict('This account is deactivated; reactivate it first');
 		const token = newSecret();
@@ -111,10 +111,7 @@ export function usePasswordReset(
 			.where(and(eq(users.id, found.user.id), isNull(users.deactivatedAt)))
 			.returning();
 		if (!user) throw Conflict(RESET_PROBLEM_MESSAGES.deactivated);
-		const ended = await t
-			.delete(authSessions)
-			.where(eq(authSessions.userId, user.id))
-			.returning({ id: authSessions.id });
+		const ended = await deleteOtherSessions(t, user.id, null);
 		await audit(t, {
 			actorId: user.id,
 			projectId: null,
@@ -123,6 +120,6 @@ export function usePasswordReset(
 			entityId: user.id,
 			data: { endedSessions: ended.length, link: found.reset.id }
 		});
-		return { user, endedSessions: ended.map((s) => s.id) };
+		return { user, endedSessions: ended };
 	});
 }

@@ -5,14 +5,14 @@
 import { and, asc, count, eq, inArray, isNotNull, isNull, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
 import { first, serialize, tx } from './client';
-import { apiTokens, authSessions, memberships, projects, userIdentities, users } from '../../drizzle/schema';
+import { apiTokens, memberships, projects, userIdentities, users } from '../../drizzle/schema';
 import { NotFound } from '../domain/errors';
 import { accountChangeActions, assertAccountChangeAllowed, type AccountChange } from '../domain/user-lifecycle';
 import type { DirectoryUser, UserStatus } from '#shared/user-admin';
 import type { PageRequest } from '#shared/paging';
 import { keysetPage, ordered } from './paging';
 import { audit } from './audit';
-import type { UserRow } from './users';
+import { deleteOtherSessions, userRowById, type UserRow } from './users';
 
 const usersByEmail = ordered<UserRow>(
 	'admin-users',
@@ -106,7 +106,7 @@ interface AccountChangeResult {
 export function changeAccount(db: Db, actorId: string, targetId: string, change: AccountChange) {
 	return tx(db, async (t): Promise<AccountChangeResult> => {
 		await serialize(t, 'admins');
-		const row = await first(t.select().from(users).where(eq(users.id, targetId)).limit(1));
+		const row = await userRowById(t, targetId);
 		if (!row) throw NotFound('No such user');
 		const target = { id: row.id, isAdmin: row.isAdmin, active: row.deactivatedAt === null };
 		const others = await first(
@@ -125,9 +125,7 @@ export function changeAccount(db: Db, actorId: string, targetId: string, change:
 		let endedSessions = 0;
 		let endedTokens = 0;
 		if (actions.includes('user.deactivate')) {
-			endedSessions = (
-				await t.delete(authSessions).where(eq(authSessions.userId, targetId)).returning({ id: authSessions.id })
-			).length;
+			endedSessions = (await deleteOtherSessions(t, targetId, null)).length;
 			endedTokens = (await t.delete(apiTokens).where(eq(apiTokens.userId, targetId)).returning({ id: apiTokens.id }))
 				.length;
 		}

@@ -8,6 +8,7 @@ import type { Credential } from '../domain/ports';
 import { newId, newSecret, secretHash } from '../domain/ids';
 import type { PageRequest } from '#shared/paging';
 import { keysetPage, ordered } from './paging';
+import { audit } from './audit';
 
 const sha256 = secretHash;
 
@@ -25,9 +26,52 @@ export function findUserByEmail(db: Db, email: string): Promise<UserRow | undefi
 	return first(db.select().from(users).where(eq(users.email, email.toLowerCase())).limit(1));
 }
 
+export function userRowById(db: Db, id: string): Promise<UserRow | undefined> {
+	return first(db.select().from(users).where(eq(users.id, id)).limit(1));
+}
+
 export async function findUser(db: Db, id: string): Promise<User | undefined> {
-	const row = await first(db.select().from(users).where(eq(users.id, id)).limit(1));
+	const row = await userRowById(db, id);
 	return row && toUser(row);
+}
+
+/**
+ * A new account and its `user.create` audit row, in the caller's transaction `t`; null when the email already has
+ * one (the email is unique: of two requests making the same account at once, the second gets null too).
+ * `createdBy` is the admin who made it, or null when the person made it themselves (invitation, single sign-on);
+ * `detail` says how, for the audit row.
+ */
+export async function createUser(
+	t: Db,
+	input: { email: string; name: string; passwordHash: string; isAdmin?: boolean },
+	audited: { createdBy: string | null; detail?: Record<string, unknown> }
+): Promise<UserRow | null> {
+	const row: UserRow = {
+		id: newId(),
+		email: input.email.toLowerCase(),
+		name: input.name,
+		passwordHash: input.passwordHash,
+		isAdmin: input.isAdmin ?? false,
+		locale: null,
+		createdAt: Date.now(),
+		deactivatedAt: null,
+		lastSignInAt: null
+	};
+	const inserted = await t
+		.insert(users)
+		.values(row)
+		.onConflictDoNothing({ target: users.email })
+		.returning({ id: users.id });
+	if (inserted.length === 0) return null;
+	await audit(t, {
+		actorId: audited.createdBy ?? row.id,
+		projectId: null,
+		action: 'user.create',
+		entityType: 'user',
+		entityId: row.id,
+		data: { email: row.email, ...audited.detail }
+	});
+	return row;
 }
 
 export async function createSession(db: Db, userId: string, ttlMs: number): Promise<string> {
@@ -92,7 +136,7 @@ export async function deleteSession(db: Db, secret: string): Promise<string | nu
 	return ended.length > 0 ? id : null;
 }
 
-/** Ends every session of a user except `keepId`; returns the ids it ended. */
+/** Ends every session of a user except `keepId` (null: every one); returns the ids it ended. */
 export async function deleteOtherSessions(db: Db, userId: string, keepId: string | null): Promise<string[]> {
 	const others = and(eq(authSessions.userId, userId), keepId ? ne(authSessions.id, keepId) : undefined);
 	const ended = await db.delete(authSessions).where(others).returning({ id: authSessions.id });

@@ -7,15 +7,12 @@ import { requireAdmin } from '../access';
 import { validate } from '../validate';
 import { doc } from '../openapi';
 import { Conflict } from '../../domain/errors';
-import { users } from '../../../drizzle/schema';
-import { findUserByEmail, toUser } from '../../db/users';
+import { createUser, findUserByEmail, toUser } from '../../db/users';
 import { userDirectory } from '../../db/user-admin';
 import { userDirectoryQuerySchema } from '#shared/user-admin';
 import { hashPassword } from '../../domain/passwords';
 import { assertPasswordAllowed } from '../../domain/password-policy';
 import { commonPasswords } from '../../db/common-passwords';
-import { newId } from '../../domain/ids';
-import { audit } from '../../db/audit';
 import { tx } from '../../db/client';
 
 const app = new Hono<AppEnv>();
@@ -51,34 +48,8 @@ app.post(
 		const passwordHash = await hashPassword(input.password);
 		const { db } = c.var.deps;
 		if (await findUserByEmail(db, input.email)) throw Conflict('A user with this email already exists');
-		const row = {
-			id: newId(),
-			email: input.email,
-			name: input.name,
-			passwordHash,
-			isAdmin: input.isAdmin,
-			locale: null,
-			createdAt: Date.now(),
-			deactivatedAt: null,
-			lastSignInAt: null
-		};
-		await tx(db, async (t) => {
-			// The email is unique: of two requests creating the same account at once, the second gets the 409 too.
-			const inserted = await t
-				.insert(users)
-				.values(row)
-				.onConflictDoNothing({ target: users.email })
-				.returning({ id: users.id });
-			if (inserted.length === 0) throw Conflict('A user with this email already exists');
-			await audit(t, {
-				actorId: admin.id,
-				projectId: null,
-				action: 'user.create',
-				entityType: 'user',
-				entityId: row.id,
-				data: { email: row.email }
-			});
-		});
+		const row = await tx(db, (t) => createUser(t, { ...input, passwordHash }, { createdBy: admin.id }));
+		if (!row) throw Conflict('A user with this email already exists');
 		return c.json({ user: toUser(row) }, 201);
 	}
 );
