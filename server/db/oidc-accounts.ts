@@ -11,7 +11,7 @@ import { memberships, projects, userIdentities, users } from '../../drizzle/sche
 import { audit } from './audit';
 import { createUser, findUserByEmail, userRowById, type UserRow } from './users';
 import { redeemInvitation } from './invitations';
-import { setMembership } from './projects';
+import { removeMembership, setMembership, wouldLoseLastLead } from './projects';
 import { AppError } from '../domain/errors';
 import { newId } from '../domain/ids';
 import { domainAllowed, mappedRoles, SsoRefusal, type RoleMapEntry } from '../domain/oidc';
@@ -160,20 +160,12 @@ async function applyRoleMap(t: Db, user: UserRow, target: ReturnType<typeof mapp
 	for (const [projectId, role] of target.projects) {
 		const held = current.get(projectId) ?? null;
 		if (!existing.has(projectId) || held === role) continue;
+		// The one lead rule of projects.ts holds here too: the project's last lead stays lead whatever the map says,
+		// so a project never loses the one person who can run it (and the sign-in goes on).
+		if (held === 'lead' && (await wouldLoseLastLead(t, projectId, user.id, role))) continue;
 		changed.push(projectId);
-		if (role) {
-			await setMembership(t, projectId, user.id, role, null);
-			continue;
-		}
-		await t.delete(memberships).where(and(eq(memberships.projectId, projectId), eq(memberships.userId, user.id)));
-		await audit(t, {
-			actorId: null,
-			projectId,
-			action: 'membership.remove',
-			entityType: 'user',
-			entityId: user.id,
-			data: { via: 'oidc_role_map' }
-		});
+		if (role) await setMembership(t, projectId, user.id, role, null);
+		else await removeMembership(t, projectId, user.id, null, { via: 'oidc_role_map' });
 	}
 	return changed;
 }

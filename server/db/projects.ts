@@ -130,13 +130,18 @@ const LAST_LEAD =
  * other at once, the second sees the first's change and is refused.
  */
 async function assertLeadRemains(t: Db, projectId: string, userId: string, next: Role | null): Promise<void> {
-	if (next === 'lead') return;
+	if (await wouldLoseLastLead(t, projectId, userId, next)) throw Conflict(LAST_LEAD);
+}
+
+/** Whether giving `userId` the role `next` (null: no membership) would leave the project without a lead. */
+export async function wouldLoseLastLead(t: Db, projectId: string, userId: string, next: Role | null): Promise<boolean> {
+	if (next === 'lead') return false;
 	await serialize(t, `leads:${projectId}`);
 	const leads = await t
 		.select({ userId: memberships.userId })
 		.from(memberships)
 		.where(and(eq(memberships.projectId, projectId), eq(memberships.role, 'lead')));
-	if (leads.length === 1 && leads[0].userId === userId) throw Conflict(LAST_LEAD);
+	return leads.length === 1 && leads[0].userId === userId;
 }
 
 /** Adds a member or changes their role (never the project's last lead away from lead); audited. */
@@ -164,9 +169,16 @@ export async function setMembership(
 
 /**
  * Ends a membership (never the project's last lead's); audited as `membership.leave` when the member leaves,
- * `membership.remove` when someone removes them. False when the user was not a member.
+ * `membership.remove` when someone (null: Concord itself, e.g. the identity provider's role map) removes them, with
+ * `detail` as the row's data. False when the user was not a member.
  */
-export async function removeMembership(db: Db, projectId: string, userId: string, actorId: string): Promise<boolean> {
+export async function removeMembership(
+	db: Db,
+	projectId: string,
+	userId: string,
+	actorId: string | null,
+	detail?: Record<string, unknown>
+): Promise<boolean> {
 	await assertLeadRemains(db, projectId, userId, null);
 	const removed = await db
 		.delete(memberships)
@@ -174,7 +186,7 @@ export async function removeMembership(db: Db, projectId: string, userId: string
 		.returning({ userId: memberships.userId });
 	if (removed.length === 0) return false;
 	const action = actorId === userId ? 'membership.leave' : 'membership.remove';
-	await audit(db, { actorId, projectId, action, entityType: 'user', entityId: userId });
+	await audit(db, { actorId, projectId, action, entityType: 'user', entityId: userId, data: detail });
 	return true;
 }
 

@@ -107,6 +107,14 @@ describe('roles from the provider (OIDC_ROLE_MAP)', () => {
 	});
 
 	it('takes back what the claim no longer maps to, only in the projects the map names', async () => {
+		// Another lead runs the mapped project, so Rosa's lead role may go (the last lead's may not: see below).
+		const admin = await server.login('admin@demo.test');
+		const added = await server.api(`/api/projects/${mapped}/members`, {
+			method: 'PUT',
+			body: { email: 'lead@demo.test', role: 'lead' },
+			headers: admin
+		});
+		expect(added.status).toBe(200);
 		const me = await signInWith([]);
 		expect(me.user?.isAdmin).toBe(false);
 		expect(me.memberships).toEqual([{ projectId: other, role: 'evaluator' }]);
@@ -128,5 +136,22 @@ describe('roles from the provider (OIDC_ROLE_MAP)', () => {
 			['user.admin_set', null, { isAdmin: false, via: 'oidc_role_map' }],
 			['membership.remove', mapped, { via: 'oidc_role_map' }]
 		]);
+	});
+
+	it('keeps the project’s last lead a lead whatever the map says, and still signs her in', async () => {
+		let me = await signInWith(['qa']);
+		expect(me.memberships).toContainEqual({ projectId: mapped, role: 'lead' });
+		const admin = await server.login('admin@demo.test');
+		const other = await userByEmail(server, 'lead@demo.test');
+		const removed = await server.api(`/api/projects/${mapped}/members/${other.id}`, {
+			method: 'DELETE',
+			headers: admin
+		});
+		expect(removed.status).toBe(200);
+		// Rosa is now the project's only lead: neither a demotion nor a removal by the map applies.
+		me = await signInWith(['raters']);
+		expect(me.memberships).toContainEqual({ projectId: mapped, role: 'lead' });
+		me = await signInWith([]);
+		expect(me.memberships).toContainEqual({ projectId: mapped, role: 'lead' });
 	});
 });
