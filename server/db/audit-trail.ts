@@ -10,6 +10,7 @@ import { auditLog, users } from '../../drizzle/schema';
 import { auditLink } from '#shared/audit-link';
 import type { ActionFilter, AuditEntry, AuditFacets, AuditPage } from '#shared/audit';
 import type { PageRequest } from '#shared/paging';
+import { startsWith } from './like';
 
 /** What a trail is narrowed to; every field optional. `projectId: null` is what belongs to no project. */
 export interface AuditFilters {
@@ -34,9 +35,7 @@ function auditWhere(f: AuditFilters): SQL | undefined {
 		f.to === undefined ? undefined : lte(auditLog.at, f.to)
 	];
 	if (f.action && 'exact' in f.action) conds.push(eq(auditLog.action, f.action.exact));
-	// Action keys are [a-z0-9_.] (checked at the boundary); `_` is LIKE's one-character wildcard, so it is escaped.
-	if (f.action && 'prefix' in f.action)
-		conds.push(sql`${auditLog.action} like ${f.action.prefix.replaceAll('_', '\\_') + '%'} escape '\\'`);
+	if (f.action && 'prefix' in f.action) conds.push(startsWith(auditLog.action, f.action.prefix));
 	return and(...conds);
 }
 

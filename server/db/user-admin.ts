@@ -2,7 +2,7 @@
 // their memberships and one for their single sign-on links: no query per user) and a change of an account's
 // standing (domain/user-lifecycle.ts decides whether it is allowed). Deactivating ends every session and API token
 // of the account in the same transaction; the caller then closes its sockets and streams (after the commit).
-import { and, asc, count, eq, inArray, isNotNull, isNull, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { first, serialize, tx } from './client';
 import { apiTokens, memberships, projects, userIdentities, users } from '../../drizzle/schema';
@@ -11,6 +11,7 @@ import { accountChangeActions, assertAccountChangeAllowed, type AccountChange } 
 import type { DirectoryUser, UserStatus } from '#shared/user-admin';
 import type { PageRequest } from '#shared/paging';
 import { keysetPage, ordered } from './paging';
+import { containsText } from './like';
 import { audit } from './audit';
 import { deleteOtherSessions, userRowById, type UserRow } from './users';
 
@@ -20,13 +21,6 @@ const usersByEmail = ordered<UserRow>(
 	{ expr: users.email, type: 'text', of: (u) => u.email },
 	{ expr: users.id, type: 'text', of: (u) => u.id }
 );
-
-/** `%` and `_` in what a person types match themselves, not any text. */
-const likePattern = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (ch) => '\\' + ch)}%`;
-
-function contains(column: AnyColumn, q: string): SQL {
-	return sql`lower(${column}) like ${likePattern(q)} escape '\\'`;
-}
 
 /** One page of accounts by email, filtered by status and by `q` (contained in the name or the email). */
 export async function userDirectory(
@@ -41,7 +35,7 @@ export async function userDirectory(
 			: filter.status === 'deactivated'
 				? isNotNull(users.deactivatedAt)
 				: undefined;
-	const search = filter.q ? sql`(${contains(users.name, filter.q)} or ${contains(users.email, filter.q)})` : undefined;
+	const search = filter.q ? or(containsText(users.name, filter.q), containsText(users.email, filter.q)) : undefined;
 	const found = await db
 		.select()
 		.from(users)
