@@ -16,10 +16,10 @@ export function requireUser(c: Context<AppEnv>): User {
 	return user;
 }
 
-/** The caller, when they are an admin of Concord (403 otherwise). */
-export function requireAdmin(c: Context<AppEnv>): User {
+/** The caller, when they are an admin of Concord (403 saying `why` otherwise). */
+export function requireAdmin(c: Context<AppEnv>, why = 'Only an admin can manage users'): User {
 	const user = requireUser(c);
-	if (!user.isAdmin) throw Forbidden('Only an admin can manage users');
+	if (!user.isAdmin) throw Forbidden(why);
 	return user;
 }
 

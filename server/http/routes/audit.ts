@@ -4,10 +4,11 @@
 // by (…/audit/facets). Both trails go through one query builder (db/audit-trail.ts).
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../env';
-import { requireProjectRow, requireUser } from '../access';
+import { requireAdmin, requireProjectRow } from '../access';
+import { publicOrigin } from '../client';
 import { validate } from '../validate';
 import { doc } from '../openapi';
-import { Forbidden, Validation } from '../../domain/errors';
+import { Validation } from '../../domain/errors';
 import { auditFacets, auditPage, type AuditFilters } from '../../db/audit-trail';
 import { auditCsv } from '../../export/audit-csv';
 import { openSnapshot } from '../../export/snapshot';
@@ -41,21 +42,19 @@ function filtersOf(q: AuditQuery): AuditFilters {
 	return { actorId: q.actor, action: q.action === undefined ? undefined : actionFilter(q.action), from, to };
 }
 
-function requireAdmin(c: Ctx) {
-	const user = requireUser(c);
-	if (!user.isAdmin) throw Forbidden('Only an admin can read the whole audit trail');
-	return user;
-}
+const ADMINS_ONLY = 'Only an admin can read the whole audit trail';
 
 /** The JSON page, or the whole trail as a streamed CSV file named `name`. */
 async function answer(c: Ctx, q: AuditQuery, filters: AuditFilters, name: string) {
 	const { deps } = c.var;
 	if (q.format === 'json') return c.json(await auditPage(deps.db, filters, q));
-	const origin = deps.config.publicUrl ?? new URL(c.req.url).origin;
 	const snap = await openSnapshot(deps.database);
 	const filename = `${name}-audit-${new Date().toISOString().slice(0, 10)}.csv`;
-	return downloadResponse(auditCsv(snap, filters, origin), { contentType: CSV_TYPE, filename }, deps.logger, () =>
-		snap.close()
+	return downloadResponse(
+		auditCsv(snap, filters, publicOrigin(c)),
+		{ contentType: CSV_TYPE, filename },
+		deps.logger,
+		() => snap.close()
 	);
 }
 
@@ -89,7 +88,7 @@ app.get(
 	}),
 	validate('query', adminAuditQuerySchema),
 	async (c) => {
-		requireAdmin(c);
+		requireAdmin(c, ADMINS_ONLY);
 		const q = c.req.valid('query');
 		const projectId = q.project === undefined ? undefined : q.project === 'none' ? null : q.project;
 		return answer(c, q, { ...filtersOf(q), projectId }, 'concord');
@@ -101,7 +100,7 @@ app.get(
 	doc('audit', 'The people and actions in the whole audit trail (for its filters)', 'admin'),
 	validate('query', noQuery),
 	async (c) => {
-		requireAdmin(c);
+		requireAdmin(c, ADMINS_ONLY);
 		return c.json(await auditFacets(c.var.deps.db, undefined));
 	}
 );

@@ -35,11 +35,15 @@ export function invitationAcceptRoutes(deps: AppDeps) {
 	const failures = deps.bus.counter('invitation-address', { windowMs: 15 * 60_000, max: 30 });
 	const app = new Hono<AppEnv>();
 
-	/** The pending invitation a token names; counts a failure for the address and throws otherwise. */
-	async function usableInvitation(address: string, tokenHash: string): Promise<InvitationRow> {
+	async function refuseIfBlocked(address: string): Promise<void> {
 		if (await failures.blocked(address)) {
 			throw new AppError('rate_limited', 'Too many attempts with invitation links; wait a few minutes and try again');
 		}
+	}
+
+	/** The pending invitation a token names; counts a failure for the address and throws otherwise. */
+	async function usableInvitation(address: string, tokenHash: string): Promise<InvitationRow> {
+		await refuseIfBlocked(address);
 		const row = await invitationByHash(deps.db, tokenHash);
 		const problem = invitationProblem(row);
 		if (row && !problem) return row;
@@ -57,9 +61,7 @@ export function invitationAcceptRoutes(deps: AppDeps) {
 		validate('param', invitationTokenSchema),
 		async (c) => {
 			const address = clientAddress(c);
-			if (await failures.blocked(address)) {
-				throw new AppError('rate_limited', 'Too many attempts with invitation links; wait a few minutes and try again');
-			}
+			await refuseIfBlocked(address);
 			const { db, config } = c.var.deps;
 			const row = await invitationByToken(db, c.req.valid('param').token);
 			if (!row) {
