@@ -6,6 +6,7 @@ import type { Context } from 'hono';
 import { setCookie } from 'hono/cookie';
 import { eq } from 'drizzle-orm';
 import type { AppEnv } from './env';
+import type { Config } from '../config';
 import { createSession, membershipsOf, toUser, type UserRow } from '../db/users';
 import { audit } from '../db/audit';
 import { tx } from '../db/client';
@@ -14,6 +15,14 @@ import { SESSION_COOKIE } from '../domain/credentials';
 import { clientAddress, isHttps } from './client';
 
 export type SignInMethod = 'password' | 'oidc' | 'invitation' | 'password_reset';
+
+/** The ways to sign in this server offers (GET /api/auth/methods, the invitation preview). */
+export function signInMethods(identity: Config['identity']) {
+	return {
+		password: identity.passwordSignIn,
+		oidc: identity.oidc ? { name: identity.oidc.name, start: '/api/auth/oidc/start' } : null
+	};
+}
 
 /** Signs `row` in on this response; returns what POST /api/auth/login answers. The account must be active. */
 export async function signIn(c: Context<AppEnv>, row: UserRow, method: SignInMethod) {

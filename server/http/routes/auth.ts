@@ -15,7 +15,7 @@ import { AppError, Forbidden } from '../../domain/errors';
 import { SESSION_COOKIE } from '../../domain/credentials';
 import type { AppDeps } from '../../deps';
 import { clientAddress } from '../client';
-import { signIn, signInFailed } from '../sign-in';
+import { signIn, signInFailed, signInMethods } from '../sign-in';
 
 const loginSchema = z.strictObject({
 	email: z.string().trim().toLowerCase().email().max(320),
@@ -71,13 +71,9 @@ export function authRoutes(deps: AppDeps) {
 	);
 
 	// What the sign-in and invitation pages offer: the password form and/or the single sign-on button.
-	app.get('/methods', doc('auth', 'How one can sign in here: password, single sign-on', 'anyone'), (c) => {
-		const { identity } = c.var.deps.config;
-		return c.json({
-			password: identity.passwordSignIn,
-			oidc: identity.oidc ? { name: identity.oidc.name, start: '/api/auth/oidc/start' } : null
-		});
-	});
+	app.get('/methods', doc('auth', 'How one can sign in here: password, single sign-on', 'anyone'), (c) =>
+		c.json(signInMethods(c.var.deps.config.identity))
+	);
 
 	app.post('/logout', doc('auth', 'Sign out (ends the session of the cookie)', 'signed in'), async (c) => {
 		const secret = getCookie(c, SESSION_COOKIE);

@@ -9,7 +9,7 @@ import type { AppDeps } from '../../deps';
 import { validate } from '../validate';
 import { doc } from '../openapi';
 import { clientAddress } from '../client';
-import { signIn } from '../sign-in';
+import { signIn, signInMethods } from '../sign-in';
 import { AppError, Conflict, Forbidden, NotFound, Unauthenticated, Validation } from '../../domain/errors';
 import { secretHash } from '../../domain/ids';
 import { invitationState } from '../../domain/invitation';
@@ -73,7 +73,6 @@ export function invitationAcceptRoutes(deps: AppDeps) {
 				row.invitedBy ? findUser(db, row.invitedBy) : undefined,
 				findUserByEmail(db, row.email)
 			]);
-			const { identity } = config;
 			const preview: InvitationPreview = {
 				projectName: project?.name ?? '',
 				role: row.role,
@@ -83,10 +82,7 @@ export function invitationAcceptRoutes(deps: AppDeps) {
 				state: invitationState(row),
 				problem: invitationProblem(row),
 				accountExists: account !== undefined,
-				methods: {
-					password: identity.passwordSignIn,
-					oidc: identity.oidc ? { name: identity.oidc.name, start: '/api/auth/oidc/start' } : null
-				}
+				methods: signInMethods(config.identity)
 			};
 			return c.json(preview);
 		}
