@@ -72,6 +72,24 @@ export function formatWhen(ms: number, now = Date.now()): string {
 	return formatDate(ms, sameDay ? { timeStyle: 'short' } : { dateStyle: 'medium', timeStyle: 'short' });
 }
 
+const RELATIVE_UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+	['year', 365 * 86_400_000],
+	['month', 30 * 86_400_000],
+	['week', 7 * 86_400_000],
+	['day', 86_400_000],
+	['hour', 3_600_000],
+	['minute', 60_000]
+];
+
+/** "3 hours ago", "yesterday", "in 2 days", in the reader's language; "just now" within a minute. */
+export function formatRelative(ms: number, now = Date.now()): string {
+	const elapsed = ms - now;
+	const format = new Intl.RelativeTimeFormat(i18n.locale, { numeric: 'auto' });
+	for (const [unit, size] of RELATIVE_UNITS)
+		if (Math.abs(elapsed) >= size) return format.format(Math.round(elapsed / size), unit);
+	return t('common.justNow');
+}
+
 export function formatDuration(ms: number): string {
 	const s = Math.round(ms / 1000);
 	if (s < 60) return `${s}s`;

@@ -41,19 +41,3 @@ export class UserDirectory {
 		return api.post(`/api/admin/users/${user.id}/password-reset`);
 	}
 }
-
-/** "3 hours ago", "in 2 days": a moment relative to now, in the reader's language. */
-export function relativeTime(ms: number, locale: string, now = Date.now()): string {
-	const seconds = Math.round((ms - now) / 1000);
-	const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
-	const steps: [Intl.RelativeTimeFormatUnit, number][] = [
-		['year', 365 * 86400],
-		['month', 30 * 86400],
-		['day', 86400],
-		['hour', 3600],
-		['minute', 60]
-	];
-	for (const [unit, size] of steps)
-		if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
-	return format.format(0, 'second');
-}

@@ -1,7 +1,6 @@
 // An audit entry in the reader's words: `audit.action.<action>` filled from the entry's detail (a role in words, a
 // count of evaluations), or the action key itself when no message knows it (actions added later stay readable).
-// Also how long ago, in the reader's language, for the table's "When" column.
-import { i18n, t } from '$lib/i18n/index.svelte';
+import { t } from '$lib/i18n/index.svelte';
 import type { AuditEntry } from '$lib/shared/audit';
 
 const ROLES = new Set(['evaluator', 'lead', 'manager', 'admin']);
@@ -50,21 +49,4 @@ export function familyLabel(family: string): string {
 	const key = `audit.family.${name}`;
 	const word = t(key);
 	return t('audit.filter.family', { family: word === key ? name : word });
-}
-
-const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
-	['year', 365 * 86_400_000],
-	['month', 30 * 86_400_000],
-	['week', 7 * 86_400_000],
-	['day', 86_400_000],
-	['hour', 3_600_000],
-	['minute', 60_000]
-];
-
-/** "3 hours ago", "yesterday", in the reader's language; "just now" under a minute. */
-export function timeAgo(at: number, now = Date.now()): string {
-	const elapsed = now - at;
-	const format = new Intl.RelativeTimeFormat(i18n.locale, { numeric: 'auto' });
-	for (const [unit, ms] of UNITS) if (Math.abs(elapsed) >= ms) return format.format(-Math.round(elapsed / ms), unit);
-	return t('audit.ago.now');
 }

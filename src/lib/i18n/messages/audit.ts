@@ -38,7 +38,6 @@ export default {
 		'audit.emptyFilteredHelp': 'Widen the dates or choose another person or action, or clear the filters.',
 		'audit.forbidden': 'Only quality leads, project managers and admins can read the audit trail.',
 		'audit.adminOnly': 'Only admins can read the whole audit trail.',
-		'audit.ago.now': 'just now',
 		'audit.family.auth': 'sign-ins',
 		'audit.family.calibration': 'calibration',
 		'audit.family.escalation': 'escalations',
@@ -144,7 +143,6 @@ export default {
 		'audit.forbidden':
 			'Só líderes de qualidade, gerentes de projeto e administradores podem ler a trilha de auditoria.',
 		'audit.adminOnly': 'Só administradores podem ler a trilha de auditoria completa.',
-		'audit.ago.now': 'agora mesmo',
 		'audit.family.auth': 'entradas',
 		'audit.family.calibration': 'calibração',
 		'audit.family.escalation': 'escalonamentos',
