@@ -168,7 +168,8 @@ describe('the proposed case beside the guideline draft', () => {
 		await panel.getByRole('button', { name: 'Close' }).focus();
 		await page.keyboard.press('Enter');
 		await panel.waitFor({ state: 'detached' });
-		expect(await page.evaluate(() => !!document.activeElement?.closest('.ProseMirror'))).toBe(true);
+		// The editor takes focus on its next animation frame (tiptap's focus command), so wait for it rather than read once.
+		await expect.poll(() => page.evaluate(() => !!document.activeElement?.closest('.ProseMirror'))).toBe(true);
 		await page.close();
 	});
 });
