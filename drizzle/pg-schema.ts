@@ -290,6 +290,7 @@ export const evaluations = pgTable(
 		timeSpentMs: int8('time_spent_ms').notNull().default(0),
 		state: text('state', { enum: ['draft', 'submitted'] }).notNull(),
 		reviewRequestedAt: int8('review_requested_at'),
+		suggestionId: text('suggestion_id'),
 		createdAt: createdAt(),
 		updatedAt: int8('updated_at').notNull(),
 		submittedAt: int8('submitted_at')
@@ -599,5 +600,106 @@ export const webhookDeliveries = pgTable(
 	(t) => [
 		index('webhook_deliveries_webhook').on(t.webhookId, t.createdAt, t.id),
 		index('webhook_deliveries_pending').on(t.state, t.nextAttemptAt)
+	]
+);
+
+// ---- Model judges ----------------------------------------------------------------------------------------
+
+export const judges = pgTable(
+	'judges',
+	{
+		id: id(),
+		projectId: text('project_id')
+			.notNull()
+			.references(() => projects.id, { onDelete: 'cascade' }),
+		name: text('name').notNull(),
+		kind: text('kind', { enum: ['endpoint', 'imported'] }).notNull(),
+		config: json('config').notNull(),
+		createdBy: text('created_by').references(() => users.id),
+		createdAt: createdAt(),
+		archivedAt: int8('archived_at')
+	},
+	(t) => [uniqueIndex('judges_project_name').on(t.projectId, t.name)]
+);
+
+export const judgeRuns = pgTable(
+	'judge_runs',
+	{
+		id: id(),
+		projectId: text('project_id')
+			.notNull()
+			.references(() => projects.id, { onDelete: 'cascade' }),
+		judgeId: text('judge_id')
+			.notNull()
+			.references(() => judges.id, { onDelete: 'cascade' }),
+		state: text('state', { enum: ['queued', 'running', 'done', 'failed', 'cancelled'] }).notNull(),
+		selection: json('selection').notNull(),
+		promptHash: text('prompt_hash').notNull(),
+		guidelineVersionId: text('guideline_version_id').notNull().default(''),
+		total: integer('total').notNull().default(0),
+		done: integer('done').notNull().default(0),
+		failed: integer('failed').notNull().default(0),
+		skipped: integer('skipped').notNull().default(0),
+		error: text('error'),
+		createdBy: text('created_by').references(() => users.id),
+		createdAt: createdAt(),
+		startedAt: int8('started_at'),
+		finishedAt: int8('finished_at'),
+		cancelRequestedAt: int8('cancel_requested_at'),
+		leaseUntil: int8('lease_until')
+	},
+	(t) => [index('judge_runs_judge').on(t.judgeId, t.createdAt), index('judge_runs_state').on(t.state)]
+);
+
+export const judgeRunItems = pgTable(
+	'judge_run_items',
+	{
+		runId: text('run_id')
+			.notNull()
+			.references(() => judgeRuns.id, { onDelete: 'cascade' }),
+		itemId: text('item_id')
+			.notNull()
+			.references(() => items.id, { onDelete: 'cascade' }),
+		state: text('state', { enum: ['pending', 'done', 'failed', 'skipped'] }).notNull(),
+		attempts: integer('attempts').notNull().default(0),
+		error: text('error'),
+		raw: text('raw'),
+		updatedAt: int8('updated_at').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.runId, t.itemId] }), index('judge_run_items_state').on(t.runId, t.state)]
+);
+
+export const judgeEvaluations = pgTable(
+	'judge_evaluations',
+	{
+		id: id(),
+		projectId: text('project_id')
+			.notNull()
+			.references(() => projects.id, { onDelete: 'cascade' }),
+		judgeId: text('judge_id')
+			.notNull()
+			.references(() => judges.id, { onDelete: 'cascade' }),
+		itemId: text('item_id')
+			.notNull()
+			.references(() => items.id, { onDelete: 'cascade' }),
+		runId: text('run_id'),
+		source: text('source', { enum: ['run', 'import'] }).notNull(),
+		rubricId: text('rubric_id')
+			.notNull()
+			.references(() => rubrics.id),
+		rubricVersion: integer('rubric_version').notNull(),
+		guidelineVersionId: text('guideline_version_id').notNull().default(''),
+		model: text('model').notNull(),
+		promptHash: text('prompt_hash').notNull(),
+		scores: json('scores').notNull(),
+		flags: json('flags').notNull(),
+		rationale: text('rationale').notNull().default(''),
+		latencyMs: integer('latency_ms'),
+		createdAt: createdAt()
+	},
+	(t) => [
+		uniqueIndex('judge_evaluations_key').on(t.judgeId, t.itemId, t.promptHash, t.guidelineVersionId),
+		index('judge_evaluations_project').on(t.projectId, t.judgeId, t.createdAt),
+		index('judge_evaluations_item').on(t.itemId)
 	]
 );

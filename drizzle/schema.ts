@@ -1,6 +1,7 @@
 // The relational record of Concord (SQLite via drizzle). Every decision is a row here; Yjs holds conversation.
 // Times are integer milliseconds since the epoch; ids are random strings; JSON columns hold zod-validated data.
 import { sql } from 'drizzle-orm';
+import type { JudgeSettings } from '../src/lib/shared/judges';
 import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const id = () => text('id').primaryKey();
@@ -102,6 +103,8 @@ export interface ProjectSettings {
 	minEvaluations: number;
 	/** Per-dimension thresholds that override `agreementThreshold`. */
 	dimensionThresholds?: Record<string, number>;
+	/** Judge escalation and suggestions (both off when absent). */
+	judges?: JudgeSettings;
 }
 
 export const projects = sqliteTable('projects', {
@@ -304,6 +307,11 @@ export const evaluations = sqliteTable(
 		state: text('state', { enum: ['draft', 'submitted'] }).notNull(),
 		/** Set when a lead sends the item back for re-review (e.g. after a guideline change). */
 		reviewRequestedAt: integer('review_requested_at'),
+		/**
+		 * The judge evaluation shown to the evaluator as a pre-annotation while she scored (judge suggestions on), or
+		 * null: suggestions anchor people, so agreement can be split by it.
+		 */
+		suggestionId: text('suggestion_id'),
 		createdAt: createdAt(),
 		updatedAt: integer('updated_at').notNull(),
 		submittedAt: integer('submitted_at')
@@ -623,5 +631,142 @@ export const webhookDeliveries = sqliteTable(
 	(t) => [
 		index('webhook_deliveries_webhook').on(t.webhookId, t.createdAt, t.id),
 		index('webhook_deliveries_pending').on(t.state, t.nextAttemptAt)
+	]
+);
+
+// ---- Model judges ----------------------------------------------------------------------------------------
+
+/** How a judge is reached (endpoint judges) and paced; the API key itself lives in the environment variable named. */
+export interface JudgeConfig {
+	/** OpenAI-compatible base URL (`…/v1`); absent for a judge whose scores are only imported. */
+	baseUrl?: string;
+	model: string;
+	/** Name of the environment variable holding the API key (JUDGE_…); never the key. */
+	apiKeyEnv?: string;
+	temperature: number;
+	concurrency: number;
+	requestsPerMinute: number;
+	/** A custom prompt template; the default one is built from the rubric, guideline and item when absent. */
+	promptTemplate?: string;
+}
+
+/** A model judge of a project: one more rater, never a person. Endpoint judges are run; imported ones only scored. */
+export const judges = sqliteTable(
+	'judges',
+	{
+		id: id(),
+		projectId: text('project_id')
+			.notNull()
+			.references(() => projects.id, { onDelete: 'cascade' }),
+		name: text('name').notNull(),
+		kind: text('kind', { enum: ['endpoint', 'imported'] }).notNull(),
+		config: json<JudgeConfig>('config').notNull(),
+		createdBy: text('created_by').references(() => users.id),
+		createdAt: createdAt(),
+		/** Retired judges keep their scores (and their place in agreement history) but cannot be run. */
+		archivedAt: integer('archived_at')
+	},
+	(t) => [uniqueIndex('judges_project_name').on(t.projectId, t.name)]
+);
+
+/**
+ * A background run of a judge over a selection of items. The selection is frozen into judge_run_items when the
+ * run is created, so a run resumes after a restart by picking up its pending rows.
+ */
+export const judgeRuns = sqliteTable(
+	'judge_runs',
+	{
+		id: id(),
+		projectId: text('project_id')
+			.notNull()
+			.references(() => projects.id, { onDelete: 'cascade' }),
+		judgeId: text('judge_id')
+			.notNull()
+			.references(() => judges.id, { onDelete: 'cascade' }),
+		state: text('state', { enum: ['queued', 'running', 'done', 'failed', 'cancelled'] }).notNull(),
+		/** What the lead asked for ({itemIds} / {calibrationId} / {filter}), as shown back. */
+		selection: json<Record<string, unknown>>('selection').notNull(),
+		/** sha256 of the prompt template the run renders (with the judge's model and temperature). */
+		promptHash: text('prompt_hash').notNull(),
+		/** The published guideline version the prompts carry ('' when the project has none). */
+		guidelineVersionId: text('guideline_version_id').notNull().default(''),
+		total: integer('total').notNull().default(0),
+		done: integer('done').notNull().default(0),
+		failed: integer('failed').notNull().default(0),
+		/** Items already judged with the same judge, prompt and guideline version: not sent again. */
+		skipped: integer('skipped').notNull().default(0),
+		error: text('error'),
+		createdBy: text('created_by').references(() => users.id),
+		createdAt: createdAt(),
+		startedAt: integer('started_at'),
+		finishedAt: integer('finished_at'),
+		cancelRequestedAt: integer('cancel_requested_at'),
+		/** The node working the run keeps this fresh; a run whose lease lapsed is picked up by another node. */
+		leaseUntil: integer('lease_until')
+	},
+	(t) => [index('judge_runs_judge').on(t.judgeId, t.createdAt), index('judge_runs_state').on(t.state)]
+);
+
+/** One item of a run: pending until judged (done), given up on (failed, with the last raw reply) or skipped. */
+export const judgeRunItems = sqliteTable(
+	'judge_run_items',
+	{
+		runId: text('run_id')
+			.notNull()
+			.references(() => judgeRuns.id, { onDelete: 'cascade' }),
+		itemId: text('item_id')
+			.notNull()
+			.references(() => items.id, { onDelete: 'cascade' }),
+		state: text('state', { enum: ['pending', 'done', 'failed', 'skipped'] }).notNull(),
+		attempts: integer('attempts').notNull().default(0),
+		/** Why the last attempt failed (HTTP status, timeout, a reply that did not fit the rubric). */
+		error: text('error'),
+		/** The last reply's raw text when it could not be used (bounded), for the lead to read. */
+		raw: text('raw'),
+		updatedAt: integer('updated_at').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.runId, t.itemId] }), index('judge_run_items_state').on(t.runId, t.state)]
+);
+
+/**
+ * A judge's scores for an item: an evaluation by a model, stamped with what produced it. At most one per judge,
+ * item, prompt and guideline version (a run never judges an item twice; a re-import replaces, never duplicates).
+ */
+export const judgeEvaluations = sqliteTable(
+	'judge_evaluations',
+	{
+		id: id(),
+		projectId: text('project_id')
+			.notNull()
+			.references(() => projects.id, { onDelete: 'cascade' }),
+		judgeId: text('judge_id')
+			.notNull()
+			.references(() => judges.id, { onDelete: 'cascade' }),
+		itemId: text('item_id')
+			.notNull()
+			.references(() => items.id, { onDelete: 'cascade' }),
+		/** The run that produced it; null for imported scores. */
+		runId: text('run_id'),
+		source: text('source', { enum: ['run', 'import'] }).notNull(),
+		rubricId: text('rubric_id')
+			.notNull()
+			.references(() => rubrics.id),
+		rubricVersion: integer('rubric_version').notNull(),
+		/** The published guideline version the judge was given ('' when none). */
+		guidelineVersionId: text('guideline_version_id').notNull().default(''),
+		model: text('model').notNull(),
+		/** sha256 of the prompt template (runs) or 'import:<file kind>' (imports). */
+		promptHash: text('prompt_hash').notNull(),
+		scores: json<Record<string, unknown>>('scores').notNull(),
+		flags: json<string[]>('flags').notNull(),
+		rationale: text('rationale').notNull().default(''),
+		/** How long the endpoint took to answer (runs). */
+		latencyMs: integer('latency_ms'),
+		createdAt: createdAt()
+	},
+	(t) => [
+		uniqueIndex('judge_evaluations_key').on(t.judgeId, t.itemId, t.promptHash, t.guidelineVersionId),
+		index('judge_evaluations_project').on(t.projectId, t.judgeId, t.createdAt),
+		index('judge_evaluations_item').on(t.itemId)
 	]
 );

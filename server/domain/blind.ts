@@ -5,6 +5,9 @@
 //   never evaluate: permissions.ts) oversee the team's submitted work; anyone else sees nothing.
 // - in a calibration session, a round's sheets stay blind to everyone but their author, the lead included, until
 //   the round is revealed or the session closed (visibleSheets).
+// - a model judge's scores (server/db/judge-scores.ts) are other people's work like any rater's: on an item they
+//   follow seesOthersWork, in a calibration session roundIsOpen. The one exception is a judge suggestion, shown to
+//   evaluators only when a lead turned suggestions on, labelled, and recorded on the evaluation (suggestionId).
 // Pure: callers look up the facts (role, whether the viewer submitted) and ask here.
 import type { CalibrationPhase, CalibrationScore } from '#shared/calibration';
 import type { ProjectRole } from '#shared/roles';

@@ -38,6 +38,10 @@ export type Action =
 	/** See who acknowledged a version and which earlier evaluations it touches. */
 	| 'guideline.oversee'
 	| 'agreement.read'
+	/** See the project's model judges, their runs and their scores beside human scores. */
+	| 'judge.read'
+	/** Register, change, run, cancel and import model judges (and their settings). */
+	| 'judge.manage'
 	| 'export.read'
 	| 'webhook.manage'
 	/** Read the project's audit trail (and download it). */
@@ -67,6 +71,7 @@ const MANAGER_ACTIONS: readonly Action[] = [
 	'guideline.read',
 	'guideline.oversee',
 	'agreement.read',
+	'judge.read',
 	'export.read',
 	'audit.read'
 ];
@@ -100,6 +105,8 @@ export const MATRIX: Record<ProjectRole, ReadonlySet<Action>> = {
 		'guideline.acknowledge',
 		'guideline.oversee',
 		'agreement.read',
+		'judge.read',
+		'judge.manage',
 		'export.read',
 		'webhook.manage',
 		'audit.read',

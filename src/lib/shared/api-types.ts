@@ -1,5 +1,6 @@
 // Response shapes of the REST API as the browser sees them (the server builds them from the same types).
 import type { Item } from './items';
+import type { JudgeSettings } from './judges';
 import type { ProjectRole, Role } from './roles';
 
 interface ProjectSettingsView {
@@ -7,6 +8,7 @@ interface ProjectSettingsView {
 	agreementThreshold: number;
 	minEvaluations: number;
 	dimensionThresholds?: Record<string, number>;
+	judges?: JudgeSettings;
 }
 
 export interface ProjectView {
