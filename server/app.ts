@@ -25,6 +25,7 @@ import guidelines from './http/routes/guidelines';
 import agreement from './http/routes/agreement';
 import exports from './http/routes/exports';
 import webhooks from './http/routes/webhooks';
+import judges from './http/routes/judges';
 import { docRoutes } from './http/routes/docs';
 import notifications from './http/routes/notifications';
 import admin from './http/routes/admin';
@@ -68,6 +69,7 @@ export function createApp(deps: AppDeps) {
 	api.route('/', agreement);
 	api.route('/', exports);
 	api.route('/', webhooks);
+	api.route('/', judges);
 	// The document describes the whole app, read when first requested (after every route is mounted).
 	api.route(
 		'/',

@@ -1,6 +1,7 @@
 // Process configuration from the environment, validated once at start.
 import { z } from 'zod';
 import { resolve } from 'node:path';
+import { JUDGE_KEY_ENV } from '#shared/judges';
 
 const envSchema = z.object({
 	PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -80,6 +81,17 @@ export interface Config {
 	webhooks: { maxAttempts: number; retryBaseMs: number; timeoutMs: number; allowPrivateNetworks: boolean };
 	/** Where people reach this server; null: the origin of each request. */
 	publicUrl: string | null;
+	/**
+	 * Model judges: API keys by variable name (only JUDGE_* variables are read: a judge names one, never holds the
+	 * key), per-request timeout, attempts per item, the first retry delay (doubling) and the longest wait honoured.
+	 */
+	judges: {
+		keys: Readonly<Record<string, string>>;
+		timeoutMs: number;
+		maxAttempts: number;
+		retryBaseMs: number;
+		maxRetryAfterMs: number;
+	};
 	identity: {
 		passwordSignIn: boolean;
 		/** Single sign-on through an OpenID Connect provider; null when not configured. */
@@ -148,6 +160,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 			invitationTtlMs: 7 * 24 * 3600 * 1000,
 			passwordResetTtlMs: 24 * 3600 * 1000
 		},
-		mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM }
+		mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM },
+		judges: {
+			keys: Object.fromEntries(
+				Object.entries(env).filter((kv): kv is [string, string] => JUDGE_KEY_ENV.test(kv[0]) && !!kv[1])
+			),
+			timeoutMs: 60_000,
+			maxAttempts: 4,
+			retryBaseMs: 1_000,
+			maxRetryAfterMs: 120_000
+		}
 	};
 }

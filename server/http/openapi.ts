@@ -21,6 +21,7 @@ export const TAGS = [
 	'calibrations',
 	'guidelines',
 	'agreement',
+	'judges',
 	'exports',
 	'webhooks',
 	'notifications',
