@@ -26,6 +26,7 @@ import agreement from './http/routes/agreement';
 import exports from './http/routes/exports';
 import webhooks from './http/routes/webhooks';
 import judges from './http/routes/judges';
+import { judgeImportRoutes } from './http/routes/judge-import';
 import { docRoutes } from './http/routes/docs';
 import notifications from './http/routes/notifications';
 import admin from './http/routes/admin';
@@ -52,7 +53,7 @@ export function createApp(deps: AppDeps) {
 	const jsonBodyLimit = bodyLimit(deps.config.maxJsonBytes);
 	// Large bodies are allowed only on the upload routes, which set their own limits (and read the stream).
 	const limitBody: MiddlewareHandler<AppEnv> = (c, next) =>
-		/\/(items\/import|media)$/.test(c.req.path) ? next() : jsonBodyLimit(c, next);
+		/\/(items\/import|judges\/import|media)$/.test(c.req.path) ? next() : jsonBodyLimit(c, next);
 	api.use('*', limitBody);
 	api.route('/', health);
 	api.route('/auth', authRoutes(deps));
@@ -70,6 +71,7 @@ export function createApp(deps: AppDeps) {
 	api.route('/', exports);
 	api.route('/', webhooks);
 	api.route('/', judges);
+	api.route('/', judgeImportRoutes(deps.config.maxImportBytes));
 	// The document describes the whole app, read when first requested (after every route is mounted).
 	api.route(
 		'/',

@@ -3,17 +3,23 @@
 // back exactly; other tasks are mapped by the fields their `data` has.
 import type { LineProblem } from './item-import';
 
+/**
+ * The external id of the item a Label Studio task stands for: `data.externalId` (tasks Concord exported), else
+ * `ls-<task id>`. Judge score imports find their items by the same rule, so predictions on imported tasks match.
+ */
+export function labelStudioExternalId(task: { id?: unknown; data?: Record<string, unknown> }): string | undefined {
+	const d = task.data ?? {};
+	if (typeof d.externalId === 'string') return d.externalId;
+	// Label Studio ids are numbers (or strings); anything else is not an id
+	return typeof task.id === 'number' || typeof task.id === 'string' ? `ls-${task.id}` : undefined;
+}
+
 /** Label Studio tasks: `[{ id, data: {...}, meta? }]`. `data` maps to a modality by the fields it has. */
 export function labelStudioToItem(task: unknown): unknown {
 	if (typeof task !== 'object' || task === null) return task;
 	const t = task as { id?: unknown; data?: Record<string, unknown>; meta?: Record<string, unknown> };
 	const d = t.data ?? {};
-	const externalId =
-		typeof d.externalId === 'string'
-			? d.externalId
-			: typeof t.id === 'number' || typeof t.id === 'string'
-				? `ls-${t.id}`
-				: undefined; // Label Studio ids are numbers (or strings); anything else is not an id
+	const externalId = labelStudioExternalId(t);
 	const metadata =
 		typeof d.metadata === 'object' && d.metadata !== null ? d.metadata : { ...(t.meta ?? {}), source: 'labelstudio' };
 	const base = { externalId, language: d.language ?? 'en', metadata, ...(d.gold ? { gold: d.gold } : {}) };

@@ -76,6 +76,12 @@ export interface DomainEventMap {
 		changelog: string;
 		publishedBy: string;
 	};
+	/**
+	 * Emitted after a judge's scores on items commit (each batch of an import; a run's results), one event per
+	 * judge and batch. What reacts to judge scores (automatic escalation when a judge disagrees with the human
+	 * majority) listens here, so it sees the scores it reads.
+	 */
+	'judge.scored': { projectId: string; judgeId: string; itemIds: string[]; source: 'run' | 'import' };
 	/** Emitted after a calibration session is closed. */
 	'calibration.closed': { projectId: string; calibrationId: string; closedBy: string };
 }

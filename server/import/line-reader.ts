@@ -42,3 +42,31 @@ export function* readLines(path: string): Generator<{ line: number; text: string
 	}
 	if (pending) yield { line: ++line, text: pending };
 }
+
+/** How many lines the file has (a last line without a newline counts), read in chunks without decoding. */
+export function countLines(path: string): number {
+	const fd = openSync(path, 'r');
+	const buf = Buffer.allocUnsafe(CHUNK);
+	let lines = 0;
+	let last = 0x0a;
+	try {
+		for (let n = readSync(fd, buf, 0, CHUNK, null); n > 0; n = readSync(fd, buf, 0, CHUNK, null)) {
+			for (let i = buf.indexOf(0x0a); i !== -1 && i < n; i = buf.indexOf(0x0a, i + 1)) lines++;
+			last = buf[n - 1];
+		}
+	} finally {
+		closeSync(fd);
+	}
+	return last === 0x0a ? lines : lines + 1;
+}
+
+/** The file's first `bytes` bytes as text (to tell its format by its first characters). */
+export function readHead(path: string, bytes = 4096): string {
+	const fd = openSync(path, 'r');
+	try {
+		const buf = Buffer.allocUnsafe(bytes);
+		return new TextDecoder('utf-8').decode(buf.subarray(0, readSync(fd, buf, 0, bytes, 0)));
+	} finally {
+		closeSync(fd);
+	}
+}

@@ -53,20 +53,25 @@ function* csvRecords(path: string): Generator<ImportRecord> {
 	}
 }
 
-function* labelStudioRecords(path: string): Generator<ImportRecord> {
+/** A Label Studio export: one JSON array of tasks (its size is bounded by the upload limit), or why it is not. */
+export function readLabelStudioTasks(path: string): { tasks: unknown[] } | { problem: string } {
 	let tasks: unknown;
 	try {
 		tasks = JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''));
 	} catch {
-		yield { line: 1, problem: 'not valid JSON' };
-		return;
+		return { problem: 'not valid JSON' };
 	}
-	if (!Array.isArray(tasks)) {
-		yield { line: 1, problem: 'expected a JSON array of Label Studio tasks' };
+	return Array.isArray(tasks) ? { tasks } : { problem: 'expected a JSON array of Label Studio tasks' };
+}
+
+function* labelStudioRecords(path: string): Generator<ImportRecord> {
+	const read = readLabelStudioTasks(path);
+	if ('problem' in read) {
+		yield { line: 1, problem: read.problem };
 		return;
 	}
 	// "line" is the task's position in the array (1-based).
-	for (const [i, task] of tasks.entries()) yield { line: i + 1, value: labelStudioToItem(task) };
+	for (const [i, task] of read.tasks.entries()) yield { line: i + 1, value: labelStudioToItem(task) };
 }
 
 function records(format: ImportFormat, path: string): Generator<ImportRecord> {
