@@ -1,5 +1,6 @@
 // Seeds the demo workspace on an empty database: six users (one per role), a project with a realistic rubric,
-// 30+ items of every modality with their media, prior evaluations with real disagreement, and a guideline.
+// 30+ items of every modality with their media, prior evaluations with real disagreement, a guideline, and a
+// model judge with imported scores (judge-seed.ts).
 // Runs only when the database has no users, so it never touches real data; when several nodes start on one empty
 // database at once, one seeds and the others find its users and skip (the demo emails are unique).
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -22,6 +23,7 @@ import { itemInputSchema } from '#shared/items';
 import { markdownToDoc } from '#shared/markdown-doc';
 import { seedDemoCalibration } from './calibration-seed';
 import { seedDemoEscalations } from './escalation-seed';
+import { seedDemoJudge } from './judge-seed';
 import type { Role } from '#shared/roles';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -173,6 +175,8 @@ export async function seedDemo(deps: AppDeps): Promise<void> {
 	});
 	if (!seeded) return;
 	await seedDemoEscalations(db, { ...seeded, names: new Map(DEMO_USERS.map((u) => [u.email, u.name])) });
+	// One imported model judge beside the people, imported after their scores so it is compared with them.
+	await seedDemoJudge(deps, seeded.projectId, seeded.users.get('lead@demo.test')!);
 	logger.info({ users: DEMO_USERS.map((u) => u.email) }, 'seeded the demo workspace');
 	if (!config.demoPassword) {
 		console.log(
