@@ -40,8 +40,11 @@ export function auditLink(entry: AuditLinkInput): string | null {
 		}
 		case 'webhook':
 			return `${project}/export`;
+		case 'judge':
+			return `${project}/judges/${segment(entityId)}`;
 		case 'project':
 			if (action === 'items.import') return `${project}/import`;
+			if (action === 'judge.import') return `${project}/judges`;
 			if (action.startsWith('export.')) return `${project}/export`;
 			return project;
 		// Members (membership.*, invitation.*) and rubrics are managed from the project's own pages.
