@@ -84,6 +84,25 @@ describe('judges page', () => {
 		await context.close();
 	});
 
+	it('opens and closes the dialog from the keyboard, giving focus back to its button', async () => {
+		const lead = await server.login('lead@demo.test');
+		const pid = (await server.api('/api/projects', { headers: lead })).body.projects[0].id as string;
+		const { context, page } = await personContext(browser, server.url, 'lead@demo.test');
+		await page.goto(`/projects/${pid}/judges`);
+		const edit = page.getByRole('button', { name: 'Edit Demo judge' });
+		await edit.focus();
+		await page.keyboard.press('Enter');
+		const dialog = page.getByRole('dialog', { name: 'Edit Demo judge' });
+		await dialog.waitFor();
+		// An imported judge is edited from what it has: its name and model are filled in.
+		await expect.poll(() => dialog.getByLabel('Name').inputValue()).toBe('Demo judge');
+		expect(await dialog.getByLabel('Model', { exact: true }).inputValue()).toBe('gpt-4o-mini (imported)');
+		await page.keyboard.press('Escape');
+		await dialog.waitFor({ state: 'hidden' });
+		await expect.poll(() => edit.evaluate((el) => el === document.activeElement)).toBe(true);
+		await context.close();
+	});
+
 	it('shows managers the judges without the controls', async () => {
 		const pm = await server.login('pm@demo.test');
 		const pid = (await server.api('/api/projects', { headers: pm })).body.projects[0].id as string;
