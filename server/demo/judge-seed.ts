@@ -18,7 +18,7 @@ import { mulberry32 } from '#shared/agreement/bootstrap';
 import { dimensionsFor, type RubricDimension } from '#shared/rubric';
 import type { ScoreValue, Scores } from '#shared/evaluation';
 
-export const DEMO_JUDGE = { name: 'Demo judge', model: 'gpt-4o-mini (imported)' };
+const DEMO_JUDGE = { name: 'Demo judge', model: 'gpt-4o-mini (imported)' };
 
 /** Dimensions the demo judge scores like people do (mostly the same, now and then one step off). */
 const AGREES = new Set([

@@ -38,7 +38,7 @@ function choiceValue(dim: RubricDimension | undefined, choice: string): ScoreVal
 const strings = (v: unknown): string[] | null => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : null);
 
 /** Reads one prediction's results against the item's dimensions and flags. */
-export function labelStudioAnswer(
+function labelStudioAnswer(
 	results: readonly LabelStudioResult[],
 	dimensions: readonly RubricDimension[],
 	flags: readonly { key: string; label: string }[]

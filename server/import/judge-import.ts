@@ -26,7 +26,7 @@ import { countLines, readHead, readLines } from './line-reader';
 import { readLabelStudioTasks } from './run-import';
 
 /** Lines (or predictions) stored per transaction. */
-export const JUDGE_IMPORT_BATCH = 1000;
+const JUDGE_IMPORT_BATCH = 1000;
 
 const PROMPT_REF: Record<JudgeImportFormat, string> = { jsonl: 'import:jsonl', labelstudio: 'import:label-studio' };
 

@@ -30,7 +30,6 @@ export const judgeImportLineSchema = z.strictObject({
 	/** The model that produced the scores (stamped on them; a new judge takes it as its model). */
 	model: z.string().trim().min(1).max(200).optional()
 });
-export type JudgeImportLine = z.infer<typeof judgeImportLineSchema>;
 
 export interface JudgeImportResult {
 	format: JudgeImportFormat;
