@@ -63,7 +63,7 @@ export async function projectJudgeScores(db: Db, projectId: string): Promise<Jud
 				judgeId: r.judgeId,
 				itemId: r.itemId,
 				guidelineVersionId: r.guidelineVersionId,
-				scores: (r.scores ?? {}) as Record<string, unknown>,
+				scores: r.scores ?? {},
 				createdAt: r.createdAt
 			});
 		cursor = done.nextCursor ?? undefined;

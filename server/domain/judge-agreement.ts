@@ -178,8 +178,8 @@ function differing(dimensions: readonly ComparedDimension[], values: Map<string,
 			if (!ref) continue;
 			const entry = {
 				key: d.plan.key,
-				judge: v,
-				reference: ref.value,
+				judge: displayValue(d.plan, v),
+				reference: displayValue(d.plan, ref.value),
 				referenceKind: ref.kind,
 				distance: distance(v, ref.value)
 			};
