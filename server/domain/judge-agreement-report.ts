@@ -38,8 +38,13 @@ export interface JudgeReportInput {
 export type JudgeReportFigures = Omit<JudgeAgreementReport, 'judges'> & { judges: JudgeFigures[] };
 
 export function judgeAgreementReport(input: JudgeReportInput): JudgeReportFigures {
-	const plans = dimensionPlans(input.rubrics).filter((p) => !input.dimension || p.key === input.dimension);
 	const ratedBy = new Map(input.set.dimensions.map((d) => [d.plan.key, d]));
+	// Dimensions someone scored: the people (those that apply to their items) or a judge.
+	const plans = dimensionPlans(input.rubrics).filter(
+		(p) =>
+			(!input.dimension || p.key === input.dimension) &&
+			(ratedBy.has(p.key) || input.scores.some((s) => p.normalize(s.scores[p.key]) !== null))
+	);
 	const compared = plans.map((plan) => {
 		const ratings = ratedBy.get(plan.key);
 		const humans = humanValues(ratings);

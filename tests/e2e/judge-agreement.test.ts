@@ -4,6 +4,9 @@
 // section has no axe violation in light or dark and fits 390 px. A project without judge scores says where to
 // register one.
 import { readFileSync } from 'node:fs';
+import { and, eq } from 'drizzle-orm';
+import { evaluations } from '../../drizzle/schema';
+import { bumpEvaluationSeq } from '../../server/db/project-counts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createProject, email, startExchangeServer, type ExchangeServer } from '../fixtures/exchange';
@@ -27,6 +30,14 @@ beforeAll(async () => {
 		body: { reason: 'guideline_ambiguous', note: 'the judge says otherwise' }
 	});
 	escalationId = opened.body.escalation.id;
+	// Chen saw the "Aligned" judge's suggestion on items 12–23: the split by suggestion shows.
+	const db = x.server.deps.db;
+	for (let i = 12; i < 24; i++)
+		await db
+			.update(evaluations)
+			.set({ suggestionId: w.alignedScoreIds[i] })
+			.where(and(eq(evaluations.itemId, w.itemIds[i]), eq(evaluations.evaluatorId, x.userIds.chen)));
+	await bumpEvaluationSeq(db, w.pid);
 	browser = await launchBrowser();
 	({ page } = await personContext(browser, x.server.url, email('lead')));
 }, 90_000);
@@ -58,9 +69,13 @@ describe('Humans and judges', () => {
 			'10 gold, 1 consensus, 1 verdict, 12 median'
 		);
 		const evaluators = page.locator('[data-judge="Aligned"] [data-testid="judge-evaluators"] tbody tr');
-		expect(await evaluators.count()).toBe(9);
+		// Three evaluators on the two dimensions the judge scored (nobody compares on tone: the judge gave none).
+		expect(await evaluators.count()).toBe(6);
 		const versions = page.locator('[data-judge="Aligned"] [data-testid="judge-versions"] tbody th');
 		expect(await versions.allTextContents()).toEqual(['No guideline', 'Style guide v1']);
+		const split = page.getByTestId('suggestion-split');
+		expect(await split.textContent()).toContain('Suggestions anchor people');
+		expect(await split.textContent()).toContain('12 evaluations made with a suggestion shown');
 	});
 
 	it('links the items a judge differs on to their adjudication', async () => {
@@ -96,7 +111,8 @@ describe('Humans and judges', () => {
 	it('has no axe violation in light or dark, and fits a 390 px screen', async () => {
 		await openSection();
 		await page.waitForFunction(() => !document.querySelector('.loading, [aria-busy="true"]'));
-		await page.addScriptTag({ content: AXE }).catch(() => undefined);
+		// Evaluated through the DevTools protocol: the app's Content-Security-Policy forbids inline scripts.
+		await page.evaluate(AXE);
 		for (const scheme of ['light', 'dark'] as const) {
 			await page.emulateMedia({ colorScheme: scheme });
 			const found = await page.evaluate(async () => {
