@@ -23,6 +23,7 @@ import calibrations from './http/routes/calibrations';
 import escalations from './http/routes/escalations';
 import guidelines from './http/routes/guidelines';
 import agreement from './http/routes/agreement';
+import judgeAgreement from './http/routes/judge-agreement';
 import exports from './http/routes/exports';
 import webhooks from './http/routes/webhooks';
 import judges from './http/routes/judges';
@@ -68,6 +69,7 @@ export function createApp(deps: AppDeps) {
 	api.route('/', escalations);
 	api.route('/', guidelines);
 	api.route('/', agreement);
+	api.route('/', judgeAgreement);
 	api.route('/', exports);
 	api.route('/', webhooks);
 	api.route('/', judges);

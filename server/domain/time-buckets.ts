@@ -1,6 +1,6 @@
-// UTC day and week buckets for time series (weeks start on Monday), and the automatic choice between them:
-// days for ranges up to nine weeks (and, when a minimum is given, enough events per day to say something), weeks
-// beyond. A series covers every bucket from its first to its last, so
+// UTC day, week and month buckets for time series (weeks start on Monday, months on the 1st), and the automatic
+// choice between days and weeks: days for ranges up to nine weeks (and, when a minimum is given, enough events per
+// day to say something), weeks beyond. A series covers every bucket from its first to its last, so
 // charts show gaps as gaps. Pure.
 import type { Bucket } from '#shared/agreement-report';
 import { Validation } from './errors';
@@ -11,12 +11,23 @@ const WEEK_MS = 7 * DAY_MS;
 const MONDAY_SHIFT = 3 * DAY_MS;
 const MAX_BUCKETS = 1000;
 
-export function bucketStart(ms: number, bucket: Bucket): number {
+/** Months serve series that run for a long time (a judge's scores over a year); the dashboard's are days or weeks. */
+export type SeriesBucket = Bucket | 'month';
+
+export function bucketStart(ms: number, bucket: SeriesBucket): number {
 	if (bucket === 'day') return Math.floor(ms / DAY_MS) * DAY_MS;
+	if (bucket === 'month') {
+		const d = new Date(ms);
+		return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+	}
 	return Math.floor((ms + MONDAY_SHIFT) / WEEK_MS) * WEEK_MS - MONDAY_SHIFT;
 }
 
-export function bucketEnd(start: number, bucket: Bucket): number {
+export function bucketEnd(start: number, bucket: SeriesBucket): number {
+	if (bucket === 'month') {
+		const d = new Date(start);
+		return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+	}
 	return start + (bucket === 'day' ? DAY_MS : WEEK_MS);
 }
 
@@ -34,7 +45,7 @@ export function chooseBucket(
 }
 
 /** Starts of every bucket from the one holding `first` to the one holding `last`. */
-export function bucketRange(first: number, last: number, bucket: Bucket): number[] {
+export function bucketRange(first: number, last: number, bucket: SeriesBucket): number[] {
 	const starts: number[] = [];
 	for (let s = bucketStart(first, bucket); s <= last; s = bucketEnd(s, bucket)) {
 		if (starts.length >= MAX_BUCKETS)

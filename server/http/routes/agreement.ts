@@ -1,5 +1,6 @@
 // Agreement dashboard API for leads and managers ('agreement.read'), computed from submitted evaluations:
-//   GET /projects/:pid/agreement            per dimension (by=evaluator adds each evaluator vs the others, consensus, gold)
+//   GET /projects/:pid/agreement            per dimension (by=evaluator adds each evaluator vs the others, consensus, gold;
+//                                           includeJudges=1 adds the active judges as raters, labelled; off by default)
 //   GET /projects/:pid/agreement/items      the most-disagreed items (to open an adjudication), paged by cursor
 //   GET /projects/:pid/agreement/matrix     evaluator × evaluator kappa and percent agreement for one dimension
 //   GET /projects/:pid/agreement/timeline   agreement per day or week
@@ -21,7 +22,9 @@ import { evaluatorsOf, itemFactsOf, latestEscalationsOf, projectGoldScores, proj
 import { agreementFiguresFor, memoised, type FiguresSnapshot } from '../../db/agreement-figures';
 import { selectScope, itemCompletions, type Scope as EvaluationScope } from '../../domain/agreement-columns';
 import { columnRatingSet, dimensionPlans, type RatingSet } from '../../domain/agreement-ratings';
-import { agreementReport, type EvaluationsInScope, type Person } from '../../domain/agreement-report';
+import { agreementReport, dimensionView, type EvaluationsInScope, type Person } from '../../domain/agreement-report';
+import { withJudgeRaters } from '../../domain/judge-raters';
+import { judgesAsRaters } from './judge-agreement';
 import { disagreementPage, disagreementRanking, type DisagreementKey } from '../../domain/agreement-items';
 import { agreementMatrix } from '../../domain/agreement-matrix';
 import { agreementTimeline } from '../../domain/agreement-timeline';
@@ -179,15 +182,28 @@ app.get(
 				: undefined;
 		const options = await filterOptions(c, s);
 		const ratings = ratingsOf(s);
-		const report = memoised(s.snapshot, withFacts(s, q.by ?? null, byEvaluator, options), () =>
-			agreementReport({
-				evaluations: s.evaluations,
-				rubrics: s.rubrics,
-				filters: s.filters,
-				options,
-				ratings,
-				byEvaluator
-			})
+		// Human figures are the people's alone unless a lead asks for the judges (labelled in the answer).
+		const judges = q.includeJudges === '1' ? await judgesAsRaters(c, s.snapshot) : null;
+		const report = memoised(
+			s.snapshot,
+			withFacts(s, q.by ?? null, byEvaluator, options, judges && [judges.stamp, judges.judges.map((j) => j.name)]),
+			() => {
+				const human = agreementReport({
+					evaluations: s.evaluations,
+					rubrics: s.rubrics,
+					filters: s.filters,
+					options,
+					ratings,
+					byEvaluator
+				});
+				if (!judges) return human;
+				const joined = withJudgeRaters(ratings, judges.judges);
+				return {
+					...human,
+					dimensions: joined.dimensions.map((d) => dimensionView(d)),
+					includedJudges: judges.judges.map(({ id, name }) => ({ id, name }))
+				};
+			}
 		);
 		if (q.format === 'csv')
 			return q.by === 'evaluator'
@@ -197,7 +213,8 @@ app.get(
 		const scopeKey = JSON.stringify([s.pid, s.filters.from, s.filters.to, s.filters.modality, s.filters.language]);
 		const dimensions = report.dimensions.map((d) => {
 			const rated = ratings.dimensions.find((r) => r.plan.key === d.key);
-			if (d.metric !== 'alpha' || d.agreement.value === null || !rated) return d;
+			// Intervals are kept for the people's figures only (they are cached under the evaluation seq alone).
+			if (judges || d.metric !== 'alpha' || d.agreement.value === null || !rated) return d;
 			const interval = intervals.view(`${scopeKey} ${d.key}`, s.snapshot.seq, s.snapshot.computedAt, () => ({
 				table: rated.table,
 				level: d.level

@@ -43,7 +43,11 @@ export const agreementFilterSchema = z.strictObject({
 	format: z.enum(['json', 'csv']).default('json')
 });
 
-export const agreementQuerySchema = agreementFilterSchema.extend({ by: z.enum(['evaluator']).optional() });
+export const agreementQuerySchema = agreementFilterSchema.extend({
+	by: z.enum(['evaluator']).optional(),
+	/** `1`: the project's active judges join the per-dimension figures as raters (off: the people alone). */
+	includeJudges: z.enum(['0', '1']).optional()
+});
 /**
  * The most-disagreed items, paged by cursor (./paging.ts): a JSON page holds at most PAGE_MAX items, whatever
  * `limit` says; the CSV file holds up to 500 from the cursor on.
@@ -183,6 +187,8 @@ export interface AgreementReport extends Partial<Freshness> {
 	dimensions: DimensionAgreementView[];
 	evaluators?: EvaluatorAgreementView[];
 	options: FilterOptions;
+	/** Set when judges were included as raters (`includeJudges=1`): the per-dimension figures count them. */
+	includedJudges?: { id: string; name: string }[];
 }
 
 export interface DisagreedItemView {
