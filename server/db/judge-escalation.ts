@@ -42,7 +42,6 @@ async function judgeCase(
 	const rubric = scored && (await rubricForItem(db, item));
 	if (!scored || !rubric) return null;
 	const humans = await submittedScores(db, item.id);
-	if (humans.length < settings.minEvaluations) return null;
 	const found = judgeDisagreements(dimensionsFor(rubric, item.modality), humans, scored.scores, rule.threshold);
 	if (!found.length) return null;
 	return { note: judgeDisagreementNote(judge.name, found, humans.length), dimension: found[0].key };

@@ -26,7 +26,8 @@ function nominalMajority(values: ScoreValue[]): ScoreValue | null {
 	const counts = new Map<string, { value: ScoreValue; n: number }>();
 	for (const v of values) {
 		const k = nominalKey(v);
-		counts.set(k, { value: v, n: (counts.get(k)?.n ?? 0) + 1 });
+		const seen = counts.get(k);
+		counts.set(k, { value: seen?.value ?? v, n: (seen?.n ?? 0) + 1 });
 	}
 	const sorted = [...counts.values()].sort((a, b) => b.n - a.n);
 	return sorted.length && (sorted.length === 1 || sorted[0].n > sorted[1].n) ? sorted[0].value : null;
