@@ -9,7 +9,7 @@ import { getJudge } from './judges';
 import { getProject } from './projects';
 import { audit } from './audit';
 
-export const JUDGE_SETTINGS_OFF: JudgeSettings = { escalation: null, suggestions: null };
+const JUDGE_SETTINGS_OFF: JudgeSettings = { escalation: null, suggestions: null };
 
 /** The project's judge settings, both off when never set. */
 export const judgeSettingsOf = (settings: { judges?: JudgeSettings }): JudgeSettings =>
