@@ -28,6 +28,8 @@ import exports from './http/routes/exports';
 import webhooks from './http/routes/webhooks';
 import judges from './http/routes/judges';
 import { judgeImportRoutes } from './http/routes/judge-import';
+import judgeSettings from './http/routes/judge-settings';
+import itemJudges from './http/routes/item-judges';
 import { docRoutes } from './http/routes/docs';
 import notifications from './http/routes/notifications';
 import admin from './http/routes/admin';
@@ -74,6 +76,8 @@ export function createApp(deps: AppDeps) {
 	api.route('/', webhooks);
 	api.route('/', judges);
 	api.route('/', judgeImportRoutes(deps.config.maxImportBytes));
+	api.route('/', judgeSettings);
+	api.route('/', itemJudges);
 	// The document describes the whole app, read when first requested (after every route is mounted).
 	api.route(
 		'/',

@@ -1,24 +1,34 @@
 // Wires feature listeners onto domain events (e.g. automatic escalation after a submission).
 import type { AppDeps } from './deps';
 import { autoEscalate } from './db/auto-escalation';
-import { getEscalationView } from './db/escalations';
+import { escalateItemOnJudgeDisagreement } from './db/judge-escalation';
+import { getEscalationView, type EscalationRow } from './db/escalations';
 import { mirrorEscalation } from './domain/escalation-room';
 import { registerWebhooks } from './webhooks/register';
 
+/**
+ * After an automatic escalation has committed (with its audit row and the leads' notifications): mirror it into
+ * the item's room, then tell the listeners (webhooks). Judge runs and imports call this for each escalation
+ * escalateOnJudgeDisagreement (db/judge-escalation.ts) returns.
+ */
+export async function announceAutoEscalation(deps: AppDeps, opened: EscalationRow): Promise<void> {
+	void mirrorEscalation(deps.rooms, deps.logger, (await getEscalationView(deps.db, opened.id))!);
+	await deps.events.emit('escalation.opened', {
+		projectId: opened.projectId,
+		escalationId: opened.id,
+		itemId: opened.itemId,
+		source: 'auto',
+		reason: opened.reason,
+		openedBy: null
+	});
+}
+
 export function registerFeatures(deps: AppDeps): void {
-	// Escalations: low agreement on a submitted item opens one escalation (once per item), mirrored into its room.
+	// Escalations: low agreement on a submitted item opens one escalation (once per item), mirrored into its room;
+	// else, when a lead turned it on, a judge that differs from the human majority does (the same once per item).
 	deps.events.on('evaluation.submitted', async ({ itemId }) => {
-		const opened = await autoEscalate(deps.db, itemId);
-		if (!opened) return;
-		void mirrorEscalation(deps.rooms, deps.logger, (await getEscalationView(deps.db, opened.id))!);
-		await deps.events.emit('escalation.opened', {
-			projectId: opened.projectId,
-			escalationId: opened.id,
-			itemId,
-			source: 'auto',
-			reason: opened.reason,
-			openedBy: null
-		});
+		const opened = (await autoEscalate(deps.db, itemId)) ?? (await escalateItemOnJudgeDisagreement(deps.db, itemId));
+		if (opened) await announceAutoEscalation(deps, opened);
 	});
 	// Webhooks: signed deliveries of escalation, guideline and calibration events to subscribed URLs.
 	registerWebhooks(deps);

@@ -1,7 +1,7 @@
 // Builds what people see of a calibration session: the public state (also mirrored into the room), the full
 // view for one viewer (public state + the items + the viewer's own blind sheets), and the project's list.
 // Every sheet passes through visibleSheets (domain/calibration.ts): a round's sheets leave the server only
-// once it is revealed, except each participant's own.
+// once it is revealed, except each participant's own. Model judges' scores ride only inside open rounds.
 import { eq, inArray } from 'drizzle-orm';
 import type { Db } from './client';
 import { items as itemsTable, rubrics } from '../../drizzle/schema';
@@ -37,6 +37,8 @@ import {
 import { toItem } from './items';
 import { getProject, getRubric } from './projects';
 import { findUser } from './users';
+import { judgeColumnsForItems } from './judge-columns';
+import type { JudgeColumn } from '#shared/judge-rooms';
 
 type ItemRow = typeof itemsTable.$inferSelect;
 
@@ -51,6 +53,8 @@ export interface SessionFacts {
 	consensus: Awaited<ReturnType<typeof consensusOf>>;
 	threshold: number;
 	createdByName: string;
+	/** Model judges' newest scores per session item: leave the server only inside an open round (revealedRounds). */
+	judgeColumns: Map<string, JudgeColumn[]>;
 }
 
 export async function loadSession(db: Db, id: string): Promise<SessionFacts | null> {
@@ -75,7 +79,8 @@ export async function loadSession(db: Db, id: string): Promise<SessionFacts | nu
 		sheets: await sheetsOf(db, id),
 		consensus: await consensusOf(db, id),
 		threshold: (await getProject(db, row.projectId))?.settings.agreementThreshold ?? 0.4,
-		createdByName: (await findUser(db, row.createdBy))?.name ?? ''
+		createdByName: (await findUser(db, row.createdBy))?.name ?? '',
+		judgeColumns: await judgeColumnsForItems(db, row.projectId, ids)
 	};
 }
 
@@ -114,7 +119,9 @@ function revealedRounds(f: SessionFacts, infos: CalibrationRoundInfo[], open: Ca
 				scores: sheets,
 				items,
 				dimensions,
-				metric: SESSION_METRIC
+				metric: SESSION_METRIC,
+				// Judges are raters too: their scores come out with the round's sheets, counted in none of its figures.
+				judges: Object.fromEntries(r.itemIds.map((itemId) => [itemId, f.judgeColumns.get(itemId) ?? []]))
 			};
 		});
 }

@@ -1,8 +1,9 @@
 // Everything the adjudication room shows for one escalation: the item, every submitted evaluation, per-dimension
-// agreement with conflicts marked, related escalations of the item, and the relevant guideline sections.
+// agreement with conflicts marked, the model judges' scores (apart, never counted in that agreement), related
+// escalations of the item, and the relevant guideline sections.
 // Access is decided by the caller (route) before this is built. A `blind` detail (the blind rule, domain/blind.ts:
 // an evaluator who escalated an item without having submitted her own evaluation) carries none of the other
-// people's work nor anything derived from it: no evaluations, no agreement or conflicts, no automatic escalations
+// people's work nor anything derived from it: no evaluations, no judges' scores, no agreement or conflicts, no automatic escalations
 // (their dimension says where people disagree), no guideline sections picked by the conflicts.
 import { eq } from 'drizzle-orm';
 import { first, type Db } from './client';
@@ -13,6 +14,7 @@ import { getProject } from './projects';
 import { currentGuidelineVersion, evaluationsForItems } from './evaluations';
 import { escalationViewsForItem, rubricForItem } from './escalations';
 import { itemConflicts } from './auto-escalation';
+import { judgeColumnsForItems } from './judge-columns';
 import { relevantSections } from '../domain/guideline-sections';
 import { dimensionTerms } from '#shared/rubric-i18n';
 import { NotFound } from '../domain/errors';
@@ -72,6 +74,8 @@ export async function escalationDetail(
 		item: toItem(row, opts.withGold),
 		rubric,
 		evaluations: blind ? [] : await evaluationsForItems(db, [row.id], { submittedOnly: true }),
+		// Judges are other people's work too (blind.ts); `agreement` above is the people's alone.
+		judges: blind ? [] : ((await judgeColumnsForItems(db, row.projectId, [row.id])).get(row.id) ?? []),
 		agreement,
 		guideline: await guidelineFor(db, row.projectId, terms),
 		can: opts.can,

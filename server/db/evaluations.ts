@@ -30,7 +30,8 @@ export function toEvaluation(r: EvaluationRow, evaluatorName?: string): Evaluati
 		state: r.state,
 		createdAt: r.createdAt,
 		updatedAt: r.updatedAt,
-		submittedAt: r.submittedAt
+		submittedAt: r.submittedAt,
+		suggestionId: r.suggestionId
 	};
 }
 
@@ -79,6 +80,11 @@ export interface SaveEvaluation {
 	input: EvaluationInput;
 	rubricVersion: number;
 	guidelineVersionId: string | null;
+	/**
+	 * The judge evaluation shown to the evaluator as a suggestion while she scored (decided by the server from the
+	 * project's settings: domain/blind.ts judgeSight), or null. Every save records it anew.
+	 */
+	suggestionId?: string | null;
 }
 
 export interface SavedEvaluation {
@@ -112,6 +118,7 @@ export function saveEvaluation(db: Db, s: SaveEvaluation): Promise<SavedEvaluati
 			rationale: s.input.rationale,
 			sources: s.input.sources,
 			timeSpentMs: s.input.timeSpentMs,
+			suggestionId: s.suggestionId ?? null,
 			createdAt: now,
 			updatedAt: now,
 			submittedAt: submitted ? now : null
@@ -171,7 +178,8 @@ const contentValues = {
 	spans: ph('spans'),
 	rationale: ph('rationale'),
 	sources: ph('sources'),
-	timeSpentMs: ph('timeSpentMs')
+	timeSpentMs: ph('timeSpentMs'),
+	suggestionId: ph('suggestionId')
 };
 
 /** The save's one upsert, prepared once per state: the values of the row to insert replace the existing one's. */
@@ -205,6 +213,7 @@ function upsert(state: 'draft' | 'submitted') {
 					rationale: excluded('rationale'),
 					sources: excluded('sources'),
 					timeSpentMs: excluded('time_spent_ms'),
+					suggestionId: excluded('suggestion_id'),
 					state: excluded('state'),
 					updatedAt: excluded('updated_at'),
 					submittedAt: excluded('submitted_at'),

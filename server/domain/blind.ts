@@ -25,6 +25,28 @@ export function seesOthersWork(viewer: ItemViewer): boolean {
 	return viewer.role === 'evaluator' && viewer.submitted;
 }
 
+/** What a viewer may see of model judges' scores on an item (judgeSight). */
+export interface JudgeSight {
+	/** Every judge's scores, as other people's work (seesOthersWork). */
+	all: boolean;
+	/** The judge whose scores she may see as a labelled suggestion while she scores; null: none. */
+	suggestedJudgeId: string | null;
+}
+
+/**
+ * The blind rule for judges on an item. Their scores are other people's work; the one exception is the suggestion
+ * a lead opted into (`suggestionsJudgeId`, project settings): whoever scores items (evaluators, leads) sees that
+ * judge's scores before submitting, labelled, and the evaluation records it. Managers and admins never score.
+ * Ask with `submitted: false` to learn what she is shown while scoring (what a save records).
+ */
+export function judgeSight(viewer: ItemViewer, suggestionsJudgeId: string | null): JudgeSight {
+	const scores = viewer.role === 'evaluator' || viewer.role === 'lead';
+	return {
+		all: seesOthersWork(viewer),
+		suggestedJudgeId: scores && suggestionsJudgeId ? suggestionsJudgeId : null
+	};
+}
+
 /** Whether everyone may see a calibration round's sheets: once it is revealed, or once the session is closed. */
 export function roundIsOpen(revealedAt: number | null, phase: CalibrationPhase): boolean {
 	return revealedAt !== null || phase === 'closed';

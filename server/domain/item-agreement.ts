@@ -14,7 +14,8 @@ export interface RawAgreement {
 	ratings: number;
 }
 
-function numeric(dim: RubricDimension, v: unknown): number | null {
+/** A value's place on an ordered scale: numbers as given, yes/no as 1/0, options by their position. */
+export function orderedValue(dim: RubricDimension, v: unknown): number | null {
 	if (typeof v === 'number') return v;
 	if (typeof v === 'boolean') return v ? 1 : 0;
 	const index = (dim.options ?? []).findIndex((o) => o.value === v);
@@ -34,7 +35,7 @@ export function dimensionAgreement(dim: RubricDimension, raw: unknown[]): RawAgr
 	let pairs = 0;
 	let total = 0;
 	const ordered = dim.level !== 'nominal';
-	const nums = ordered ? values.map((v) => numeric(dim, v)) : [];
+	const nums = ordered ? values.map((v) => orderedValue(dim, v)) : [];
 	const span = ordered
 		? range(
 				dim,

@@ -1,12 +1,16 @@
 // Evaluations: save a draft or submit (validated against the rubric, stamped with rubric and guideline version),
 // and read them (evaluators only their own; leads and managers all), each with when it was sent back for re-review.
+// A save records the judge suggestion the evaluator was shown, if any (suggestionId).
 import { Hono } from 'hono';
 import type { AppEnv } from '../env';
 import { allowed, requireItem } from '../access';
 import { validate } from '../validate';
 import { doc } from '../openapi';
 import { evaluationInputSchema } from '#shared/evaluation';
-import { getRubric } from '../../db/projects';
+import { getProject, getRubric } from '../../db/projects';
+import { activeSuggestionJudge } from '../../db/judge-columns';
+import { judgeScoreFor } from '../../db/judge-scores';
+import { judgeSight } from '../../domain/blind';
 import {
 	currentGuidelineVersion,
 	evaluationsForItems,
@@ -25,7 +29,7 @@ app.post(
 	doc('evaluations', 'Save a draft or submit an evaluation', 'evaluator, lead', { status: 201 }),
 	validate('json', evaluationInputSchema),
 	async (c) => {
-		const { item, user } = await requireItem(c, c.req.param('id'), 'item.evaluate');
+		const { item, user, role } = await requireItem(c, c.req.param('id'), 'item.evaluate');
 		const input = c.req.valid('json');
 		const { db, events } = c.var.deps;
 		const rubric = await getRubric(db, input.rubricId);
@@ -49,13 +53,22 @@ app.post(
 				}
 			);
 		}
+		// The server alone says which suggestion she was shown while scoring (none when suggestions are off or the
+		// judge has not scored the item): the body cannot carry one (strict schema), so it is never forged or cleared.
+		const project = await getProject(db, item.projectId);
+		const sight = judgeSight(
+			{ role, submitted: false },
+			await activeSuggestionJudge(db, item.projectId, project?.settings.judges)
+		);
+		const suggestion = sight.suggestedJudgeId ? await judgeScoreFor(db, sight.suggestedJudgeId, item.id) : undefined;
 		const { row, wasSubmitted } = await saveEvaluation(db, {
 			itemId: item.id,
 			projectId: item.projectId,
 			evaluatorId: user.id,
 			input,
 			rubricVersion: rubric.version,
-			guidelineVersionId: guideline?.id ?? null
+			guidelineVersionId: guideline?.id ?? null,
+			suggestionId: suggestion?.id ?? null
 		});
 		// Reopened as a draft (re-review): the blind rule applies again, so her item-room connection is re-checked.
 		if (wasSubmitted && input.state === 'draft') await c.var.deps.rooms.recheckUser(user.id);

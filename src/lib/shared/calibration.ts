@@ -6,6 +6,7 @@ import { pageQuery } from './paging';
 import { scoresSchema, spanSchema, type Scores, type Span } from './evaluation';
 import type { Item } from './items';
 import type { Rubric } from './rubric';
+import type { JudgeColumn } from './judge-rooms';
 
 /** `closed` and `cancelled` are the ends of a session; a cancelled one never revealed its last round. */
 export type CalibrationPhase = 'scoring' | 'revealed' | 'closed' | 'cancelled';
@@ -92,6 +93,11 @@ export interface RevealedRound {
 	/** The session's agreement per dimension in this round, pooled over its items. */
 	dimensions: DimensionFigure[];
 	metric: AgreementMetric;
+	/**
+	 * Per item of the round (by id): the model judges' newest scores, revealed with the people's sheets and never
+	 * before (blind.ts, roundIsOpen); not counted in `items` or `dimensions`.
+	 */
+	judges: Record<string, JudgeColumn[]>;
 }
 
 export interface CalibrationConsensus {

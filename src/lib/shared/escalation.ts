@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { scoresSchema, type Scores, type Evaluation } from './evaluation';
 import type { Item } from './items';
 import type { Rubric } from './rubric';
+import type { JudgeColumn } from './judge-rooms';
 import { pageQuery, type Paged } from './paging';
 
 export const ESCALATION_REASONS = [
@@ -184,6 +185,8 @@ export interface EscalationDetail {
 	item: Item;
 	rubric: Rubric | null;
 	evaluations: Evaluation[];
+	/** Model judges' newest scores on the item, apart from the people's and never in `agreement`; empty when blind. */
+	judges: JudgeColumn[];
 	agreement: DimensionAgreement[];
 	/** The project's current guideline version and the sections that mention the conflicting dimensions. */
 	guideline: { id: string; title: string; versionId: string; number: number; sections: GuidelineSection[] } | null;

@@ -74,6 +74,8 @@ export interface Evaluation extends EvaluationInput {
 	createdAt: number;
 	updatedAt: number;
 	submittedAt: number | null;
+	/** The judge evaluation shown to the evaluator as a suggestion while she scored (suggestions on), else null. */
+	suggestionId?: string | null;
 }
 
 export interface ScoreProblem {

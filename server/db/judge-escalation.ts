@@ -1,0 +1,95 @@
+// Automatic escalation when a model judge disagrees with the human majority on an item (project settings:
+// judges.escalation, off by default). Checked after people submit (once the project's minEvaluations have scored)
+// and after judge scores land (runs and imports call escalateOnJudgeDisagreement with the items they scored).
+// It shares the low-agreement escalation's guarantees (auto-escalation.ts): at most one automatic escalation per
+// item in its life (mayAutoEscalate), decided again while holding the item's row, committed with its audit row
+// and the leads' notifications before the caller mirrors it into the room or emits anything.
+import type { Db } from './client';
+import { tx } from './client';
+import { getItemRow, itemCountWithSettings } from './items';
+import { submittedScores } from './evaluations';
+import {
+	escalationsOfItem,
+	holdItem,
+	openEscalation,
+	projectLeadIds,
+	rubricForItem,
+	type EscalationRow
+} from './escalations';
+import { getJudge } from './judges';
+import { judgeScoreFor } from './judge-scores';
+import { notify } from './notifications';
+import { getProject } from './projects';
+import { dimensionsFor } from '#shared/rubric';
+import { JUDGE_DISAGREEMENT_REASON } from '#shared/judge-rooms';
+import type { ProjectSettings } from '../../drizzle/schema';
+import { mayAutoEscalate } from '../domain/escalation';
+import { judgeDisagreementNote, judgeDisagreements } from '../domain/judge-disagreement';
+
+/** The escalation the item calls for (note and dimension), or null: settings off, too few people, no difference. */
+async function judgeCase(
+	db: Db,
+	item: { id: string; projectId: string; modality: string },
+	settings: ProjectSettings,
+	submittedCount: number
+): Promise<{ note: string; dimension: string } | null> {
+	const rule = settings.judges?.escalation;
+	if (!rule || submittedCount < settings.minEvaluations) return null;
+	const judge = await getJudge(db, rule.judgeId);
+	// A judge retired (or gone) after the lead chose it escalates nothing.
+	if (!judge || judge.projectId !== item.projectId || judge.archivedAt !== null) return null;
+	const scored = await judgeScoreFor(db, judge.id, item.id);
+	const rubric = scored && (await rubricForItem(db, item));
+	if (!scored || !rubric) return null;
+	const humans = await submittedScores(db, item.id);
+	const found = judgeDisagreements(dimensionsFor(rubric, item.modality), humans, scored.scores, rule.threshold);
+	if (!found.length) return null;
+	return { note: judgeDisagreementNote(judge.name, found, humans.length), dimension: found[0].key };
+}
+
+/** Opens the item's judge-disagreement escalation if it calls for one; returns it, or null. */
+export async function escalateItemOnJudgeDisagreement(db: Db, itemId: string): Promise<EscalationRow | null> {
+	// A look first, without a write transaction: most items have the setting off or agree with the judge.
+	const seen = await itemCountWithSettings(db, itemId);
+	if (!seen?.settings.judges?.escalation) return null;
+	if (!mayAutoEscalate(await escalationsOfItem(db, itemId))) return null;
+	if (!(await judgeCase(db, seen.item, seen.settings, seen.submittedCount))) return null;
+	return tx(db, async (t) => {
+		await holdItem(t, itemId);
+		const item = await getItemRow(t, itemId);
+		const project = item && (await getProject(t, item.projectId));
+		if (!item || !project) return null;
+		if (!mayAutoEscalate(await escalationsOfItem(t, itemId))) return null;
+		const found = await judgeCase(t, item, project.settings, item.submittedCount);
+		if (!found) return null;
+		const row = await openEscalation(t, {
+			projectId: item.projectId,
+			itemId,
+			source: 'auto',
+			openedBy: null,
+			reason: JUDGE_DISAGREEMENT_REASON,
+			note: found.note,
+			dimension: found.dimension
+		});
+		await notify(t, await projectLeadIds(t, item.projectId), {
+			projectId: item.projectId,
+			kind: 'escalation.opened',
+			data: { escalationId: row.id, itemId, reason: JUDGE_DISAGREEMENT_REASON }
+		});
+		return row;
+	});
+}
+
+/**
+ * For judge runs and imports: checks each item whose judge scores just landed and returns the escalations opened
+ * (committed). The caller then mirrors each into its room and emits `escalation.opened` (features.ts:
+ * announceAutoEscalation), in that order, as after a submission.
+ */
+export async function escalateOnJudgeDisagreement(db: Db, itemIds: readonly string[]): Promise<EscalationRow[]> {
+	const opened: EscalationRow[] = [];
+	for (const itemId of new Set(itemIds)) {
+		const row = await escalateItemOnJudgeDisagreement(db, itemId);
+		if (row) opened.push(row);
+	}
+	return opened;
+}
