@@ -26,6 +26,7 @@ import agreement from './http/routes/agreement';
 import exports from './http/routes/exports';
 import webhooks from './http/routes/webhooks';
 import judges from './http/routes/judges';
+import judgeRuns from './http/routes/judge-runs';
 import { docRoutes } from './http/routes/docs';
 import notifications from './http/routes/notifications';
 import admin from './http/routes/admin';
@@ -70,6 +71,7 @@ export function createApp(deps: AppDeps) {
 	api.route('/', exports);
 	api.route('/', webhooks);
 	api.route('/', judges);
+	api.route('/', judgeRuns);
 	// The document describes the whole app, read when first requested (after every route is mounted).
 	api.route(
 		'/',
