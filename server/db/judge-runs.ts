@@ -253,5 +253,5 @@ export async function runItemPage(db: Db, runId: string, state: JudgeRunItemStat
 		.where(and(eq(judgeRunItems.runId, runId), state ? eq(judgeRunItems.state, state) : undefined, keyset.after))
 		.orderBy(...keyset.orderBy)
 		.limit(keyset.limit);
-	return keyset.finish(found as JudgeRunItemView[]);
+	return keyset.finish(found);
 }

@@ -37,7 +37,7 @@ function dimensionSchema(d: RubricDimension, gated: boolean): JsonSchema {
 	const schema: JsonSchema = { ...base, description: d.description ? `${d.label}: ${d.description}` : d.label };
 	if (d.required && !gated) return schema;
 	if (typeof base.type === 'string') schema.type = [base.type, 'null'];
-	if (Array.isArray(base.enum)) schema.enum = [...base.enum, null];
+	if (Array.isArray(base.enum)) schema.enum = [...(base.enum as unknown[]), null];
 	return schema;
 }
 
