@@ -40,7 +40,7 @@ describe('a judge’s page', () => {
 		const dialog = page.getByRole('dialog', { name: 'Run the judge' });
 		await dialog.getByText('8 items').waitFor();
 		await dialog.getByLabel('Items of one modality').check();
-		await dialog.getByLabel('Modality').selectOption('caption');
+		await dialog.getByRole('combobox', { name: 'Modality' }).selectOption('caption');
 		await dialog.getByText('No items match').waitFor();
 		await dialog.getByLabel('All items of the project').check();
 		await dialog.getByText('8 items').waitFor();
