@@ -6,6 +6,9 @@ import { and, eq } from 'drizzle-orm';
 import { auditLog, judgeEvaluations } from '../../drizzle/schema';
 import { createJudge } from '../../server/db/judges';
 import { tx } from '../../server/db/client';
+import { getRun } from '../../server/db/judge-runs';
+import { recordItem } from '../../server/db/judge-run-work';
+import type { Scores } from '#shared/evaluation';
 import { eventually } from '../fixtures/server';
 import { importRaw, jsonl } from '../fixtures/exchange';
 import { pngOfSize } from '../fixtures/zip-writer';
@@ -118,6 +121,10 @@ describe('a judge run', () => {
 		const again = await startRun(w, judgeId, selection);
 		expect(again.body.run).toMatchObject({ state: 'done', total: 3, skipped: 3, done: 0 });
 		expect(w.chat.requests.length).toBe(before);
+		const frozen = await w.x.server.api(`/api/judge-runs/${again.body.run.id}/items?state=skipped`, {
+			headers: w.x.as.lead
+		});
+		expect(frozen.body.items).toHaveLength(3);
 
 		const view = (await w.x.server.api(`/api/judges/${judgeId}`, { headers: w.x.as.lead })).body.judge;
 		await w.x.server.api(`/api/judges/${judgeId}`, {
@@ -143,6 +150,39 @@ describe('a judge run', () => {
 			.from(judgeEvaluations)
 			.where(and(eq(judgeEvaluations.judgeId, judgeId), eq(judgeEvaluations.itemId, itemIds[0])));
 		expect(rows).toHaveLength(2);
+	});
+
+	it('stores one judge evaluation per item when two runs of the same prompt overlap', async () => {
+		const judgeId = await registerJudge(w, { name: 'Overlap', concurrency: 1 });
+		w.chat.latencyMs = 150;
+		try {
+			const selection = { itemIds: itemIds.slice(3, 6) };
+			const a = (await startRun(w, judgeId, selection)).body.run;
+			const b = (await startRun(w, judgeId, selection)).body.run;
+			expect(b.skipped).toBe(0);
+			const [ra, rb] = [await finished(a.id), await finished(b.id)];
+			expect(ra.done + rb.done).toBe(3);
+			expect(ra.skipped + rb.skipped).toBe(3);
+			const rows = await w.x.server.deps.db
+				.select()
+				.from(judgeEvaluations)
+				.where(eq(judgeEvaluations.judgeId, judgeId));
+			expect(rows).toHaveLength(3);
+			// A late second reply for an item (another node's, say) finds the key taken and stores nothing.
+			const late = await recordItem(w.x.server.deps.db, (await getRun(w.x.server.deps.db, b.id))!, itemIds[3], 1, {
+				state: 'done',
+				judgement: { scores: rows[0].scores as Scores, flags: [], rationale: 'late' },
+				rubric: { id: rows[0].rubricId, version: 1 },
+				model: 'fixture-model',
+				latencyMs: 1
+			});
+			expect(late).toBeNull();
+			expect(
+				await w.x.server.deps.db.select().from(judgeEvaluations).where(eq(judgeEvaluations.judgeId, judgeId))
+			).toHaveLength(3);
+		} finally {
+			w.chat.latencyMs = 0;
+		}
 	});
 
 	it('lists a judge’s runs newest first by cursor, and a run’s items by state', async () => {
