@@ -119,7 +119,8 @@ export function renderPrompt(input: PromptInput): ChatMessage[] {
 		item: itemText
 	};
 	// One pass, so text inside the item that looks like a placeholder is never expanded.
-	const filled = (input.template ?? DEFAULT_TEMPLATE).replace(/\{\{(rubric|guideline|item)\}\}/g, (_, k: string) => values[k]);
+	const fill = (_: string, key: string) => values[key];
+	const filled = (input.template ?? DEFAULT_TEMPLATE).replace(/\{\{(rubric|guideline|item)\}\}/g, fill);
 	return [
 		{ role: 'system', content: SYSTEM_MESSAGE },
 		{ role: 'user', content: [{ type: 'text', text: filled }, ...imageParts(item.images, input.media)] }

@@ -15,11 +15,11 @@ export const MAX_RAW_CHARS = 8_000;
 /** How long an error message is kept. */
 export const MAX_ERROR_CHARS = 1_000;
 
-const envelopeSchema = z.object({
-	choices: z
-		.array(z.object({ message: z.object({ content: z.string().nullable().optional(), refusal: z.string().nullable().optional() }) }))
-		.min(1)
+const messageSchema = z.object({
+	content: z.string().nullable().optional(),
+	refusal: z.string().nullable().optional()
 });
+const envelopeSchema = z.object({ choices: z.array(z.object({ message: messageSchema })).min(1) });
 
 const judgementSchema = z.strictObject({
 	scores: scoresSchema,
@@ -60,7 +60,10 @@ export function readReply(body: string, rubric: RubricDefinition, modality: stri
 	if (!envelope.success) return fail(`Not a chat-completions reply: ${issuesText(envelope.error.issues)}`);
 	const message = envelope.data.choices[0].message;
 	const content = message.content ?? '';
-	if (!content) return fail(message.refusal ? `The model refused: ${bounded(message.refusal, MAX_ERROR_CHARS)}` : 'The reply is empty');
+	if (!content) {
+		const refused = message.refusal ? `The model refused: ${bounded(message.refusal, MAX_ERROR_CHARS)}` : null;
+		return fail(refused ?? 'The reply is empty');
+	}
 	let parsed: unknown;
 	try {
 		parsed = JSON.parse(content);
