@@ -30,6 +30,7 @@ import judges from './http/routes/judges';
 import { judgeImportRoutes } from './http/routes/judge-import';
 import judgeSettings from './http/routes/judge-settings';
 import itemJudges from './http/routes/item-judges';
+import judgeRuns from './http/routes/judge-runs';
 import { docRoutes } from './http/routes/docs';
 import notifications from './http/routes/notifications';
 import admin from './http/routes/admin';
@@ -78,6 +79,7 @@ export function createApp(deps: AppDeps) {
 	api.route('/', judgeImportRoutes(deps.config.maxImportBytes));
 	api.route('/', judgeSettings);
 	api.route('/', itemJudges);
+	api.route('/', judgeRuns);
 	// The document describes the whole app, read when first requested (after every route is mounted).
 	api.route(
 		'/',

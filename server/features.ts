@@ -1,17 +1,16 @@
 // Wires feature listeners onto domain events (e.g. automatic escalation after a submission).
 import type { AppDeps } from './deps';
 import { autoEscalate } from './db/auto-escalation';
-import { escalateItemOnJudgeDisagreement } from './db/judge-escalation';
+import { escalateItemOnJudgeDisagreement, escalateOnJudgeDisagreement } from './db/judge-escalation';
 import { getEscalationView, type EscalationRow } from './db/escalations';
 import { mirrorEscalation } from './domain/escalation-room';
 import { registerWebhooks } from './webhooks/register';
 
 /**
  * After an automatic escalation has committed (with its audit row and the leads' notifications): mirror it into
- * the item's room, then tell the listeners (webhooks). Judge runs and imports call this for each escalation
- * escalateOnJudgeDisagreement (db/judge-escalation.ts) returns.
+ * the item's room, then tell the listeners (webhooks).
  */
-export async function announceAutoEscalation(deps: AppDeps, opened: EscalationRow): Promise<void> {
+async function announceAutoEscalation(deps: AppDeps, opened: EscalationRow): Promise<void> {
 	void mirrorEscalation(deps.rooms, deps.logger, (await getEscalationView(deps.db, opened.id))!);
 	await deps.events.emit('escalation.opened', {
 		projectId: opened.projectId,
@@ -29,6 +28,12 @@ export function registerFeatures(deps: AppDeps): void {
 	deps.events.on('evaluation.submitted', async ({ itemId }) => {
 		const opened = (await autoEscalate(deps.db, itemId)) ?? (await escalateItemOnJudgeDisagreement(deps.db, itemId));
 		if (opened) await announceAutoEscalation(deps, opened);
+	});
+	// Judge scores that land (a run's results, an import's batch) are checked against the people the same way, after
+	// they committed: one escalation per item at most, announced once it is in the record.
+	deps.events.on('judge.scored', async ({ itemIds }) => {
+		for (const opened of await escalateOnJudgeDisagreement(deps.db, itemIds))
+			await announceAutoEscalation(deps, opened);
 	});
 	// Webhooks: signed deliveries of escalation, guideline and calibration events to subscribed URLs.
 	registerWebhooks(deps);

@@ -19,6 +19,7 @@ import { connectRedisBus } from './cluster/redis-bus';
 import { InboxSignal } from './cluster/inbox-signal';
 import { onNotified } from './db/notifications';
 import type { AppDeps } from './deps';
+import { JudgeRunner, type JudgeRunnerOptions } from './judges/runner';
 
 /** How long requests in progress may take to finish once the node drains. */
 const DRAIN_MS = 5_000;
@@ -38,6 +39,8 @@ export interface ServerOptions {
 	collab?: Partial<CollabOptions>;
 	/** Builds the room store from the opened database instead of the SQLite RoomStore (tests wrap it). */
 	roomStore?: (database: OpenedDb) => RoomStorage;
+	/** Judge runner tunables (tests poll faster and lease for shorter). */
+	judgeRunner?: JudgeRunnerOptions;
 }
 
 export async function startServer(
@@ -60,7 +63,8 @@ export async function startServer(
 		bus,
 		inbox: new InboxSignal(bus),
 		node: { draining: false },
-		rooms: undefined as never
+		rooms: undefined as never,
+		judgeRuns: undefined as never
 	};
 	onNotified(db, (userIds) => deps.inbox.announce(userIds));
 	const swept = sweepTemp(config.dataDir);
@@ -70,11 +74,16 @@ export async function startServer(
 	const collab = attachCollab(deps, options.collab, options.roomStore?.(database));
 	deps.rooms = collab.rooms;
 	registerFeatures(deps);
+	// Judge runs: queued ones, and ones a previous start (or a dead node) left, are picked up now. Features react to
+	// their scores through the `judge.scored` event (registerFeatures).
+	const judgeRunner = new JudgeRunner(deps, options.judgeRunner);
+	deps.judgeRuns = judgeRunner;
 	const app = createApp(deps);
 	const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
 		const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
 	});
 	collab.inject(server);
+	judgeRunner.start();
 	const port = (server.address() as AddressInfo).port;
 	const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
 	let closing: Promise<void> | null = null;
@@ -89,6 +98,8 @@ export async function startServer(
 				// DRAIN_MS at most), sockets are closed with 1012 so their clients reconnect, through the proxy, to
 				// another node; then the rooms' commits are flushed and the record closed.
 				deps.node.draining = true;
+				// Runs worked here finish their requests in flight and are given back, before the record closes.
+				const judgesStopped = judgeRunner.stop();
 				// Notification streams end now (their pages fall back to polling and reconnect elsewhere).
 				deps.inbox.close();
 				await new Promise<void>((res) => {
@@ -103,6 +114,7 @@ export async function startServer(
 					collab.closeSockets();
 				});
 				await collab.shutdown();
+				await judgesStopped;
 				await bus.close();
 				await database.close();
 			})())

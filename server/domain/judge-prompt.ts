@@ -1,0 +1,136 @@
+// The messages sent to a judge for one item. A prompt template is text with three placeholders, each replaced
+// once wherever it appears:
+//   {{rubric}}     the rubric for the item's modality: every dimension with its key, label, description, scale,
+//                  measurement level, range or allowed values with their anchor labels, whether it is required, and
+//                  gates (answers that end the evaluation); then the flags the judge may raise
+//   {{guideline}}  the current published guideline version's Markdown (cut at MAX_GUIDELINE_CHARS), or a line
+//                  saying the project has none
+//   {{item}}       the item rendered for its modality (judge-item.ts)
+// The default template (DEFAULT_TEMPLATE, version DEFAULT_TEMPLATE_VERSION) is used when a judge has none. The
+// messages are a fixed system message and one user message: the filled template as a text part, then each image
+// of the item as an `image_url` part (a data: URL) preceded by a text part naming it, or a note that it was not sent.
+// promptHash() names what defines the prompt (template, model, temperature): a change makes a new prompt, whose
+// items are judged again.
+import { createHash } from 'node:crypto';
+import type { Modality } from '#shared/items';
+import { dimensionsFor, type RubricDefinition, type RubricDimension } from '#shared/rubric';
+import { renderItem, type MediaMention } from './judge-item';
+
+export const DEFAULT_TEMPLATE_VERSION = 1;
+export const MAX_GUIDELINE_CHARS = 16_000;
+
+export const SYSTEM_MESSAGE =
+	'You are a careful evaluator of AI-generated content. Score the item strictly by the rubric and the guideline. ' +
+	'Answer only with JSON that fits the given schema.';
+
+export const DEFAULT_TEMPLATE = `Evaluate the item below against the rubric, following the team's guideline.
+
+## Rubric
+{{rubric}}
+
+## Guideline
+{{guideline}}
+
+## Item
+{{item}}
+
+Give every dimension a score from its allowed values (null only where the rubric says a score may be left out), raise
+the flags that apply, and write a short, specific rationale.`;
+
+export type ContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
+export type ChatMessage = { role: 'system'; content: string } | { role: 'user'; content: ContentPart[] };
+
+/** An image ready to send (a data: URL) or why it is not sent (too large, missing). */
+export type MediaPart = { url: string } | { skipped: string };
+
+export interface PromptInput {
+	rubric: RubricDefinition;
+	modality: Modality;
+	payload: unknown;
+	language: string;
+	guideline: { number: number; markdown: string } | null;
+	/** The judge's own template, or null for the default. */
+	template: string | null;
+	/** The resolved images of the item, by /media/<sha256> path. */
+	media: ReadonlyMap<string, MediaPart>;
+}
+
+function scaleText(d: RubricDimension): string {
+	const anchors = (d.options ?? []).map(
+		(o) => `${JSON.stringify(o.value)} = ${o.label}${o.description ? ` (${o.description})` : ''}`
+	);
+	switch (d.scale) {
+		case 'likert':
+			return `whole number from ${d.min ?? 1} to ${d.max ?? 5}${anchors.length ? `; anchors: ${anchors.join('; ')}` : ''}`;
+		case 'binary':
+			return 'true (yes) or false (no)';
+		case 'categorical':
+		case 'pairwise':
+			return `one of: ${anchors.join('; ')}`;
+		case 'text':
+			return 'free text';
+	}
+}
+
+export function rubricText(rubric: RubricDefinition, modality: string): string {
+	const lines = dimensionsFor(rubric, modality).map((d) => {
+		const head = `- ${d.key} — ${d.label} [${d.scale}, ${d.level}${d.required ? ', required' : ', may be null'}]`;
+		const gate = d.gate
+			? `\n  Gate: answering ${d.gate.stopValues.map((v) => JSON.stringify(v)).join(' or ')} ends the evaluation; the other dimensions are then null.`
+			: '';
+		return `${head}${d.description ? `\n  ${d.description}` : ''}\n  Value: ${scaleText(d)}${gate}`;
+	});
+	const flags = rubric.flags.length
+		? rubric.flags.map((f) => `- ${f.key} — ${f.label}`).join('\n')
+		: '(none: leave flags empty)';
+	return `${lines.join('\n')}\n\nFlags you may raise:\n${flags}`;
+}
+
+export function guidelineText(guideline: PromptInput['guideline']): string {
+	if (!guideline) return 'The project has no published guideline; rely on the rubric.';
+	const md = guideline.markdown;
+	const body =
+		md.length > MAX_GUIDELINE_CHARS
+			? `${md.slice(0, MAX_GUIDELINE_CHARS)}\n[… the guideline is cut here: ${md.length - MAX_GUIDELINE_CHARS} more characters not sent]`
+			: md;
+	return `(version ${guideline.number})\n${body}`;
+}
+
+function imageParts(images: MediaMention[], media: PromptInput['media']): ContentPart[] {
+	return images.flatMap((img, i): ContentPart[] => {
+		const part = media.get(img.src) ?? { skipped: 'not found in the media store' };
+		const name = `Image ${i + 1}: ${img.role}`;
+		return 'url' in part
+			? [
+					{ type: 'text', text: name },
+					{ type: 'image_url', image_url: { url: part.url } }
+				]
+			: [{ type: 'text', text: `${name} — not sent (${part.skipped}); judge without it.` }];
+	});
+}
+
+/** The chat messages for one item. */
+export function renderPrompt(input: PromptInput): ChatMessage[] {
+	const item = renderItem(input.modality, input.payload);
+	const itemText = `Modality: ${input.modality}; language: ${input.language}\n\n${item.text}`;
+	const values: Record<string, string> = {
+		rubric: rubricText(input.rubric, input.modality),
+		guideline: guidelineText(input.guideline),
+		item: itemText
+	};
+	// One pass, so text inside the item that looks like a placeholder is never expanded.
+	const fill = (_: string, key: string) => values[key];
+	const filled = (input.template ?? DEFAULT_TEMPLATE).replace(/\{\{(rubric|guideline|item)\}\}/g, fill);
+	return [
+		{ role: 'system', content: SYSTEM_MESSAGE },
+		{ role: 'user', content: [{ type: 'text', text: filled }, ...imageParts(item.images, input.media)] }
+	];
+}
+
+/** sha256 of what defines the prompt: the template (or the default's version), the model and the temperature. */
+export function promptHash(template: string | null | undefined, model: string, temperature: number): string {
+	const what = template ? `template:${template}` : `default:${DEFAULT_TEMPLATE_VERSION}`;
+	return createHash('sha256')
+		.update(JSON.stringify([what, model, temperature]))
+		.digest('hex');
+}

@@ -1,0 +1,72 @@
+// End to end in Chromium: a lead opens a judge's page, runs it over the project's items against a real local
+// chat-completions server, watches the progress bar reach done, and reads a failed item's error and raw reply; a
+// manager reads the same page without the controls to run or cancel.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { failOnPageErrors, launchBrowser, personContext } from '../fixtures/browser';
+import { email } from '../fixtures/exchange';
+import { importTextItems, registerJudge, startJudgeWorld, type JudgeWorld } from '../fixtures/judge-run-world';
+
+failOnPageErrors();
+
+let w: JudgeWorld;
+let browser: Browser;
+
+beforeAll(async () => {
+	w = await startJudgeWorld();
+	await importTextItems(w, 8, 'e');
+	browser = await launchBrowser();
+});
+afterAll(async () => {
+	await browser?.close();
+	await w?.x.server.close();
+	await w?.chat.close();
+});
+
+describe('a judge’s page', () => {
+	it('runs the judge, shows live progress to done, and a failed item’s raw reply', async () => {
+		// One item always gets a reply that is not JSON: it fails after its attempts, with the raw text kept.
+		w.chat.script = (r) => (r.item === 'e3' ? { kind: 'malformed' } : { kind: 'good' });
+		w.chat.latencyMs = 150;
+		const judgeId = await registerJudge(w, { name: 'Browser judge', concurrency: 2 });
+		const { context, page } = await personContext(browser, w.x.server.url, email('lead'));
+		await page.goto(`/projects/${w.pid}/judges/${judgeId}`);
+		await page.getByRole('heading', { name: 'Browser judge', level: 1 }).waitFor();
+		await page.getByText('JUDGE_TEST_KEY').waitFor();
+		await page.getByText('set on this server').waitFor();
+		await page.getByText('No runs yet').waitFor();
+
+		await page.getByRole('button', { name: 'Run judge' }).click();
+		const dialog = page.getByRole('dialog', { name: 'Run the judge' });
+		await dialog.getByText('8 items').waitFor();
+		await dialog.getByLabel('Items of one modality').check();
+		await dialog.getByRole('combobox', { name: 'Modality' }).selectOption('caption');
+		await dialog.getByText('No items match').waitFor();
+		await dialog.getByLabel('All items of the project').check();
+		await dialog.getByText('8 items').waitFor();
+		await dialog.getByRole('button', { name: 'Start run' }).click();
+		await dialog.waitFor({ state: 'hidden' });
+
+		const progress = page.getByRole('progressbar', { name: 'Progress of the run' });
+		await progress.waitFor();
+		await expect.poll(async () => Number(await progress.getAttribute('value')), { timeout: 15_000 }).toBe(8);
+		await page.getByText('Done', { exact: true }).waitFor();
+		await page.getByText('8 of 8 · 7 scored · 1 failed · 0 skipped (already judged)').waitFor();
+
+		await page.getByRole('button', { name: 'Show failed items' }).click();
+		await page.getByText('Item e3').waitFor();
+		await page.getByText('The reply is not valid JSON').waitFor();
+		await page.getByText('Raw reply').click();
+		await page.getByText('oops').waitFor();
+		await context.close();
+	});
+
+	it('lets a manager follow runs without the controls to run or cancel', async () => {
+		const judgeId = await registerJudge(w, { name: 'Read only judge' });
+		const { context, page } = await personContext(browser, w.x.server.url, email('pm'));
+		await page.goto(`/projects/${w.pid}/judges/${judgeId}`);
+		await page.getByText('only quality leads start or cancel them').waitFor();
+		expect(await page.getByRole('button', { name: 'Run judge' }).count()).toBe(0);
+		await context.close();
+	});
+});
