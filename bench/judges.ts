@@ -14,7 +14,13 @@
 // it. `npm run bench -- judges` or `npx tsx bench/judges.ts`.
 import { pathToFileURL } from 'node:url';
 import { cpus, loadavg } from 'node:os';
-import { getRunView, importTextItems, registerJudge, startJudgeWorld, startRun } from '../tests/fixtures/judge-run-world';
+import {
+	getRunView,
+	importTextItems,
+	registerJudge,
+	startJudgeWorld,
+	startRun
+} from '../tests/fixtures/judge-run-world';
 
 const ITEMS = 1_000;
 const CONCURRENCY = 8;
