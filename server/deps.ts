@@ -7,7 +7,6 @@ import type { RoomWriter } from './domain/ports';
 import type { Logger } from './logger';
 import type { ClusterBus } from './cluster/bus';
 import type { InboxSignal } from './cluster/inbox-signal';
-import type { JudgeRunner } from './judges/runner';
 
 export interface AppDeps {
 	db: Db;
@@ -24,5 +23,5 @@ export interface AppDeps {
 	/** This node's lifecycle: draining once SIGTERM (or close) began; /api/ready answers 503 then. */
 	node: { draining: boolean };
 	/** Works judge runs in the background; routes wake it when a run is created or a cancel asked for. */
-	judgeRuns: Pick<JudgeRunner, 'wake'>;
+	judgeRuns: { wake(runId?: string): void };
 }

@@ -8,7 +8,7 @@ import type { Scores } from '#shared/evaluation';
 
 type Row = typeof judgeEvaluations.$inferSelect;
 
-export function toJudgeScore(r: Row, judgeName: string): JudgeScore {
+function toJudgeScore(r: Row, judgeName: string): JudgeScore {
 	return {
 		id: r.id,
 		judgeId: r.judgeId,

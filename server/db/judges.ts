@@ -13,7 +13,7 @@ import { audit } from './audit';
 export type JudgeRow = typeof judges.$inferSelect;
 
 /** A project keeps at most this many judges (retired ones included): the registry is read whole. */
-export const MAX_JUDGES = 100;
+const MAX_JUDGES = 100;
 
 /** `keys`: the JUDGE_* variables this server has (config.judges.keys), to say whether the judge's key is set. */
 export function toJudgeView(j: JudgeRow, scoredItems: number, keys: Readonly<Record<string, string>>): JudgeView {

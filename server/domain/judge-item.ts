@@ -12,7 +12,7 @@
 import type { Modality } from '#shared/items';
 
 /** The longest text of one field sent to a judge; longer ones are cut and the cut is said. */
-export const MAX_FIELD_CHARS = 30_000;
+const MAX_FIELD_CHARS = 30_000;
 
 export interface MediaMention {
 	/** /media/<sha256> */
@@ -30,7 +30,7 @@ export interface RenderedItem {
 	images: MediaMention[];
 }
 
-export function cut(text: string, max = MAX_FIELD_CHARS): string {
+function cut(text: string, max = MAX_FIELD_CHARS): string {
 	return text.length > max ? `${text.slice(0, max)}\n[… cut: ${text.length - max} more characters not sent]` : text;
 }
 

@@ -16,14 +16,14 @@ import type { Modality } from '#shared/items';
 import { dimensionsFor, type RubricDefinition, type RubricDimension } from '#shared/rubric';
 import { renderItem, type MediaMention } from './judge-item';
 
-export const DEFAULT_TEMPLATE_VERSION = 1;
-export const MAX_GUIDELINE_CHARS = 16_000;
+const DEFAULT_TEMPLATE_VERSION = 1;
+const MAX_GUIDELINE_CHARS = 16_000;
 
-export const SYSTEM_MESSAGE =
+const SYSTEM_MESSAGE =
 	'You are a careful evaluator of AI-generated content. Score the item strictly by the rubric and the guideline. ' +
 	'Answer only with JSON that fits the given schema.';
 
-export const DEFAULT_TEMPLATE = `Evaluate the item below against the rubric, following the team's guideline.
+const DEFAULT_TEMPLATE = `Evaluate the item below against the rubric, following the team's guideline.
 
 ## Rubric
 {{rubric}}
@@ -72,7 +72,7 @@ function scaleText(d: RubricDimension): string {
 	}
 }
 
-export function rubricText(rubric: RubricDefinition, modality: string): string {
+function rubricText(rubric: RubricDefinition, modality: string): string {
 	const lines = dimensionsFor(rubric, modality).map((d) => {
 		const head = `- ${d.key} — ${d.label} [${d.scale}, ${d.level}${d.required ? ', required' : ', may be null'}]`;
 		const gate = d.gate
@@ -86,7 +86,7 @@ export function rubricText(rubric: RubricDefinition, modality: string): string {
 	return `${lines.join('\n')}\n\nFlags you may raise:\n${flags}`;
 }
 
-export function guidelineText(guideline: PromptInput['guideline']): string {
+function guidelineText(guideline: PromptInput['guideline']): string {
 	if (!guideline) return 'The project has no published guideline; rely on the rubric.';
 	const md = guideline.markdown;
 	const body =

@@ -7,7 +7,7 @@ import { toTable, type Rating } from '#shared/agreement/index';
 import type { DimensionRatings, RatingSet } from './agreement-ratings';
 import { judgeValues, type JudgeScoreRow } from './judge-agreement';
 
-export const judgeRaterId = (judgeId: string) => `judge:${judgeId}`;
+const judgeRaterId = (judgeId: string) => `judge:${judgeId}`;
 
 /** The dimension's ratings with the judges' values added (a new table; the set's own is left as it is). */
 function withJudges(

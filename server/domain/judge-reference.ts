@@ -50,7 +50,7 @@ export function humanValues(d: DimensionRatings | undefined): HumanValues {
 }
 
 /** Where a value lies on an ordered scale: its category's index, or the number itself (NaN: not on the scale). */
-export function scalePosition(plan: DimensionPlan): (v: RatingValue) => number {
+function scalePosition(plan: DimensionPlan): (v: RatingValue) => number {
 	const categories = plan.spec.categories;
 	if (categories) {
 		const index = new Map(categories.map((c, i) => [String(c), i]));

@@ -7,7 +7,7 @@
 // The schema only guides the model: every reply is still checked with the human submission rule (judge-reply.ts).
 import { dimensionsFor, type RubricDefinition, type RubricDimension } from '#shared/rubric';
 
-export const JUDGE_SCHEMA_NAME = 'concord_judgement';
+const JUDGE_SCHEMA_NAME = 'concord_judgement';
 
 type JsonSchema = Record<string, unknown>;
 

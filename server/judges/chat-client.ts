@@ -37,7 +37,7 @@ export function backoffMs(attempt: number, baseMs: number, random: () => number 
 	return Math.round(exp / 2 + random() * (exp / 2));
 }
 
-export const chatUrl = (baseUrl: string) => `${baseUrl.replace(/\/+$/, '')}/chat/completions`;
+const chatUrl = (baseUrl: string) => `${baseUrl.replace(/\/+$/, '')}/chat/completions`;
 
 /** Reads at most `max` bytes of a body; null when it is longer (the rest is not read). */
 async function readBounded(res: Response, max: number): Promise<string | null> {

@@ -8,7 +8,7 @@ import { mediaPath } from '../db/media-store';
 import type { MediaMention } from '../domain/judge-item';
 import type { MediaPart } from '../domain/judge-prompt';
 
-export const MAX_IMAGE_BYTES = 4 * 1024 * 1024;
+const MAX_IMAGE_BYTES = 4 * 1024 * 1024;
 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 

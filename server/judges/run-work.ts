@@ -38,7 +38,7 @@ import { resolveImages } from './media-parts';
 import { sleep, type JudgePacing } from './pacing';
 
 /** How long requests in flight may finish when the node stops, before they are aborted. */
-export const DRAIN_MS = 5_000;
+const DRAIN_MS = 5_000;
 const BATCH = 50;
 
 type Deps = Pick<AppDeps, 'db' | 'database' | 'config' | 'logger'>;

@@ -48,7 +48,7 @@ function memoisedAsync<T>(
 }
 
 /** The judge scores of the project as they stand (`stamp`), read once per snapshot. */
-export function judgeScoresOf(c: Ctx, snapshot: FiguresSnapshot, stamp: string): Promise<JudgeScoreRow[]> {
+function judgeScoresOf(c: Ctx, snapshot: FiguresSnapshot, stamp: string): Promise<JudgeScoreRow[]> {
 	return memoisedAsync(
 		snapshot,
 		`judge-scores ${stamp}`,

@@ -31,7 +31,6 @@ export const judgeAgreementQuerySchema = z.strictObject({
 	/** Buckets of the series over time (of when the judge's scores were made). */
 	bucket: z.enum(['auto', 'week', 'month']).default('auto')
 });
-export type JudgeAgreementQuery = z.infer<typeof judgeAgreementQuerySchema>;
 
 export type JudgeVerdict = 'too-few' | 'do-not-rely' | 'spot-check' | 'trust' | 'undefined';
 

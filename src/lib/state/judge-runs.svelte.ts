@@ -9,7 +9,7 @@ import { isFinished, type JudgeRunView, type JudgeView } from '$lib/shared/judge
 import type { JudgeRunInput, JudgeRunItemView } from '$lib/shared/judge-runs';
 
 /** How often a running run is read again. */
-export const POLL_MS = 1_000;
+const POLL_MS = 1_000;
 
 type RunPage = { runs: JudgeRunView[] } & Paged;
 type ItemPage = { items: JudgeRunItemView[] } & Paged;
