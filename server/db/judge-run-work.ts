@@ -175,7 +175,15 @@ export async function finishRun(
 			action: 'judge.run.finish',
 			entityType: 'judge_run',
 			entityId: row.id,
-			data: { state, done: row.done, failed: row.failed, skipped: row.skipped, total: row.total, error }
+			data: {
+				judgeId: row.judgeId,
+				state,
+				done: row.done,
+				failed: row.failed,
+				skipped: row.skipped,
+				total: row.total,
+				error
+			}
 		});
 		return row;
 	});

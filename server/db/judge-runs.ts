@@ -160,7 +160,12 @@ export async function createJudgeRun(t: Db, judge: JudgeRow, input: JudgeRunInpu
 			}))
 		);
 	}
-	const data = { judge: judge.name, selection: input.itemIds ? { items: ids.length } : input, total: ids.length };
+	const data = {
+		judge: judge.name,
+		judgeId: judge.id,
+		selection: input.itemIds ? { items: ids.length } : input,
+		total: ids.length
+	};
 	await audit(t, {
 		actorId,
 		projectId: judge.projectId,
@@ -176,7 +181,7 @@ export async function createJudgeRun(t: Db, judge: JudgeRow, input: JudgeRunInpu
 			action: 'judge.run.finish',
 			entityType: 'judge_run',
 			entityId: row.id,
-			data: { state: 'done', done: 0, failed: 0, skipped: judged.size, total: ids.length }
+			data: { judgeId: judge.id, state: 'done', done: 0, failed: 0, skipped: judged.size, total: ids.length }
 		});
 	return row;
 }
@@ -204,7 +209,7 @@ export async function requestCancel(t: Db, run: JudgeRunRow, actorId: string): P
 		action: 'judge.run.cancel',
 		entityType: 'judge_run',
 		entityId: run.id,
-		data: { done: run.done, failed: run.failed, skipped: run.skipped, total: run.total }
+		data: { judgeId: run.judgeId, done: run.done, failed: run.failed, skipped: run.skipped, total: run.total }
 	});
 	return updated;
 }

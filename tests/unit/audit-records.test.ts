@@ -48,6 +48,9 @@ describe('audit links', () => {
 		expect(at('project', 'p', null, 'export.download')).toBe('/projects/p/export');
 		expect(at('user', 'u', null, 'membership.set')).toBe('/projects/p');
 		expect(at('calibration', 'a/b')).toBe('/projects/p/calibrations/a%2Fb');
+		expect(at('judge', 'j1')).toBe('/projects/p/judges/j1');
+		expect(at('judge_run', 'r1', { judgeId: 'j2' }, 'judge.run.start')).toBe('/projects/p/judges/j2');
+		expect(at('project', 'p', null, 'judge.settings')).toBe('/projects/p/judges/settings');
 	});
 	it('leads nowhere for what no page shows', () => {
 		expect(at('user', 'u', null, 'auth.sign_in', null)).toBeNull();

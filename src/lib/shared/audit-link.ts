@@ -42,9 +42,14 @@ export function auditLink(entry: AuditLinkInput): string | null {
 			return `${project}/export`;
 		case 'judge':
 			return `${project}/judges/${segment(entityId)}`;
+		case 'judge_run': {
+			const judgeId = field(detail, 'judgeId');
+			return judgeId ? `${project}/judges/${segment(judgeId)}` : `${project}/judges`;
+		}
 		case 'project':
 			if (action === 'items.import') return `${project}/import`;
 			if (action === 'judge.import') return `${project}/judges`;
+			if (action === 'judge.settings') return `${project}/judges/settings`;
 			if (action.startsWith('export.')) return `${project}/export`;
 			return project;
 		// Members (membership.*, invitation.*) and rubrics are managed from the project's own pages.

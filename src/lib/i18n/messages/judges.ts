@@ -87,7 +87,13 @@ export default {
 		'audit.action.judge.create': 'Registered the judge “{name}”',
 		'audit.action.judge.update': 'Changed the judge “{name}”',
 		'audit.action.judge.archive': 'Retired the judge “{name}”',
-		'audit.action.judge.restore': 'Restored the judge “{name}”'
+		'audit.action.judge.restore': 'Restored the judge “{name}”',
+		'audit.action.judge.run.start':
+			'{total, plural, one {Started a run of the judge “{judge}” over # item} other {Started a run of the judge “{judge}” over # items}}',
+		'audit.action.judge.run.cancel': 'Cancelled a judge run ({done} of {total} judged)',
+		'audit.action.judge.run.finish':
+			'A judge run ended ({state}): {done} of {total} judged, {failed} failed, {skipped} already judged',
+		'audit.action.judge.settings': 'Changed the judge settings (suggestions, escalation)'
 	},
 	'pt-BR': {
 		'judges.nav': 'Juízes',
@@ -175,6 +181,12 @@ export default {
 		'audit.action.judge.create': 'Cadastrou o juiz “{name}”',
 		'audit.action.judge.update': 'Alterou o juiz “{name}”',
 		'audit.action.judge.archive': 'Aposentou o juiz “{name}”',
-		'audit.action.judge.restore': 'Reativou o juiz “{name}”'
+		'audit.action.judge.restore': 'Reativou o juiz “{name}”',
+		'audit.action.judge.run.start':
+			'{total, plural, one {Iniciou uma execução do juiz “{judge}” sobre # item} other {Iniciou uma execução do juiz “{judge}” sobre # itens}}',
+		'audit.action.judge.run.cancel': 'Cancelou uma execução de juiz ({done} de {total} avaliados)',
+		'audit.action.judge.run.finish':
+			'Uma execução de juiz terminou ({state}): {done} de {total} avaliados, {failed} com falha, {skipped} já avaliados',
+		'audit.action.judge.settings': 'Alterou as configurações de juízes (sugestões, escalonamento)'
 	}
 };
