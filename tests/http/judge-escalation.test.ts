@@ -3,7 +3,7 @@
 // dimension) opens one automatic escalation naming the dimension and both values, notifies the leads, and never
 // fires twice on an item. Checked after submissions and when judge scores land (escalateOnJudgeDisagreement).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { TestServer } from '../fixtures/server';
+import { eventually, type TestServer } from '../fixtures/server';
 import { createReviewWorkspace, startReviewServer, type ReviewWorkspace } from '../fixtures/review-workspace';
 import { memberIds, type Person } from '../fixtures/calibration-session';
 import { addJudgeScore } from '../fixtures/judge-scores';
@@ -114,6 +114,24 @@ describe('when judge scores land (runs and imports)', () => {
 		expect(await escalateOnJudgeDisagreement(server.deps.db, [late])).toEqual([]);
 		await ws.submit(ws.people.lead, late, { correctness: 1, safe: true });
 		expect(await escalationsOf(late)).toHaveLength(1);
+	});
+
+	it('an import whose judge disagrees opens the escalation once the scores committed, as the room and webhooks learn', async () => {
+		const index = next;
+		const id = item();
+		await humans(id, [2, 2, 2]);
+		const opened: string[] = [];
+		server.deps.events.on('escalation.opened', ({ itemId }) => void opened.push(itemId));
+		const externalId = `rev-${index}`;
+		const res = await fetch(`${server.url}/api/projects/${ws.pid}/judges/import`, {
+			method: 'POST',
+			headers: { ...lead(), origin: server.url, 'content-type': 'application/x-ndjson' },
+			body: JSON.stringify({ externalId, judge: 'Strict judge', scores: { correctness: 5, safe: true } }) + '\n'
+		});
+		expect(res.status).toBe(200);
+		await eventually(async () => (await escalationsOf(id)).length === 1, 5000, 'the judge escalation');
+		expect((await escalationsOf(id))[0]).toMatchObject({ source: 'auto', reason: 'judge_disagreement' });
+		await eventually(() => opened.includes(id), 5000, 'escalation.opened');
 	});
 
 	it('an item escalated for low agreement is not escalated again for the judge', async () => {
