@@ -46,6 +46,8 @@ const finished = (runId: string) =>
 describe('a judge run', () => {
 	it('judges the selected items to done, stamps each judge evaluation and sends the structured-output schema', async () => {
 		const judgeId = await registerJudge(w);
+		const scored: { judgeId: string; itemIds: string[]; source: string }[] = [];
+		w.x.server.deps.events.on('judge.scored', (e) => void scored.push(e));
 		const res = await startRun(w, judgeId, { itemIds: itemIds.slice(0, 4) });
 		expect(res.status).toBe(201);
 		expect(res.body.run).toMatchObject({ state: 'queued', total: 4, done: 0, skipped: 0 });
@@ -86,6 +88,11 @@ describe('a judge run', () => {
 			(a) => a.action
 		);
 		expect(actions).toEqual(expect.arrayContaining(['judge.run.start', 'judge.run.finish']));
+		// What reacts to judge scores (escalation on a judge's disagreement) hears of each stored item.
+		// (Listeners run one after another, after the commit: the last may hear after the run reads as done.)
+		const heard = () => scored.filter((e) => e.judgeId === judgeId && e.source === 'run').flatMap((e) => e.itemIds);
+		await eventually(() => heard().length === 4, 5000, 'judge.scored for each item');
+		expect(heard().sort()).toEqual(itemIds.slice(0, 4).sort());
 	});
 
 	it('sends no key when the judge names none, and the item’s image as a data: URL part', async () => {
