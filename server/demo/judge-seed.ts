@@ -53,7 +53,15 @@ function consensus(values: ScoreValue[], dim: RubricDimension): ScoreValue | und
 	}
 	const counts = new Map<string, { v: ScoreValue; n: number }>();
 	for (const v of given) counts.set(JSON.stringify(v), { v, n: (counts.get(JSON.stringify(v))?.n ?? 0) + 1 });
-	return [...counts.values()].sort((a, b) => b.n - a.n)[0].v;
+	// A tie goes to the first value in the rubric's order: never to whichever row the database returned first
+	// (PostgreSQL and SQLite order the evaluations differently), so every start seeds the same judge.
+	const rank = (v: ScoreValue) => {
+		const at = dim.options?.findIndex((o) => o.value === v) ?? -1;
+		return at < 0 ? Number.MAX_SAFE_INTEGER : at;
+	};
+	return [...counts.values()].sort(
+		(a, b) => b.n - a.n || rank(a.v) - rank(b.v) || (String(a.v) < String(b.v) ? -1 : 1)
+	)[0].v;
 }
 
 /** The judge's value for one dimension, from the human consensus (or a plausible one when nobody scored it). */

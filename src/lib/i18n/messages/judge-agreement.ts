@@ -74,6 +74,7 @@ export default {
 		'ja.kind.majority': 'majority',
 		'ja.kind.median': 'median',
 		'ja.sugg.title': 'With and without a judge’s suggestion shown',
+		'ja.sugg.table': 'Agreement with and without a suggestion, per dimension',
 		'ja.sugg.hint':
 			'Suggestions anchor people: evaluations made with one shown tend to agree more with the judge and with each other, which does not make them right. Compare the two sides before reading agreement as quality.',
 		'ja.sugg.shown': '{count, plural, one {# evaluation} other {# evaluations}} made with a suggestion shown.',
@@ -159,6 +160,7 @@ export default {
 		'ja.kind.majority': 'maioria',
 		'ja.kind.median': 'mediana',
 		'ja.sugg.title': 'Com e sem a sugestão de um juiz à vista',
+		'ja.sugg.table': 'Concordância com e sem sugestão, por dimensão',
 		'ja.sugg.hint':
 			'Sugestões ancoram as pessoas: avaliações feitas com uma sugestão à vista tendem a concordar mais com o juiz e entre si, o que não as torna certas. Compare os dois lados antes de ler concordância como qualidade.',
 		'ja.sugg.shown': '{count, plural, one {# avaliação feita} other {# avaliações feitas}} com uma sugestão à vista.',
