@@ -4,7 +4,7 @@
 // fires exactly once per item, also when submissions on several nodes finish at the same moment.
 import type { Db } from './client';
 import { tx } from './client';
-import { getItemRow, itemCountWithSettings } from './items';
+import { getItemRow, itemCountWithSettings, type ItemRow } from './items';
 import { getProject } from './projects';
 import { submittedScores } from './evaluations';
 import {
@@ -44,28 +44,50 @@ export async function autoEscalate(db: Db, itemId: string): Promise<EscalationRo
 	// a write transaction. The decision itself is taken again below, while holding the item.
 	if (!mayAutoEscalate(await escalationsOfItem(db, itemId))) return null;
 	if (!worstConflict(await itemConflicts(db, seen.item, seen.settings))) return null;
+	return escalateOnce(db, itemId, async (t, item, settings) => {
+		const agreement = await itemConflicts(t, item, settings);
+		const worst = worstConflict(agreement);
+		return worst && { reason: AUTO_REASON, note: autoEscalationNote(agreement), dimension: worst.key };
+	});
+}
+
+/** What an automatic escalation is opened for. */
+export interface AutoCase {
+	reason: string;
+	note: string;
+	dimension: string;
+}
+
+/**
+ * Opens the one automatic escalation an item may have in its life (mayAutoEscalate), when `decide`, asked again
+ * inside the transaction while holding the item's row, finds a case: so it fires once, also when submissions or
+ * judge scores on several nodes land at the same moment. The leads are notified in the same transaction; the
+ * caller mirrors the escalation into the room and announces it only after this returns (committed).
+ */
+export function escalateOnce(
+	db: Db,
+	itemId: string,
+	decide: (t: Db, item: ItemRow, settings: ProjectSettings) => Promise<AutoCase | null>
+): Promise<EscalationRow | null> {
 	return tx(db, async (t) => {
 		await holdItem(t, itemId);
 		const item = await getItemRow(t, itemId);
 		const project = item && (await getProject(t, item.projectId));
 		if (!item || !project) return null;
 		if (!mayAutoEscalate(await escalationsOfItem(t, itemId))) return null;
-		const agreement = await itemConflicts(t, item, project.settings);
-		const worst = worstConflict(agreement);
-		if (!worst) return null;
+		const found = await decide(t, item, project.settings);
+		if (!found) return null;
 		const row = await openEscalation(t, {
 			projectId: item.projectId,
 			itemId,
 			source: 'auto',
 			openedBy: null,
-			reason: AUTO_REASON,
-			note: autoEscalationNote(agreement),
-			dimension: worst.key
+			...found
 		});
 		await notify(t, await projectLeadIds(t, item.projectId), {
 			projectId: item.projectId,
 			kind: 'escalation.opened',
-			data: { escalationId: row.id, itemId, reason: AUTO_REASON }
+			data: { escalationId: row.id, itemId, reason: found.reason }
 		});
 		return row;
 	});

@@ -5,21 +5,12 @@
 // item in its life (mayAutoEscalate), decided again while holding the item's row, committed with its audit row
 // and the leads' notifications before the caller mirrors it into the room or emits anything.
 import type { Db } from './client';
-import { tx } from './client';
-import { getItemRow, itemCountWithSettings } from './items';
+import { itemCountWithSettings } from './items';
 import { submittedScores } from './evaluations';
-import {
-	escalationsOfItem,
-	holdItem,
-	openEscalation,
-	projectLeadIds,
-	rubricForItem,
-	type EscalationRow
-} from './escalations';
+import { escalationsOfItem, rubricForItem, type EscalationRow } from './escalations';
+import { escalateOnce } from './auto-escalation';
 import { getJudge } from './judges';
 import { judgeScoreFor } from './judge-scores';
-import { notify } from './notifications';
-import { getProject } from './projects';
 import { dimensionsFor } from '#shared/rubric';
 import { JUDGE_DISAGREEMENT_REASON } from '#shared/judge-rooms';
 import type { ProjectSettings } from '../../drizzle/schema';
@@ -54,29 +45,9 @@ export async function escalateItemOnJudgeDisagreement(db: Db, itemId: string): P
 	if (!seen?.settings.judges?.escalation) return null;
 	if (!mayAutoEscalate(await escalationsOfItem(db, itemId))) return null;
 	if (!(await judgeCase(db, seen.item, seen.settings, seen.submittedCount))) return null;
-	return tx(db, async (t) => {
-		await holdItem(t, itemId);
-		const item = await getItemRow(t, itemId);
-		const project = item && (await getProject(t, item.projectId));
-		if (!item || !project) return null;
-		if (!mayAutoEscalate(await escalationsOfItem(t, itemId))) return null;
-		const found = await judgeCase(t, item, project.settings, item.submittedCount);
-		if (!found) return null;
-		const row = await openEscalation(t, {
-			projectId: item.projectId,
-			itemId,
-			source: 'auto',
-			openedBy: null,
-			reason: JUDGE_DISAGREEMENT_REASON,
-			note: found.note,
-			dimension: found.dimension
-		});
-		await notify(t, await projectLeadIds(t, item.projectId), {
-			projectId: item.projectId,
-			kind: 'escalation.opened',
-			data: { escalationId: row.id, itemId, reason: JUDGE_DISAGREEMENT_REASON }
-		});
-		return row;
+	return escalateOnce(db, itemId, async (t, item, settings) => {
+		const found = await judgeCase(t, item, settings, item.submittedCount);
+		return found && { reason: JUDGE_DISAGREEMENT_REASON, ...found };
 	});
 }
 
