@@ -39,6 +39,7 @@ export default {
 		'ja.badge.too-few': 'too few',
 		'ja.badge.undefined': 'no figure',
 		'ja.eval.title': 'Against each evaluator',
+		'ja.eval.show': '{count, plural, one {Show # comparison} other {Show # comparisons}}',
 		'ja.eval.hint':
 			'Pairwise on the items both scored: α at the dimension’s level, Cohen’s κ with the level’s weights.',
 		'ja.col.evaluator': 'Evaluator',
@@ -125,6 +126,7 @@ export default {
 		'ja.badge.too-few': 'poucos itens',
 		'ja.badge.undefined': 'sem número',
 		'ja.eval.title': 'Contra cada avaliador',
+		'ja.eval.show': '{count, plural, one {Mostrar # comparação} other {Mostrar # comparações}}',
 		'ja.eval.hint':
 			'Em pares, nos itens que ambos avaliaram: α no nível da dimensão, κ de Cohen com os pesos do nível.',
 		'ja.col.evaluator': 'Avaliador',
