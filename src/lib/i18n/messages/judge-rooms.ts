@@ -32,7 +32,7 @@ export default {
 		'jr.settings.title': 'How model judges take part',
 		'jr.settings.intro':
 			'Both are off until you turn them on. Judges never count in the people’s agreement, and evaluators never see a judge’s scores before they submit their own, unless you turn on suggestions.',
-		'jr.settings.back': 'Project home',
+		'jr.settings.back': 'Judges',
 		'jr.settings.noAccess': 'Only quality leads and project managers see the judge settings.',
 		'jr.settings.suggestions': 'Show a judge’s scores to evaluators as a suggestion',
 		'jr.settings.suggestionsHelp':
@@ -84,7 +84,7 @@ export default {
 		'jr.settings.title': 'Como os juízes-modelo participam',
 		'jr.settings.intro':
 			'As duas opções ficam desligadas até você ligá-las. Os juízes nunca entram na concordância entre as pessoas, e os avaliadores nunca veem as notas de um juiz antes de enviar as suas, a não ser que você ligue as sugestões.',
-		'jr.settings.back': 'Início do projeto',
+		'jr.settings.back': 'Juízes',
 		'jr.settings.noAccess': 'Só líderes de qualidade e gerentes de projeto veem as configurações dos juízes.',
 		'jr.settings.suggestions': 'Mostrar as notas de um juiz aos avaliadores como sugestão',
 		'jr.settings.suggestionsHelp':

@@ -37,6 +37,8 @@ export default {
 		'judgeRuns.cancelDialog': 'Cancel',
 		'judgeRuns.runs': 'Runs',
 		'judgeRuns.none': 'No runs yet',
+		'judgeRuns.noneImported':
+			'This judge’s scores are imported. To run it here, give it an endpoint: Edit on the Judges page.',
 		'judgeRuns.noneHelp': 'Run the judge to score the project’s items; progress shows here while it works.',
 		'judgeRuns.started': 'Started {when}',
 		'judgeRuns.queuedAt': 'Queued {when}',
@@ -94,6 +96,8 @@ export default {
 		'judgeRuns.cancelDialog': 'Cancelar',
 		'judgeRuns.runs': 'Execuções',
 		'judgeRuns.none': 'Nenhuma execução ainda',
+		'judgeRuns.noneImported':
+			'As notas deste juiz são importadas. Para executá-lo aqui, dê a ele um endpoint: Editar na página Juízes.',
 		'judgeRuns.noneHelp':
 			'Execute o juiz para avaliar os itens do projeto; o progresso aparece aqui enquanto ele trabalha.',
 		'judgeRuns.started': 'Iniciada {when}',

@@ -3,6 +3,7 @@
 export default {
 	en: {
 		'judges.nav': 'Judges',
+		'judges.settingsLink': 'Suggestions and escalation',
 		'judges.title': 'Model judges',
 		'judges.intro':
 			'Model judges score items beside people. They are marked as models everywhere, measured like evaluators, and evaluators never see their scores before submitting their own.',
@@ -97,6 +98,7 @@ export default {
 	},
 	'pt-BR': {
 		'judges.nav': 'Juízes',
+		'judges.settingsLink': 'Sugestões e escalonamento',
 		'judges.title': 'Juízes de modelo',
 		'judges.intro':
 			'Juízes de modelo pontuam itens ao lado das pessoas. Aparecem sempre marcados como modelos, são medidos como os avaliadores, e os avaliadores nunca veem as notas deles antes de enviar as suas.',
