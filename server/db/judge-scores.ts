@@ -1,7 +1,7 @@
 // Judge evaluations as readers get them. Callers decide first whether the viewer may see them: they are other
 // people's work on the item (domain/blind.ts: seesOthersWork; in a calibration session, roundIsOpen).
-import { and, asc, eq, inArray } from 'drizzle-orm';
-import type { Db } from './client';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { first, type Db } from './client';
 import { judgeEvaluations, judges } from '../../drizzle/schema';
 import type { JudgeScore } from '#shared/judges';
 import type { Scores } from '#shared/evaluation';
@@ -47,12 +47,14 @@ export async function judgeScoresForItems(db: Db, itemIds: readonly string[]): P
 
 /** One judge's newest scores for one item, or undefined (the suggestion an evaluator may be shown). */
 export async function judgeScoreFor(db: Db, judgeId: string, itemId: string): Promise<JudgeScore | undefined> {
-	const rows = await db
-		.select({ e: judgeEvaluations, name: judges.name })
-		.from(judgeEvaluations)
-		.innerJoin(judges, eq(judges.id, judgeEvaluations.judgeId))
-		.where(and(eq(judgeEvaluations.judgeId, judgeId), eq(judgeEvaluations.itemId, itemId)))
-		.orderBy(asc(judgeEvaluations.createdAt));
-	const last = rows.at(-1);
-	return last && toJudgeScore(last.e, last.name);
+	const row = await first(
+		db
+			.select({ e: judgeEvaluations, name: judges.name })
+			.from(judgeEvaluations)
+			.innerJoin(judges, eq(judges.id, judgeEvaluations.judgeId))
+			.where(and(eq(judgeEvaluations.judgeId, judgeId), eq(judgeEvaluations.itemId, itemId)))
+			.orderBy(desc(judgeEvaluations.createdAt))
+			.limit(1)
+	);
+	return row && toJudgeScore(row.e, row.name);
 }
