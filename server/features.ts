@@ -1,7 +1,7 @@
 // Wires feature listeners onto domain events (e.g. automatic escalation after a submission).
 import type { AppDeps } from './deps';
-import { autoEscalate } from './db/auto-escalation';
-import { escalateItemOnJudgeDisagreement, escalateOnJudgeDisagreement } from './db/judge-escalation';
+import { escalateAfterSubmission } from './db/auto-escalation';
+import { escalateOnJudgeDisagreement } from './db/judge-escalation';
 import { getEscalationView, type EscalationRow } from './db/escalations';
 import { mirrorEscalation } from './domain/escalation-room';
 import { registerWebhooks } from './webhooks/register';
@@ -26,7 +26,7 @@ export function registerFeatures(deps: AppDeps): void {
 	// Escalations: low agreement on a submitted item opens one escalation (once per item), mirrored into its room;
 	// else, when a lead turned it on, a judge that differs from the human majority does (the same once per item).
 	deps.events.on('evaluation.submitted', async ({ itemId }) => {
-		const opened = (await autoEscalate(deps.db, itemId)) ?? (await escalateItemOnJudgeDisagreement(deps.db, itemId));
+		const opened = await escalateAfterSubmission(deps.db, itemId);
 		if (opened) await announceAutoEscalation(deps, opened);
 	});
 	// Judge scores that land (a run's results, an import's batch) are checked against the people the same way, after

@@ -1,14 +1,14 @@
 // Automatic escalation when a model judge disagrees with the human majority on an item (project settings:
 // judges.escalation, off by default). Checked after people submit (once the project's minEvaluations have scored)
-// and after judge scores land (runs and imports call escalateOnJudgeDisagreement with the items they scored).
-// It shares the low-agreement escalation's guarantees (auto-escalation.ts): at most one automatic escalation per
-// item in its life (mayAutoEscalate), decided again while holding the item's row, committed with its audit row
-// and the leads' notifications before the caller mirrors it into the room or emits anything.
+// (auto-escalation.ts, after the low-agreement rule) and after judge scores land (runs and imports call
+// escalateOnJudgeDisagreement with the items they scored). Both go through escalateOnce: at most one automatic
+// escalation per item in its life, decided again while holding the item's row, committed with its audit row and the
+// leads' notifications before the caller mirrors it into the room or emits anything.
 import type { Db } from './client';
 import { itemCountWithSettings } from './items';
 import { submittedScores } from './evaluations';
 import { escalationsOfItem, rubricForItem, type EscalationRow } from './escalations';
-import { escalateOnce } from './auto-escalation';
+import { escalateOnce, type AutoCase } from './escalate-once';
 import { getJudge } from './judges';
 import { judgeScoreFor } from './judge-scores';
 import { dimensionsFor } from '#shared/rubric';
@@ -17,13 +17,13 @@ import type { ProjectSettings } from '../../drizzle/schema';
 import { mayAutoEscalate } from '../domain/escalation';
 import { judgeDisagreementNote, judgeDisagreements } from '../domain/judge-disagreement';
 
-/** The escalation the item calls for (note and dimension), or null: settings off, too few people, no difference. */
-async function judgeCase(
+/** The escalation the item calls for, or null: settings off, too few people, no difference. */
+export async function judgeDisagreementCase(
 	db: Db,
 	item: { id: string; projectId: string; modality: string },
 	settings: ProjectSettings,
 	submittedCount: number
-): Promise<{ note: string; dimension: string } | null> {
+): Promise<AutoCase | null> {
 	const rule = settings.judges?.escalation;
 	if (!rule || submittedCount < settings.minEvaluations) return null;
 	const judge = await getJudge(db, rule.judgeId);
@@ -35,20 +35,21 @@ async function judgeCase(
 	const humans = await submittedScores(db, item.id);
 	const found = judgeDisagreements(dimensionsFor(rubric, item.modality), humans, scored.scores, rule.threshold);
 	if (!found.length) return null;
-	return { note: judgeDisagreementNote(judge.name, found, humans.length), dimension: found[0].key };
+	return {
+		reason: JUDGE_DISAGREEMENT_REASON,
+		note: judgeDisagreementNote(judge.name, found, humans.length),
+		dimension: found[0].key
+	};
 }
 
 /** Opens the item's judge-disagreement escalation if it calls for one; returns it, or null. */
-export async function escalateItemOnJudgeDisagreement(db: Db, itemId: string): Promise<EscalationRow | null> {
+async function escalateItemOnJudgeDisagreement(db: Db, itemId: string): Promise<EscalationRow | null> {
 	// A look first, without a write transaction: most items have the setting off or agree with the judge.
 	const seen = await itemCountWithSettings(db, itemId);
 	if (!seen?.settings.judges?.escalation) return null;
 	if (!mayAutoEscalate(await escalationsOfItem(db, itemId))) return null;
-	if (!(await judgeCase(db, seen.item, seen.settings, seen.submittedCount))) return null;
-	return escalateOnce(db, itemId, async (t, item, settings) => {
-		const found = await judgeCase(t, item, settings, item.submittedCount);
-		return found && { reason: JUDGE_DISAGREEMENT_REASON, ...found };
-	});
+	if (!(await judgeDisagreementCase(db, seen.item, seen.settings, seen.submittedCount))) return null;
+	return escalateOnce(db, itemId, (t, item, settings) => judgeDisagreementCase(t, item, settings, item.submittedCount));
 }
 
 /**

@@ -1,13 +1,13 @@
 // Escalations for the demo workspace, made the way the product makes them. Ana escalated a caption the guideline
 // does not cover (the discussion in its adjudication room has started); then every item whose demo scores
-// disagree was escalated automatically (autoEscalate, the check a submission runs; it notifies the leads); the
-// lead has since settled two of those with a verdict (which becomes the item's gold and notifies the evaluators)
-// and claimed a third. Every escalated item's room carries the escalation's state, as mirrorEscalation leaves it.
+// disagree was escalated automatically (escalateAfterSubmission, the check a submission runs; it notifies the
+// leads); the lead has since settled two of those with a verdict (which becomes the item's gold and notifies the
+// evaluators) and claimed a third. Every escalated item's room carries the escalation's state, as mirrorEscalation leaves it.
 import * as Y from 'yjs';
 import { eq, inArray, max } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { first, tx } from '../db/client';
-import { autoEscalate } from '../db/auto-escalation';
+import { escalateAfterSubmission } from '../db/auto-escalation';
 import {
 	applyVerdict,
 	escalationsOfItem,
@@ -99,10 +99,10 @@ export async function seedDemoEscalations(db: Db, ids: DemoEscalationIds): Promi
 		manual = row.id;
 		escalated.push(row.id);
 	});
-	// One transaction for the whole pass (each autoEscalate joins it).
+	// One transaction for the whole pass (each escalateAfterSubmission joins it).
 	await tx(db, async (t) => {
 		for (const itemId of ids.items.values()) {
-			const row = await autoEscalate(t, itemId);
+			const row = await escalateAfterSubmission(t, itemId);
 			if (row) escalated.push(row.id);
 		}
 	});
