@@ -52,6 +52,24 @@ async function itemsByExternalId(t: Db, projectId: string, ids: string[]): Promi
 	return new Map(rows.map((r) => [r.externalId!, r]));
 }
 
+type Stored = typeof judgeEvaluations.$inferSelect;
+
+/** What earlier imports stored under this import's key for the batch's items, by `judge \0 item`: one query. */
+async function storedScores(t: Db, run: JudgeImportRun, itemIds: string[]): Promise<Map<string, Stored>> {
+	if (!itemIds.length) return new Map();
+	const rows = await t
+		.select()
+		.from(judgeEvaluations)
+		.where(
+			and(
+				inArray(judgeEvaluations.itemId, itemIds),
+				eq(judgeEvaluations.promptHash, run.promptRef),
+				eq(judgeEvaluations.guidelineVersionId, run.guidelineVersionId)
+			)
+		);
+	return new Map(rows.map((r) => [`${r.judgeId}\u0000${r.itemId}`, r]));
+}
+
 /** The judge of a record: known by name, else registered as imported (its model from the record). */
 async function judgeFor(t: Db, run: JudgeImportRun, r: JudgeRecord, newJudges: string[]): Promise<JudgeRow | string> {
 	let judge = run.judges.get(r.judge) ?? (await judgeByName(t, run.projectId, r.judge));
@@ -78,6 +96,7 @@ export async function storeJudgeBatch(t: Db, run: JudgeImportRun, entries: Judge
 	const out: BatchOutcome = { imported: 0, replaced: 0, skipped: 0, newJudges: [], problems: [], stored: new Map() };
 	const records = entries.filter((e): e is JudgeRecord => !('problem' in e));
 	const found = await itemsByExternalId(t, run.projectId, [...new Set(records.map((r) => r.externalId))]);
+	const stored = await storedScores(t, run, [...new Set([...found.values()].map((i) => i.id))]);
 	const rubrics = new Map<string, Rubric | null>();
 	const fail = (line: number, message: string) => out.problems.push({ line, message });
 	for (const entry of entries) {
@@ -120,13 +139,8 @@ export async function storeJudgeBatch(t: Db, run: JudgeImportRun, entries: Judge
 		// Only a good line claims its pair: a later line may correct a bad one.
 		run.seen.set(pair, entry.line);
 		const model = entry.model ?? judge.config.model;
-		const key = and(
-			eq(judgeEvaluations.judgeId, judge.id),
-			eq(judgeEvaluations.itemId, item.id),
-			eq(judgeEvaluations.promptHash, run.promptRef),
-			eq(judgeEvaluations.guidelineVersionId, run.guidelineVersionId)
-		);
-		const [existing] = await t.select().from(judgeEvaluations).where(key).limit(1);
+		// The file gives each (judge, item) pair once (run.seen), so what was stored before this batch is the row.
+		const existing = stored.get(`${judge.id}\u0000${item.id}`);
 		if (existing && sameAnswer({ ...answer, model }, existing)) {
 			out.skipped++;
 			continue;
