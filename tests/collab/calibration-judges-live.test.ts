@@ -1,13 +1,17 @@
 // Judge scores imported into a calibration session, over the real server and real y-websocket clients: before the
 // reveal nothing about them reaches anyone (the room is not even touched, and an evaluator sees them nowhere, also
 // after she submitted her sheet); at the reveal they come out with the sheets; after it, scores imported through
-// POST /api/projects/:pid/judges/import reach every connected member live, on the same connection.
+// POST /api/projects/:pid/judges/import reach every connected member live, on the same connection; so do the
+// results of a judge run (a real local chat-completions server), whose items land concurrently, one event each.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, type TestServer } from '../fixtures/server';
 import { createReviewWorkspace, startReviewServer, type ReviewWorkspace } from '../fixtures/review-workspace';
 import { createSession, joinRoom, memberIds, type Person, type RoomClient } from '../fixtures/calibration-session';
+import { startChatServer, type ChatServer } from '../fixtures/chat-completions';
+import { TEST_JUDGES } from '../fixtures/judge-run-world';
 
 let server: TestServer;
+let chat: ChatServer;
 let ws: ReviewWorkspace;
 let ids: Record<Person, string>;
 let sessionId: string;
@@ -39,8 +43,9 @@ const submit = (p: Person) =>
 	});
 
 beforeAll(async () => {
-	server = await startReviewServer();
-	ws = await createReviewWorkspace(server, { items: 3 });
+	chat = await startChatServer();
+	server = await startReviewServer({ judges: TEST_JUDGES });
+	ws = await createReviewWorkspace(server, { items: 8 });
 	ids = await memberIds(server, ws);
 	item = ws.itemIds[0];
 	sessionId = (await createSession(server, ws, { itemIds: ws.itemIds.slice(0, 2), participantIds: [ids.ana, ids.ben] }))
@@ -59,6 +64,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	for (const c of Object.values(clients)) c?.destroy();
 	await server?.close();
+	await chat?.close();
 });
 
 describe('judges in a calibration room', () => {
@@ -134,5 +140,50 @@ describe('judges in a calibration room', () => {
 		).toBe(200);
 		await eventually(() => clients.ana.state()?.calibration.round === 2, 5000, 'the second round');
 		expect(changes.ana - before).toBe(1);
+	});
+
+	it('a judge run over a revealed session shows every item it scored, live', async () => {
+		const runItems = ws.itemIds.slice(3);
+		const session = (await createSession(server, ws, { itemIds: runItems, participantIds: [ids.ana, ids.ben] }))
+			.calibration.id;
+		const ana = joinRoom(server, session, ws.people.ana);
+		try {
+			await ana.synced;
+			for (const itemId of runItems)
+				for (const p of ['ana', 'ben'] as const) {
+					const sheet = await server.api(`/api/calibrations/${session}/items/${itemId}/scores`, {
+						headers: ws.people[p],
+						body: { scores: { correctness: 3, safe: true }, rationale: 'ok' }
+					});
+					expect(sheet.status).toBe(201);
+				}
+			expect(
+				(await server.api(`/api/calibrations/${session}/reveal`, { headers: ws.people.lead, body: {} })).status
+			).toBe(200);
+			await eventually(() => ana.state()?.calibration.phase === 'revealed', 5000, 'the reveal');
+			const judge = await server.api(`/api/projects/${ws.pid}/judges`, {
+				headers: ws.people.lead,
+				body: {
+					name: 'Run judge',
+					baseUrl: chat.baseUrl,
+					model: 'fixture-model',
+					apiKeyEnv: 'JUDGE_TEST_KEY',
+					concurrency: 4
+				}
+			});
+			expect(judge.status).toBe(201);
+			const run = await server.api(`/api/judges/${judge.body.judge.id}/runs`, {
+				headers: ws.people.lead,
+				body: { itemIds: runItems }
+			});
+			expect(run.status, JSON.stringify(run.body)).toBeLessThan(300);
+			await eventually(
+				() => runItems.every((itemId) => judgesIn(ana, itemId).join() === 'Run judge'),
+				10_000,
+				'the run judge on every revealed item'
+			);
+		} finally {
+			ana.destroy();
+		}
 	});
 });
