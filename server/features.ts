@@ -5,6 +5,7 @@ import { escalateOnJudgeDisagreement } from './db/judge-escalation';
 import { getEscalationView, type EscalationRow } from './db/escalations';
 import { mirrorEscalation } from './domain/escalation-room';
 import { registerWebhooks } from './webhooks/register';
+import { CalibrationJudgeRefresh } from './judges/calibration-refresh';
 
 /**
  * After an automatic escalation has committed (with its audit row and the leads' notifications): mirror it into
@@ -35,6 +36,9 @@ export function registerFeatures(deps: AppDeps): void {
 		for (const opened of await escalateOnJudgeDisagreement(deps.db, itemIds))
 			await announceAutoEscalation(deps, opened);
 	});
+	// Calibration rooms: judge scores on items of a revealed round show there live (never before the reveal).
+	const calibrationJudges = new CalibrationJudgeRefresh(deps);
+	deps.events.on('judge.scored', ({ projectId, itemIds }) => calibrationJudges.judgesScored(projectId, itemIds));
 	// Webhooks: signed deliveries of escalation, guideline and calibration events to subscribed URLs.
 	registerWebhooks(deps);
 	// Features register here as they land.

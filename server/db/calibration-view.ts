@@ -2,9 +2,9 @@
 // view for one viewer (public state + the items + the viewer's own blind sheets), and the project's list.
 // Every sheet passes through visibleSheets (domain/calibration.ts): a round's sheets leave the server only
 // once it is revealed, except each participant's own. Model judges' scores ride only inside open rounds.
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from './client';
-import { items as itemsTable, rubrics } from '../../drizzle/schema';
+import { calibrationItems, calibrations, items as itemsTable, rubrics } from '../../drizzle/schema';
 import type {
 	CalibrationPublicState,
 	CalibrationRoundInfo,
@@ -228,4 +228,19 @@ export async function calibrationSummaries(
 		});
 	}
 	return { calibrations: out, nextCursor };
+}
+
+/** Ids of the project's calibration sessions that hold any of the items (whatever their phase), in no order. */
+export async function sessionsHoldingItems(db: Db, projectId: string, itemIds: readonly string[]): Promise<string[]> {
+	const out = new Set<string>();
+	// Bounded parameter lists: an import batch names up to a thousand items.
+	for (let i = 0; i < itemIds.length; i += 500) {
+		const rows = await db
+			.selectDistinct({ id: calibrationItems.calibrationId })
+			.from(calibrationItems)
+			.innerJoin(calibrations, eq(calibrations.id, calibrationItems.calibrationId))
+			.where(and(eq(calibrations.projectId, projectId), inArray(calibrationItems.itemId, itemIds.slice(i, i + 500))));
+		for (const r of rows) out.add(r.id);
+	}
+	return [...out];
 }

@@ -38,7 +38,8 @@ const scoreOrder = ordered<Key>(
 	{ expr: judgeEvaluations.id, type: 'text', of: (r) => r.id }
 );
 
-/** Every judge score of the project, oldest first (so the last of a judge and item is its newest). */
+/** Every judge score of the project with its item's modality and language, oldest first (so the last of a judge and
+ * item is its newest). */
 export async function projectJudgeScores(db: Db, projectId: string): Promise<JudgeScoreRow[]> {
 	const out: JudgeScoreRow[] = [];
 	let cursor: string | undefined;
@@ -51,9 +52,12 @@ export async function projectJudgeScores(db: Db, projectId: string): Promise<Jud
 				itemId: judgeEvaluations.itemId,
 				guidelineVersionId: judgeEvaluations.guidelineVersionId,
 				scores: judgeEvaluations.scores,
-				createdAt: judgeEvaluations.createdAt
+				createdAt: judgeEvaluations.createdAt,
+				modality: items.modality,
+				language: items.language
 			})
 			.from(judgeEvaluations)
+			.innerJoin(items, eq(items.id, judgeEvaluations.itemId))
 			.where(and(eq(judgeEvaluations.projectId, projectId), page.after))
 			.orderBy(...page.orderBy)
 			.limit(page.limit);
@@ -64,7 +68,9 @@ export async function projectJudgeScores(db: Db, projectId: string): Promise<Jud
 				itemId: r.itemId,
 				guidelineVersionId: r.guidelineVersionId,
 				scores: r.scores ?? {},
-				createdAt: r.createdAt
+				createdAt: r.createdAt,
+				modality: r.modality,
+				language: r.language
 			});
 		cursor = done.nextCursor ?? undefined;
 	} while (cursor);

@@ -1,6 +1,6 @@
 // Judges' scores as the rooms show them (adjudication, calibration reveal, item workspace): each judge's newest
 // scores per item, with the number of the guideline version it was given and whether that is older than the
-// project's current one. Whether the viewer may see them is decided before (domain/blind.ts), never here.
+// project's current one (domain/guideline.ts: guidelineIsOutdated). Whether the viewer may see them is decided before (domain/blind.ts), never here.
 import { eq, inArray } from 'drizzle-orm';
 import { first, type Db } from './client';
 import { guidelineVersions, judges } from '../../drizzle/schema';
@@ -8,6 +8,7 @@ import type { JudgeColumn } from '#shared/judge-rooms';
 import type { JudgeSettings } from '#shared/judges';
 import { judgeScoreFor, judgeScoresForItems } from './judge-scores';
 import { currentGuidelineVersion } from './evaluations';
+import { guidelineIsOutdated } from '../domain/guideline';
 
 /** Each item's judge columns (newest per judge, by judge name); items no judge scored are absent. */
 export async function judgeColumnsForItems(
@@ -37,8 +38,7 @@ export async function judgeColumnsForItems(
 			itemId,
 			list.map((s) => {
 				const number = s.guidelineVersionId ? (numbers.get(s.guidelineVersionId) ?? null) : null;
-				// A judge given no guideline (or an unknown one) while the project has one is behind it too.
-				const outdated = !!current && s.guidelineVersionId !== current.id && (number ?? 0) < current.number;
+				const outdated = guidelineIsOutdated({ id: s.guidelineVersionId ?? '', number }, current ?? null);
 				return { ...s, guidelineNumber: number, outdated };
 			})
 		);

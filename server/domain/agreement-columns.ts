@@ -7,6 +7,7 @@
 // (-1: the evaluation has no value for the key). Only the keys of the dimensions that the evaluation's own rubric
 // scores for the item's modality are kept (free-text answers are never read by a figure).
 import { dimensionsFor, type Rubric } from '#shared/rubric';
+import { scopeRule, type ScopeFilter } from './agreement-scope';
 
 /** What one submitted evaluation contributes (the database read gives exactly these columns). */
 export interface EvaluationFacts {
@@ -48,12 +49,7 @@ export interface EvaluationColumns {
 /** A subset of evaluations: indices into the columns, ascending. */
 export type Scope = Int32Array;
 
-export interface ScopeFilter {
-	from?: number | null;
-	to?: number | null;
-	modality?: string | null;
-	language?: string | null;
-}
+export type { ScopeFilter } from './agreement-scope';
 
 class Dictionary<K> {
 	readonly ids: K[] = [];
@@ -312,23 +308,16 @@ export function columnsOf(rows: readonly EvaluationFacts[], rubrics: readonly Ru
 	return builder.finish();
 }
 
-/** The evaluations in the filter: submitted in [from, to), of items of the modality and language. */
+/** The evaluations in the filter (agreement-scope.ts): submitted in [from, to), of items of the modality and language. */
 export function selectScope(c: EvaluationColumns, f: ScopeFilter): Scope {
-	const modality = f.modality ? c.modalities.indexOf(f.modality) : -2;
-	const language = f.language ? c.languages.indexOf(f.language) : -2;
-	if (modality === -1 || language === -1) return new Int32Array(0);
-	const from = f.from ?? -Infinity;
-	const to = f.to ?? Infinity;
+	const rule = scopeRule(f);
+	// The item half of the rule once per item, the period once per evaluation.
+	const itemIn = new Uint8Array(c.itemIds.length);
+	for (let item = 0; item < itemIn.length; item++)
+		itemIn[item] = rule.about(c.modalities[c.itemModality[item]], c.languages[c.itemLanguage[item]]) ? 1 : 0;
 	const out = new Int32Array(c.size);
 	let k = 0;
-	for (let i = 0; i < c.size; i++) {
-		const t = c.submittedAt[i];
-		if (t < from || t >= to) continue;
-		const item = c.item[i];
-		if (modality >= 0 && c.itemModality[item] !== modality) continue;
-		if (language >= 0 && c.itemLanguage[item] !== language) continue;
-		out[k++] = i;
-	}
+	for (let i = 0; i < c.size; i++) if (itemIn[c.item[i]] === 1 && rule.madeIn(c.submittedAt[i])) out[k++] = i;
 	return out.slice(0, k);
 }
 

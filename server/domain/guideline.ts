@@ -1,4 +1,5 @@
-// Guideline rules (pure): what may be published, which earlier evaluations a version touches, and the draft's
+// Guideline rules (pure): what may be published, which earlier evaluations a version touches, whether work was
+// done under an outdated version (guidelineIsOutdated), and the draft's
 // conversion between the room's `content` Y.XmlFragment and ProseMirror JSON (done with the shared TipTap
 // schema, no DOM). A version is a frozen copy: once published it never changes, whatever the room does.
 // Reading a draft never fails on content the schema does not know (the collab server refuses it when written, but a
@@ -129,4 +130,20 @@ export function assertKnownDimensions(dimensions: readonly string[], known: Read
 /** The touched dimensions an evaluation actually scored (an evaluation is affected when this is not empty). */
 export function touchedDimensions(versionDimensions: readonly string[], scores: Record<string, unknown>): string[] {
 	return versionDimensions.filter((d) => d in scores && scores[d] !== null && scores[d] !== undefined);
+}
+
+/** A guideline version as work is stamped with it: its id and number (null: none given, or one no longer known). */
+export interface GuidelineStamp {
+	id: string;
+	number: number | null;
+}
+
+/**
+ * Whether work stamped with `given` (e.g. a judge's scores) was made under an older guideline than the project's
+ * `current` published version: the one rule behind the "outdated guideline" flag. Nothing is outdated while the
+ * project has no published version; work given no guideline (or one no longer known) is behind any published one.
+ */
+export function guidelineIsOutdated(given: GuidelineStamp, current: { id: string; number: number } | null): boolean {
+	if (!current || given.id === current.id) return false;
+	return (given.number ?? 0) < current.number;
 }

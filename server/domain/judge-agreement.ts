@@ -19,6 +19,7 @@ import type { Person } from './agreement-report';
 import { pairAgreement, pairAlpha, Pairs } from './judge-pairs';
 import { scaledDistance, type HumanValues, type Reference } from './judge-reference';
 import { bucketEnd, bucketRange, bucketStart } from './time-buckets';
+import { scopeRule, type ScopeFilter } from './agreement-scope';
 
 /** One stored judge evaluation, as read for agreement (scores still as stored). */
 export interface JudgeScoreRow {
@@ -27,6 +28,15 @@ export interface JudgeScoreRow {
 	guidelineVersionId: string;
 	scores: Record<string, unknown>;
 	createdAt: number;
+	/** The item's modality and language (the dashboard's filters choose by them). */
+	modality: string;
+	language: string;
+}
+
+/** The scores the dashboard's filters keep (agreement-scope.ts, the rule the people's figures obey too). */
+export function judgeScoresInScope(scores: readonly JudgeScoreRow[], f: ScopeFilter): JudgeScoreRow[] {
+	const rule = scopeRule(f);
+	return scores.filter((s) => rule.madeIn(s.createdAt) && rule.about(s.modality, s.language));
 }
 
 /** A dimension ready for comparison: its plan, the people's values and each item's reference. */

@@ -1,8 +1,9 @@
 // "Humans and judges" in Chromium, on the known project of tests/fixtures/judge-world.ts: the lead reads next to
 // each judge's figure whether to rely on it (trust / do not rely / too few), opens the adjudication of an item the
 // judge differs on, counts the judges in the human figures by keyboard (and the dashboard says so), and the
-// section has no axe violation in light or dark and fits 390 px. A project without judge scores says where to
-// register one.
+// section has no axe violation in light or dark and fits 390 px. The dashboard's filters apply to the judges (a
+// period chosen in the filter bar changes their figures; filters leaving none say so). A project without judge
+// scores says where to register one.
 import { readFileSync } from 'node:fs';
 import { and, eq } from 'drizzle-orm';
 import { evaluations } from '../../drizzle/schema';
@@ -76,6 +77,28 @@ describe('Humans and judges', () => {
 		const split = page.getByTestId('suggestion-split');
 		expect(await split.textContent()).toContain('Suggestions anchor people');
 		expect(await split.textContent()).toContain('12 evaluations made with a suggestion shown');
+	});
+
+	it('applies the dashboard filters the lead chooses to the judges too', async () => {
+		await openSection();
+		await expect.poll(() => reading('Aligned', 'correctness').textContent()).toContain('on 24 items');
+		// From three days ago: the "Aligned" judge's newest scores on items 0–11 were made a week ago.
+		const from = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10);
+		await page.getByRole('form', { name: 'Filters' }).getByLabel('From').fill(from);
+		await page.waitForURL((url) => url.searchParams.get('from') === from);
+		await expect.poll(() => reading('Aligned', 'correctness').textContent()).toContain('on 12 items');
+		expect(await reading('Aligned', 'correctness').textContent()).toContain('12 median');
+		await page.getByRole('form', { name: 'Filters' }).getByRole('button', { name: 'Clear filters' }).click();
+		await page.waitForURL((url) => !url.searchParams.has('from'));
+		await expect.poll(() => reading('Aligned', 'correctness').textContent()).toContain('on 24 items');
+	});
+
+	it('says when the filters leave no judge scores, and what to do', async () => {
+		await page.goto(`/projects/${w.pid}/agreement?modality=chat`);
+		const empty = page.locator('[data-testid="judges-empty"][data-filtered="true"]');
+		await empty.waitFor();
+		expect(await empty.textContent()).toContain('No judge scores in these filters');
+		expect(await empty.textContent()).toContain('Widen the period or clear the filters');
 	});
 
 	it('links the items a judge differs on to their adjudication', async () => {

@@ -20,7 +20,8 @@ import { projectFacetValues } from '../../db/project-counts';
 import { decode, encode, type CursorShape } from '../../db/paging';
 import { evaluatorsOf, itemFactsOf, latestEscalationsOf, projectGoldScores, projectOverlap } from '../../db/agreement';
 import { agreementFiguresFor, memoised, type FiguresSnapshot } from '../../db/agreement-figures';
-import { selectScope, itemCompletions, type Scope as EvaluationScope } from '../../domain/agreement-columns';
+import { itemCompletions, type Scope as EvaluationScope } from '../../domain/agreement-columns';
+import { agreementFilters, evaluationsInScope, type FilterQuery } from '../agreement-filters';
 import { columnRatingSet, dimensionPlans, type RatingSet } from '../../domain/agreement-ratings';
 import { agreementReport, dimensionView, type EvaluationsInScope, type Person } from '../../domain/agreement-report';
 import { withJudgeRaters } from '../../domain/judge-raters';
@@ -41,7 +42,6 @@ import {
 import {
 	agreementFilterSchema,
 	agreementQuerySchema,
-	dateParamToMs,
 	disagreementQuerySchema,
 	timelineQuerySchema,
 	type AgreementFilters,
@@ -55,7 +55,6 @@ import type { Modality } from '#shared/items';
 import { itemExcerpt } from '#shared/item-excerpt';
 
 type Ctx = Context<AppEnv>;
-type FilterQuery = { from?: string; to?: string; modality?: string; language?: string; dimension?: string };
 
 interface Scope {
 	pid: string;
@@ -82,22 +81,11 @@ function rubricsInScope(snapshot: FiguresSnapshot, scope: EvaluationScope): Rubr
 async function openScope(c: Ctx, q: FilterQuery): Promise<Scope> {
 	const pid = c.req.param('pid')!;
 	await requireProject(c, pid, 'agreement.read');
-	const from = q.from === undefined ? null : dateParamToMs(q.from, false);
-	const to = q.to === undefined ? null : dateParamToMs(q.to, true);
-	if (from !== null && to !== null && from >= to)
-		throw Validation('The date range is empty', [{ path: 'to', message: 'must be after from' }]);
+	const filters = agreementFilters(q);
 	const { db } = c.var.deps;
 	const projectRubrics = await latestRubrics(db, pid);
 	const { snapshot, freshness } = await agreementFiguresFor(c.var.deps).figures.snapshot(pid);
-	const filters: AgreementFilters = {
-		from,
-		to,
-		modality: q.modality ?? null,
-		language: q.language ?? null,
-		dimension: q.dimension ?? null
-	};
-	const scopeKey = JSON.stringify([from, to, filters.modality, filters.language]);
-	const scope = memoised(snapshot, `scope ${scopeKey}`, () => selectScope(snapshot.columns, filters), 'heavy');
+	const scope = evaluationsInScope(snapshot, filters);
 	const rubrics = rubricsInScope(snapshot, scope);
 	if (q.dimension && !dimensionPlans([...projectRubrics, ...rubrics]).some((p) => p.key === q.dimension)) {
 		throw Validation(`No scored dimension "${q.dimension}" in this project's rubrics`, [
@@ -183,7 +171,7 @@ app.get(
 		const options = await filterOptions(c, s);
 		const ratings = ratingsOf(s);
 		// Human figures are the people's alone unless a lead asks for the judges (labelled in the answer).
-		const judges = q.includeJudges === '1' ? await judgesAsRaters(c, s.snapshot) : null;
+		const judges = q.includeJudges === '1' ? await judgesAsRaters(c, s.snapshot, s.filters) : null;
 		const report = memoised(
 			s.snapshot,
 			withFacts(s, q.by ?? null, byEvaluator, options, judges && [judges.stamp, judges.judges.map((j) => j.name)]),

@@ -1,5 +1,8 @@
 // "Humans and judges" for leads and managers ('agreement.read'):
-//   GET /projects/:pid/agreement/judges?dimension=&judgeId=&guidelineVersionId=&bucket=
+//   GET /projects/:pid/agreement/judges?from=&to=&modality=&language=&dimension=&judgeId=&guidelineVersionId=&bucket=
+// The dashboard's filters apply as they do to the people's figures (agreement-filters.ts, domain/agreement-scope.ts):
+// the people's evaluations submitted in the period and the judges' scores made in it, on items of the modality
+// and language asked.
 // Per judge and dimension: the judge against each item's human reference and against each evaluator, by guideline
 // version and over time, the items where it differs most (each with its escalation to open), and agreement split
 // by whether a judge's suggestion was shown. Computed from the project's figures snapshot (the people's ratings,
@@ -25,10 +28,12 @@ import {
 } from '../../db/judge-agreement';
 import { columnRatingSet, dimensionPlans, type RatingSet } from '../../domain/agreement-ratings';
 import { judgeAgreementReport } from '../../domain/judge-agreement-report';
-import { newestPerItem, type JudgeScoreRow } from '../../domain/judge-agreement';
+import { judgeScoresInScope, newestPerItem, type JudgeScoreRow } from '../../domain/judge-agreement';
+import { agreementFilters, evaluationsInScope } from '../agreement-filters';
 import { DAY_MS } from '../../domain/time-buckets';
 import { judgeAgreementQuerySchema, type DifferingItemView, type JudgeAgreementReport } from '#shared/judge-agreement';
 import type { Modality } from '#shared/items';
+import type { AgreementFilters } from '#shared/agreement-report';
 import { itemExcerpt } from '#shared/item-excerpt';
 
 type Ctx = Context<AppEnv>;
@@ -57,25 +62,26 @@ function judgeScoresOf(c: Ctx, snapshot: FiguresSnapshot, stamp: string): Promis
 	);
 }
 
-/** The people's ratings of the whole project (one dimension, or all), once per snapshot. */
-function projectRatings(snapshot: FiguresSnapshot, dimension: string | null): RatingSet {
+/** The people's ratings in the filters' scope (one dimension, or all), once per snapshot and filters. */
+function ratingsInScope(snapshot: FiguresSnapshot, filters: AgreementFilters): RatingSet {
 	return memoised(
 		snapshot,
-		`judge-ratings ${dimension ?? ''}`,
-		() => columnRatingSet(snapshot.columns, null, snapshot.rubrics, dimension),
+		`judge-ratings ${JSON.stringify(filters)}`,
+		() => columnRatingSet(snapshot.columns, evaluationsInScope(snapshot, filters), snapshot.rubrics, filters.dimension),
 		'heavy'
 	);
 }
 
 /**
- * The project's active judges with scores, each with its newest score per item, to add as raters to the people's
- * figures when a lead asks (`includeJudges=1`); `stamp` names the state of the judge scores for memo keys.
+ * The project's active judges with scores, each with its newest score per item among those the filters keep, to
+ * add as raters to the people's figures when a lead asks (`includeJudges=1`); `stamp` names the state of the judge
+ * scores for memo keys.
  */
-export async function judgesAsRaters(c: Ctx, snapshot: FiguresSnapshot) {
+export async function judgesAsRaters(c: Ctx, snapshot: FiguresSnapshot, filters: AgreementFilters) {
 	const { db } = c.var.deps;
 	const stamp = await judgeScoresStamp(db, snapshot.projectId);
 	const judges = (await projectJudges(db, snapshot.projectId)).filter((j) => !j.archived);
-	const scores = await judgeScoresOf(c, snapshot, stamp);
+	const scores = judgeScoresInScope(await judgeScoresOf(c, snapshot, stamp), filters);
 	const included = judges
 		.map((j) => ({ id: j.id, name: j.name, newest: newestPerItem(scores.filter((s) => s.judgeId === j.id)) }))
 		.filter((j) => j.newest.size > 0);
@@ -115,6 +121,7 @@ app.get(
 		const pid = c.req.param('pid');
 		await requireProject(c, pid, 'agreement.read');
 		const { db } = c.var.deps;
+		const filters = agreementFilters(q);
 		const { snapshot, freshness } = await agreementFiguresFor(c.var.deps).figures.snapshot(pid);
 		if (q.dimension && !dimensionPlans(snapshot.rubrics).some((p) => p.key === q.dimension))
 			throw Validation(`No scored dimension "${q.dimension}" in this project's rubrics`, [
@@ -139,10 +146,12 @@ app.get(
 			key,
 			async () => {
 				const wanted = new Set(judges.map((j) => j.id));
-				const scores = (await judgeScoresOf(c, snapshot, stamp)).filter((s) => wanted.has(s.judgeId));
+				const scores = judgeScoresInScope(await judgeScoresOf(c, snapshot, stamp), filters).filter((s) =>
+					wanted.has(s.judgeId)
+				);
 				const suggested = await suggestedEvaluations(db, pid);
 				return judgeAgreementReport({
-					set: projectRatings(snapshot, q.dimension ?? null),
+					set: ratingsInScope(snapshot, filters),
 					rubrics: snapshot.rubrics,
 					dimension: q.dimension ?? null,
 					gold,
@@ -154,6 +163,10 @@ app.get(
 					guidelineVersionId: version,
 					bucket: bucketFor(q.bucket, scores),
 					filters: {
+						from: filters.from,
+						to: filters.to,
+						modality: filters.modality,
+						language: filters.language,
 						dimension: q.dimension ?? null,
 						judgeId: q.judgeId ?? null,
 						guidelineVersionId: q.guidelineVersionId ?? null,

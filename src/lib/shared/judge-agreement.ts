@@ -9,7 +9,13 @@
 //   α undefined (e.g. everyone gave one value)     → 'undefined'   with the engine's reason
 import { z } from 'zod';
 import { interpretation, type Weights } from './agreement/index';
-import type { DimensionRef, Figure, Freshness } from './agreement-report';
+import {
+	agreementFilterSchema,
+	type AgreementFilters,
+	type DimensionRef,
+	type Figure,
+	type Freshness
+} from './agreement-report';
 
 /** Below this many items compared, a coefficient says too little to act on. */
 export const JUDGE_MIN_ITEMS = 10;
@@ -20,11 +26,11 @@ export const JUDGE_DIFFERING_MAX = 20;
 
 const id = z.string().min(1).max(64);
 
-export const judgeAgreementQuerySchema = z.strictObject({
-	dimension: z
-		.string()
-		.regex(/^[a-z][a-z0-9_]{0,63}$/, 'a rubric dimension key')
-		.optional(),
+/**
+ * The dashboard's filters (the same schema as the people's figures: period, modality, language, dimension), and
+ * the section's own: one judge, one guideline version, the buckets of the series.
+ */
+export const judgeAgreementQuerySchema = agreementFilterSchema.omit({ format: true }).extend({
 	judgeId: id.optional(),
 	/** Only the judge scores stamped with this guideline version (`none`: those given no guideline). */
 	guidelineVersionId: id.optional(),
@@ -153,7 +159,8 @@ export interface SuggestionSplit {
 }
 
 export interface JudgeAgreementReport extends Partial<Freshness> {
-	filters: { dimension: string | null; judgeId: string | null; guidelineVersionId: string | null; bucket: string };
+	/** The dashboard's filters applied (from/to as epoch ms), then the section's own. */
+	filters: AgreementFilters & { judgeId: string | null; guidelineVersionId: string | null; bucket: string };
 	thresholds: { minItems: number; tentative: number; reliable: number };
 	bucket: 'week' | 'month';
 	/** Dimensions compared, with the people's own agreement (alpha) for comparison. */

@@ -1,5 +1,5 @@
 // The "Humans and judges" report for the agreement dashboard: one Query, reloaded when the project or the
-// dimension filter changes (the last answer stays on screen meanwhile).
+// dashboard's filters change (the last answer stays on screen meanwhile).
 import { api } from './api';
 import { Query } from './query.svelte';
 import type { JudgeAgreementReport } from '$lib/shared/judge-agreement';

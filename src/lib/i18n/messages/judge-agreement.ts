@@ -10,6 +10,9 @@ export default {
 		'ja.empty.title': 'No judge scores yet',
 		'ja.empty.body': 'Register a judge or import scores on the Judges page.',
 		'ja.empty.link': 'Open the Judges page',
+		'ja.empty.filteredTitle': 'No judge scores in these filters',
+		'ja.empty.filteredBody':
+			'The filters above apply here too: a judge counts with the scores it made in the period, on items of the modality and language chosen. Widen the period or clear the filters, or score these items on the Judges page.',
 		'ja.include.label': 'Count judges as raters in the human figures above',
 		'ja.include.hint': 'Off: the agreement figures above are the people’s alone.',
 		'ja.include.on': 'Judges counted as raters in these figures: {names}. Turn this off under “Humans and judges”.',
@@ -96,6 +99,9 @@ export default {
 		'ja.empty.title': 'Ainda não há notas de juízes',
 		'ja.empty.body': 'Cadastre um juiz ou importe notas na página Juízes.',
 		'ja.empty.link': 'Abrir a página Juízes',
+		'ja.empty.filteredTitle': 'Nenhuma nota de juiz com estes filtros',
+		'ja.empty.filteredBody':
+			'Os filtros acima valem aqui também: um juiz conta com as notas que deu no período, em itens da modalidade e do idioma escolhidos. Amplie o período ou limpe os filtros, ou avalie estes itens na página Juízes.',
 		'ja.include.label': 'Contar os juízes como avaliadores nos números humanos acima',
 		'ja.include.hint': 'Desligado: os números de concordância acima são só das pessoas.',
 		'ja.include.on': 'Juízes contados como avaliadores nestes números: {names}. Desligue em “Humanos e juízes”.',
