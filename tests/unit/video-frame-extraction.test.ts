@@ -32,6 +32,9 @@ function store(bytes: Buffer): string {
 	return h;
 }
 
+/** What extraction left in DATA_DIR/tmp: nothing, whatever happened. */
+const leftovers = () => (existsSync(join(dataDir, 'tmp')) ? readdirSync(join(dataDir, 'tmp')) : []);
+
 const framesOf = (got: ExtractedFrames) => {
 	if ('skipped' in got) throw new Error(`not sent: ${got.skipped}`);
 	return got;
@@ -68,9 +71,12 @@ describe('extracting frames', () => {
 		const two = framesOf(await restarted.frames(sha, 'video/mp4', 2));
 		expect(two.frames.map((f) => f.at)).toEqual([1, 3]);
 		expect(extractions()).toBe(2);
+		// Both counts stay cached side by side.
+		expect(framesOf(await restarted.frames(sha, 'video/mp4', 4)).frames).toHaveLength(4);
+		expect(framesOf(await restarted.frames(sha, 'video/mp4', 2)).frames).toHaveLength(2);
+		expect(extractions()).toBe(2);
 		expect(readdirSync(join(dataDir, 'frames', sha)).sort()).toEqual(['2x768', '4x768']);
-		// Nothing is left in the temporary folder.
-		expect(readdirSync(join(dataDir, 'tmp'))).toEqual([]);
+		expect(leftovers()).toEqual([]);
 	});
 
 	it('keeps each frame within the byte bound and the size bound of a smaller video (no upscaling)', async () => {
@@ -90,6 +96,7 @@ describe('extracting frames', () => {
 		const frames = new VideoFrames(config(), dataDir, logger);
 		expect(await frames.frames(bad, 'video/mp4')).toEqual({ skipped: 'ffmpeg could not read it as a video' });
 		expect(existsSync(join(dataDir, 'frames', bad))).toBe(false);
+		expect(leftovers()).toEqual([]);
 		expect(await frames.frames('f'.repeat(64), 'video/mp4')).toEqual({
 			skipped: 'the file is missing from the media store'
 		});
@@ -110,6 +117,7 @@ describe('extracting frames', () => {
 		expect(Date.now() - started).toBeLessThan(10_000);
 		const pid = Number(readFileSync(hanging.pidFile, 'utf8'));
 		expect(() => process.kill(pid, 0)).toThrow();
+		expect(leftovers()).toEqual([]);
 	});
 });
 
