@@ -7,6 +7,15 @@ import type { VideoSight } from '#shared/judges';
 
 export type { VideoSight };
 
+/** A video's frames (JPEG bytes with their instants, in time order, and its duration), or why it is not sent. */
+export type ExtractedFrames = { frames: { jpeg: Buffer; at: number }[]; duration: number } | { skipped: string };
+
+/** Where judges get a stored video's frames and learn what this server sends for video (judges/video-frames.ts). */
+export interface VideoFrameSource {
+	sight(): Promise<VideoSight>;
+	frames(sha256: string, mime: string, count?: number): Promise<ExtractedFrames>;
+}
+
 /**
  * The instants (seconds) of `n` frames evenly spaced over `duration`: the middle of each of `n` equal slices, so
  * neither the first (often black) nor the very last instant (where a seek may find no frame) is taken.

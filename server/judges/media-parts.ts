@@ -9,7 +9,7 @@ import { getMedia } from '../db/media';
 import { mediaPath } from '../db/media-store';
 import type { MediaMention } from '../domain/judge-item';
 import type { MediaPart } from '../domain/judge-prompt';
-import type { VideoFrames } from './video-frames';
+import type { VideoFrameSource } from '../domain/video-frames';
 
 const MAX_IMAGE_BYTES = 4 * 1024 * 1024;
 
@@ -19,7 +19,7 @@ const dataUrl = (mime: string, bytes: Buffer) => `data:${mime};base64,${bytes.to
 export async function resolveMedia(
 	db: Db,
 	dataDir: string,
-	frames: VideoFrames,
+	frames: VideoFrameSource,
 	mentions: MediaMention[],
 	maxBytes = MAX_IMAGE_BYTES
 ): Promise<Map<string, MediaPart>> {

@@ -13,10 +13,16 @@ import { z } from 'zod';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { mediaPath } from '../db/media-store';
-import { formatTimestamp, frameTimes, readDuration, videoNotSentReason, type VideoSight } from '../domain/video-frames';
+import {
+	formatTimestamp,
+	frameTimes,
+	readDuration,
+	videoNotSentReason,
+	type ExtractedFrames,
+	type VideoFrameSource,
+	type VideoSight
+} from '../domain/video-frames';
 import { runTool, ToolError } from './bounded-process';
-
-export type ExtractedFrames = { frames: { jpeg: Buffer; at: number }[]; duration: number } | { skipped: string };
 
 /** The demuxer for each stored video type: forced, so ffmpeg never probes the file into another format. */
 const DEMUXER: Record<string, string> = { 'video/mp4': 'mov', 'video/webm': 'matroska' };
@@ -28,7 +34,7 @@ const MAX_OUTPUT_BYTES = 64 * 1024;
 const isJpeg = (b: Buffer) =>
 	b.length > 4 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff && b.at(-2) === 0xff && b.at(-1) === 0xd9;
 
-export class VideoFrames {
+export class VideoFrames implements VideoFrameSource {
 	#sight: Promise<VideoSight> | null = null;
 	readonly #inFlight = new Map<string, Promise<ExtractedFrames>>();
 

@@ -53,7 +53,7 @@ const videoItem = (name: string, src: string) => ({
 	payload: { video: { src, alt: 'a white screen fading in' }, description: `It fades in [[item:${name}]]` }
 });
 
-async function importItems(w: JudgeWorld, rows: { externalId: string }[]): Promise<string[]> {
+async function importItems(w: JudgeWorld, rows: { externalId: string; [k: string]: unknown }[]): Promise<string[]> {
 	const res = await importRaw(w.x, w.pid, jsonl(rows));
 	if (res.status !== 201) throw new Error(`import: ${JSON.stringify(res.body)}`);
 	return itemIdsByExternal(
@@ -164,7 +164,7 @@ describe('a judge shown a video, on a server with ffmpeg', () => {
 		expect(mm.slice(3).filter((p): p is Buffer => typeof p !== 'string')).toEqual(jpegs);
 	});
 
-	it('judges a corrupt video without it and says why in the prompt', async () => {
+	it('judges a corrupt video without it and says why in the prompt', () => {
 		const bad = sentTo(w, 'bad');
 		expect(partsOf(bad).filter((p) => p.type === 'image_url')).toHaveLength(0);
 		expect(bad.text).toContain(

@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 import type { Config } from '../../server/config';
 import { createLogger } from '../../server/logger';
 import { runTool, ToolError } from '../../server/judges/bounded-process';
-import { VideoFrames, type ExtractedFrames } from '../../server/judges/video-frames';
+import { VideoFrames } from '../../server/judges/video-frames';
+import type { ExtractedFrames } from '../../server/domain/video-frames';
 import { brightness, fadeInVideo, FFMPEG, jpegSize, loggedFfmpeg } from '../fixtures/video';
 
 const logger = createLogger('silent');
