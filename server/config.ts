@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { resolve } from 'node:path';
 import { JUDGE_KEY_ENV } from '#shared/judges';
 
+/** More frames than this make a request heavy for any vision endpoint (each frame is an image part). */
+const MAX_FRAMES_PER_VIDEO = 16;
+
 const envSchema = z.object({
 	PORT: z.coerce.number().int().min(0).max(65535).default(3000),
 	HOST: z.string().default('0.0.0.0'),
@@ -46,7 +49,11 @@ const envSchema = z.object({
 		.string()
 		.regex(/^smtps?:\/\//, 'SMTP_URL must be an smtp:// or smtps:// URL')
 		.optional(),
-	MAIL_FROM: z.string().default('Concord <concord@localhost>')
+	MAIL_FROM: z.string().default('Concord <concord@localhost>'),
+	/** The ffmpeg that extracts video frames for model judges: a name found on PATH or a path; `off` turns it off. */
+	CONCORD_FFMPEG: z.string().min(1).default('ffmpeg'),
+	/** Frames sent to a judge per video, evenly spaced over its duration. */
+	CONCORD_VIDEO_FRAMES: z.coerce.number().int().min(1).max(MAX_FRAMES_PER_VIDEO).default(8)
 });
 
 export interface Config {
@@ -91,6 +98,17 @@ export interface Config {
 		maxAttempts: number;
 		retryBaseMs: number;
 		maxRetryAfterMs: number;
+	};
+	/**
+	 * Video frames for model judges (server/judges/video-frames.ts): the ffmpeg to run (null: turned off), frames per
+	 * video, the longest side of a frame in pixels, the time one ffmpeg process may take and the largest frame kept.
+	 */
+	videoFrames: {
+		ffmpeg: string | null;
+		framesPerVideo: number;
+		maxSide: number;
+		timeoutMs: number;
+		maxFrameBytes: number;
 	};
 	identity: {
 		passwordSignIn: boolean;
@@ -169,6 +187,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 			maxAttempts: 4,
 			retryBaseMs: 1_000,
 			maxRetryAfterMs: 120_000
+		},
+		videoFrames: {
+			ffmpeg: e.CONCORD_FFMPEG === 'off' ? null : e.CONCORD_FFMPEG,
+			framesPerVideo: e.CONCORD_VIDEO_FRAMES,
+			maxSide: 768,
+			timeoutMs: 30_000,
+			maxFrameBytes: 1024 * 1024
 		}
 	};
 }

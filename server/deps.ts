@@ -7,6 +7,7 @@ import type { RoomWriter } from './domain/ports';
 import type { Logger } from './logger';
 import type { ClusterBus } from './cluster/bus';
 import type { InboxSignal } from './cluster/inbox-signal';
+import type { VideoFrameSource } from './domain/video-frames';
 
 export interface AppDeps {
 	db: Db;
@@ -24,4 +25,6 @@ export interface AppDeps {
 	node: { draining: boolean };
 	/** Works judge runs in the background; routes wake it when a run is created or a cancel asked for. */
 	judgeRuns: { wake(runId?: string): void };
+	/** Still frames of stored videos for judges (ffmpeg), and what this server sends for video. */
+	videoFrames: VideoFrameSource;
 }

@@ -20,6 +20,7 @@ import { InboxSignal } from './cluster/inbox-signal';
 import { onNotified } from './db/notifications';
 import type { AppDeps } from './deps';
 import { JudgeRunner, type JudgeRunnerOptions } from './judges/runner';
+import { VideoFrames } from './judges/video-frames';
 
 /** How long requests in progress may take to finish once the node drains. */
 const DRAIN_MS = 5_000;
@@ -64,7 +65,8 @@ export async function startServer(
 		inbox: new InboxSignal(bus),
 		node: { draining: false },
 		rooms: undefined as never,
-		judgeRuns: undefined as never
+		judgeRuns: undefined as never,
+		videoFrames: new VideoFrames(config.videoFrames, config.dataDir, logger)
 	};
 	onNotified(db, (userIds) => deps.inbox.announce(userIds));
 	const swept = sweepTemp(config.dataDir);

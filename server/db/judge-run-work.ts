@@ -78,7 +78,8 @@ export function pendingItems(db: Db, runId: string, afterItemId: string, limit: 
 		.limit(limit);
 }
 
-export const judgedAlready = async (db: Db, run: JudgeRunRow, itemId: string) =>
+/** Whether the judge has a judgement of the item stamped `hash` (the item's prompt hash) under the run's guideline. */
+export const judgedAlready = async (db: Db, run: JudgeRunRow, itemId: string, hash: string) =>
 	!!(await first(
 		db
 			.select({ id: judgeEvaluations.id })
@@ -87,7 +88,7 @@ export const judgedAlready = async (db: Db, run: JudgeRunRow, itemId: string) =>
 				and(
 					eq(judgeEvaluations.judgeId, run.judgeId),
 					eq(judgeEvaluations.itemId, itemId),
-					eq(judgeEvaluations.promptHash, run.promptHash),
+					eq(judgeEvaluations.promptHash, hash),
 					eq(judgeEvaluations.guidelineVersionId, run.guidelineVersionId)
 				)
 			)
@@ -95,7 +96,15 @@ export const judgedAlready = async (db: Db, run: JudgeRunRow, itemId: string) =>
 	));
 
 export type ItemOutcome =
-	| { state: 'done'; judgement: Judgement; rubric: { id: string; version: number }; model: string; latencyMs: number }
+	| {
+			state: 'done';
+			judgement: Judgement;
+			rubric: { id: string; version: number };
+			model: string;
+			/** The item's prompt hash (itemPromptHash): the run's, plus what was sent for a video. */
+			promptHash: string;
+			latencyMs: number;
+	  }
 	| { state: 'failed'; error: string; raw: string | null }
 	| { state: 'skipped' };
 
@@ -129,7 +138,7 @@ export async function recordItem(
 					rubricVersion: outcome.rubric.version,
 					guidelineVersionId: run.guidelineVersionId,
 					model: outcome.model,
-					promptHash: run.promptHash,
+					promptHash: outcome.promptHash,
 					scores: outcome.judgement.scores,
 					flags: outcome.judgement.flags,
 					rationale: outcome.judgement.rationale,

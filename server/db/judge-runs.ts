@@ -11,7 +11,9 @@ import { MAX_RUN_ITEMS, type JudgeRunInput, type JudgeRunItemState, type JudgeRu
 import type { PageRequest } from '#shared/paging';
 import { newId } from '../domain/ids';
 import { Conflict, NotFound, Validation } from '../domain/errors';
-import { promptHash } from '../domain/judge-prompt';
+import { itemPromptHash, promptHash } from '../domain/judge-prompt';
+import type { VideoSight } from '../domain/video-frames';
+import type { Modality } from '#shared/items';
 import { getCalibration } from './calibrations';
 import { currentGuidelineVersion } from './evaluations';
 import { keysetPage, ordered } from './paging';
@@ -95,28 +97,52 @@ async function selectedItems(db: Db, projectId: string, input: JudgeRunInput): P
 	return rows.map((r) => r.id);
 }
 
-/** Item ids of `ids` the judge already has scores for with this prompt and guideline version. */
-async function alreadyJudged(db: Db, judgeId: string, hash: string, guidelineVersionId: string, ids: string[]) {
+/**
+ * Item ids of `ids` the judge already has scores for under this guideline version, stamped with the item's own
+ * prompt hash (itemPromptHash: the prompt's, plus what this server sends for a video the item shows).
+ */
+async function alreadyJudged(
+	db: Db,
+	judgeId: string,
+	hash: string,
+	sight: VideoSight,
+	guidelineVersionId: string,
+	ids: string[]
+) {
 	const judged = new Set<string>();
+	const withFrames = itemPromptHash(hash, sight, 'video', null);
 	for (let i = 0; i < ids.length; i += INSERT_BATCH) {
 		const rows = await db
-			.select({ id: judgeEvaluations.itemId })
+			.select({ id: judgeEvaluations.itemId, hash: judgeEvaluations.promptHash, modality: items.modality })
 			.from(judgeEvaluations)
+			.innerJoin(items, eq(items.id, judgeEvaluations.itemId))
 			.where(
 				and(
 					eq(judgeEvaluations.judgeId, judgeId),
-					eq(judgeEvaluations.promptHash, hash),
+					inArray(judgeEvaluations.promptHash, [...new Set([hash, withFrames])]),
 					eq(judgeEvaluations.guidelineVersionId, guidelineVersionId),
 					inArray(judgeEvaluations.itemId, ids.slice(i, i + INSERT_BATCH))
 				)
 			);
-		for (const r of rows) judged.add(r.id);
+		// Only a multimodal item's payload says whether it shows a video; the others are told by their modality.
+		const mixed = rows.filter((r) => r.modality === 'multimodal').map((r) => r.id);
+		const payloads = new Map<string, unknown>();
+		if (mixed.length && sight.sent)
+			for (const r of await db
+				.select({ id: items.id, payload: items.payload })
+				.from(items)
+				.where(inArray(items.id, mixed)))
+				payloads.set(r.id, r.payload);
+		for (const r of rows) {
+			const payload = r.modality === 'video' ? null : payloads.get(r.id);
+			if (r.hash === itemPromptHash(hash, sight, r.modality as Modality, payload)) judged.add(r.id);
+		}
 	}
 	return judged;
 }
 
 /** Creates a run (in the caller's transaction): the selection frozen, already-judged items skipped; audited. */
-export async function createJudgeRun(t: Db, judge: JudgeRow, input: JudgeRunInput, actorId: string) {
+export async function createJudgeRun(t: Db, judge: JudgeRow, input: JudgeRunInput, actorId: string, sight: VideoSight) {
 	const why = notRunnable(judge);
 	if (why) throw Conflict(why);
 	const ids = await selectedItems(t, judge.projectId, input);
@@ -124,7 +150,7 @@ export async function createJudgeRun(t: Db, judge: JudgeRow, input: JudgeRunInpu
 	const c = judge.config;
 	const hash = promptHash(c.promptTemplate, c.model, c.temperature);
 	const guidelineVersionId = (await currentGuidelineVersion(t, judge.projectId))?.id ?? '';
-	const judged = await alreadyJudged(t, judge.id, hash, guidelineVersionId, ids);
+	const judged = await alreadyJudged(t, judge.id, hash, sight, guidelineVersionId, ids);
 	const now = Date.now();
 	const allSkipped = judged.size === ids.length;
 	const row: JudgeRunRow = {

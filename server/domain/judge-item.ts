@@ -4,48 +4,58 @@
 //   chat        every turn, numbered with its role; the turn under review is marked (default: the last assistant turn)
 //   caption     the image (sent as an image part), the prompt (if any) and the caption
 //   image_edit  the original and the edited image (two image parts, in that order) and the edit instruction
-//   video       the prompt (if any) and the description; the video itself is NOT sent (chat-completions endpoints
-//               take images, not video; no frames are extracted), and the text says so
-//   multimodal  the prompt's parts in order: text inline, images as image parts, audio and video named as not sent;
-//               then the response
+//   video       the video (sent as still frames, judges/video-frames.ts, where the server can extract them; else
+//               named as not sent, with why), the prompt (if any) and the description
+//   multimodal  the prompt's parts in order: text inline, images as image parts, videos as frames, audio named as
+//               not sent (chat-completions endpoints take images, not sound); then the response
 //   pairwise    the prompt and each response lettered A, B, C… (with its id and label), in the item's order
 import type { Modality } from '#shared/items';
 
 /** The longest text of one field sent to a judge; longer ones are cut and the cut is said. */
 const MAX_FIELD_CHARS = 30_000;
 
+type Ref = { src: string; alt?: string };
+type Part = { kind: 'text'; text: string } | { kind: 'image' | 'audio' | 'video'; media: Ref };
+
 export interface MediaMention {
 	/** /media/<sha256> */
 	src: string;
-	/** What the image is in the item ("original image", "image 2 of the prompt"). */
+	/** What the media is in the item ("original image", "part 2 of the prompt"). */
 	role: string;
 	alt?: string;
-	kind: 'image' | 'video' | 'audio';
+	kind: 'image' | 'video';
+	/** Its number among the item's media of its kind: [Image n …], [Video n …]. */
+	n: number;
 }
 
 export interface RenderedItem {
-	/** The item as text; images are referred to as [Image n: role]. */
+	/** The item as text; images and videos are referred to as [Image n: role] and [Video n: role]. */
 	text: string;
-	/** Images to send as image parts, in the order the text numbers them. */
-	images: MediaMention[];
+	/** Images and videos to send (videos as frames), in the order they appear in the item. */
+	media: MediaMention[];
 }
+
+/** Whether the item shows a video, so what a server sends for video changes what the judge sees of it. */
+export const showsVideo = (modality: Modality, payload: unknown): boolean =>
+	modality === 'video' ||
+	(modality === 'multimodal' &&
+		((payload as { prompt?: Part[] } | null)?.prompt ?? []).some((p) => p.kind === 'video'));
 
 function cut(text: string, max = MAX_FIELD_CHARS): string {
 	return text.length > max ? `${text.slice(0, max)}\n[… cut: ${text.length - max} more characters not sent]` : text;
 }
 
-type Ref = { src: string; alt?: string };
-type Part = { kind: 'text'; text: string } | { kind: 'image' | 'audio' | 'video'; media: Ref };
-
 export function renderItem(modality: Modality, payload: unknown): RenderedItem {
 	const p = payload as Record<string, unknown>;
-	const images: MediaMention[] = [];
-	const image = (ref: Ref, role: string) => {
-		images.push({ src: ref.src, role, alt: ref.alt, kind: 'image' });
-		return `[Image ${images.length}: ${role}${ref.alt ? ` — “${ref.alt}”` : ''}]`;
+	const media: MediaMention[] = [];
+	const mention = (kind: 'image' | 'video', ref: Ref, role: string) => {
+		const n = media.filter((m) => m.kind === kind).length + 1;
+		media.push({ src: ref.src, role, alt: ref.alt, kind, n });
+		return `[${kind === 'image' ? 'Image' : 'Video'} ${n}: ${role}${ref.alt ? ` — “${ref.alt}”` : ''}]`;
 	};
-	const notSent = (kind: string, ref: Ref, role: string) =>
-		`[${kind}: ${role}${ref.alt ? ` — “${ref.alt}”` : ''}; not sent: the endpoint receives text and images only]`;
+	const image = (ref: Ref, role: string) => mention('image', ref, role);
+	const audio = (ref: Ref, role: string) =>
+		`[Audio: ${role}${ref.alt ? ` — “${ref.alt}”` : ''}; not sent: the endpoint receives text and images only]`;
 	const field = (label: string, value: unknown) =>
 		typeof value === 'string' && value ? `### ${label}\n${cut(value)}` : null;
 	const lines: (string | null)[] = [];
@@ -73,7 +83,7 @@ export function renderItem(modality: Modality, payload: unknown): RenderedItem {
 			lines.push(`### Edited image\n${image(p.edited as Ref, 'edited image, the result under review')}`);
 			break;
 		case 'video':
-			lines.push(`### Video\n${notSent('Video', p.video as Ref, 'the video')}`);
+			lines.push(`### Video\n${mention('video', p.video as Ref, 'the video')}`);
 			lines.push(field('Prompt', p.prompt), field('Description under review', p.description));
 			break;
 		case 'multimodal': {
@@ -82,7 +92,8 @@ export function renderItem(modality: Modality, payload: unknown): RenderedItem {
 			parts.forEach((part, i) => {
 				if (part.kind === 'text') lines.push(cut(part.text));
 				else if (part.kind === 'image') lines.push(image(part.media, `part ${i + 1} of the prompt`));
-				else lines.push(notSent(part.kind === 'audio' ? 'Audio' : 'Video', part.media, `part ${i + 1} of the prompt`));
+				else if (part.kind === 'video') lines.push(mention('video', part.media, `part ${i + 1} of the prompt`));
+				else lines.push(audio(part.media, `part ${i + 1} of the prompt`));
 			});
 			lines.push(field('Response under review', p.response));
 			break;
@@ -97,5 +108,5 @@ export function renderItem(modality: Modality, payload: unknown): RenderedItem {
 			break;
 		}
 	}
-	return { text: lines.filter((l): l is string => !!l).join('\n\n'), images };
+	return { text: lines.filter((l): l is string => !!l).join('\n\n'), media };
 }

@@ -7,14 +7,20 @@
 //                  saying the project has none
 //   {{item}}       the item rendered for its modality (judge-item.ts)
 // The default template (DEFAULT_TEMPLATE, version DEFAULT_TEMPLATE_VERSION) is used when a judge has none. The
-// messages are a fixed system message and one user message: the filled template as a text part, then each image
-// of the item as an `image_url` part (a data: URL) preceded by a text part naming it, or a note that it was not sent.
+// messages are a fixed system message and one user message: the filled template as a text part, then the item's
+// images and videos in the item's order: each image as an `image_url` part (a data: URL) preceded by a text part
+// naming it; each video as a text part naming it and saying how many frames follow over what duration, then each
+// frame as a text part ("Video 1 — Frame 3 of 8, at 0:12") and an `image_url` part, in time order; or, for either, a
+// note that it was not sent and why.
 // promptHash() names what defines the prompt (template, model, temperature): a change makes a new prompt, whose
-// items are judged again.
+// items are judged again. itemPromptHash() adds, for an item that shows a video, what this server sends for video
+// (frames, how many, how large): installing ffmpeg or changing the frame count judges the video items again, and
+// only them; without frames an item keeps the prompt's own hash, as before frames existed (it is seen the same).
 import { createHash } from 'node:crypto';
 import type { Modality } from '#shared/items';
 import { dimensionsFor, type RubricDefinition, type RubricDimension } from '#shared/rubric';
-import { renderItem, type MediaMention } from './judge-item';
+import { renderItem, showsVideo, type MediaMention } from './judge-item';
+import { formatTimestamp, frameLabel, type VideoSight } from './video-frames';
 
 const DEFAULT_TEMPLATE_VERSION = 1;
 const MAX_GUIDELINE_CHARS = 16_000;
@@ -40,8 +46,12 @@ the flags that apply, and write a short, specific rationale.`;
 export type ContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
 export type ChatMessage = { role: 'system'; content: string } | { role: 'user'; content: ContentPart[] };
 
-/** An image ready to send (a data: URL) or why it is not sent (too large, missing). */
-export type MediaPart = { url: string } | { skipped: string };
+/**
+ * An image ready to send (a data: URL), a video's frames (data: URLs with their instants, in time order, and the
+ * video's duration in seconds), or why it is not sent (too large, missing, no ffmpeg, unreadable).
+ */
+export type MediaPart =
+	{ url: string } | { frames: { url: string; at: number }[]; duration: number } | { skipped: string };
 
 export interface PromptInput {
 	rubric: RubricDefinition;
@@ -96,16 +106,25 @@ function guidelineText(guideline: PromptInput['guideline']): string {
 	return `(version ${guideline.number})\n${body}`;
 }
 
-function imageParts(images: MediaMention[], media: PromptInput['media']): ContentPart[] {
-	return images.flatMap((img, i): ContentPart[] => {
-		const part = media.get(img.src) ?? { skipped: 'not found in the media store' };
-		const name = `Image ${i + 1}: ${img.role}`;
-		return 'url' in part
-			? [
-					{ type: 'text', text: name },
-					{ type: 'image_url', image_url: { url: part.url } }
-				]
-			: [{ type: 'text', text: `${name} — not sent (${part.skipped}); judge without it.` }];
+function mediaParts(mentions: MediaMention[], media: PromptInput['media']): ContentPart[] {
+	return mentions.flatMap((m): ContentPart[] => {
+		const part = media.get(m.src) ?? { skipped: 'not found in the media store' };
+		const name = `${m.kind === 'image' ? 'Image' : 'Video'} ${m.n}: ${m.role}`;
+		if ('skipped' in part) return [{ type: 'text', text: `${name} — not sent (${part.skipped}); judge without it.` }];
+		if ('url' in part)
+			return [
+				{ type: 'text', text: name },
+				{ type: 'image_url', image_url: { url: part.url } }
+			];
+		const { frames, duration } = part;
+		const over = formatTimestamp(duration, duration < 60);
+		return [
+			{ type: 'text', text: `${name} — sent as ${frames.length} still frames evenly spaced over its ${over}:` },
+			...frames.flatMap((f, i): ContentPart[] => [
+				{ type: 'text', text: `Video ${m.n} — ${frameLabel(i, frames.length, f.at, duration)}` },
+				{ type: 'image_url', image_url: { url: f.url } }
+			])
+		];
 	});
 }
 
@@ -123,7 +142,7 @@ export function renderPrompt(input: PromptInput): ChatMessage[] {
 	const filled = (input.template ?? DEFAULT_TEMPLATE).replace(/\{\{(rubric|guideline|item)\}\}/g, fill);
 	return [
 		{ role: 'system', content: SYSTEM_MESSAGE },
-		{ role: 'user', content: [{ type: 'text', text: filled }, ...imageParts(item.images, input.media)] }
+		{ role: 'user', content: [{ type: 'text', text: filled }, ...mediaParts(item.media, input.media)] }
 	];
 }
 
@@ -132,5 +151,16 @@ export function promptHash(template: string | null | undefined, model: string, t
 	const what = template ? `template:${template}` : `default:${DEFAULT_TEMPLATE_VERSION}`;
 	return createHash('sha256')
 		.update(JSON.stringify([what, model, temperature]))
+		.digest('hex');
+}
+
+/**
+ * The hash stamped on one item's judgement: the prompt's, and for an item that shows a video while this server
+ * sends frames, also how many frames of what size (so those items are judged again when that changes).
+ */
+export function itemPromptHash(base: string, sight: VideoSight, modality: Modality, payload: unknown): string {
+	if (!sight.sent || !showsVideo(modality, payload)) return base;
+	return createHash('sha256')
+		.update(JSON.stringify([base, 'video-frames', sight.framesPerVideo, sight.maxSide]))
 		.digest('hex');
 }

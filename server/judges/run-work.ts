@@ -27,21 +27,21 @@ import { getItemRow } from '../db/items';
 import { getRubric } from '../db/projects';
 import { rubricForItem } from '../db/escalations';
 import { getCalibration } from '../db/calibrations';
-import { promptHash, renderPrompt, type PromptInput } from '../domain/judge-prompt';
+import { itemPromptHash, promptHash, renderPrompt, type PromptInput } from '../domain/judge-prompt';
 import { renderItem } from '../domain/judge-item';
 import { judgeResponseFormat } from '../domain/judge-schema';
 import { readReply } from '../domain/judge-reply';
 import type { Modality } from '#shared/items';
 import type { Rubric } from '#shared/rubric';
 import { backoffMs, callChat } from './chat-client';
-import { resolveImages } from './media-parts';
+import { resolveMedia } from './media-parts';
 import { sleep, type JudgePacing } from './pacing';
 
 /** How long requests in flight may finish when the node stops, before they are aborted. */
 const DRAIN_MS = 5_000;
 const BATCH = 50;
 
-type Deps = Pick<AppDeps, 'db' | 'database' | 'config' | 'logger'>;
+type Deps = Pick<AppDeps, 'db' | 'database' | 'config' | 'logger' | 'videoFrames'>;
 
 export interface RunWorkHooks {
 	pacingFor(judgeId: string, concurrency: number, rpm: number): JudgePacing;
@@ -192,11 +192,13 @@ export class RunWork {
 	async #judgeItem(ready: Ready, itemId: string, tried: number) {
 		const { db, config } = this.deps;
 		const run = this.run;
-		if (await judgedAlready(db, run, itemId))
-			return void (await recordItem(db, run, itemId, tried, { state: 'skipped' }));
 		const item = await getItemRow(db, itemId);
 		if (!item) return;
 		const modality = item.modality as Modality;
+		// The stamp of this item's judgement: the run's prompt, plus what this node sends for a video it shows.
+		const hash = itemPromptHash(run.promptHash, await this.deps.videoFrames.sight(), modality, item.payload);
+		if (await judgedAlready(db, run, itemId, hash))
+			return void (await recordItem(db, run, itemId, tried, { state: 'skipped' }));
 		const rubric: Rubric | null | undefined = ready.sessionRubric ?? (await rubricForItem(db, item));
 		if (!rubric)
 			return void (await recordItem(db, run, itemId, tried, {
@@ -211,7 +213,7 @@ export class RunWork {
 			language: item.language,
 			guideline: ready.guideline,
 			template: ready.judge.config.promptTemplate ?? null,
-			media: await resolveImages(db, config.dataDir, renderItem(modality, item.payload).images)
+			media: await resolveMedia(db, config.dataDir, this.deps.videoFrames, renderItem(modality, item.payload).media)
 		};
 		const body = {
 			model: ready.judge.config.model,
@@ -242,6 +244,7 @@ export class RunWork {
 						judgement: reading.judgement,
 						rubric: { id: rubric.id, version: rubric.version },
 						model: ready.judge.config.model,
+						promptHash: hash,
 						latencyMs: outcome.latencyMs
 					});
 					if (state === 'done') {

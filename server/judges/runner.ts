@@ -18,7 +18,7 @@ export interface JudgeRunnerOptions {
 	leaseMs?: number;
 }
 
-type Deps = Pick<AppDeps, 'db' | 'database' | 'config' | 'logger' | 'events'>;
+type Deps = Pick<AppDeps, 'db' | 'database' | 'config' | 'logger' | 'events' | 'videoFrames'>;
 
 export class JudgeRunner {
 	readonly #work = new Map<string, { work: RunWork; done: Promise<void> }>();

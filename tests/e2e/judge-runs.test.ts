@@ -35,6 +35,11 @@ describe('a judge’s page', () => {
 		await page.getByText('JUDGE_TEST_KEY').waitFor();
 		await page.getByText('set on this server').waitFor();
 		await page.getByText('No runs yet').waitFor();
+		// What this server sends for a video, as the server says (ffmpeg is installed here).
+		await page
+			.getByTestId('judge-video')
+			.filter({ hasText: 'Sent as 8 still frames per video, evenly spaced, at most 768 px on the longer side' })
+			.waitFor();
 
 		await page.getByRole('button', { name: 'Run judge' }).click();
 		const dialog = page.getByRole('dialog', { name: 'Run the judge' });
@@ -68,5 +73,24 @@ describe('a judge’s page', () => {
 		await page.getByText('only quality leads start or cancel them').waitFor();
 		expect(await page.getByRole('button', { name: 'Run judge' }).count()).toBe(0);
 		await context.close();
+	});
+
+	it('tells the lead that videos are not sent when the server has no ffmpeg', async () => {
+		const bare = await startJudgeWorld({
+			videoFrames: { ...w.x.server.deps.config.videoFrames, ffmpeg: '/nonexistent/ffmpeg' }
+		});
+		try {
+			const judgeId = await registerJudge(bare, { name: 'No frames judge' });
+			const { context, page } = await personContext(browser, bare.x.server.url, email('lead'));
+			await page.goto(`/projects/${bare.pid}/judges/${judgeId}`);
+			await page
+				.getByTestId('judge-video')
+				.filter({ hasText: 'Not sent: ffmpeg is not installed on the server.' })
+				.waitFor();
+			await context.close();
+		} finally {
+			await bare.x.server.close();
+			await bare.chat.close();
+		}
 	});
 });

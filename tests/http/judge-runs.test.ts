@@ -181,6 +181,7 @@ describe('a judge run', () => {
 				judgement: { scores: rows[0].scores as Scores, flags: [], rationale: 'late' },
 				rubric: { id: rows[0].rubricId, version: 1 },
 				model: 'fixture-model',
+				promptHash: rows[0].promptHash,
 				latencyMs: 1
 			});
 			expect(late).toBeNull();

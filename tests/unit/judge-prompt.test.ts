@@ -93,7 +93,8 @@ describe('the prompt', () => {
 		expect(pair).toContain('Response A (id x)');
 		expect(pair).toContain('Response B (id y, Model Y)');
 		const video = userText(input({ modality: 'video', payload: { video: { src: SRC }, description: 'd' } }));
-		expect(video).toContain('not sent: the endpoint receives text and images only');
+		expect(video).toContain('[Video 1: the video]');
+		expect(video).toContain('Video 1: the video — not sent (not found in the media store); judge without it.');
 		const mm = renderPrompt(
 			input({
 				modality: 'multimodal',

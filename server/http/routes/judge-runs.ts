@@ -25,7 +25,8 @@ app.post(
 	validate('json', judgeRunInputSchema),
 	async (c) => {
 		const { judge, access } = await requireJudge(c, c.req.param('id'), 'judge.manage');
-		const row = await tx(c.var.deps.db, (t) => createJudgeRun(t, judge, c.req.valid('json'), access.user.id));
+		const sight = await c.var.deps.videoFrames.sight();
+		const row = await tx(c.var.deps.db, (t) => createJudgeRun(t, judge, c.req.valid('json'), access.user.id, sight));
 		c.var.deps.judgeRuns.wake();
 		return c.json({ run: toRunView(row) }, 201);
 	}

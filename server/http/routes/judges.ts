@@ -39,11 +39,19 @@ export async function requireJudge(c: Context<AppEnv>, id: string, action: Actio
 	return { judge, access: await requireProject(c, judge.projectId, action) };
 }
 
-app.get('/judges/:id', doc('judges', 'One judge', 'lead, manager'), async (c) => {
-	const { judge } = await requireJudge(c, c.req.param('id'), 'judge.read');
-	const all = await listJudges(c.var.deps.db, judge.projectId, c.var.deps.config.judges.keys);
-	return c.json({ judge: all.find((j) => j.id === judge.id)! });
-});
+app.get(
+	'/judges/:id',
+	doc(
+		'judges',
+		'One judge, and what this server sends it for a video (`video`: frames per video, or why none)',
+		'lead, manager'
+	),
+	async (c) => {
+		const { judge } = await requireJudge(c, c.req.param('id'), 'judge.read');
+		const all = await listJudges(c.var.deps.db, judge.projectId, c.var.deps.config.judges.keys);
+		return c.json({ judge: all.find((j) => j.id === judge.id)!, video: await c.var.deps.videoFrames.sight() });
+	}
+);
 
 app.put(
 	'/judges/:id',

@@ -48,6 +48,13 @@ export interface JudgeView {
 	scoredItems: number;
 }
 
+/**
+ * What this server sends a judge for a video: still frames (how many per video, their longest side in pixels), or
+ * nothing, because frame extraction is turned off (`disabled`) or ffmpeg cannot be run here (`unavailable`).
+ */
+export type VideoSight =
+	{ sent: true; framesPerVideo: number; maxSide: number } | { sent: false; reason: 'disabled' | 'unavailable' };
+
 export const JUDGE_RUN_STATES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
 export type JudgeRunState = (typeof JUDGE_RUN_STATES)[number];
 export const isFinished = (s: JudgeRunState) => s === 'done' || s === 'failed' || s === 'cancelled';

@@ -5,7 +5,7 @@ import { Query } from './query.svelte';
 import { PagedList } from './paged-list.svelte';
 import type { Paged } from '$lib/shared/paging';
 import type { CalibrationSummary } from '$lib/shared/calibration';
-import { isFinished, type JudgeRunView, type JudgeView } from '$lib/shared/judges';
+import { isFinished, type JudgeRunView, type JudgeView, type VideoSight } from '$lib/shared/judges';
 import type { JudgeRunInput, JudgeRunItemView } from '$lib/shared/judge-runs';
 
 /** How often a running run is read again. */
@@ -15,7 +15,7 @@ type RunPage = { runs: JudgeRunView[] } & Paged;
 type ItemPage = { items: JudgeRunItemView[] } & Paged;
 
 export const judgeQuery = (id: () => string) =>
-	new Query((signal) => api.get<{ judge: JudgeView }>(`/api/judges/${id()}`, undefined, signal));
+	new Query((signal) => api.get<{ judge: JudgeView; video: VideoSight }>(`/api/judges/${id()}`, undefined, signal));
 
 export function judgeRunList(id: () => string): PagedList<RunPage, JudgeRunView> {
 	return new PagedList(

@@ -19,6 +19,13 @@ export default {
 		'judgeRuns.prompt': 'Prompt',
 		'judgeRuns.promptDefault': 'Default, built from the rubric, the guideline and the item',
 		'judgeRuns.promptCustom': 'Custom template',
+		'judgeRuns.video': 'Videos',
+		'judgeRuns.videoFrames':
+			'Sent as {count, plural, one {# still frame} other {# still frames}} per video, evenly spaced, at most {side} px on the longer side',
+		'judgeRuns.videoUnavailable':
+			'Not sent: ffmpeg is not installed on the server. The prompt says so; install ffmpeg and restart to send frames.',
+		'judgeRuns.videoDisabled':
+			'Not sent: frame extraction is turned off on this server (CONCORD_FFMPEG=off). The prompt says so.',
 		'judgeRuns.retired': 'This judge is retired: it cannot be run.',
 		'judgeRuns.readOnly': 'You can follow runs here; only quality leads start or cancel them.',
 		'judgeRuns.run': 'Run judge',
@@ -78,6 +85,13 @@ export default {
 		'judgeRuns.prompt': 'Prompt',
 		'judgeRuns.promptDefault': 'Padrão, montado a partir da rubrica, da diretriz e do item',
 		'judgeRuns.promptCustom': 'Modelo personalizado',
+		'judgeRuns.video': 'Vídeos',
+		'judgeRuns.videoFrames':
+			'Enviados como {count, plural, one {# quadro} other {# quadros}} por vídeo, espaçados por igual, com no máximo {side} px no lado maior',
+		'judgeRuns.videoUnavailable':
+			'Não enviados: o ffmpeg não está instalado no servidor. O prompt diz isso; instale o ffmpeg e reinicie para enviar quadros.',
+		'judgeRuns.videoDisabled':
+			'Não enviados: a extração de quadros está desligada neste servidor (CONCORD_FFMPEG=off). O prompt diz isso.',
 		'judgeRuns.retired': 'Este juiz está aposentado: não pode ser executado.',
 		'judgeRuns.readOnly': 'Você pode acompanhar as execuções aqui; só líderes de qualidade as iniciam ou cancelam.',
 		'judgeRuns.run': 'Executar juiz',
