@@ -7,7 +7,7 @@ import { auditLog, judgeEvaluations } from '../../drizzle/schema';
 import { createJudge } from '../../server/db/judges';
 import { tx } from '../../server/db/client';
 import { getRun } from '../../server/db/judge-runs';
-import { recordItem } from '../../server/db/judge-run-work';
+import { recordOutcomes } from '../../server/db/judge-run-work';
 import type { Scores } from '#shared/evaluation';
 import { eventually } from '../fixtures/server';
 import { importRaw, jsonl } from '../fixtures/exchange';
@@ -176,14 +176,19 @@ describe('a judge run', () => {
 				.where(eq(judgeEvaluations.judgeId, judgeId));
 			expect(rows).toHaveLength(3);
 			// A late second reply for an item (another node's, say) finds the key taken and stores nothing.
-			const late = await recordItem(w.x.server.deps.db, (await getRun(w.x.server.deps.db, b.id))!, itemIds[3], 1, {
-				state: 'done',
-				judgement: { scores: rows[0].scores as Scores, flags: [], rationale: 'late' },
-				rubric: { id: rows[0].rubricId, version: 1 },
-				model: 'fixture-model',
-				latencyMs: 1
-			});
-			expect(late).toBeNull();
+			const late = await recordOutcomes(w.x.server.deps.db, (await getRun(w.x.server.deps.db, b.id))!, [
+				{
+					itemId: itemIds[3],
+					outcome: {
+						state: 'done',
+						judgement: { scores: rows[0].scores as Scores, flags: [], rationale: 'late' },
+						rubric: { id: rows[0].rubricId, version: 1 },
+						model: 'fixture-model',
+						latencyMs: 1
+					}
+				}
+			]);
+			expect(late.size).toBe(0);
 			expect(
 				await w.x.server.deps.db.select().from(judgeEvaluations).where(eq(judgeEvaluations.judgeId, judgeId))
 			).toHaveLength(3);
