@@ -11,7 +11,6 @@ import type { JudgeRow } from '../db/judges';
 import type { JudgeRunRow } from '../db/judge-runs';
 import type { ItemRow } from '../db/items';
 import { countAttempt, noteAttemptFailed } from '../db/judge-run-work';
-import { rubricForItem } from '../db/escalations';
 import { renderPrompt } from '../domain/judge-prompt';
 import { renderItem } from '../domain/judge-item';
 import { judgeResponseFormat } from '../domain/judge-schema';
@@ -53,10 +52,10 @@ export interface ItemSoFar {
 /** What became of an item: judged, failed (`unreachable` says why when no attempt reached the endpoint), or left pending. */
 export type ItemEnd = { state: 'judged' | 'pending' } | { state: 'failed'; unreachable?: string };
 
-export async function judgeItem(w: ItemWork, item: ItemRow, soFar: ItemSoFar): Promise<ItemEnd> {
+/** Judges one item by `rubric` (its session's, or rubricForItem's; null: the project has none for its modality). */
+export async function judgeItem(w: ItemWork, item: ItemRow, rubric: Rubric | null, soFar: ItemSoFar): Promise<ItemEnd> {
 	const { db, config } = w.deps;
 	const modality = item.modality as Modality;
-	const rubric: Rubric | null | undefined = w.ready.sessionRubric ?? (await rubricForItem(db, item));
 	if (!rubric) {
 		w.outcomes.add(item.id, {
 			state: 'failed',

@@ -1,7 +1,8 @@
-// One run worked by this node, from claim to its end. Pending items are read in item-id order a page at a time (the
-// next page is read while this one is worked, so the pipeline never waits on it), with which of them the judge
-// already scored and their rows in two queries per page; at most `concurrency` items are in progress on this node,
-// each judged by item-attempts.ts, their outcomes recorded several per transaction (outcome-batch.ts).
+// One run worked by this node, from claim to its end. Pending items are read in item-id order a page at a time,
+// with which of them the judge already scored, their rows and their rubrics in a few queries per page (the next
+// page is read while this one is worked, so the pipeline never waits on it). At most `concurrency` items are in
+// progress on this node, each judged by item-attempts.ts, their outcomes recorded several per transaction
+// (outcome-batch.ts).
 // The run ends:
 //   done       every item done, failed or skipped (failed ones are counted and listed)
 //   failed     the judge cannot be run (retired, no endpoint, its key variable not set, its prompt changed since the
@@ -18,6 +19,7 @@ import { guidelineForRun, judgedAmong, pendingItems, recordOutcomes, type Record
 import { itemsByIds } from '../db/items';
 import { getRubric } from '../db/projects';
 import { getCalibration } from '../db/calibrations';
+import { rubricsForItems } from '../db/escalations';
 import { promptHash } from '../domain/judge-prompt';
 import { judgeItem, type ItemWork, type RunReady } from './item-attempts';
 import { memoryPacing, type PaceLimits, type Pacing } from './pacing';
@@ -162,13 +164,19 @@ export class RunWork {
 		};
 	}
 
-	/** A page of pending items with what dispatching them needs: which are judged already, and their rows. */
-	async #page(after: string) {
+	/** A page of pending items with what dispatching them needs: which are judged already, their rows and rubrics. */
+	async #page(ready: RunReady, after: string) {
 		const { db } = this.deps;
 		const pending = await pendingItems(db, this.run.id, after, PAGE);
 		const ids = pending.map((p) => p.itemId);
 		const [judged, rows] = await Promise.all([judgedAmong(db, this.run, ids), itemsByIds(db, ids)]);
-		return { pending, judged, rows: new Map(rows.map((r) => [r.id, r])) };
+		const rubrics = ready.sessionRubric ? null : await rubricsForItems(db, this.run.projectId, rows);
+		return {
+			pending,
+			judged,
+			rows: new Map(rows.map((r) => [r.id, r])),
+			rubricOf: (itemId: string) => ready.sessionRubric ?? rubrics?.get(itemId) ?? null
+		};
 	}
 
 	async #dispatch(ready: RunReady): Promise<void> {
@@ -182,11 +190,11 @@ export class RunWork {
 		};
 		// Items in progress on this node (a request in flight or a backoff wait): at most the judge's concurrency.
 		const seats = memoryPacing({ concurrency: ready.judge.config.concurrency, requestsPerMinute: Infinity });
-		let next = this.#page('');
+		let next = this.#page(ready, '');
 		while (!this.#halt.signal.aborted) {
 			const page = await next;
 			if (!page.pending.length) return;
-			next = this.#page(page.pending.at(-1)!.itemId);
+			next = this.#page(ready, page.pending.at(-1)!.itemId);
 			next.catch(() => {}); // awaited on the next turn; a failure there ends the dispatch
 			for (const soFar of page.pending) {
 				const row = page.rows.get(soFar.itemId);
@@ -197,7 +205,7 @@ export class RunWork {
 				}
 				const leave = await seats.acquire(this.#halt.signal);
 				if (!leave) return;
-				const task = judgeItem(work, row, soFar)
+				const task = judgeItem(work, row, page.rubricOf(row.id), soFar)
 					.then((ended) => {
 						if (ended.state === 'judged') this.#judgedHere++;
 						else if (ended.state === 'failed' && ended.unreachable && this.#judgedHere === 0 && this.run.done === 0)
