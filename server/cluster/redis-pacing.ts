@@ -13,7 +13,7 @@ import type { Redis } from 'ioredis';
 import { sleep, type PaceLimits, type Pacing } from '../judges/pacing';
 
 /** How long a slot holds without renewal (renewed every third of it): a dead node's requests stop counting after it. */
-export const SLOT_LEASE_MS = 15_000;
+const SLOT_LEASE_MS = 15_000;
 const POLL_MS = 20;
 const RETRY_MS = 1_000;
 
