@@ -1,10 +1,11 @@
 // A judge run over 1,000 items against the local chat-completions fixture with a fixed artificial latency and
 // concurrency 8: how much time Concord adds per item beyond the endpoint's own latency (rendering the prompt,
 // building the schema, the HTTP client, reading and checking the reply, the transaction that stores it and counts
-// it, pacing). Two figures, both measured in this run:
-//   by formula     run wall time (startedAt → finishedAt) × concurrency / items − latency
-//   vs. a bare client   the same number of requests, same bodies, same concurrency, by a loop of plain fetch calls;
-//                  (run wall − bare wall) × concurrency / items
+// it, pacing). The figures, all measured in this run, against a bare client (the same number of requests, same
+// bodies, same concurrency, by a loop of plain fetch calls):
+//   ratio          run wall time (startedAt → finishedAt) / the bare client's wall time
+//   by formula     run wall time × concurrency / items − latency
+//   vs. the bare client   (run wall − bare wall) × concurrency / items
 //   CPU per item   (process CPU during the run − CPU of the bare client's requests) / items: the work Concord adds
 //                  to each item. Everything (server, endpoint, bare client) runs in this one process, so on a busy
 //                  machine the wall figures grow with the load (every CPU millisecond waits for a core), while
@@ -78,6 +79,7 @@ export async function run(): Promise<void> {
 		line(`${ITEMS} items, concurrency ${CONCURRENCY}, latency`, `${LATENCY_MS} ms`);
 		line('run wall time', `${(runMs / 1000).toFixed(2)} s`);
 		line('bare client wall time (same requests)', `${(bareMs / 1000).toFixed(2)} s`);
+		line('run wall / bare client wall', `${(runMs / bareMs).toFixed(2)}×`);
 		line('machine load (1 min) / cores', `${loadavg()[0].toFixed(1)} / ${cpus().length}`);
 		line('wall overhead per item, by formula', `${byFormula.toFixed(2)} ms`);
 		line('wall overhead per item, vs. the bare client', `${vsBare.toFixed(2)} ms`);

@@ -7,6 +7,7 @@
 // applying one twice (relayed and also loaded from the store) is harmless.
 
 import { memoryCounter, type FailureCounter, type WindowLimit } from './failure-counter';
+import { memoryPacing, type PaceLimits, type Pacing } from '../judges/pacing';
 
 /** Kinds of room traffic between nodes. */
 export type RoomTraffic = 'update' | 'awareness';
@@ -43,6 +44,8 @@ export interface ClusterBus {
 	onReconnect(listener: () => void): void;
 	/** Failure counters (sign-in throttles) that count across every node sharing the bus. */
 	counter(name: string, limit: WindowLimit): FailureCounter;
+	/** Pacing of requests to an outside service (a model judge) that holds across every node sharing the bus. */
+	pacing(name: string, limits: PaceLimits): Pacing;
 	/** Reports whether the bus is reachable (health). */
 	ping(): Promise<boolean>;
 	close(): Promise<void>;
@@ -60,6 +63,7 @@ export function localBus(): ClusterBus {
 		publishControl: () => {},
 		onReconnect: () => {},
 		counter: (_name, limit) => memoryCounter(limit),
+		pacing: (_name, limits) => memoryPacing(limits),
 		ping: () => Promise.resolve(true),
 		close: () => Promise.resolve()
 	};

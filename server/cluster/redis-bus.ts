@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { ClusterBus, ControlMessage, RoomListener, RoomTraffic } from './bus';
 import { redisCounter } from './failure-counter';
+import { redisPacing } from './redis-pacing';
 
 const KINDS: RoomTraffic[] = ['update', 'awareness'];
 const ROOM_PREFIX = 'concord:room:';
@@ -15,7 +16,7 @@ const CONTROL = 'concord:control';
 const ID_BYTES = 16;
 
 export interface RedisBus extends ClusterBus {
-	/** The command connection, for other cluster state kept in Redis (failure counters). */
+	/** The command connection, for other cluster state kept in Redis (failure counters, pacing). */
 	readonly redis: Redis;
 }
 
@@ -108,6 +109,7 @@ export async function connectRedisBus(url: string, onError: (err: unknown) => vo
 			reconnects.push(listener);
 		},
 		counter: (name, limit) => redisCounter(pub, name, limit),
+		pacing: (name, limits) => redisPacing(pub, nodeId, name, limits, onError),
 		async ping() {
 			try {
 				return (await pub.ping()) === 'PONG';

@@ -284,7 +284,41 @@ export async function rubricForItem(
 ): Promise<Rubric | null> {
 	const [used] = await usedRubricQuery(db, { itemId: item.id });
 	if (used) return (await getRubric(db, used.rubricId)) ?? null;
-	return (await latestRubrics(db, item.projectId)).find((r) => dimensionsFor(r, item.modality).length > 0) ?? null;
+	return newestFor(await latestRubrics(db, item.projectId), item.modality);
+}
+
+const newestFor = (latest: Rubric[], modality: string) =>
+	latest.find((r) => dimensionsFor(r, modality).length > 0) ?? null;
+
+/** rubricForItem for a page of one project's items (a judge run's), in two queries; by item id. */
+export async function rubricsForItems(
+	db: Db,
+	projectId: string,
+	page: readonly { id: string; modality: string }[]
+): Promise<Map<string, Rubric | null>> {
+	const found = new Map<string, Rubric | null>();
+	if (!page.length) return found;
+	const used = new Map<string, string>();
+	const rows = await db
+		.select({ itemId: evaluations.itemId, rubricId: evaluations.rubricId })
+		.from(evaluations)
+		.where(
+			and(
+				inArray(
+					evaluations.itemId,
+					page.map((i) => i.id)
+				),
+				eq(evaluations.state, 'submitted')
+			)
+		)
+		.orderBy(sql`${evaluations.submittedAt} desc nulls last`);
+	for (const r of rows) if (!used.has(r.itemId)) used.set(r.itemId, r.rubricId);
+	const latest = used.size < page.length ? await latestRubrics(db, projectId) : [];
+	for (const item of page) {
+		const usedId = used.get(item.id);
+		found.set(item.id, usedId ? ((await getRubric(db, usedId)) ?? null) : newestFor(latest, item.modality));
+	}
+	return found;
 }
 
 const usedRubricQuery = prepared((db) =>

@@ -1,75 +1,26 @@
-// The runner's side of judge runs: which runs need a worker, the lease that gives one node a run, and recording
-// each item's outcome with the run's counters in one transaction. A judge evaluation is inserted
-// `on conflict do nothing` on its unique key (judge, item, prompt, guideline version): even two workers racing on an
-// item cannot store it twice, and the item counts as skipped for the one that lost.
-import { and, asc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+// The items of a judge run as a node works them: the pending ones, each attempt counted before it is sent (so the
+// attempt budget, config.judges.maxAttempts, holds across restarts, and a lead sees the attempts and last error of an
+// item still being retried), and the outcomes recorded with the run's counters, several items per transaction.
+// A judge evaluation is inserted `on conflict do nothing` on its unique key (judge, item, prompt, guideline
+// version): even two workers racing on an item cannot store it twice, and the item counts as skipped for the one
+// that lost.
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from './client';
-import { first, tx } from './client';
+import { first, prepared, tx } from './client';
 import { guidelineVersions, judgeEvaluations, judgeRunItems, judgeRuns } from '../../drizzle/schema';
 import type { Judgement } from '../domain/judge-reply';
 import { newId } from '../domain/ids';
-import { audit } from './audit';
 import type { JudgeRunRow } from './judge-runs';
 
-/** Runs that need a worker: queued or running, and not leased (or their lease lapsed: their node died). */
-export function claimableRuns(db: Db, now: number, limit = 20): Promise<JudgeRunRow[]> {
-	return db
-		.select()
-		.from(judgeRuns)
-		.where(
-			and(
-				inArray(judgeRuns.state, ['queued', 'running']),
-				or(isNull(judgeRuns.leaseUntil), lt(judgeRuns.leaseUntil, now))
-			)
-		)
-		.orderBy(asc(judgeRuns.createdAt))
-		.limit(limit);
-}
-
-/**
- * Leases the run to this node until `until` with a conditional UPDATE: of nodes racing for a run, exactly one gets
- * it. Returns the run as leased (state running), or undefined when another node has it or it finished.
- */
-export async function claimRun(db: Db, id: string, now: number, until: number): Promise<JudgeRunRow | undefined> {
-	const [row] = await db
-		.update(judgeRuns)
-		.set({ leaseUntil: until, state: 'running', startedAt: sql`coalesce(${judgeRuns.startedAt}, ${now})` })
-		.where(
-			and(
-				eq(judgeRuns.id, id),
-				inArray(judgeRuns.state, ['queued', 'running']),
-				or(isNull(judgeRuns.leaseUntil), lt(judgeRuns.leaseUntil, now))
-			)
-		)
-		.returning();
-	return row;
-}
-
-/**
- * Extends this node's lease (it still holds it only if the lease is the one it wrote); returns whether a cancel
- * was asked for, or 'lost' when the run is no longer this node's.
- */
-export async function renewLease(db: Db, id: string, held: number, until: number): Promise<'lost' | boolean> {
-	const [row] = await db
-		.update(judgeRuns)
-		.set({ leaseUntil: until })
-		.where(and(eq(judgeRuns.id, id), eq(judgeRuns.state, 'running'), eq(judgeRuns.leaseUntil, held)))
-		.returning({ cancelRequestedAt: judgeRuns.cancelRequestedAt });
-	return row ? row.cancelRequestedAt !== null : 'lost';
-}
-
-/** Gives the run back (the node stops): another node, or this one after a restart, picks it up at once. */
-export async function releaseLease(db: Db, id: string, held: number): Promise<void> {
-	await db
-		.update(judgeRuns)
-		.set({ leaseUntil: null })
-		.where(and(eq(judgeRuns.id, id), eq(judgeRuns.leaseUntil, held)));
-}
-
-/** The next pending items of a run after `afterItemId`, by item id. */
+/** The next pending items of a run after `afterItemId`, by item id, with the attempts made so far. */
 export function pendingItems(db: Db, runId: string, afterItemId: string, limit: number) {
 	return db
-		.select({ itemId: judgeRunItems.itemId, attempts: judgeRunItems.attempts })
+		.select({
+			itemId: judgeRunItems.itemId,
+			attempts: judgeRunItems.attempts,
+			error: judgeRunItems.error,
+			raw: judgeRunItems.raw
+		})
 		.from(judgeRunItems)
 		.where(
 			and(eq(judgeRunItems.runId, runId), eq(judgeRunItems.state, 'pending'), gt(judgeRunItems.itemId, afterItemId))
@@ -78,22 +29,72 @@ export function pendingItems(db: Db, runId: string, afterItemId: string, limit: 
 		.limit(limit);
 }
 
-/** Whether the judge has a judgement of the item stamped `hash` (the item's prompt hash) under the run's guideline. */
-export const judgedAlready = async (db: Db, run: JudgeRunRow, itemId: string, hash: string) =>
-	!!(await first(
-		db
-			.select({ id: judgeEvaluations.id })
-			.from(judgeEvaluations)
-			.where(
-				and(
-					eq(judgeEvaluations.judgeId, run.judgeId),
-					eq(judgeEvaluations.itemId, itemId),
-					eq(judgeEvaluations.promptHash, hash),
-					eq(judgeEvaluations.guidelineVersionId, run.guidelineVersionId)
+/**
+ * Which of the items the run's judge already scored under the run's guideline version, each with its own prompt hash
+ * (itemPromptHash: the run's, plus what was sent for a video it shows).
+ */
+export async function judgedAmong(
+	db: Db,
+	run: JudgeRunRow,
+	items: readonly { itemId: string; hash: string }[]
+): Promise<Set<string>> {
+	if (!items.length) return new Set();
+	// A page holds at most two hashes (with and without video frames): ask for both, then keep the item's own.
+	const rows = await db
+		.select({ itemId: judgeEvaluations.itemId, hash: judgeEvaluations.promptHash })
+		.from(judgeEvaluations)
+		.where(
+			and(
+				eq(judgeEvaluations.judgeId, run.judgeId),
+				inArray(judgeEvaluations.promptHash, [...new Set(items.map((i) => i.hash))]),
+				eq(judgeEvaluations.guidelineVersionId, run.guidelineVersionId),
+				inArray(
+					judgeEvaluations.itemId,
+					items.map((i) => i.itemId)
 				)
 			)
-			.limit(1)
-	));
+		);
+	const wanted = new Set(items.map((i) => `${i.itemId}\u0000${i.hash}`));
+	return new Set(rows.filter((r) => wanted.has(`${r.itemId}\u0000${r.hash}`)).map((r) => r.itemId));
+}
+
+const attemptQuery = prepared((db) =>
+	db
+		.update(judgeRunItems)
+		.set({ attempts: sql`${judgeRunItems.attempts} + 1`, updatedAt: sql`${sql.placeholder('now')}` })
+		.where(
+			and(
+				eq(judgeRunItems.runId, sql.placeholder('runId')),
+				eq(judgeRunItems.itemId, sql.placeholder('itemId')),
+				eq(judgeRunItems.state, 'pending')
+			)
+		)
+		.returning({ attempts: judgeRunItems.attempts })
+		.prepare()
+);
+
+/**
+ * Counts an attempt of a pending item, committed before its request is sent: a crash may count an attempt that never
+ * reached the endpoint, never miss one that did. Returns the attempts so far (this one included), or null when the
+ * item is no longer pending (nothing is then to be sent).
+ */
+export async function countAttempt(db: Db, runId: string, itemId: string): Promise<number | null> {
+	const [row] = await attemptQuery(db, { runId, itemId, now: Date.now() });
+	return row?.attempts ?? null;
+}
+
+/** Keeps why the last attempt of a pending item failed (it will be retried), for the lead to read meanwhile. */
+export async function noteAttemptFailed(
+	db: Db,
+	runId: string,
+	itemId: string,
+	failure: { error: string; raw: string | null }
+): Promise<void> {
+	await db
+		.update(judgeRunItems)
+		.set({ error: failure.error, raw: failure.raw, updatedAt: Date.now() })
+		.where(and(eq(judgeRunItems.runId, runId), eq(judgeRunItems.itemId, itemId), eq(judgeRunItems.state, 'pending')));
+}
 
 export type ItemOutcome =
 	| {
@@ -108,93 +109,88 @@ export type ItemOutcome =
 	| { state: 'failed'; error: string; raw: string | null }
 	| { state: 'skipped' };
 
-const counter = { done: judgeRuns.done, failed: judgeRuns.failed, skipped: judgeRuns.skipped } as const;
+export type RecordedState = 'done' | 'failed' | 'skipped';
 
 /**
- * Records one item's outcome and counts it, in one transaction; a judgement is stored as a judge evaluation unless
- * one exists for its key (then the item counts as skipped). Returns the state recorded, or null when the item was
- * no longer pending (nothing changed).
+ * Records items' outcomes and counts them, in one transaction. A judgement is stored as a judge evaluation unless one
+ * exists for its key (the item then counts as skipped). Returns the state recorded per item; an item that was no
+ * longer pending is left out (nothing changed for it).
  */
-export async function recordItem(
+export async function recordOutcomes(
 	db: Db,
 	run: JudgeRunRow,
-	itemId: string,
-	attempts: number,
-	outcome: ItemOutcome
-): Promise<'done' | 'failed' | 'skipped' | null> {
+	outcomes: readonly { itemId: string; outcome: ItemOutcome }[]
+): Promise<Map<string, RecordedState>> {
+	if (!outcomes.length) return new Map();
 	return tx(db, async (t) => {
-		let state = outcome.state;
-		if (outcome.state === 'done') {
+		const now = Date.now();
+		const judged = outcomes.flatMap(({ itemId, outcome }) => (outcome.state === 'done' ? [{ itemId, outcome }] : []));
+		const stored = new Set<string>();
+		if (judged.length) {
 			const inserted = await t
 				.insert(judgeEvaluations)
-				.values({
-					id: newId(),
-					projectId: run.projectId,
-					judgeId: run.judgeId,
-					itemId,
-					runId: run.id,
-					source: 'run',
-					rubricId: outcome.rubric.id,
-					rubricVersion: outcome.rubric.version,
-					guidelineVersionId: run.guidelineVersionId,
-					model: outcome.model,
-					promptHash: outcome.promptHash,
-					scores: outcome.judgement.scores,
-					flags: outcome.judgement.flags,
-					rationale: outcome.judgement.rationale,
-					latencyMs: outcome.latencyMs,
-					createdAt: Date.now()
-				})
+				.values(
+					judged.map(({ itemId, outcome }) => ({
+						id: newId(),
+						projectId: run.projectId,
+						judgeId: run.judgeId,
+						itemId,
+						runId: run.id,
+						source: 'run' as const,
+						rubricId: outcome.rubric.id,
+						rubricVersion: outcome.rubric.version,
+						guidelineVersionId: run.guidelineVersionId,
+						model: outcome.model,
+						promptHash: outcome.promptHash,
+						scores: outcome.judgement.scores,
+						flags: outcome.judgement.flags,
+						rationale: outcome.judgement.rationale,
+						latencyMs: outcome.latencyMs,
+						createdAt: now
+					}))
+				)
 				.onConflictDoNothing()
-				.returning({ id: judgeEvaluations.id });
-			if (!inserted.length) state = 'skipped';
+				.returning({ itemId: judgeEvaluations.itemId });
+			for (const r of inserted) stored.add(r.itemId);
 		}
-		const failure = outcome.state === 'failed' ? outcome : null;
-		const changed = await t
-			.update(judgeRunItems)
-			.set({ state, attempts, error: failure?.error ?? null, raw: failure?.raw ?? null, updatedAt: Date.now() })
-			.where(and(eq(judgeRunItems.runId, run.id), eq(judgeRunItems.itemId, itemId), eq(judgeRunItems.state, 'pending')))
-			.returning({ itemId: judgeRunItems.itemId });
-		if (!changed.length) return null;
-		await t
-			.update(judgeRuns)
-			.set({ [state]: sql`${counter[state]} + 1` })
-			.where(eq(judgeRuns.id, run.id));
-		return state;
-	});
-}
-
-/** Ends a run (done, failed or cancelled) with its final counts; audited as judge.run.finish. */
-export async function finishRun(
-	db: Db,
-	runId: string,
-	state: 'done' | 'failed' | 'cancelled',
-	error: string | null
-): Promise<JudgeRunRow | undefined> {
-	return tx(db, async (t) => {
-		const [row] = await t
-			.update(judgeRuns)
-			.set({ state, error, finishedAt: Date.now(), leaseUntil: null })
-			.where(and(eq(judgeRuns.id, runId), inArray(judgeRuns.state, ['queued', 'running'])))
-			.returning();
-		if (!row) return undefined;
-		await audit(t, {
-			actorId: null,
-			projectId: row.projectId,
-			action: 'judge.run.finish',
-			entityType: 'judge_run',
-			entityId: row.id,
-			data: {
-				judgeId: row.judgeId,
-				state,
-				done: row.done,
-				failed: row.failed,
-				skipped: row.skipped,
-				total: row.total,
-				error
-			}
-		});
-		return row;
+		const recorded = new Map<string, RecordedState>();
+		const pendingOf = (ids: string[]) =>
+			and(eq(judgeRunItems.runId, run.id), eq(judgeRunItems.state, 'pending'), inArray(judgeRunItems.itemId, ids));
+		// Done and skipped items change alike: one statement each. A failed item keeps its own error and raw reply.
+		const byState: Record<'done' | 'skipped', string[]> = { done: [], skipped: [] };
+		for (const { itemId, outcome } of outcomes)
+			if (outcome.state !== 'failed')
+				byState[outcome.state === 'done' && stored.has(itemId) ? 'done' : 'skipped'].push(itemId);
+		for (const state of ['done', 'skipped'] as const) {
+			if (!byState[state].length) continue;
+			const changed = await t
+				.update(judgeRunItems)
+				.set({ state, error: null, raw: null, updatedAt: now })
+				.where(pendingOf(byState[state]))
+				.returning({ itemId: judgeRunItems.itemId });
+			for (const r of changed) recorded.set(r.itemId, state);
+		}
+		for (const { itemId, outcome } of outcomes) {
+			if (outcome.state !== 'failed') continue;
+			const changed = await t
+				.update(judgeRunItems)
+				.set({ state: 'failed', error: outcome.error, raw: outcome.raw, updatedAt: now })
+				.where(pendingOf([itemId]))
+				.returning({ itemId: judgeRunItems.itemId });
+			if (changed.length) recorded.set(itemId, 'failed');
+		}
+		const count = (state: RecordedState) => [...recorded.values()].filter((s) => s === state).length;
+		const [done, failed, skipped] = [count('done'), count('failed'), count('skipped')];
+		if (recorded.size)
+			await t
+				.update(judgeRuns)
+				.set({
+					done: sql`${judgeRuns.done} + ${done}`,
+					failed: sql`${judgeRuns.failed} + ${failed}`,
+					skipped: sql`${judgeRuns.skipped} + ${skipped}`
+				})
+				.where(eq(judgeRuns.id, run.id));
+		return recorded;
 	});
 }
 

@@ -1,8 +1,8 @@
-// One run worked by this node, from claim to its end. Items are taken in item-id order in batches; each is judged
-// (rendered, sent, its reply read and checked) with retries inside the item:
-//   retryable failures (429, 5xx, timeout, connection error, a malformed or unfit reply) are tried again after an
-//   exponential backoff with jitter (a 429's Retry-After instead) until config.judges.maxAttempts, then the item is
-//   failed with the last error and raw reply; a non-retryable one (another 4xx) fails the item at once.
+// One run worked by this node, from claim to its end. Pending items are read in item-id order a page at a time,
+// with which of them the judge already scored, their rows and their rubrics in a few queries per page (the next
+// page is read while this one is worked, so the pipeline never waits on it). At most `concurrency` items are in
+// progress on this node, each judged by item-attempts.ts, their outcomes recorded several per transaction
+// (outcome-batch.ts).
 // The run ends:
 //   done       every item done, failed or skipped (failed ones are counted and listed)
 //   failed     the judge cannot be run (retired, no endpoint, its key variable not set, its prompt changed since the
@@ -12,50 +12,33 @@
 // When the node stops, requests in flight may finish (DRAIN_MS) and are recorded; then the lease is released and
 // the run is picked up again by the next node or start, where its pending items continue.
 import type { AppDeps } from '../deps';
-import { getJudge, type JudgeRow } from '../db/judges';
+import { getJudge } from '../db/judges';
 import { notRunnable, type JudgeRunRow } from '../db/judge-runs';
-import {
-	finishRun,
-	guidelineForRun,
-	judgedAlready,
-	pendingItems,
-	recordItem,
-	releaseLease,
-	renewLease
-} from '../db/judge-run-work';
-import { getItemRow } from '../db/items';
+import { finishRun, releaseLease, renewLease } from '../db/judge-run-lease';
+import { guidelineForRun, judgedAmong, pendingItems, recordOutcomes, type RecordedState } from '../db/judge-run-work';
+import { itemsByIds } from '../db/items';
 import { getRubric } from '../db/projects';
-import { rubricForItem } from '../db/escalations';
 import { getCalibration } from '../db/calibrations';
-import { itemPromptHash, promptHash, renderPrompt, type PromptInput } from '../domain/judge-prompt';
-import { renderItem } from '../domain/judge-item';
-import { judgeResponseFormat } from '../domain/judge-schema';
-import { readReply } from '../domain/judge-reply';
+import { rubricsForItems } from '../db/escalations';
+import { itemPromptHash, promptHash } from '../domain/judge-prompt';
 import type { Modality } from '#shared/items';
-import type { Rubric } from '#shared/rubric';
-import { backoffMs, callChat } from './chat-client';
-import { resolveMedia } from './media-parts';
-import { sleep, type JudgePacing } from './pacing';
+import { judgeItem, type ItemWork, type RunReady } from './item-attempts';
+import { memoryPacing, type PaceLimits, type Pacing } from './pacing';
+import { OutcomeBatch } from './outcome-batch';
 
 /** How long requests in flight may finish when the node stops, before they are aborted. */
 const DRAIN_MS = 5_000;
-const BATCH = 50;
+const PAGE = 50;
+/** Outcomes per transaction, and how long the first of them waits for others (what a crash may lose). */
+const FLUSH = { maxItems: 32, maxWaitMs: 25 };
 
 type Deps = Pick<AppDeps, 'db' | 'database' | 'config' | 'logger' | 'videoFrames'>;
 
 export interface RunWorkHooks {
-	pacingFor(judgeId: string, concurrency: number, rpm: number): JudgePacing;
+	pacingFor(judgeId: string, limits: PaceLimits): Pacing;
+	/** Items whose judge scores were just committed. */
 	onScored(itemIds: string[]): void;
 	leaseMs: number;
-}
-
-/** What every item of a run needs, read once when the run is claimed. */
-interface Ready {
-	judge: JudgeRow;
-	apiKey: string | null;
-	sessionRubric: Rubric | undefined;
-	guideline: { number: number; markdown: string } | null;
-	pacing: JudgePacing;
 }
 
 export class RunWork {
@@ -68,6 +51,7 @@ export class RunWork {
 	#end: { state: 'cancelled' } | { state: 'failed'; error: string } | null = null;
 	#judgedHere = 0;
 	#heartbeat: NodeJS.Timeout | null = null;
+	readonly #outcomes: OutcomeBatch;
 
 	constructor(
 		private readonly deps: Deps,
@@ -75,6 +59,14 @@ export class RunWork {
 		private readonly hooks: RunWorkHooks
 	) {
 		this.#lease = run.leaseUntil ?? 0;
+		this.#outcomes = new OutcomeBatch({
+			...FLUSH,
+			record: (outcomes) => recordOutcomes(deps.db, run, outcomes),
+			onRecorded: (recorded) => this.#recorded(recorded),
+			onError: (err, itemIds) => {
+				if (!deps.database.closed) deps.logger.error({ err, runId: run.id, itemIds }, 'recording judged items failed');
+			}
+		});
 	}
 
 	get id() {
@@ -108,6 +100,7 @@ export class RunWork {
 			const ready = await this.#preflight();
 			if (ready) await this.#dispatch(ready);
 			await Promise.allSettled([...this.#inFlight]);
+			await this.#outcomes.flush();
 		} finally {
 			clearInterval(this.#heartbeat);
 		}
@@ -116,6 +109,11 @@ export class RunWork {
 			await finishRun(db, this.run.id, this.#end.state, this.#end.state === 'failed' ? this.#end.error : null);
 		} else if (this.#halt.signal.aborted) await releaseLease(db, this.run.id, this.#lease);
 		else await finishRun(db, this.run.id, 'done', null);
+	}
+
+	#recorded(recorded: Map<string, RecordedState>): void {
+		const scored = [...recorded].filter(([, state]) => state === 'done').map(([itemId]) => itemId);
+		if (scored.length) this.hooks.onScored(scored);
 	}
 
 	async #renew(): Promise<void> {
@@ -138,7 +136,7 @@ export class RunWork {
 	}
 
 	/** What every item of the run needs, or null when the run cannot go on (the run is then failed, in words). */
-	async #preflight(): Promise<Ready | null> {
+	async #preflight(): Promise<RunReady | null> {
 		const { db, config } = this.deps;
 		const judge = await getJudge(db, this.run.judgeId);
 		if (!judge) return (this.#fail('The judge no longer exists'), null);
@@ -163,110 +161,80 @@ export class RunWork {
 			apiKey,
 			sessionRubric: session ? await getRubric(db, session.rubricId) : undefined,
 			guideline: await guidelineForRun(db, this.run.guidelineVersionId),
-			pacing: this.hooks.pacingFor(judge.id, c.concurrency, c.requestsPerMinute)
+			pacing: this.hooks.pacingFor(judge.id, { concurrency: c.concurrency, requestsPerMinute: c.requestsPerMinute })
 		};
 	}
 
-	async #dispatch(ready: Ready): Promise<void> {
-		let after = '';
+	/** A page of pending items with what dispatching them needs: which are judged already, their rows and rubrics. */
+	async #page(ready: RunReady, after: string) {
+		const { db } = this.deps;
+		const pending = await pendingItems(db, this.run.id, after, PAGE);
+		const ids = pending.map((p) => p.itemId);
+		const rows = await itemsByIds(db, ids);
+		// Each item's stamp: the run's prompt, plus what this node sends for a video it shows.
+		const sight = await this.deps.videoFrames.sight();
+		const hashes = new Map(
+			rows.map((r) => [r.id, itemPromptHash(this.run.promptHash, sight, r.modality as Modality, r.payload)])
+		);
+		const [judged, rubrics] = await Promise.all([
+			judgedAmong(
+				db,
+				this.run,
+				rows.map((r) => ({ itemId: r.id, hash: hashes.get(r.id)! }))
+			),
+			ready.sessionRubric ? null : rubricsForItems(db, this.run.projectId, rows)
+		]);
+		return {
+			pending,
+			judged,
+			hashes,
+			rows: new Map(rows.map((r) => [r.id, r])),
+			rubricOf: (itemId: string) => ready.sessionRubric ?? rubrics?.get(itemId) ?? null
+		};
+	}
+
+	async #dispatch(ready: RunReady): Promise<void> {
+		const work: ItemWork = {
+			deps: this.deps,
+			run: this.run,
+			ready,
+			halt: this.#halt.signal,
+			abort: this.#abort.signal,
+			outcomes: this.#outcomes
+		};
+		// Items in progress on this node (a request in flight or a backoff wait): at most the judge's concurrency.
+		const seats = memoryPacing({ concurrency: ready.judge.config.concurrency, requestsPerMinute: Infinity });
+		let next = this.#page(ready, '');
 		while (!this.#halt.signal.aborted) {
-			const batch = await pendingItems(this.deps.db, this.run.id, after, BATCH);
-			if (!batch.length) return;
-			for (const { itemId, attempts } of batch) {
-				if (!(await ready.pacing.acquire(this.#halt.signal))) return;
-				const task = this.#judgeItem(ready, itemId, attempts)
+			const page = await next;
+			if (!page.pending.length) return;
+			next = this.#page(ready, page.pending.at(-1)!.itemId);
+			next.catch(() => {}); // awaited on the next turn; a failure there ends the dispatch
+			for (const soFar of page.pending) {
+				const row = page.rows.get(soFar.itemId);
+				if (!row) continue; // deleted since the run was created: nothing to judge
+				if (page.judged.has(soFar.itemId)) {
+					this.#outcomes.add(soFar.itemId, { state: 'skipped' });
+					continue;
+				}
+				const leave = await seats.acquire(this.#halt.signal);
+				if (!leave) return;
+				const task = judgeItem(work, row, page.rubricOf(row.id), page.hashes.get(row.id)!, soFar)
+					.then((ended) => {
+						if (ended.state === 'judged') this.#judgedHere++;
+						else if (ended.state === 'failed' && ended.unreachable && this.#judgedHere === 0 && this.run.done === 0)
+							this.#fail(`The endpoint could not be reached: ${ended.unreachable}`);
+					})
 					.catch((err: unknown) => {
 						if (!this.deps.database.closed)
-							this.deps.logger.error({ err, runId: this.run.id, itemId }, 'judging an item failed');
+							this.deps.logger.error({ err, runId: this.run.id, itemId: row.id }, 'judging an item failed');
 					})
 					.finally(() => {
-						ready.pacing.release();
+						leave();
 						this.#inFlight.delete(task);
 					});
 				this.#inFlight.add(task);
-				after = itemId;
 			}
 		}
-	}
-
-	async #judgeItem(ready: Ready, itemId: string, tried: number) {
-		const { db, config } = this.deps;
-		const run = this.run;
-		const item = await getItemRow(db, itemId);
-		if (!item) return;
-		const modality = item.modality as Modality;
-		// The stamp of this item's judgement: the run's prompt, plus what this node sends for a video it shows.
-		const hash = itemPromptHash(run.promptHash, await this.deps.videoFrames.sight(), modality, item.payload);
-		if (await judgedAlready(db, run, itemId, hash))
-			return void (await recordItem(db, run, itemId, tried, { state: 'skipped' }));
-		const rubric: Rubric | null | undefined = ready.sessionRubric ?? (await rubricForItem(db, item));
-		if (!rubric)
-			return void (await recordItem(db, run, itemId, tried, {
-				state: 'failed',
-				error: `No rubric of the project has dimensions for ${modality} items`,
-				raw: null
-			}));
-		const input: PromptInput = {
-			rubric,
-			modality,
-			payload: item.payload,
-			language: item.language,
-			guideline: ready.guideline,
-			template: ready.judge.config.promptTemplate ?? null,
-			media: await resolveMedia(db, config.dataDir, this.deps.videoFrames, renderItem(modality, item.payload).media)
-		};
-		const body = {
-			model: ready.judge.config.model,
-			temperature: ready.judge.config.temperature,
-			messages: renderPrompt(input),
-			response_format: judgeResponseFormat(rubric, modality)
-		};
-		const { timeoutMs, maxAttempts, retryBaseMs, maxRetryAfterMs } = config.judges;
-		let last = { error: '', raw: null as string | null, unreachable: false };
-		let attempts = 0;
-		while (attempts < maxAttempts) {
-			attempts++;
-			const outcome = await callChat({
-				baseUrl: ready.judge.config.baseUrl!,
-				apiKey: ready.apiKey,
-				body,
-				timeoutMs,
-				maxRetryAfterMs,
-				signal: this.#abort.signal
-			});
-			if (outcome.kind === 'aborted' || this.deps.database.closed) return;
-			let retryAfter: number | undefined;
-			if (outcome.kind === 'reply') {
-				const reading = readReply(outcome.body, rubric, modality);
-				if (reading.ok) {
-					const state = await recordItem(db, run, itemId, tried + attempts, {
-						state: 'done',
-						judgement: reading.judgement,
-						rubric: { id: rubric.id, version: rubric.version },
-						model: ready.judge.config.model,
-						promptHash: hash,
-						latencyMs: outcome.latencyMs
-					});
-					if (state === 'done') {
-						this.#judgedHere++;
-						this.hooks.onScored([itemId]);
-					}
-					return;
-				}
-				last = { error: reading.error, raw: reading.raw, unreachable: false };
-			} else {
-				last = { error: outcome.error, raw: outcome.raw ?? null, unreachable: !!outcome.unreachable };
-				if (!outcome.retryable) break;
-				retryAfter = outcome.retryAfterMs;
-				if (retryAfter !== undefined) ready.pacing.holdUntil(Date.now() + retryAfter);
-			}
-			if (attempts === maxAttempts) break;
-			await sleep(retryAfter ?? backoffMs(attempts, retryBaseMs), this.#halt.signal);
-			// Stopped between attempts (node stopping, cancel): the item stays pending for whoever works the run next.
-			if (this.#halt.signal.aborted) return;
-		}
-		await recordItem(db, run, itemId, tried + attempts, { state: 'failed', error: last.error, raw: last.raw });
-		if (last.unreachable && this.#judgedHere === 0 && run.done === 0)
-			this.#fail(`The endpoint could not be reached: ${last.error}`);
 	}
 }

@@ -3,12 +3,12 @@
 // worker, queued ones and ones whose lease lapsed (their node died), and claims each with a conditional UPDATE of
 // the lease, so two nodes never work the same run; the worker renews the lease while it works and gives it back
 // when the node stops, so a restart resumes the run at once from its pending items.
-// After each judge evaluation commits, `judge.scored` is emitted (features react to it, e.g. automatic escalation
-// on a judge's disagreement); the worker does not wait for the listeners, and their errors are logged.
+// After each batch of judge evaluations commits, `judge.scored` is emitted with its items (features react to it, e.g.
+// automatic escalation on a judge's disagreement); the worker does not wait for the listeners, and their errors are logged.
 import type { AppDeps } from '../deps';
-import { claimRun, claimableRuns } from '../db/judge-run-work';
+import { claimRun, claimableRuns } from '../db/judge-run-lease';
 import { getRun } from '../db/judge-runs';
-import { JudgePacing } from './pacing';
+import type { PaceLimits, Pacing } from './pacing';
 import { RunWork } from './run-work';
 
 export interface JudgeRunnerOptions {
@@ -18,11 +18,11 @@ export interface JudgeRunnerOptions {
 	leaseMs?: number;
 }
 
-type Deps = Pick<AppDeps, 'db' | 'database' | 'config' | 'logger' | 'events' | 'videoFrames'>;
+type Deps = Pick<AppDeps, 'db' | 'database' | 'config' | 'logger' | 'events' | 'bus' | 'videoFrames'>;
 
 export class JudgeRunner {
 	readonly #work = new Map<string, { work: RunWork; done: Promise<void> }>();
-	readonly #pacing = new Map<string, JudgePacing>();
+	readonly #pacing = new Map<string, Pacing>();
 	#timer: NodeJS.Timeout | null = null;
 	#polling: Promise<void> | null = null;
 	#again = false;
@@ -94,7 +94,7 @@ export class JudgeRunner {
 			if (!run) continue;
 			const work = new RunWork(this.deps, run, {
 				leaseMs: this.#leaseMs,
-				pacingFor: (judgeId, concurrency, rpm) => this.#pacingFor(judgeId, concurrency, rpm),
+				pacingFor: (judgeId, limits) => this.#pacingFor(judgeId, limits),
 				onScored: (itemIds) => this.#scored(run, itemIds)
 			});
 			const done = work
@@ -107,10 +107,11 @@ export class JudgeRunner {
 		}
 	}
 
-	#pacingFor(judgeId: string, concurrency: number, rpm: number): JudgePacing {
-		const key = `${judgeId}:${concurrency}:${rpm}`;
+	/** One pacing per judge (and limits) for every run of the judge on this node; with Redis, across the nodes. */
+	#pacingFor(judgeId: string, limits: PaceLimits): Pacing {
+		const key = `${judgeId}:${limits.concurrency}:${limits.requestsPerMinute}`;
 		let pacing = this.#pacing.get(key);
-		if (!pacing) this.#pacing.set(key, (pacing = new JudgePacing(concurrency, rpm)));
+		if (!pacing) this.#pacing.set(key, (pacing = this.deps.bus.pacing(`judge:${judgeId}`, limits)));
 		return pacing;
 	}
 

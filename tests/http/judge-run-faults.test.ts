@@ -8,9 +8,11 @@ import { auditLog } from '../../drizzle/schema';
 import { eventually } from '../fixtures/server';
 import type { RecordedRequest, ScriptedReply } from '../fixtures/chat-completions';
 import {
+	finished,
 	getRunView,
 	importTextItems,
 	registerJudge,
+	runItems,
 	startJudgeWorld,
 	startRun,
 	type JudgeWorld
@@ -28,16 +30,6 @@ afterAll(async () => {
 	await w.chat.close();
 });
 
-const finished = (runId: string, ms = 15_000) =>
-	eventually(
-		async () => {
-			const run = await getRunView(w, runId);
-			return ['done', 'failed', 'cancelled'].includes(run.state) ? run : null;
-		},
-		ms,
-		`run ${runId} to finish`
-	);
-
 /** Runs one item with a script for its requests (by how many were sent for it so far), returns run and requests. */
 async function runOne(index: number, script: (n: number) => ScriptedReply) {
 	const marker = `f${index + 1}`;
@@ -48,7 +40,7 @@ async function runOne(index: number, script: (n: number) => ScriptedReply) {
 		return r.item === marker ? script(n) : { kind: 'good' };
 	};
 	const judgeId = await registerJudge(w);
-	const run = await finished((await startRun(w, judgeId, { itemIds: [ids[index]] })).body.run.id);
+	const run = await finished(w, (await startRun(w, judgeId, { itemIds: [ids[index]] })).body.run.id);
 	const sent = w.chat.requests.filter((r) => r.item === marker);
 	const items = (await w.x.server.api(`/api/judge-runs/${run.id}/items`, { headers: w.x.as.lead })).body.items;
 	return { run, sent, item: items[0] };
@@ -113,7 +105,7 @@ describe('an endpoint that goes away, and cancel', () => {
 		await eventually(async () => (await getRunView(w, run.id)).done >= 2, 10_000, 'two items done');
 		const cancel = await w.x.server.api(`/api/judge-runs/${run.id}/cancel`, { headers: w.x.as.lead, method: 'POST' });
 		expect(cancel.status).toBe(200);
-		const ended = await finished(run.id);
+		const ended = await finished(w, run.id);
 		const sentAtEnd = w.chat.requests.length;
 		expect(ended.state).toBe('cancelled');
 		expect(ended.done).toBeLessThan(8);
@@ -132,20 +124,19 @@ describe('an endpoint that goes away, and cancel', () => {
 		const { run } = (await startRun(w, judgeId, { itemIds: ids.slice(0, 6) })).body;
 		await eventually(async () => (await getRunView(w, run.id)).done >= 2, 10_000, 'two items done');
 		await w.chat.kill();
-		const ended = await finished(run.id);
+		const ended = await finished(w, run.id);
 		expect(ended.state).toBe('done');
 		expect(ended.done).toBeGreaterThanOrEqual(2);
 		expect(ended.failed).toBeGreaterThan(0);
 		expect(ended.done + ended.failed).toBe(6);
-		const failed = (await w.x.server.api(`/api/judge-runs/${run.id}/items?state=failed`, { headers: w.x.as.lead })).body
-			.items;
+		const failed = await runItems(w.x.server, w.x.as.lead, run.id, 'failed');
 		expect(failed[0].error).toContain('Could not reach the endpoint');
 	});
 
 	it('fails the run, saying why, when the endpoint cannot be reached at all', async () => {
 		// The chat server was killed above: its port now refuses connections.
 		const judgeId = await registerJudge(w, { concurrency: 1 });
-		const run = await finished((await startRun(w, judgeId, { itemIds: ids.slice(6, 12) })).body.run.id);
+		const run = await finished(w, (await startRun(w, judgeId, { itemIds: ids.slice(6, 12) })).body.run.id);
 		expect(run.state).toBe('failed');
 		expect(run.error).toContain('could not be reached');
 		expect(run.done).toBe(0);

@@ -2,18 +2,18 @@
 // the background to done with its counters, each reply is stored as a judge evaluation stamped with what produced
 // it, nothing is judged twice for the same judge, prompt and guideline version, and only leads start or cancel.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { auditLog, judgeEvaluations } from '../../drizzle/schema';
 import { createJudge } from '../../server/db/judges';
 import { tx } from '../../server/db/client';
 import { getRun } from '../../server/db/judge-runs';
-import { recordItem } from '../../server/db/judge-run-work';
+import { recordOutcomes } from '../../server/db/judge-run-work';
 import type { Scores } from '#shared/evaluation';
 import { eventually } from '../fixtures/server';
 import { importRaw, jsonl } from '../fixtures/exchange';
 import { pngOfSize } from '../fixtures/zip-writer';
 import {
-	getRunView,
+	finished,
 	importTextItems,
 	registerJudge,
 	startJudgeWorld,
@@ -33,25 +33,22 @@ afterAll(async () => {
 	await w.chat.close();
 });
 
-const finished = (runId: string) =>
-	eventually(
-		async () => {
-			const run = await getRunView(w, runId);
-			return ['done', 'failed', 'cancelled'].includes(run.state) ? run : null;
-		},
-		10_000,
-		`run ${runId} to finish`
-	);
-
 describe('a judge run', () => {
 	it('judges the selected items to done, stamps each judge evaluation and sends the structured-output schema', async () => {
 		const judgeId = await registerJudge(w);
-		const scored: { judgeId: string; itemIds: string[]; source: string }[] = [];
-		w.x.server.deps.events.on('judge.scored', (e) => void scored.push(e));
+		// Each announcement is checked against the record as it is heard: its scores must be committed already.
+		const scored: { judgeId: string; itemIds: string[]; source: string; inRecord: number }[] = [];
+		w.x.server.deps.events.on('judge.scored', async (e) => {
+			const found = await w.x.server.deps.db
+				.select({ id: judgeEvaluations.id })
+				.from(judgeEvaluations)
+				.where(and(eq(judgeEvaluations.judgeId, e.judgeId), inArray(judgeEvaluations.itemId, e.itemIds)));
+			scored.push({ ...e, inRecord: found.length });
+		});
 		const res = await startRun(w, judgeId, { itemIds: itemIds.slice(0, 4) });
 		expect(res.status).toBe(201);
 		expect(res.body.run).toMatchObject({ state: 'queued', total: 4, done: 0, skipped: 0 });
-		const run = await finished(res.body.run.id);
+		const run = await finished(w, res.body.run.id);
 		expect(run).toMatchObject({ state: 'done', total: 4, done: 4, failed: 0, skipped: 0, error: null });
 
 		const stored = await w.x.server.deps.db.select().from(judgeEvaluations).where(eq(judgeEvaluations.runId, run.id));
@@ -92,6 +89,7 @@ describe('a judge run', () => {
 		// (Listeners run one after another, after the commit: the last may hear after the run reads as done.)
 		const heard = () => scored.filter((e) => e.judgeId === judgeId && e.source === 'run').flatMap((e) => e.itemIds);
 		await eventually(() => heard().length === 4, 5000, 'judge.scored for each item');
+		for (const e of scored.filter((e) => e.judgeId === judgeId)) expect(e.inRecord).toBe(e.itemIds.length);
 		expect(heard().sort()).toEqual(itemIds.slice(0, 4).sort());
 	});
 
@@ -109,7 +107,7 @@ describe('a judge run', () => {
 			jsonl([{ externalId: 'img1', modality: 'caption', payload: { image: { src }, caption: 'A cat [[item:img1]]' } }])
 		);
 		const judgeId = await registerJudge(w, { apiKeyEnv: undefined });
-		const run = await finished((await startRun(w, judgeId, { filter: { modality: 'caption' } })).body.run.id);
+		const run = await finished(w, (await startRun(w, judgeId, { filter: { modality: 'caption' } })).body.run.id);
 		expect(run).toMatchObject({ state: 'done', total: 1, done: 1 });
 		const req = w.chat.requests.filter((r) => r.item === 'img1').at(-1)!;
 		expect(req.headers.authorization).toBeUndefined();
@@ -123,7 +121,7 @@ describe('a judge run', () => {
 	it('never judges an item twice for the same judge, prompt and guideline version; a changed prompt judges again', async () => {
 		const judgeId = await registerJudge(w, { name: 'Dedupe' });
 		const selection = { itemIds: itemIds.slice(0, 3) };
-		await finished((await startRun(w, judgeId, selection)).body.run.id);
+		await finished(w, (await startRun(w, judgeId, selection)).body.run.id);
 		const before = w.chat.requests.length;
 		const again = await startRun(w, judgeId, selection);
 		expect(again.body.run).toMatchObject({ state: 'done', total: 3, skipped: 3, done: 0 });
@@ -146,7 +144,7 @@ describe('a judge run', () => {
 				promptTemplate: 'Judge this. {{rubric}}\n{{item}}'
 			}
 		});
-		const changed = await finished((await startRun(w, judgeId, selection)).body.run.id);
+		const changed = await finished(w, (await startRun(w, judgeId, selection)).body.run.id);
 		expect(changed).toMatchObject({ state: 'done', done: 3, skipped: 0 });
 		expect(changed.promptHash).not.toBe(again.body.run.promptHash);
 		const custom = w.chat.requests.at(-1)!;
@@ -167,7 +165,7 @@ describe('a judge run', () => {
 			const a = (await startRun(w, judgeId, selection)).body.run;
 			const b = (await startRun(w, judgeId, selection)).body.run;
 			expect(b.skipped).toBe(0);
-			const [ra, rb] = [await finished(a.id), await finished(b.id)];
+			const [ra, rb] = [await finished(w, a.id), await finished(w, b.id)];
 			expect(ra.done + rb.done).toBe(3);
 			expect(ra.skipped + rb.skipped).toBe(3);
 			const rows = await w.x.server.deps.db
@@ -176,15 +174,20 @@ describe('a judge run', () => {
 				.where(eq(judgeEvaluations.judgeId, judgeId));
 			expect(rows).toHaveLength(3);
 			// A late second reply for an item (another node's, say) finds the key taken and stores nothing.
-			const late = await recordItem(w.x.server.deps.db, (await getRun(w.x.server.deps.db, b.id))!, itemIds[3], 1, {
-				state: 'done',
-				judgement: { scores: rows[0].scores as Scores, flags: [], rationale: 'late' },
-				rubric: { id: rows[0].rubricId, version: 1 },
-				model: 'fixture-model',
-				promptHash: rows[0].promptHash,
-				latencyMs: 1
-			});
-			expect(late).toBeNull();
+			const late = await recordOutcomes(w.x.server.deps.db, (await getRun(w.x.server.deps.db, b.id))!, [
+				{
+					itemId: itemIds[3],
+					outcome: {
+						state: 'done',
+						judgement: { scores: rows[0].scores as Scores, flags: [], rationale: 'late' },
+						rubric: { id: rows[0].rubricId, version: 1 },
+						model: 'fixture-model',
+						promptHash: rows[0].promptHash,
+						latencyMs: 1
+					}
+				}
+			]);
+			expect(late.size).toBe(0);
 			expect(
 				await w.x.server.deps.db.select().from(judgeEvaluations).where(eq(judgeEvaluations.judgeId, judgeId))
 			).toHaveLength(3);
@@ -195,8 +198,8 @@ describe('a judge run', () => {
 
 	it('lists a judge’s runs newest first by cursor, and a run’s items by state', async () => {
 		const judgeId = await registerJudge(w, { name: 'Paged' });
-		const first = await finished((await startRun(w, judgeId, { itemIds: itemIds.slice(0, 2) })).body.run.id);
-		const second = await finished((await startRun(w, judgeId, { itemIds: itemIds.slice(0, 3) })).body.run.id);
+		const first = await finished(w, (await startRun(w, judgeId, { itemIds: itemIds.slice(0, 2) })).body.run.id);
+		const second = await finished(w, (await startRun(w, judgeId, { itemIds: itemIds.slice(0, 3) })).body.run.id);
 		const page1 = await w.x.server.api(`/api/judges/${judgeId}/runs?limit=1`, { headers: w.x.as.pm });
 		expect(page1.body.runs.map((r: { id: string }) => r.id)).toEqual([second.id]);
 		const page2 = await w.x.server.api(`/api/judges/${judgeId}/runs?limit=1&cursor=${page1.body.nextCursor}`, {
@@ -214,7 +217,7 @@ describe('a judge run', () => {
 
 	it('fails a run whose key variable is not set on this server, and says so', async () => {
 		const judgeId = await registerJudge(w, { name: 'No key', apiKeyEnv: 'JUDGE_NOT_SET' });
-		const run = await finished((await startRun(w, judgeId, { itemIds: [itemIds[5]] })).body.run.id);
+		const run = await finished(w, (await startRun(w, judgeId, { itemIds: [itemIds[5]] })).body.run.id);
 		expect(run.state).toBe('failed');
 		expect(run.error).toContain('JUDGE_NOT_SET');
 	});
@@ -240,7 +243,7 @@ describe('who may run a judge, and what a run accepts', () => {
 			expect((await w.x.server.api(`/api/judge-runs/${run.id}/items`, { headers: w.x.as.ana })).status).toBe(403);
 			const cancel = await w.x.server.api(`/api/judge-runs/${run.id}/cancel`, { headers: w.x.as.lead, method: 'POST' });
 			expect(cancel.status).toBe(200);
-			expect((await finished(run.id)).state).toBe('cancelled');
+			expect((await finished(w, run.id)).state).toBe('cancelled');
 			const late = await w.x.server.api(`/api/judge-runs/${run.id}/cancel`, { headers: w.x.as.lead, method: 'POST' });
 			expect(late.status).toBe(409);
 		} finally {

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { judgeEvaluations } from '../../drizzle/schema';
 import { VideoFrames } from '../../server/judges/video-frames';
+import { getRun } from '../../server/db/judge-runs';
+import { judgedAmong } from '../../server/db/judge-run-work';
 import { eventually } from '../fixtures/server';
 import { importRaw, jsonl } from '../fixtures/exchange';
 import { pngOfSize } from '../fixtures/zip-writer';
@@ -216,6 +218,13 @@ describe('a judge shown a video, on a server without ffmpeg', () => {
 			expect.arrayContaining([true, false])
 		);
 		expect(stamps.filter((s) => s.itemId === text).map((s) => s.hash)).toEqual([run.promptHash]);
+		// A worker's page of pending items, each with its own stamp, counts an item judged under its own stamp only.
+		const worked = (await getRun(w.x.server.deps.db, run.id))!;
+		const pending = [
+			{ itemId: video, hash: 'f'.repeat(64) },
+			{ itemId: text, hash: run.promptHash }
+		];
+		expect(await judgedAmong(w.x.server.deps.db, worked, pending)).toEqual(new Set([text]));
 		// And with frames, a further run skips it.
 		expect(await judge(w, judgeId, [video, text])).toMatchObject({ done: 0, skipped: 2 });
 	});
