@@ -32,9 +32,8 @@ export function registerFeatures(deps: AppDeps): void {
 	});
 	// Judge scores that land (a run's results, an import's batch) are checked against the people the same way, after
 	// they committed: one escalation per item at most, announced once it is in the record.
-	deps.events.on('judge.scored', async ({ itemIds }) => {
-		for (const opened of await escalateOnJudgeDisagreement(deps.db, itemIds))
-			await announceAutoEscalation(deps, opened);
+	deps.events.on('judge.scored', async (scored) => {
+		for (const opened of await escalateOnJudgeDisagreement(deps.db, scored)) await announceAutoEscalation(deps, opened);
 	});
 	// Calibration rooms: judge scores on items of a revealed round show there live (never before the reveal).
 	const calibrationJudges = new CalibrationJudgeRefresh(deps);

@@ -10,6 +10,7 @@ import { submittedScores } from './evaluations';
 import { escalationsOfItem, rubricForItem, type EscalationRow } from './escalations';
 import { escalateOnce, type AutoCase } from './escalate-once';
 import { getJudge } from './judges';
+import { getProject } from './projects';
 import { judgeScoreFor } from './judge-scores';
 import { dimensionsFor } from '#shared/rubric';
 import { JUDGE_DISAGREEMENT_REASON } from '#shared/judge-rooms';
@@ -55,9 +56,15 @@ async function escalateItemOnJudgeDisagreement(db: Db, itemId: string): Promise<
 /**
  * For judge runs and imports: checks each item whose judge scores just landed and returns the escalations opened
  * (committed). The caller then mirrors each into its room and emits `escalation.opened` (features.ts:
- * announceAutoEscalation), in that order, as after a submission.
+ * announceAutoEscalation), in that order, as after a submission. Scores of a judge other than the one the project
+ * escalates on (or with the setting off) are answered with one read of the project, not one per item.
  */
-export async function escalateOnJudgeDisagreement(db: Db, itemIds: readonly string[]): Promise<EscalationRow[]> {
+export async function escalateOnJudgeDisagreement(
+	db: Db,
+	scored: { projectId: string; judgeId: string; itemIds: readonly string[] }
+): Promise<EscalationRow[]> {
+	const { projectId, judgeId, itemIds } = scored;
+	if ((await getProject(db, projectId))?.settings.judges?.escalation?.judgeId !== judgeId) return [];
 	const opened: EscalationRow[] = [];
 	for (const itemId of new Set(itemIds)) {
 		const row = await escalateItemOnJudgeDisagreement(db, itemId);

@@ -31,6 +31,9 @@ async function humans(itemId: string, correctness: number[], safe = [true, true,
 		if (correctness[i] !== undefined)
 			await ws.submit(ws.people[p], itemId, { correctness: correctness[i], safe: safe[i] });
 }
+/** What features.ts does when the judge's scores on `itemIds` landed (a run's results or an import's batch). */
+const landed = (itemIds: string[], scoredBy = judgeId) =>
+	escalateOnJudgeDisagreement(server.deps.db, { projectId: ws.pid, judgeId: scoredBy, itemIds });
 const judge = (itemId: string, scores: Record<string, unknown>) =>
 	addJudgeScore(server, { projectId: ws.pid, itemId, actorId: ids.lead, judge: 'Strict judge', scores });
 
@@ -96,7 +99,7 @@ describe('after people submit', () => {
 		await judge(id, { correctness: 5, safe: false });
 		await humans(id, [1, 1, 1]);
 		expect(await escalationsOf(id)).toEqual([]);
-		expect(await escalateOnJudgeDisagreement(server.deps.db, [id])).toEqual([]);
+		expect(await landed([id])).toEqual([]);
 	});
 });
 
@@ -108,10 +111,13 @@ describe('when judge scores land (runs and imports)', () => {
 		expect(await escalationsOf(late)).toEqual([]);
 		await judge(late, { correctness: 5, safe: true });
 		await judge(agreeing, { correctness: 3, safe: true });
-		const opened = await escalateOnJudgeDisagreement(server.deps.db, [late, agreeing, late]);
+		// Another judge's scores landing are not the ones the project escalates on.
+		expect(await landed([late, agreeing], 'another-judge')).toEqual([]);
+		expect(await escalationsOf(late)).toEqual([]);
+		const opened = await landed([late, agreeing, late]);
 		expect(opened.map((e) => [e.itemId, e.reason])).toEqual([[late, 'judge_disagreement']]);
 		// Again, from a second import, and after another submission: still one.
-		expect(await escalateOnJudgeDisagreement(server.deps.db, [late])).toEqual([]);
+		expect(await landed([late])).toEqual([]);
 		await ws.submit(ws.people.lead, late, { correctness: 1, safe: true });
 		expect(await escalationsOf(late)).toHaveLength(1);
 	});
@@ -144,6 +150,6 @@ describe('when judge scores land (runs and imports)', () => {
 		expect(manual.status).toBe(201);
 		await judge(id, { correctness: 5, safe: true });
 		// An active escalation on the item already asks for a decision (mayAutoEscalate).
-		expect(await escalateOnJudgeDisagreement(server.deps.db, [id])).toEqual([]);
+		expect(await landed([id])).toEqual([]);
 	});
 });
