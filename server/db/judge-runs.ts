@@ -2,12 +2,12 @@
 // when it is created (so it resumes after a restart by its pending rows); items the judge already scored with the
 // same prompt and guideline version are frozen as `skipped` and never sent again. The runner's side (claiming,
 // recording each item, finishing) is judge-run-work.ts.
-import { and, asc, count, eq, inArray } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { Db } from './client';
 import { first } from './client';
 import { calibrationItems, items, judgeEvaluations, judgeRunItems, judgeRuns } from '../../drizzle/schema';
 import type { JudgeRunView } from '#shared/judges';
-import { MAX_RUN_ITEMS, type JudgeRunInput, type JudgeRunItemState, type JudgeRunItemView } from '#shared/judge-runs';
+import { MAX_RUN_ITEMS, type JudgeRunInput, type JudgeRunItemFilter, type JudgeRunItemView } from '#shared/judge-runs';
 import type { PageRequest } from '#shared/paging';
 import { newId } from '../domain/ids';
 import { Conflict, NotFound, Validation } from '../domain/errors';
@@ -266,7 +266,12 @@ const itemOrder = ordered<JudgeRunItemView>('judge-run-items', 'asc', {
 });
 
 /** A run's items (of one state when asked), by item id, paged; failed ones carry their error and raw reply. */
-export async function runItemPage(db: Db, runId: string, state: JudgeRunItemState | undefined, page: PageRequest) {
+/** Items of a run by filter (JUDGE_RUN_ITEM_FILTERS), in item order, paged. */
+export async function runItemPage(db: Db, runId: string, filter: JudgeRunItemFilter | undefined, page: PageRequest) {
+	const byFilter =
+		filter === 'retrying'
+			? and(eq(judgeRunItems.state, 'pending'), isNotNull(judgeRunItems.error))
+			: filter && eq(judgeRunItems.state, filter);
 	const keyset = keysetPage(db, itemOrder, page);
 	const found = await db
 		.select({
@@ -281,7 +286,7 @@ export async function runItemPage(db: Db, runId: string, state: JudgeRunItemStat
 		})
 		.from(judgeRunItems)
 		.innerJoin(items, eq(items.id, judgeRunItems.itemId))
-		.where(and(eq(judgeRunItems.runId, runId), state ? eq(judgeRunItems.state, state) : undefined, keyset.after))
+		.where(and(eq(judgeRunItems.runId, runId), byFilter, keyset.after))
 		.orderBy(...keyset.orderBy)
 		.limit(keyset.limit);
 	return keyset.finish(found);

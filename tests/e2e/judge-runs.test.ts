@@ -5,7 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { failOnPageErrors, launchBrowser, personContext } from '../fixtures/browser';
 import { email } from '../fixtures/exchange';
-import { importTextItems, registerJudge, startJudgeWorld, type JudgeWorld } from '../fixtures/judge-run-world';
+import {
+	importTextItems,
+	registerJudge,
+	startJudgeWorld,
+	startRun,
+	TEST_JUDGES,
+	type JudgeWorld
+} from '../fixtures/judge-run-world';
 
 failOnPageErrors();
 
@@ -73,6 +80,38 @@ describe('a judge’s page', () => {
 		await page.getByText('only quality leads start or cancel them').waitFor();
 		expect(await page.getByRole('button', { name: 'Run judge' }).count()).toBe(0);
 		await context.close();
+	});
+
+	it('shows the items being retried while the run works, with their attempts and why the last failed', async () => {
+		// The endpoint asks for a minute's patience on one item: it waits, pending, for its next attempt.
+		const slow = await startJudgeWorld({ judges: { ...TEST_JUDGES, maxRetryAfterMs: 60_000 } });
+		try {
+			await importTextItems(slow, 3, 'r');
+			slow.chat.script = (r) =>
+				r.item === 'r2'
+					? { kind: 'status', status: 429, headers: { 'retry-after': '60' }, body: '{"error":"slow down"}' }
+					: { kind: 'good' };
+			const judgeId = await registerJudge(slow, { name: 'Patient judge' });
+			const { context, page } = await personContext(browser, slow.x.server.url, email('lead'));
+			await page.goto(`/projects/${slow.pid}/judges/${judgeId}`);
+			await page.getByText('No runs yet').waitFor();
+			expect((await startRun(slow, judgeId)).status).toBe(201);
+			await page.reload();
+			// The run holds the judge back for its Retry-After, so it is still working while the lead looks.
+			await page.getByText('1 of 3 · 1 scored').or(page.getByText('2 of 3 · 2 scored')).first().waitFor();
+			await page.getByRole('button', { name: 'Show items being retried' }).click();
+			const retrying = page.getByRole('region', { name: 'Items being retried' });
+			await retrying.getByText('Item r2').waitFor();
+			await retrying.getByText('1 attempt', { exact: true }).waitFor();
+			await retrying.getByText('HTTP 429').waitFor();
+			page.once('dialog', (d) => void d.accept());
+			await page.getByRole('button', { name: 'Cancel run' }).click();
+			await page.getByText('Cancelled', { exact: true }).waitFor();
+			await context.close();
+		} finally {
+			await slow.x.server.close();
+			await slow.chat.close();
+		}
 	});
 
 	it('tells the lead that videos are not sent when the server has no ffmpeg', async () => {

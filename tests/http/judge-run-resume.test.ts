@@ -72,7 +72,7 @@ describe('resuming a judge run', () => {
 		const { run } = (await startRun(w, judgeId, { itemIds: [id] })).body;
 		// While it waits, the lead sees the attempts made so far and why the last failed.
 		const waiting = await eventually(
-			async () => (await runItems(w.x.server, w.x.as.lead, run.id, 'pending')).find((i: any) => i.attempts === 2),
+			async () => (await runItems(w.x.server, w.x.as.lead, run.id, 'retrying')).find((i: any) => i.attempts === 2),
 			10_000,
 			'two attempts recorded'
 		);

@@ -3,7 +3,7 @@
 // it, nothing is judged twice for the same judge, prompt and guideline version, and only leads start or cancel.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, inArray } from 'drizzle-orm';
-import { auditLog, judgeEvaluations } from '../../drizzle/schema';
+import { auditLog, judgeEvaluations, judgeRunItems } from '../../drizzle/schema';
 import { createJudge } from '../../server/db/judges';
 import { tx } from '../../server/db/client';
 import { getRun } from '../../server/db/judge-runs';
@@ -15,6 +15,7 @@ import { pngOfSize } from '../fixtures/zip-writer';
 import {
 	finished,
 	importTextItems,
+	runItems,
 	registerJudge,
 	startJudgeWorld,
 	startRun,
@@ -276,5 +277,33 @@ describe('who may run a judge, and what a run accepts', () => {
 		const res = await startRun(w, imported.id, {});
 		expect(res.status).toBe(409);
 		expect(res.body.error.message).toContain('no endpoint');
+	});
+});
+
+describe('a run’s items, as a lead lists them', () => {
+	it('lists the items being retried (pending after a failed attempt) apart from those not tried yet and the failed', async () => {
+		const judgeId = await registerJudge(w);
+		const run = await finished(w, (await startRun(w, judgeId, { itemIds: itemIds.slice(0, 3) })).body.run.id);
+		// The states a working run leaves its items in: one waits for its next attempt after a 500, one was not tried
+		// yet, one failed for good.
+		const [retried, untried, failed] = itemIds.slice(0, 3);
+		const set = (itemId: string, row: Partial<typeof judgeRunItems.$inferInsert>) =>
+			w.x.server.deps.db
+				.update(judgeRunItems)
+				.set(row)
+				.where(and(eq(judgeRunItems.runId, run.id), eq(judgeRunItems.itemId, itemId)));
+		await set(retried, { state: 'pending', attempts: 2, error: 'HTTP 500 from the endpoint', raw: 'oops' });
+		await set(untried, { state: 'pending', attempts: 0, error: null, raw: null });
+		await set(failed, { state: 'failed', attempts: 4, error: 'HTTP 400 from the endpoint', raw: null });
+		const ids = async (state: string) =>
+			(await runItems(w.x.server, w.x.as.lead, run.id, state)).map((i: { itemId: string }) => i.itemId);
+		const retrying = await runItems(w.x.server, w.x.as.lead, run.id, 'retrying');
+		expect(retrying).toEqual([
+			expect.objectContaining({ itemId: retried, attempts: 2, error: 'HTTP 500 from the endpoint', raw: 'oops' })
+		]);
+		expect((await ids('pending')).sort()).toEqual([retried, untried].sort());
+		expect(await ids('failed')).toEqual([failed]);
+		const bad = await w.x.server.api(`/api/judge-runs/${run.id}/items?state=waiting`, { headers: w.x.as.lead });
+		expect(bad.status).toBe(400);
 	});
 });

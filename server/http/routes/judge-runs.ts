@@ -11,7 +11,7 @@ import { requireJudge } from './judges';
 import { NotFound } from '../../domain/errors';
 import { tx } from '../../db/client';
 import { createJudgeRun, getRun, requestCancel, runItemPage, runPage, toRunView } from '../../db/judge-runs';
-import { judgeRunInputSchema, JUDGE_RUN_ITEM_STATES } from '#shared/judge-runs';
+import { judgeRunInputSchema, JUDGE_RUN_ITEM_FILTERS } from '#shared/judge-runs';
 import { pageOnlyQuerySchema, pageQuery } from '#shared/paging';
 import type { Action } from '../../domain/permissions';
 
@@ -68,8 +68,12 @@ app.post(
 
 app.get(
 	'/judge-runs/:id/items',
-	doc('judges', 'A run’s items, by state, paged (failed ones with error and raw reply)', 'lead, manager'),
-	validate('query', z.strictObject({ state: z.enum(JUDGE_RUN_ITEM_STATES).optional(), ...pageQuery })),
+	doc(
+		'judges',
+		'A run’s items, by state or `retrying` (pending after a failed attempt), paged, with attempts, error and raw reply',
+		'lead, manager'
+	),
+	validate('query', z.strictObject({ state: z.enum(JUDGE_RUN_ITEM_FILTERS).optional(), ...pageQuery })),
 	async (c) => {
 		const { run } = await requireRun(c, c.req.param('id'), 'judge.read');
 		const { state, ...page } = c.req.valid('query');

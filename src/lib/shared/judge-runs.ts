@@ -28,6 +28,12 @@ export type JudgeRunInput = z.infer<typeof judgeRunInputSchema>;
 
 export const JUDGE_RUN_ITEM_STATES = ['pending', 'done', 'failed', 'skipped'] as const;
 export type JudgeRunItemState = (typeof JUDGE_RUN_ITEM_STATES)[number];
+/**
+ * What a lead lists a run's items by: their state, or `retrying`: pending items whose last attempt failed and that
+ * wait to be tried again (with their attempts so far and the last error).
+ */
+export const JUDGE_RUN_ITEM_FILTERS = [...JUDGE_RUN_ITEM_STATES, 'retrying'] as const;
+export type JudgeRunItemFilter = (typeof JUDGE_RUN_ITEM_FILTERS)[number];
 
 /** One item of a run, with why it failed and the last unusable reply (bounded) when it did. */
 export interface JudgeRunItemView {

@@ -6,7 +6,7 @@ import { PagedList } from './paged-list.svelte';
 import type { Paged } from '$lib/shared/paging';
 import type { CalibrationSummary } from '$lib/shared/calibration';
 import { isFinished, type JudgeRunView, type JudgeView, type VideoSight } from '$lib/shared/judges';
-import type { JudgeRunInput, JudgeRunItemView } from '$lib/shared/judge-runs';
+import type { JudgeRunInput, JudgeRunItemFilter, JudgeRunItemView } from '$lib/shared/judge-runs';
 
 /** How often a running run is read again. */
 const POLL_MS = 1_000;
@@ -70,11 +70,15 @@ export class LiveRun {
 	}
 }
 
-export function failedItems(runId: () => string | null): PagedList<ItemPage, JudgeRunItemView> {
+/** A run's items of one filter (failed, or being retried), paged. */
+export function runItems(
+	runId: () => string | null,
+	filter: () => JudgeRunItemFilter
+): PagedList<ItemPage, JudgeRunItemView> {
 	return new PagedList(
 		(cursor, signal) => {
 			const id = runId();
-			return id ? api.get<ItemPage>(`/api/judge-runs/${id}/items`, { state: 'failed', cursor }, signal) : null;
+			return id ? api.get<ItemPage>(`/api/judge-runs/${id}/items`, { state: filter(), cursor }, signal) : null;
 		},
 		(page) => page.items
 	);
