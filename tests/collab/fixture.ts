@@ -36,7 +36,21 @@ type WsCtor = new (
 	protocols?: string | string[],
 	options?: { headers?: Record<string, string> }
 ) => WsLike;
-export const WS = createRequire(import.meta.url)('ws') as WsCtor;
+/** What tests use of ws's WebSocketServer: a bare server beside Concord's, as a reference. */
+export interface BareWsServer {
+	on(
+		event: 'connection',
+		listener: (socket: { once(e: 'message', l: () => void): void; close(code: number): void }) => void
+	): void;
+	once(event: 'listening', listener: () => void): void;
+	address(): { port: number };
+	close(callback: () => void): void;
+}
+const ws = createRequire(import.meta.url)('ws') as WsCtor & {
+	WebSocketServer: new (options: { host: string; port: number; maxPayload: number }) => BareWsServer;
+};
+export const WS: WsCtor = ws;
+export const WebSocketServer = ws.WebSocketServer;
 
 // Every y-websocket provider adds a process 'exit' listener; tests open many.
 process.setMaxListeners(100);

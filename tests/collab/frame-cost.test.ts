@@ -10,7 +10,6 @@
 // a frame passes when one of three attempts is within the bound. The sending socket uses an all-zero mask, so the
 // client side of this process does not spend time masking 8 MiB.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRequire } from 'node:module';
 import * as Y from 'yjs';
 import { sql } from 'drizzle-orm';
 import { updateYFragment, yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
@@ -25,7 +24,9 @@ import {
 	removeDataDir,
 	startCollabServer,
 	within,
+	WebSocketServer,
 	WS,
+	type BareWsServer,
 	type Client,
 	type CollabServer
 } from './fixture';
@@ -33,25 +34,11 @@ import * as hostile from './hostile-frames';
 import { row } from '../../server/db/client';
 
 const MB = 1024 * 1024;
-
-/** What this test uses of ws's WebSocketServer (`ws` ships no types; the collab fixture reaches it the same way). */
-interface BareServer {
-	on(
-		event: 'connection',
-		listener: (socket: { once(e: 'message', l: () => void): void; close(code: number): void }) => void
-	): void;
-	once(event: 'listening', listener: () => void): void;
-	address(): { port: number };
-	close(callback: () => void): void;
-}
-const { WebSocketServer } = createRequire(import.meta.url)('ws') as {
-	WebSocketServer: new (options: { host: string; port: number; maxPayload: number }) => BareServer;
-};
 const LAG_BOUND_MS = 50;
 const MEMORY_BOUND_MB = 50;
 
 let server: CollabServer;
-let bare: BareServer;
+let bare: BareWsServer;
 let room: string;
 let writer: Client;
 let observer: Client;
