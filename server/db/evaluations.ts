@@ -123,13 +123,16 @@ export function saveEvaluation(db: Db, s: SaveEvaluation): Promise<SavedEvaluati
 			updatedAt: now,
 			submittedAt: submitted ? now : null
 		};
-		// A draft saved over a draft (an autosave, the common save) changes only what was written: no indexed
-		// column moves, and the update itself says whether there was a draft.
-		let [row] = submitted ? [] : await updateDraft(t, values);
-		let before: { state: string } | undefined = row && { state: 'draft' };
+		const id = newId();
+		// One statement for the common saves, which also says what was there before:
+		// - a draft saved over a draft (an autosave) changes only what was written: no indexed column moves;
+		// - a submission of a first save or of a draft is one upsert that leaves a submitted evaluation alone; the
+		//   row it returns keeps the id drawn here when it is new, its own id when it was the draft.
+		let [row] = submitted ? await submitNewOrDraft(t, { ...values, id }) : await updateDraft(t, values);
+		let before: { state: string } | undefined = row && (row.id === id ? undefined : { state: 'draft' });
 		if (!row) {
 			[before] = await stateQuery(t, { itemId: s.itemId, evaluatorId: s.evaluatorId });
-			[row] = await (submitted ? upsertSubmitted : upsertDraft)(t, { ...values, id: newId() });
+			[row] = await (submitted ? upsertSubmitted : upsertDraft)(t, { ...values, id });
 			// A first save that submits is marked touched by countSubmission below.
 			if (!before && !submitted) await touchItem(t, s.itemId);
 		}
@@ -182,8 +185,11 @@ const contentValues = {
 	suggestionId: ph('suggestionId')
 };
 
-/** The save's one upsert, prepared once per state: the values of the row to insert replace the existing one's. */
-function upsert(state: 'draft' | 'submitted') {
+/**
+ * The save's upsert, prepared once per state: the values of the row to insert replace the existing one's (with
+ * `overDraftOnly`, only a draft's: a submitted row is left as it is and nothing is returned).
+ */
+function upsert(state: 'draft' | 'submitted', overDraftOnly = false) {
 	const excluded = (column: string) => sql.raw(`excluded.${column}`);
 	return prepared((db) =>
 		db
@@ -219,7 +225,8 @@ function upsert(state: 'draft' | 'submitted') {
 					submittedAt: excluded('submitted_at'),
 					// Submitting answers a re-review request; a draft keeps it open.
 					...(state === 'submitted' ? { reviewRequestedAt: null } : {})
-				}
+				},
+				...(overDraftOnly ? { setWhere: eq(evaluations.state, 'draft') } : {})
 			})
 			.returning()
 			.prepare()
@@ -227,6 +234,7 @@ function upsert(state: 'draft' | 'submitted') {
 }
 const upsertDraft = upsert('draft');
 const upsertSubmitted = upsert('submitted');
+const submitNewOrDraft = upsert('submitted', true);
 
 /** An autosave of a draft: its content and time, nothing that an index holds (state, submission, re-review), so
  * the save rewrites the row alone (a third cheaper than the upsert, which rewrites every index entry it sets). */
