@@ -11,11 +11,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import * as Y from 'yjs';
 import { openDb, type OpenedDb } from '../server/db/client';
 import { RoomStore } from '../server/collab/room-store';
-import { startPostgres } from '../tests/fixtures/postgres';
+import { createDatabase, startPostgres } from '../tests/fixtures/postgres';
 import { startRedis } from '../tests/fixtures/redis';
 import { measure, type Target } from './collab';
 import { apiToken, startNode, type Node } from './http';
@@ -109,16 +108,6 @@ async function roomLoad(database: OpenedDb): Promise<{ log: number; compacted: n
 	const log = await time();
 	await store.saveSnapshot(room, Y.encodeStateAsUpdate(doc));
 	return { log, compacted: await time() };
-}
-
-async function createDatabase(adminUrl: string, name: string): Promise<string> {
-	const admin = new pg.Client({ connectionString: adminUrl });
-	await admin.connect();
-	await admin.query(`CREATE DATABASE ${name}`);
-	await admin.end();
-	const url = new URL(adminUrl);
-	url.pathname = `/${name}`;
-	return url.toString();
 }
 
 export async function run(): Promise<void> {

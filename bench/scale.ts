@@ -4,25 +4,31 @@
 // answers) and the demo project's queue in a record that holds only the demo workspace (the small-project ratio).
 // The server, the load generator and SQLite share this machine's cores: read ratios rather than absolute figures.
 // SCALE_ITEMS=N changes the size; SCALE_DATA_DIR=dir reuses (or keeps) a data set built before (with SCALE_PASSWORD,
-// the demo password it was built with).
+// the demo password it was built with). SCALE_DB=postgres runs the same on PostgreSQL: a throw-away cluster with
+// PostgreSQL's own durability defaults (as deployed), started like the tests' (tests/fixtures/postgres.ts).
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { apiToken, crowd, rss, sequential, startNode } from './http';
+import { createDatabase, startPostgres } from '../tests/fixtures/postgres';
 
 /** The demo password the data set was built with (SCALE_PASSWORD when reusing one built by hand). */
 const PASSWORD = process.env.SCALE_PASSWORD ?? 'bench-pass-123';
 const ITEMS = Number(process.env.SCALE_ITEMS ?? 100_000);
 const CONNECTIONS = 50;
+const POSTGRES = process.env.SCALE_DB === 'postgres';
 const now = () => performance.now();
 
-/** Builds the data set in `dataDir` with the product's own generator (a child process, as a user runs it). */
-function seedScale(dataDir: string): Promise<number> {
+/**
+ * Builds the data set in `dataDir` (and the database of `env.DATABASE_URL`, if any) with the product's own
+ * generator (a child process, as a user runs it).
+ */
+function seedScale(dataDir: string, env: Record<string, string>): Promise<number> {
 	const started = now();
 	return new Promise((resolve, reject) => {
 		const proc = spawn(process.execPath, ['--import', 'tsx', 'scripts/seed-scale.ts', '--items', String(ITEMS)], {
-			env: { ...process.env, DATA_DIR: dataDir, CONCORD_DEMO_PASSWORD: PASSWORD, LOG_LEVEL: 'warn' },
+			env: { ...process.env, ...env, DATA_DIR: dataDir, CONCORD_DEMO_PASSWORD: PASSWORD, LOG_LEVEL: 'warn' },
 			stdio: ['ignore', 'inherit', 'inherit']
 		});
 		proc.once('exit', (code) =>
@@ -31,8 +37,9 @@ function seedScale(dataDir: string): Promise<number> {
 	});
 }
 
-/** Concord over `dataDir`, with the demo workspace (seeded on an empty record). */
-const startServer = (dataDir: string) => startNode(dataDir, { CONCORD_DEMO: '1', CONCORD_DEMO_PASSWORD: PASSWORD });
+/** Concord over `dataDir` (or `env.DATABASE_URL`), with the demo workspace (seeded on an empty record). */
+const startServer = (dataDir: string, env: Record<string, string>) =>
+	startNode(dataDir, { ...env, CONCORD_DEMO: '1', CONCORD_DEMO_PASSWORD: PASSWORD });
 
 function client(url: string, token: string) {
 	const headers = { authorization: `Bearer ${token}` };
@@ -75,21 +82,37 @@ async function workspace(url: string): Promise<Workspace> {
 const demoQueue = (ws: Workspace) => sequential(() => ws.ana.request(`/api/projects/${ws.demo}/queue`), 200);
 
 export async function run(): Promise<void> {
-	console.log(`machine: ${cpus().length} cores, load ${loadavg()[0].toFixed(2)}; ${CONNECTIONS} connections`);
+	const postgres = POSTGRES ? await startPostgres({ durable: true }) : null;
+	try {
+		await measure(postgres && ((name) => createDatabase(postgres.adminUrl, name)));
+	} finally {
+		await postgres?.stop();
+	}
+}
+
+/** The benchmark on SQLite, or on PostgreSQL when `database` makes its databases. */
+async function measure(database: ((name: string) => Promise<string>) | null): Promise<void> {
+	const dialect = database ? 'PostgreSQL (durable defaults)' : 'SQLite';
+	console.log(
+		`machine: ${cpus().length} cores, load ${loadavg()[0].toFixed(2)}; ${CONNECTIONS} connections; ${dialect}`
+	);
+	const envFor = async (name: string): Promise<Record<string, string>> =>
+		database ? { DATABASE_URL: await database(name) } : {};
 	// The small-project reference: a record that holds only the demo workspace.
 	const smallDir = mkdtempSync(join(tmpdir(), 'concord-small-'));
-	const small = await startServer(smallDir);
+	const small = await startServer(smallDir, await envFor('scale_small'));
 	const smallQueue = await demoQueue(await workspace(small.url));
 	await small.stop();
 	rmSync(smallDir, { recursive: true, force: true });
 
-	const keep = process.env.SCALE_DATA_DIR;
+	const keep = database ? undefined : process.env.SCALE_DATA_DIR;
 	const dataDir = keep ?? mkdtempSync(join(tmpdir(), 'concord-scale-'));
-	if (!existsSync(join(dataDir, 'concord.db'))) {
-		const built = await seedScale(dataDir);
+	const env = await envFor('scale_big');
+	if (database || !existsSync(join(dataDir, 'concord.db'))) {
+		const built = await seedScale(dataDir, env);
 		console.log(`  data set: ${ITEMS} items built by seed:scale in ${(built / 1000).toFixed(1)} s`);
 	}
-	const server = await startServer(dataDir);
+	const server = await startServer(dataDir, env);
 	const started = rss(server.pid);
 	try {
 		const ws = await workspace(server.url);
