@@ -1,7 +1,7 @@
 // Collaboration benchmark (`npm run bench -- fanout`): Concord's /collab endpoint against the y-websocket 2.x
 // reference server (y-websocket-ref/bin/server.cjs; persistence off, and on with y-leveldb) and Hocuspocus 4.7 with
 // its SQLite extension (bench/hocuspocus-server.ts), measured in the same run.
-// Each server runs as a child process (Concord through `node --import tsx server/main.ts`, exactly as deployed);
+// Each server runs as a child process (Concord through scripts/start.js, exactly as `npm start` runs it);
 // N lightweight clients (10, 100, 500) share one room, all in this one process, each sending small Yjs updates.
 // The same client speaks to all of them (Hocuspocus prefixes every message with the document name and wants an
 // auth message first) and finds every update a frame carries, as servers that merge send several in one frame.
@@ -165,7 +165,7 @@ export async function startConcord(
 	// BENCH_CONCORD_NODE_ARGS: extra node flags for the Concord server (e.g. --cpu-prof, to profile it as benched).
 	const nodeArgs = process.env.BENCH_CONCORD_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
 	const { proc, memory } = await launch(
-		[...nodeArgs, '--import', 'tsx', 'server/main.ts'],
+		[...nodeArgs, 'scripts/start.js'],
 		{ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, CONCORD_DEMO: '0', LOG_LEVEL: 'info' },
 		(o) => o.includes('Concord is running')
 	);

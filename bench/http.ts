@@ -1,5 +1,6 @@
-// What the HTTP benchmarks share: a Concord server started as deployed (a child process running server/main.ts),
-// its memory from /proc, and latency of requests sent one after another. No run(): bench/run.ts skips this file.
+// What the HTTP benchmarks share: a Concord server started as deployed (a child process running scripts/start.js,
+// what `npm start` runs), its memory from /proc, and latency of requests sent one after another. No run():
+// bench/run.ts skips this file.
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { launch, stopper } from './collab';
@@ -18,7 +19,7 @@ export async function startNode(dataDir: string, env: Record<string, string> = {
 	const port = await freePort();
 	const started = performance.now();
 	const { proc } = await launch(
-		['--import', 'tsx', 'server/main.ts'],
+		['scripts/start.js'],
 		{ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
 		(o) => o.includes('Concord is running')
 	);

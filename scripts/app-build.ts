@@ -1,5 +1,5 @@
 // Builds the web app only when what it is built from has changed since the last build: `npm start`
-// (scripts/start.ts) and the test suite's global setup share this one rule. "Changed" is a hash of the sources
+// (scripts/serve.ts) and the test suite's global setup share this one rule. "Changed" is a hash of the sources
 // (src/, static/), the build configuration and the locked dependency versions, not file times (a checkout or a
 // copy moves those), kept in .svelte-kit once a build has succeeded. A lock directory keeps two processes from
 // building at once. The build's own output (chunk tables, plugin timings, a hint to run `vite preview`) is shown
