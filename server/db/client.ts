@@ -219,8 +219,37 @@ export function openSqliteReader(main: Database.Database): Database.Database {
 pg.types.setTypeParser(pg.types.builtins.INT8, Number);
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, Number);
 
+/** Distinct query texts that get a prepared statement; any further text runs unprepared, as every text used to. */
+const PREPARED_TEXTS = 2000;
+const statementNames = new Map<string, string>();
+
+/**
+ * A connection that prepares every parameterised query once, by its text: PostgreSQL then parses it once per
+ * connection and, after a few runs, keeps one plan for it. Planning Concord's queries cost more than running them
+ * (the evaluator queue's own-items query: 0.3–0.8 ms to plan, 0.05–0.1 ms to run at 100,000 items), and drizzle
+ * sends every query unnamed, so each was planned on every request. A query with values is always one statement,
+ * so it can be prepared; queries without values (BEGIN, COMMIT, migrations of several statements) run as before.
+ * A name stands for one text in every connection of this process (node-postgres refuses one name for two texts).
+ */
+class PreparingClient extends pg.Client {
+	/** `query(config, values?, callback?)`, as drizzle and the pool call it (values inside `config` or beside it). */
+	override query(config: unknown, ...rest: unknown[]) {
+		if (config && typeof config === 'object' && !('name' in config && config.name)) {
+			const { text, values = rest[0] } = config as { text?: unknown; values?: unknown };
+			if (typeof text === 'string' && Array.isArray(values) && values.length > 0) {
+				let name = statementNames.get(text);
+				if (!name && statementNames.size < PREPARED_TEXTS)
+					statementNames.set(text, (name = `concord_${statementNames.size}`));
+				if (name) config = { ...config, name };
+			}
+		}
+		// @ts-expect-error -- forwarded as given
+		return super.query(config, ...rest);
+	}
+}
+
 async function openPostgres(url: string): Promise<OpenedDb> {
-	const pool = new pg.Pool({ connectionString: url, max: 10 });
+	const pool = new pg.Pool({ connectionString: url, max: 10, Client: PreparingClient });
 	pool.on('error', () => {}); // an idle client's connection dropped; the pool replaces it on the next query
 	const withLock = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
 		const holder = await pool.connect();
