@@ -485,15 +485,20 @@ export const notifications = pgTable(
 
 // ---- Guidelines ------------------------------------------------------------------------------------------
 
-export const guidelines = pgTable('guidelines', {
-	id: id(),
-	projectId: text('project_id')
-		.notNull()
-		.references(() => projects.id, { onDelete: 'cascade' }),
-	title: text('title').notNull(),
-	createdBy: text('created_by').references(() => users.id),
-	createdAt: createdAt()
-});
+export const guidelines = pgTable(
+	'guidelines',
+	{
+		id: id(),
+		projectId: text('project_id')
+			.notNull()
+			.references(() => projects.id, { onDelete: 'cascade' }),
+		title: text('title').notNull(),
+		createdBy: text('created_by').references(() => users.id),
+		createdAt: createdAt()
+	},
+	// A project's guidelines, oldest first (the first is its main one): every save reads its current version.
+	(t) => [index('guidelines_project').on(t.projectId, t.createdAt)]
+);
 
 export const guidelineVersions = pgTable(
 	'guideline_versions',

@@ -1,0 +1,1 @@
+CREATE INDEX `guidelines_project` ON `guidelines` (`project_id`,`created_at`);
