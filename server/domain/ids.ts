@@ -4,8 +4,8 @@
 // random page each: with random ids, writing 270,000 evaluations spent two thirds of its commit time writing
 // index pages back (`seed:scale`, README). Ids are names, not secrets (an id tells when it was made, as the row's
 // createdAt does); secrets (newSecret) come straight from the generator, never from the pool. An id never starts
-// with '-' or '_' (its first character is the time's top six bits, 'A' for thousands of years), so it cannot be
-// read as a command-line flag or as a spreadsheet formula once exported to CSV.
+// with '-' or '_' (its first character is the time's top six bits: 'A' until 2109, '-' not before the year 10,000),
+// so it cannot be read as a command-line flag or as a spreadsheet formula once exported to CSV.
 // The random bytes are drawn from a pool refilled 4 KiB at a time (as Node does for randomUUID): a call into the
 // system's generator per id cost a tenth of the time of writing 270,000 evaluations.
 import { createHash, randomBytes } from 'node:crypto';
