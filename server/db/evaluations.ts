@@ -123,20 +123,21 @@ export function saveEvaluation(db: Db, s: SaveEvaluation): Promise<SavedEvaluati
 			updatedAt: now,
 			submittedAt: submitted ? now : null
 		};
-		const id = newId();
-		// One statement for the common saves, which also says what was there before:
-		// - a draft saved over a draft (an autosave) changes only what was written: no indexed column moves;
-		// - a submission of a first save or of a draft is one upsert that leaves a submitted evaluation alone; the
-		//   row it returns keeps the id drawn here when it is new, its own id when it was the draft.
-		let [row] = submitted ? await submitNewOrDraft(t, { ...values, id }) : await updateDraft(t, values);
-		let before: { state: string } | undefined = row && (row.id === id ? undefined : { state: 'draft' });
+		// One statement for the common saves; a row back means the evaluation was not submitted before:
+		// - a draft saved over a draft (an autosave) changes only what was written: no indexed column moves, and no
+		//   id is drawn;
+		// - a submission of a first save or of a draft is one upsert that leaves a submitted evaluation alone (then
+		//   nothing comes back).
+		const id = submitted ? newId() : undefined;
+		let [row] = id ? await submitNewOrDraft(t, { ...values, id }) : await updateDraft(t, values);
+		let wasSubmitted = false;
 		if (!row) {
-			[before] = await stateQuery(t, { itemId: s.itemId, evaluatorId: s.evaluatorId });
-			[row] = await (submitted ? upsertSubmitted : upsertDraft)(t, { ...values, id });
+			const [before] = await stateQuery(t, { itemId: s.itemId, evaluatorId: s.evaluatorId });
+			wasSubmitted = before?.state === 'submitted';
+			[row] = await (submitted ? upsertSubmitted : upsertDraft)(t, { ...values, id: id ?? newId() });
 			// A first save that submits is marked touched by countSubmission below.
 			if (!before && !submitted) await touchItem(t, s.itemId);
 		}
-		const wasSubmitted = before?.state === 'submitted';
 		if (submitted !== wasSubmitted) await countSubmission(t, s.projectId, s.itemId, submitted ? 1 : -1);
 		else if (submitted) await bumpEvaluationSeq(t, s.projectId);
 		if (submitted) {
