@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDb, rows, tx, type OpenedDb } from '../../server/db/client';
+import { exec, openDb, rows, tx, type OpenedDb } from '../../server/db/client';
 import { createTestDatabase } from '../fixtures/postgres';
 
 let dir: string;
@@ -36,5 +36,11 @@ describe('queries on PostgreSQL', () => {
 		});
 		expect(answers).toEqual(['first', 'second', 'third']);
 		expect(prepared.filter((s) => s === 'select $1::text as v')).toHaveLength(1);
+	});
+
+	it('leave a text without values as it is: several statements in one still run', async () => {
+		await expect(
+			exec(database.db, sql.raw('create temporary table scratch (n int); drop table scratch'))
+		).resolves.toBeUndefined();
 	});
 });
