@@ -1,10 +1,22 @@
 // Evaluations (one per item and evaluator; a draft until submitted) and the guideline version they are made under.
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type AnyColumn, type Placeholder } from 'drizzle-orm';
 import type { Db } from './client';
 import { first, prepared, tx } from './client';
 import { bumpEvaluationSeq, countSubmission, touchItem } from './project-counts';
 import { markAssignment } from './queue';
-import { evaluations, guidelineAcks, guidelineVersions, guidelines, users } from '../../drizzle/schema';
+import {
+	evaluations,
+	guidelineAcks,
+	guidelineVersions,
+	guidelines,
+	items,
+	memberships,
+	projects,
+	users,
+	type ProjectSettings
+} from '../../drizzle/schema';
+import type { ItemHeader } from './items';
+import type { Role } from '#shared/roles';
 import { webSources, type Evaluation, type EvaluationInput, type Scores } from '#shared/evaluation';
 import { newId } from '../domain/ids';
 import { audit } from './audit';
@@ -35,40 +47,92 @@ export function toEvaluation(r: EvaluationRow, evaluatorName?: string): Evaluati
 	};
 }
 
-/** The newest published version of the project's guidelines (the first guideline is the project's main one). */
+/**
+ * The id of the newest published version of a project's guidelines (the first guideline is the project's main
+ * one), as a subquery: the one definition of "the guideline version an evaluation is made under". Select it as a
+ * column, or compare with it in a where clause; not in a join's condition, where SQLite runs it once for every row
+ * of the joined table.
+ */
+function currentVersionId(projectId: Placeholder | AnyColumn) {
+	return sql<string | null>`(select ${guidelineVersions.id} from ${guidelineVersions}
+		inner join ${guidelines} on ${guidelines.id} = ${guidelineVersions.guidelineId}
+		where ${guidelines.projectId} = ${projectId}
+		order by ${guidelines.createdAt} asc, ${guidelineVersions.number} desc limit 1)`;
+}
+
+/** The newest published version of the project's guidelines (see currentVersionId), or undefined. */
 export async function currentGuidelineVersion(db: Db, projectId: string) {
 	return (await currentVersionQuery(db, { projectId }))[0];
 }
 
 const currentVersionQuery = prepared((db) =>
 	db
-		.select({
-			id: guidelineVersions.id,
-			number: guidelineVersions.number,
-			guidelineId: guidelineVersions.guidelineId
-		})
+		.select({ id: guidelineVersions.id, number: guidelineVersions.number, guidelineId: guidelineVersions.guidelineId })
 		.from(guidelineVersions)
-		.innerJoin(guidelines, eq(guidelines.id, guidelineVersions.guidelineId))
-		.where(eq(guidelines.projectId, sql.placeholder('projectId')))
-		.orderBy(asc(guidelines.createdAt), desc(guidelineVersions.number))
+		.where(eq(guidelineVersions.id, currentVersionId(sql.placeholder('projectId'))))
 		.limit(1)
 		.prepare()
 );
 
-export async function hasAcknowledged(db: Db, versionId: string, userId: string): Promise<boolean> {
-	return (await ackQuery(db, { versionId, userId })).length > 0;
+/** What saving an evaluation of an item needs to know first, read in one query (see itemForSave). */
+export interface ItemForSave {
+	item: ItemHeader;
+	/** The user's role in the item's project (null: not a member). */
+	role: Role | null;
+	settings: ProjectSettings;
+	/** The guideline version an evaluation saved now is made under (null: the project has none yet). */
+	guidelineVersionId: string | null;
 }
 
-const ackQuery = prepared((db) =>
+/**
+ * The item's header, the user's role in its project, the project's settings and its current guideline version, in
+ * one query (every save of a draft reads them); undefined: no item.
+ */
+export async function itemForSave(db: Db, itemId: string, userId: string): Promise<ItemForSave | undefined> {
+	return (await itemForSaveQuery(db, { itemId, userId }))[0];
+}
+
+const itemForSaveQuery = prepared((db) =>
 	db
-		.select({ v: guidelineAcks.versionId })
-		.from(guidelineAcks)
-		.where(
-			and(
-				eq(guidelineAcks.versionId, sql.placeholder('versionId')),
-				eq(guidelineAcks.userId, sql.placeholder('userId'))
-			)
+		.select({
+			item: { id: items.id, projectId: items.projectId, modality: items.modality },
+			role: memberships.role,
+			settings: projects.settings,
+			guidelineVersionId: currentVersionId(items.projectId)
+		})
+		.from(items)
+		.innerJoin(projects, eq(projects.id, items.projectId))
+		.leftJoin(
+			memberships,
+			and(eq(memberships.projectId, items.projectId), eq(memberships.userId, sql.placeholder('userId')))
 		)
+		.where(eq(items.id, sql.placeholder('itemId')))
+		.limit(1)
+		.prepare()
+);
+
+/**
+ * A guideline version's number and guideline, and whether the user acknowledged it (a submission must have);
+ * undefined when there is no such version.
+ */
+export async function versionAcknowledgement(
+	db: Db,
+	versionId: string,
+	userId: string
+): Promise<{ number: number; guidelineId: string; acknowledged: boolean } | undefined> {
+	const [row] = await versionAckQuery(db, { versionId, userId });
+	return row && { number: row.number, guidelineId: row.guidelineId, acknowledged: row.at !== null };
+}
+
+const versionAckQuery = prepared((db) =>
+	db
+		.select({ number: guidelineVersions.number, guidelineId: guidelineVersions.guidelineId, at: guidelineAcks.at })
+		.from(guidelineVersions)
+		.leftJoin(
+			guidelineAcks,
+			and(eq(guidelineAcks.versionId, guidelineVersions.id), eq(guidelineAcks.userId, sql.placeholder('userId')))
+		)
+		.where(eq(guidelineVersions.id, sql.placeholder('versionId')))
 		.limit(1)
 		.prepare()
 );

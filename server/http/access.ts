@@ -43,27 +43,38 @@ export async function requireProject(c: Context<AppEnv>, projectId: string, acti
 }
 
 /** The item (404 when there is none) with requireProject's answer for its project, read in one query. */
-export async function requireItem(
+export function requireItem(
 	c: Context<AppEnv>,
 	itemId: string,
 	action: Action
 ): Promise<ProjectAccess & { item: ItemHeader }> {
-	const user = requireUser(c);
-	const found = await itemHeaderWithRole(c.var.deps.db, itemId, user.id);
-	if (!found) throw NotFound('No such item');
-	return { ...admit(user, found.role, action), item: found.item };
+	return requireFound(c, action, 'No such item', (userId) => itemHeaderWithRole(c.var.deps.db, itemId, userId));
 }
 
 /** requireProject, with the project's row read in the same query as the caller's role. */
-export async function requireProjectRow(
+export function requireProjectRow(
 	c: Context<AppEnv>,
 	projectId: string,
 	action: Action
 ): Promise<ProjectAccess & { project: ProjectRow }> {
+	return requireFound(c, action, 'No such project', (userId) => projectWithRole(c.var.deps.db, projectId, userId));
+}
+
+/**
+ * requireProject for what `read` finds with the caller's role in its project, in one query (404 saying `missing`
+ * when it finds nothing): what else it read comes back beside the access.
+ */
+export async function requireFound<T extends { role: Role | null }>(
+	c: Context<AppEnv>,
+	action: Action,
+	missing: string,
+	read: (userId: string) => Promise<T | undefined>
+): Promise<ProjectAccess & Omit<T, 'role'>> {
 	const user = requireUser(c);
-	const found = await projectWithRole(c.var.deps.db, projectId, user.id);
-	if (!found) throw NotFound('No such project');
-	return { ...admit(user, found.role, action), project: found.project };
+	const found = await read(user.id);
+	if (!found) throw NotFound(missing);
+	const { role, ...rest } = found;
+	return { ...rest, ...admit(user, role, action) };
 }
 
 export function allowed(access: ProjectAccess, action: Action): boolean {

@@ -3,20 +3,20 @@
 // A save records the judge suggestion the evaluator was shown, if any (suggestionId).
 import { Hono } from 'hono';
 import type { AppEnv } from '../env';
-import { allowed, requireItem } from '../access';
+import { allowed, requireFound, requireItem } from '../access';
 import { validate } from '../validate';
 import { doc } from '../openapi';
 import { evaluationInputSchema } from '#shared/evaluation';
-import { getProject, getRubric } from '../../db/projects';
+import { getRubric } from '../../db/projects';
 import { activeSuggestionJudge } from '../../db/judge-columns';
 import { judgeScoreFor } from '../../db/judge-scores';
 import { judgeSight } from '../../domain/blind';
 import {
-	currentGuidelineVersion,
 	evaluationsForItems,
-	hasAcknowledged,
+	itemForSave,
 	saveEvaluation,
-	toEvaluation
+	toEvaluation,
+	versionAcknowledgement
 } from '../../db/evaluations';
 import { reviewRequests } from '../../db/queue';
 import { AppError, Validation } from '../../domain/errors';
@@ -29,9 +29,15 @@ app.post(
 	doc('evaluations', 'Save a draft or submit an evaluation', 'evaluator, lead', { status: 201 }),
 	validate('json', evaluationInputSchema),
 	async (c) => {
-		const { item, user, role } = await requireItem(c, c.req.param('id'), 'item.evaluate');
-		const input = c.req.valid('json');
 		const { db, events } = c.var.deps;
+		const itemId = c.req.param('id');
+		const { item, user, role, settings, guidelineVersionId } = await requireFound(
+			c,
+			'item.evaluate',
+			'No such item',
+			(userId) => itemForSave(db, itemId, userId)
+		);
+		const input = c.req.valid('json');
 		const rubric = await getRubric(db, input.rubricId);
 		if (!rubric || rubric.projectId !== item.projectId)
 			throw Validation('The rubric does not belong to this project', [{ path: 'rubricId', message: 'unknown rubric' }]);
@@ -42,23 +48,23 @@ app.post(
 				'Unknown flags',
 				unknownFlags.map((f) => ({ path: 'flags', message: `${f} is not a flag of this rubric` }))
 			);
-		const guideline = await currentGuidelineVersion(db, item.projectId);
-		if (guideline && input.state === 'submitted' && !(await hasAcknowledged(db, guideline.id, user.id))) {
+		// A submission is made under the current guideline version, so she must have read it (a draft need not).
+		const version =
+			guidelineVersionId && input.state === 'submitted'
+				? await versionAcknowledgement(db, guidelineVersionId, user.id)
+				: undefined;
+		if (version && !version.acknowledged) {
 			throw new AppError(
 				'acknowledgement_required',
-				`Guideline version ${guideline.number} changed; read and acknowledge it before evaluating`,
-				{
-					guidelineId: guideline.guidelineId,
-					version: guideline.number
-				}
+				`Guideline version ${version.number} changed; read and acknowledge it before evaluating`,
+				{ guidelineId: version.guidelineId, version: version.number }
 			);
 		}
 		// The server alone says which suggestion she was shown while scoring (none when suggestions are off or the
 		// judge has not scored the item): the body cannot carry one (strict schema), so it is never forged or cleared.
-		const project = await getProject(db, item.projectId);
 		const sight = judgeSight(
 			{ role, submitted: false },
-			await activeSuggestionJudge(db, item.projectId, project?.settings.judges)
+			await activeSuggestionJudge(db, item.projectId, settings.judges)
 		);
 		const suggestion = sight.suggestedJudgeId ? await judgeScoreFor(db, sight.suggestedJudgeId, item.id) : undefined;
 		const { row, wasSubmitted } = await saveEvaluation(db, {
@@ -67,7 +73,7 @@ app.post(
 			evaluatorId: user.id,
 			input,
 			rubricVersion: rubric.version,
-			guidelineVersionId: guideline?.id ?? null,
+			guidelineVersionId,
 			suggestionId: suggestion?.id ?? null
 		});
 		// Reopened as a draft (re-review): the blind rule applies again, so her item-room connection is re-checked.
