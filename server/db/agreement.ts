@@ -3,7 +3,7 @@
 // escalations. Read-only; no figures are computed here.
 import type Database from 'better-sqlite3';
 import { and, asc, eq, gte, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
-import { openSqliteReader, type Db } from './client';
+import { openSqliteReader, rows, type Db } from './client';
 import { escalations, evaluations, items, rubrics, users } from '../../drizzle/schema';
 import { getProject, getRubrics } from './projects';
 import { keysetPage, ordered, type Keyset, type KeysetPage } from './paging';
@@ -54,17 +54,18 @@ const READ_CHUNK = 5000;
  * On SQLite with a file (`sqlite` given): read on a private read-only connection in one read transaction (a
  * consistent state; writers go on meanwhile), rows as raw arrays from statement iterators, yielding to the event
  * loop every READ_CHUNK rows; scores stay JSON text, decoded once per distinct text by the builder. Otherwise
- * (PostgreSQL): keyset pages through drizzle, never more than one page of row objects at a time.
+ * (PostgreSQL): keyset pages of `pageSize` rows, never more than one page of row objects at a time.
  */
 export async function loadEvaluationColumns(
 	db: Db,
 	projectId: string,
 	rubrics: readonly Rubric[],
-	sqlite?: Database.Database | null
+	sqlite?: Database.Database | null,
+	{ pageSize = LOAD_PAGE }: { pageSize?: number } = {}
 ): Promise<EvaluationColumns> {
 	if (sqlite && !sqlite.memory) return foldFromSqlite(sqlite, projectId, rubrics);
 	const builder = new ColumnsBuilder(rubrics);
-	await foldFromPages(db, projectId, builder);
+	await foldFromPages(db, projectId, builder, pageSize);
 	return builder.finish();
 }
 
@@ -171,51 +172,61 @@ async function foldFromSqlite(
 	}
 }
 
-async function foldFromPages(db: Db, projectId: string, builder: ColumnsBuilder): Promise<void> {
+/**
+ * A page of rows in a keyset's order, as plain objects from the driver (`select` names the columns and their
+ * aliases): the query builder's mapping of every value of every row cost more than the read.
+ */
+async function page<R>(db: Db, keyset: KeysetPage<Key>, select: SQL, where: SQL | undefined): Promise<R[]> {
+	return rows<R>(
+		db,
+		sql`select ${select} where ${where ?? sql`true`} order by ${sql.join(keyset.orderBy, sql`, `)} limit ${keyset.limit}`
+	);
+}
+
+async function foldFromPages(db: Db, projectId: string, builder: ColumnsBuilder, pageSize: number): Promise<void> {
 	let cursor: string | undefined;
 	do {
-		const page = keysetPage(db, itemOrder, { cursor, limit: LOAD_PAGE });
-		const rows = await db
-			.select({ id: items.id, createdAt: items.createdAt, modality: items.modality, language: items.language })
-			.from(items)
-			.where(and(eq(items.projectId, projectId), page.after))
-			.orderBy(...page.orderBy)
-			.limit(page.limit);
-		const done = page.finish(rows);
+		const keyset = keysetPage(db, itemOrder, { cursor, limit: pageSize });
+		const found = await page<{ id: string; createdAt: number; modality: string; language: string }>(
+			db,
+			keyset,
+			sql`${items.id} as "id", ${items.createdAt} as "createdAt", ${items.modality} as "modality",
+				${items.language} as "language" from ${items}`,
+			and(eq(items.projectId, projectId), keyset.after)
+		);
+		const done = keyset.finish(found);
 		for (const r of done.rows) builder.addItem(r.id, r.modality, r.language);
 		cursor = done.nextCursor ?? undefined;
 	} while (cursor);
 
-	const columns = (submittedAt: SQL<number>) => ({
-		id: evaluations.id,
-		itemId: evaluations.itemId,
-		evaluatorId: evaluations.evaluatorId,
-		rubricId: evaluations.rubricId,
-		scores: evaluations.scores,
-		timeSpentMs: evaluations.timeSpentMs,
-		submittedAt
-	});
-	const fold = async (rows: (Omit<EvaluationFacts, 'modality' | 'language'> & { id: string })[]) => {
-		const missing = [...new Set(rows.filter((r) => !builder.hasItem(r.itemId)).map((r) => r.itemId))];
+	type Row = Omit<EvaluationFacts, 'modality' | 'language' | 'scores'> & { id: string; scores: string };
+	const fold = async (read: Row[]) => {
+		const missing = [...new Set(read.filter((r) => !builder.hasItem(r.itemId)).map((r) => r.itemId))];
 		if (missing.length)
 			for (const f of (await itemFactsOf(db, missing)).values()) builder.addItem(f.id, f.modality, f.language);
-		for (const r of rows)
+		for (const r of read)
 			builder.addScored(r.itemId, r.evaluatorId, r.rubricId, r.scores, r.timeSpentMs, r.submittedAt);
 	};
 	const base = and(eq(evaluations.projectId, projectId), eq(evaluations.state, 'submitted'));
 	const pages = async (order: Keyset<Key>, at: SQLiteColumn, where: SQL | undefined) => {
+		// Scores as text (PostgreSQL's json as stored, SQLite's text as it is): the builder decodes each distinct
+		// text once, where the driver would parse every row's.
+		const select = sql`${evaluations.id} as "id", ${evaluations.itemId} as "itemId",
+			${evaluations.evaluatorId} as "evaluatorId", ${evaluations.rubricId} as "rubricId",
+			cast(${evaluations.scores} as text) as "scores", ${evaluations.timeSpentMs} as "timeSpentMs",
+			${at} as "submittedAt" from ${evaluations}`;
 		let from: number | undefined;
 		let cursor: string | undefined;
 		do {
-			const page: KeysetPage<Key> = keysetPage(db, order, { cursor, limit: LOAD_PAGE });
+			const keyset: KeysetPage<Key> = keysetPage(db, order, { cursor, limit: pageSize });
 			// `at >= the last one read` repeats what the cursor implies, so an index on it is read as a range.
-			const rows = await db
-				.select(columns(sql<number>`${at}`))
-				.from(evaluations)
-				.where(and(base, where, from === undefined ? undefined : gte(at, from), page.after))
-				.orderBy(...page.orderBy)
-				.limit(page.limit);
-			const done = page.finish(rows);
+			const found = await page<Row>(
+				db,
+				keyset,
+				select,
+				and(base, where, from === undefined ? undefined : gte(at, from), keyset.after)
+			);
+			const done = keyset.finish(found);
 			await fold(done.rows);
 			cursor = done.nextCursor ?? undefined;
 			from = done.rows.at(-1)?.submittedAt;

@@ -157,6 +157,38 @@ describe('the figures’ columns', () => {
 		expect([...tone.codes.subarray(0, 18)].every((c) => c === -1)).toBe(true);
 	});
 
+	it('are the same when read in pages of a few rows: every item and evaluation once, in order', async () => {
+		// Six evaluations submitted in the same millisecond: a page of four ends inside the run (ordered by id).
+		const [{ at }] = await rows<{ at: number }>(
+			server.deps.db,
+			sql`select min(submitted_at) as at from evaluations where item_id in (${items[0]}, ${items[1]})`
+		);
+		await exec(
+			server.deps.db,
+			sql`update evaluations set submitted_at = ${Number(at)} where item_id in (${items[0]}, ${items[1]})`
+		);
+		const rubrics = await projectRubricVersions(server.deps.db, pid);
+		const expected = columnsOf(await plainRows(), rubrics);
+		const paged = await loadEvaluationColumns(server.deps.db, pid, rubrics, null, { pageSize: 4 });
+		const whole = await loadEvaluationColumns(server.deps.db, pid, rubrics, null);
+		expect(paged.size).toBe(30);
+		for (const read of [paged, whole]) {
+			// Every item of the project, in created order, whether scored or not.
+			expect(read.itemIds).toEqual(items);
+			const evaluation = (c: typeof read, i: number) => ({
+				item: c.itemIds[c.item[i]],
+				rater: c.raterIds[c.rater[i]],
+				submittedAt: c.submittedAt[i],
+				scores: Object.fromEntries(
+					[...c.scores].map(([key, column]) => [key, column.codes[i] < 0 ? null : column.values[column.codes[i]]])
+				)
+			});
+			expect(Array.from({ length: read.size }, (_, i) => evaluation(read, i))).toEqual(
+				Array.from({ length: expected.size }, (_, i) => evaluation(expected, i))
+			);
+		}
+	});
+
 	it('give each dimension its own items and raters when fewer evaluations score it', async () => {
 		const rubrics = await projectRubricVersions(server.deps.db, pid);
 		const read = await loadEvaluationColumns(server.deps.db, pid, rubrics, server.deps.database.sqlite);
