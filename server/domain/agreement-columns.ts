@@ -54,10 +54,6 @@ export type { ScopeFilter } from './agreement-scope';
 class Dictionary<K> {
 	readonly ids: K[] = [];
 	readonly #index = new Map<K, number>();
-	has(key: K): boolean {
-		return this.#index.has(key);
-	}
-
 	/** The key's index, -1 when unknown. */
 	find(key: K): number {
 		return this.#index.get(key) ?? -1;
@@ -173,10 +169,6 @@ export class ColumnsBuilder {
 		}
 		this.#itemModality[item] = this.#modalities.of(modality);
 		this.#itemLanguage[item] = this.#languages.of(language);
-	}
-
-	hasItem(id: string): boolean {
-		return this.#items.has(id);
 	}
 
 	/** The index of a registered item, -1 when it was not registered. */
