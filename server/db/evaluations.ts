@@ -15,7 +15,7 @@ import {
 	users,
 	type ProjectSettings
 } from '../../drizzle/schema';
-import type { ItemHeader } from './items';
+import { itemHeaderColumns, type ItemHeader } from './items';
 import type { Role } from '#shared/roles';
 import { webSources, type Evaluation, type EvaluationInput, type Scores } from '#shared/evaluation';
 import { newId } from '../domain/ids';
@@ -95,7 +95,7 @@ export async function itemForSave(db: Db, itemId: string, userId: string): Promi
 const itemForSaveQuery = prepared((db) =>
 	db
 		.select({
-			item: { id: items.id, projectId: items.projectId, modality: items.modality },
+			item: itemHeaderColumns,
 			role: memberships.role,
 			settings: projects.settings,
 			guidelineVersionId: currentVersionId(items.projectId)
@@ -198,13 +198,13 @@ export async function saveEvaluation(db: Db, s: SaveEvaluation): Promise<SavedEv
 	return tx(db, async (t) => {
 		// A submission of a first save or of a draft is one upsert that leaves a submitted evaluation alone (then
 		// nothing comes back); a row back means the evaluation was not submitted before.
-		const id = submitted ? newId() : undefined;
-		let [row] = id ? await submitNewOrDraft(t, { ...values, id }) : [];
+		const id = newId();
+		let [row] = submitted ? await submitNewOrDraft(t, { ...values, id }) : [];
 		let wasSubmitted = false;
 		if (!row) {
 			const [before] = await stateQuery(t, { itemId: s.itemId, evaluatorId: s.evaluatorId });
 			wasSubmitted = before?.state === 'submitted';
-			[row] = await (submitted ? upsertSubmitted : upsertDraft)(t, { ...values, id: id ?? newId() });
+			[row] = await (submitted ? upsertSubmitted : upsertDraft)(t, { ...values, id });
 			// A first save that submits is marked touched by countSubmission below.
 			if (!before && !submitted) await touchItem(t, s.itemId);
 		}

@@ -128,6 +128,9 @@ export interface ItemHeader {
 	modality: string;
 }
 
+/** The columns of an ItemHeader, for queries that read it beside something else. */
+export const itemHeaderColumns = { id: items.id, projectId: items.projectId, modality: items.modality };
+
 /** The item's header and the user's role in its project (null: not a member), in one query; undefined: no item. */
 export async function itemHeaderWithRole(
 	db: Db,
@@ -148,7 +151,7 @@ export async function itemCountWithSettings(
 const itemCountQuery = prepared((db) =>
 	db
 		.select({
-			item: { id: items.id, projectId: items.projectId, modality: items.modality },
+			item: itemHeaderColumns,
 			submittedCount: items.submittedCount,
 			settings: projects.settings
 		})
@@ -162,7 +165,7 @@ const itemCountQuery = prepared((db) =>
 const itemHeaderQuery = prepared((db) =>
 	db
 		.select({
-			item: { id: items.id, projectId: items.projectId, modality: items.modality },
+			item: itemHeaderColumns,
 			role: memberships.role
 		})
 		.from(items)
