@@ -53,7 +53,9 @@ const envSchema = z.object({
 	/** The ffmpeg that extracts video frames for model judges: a name found on PATH or a path; `off` turns it off. */
 	CONCORD_FFMPEG: z.string().min(1).default('ffmpeg'),
 	/** Frames sent to a judge per video, evenly spaced over its duration. */
-	CONCORD_VIDEO_FRAMES: z.coerce.number().int().min(1).max(MAX_FRAMES_PER_VIDEO).default(8)
+	CONCORD_VIDEO_FRAMES: z.coerce.number().int().min(1).max(MAX_FRAMES_PER_VIDEO).default(8),
+	/** How long a node remembers who a credential signs in (server/caller-cache.ts); 0 turns that off. */
+	CONCORD_CREDENTIAL_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1_000)
 });
 
 export interface Config {
@@ -76,6 +78,8 @@ export interface Config {
 	/** Where the built SvelteKit app lives; absent in API-only tests. */
 	appDir: string | null;
 	sessionTtlMs: number;
+	/** How long a node may remember who a session or token signs in; every change made through Concord forgets. */
+	credentialCacheMs: number;
 	maxJsonBytes: number;
 	maxImportBytes: number;
 	maxMediaBytes: number;
@@ -150,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		trustProxy: e.TRUST_PROXY === '1',
 		appDir: resolve('build'),
 		sessionTtlMs: 14 * 24 * 3600 * 1000,
+		credentialCacheMs: e.CONCORD_CREDENTIAL_CACHE_MS,
 		maxJsonBytes: 1024 * 1024,
 		maxImportBytes: 64 * 1024 * 1024,
 		maxMediaBytes: 25 * 1024 * 1024,

@@ -8,6 +8,7 @@ import type { Logger } from './logger';
 import type { ClusterBus } from './cluster/bus';
 import type { InboxSignal } from './cluster/inbox-signal';
 import type { VideoFrameSource } from './domain/video-frames';
+import type { CallerCache } from './caller-cache';
 
 export interface AppDeps {
 	db: Db;
@@ -19,6 +20,8 @@ export interface AppDeps {
 	events: DomainEvents;
 	/** How this node reaches the others (Redis), or a bus that carries nothing when it is alone. */
 	bus: ClusterBus;
+	/** Who presents a credential (remembered for a moment); told when credentials end or accounts change. */
+	callers: CallerCache;
 	/** Pushes "your notifications changed" to a user's open pages on every node. */
 	inbox: InboxSignal;
 	/** This node's lifecycle: draining once SIGTERM (or close) began; /api/ready answers 503 then. */

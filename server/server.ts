@@ -17,6 +17,8 @@ import { sweepTemp } from './import/spool';
 import { localBus } from './cluster/bus';
 import { connectRedisBus } from './cluster/redis-bus';
 import { InboxSignal } from './cluster/inbox-signal';
+import { CallerCache } from './caller-cache';
+import { callerFor } from './db/users';
 import { onNotified } from './db/notifications';
 import type { AppDeps } from './deps';
 import { JudgeRunner, type JudgeRunnerOptions } from './judges/runner';
@@ -62,6 +64,11 @@ export async function startServer(
 		logger,
 		events,
 		bus,
+		callers: new CallerCache(
+			(credentials, remember) => callerFor(db, credentials, remember),
+			bus,
+			config.credentialCacheMs
+		),
 		inbox: new InboxSignal(bus),
 		node: { draining: false },
 		rooms: undefined as never,

@@ -18,6 +18,8 @@ export type ControlMessage =
 	| { type: 'recheck'; userId: string }
 	| { type: 'recheckRoom'; room: string }
 	| { type: 'rename'; userId: string; name: string }
+	/** Credentials ended or accounts changed: forget the callers remembered (caller-cache.ts). */
+	| { type: 'credentials' }
 	/** These people have new notifications: nodes push them to the users' open pages (inbox-signal.ts). */
 	| { type: 'notified'; userIds: string[] };
 

@@ -5,7 +5,7 @@
 import type { Context } from 'hono';
 import type { AppDeps } from '../deps';
 import { sameOrigin } from '../domain/credentials';
-import { callerFor, type Caller } from '../db/users';
+import type { Caller } from '../db/users';
 import { INVALID_TOKEN, credentialsOf } from '../request-credentials';
 import { AppError, Forbidden, NotFound, Unauthenticated } from '../domain/errors';
 import type { User } from '#shared/roles';
@@ -41,7 +41,7 @@ export async function decideUpgrade(c: Context, deps: AppDeps): Promise<UpgradeD
 
 async function authenticate(c: Context, deps: AppDeps): Promise<Caller> {
 	const credentials = credentialsOf(c, { queryToken: true });
-	const found = await callerFor(deps.db, credentials);
+	const found = await deps.callers.callerFor(credentials);
 	if (found === 'invalid') throw Unauthenticated(INVALID_TOKEN);
 	if (!found) throw Unauthenticated('Sign in to join this room');
 	// Browsers attach cookies to cross-site WebSocket handshakes too; only our own pages may use them here.

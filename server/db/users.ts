@@ -94,6 +94,20 @@ export const credentialOf = (caller: Caller): Credential =>
 		? { userId: caller.user.id, sessionId: caller.sessionId }
 		: { userId: caller.user.id, tokenId: caller.tokenId };
 
+/** A caller found in the record, and when the credential they used expires (null: never). */
+export interface FoundCaller {
+	caller: Caller;
+	expiresAt: number | null;
+}
+
+/**
+ * How a credential lookup is made: `key` names the credential (its kind and hash), `load` reads the record. The
+ * default reads every time; a node's CallerCache (server/caller-cache.ts) remembers answers for a moment.
+ */
+export type Remember = (key: string, load: () => Promise<FoundCaller | undefined>) => Promise<Caller | undefined>;
+
+const everyTime: Remember = async (_key, load) => (await load())?.caller;
+
 /**
  * Who presents these credentials. One rule for REST, WebSocket upgrades and event streams: a Bearer token, when
  * given, decides alone (an invalid one is 'invalid', never a fallback to the cookie); else the session cookie.
@@ -101,21 +115,27 @@ export const credentialOf = (caller: Caller): Credential =>
  */
 export async function callerFor(
 	db: Db,
-	credentials: { token: string | null; secret: string | undefined }
+	credentials: { token: string | null; secret: string | undefined },
+	remember: Remember = everyTime
 ): Promise<Caller | 'invalid' | null> {
-	if (credentials.token) return (await tokenFor(db, credentials.token)) ?? 'invalid';
-	return credentials.secret ? ((await sessionFor(db, credentials.secret)) ?? null) : null;
+	if (credentials.token) {
+		const hash = sha256(credentials.token);
+		return (await remember(`token:${hash}`, () => tokenFor(db, hash))) ?? 'invalid';
+	}
+	if (!credentials.secret) return null;
+	const id = sessionIdOf(credentials.secret);
+	return (await remember(`session:${id}`, () => sessionFor(db, id))) ?? null;
 }
 
-/** Who a session cookie belongs to, while the session exists, has not expired and the account is active. */
-async function sessionFor(db: Db, secret: string): Promise<{ user: User; sessionId: string } | undefined> {
-	const [row] = await sessionQuery(db, { id: sessionIdOf(secret), now: Date.now() });
-	return row && { user: toUser(row.user), sessionId: row.id };
+/** Who a session belongs to, while it exists, has not expired and the account is active. */
+async function sessionFor(db: Db, id: string): Promise<FoundCaller | undefined> {
+	const [row] = await sessionQuery(db, { id, now: Date.now() });
+	return row && { caller: { user: toUser(row.user), sessionId: row.id }, expiresAt: row.expiresAt };
 }
 
 const sessionQuery = prepared((db) =>
 	db
-		.select({ user: users, id: authSessions.id })
+		.select({ user: users, id: authSessions.id, expiresAt: authSessions.expiresAt })
 		.from(authSessions)
 		.innerJoin(users, eq(users.id, authSessions.userId))
 		.where(
@@ -161,19 +181,19 @@ export async function createApiToken(
 	return { token, id };
 }
 
-/** Who a Bearer token belongs to, unless it is unknown, expired or its account deactivated; records its last use. */
-async function tokenFor(db: Db, token: string, now = Date.now()): Promise<{ user: User; tokenId: string } | undefined> {
-	const [row] = await tokenQuery(db, { hash: sha256(token), now });
+/** Who the token of this hash belongs to, unless it is unknown, expired or its account deactivated; records its last use. */
+async function tokenFor(db: Db, hash: string, now = Date.now()): Promise<FoundCaller | undefined> {
+	const [row] = await tokenQuery(db, { hash, now });
 	if (!row) return undefined;
 	if (row.lastUsedAt === null || now - row.lastUsedAt >= LAST_USED_RESOLUTION_MS) {
 		await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id));
 	}
-	return { user: toUser(row.user), tokenId: row.id };
+	return { caller: { user: toUser(row.user), tokenId: row.id }, expiresAt: row.expiresAt };
 }
 
 const tokenQuery = prepared((db) =>
 	db
-		.select({ user: users, id: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
+		.select({ user: users, id: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt, expiresAt: apiTokens.expiresAt })
 		.from(apiTokens)
 		.innerJoin(users, eq(users.id, apiTokens.userId))
 		.where(

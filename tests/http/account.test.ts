@@ -48,6 +48,28 @@ describe('password change', () => {
 		expect((await server.api('/api/me', { headers: again })).status).toBe(200);
 	});
 
+	it('a new name and locale reach the next request of every session and token of the account at once', async () => {
+		const cookie = await server.login('pm@demo.test');
+		const { token } = (await server.api('/api/tokens', { body: { name: 'profile' }, headers: cookie })).body;
+		const bearer = { authorization: `Bearer ${token}` };
+		const me = async (headers: Record<string, string>) => (await server.api('/api/me', { headers })).body.user;
+		const before = await me(bearer);
+		expect(await me(cookie)).toEqual(before);
+		const res = await server.api('/api/me', {
+			method: 'PATCH',
+			body: { name: 'Dana R.', locale: 'pt-BR' },
+			headers: cookie
+		});
+		expect(res.status).toBe(200);
+		expect(await me(cookie)).toMatchObject({ name: 'Dana R.', locale: 'pt-BR' });
+		expect(await me(bearer)).toMatchObject({ name: 'Dana R.', locale: 'pt-BR' });
+		await server.api('/api/me', {
+			method: 'PATCH',
+			body: { name: before.name, locale: before.locale },
+			headers: cookie
+		});
+	});
+
 	it('PATCH /api/me with a password field is refused (400) instead of answering 200 and doing nothing', async () => {
 		const headers = await server.login('ana@demo.test');
 		const res = await server.api('/api/me', { method: 'PATCH', body: { password: 'ana-new-password-123' }, headers });
@@ -85,8 +107,11 @@ describe('API tokens', () => {
 		const lastUsed = async () =>
 			(await row<{ t: number | null }>(server.deps.db, sql`select last_used_at as t from api_tokens where id = ${id}`))!
 				.t;
-		const setLastUsed = (t: number) =>
-			exec(server.deps.db, sql`update api_tokens set last_used_at = ${t} where id = ${id}`);
+		// Each use below is looked up in the record, not answered from the node's memory of the token.
+		const setLastUsed = async (t: number) => {
+			await exec(server.deps.db, sql`update api_tokens set last_used_at = ${t} where id = ${id}`);
+			server.deps.callers.changed();
+		};
 		expect(await lastUsed()).toBeNull();
 		expect((await server.api('/api/me', { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
 		const first = await lastUsed();
@@ -100,14 +125,17 @@ describe('API tokens', () => {
 		expect(await lastUsed()).toBeGreaterThanOrEqual(first!);
 	});
 
-	it('refuses an expired token', async () => {
+	it('refuses an expired token, even one the server remembers', async () => {
 		const lead = await server.login('lead@demo.test');
 		const { id, token } = (
 			await server.api('/api/tokens', { body: { name: 'short lived', expiresInDays: 1 }, headers: lead })
 		).body;
 		const bearer = { authorization: `Bearer ${token}` };
+		// A day is the shortest a token can be made for; this one is let run out in 1.5 s.
+		const expiresAt = Date.now() + 1_500;
+		await exec(server.deps.db, sql`update api_tokens set expires_at = ${expiresAt} where id = ${id}`);
 		expect((await server.api('/api/me', { headers: bearer })).status).toBe(200);
-		await exec(server.deps.db, sql`update api_tokens set expires_at = ${Date.now() - 1} where id = ${id}`);
+		await new Promise((r) => setTimeout(r, expiresAt - Date.now() + 1));
 		const res = await server.api('/api/me', { headers: bearer });
 		expect(res.status).toBe(401);
 		expect(res.body.error.code).toBe('unauthenticated');

@@ -100,10 +100,15 @@ describe('roles from the provider (OIDC_ROLE_MAP)', () => {
 		me = await signInWith(['raters', 'qa', 'concord-admins', 'unrelated']);
 		expect(me.user?.isAdmin).toBe(true);
 		expect(me.memberships).toContainEqual({ projectId: mapped, role: 'lead' });
+		// Her password session, in use as an admin's...
+		const password = await server.login('rosa@demo.test', 'a long enough phrase 42');
+		expect((await server.api('/api/admin/users', { headers: password })).status).toBe(200);
 		// A single string is one value.
 		me = await signInWith('qa');
 		expect(me.user?.isAdmin).toBe(false);
 		expect(me.memberships).toContainEqual({ projectId: mapped, role: 'lead' });
+		// ...loses the admin role with the sign-in that took it away.
+		expect((await server.api('/api/admin/users', { headers: password })).status).toBe(403);
 	});
 
 	it('takes back what the claim no longer maps to, only in the projects the map names', async () => {

@@ -83,6 +83,7 @@ describe('using a link', () => {
 
 	it('sets the password once, signs in, ends every other session and its sockets', async () => {
 		const old = await server.login('ben@demo.test');
+		expect((await server.api('/api/me', { headers: old })).status).toBe(200);
 		const token = await linkFor('ben');
 		const res = await accept(token);
 		expect(res.status).toBe(200);

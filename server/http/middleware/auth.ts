@@ -2,13 +2,13 @@
 // against cross-site requests by checking Origin (or Sec-Fetch-Site) against our own origin.
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env';
-import { callerFor, credentialOf } from '../../db/users';
+import { credentialOf } from '../../db/users';
 import { errorResponse } from '../errors';
 import { sameOrigin } from '../../domain/credentials';
 import { INVALID_TOKEN, credentialsOf } from '../../request-credentials';
 
 export const resolveCaller: MiddlewareHandler<AppEnv> = async (c, next) => {
-	const found = await callerFor(c.var.deps.db, credentialsOf(c));
+	const found = await c.var.deps.callers.callerFor(credentialsOf(c));
 	if (found === 'invalid') return errorResponse(c, 'unauthenticated', INVALID_TOKEN);
 	c.set('user', found?.user ?? null);
 	c.set('authVia', found ? (found.tokenId === undefined ? 'cookie' : 'token') : null);

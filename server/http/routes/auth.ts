@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { AppEnv } from '../env';
 import { validate } from '../validate';
 import { doc } from '../openapi';
+import { credentialsEnded } from '../../caller-cache';
 import { deleteSession, findUserByEmail, membershipsOf } from '../../db/users';
 import { DUMMY_HASH, verifyPassword } from '../../domain/passwords';
 import { AppError, Forbidden } from '../../domain/errors';
@@ -78,7 +79,7 @@ export function authRoutes(deps: AppDeps) {
 	app.post('/logout', doc('auth', 'Sign out (ends the session of the cookie)', 'signed in'), async (c) => {
 		const secret = getCookie(c, SESSION_COOKIE);
 		const sessionId = secret ? await deleteSession(c.var.deps.db, secret) : null;
-		if (sessionId) c.var.deps.rooms.disconnect({ sessionId });
+		if (sessionId) credentialsEnded(c.var.deps, [{ sessionId }]);
 		deleteCookie(c, SESSION_COOKIE, { path: '/' });
 		return c.json({ ok: true });
 	});

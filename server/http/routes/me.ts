@@ -8,6 +8,7 @@ import type { AppEnv } from '../env';
 import { requireUser } from '../access';
 import { validate } from '../validate';
 import { doc } from '../openapi';
+import { credentialsEnded } from '../../caller-cache';
 import { deleteOtherSessions, findUser, membershipsOf, passwordHashOf, setPasswordHash } from '../../db/users';
 import { commonPasswords } from '../../db/common-passwords';
 import { users } from '../../../drizzle/schema';
@@ -38,6 +39,8 @@ app.patch(
 		const user = requireUser(c);
 		const patch = c.req.valid('json');
 		await c.var.deps.db.update(users).set(patch).where(eq(users.id, user.id));
+		// Requests from now on are handed the new name and locale, on every node.
+		c.var.deps.callers.changed();
 		// Open collaboration sockets take the new name: new comments must carry it (collab/authorship.ts).
 		if (patch.name !== undefined && patch.name !== user.name)
 			await c.var.deps.events.emit('user.renamed', { userId: user.id, name: patch.name });
@@ -48,7 +51,10 @@ app.patch(
 /** Ends the user's sessions other than `keepSessionId` and closes their sockets; returns how many ended. */
 async function endOtherSessions(deps: AppDeps, userId: string, keepSessionId: string | null): Promise<number> {
 	const ended = await deleteOtherSessions(deps.db, userId, keepSessionId);
-	for (const sessionId of ended) deps.rooms.disconnect({ sessionId });
+	credentialsEnded(
+		deps,
+		ended.map((sessionId) => ({ sessionId }))
+	);
 	return ended.length;
 }
 

@@ -13,7 +13,6 @@ import { validate } from '../validate';
 import { pageOnlyQuerySchema } from '#shared/paging';
 import { markAllRead, markRead, notificationsFor } from '../../db/notifications';
 import { NotFound } from '../../domain/errors';
-import { callerFor } from '../../db/users';
 import { credentialsOf } from '../../request-credentials';
 
 const app = new Hono<AppEnv>();
@@ -30,10 +29,10 @@ app.get(
 
 /** Whether the cookie or token this request came with still signs `userId` in (checked again before each event). */
 function stillSignedIn(c: Context<AppEnv>, userId: string): () => Promise<boolean> {
-	const { db } = c.var.deps;
+	const { callers } = c.var.deps;
 	const credentials = credentialsOf(c);
 	return async () => {
-		const found = await callerFor(db, credentials);
+		const found = await callers.callerFor(credentials);
 		return found !== null && found !== 'invalid' && found.user.id === userId;
 	};
 }

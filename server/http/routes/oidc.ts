@@ -156,6 +156,9 @@ export function oidcRoutes(deps: AppDeps) {
 				if (!(err instanceof SsoRefusal)) throw err;
 				return refuse(c, err.reason, { reason: err.reason.replace(/^sso_/, ''), tried, userId: err.userId });
 			}
+			// The provider may have changed the account (its email, the admin role of the role map): every node
+			// looks it up again. A sign-in is rare enough that asking which did not is not worth it.
+			c.var.deps.callers.changed();
 			for (const projectId of account.changedProjects)
 				await c.var.deps.events.emit('membership.changed', { projectId, userId: account.user.id });
 			await signIn(c, account.user, 'oidc');

@@ -5,6 +5,7 @@ import type { AppEnv } from '../env';
 import { requireUser } from '../access';
 import { validate } from '../validate';
 import { doc } from '../openapi';
+import { credentialsEnded } from '../../caller-cache';
 import { createApiToken, deleteApiToken, tokensOf } from '../../db/users';
 import { audit } from '../../db/audit';
 import { NotFound } from '../../domain/errors';
@@ -46,11 +47,11 @@ app.post(
 
 app.delete('/tokens/:id', doc('auth', 'Revoke one of my API tokens (closes its sockets)', 'signed in'), async (c) => {
 	const user = requireUser(c);
-	const { db, rooms } = c.var.deps;
+	const { db } = c.var.deps;
 	const id = c.req.param('id');
 	// Another user's token answers like an unknown one: its existence is not disclosed.
 	if (!(await deleteApiToken(db, user.id, id))) throw NotFound('No such token');
-	rooms.disconnect({ tokenId: id });
+	credentialsEnded(c.var.deps, [{ tokenId: id }]);
 	await audit(db, { actorId: user.id, projectId: null, action: 'token.revoke', entityType: 'token', entityId: id });
 	return c.json({ ok: true });
 });

@@ -11,6 +11,7 @@ import { validate } from '../validate';
 import { doc } from '../openapi';
 import { publicOrigin } from '../client';
 import { signIn } from '../sign-in';
+import { credentialsEnded } from '../../caller-cache';
 import { changeAccount } from '../../db/user-admin';
 import {
 	RESET_PROBLEM_MESSAGES,
@@ -45,8 +46,11 @@ app.patch(
 		const result = await changeAccount(deps.db, admin.id, targetId, c.req.valid('json'));
 		if (result.changed.includes('user.deactivate')) {
 			// Committed: nothing of theirs may read or write any more, on this node or another.
-			deps.rooms.disconnect({ userId: targetId });
+			credentialsEnded(deps, [{ userId: targetId }]);
 			deps.inbox.signedOut([targetId]);
+		} else if (result.changed.length) {
+			// Reactivated, or the admin role granted or removed: every node looks the account up again.
+			deps.callers.changed();
 		}
 		// An admin role removed or granted changes which rooms they may read.
 		if (result.changed.includes('user.role_change')) await deps.rooms.recheckUser(targetId);
@@ -117,7 +121,7 @@ app.post(
 	validate('json', resetAcceptSchema),
 	async (c) => {
 		const { token, password } = c.req.valid('json');
-		const { config, db, rooms } = c.var.deps;
+		const { config, db } = c.var.deps;
 		if (!config.identity.passwordSignIn) throw Conflict(PASSWORDS_OFF);
 		// Checked before the expensive hash: the link, then the policy against its account.
 		const found = await passwordResetByToken(db, token);
@@ -125,7 +129,10 @@ app.post(
 		if (problem || !found) throw Conflict(RESET_PROBLEM_MESSAGES[problem ?? 'invalid']);
 		assertPasswordAllowed(password, found.user, commonPasswords(), 'password');
 		const { user, endedSessions } = await usePasswordReset(db, token, await hashPassword(password));
-		for (const sessionId of endedSessions) rooms.disconnect({ sessionId });
+		credentialsEnded(
+			c.var.deps,
+			endedSessions.map((sessionId) => ({ sessionId }))
+		);
 		return c.json(await signIn(c, user, 'password_reset'));
 	}
 );
