@@ -14,13 +14,11 @@
 //   the record by something other than a Concord server (a script) is seen within `ttlMs`.
 // Remembered callers are frozen: one request cannot change what another is handed.
 import type { ClusterBus } from './cluster/bus';
-import type { Caller, Remember } from './db/users';
+import type { Caller, Credentials, Remember } from './db/users';
 import type { CredentialFilter, RoomWriter } from './domain/ports';
 
 /** More than this many remembered credentials at once: the expired go, and if that is not enough, all. */
 const MAX_ENTRIES = 10_000;
-
-type Credentials = { token: string | null; secret: string | undefined };
 
 /** callerFor (db/users.ts) over this node's record, its lookups made through `remember`. */
 export type FindCaller = (credentials: Credentials, remember: Remember) => Promise<Caller | 'invalid' | null>;

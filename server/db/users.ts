@@ -100,6 +100,9 @@ export interface FoundCaller {
 	expiresAt: number | null;
 }
 
+/** What a request presents: a Bearer token (or `?token=` on upgrades) and the session cookie's secret. */
+export type Credentials = { token: string | null; secret: string | undefined };
+
 /**
  * How a credential lookup is made: `key` names the credential (its kind and hash), `load` reads the record. The
  * default reads every time; a node's CallerCache (server/caller-cache.ts) remembers answers for a moment.
@@ -115,7 +118,7 @@ const everyTime: Remember = async (_key, load) => (await load())?.caller;
  */
 export async function callerFor(
 	db: Db,
-	credentials: { token: string | null; secret: string | undefined },
+	credentials: Credentials,
 	remember: Remember = everyTime
 ): Promise<Caller | 'invalid' | null> {
 	if (credentials.token) {
