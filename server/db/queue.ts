@@ -13,8 +13,10 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import type { ItemRow } from './items';
-import { assignments, evaluations, items } from '../../drizzle/schema';
-import { decodeRow, exec, prepared, rows, row, serialize, tx } from './client';
+import { assignments, evaluations, items, projects } from '../../drizzle/schema';
+import type { ProjectRow } from './projects';
+import type { Role } from '#shared/roles';
+import { decodeRow, exec, prefixedColumns, prepared, rows, row, serialize, tx } from './client';
 import { bumpEvaluationSeq, SeqCache, touchItem } from './project-counts';
 import { audit } from './audit';
 
@@ -69,50 +71,97 @@ const heldByOthers = (userId: string, now: number) => {
 				and ${holding('h')})))`;
 };
 
-/** The caller's own open items in the project (sent back for re-review, drafts, then reservations), each with
- * the item itself and when its reservation was last refreshed (null: none). Starts from the caller's rows: the
- * cross join keeps SQLite from starting at the project's items instead. */
-async function myItems(db: Db, projectId: string, userId: string, f: QueueFilter): Promise<QueueItem[]> {
-	type Found = Record<string, unknown> & { reservedAt: number | null; myState: QueueItem['myState']; rank: number };
+/** The caller's queue as it stands: the project (with the caller's role in it) and the caller's own open items. */
+export interface QueueStart {
+	project: ProjectRow;
+	/** The caller's role in the project (null: not a member). */
+	role: Role | null;
+	mine: QueueItem[];
+}
+
+/**
+ * The project, the caller's role in it and the caller's own open items in it (sent back for re-review, drafts,
+ * then reservations; each with the item and when its reservation was last refreshed, null: none), in one query:
+ * undefined when there is no such project. Every queue request starts here; a settled list needs nothing more (on
+ * PostgreSQL a round trip is most of a request's cost). The items start from the caller's rows: the cross join
+ * keeps SQLite from starting at the project's items instead.
+ */
+export async function readQueue(
+	db: Db,
+	projectId: string,
+	userId: string,
+	f: QueueFilter
+): Promise<QueueStart | undefined> {
+	type Found = Record<string, unknown> & {
+		role: Role | null;
+		id: string | null;
+		reservedAt: number | null;
+		myState: QueueItem['myState'];
+		rank: number;
+	};
 	const found = await rows<Found>(
 		db,
 		sql`
-		select i.*, m.state as "myState", m.rank, (select r.reserved_at from assignments r where r.item_id = i.id
-			and r.user_id = ${userId} and r.state = 'reserved') as "reservedAt"
-		from (
-			select e.item_id, 0 as rank, e.state from evaluations e
-				where e.evaluator_id = ${userId} and e.project_id = ${projectId} and e.review_requested_at is not null
-			union all
-			select e.item_id, 1, e.state from evaluations e
-				where e.project_id = ${projectId} and e.evaluator_id = ${userId} and e.state = 'draft' and e.review_requested_at is null
-			union all
-			select a.item_id, 2, null from assignments a
-				where a.user_id = ${userId} and a.state = 'reserved'
-					and not exists (select 1 from evaluations e where e.item_id = a.item_id and e.evaluator_id = ${userId})
-		) m
-		cross join items i
-		where i.id = m.item_id and i.project_id = ${projectId} ${filterSql(f)}
-			and not exists (select 1 from assignments s where s.item_id = i.id and s.user_id = ${userId} and s.state = 'skipped')
-		order by m.rank, i.created_at, i.id`
+		select ${prefixedColumns(projects, 'p', 'project.')}, mb.role as "role", x.*
+		from projects p
+		left join memberships mb on mb.project_id = p.id and mb.user_id = ${userId}
+		left join (
+			select i.*, m.state as "myState", m.rank, (select r.reserved_at from assignments r where r.item_id = i.id
+				and r.user_id = ${userId} and r.state = 'reserved') as "reservedAt"
+			from (
+				select e.item_id, 0 as rank, e.state from evaluations e
+					where e.evaluator_id = ${userId} and e.project_id = ${projectId} and e.review_requested_at is not null
+				union all
+				select e.item_id, 1, e.state from evaluations e
+					where e.project_id = ${projectId} and e.evaluator_id = ${userId} and e.state = 'draft'
+						and e.review_requested_at is null
+				union all
+				select a.item_id, 2, null from assignments a
+					where a.user_id = ${userId} and a.state = 'reserved'
+						and not exists (select 1 from evaluations e where e.item_id = a.item_id and e.evaluator_id = ${userId})
+			) m
+			cross join items i
+			where i.id = m.item_id and i.project_id = ${projectId} ${filterSql(f)}
+				and not exists (select 1 from assignments s where s.item_id = i.id and s.user_id = ${userId} and s.state = 'skipped')
+		) x on true
+		where p.id = ${projectId}
+		order by x.rank, x.created_at, x.id`
 	);
-	return found.map((r) => ({
-		item: decodeRow(items, r),
-		myState: r.myState,
-		reviewRequested: r.rank === 0,
-		reservedAt: r.reservedAt
-	}));
+	if (!found.length) return undefined;
+	return {
+		project: decodeRow(projects, found[0], 'project.'),
+		role: found[0].role,
+		// No item of the caller's: the one row is the project's, with nulls for the item.
+		mine: found
+			.filter((r) => r.id !== null)
+			.map((r) => ({
+				item: decodeRow(items, r),
+				myState: r.myState,
+				reviewRequested: r.rank === 0,
+				reservedAt: r.reservedAt
+			}))
+	};
 }
 
+/** The caller's own open items in the project (readQueue's). */
+async function myItems(db: Db, projectId: string, userId: string, f: QueueFilter): Promise<QueueItem[]> {
+	return (await readQueue(db, projectId, userId, f))?.mine ?? [];
+}
+
+/**
+ * The caller's list, reserving fresh items up to the batch when it is short (or refreshing reservations about to
+ * expire), and progress. `mine` is the list readQueue read for this request.
+ */
 export async function nextItems(
 	db: Db,
 	projectId: string,
 	userId: string,
 	overlap: number,
+	mine: QueueItem[],
 	f: QueueFilter = {},
 	seq?: number
 ): Promise<QueueState> {
 	const now = Date.now();
-	let mine = await myItems(db, projectId, userId, f);
 	// Nothing to change (a full list, every reservation shown refreshed lately, so none expired): no write. An
 	// expired reservation outside the filter is given up the next time the queue reserves.
 	const settled =

@@ -3,10 +3,10 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../env';
-import { allowed, requireItem, requireProjectRow } from '../access';
+import { allowed, requireFound, requireItem } from '../access';
 import { validate } from '../validate';
 import { doc } from '../openapi';
-import { nextItems, skipItem } from '../../db/queue';
+import { nextItems, readQueue, skipItem } from '../../db/queue';
 import { projectFacetValues } from '../../db/project-counts';
 import { toItem } from '../../db/items';
 import { modalitySchema } from '#shared/items';
@@ -19,10 +19,14 @@ app.get(
 	validate('query', z.object({ modality: modalitySchema.optional(), language: z.string().max(20).optional() })),
 	async (c) => {
 		const pid = c.req.param('pid');
-		const { project, ...access } = await requireProjectRow(c, pid, 'item.evaluate');
 		const { db } = c.var.deps;
+		const filter = c.req.valid('query');
+		// The project, the caller's role and own list in one query; decided on before anything is written.
+		const { project, mine, ...access } = await requireFound(c, 'item.evaluate', 'No such project', (userId) =>
+			readQueue(db, pid, userId, filter)
+		);
 		const { overlap } = project.settings;
-		const state = await nextItems(db, pid, access.user.id, overlap, c.req.valid('query'), project.evaluationSeq);
+		const state = await nextItems(db, pid, access.user.id, overlap, mine, filter, project.evaluationSeq);
 		const withGold = allowed(access, 'item.readGold');
 		// With the caller's own state per item, so the queue can say "draft" and "sent back for re-review".
 		const items = state.items.map(({ item, myState, reviewRequested }) => ({
