@@ -402,25 +402,16 @@ export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
 }
 
 /**
- * A table's row out of raw SQL that selected its columns under their own names (`i.*`), or under `prefix` and their
- * names (prefixedColumns): each value decoded by its column (JSON text, booleans), as the query builder decodes it.
+ * A table's row out of raw SQL that selected its columns under their own names (`i.*`): each value decoded by its
+ * column (JSON text, booleans), as the query builder decodes it.
  */
-export function decodeRow<T extends Table>(table: T, raw: Record<string, unknown>, prefix = ''): T['$inferSelect'] {
+export function decodeRow<T extends Table>(table: T, raw: Record<string, unknown>): T['$inferSelect'] {
 	const row: Record<string, unknown> = {};
 	for (const [key, column] of Object.entries(getTableColumns(table))) {
-		const value = raw[prefix + column.name];
+		const value = raw[column.name];
 		row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
 	}
 	return row;
-}
-
-/** `alias.column as "<prefix>column"` for each column of `table`: its row read beside another's (decodeRow). */
-export function prefixedColumns(table: Table, alias: string, prefix: string): SQL {
-	return sql.raw(
-		Object.values(getTableColumns(table))
-			.map((column) => `${alias}.${column.name} as "${prefix}${column.name}"`)
-			.join(', ')
-	);
 }
 
 /** Raw SQL that returns at most one row of interest. */

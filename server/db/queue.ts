@@ -13,10 +13,9 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import type { ItemRow } from './items';
-import { assignments, evaluations, items, projects } from '../../drizzle/schema';
-import type { ProjectRow } from './projects';
+import { assignments, evaluations, items, projects, type ProjectSettings } from '../../drizzle/schema';
 import type { Role } from '#shared/roles';
-import { decodeRow, exec, prefixedColumns, prepared, rows, row, serialize, tx } from './client';
+import { decodeRow, exec, prepared, rows, row, serialize, tx } from './client';
 import { bumpEvaluationSeq, SeqCache, touchItem } from './project-counts';
 import { audit } from './audit';
 
@@ -71,20 +70,20 @@ const heldByOthers = (userId: string, now: number) => {
 				and ${holding('h')})))`;
 };
 
-/** The caller's queue as it stands: the project (with the caller's role in it) and the caller's own open items. */
+/** The caller's queue as it stands: what the queue needs of the project, the caller's role and own open items. */
 export interface QueueStart {
-	project: ProjectRow;
+	project: { settings: ProjectSettings; evaluationSeq: number };
 	/** The caller's role in the project (null: not a member). */
 	role: Role | null;
 	mine: QueueItem[];
 }
 
 /**
- * The project, the caller's role in it and the caller's own open items in it (sent back for re-review, drafts,
- * then reservations; each with the item and when its reservation was last refreshed, null: none), in one query:
- * undefined when there is no such project. Every queue request starts here; a settled list needs nothing more (on
- * PostgreSQL a round trip is most of a request's cost). The items start from the caller's rows: the cross join
- * keeps SQLite from starting at the project's items instead.
+ * The project's settings and evaluation seq, the caller's role in it and the caller's own open items in it (sent
+ * back for re-review, drafts, then reservations; each with the item and when its reservation was last refreshed,
+ * null: none), in one query: undefined when there is no such project. Every queue request starts here; a settled
+ * list needs nothing more (on PostgreSQL a round trip is most of a request's cost). The items start from the
+ * caller's rows: the cross join keeps SQLite from starting at the project's items instead.
  */
 export async function readQueue(
 	db: Db,
@@ -93,6 +92,8 @@ export async function readQueue(
 	f: QueueFilter
 ): Promise<QueueStart | undefined> {
 	type Found = Record<string, unknown> & {
+		settings: unknown;
+		evaluationSeq: number;
 		role: Role | null;
 		id: string | null;
 		reservedAt: number | null;
@@ -102,7 +103,7 @@ export async function readQueue(
 	const found = await rows<Found>(
 		db,
 		sql`
-		select ${prefixedColumns(projects, 'p', 'project.')}, mb.role as "role", x.*
+		select p.settings as "settings", p.evaluation_seq as "evaluationSeq", mb.role as "role", x.*
 		from projects p
 		left join memberships mb on mb.project_id = p.id and mb.user_id = ${userId}
 		left join (
@@ -129,7 +130,10 @@ export async function readQueue(
 	);
 	if (!found.length) return undefined;
 	return {
-		project: decodeRow(projects, found[0], 'project.'),
+		project: {
+			settings: projects.settings.mapFromDriverValue(found[0].settings) as ProjectSettings,
+			evaluationSeq: found[0].evaluationSeq
+		},
 		role: found[0].role,
 		// No item of the caller's: the one row is the project's, with nulls for the item.
 		mine: found
