@@ -299,7 +299,7 @@ export const evaluations = pgTable(
 		uniqueIndex('evaluations_item_evaluator').on(t.itemId, t.evaluatorId),
 		index('evaluations_evaluator').on(t.evaluatorId),
 		index('evaluations_project_evaluator').on(t.projectId, t.evaluatorId, t.state, t.reviewRequestedAt, t.itemId),
-		index('evaluations_project_submitted').on(t.projectId, t.state, t.submittedAt),
+		index('evaluations_project_submitted').on(t.projectId, t.state, t.submittedAt, t.id),
 		index('evaluations_review')
 			.on(t.evaluatorId, t.projectId)
 			.where(sql`review_requested_at is not null`)

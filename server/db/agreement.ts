@@ -1,15 +1,13 @@
-// Read queries behind the agreement dashboard: a project's submitted evaluations folded into columns (read in
-// keyset pages), its rubric versions, gold answers, the facts of evaluators and listed items, and their
-// escalations. Read-only; no figures are computed here.
+// Read queries behind the agreement dashboard: a project's submitted evaluations folded into columns (read as they
+// come, in one state of the record), its rubric versions, gold answers, the facts of evaluators and listed items,
+// and their escalations. Read-only; no figures are computed here.
 import type Database from 'better-sqlite3';
-import { and, asc, count, eq, gte, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
-import { openSqliteReader, rows, type Db } from './client';
-import { escalations, evaluations, items, rubrics, users } from '../../drizzle/schema';
+import { and, asc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
+import { exec, openSqliteReader, row, rows, tx, type Db } from './client';
+import { escalations, items, rubrics, users } from '../../drizzle/schema';
 import { getProject, getRubrics } from './projects';
-import { keysetPage, ordered, type Keyset, type KeysetPage } from './paging';
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Rubric } from '#shared/rubric';
-import { ColumnsBuilder, type EvaluationColumns, type EvaluationFacts } from '../domain/agreement-columns';
+import { ColumnsBuilder, type EvaluationColumns } from '../domain/agreement-columns';
 import { isActiveState } from '#shared/escalation';
 
 export interface EvaluatorFacts {
@@ -18,29 +16,8 @@ export interface EvaluatorFacts {
 	email: string;
 }
 
-/** Rows per page of the columns' read: a page's row objects are folded and dropped before the next is read. */
-const LOAD_PAGE = 5000;
-
-type Key = { id: string } & Record<string, unknown>;
-const itemOrder = ordered<Key>(
-	'agreement-item-facts',
-	'asc',
-	{ expr: items.createdAt, type: 'number', of: (r) => r.createdAt as number },
-	{ expr: items.id, type: 'text', of: (r) => r.id }
-);
-/** Evaluations submitted before submission times were recorded count at their last update. */
-const legacyOrder = ordered<Key>(
-	'agreement-columns-legacy',
-	'asc',
-	{ expr: evaluations.updatedAt, type: 'number', of: (r) => r.submittedAt as number },
-	{ expr: evaluations.id, type: 'text', of: (r) => r.id }
-);
-const evaluationOrder = ordered<Key>(
-	'agreement-columns',
-	'asc',
-	{ expr: evaluations.submittedAt, type: 'number', of: (r) => r.submittedAt as number },
-	{ expr: evaluations.id, type: 'text', of: (r) => r.id }
-);
+/** Rows per fetch from PostgreSQL's cursors: a fetch's rows are folded and dropped before the next is read. */
+const FETCH_ROWS = 20_000;
 
 /** Rows folded between two yields to the event loop while a private SQLite connection is read. */
 const READ_CHUNK = 5000;
@@ -49,29 +26,22 @@ const READ_CHUNK = 5000;
  * The project's submitted evaluations folded into columns: first the facts of the project's items (modality,
  * language) in (created_at, id) order, then the evaluations' needed columns, those without a submission time
  * first in (updated_at, id) order (they count at their last update, as everywhere else), then the others in
- * (submitted_at, id) order (ids compared bytewise on both dialects). An evaluation of an item added after the
- * items were read has its item's facts read on its own.
- * On SQLite with a file (`sqlite` given): read on a private read-only connection in one read transaction (a
- * consistent state; writers go on meanwhile), rows as raw arrays from statement iterators, yielding to the event
- * loop every READ_CHUNK rows; scores stay JSON text, decoded once per distinct text by the builder. Otherwise
- * (PostgreSQL): keyset pages of `pageSize` rows, never more than one page of row objects at a time.
+ * (submitted_at, id) order (ids compared bytewise on both dialects). Both reads see one state of the record while
+ * writers go on, and fold their rows as they come, never holding more than a slice of them:
+ * - on SQLite (`sqlite`, the connection): a private read-only connection in one read transaction (WAL), rows as raw
+ *   arrays from statement iterators, yielding to the event loop every READ_CHUNK rows;
+ * - on PostgreSQL: cursors in one repeatable-read, read-only transaction, `fetchRows` rows per fetch.
+ * Each row is one text where it can be (its fields joined by \x1f): the drivers make a row of several columns at a
+ * cost of their own. Scores stay JSON text, decoded once per distinct text by the builder.
  */
 export async function loadEvaluationColumns(
 	db: Db,
 	projectId: string,
 	rubrics: readonly Rubric[],
-	sqlite?: Database.Database | null,
-	{ pageSize = LOAD_PAGE }: { pageSize?: number } = {}
+	sqlite: Database.Database | null,
+	{ fetchRows = FETCH_ROWS }: { fetchRows?: number } = {}
 ): Promise<EvaluationColumns> {
-	if (sqlite && !sqlite.memory) return foldFromSqlite(sqlite, projectId, rubrics);
-	// Sized once for every submitted evaluation (growing the columns as they fill cost a tenth of the read).
-	const [{ n }] = await db
-		.select({ n: count() })
-		.from(evaluations)
-		.where(and(eq(evaluations.projectId, projectId), eq(evaluations.state, 'submitted')));
-	const builder = new ColumnsBuilder(rubrics, n);
-	await foldFromPages(db, projectId, builder, pageSize);
-	return builder.finish();
+	return sqlite ? foldFromSqlite(sqlite, projectId, rubrics) : foldFromPostgres(db, projectId, rubrics, fetchRows);
 }
 
 type ItemRow = [id: string, modality: string, language: string];
@@ -177,79 +147,77 @@ async function foldFromSqlite(
 	}
 }
 
-/**
- * A page of rows in a keyset's order, as plain objects from the driver (`select` names the columns and their
- * aliases): the query builder's mapping of every value of every row cost more than the read.
- */
-async function page<R>(db: Db, keyset: KeysetPage<Key>, select: SQL, where: SQL | undefined): Promise<R[]> {
-	return rows<R>(
-		db,
-		sql`select ${select} where ${where ?? sql`true`} order by ${sql.join(keyset.orderBy, sql`, `)} limit ${keyset.limit}`
-	);
+/** Cuts `line` at its \x1f separators into `n` fields (the last one keeps any separator it holds). */
+function fields(line: string, n: number): string[] {
+	const out: string[] = [];
+	let from = 0;
+	for (let k = 1; k < n; k++) {
+		const cut = line.indexOf('\x1f', from);
+		out.push(line.slice(from, cut));
+		from = cut + 1;
+	}
+	out.push(line.slice(from));
+	return out;
 }
 
-async function foldFromPages(db: Db, projectId: string, builder: ColumnsBuilder, pageSize: number): Promise<void> {
-	let cursor: string | undefined;
-	do {
-		const keyset = keysetPage(db, itemOrder, { cursor, limit: pageSize });
-		const found = await page<{ id: string; createdAt: number; modality: string; language: string }>(
-			db,
-			keyset,
-			sql`${items.id} as "id", ${items.createdAt} as "createdAt", ${items.modality} as "modality",
-				${items.language} as "language" from ${items}`,
-			and(eq(items.projectId, projectId), keyset.after)
+async function foldFromPostgres(
+	db: Db,
+	projectId: string,
+	rubrics: readonly Rubric[],
+	fetchRows: number
+): Promise<EvaluationColumns> {
+	return tx(db, async (t) => {
+		// One state of the record for every read below (a consistent count, items and evaluations), changing nothing.
+		await exec(t, sql`set transaction isolation level repeatable read, read only`);
+		const submitted = sql`from evaluations where project_id = ${projectId} and state = 'submitted'`;
+		const count = await row<{ n: number }>(t, sql`select count(*) as n ${submitted}`);
+		const builder = new ColumnsBuilder(rubrics, Number(count?.n ?? 0));
+		/**
+		 * Each line the cursor over `query` gives (the query selects one text, as "line"), `fetchRows` at a time: the
+		 * next fetch is asked for before this one is folded, so PostgreSQL reads while Node folds.
+		 */
+		const each = async (query: SQL, fold: (line: string) => void) => {
+			await exec(t, sql`declare agreement_rows no scroll cursor for ${query}`);
+			const fetch = () => rows<{ line: string }>(t, sql.raw(`fetch ${fetchRows} from agreement_rows`));
+			for (let next: ReturnType<typeof fetch> | null = fetch(); next;) {
+				const found: { line: string }[] = await next;
+				next = found.length === fetchRows ? fetch() : null;
+				for (const r of found) fold(r.line);
+			}
+			await exec(t, sql`close agreement_rows`);
+		};
+		// Ids are generated, a modality is a name, a language a tag, and JSON text escapes control characters: none
+		// holds \x1f, except scores, which come last.
+		await each(
+			sql`select id || chr(31) || modality || chr(31) || language as line from items where project_id = ${projectId}
+				order by created_at, id`,
+			(line) => {
+				const [id, modality, language] = fields(line, 3);
+				builder.addItem(id, modality, language);
+			}
 		);
-		const done = keyset.finish(found);
-		for (const r of done.rows) builder.addItem(r.id, r.modality, r.language);
-		cursor = done.nextCursor ?? undefined;
-	} while (cursor);
-
-	type Row = Omit<EvaluationFacts, 'modality' | 'language' | 'scores'> & { id: string; scores: string };
-	const fold = async (read: Row[]) => {
-		// Each row's item looked up once; an item added after the items were read has its facts read now (one
-		// that is gone by then is registered without facts, as on SQLite).
-		const item = new Int32Array(read.length);
-		const missing = new Set<string>();
-		for (let k = 0; k < read.length; k++)
-			if ((item[k] = builder.itemOf(read[k].itemId)) < 0) missing.add(read[k].itemId);
-		if (missing.size) {
-			const facts = await itemFactsOf(db, [...missing]);
-			for (const id of missing) builder.addItem(id, facts.get(id)?.modality ?? '', facts.get(id)?.language ?? '');
-			for (let k = 0; k < read.length; k++) if (item[k] < 0) item[k] = builder.itemOf(read[k].itemId);
-		}
-		for (let k = 0; k < read.length; k++) {
-			const r = read[k];
-			const rater = builder.raterOf(r.evaluatorId);
-			builder.addIndexed(item[k], rater, builder.rubricOf(r.rubricId), r.scores, r.timeSpentMs, r.submittedAt);
-		}
-	};
-	const base = and(eq(evaluations.projectId, projectId), eq(evaluations.state, 'submitted'));
-	const pages = async (order: Keyset<Key>, at: SQLiteColumn, where: SQL | undefined) => {
-		// Scores as text (PostgreSQL's json as stored, SQLite's text as it is): the builder decodes each distinct
-		// text once, where the driver would parse every row's.
-		const select = sql`${evaluations.id} as "id", ${evaluations.itemId} as "itemId",
-			${evaluations.evaluatorId} as "evaluatorId", ${evaluations.rubricId} as "rubricId",
-			cast(${evaluations.scores} as text) as "scores", ${evaluations.timeSpentMs} as "timeSpentMs",
-			${at} as "submittedAt" from ${evaluations}`;
-		let from: number | undefined;
-		let cursor: string | undefined;
-		do {
-			const keyset: KeysetPage<Key> = keysetPage(db, order, { cursor, limit: pageSize });
-			// `at >= the last one read` repeats what the cursor implies, so an index on it is read as a range.
-			const found = await page<Row>(
-				db,
-				keyset,
-				select,
-				and(base, where, from === undefined ? undefined : gte(at, from), keyset.after)
+		// Every evaluation's item was read above, in the same state of the record.
+		const fold = (line: string) => {
+			const [itemId, rater, rubric, timeSpentMs, at, scores] = fields(line, 6);
+			builder.addIndexed(
+				builder.itemOf(itemId),
+				builder.raterOf(rater),
+				builder.rubricOf(rubric),
+				scores,
+				Number(timeSpentMs),
+				Number(at)
 			);
-			const done = keyset.finish(found);
-			await fold(done.rows);
-			cursor = done.nextCursor ?? undefined;
-			from = done.rows.at(-1)?.submittedAt;
-		} while (cursor);
-	};
-	await pages(legacyOrder, evaluations.updatedAt, isNull(evaluations.submittedAt));
-	await pages(evaluationOrder, evaluations.submittedAt, isNotNull(evaluations.submittedAt));
+		};
+		const line = (at: string) =>
+			sql.raw(`item_id || chr(31) || evaluator_id || chr(31) || rubric_id || chr(31) || time_spent_ms || chr(31) ||
+				${at} || chr(31) || cast(scores as text) as line`);
+		await each(sql`select ${line('updated_at')} ${submitted} and submitted_at is null order by updated_at, id`, fold);
+		await each(
+			sql`select ${line('submitted_at')} ${submitted} and submitted_at is not null order by submitted_at, id`,
+			fold
+		);
+		return builder.finish();
+	});
 }
 
 /** Every rubric version of the project (the evaluations were made with some of them). */

@@ -157,8 +157,9 @@ describe('the figures’ columns', () => {
 		expect([...tone.codes.subarray(0, 18)].every((c) => c === -1)).toBe(true);
 	});
 
-	it('are the same when read in pages of a few rows: every item and evaluation once, in order', async () => {
-		// Six evaluations submitted in the same millisecond: a page of four ends inside the run (ordered by id).
+	it('are the same when fetched a few rows at a time: every item and evaluation once, in order', async () => {
+		// Six evaluations submitted in the same millisecond: a fetch of four ends inside the run (ordered by id); 30
+		// evaluations are six fetches of five and nothing in the seventh.
 		const [{ at }] = await rows<{ at: number }>(
 			server.deps.db,
 			sql`select min(submitted_at) as at from evaluations where item_id in (${items[0]}, ${items[1]})`
@@ -169,10 +170,14 @@ describe('the figures’ columns', () => {
 		);
 		const rubrics = await projectRubricVersions(server.deps.db, pid);
 		const expected = columnsOf(await plainRows(), rubrics);
-		const paged = await loadEvaluationColumns(server.deps.db, pid, rubrics, null, { pageSize: 4 });
-		const whole = await loadEvaluationColumns(server.deps.db, pid, rubrics, null);
-		expect(paged.size).toBe(30);
-		for (const read of [paged, whole]) {
+		const { sqlite } = server.deps.database;
+		const reads = [
+			await loadEvaluationColumns(server.deps.db, pid, rubrics, sqlite, { fetchRows: 4 }),
+			await loadEvaluationColumns(server.deps.db, pid, rubrics, sqlite, { fetchRows: 5 }),
+			await loadEvaluationColumns(server.deps.db, pid, rubrics, sqlite)
+		];
+		expect(reads[0].size).toBe(30);
+		for (const read of reads) {
 			// Every item of the project, in created order, whether scored or not.
 			expect(read.itemIds).toEqual(items);
 			const evaluation = (c: typeof read, i: number) => ({
