@@ -12,9 +12,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { AppDeps } from '../deps';
-import { first, tx } from '../db/client';
+import { exec, first, tx } from '../db/client';
 import { items, projects, users } from '../../drizzle/schema';
 import { createProject, createRubric, setMembership } from '../db/projects';
 import { importItems } from '../import/run-import';
@@ -186,5 +186,9 @@ export async function seedScale(
 		progress(from + batch.length, ids.length);
 	}
 	progress(ids.length, ids.length);
+	// After a bulk load PostgreSQL's planner statistics and visibility map lag the data until autovacuum has been
+	// through the big tables, which it does in the background while the first people (or a benchmark) use them.
+	if (deps.database.dialect === 'postgres')
+		await exec(db, sql`vacuum (analyze) items, evaluations, assignments, audit_log, escalations, notifications`);
 	return { projectId: project.id, items: ids.length, evaluations, ms: Date.now() - started };
 }
