@@ -90,9 +90,8 @@ async function foldFromSqlite(
 			)
 			.pluck()
 			.iterate(projectId) as IterableIterator<string>) {
-			const a = line.indexOf('\x1f');
-			const b = line.indexOf('\x1f', a + 1);
-			builder.addItem(line.slice(0, a), line.slice(a + 1, b), line.slice(b + 1));
+			const [id, modality, language] = fields(line, 3);
+			builder.addItem(id, modality, language);
 			if (++n % READ_CHUNK === 0) await yieldThread();
 		}
 		const itemFacts = conn.prepare('select id, modality, language from items where id = ?');
