@@ -2,25 +2,18 @@
 // evaluations. Taking `wanted` and `touched` for independent, it expected thousands where a nearly finished project
 // has a handful, and hashed every evaluation and assignment of the caller to count them (990 ms at 100,000 items
 // instead of 70). The statistics of migration 0008 over the columns together make the estimate right.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exec, openDb, rows, type OpenedDb } from '../../server/db/client';
-import { createTestDatabase } from '../fixtures/postgres';
+import { exec, rows, type OpenedDb } from '../../server/db/client';
+import { openTestDatabase } from '../fixtures/postgres';
 
-let dir: string;
 let database: OpenedDb;
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-	dir = mkdtempSync(join(tmpdir(), 'concord-estimates-'));
-	database = await openDb({ dataDir: dir, databaseUrl: await createTestDatabase() });
+	({ database, close } = await openTestDatabase());
 });
-afterAll(async () => {
-	await database?.close();
-	rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => close?.());
 
 /** PostgreSQL's estimate of the rows a count's scan reads. */
 async function estimate(query: string): Promise<number> {

@@ -1,25 +1,18 @@
 // PostgreSQL parses and plans a query each time it arrives unnamed, and planning Concord's queries costs more than
 // running them. Concord's connections prepare each parameterised query once, by its text (server/db/client.ts), so
 // a connection plans a request's queries once; every run still answers with its own values.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exec, openDb, rows, tx, type OpenedDb } from '../../server/db/client';
-import { createTestDatabase } from '../fixtures/postgres';
+import { exec, rows, tx, type OpenedDb } from '../../server/db/client';
+import { openTestDatabase } from '../fixtures/postgres';
 
-let dir: string;
 let database: OpenedDb;
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-	dir = mkdtempSync(join(tmpdir(), 'concord-prepared-'));
-	database = await openDb({ dataDir: dir, databaseUrl: await createTestDatabase() });
+	({ database, close } = await openTestDatabase());
 });
-afterAll(async () => {
-	await database?.close();
-	rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => close?.());
 
 describe('queries on PostgreSQL', () => {
 	it('are prepared once per connection by their text, and each run answers with its own values', async () => {
