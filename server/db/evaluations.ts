@@ -80,6 +80,8 @@ export interface ItemForSave {
 	/** The user's role in the item's project (null: not a member). */
 	role: Role | null;
 	settings: ProjectSettings;
+	/** The settings as the database holds them (JSON text): what autosaveUnchanged compares them with. */
+	settingsJson: string;
 	/** The guideline version an evaluation saved now is made under (null: the project has none yet). */
 	guidelineVersionId: string | null;
 }
@@ -98,6 +100,7 @@ const itemForSaveQuery = prepared((db) =>
 			item: itemHeaderColumns,
 			role: memberships.role,
 			settings: projects.settings,
+			settingsJson: sql<string>`${projects.settings}`,
 			guidelineVersionId: currentVersionId(items.projectId)
 		})
 		.from(items)
@@ -110,6 +113,28 @@ const itemForSaveQuery = prepared((db) =>
 		.limit(1)
 		.prepare()
 );
+
+/**
+ * What this node last read with itemForSave for an (item, user) pair, so that her next autosave of the item need
+ * not read it again: autosaveUnchanged writes only if all of it still holds, in the save's own statement. A
+ * context that went stale here (a role, the settings or the guideline changed, on any node) costs a second try,
+ * never a save made under the old one. The newest KNOWN_CONTEXTS pairs per database are kept.
+ */
+const knownContexts = new WeakMap<Db, Map<string, ItemForSave>>();
+const KNOWN_CONTEXTS = 4096;
+
+export function knownSaveContext(db: Db, itemId: string, userId: string): ItemForSave | undefined {
+	return knownContexts.get(db)?.get(`${itemId} ${userId}`);
+}
+
+export function rememberSaveContext(db: Db, itemId: string, userId: string, context: ItemForSave): void {
+	let known = knownContexts.get(db);
+	if (!known) knownContexts.set(db, (known = new Map<string, ItemForSave>()));
+	const key = `${itemId} ${userId}`;
+	known.delete(key); // re-inserted as the newest
+	if (known.size >= KNOWN_CONTEXTS) known.delete(known.keys().next().value as string);
+	known.set(key, context);
+}
 
 /**
  * A guideline version's number and guideline, and whether the user acknowledged it (a submission must have);
@@ -157,18 +182,9 @@ export interface SavedEvaluation {
 	wasSubmitted: boolean;
 }
 
-/**
- * Creates or replaces the caller's evaluation of an item, committed before it returns (an autosave of a draft in
- * one statement, every other save in a transaction); a submission is audited. One upsert on (item,
- * evaluator), so two saves racing on different nodes end as one row (the later save wins) instead of a
- * duplicate-key failure. A submission also marks the queue assignment done. When what the project's evaluations
- * add up to changes (a submission, a submitted one reopened), the item's count and the project's seq move with
- * it (project-counts.ts); a draft of a draft touches nothing else.
- */
-export async function saveEvaluation(db: Db, s: SaveEvaluation): Promise<SavedEvaluation> {
-	const now = Date.now();
-	const submitted = s.input.state === 'submitted';
-	const values = {
+/** The row a save writes, as the values of its statements' placeholders. */
+function saveValues(s: SaveEvaluation, now: number) {
+	return {
 		projectId: s.projectId,
 		itemId: s.itemId,
 		evaluatorId: s.evaluatorId,
@@ -185,8 +201,21 @@ export async function saveEvaluation(db: Db, s: SaveEvaluation): Promise<SavedEv
 		suggestionId: s.suggestionId ?? null,
 		createdAt: now,
 		updatedAt: now,
-		submittedAt: submitted ? now : null
+		submittedAt: s.input.state === 'submitted' ? now : null
 	};
+}
+
+/**
+ * Creates or replaces the caller's evaluation of an item, committed before it returns (an autosave of a draft in
+ * one statement, every other save in a transaction); a submission is audited. One upsert on (item,
+ * evaluator), so two saves racing on different nodes end as one row (the later save wins) instead of a
+ * duplicate-key failure. A submission also marks the queue assignment done. When what the project's evaluations
+ * add up to changes (a submission, a submitted one reopened), the item's count and the project's seq move with
+ * it (project-counts.ts); a draft of a draft touches nothing else.
+ */
+export async function saveEvaluation(db: Db, s: SaveEvaluation): Promise<SavedEvaluation> {
+	const submitted = s.input.state === 'submitted';
+	const values = saveValues(s, Date.now());
 	// An autosave (a draft saved over a draft, the most frequent write of all) is this one statement and nothing
 	// else, atomic and committed on its own: no transaction is opened around it (on PostgreSQL two round trips
 	// fewer). It changes only what was written: no indexed column moves and no id is drawn. Nothing back: there was
@@ -307,23 +336,57 @@ const upsertDraft = upsert('draft');
 const upsertSubmitted = upsert('submitted');
 const submitNewOrDraft = upsert('submitted', true);
 
-/** An autosave of a draft: its content and time, nothing that an index holds (state, submission, re-review), so
- * the save rewrites the row alone (a third cheaper than the upsert, which rewrites every index entry it sets). */
-const updateDraft = prepared((db) =>
-	db
-		.update(evaluations)
-		// drizzle encodes a placeholder in SET with its column (JSON as text), as in VALUES; only its types say no
-		.set({ ...contentValues, updatedAt: ph('updatedAt') } as unknown as Partial<typeof evaluations.$inferInsert>)
-		.where(
-			and(
-				eq(evaluations.itemId, ph('itemId')),
-				eq(evaluations.evaluatorId, ph('evaluatorId')),
-				eq(evaluations.state, 'draft')
+/**
+ * An autosave of a draft: its content and time, nothing that an index holds (state, submission, re-review), so
+ * the save rewrites the row alone (a third cheaper than the upsert, which rewrites every index entry it sets).
+ * `guarded`: only while the context the save was checked against still holds (autosaveUnchanged).
+ */
+function draftUpdate(guarded: boolean) {
+	const unchanged = [
+		sql`coalesce((select ${memberships.role} from ${memberships} where ${memberships.projectId} = ${ph('projectId')}
+			and ${memberships.userId} = ${ph('evaluatorId')}), '') = ${ph('role')}`,
+		sql`(select ${projects.settings} from ${projects} where ${projects.id} = ${ph('projectId')}) = ${ph('settingsJson')}`,
+		sql`coalesce(${currentVersionId(ph('projectId'))}, '') = ${ph('currentVersion')}`
+	];
+	return prepared((db) =>
+		db
+			.update(evaluations)
+			// drizzle encodes a placeholder in SET with its column (JSON as text), as in VALUES; only its types say no
+			.set({ ...contentValues, updatedAt: ph('updatedAt') } as unknown as Partial<typeof evaluations.$inferInsert>)
+			.where(
+				and(
+					eq(evaluations.itemId, ph('itemId')),
+					eq(evaluations.evaluatorId, ph('evaluatorId')),
+					eq(evaluations.state, 'draft'),
+					...(guarded ? unchanged : [])
+				)
 			)
-		)
-		.returning()
-		.prepare()
-);
+			.returning()
+			.prepare()
+	);
+}
+const updateDraft = draftUpdate(false);
+const updateDraftIfUnchanged = draftUpdate(true);
+
+/**
+ * An autosave of a draft checked against a context known from before (knownSaveContext) instead of one read now:
+ * one statement that writes only while the caller's role, the project's settings and its current guideline
+ * version are still those of `known`. The row saved, or undefined when nothing was written (no draft, or the
+ * context changed): then save as usual, from a context read anew.
+ */
+export async function autosaveUnchanged(
+	db: Db,
+	s: SaveEvaluation,
+	known: ItemForSave
+): Promise<EvaluationRow | undefined> {
+	const [row] = await updateDraftIfUnchanged(db, {
+		...saveValues(s, Date.now()),
+		role: known.role ?? '',
+		settingsJson: known.settingsJson,
+		currentVersion: known.guidelineVersionId ?? ''
+	});
+	return row;
+}
 
 /** The scores of the item's submitted evaluations, oldest first (what its agreement is computed from). */
 export async function submittedScores(db: Db, itemId: string): Promise<Scores[]> {

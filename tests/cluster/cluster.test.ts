@@ -2,8 +2,8 @@
 // stickiness: what one node accepts reaches the clients of the other, decisions taken through one node show live
 // in rooms served by the other, orders about sockets cross nodes (a revoked token, a deactivated account), work
 // that must happen once happens once, sign-in throttles count across nodes, notifications reach their recipient's
-// open stream on the other node (and nobody else's), and losing a node (kill -9) loses no update any client had
-// received.
+// open stream on the other node (and nobody else's), a role changed through one node holds at once for saves
+// through the other, and losing a node (kill -9) loses no update any client had received.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -22,6 +22,7 @@ import { startRedis, type TestRedis } from '../fixtures/redis';
 import { eventually } from '../fixtures/server';
 import { startTcpProxy, type TcpProxy } from '../fixtures/tcp-proxy';
 import { openStream } from '../fixtures/notification-stream';
+import { REVIEW_RUBRIC } from '../fixtures/review-workspace';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'concord-cluster-'));
 let redis: TestRedis;
@@ -295,6 +296,37 @@ describe('two nodes on one PostgreSQL and one Redis', () => {
 			stream.close();
 			chen.destroy();
 		}
+	});
+
+	it('refuses an autosave through node A once ben no longer scores, his role changed through node B', async () => {
+		const made = await call(nodes[1].url, `/api/projects/${world.projectId}/rubrics`, world.token.lead, {
+			name: 'Cluster rubric',
+			definition: REVIEW_RUBRIC
+		});
+		expect(made.status).toBe(201);
+		const save = (rationale: string) =>
+			call(nodes[0].url, `/api/items/${world.plainItem}/evaluations`, world.token.ben, {
+				rubricId: made.body.rubric.id,
+				rationale,
+				state: 'draft'
+			});
+		const setRole = (role: string) =>
+			fetch(`${nodes[1].url}/api/projects/${world.projectId}/members`, {
+				method: 'PUT',
+				headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
+				body: JSON.stringify({ email: 'ben@collab.test', role })
+			});
+		// Two saves through node A: the second is checked against the context node A read for the first.
+		expect((await save('first')).status).toBe(201);
+		expect((await save('second')).status).toBe(201);
+		expect((await setRole('manager')).status).toBe(200);
+		try {
+			expect((await save('as a manager')).status).toBe(403);
+		} finally {
+			expect((await setRole('evaluator')).status).toBe(200);
+		}
+		const kept = await call(nodes[0].url, `/api/items/${world.plainItem}/evaluations`, world.token.ben);
+		expect(kept.body.evaluations.map((e: { rationale: string }) => e.rationale)).toEqual(['second']);
 	});
 
 	it('loses no update any client had received when a node is killed while clients type', async () => {

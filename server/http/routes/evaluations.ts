@@ -1,28 +1,92 @@
 // Evaluations: save a draft or submit (validated against the rubric, stamped with rubric and guideline version),
 // and read them (evaluators only their own; leads and managers all), each with when it was sent back for re-review.
 // A save records the judge suggestion the evaluator was shown, if any (suggestionId).
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../env';
 import { allowed, requireFound, requireItem } from '../access';
 import { validate } from '../validate';
 import { doc } from '../openapi';
-import { evaluationInputSchema } from '#shared/evaluation';
+import { evaluationInputSchema, type EvaluationInput } from '#shared/evaluation';
 import { getRubric } from '../../db/projects';
 import { activeSuggestionJudge } from '../../db/judge-columns';
 import { judgeScoreFor } from '../../db/judge-scores';
 import { judgeSight } from '../../domain/blind';
 import {
+	autosaveUnchanged,
 	evaluationsForItems,
 	itemForSave,
+	knownSaveContext,
+	rememberSaveContext,
 	saveEvaluation,
 	toEvaluation,
-	versionAcknowledgement
+	versionAcknowledgement,
+	type ItemForSave,
+	type SaveEvaluation
 } from '../../db/evaluations';
 import { reviewRequests } from '../../db/queue';
 import { AppError, Validation } from '../../domain/errors';
 import { assertScoresFit } from '../../domain/scores';
 
 const app = new Hono<AppEnv>();
+
+/**
+ * The checks of a save against the item's context (read by `read`, with the caller's role): permission, rubric,
+ * scores, flags, the acknowledged guideline version of a submission, and the judge suggestion she is shown. What
+ * to save comes back, with who saves it and the context.
+ */
+async function checkedSave(
+	c: Context<AppEnv>,
+	input: EvaluationInput,
+	read: (userId: string) => Promise<ItemForSave | undefined>
+) {
+	const { db } = c.var.deps;
+	let context: ItemForSave | undefined;
+	const { item, user, role, settings, guidelineVersionId } = await requireFound(
+		c,
+		'item.evaluate',
+		'No such item',
+		async (userId) => (context = await read(userId))
+	);
+	const rubric = await getRubric(db, input.rubricId);
+	if (!rubric || rubric.projectId !== item.projectId)
+		throw Validation('The rubric does not belong to this project', [{ path: 'rubricId', message: 'unknown rubric' }]);
+	assertScoresFit(rubric, item.modality, input.scores, input.state);
+	const unknownFlags = input.flags.filter((f) => !rubric.flags.some((r) => r.key === f));
+	if (unknownFlags.length)
+		throw Validation(
+			'Unknown flags',
+			unknownFlags.map((f) => ({ path: 'flags', message: `${f} is not a flag of this rubric` }))
+		);
+	// A submission is made under the current guideline version, so she must have read it (a draft need not).
+	const version =
+		guidelineVersionId && input.state === 'submitted'
+			? await versionAcknowledgement(db, guidelineVersionId, user.id)
+			: undefined;
+	if (version && !version.acknowledged) {
+		throw new AppError(
+			'acknowledgement_required',
+			`Guideline version ${version.number} changed; read and acknowledge it before evaluating`,
+			{ guidelineId: version.guidelineId, version: version.number }
+		);
+	}
+	// The server alone says which suggestion she was shown while scoring (none when suggestions are off or the
+	// judge has not scored the item): the body cannot carry one (strict schema), so it is never forged or cleared.
+	const sight = judgeSight(
+		{ role, submitted: false },
+		await activeSuggestionJudge(db, item.projectId, settings.judges)
+	);
+	const suggestion = sight.suggestedJudgeId ? await judgeScoreFor(db, sight.suggestedJudgeId, item.id) : undefined;
+	const save: SaveEvaluation = {
+		itemId: item.id,
+		projectId: item.projectId,
+		evaluatorId: user.id,
+		input,
+		rubricVersion: rubric.version,
+		guidelineVersionId,
+		suggestionId: suggestion?.id ?? null
+	};
+	return { user, save, context: context as ItemForSave };
+}
 
 app.post(
 	'/items/:id/evaluations',
@@ -31,57 +95,25 @@ app.post(
 	async (c) => {
 		const { db, events } = c.var.deps;
 		const itemId = c.req.param('id');
-		const { item, user, role, settings, guidelineVersionId } = await requireFound(
-			c,
-			'item.evaluate',
-			'No such item',
-			(userId) => itemForSave(db, itemId, userId)
-		);
 		const input = c.req.valid('json');
-		const rubric = await getRubric(db, input.rubricId);
-		if (!rubric || rubric.projectId !== item.projectId)
-			throw Validation('The rubric does not belong to this project', [{ path: 'rubricId', message: 'unknown rubric' }]);
-		assertScoresFit(rubric, item.modality, input.scores, input.state);
-		const unknownFlags = input.flags.filter((f) => !rubric.flags.some((r) => r.key === f));
-		if (unknownFlags.length)
-			throw Validation(
-				'Unknown flags',
-				unknownFlags.map((f) => ({ path: 'flags', message: `${f} is not a flag of this rubric` }))
-			);
-		// A submission is made under the current guideline version, so she must have read it (a draft need not).
-		const version =
-			guidelineVersionId && input.state === 'submitted'
-				? await versionAcknowledgement(db, guidelineVersionId, user.id)
-				: undefined;
-		if (version && !version.acknowledged) {
-			throw new AppError(
-				'acknowledgement_required',
-				`Guideline version ${version.number} changed; read and acknowledge it before evaluating`,
-				{ guidelineId: version.guidelineId, version: version.number }
-			);
+		// An autosave of an item she saved before on this node is checked against the context read then and written
+		// only if that context still holds (one statement instead of two); otherwise, or when those checks refuse it,
+		// it is decided below on the context as it is now, as any save is: no refusal rests on an old context.
+		const known = input.state === 'draft' && c.var.user && knownSaveContext(db, itemId, c.var.user.id);
+		if (known) {
+			const checked = await checkedSave(c, input, () => Promise.resolve(known)).catch(() => undefined);
+			const row = checked && (await autosaveUnchanged(db, checked.save, known));
+			if (row) return c.json({ evaluation: toEvaluation(row, checked.user.name) }, 201);
 		}
-		// The server alone says which suggestion she was shown while scoring (none when suggestions are off or the
-		// judge has not scored the item): the body cannot carry one (strict schema), so it is never forged or cleared.
-		const sight = judgeSight(
-			{ role, submitted: false },
-			await activeSuggestionJudge(db, item.projectId, settings.judges)
-		);
-		const suggestion = sight.suggestedJudgeId ? await judgeScoreFor(db, sight.suggestedJudgeId, item.id) : undefined;
-		const { row, wasSubmitted } = await saveEvaluation(db, {
-			itemId: item.id,
-			projectId: item.projectId,
-			evaluatorId: user.id,
-			input,
-			rubricVersion: rubric.version,
-			guidelineVersionId,
-			suggestionId: suggestion?.id ?? null
-		});
+		const { user, save, context } = await checkedSave(c, input, (userId) => itemForSave(db, itemId, userId));
+		const { row, wasSubmitted } = await saveEvaluation(db, save);
+		rememberSaveContext(db, itemId, user.id, context);
 		// Reopened as a draft (re-review): the blind rule applies again, so her item-room connection is re-checked.
 		if (wasSubmitted && input.state === 'draft') await c.var.deps.rooms.recheckUser(user.id);
 		if (input.state === 'submitted') {
 			await events.emit('evaluation.submitted', {
-				projectId: item.projectId,
-				itemId: item.id,
+				projectId: save.projectId,
+				itemId: save.itemId,
 				evaluatorId: user.id,
 				evaluationId: row.id
 			});
