@@ -372,7 +372,8 @@ const updateDraftIfUnchanged = draftUpdate(true);
  * An autosave of a draft checked against a context known from before (knownSaveContext) instead of one read now:
  * one statement that writes only while the caller's role, the project's settings and its current guideline
  * version are still those of `known`. The row saved, or undefined when nothing was written (no draft, or the
- * context changed): then save as usual, from a context read anew.
+ * context changed): then save as usual, from a context read anew. Whatever a save's checks read from the context
+ * and could change must be among these conditions (the item's project and modality never change, nor do rubrics).
  */
 export async function autosaveUnchanged(
 	db: Db,
