@@ -3,7 +3,7 @@
 // A save records the judge suggestion the evaluator was shown, if any (suggestionId).
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../env';
-import { allowed, requireFound, requireItem } from '../access';
+import { allowed, requireFound, requireItem, requireUser } from '../access';
 import { validate } from '../validate';
 import { doc } from '../openapi';
 import { evaluationInputSchema, type EvaluationInput } from '#shared/evaluation';
@@ -30,22 +30,17 @@ import { assertScoresFit } from '../../domain/scores';
 const app = new Hono<AppEnv>();
 
 /**
- * The checks of a save against the item's context (read by `read`, with the caller's role): permission, rubric,
- * scores, flags, the acknowledged guideline version of a submission, and the judge suggestion she is shown. What
- * to save comes back, with who saves it and the context.
+ * The checks of a save against the item's context (undefined: no item) with the caller's role in it: permission,
+ * rubric, scores, flags, the acknowledged guideline version of a submission, and the judge suggestion she is
+ * shown. What to save comes back, with who saves it.
  */
-async function checkedSave(
-	c: Context<AppEnv>,
-	input: EvaluationInput,
-	read: (userId: string) => Promise<ItemForSave | undefined>
-) {
+async function checkedSave(c: Context<AppEnv>, input: EvaluationInput, context: ItemForSave | undefined) {
 	const { db } = c.var.deps;
-	let context: ItemForSave | undefined;
 	const { item, user, role, settings, guidelineVersionId } = await requireFound(
 		c,
 		'item.evaluate',
 		'No such item',
-		async (userId) => (context = await read(userId))
+		() => Promise.resolve(context)
 	);
 	const rubric = await getRubric(db, input.rubricId);
 	if (!rubric || rubric.projectId !== item.projectId)
@@ -85,7 +80,7 @@ async function checkedSave(
 		guidelineVersionId,
 		suggestionId: suggestion?.id ?? null
 	};
-	return { user, save, context: context as ItemForSave };
+	return { user, save };
 }
 
 app.post(
@@ -99,15 +94,17 @@ app.post(
 		// An autosave of an item she saved before on this node is checked against the context read then and written
 		// only if that context still holds (one statement instead of two); otherwise, or when those checks refuse it,
 		// it is decided below on the context as it is now, as any save is: no refusal rests on an old context.
-		const known = input.state === 'draft' && c.var.user && knownSaveContext(db, itemId, c.var.user.id);
+		const userId = requireUser(c).id;
+		const known = input.state === 'draft' ? knownSaveContext(db, itemId, userId) : undefined;
 		if (known) {
-			const checked = await checkedSave(c, input, () => Promise.resolve(known)).catch(() => undefined);
+			const checked = await checkedSave(c, input, known).catch(() => undefined);
 			const row = checked && (await autosaveUnchanged(db, checked.save, known));
 			if (row) return c.json({ evaluation: toEvaluation(row, checked.user.name) }, 201);
 		}
-		const { user, save, context } = await checkedSave(c, input, (userId) => itemForSave(db, itemId, userId));
+		const context = await itemForSave(db, itemId, userId);
+		const { user, save } = await checkedSave(c, input, context);
 		const { row, wasSubmitted } = await saveEvaluation(db, save);
-		rememberSaveContext(db, itemId, user.id, context);
+		if (context) rememberSaveContext(db, itemId, user.id, context);
 		// Reopened as a draft (re-review): the blind rule applies again, so her item-room connection is re-checked.
 		if (wasSubmitted && input.state === 'draft') await c.var.deps.rooms.recheckUser(user.id);
 		if (input.state === 'submitted') {
