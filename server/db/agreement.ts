@@ -44,7 +44,6 @@ export async function loadEvaluationColumns(
 	return sqlite ? foldFromSqlite(sqlite, projectId, rubrics) : foldFromPostgres(db, projectId, rubrics, fetchRows);
 }
 
-type ItemRow = [id: string, modality: string, language: string];
 /**
  * The scores and the item id in one text (`scores \x1f item_id`: one string per row instead of two; JSON text
  * never holds a raw control character, so the first \x1f is the separator), then the evaluator and rubric version
@@ -94,7 +93,6 @@ async function foldFromSqlite(
 			builder.addItem(id, modality, language);
 			if (++n % READ_CHUNK === 0) await yieldThread();
 		}
-		const itemFacts = conn.prepare('select id, modality, language from items where id = ?');
 		// Evaluators and rubric versions come back as codes into these lists (SQLite maps them: no string per row);
 		// an id outside them (not expected) comes back as itself.
 		const raterIds = conn.prepare(`select distinct evaluator_id ${submitted}`).pluck().all(projectId) as string[];
@@ -110,17 +108,11 @@ async function foldFromSqlite(
 		};
 		const raterOf = indexOf(raterIds, (id) => builder.raterOf(id));
 		const rubricOf = indexOf(rubricIds, (id) => builder.rubricOf(id));
+		// Every evaluation's item was read above, in the same snapshot (the reader's transaction).
 		const fold = ([scoresAndItem, rater, rubric, timeSpentMs, at]: EvaluationRow) => {
 			const cut = scoresAndItem.indexOf('\x1f');
-			const scores = scoresAndItem.slice(0, cut);
-			const itemId = scoresAndItem.slice(cut + 1);
-			let item = builder.itemOf(itemId);
-			if (item < 0) {
-				const facts = itemFacts.raw(true).get(itemId) as ItemRow | undefined;
-				builder.addItem(itemId, facts?.[1] ?? '', facts?.[2] ?? '');
-				item = builder.itemOf(itemId);
-			}
-			builder.addIndexed(item, raterOf(rater), rubricOf(rubric), scores, timeSpentMs, at);
+			const item = builder.itemOf(scoresAndItem.slice(cut + 1));
+			builder.addIndexed(item, raterOf(rater), rubricOf(rubric), scoresAndItem.slice(0, cut), timeSpentMs, at);
 		};
 		const params = [
 			...(raterIds.length <= CODED_MAX ? raterIds : []),
